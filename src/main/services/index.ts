@@ -1,0 +1,42 @@
+import type { AppInfo } from '../../shared/api';
+import type { Logger } from '../logger';
+import { AgentStateService } from './agentStateService';
+import { EventHub } from './events';
+import { SettingsService } from './settingsService';
+
+/** The main-side services. None imports Electron, so Electron and the browser host share them. */
+export type Services = {
+  events: EventHub;
+  settings: SettingsService;
+  agentState: AgentStateService;
+  appInfo: () => AppInfo;
+  log: Logger;
+};
+
+export type ServiceOptions = {
+  dataDir: string;
+  host: AppInfo['host'];
+  version: string;
+  runtime: string;
+  log: Logger;
+};
+
+/** Builds the services for one app instance rooted at `dataDir`. */
+export function createServices(opts: ServiceOptions): Services {
+  const events = new EventHub();
+  const info: AppInfo = {
+    name: 'Switchboard',
+    version: opts.version,
+    platform: process.platform,
+    arch: process.arch,
+    host: opts.host,
+    runtime: opts.runtime,
+  };
+  return {
+    events,
+    settings: new SettingsService(opts.dataDir, events, opts.log),
+    agentState: new AgentStateService(events),
+    appInfo: () => ({ ...info }),
+    log: opts.log,
+  };
+}

@@ -1,0 +1,111 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES, type Language, type Theme } from '../../../shared/settings';
+import { useApi, useRoot } from '../../app/context';
+import { LANGUAGE_NAMES } from '../../i18n';
+import { ViewHeader } from '../../ui/ViewHeader';
+
+export function SettingsView(props: { headingRef: React.Ref<HTMLHeadingElement> }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const settings = useRoot((s) => s.settings);
+  const info = useRoot((s) => s.appInfo);
+  const setSettings = useRoot((s) => s.setSettings);
+  const [error, setError] = useState<string | null>(null);
+  const [linksNote, setLinksNote] = useState(false);
+  const langId = useId();
+  const themeId = useId();
+
+  const save = async (patch: { language?: Language; theme?: Theme }) => {
+    setError(null);
+    try {
+      setSettings(await api.call('settings:update', patch));
+    } catch (err) {
+      setError(t('settings.saveFailed', { message: err instanceof Error ? err.message : String(err) }));
+    }
+  };
+
+  const registerLinks = () => {
+    // Browsers allow handlers for tel: and sip: (safelisted schemes) from a secure context.
+    for (const scheme of ['tel', 'sip']) {
+      try {
+        navigator.registerProtocolHandler(scheme, `${location.origin}/?dial=%s`);
+      } catch {
+        // Not allowed in this browser; the desktop app registers them at install time.
+      }
+    }
+    setLinksNote(true);
+  };
+
+  return (
+    <section aria-labelledby="settings-title" className="view">
+      <ViewHeader title={t('settings.title')} ref={props.headingRef} />
+      {!settings ? (
+        <p role="status">{t('settings.loading')}</p>
+      ) : (
+        <>
+          <fieldset className="card">
+            <legend>{t('settings.appearance')}</legend>
+            <div className="field">
+              <label htmlFor={langId}>{t('settings.language')}</label>
+              <select
+                id={langId}
+                value={settings.language}
+                onChange={(e) => void save({ language: e.target.value as Language })}
+              >
+                {LANGUAGES.map((l) => (
+                  <option key={l} value={l} lang={l}>
+                    {LANGUAGE_NAMES[l]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={themeId}>{t('settings.theme')}</label>
+              <select id={themeId} value={settings.theme} onChange={(e) => void save({ theme: e.target.value as Theme })}>
+                <option value="system">{t('settings.themeSystem')}</option>
+                <option value="light">{t('settings.themeLight')}</option>
+                <option value="dark">{t('settings.themeDark')}</option>
+              </select>
+            </div>
+          </fieldset>
+          {info?.host === 'browser' && (
+            <fieldset className="card">
+              <legend>{t('settings.links')}</legend>
+              <button type="button" onClick={registerLinks}>
+                {t('settings.registerLinks')}
+              </button>
+              {linksNote && <p role="status">{t('settings.linksRegistered')}</p>}
+            </fieldset>
+          )}
+        </>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <section aria-labelledby="about-title" className="card">
+        <h2 id="about-title">{t('settings.about')}</h2>
+        {info ? (
+          <dl className="about">
+            <dt>{t('settings.version')}</dt>
+            <dd data-testid="app-version">{info.version}</dd>
+            <dt>{t('settings.platform')}</dt>
+            <dd data-testid="app-platform">
+              {info.platform} {info.arch}
+            </dd>
+            <dt>{t('settings.host')}</dt>
+            <dd>
+              {info.host === 'electron'
+                ? t('settings.hostElectron', { runtime: info.runtime })
+                : t('settings.hostBrowser', { runtime: info.runtime })}
+            </dd>
+          </dl>
+        ) : (
+          <p role="status">{t('settings.loading')}</p>
+        )}
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+import { useEffect, useId, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SELECTABLE_AGENT_STATES, type AgentState } from '../../../shared/agentState';
+import { useApi, useRoot } from '../../app/context';
+import { NavBar } from '../../ui/NavBar';
+import { CustomersView } from '../customers/CustomersView';
+import { InboxView } from '../inbox/InboxView';
+import { PhoneView } from '../phone/PhoneView';
+import { SettingsView } from '../settings/SettingsView';
+import { SupervisorView } from '../supervisor/SupervisorView';
+import { VIEWS, type View } from './shellSlice';
+
+/** The workstation's frame: header with status, main navigation, and the current place. */
+export function Shell() {
+  const { t } = useTranslation();
+  const api = useApi();
+  const view = useRoot((s) => s.view);
+  const setView = useRoot((s) => s.setView);
+  const connection = useRoot((s) => s.connection);
+  const agent = useRoot((s) => s.agent);
+  const setAgent = useRoot((s) => s.setAgent);
+  const error = useRoot((s) => s.error);
+  const setError = useRoot((s) => s.setError);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const firstRender = useRef(true);
+  const stateId = useId();
+
+  // Alt+1…5 moves between places from anywhere.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const n = Number(e.key);
+      const target = VIEWS[n - 1];
+      if (target) {
+        e.preventDefault();
+        setView(target);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setView]);
+
+  // Focus the new view's heading so screen readers announce the change.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    headingRef.current?.focus();
+  }, [view]);
+
+  const changeState = async (state: AgentState) => {
+    try {
+      setAgent(await api.call('agent:setState', { state }));
+    } catch (err) {
+      setError(t('errors.generic', { message: err instanceof Error ? err.message : String(err) }));
+    }
+  };
+
+  const items = VIEWS.map((v, i) => ({ id: v, label: t(`nav.${v}`), shortcut: t('nav.shortcut', { key: i + 1 }) }));
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header className="topbar">
+        <span className="brand">{t('app.name')}</span>
+        <div className="topbar-right">
+          <span role="status" aria-label={t('connection.label')} className={`conn conn-${connection}`}>
+            {t(`connection.${connection}`)}
+          </span>
+          <label htmlFor={stateId} className="visually-hidden">
+            {t('agent.stateLabel')}
+          </label>
+          <select
+            id={stateId}
+            className={`agent-state agent-${agent?.state ?? 'offline'}`}
+            value={agent?.state ?? 'offline'}
+            disabled={!agent}
+            onChange={(e) => void changeState(e.target.value as AgentState)}
+          >
+            {SELECTABLE_AGENT_STATES.map((s) => (
+              <option key={s} value={s}>
+                {t(`agent.${s}`)}
+              </option>
+            ))}
+            {agent && !(SELECTABLE_AGENT_STATES as readonly string[]).includes(agent.state) && (
+              <option value={agent.state} disabled>
+                {t(`agent.${agent.state}`)}
+              </option>
+            )}
+          </select>
+        </div>
+      </header>
+      <NavBar label={t('nav.label')} items={items} current={view} onSelect={(id) => setView(id as View)} />
+      <main id="main" className="content" tabIndex={-1}>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        {renderView(view, headingRef)}
+      </main>
+    </div>
+  );
+}
+
+function renderView(view: View, headingRef: React.Ref<HTMLHeadingElement>) {
+  switch (view) {
+    case 'inbox':
+      return <InboxView headingRef={headingRef} />;
+    case 'phone':
+      return <PhoneView headingRef={headingRef} />;
+    case 'customers':
+      return <CustomersView headingRef={headingRef} />;
+    case 'supervisor':
+      return <SupervisorView headingRef={headingRef} />;
+    case 'settings':
+      return <SettingsView headingRef={headingRef} />;
+    default: {
+      const never: never = view;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { create } from 'zustand';
+import { devtools } from 'zustand/middleware';
+import { createShellSlice, type ShellSlice } from '../features/shell/shellSlice';
+import { createSettingsSlice, type SettingsSlice } from '../features/settings/settingsSlice';
+import { createPhoneSlice, type PhoneSlice } from '../features/phone/phoneSlice';
+
+export type RootState = ShellSlice & SettingsSlice & PhoneSlice;
+
+/** Creates the window's one store from its slices; middleware only here, at the root. */
+export function createRootStore() {
+  return create<RootState>()(
+    devtools(
+      (...a) => ({
+        ...createShellSlice(...a),
+        ...createSettingsSlice(...a),
+        ...createPhoneSlice(...a),
+      }),
+      { name: 'switchboard', enabled: false },
+    ),
+  );
+}
+
+export type RootStore = ReturnType<typeof createRootStore>;

@@ -1,0 +1,30 @@
+// Channel names only, with no dependencies, so the sandboxed preload can check them without
+// bundling the schemas. `api.ts` is the full contract and is checked against these lists.
+
+/** Request/response calls the renderer may make: `<domain>:<verb>`. */
+export const CALL_CHANNELS = [
+  'app:getInfo',
+  'settings:get',
+  'settings:update',
+  'agent:getState',
+  'agent:setState',
+] as const;
+
+/** Events the renderer may subscribe to. */
+export const EVENT_CHANNELS = ['settings:changed', 'agent:stateChanged', 'phone:dialRequested'] as const;
+
+export type CallChannel = (typeof CALL_CHANNELS)[number];
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+
+const callSet: ReadonlySet<string> = new Set(CALL_CHANNELS);
+const eventSet: ReadonlySet<string> = new Set(EVENT_CHANNELS);
+
+/** True when `name` is a call channel of the contract. */
+export function isCallChannel(name: unknown): name is CallChannel {
+  return typeof name === 'string' && callSet.has(name);
+}
+
+/** True when `name` is an event channel of the contract. */
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && eventSet.has(name);
+}
