@@ -42,6 +42,7 @@ export async function stopHost(h: RunningHost, keepData = false): Promise<void> 
 
 /** `host`: one browser host per test, so settings written by one test never leak into another. */
 export const test = base.extend<{ host: RunningHost }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form.
   host: async ({}, use) => {
     const h = await startHost();
     await use(h);

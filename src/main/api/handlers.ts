@@ -1,5 +1,6 @@
 import type { CallChannel } from '../../shared/channels';
 import type { CallArgs, CallResult } from '../../shared/api';
+import { definedOnly } from '../../shared/objects';
 import type { Services } from '../services';
 
 export type Handlers = { [C in CallChannel]: (args: CallArgs<C>) => CallResult<C> | Promise<CallResult<C>> };
@@ -9,14 +10,9 @@ export function createHandlers(s: Services): Handlers {
   return {
     'app:getInfo': () => s.appInfo(),
     'settings:get': () => s.settings.get(),
-    'settings:update': (patch) => s.settings.update(stripUndefined(patch)),
+    'settings:update': (patch) => s.settings.update(definedOnly(patch)),
     'agent:getState': () => s.agentState.get(),
     'agent:setState': ({ state }) => s.agentState.set(state),
   };
 }
 
-function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
-}

@@ -30,7 +30,11 @@ export function contentSecurityPolicy(connectExtra: readonly string[] = []): str
 /** True when `url` belongs to the app itself (navigation elsewhere is denied). */
 export function isAppUrl(url: string, appOrigin: string = APP_ORIGIN): boolean {
   try {
-    return new URL(url).origin === new URL(appOrigin).origin;
+    // Compare scheme, host and port: WHATWG URL gives custom schemes an opaque origin ("null"),
+    // which would make every app:// URL, and every other opaque one, look equal.
+    const a = new URL(url);
+    const b = new URL(appOrigin);
+    return a.protocol === b.protocol && a.host === b.host && a.host !== '';
   } catch {
     return false;
   }

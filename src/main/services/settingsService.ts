@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../shared/settings';
+import { definedOnly } from '../../shared/objects';
 import type { EventHub } from './events';
 import { readJsonFile, writeJsonFileAtomic } from './jsonFile';
 import type { Logger } from '../logger';
@@ -20,7 +21,7 @@ export class SettingsService {
     if (!parsed.success) {
       this.log.warn({ file: this.file }, 'settings file is invalid; using defaults');
     }
-    this.settings = { ...DEFAULT_SETTINGS, ...(parsed.success ? stripUndefined(parsed.data) : {}) };
+    this.settings = { ...DEFAULT_SETTINGS, ...(parsed.success ? definedOnly(parsed.data) : {}) };
   }
 
   get(): Settings {
@@ -28,7 +29,7 @@ export class SettingsService {
   }
 
   update(patch: Partial<Settings>): Settings {
-    const next = { ...this.settings, ...stripUndefined(patch) };
+    const next = { ...this.settings, ...definedOnly(patch) };
     writeJsonFileAtomic(this.file, next);
     this.settings = next;
     this.log.info({ settings: next }, 'settings updated');
@@ -37,6 +38,3 @@ export class SettingsService {
   }
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

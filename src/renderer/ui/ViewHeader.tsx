@@ -1,10 +1,8 @@
-import { forwardRef } from 'react';
-
 /** The heading of a view; focusable so keyboard users land on it when the view changes. */
-export const ViewHeader = forwardRef<HTMLHeadingElement, { title: string }>(function ViewHeader(props, ref) {
+export function ViewHeader(props: { title: string }) {
   return (
-    <h1 className="view-title" tabIndex={-1} ref={ref}>
+    <h1 className="view-title" tabIndex={-1}>
       {props.title}
     </h1>
   );
-});
+}

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useRoot } from '../../app/context';
 import { ViewHeader } from '../../ui/ViewHeader';
 
-export function PhoneView(props: { headingRef: React.Ref<HTMLHeadingElement> }) {
+export function PhoneView() {
   const { t } = useTranslation();
   const number = useRoot((s) => s.dialNumber);
   const source = useRoot((s) => s.dialSource);
@@ -11,7 +11,7 @@ export function PhoneView(props: { headingRef: React.Ref<HTMLHeadingElement> }) 
   const id = useId();
   return (
     <section className="view">
-      <ViewHeader title={t('phone.title')} ref={props.headingRef} />
+      <ViewHeader title={t('phone.title')} />
       <div className="card">
         <div className="field">
           <label htmlFor={id}>{t('phone.numberLabel')}</label>

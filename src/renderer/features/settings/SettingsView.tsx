@@ -5,7 +5,7 @@ import { useApi, useRoot } from '../../app/context';
 import { LANGUAGE_NAMES } from '../../i18n';
 import { ViewHeader } from '../../ui/ViewHeader';
 
-export function SettingsView(props: { headingRef: React.Ref<HTMLHeadingElement> }) {
+export function SettingsView() {
   const { t } = useTranslation();
   const api = useApi();
   const settings = useRoot((s) => s.settings);
@@ -38,8 +38,8 @@ export function SettingsView(props: { headingRef: React.Ref<HTMLHeadingElement> 
   };
 
   return (
-    <section aria-labelledby="settings-title" className="view">
-      <ViewHeader title={t('settings.title')} ref={props.headingRef} />
+    <section className="view">
+      <ViewHeader title={t('settings.title')} />
       {!settings ? (
         <p role="status">{t('settings.loading')}</p>
       ) : (

@@ -21,7 +21,7 @@ export function Shell() {
   const setAgent = useRoot((s) => s.setAgent);
   const error = useRoot((s) => s.error);
   const setError = useRoot((s) => s.setError);
-  const headingRef = useRef<HTMLHeadingElement>(null);
+  const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
   const stateId = useId();
 
@@ -46,7 +46,7 @@ export function Shell() {
       firstRender.current = false;
       return;
     }
-    headingRef.current?.focus();
+    mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [view]);
 
   const changeState = async (state: AgentState) => {
@@ -94,30 +94,30 @@ export function Shell() {
         </div>
       </header>
       <NavBar label={t('nav.label')} items={items} current={view} onSelect={(id) => setView(id as View)} />
-      <main id="main" className="content" tabIndex={-1}>
+      <main id="main" className="content" tabIndex={-1} ref={mainRef}>
         {error && (
           <p role="alert" className="error">
             {error}
           </p>
         )}
-        {renderView(view, headingRef)}
+        {renderView(view)}
       </main>
     </div>
   );
 }
 
-function renderView(view: View, headingRef: React.Ref<HTMLHeadingElement>) {
+function renderView(view: View) {
   switch (view) {
     case 'inbox':
-      return <InboxView headingRef={headingRef} />;
+      return <InboxView />;
     case 'phone':
-      return <PhoneView headingRef={headingRef} />;
+      return <PhoneView />;
     case 'customers':
-      return <CustomersView headingRef={headingRef} />;
+      return <CustomersView />;
     case 'supervisor':
-      return <SupervisorView headingRef={headingRef} />;
+      return <SupervisorView />;
     case 'settings':
-      return <SettingsView headingRef={headingRef} />;
+      return <SettingsView />;
     default: {
       const never: never = view;
       return never;

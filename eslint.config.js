@@ -1,0 +1,106 @@
+// Flat config. Per-folder import bans enforce the layering of ../shared/STYLE.md:
+// the folder says where code runs.
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'stream', 'util', 'worker_threads'];
+const ban = (groups, message) => ({ group: groups, message });
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'release/**', 'node_modules/**', '.test-results/**', 'test-results/**', 'playwright-report/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/consistent-type-definitions': ['error', 'type'],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ban(['electron', 'electron/*'], 'The renderer never imports Electron: use the app API (src/shared/api.ts).'),
+            ban(nodeBuiltins, 'The renderer never imports Node built-ins: ask the main side through the app API.'),
+            ban(['**/main/**', '**/preload/**', '**/relay/**'], 'The renderer imports only src/shared and itself.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ban(['electron', 'electron/*'], 'src/shared is pure TypeScript: no Electron.'),
+            ban(nodeBuiltins, 'src/shared is pure TypeScript: no Node built-ins.'),
+            ban(['**/main/**', '**/preload/**', '**/renderer/**', '**/relay/**'], 'src/shared imports nothing of the app.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/relay/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ban(['electron', 'electron/*'], 'The relay is a server: no Electron.'),
+            ban(['**/main/**', '**/preload/**', '**/renderer/**'], 'The relay never imports main, preload or renderer.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Services and the browser host run under plain Node: only src/main/electron may import Electron.
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ban(['electron', 'electron/*'], 'Only src/main/electron imports Electron; services must run under plain Node.'),
+            ban(['**/renderer/**', '**/relay/**'], 'src/main does not import the renderer or the relay.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ban(nodeBuiltins, 'The sandboxed preload cannot load Node built-ins.'),
+            ban(['**/main/**', '**/renderer/**', '**/relay/**'], 'The preload only marshals the shared contract.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['scripts/**', 'bench/**', 'tests/**', 'e2e/**', '*.config.*'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,83 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { API_ERR, ExpectedError } from '../../shared/errors';
+import { createSilentLogger } from '../logger';
+import { createServices } from '../services';
+import { createDispatcher } from './dispatcher';
+import { createHandlers, type Handlers } from './handlers';
+
+function setup() {
+  const services = createServices({
+    dataDir: mkdtempSync(join(tmpdir(), 'sb-dispatch-')),
+    host: 'browser',
+    version: '9.9.9',
+    runtime: 'Node test',
+    log: createSilentLogger(),
+  });
+  const handlers = createHandlers(services);
+  return { services, handlers, dispatch: createDispatcher(handlers, services.log) };
+}
+
+describe('main/api/dispatcher', () => {
+  it('answers a known call', async () => {
+    const { dispatch } = setup();
+    const r = await dispatch('app:getInfo', {});
+    expect(r).toMatchObject({ ok: true, value: { name: 'Switchboard', version: '9.9.9', host: 'browser' } });
+  });
+
+  it('refuses unknown channels with a clear error', async () => {
+    const { dispatch } = setup();
+    for (const channel of ['fs:readFile', '', 42, null, '__proto__', 'constructor']) {
+      const r = await dispatch(channel, {});
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe(API_ERR.UNKNOWN_CHANNEL);
+    }
+  });
+
+  it('refuses malformed arguments, naming the field, and changes nothing', async () => {
+    const { dispatch, services } = setup();
+    const before = services.settings.get();
+    for (const args of [{ language: 'klingon' }, { theme: 3 }, { language: 'en', extra: true }, 'en', [1]]) {
+      const r = await dispatch('settings:update', args);
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe(API_ERR.INVALID_ARGS);
+        expect(r.error.message).toContain('settings:update');
+        expect(r.error.issues?.length).toBeGreaterThan(0);
+      }
+    }
+    expect(services.settings.get()).toEqual(before);
+  });
+
+  it('reports a failing handler without leaking internals, and keeps expected errors', async () => {
+    const { handlers, services } = setup();
+    const broken: Handlers = {
+      ...handlers,
+      'app:getInfo': () => {
+        throw new Error('secret internal detail');
+      },
+      'agent:getState': () => {
+        throw new ExpectedError(API_ERR.UNAUTHORIZED, 'Sign in again.');
+      },
+    };
+    const dispatch = createDispatcher(broken, services.log);
+    const r = await dispatch('app:getInfo', {});
+    expect(r).toMatchObject({ ok: false, error: { code: API_ERR.INTERNAL } });
+    expect(JSON.stringify(r)).not.toContain('secret internal detail');
+    expect(await dispatch('agent:getState', {})).toEqual({
+      ok: false,
+      error: { code: API_ERR.UNAUTHORIZED, message: 'Sign in again.' },
+    });
+  });
+
+  it('emits events when state changes', async () => {
+    const { dispatch, services } = setup();
+    const seen: string[] = [];
+    services.events.subscribe((e) => seen.push(e));
+    await dispatch('agent:setState', { state: 'available' });
+    await dispatch('settings:update', { language: 'zh-TW' });
+    expect(seen).toEqual(['agent:stateChanged', 'settings:changed']);
+  });
+});
