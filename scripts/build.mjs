@@ -1,5 +1,5 @@
 // Builds every bundle: renderer (Vite), Electron main and preload, and the browser host (esbuild).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 
@@ -21,6 +21,8 @@ await Promise.all([
   // Node code keeps node_modules external: native modules and pino's workers load from disk.
   esbuild({ ...node, entryPoints: ['src/main/electron/main.ts'], outfile: 'dist/main/main.cjs', packages: 'external' }),
   esbuild({ ...node, entryPoints: ['src/main/browserHost/cli.ts'], outfile: 'dist/host/browserHost.cjs', packages: 'external' }),
+  existsSync('src/relay/cli.ts') &&
+    esbuild({ ...node, entryPoints: ['src/relay/cli.ts'], outfile: 'dist/relay/relay.cjs', packages: 'external' }),
   // A sandboxed preload can require only 'electron': bundle everything else into it.
   esbuild({ ...node, entryPoints: ['src/preload/preload.ts'], outfile: 'dist/preload/preload.cjs', external: ['electron'] }),
 ]);

@@ -1,0 +1,141 @@
+import type { Hlc } from './hlc';
+
+/**
+ * Record kinds the relay syncs to apps. Scalar fields of mutable kinds merge per field, last
+ * writer wins by HLC; append-only kinds (messages, notes, calls, field history) merge by id.
+ */
+export const ENTITIES = [
+  'customer',
+  'conversation',
+  'message',
+  'note',
+  'call',
+  'label',
+  'cannedReply',
+  'team',
+  'agent',
+  'inbox',
+  'fieldChange',
+] as const;
+export type Entity = (typeof ENTITIES)[number];
+
+export const APPEND_ONLY_ENTITIES: ReadonlySet<Entity> = new Set(['message', 'note', 'call', 'fieldChange']);
+
+export const CHANNELS = ['chat', 'email', 'sms', 'whatsapp', 'wechat', 'voice', 'api'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CONVERSATION_STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export const ROLES = ['admin', 'supervisor', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Field shapes of each kind as synced (the `data` of a Change). */
+export type CustomerData = {
+  name: string;
+  /** E.164 numbers, normalized with libphonenumber-js. */
+  phones: string[];
+  /** Lower-cased addresses. */
+  emails: string[];
+  company: string;
+  address: string;
+  language: string;
+  /** Chat and messaging ids: `{ kind: 'wechat', value: 'wx_123' }`. */
+  identities: { kind: string; value: string }[];
+  customFields: Record<string, string>;
+  createdAt: string;
+};
+
+export type ConversationData = {
+  customerId: string;
+  channel: Channel;
+  subject: string;
+  status: ConversationStatus;
+  snoozedUntil: string | null;
+  assigneeId: string | null;
+  teamId: string;
+  inboxId: string | null;
+  labels: string[];
+  slaDueAt: string | null;
+  lastMessageAt: string;
+  createdAt: string;
+};
+
+export type MessageData = {
+  conversationId: string;
+  customerId: string;
+  direction: 'in' | 'out';
+  /** Agent id for outgoing messages, null for the customer. */
+  authorId: string | null;
+  body: string;
+  createdAt: string;
+};
+
+export type NoteData = {
+  conversationId: string;
+  authorId: string;
+  body: string;
+  mentions: string[];
+  createdAt: string;
+};
+
+export type CallData = {
+  customerId: string | null;
+  conversationId: string | null;
+  direction: 'in' | 'out';
+  from: string;
+  to: string;
+  agentId: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  disposition: string | null;
+  note: string;
+};
+
+export type LabelData = { name: string; color: string };
+export type CannedReplyData = { shortCode: string; title: string; body: string; teamId: string | null };
+export type TeamData = { name: string };
+export type AgentData = { name: string; email: string; role: Role; teamIds: string[]; skills: string[] };
+export type InboxData = { name: string; channel: Channel; teamId: string };
+
+/** One value a field held: the winner, or a value that lost or was overwritten (nothing is lost). */
+export type FieldChangeData = {
+  entity: Entity;
+  recordId: string;
+  field: string;
+  value: unknown;
+  clock: Hlc;
+  authorId: string | null;
+  at: string;
+  /** `won`: became the field's value; `lost`: arrived with an older clock than the value in place. */
+  outcome: 'won' | 'lost';
+};
+
+export type EntityData = {
+  customer: CustomerData;
+  conversation: ConversationData;
+  message: MessageData;
+  note: NoteData;
+  call: CallData;
+  label: LabelData;
+  cannedReply: CannedReplyData;
+  team: TeamData;
+  agent: AgentData;
+  inbox: InboxData;
+  fieldChange: FieldChangeData;
+};
+
+/**
+ * One entry of the relay's ordered log as delivered to an app: the record's whole state after
+ * the change (so applying is idempotent), or a tombstone.
+ */
+export type Change = {
+  seq: number;
+  entity: Entity;
+  id: string;
+  data: Record<string, unknown> | null;
+  /** Per-field clocks of mutable kinds; empty for append-only ones. */
+  clocks: Record<string, Hlc>;
+  deleted: boolean;
+};

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { CHANNELS, CONVERSATION_STATUSES } from './entities';
+import { UUID_RE } from './ids';
+
+const id = z.string().regex(UUID_RE, 'must be a UUID');
+const text = (max: number) => z.string().max(max);
+
+/** Limits on user text, shared by relay validation and the app's forms. */
+export const TEXT_LIMITS = { body: 20_000, name: 200, short: 500 } as const;
+
+const customerFields = z
+  .object({
+    name: text(TEXT_LIMITS.name),
+    phones: z.array(text(32)).max(10),
+    emails: z.array(z.string().email().max(254)).max(10),
+    company: text(TEXT_LIMITS.name),
+    address: text(TEXT_LIMITS.short),
+    language: text(16),
+    identities: z.array(z.object({ kind: text(32), value: text(200) }).strict()).max(20),
+    customFields: z.record(text(64), text(TEXT_LIMITS.short)),
+  })
+  .strict();
+
+/**
+ * Named mutations an app may send, with their argument schemas. The relay validates, checks
+ * permission, and applies each in one transaction keyed by the mutation id.
+ */
+export const mutationArgs = {
+  'customer.create': z.object({ id, fields: customerFields.partial().extend({ name: text(TEXT_LIMITS.name).min(1) }) }).strict(),
+  'customer.update': z
+    .object({ id, fields: customerFields.partial().refine((f) => Object.keys(f).length > 0, 'no fields to update') })
+    .strict(),
+  'conversation.create': z
+    .object({ id, customerId: id, channel: z.enum(CHANNELS), subject: text(TEXT_LIMITS.short), teamId: id.optional() })
+    .strict(),
+  'conversation.setStatus': z
+    .object({ id, status: z.enum(CONVERSATION_STATUSES), snoozedUntil: z.string().datetime().nullable().optional() })
+    .strict(),
+  'message.send': z.object({ id, conversationId: id, body: text(TEXT_LIMITS.body).min(1) }).strict(),
+  'note.add': z
+    .object({ id, conversationId: id, body: text(TEXT_LIMITS.body).min(1), mentions: z.array(id).max(20).optional() })
+    .strict(),
+} as const;
+
+export type MutationName = keyof typeof mutationArgs;
+export const MUTATION_NAMES = Object.keys(mutationArgs) as MutationName[];
+export type MutationArgs<N extends MutationName> = z.infer<(typeof mutationArgs)[N]>;
+
+/** A mutation as written to the outbox and pushed: `{id, name, args, clock}`. */
+export type Mutation<N extends MutationName = MutationName> = {
+  id: string;
+  name: N;
+  args: MutationArgs<N>;
+  clock: string;
+};
+
+export function isMutationName(n: unknown): n is MutationName {
+  return typeof n === 'string' && Object.prototype.hasOwnProperty.call(mutationArgs, n);
+}

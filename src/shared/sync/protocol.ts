@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { AgentData, Change } from './entities';
+
+/** Version of the sync protocol; the relay refuses others with RELAY_ERR_PROTOCOL. */
+export const SYNC_PROTOCOL_VERSION = 1;
+
+/** Machine-readable relay error codes. */
+export const RELAY_ERR = {
+  BAD_FRAME: 'RELAY_ERR_BAD_FRAME',
+  TOO_LARGE: 'RELAY_ERR_TOO_LARGE',
+  PROTOCOL: 'RELAY_ERR_PROTOCOL',
+  UNAUTHORIZED: 'RELAY_ERR_UNAUTHORIZED',
+  TOKEN_EXPIRED: 'RELAY_ERR_TOKEN_EXPIRED',
+  DEVICE_REVOKED: 'RELAY_ERR_DEVICE_REVOKED',
+  FORBIDDEN: 'RELAY_ERR_FORBIDDEN',
+  NOT_FOUND: 'RELAY_ERR_NOT_FOUND',
+  VALIDATION: 'RELAY_ERR_VALIDATION',
+  UNKNOWN_MUTATION: 'RELAY_ERR_UNKNOWN_MUTATION',
+  MUTATION_ID_REUSED: 'RELAY_ERR_MUTATION_ID_REUSED',
+  CONFLICT: 'RELAY_ERR_CONFLICT',
+  BATCH_TOO_LARGE: 'RELAY_ERR_BATCH_TOO_LARGE',
+  RATE_LIMITED: 'RELAY_ERR_RATE_LIMITED',
+  INTERNAL: 'RELAY_ERR_INTERNAL',
+} as const;
+export type RelayErrorCode = (typeof RELAY_ERR)[keyof typeof RELAY_ERR];
+
+/** WebSocket close codes of the relay (hocuspocus style). */
+export const RELAY_CLOSE = {
+  TOO_BIG: 1009,
+  UNAUTHORIZED: 4401,
+  FORBIDDEN: 4403,
+  TIMEOUT: 4408,
+  DEVICE_REVOKED: 4410,
+  RATE_LIMITED: 4429,
+} as const;
+
+const mutationFrame = z
+  .object({ id: z.string().max(64), name: z.string().max(64), args: z.unknown(), clock: z.string().max(100) })
+  .strict();
+
+/** Frames an app sends on `/v1/sync`. The first must be `hello`. */
+export const clientFrameSchema = z.discriminatedUnion('t', [
+  z
+    .object({
+      t: z.literal('hello'),
+      protocol: z.number().int(),
+      accessToken: z.string().max(4096),
+      /** Last log position applied; 0 for a new cache. */
+      cursor: z.number().int().nonnegative(),
+    })
+    .strict(),
+  z.object({ t: z.literal('push'), batch: z.number().int().nonnegative(), mutations: z.array(mutationFrame) }).strict(),
+  z.object({ t: z.literal('pull'), cursor: z.number().int().nonnegative() }).strict(),
+]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+export type PushOutcome =
+  | { id: string; status: 'applied'; seq: number }
+  /** The id was applied before: the first answer, unchanged. */
+  | { id: string; status: 'duplicate'; seq: number }
+  | { id: string; status: 'rejected'; code: RelayErrorCode; message: string };
+
+/** Frames the relay sends. */
+export type ServerFrame =
+  | { t: 'welcome'; agent: { id: string } & AgentData; deviceId: string; head: number; resync: boolean }
+  /** Changes after the client's cursor (pull answers and live fan-out); `cursor` is the new position. */
+  | { t: 'changes'; changes: Change[]; cursor: number; more: boolean }
+  | { t: 'snapshotBegin'; total: number; head: number }
+  | { t: 'snapshot'; changes: Change[]; done: number; total: number }
+  | { t: 'snapshotEnd'; cursor: number }
+  | { t: 'pushResult'; batch: number; results: PushOutcome[] }
+  | { t: 'error'; code: RelayErrorCode; message: string };
+
+/** HTTP bodies of `/v1/auth/*`. */
+export const loginRequestSchema = z
+  .object({
+    email: z.string().email().max(254),
+    password: z.string().min(1).max(1024),
+    deviceName: z.string().min(1).max(100),
+  })
+  .strict();
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export type TokenPair = {
+  accessToken: string;
+  /** ISO time the access token stops working; refresh before then. */
+  accessExpiresAt: string;
+  refreshToken: string;
+  deviceId: string;
+  agent: { id: string } & AgentData;
+};
+
+export const refreshRequestSchema = z.object({ refreshToken: z.string().min(1).max(4096) }).strict();
