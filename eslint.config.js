@@ -5,12 +5,32 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'stream', 'util', 'worker_threads'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'stream',
+  'util',
+  'worker_threads',
+];
 const ban = (groups, message) => ({ group: groups, message });
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'release/**', 'node_modules/**', '.test-results/**', 'test-results/**', 'playwright-report/**'],
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      '.test-results/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -32,9 +52,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            ban(['electron', 'electron/*'], 'The renderer never imports Electron: use the app API (src/shared/api.ts).'),
-            ban(nodeBuiltins, 'The renderer never imports Node built-ins: ask the main side through the app API.'),
-            ban(['**/main/**', '**/preload/**', '**/relay/**'], 'The renderer imports only src/shared and itself.'),
+            ban(
+              ['electron', 'electron/*'],
+              'The renderer never imports Electron: use the app API (src/shared/api.ts).',
+            ),
+            ban(
+              nodeBuiltins,
+              'The renderer never imports Node built-ins: ask the main side through the app API.',
+            ),
+            ban(
+              ['**/main/**', '**/preload/**', '**/relay/**'],
+              'The renderer imports only src/shared and itself.',
+            ),
           ],
         },
       ],
@@ -49,7 +78,10 @@ export default tseslint.config(
           patterns: [
             ban(['electron', 'electron/*'], 'src/shared is pure TypeScript: no Electron.'),
             ban(nodeBuiltins, 'src/shared is pure TypeScript: no Node built-ins.'),
-            ban(['**/main/**', '**/preload/**', '**/renderer/**', '**/relay/**'], 'src/shared imports nothing of the app.'),
+            ban(
+              ['**/main/**', '**/preload/**', '**/renderer/**', '**/relay/**'],
+              'src/shared imports nothing of the app.',
+            ),
           ],
         },
       ],
@@ -63,7 +95,10 @@ export default tseslint.config(
         {
           patterns: [
             ban(['electron', 'electron/*'], 'The relay is a server: no Electron.'),
-            ban(['**/main/**', '**/preload/**', '**/renderer/**'], 'The relay never imports main, preload or renderer.'),
+            ban(
+              ['**/main/**', '**/preload/**', '**/renderer/**'],
+              'The relay never imports main, preload or renderer.',
+            ),
           ],
         },
       ],
@@ -78,7 +113,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            ban(['electron', 'electron/*'], 'Only src/main/electron imports Electron; services must run under plain Node.'),
+            ban(
+              ['electron', 'electron/*'],
+              'Only src/main/electron imports Electron; services must run under plain Node.',
+            ),
             ban(['**/renderer/**', '**/relay/**'], 'src/main does not import the renderer or the relay.'),
           ],
         },
@@ -93,7 +131,10 @@ export default tseslint.config(
         {
           patterns: [
             ban(nodeBuiltins, 'The sandboxed preload cannot load Node built-ins.'),
-            ban(['**/main/**', '**/renderer/**', '**/relay/**'], 'The preload only marshals the shared contract.'),
+            ban(
+              ['**/main/**', '**/renderer/**', '**/relay/**'],
+              'The preload only marshals the shared contract.',
+            ),
           ],
         },
       ],

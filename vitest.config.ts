@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 const define = { __SWITCHBOARD_VERSION__: JSON.stringify(pkg.version) };
 
 export default defineConfig({
@@ -11,7 +13,12 @@ export default defineConfig({
     projects: [
       {
         define,
-        test: { name: 'unit-node', environment: 'node', include: ['src/**/*.test.ts'], exclude: ['src/renderer/**'] },
+        test: {
+          name: 'unit-node',
+          environment: 'node',
+          include: ['src/**/*.test.ts'],
+          exclude: ['src/renderer/**'],
+        },
       },
       {
         define,

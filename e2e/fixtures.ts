@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
 
-export type RunningHost = { url: string; origin: string; secret: string; dataDir: string; proc: ChildProcess };
+export type RunningHost = {
+  url: string;
+  origin: string;
+  secret: string;
+  dataDir: string;
+  proc: ChildProcess;
+};
 
 /** Starts the built browser host (`dist/host/browserHost.cjs`) on a free port with a fresh data dir. */
 export async function startHost(dataDir?: string): Promise<RunningHost> {

@@ -1,7 +1,10 @@
 import { expect, startHost, stopHost, test } from './fixtures';
 
 test.describe('shell through the browser host', () => {
-  test('loads, answers through the app API, and switches language to 简体中文 and back', async ({ page, host }) => {
+  test('loads, answers through the app API, and switches language to 简体中文 and back', async ({
+    page,
+    host,
+  }) => {
     const cspViolations: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());

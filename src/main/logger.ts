@@ -12,7 +12,10 @@ export function createLogger(dataDir: string, name: string): Logger {
   const dir = join(dataDir, 'logs');
   mkdirSync(dir, { recursive: true });
   const level = process.env['SWITCHBOARD_LOG_LEVEL'] ?? 'info';
-  return pino({ name, level }, pino.destination({ dest: join(dir, 'switchboard.log'), sync: false, mkdir: true }));
+  return pino(
+    { name, level },
+    pino.destination({ dest: join(dir, 'switchboard.log'), sync: false, mkdir: true }),
+  );
 }
 
 /** A logger that writes nothing, for tests that do not look at logs. */

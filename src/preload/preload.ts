@@ -9,7 +9,10 @@ const api = {
     if (!isCallChannel(channel)) {
       return Promise.resolve({
         ok: false,
-        error: { code: API_ERR.UNKNOWN_CHANNEL, message: `Unknown API channel "${String(channel).slice(0, 80)}".` },
+        error: {
+          code: API_ERR.UNKNOWN_CHANNEL,
+          message: `Unknown API channel "${String(channel).slice(0, 80)}".`,
+        },
       });
     }
     return ipcRenderer.invoke(channel, args);

@@ -16,7 +16,9 @@ export type AppInfo = {
 };
 
 type CallSpec<A extends z.ZodType, R> = { args: A; result?: R };
-const call = <R>() => <A extends z.ZodType>(args: A): CallSpec<A, R> => ({ args });
+const call =
+  <R>() =>
+  <A extends z.ZodType>(args: A): CallSpec<A, R> => ({ args });
 
 const noArgs = z.object({}).strict();
 

@@ -63,7 +63,11 @@ describe('browser host (real sockets)', () => {
   it('answers a call from a client holding the secret', async () => {
     const { ws, next } = await connect(good(), { origin: host.origin });
     ws.send(JSON.stringify({ type: 'call', id: 1, channel: 'app:getInfo', args: {} }));
-    expect(await next()).toMatchObject({ type: 'result', id: 1, result: { ok: true, value: { version: '1.2.3' } } });
+    expect(await next()).toMatchObject({
+      type: 'result',
+      id: 1,
+      result: { ok: true, value: { version: '1.2.3' } },
+    });
     ws.close();
   });
 
@@ -90,11 +94,21 @@ describe('browser host (real sockets)', () => {
   it('gives clear errors for unknown channels, malformed arguments and malformed frames, and keeps serving', async () => {
     const { ws, next } = await connect(good());
     ws.send(JSON.stringify({ type: 'call', id: 2, channel: 'fs:readFile', args: { path: '/etc/passwd' } }));
-    expect(await next()).toMatchObject({ id: 2, result: { ok: false, error: { code: 'API_ERR_UNKNOWN_CHANNEL' } } });
+    expect(await next()).toMatchObject({
+      id: 2,
+      result: { ok: false, error: { code: 'API_ERR_UNKNOWN_CHANNEL' } },
+    });
     ws.send(JSON.stringify({ type: 'call', id: 3, channel: 'settings:update', args: { language: 'xx' } }));
-    expect(await next()).toMatchObject({ id: 3, result: { ok: false, error: { code: 'API_ERR_INVALID_ARGS' } } });
+    expect(await next()).toMatchObject({
+      id: 3,
+      result: { ok: false, error: { code: 'API_ERR_INVALID_ARGS' } },
+    });
     ws.send('{not json');
-    expect(await next()).toMatchObject({ type: 'error', id: null, result: { error: { code: 'API_ERR_BAD_FRAME' } } });
+    expect(await next()).toMatchObject({
+      type: 'error',
+      id: null,
+      result: { error: { code: 'API_ERR_BAD_FRAME' } },
+    });
     ws.send(JSON.stringify({ type: 'call', id: 'x', channel: 1 }));
     expect(await next()).toMatchObject({ type: 'error', result: { error: { code: 'API_ERR_BAD_FRAME' } } });
     ws.send(Buffer.from([0, 1, 2, 3]));
@@ -109,7 +123,9 @@ describe('browser host (real sockets)', () => {
     const a = await connect(good());
     const b = await connect(good());
     const closed = new Promise<number>((r) => a.ws.once('close', (code) => r(code)));
-    a.ws.send(JSON.stringify({ type: 'call', id: 1, channel: 'settings:get', args: { pad: 'x'.repeat(100_000) } }));
+    a.ws.send(
+      JSON.stringify({ type: 'call', id: 1, channel: 'settings:get', args: { pad: 'x'.repeat(100_000) } }),
+    );
     expect(await closed).toBe(1009);
     b.ws.send(JSON.stringify({ type: 'call', id: 9, channel: 'app:getInfo' }));
     expect(await b.next()).toMatchObject({ id: 9, result: { ok: true } });
@@ -119,7 +135,11 @@ describe('browser host (real sockets)', () => {
   it('pushes events to connected clients', async () => {
     const { ws, next } = await connect(good());
     services.agentState.set('away');
-    expect(await next()).toMatchObject({ type: 'event', event: 'agent:stateChanged', payload: { state: 'away' } });
+    expect(await next()).toMatchObject({
+      type: 'event',
+      event: 'agent:stateChanged',
+      payload: { state: 'away' },
+    });
     ws.close();
   });
 
@@ -130,7 +150,11 @@ describe('browser host (real sockets)', () => {
           let body = '';
           res.on('data', (c: Buffer) => (body += c.toString()));
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, csp: res.headers['content-security-policy'] as string | undefined, body }),
+            resolve({
+              status: res.statusCode ?? 0,
+              csp: res.headers['content-security-policy'] as string | undefined,
+              body,
+            }),
           );
         })
           .on('error', reject)

@@ -12,34 +12,63 @@ async function errorsFor(filePath: string, code: string): Promise<string[]> {
 
 describe('lint layering', () => {
   it('fails a renderer file that imports electron', async () => {
-    const errors = await errorsFor('src/renderer/probe.ts', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n");
+    const errors = await errorsFor(
+      'src/renderer/probe.ts',
+      "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n",
+    );
     expect(errors.join('\n')).toMatch(/no-restricted-imports: .*never imports Electron/);
   });
 
   it('fails a renderer file that imports node:fs or fs', async () => {
     for (const mod of ['node:fs', 'fs', 'node:child_process']) {
-      const errors = await errorsFor('src/renderer/features/probe.tsx', `import * as m from '${mod}';\nexport const x = m;\n`);
+      const errors = await errorsFor(
+        'src/renderer/features/probe.tsx',
+        `import * as m from '${mod}';\nexport const x = m;\n`,
+      );
       expect(errors.join('\n'), mod).toMatch(/never imports Node built-ins/);
     }
   });
 
   it('fails shared code that imports electron or Node, and the relay importing main', async () => {
-    expect((await errorsFor('src/shared/probe.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).length).toBe(1);
-    expect((await errorsFor('src/shared/probe.ts', "import e from 'electron';\nexport const x = e;\n")).length).toBe(1);
     expect(
-      (await errorsFor('src/relay/probe.ts', "import { createServices } from '../main/services';\nexport const x = createServices;\n"))
-        .length,
+      (await errorsFor('src/shared/probe.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).length,
     ).toBe(1);
     expect(
-      (await errorsFor('src/main/services/probe.ts', "import { app } from 'electron';\nexport const x = app;\n")).length,
+      (await errorsFor('src/shared/probe.ts', "import e from 'electron';\nexport const x = e;\n")).length,
+    ).toBe(1);
+    expect(
+      (
+        await errorsFor(
+          'src/relay/probe.ts',
+          "import { createServices } from '../main/services';\nexport const x = createServices;\n",
+        )
+      ).length,
+    ).toBe(1);
+    expect(
+      (
+        await errorsFor(
+          'src/main/services/probe.ts',
+          "import { app } from 'electron';\nexport const x = app;\n",
+        )
+      ).length,
     ).toBe(1);
   });
 
   it('accepts the same imports where they belong', async () => {
-    expect(await errorsFor('src/main/electron/probe.ts', "import { app } from 'electron';\nexport const x = app;\n")).toEqual([]);
-    expect(await errorsFor('src/main/services/probe.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).toEqual([]);
     expect(
-      await errorsFor('src/renderer/probe.ts', "import { parseDialLink } from '../shared/dialLink';\nexport const x = parseDialLink;\n"),
+      await errorsFor(
+        'src/main/electron/probe.ts',
+        "import { app } from 'electron';\nexport const x = app;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await errorsFor('src/main/services/probe.ts', "import fs from 'node:fs';\nexport const x = fs;\n"),
+    ).toEqual([]);
+    expect(
+      await errorsFor(
+        'src/renderer/probe.ts',
+        "import { parseDialLink } from '../shared/dialLink';\nexport const x = parseDialLink;\n",
+      ),
     ).toEqual([]);
   });
 });

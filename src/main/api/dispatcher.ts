@@ -32,7 +32,10 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
     } catch (err) {
       if (err instanceof ExpectedError) return fail(err.code, err.message);
       log.error({ err, channel }, 'API handler failed');
-      return fail(API_ERR.INTERNAL, `Switchboard could not complete ${channel}. Try again; the log has details.`);
+      return fail(
+        API_ERR.INTERNAL,
+        `Switchboard could not complete ${channel}. Try again; the log has details.`,
+      );
     }
   };
 }

@@ -15,4 +15,3 @@ export function createHandlers(s: Services): Handlers {
     'agent:setState': ({ state }) => s.agentState.set(state),
   };
 }
-

@@ -49,6 +49,8 @@ function defaultDataDir(): string {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Switchboard browser host could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `Switchboard browser host could not start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -116,7 +116,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     // Browsers always send Origin; a page served elsewhere is refused even if it guessed the secret.
     if (origin !== undefined && !allowedOrigins().has(origin)) return refuse(socket, 403, 'Forbidden');
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    const token = offered.find((p) => p.startsWith(SECRET_PROTOCOL_PREFIX))?.slice(SECRET_PROTOCOL_PREFIX.length);
+    const token = offered
+      .find((p) => p.startsWith(SECRET_PROTOCOL_PREFIX))
+      ?.slice(SECRET_PROTOCOL_PREFIX.length);
     if (!token || !safeEqual(token, secret)) return refuse(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
   });
@@ -127,7 +129,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
-    const unsubscribe = opts.services.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
+    const unsubscribe = opts.services.events.subscribe((event, payload) =>
+      send({ type: 'event', event, payload }),
+    );
     const heartbeat = setInterval(() => {
       if (!alive) return ws.terminate();
       alive = false;

@@ -11,7 +11,11 @@ export function applyHardening(log: Logger, onDial: (link: string) => void): voi
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((wc, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
-    const ok = isPermissionAllowed({ permission, requestingUrl: details.requestingUrl ?? wc.getURL(), mediaTypes });
+    const ok = isPermissionAllowed({
+      permission,
+      requestingUrl: details.requestingUrl ?? wc.getURL(),
+      mediaTypes,
+    });
     if (!ok) log.warn({ permission, url: details.requestingUrl }, 'permission denied');
     callback(ok);
   });

@@ -12,7 +12,10 @@ export function registerIpc(dispatch: Dispatch, services: Services, target: () =
       // Only the app's own frames may call; a navigated-away or injected frame may not.
       const url = event.senderFrame?.url ?? '';
       if (!isAppUrl(url)) {
-        return { ok: false, error: { code: API_ERR.UNAUTHORIZED, message: 'Calls are accepted only from the app.' } };
+        return {
+          ok: false,
+          error: { code: API_ERR.UNAUTHORIZED, message: 'Calls are accepted only from the app.' },
+        };
       }
       return dispatch(channel, args);
     });

@@ -14,7 +14,9 @@ import { registerIpc } from './ipc';
 import { createAgentTray } from './tray';
 
 const distDir = join(__dirname, '..');
-const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(distDir, '..', 'resources');
+const resourcesDir = app.isPackaged
+  ? join(process.resourcesPath, 'resources')
+  : join(distDir, '..', 'resources');
 
 if (process.env['SWITCHBOARD_USER_DATA']) app.setPath('userData', process.env['SWITCHBOARD_USER_DATA']);
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ORIGIN, contentSecurityPolicy, isAppUrl, isPermissionAllowed, isPermissionCheckAllowed } from './policy';
+import {
+  APP_ORIGIN,
+  contentSecurityPolicy,
+  isAppUrl,
+  isPermissionAllowed,
+  isPermissionCheckAllowed,
+} from './policy';
 
 describe('main/security/policy', () => {
   it('knows the app origin from everything else', () => {
@@ -12,13 +18,23 @@ describe('main/security/policy', () => {
 
   it('grants the microphone to the app only, and nothing else', () => {
     const app = `${APP_ORIGIN}/index.html`;
-    expect(isPermissionAllowed({ permission: 'media', requestingUrl: app, mediaTypes: ['audio'] })).toBe(true);
-    expect(isPermissionAllowed({ permission: 'media', requestingUrl: app, mediaTypes: ['audio', 'video'] })).toBe(false);
+    expect(isPermissionAllowed({ permission: 'media', requestingUrl: app, mediaTypes: ['audio'] })).toBe(
+      true,
+    );
+    expect(
+      isPermissionAllowed({ permission: 'media', requestingUrl: app, mediaTypes: ['audio', 'video'] }),
+    ).toBe(false);
     expect(isPermissionAllowed({ permission: 'media', requestingUrl: app, mediaTypes: [] })).toBe(false);
     expect(isPermissionAllowed({ permission: 'geolocation', requestingUrl: app })).toBe(false);
-    expect(isPermissionAllowed({ permission: 'notifications', requestingUrl: 'https://evil.example' })).toBe(false);
+    expect(isPermissionAllowed({ permission: 'notifications', requestingUrl: 'https://evil.example' })).toBe(
+      false,
+    );
     expect(
-      isPermissionAllowed({ permission: 'media', requestingUrl: 'https://evil.example/', mediaTypes: ['audio'] }),
+      isPermissionAllowed({
+        permission: 'media',
+        requestingUrl: 'https://evil.example/',
+        mediaTypes: ['audio'],
+      }),
     ).toBe(false);
     expect(isPermissionCheckAllowed('media', APP_ORIGIN)).toBe(true);
     expect(isPermissionCheckAllowed('media', 'https://evil.example')).toBe(false);

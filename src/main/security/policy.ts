@@ -59,6 +59,10 @@ export function isPermissionAllowed(req: PermissionRequest, appOrigin: string = 
 }
 
 /** Permission checks (synchronous queries) follow the same rule, without media types. */
-export function isPermissionCheckAllowed(permission: string, requestingOrigin: string, appOrigin = APP_ORIGIN) {
+export function isPermissionCheckAllowed(
+  permission: string,
+  requestingOrigin: string,
+  appOrigin = APP_ORIGIN,
+) {
   return isAppUrl(requestingOrigin, appOrigin) && permission === 'media';
 }

@@ -12,7 +12,14 @@ describe('main/security/staticFiles', () => {
   });
 
   it('refuses to leave the root', () => {
-    for (const p of ['/../etc/passwd', '/assets/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/a%00.js', '/..%5c..%5cwin.ini', '/%E0%A4%A']) {
+    for (const p of [
+      '/../etc/passwd',
+      '/assets/../../etc/passwd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/a%00.js',
+      '/..%5c..%5cwin.ini',
+      '/%E0%A4%A',
+    ]) {
       const r = resolveStaticPath(root, p);
       expect(r === null || r.startsWith(root + '/'), p).toBe(true);
       expect(r ?? '', p).not.toContain('passwd');

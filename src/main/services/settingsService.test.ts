@@ -14,7 +14,10 @@ describe('main/services/settingsService', () => {
     expect(make(dir).get()).toEqual({ language: 'en', theme: 'system' });
     make(dir).update({ language: 'zh-CN' });
     expect(make(dir).get()).toEqual({ language: 'zh-CN', theme: 'system' });
-    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual({ language: 'zh-CN', theme: 'system' });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual({
+      language: 'zh-CN',
+      theme: 'system',
+    });
     if (process.platform !== 'win32') expect(statSync(join(dir, 'settings.json')).mode & 0o077).toBe(0);
   });
 

@@ -37,4 +37,3 @@ export class SettingsService {
     return this.get();
   }
 }
-

@@ -43,7 +43,13 @@ export function wsTransport(opts: WsTransportOptions): Transport {
       for (const f of queue.splice(0)) sock.send(f);
     };
     sock.onmessage = (ev) => {
-      let frame: { type?: string; id?: number | null; result?: ApiResult<unknown>; event?: string; payload?: unknown };
+      let frame: {
+        type?: string;
+        id?: number | null;
+        result?: ApiResult<unknown>;
+        event?: string;
+        payload?: unknown;
+      };
       try {
         frame = JSON.parse(String(ev.data)) as typeof frame;
       } catch {

@@ -7,7 +7,9 @@ type AppContextValue = { api: ApiClient; store: RootStore };
 const AppContext = createContext<AppContextValue | null>(null);
 
 export function AppProvider(props: AppContextValue & { children: ReactNode }) {
-  return <AppContext.Provider value={{ api: props.api, store: props.store }}>{props.children}</AppContext.Provider>;
+  return (
+    <AppContext.Provider value={{ api: props.api, store: props.store }}>{props.children}</AppContext.Provider>
+  );
 }
 
 function useAppContext(): AppContextValue {

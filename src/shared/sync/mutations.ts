@@ -26,19 +26,39 @@ const customerFields = z
  * permission, and applies each in one transaction keyed by the mutation id.
  */
 export const mutationArgs = {
-  'customer.create': z.object({ id, fields: customerFields.partial().extend({ name: text(TEXT_LIMITS.name).min(1) }) }).strict(),
+  'customer.create': z
+    .object({ id, fields: customerFields.partial().extend({ name: text(TEXT_LIMITS.name).min(1) }) })
+    .strict(),
   'customer.update': z
-    .object({ id, fields: customerFields.partial().refine((f) => Object.keys(f).length > 0, 'no fields to update') })
+    .object({
+      id,
+      fields: customerFields.partial().refine((f) => Object.keys(f).length > 0, 'no fields to update'),
+    })
     .strict(),
   'conversation.create': z
-    .object({ id, customerId: id, channel: z.enum(CHANNELS), subject: text(TEXT_LIMITS.short), teamId: id.optional() })
+    .object({
+      id,
+      customerId: id,
+      channel: z.enum(CHANNELS),
+      subject: text(TEXT_LIMITS.short),
+      teamId: id.optional(),
+    })
     .strict(),
   'conversation.setStatus': z
-    .object({ id, status: z.enum(CONVERSATION_STATUSES), snoozedUntil: z.string().datetime().nullable().optional() })
+    .object({
+      id,
+      status: z.enum(CONVERSATION_STATUSES),
+      snoozedUntil: z.string().datetime().nullable().optional(),
+    })
     .strict(),
   'message.send': z.object({ id, conversationId: id, body: text(TEXT_LIMITS.body).min(1) }).strict(),
   'note.add': z
-    .object({ id, conversationId: id, body: text(TEXT_LIMITS.body).min(1), mentions: z.array(id).max(20).optional() })
+    .object({
+      id,
+      conversationId: id,
+      body: text(TEXT_LIMITS.body).min(1),
+      mentions: z.array(id).max(20).optional(),
+    })
     .strict(),
 } as const;
 

@@ -49,7 +49,13 @@ export const clientFrameSchema = z.discriminatedUnion('t', [
       cursor: z.number().int().nonnegative(),
     })
     .strict(),
-  z.object({ t: z.literal('push'), batch: z.number().int().nonnegative(), mutations: z.array(mutationFrame) }).strict(),
+  z
+    .object({
+      t: z.literal('push'),
+      batch: z.number().int().nonnegative(),
+      mutations: z.array(mutationFrame),
+    })
+    .strict(),
   z.object({ t: z.literal('pull'), cursor: z.number().int().nonnegative() }).strict(),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;

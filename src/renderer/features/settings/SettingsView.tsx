@@ -62,7 +62,11 @@ export function SettingsView() {
             </div>
             <div className="field">
               <label htmlFor={themeId}>{t('settings.theme')}</label>
-              <select id={themeId} value={settings.theme} onChange={(e) => void save({ theme: e.target.value as Theme })}>
+              <select
+                id={themeId}
+                value={settings.theme}
+                onChange={(e) => void save({ theme: e.target.value as Theme })}
+              >
                 <option value="system">{t('settings.themeSystem')}</option>
                 <option value="light">{t('settings.themeLight')}</option>
                 <option value="dark">{t('settings.themeDark')}</option>

@@ -57,7 +57,11 @@ export function Shell() {
     }
   };
 
-  const items = VIEWS.map((v, i) => ({ id: v, label: t(`nav.${v}`), shortcut: t('nav.shortcut', { key: i + 1 }) }));
+  const items = VIEWS.map((v, i) => ({
+    id: v,
+    label: t(`nav.${v}`),
+    shortcut: t('nav.shortcut', { key: i + 1 }),
+  }));
 
   return (
     <div className="shell">

@@ -1,0 +1,20 @@
+// `npm run bench`: prints one JSON object per line, {"metric", "value", "unit"}.
+// Each metric lives in its own module under bench/metrics/; later issues add theirs to METRICS.
+import { shellFirstPaint } from './metrics/shellFirstPaint.mjs';
+
+const METRICS = [shellFirstPaint];
+const only = process.argv.slice(2);
+
+let failed = 0;
+for (const metric of METRICS) {
+  if (only.length && !only.some((o) => metric.names.some((n) => n.startsWith(o)))) continue;
+  try {
+    for (const line of await metric.run()) process.stdout.write(JSON.stringify(line) + '\n');
+  } catch (err) {
+    failed++;
+    process.stderr.write(
+      `bench ${metric.names.join(', ')} failed: ${err instanceof Error ? err.stack : err}\n`,
+    );
+  }
+}
+process.exit(failed ? 1 : 0);

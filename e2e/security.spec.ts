@@ -1,0 +1,48 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test } from './fixtures';
+
+// A hostile page on another local port, as any website or local app could serve.
+let evil: Server;
+let evilOrigin: string;
+test.beforeAll(async () => {
+  evil = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<title>evil</title>'),
+  );
+  await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+  evilOrigin = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
+});
+test.afterAll(() => new Promise<void>((r) => evil.close(() => r())));
+
+test.describe('browser host security in real Chromium', () => {
+  test('another local page cannot call the app API, with or without the secret', async ({ page, host }) => {
+    await page.goto(evilOrigin);
+    const attempt = (withSecret: boolean) =>
+      page.evaluate(
+        ({ port, secret, withSecret }) =>
+          new Promise<string>((resolve) => {
+            const protocols = withSecret ? ['switchboard.v1', `k.${secret}`] : ['switchboard.v1'];
+            const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, protocols);
+            ws.onopen = () => {
+              ws.send(JSON.stringify({ type: 'call', id: 1, channel: 'app:getInfo', args: {} }));
+              ws.onmessage = (e) => resolve(`answered: ${String(e.data)}`);
+            };
+            ws.onclose = (e) => resolve(`closed ${e.code}`);
+          }),
+        { port: new URL(host.origin).port, secret: host.secret, withSecret },
+      );
+    expect(await attempt(false)).toBe('closed 1006');
+    // Even a stolen secret is useless from another origin.
+    expect(await attempt(true)).toBe('closed 1006');
+  });
+
+  test('a page opened without the secret explains what to do', async ({ page, host }) => {
+    await page.goto(host.origin + '/');
+    await expect(page.getByRole('alert')).toContainText('Open the link printed by the browser host');
+  });
+
+  test('a wrong secret shows the not-authorized state instead of hanging', async ({ page, host }) => {
+    await page.goto(`${host.origin}/#k=${'x'.repeat(43)}`);
+    await expect(page.getByRole('status', { name: 'Connection to the app' })).toContainText('not authorized');
+  });
+});

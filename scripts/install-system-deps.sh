@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the workstation and its tests need, if missing (needs root or sudo).
+#   chromium                 end-to-end tests and benchmarks (Playwright drives Debian's Chromium)
+#   gnome-keyring, dbus-x11  a real Secret Service for the keychain tests
+#   python3, make, g++       building the encrypted SQLite addon from source at npm ci
+set -euo pipefail
+PKGS=(chromium gnome-keyring dbus-x11 python3 make g++)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present (${PKGS[*]})"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "system packages: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "system packages: installed ${missing[*]}"
