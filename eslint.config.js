@@ -124,6 +124,24 @@ export default tseslint.config(
     },
   },
   {
+    // IT's release tool runs under plain Node on IT's machine.
+    files: ['src/release/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ban(['electron', 'electron/*'], 'The release tool runs under plain Node.'),
+            ban(
+              ['**/renderer/**', '**/relay/**', '**/preload/**'],
+              'The release tool talks to the relay over HTTP only.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/preload/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -38,6 +38,12 @@ await Promise.all([
       outfile: 'dist/relay/relay.cjs',
       packages: 'external',
     }),
+  esbuild({
+    ...node,
+    entryPoints: ['src/release/cli.ts'],
+    outfile: 'dist/release/release.cjs',
+    packages: 'external',
+  }),
   // A sandboxed preload can require only 'electron': bundle everything else into it.
   esbuild({
     ...node,
