@@ -21,6 +21,10 @@ test.describe('shell through the browser host', () => {
     await expect(page.getByTestId('app-version')).toHaveText('0.1.0');
     await expect(page.getByTestId('app-platform')).toHaveText(`${process.platform} ${process.arch}`);
     await expect(page.getByText(/Browser host \(Node \d+/)).toBeVisible();
+    // Updates: the installed version, and why the browser host does not self-update.
+    await expect(page.getByRole('heading', { name: 'Updates' })).toBeVisible();
+    await expect(page.getByTestId('update-current')).toHaveText('0.1.0');
+    await expect(page.getByText('The browser host is updated with the server it runs on.')).toBeVisible();
 
     await page.getByLabel('Language').selectOption({ label: '简体中文' });
     await expect(page.getByRole('navigation', { name: '主导航' })).toBeVisible();

@@ -3,6 +3,7 @@ import type { CallChannel, EventChannel } from './channels';
 import { languageSchema, themeSchema, type Settings } from './settings';
 import { agentStateSchema, type AgentStateInfo } from './agentState';
 import type { DialRequest } from './dialLink';
+import type { UpdateStatus } from './updates/status';
 
 /** Facts about the running app, shown in Settings › About. */
 export type AppInfo = {
@@ -35,6 +36,12 @@ export const apiCalls = {
   ),
   'agent:getState': call<AgentStateInfo>()(noArgs),
   'agent:setState': call<AgentStateInfo>()(z.object({ state: agentStateSchema }).strict()),
+  /** The softphone reports whether a call is ringing, live or held (updates never install during one). */
+  'phone:setCallActive': call<{ active: boolean }>()(z.object({ active: z.boolean() }).strict()),
+  'updates:getStatus': call<UpdateStatus>()(noArgs),
+  'updates:check': call<UpdateStatus>()(noArgs),
+  /** The agent chooses to restart now; still refused during a call or with unsent changes. */
+  'updates:installNow': call<UpdateStatus>()(noArgs),
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 
 export type ApiCalls = typeof apiCalls;
@@ -46,6 +53,7 @@ type EventMap = {
   'settings:changed': Settings;
   'agent:stateChanged': AgentStateInfo;
   'phone:dialRequested': DialRequest;
+  'updates:statusChanged': UpdateStatus;
 };
 // Fails to compile when EventMap and EVENT_CHANNELS disagree.
 type Exact<T, K extends PropertyKey> = [Exclude<K, keyof T>, Exclude<keyof T, K>] extends [never, never]

@@ -8,10 +8,19 @@ export const CALL_CHANNELS = [
   'settings:update',
   'agent:getState',
   'agent:setState',
+  'phone:setCallActive',
+  'updates:getStatus',
+  'updates:check',
+  'updates:installNow',
 ] as const;
 
 /** Events the renderer may subscribe to. */
-export const EVENT_CHANNELS = ['settings:changed', 'agent:stateChanged', 'phone:dialRequested'] as const;
+export const EVENT_CHANNELS = [
+  'settings:changed',
+  'agent:stateChanged',
+  'phone:dialRequested',
+  'updates:statusChanged',
+] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

@@ -13,5 +13,9 @@ export function createHandlers(s: Services): Handlers {
     'settings:update': (patch) => s.settings.update(definedOnly(patch)),
     'agent:getState': () => s.agentState.get(),
     'agent:setState': ({ state }) => s.agentState.set(state),
+    'phone:setCallActive': ({ active }) => s.activity.setCallActive(active),
+    'updates:getStatus': () => s.updates.get(),
+    'updates:check': () => s.updates.check(),
+    'updates:installNow': () => s.updates.installNow(),
   };
 }

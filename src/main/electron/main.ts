@@ -12,6 +12,7 @@ import { handleAppProtocol, registerAppSchemePrivileges } from './appProtocol';
 import { applyHardening } from './hardening';
 import { registerIpc } from './ipc';
 import { createAgentTray } from './tray';
+import { startUpdater } from './updater';
 
 const distDir = join(__dirname, '..');
 const resourcesDir = app.isPackaged
@@ -98,6 +99,7 @@ async function start(): Promise<void> {
   createAgentTray(resourcesDir, services, showWindow);
   await win.loadURL(`${APP_ORIGIN}/index.html`);
   log.info({ version: APP_VERSION }, 'window loaded');
+  startUpdater({ services, log, dataDir, resourcesDir, version: APP_VERSION });
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -1,14 +1,18 @@
 import type { AppInfo } from '../../shared/api';
 import type { Logger } from '../logger';
+import { ActivityService } from './activityService';
 import { AgentStateService } from './agentStateService';
 import { EventHub } from './events';
 import { SettingsService } from './settingsService';
+import { UpdateStatusService } from './updateStatusService';
 
 /** The main-side services. None imports Electron, so Electron and the browser host share them. */
 export type Services = {
   events: EventHub;
   settings: SettingsService;
   agentState: AgentStateService;
+  activity: ActivityService;
+  updates: UpdateStatusService;
   appInfo: () => AppInfo;
   log: Logger;
 };
@@ -36,6 +40,14 @@ export function createServices(opts: ServiceOptions): Services {
     events,
     settings: new SettingsService(opts.dataDir, events, opts.log),
     agentState: new AgentStateService(events),
+    activity: new ActivityService(),
+    updates: new UpdateStatusService(
+      events,
+      opts.version,
+      opts.host === 'browser'
+        ? 'The browser host is updated with the server it runs on.'
+        : 'No update server is configured; IT sets one in the managed configuration.',
+    ),
     appInfo: () => ({ ...info }),
     log: opts.log,
   };

@@ -20,6 +20,7 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
     }),
     api.on('agent:stateChanged', (info) => s().setAgent(info)),
     api.on('phone:dialRequested', (req) => s().requestDial(req)),
+    api.on('updates:statusChanged', (u) => s().setUpdates(u)),
   ];
 
   function applySettings(language: string, theme: 'system' | 'light' | 'dark') {
@@ -36,11 +37,13 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
 
   async function loadInitial() {
     try {
-      const [settings, info, agent] = await Promise.all([
+      const [settings, info, agent, updates] = await Promise.all([
         api.call('settings:get', {}),
         api.call('app:getInfo', {}),
         api.call('agent:getState', {}),
+        api.call('updates:getStatus', {}),
       ]);
+      s().setUpdates(updates);
       s().setSettings(settings);
       s().setAppInfo(info);
       s().setAgent(agent);

@@ -4,6 +4,7 @@ import { LANGUAGES, type Language, type Theme } from '../../../shared/settings';
 import { useApi, useRoot } from '../../app/context';
 import { LANGUAGE_NAMES } from '../../i18n';
 import { ViewHeader } from '../../ui/ViewHeader';
+import { UpdatesSection } from './UpdatesSection';
 
 export function SettingsView() {
   const { t } = useTranslation();
@@ -89,6 +90,7 @@ export function SettingsView() {
           {error}
         </p>
       )}
+      <UpdatesSection />
       <section aria-labelledby="about-title" className="card">
         <h2 id="about-title">{t('settings.about')}</h2>
         {info ? (
