@@ -27,6 +27,8 @@ export type RelayErrorCode = (typeof RELAY_ERR)[keyof typeof RELAY_ERR];
 /** WebSocket close codes of the relay (hocuspocus style). */
 export const RELAY_CLOSE = {
   TOO_BIG: 1009,
+  /** `hello` named a protocol version this relay does not speak. */
+  PROTOCOL: 4400,
   UNAUTHORIZED: 4401,
   FORBIDDEN: 4403,
   TIMEOUT: 4408,
@@ -75,7 +77,8 @@ export type ServerFrame =
   | { t: 'snapshot'; changes: Change[]; done: number; total: number }
   | { t: 'snapshotEnd'; cursor: number }
   | { t: 'pushResult'; batch: number; results: PushOutcome[] }
-  | { t: 'error'; code: RelayErrorCode; message: string };
+  /** `batch` is set when the error answers a whole `push` (e.g. RELAY_ERR_BATCH_TOO_LARGE). */
+  | { t: 'error'; code: RelayErrorCode; message: string; batch?: number };
 
 /** HTTP bodies of `/v1/auth/*`. */
 export const loginRequestSchema = z

@@ -1,0 +1,43 @@
+import type { ConversationData, ConversationStatus } from '../../shared/sync/entities';
+import { stmt, type Db } from './db';
+
+export type ConversationSummary = { id: string } & ConversationData & { customerName: string | null };
+type ConversationRow = { id: string; data: string; customerName: string | null };
+
+const toSummary = (r: ConversationRow): ConversationSummary => ({
+  ...(JSON.parse(r.data) as ConversationData),
+  id: r.id,
+  customerName: r.customerName,
+});
+
+// parent_id of a conversation is its customerId (see migration 001), so the join is a key lookup.
+const SELECT = `SELECT c.id, c.data, json_extract(cu.data, '$.name') AS customerName
+  FROM records c LEFT JOIN records cu ON cu.entity = 'customer' AND cu.id = c.parent_id AND cu.deleted = 0`;
+
+/** The inbox list query; its plan is pinned by a test (records_by_time, customer by key). */
+export const LIST_CONVERSATIONS_SQL = `${SELECT} WHERE c.entity = 'conversation' AND c.data IS NOT NULL AND c.deleted = 0
+  AND (@status IS NULL OR json_extract(c.data, '$.status') = @status)
+  ORDER BY c.sort_at DESC LIMIT @limit`;
+
+/** Conversations with their customer's name, latest activity first. Defaults: every status, limit 100. */
+export function listConversations(db: Db, opts: { status?: ConversationStatus; limit?: number } = {}): ConversationSummary[] {
+  const rows = stmt(db, LIST_CONVERSATIONS_SQL).all({ status: opts.status ?? null, limit: opts.limit ?? 100 }) as ConversationRow[];
+  return rows.map(toSummary);
+}
+
+/** Conversations of one customer, latest first. */
+export function conversationsOfCustomer(db: Db, customerId: string): ConversationSummary[] {
+  const rows = stmt(
+    db,
+    `${SELECT} WHERE c.entity = 'conversation' AND c.parent_id = ? AND c.data IS NOT NULL AND c.deleted = 0
+     ORDER BY c.sort_at DESC`,
+  ).all(customerId) as ConversationRow[];
+  return rows.map(toSummary);
+}
+
+export function getConversation(db: Db, id: string): ConversationSummary | null {
+  const r = stmt(db, `${SELECT} WHERE c.entity = 'conversation' AND c.id = ? AND c.data IS NOT NULL AND c.deleted = 0`).get(id) as
+    | ConversationRow
+    | undefined;
+  return r ? toSummary(r) : null;
+}

@@ -1,0 +1,40 @@
+/** Machine-readable codes of expected, user-facing failures of the local store, keychain and sync. */
+export const LOCAL_ERR = {
+  /** A mutation's arguments failed validation; nothing was written. */
+  INVALID_MUTATION: 'LOCAL_ERR_INVALID_MUTATION',
+  /** No agent has signed in on this cache yet, so there is no device id to clock mutations with. */
+  NOT_SIGNED_IN: 'LOCAL_ERR_NOT_SIGNED_IN',
+  /** The cache file does not open with the key we have. */
+  WRONG_KEY: 'LOCAL_ERR_WRONG_KEY',
+  /** SQLite accepted the key but is not encrypting (plain SQLite build): refuse to store anything. */
+  CIPHER_INACTIVE: 'LOCAL_ERR_CIPHER_INACTIVE',
+  /** The OS keychain is not reachable now (locked, no Secret Service): try again or use a passphrase. */
+  KEYCHAIN_UNAVAILABLE: 'LOCAL_ERR_KEYCHAIN_UNAVAILABLE',
+  /** This cache is protected by a passphrase the user must type. */
+  NEEDS_PASSPHRASE: 'LOCAL_ERR_NEEDS_PASSPHRASE',
+  WRONG_PASSPHRASE: 'LOCAL_ERR_WRONG_PASSPHRASE',
+  /** The key of an existing cache is gone: the cache must be wiped and rebuilt from the relay. */
+  KEY_LOST: 'LOCAL_ERR_KEY_LOST',
+  /** Login or token refresh was refused. */
+  AUTH_FAILED: 'LOCAL_ERR_AUTH_FAILED',
+  /** The relay could not be reached. */
+  OFFLINE: 'LOCAL_ERR_OFFLINE',
+  /** The relay revoked this device; its cache and key were wiped. */
+  DEVICE_REVOKED: 'LOCAL_ERR_DEVICE_REVOKED',
+} as const;
+export type LocalErrorCode = (typeof LOCAL_ERR)[keyof typeof LOCAL_ERR];
+
+/**
+ * An expected failure the UI shows as a sentence (bad input, wrong passphrase, revoked device),
+ * as opposed to a bug. `details` carries machine-readable extras such as `pendingAtStake`.
+ */
+export class LocalError extends Error {
+  readonly code: LocalErrorCode;
+  readonly details: Record<string, unknown>;
+  constructor(code: LocalErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'LocalError';
+    this.code = code;
+    this.details = details;
+  }
+}

@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto';
+import type { AgentData, Change, Entity } from '../../shared/sync/entities';
+import { HlcClock, isHlc } from '../../shared/sync/hlc';
+import { uuidv7 } from '../../shared/sync/ids';
+import { isMutationName, mutationArgs, type Mutation, type MutationName } from '../../shared/sync/mutations';
+import type { PushOutcome } from '../../shared/sync/protocol';
+import type { Logger } from '../logger';
+import { conversationsOfCustomer, getConversation, listConversations } from './conversations';
+import { getCustomer, listCustomers } from './customers';
+import { openEncryptedDb, stmt, type Db } from './db';
+import { LOCAL_ERR, LocalError } from './errors';
+import { fieldHistory } from './history';
+import { messagesOf, notesOf, timelineOf } from './messages';
+import { deleteMeta, getMeta, setMeta } from './meta';
+import { runMutator, touchesOf } from './mutators';
+import * as outbox from './outbox';
+import { confirmedState, currentState, getRow, keyOf, setConfirmed, setCurrent, type RecordKey, type RecordState } from './records';
+import { search } from './search';
+import { stableJson } from './stableJson';
+
+export type AgentIdentity = { deviceId: string; agent: { id: string } & AgentData };
+/** Why the store changed, for listeners that refresh views or the sync state. */
+export type StoreChange = { reason: 'mutate' | 'remote' | 'ack' | 'reject' | 'resync'; pending: number };
+export type LocalStoreOptions = { path: string; key: Buffer; log: Logger; now?: () => number };
+
+/**
+ * The agent's encrypted replica: confirmed relay state, the optimistic state the UI reads, the
+ * outbox and rejected mutations. One writer connection; every write is one transaction.
+ */
+export class LocalStore {
+  readonly db: Db;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private clock: HlcClock | null = null;
+  private readonly listeners = new Set<(c: StoreChange) => void>();
+
+  /** Opens (creating if needed) the cache at `path` with its 32-byte key. `now` defaults to Date.now. */
+  static open(opts: LocalStoreOptions): LocalStore {
+    return new LocalStore(openEncryptedDb(opts.path, opts.key), opts.log, opts.now ?? Date.now);
+  }
+
+  private constructor(db: Db, log: Logger, now: () => number) {
+    this.db = db;
+    this.log = log;
+    this.now = now;
+    const id = this.identity();
+    if (id) this.startClock(id.deviceId);
+  }
+
+  close(): void {
+    this.listeners.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  /** Subscribes to committed changes; returns the unsubscribe function. */
+  onChange(listener: (c: StoreChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // --- identity, cursor, session -------------------------------------------------------------
+
+  /** Remembers who uses this cache (from login or the relay's welcome); the device id clocks mutations. */
+  setIdentity(id: AgentIdentity): void {
+    const prev = getMeta(this.db, 'deviceId');
+    this.db.transaction(() => {
+      setMeta(this.db, 'deviceId', id.deviceId);
+      setMeta(this.db, 'agent', JSON.stringify(id.agent));
+    })();
+    if (prev !== id.deviceId) this.startClock(id.deviceId);
+  }
+
+  identity(): AgentIdentity | null {
+    const deviceId = getMeta(this.db, 'deviceId');
+    const agent = getMeta(this.db, 'agent');
+    return deviceId && agent ? { deviceId, agent: JSON.parse(agent) as AgentIdentity['agent'] } : null;
+  }
+
+  /** Last relay log position whose changes are in this store; 0 for a new cache. */
+  cursor(): number {
+    return Number(getMeta(this.db, 'cursor') ?? 0);
+  }
+
+  /** True while a full resync is under way (its cursor is 0 until the snapshot ends). */
+  isResyncing(): boolean {
+    return getMeta(this.db, 'resyncing') === '1';
+  }
+
+  /** Opaque session data of the sync client (tokens); kept here because this file is encrypted. */
+  getSession(): string | undefined {
+    return getMeta(this.db, 'session');
+  }
+
+  setSession(value: string | null): void {
+    if (value === null) deleteMeta(this.db, 'session');
+    else setMeta(this.db, 'session', value);
+  }
+
+  private startClock(deviceId: string): void {
+    this.clock = new HlcClock(deviceId, this.now);
+    // Never issue a clock below one issued before a restart, even if the wall clock went back.
+    const last = getMeta(this.db, 'hlc');
+    if (last && isHlc(last)) this.clock.receive(last);
+  }
+
+  // --- local writes -------------------------------------------------------------------------
+
+  /**
+   * Validates a named mutation, applies it optimistically and appends it to the outbox in one
+   * transaction. Throws LocalError INVALID_MUTATION (nothing written) on bad arguments.
+   */
+  mutate<N extends MutationName>(name: N, args: unknown): Mutation<N> {
+    if (!isMutationName(name)) throw new LocalError(LOCAL_ERR.INVALID_MUTATION, `Unknown action "${String(name)}".`);
+    const parsed = mutationArgs[name].safeParse(args);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(args)'}: ${i.message}`);
+      throw new LocalError(LOCAL_ERR.INVALID_MUTATION, `This change is not valid: ${issues.join('; ')}`, { issues });
+    }
+    const clock = this.clock;
+    const agent = this.identity()?.agent;
+    if (!clock || !agent) throw new LocalError(LOCAL_ERR.NOT_SIGNED_IN, 'Sign in once before working offline.');
+    const m = this.db.transaction(() => {
+      const m = { id: uuidv7(this.now()), name, args: parsed.data, clock: clock.now() } as Mutation<N>;
+      const ctx = { agentId: agent.id, teamIds: agent.teamIds, clock: m.clock, read: (k: RecordKey) => currentState(this.db, k) };
+      const writes = runMutator(name, m.args, ctx);
+      for (const w of writes) setCurrent(this.db, w.key, w.state);
+      outbox.appendOutbox(this.db, m, touchesOf(name, m.args), new Date(this.now()).toISOString());
+      setMeta(this.db, 'hlc', m.clock);
+      return m;
+    })();
+    this.emit('mutate');
+    return m;
+  }
+
+  /** A new record id (UUIDv7) for mutation arguments. */
+  newId(): string {
+    return uuidv7(this.now());
+  }
+
+  // --- relay input --------------------------------------------------------------------------
+
+  /**
+   * Applies changes from the relay as confirmed state and moves the cursor in the same
+   * transaction, then rebases the pending mutations touching those records.
+   */
+  applyChanges(changes: readonly Change[], cursor?: number): void {
+    this.db.transaction(() => {
+      const keys = this.confirm(changes);
+      if (cursor !== undefined && cursor > this.cursor()) {
+        setMeta(this.db, 'cursor', String(cursor));
+        keys.push(...outbox.dropAckedThrough(this.db, cursor));
+      }
+      this.rebase(keys);
+    })();
+    this.emit('remote');
+  }
+
+  /** Takes the relay's answers to a pushed batch: applied/duplicate are acknowledged, rejected are rolled back. */
+  acknowledge(results: readonly PushOutcome[]): { acked: number; rejected: number } {
+    let acked = 0;
+    let rejected = 0;
+    this.db.transaction(() => {
+      const cursor = this.cursor();
+      const rebase: RecordKey[] = [];
+      for (const r of results) {
+        const row = outbox.getOutboxRow(this.db, r.id);
+        if (!row || row.state === 'acked') continue;
+        if (r.status === 'rejected') {
+          outbox.insertRejected(this.db, outbox.toMutation(row), r.code, r.message, new Date(this.now()).toISOString());
+          rebase.push(...outbox.removeFromOutbox(this.db, row.position));
+          rejected++;
+          this.log.warn({ mutation: row.id, name: row.name, code: r.code }, 'relay rejected a mutation');
+        } else if (r.seq <= cursor) {
+          // Its effect already arrived with the changes we hold: nothing left to replay.
+          rebase.push(...outbox.removeFromOutbox(this.db, row.position));
+          acked++;
+        } else {
+          outbox.markAcked(this.db, row.position, r.seq);
+          acked++;
+        }
+      }
+      this.rebase(rebase);
+    })();
+    this.emit(rejected > 0 ? 'reject' : 'ack');
+    return { acked, rejected };
+  }
+
+  /** Marks mutations as sent (for the UI: "sending" vs "waiting"). */
+  markSent(ids: readonly string[]): void {
+    this.db.transaction(() => outbox.markSent(this.db, ids))();
+  }
+
+  /** Full resync, step 1: forget the confirmed state and cursor. The outbox stays, replayed on what remains. */
+  beginResync(): void {
+    this.db.transaction(() => {
+      stmt(this.db, 'DELETE FROM records').run();
+      stmt(this.db, "INSERT INTO search (search) VALUES ('delete-all')").run();
+      setMeta(this.db, 'cursor', '0');
+      setMeta(this.db, 'resyncing', '1');
+      this.rebase(outbox.allTouched(this.db));
+    })();
+    this.emit('resync');
+  }
+
+  /** Full resync, step 2 (per page): confirmed records from the snapshot, pending mutations replayed on them. */
+  applySnapshotPage(changes: readonly Change[]): void {
+    this.db.transaction(() => this.rebase(this.confirm(changes)))();
+    this.emit('resync');
+  }
+
+  /** Full resync, step 3: the snapshot is complete up to `cursor`. */
+  endResync(cursor: number): void {
+    this.db.transaction(() => {
+      setMeta(this.db, 'cursor', String(cursor));
+      deleteMeta(this.db, 'resyncing');
+      this.rebase(outbox.dropAckedThrough(this.db, cursor));
+    })();
+    this.emit('resync');
+  }
+
+  private confirm(changes: readonly Change[]): RecordKey[] {
+    const keys: RecordKey[] = [];
+    for (const c of changes) {
+      for (const h of Object.values(c.clocks)) if (isHlc(h)) this.clock?.receive(h);
+      if (setConfirmed(this.db, c)) keys.push({ entity: c.entity, id: c.id });
+    }
+    return keys;
+  }
+
+  /** Current state := confirmed state + the pending mutations touching these records, in order. */
+  private rebase(keys: readonly RecordKey[]): void {
+    if (keys.length === 0) return;
+    const targets = new Map<string, RecordKey>();
+    for (const k of keys) targets.set(keyOf(k), k);
+    const working = new Map<string, RecordState | null>();
+    const positions = new Set<number>();
+    for (const [id, k] of targets) {
+      working.set(id, confirmedState(getRow(this.db, k)));
+      for (const p of outbox.positionsTouching(this.db, k)) positions.add(p);
+    }
+    const read = (k: RecordKey) => {
+      const id = keyOf(k);
+      return working.has(id) ? (working.get(id) ?? null) : currentState(this.db, k);
+    };
+    const agent = this.identity()?.agent;
+    const agentId = agent?.id ?? null;
+    const teamIds = agent?.teamIds ?? [];
+    for (const p of [...positions].sort((a, b) => a - b)) {
+      const row = outbox.outboxAt(this.db, p);
+      if (!row) continue;
+      const m = outbox.toMutation(row);
+      for (const w of runMutator(m.name, m.args, { agentId, teamIds, clock: m.clock, read })) {
+        const id = keyOf(w.key);
+        if (targets.has(id)) working.set(id, w.state);
+      }
+    }
+    for (const [id, k] of targets) setCurrent(this.db, k, working.get(id) ?? null);
+  }
+
+  private emit(reason: StoreChange['reason']): void {
+    if (this.listeners.size === 0) return;
+    const c = { reason, pending: this.pendingCount() };
+    for (const l of this.listeners) l(c);
+  }
+
+  // --- readers ------------------------------------------------------------------------------
+
+  /** Mutations made here that the relay has not acknowledged yet. */
+  pendingCount(): number {
+    return outbox.unsentCount(this.db);
+  }
+
+  /** The oldest unacknowledged mutations, in order (the next batch to push). */
+  pending(limit = 100): outbox.PendingMutation[] {
+    return outbox.outboxHead(this.db, limit);
+  }
+
+  rejected(): outbox.RejectedMutation[] {
+    return outbox.listRejected(this.db);
+  }
+
+  dismissRejected(id: string): boolean {
+    return outbox.dismissRejected(this.db, id);
+  }
+
+  /** SHA-256 (hex) of the confirmed state, sorted by entity and id, as stable JSON: equal replicas, equal hashes. */
+  stateHash(): string {
+    const h = createHash('sha256');
+    const rows = stmt(
+      this.db,
+      'SELECT entity, id, server_data, server_clocks, server_deleted FROM records WHERE confirmed = 1 ORDER BY entity, id',
+    ).iterate() as IterableIterator<{ entity: string; id: string; server_data: string | null; server_clocks: string; server_deleted: number }>;
+    for (const r of rows) {
+      const data = r.server_data === null ? null : (JSON.parse(r.server_data) as unknown);
+      h.update(stableJson([r.entity, r.id, data, JSON.parse(r.server_clocks), r.server_deleted === 1]) + '\n');
+    }
+    return h.digest('hex');
+  }
+
+  /** The record as the UI sees it now (confirmed + pending), or null. */
+  record(entity: Entity, id: string): RecordState | null {
+    return currentState(this.db, { entity, id });
+  }
+
+  customers = (opts?: Parameters<typeof listCustomers>[1]) => listCustomers(this.db, opts);
+  customer = (id: string) => getCustomer(this.db, id);
+  conversations = (opts?: Parameters<typeof listConversations>[1]) => listConversations(this.db, opts);
+  conversation = (id: string) => getConversation(this.db, id);
+  conversationsOfCustomer = (customerId: string) => conversationsOfCustomer(this.db, customerId);
+  messages = (conversationId: string) => messagesOf(this.db, conversationId);
+  notes = (conversationId: string) => notesOf(this.db, conversationId);
+  timeline = (conversationId: string) => timelineOf(this.db, conversationId);
+  fieldHistory = (entity: Entity, recordId: string, field?: string) => fieldHistory(this.db, entity, recordId, field);
+  search = (query: string, opts?: { limit?: number }) => search(this.db, query, opts);
+}

@@ -1,0 +1,16 @@
+import { stmt, type Db } from './db';
+
+/** Keys of the `meta` table. */
+export type MetaKey = 'cursor' | 'deviceId' | 'agent' | 'hlc' | 'resyncing' | 'session';
+
+export function getMeta(db: Db, key: MetaKey): string | undefined {
+  return (stmt(db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+}
+
+export function setMeta(db: Db, key: MetaKey, value: string): void {
+  stmt(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}
+
+export function deleteMeta(db: Db, key: MetaKey): void {
+  stmt(db, 'DELETE FROM meta WHERE key = ?').run(key);
+}

@@ -1,0 +1,22 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { migration001 } from './001_initial';
+
+export type Migration = { version: number; name: string; sql: string };
+
+/** Every migration in order. Released files are never edited; add the next number instead. */
+export const MIGRATIONS: readonly Migration[] = [migration001];
+
+/** Applies the migrations newer than `PRAGMA user_version`, each in its own transaction. */
+export function runMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const applied: number[] = [];
+  const current = Number(db.pragma('user_version', { simple: true }));
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,88 @@
+import type { Change, Entity } from '../../shared/sync/entities';
+import type { Hlc } from '../../shared/sync/hlc';
+import { stmt, type Db } from './db';
+import { reindex } from './searchIndex';
+
+export type RecordKey = { entity: Entity; id: string };
+/** A record's state: its fields, per-field clocks (mutable kinds) and tombstone flag. */
+export type RecordState = { data: Record<string, unknown>; clocks: Record<string, Hlc>; deleted: boolean };
+
+/** A row of `records` as stored. */
+export type RecordRow = {
+  rowid: number;
+  entity: Entity;
+  id: string;
+  confirmed: 0 | 1;
+  server_seq: number | null;
+  server_data: string | null;
+  server_clocks: string;
+  server_deleted: 0 | 1;
+  data: string | null;
+  clocks: string;
+  deleted: 0 | 1;
+};
+
+export const keyOf = (k: RecordKey): string => `${k.entity}\u0000${k.id}`;
+
+function parseState(data: string | null, clocks: string, deleted: number): RecordState | null {
+  if (data === null) return null;
+  return { data: JSON.parse(data) as Record<string, unknown>, clocks: JSON.parse(clocks) as Record<string, Hlc>, deleted: deleted === 1 };
+}
+
+/** Reads a record row. */
+export function getRow(db: Db, k: RecordKey): RecordRow | undefined {
+  return stmt(db, 'SELECT rowid, * FROM records WHERE entity = ? AND id = ?').get(k.entity, k.id) as RecordRow | undefined;
+}
+
+/** The optimistic current state (what the UI shows), or null when the record is unknown. */
+export function currentState(db: Db, k: RecordKey): RecordState | null {
+  const r = getRow(db, k);
+  return r ? parseState(r.data, r.clocks, r.deleted) : null;
+}
+
+/** The relay-confirmed state, or null when the relay has not confirmed this record. */
+export function confirmedState(row: RecordRow | undefined): RecordState | null {
+  if (!row || row.confirmed === 0) return null;
+  return parseState(row.server_data, row.server_clocks, row.server_deleted);
+}
+
+/**
+ * Stores a change from the relay as the confirmed state. Returns false (and writes nothing) when
+ * the row already holds a later log position, so replays and races are harmless.
+ */
+export function setConfirmed(db: Db, c: Change): boolean {
+  const row = getRow(db, c);
+  if (row && row.server_seq !== null && row.server_seq > c.seq) return false;
+  const data = c.data === null ? null : JSON.stringify(c.data);
+  stmt(db, 
+    `INSERT INTO records (entity, id, confirmed, server_seq, server_data, server_clocks, server_deleted)
+     VALUES (@entity, @id, 1, @seq, @data, @clocks, @deleted)
+     ON CONFLICT (entity, id) DO UPDATE SET confirmed = 1, server_seq = @seq, server_data = @data,
+       server_clocks = @clocks, server_deleted = @deleted`,
+  ).run({ entity: c.entity, id: c.id, seq: c.seq, data, clocks: JSON.stringify(c.clocks), deleted: c.deleted ? 1 : 0 });
+  return true;
+}
+
+/** Sets the current state (or removes a record that exists only optimistically) and reindexes it. */
+export function setCurrent(db: Db, k: RecordKey, s: RecordState | null): void {
+  const row = getRow(db, k);
+  if (s === null && (!row || row.confirmed === 0)) {
+    if (row) {
+      stmt(db, 'DELETE FROM records WHERE rowid = ?').run(row.rowid);
+      reindex(db, row.rowid, k.entity, null);
+    }
+    return;
+  }
+  const data = s ? JSON.stringify(s.data) : null;
+  const clocks = s ? JSON.stringify(s.clocks) : '{}';
+  const deleted = s?.deleted ? 1 : 0;
+  let rowid: number | bigint;
+  if (row) {
+    stmt(db, 'UPDATE records SET data = ?, clocks = ?, deleted = ? WHERE rowid = ?').run(data, clocks, deleted, row.rowid);
+    rowid = row.rowid;
+  } else {
+    rowid = stmt(db, 'INSERT INTO records (entity, id, data, clocks, deleted) VALUES (?, ?, ?, ?, ?)').run(k.entity, k.id, data, clocks, deleted)
+      .lastInsertRowid;
+  }
+  reindex(db, rowid, k.entity, s && !s.deleted ? s.data : null);
+}

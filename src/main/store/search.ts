@@ -1,0 +1,29 @@
+import type { Entity } from '../../shared/sync/entities';
+import { stmt, type Db } from './db';
+import { toFtsQuery } from './searchIndex';
+
+/** A search result: a customer, or a message/note with the conversation it belongs to. */
+export type SearchHit =
+  | { entity: 'customer'; id: string; name: string; company: string }
+  | { entity: 'message' | 'note'; id: string; conversationId: string; body: string };
+
+/**
+ * Full-text search over customers (name, phones, emails, company) and messages and notes (body),
+ * Chinese included; best matches first. Default limit 50.
+ */
+export function search(db: Db, query: string, opts: { limit?: number } = {}): SearchHit[] {
+  const fts = toFtsQuery(query);
+  if (!fts) return [];
+  const rows = stmt(
+    db,
+    `SELECT r.entity, r.id, r.data FROM search s JOIN records r ON r.rowid = s.rowid
+     WHERE search MATCH ? ORDER BY s.rank LIMIT ?`,
+  ).all(fts, opts.limit ?? 50) as { entity: Entity; id: string; data: string }[];
+  return rows.map((r) => {
+    const d = JSON.parse(r.data) as Record<string, unknown>;
+    const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
+    return r.entity === 'customer'
+      ? { entity: 'customer', id: r.id, name: s('name'), company: s('company') }
+      : { entity: r.entity as 'message' | 'note', id: r.id, conversationId: s('conversationId'), body: s('body') };
+  });
+}

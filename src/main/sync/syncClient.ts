@@ -1,0 +1,381 @@
+import WebSocket from 'ws';
+import { RELAY_CLOSE, RELAY_ERR, SYNC_PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../../shared/sync/protocol';
+import type { Logger } from '../logger';
+import { LOCAL_ERR, LocalError } from '../store/errors';
+import type { AgentIdentity, LocalStore } from '../store/localStore';
+import * as auth from './authClient';
+import { fullJitterDelay } from './backoff';
+
+export type SyncStatus = 'online' | 'offline' | 'connecting' | 'syncing' | 'revoked' | 'signedOut';
+/** What the UI shows: connection status, changes waiting, snapshot progress, the last problem. */
+export type SyncState = {
+  status: SyncStatus;
+  pending: number;
+  progress?: { done: number; total: number };
+  lastError?: { code: string; message: string };
+};
+
+export type SyncClientOptions = {
+  /** Base URL of the relay, e.g. `http://127.0.0.1:8080`; the socket is `<ws>/v1/sync`. */
+  relayUrl: string;
+  store: LocalStore;
+  log: Logger;
+  /** Called once when the relay revoked this device: close the store and wipe cache and key here. */
+  onRevoked: (reason: string) => void | Promise<void>;
+  /** First reconnect delay ceiling. Default 500 ms. */
+  backoffBaseMs?: number;
+  /** Largest reconnect delay ceiling. Default 30 000 ms. */
+  backoffCapMs?: number;
+  /** Ping interval; a socket silent for two intervals is dropped. Default 15 000 ms. */
+  heartbeatMs?: number;
+  /** Mutations per push. Default 100. */
+  batchSize?: number;
+  /** Refresh the access token this long before it expires. Default 60 000 ms. */
+  refreshMarginMs?: number;
+  /** Randomness for backoff jitter. Default Math.random. */
+  random?: () => number;
+};
+
+type Conn = { ws: WebSocket; alive: boolean; welcomed: boolean; caughtUp: boolean; heartbeat: NodeJS.Timeout };
+
+/**
+ * Keeps the local store in step with the relay: hello with cursor and token, catch-up or snapshot,
+ * in-order pushes of the outbox one batch at a time, live changes, reconnect with backoff and
+ * jitter, heartbeat, token refresh, and revocation. State changes go to `onState` listeners.
+ */
+export class SyncClient {
+  private readonly o: Required<Omit<SyncClientOptions, 'store' | 'log' | 'onRevoked' | 'relayUrl'>>;
+  private s: SyncState;
+  private readonly listeners = new Set<(s: SyncState) => void>();
+  private conn: Conn | null = null;
+  private running = false;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private inflight: { batch: number; ids: string[] } | null = null;
+  private batchNo = 0;
+  private batchSize: number;
+  private readonly unsubscribe: () => void;
+
+  /** See SyncClientOptions for defaults. */
+  constructor(private readonly opts: SyncClientOptions) {
+    this.o = {
+      backoffBaseMs: opts.backoffBaseMs ?? 500,
+      backoffCapMs: opts.backoffCapMs ?? 30_000,
+      heartbeatMs: opts.heartbeatMs ?? 15_000,
+      batchSize: opts.batchSize ?? 100,
+      refreshMarginMs: opts.refreshMarginMs ?? 60_000,
+      random: opts.random ?? Math.random,
+    };
+    this.batchSize = this.o.batchSize;
+    this.s = { status: this.session() ? 'offline' : 'signedOut', pending: opts.store.pendingCount() };
+    this.unsubscribe = opts.store.onChange((c) => {
+      this.update({ pending: c.pending });
+      if (c.reason === 'mutate') this.pushNext();
+    });
+  }
+
+  state(): SyncState {
+    return { ...this.s };
+  }
+
+  /** Subscribes to state changes; returns the unsubscribe function. */
+  onState(listener: (s: SyncState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Signs in over HTTP, remembers the session (encrypted in the store) and who this cache belongs to. */
+  async login(email: string, password: string, deviceName: string): Promise<AgentIdentity> {
+    try {
+      const t = await auth.login(this.opts.relayUrl, { email, password, deviceName });
+      this.saveSession(t);
+      const id = { deviceId: t.deviceId, agent: t.agent };
+      this.opts.store.setIdentity(id);
+      this.update({ status: this.running ? this.s.status : 'offline' });
+      return id;
+    } catch (err) {
+      if (err instanceof auth.RelayHttpError) throw new LocalError(LOCAL_ERR.AUTH_FAILED, err.message, { code: err.code });
+      throw err;
+    }
+  }
+
+  /** Starts syncing (and keeps reconnecting) until stop(). Needs a session from login(). */
+  start(): void {
+    if (this.running || this.s.status === 'revoked') return;
+    if (!this.session()) return this.update({ status: 'signedOut' });
+    this.running = true;
+    void this.connect();
+  }
+
+  /** Stops syncing and closes the socket; the outbox stays for next time. */
+  stop(): void {
+    this.running = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.retryTimer = this.refreshTimer = null;
+    this.drop(1000, 'client stopping');
+    if (this.s.status !== 'revoked' && this.s.status !== 'signedOut') this.update({ status: 'offline' });
+  }
+
+  /** Stops, forgets the tokens, and reports signedOut. Local data stays. */
+  signOut(): void {
+    this.stop();
+    this.opts.store.setSession(null);
+    this.update({ status: 'signedOut' });
+  }
+
+  /** Stops for good: call before closing the store. */
+  dispose(): void {
+    this.stop();
+    this.unsubscribe();
+    this.listeners.clear();
+  }
+
+  // --- connection ---------------------------------------------------------------------------
+
+  private async connect(): Promise<void> {
+    if (!this.running) return;
+    this.update({ status: 'connecting' });
+    try {
+      await this.ensureFreshToken();
+    } catch (err) {
+      return this.onAuthFailure(err);
+    }
+    if (!this.running) return;
+    const url = new URL('/v1/sync', this.opts.relayUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(url, { handshakeTimeout: this.o.heartbeatMs * 2 });
+    const conn: Conn = { ws, alive: true, welcomed: false, caughtUp: false, heartbeat: setInterval(() => this.beat(conn), this.o.heartbeatMs) };
+    this.conn = conn;
+    ws.on('open', () => {
+      const hello: ClientFrame = { t: 'hello', protocol: SYNC_PROTOCOL_VERSION, accessToken: this.session()!.accessToken, cursor: this.opts.store.cursor() };
+      ws.send(JSON.stringify(hello));
+    });
+    ws.on('pong', () => (conn.alive = true));
+    ws.on('message', (raw: WebSocket.RawData) => {
+      conn.alive = true;
+      if (this.conn !== conn) return;
+      try {
+        this.onFrame(conn, JSON.parse(raw.toString()) as ServerFrame);
+      } catch (err) {
+        // A frame we cannot apply must not be skipped: drop the connection and catch up again.
+        this.opts.log.error({ err }, 'sync frame failed');
+        this.update({ lastError: { code: LOCAL_ERR.OFFLINE, message: 'Sync hit an error and will retry.' } });
+        ws.terminate();
+      }
+    });
+    ws.on('error', (err) => this.opts.log.debug({ err: err.message }, 'sync socket error'));
+    ws.on('close', (code, reason) => this.onClose(conn, code, reason.toString()));
+  }
+
+  /** Heartbeat: a socket that answered nothing since the last ping is dead, even if TCP says otherwise. */
+  private beat(conn: Conn): void {
+    if (!conn.alive) {
+      this.opts.log.info('sync socket silent; dropping it');
+      conn.ws.terminate();
+      return;
+    }
+    conn.alive = false;
+    if (conn.ws.readyState === WebSocket.OPEN) conn.ws.ping();
+  }
+
+  private onClose(conn: Conn, code: number, reason: string): void {
+    clearInterval(conn.heartbeat);
+    if (this.conn !== conn) return;
+    this.conn = null;
+    this.inflight = null;
+    if (code === RELAY_CLOSE.DEVICE_REVOKED) return void this.revoke(reason || 'This device was revoked.');
+    if (!this.running || this.s.status === 'revoked' || this.s.status === 'signedOut') return;
+    const delay = fullJitterDelay(this.attempt++, this.o.backoffBaseMs, this.o.backoffCapMs, this.o.random);
+    this.opts.log.info({ code, reason, delay }, 'sync disconnected; retrying');
+    this.update({ status: 'offline', progress: undefined });
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private drop(code: number, reason: string): void {
+    const c = this.conn;
+    this.conn = null;
+    this.inflight = null;
+    if (!c) return;
+    clearInterval(c.heartbeat);
+    if (c.ws.readyState === WebSocket.OPEN) c.ws.close(code, reason);
+    else c.ws.terminate();
+  }
+
+  /** Closes the socket and reconnects at once (after a token refresh, a resync request...). */
+  private reconnectNow(): void {
+    this.drop(1000, 'reconnecting');
+    if (this.running) void this.connect();
+  }
+
+  // --- frames -------------------------------------------------------------------------------
+
+  private onFrame(conn: Conn, f: ServerFrame): void {
+    const store = this.opts.store;
+    switch (f.t) {
+      case 'welcome':
+        conn.welcomed = true;
+        this.attempt = 0;
+        store.setIdentity({ deviceId: f.deviceId, agent: f.agent });
+        this.update({ status: 'syncing', lastError: undefined });
+        return;
+      case 'changes':
+        store.applyChanges(f.changes, f.cursor);
+        if (!f.more && !conn.caughtUp) {
+          conn.caughtUp = true;
+          this.pushNext();
+        }
+        return this.settle();
+      case 'snapshotBegin':
+        conn.caughtUp = false;
+        store.beginResync();
+        return this.update({ status: 'syncing', progress: { done: 0, total: f.total } });
+      case 'snapshot':
+        store.applySnapshotPage(f.changes);
+        return this.update({ progress: { done: f.done, total: f.total } });
+      case 'snapshotEnd':
+        store.endResync(f.cursor);
+        return this.update({ progress: undefined });
+      case 'pushResult':
+        if (this.inflight?.batch !== f.batch) return;
+        this.inflight = null;
+        store.acknowledge(f.results);
+        this.pushNext();
+        return this.settle();
+      case 'error':
+        return this.onRelayError(conn, f);
+      default: {
+        const never: never = f;
+        this.opts.log.warn({ frame: (never as { t?: unknown }).t }, 'unknown frame from relay');
+      }
+    }
+  }
+
+  private onRelayError(conn: Conn, f: Extract<ServerFrame, { t: 'error' }>): void {
+    this.opts.log.warn({ code: f.code, message: f.message }, 'relay error');
+    this.update({ lastError: { code: f.code, message: f.message } });
+    switch (f.code) {
+      case RELAY_ERR.DEVICE_REVOKED:
+        return void this.revoke(f.message);
+      case RELAY_ERR.TOKEN_EXPIRED:
+        // Force a refresh on the next connect.
+        this.expireSession();
+        return this.reconnectNow();
+      case RELAY_ERR.UNAUTHORIZED:
+        if (!conn.welcomed) this.expireSession();
+        return;
+      case RELAY_ERR.BATCH_TOO_LARGE:
+        if (f.batch !== undefined && this.inflight?.batch === f.batch) {
+          this.batchSize = Math.max(1, Math.floor(this.inflight.ids.length / 2));
+          this.inflight = null;
+          this.pushNext();
+        }
+        return;
+      default:
+        // RATE_LIMITED and the rest: an unanswered batch is resent on the next connection.
+        return;
+    }
+  }
+
+  /** Sends the next batch of the outbox if the connection is caught up and no batch is waiting. */
+  private pushNext(): void {
+    const c = this.conn;
+    if (!c || !c.caughtUp || this.inflight || c.ws.readyState !== WebSocket.OPEN) return;
+    const batch = this.opts.store.pending(this.batchSize);
+    if (batch.length === 0) return this.settle();
+    const ids = batch.map((m) => m.id);
+    this.inflight = { batch: ++this.batchNo, ids };
+    const frame: ClientFrame = {
+      t: 'push',
+      batch: this.inflight.batch,
+      mutations: batch.map((m) => ({ id: m.id, name: m.name, args: m.args, clock: m.clock })),
+    };
+    c.ws.send(JSON.stringify(frame));
+    this.opts.store.markSent(ids);
+    this.update({ status: 'syncing' });
+  }
+
+  /** online once caught up with nothing in flight. */
+  private settle(): void {
+    const c = this.conn;
+    if (c?.caughtUp && !this.inflight && this.s.progress === undefined) this.update({ status: 'online' });
+  }
+
+  // --- tokens and revocation ------------------------------------------------------------------
+
+  private session(): auth.Session | null {
+    const raw = this.opts.store.getSession();
+    return raw ? (JSON.parse(raw) as auth.Session) : null;
+  }
+
+  private saveSession(t: auth.Session): void {
+    const s: auth.Session = { accessToken: t.accessToken, accessExpiresAt: t.accessExpiresAt, refreshToken: t.refreshToken, deviceId: t.deviceId };
+    this.opts.store.setSession(JSON.stringify(s));
+    this.scheduleRefresh(s);
+  }
+
+  private expireSession(): void {
+    const s = this.session();
+    if (s) this.opts.store.setSession(JSON.stringify({ ...s, accessExpiresAt: new Date(0).toISOString() }));
+  }
+
+  private async ensureFreshToken(): Promise<void> {
+    const s = this.session();
+    if (!s) throw new auth.RelayHttpError(RELAY_ERR.UNAUTHORIZED, 'Not signed in.', 401);
+    if (Date.parse(s.accessExpiresAt) - Date.now() > this.o.refreshMarginMs) return this.scheduleRefresh(s);
+    this.saveSession(await auth.refresh(this.opts.relayUrl, s.refreshToken));
+  }
+
+  private scheduleRefresh(s: auth.Session): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (!this.running) return;
+    const wait = Math.max(0, Date.parse(s.accessExpiresAt) - Date.now() - this.o.refreshMarginMs);
+    // The socket stays authenticated by its hello; a fresh token is only needed for the next one.
+    this.refreshTimer = setTimeout(() => {
+      this.ensureFreshToken().catch((err: unknown) => this.onAuthFailure(err));
+    }, Math.min(wait, 2 ** 31 - 1)).unref();
+  }
+
+  private onAuthFailure(err: unknown): void {
+    if (err instanceof auth.RelayHttpError) {
+      if (err.code === RELAY_ERR.DEVICE_REVOKED) return void this.revoke(err.message);
+      if (err.status === 401 || err.status === 403) {
+        this.opts.log.warn({ code: err.code }, 'session refused; signing out');
+        this.running = false;
+        this.drop(1000, 'signed out');
+        this.opts.store.setSession(null);
+        return this.update({ status: 'signedOut', lastError: { code: err.code, message: err.message } });
+      }
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    this.update({ lastError: { code: err instanceof LocalError ? err.code : LOCAL_ERR.OFFLINE, message } });
+    // Treat like a dropped connection: back off and try again.
+    if (this.conn) return;
+    const delay = fullJitterDelay(this.attempt++, this.o.backoffBaseMs, this.o.backoffCapMs, this.o.random);
+    this.update({ status: 'offline' });
+    if (this.running) this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private async revoke(reason: string): Promise<void> {
+    if (this.s.status === 'revoked') return;
+    this.opts.log.warn({ reason }, 'device revoked; wiping the cache');
+    this.running = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.drop(1000, 'revoked');
+    const pending = this.s.pending;
+    this.update({ status: 'revoked', progress: undefined, lastError: { code: LOCAL_ERR.DEVICE_REVOKED, message: reason } });
+    this.unsubscribe();
+    await this.opts.onRevoked(reason);
+    this.update({ pending: 0, lastError: { code: LOCAL_ERR.DEVICE_REVOKED, message: `${reason} (${pending} unsent change(s) discarded)` } });
+  }
+
+  private update(patch: Partial<SyncState> | { [K in keyof SyncState]?: SyncState[K] | undefined }): void {
+    const next = { ...this.s, ...patch } as SyncState;
+    for (const k of ['progress', 'lastError'] as const) if (k in patch && patch[k] === undefined) delete next[k];
+    if (JSON.stringify(next) === JSON.stringify(this.s)) return;
+    this.s = next;
+    for (const l of this.listeners) l(this.state());
+  }
+}
