@@ -9,12 +9,24 @@ import type { SecretStore } from './secretStore';
 
 const CONV = '0190a000-0000-7000-8000-0000000c0002';
 const vault = (dir: string, keychain: SecretStore | null) =>
-  new CacheVault({ dir, account: 'test', log: createSilentLogger(), keychain, scryptN: 2 ** 12, pendingFlushMs: 5 });
+  new CacheVault({
+    dir,
+    account: 'test',
+    log: createSilentLogger(),
+    keychain,
+    scryptN: 2 ** 12,
+    pendingFlushMs: 5,
+  });
 
 /** A fake keychain in memory: only for the key-loss logic; the real one is tested in tests/integration/store. */
 function memoryKeychain(): SecretStore & { items: Map<string, string> } {
   const items = new Map<string, string>();
-  return { items, get: (a) => items.get(a) ?? null, set: (a, s) => void items.set(a, s), delete: (a) => items.delete(a) };
+  return {
+    items,
+    get: (a) => items.get(a) ?? null,
+    set: (a, s) => void items.set(a, s),
+    delete: (a) => items.delete(a),
+  };
 }
 
 describe('main/keychain/cacheVault', () => {
@@ -35,12 +47,17 @@ describe('main/keychain/cacheVault', () => {
       expect(bytes.includes(Buffer.from(hex))).toBe(false);
       expect(bytes.includes(key)).toBe(false);
     }
-    expect(JSON.parse(readFileSync(join(dir, 'cache.json'), 'utf8'))).toMatchObject({ protection: 'passphrase', pendingAtStake: 1 });
+    expect(JSON.parse(readFileSync(join(dir, 'cache.json'), 'utf8'))).toMatchObject({
+      protection: 'passphrase',
+      pendingAtStake: 1,
+    });
 
     // Reopening: no passphrase, a wrong one, then the right one.
     const again = vault(dir, null);
     await expect(again.unlock()).rejects.toMatchObject({ code: LOCAL_ERR.NEEDS_PASSPHRASE });
-    await expect(again.unlock({ passphrase: 'wrong horse battery' })).rejects.toMatchObject({ code: LOCAL_ERR.WRONG_PASSPHRASE });
+    await expect(again.unlock({ passphrase: 'wrong horse battery' })).rejects.toMatchObject({
+      code: LOCAL_ERR.WRONG_PASSPHRASE,
+    });
     const same = await again.unlock({ passphrase: 'correct horse battery' });
     expect(same.equals(key)).toBe(true);
     const reopened = again.openStore(same);
@@ -69,12 +86,16 @@ describe('main/keychain/cacheVault', () => {
     const v = vault(dir, kc);
     const store = v.openStore(await v.unlock());
     store.setIdentity({ deviceId: DEVICE, agent: AGENT });
-    for (let i = 0; i < 3; i++) store.mutate('note.add', { id: store.newId(), conversationId: CONV, body: `n${i}` });
+    for (let i = 0; i < 3; i++)
+      store.mutate('note.add', { id: store.newId(), conversationId: CONV, body: `n${i}` });
     store.close();
 
     kc.items.clear(); // the keychain was reset
     expect(v.pendingAtStake()).toBe(3);
-    await expect(v.unlock()).rejects.toMatchObject({ code: LOCAL_ERR.KEY_LOST, details: expect.objectContaining({ pendingAtStake: 3 }) });
+    await expect(v.unlock()).rejects.toMatchObject({
+      code: LOCAL_ERR.KEY_LOST,
+      details: expect.objectContaining({ pendingAtStake: 3 }),
+    });
     kc.items.set('test', 'ab'.repeat(32)); // a different key under the same name
     await expect(v.unlock()).rejects.toMatchObject({ code: LOCAL_ERR.KEY_LOST });
 

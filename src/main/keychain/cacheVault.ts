@@ -9,7 +9,12 @@ import { LOCAL_ERR, LocalError } from '../store/errors';
 import { LocalStore } from '../store/localStore';
 import { osKeychain, probeKeychain, type SecretStore } from './secretStore';
 
-const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  opts: object,
+) => Promise<Buffer>;
 
 /**
  * What sits in clear beside the cache (`cache.json`): how the key is protected, the scrypt salt,
@@ -39,8 +44,10 @@ export type CacheVaultOptions = {
   pendingFlushMs?: number;
 };
 
-const keyCheck = (key: Buffer) => createHmac('sha256', key).update('switchboard cache key check v1').digest('hex');
-const sameCheck = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const keyCheck = (key: Buffer) =>
+  createHmac('sha256', key).update('switchboard cache key check v1').digest('hex');
+const sameCheck = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * The cache key's life: creation (random, in the keychain; or derived from a passphrase when no
@@ -81,9 +88,15 @@ export class CacheVault {
     const sc = this.sidecar();
     if (!sc) return this.create(opts.passphrase);
     if (sc.protection === 'passphrase') {
-      if (!opts.passphrase) throw new LocalError(LOCAL_ERR.NEEDS_PASSPHRASE, 'Enter your passphrase to open the offline cache.');
-      const key = await this.derive(opts.passphrase, Buffer.from(sc.salt ?? '', 'base64'), sc.scrypt?.N ?? this.scryptN);
-      if (!sameCheck(keyCheck(key), sc.check)) throw new LocalError(LOCAL_ERR.WRONG_PASSPHRASE, 'That passphrase is not right.');
+      if (!opts.passphrase)
+        throw new LocalError(LOCAL_ERR.NEEDS_PASSPHRASE, 'Enter your passphrase to open the offline cache.');
+      const key = await this.derive(
+        opts.passphrase,
+        Buffer.from(sc.salt ?? '', 'base64'),
+        sc.scrypt?.N ?? this.scryptN,
+      );
+      if (!sameCheck(keyCheck(key), sc.check))
+        throw new LocalError(LOCAL_ERR.WRONG_PASSPHRASE, 'That passphrase is not right.');
       return key;
     }
     if (!this.keychain) throw this.keyLost(sc, 'no keychain on this system');
@@ -91,14 +104,19 @@ export class CacheVault {
     if (hex === null) {
       const probe = probeKeychain(this.keychain, this.opts.account);
       if (!probe.ok) {
-        throw new LocalError(LOCAL_ERR.KEYCHAIN_UNAVAILABLE, 'The system keychain is locked or not running; unlock it and try again.', {
-          reason: probe.reason,
-        });
+        throw new LocalError(
+          LOCAL_ERR.KEYCHAIN_UNAVAILABLE,
+          'The system keychain is locked or not running; unlock it and try again.',
+          {
+            reason: probe.reason,
+          },
+        );
       }
       throw this.keyLost(sc, 'the keychain has no key for this cache');
     }
     const key = Buffer.from(hex, 'hex');
-    if (key.length !== 32 || !sameCheck(keyCheck(key), sc.check)) throw this.keyLost(sc, 'the keychain key does not fit this cache');
+    if (key.length !== 32 || !sameCheck(keyCheck(key), sc.check))
+      throw this.keyLost(sc, 'the keychain key does not fit this cache');
     return key;
   }
 
@@ -148,17 +166,29 @@ export class CacheVault {
     // A cache without its sidecar cannot be opened: clear leftovers of an interrupted wipe.
     removeCacheFiles(this.dbPath);
     if (passphrase !== undefined) {
-      if (passphrase.length < 8) throw new LocalError(LOCAL_ERR.WRONG_PASSPHRASE, 'Choose a passphrase of at least 8 characters.');
+      if (passphrase.length < 8)
+        throw new LocalError(LOCAL_ERR.WRONG_PASSPHRASE, 'Choose a passphrase of at least 8 characters.');
       const salt = randomBytes(16);
       const key = await this.derive(passphrase, salt, this.scryptN);
-      this.write({ protection: 'passphrase', salt: salt.toString('base64'), scrypt: { N: this.scryptN, r: 8, p: 1 }, check: keyCheck(key) });
+      this.write({
+        protection: 'passphrase',
+        salt: salt.toString('base64'),
+        scrypt: { N: this.scryptN, r: 8, p: 1 },
+        check: keyCheck(key),
+      });
       return key;
     }
-    const probe = this.keychain ? probeKeychain(this.keychain, this.opts.account) : { ok: false as const, reason: 'no keychain' };
+    const probe = this.keychain
+      ? probeKeychain(this.keychain, this.opts.account)
+      : { ok: false as const, reason: 'no keychain' };
     if (!this.keychain || !probe.ok) {
-      throw new LocalError(LOCAL_ERR.NEEDS_PASSPHRASE, 'No system keychain is available: choose a passphrase to protect the offline cache.', {
-        reason: probe.ok ? '' : probe.reason,
-      });
+      throw new LocalError(
+        LOCAL_ERR.NEEDS_PASSPHRASE,
+        'No system keychain is available: choose a passphrase to protect the offline cache.',
+        {
+          reason: probe.ok ? '' : probe.reason,
+        },
+      );
     }
     const key = randomBytes(32);
     this.keychain.set(this.opts.account, key.toString('hex'));
@@ -187,7 +217,12 @@ export class CacheVault {
   private sidecar(): Sidecar | null {
     if (!existsSync(this.sidecarPath)) return null;
     const raw = readJsonFile(this.sidecarPath) as Partial<Sidecar> | undefined;
-    if (!raw || raw.version !== 1 || (raw.protection !== 'keychain' && raw.protection !== 'passphrase') || typeof raw.check !== 'string') {
+    if (
+      !raw ||
+      raw.version !== 1 ||
+      (raw.protection !== 'keychain' && raw.protection !== 'passphrase') ||
+      typeof raw.check !== 'string'
+    ) {
       throw new Error(`unreadable cache sidecar ${this.sidecarPath}`);
     }
     return { ...raw, pendingAtStake: Number(raw.pendingAtStake ?? 0) } as Sidecar;

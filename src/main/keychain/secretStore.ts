@@ -50,7 +50,10 @@ export function osKeychain(service: string = KEYCHAIN_SERVICE): SecretStore {
  * Whether the keychain really stores secrets now. On Linux without a Secret Service a read answers
  * "no entry" rather than failing, so only a write-read-delete round trip tells the truth.
  */
-export function probeKeychain(store: SecretStore, account: string): { ok: true } | { ok: false; reason: string } {
+export function probeKeychain(
+  store: SecretStore,
+  account: string,
+): { ok: true } | { ok: false; reason: string } {
   const probe = `${account}.probe`;
   try {
     store.set(probe, 'ok');

@@ -20,8 +20,14 @@ export const LIST_CONVERSATIONS_SQL = `${SELECT} WHERE c.entity = 'conversation'
   ORDER BY c.sort_at DESC LIMIT @limit`;
 
 /** Conversations with their customer's name, latest activity first. Defaults: every status, limit 100. */
-export function listConversations(db: Db, opts: { status?: ConversationStatus; limit?: number } = {}): ConversationSummary[] {
-  const rows = stmt(db, LIST_CONVERSATIONS_SQL).all({ status: opts.status ?? null, limit: opts.limit ?? 100 }) as ConversationRow[];
+export function listConversations(
+  db: Db,
+  opts: { status?: ConversationStatus; limit?: number } = {},
+): ConversationSummary[] {
+  const rows = stmt(db, LIST_CONVERSATIONS_SQL).all({
+    status: opts.status ?? null,
+    limit: opts.limit ?? 100,
+  }) as ConversationRow[];
   return rows.map(toSummary);
 }
 
@@ -36,8 +42,9 @@ export function conversationsOfCustomer(db: Db, customerId: string): Conversatio
 }
 
 export function getConversation(db: Db, id: string): ConversationSummary | null {
-  const r = stmt(db, `${SELECT} WHERE c.entity = 'conversation' AND c.id = ? AND c.data IS NOT NULL AND c.deleted = 0`).get(id) as
-    | ConversationRow
-    | undefined;
+  const r = stmt(
+    db,
+    `${SELECT} WHERE c.entity = 'conversation' AND c.id = ? AND c.data IS NOT NULL AND c.deleted = 0`,
+  ).get(id) as ConversationRow | undefined;
   return r ? toSummary(r) : null;
 }

@@ -17,8 +17,9 @@ export function listCustomers(db: Db, opts: { limit?: number; offset?: number } 
 }
 
 export function getCustomer(db: Db, id: string): Customer | null {
-  const r = stmt(db, `SELECT id, data FROM records WHERE entity = 'customer' AND id = ? AND data IS NOT NULL AND deleted = 0`).get(id) as
-    | CustomerRow
-    | undefined;
+  const r = stmt(
+    db,
+    `SELECT id, data FROM records WHERE entity = 'customer' AND id = ? AND data IS NOT NULL AND deleted = 0`,
+  ).get(id) as CustomerRow | undefined;
   return r ? toCustomer(r) : null;
 }

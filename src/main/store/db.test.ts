@@ -20,11 +20,15 @@ describe('main/store/db', () => {
 
     // Plain SQLite (no key) cannot read it.
     const plain = new Database(path);
-    expect(() => plain.prepare('SELECT count(*) FROM records').get()).toThrow(/not a database|file is (encrypted|not a database)/i);
+    expect(() => plain.prepare('SELECT count(*) FROM records').get()).toThrow(
+      /not a database|file is (encrypted|not a database)/i,
+    );
     plain.close();
 
     // A wrong key fails with a clear, expected error.
-    expect(() => openEncryptedDb(path, randomBytes(32))).toThrow(expect.objectContaining({ code: LOCAL_ERR.WRONG_KEY }));
+    expect(() => openEncryptedDb(path, randomBytes(32))).toThrow(
+      expect.objectContaining({ code: LOCAL_ERR.WRONG_KEY }),
+    );
 
     // The right key opens it and the data is there.
     const again = LocalStore.open({ path, key, log: createSilentLogger() });
@@ -38,7 +42,9 @@ describe('main/store/db', () => {
     plain.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
     plain.close();
     expect(hasPlainHeader(path)).toBe(true);
-    expect(() => openEncryptedDb(path, randomBytes(32))).toThrow(expect.objectContaining({ code: LOCAL_ERR.WRONG_KEY }));
+    expect(() => openEncryptedDb(path, randomBytes(32))).toThrow(
+      expect.objectContaining({ code: LOCAL_ERR.WRONG_KEY }),
+    );
   });
 
   it('runs in WAL mode with the ChaCha20 cipher', () => {

@@ -55,7 +55,9 @@ export function openEncryptedDb(path: string, key: Buffer): Db {
     db.pragma(`key="x'${key.toString('hex')}'"`);
     const cipher = db.pragma('cipher', { simple: true });
     if (cipher !== 'chacha20') {
-      throw new LocalError(LOCAL_ERR.CIPHER_INACTIVE, 'The local cache cannot be encrypted on this system.', { cipher });
+      throw new LocalError(LOCAL_ERR.CIPHER_INACTIVE, 'The local cache cannot be encrypted on this system.', {
+        cipher,
+      });
     }
     try {
       // The first read of a keyed file is where a wrong key shows (SQLITE_NOTADB).
@@ -73,7 +75,10 @@ export function openEncryptedDb(path: string, key: Buffer): Db {
     db.pragma('wal_checkpoint(TRUNCATE)');
     // Plain SQLite accepts PRAGMA key silently and encrypts nothing (FIELD-NOTES): check the bytes.
     if (hasPlainHeader(path)) {
-      throw new LocalError(LOCAL_ERR.CIPHER_INACTIVE, 'The local cache was written unencrypted; refusing to use it.');
+      throw new LocalError(
+        LOCAL_ERR.CIPHER_INACTIVE,
+        'The local cache was written unencrypted; refusing to use it.',
+      );
     }
     return db;
   } catch (err) {

@@ -15,10 +15,26 @@ function seeded() {
   const t = openTestStore();
   const cust = customerData('Li Na', { company: 'Acme' });
   const conv = {
-    customerId: CUST, channel: 'chat', subject: 'Where is my order', status: 'open', snoozedUntil: null, assigneeId: null,
-    teamId: 't', inboxId: null, labels: [], slaDueAt: null, lastMessageAt: '2025-01-01T00:00:00.000Z', createdAt: '2025-01-01T00:00:00.000Z',
+    customerId: CUST,
+    channel: 'chat',
+    subject: 'Where is my order',
+    status: 'open',
+    snoozedUntil: null,
+    assigneeId: null,
+    teamId: 't',
+    inboxId: null,
+    labels: [],
+    slaDueAt: null,
+    lastMessageAt: '2025-01-01T00:00:00.000Z',
+    createdAt: '2025-01-01T00:00:00.000Z',
   };
-  t.store.applyChanges([change('customer', CUST, cust, clocksFor(cust, relayClock(T0)), 1), change('conversation', CONV, conv, clocksFor(conv, relayClock(T0)), 2)], 2);
+  t.store.applyChanges(
+    [
+      change('customer', CUST, cust, clocksFor(cust, relayClock(T0)), 1),
+      change('conversation', CONV, conv, clocksFor(conv, relayClock(T0)), 2),
+    ],
+    2,
+  );
   return { ...t, cust, conv };
 }
 
@@ -28,7 +44,9 @@ describe('main/store/localStore', () => {
     const m = store.mutate('customer.update', { id: CUST, fields: { company: 'Acme Asia' } });
     expect(store.customer(CUST)?.company).toBe('Acme Asia');
     expect(store.pendingCount()).toBe(1);
-    expect(store.pending()).toEqual([expect.objectContaining({ id: m.id, name: 'customer.update', clock: m.clock, state: 'pending' })]);
+    expect(store.pending()).toEqual([
+      expect.objectContaining({ id: m.id, name: 'customer.update', clock: m.clock, state: 'pending' }),
+    ]);
     // The confirmed state (what the hash covers) is untouched until the relay answers.
     const before = store.stateHash();
     store.mutate('message.send', { id: store.newId(), conversationId: CONV, body: 'On its way' });
@@ -39,7 +57,12 @@ describe('main/store/localStore', () => {
 
   it('writes nothing when a mutation fails validation', () => {
     const { store } = seeded();
-    const snapshot = () => store.db.prepare('SELECT (SELECT count(*) FROM records) r, (SELECT count(*) FROM outbox) o, (SELECT value FROM meta WHERE key = \'hlc\') h').get();
+    const snapshot = () =>
+      store.db
+        .prepare(
+          "SELECT (SELECT count(*) FROM records) r, (SELECT count(*) FROM outbox) o, (SELECT value FROM meta WHERE key = 'hlc') h",
+        )
+        .get();
     const before = snapshot();
     expect(() => store.mutate('customer.update', { id: CUST, fields: { emails: ['not-an-email'] } })).toThrow(
       expect.objectContaining({ code: LOCAL_ERR.INVALID_MUTATION }),
@@ -47,7 +70,9 @@ describe('main/store/localStore', () => {
     expect(() => store.mutate('message.send', { id: 'nope', conversationId: CONV, body: '' })).toThrow(
       expect.objectContaining({ code: LOCAL_ERR.INVALID_MUTATION }),
     );
-    expect(() => store.mutate('customer.delete' as never, { id: CUST })).toThrow(expect.objectContaining({ code: LOCAL_ERR.INVALID_MUTATION }));
+    expect(() => store.mutate('customer.delete' as never, { id: CUST })).toThrow(
+      expect.objectContaining({ code: LOCAL_ERR.INVALID_MUTATION }),
+    );
     expect(snapshot()).toEqual(before);
     expect(store.customer(CUST)?.company).toBe('Acme');
   });
@@ -70,11 +95,17 @@ describe('main/store/localStore', () => {
     store.mutate('customer.update', { id: CUST, fields: { company: 'Mine Ltd' } });
     // Another agent changes the address (a field we did not touch): both show.
     const c2 = { ...cust, address: '1 Harbour Rd' };
-    store.applyChanges([change('customer', CUST, c2, { ...clocksFor(cust, relayClock(T0)), address: relayClock(T0 + 1) }, 3)], 3);
+    store.applyChanges(
+      [change('customer', CUST, c2, { ...clocksFor(cust, relayClock(T0)), address: relayClock(T0 + 1) }, 3)],
+      3,
+    );
     expect(store.customer(CUST)).toMatchObject({ company: 'Mine Ltd', address: '1 Harbour Rd' });
     // A later edit of the same field by someone else wins, as it will on the relay.
     const c3 = { ...c2, company: 'Theirs Inc' };
-    store.applyChanges([change('customer', CUST, c3, { ...clocksFor(c2, relayClock(T0)), company: relayClock(T9) }, 4)], 4);
+    store.applyChanges(
+      [change('customer', CUST, c3, { ...clocksFor(c2, relayClock(T0)), company: relayClock(T9) }, 4)],
+      4,
+    );
     expect(store.customer(CUST)?.company).toBe('Theirs Inc');
     expect(store.pendingCount()).toBe(1); // still sent: the relay keeps the losing value in history
     expect(store.cursor()).toBe(4);
@@ -91,7 +122,13 @@ describe('main/store/localStore', () => {
     ]);
     expect(r).toEqual({ acked: 1, rejected: 1 });
     expect(store.customer(CUST)).toMatchObject({ company: 'Acme', address: 'Second St' });
-    expect(store.rejected()).toEqual([expect.objectContaining({ id: a.id, code: RELAY_ERR.FORBIDDEN, message: 'You may not edit this customer.' })]);
+    expect(store.rejected()).toEqual([
+      expect.objectContaining({
+        id: a.id,
+        code: RELAY_ERR.FORBIDDEN,
+        message: 'You may not edit this customer.',
+      }),
+    ]);
     expect(store.pending().map((p) => p.id)).toEqual([msg.id]);
     expect(store.messages(CONV)).toHaveLength(1);
 
@@ -110,24 +147,40 @@ describe('main/store/localStore', () => {
     store.acknowledge([{ id: m.id, status: 'applied', seq: 6 }]);
     expect(store.pendingCount()).toBe(0);
     // An older change arrives after the ack: our value must not flicker away.
-    store.applyChanges([change('customer', CUST, { ...cust, address: 'x' }, clocksFor(cust, relayClock(T0)), 5)], 5);
+    store.applyChanges(
+      [change('customer', CUST, { ...cust, address: 'x' }, clocksFor(cust, relayClock(T0)), 5)],
+      5,
+    );
     expect(store.customer(CUST)).toMatchObject({ company: 'Mine Ltd', address: 'x' });
     const c6 = { ...cust, address: 'x', company: 'Mine Ltd' };
-    store.applyChanges([change('customer', CUST, c6, { ...clocksFor(cust, relayClock(T0)), company: m.clock }, 6)], 6);
+    store.applyChanges(
+      [change('customer', CUST, c6, { ...clocksFor(cust, relayClock(T0)), company: m.clock }, 6)],
+      6,
+    );
     expect(store.db.prepare('SELECT count(*) n FROM outbox').get()).toEqual({ n: 0 });
     expect(store.customer(CUST)?.company).toBe('Mine Ltd');
   });
 
   it('ignores a replayed older change for a record', () => {
     const { store, cust } = seeded();
-    store.applyChanges([change('customer', CUST, { ...cust, name: 'New' }, clocksFor(cust, relayClock(T0)), 7)], 7);
-    store.applyChanges([change('customer', CUST, { ...cust, name: 'Old' }, clocksFor(cust, relayClock(T0)), 3)], 7);
+    store.applyChanges(
+      [change('customer', CUST, { ...cust, name: 'New' }, clocksFor(cust, relayClock(T0)), 7)],
+      7,
+    );
+    store.applyChanges(
+      [change('customer', CUST, { ...cust, name: 'Old' }, clocksFor(cust, relayClock(T0)), 3)],
+      7,
+    );
     expect(store.customer(CUST)?.name).toBe('New');
   });
 
   it('full resync wipes confirmed state but keeps and replays the outbox', () => {
     const { store, cust, conv } = seeded();
-    const sent = store.mutate('message.send', { id: store.newId(), conversationId: CONV, body: 'offline reply' });
+    const sent = store.mutate('message.send', {
+      id: store.newId(),
+      conversationId: CONV,
+      body: 'offline reply',
+    });
     store.mutate('customer.update', { id: CUST, fields: { company: 'Offline Co' } });
     store.beginResync();
     expect(store.isResyncing()).toBe(true);

@@ -14,7 +14,16 @@ import { messagesOf, notesOf, timelineOf } from './messages';
 import { deleteMeta, getMeta, setMeta } from './meta';
 import { runMutator, touchesOf } from './mutators';
 import * as outbox from './outbox';
-import { confirmedState, currentState, getRow, keyOf, setConfirmed, setCurrent, type RecordKey, type RecordState } from './records';
+import {
+  confirmedState,
+  currentState,
+  getRow,
+  keyOf,
+  setConfirmed,
+  setCurrent,
+  type RecordKey,
+  type RecordState,
+} from './records';
 import { search } from './search';
 import { stableJson } from './stableJson';
 
@@ -110,18 +119,27 @@ export class LocalStore {
    * transaction. Throws LocalError INVALID_MUTATION (nothing written) on bad arguments.
    */
   mutate<N extends MutationName>(name: N, args: unknown): Mutation<N> {
-    if (!isMutationName(name)) throw new LocalError(LOCAL_ERR.INVALID_MUTATION, `Unknown action "${String(name)}".`);
+    if (!isMutationName(name))
+      throw new LocalError(LOCAL_ERR.INVALID_MUTATION, `Unknown action "${String(name)}".`);
     const parsed = mutationArgs[name].safeParse(args);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(args)'}: ${i.message}`);
-      throw new LocalError(LOCAL_ERR.INVALID_MUTATION, `This change is not valid: ${issues.join('; ')}`, { issues });
+      throw new LocalError(LOCAL_ERR.INVALID_MUTATION, `This change is not valid: ${issues.join('; ')}`, {
+        issues,
+      });
     }
     const clock = this.clock;
     const agent = this.identity()?.agent;
-    if (!clock || !agent) throw new LocalError(LOCAL_ERR.NOT_SIGNED_IN, 'Sign in once before working offline.');
+    if (!clock || !agent)
+      throw new LocalError(LOCAL_ERR.NOT_SIGNED_IN, 'Sign in once before working offline.');
     const m = this.db.transaction(() => {
       const m = { id: uuidv7(this.now()), name, args: parsed.data, clock: clock.now() } as Mutation<N>;
-      const ctx = { agentId: agent.id, teamIds: agent.teamIds, clock: m.clock, read: (k: RecordKey) => currentState(this.db, k) };
+      const ctx = {
+        agentId: agent.id,
+        teamIds: agent.teamIds,
+        clock: m.clock,
+        read: (k: RecordKey) => currentState(this.db, k),
+      };
       const writes = runMutator(name, m.args, ctx);
       for (const w of writes) setCurrent(this.db, w.key, w.state);
       outbox.appendOutbox(this.db, m, touchesOf(name, m.args), new Date(this.now()).toISOString());
@@ -166,7 +184,13 @@ export class LocalStore {
         const row = outbox.getOutboxRow(this.db, r.id);
         if (!row || row.state === 'acked') continue;
         if (r.status === 'rejected') {
-          outbox.insertRejected(this.db, outbox.toMutation(row), r.code, r.message, new Date(this.now()).toISOString());
+          outbox.insertRejected(
+            this.db,
+            outbox.toMutation(row),
+            r.code,
+            r.message,
+            new Date(this.now()).toISOString(),
+          );
           rebase.push(...outbox.removeFromOutbox(this.db, row.position));
           rejected++;
           this.log.warn({ mutation: row.id, name: row.name, code: r.code }, 'relay rejected a mutation');
@@ -289,10 +313,18 @@ export class LocalStore {
     const rows = stmt(
       this.db,
       'SELECT entity, id, server_data, server_clocks, server_deleted FROM records WHERE confirmed = 1 ORDER BY entity, id',
-    ).iterate() as IterableIterator<{ entity: string; id: string; server_data: string | null; server_clocks: string; server_deleted: number }>;
+    ).iterate() as IterableIterator<{
+      entity: string;
+      id: string;
+      server_data: string | null;
+      server_clocks: string;
+      server_deleted: number;
+    }>;
     for (const r of rows) {
       const data = r.server_data === null ? null : (JSON.parse(r.server_data) as unknown);
-      h.update(stableJson([r.entity, r.id, data, JSON.parse(r.server_clocks), r.server_deleted === 1]) + '\n');
+      h.update(
+        stableJson([r.entity, r.id, data, JSON.parse(r.server_clocks), r.server_deleted === 1]) + '\n',
+      );
     }
     return h.digest('hex');
   }
@@ -310,6 +342,7 @@ export class LocalStore {
   messages = (conversationId: string) => messagesOf(this.db, conversationId);
   notes = (conversationId: string) => notesOf(this.db, conversationId);
   timeline = (conversationId: string) => timelineOf(this.db, conversationId);
-  fieldHistory = (entity: Entity, recordId: string, field?: string) => fieldHistory(this.db, entity, recordId, field);
+  fieldHistory = (entity: Entity, recordId: string, field?: string) =>
+    fieldHistory(this.db, entity, recordId, field);
   search = (query: string, opts?: { limit?: number }) => search(this.db, query, opts);
 }

@@ -16,15 +16,25 @@ function children(db: Db, entity: 'message' | 'note', conversationId: string): R
 }
 
 export function messagesOf(db: Db, conversationId: string): Message[] {
-  return children(db, 'message', conversationId).map((r) => ({ ...(JSON.parse(r.data) as MessageData), kind: 'message', id: r.id }));
+  return children(db, 'message', conversationId).map((r) => ({
+    ...(JSON.parse(r.data) as MessageData),
+    kind: 'message',
+    id: r.id,
+  }));
 }
 
 export function notesOf(db: Db, conversationId: string): Note[] {
-  return children(db, 'note', conversationId).map((r) => ({ ...(JSON.parse(r.data) as NoteData), kind: 'note', id: r.id }));
+  return children(db, 'note', conversationId).map((r) => ({
+    ...(JSON.parse(r.data) as NoteData),
+    kind: 'note',
+    id: r.id,
+  }));
 }
 
 /** Messages and notes of a conversation merged in time order (oldest first). */
 export function timelineOf(db: Db, conversationId: string): TimelineItem[] {
   const all: TimelineItem[] = [...messagesOf(db, conversationId), ...notesOf(db, conversationId)];
-  return all.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+  return all.sort((a, b) =>
+    a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1,
+  );
 }

@@ -8,7 +8,10 @@ export function getMeta(db: Db, key: MetaKey): string | undefined {
 }
 
 export function setMeta(db: Db, key: MetaKey, value: string): void {
-  stmt(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  stmt(
+    db,
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
 }
 
 export function deleteMeta(db: Db, key: MetaKey): void {

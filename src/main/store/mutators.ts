@@ -27,7 +27,11 @@ const key = (entity: Entity, id: string): RecordKey => ({ entity, id });
 const isoOf = (clock: Hlc) => new Date(decodeHlc(clock).wall).toISOString();
 
 /** Last writer wins per field by clock, as the relay merges; an older clock leaves the field as is. */
-export function mergeFields(state: RecordState | null, fields: Record<string, unknown>, clock: Hlc): RecordState {
+export function mergeFields(
+  state: RecordState | null,
+  fields: Record<string, unknown>,
+  clock: Hlc,
+): RecordState {
   const next: RecordState = state
     ? { data: { ...state.data }, clocks: { ...state.clocks }, deleted: state.deleted }
     : { data: {}, clocks: {}, deleted: false };
@@ -47,7 +51,15 @@ function appendOnce(ctx: MutatorContext, k: RecordKey, data: Record<string, unkn
   return [{ key: k, state: { data, clocks: {}, deleted: false } }];
 }
 
-const CUSTOMER_DEFAULTS = { phones: [], emails: [], company: '', address: '', language: '', identities: [], customFields: {} };
+const CUSTOMER_DEFAULTS = {
+  phones: [],
+  emails: [],
+  company: '',
+  address: '',
+  language: '',
+  identities: [],
+  customFields: {},
+};
 
 export const MUTATORS: { [N in MutationName]: Mutator<N> } = {
   'customer.create': {
@@ -116,7 +128,11 @@ export const MUTATORS: { [N in MutationName]: Mutator<N> } = {
         body: a.body,
         createdAt: now,
       });
-      if (conv) writes.push({ key: key('conversation', a.conversationId), state: mergeFields(conv, { lastMessageAt: now }, ctx.clock) });
+      if (conv)
+        writes.push({
+          key: key('conversation', a.conversationId),
+          state: mergeFields(conv, { lastMessageAt: now }, ctx.clock),
+        });
       return writes;
     },
   },

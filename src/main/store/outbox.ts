@@ -18,21 +18,40 @@ export type OutboxRow = {
 export type PendingMutation = Mutation & { position: number; state: OutboxRow['state']; createdAt: string };
 
 /** A mutation the relay refused, kept for the UI with the relay's code and reason. */
-export type RejectedMutation = Mutation & { code: RelayErrorCode | string; message: string; rejectedAt: string };
-type RejectedRow = { id: string; name: MutationName; args: string; clock: string; code: string; message: string; rejected_at: string };
+export type RejectedMutation = Mutation & {
+  code: RelayErrorCode | string;
+  message: string;
+  rejectedAt: string;
+};
+type RejectedRow = {
+  id: string;
+  name: MutationName;
+  args: string;
+  clock: string;
+  code: string;
+  message: string;
+  rejected_at: string;
+};
 
-export const toMutation = (r: OutboxRow): Mutation => ({ id: r.id, name: r.name, args: JSON.parse(r.args) as never, clock: r.clock });
-const toPending = (r: OutboxRow): PendingMutation => ({ ...toMutation(r), position: r.position, state: r.state, createdAt: r.created_at });
+export const toMutation = (r: OutboxRow): Mutation => ({
+  id: r.id,
+  name: r.name,
+  args: JSON.parse(r.args) as never,
+  clock: r.clock,
+});
+const toPending = (r: OutboxRow): PendingMutation => ({
+  ...toMutation(r),
+  position: r.position,
+  state: r.state,
+  createdAt: r.created_at,
+});
 
 /** Appends a mutation and the records it touches (inside the caller's transaction). */
 export function appendOutbox(db: Db, m: Mutation, touches: RecordKey[], now: string): void {
-  const { lastInsertRowid } = stmt(db, 'INSERT INTO outbox (id, name, args, clock, created_at) VALUES (?, ?, ?, ?, ?)').run(
-    m.id,
-    m.name,
-    JSON.stringify(m.args),
-    m.clock,
-    now,
-  );
+  const { lastInsertRowid } = stmt(
+    db,
+    'INSERT INTO outbox (id, name, args, clock, created_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(m.id, m.name, JSON.stringify(m.args), m.clock, now);
   const t = stmt(db, 'INSERT OR IGNORE INTO outbox_touches (position, entity, id) VALUES (?, ?, ?)');
   for (const k of touches) t.run(lastInsertRowid, k.entity, k.id);
 }
@@ -44,7 +63,11 @@ export function unsentCount(db: Db): number {
 
 /** The oldest `limit` unacknowledged mutations, in the order they were made. */
 export function outboxHead(db: Db, limit: number): PendingMutation[] {
-  return (stmt(db, "SELECT * FROM outbox WHERE state != 'acked' ORDER BY position LIMIT ?").all(limit) as OutboxRow[]).map(toPending);
+  return (
+    stmt(db, "SELECT * FROM outbox WHERE state != 'acked' ORDER BY position LIMIT ?").all(
+      limit,
+    ) as OutboxRow[]
+  ).map(toPending);
 }
 
 /** Records the relay's acceptance; the row stays until the cursor covers `seq` (see migration 001). */
@@ -54,7 +77,9 @@ export function markAcked(db: Db, position: number, seq: number): void {
 
 /** Drops acknowledged mutations whose effect the confirmed state now holds; returns what they touched. */
 export function dropAckedThrough(db: Db, cursor: number): RecordKey[] {
-  const rows = stmt(db, "SELECT position FROM outbox WHERE state = 'acked' AND acked_seq <= ?").all(cursor) as { position: number }[];
+  const rows = stmt(db, "SELECT position FROM outbox WHERE state = 'acked' AND acked_seq <= ?").all(
+    cursor,
+  ) as { position: number }[];
   return rows.flatMap((r) => removeFromOutbox(db, r.position));
 }
 
@@ -80,9 +105,14 @@ export function touchesAt(db: Db, position: number): RecordKey[] {
 
 /** Positions of pending mutations touching `k`, oldest first. */
 export function positionsTouching(db: Db, k: RecordKey): number[] {
-  return (stmt(db, 'SELECT position FROM outbox_touches WHERE entity = ? AND id = ? ORDER BY position').all(k.entity, k.id) as {
-    position: number;
-  }[]).map((r) => r.position);
+  return (
+    stmt(db, 'SELECT position FROM outbox_touches WHERE entity = ? AND id = ? ORDER BY position').all(
+      k.entity,
+      k.id,
+    ) as {
+      position: number;
+    }[]
+  ).map((r) => r.position);
 }
 
 export function outboxAt(db: Db, position: number): OutboxRow | undefined {
@@ -103,15 +133,17 @@ export function insertRejected(db: Db, m: Mutation, code: string, message: strin
 
 /** Rejected mutations, newest first. */
 export function listRejected(db: Db): RejectedMutation[] {
-  return (stmt(db, 'SELECT * FROM rejected ORDER BY rejected_at DESC, id DESC').all() as RejectedRow[]).map((r) => ({
-    id: r.id,
-    name: r.name,
-    args: JSON.parse(r.args) as never,
-    clock: r.clock,
-    code: r.code,
-    message: r.message,
-    rejectedAt: r.rejected_at,
-  }));
+  return (stmt(db, 'SELECT * FROM rejected ORDER BY rejected_at DESC, id DESC').all() as RejectedRow[]).map(
+    (r) => ({
+      id: r.id,
+      name: r.name,
+      args: JSON.parse(r.args) as never,
+      clock: r.clock,
+      code: r.code,
+      message: r.message,
+      rejectedAt: r.rejected_at,
+    }),
+  );
 }
 
 /** Forgets a rejected mutation once the agent has dealt with it. */

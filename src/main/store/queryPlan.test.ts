@@ -25,13 +25,20 @@ describe('main/store query plans', () => {
   });
 
   it('finds the mutations touching a record through the outbox_touches key', () => {
-    const p = plan('SELECT position FROM outbox_touches WHERE entity = ? AND id = ? ORDER BY position', 'customer', 'x');
+    const p = plan(
+      'SELECT position FROM outbox_touches WHERE entity = ? AND id = ? ORDER BY position',
+      'customer',
+      'x',
+    );
     expect(p).toMatch(/SEARCH outbox_touches USING PRIMARY KEY \(entity=\? AND id=\?\)/);
     expect(p).not.toMatch(/TEMP B-TREE/);
   });
 
   it('joins search hits to records by rowid', () => {
-    const p = plan(`SELECT r.id FROM search s JOIN records r ON r.rowid = s.rowid WHERE search MATCH ? ORDER BY s.rank`, 'x');
+    const p = plan(
+      `SELECT r.id FROM search s JOIN records r ON r.rowid = s.rowid WHERE search MATCH ? ORDER BY s.rank`,
+      'x',
+    );
     expect(p).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
   });
 });

@@ -26,12 +26,17 @@ export const keyOf = (k: RecordKey): string => `${k.entity}\u0000${k.id}`;
 
 function parseState(data: string | null, clocks: string, deleted: number): RecordState | null {
   if (data === null) return null;
-  return { data: JSON.parse(data) as Record<string, unknown>, clocks: JSON.parse(clocks) as Record<string, Hlc>, deleted: deleted === 1 };
+  return {
+    data: JSON.parse(data) as Record<string, unknown>,
+    clocks: JSON.parse(clocks) as Record<string, Hlc>,
+    deleted: deleted === 1,
+  };
 }
 
 /** Reads a record row. */
 export function getRow(db: Db, k: RecordKey): RecordRow | undefined {
-  return stmt(db, 'SELECT rowid, * FROM records WHERE entity = ? AND id = ?').get(k.entity, k.id) as RecordRow | undefined;
+  return stmt(db, 'SELECT rowid, * FROM records WHERE entity = ? AND id = ?').get(k.entity, k.id) as
+    RecordRow | undefined;
 }
 
 /** The optimistic current state (what the UI shows), or null when the record is unknown. */
@@ -54,12 +59,20 @@ export function setConfirmed(db: Db, c: Change): boolean {
   const row = getRow(db, c);
   if (row && row.server_seq !== null && row.server_seq > c.seq) return false;
   const data = c.data === null ? null : JSON.stringify(c.data);
-  stmt(db, 
+  stmt(
+    db,
     `INSERT INTO records (entity, id, confirmed, server_seq, server_data, server_clocks, server_deleted)
      VALUES (@entity, @id, 1, @seq, @data, @clocks, @deleted)
      ON CONFLICT (entity, id) DO UPDATE SET confirmed = 1, server_seq = @seq, server_data = @data,
        server_clocks = @clocks, server_deleted = @deleted`,
-  ).run({ entity: c.entity, id: c.id, seq: c.seq, data, clocks: JSON.stringify(c.clocks), deleted: c.deleted ? 1 : 0 });
+  ).run({
+    entity: c.entity,
+    id: c.id,
+    seq: c.seq,
+    data,
+    clocks: JSON.stringify(c.clocks),
+    deleted: c.deleted ? 1 : 0,
+  });
   return true;
 }
 
@@ -78,11 +91,21 @@ export function setCurrent(db: Db, k: RecordKey, s: RecordState | null): void {
   const deleted = s?.deleted ? 1 : 0;
   let rowid: number | bigint;
   if (row) {
-    stmt(db, 'UPDATE records SET data = ?, clocks = ?, deleted = ? WHERE rowid = ?').run(data, clocks, deleted, row.rowid);
+    stmt(db, 'UPDATE records SET data = ?, clocks = ?, deleted = ? WHERE rowid = ?').run(
+      data,
+      clocks,
+      deleted,
+      row.rowid,
+    );
     rowid = row.rowid;
   } else {
-    rowid = stmt(db, 'INSERT INTO records (entity, id, data, clocks, deleted) VALUES (?, ?, ?, ?, ?)').run(k.entity, k.id, data, clocks, deleted)
-      .lastInsertRowid;
+    rowid = stmt(db, 'INSERT INTO records (entity, id, data, clocks, deleted) VALUES (?, ?, ?, ?, ?)').run(
+      k.entity,
+      k.id,
+      data,
+      clocks,
+      deleted,
+    ).lastInsertRowid;
   }
   reindex(db, rowid, k.entity, s && !s.deleted ? s.data : null);
 }

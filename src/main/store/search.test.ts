@@ -7,9 +7,21 @@ const ids = (hits: { id: string }[]) => hits.map((h) => h.id).sort();
 
 function storeWithText() {
   const { store } = openTestStore();
-  const cust = customerData('王小明', { phones: ['+8613800138000'], emails: ['xiaoming@example.cn'], company: 'Harbour Trading' });
+  const cust = customerData('王小明', {
+    phones: ['+8613800138000'],
+    emails: ['xiaoming@example.cn'],
+    company: 'Harbour Trading',
+  });
   const eng = customerData('Margaret Thompson', { emails: ['maggie@acme.test'], company: 'Acme Widgets' });
-  const msg = (id: string, body: string) => change('message', id, { conversationId: CONV, customerId: 'c1', direction: 'in', authorId: null, body, createdAt: '2025-01-01T00:00:00.000Z' });
+  const msg = (id: string, body: string) =>
+    change('message', id, {
+      conversationId: CONV,
+      customerId: 'c1',
+      direction: 'in',
+      authorId: null,
+      body,
+      createdAt: '2025-01-01T00:00:00.000Z',
+    });
   store.applyChanges(
     [
       change('customer', 'c1', cust, clocksFor(cust, relayClock(1))),
@@ -54,7 +66,11 @@ describe('main/store/search', () => {
 
   it('follows optimistic edits and deletions', () => {
     const store = storeWithText();
-    store.mutate('note.add', { id: '0190a000-0000-7000-8000-0000000n0001'.replace('n', 'a'), conversationId: CONV, body: '客户要求退款' });
+    store.mutate('note.add', {
+      id: '0190a000-0000-7000-8000-0000000n0001'.replace('n', 'a'),
+      conversationId: CONV,
+      body: '客户要求退款',
+    });
     expect(store.search('退款')).toHaveLength(1);
     store.mutate('customer.update', { id: '0190a000-0000-7000-8000-0000000c0001', fields: { name: 'x' } }); // unknown id: no effect
     store.applyChanges([change('message', 'm-en', null)], 11);

@@ -24,6 +24,11 @@ export function search(db: Db, query: string, opts: { limit?: number } = {}): Se
     const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
     return r.entity === 'customer'
       ? { entity: 'customer', id: r.id, name: s('name'), company: s('company') }
-      : { entity: r.entity as 'message' | 'note', id: r.id, conversationId: s('conversationId'), body: s('body') };
+      : {
+          entity: r.entity as 'message' | 'note',
+          id: r.id,
+          conversationId: s('conversationId'),
+          body: s('body'),
+        };
   });
 }

@@ -44,7 +44,12 @@ function columnsOf(entity: Entity, data: Record<string, unknown>): Columns {
 }
 
 /** Keeps the search index of one record in step with its current state (call inside the write's transaction). */
-export function reindex(db: Db, rowid: number | bigint, entity: Entity, data: Record<string, unknown> | null): void {
+export function reindex(
+  db: Db,
+  rowid: number | bigint,
+  entity: Entity,
+  data: Record<string, unknown> | null,
+): void {
   if (!SEARCHABLE.has(entity)) return;
   stmt(db, 'DELETE FROM search WHERE rowid = ?').run(rowid);
   if (!data) return;

@@ -26,12 +26,19 @@ async function post(baseUrl: string, path: string, body: unknown, timeoutMs: num
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
-    throw new LocalError(LOCAL_ERR.OFFLINE, 'The server cannot be reached.', { cause: err instanceof Error ? err.message : String(err) });
+    throw new LocalError(LOCAL_ERR.OFFLINE, 'The server cannot be reached.', {
+      cause: err instanceof Error ? err.message : String(err),
+    });
   }
-  const json = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | TokenPair | null;
+  const json = (await res.json().catch(() => null)) as
+    { error?: { code?: string; message?: string } } | TokenPair | null;
   if (!res.ok) {
     const e = json && 'error' in json ? json.error : undefined;
-    throw new RelayHttpError(e?.code ?? `HTTP_${res.status}`, e?.message ?? `The server answered ${res.status}.`, res.status);
+    throw new RelayHttpError(
+      e?.code ?? `HTTP_${res.status}`,
+      e?.message ?? `The server answered ${res.status}.`,
+      res.status,
+    );
   }
   return json as TokenPair;
 }

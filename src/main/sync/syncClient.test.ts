@@ -28,9 +28,27 @@ async function fakeRelay(onHello: (ws: WebSocket, n: number) => void) {
 
 function client(url: string, extra: { onRevoked?: (r: string) => void } = {}) {
   const { store } = openTestStore();
-  store.setSession(JSON.stringify({ accessToken: 't', refreshToken: 'r', deviceId: DEVICE, accessExpiresAt: '2999-01-01T00:00:00Z' }));
-  const c = new SyncClient({ relayUrl: url, store, log: createSilentLogger(), onRevoked: extra.onRevoked ?? (() => {}), backoffBaseMs: 5, backoffCapMs: 20, heartbeatMs: 30 });
-  cleanups.push(() => c.dispose(), () => store.close());
+  store.setSession(
+    JSON.stringify({
+      accessToken: 't',
+      refreshToken: 'r',
+      deviceId: DEVICE,
+      accessExpiresAt: '2999-01-01T00:00:00Z',
+    }),
+  );
+  const c = new SyncClient({
+    relayUrl: url,
+    store,
+    log: createSilentLogger(),
+    onRevoked: extra.onRevoked ?? (() => {}),
+    backoffBaseMs: 5,
+    backoffCapMs: 20,
+    heartbeatMs: 30,
+  });
+  cleanups.push(
+    () => c.dispose(),
+    () => store.close(),
+  );
   return { store, c };
 }
 
@@ -38,7 +56,8 @@ const until = async (cond: () => boolean) => {
   while (!cond()) await new Promise((r) => setTimeout(r, 5));
 };
 const send = (ws: WebSocket, f: ServerFrame) => ws.send(JSON.stringify(f));
-const welcome = (ws: WebSocket) => send(ws, { t: 'welcome', agent: AGENT, deviceId: DEVICE, head: 0, resync: false });
+const welcome = (ws: WebSocket) =>
+  send(ws, { t: 'welcome', agent: AGENT, deviceId: DEVICE, head: 0, resync: false });
 
 describe('main/sync/syncClient', () => {
   it('backs off with full jitter under a cap', () => {
@@ -71,11 +90,17 @@ describe('main/sync/syncClient', () => {
         const f = JSON.parse(raw.toString()) as { t: string; batch: number; mutations: { id: string }[] };
         if (f.t !== 'push') return;
         pushed.push(f.mutations.map((m) => m.id));
-        send(ws, { t: 'pushResult', batch: f.batch, results: f.mutations.map((m, i) => ({ id: m.id, status: 'applied', seq: 10 + i })) });
+        send(ws, {
+          t: 'pushResult',
+          batch: f.batch,
+          results: f.mutations.map((m, i) => ({ id: m.id, status: 'applied', seq: 10 + i })),
+        });
       });
     });
     const { store, c } = client(relay.url);
-    const ids = [0, 1, 2].map(() => store.mutate('note.add', { id: store.newId(), conversationId: store.newId(), body: 'n' }).id);
+    const ids = [0, 1, 2].map(
+      () => store.mutate('note.add', { id: store.newId(), conversationId: store.newId(), body: 'n' }).id,
+    );
     const seen: string[] = [];
     c.onState((s) => seen.push(s.progress ? `${s.status}:${s.progress.done}/${s.progress.total}` : s.status));
     c.start();

@@ -1,5 +1,11 @@
 import WebSocket from 'ws';
-import { RELAY_CLOSE, RELAY_ERR, SYNC_PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../../shared/sync/protocol';
+import {
+  RELAY_CLOSE,
+  RELAY_ERR,
+  SYNC_PROTOCOL_VERSION,
+  type ClientFrame,
+  type ServerFrame,
+} from '../../shared/sync/protocol';
 import type { Logger } from '../logger';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 import type { AgentIdentity, LocalStore } from '../store/localStore';
@@ -36,7 +42,13 @@ export type SyncClientOptions = {
   random?: () => number;
 };
 
-type Conn = { ws: WebSocket; alive: boolean; welcomed: boolean; caughtUp: boolean; heartbeat: NodeJS.Timeout };
+type Conn = {
+  ws: WebSocket;
+  alive: boolean;
+  welcomed: boolean;
+  caughtUp: boolean;
+  heartbeat: NodeJS.Timeout;
+};
 
 /**
  * Keeps the local store in step with the relay: hello with cursor and token, catch-up or snapshot,
@@ -95,7 +107,8 @@ export class SyncClient {
       this.update({ status: this.running ? this.s.status : 'offline' });
       return id;
     } catch (err) {
-      if (err instanceof auth.RelayHttpError) throw new LocalError(LOCAL_ERR.AUTH_FAILED, err.message, { code: err.code });
+      if (err instanceof auth.RelayHttpError)
+        throw new LocalError(LOCAL_ERR.AUTH_FAILED, err.message, { code: err.code });
       throw err;
     }
   }
@@ -146,10 +159,21 @@ export class SyncClient {
     const url = new URL('/v1/sync', this.opts.relayUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(url, { handshakeTimeout: this.o.heartbeatMs * 2 });
-    const conn: Conn = { ws, alive: true, welcomed: false, caughtUp: false, heartbeat: setInterval(() => this.beat(conn), this.o.heartbeatMs) };
+    const conn: Conn = {
+      ws,
+      alive: true,
+      welcomed: false,
+      caughtUp: false,
+      heartbeat: setInterval(() => this.beat(conn), this.o.heartbeatMs),
+    };
     this.conn = conn;
     ws.on('open', () => {
-      const hello: ClientFrame = { t: 'hello', protocol: SYNC_PROTOCOL_VERSION, accessToken: this.session()!.accessToken, cursor: this.opts.store.cursor() };
+      const hello: ClientFrame = {
+        t: 'hello',
+        protocol: SYNC_PROTOCOL_VERSION,
+        accessToken: this.session()!.accessToken,
+        cursor: this.opts.store.cursor(),
+      };
       ws.send(JSON.stringify(hello));
     });
     ws.on('pong', () => (conn.alive = true));
@@ -310,7 +334,12 @@ export class SyncClient {
   }
 
   private saveSession(t: auth.Session): void {
-    const s: auth.Session = { accessToken: t.accessToken, accessExpiresAt: t.accessExpiresAt, refreshToken: t.refreshToken, deviceId: t.deviceId };
+    const s: auth.Session = {
+      accessToken: t.accessToken,
+      accessExpiresAt: t.accessExpiresAt,
+      refreshToken: t.refreshToken,
+      deviceId: t.deviceId,
+    };
     this.opts.store.setSession(JSON.stringify(s));
     this.scheduleRefresh(s);
   }
@@ -332,9 +361,12 @@ export class SyncClient {
     if (!this.running) return;
     const wait = Math.max(0, Date.parse(s.accessExpiresAt) - Date.now() - this.o.refreshMarginMs);
     // The socket stays authenticated by its hello; a fresh token is only needed for the next one.
-    this.refreshTimer = setTimeout(() => {
-      this.ensureFreshToken().catch((err: unknown) => this.onAuthFailure(err));
-    }, Math.min(wait, 2 ** 31 - 1)).unref();
+    this.refreshTimer = setTimeout(
+      () => {
+        this.ensureFreshToken().catch((err: unknown) => this.onAuthFailure(err));
+      },
+      Math.min(wait, 2 ** 31 - 1),
+    ).unref();
   }
 
   private onAuthFailure(err: unknown): void {
@@ -365,15 +397,26 @@ export class SyncClient {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.drop(1000, 'revoked');
     const pending = this.s.pending;
-    this.update({ status: 'revoked', progress: undefined, lastError: { code: LOCAL_ERR.DEVICE_REVOKED, message: reason } });
+    this.update({
+      status: 'revoked',
+      progress: undefined,
+      lastError: { code: LOCAL_ERR.DEVICE_REVOKED, message: reason },
+    });
     this.unsubscribe();
     await this.opts.onRevoked(reason);
-    this.update({ pending: 0, lastError: { code: LOCAL_ERR.DEVICE_REVOKED, message: `${reason} (${pending} unsent change(s) discarded)` } });
+    this.update({
+      pending: 0,
+      lastError: {
+        code: LOCAL_ERR.DEVICE_REVOKED,
+        message: `${reason} (${pending} unsent change(s) discarded)`,
+      },
+    });
   }
 
   private update(patch: Partial<SyncState> | { [K in keyof SyncState]?: SyncState[K] | undefined }): void {
     const next = { ...this.s, ...patch } as SyncState;
-    for (const k of ['progress', 'lastError'] as const) if (k in patch && patch[k] === undefined) delete next[k];
+    for (const k of ['progress', 'lastError'] as const)
+      if (k in patch && patch[k] === undefined) delete next[k];
     if (JSON.stringify(next) === JSON.stringify(this.s)) return;
     this.s = next;
     for (const l of this.listeners) l(this.state());

@@ -7,7 +7,10 @@ export type Migration = { version: number; name: string; sql: string };
 export const MIGRATIONS: readonly Migration[] = [migration001];
 
 /** Applies the migrations newer than `PRAGMA user_version`, each in its own transaction. */
-export function runMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+export function runMigrations(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number[] {
   const applied: number[] = [];
   const current = Number(db.pragma('user_version', { simple: true }));
   for (const m of migrations) {

@@ -6,7 +6,11 @@ import { tempDir } from '../testHelpers';
 import { MIGRATIONS, runMigrations } from './index';
 
 const tables = (db: ReturnType<typeof openEncryptedDb>) =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  (
+    db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name").all() as {
+      name: string;
+    }[]
+  ).map((r) => r.name);
 
 describe('main/store/migrations', () => {
   it('numbers migrations 1..n without gaps', () => {
@@ -19,7 +23,16 @@ describe('main/store/migrations', () => {
     const db = openEncryptedDb(path, key);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const names = tables(db);
-    for (const t of ['records', 'meta', 'outbox', 'outbox_touches', 'rejected', 'search', 'records_by_parent', 'records_by_time']) {
+    for (const t of [
+      'records',
+      'meta',
+      'outbox',
+      'outbox_touches',
+      'rejected',
+      'search',
+      'records_by_parent',
+      'records_by_time',
+    ]) {
       expect(names).toContain(t);
     }
     db.prepare("INSERT INTO meta (key, value) VALUES ('cursor', '42')").run();
@@ -35,7 +48,10 @@ describe('main/store/migrations', () => {
   it('applies only migrations newer than the file, each atomically', () => {
     const path = join(tempDir(), 'cache.db');
     const db = openEncryptedDb(path, randomBytes(32));
-    const next = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'test', sql: 'CREATE TABLE later (x); CREATE TABLE broken (' }];
+    const next = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: 'test', sql: 'CREATE TABLE later (x); CREATE TABLE broken (' },
+    ];
     expect(() => runMigrations(db, next)).toThrow();
     expect(tables(db)).not.toContain('later');
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
