@@ -75,7 +75,8 @@ test.describe('shell through the browser host', () => {
     await expect(page.getByRole('button', { name: 'Settings' })).toBeFocused();
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
-    await expect(page.getByRole('heading', { name: 'Supervisor', level: 1 })).toBeFocused();
+    // Signed out, the places that show the agent's data ask to sign in first.
+    await expect(page.getByRole('heading', { name: 'Sign in', level: 1 })).toBeFocused();
     await expect(page.getByRole('button', { name: 'Supervisor' })).toHaveAttribute('aria-current', 'page');
   });
 

@@ -1,17 +1,109 @@
-// `npm start`: builds, then launches the Electron app; where no Electron runtime is installed,
-// says so in one line and runs the browser host instead, which prints the URL to open.
+// `npm start`: builds, starts an embedded relay with demo data, then launches the Electron app
+// signed in as the demo agent; where no Electron runtime is installed, says so in one line and
+// runs the browser host instead, which prints the URL to open.
+// `npm start -- --no-demo` skips the embedded relay (sign in to your own relay in the app).
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { findElectron } from './electronRuntime.mjs';
+
+const args = process.argv.slice(2);
+const demo = !args.includes('--no-demo');
+const passArgs = args.filter((a) => a !== '--no-demo');
+const dataRoot = resolve(process.env.SWITCHBOARD_DATA_ROOT ?? '.switchboard-data');
+const relayPort = process.env.SWITCHBOARD_RELAY_PORT ?? '8787';
+const DEMO_PASSWORD = 'switchboard-demo';
+const DEMO_AGENT = 'agent@demo.switchboard';
 
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
+const children = [];
+const stopAll = (code) => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  process.exit(code);
+};
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => stopAll(0));
+
+const env = { ...process.env };
+if (demo) {
+  const relayData = resolve(dataRoot, 'relay');
+  mkdirSync(relayData, { recursive: true });
+  if (!existsSync(resolve(relayData, '.seeded'))) {
+    console.log('Seeding the embedded relay with demo data…');
+    const seed = spawnSync(
+      process.execPath,
+      [
+        'dist/relay/relay.cjs',
+        'seed',
+        '--data',
+        relayData,
+        '--customers',
+        '2000',
+        '--conversations',
+        '5000',
+        '--password',
+        DEMO_PASSWORD,
+      ],
+      { stdio: 'inherit' },
+    );
+    if (seed.status !== 0) stopAll(seed.status ?? 1);
+    writeFileSync(resolve(relayData, '.seeded'), new Date().toISOString());
+  }
+  const relay = spawn(
+    process.execPath,
+    ['dist/relay/relay.cjs', 'serve', '--data', relayData, '--port', relayPort],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  children.push(relay);
+  await new Promise((ok, fail) => {
+    let out = '';
+    relay.stdout.on('data', (b) => {
+      out += b;
+      if (out.includes('relay listening')) ok();
+    });
+    relay.once('exit', (code) =>
+      fail(
+        new Error(
+          `the embedded relay exited with ${code}; is port ${relayPort} free? Set SWITCHBOARD_RELAY_PORT.`,
+        ),
+      ),
+    );
+  }).catch((err) => {
+    console.error(err.message);
+    stopAll(1);
+  });
+  relay.stdout.resume();
+  Object.assign(env, {
+    SWITCHBOARD_RELAY_URL: `http://127.0.0.1:${relayPort}`,
+    SWITCHBOARD_LOGIN_EMAIL: DEMO_AGENT,
+    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
+  });
+  console.log(`Embedded relay: http://127.0.0.1:${relayPort} (data in ${relayData})`);
+  console.log(
+    `Demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_AGENT}, agent2@demo.switchboard, supervisor@demo.switchboard, admin@demo.switchboard`,
+  );
+}
+
 const electron = findElectron();
-const args = process.argv.slice(2);
-const child =
-  'path' in electron
-    ? spawn(electron.path, ['.', ...args], { stdio: 'inherit' })
-    : (console.log(`No Electron runtime here (${electron.missing}); starting the browser host instead.`),
-      spawn(process.execPath, ['dist/host/browserHost.cjs', ...args], { stdio: 'inherit' }));
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code) => process.exit(code ?? 0));
+let app;
+if ('path' in electron) {
+  app = spawn(electron.path, ['.', ...passArgs], {
+    stdio: 'inherit',
+    env: { ...env, SWITCHBOARD_USER_DATA: env.SWITCHBOARD_USER_DATA ?? resolve(dataRoot, 'app') },
+  });
+} else {
+  console.log(`No Electron runtime here (${electron.missing}); starting the browser host instead.`);
+  app = spawn(
+    process.execPath,
+    ['dist/host/browserHost.cjs', '--data', resolve(dataRoot, 'host'), ...passArgs],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
+}
+children.push(app);
+app.on('exit', (code) => stopAll(code ?? 0));

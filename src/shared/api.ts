@@ -4,6 +4,18 @@ import { languageSchema, themeSchema, type Settings } from './settings';
 import { agentStateSchema, type AgentStateInfo } from './agentState';
 import type { DialRequest } from './dialLink';
 import type { UpdateStatus } from './updates/status';
+import type { SessionState } from './session';
+import { CHANNELS, CONVERSATION_STATUSES } from './sync/entities';
+import { mutationArgs, TEXT_LIMITS } from './sync/mutations';
+import type {
+  ConversationDetail,
+  ConversationView,
+  CustomerDetail,
+  CustomerView,
+  FieldChangeView,
+  RejectedView,
+  SearchHitView,
+} from './views';
 
 /** Facts about the running app, shown in Settings › About. */
 export type AppInfo = {
@@ -22,6 +34,12 @@ const call =
   <A extends z.ZodType>(args: A): CallSpec<A, R> => ({ args });
 
 const noArgs = z.object({}).strict();
+const id = z.string().uuid();
+const page = {
+  limit: z.number().int().min(1).max(500).optional(),
+  offset: z.number().int().min(0).optional(),
+};
+const customerFields = mutationArgs['customer.update'].shape.fields;
 
 /**
  * The app API: every call the renderer may make of the main process, with the zod schema
@@ -42,6 +60,64 @@ export const apiCalls = {
   'updates:check': call<UpdateStatus>()(noArgs),
   /** The agent chooses to restart now; still refused during a call or with unsent changes. */
   'updates:installNow': call<UpdateStatus>()(noArgs),
+
+  'session:get': call<SessionState>()(noArgs),
+  'session:login': call<SessionState>()(
+    z
+      .object({
+        relayUrl: z.string().url().max(500),
+        email: z.string().email().max(254),
+        password: z.string().min(1).max(1024),
+        /** Needed only where no OS keychain is reachable. */
+        passphrase: z.string().min(8).max(1024).optional(),
+      })
+      .strict(),
+  ),
+  'session:unlock': call<SessionState>()(z.object({ passphrase: z.string().min(1).max(1024) }).strict()),
+  'session:logout': call<SessionState>()(z.object({ wipe: z.boolean().optional() }).strict()),
+  'session:discardLostCache': call<SessionState>()(noArgs),
+
+  'customers:list': call<CustomerView[]>()(z.object(page).strict()),
+  'customers:get': call<CustomerDetail>()(z.object({ id }).strict()),
+  'customers:create': call<CustomerView>()(
+    z.object({ fields: mutationArgs['customer.create'].shape.fields }).strict(),
+  ),
+  'customers:update': call<CustomerView>()(z.object({ id, fields: customerFields }).strict()),
+  'conversations:list': call<ConversationView[]>()(
+    z
+      .object({
+        status: z.enum(CONVERSATION_STATUSES).optional(),
+        channel: z.enum(CHANNELS).optional(),
+        ...page,
+      })
+      .strict(),
+  ),
+  'conversations:get': call<ConversationDetail>()(z.object({ id }).strict()),
+  'conversations:setStatus': call<ConversationView>()(
+    z
+      .object({
+        id,
+        status: z.enum(CONVERSATION_STATUSES),
+        snoozedUntil: z.string().datetime().nullable().optional(),
+      })
+      .strict(),
+  ),
+  'messages:send': call<{ id: string }>()(
+    z.object({ conversationId: id, body: z.string().trim().min(1).max(TEXT_LIMITS.body) }).strict(),
+  ),
+  'notes:add': call<{ id: string }>()(
+    z.object({ conversationId: id, body: z.string().trim().min(1).max(TEXT_LIMITS.body) }).strict(),
+  ),
+  'history:get': call<FieldChangeView[]>()(
+    z
+      .object({ entity: z.enum(['customer', 'conversation']), id, field: z.string().max(64).optional() })
+      .strict(),
+  ),
+  'search:query': call<SearchHitView[]>()(
+    z.object({ q: z.string().max(200), limit: z.number().int().min(1).max(200).optional() }).strict(),
+  ),
+  'sync:listRejected': call<RejectedView[]>()(noArgs),
+  'sync:dismissRejected': call<{ dismissed: boolean }>()(z.object({ id: z.string().max(64) }).strict()),
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 
 export type ApiCalls = typeof apiCalls;
@@ -54,6 +130,9 @@ type EventMap = {
   'agent:stateChanged': AgentStateInfo;
   'phone:dialRequested': DialRequest;
   'updates:statusChanged': UpdateStatus;
+  'session:changed': SessionState;
+  /** Local data changed (a local edit, changes from the relay, an ack or a rejection). */
+  'data:changed': { reason: 'mutate' | 'remote' | 'ack' | 'reject' | 'resync'; pending: number };
 };
 // Fails to compile when EventMap and EVENT_CHANNELS disagree.
 type Exact<T, K extends PropertyKey> = [Exclude<K, keyof T>, Exclude<keyof T, K>] extends [never, never]

@@ -12,6 +12,24 @@ export const CALL_CHANNELS = [
   'updates:getStatus',
   'updates:check',
   'updates:installNow',
+  'session:get',
+  'session:login',
+  'session:unlock',
+  'session:logout',
+  'session:discardLostCache',
+  'customers:list',
+  'customers:get',
+  'customers:create',
+  'customers:update',
+  'conversations:list',
+  'conversations:get',
+  'conversations:setStatus',
+  'messages:send',
+  'notes:add',
+  'history:get',
+  'search:query',
+  'sync:listRejected',
+  'sync:dismissRejected',
 ] as const;
 
 /** Events the renderer may subscribe to. */
@@ -20,6 +38,8 @@ export const EVENT_CHANNELS = [
   'agent:stateChanged',
   'phone:dialRequested',
   'updates:statusChanged',
+  'session:changed',
+  'data:changed',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

@@ -13,10 +13,13 @@ export type ApiErrorCode = (typeof API_ERR)[keyof typeof API_ERR];
 
 /** A serializable error: what went wrong, in a sentence a person can act on. */
 export type ApiError = {
-  code: ApiErrorCode;
+  /** API_ERR_* from the transport and dispatcher, LOCAL_ERR_* from the cache and sync. */
+  code: ApiErrorCode | `LOCAL_ERR_${string}`;
   message: string;
   /** Field-level problems for INVALID_ARGS, as `path: message`. */
   issues?: string[];
+  /** With LOCAL_ERR_KEY_LOST: unsent changes that a wipe would lose. */
+  pendingAtStake?: number;
 };
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };

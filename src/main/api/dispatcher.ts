@@ -2,6 +2,7 @@ import { apiCalls } from '../../shared/api';
 import { isCallChannel } from '../../shared/channels';
 import { API_ERR, ExpectedError, type ApiErrorCode, type ApiResult } from '../../shared/errors';
 import type { Logger } from '../logger';
+import { LocalError } from '../store/errors';
 import type { Handlers } from './handlers';
 
 export type Dispatch = (channel: unknown, args: unknown) => Promise<ApiResult<unknown>>;
@@ -31,6 +32,17 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
       return { ok: true, value };
     } catch (err) {
       if (err instanceof ExpectedError) return fail(err.code, err.message);
+      if (err instanceof LocalError) {
+        const pendingAtStake = err.details['pendingAtStake'];
+        return {
+          ok: false,
+          error: {
+            code: err.code,
+            message: err.message,
+            ...(typeof pendingAtStake === 'number' ? { pendingAtStake } : {}),
+          },
+        };
+      }
       log.error({ err, channel }, 'API handler failed');
       return fail(
         API_ERR.INTERNAL,

@@ -2,6 +2,7 @@ import type { CallChannel } from '../../shared/channels';
 import type { CallArgs, CallResult } from '../../shared/api';
 import { definedOnly } from '../../shared/objects';
 import type { Services } from '../services';
+import { createWorkspaceHandlers } from './workspaceHandlers';
 
 export type Handlers = { [C in CallChannel]: (args: CallArgs<C>) => CallResult<C> | Promise<CallResult<C>> };
 
@@ -17,5 +18,6 @@ export function createHandlers(s: Services): Handlers {
     'updates:getStatus': () => s.updates.get(),
     'updates:check': () => s.updates.check(),
     'updates:installNow': () => s.updates.installNow(),
+    ...createWorkspaceHandlers(s.workspace),
   };
 }

@@ -6,6 +6,7 @@ import { createHandlers } from '../api/handlers';
 import { APP_VERSION } from '../buildInfo';
 import { createLogger } from '../logger';
 import { createServices } from '../services';
+import { resumeOrSignIn } from '../services/autoSignIn';
 import { startBrowserHost } from './server';
 
 // Entry of the browser host: `node dist/host/browserHost.cjs [--port 5170] [--data DIR]`.
@@ -16,6 +17,9 @@ async function main(): Promise<void> {
       port: { type: 'string', default: process.env['SWITCHBOARD_PORT'] ?? '5170' },
       data: { type: 'string', default: process.env['SWITCHBOARD_DATA'] ?? defaultDataDir() },
       renderer: { type: 'string', default: join(__dirname, '..', 'renderer') },
+      // Sign in on start when no session is remembered (password from SWITCHBOARD_LOGIN_PASSWORD).
+      relay: { type: 'string', default: process.env['SWITCHBOARD_RELAY_URL'] },
+      login: { type: 'string', default: process.env['SWITCHBOARD_LOGIN_EMAIL'] },
     },
   });
   const port = Number(values.port);
@@ -36,8 +40,17 @@ async function main(): Promise<void> {
   const host = await startBrowserHost({ services, dispatch, rendererDir: resolve(values.renderer), port });
   process.stdout.write(`Switchboard browser host is running. Open ${host.url}\n`);
   process.stdout.write(`Data: ${dataDir}  Logs: ${join(dataDir, 'logs', 'switchboard.log')}\n`);
+  const note = await resumeOrSignIn(services.workspace, {
+    relayUrl: values.relay,
+    email: values.login,
+    password: process.env['SWITCHBOARD_LOGIN_PASSWORD'],
+  });
+  process.stdout.write(`${note}\n`);
   const stop = () => {
-    void host.close().then(() => process.exit(0));
+    void host
+      .close()
+      .then(() => services.workspace.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -8,6 +8,7 @@ import { APP_VERSION } from '../buildInfo';
 import { createLogger } from '../logger';
 import { APP_ORIGIN } from '../security/policy';
 import { createServices } from '../services';
+import { resumeOrSignIn } from '../services/autoSignIn';
 import { handleAppProtocol, registerAppSchemePrivileges } from './appProtocol';
 import { applyHardening } from './hardening';
 import { registerIpc } from './ipc';
@@ -39,6 +40,12 @@ async function start(): Promise<void> {
     log,
   });
   const dispatch = createDispatcher(createHandlers(services), log);
+  void resumeOrSignIn(services.workspace, {
+    relayUrl: process.env['SWITCHBOARD_RELAY_URL'],
+    email: process.env['SWITCHBOARD_LOGIN_EMAIL'],
+    password: process.env['SWITCHBOARD_LOGIN_PASSWORD'],
+  }).then((note) => log.info(note));
+  app.on('before-quit', () => void services.workspace.close());
   let win: BrowserWindow | null = null;
   let pendingDial = findDialLinkInArgv(process.argv);
 

@@ -5,6 +5,7 @@ import { AgentStateService } from './agentStateService';
 import { EventHub } from './events';
 import { SettingsService } from './settingsService';
 import { UpdateStatusService } from './updateStatusService';
+import { WorkspaceService, type WorkspaceOptions } from './workspaceService';
 
 /** The main-side services. None imports Electron, so Electron and the browser host share them. */
 export type Services = {
@@ -13,6 +14,7 @@ export type Services = {
   agentState: AgentStateService;
   activity: ActivityService;
   updates: UpdateStatusService;
+  workspace: WorkspaceService;
   appInfo: () => AppInfo;
   log: Logger;
 };
@@ -23,6 +25,8 @@ export type ServiceOptions = {
   version: string;
   runtime: string;
   log: Logger;
+  /** Test overrides for the workspace (sync timings, keychain). */
+  workspace?: Pick<WorkspaceOptions, 'sync' | 'vault'>;
 };
 
 /** Builds the services for one app instance rooted at `dataDir`. */
@@ -36,11 +40,15 @@ export function createServices(opts: ServiceOptions): Services {
     host: opts.host,
     runtime: opts.runtime,
   };
+  const workspace = new WorkspaceService({ dataDir: opts.dataDir, events, log: opts.log, ...opts.workspace });
+  const activity = new ActivityService();
+  activity.setPendingSource(() => workspace.pendingCount());
   return {
     events,
+    workspace,
     settings: new SettingsService(opts.dataDir, events, opts.log),
     agentState: new AgentStateService(events),
-    activity: new ActivityService(),
+    activity,
     updates: new UpdateStatusService(
       events,
       opts.version,

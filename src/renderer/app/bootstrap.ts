@@ -21,6 +21,8 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
     api.on('agent:stateChanged', (info) => s().setAgent(info)),
     api.on('phone:dialRequested', (req) => s().requestDial(req)),
     api.on('updates:statusChanged', (u) => s().setUpdates(u)),
+    api.on('session:changed', (session) => s().setSession(session)),
+    api.on('data:changed', () => s().bumpData()),
   ];
 
   function applySettings(language: string, theme: 'system' | 'light' | 'dark') {
@@ -37,12 +39,15 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
 
   async function loadInitial() {
     try {
-      const [settings, info, agent, updates] = await Promise.all([
+      const [settings, info, agent, updates, session] = await Promise.all([
         api.call('settings:get', {}),
         api.call('app:getInfo', {}),
         api.call('agent:getState', {}),
         api.call('updates:getStatus', {}),
+        api.call('session:get', {}),
       ]);
+      s().setSession(session);
+      s().bumpData();
       s().setUpdates(updates);
       s().setSettings(settings);
       s().setAppInfo(info);

@@ -3,8 +3,9 @@ import { devtools } from 'zustand/middleware';
 import { createShellSlice, type ShellSlice } from '../features/shell/shellSlice';
 import { createSettingsSlice, type SettingsSlice } from '../features/settings/settingsSlice';
 import { createPhoneSlice, type PhoneSlice } from '../features/phone/phoneSlice';
+import { createSessionSlice, type SessionSlice } from '../features/session/sessionSlice';
 
-export type RootState = ShellSlice & SettingsSlice & PhoneSlice;
+export type RootState = ShellSlice & SettingsSlice & PhoneSlice & SessionSlice;
 
 /** Creates the window's one store from its slices; middleware only here, at the root. */
 export function createRootStore() {
@@ -14,6 +15,7 @@ export function createRootStore() {
         ...createShellSlice(...a),
         ...createSettingsSlice(...a),
         ...createPhoneSlice(...a),
+        ...createSessionSlice(...a),
       }),
       { name: 'switchboard', enabled: false },
     ),

@@ -4,6 +4,7 @@ import { LANGUAGES, type Language, type Theme } from '../../../shared/settings';
 import { useApi, useRoot } from '../../app/context';
 import { LANGUAGE_NAMES } from '../../i18n';
 import { ViewHeader } from '../../ui/ViewHeader';
+import { AccountSection } from './AccountSection';
 import { UpdatesSection } from './UpdatesSection';
 
 export function SettingsView() {
@@ -90,6 +91,7 @@ export function SettingsView() {
           {error}
         </p>
       )}
+      <AccountSection />
       <UpdatesSection />
       <section aria-labelledby="about-title" className="card">
         <h2 id="about-title">{t('settings.about')}</h2>

@@ -8,6 +8,8 @@ import { InboxView } from '../inbox/InboxView';
 import { PhoneView } from '../phone/PhoneView';
 import { SettingsView } from '../settings/SettingsView';
 import { SupervisorView } from '../supervisor/SupervisorView';
+import { LoginView } from '../session/LoginView';
+import { SyncBadge } from '../session/SyncBadge';
 import { VIEWS, type View } from './shellSlice';
 
 /** The workstation's frame: header with status, main navigation, and the current place. */
@@ -20,6 +22,8 @@ export function Shell() {
   const agent = useRoot((s) => s.agent);
   const setAgent = useRoot((s) => s.setAgent);
   const error = useRoot((s) => s.error);
+  const signedIn = useRoot((s) => s.session?.status === 'signedIn');
+  const agentName = useRoot((s) => s.session?.agent?.name ?? null);
   const setError = useRoot((s) => s.setError);
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
@@ -71,6 +75,8 @@ export function Shell() {
       <header className="topbar">
         <span className="brand">{t('app.name')}</span>
         <div className="topbar-right">
+          <SyncBadge />
+          {agentName && <span className="agent-name">{agentName}</span>}
           <span role="status" aria-label={t('connection.label')} className={`conn conn-${connection}`}>
             {t(`connection.${connection}`)}
           </span>
@@ -104,13 +110,15 @@ export function Shell() {
             {error}
           </p>
         )}
-        {renderView(view)}
+        {renderView(view, signedIn)}
       </main>
     </div>
   );
 }
 
-function renderView(view: View) {
+// Places that show the agent's data need a signed-in workspace; Phone and Settings do not.
+function renderView(view: View, signedIn: boolean) {
+  if (!signedIn && (view === 'inbox' || view === 'customers' || view === 'supervisor')) return <LoginView />;
   switch (view) {
     case 'inbox':
       return <InboxView />;

@@ -1,0 +1,114 @@
+import type { CallArgs, CallResult } from '../../shared/api';
+import type { CallChannel } from '../../shared/channels';
+import { definedOnly } from '../../shared/objects';
+import type { RejectedView } from '../../shared/views';
+import { LOCAL_ERR, LocalError } from '../store/errors';
+import type { WorkspaceService } from '../services/workspaceService';
+
+type WorkspaceChannel = Extract<
+  CallChannel,
+  | `session:${string}`
+  | `customers:${string}`
+  | `conversations:${string}`
+  | `messages:${string}`
+  | `notes:${string}`
+  | `history:${string}`
+  | `search:${string}`
+  | `sync:${string}`
+>;
+export type WorkspaceHandlers = {
+  [C in WorkspaceChannel]: (args: CallArgs<C>) => CallResult<C> | Promise<CallResult<C>>;
+};
+
+const notFound = (what: string) =>
+  new LocalError(LOCAL_ERR.INVALID_MUTATION, `${what} is not in this workstation's data.`);
+
+/** The app API over the signed-in agent's workspace: reads from the cache, writes as mutations. */
+export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers {
+  const store = () => w.requireStore();
+  return {
+    'session:get': () => w.state(),
+    'session:login': (a) =>
+      w.login({
+        relayUrl: a.relayUrl,
+        email: a.email,
+        password: a.password,
+        ...definedOnly({ passphrase: a.passphrase }),
+      }),
+    'session:unlock': ({ passphrase }) => w.unlock(passphrase),
+    'session:logout': ({ wipe }) => w.logout(wipe ?? false),
+    'session:discardLostCache': () => w.discardLostCache(),
+
+    'customers:list': (a) => store().customers(definedOnly(a)),
+    'customers:get': ({ id }) => {
+      const s = store();
+      const customer = s.customer(id);
+      if (!customer) throw notFound('This customer');
+      return {
+        customer,
+        conversations: s.conversationsOfCustomer(id),
+        history: s.fieldHistory('customer', id),
+      };
+    },
+    'customers:create': ({ fields }) => {
+      const s = store();
+      const id = s.newId();
+      s.mutate('customer.create', { id, fields });
+      return s.customer(id)!;
+    },
+    'customers:update': ({ id, fields }) => {
+      const s = store();
+      s.mutate('customer.update', { id, fields });
+      const c = s.customer(id);
+      if (!c) throw notFound('This customer');
+      return c;
+    },
+    'conversations:list': (a) => store().conversations(definedOnly(a)),
+    'conversations:get': ({ id }) => {
+      const s = store();
+      const conversation = s.conversation(id);
+      if (!conversation) throw notFound('This conversation');
+      const queued = s
+        .pending(10_000)
+        .filter(
+          (m) =>
+            (m.name === 'message.send' || m.name === 'note.add') &&
+            (m.args as { conversationId?: string }).conversationId === id,
+        )
+        .map((m) => (m.args as { id: string }).id);
+      return { conversation, timeline: s.timeline(id), queued };
+    },
+    'conversations:setStatus': ({ id, status, snoozedUntil }) => {
+      const s = store();
+      s.mutate('conversation.setStatus', { id, status, ...definedOnly({ snoozedUntil }) });
+      const c = s.conversation(id);
+      if (!c) throw notFound('This conversation');
+      return c;
+    },
+    'messages:send': ({ conversationId, body }) => {
+      const s = store();
+      const id = s.newId();
+      s.mutate('message.send', { id, conversationId, body });
+      return { id };
+    },
+    'notes:add': ({ conversationId, body }) => {
+      const s = store();
+      const id = s.newId();
+      s.mutate('note.add', { id, conversationId, body });
+      return { id };
+    },
+    'history:get': ({ entity, id, field }) => store().fieldHistory(entity, id, field),
+    'search:query': ({ q, limit }) => store().search(q, definedOnly({ limit })),
+    'sync:listRejected': () =>
+      store()
+        .rejected()
+        .map((r): RejectedView => ({
+          id: r.id,
+          name: r.name,
+          code: r.code,
+          message: r.message,
+          at: r.rejectedAt,
+        })),
+    'sync:dismissRejected': ({ id }) => ({ dismissed: store().dismissRejected(id) }),
+  };
+}

@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { SessionState } from '../../shared/session';
+import type { MutationName } from '../../shared/sync/mutations';
+import { CacheVault } from '../keychain/cacheVault';
+import type { Logger } from '../logger';
+import { LOCAL_ERR, LocalError } from '../store/errors';
+import type { LocalStore } from '../store/localStore';
+import { SyncClient, type SyncClientOptions, type SyncState } from '../sync/syncClient';
+import type { EventHub } from './events';
+import { readJsonFile, writeJsonFileAtomic } from './jsonFile';
+
+type Profile = { relayUrl: string; email: string };
+
+export type WorkspaceOptions = {
+  dataDir: string;
+  events: EventHub;
+  log: Logger;
+  /** Options passed to every SyncClient (tests shorten timings). */
+  sync?: Partial<Omit<SyncClientOptions, 'relayUrl' | 'store' | 'log' | 'onRevoked'>>;
+  /** Keychain override for CacheVault (tests); default: the OS keychain. */
+  vault?: Partial<Pick<ConstructorParameters<typeof CacheVault>[0], 'keychain' | 'scryptN'>>;
+};
+
+/**
+ * The signed-in agent's workspace: the encrypted cache (CacheVault + LocalStore) and the sync
+ * client, per profile (relay + agent). Remembers the last profile so a restart reopens the cache
+ * from the keychain and resumes syncing, online or not.
+ */
+export class WorkspaceService {
+  private store: LocalStore | null = null;
+  private vault: CacheVault | null = null;
+  private client: SyncClient | null = null;
+  private profile: Profile | null = null;
+  private status: SessionState['status'] = 'signedOut';
+  private notice: SessionState['notice'] = null;
+  private offs: (() => void)[] = [];
+  private readonly profileFile: string;
+
+  constructor(private readonly o: WorkspaceOptions) {
+    this.profileFile = join(o.dataDir, 'profile.json');
+  }
+
+  /** Reopens the last profile, if any, without a password (the relay session is in the cache). */
+  async resume(): Promise<SessionState> {
+    const p = readJsonFile(this.profileFile) as Profile | undefined;
+    if (!p?.relayUrl || !p.email) return this.state();
+    this.profile = p;
+    try {
+      await this.open(p, undefined);
+      this.client!.start();
+    } catch (err) {
+      this.onOpenError(err);
+    }
+    return this.state();
+  }
+
+  /** Signs in: opens (or creates) this profile's encrypted cache, logs in to the relay, starts syncing. */
+  async login(a: {
+    relayUrl: string;
+    email: string;
+    password: string;
+    passphrase?: string;
+  }): Promise<SessionState> {
+    const p: Profile = { relayUrl: new URL(a.relayUrl).origin, email: a.email.trim().toLowerCase() };
+    if (this.store) await this.close();
+    this.profile = p;
+    try {
+      await this.open(p, a.passphrase);
+    } catch (err) {
+      this.onOpenError(err);
+      throw err;
+    }
+    try {
+      await this.client!.login(p.email, a.password, `Switchboard on ${hostname()}`);
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    writeJsonFileAtomic(this.profileFile, p);
+    this.notice = null;
+    this.client!.start();
+    return this.state();
+  }
+
+  /** Unlocks a passphrase-protected cache of the remembered profile. */
+  async unlock(passphrase: string): Promise<SessionState> {
+    if (!this.profile) throw new LocalError(LOCAL_ERR.NOT_SIGNED_IN, 'Sign in first.');
+    await this.open(this.profile, passphrase);
+    this.client!.start();
+    return this.state();
+  }
+
+  /** Signs out. With `wipe`, also deletes this profile's offline cache and key. */
+  async logout(wipe: boolean): Promise<SessionState> {
+    this.client?.signOut();
+    const vault = this.vault;
+    await this.close();
+    if (wipe && vault) vault.wipe();
+    writeJsonFileAtomic(this.profileFile, {});
+    this.profile = null;
+    this.status = 'signedOut';
+    this.emit();
+    return this.state();
+  }
+
+  /** Deletes a cache whose key is lost, after the agent was told what is at stake, then signs in again. */
+  async discardLostCache(): Promise<SessionState> {
+    if (this.profile) this.vaultFor(this.profile).wipe();
+    this.notice = null;
+    this.status = 'signedOut';
+    this.emit();
+    return this.state();
+  }
+
+  state(): SessionState {
+    const sync: SyncState = this.client?.state() ?? { status: 'signedOut', pending: 0 };
+    const id = this.store?.identity();
+    return {
+      status: this.status,
+      relayUrl: this.profile?.relayUrl ?? null,
+      email: this.profile?.email ?? null,
+      agent: id ? { id: id.agent.id, name: id.agent.name, role: id.agent.role } : null,
+      protection: this.vault?.protection() ?? 'none',
+      sync,
+      rejected: this.store?.rejected().length ?? 0,
+      notice: this.notice,
+    };
+  }
+
+  /** The open store, or an expected error the UI can show. */
+  requireStore(): LocalStore {
+    if (!this.store) throw new LocalError(LOCAL_ERR.NOT_SIGNED_IN, 'Sign in to see and change data.');
+    return this.store;
+  }
+
+  mutate(name: MutationName, args: unknown) {
+    return this.requireStore().mutate(name, args);
+  }
+
+  pendingCount(): number {
+    return this.store?.pendingCount() ?? 0;
+  }
+
+  async close(): Promise<void> {
+    for (const off of this.offs.splice(0)) off();
+    this.client?.dispose();
+    this.store?.close();
+    this.client = null;
+    this.store = null;
+    this.vault = null;
+    if (this.status === 'signedIn') this.status = 'signedOut';
+  }
+
+  // --- internals ----------------------------------------------------------------------------
+
+  private vaultFor(p: Profile): CacheVault {
+    const account = createHash('sha256').update(`${p.relayUrl}\n${p.email}`).digest('hex').slice(0, 24);
+    const dir = join(this.o.dataDir, 'profiles', account);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return new CacheVault({ dir, account, log: this.o.log, ...this.o.vault });
+  }
+
+  private async open(p: Profile, passphrase: string | undefined): Promise<void> {
+    const vault = this.vaultFor(p);
+    const key = await vault.unlock(passphrase === undefined ? {} : { passphrase });
+    const store = vault.openStore(key);
+    const client = new SyncClient({
+      ...this.o.sync,
+      relayUrl: p.relayUrl,
+      store,
+      log: this.o.log,
+      onRevoked: (reason) => this.onRevoked(reason),
+    });
+    this.vault = vault;
+    this.store = store;
+    this.client = client;
+    this.status = 'signedIn';
+    this.offs.push(
+      client.onState(() => this.emit()),
+      store.onChange((c) => {
+        this.o.events.emit('data:changed', { reason: c.reason, pending: c.pending });
+        if (c.reason === 'reject') this.emit();
+      }),
+    );
+    this.emit();
+  }
+
+  private onOpenError(err: unknown): void {
+    if (err instanceof LocalError) {
+      if (err.code === LOCAL_ERR.NEEDS_PASSPHRASE || err.code === LOCAL_ERR.WRONG_PASSPHRASE)
+        this.status = 'locked';
+      else if (err.code === LOCAL_ERR.KEY_LOST) {
+        this.status = 'keyLost';
+        this.notice = {
+          code: err.code,
+          message: err.message,
+          pendingAtStake: Number(err.details['pendingAtStake'] ?? 0),
+        };
+      } else this.notice = { code: err.code, message: err.message, pendingAtStake: 0 };
+    } else {
+      this.o.log.error({ err }, 'could not open the offline cache');
+    }
+    this.emit();
+  }
+
+  private async onRevoked(reason: string): Promise<void> {
+    const vault = this.vault;
+    await this.close();
+    vault?.wipe();
+    writeJsonFileAtomic(this.profileFile, {});
+    this.status = 'signedOut';
+    this.notice = {
+      code: LOCAL_ERR.DEVICE_REVOKED,
+      message: `This device was signed out by an administrator (${reason}). Its offline data was deleted.`,
+      pendingAtStake: 0,
+    };
+    this.o.log.warn({ reason }, 'device revoked; cache wiped');
+    this.emit();
+  }
+
+  private emit(): void {
+    this.o.events.emit('session:changed', this.state());
+  }
+}

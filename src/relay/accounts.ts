@@ -1,0 +1,163 @@
+import type { AgentData, Channel, Role } from '../shared/sync/entities';
+import type { HlcClock } from '../shared/sync/hlc';
+import { uuidv7 } from '../shared/sync/ids';
+import { RELAY_ERR } from '../shared/sync/protocol';
+import type { Database } from './db';
+import { RelayError } from './errors';
+import { hashPassword } from './passwords';
+import { writeFields } from './records';
+import type { Store } from './store';
+
+export type AgentRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string;
+  disabled: number;
+};
+export type Accounts = ReturnType<typeof createAccounts>;
+
+/**
+ * Agents, teams, inboxes and membership. Each lives in its own table (passwords never leave it)
+ * and is mirrored as a synced record, so apps get the directory through the change log.
+ */
+export function createAccounts(db: Database, store: Store, clock: HlcClock, now: () => number) {
+  const q = {
+    agentById: db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE id = ?'),
+    agentByEmail: db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE email = ?'),
+    insertAgent: db.prepare(
+      'INSERT INTO agents (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    countAdmins: db.prepare<[], number>("SELECT count(*) FROM agents WHERE role = 'admin'").pluck(),
+    team: db.prepare<[string], { id: string; name: string }>('SELECT id, name FROM teams WHERE id = ?'),
+    teams: db.prepare<[], { id: string; name: string }>('SELECT id, name FROM teams ORDER BY name'),
+    insertTeam: db.prepare('INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)'),
+    insertInbox: db.prepare('INSERT INTO inboxes (id, name, channel, team_id) VALUES (?, ?, ?, ?)'),
+    inboxFor: db
+      .prepare<[string, string], string>(
+        'SELECT id FROM inboxes WHERE team_id = ? AND channel = ? ORDER BY id LIMIT 1',
+      )
+      .pluck(),
+    teamIds: db
+      .prepare<[string], string>('SELECT team_id FROM team_members WHERE agent_id = ? ORDER BY team_id')
+      .pluck(),
+    members: db.prepare<[string], { id: string; name: string; email: string; role: Role }>(
+      'SELECT a.id, a.name, a.email, a.role FROM team_members m JOIN agents a ON a.id = m.agent_id WHERE m.team_id = ? ORDER BY a.name',
+    ),
+    addMember: db.prepare('INSERT OR IGNORE INTO team_members (team_id, agent_id) VALUES (?, ?)'),
+    removeMember: db.prepare('DELETE FROM team_members WHERE team_id = ? AND agent_id = ?'),
+  };
+  const at = () => new Date(now()).toISOString();
+  const meta = (actorId: string | null) => ({ mutationId: null, agentId: actorId });
+
+  function syncAgentRecord(agentId: string, actorId: string | null, fields: Partial<AgentData>): void {
+    writeFields(
+      store,
+      { entity: 'agent', id: agentId, fields, clock: clock.now(), convId: null, at: at() },
+      meta(actorId),
+    );
+  }
+
+  function requireTeam(teamId: string): { id: string; name: string } {
+    const t = q.team.get(teamId);
+    if (!t) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no team ${teamId}.`);
+    return t;
+  }
+
+  function requireAgent(agentId: string): AgentRow {
+    const a = q.agentById.get(agentId);
+    if (!a) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${agentId}.`);
+    return a;
+  }
+
+  return {
+    agentById: (id: string) => q.agentById.get(id) ?? null,
+    agentByEmail: (email: string) => q.agentByEmail.get(email.toLowerCase()) ?? null,
+    adminCount: () => q.countAdmins.get() ?? 0,
+    teamIdsOf: (agentId: string) => q.teamIds.all(agentId),
+    teams: () => q.teams.all(),
+    team: (id: string) => q.team.get(id) ?? null,
+    members: (teamId: string) => (requireTeam(teamId), q.members.all(teamId)),
+    inboxFor: (teamId: string, channel: Channel) => q.inboxFor.get(teamId, channel) ?? null,
+    requireTeam,
+
+    /** The agent as apps see it: `{id, name, email, role, teamIds, skills}`. */
+    publicAgent(agentId: string): { id: string } & AgentData {
+      const a = requireAgent(agentId);
+      const rec = store.get('agent', agentId);
+      const skills = (rec?.data['skills'] as string[] | undefined) ?? [];
+      return { id: a.id, name: a.name, email: a.email, role: a.role, teamIds: q.teamIds.all(a.id), skills };
+    },
+
+    /** Creates an agent with a scrypt-hashed password; throws CONFLICT on a taken email. */
+    async createAgent(
+      input: { email: string; password: string; name: string; role: Role; teamIds?: string[] },
+      actorId: string | null,
+    ) {
+      const email = input.email.trim().toLowerCase();
+      if (input.password.length < 8)
+        throw new RelayError(RELAY_ERR.VALIDATION, 'The password must have at least 8 characters.');
+      const hash = await hashPassword(input.password);
+      const id = uuidv7(now());
+      db.transaction(() => {
+        if (q.agentByEmail.get(email))
+          throw new RelayError(RELAY_ERR.CONFLICT, `An agent with the email ${email} already exists.`);
+        q.insertAgent.run(id, email, input.name, input.role, hash, now());
+        for (const t of input.teamIds ?? []) {
+          requireTeam(t);
+          q.addMember.run(t, id);
+        }
+        syncAgentRecord(id, actorId, {
+          name: input.name,
+          email,
+          role: input.role,
+          teamIds: q.teamIds.all(id),
+          skills: [],
+        });
+      })();
+      return this.publicAgent(id);
+    },
+
+    createTeam(
+      name: string,
+      actorId: string | null,
+      id: string = uuidv7(now()),
+    ): { id: string; name: string } {
+      db.transaction(() => {
+        q.insertTeam.run(id, name, now());
+        writeFields(
+          store,
+          { entity: 'team', id, fields: { name }, clock: clock.now(), convId: null, at: at() },
+          meta(actorId),
+        );
+      })();
+      return { id, name };
+    },
+
+    createInbox(input: { name: string; channel: Channel; teamId: string }, actorId: string | null) {
+      const id = uuidv7(now());
+      db.transaction(() => {
+        requireTeam(input.teamId);
+        q.insertInbox.run(id, input.name, input.channel, input.teamId);
+        writeFields(
+          store,
+          { entity: 'inbox', id, fields: { ...input }, clock: clock.now(), convId: null, at: at() },
+          meta(actorId),
+        );
+      })();
+      return { id, ...input };
+    },
+
+    /** Adds or removes a member and re-syncs the agent's teamIds. */
+    setMembership(teamId: string, agentId: string, member: boolean, actorId: string | null): void {
+      db.transaction(() => {
+        requireTeam(teamId);
+        requireAgent(agentId);
+        if (member) q.addMember.run(teamId, agentId);
+        else q.removeMember.run(teamId, agentId);
+        syncAgentRecord(agentId, actorId, { teamIds: q.teamIds.all(agentId) });
+      })();
+    },
+  };
+}

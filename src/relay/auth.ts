@@ -1,0 +1,170 @@
+import type { Role } from '../shared/sync/entities';
+import { uuidv7 } from '../shared/sync/ids';
+import { RELAY_ERR, type LoginRequest, type TokenPair } from '../shared/sync/protocol';
+import type { Accounts } from './accounts';
+import type { Database } from './db';
+import { RelayError } from './errors';
+import { hashPassword, verifyPassword } from './passwords';
+import { hashToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens';
+
+/** The caller of an HTTP request or sync connection, as checked against the database. */
+export type Principal = { agentId: string; role: Role; deviceId: string };
+
+export type DeviceInfo = {
+  id: string;
+  agentId: string;
+  name: string;
+  createdAt: string;
+  lastSeenAt: string;
+  revokedAt: string | null;
+};
+
+type DeviceRow = {
+  id: string;
+  agent_id: string;
+  name: string;
+  created_at: number;
+  last_seen_at: number;
+  revoked_at: number | null;
+};
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/**
+ * Login, rotating refresh tokens with reuse detection, access-token checks and devices.
+ * `onRevoked(deviceId)` runs after a device is revoked, so live sockets can be closed.
+ */
+export function createAuth(
+  db: Database,
+  accounts: Accounts,
+  secret: Buffer,
+  o: { accessTokenTtlMs: number; refreshTokenTtlMs: number; now: () => number },
+  onRevoked: (deviceId: string) => void,
+) {
+  const q = {
+    device: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE id = ?'),
+    devicesOf: db.prepare<[string], DeviceRow>(
+      'SELECT * FROM devices WHERE agent_id = ? ORDER BY created_at',
+    ),
+    allDevices: db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY created_at'),
+    insertDevice: db.prepare(
+      'INSERT INTO devices (id, agent_id, name, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    seen: db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?'),
+    revoke: db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    dropTokens: db.prepare('DELETE FROM refresh_tokens WHERE device_id = ?'),
+    insertToken: db.prepare(
+      'INSERT INTO refresh_tokens (hash, device_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+    ),
+    token: db.prepare<[string], { device_id: string; expires_at: number; used_at: number | null }>(
+      'SELECT * FROM refresh_tokens WHERE hash = ?',
+    ),
+    useToken: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
+  };
+  // Verifying against a throwaway hash when the email is unknown keeps both answers equally slow.
+  let dummyHash: Promise<string> | null = null;
+
+  function issue(agentId: string, role: Role, deviceId: string): TokenPair {
+    const now = o.now();
+    const exp = now + o.accessTokenTtlMs;
+    const refreshToken = newRefreshToken();
+    q.insertToken.run(hashToken(refreshToken), deviceId, now, now + o.refreshTokenTtlMs);
+    return {
+      accessToken: signAccessToken(secret, { sub: agentId, role, dev: deviceId, exp }),
+      accessExpiresAt: new Date(exp).toISOString(),
+      refreshToken,
+      deviceId,
+      agent: accounts.publicAgent(agentId),
+    };
+  }
+
+  function revoke(deviceId: string): void {
+    db.transaction(() => {
+      q.revoke.run(o.now(), deviceId);
+      q.dropTokens.run(deviceId);
+    })();
+    onRevoked(deviceId);
+  }
+
+  const info = (d: DeviceRow): DeviceInfo => ({
+    id: d.id,
+    agentId: d.agent_id,
+    name: d.name,
+    createdAt: new Date(d.created_at).toISOString(),
+    lastSeenAt: new Date(d.last_seen_at).toISOString(),
+    revokedAt: d.revoked_at === null ? null : new Date(d.revoked_at).toISOString(),
+  });
+
+  return {
+    /** Checks the password and registers a new device; throws UNAUTHORIZED with one message for any failure. */
+    async login(req: LoginRequest): Promise<TokenPair> {
+      const agent = accounts.agentByEmail(req.email);
+      dummyHash ??= hashPassword('not a password');
+      const ok = await verifyPassword(req.password, agent?.password_hash ?? (await dummyHash));
+      if (!agent || !ok || agent.disabled)
+        throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'The email or password is wrong.');
+      const deviceId = uuidv7(o.now());
+      return db.transaction(() => {
+        q.insertDevice.run(deviceId, agent.id, req.deviceName, o.now(), o.now());
+        return issue(agent.id, agent.role, deviceId);
+      })();
+    },
+
+    /** Rotates a refresh token. A token used twice means it leaked: the device is revoked. */
+    refresh(refreshToken: string): TokenPair {
+      const hash = hashToken(refreshToken);
+      const row = q.token.get(hash);
+      if (!row) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'The refresh token is unknown; sign in again.');
+      const device = q.device.get(row.device_id);
+      if (!device || device.revoked_at !== null)
+        throw new RelayError(RELAY_ERR.DEVICE_REVOKED, 'This device was revoked; sign in again.');
+      if (row.used_at !== null) {
+        revoke(row.device_id);
+        throw new RelayError(
+          RELAY_ERR.DEVICE_REVOKED,
+          'This refresh token was already used, so the device was revoked; sign in again.',
+        );
+      }
+      if (row.expires_at <= o.now())
+        throw new RelayError(RELAY_ERR.TOKEN_EXPIRED, 'The refresh token has expired; sign in again.');
+      const agent = accounts.agentById(device.agent_id);
+      if (!agent || agent.disabled) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'This account is disabled.');
+      return db.transaction(() => {
+        q.useToken.run(o.now(), hash);
+        q.seen.run(o.now(), device.id);
+        return issue(agent.id, agent.role, device.id);
+      })();
+    },
+
+    /** Verifies an access token and that its device and agent are still in good standing. */
+    authenticate(accessToken: string): Principal {
+      const claims = verifyAccessToken(secret, accessToken, o.now());
+      const device = q.device.get(claims.dev);
+      if (!device || device.agent_id !== claims.sub)
+        throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'The access token names an unknown device.');
+      if (device.revoked_at !== null)
+        throw new RelayError(RELAY_ERR.DEVICE_REVOKED, 'This device was revoked; sign in again.');
+      const agent = accounts.agentById(claims.sub);
+      if (!agent || agent.disabled) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'This account is disabled.');
+      // The role comes from the database, not the token, so a demotion takes effect at once.
+      return { agentId: agent.id, role: agent.role, deviceId: device.id };
+    },
+
+    isRevoked: (deviceId: string) => q.device.get(deviceId)?.revoked_at != null,
+    touch: (deviceId: string) => void q.seen.run(o.now(), deviceId),
+
+    /** Own devices; admins see all. */
+    devices(p: Principal): DeviceInfo[] {
+      return (p.role === 'admin' ? q.allDevices.all() : q.devicesOf.all(p.agentId)).map(info);
+    },
+
+    /** Revokes an own device, or any device for an admin. Others' devices are NOT_FOUND. */
+    revokeDevice(p: Principal, deviceId: string): DeviceInfo {
+      const d = q.device.get(deviceId);
+      if (!d || (p.role !== 'admin' && d.agent_id !== p.agentId))
+        throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such device.');
+      revoke(deviceId);
+      return info(q.device.get(deviceId)!);
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROLES, type Role } from '../shared/sync/entities';
+import { createAdmin } from './admin';
+import { RelayError } from './errors';
+import { seedDemoData } from './seed';
+import { startRelay } from './server';
+
+const USAGE = `Switchboard relay
+
+Usage:
+  relay [serve] --data <dir> [--port 8787] [--host 127.0.0.1] [--tls-cert file --tls-key file]
+  relay admin create --data <dir> --email <e> --password <p> --name <n> [--role admin|supervisor|agent]
+        (the password may come from RELAY_ADMIN_PASSWORD instead)
+  relay seed --data <dir> [--customers 200] [--conversations 500] [--password <demo password>] [--seed <n>]
+  relay --help
+`;
+
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+
+class UsageError extends Error {}
+
+function int(v: string | undefined, name: string, dflt: number, min = 0): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be a whole number of at least ${min}, not "${v}".`);
+  return n;
+}
+
+function need(v: string | undefined, name: string): string {
+  if (!v) throw new UsageError(`--${name} is required.`);
+  return v;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      data: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      customers: { type: 'string' },
+      conversations: { type: 'string' },
+      seed: { type: 'string' },
+    },
+  });
+  if (values.help) return void out(USAGE);
+  const [command = 'serve', sub] = positionals;
+  const dataDir = resolve(need(values.data, 'data'));
+
+  if (command === 'serve') {
+    if (!!values['tls-cert'] !== !!values['tls-key'])
+      throw new UsageError('--tls-cert and --tls-key go together.');
+    const tls = values['tls-cert']
+      ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) }
+      : undefined;
+    const relay = await startRelay({
+      dataDir,
+      host: values.host ?? '127.0.0.1',
+      port: int(values.port, 'port', 8787),
+      ...(tls ? { tls } : {}),
+    });
+    out(`relay listening on ${relay.url} (sync ${relay.wsUrl}), data in ${dataDir}`);
+    const stop = () => void relay.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return;
+  }
+  if (command === 'admin') {
+    if (sub !== 'create') throw new UsageError(`Unknown admin command "${sub ?? ''}"; try "admin create".`);
+    const role = (values.role ?? 'admin') as Role;
+    if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}.`);
+    const password = values.password ?? process.env['RELAY_ADMIN_PASSWORD'];
+    if (!password) throw new UsageError('--password (or RELAY_ADMIN_PASSWORD) is required.');
+    const agent = await createAdmin({
+      dataDir,
+      email: need(values.email, 'email'),
+      password,
+      name: need(values.name, 'name'),
+      role,
+    });
+    return void out(`created ${agent.role} ${agent.email} (${agent.id})`);
+  }
+  if (command === 'seed') {
+    const s = await seedDemoData({
+      dataDir,
+      customers: int(values.customers, 'customers', 200),
+      conversations: int(values.conversations, 'conversations', 500),
+      ...(values.password ? { demoPassword: values.password } : {}),
+      ...(values.seed ? { seed: int(values.seed, 'seed', 0) } : {}),
+    });
+    out(
+      `seeded ${s.customers} customers, ${s.conversations} conversations, ${s.messages} messages in ${(s.ms / 1000).toFixed(1)} s`,
+    );
+    out(`teams: ${s.teams.join(', ')}`);
+    for (const a of s.agents)
+      out(
+        `  ${a.role.padEnd(10)} ${a.email.padEnd(30)} ${a.password === null ? '(existed; password unchanged)' : `password: ${a.password}`}`,
+      );
+    return;
+  }
+  throw new UsageError(`Unknown command "${command}". Run with --help.`);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const known =
+    err instanceof UsageError ||
+    err instanceof RelayError ||
+    (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  process.stderr.write(`relay: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (!known) process.stderr.write('(see the relay log in <data>/logs/relay.log for details)\n');
+  process.exit(known ? 2 : 1);
+});

@@ -1,0 +1,232 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { CHANNELS, ROLES } from '../shared/sync/entities';
+import type { HlcClock } from '../shared/sync/hlc';
+import { UUID_RE } from '../shared/sync/ids';
+import { loginRequestSchema, refreshRequestSchema, RELAY_ERR } from '../shared/sync/protocol';
+import type { Accounts } from './accounts';
+import type { Auth, Principal } from './auth';
+import type { Database } from './db';
+import { describeIssues, RelayError } from './errors';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import { writeFields } from './records';
+import type { Store } from './store';
+import type { SyncHub } from './sync';
+
+type Deps = {
+  db: Database;
+  store: Store;
+  auth: Auth;
+  accounts: Accounts;
+  hub: SyncHub;
+  metrics: Metrics;
+  relayClock: HlcClock;
+  log: Logger;
+  maxBodyBytes: number;
+  now: () => number;
+};
+
+const uuid = z.string().regex(UUID_RE, 'must be a UUID');
+const schemas = {
+  agent: z
+    .object({
+      email: z.string().email().max(254),
+      password: z.string().min(8).max(1024),
+      name: z.string().min(1).max(200),
+      role: z.enum(ROLES).default('agent'),
+      teamIds: z.array(uuid).max(50).optional(),
+    })
+    .strict(),
+  team: z.object({ name: z.string().min(1).max(200) }).strict(),
+  inbox: z.object({ name: z.string().min(1).max(200), channel: z.enum(CHANNELS), teamId: uuid }).strict(),
+  assign: z.object({ teamId: uuid.optional(), assigneeId: uuid.nullable().optional() }).strict(),
+};
+
+type Handler = (req: IncomingMessage, params: string[]) => Promise<unknown> | unknown;
+
+/** The relay's HTTP API: health, metrics, auth, devices and admin. Errors are `{error:{code,message}}`. */
+export function createHttpHandler(d: Deps) {
+  const { auth, accounts, hub } = d;
+
+  async function body<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > d.maxBodyBytes)
+        throw new RelayError(RELAY_ERR.TOO_LARGE, `The request body is over ${d.maxBodyBytes} bytes.`);
+      chunks.push(chunk);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      throw new RelayError(RELAY_ERR.BAD_FRAME, 'The request body is not valid JSON.');
+    }
+    const r = schema.safeParse(json);
+    if (!r.success) throw new RelayError(RELAY_ERR.VALIDATION, describeIssues(r.error.issues));
+    return r.data;
+  }
+
+  function caller(req: IncomingMessage): Principal {
+    const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    if (!m)
+      throw new RelayError(
+        RELAY_ERR.UNAUTHORIZED,
+        'Send an access token as "Authorization: Bearer <token>".',
+      );
+    return auth.authenticate(m[1]!);
+  }
+
+  function admin(req: IncomingMessage): Principal {
+    const p = caller(req);
+    if (p.role !== 'admin') throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may do this.');
+    return p;
+  }
+
+  /** Admins, or a supervisor who belongs to `teamId`. */
+  function overseer(req: IncomingMessage, teamId: string | null): Principal {
+    const p = caller(req);
+    if (p.role === 'admin') return p;
+    if (p.role === 'supervisor' && teamId && accounts.teamIdsOf(p.agentId).includes(teamId)) return p;
+    throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
+  }
+
+  function assign(req: IncomingMessage, convId: string, a: z.infer<typeof schemas.assign>) {
+    const conv = d.store.get('conversation', convId);
+    if (!conv || conv.deleted)
+      throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no conversation ${convId}.`);
+    const p = overseer(req, (conv.data['teamId'] as string | null) ?? null);
+    if (a.teamId) accounts.requireTeam(a.teamId);
+    if (a.assigneeId && !accounts.agentById(a.assigneeId))
+      throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${a.assigneeId}.`);
+    const fields = {
+      ...(a.teamId ? { teamId: a.teamId } : {}),
+      ...(a.assigneeId !== undefined ? { assigneeId: a.assigneeId } : {}),
+    };
+    const at = new Date(d.now()).toISOString();
+    d.db.transaction(() =>
+      writeFields(
+        d.store,
+        { entity: 'conversation', id: convId, fields, clock: d.relayClock.now(), convId, at },
+        { mutationId: null, agentId: p.agentId },
+      ),
+    )();
+    hub.publish();
+    return d.store.get('conversation', convId)!.data;
+  }
+
+  const routes: [string, RegExp, Handler][] = [
+    ['GET', /^\/healthz$/, () => ({ status: 'ok' })],
+    ['POST', /^\/v1\/auth\/login$/, async (req) => auth.login(await body(req, loginRequestSchema))],
+    [
+      'POST',
+      /^\/v1\/auth\/refresh$/,
+      async (req) => auth.refresh((await body(req, refreshRequestSchema)).refreshToken),
+    ],
+    ['GET', /^\/v1\/devices$/, (req) => ({ devices: auth.devices(caller(req)) })],
+    ['POST', /^\/v1\/devices\/([^/]+)\/revoke$/, (req, [id]) => auth.revokeDevice(caller(req), id!)],
+    [
+      'POST',
+      /^\/v1\/admin\/agents$/,
+      async (req) => {
+        const p = admin(req);
+        const a = await body(req, schemas.agent);
+        const agent = await accounts.createAgent({ ...a, teamIds: a.teamIds ?? [] }, p.agentId);
+        hub.publish();
+        return agent;
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/admin\/teams$/,
+      (req) => {
+        const p = caller(req);
+        if (p.role === 'agent')
+          throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and supervisors may read teams.');
+        const mine = new Set(accounts.teamIdsOf(p.agentId));
+        const teams = accounts.teams().filter((t) => p.role === 'admin' || mine.has(t.id));
+        return { teams: teams.map((t) => ({ ...t, members: accounts.members(t.id) })) };
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/admin\/teams$/,
+      async (req) => {
+        const p = admin(req);
+        const team = accounts.createTeam((await body(req, schemas.team)).name, p.agentId);
+        hub.publish();
+        return team;
+      },
+    ],
+    [
+      'PUT',
+      /^\/v1\/admin\/teams\/([^/]+)\/members\/([^/]+)$/,
+      (req, [teamId, agentId]) => membership(req, teamId!, agentId!, true),
+    ],
+    [
+      'DELETE',
+      /^\/v1\/admin\/teams\/([^/]+)\/members\/([^/]+)$/,
+      (req, [teamId, agentId]) => membership(req, teamId!, agentId!, false),
+    ],
+    [
+      'POST',
+      /^\/v1\/admin\/inboxes$/,
+      async (req) => {
+        const p = admin(req);
+        const inbox = accounts.createInbox(await body(req, schemas.inbox), p.agentId);
+        hub.publish();
+        return inbox;
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/admin\/conversations\/([^/]+)\/assign$/,
+      async (req, [id]) => assign(req, id!, await body(req, schemas.assign)),
+    ],
+  ];
+
+  function membership(req: IncomingMessage, teamId: string, agentId: string, member: boolean) {
+    const p = admin(req);
+    accounts.setMembership(teamId, agentId, member, p.agentId);
+    hub.publish();
+    hub.refreshAgent(agentId);
+    return { teamId, agentId, member };
+  }
+
+  function reply(res: ServerResponse, status: number, value: unknown): void {
+    const text = JSON.stringify(value);
+    res
+      .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+      .end(text);
+  }
+
+  return async (req: IncomingMessage, res: ServerResponse, metricsText: () => string): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    try {
+      if (req.method === 'GET' && path === '/metrics') {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText());
+        return;
+      }
+      const matches = routes.filter(([, re]) => re.test(path));
+      const route = matches.find(([method]) => method === req.method);
+      if (!route) {
+        if (matches.length > 0)
+          throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
+        throw new RelayError(RELAY_ERR.NOT_FOUND, `There is nothing at ${path}.`);
+      }
+      const params = route[1].exec(path)!.slice(1).map(decodeURIComponent);
+      reply(res, 200, await route[2](req, params));
+    } catch (err) {
+      if (err instanceof RelayError) {
+        if (err.code === RELAY_ERR.TOO_LARGE) res.setHeader('connection', 'close');
+        return reply(res, err.httpStatus, { error: { code: err.code, message: err.message } });
+      }
+      d.log.error({ err, path }, 'http request failed');
+      reply(res, 500, {
+        error: { code: RELAY_ERR.INTERNAL, message: 'The relay failed to handle this request.' },
+      });
+    }
+  };
+}

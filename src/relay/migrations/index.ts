@@ -1,0 +1,23 @@
+import type { Database } from '../db';
+import { migration001 } from './001_initial';
+
+export type Migration = { version: number; name: string; up(db: Database): void };
+
+/** Every migration in order. Released migrations are never edited; add a new file instead. */
+export const MIGRATIONS: readonly Migration[] = [migration001];
+
+/** Applies pending migrations, each in its own transaction, tracking `PRAGMA user_version`. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const newest = migrations.at(-1)?.version ?? 0;
+  if (current > newest)
+    throw new Error(`The relay database is at version ${current}, newer than this relay (${newest}).`);
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

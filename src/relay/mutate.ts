@@ -1,0 +1,257 @@
+import parsePhoneNumber from 'libphonenumber-js/max';
+import type { CustomerData } from '../shared/sync/entities';
+import { decodeHlc, type Hlc, type HlcClock } from '../shared/sync/hlc';
+import type { MutationArgs, MutationName } from '../shared/sync/mutations';
+import { RELAY_ERR } from '../shared/sync/protocol';
+import type { Accounts } from './accounts';
+import { RelayError } from './errors';
+import { appendRecord, writeFields } from './records';
+import type { StoredRecord, Store, WriteMeta } from './store';
+import { canSee, type Viewer } from './visibility';
+
+export type MutationContext = {
+  store: Store;
+  accounts: Accounts;
+  relayClock: HlcClock;
+  viewer: Viewer;
+  mutationId: string;
+  clock: Hlc;
+  /** Relay wall time of the push, ISO. */
+  at: string;
+};
+
+// lastMessageAt is a maximum the relay derives from messages, not an agent's edit: no history.
+const NO_HISTORY = new Set(['lastMessageAt']);
+
+/** Applies one validated mutation inside the caller's transaction; throws RelayError to reject it. */
+export function applyMutation<N extends MutationName>(
+  ctx: MutationContext,
+  name: N,
+  args: MutationArgs<N>,
+): void {
+  const a = args as MutationArgs<MutationName>;
+  switch (name) {
+    case 'customer.create':
+      return createCustomer(ctx, a as MutationArgs<'customer.create'>);
+    case 'customer.update':
+      return updateCustomer(ctx, a as MutationArgs<'customer.update'>);
+    case 'conversation.create':
+      return createConversation(ctx, a as MutationArgs<'conversation.create'>);
+    case 'conversation.setStatus':
+      return setStatus(ctx, a as MutationArgs<'conversation.setStatus'>);
+    case 'message.send':
+      return sendMessage(ctx, a as MutationArgs<'message.send'>);
+    case 'note.add':
+      return addNote(ctx, a as MutationArgs<'note.add'>);
+    default: {
+      const never: never = name as never;
+      throw new RelayError(RELAY_ERR.UNKNOWN_MUTATION, `Unknown mutation ${String(never)}.`);
+    }
+  }
+}
+
+const meta = (ctx: MutationContext): WriteMeta => ({
+  mutationId: ctx.mutationId,
+  agentId: ctx.viewer.agentId,
+});
+
+/** Normalizes phones to E.164 and emails to lower case; throws VALIDATION on a bad number. */
+export function normalizeCustomerFields(f: {
+  [K in keyof CustomerData]?: CustomerData[K] | undefined;
+}): Partial<CustomerData> {
+  const out = Object.fromEntries(
+    Object.entries(f).filter(([, v]) => v !== undefined),
+  ) as Partial<CustomerData>;
+  if (f.phones) {
+    out.phones = [
+      ...new Set(
+        f.phones.map((p, i) => {
+          const n = parsePhoneNumber(p);
+          if (!n?.isValid())
+            throw new RelayError(
+              RELAY_ERR.VALIDATION,
+              `phones.${i}: "${p}" is not a valid international phone number.`,
+            );
+          return n.number;
+        }),
+      ),
+    ];
+  }
+  if (f.emails) out.emails = [...new Set(f.emails.map((e) => e.trim().toLowerCase()))];
+  return out;
+}
+
+function createCustomer(ctx: MutationContext, a: MutationArgs<'customer.create'>): void {
+  if (ctx.store.get('customer', a.id))
+    throw new RelayError(RELAY_ERR.CONFLICT, `Customer ${a.id} already exists.`);
+  const fields: CustomerData = {
+    name: a.fields.name,
+    phones: [],
+    emails: [],
+    company: '',
+    address: '',
+    language: '',
+    identities: [],
+    customFields: {},
+    createdAt: ctx.at,
+    ...normalizeCustomerFields(a.fields),
+  };
+  writeFields(
+    ctx.store,
+    {
+      entity: 'customer',
+      id: a.id,
+      fields,
+      clock: ctx.clock,
+      convId: null,
+      at: ctx.at,
+      noHistory: NO_HISTORY,
+    },
+    meta(ctx),
+  );
+}
+
+function updateCustomer(ctx: MutationContext, a: MutationArgs<'customer.update'>): void {
+  const cur = ctx.store.get('customer', a.id);
+  if (!cur || cur.deleted) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no customer ${a.id}.`);
+  const fields = normalizeCustomerFields(a.fields);
+  writeFields(
+    ctx.store,
+    { entity: 'customer', id: a.id, fields, clock: ctx.clock, convId: null, at: ctx.at },
+    meta(ctx),
+  );
+}
+
+function createConversation(ctx: MutationContext, a: MutationArgs<'conversation.create'>): void {
+  const { store, accounts, viewer } = ctx;
+  if (store.get('conversation', a.id))
+    throw new RelayError(RELAY_ERR.CONFLICT, `Conversation ${a.id} already exists.`);
+  const customer = store.get('customer', a.customerId);
+  if (!customer || customer.deleted)
+    throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no customer ${a.customerId}.`);
+  const teamId = a.teamId ?? [...viewer.teamIds][0];
+  if (!teamId) throw new RelayError(RELAY_ERR.VALIDATION, 'teamId: you belong to no team, so name one.');
+  accounts.requireTeam(teamId);
+  if (viewer.role !== 'admin' && !viewer.teamIds.has(teamId)) {
+    throw new RelayError(RELAY_ERR.FORBIDDEN, `You are not a member of team ${teamId}.`);
+  }
+  const createdAt = wallIso(ctx.clock);
+  const fields = {
+    customerId: a.customerId,
+    channel: a.channel,
+    subject: a.subject,
+    status: 'open',
+    snoozedUntil: null,
+    // Conversations an agent starts are theirs; routing assigns incoming ones.
+    assigneeId: viewer.agentId,
+    teamId,
+    inboxId: accounts.inboxFor(teamId, a.channel),
+    labels: [],
+    slaDueAt: null,
+    lastMessageAt: createdAt,
+    createdAt,
+  };
+  writeFields(
+    store,
+    {
+      entity: 'conversation',
+      id: a.id,
+      fields,
+      clock: ctx.clock,
+      convId: a.id,
+      at: ctx.at,
+      noHistory: NO_HISTORY,
+    },
+    meta(ctx),
+  );
+}
+
+/**
+ * The conversation, if the caller may act on it. Unknown or never visible: FORBIDDEN (one answer
+ * for both); visible once but reassigned away since: CONFLICT, so the app can explain it.
+ */
+export function requireConversation(
+  ctx: Pick<MutationContext, 'store' | 'viewer'>,
+  id: string,
+): StoredRecord {
+  const rec = ctx.store.get('conversation', id);
+  if (rec && !rec.deleted && canSee(ctx.viewer, id, ctx.store.scopeOf(id))) return rec;
+  if (rec) {
+    const past = ctx.store.pastScopes(id);
+    if (
+      past.assigneeIds.has(ctx.viewer.agentId) ||
+      [...ctx.viewer.teamIds].some((t) => past.teamIds.has(t))
+    ) {
+      throw new RelayError(RELAY_ERR.CONFLICT, `Conversation ${id} was reassigned and is no longer yours.`);
+    }
+  }
+  throw new RelayError(RELAY_ERR.FORBIDDEN, `Conversation ${id} is not visible to you.`);
+}
+
+function setStatus(ctx: MutationContext, a: MutationArgs<'conversation.setStatus'>): void {
+  requireConversation(ctx, a.id);
+  if (a.status === 'snoozed' && !a.snoozedUntil)
+    throw new RelayError(RELAY_ERR.VALIDATION, 'snoozedUntil: a snoozed conversation needs a time to wake.');
+  const fields = { status: a.status, snoozedUntil: a.status === 'snoozed' ? a.snoozedUntil! : null };
+  writeFields(
+    ctx.store,
+    { entity: 'conversation', id: a.id, fields, clock: ctx.clock, convId: a.id, at: ctx.at },
+    meta(ctx),
+  );
+}
+
+function sendMessage(ctx: MutationContext, a: MutationArgs<'message.send'>): void {
+  const conv = requireConversation(ctx, a.conversationId);
+  if (ctx.store.get('message', a.id))
+    throw new RelayError(RELAY_ERR.CONFLICT, `Message ${a.id} already exists.`);
+  const createdAt = wallIso(ctx.clock);
+  appendRecord(
+    ctx.store,
+    'message',
+    a.id,
+    {
+      conversationId: a.conversationId,
+      customerId: conv.data['customerId'],
+      direction: 'out',
+      authorId: ctx.viewer.agentId,
+      body: a.body,
+      createdAt,
+    },
+    a.conversationId,
+    meta(ctx),
+  );
+  const last = String(conv.data['lastMessageAt'] ?? '');
+  if (createdAt > last) {
+    // lastMessageAt is a maximum, not a last-writer field: stamp it with a fresh relay clock so the
+    // later time always wins even when this message's clock is older than the field's.
+    const fields = { lastMessageAt: createdAt };
+    const w = {
+      entity: 'conversation' as const,
+      id: a.conversationId,
+      fields,
+      clock: ctx.relayClock.now(),
+      convId: a.conversationId,
+      at: ctx.at,
+      noHistory: NO_HISTORY,
+    };
+    writeFields(ctx.store, w, meta(ctx));
+  }
+}
+
+function addNote(ctx: MutationContext, a: MutationArgs<'note.add'>): void {
+  requireConversation(ctx, a.conversationId);
+  if (ctx.store.get('note', a.id)) throw new RelayError(RELAY_ERR.CONFLICT, `Note ${a.id} already exists.`);
+  const data = {
+    conversationId: a.conversationId,
+    authorId: ctx.viewer.agentId,
+    body: a.body,
+    mentions: [...new Set(a.mentions ?? [])],
+    createdAt: wallIso(ctx.clock),
+  };
+  appendRecord(ctx.store, 'note', a.id, data, a.conversationId, meta(ctx));
+}
+
+/** The time an agent did something: the wall part of its clock. */
+function wallIso(clock: Hlc): string {
+  return new Date(decodeHlc(clock).wall).toISOString();
+}

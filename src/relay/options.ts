@@ -1,0 +1,79 @@
+import type { Logger } from './logger';
+
+/** Options of `startRelay`. Every limit is explicit and has a default, as `ws` does. */
+export type RelayOptions = {
+  /** Directory of the database, signing secret and logs. Created if missing. */
+  dataDir: string;
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string;
+  /** TCP port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** PEM certificate and key (file contents) to serve HTTPS/WSS instead of HTTP/WS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Largest WebSocket frame accepted, in bytes; larger frames close with 1009. Default 1 MiB. */
+  maxPayload?: number;
+  /** Largest HTTP request body, in bytes; larger ones get 413. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** Mutations accepted in one `push`; larger batches are refused whole. Default 500. */
+  maxMutationsPerBatch?: number;
+  /** Frames per second per connection (token bucket) with a burst. Default 50/s, burst 200. */
+  rateLimit?: { perSecond: number; burst: number };
+  /** Ping interval; a socket that misses a pong is terminated. Default 30 s. */
+  heartbeatMs?: number;
+  /** Time a new socket has to send `hello`; else close 4408. Default 10 s. */
+  authTimeoutMs?: number;
+  /** Lifetime of access tokens. Default 15 min. */
+  accessTokenTtlMs?: number;
+  /** Lifetime of refresh tokens (each use rotates it). Default 30 days. */
+  refreshTokenTtlMs?: number;
+  /** Log entries kept before compaction; older cursors get a full resync. Default 1,000,000. */
+  logRetention?: number;
+  /** Changes per `changes` or `snapshot` frame. Default 500. */
+  pageSize?: number;
+  /** Clocks further than this ahead of the relay's wall time are rejected. Default 10 min. */
+  maxClockSkewMs?: number;
+  /** Logger; by default JSON lines in `<dataDir>/logs/relay.log`. */
+  log?: Logger;
+  /** Wall clock, replaceable in tests. Default Date.now. */
+  now?: () => number;
+};
+
+export type ResolvedOptions = Required<Omit<RelayOptions, 'tls' | 'log'>> & Pick<RelayOptions, 'tls'>;
+
+/** Fills every option with its documented default and checks the numbers make sense. */
+export function resolveOptions(o: RelayOptions): ResolvedOptions {
+  const r: ResolvedOptions = {
+    dataDir: o.dataDir,
+    host: o.host ?? '127.0.0.1',
+    port: o.port ?? 0,
+    maxPayload: o.maxPayload ?? 1024 * 1024,
+    maxBodyBytes: o.maxBodyBytes ?? 64 * 1024,
+    maxMutationsPerBatch: o.maxMutationsPerBatch ?? 500,
+    rateLimit: o.rateLimit ?? { perSecond: 50, burst: 200 },
+    heartbeatMs: o.heartbeatMs ?? 30_000,
+    authTimeoutMs: o.authTimeoutMs ?? 10_000,
+    accessTokenTtlMs: o.accessTokenTtlMs ?? 15 * 60_000,
+    refreshTokenTtlMs: o.refreshTokenTtlMs ?? 30 * 24 * 3600_000,
+    logRetention: o.logRetention ?? 1_000_000,
+    pageSize: o.pageSize ?? 500,
+    maxClockSkewMs: o.maxClockSkewMs ?? 10 * 60_000,
+    now: o.now ?? Date.now,
+  };
+  if (o.tls) r.tls = o.tls;
+  for (const k of [
+    'maxPayload',
+    'maxBodyBytes',
+    'maxMutationsPerBatch',
+    'heartbeatMs',
+    'authTimeoutMs',
+    'accessTokenTtlMs',
+    'logRetention',
+    'pageSize',
+  ] as const) {
+    if (!Number.isFinite(r[k]) || r[k] <= 0)
+      throw new Error(`Relay option ${k} must be a positive number, not ${String(r[k])}.`);
+  }
+  if (!(r.rateLimit.perSecond > 0 && r.rateLimit.burst >= 1))
+    throw new Error('Relay option rateLimit needs perSecond > 0 and burst >= 1.');
+  return r;
+}

@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { HlcClock } from '../shared/sync/hlc';
+import { RELAY_ERR } from '../shared/sync/protocol';
+import { createAccounts } from './accounts';
+import { createAuth } from './auth';
+import { RelayError } from './errors';
+import { openDatabase, type Database } from './db';
+import { createHttpHandler } from './http';
+import { createRelayLogger, type Logger } from './logger';
+import { createMetrics } from './metrics';
+import { resolveOptions, type RelayOptions } from './options';
+import { createPusher } from './push';
+import { createStore } from './store';
+import { createSyncHub } from './sync';
+import { loadSigningSecret } from './tokens';
+import { createUpdatesHandler } from './updates';
+
+export type Relay = {
+  port: number;
+  /** `http://host:port` (or https with TLS). */
+  url: string;
+  /** `ws://host:port/v1/sync` (or wss with TLS). */
+  wsUrl: string;
+  /** The relay's database, for tests and tools that inspect state; do not write to it. */
+  db: Database;
+  log: Logger;
+  close(): Promise<void>;
+};
+
+/** Opens the store in `opts.dataDir` and serves HTTP and `/v1/sync`; defaults in RelayOptions. */
+export async function startRelay(opts: RelayOptions): Promise<Relay> {
+  const o = resolveOptions(opts);
+  // Owner-only: the directory holds customer data and the token signing secret.
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const log = opts.log ?? createRelayLogger(o.dataDir);
+  const db = openDatabase(o.dataDir);
+  const secret = loadSigningSecret(o.dataDir);
+  const relayClock = new HlcClock('relay', o.now);
+  const store = createStore(db, o.now);
+  const accounts = createAccounts(db, store, relayClock, o.now);
+  const metrics = createMetrics();
+  const pusher = createPusher(db, store, accounts, relayClock, {
+    maxClockSkewMs: o.maxClockSkewMs,
+    now: o.now,
+    log,
+  });
+  // The hub needs auth (hello) and auth needs the hub (revocation closes sockets): late-bound.
+  const revoked = (deviceId: string) => hub.disconnectDevice(deviceId);
+  const auth = createAuth(db, accounts, secret, o, revoked);
+  const hub = createSyncHub({ store, auth, accounts, pusher, metrics, log, o });
+  const handle = createHttpHandler({
+    db,
+    store,
+    auth,
+    accounts,
+    hub,
+    metrics,
+    relayClock,
+    log,
+    maxBodyBytes: o.maxBodyBytes,
+    now: o.now,
+  });
+  const compaction = setInterval(() => store.compact(o.logRetention), 60_000);
+  compaction.unref();
+
+  const updates = createUpdatesHandler({
+    dir: join(o.dataDir, 'updates'),
+    authorizeAdmin: async (req) => {
+      try {
+        const p = auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+        if (p.role === 'admin') return { ok: true };
+        return {
+          ok: false,
+          status: 403,
+          code: RELAY_ERR.FORBIDDEN,
+          message: 'Only admins may publish updates.',
+        };
+      } catch (err) {
+        if (!(err instanceof RelayError)) throw err;
+        return { ok: false, status: err.httpStatus, code: err.code, message: err.message };
+      }
+    },
+  });
+  const onRequest = (req: IncomingMessage, res: ServerResponse) =>
+    void updates(req, res)
+      .then((done) => (done ? undefined : handle(req, res, () => metrics.render(store.head()))))
+      .catch((err: unknown) => {
+        log.error({ err }, 'update feed request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+  const server = o.tls
+    ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key }, onRequest)
+    : createHttpServer(onRequest);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
+  server.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').split('?')[0] !== '/v1/sync') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => hub.accept(ws));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  const url = `${o.tls ? 'https' : 'http'}://${host}:${port}`;
+  log.info({ url, dataDir: o.dataDir, head: store.head() }, 'relay listening');
+
+  return {
+    port,
+    url,
+    wsUrl: `${o.tls ? 'wss' : 'ws'}://${host}:${port}/v1/sync`,
+    db,
+    log,
+    close: async () => {
+      clearInterval(compaction);
+      hub.close();
+      await new Promise<void>((r) => wss.close(() => r()));
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      db.close();
+      log.info('relay closed');
+    },
+  };
+}

@@ -1,0 +1,354 @@
+import { performance } from 'node:perf_hooks';
+import type { WebSocket } from 'ws';
+import {
+  clientFrameSchema,
+  RELAY_CLOSE,
+  RELAY_ERR,
+  SYNC_PROTOCOL_VERSION,
+  type ClientFrame,
+  type RelayErrorCode,
+  type ServerFrame,
+} from '../shared/sync/protocol';
+import type { Accounts } from './accounts';
+import type { Auth, Principal } from './auth';
+import { describeIssues, RelayError } from './errors';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import type { ResolvedOptions } from './options';
+import type { Pusher } from './push';
+import { TokenBucket } from './rateLimit';
+import type { Store } from './store';
+import { canSee, type ConversationScope, type Viewer } from './visibility';
+
+type Conn = {
+  ws: WebSocket;
+  principal: Principal | null;
+  viewer: Viewer | null;
+  /** Position up to which this client has been sent everything it may see. */
+  cursor: number;
+  /** Caught up and receiving live fan-out. */
+  live: boolean;
+  catchingUp: boolean;
+  /** Bumped by `pull` and forced resyncs so a running catch-up restarts from the new cursor. */
+  gen: number;
+  forceSnapshot: boolean;
+  alive: boolean;
+  bucket: TokenBucket;
+  strikes: number;
+};
+
+type Deps = {
+  store: Store;
+  auth: Auth;
+  accounts: Accounts;
+  pusher: Pusher;
+  metrics: Metrics;
+  log: Logger;
+  o: ResolvedOptions;
+};
+
+export type SyncHub = ReturnType<typeof createSyncHub>;
+
+/** The `/v1/sync` WebSocket protocol: hello, catch-up or snapshot, live fan-out, and pushes. */
+export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }: Deps) {
+  const conns = new Set<Conn>();
+  let published = store.head();
+
+  const send = (c: Conn, f: ServerFrame): void => {
+    if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(f));
+  };
+  // Resolves once the frame is handed to the socket, so long catch-ups respect backpressure.
+  const sendPaced = (c: Conn, f: ServerFrame) =>
+    new Promise<void>((resolve) =>
+      c.ws.readyState === c.ws.OPEN ? c.ws.send(JSON.stringify(f), () => resolve()) : resolve(),
+    );
+  const fail = (c: Conn, code: RelayErrorCode, message: string, extra: { batch?: number } = {}) =>
+    send(c, { t: 'error', code, message, ...extra });
+  const shut = (c: Conn, code: RelayErrorCode, message: string, close: number) => {
+    fail(c, code, message);
+    c.ws.close(close, message.slice(0, 120));
+  };
+
+  const heartbeat = setInterval(() => {
+    for (const c of conns) {
+      if (!c.alive) {
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }, o.heartbeatMs);
+  heartbeat.unref();
+
+  function viewerOf(p: Principal): Viewer {
+    return { agentId: p.agentId, role: p.role, teamIds: new Set(accounts.teamIdsOf(p.agentId)) };
+  }
+
+  async function snapshot(c: Conn, viewer: Viewer, gen: number): Promise<void> {
+    const head = store.head();
+    const total = store.snapshotTotal(viewer, head);
+    send(c, { t: 'snapshotBegin', total, head });
+    let after = 0;
+    let done = 0;
+    for (;;) {
+      if (c.gen !== gen) return;
+      const changes = store.snapshotPage(viewer, after, head, o.pageSize);
+      if (changes.length === 0) break;
+      done += changes.length;
+      after = changes.at(-1)!.seq;
+      await sendPaced(c, { t: 'snapshot', changes, done, total: Math.max(total, done) });
+      if (changes.length < o.pageSize) break;
+    }
+    if (c.gen !== gen) return;
+    // Records changed during the snapshot moved past `head`; the catch-up that follows sends them.
+    send(c, { t: 'snapshotEnd', cursor: head });
+    c.cursor = head;
+  }
+
+  async function catchUp(c: Conn): Promise<void> {
+    if (c.catchingUp) return;
+    c.catchingUp = true;
+    c.live = false;
+    try {
+      for (;;) {
+        const viewer = c.viewer;
+        if (!viewer || c.ws.readyState !== c.ws.OPEN) return;
+        const gen = c.gen;
+        if (
+          c.forceSnapshot ||
+          (c.cursor < store.floor() && c.cursor !== store.head()) ||
+          c.cursor > store.head()
+        ) {
+          c.forceSnapshot = false;
+          await snapshot(c, viewer, gen);
+          continue;
+        }
+        const t0 = performance.now();
+        const changes = store.changesAfter(viewer, c.cursor, o.pageSize);
+        const more = changes.length === o.pageSize;
+        // When caught up, the cursor jumps to the head: the entries in between are not visible.
+        const cursor = more ? changes.at(-1)!.seq : store.head();
+        const sent = more
+          ? sendPaced(c, { t: 'changes', changes, cursor, more })
+          : send(c, { t: 'changes', changes, cursor, more });
+        metrics.pull.observe(performance.now() - t0);
+        if (c.gen !== gen) continue;
+        c.cursor = cursor;
+        if (!more) {
+          c.live = true;
+          return;
+        }
+        await sent;
+        if (c.gen !== gen) continue;
+      }
+    } finally {
+      c.catchingUp = false;
+    }
+  }
+
+  /** Sends every change written since the last call to each live connection allowed to see it. */
+  function publish(): void {
+    const head = store.head();
+    if (head <= published) return;
+    const rows = store.writtenBetween(published, head);
+    published = head;
+    // Compaction rides on writes so a log never grows far past its retention between timer runs.
+    if (head - store.floor() > o.logRetention) store.compact(o.logRetention);
+    const scopes = new Map<string, ConversationScope | null>();
+    for (const r of rows)
+      if (r.convId && !scopes.has(r.convId)) scopes.set(r.convId, store.scopeOf(r.convId));
+    for (const c of conns) {
+      if (!c.live || !c.viewer || c.catchingUp) continue;
+      const v = c.viewer;
+      const changes = rows
+        .filter((r) => canSee(v, r.convId, r.convId ? (scopes.get(r.convId) ?? null) : null))
+        .map((r) => r.change);
+      c.cursor = head;
+      if (changes.length > 0) send(c, { t: 'changes', changes, cursor: head, more: false });
+    }
+  }
+
+  function onHello(c: Conn, f: Extract<ClientFrame, { t: 'hello' }>): void {
+    if (f.protocol !== SYNC_PROTOCOL_VERSION) {
+      return shut(
+        c,
+        RELAY_ERR.PROTOCOL,
+        `This relay speaks sync protocol ${SYNC_PROTOCOL_VERSION}, not ${f.protocol}.`,
+        RELAY_CLOSE.PROTOCOL,
+      );
+    }
+    let p: Principal;
+    try {
+      p = auth.authenticate(f.accessToken);
+    } catch (err) {
+      if (!(err instanceof RelayError)) throw err;
+      const close =
+        err.code === RELAY_ERR.DEVICE_REVOKED ? RELAY_CLOSE.DEVICE_REVOKED : RELAY_CLOSE.UNAUTHORIZED;
+      return shut(c, err.code, err.message, close);
+    }
+    c.principal = p;
+    c.viewer = viewerOf(p);
+    c.cursor = f.cursor;
+    auth.touch(p.deviceId);
+    const head = store.head();
+    const resync = (f.cursor < store.floor() && f.cursor !== head) || f.cursor > head;
+    send(c, { t: 'welcome', agent: accounts.publicAgent(p.agentId), deviceId: p.deviceId, head, resync });
+    log.info({ agent: p.agentId, device: p.deviceId, cursor: f.cursor, head, resync }, 'sync hello');
+    void catchUp(c);
+  }
+
+  function onPush(c: Conn, p: Principal, v: Viewer, f: Extract<ClientFrame, { t: 'push' }>): void {
+    if (f.mutations.length > o.maxMutationsPerBatch) {
+      return fail(
+        c,
+        RELAY_ERR.BATCH_TOO_LARGE,
+        `A push may carry at most ${o.maxMutationsPerBatch} mutations; split the batch.`,
+        { batch: f.batch },
+      );
+    }
+    const t0 = performance.now();
+    const { results } = pusher.push(p, v, f.mutations);
+    metrics.push.observe(performance.now() - t0);
+    for (const r of results) {
+      if (r.status === 'applied') metrics.applied += 1;
+      else if (r.status === 'duplicate') metrics.duplicates += 1;
+      else metrics.reject(r.code);
+    }
+    // The pusher gets its own changes first, so its store holds the relay's state when it acks.
+    publish();
+    send(c, { t: 'pushResult', batch: f.batch, results });
+  }
+
+  function onMessage(c: Conn, text: string): void {
+    if (!c.bucket.take()) {
+      c.strikes += 1;
+      if (c.strikes > o.rateLimit.burst)
+        return shut(c, RELAY_ERR.RATE_LIMITED, 'Too many frames; slow down.', RELAY_CLOSE.RATE_LIMITED);
+      return fail(
+        c,
+        RELAY_ERR.RATE_LIMITED,
+        `More than ${o.rateLimit.perSecond} frames per second; this frame was dropped.`,
+      );
+    }
+    c.strikes = 0;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      if (!c.principal)
+        return shut(
+          c,
+          RELAY_ERR.BAD_FRAME,
+          'The first frame must be a hello in JSON.',
+          RELAY_CLOSE.UNAUTHORIZED,
+        );
+      return fail(c, RELAY_ERR.BAD_FRAME, 'The frame was not valid JSON.');
+    }
+    const parsed = clientFrameSchema.safeParse(json);
+    if (!parsed.success) {
+      const type = (json as { t?: unknown } | null)?.t;
+      const msg =
+        typeof type === 'string' && !['hello', 'push', 'pull'].includes(type)
+          ? `Unknown frame type "${type.slice(0, 32)}".`
+          : `Malformed frame: ${describeIssues(parsed.error.issues)}`;
+      if (!c.principal)
+        return shut(
+          c,
+          RELAY_ERR.BAD_FRAME,
+          `The first frame must be a hello. ${msg}`,
+          RELAY_CLOSE.UNAUTHORIZED,
+        );
+      return fail(c, RELAY_ERR.BAD_FRAME, msg);
+    }
+    const f = parsed.data;
+    if (!c.principal || !c.viewer) {
+      if (f.t !== 'hello')
+        return shut(c, RELAY_ERR.UNAUTHORIZED, 'The first frame must be a hello.', RELAY_CLOSE.UNAUTHORIZED);
+      return onHello(c, f);
+    }
+    switch (f.t) {
+      case 'hello':
+        return fail(c, RELAY_ERR.PROTOCOL, 'hello was already received on this connection.');
+      case 'pull':
+        c.cursor = f.cursor;
+        c.gen += 1;
+        c.live = false;
+        return void catchUp(c);
+      case 'push':
+        return onPush(c, c.principal, c.viewer, f);
+      default: {
+        const never: never = f;
+        return fail(c, RELAY_ERR.BAD_FRAME, `Unhandled frame ${String(never)}.`);
+      }
+    }
+  }
+
+  return {
+    publish,
+
+    /** Serves one upgraded socket until it closes. */
+    accept(ws: WebSocket): void {
+      const c: Conn = {
+        ws,
+        principal: null,
+        viewer: null,
+        cursor: 0,
+        live: false,
+        catchingUp: false,
+        gen: 0,
+        forceSnapshot: false,
+        alive: true,
+        bucket: new TokenBucket(o.rateLimit.perSecond, o.rateLimit.burst),
+        strikes: 0,
+      };
+      conns.add(c);
+      metrics.connections += 1;
+      const helloTimer = setTimeout(() => {
+        if (!c.principal)
+          shut(c, RELAY_ERR.UNAUTHORIZED, `No hello within ${o.authTimeoutMs} ms.`, RELAY_CLOSE.TIMEOUT);
+      }, o.authTimeoutMs);
+      ws.on('pong', () => (c.alive = true));
+      ws.on('message', (data, isBinary) => {
+        try {
+          if (isBinary) return fail(c, RELAY_ERR.BAD_FRAME, 'Frames are JSON text, not binary.');
+          onMessage(c, data.toString());
+        } catch (err) {
+          log.error({ err }, 'sync frame failed');
+          fail(c, RELAY_ERR.INTERNAL, 'The relay failed to handle this frame.');
+        }
+      });
+      ws.on('error', (err) => log.warn({ err: err.message }, 'sync socket error'));
+      ws.on('close', () => {
+        clearTimeout(helloTimer);
+        c.gen += 1;
+        conns.delete(c);
+        metrics.connections -= 1;
+      });
+    },
+
+    /** Tells and disconnects every socket of a revoked device (close 4410). */
+    disconnectDevice(deviceId: string): void {
+      for (const c of conns) {
+        if (c.principal?.deviceId === deviceId)
+          shut(c, RELAY_ERR.DEVICE_REVOKED, 'This device was revoked.', RELAY_CLOSE.DEVICE_REVOKED);
+      }
+    },
+
+    /** After a membership change: reload the agent's teams and resend its view as a snapshot. */
+    refreshAgent(agentId: string): void {
+      for (const c of conns) {
+        if (c.principal?.agentId !== agentId) continue;
+        c.viewer = viewerOf(c.principal);
+        c.forceSnapshot = true;
+        c.gen += 1;
+        void catchUp(c);
+      }
+    },
+
+    close(): void {
+      clearInterval(heartbeat);
+      for (const c of conns) c.ws.close(1001, 'relay shutting down');
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FieldChangeView } from '../../../shared/views';
+import { useApi } from '../../app/context';
+import { useQuery } from '../../app/useQuery';
+
+const TEXT_FIELDS = ['name', 'company', 'address', 'language'] as const;
+type TextField = (typeof TEXT_FIELDS)[number];
+
+/** A customer's profile: editable fields, each with its history (overwritten values can be restored). */
+export function CustomerProfile(props: { id: string }) {
+  const { t } = useTranslation();
+  const detail = useQuery('customers:get', { id: props.id });
+  if (detail.error)
+    return (
+      <p role="alert" className="error">
+        {detail.error}
+      </p>
+    );
+  if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
+  const { customer, conversations, history } = detail.data;
+  return (
+    <article aria-label={t('customers.profileOf', { name: customer.name })}>
+      <h2>{customer.name}</h2>
+      <p className="item-sub">
+        {customer.phones.join(', ')} {customer.emails.join(', ')}
+      </p>
+      {TEXT_FIELDS.map((f) => (
+        <ProfileField
+          key={`${customer.id}:${f}:${customer[f]}`}
+          customerId={customer.id}
+          field={f}
+          value={customer[f] ?? ''}
+          history={history.filter((h) => h.field === f)}
+        />
+      ))}
+      <h3>{t('customers.conversations')}</h3>
+      <ul>
+        {conversations.map((c) => (
+          <li key={c.id}>
+            {t(`channels.${c.channel}`)} · {t(`inbox.statuses.${c.status}`)} · {c.subject}
+          </li>
+        ))}
+      </ul>
+    </article>
+  );
+}
+
+function ProfileField(props: {
+  customerId: string;
+  field: TextField;
+  value: string;
+  history: FieldChangeView[];
+}) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [draft, setDraft] = useState(props.value);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  const save = async (value: string) => {
+    setError(null);
+    try {
+      await api.call('customers:update', { id: props.customerId, fields: { [props.field]: value } });
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  const others = props.history.filter((h) => String(h.value) !== props.value);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t(`customers.fields.${props.field}`)}</label>
+      <div className="inline">
+        <input id={id} value={draft} maxLength={500} onChange={(e) => setDraft(e.target.value)} />
+        <button type="button" disabled={draft === props.value} onClick={() => void save(draft)}>
+          {t('customers.save')}
+        </button>
+      </div>
+      {others.length > 0 && (
+        <details>
+          <summary>{t('customers.history', { count: others.length })}</summary>
+          <ul className="history">
+            {others.map((h) => (
+              <li key={h.id}>
+                <span className="history-value">{String(h.value)}</span>{' '}
+                <span className="meta">
+                  {new Date(h.at).toLocaleString()} · {t(`customers.outcome.${h.outcome}`)}
+                </span>{' '}
+                <button
+                  type="button"
+                  aria-label={t('customers.restoreValue', { value: String(h.value) })}
+                  onClick={() => void save(String(h.value))}
+                >
+                  {t('customers.restore')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

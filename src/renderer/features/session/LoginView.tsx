@@ -1,0 +1,178 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useApi, useRoot } from '../../app/context';
+import { ApiCallError } from '../../api/client';
+
+const DEFAULT_RELAY = 'http://127.0.0.1:8787';
+
+/** Sign-in, passphrase unlock, and the lost-key and revoked-device notices. */
+export function LoginView() {
+  const { t } = useTranslation();
+  const api = useApi();
+  const session = useRoot((s) => s.session);
+  const setSession = useRoot((s) => s.setSession);
+  const [relayUrl, setRelayUrl] = useState(session?.relayUrl ?? DEFAULT_RELAY);
+  const [email, setEmail] = useState(session?.email ?? '');
+  const [password, setPassword] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [needPassphrase, setNeedPassphrase] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const ids = { relay: useId(), email: useId(), password: useId(), passphrase: useId() };
+
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      if (
+        err instanceof ApiCallError &&
+        (err.code === 'LOCAL_ERR_NEEDS_PASSPHRASE' || err.code === 'LOCAL_ERR_KEYCHAIN_UNAVAILABLE')
+      ) {
+        setNeedPassphrase(true);
+      }
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      setSession(
+        await api.call('session:login', {
+          relayUrl,
+          email,
+          password,
+          ...(needPassphrase && passphrase ? { passphrase } : {}),
+        }),
+      );
+      setPassword('');
+    });
+  };
+
+  if (session?.status === 'keyLost' && session.notice) {
+    return (
+      <section className="view" aria-labelledby="keylost-title">
+        <h1 id="keylost-title" className="view-title" tabIndex={-1}>
+          {t('session.keyLostTitle')}
+        </h1>
+        <p role="alert">{t('session.keyLost', { count: session.notice.pendingAtStake })}</p>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => void run(async () => setSession(await api.call('session:discardLostCache', {})))}
+        >
+          {t('session.discard')}
+        </button>
+      </section>
+    );
+  }
+
+  if (session?.status === 'locked') {
+    return (
+      <section className="view">
+        <h1 className="view-title" tabIndex={-1}>
+          {t('session.unlockTitle')}
+        </h1>
+        <form
+          className="card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(async () => setSession(await api.call('session:unlock', { passphrase })));
+          }}
+        >
+          <div className="field">
+            <label htmlFor={ids.passphrase}>{t('session.passphrase')}</label>
+            <input
+              id={ids.passphrase}
+              type="password"
+              value={passphrase}
+              onChange={(e) => setPassphrase(e.target.value)}
+              required
+            />
+          </div>
+          <button type="submit" disabled={busy}>
+            {t('session.unlock')}
+          </button>
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+        </form>
+      </section>
+    );
+  }
+
+  return (
+    <section className="view">
+      <h1 className="view-title" tabIndex={-1}>
+        {t('session.title')}
+      </h1>
+      {session?.notice && (
+        <p role="alert" className="error">
+          {session.notice.message}
+        </p>
+      )}
+      <form className="card" onSubmit={submit} aria-busy={busy}>
+        <div className="field">
+          <label htmlFor={ids.relay}>{t('session.relay')}</label>
+          <input
+            id={ids.relay}
+            type="url"
+            value={relayUrl}
+            onChange={(e) => setRelayUrl(e.target.value)}
+            required
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.email}>{t('session.email')}</label>
+          <input
+            id={ids.email}
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.password}>{t('session.password')}</label>
+          <input
+            id={ids.password}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </div>
+        {needPassphrase && (
+          <div className="field">
+            <label htmlFor={ids.passphrase}>{t('session.newPassphrase')}</label>
+            <input
+              id={ids.passphrase}
+              type="password"
+              minLength={8}
+              value={passphrase}
+              onChange={(e) => setPassphrase(e.target.value)}
+              required
+            />
+            <span className="hint">{t('session.passphraseHint')}</span>
+          </div>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? t('session.signingIn') : t('session.signIn')}
+        </button>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}

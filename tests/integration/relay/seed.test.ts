@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import DatabaseCtor from 'better-sqlite3-multiple-ciphers';
+import parsePhoneNumber from 'libphonenumber-js/max';
+import { describe, expect, it } from 'vitest';
+import { seedDemoData, startRelay } from '../../../src/relay';
+import pino from 'pino';
+import { drain, hello, login, tempDir } from './helpers';
+
+describe('relay/seed', () => {
+  it('writes valid E.164 numbers, Chinese and English text, and demo agents who can sign in', async () => {
+    const dataDir = tempDir();
+    const s = await seedDemoData({
+      dataDir,
+      customers: 300,
+      conversations: 200,
+      seed: 42,
+      demoPassword: 'demo-pass-1',
+    });
+    expect(s).toMatchObject({ customers: 300, conversations: 200 });
+    expect(s.agents.map((a) => a.email)).toEqual(
+      expect.arrayContaining(['agent@demo.switchboard', 'supervisor@demo.switchboard']),
+    );
+
+    const db = new DatabaseCtor(`${dataDir}/relay.db`, { readonly: true });
+    const customers = (
+      db.prepare("SELECT data FROM records WHERE entity = 'customer'").pluck().all() as string[]
+    ).map((d) => JSON.parse(d) as { phones: string[]; name: string; emails: string[] });
+    expect(customers).toHaveLength(300);
+    const countries = new Set<string>();
+    for (const c of customers) {
+      expect(c.phones.length).toBeGreaterThan(0);
+      for (const p of c.phones) {
+        expect(p).toMatch(/^\+[1-9]\d{6,14}$/);
+        const n = parsePhoneNumber(p)!;
+        expect(n.isValid()).toBe(true);
+        expect(n.number).toBe(p);
+        countries.add(n.country!);
+      }
+      expect(c.emails[0]).toMatch(/^[^@\s]+@example\.[a-z.]+$/);
+    }
+    expect(countries.size).toBeGreaterThanOrEqual(4);
+    expect(customers.some((c) => /\p{Script=Han}/u.test(c.name))).toBe(true);
+    const bodies = db
+      .prepare("SELECT json_extract(data, '$.body') FROM records WHERE entity = 'message'")
+      .pluck()
+      .all() as string[];
+    expect(bodies.some((b) => /\p{Script=Han}/u.test(b))).toBe(true);
+    expect(bodies.some((b) => /^[\x20-\x7e–]+$/.test(b) && /\bthe\b|\byou\b/i.test(b))).toBe(true);
+    for (const kind of ['label', 'cannedReply', 'team', 'inbox', 'agent']) {
+      expect(db.prepare('SELECT count(*) FROM records WHERE entity = ?').pluck().get(kind)).toBeGreaterThan(
+        0,
+      );
+    }
+    db.close();
+
+    const relay = await startRelay({ dataDir, host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
+    try {
+      const pair = await login(relay, 'agent@demo.switchboard', 'demo-pass-1');
+      const c = await hello(relay, pair.accessToken);
+      const { changes } = await drain(c);
+      const convs = changes.filter((x) => x.entity === 'conversation');
+      expect(convs.length).toBeGreaterThan(0);
+      expect(
+        convs.every(
+          (x) =>
+            pair.agent.teamIds.includes((x.data as { teamId: string }).teamId) ||
+            (x.data as { assigneeId: string }).assigneeId === pair.agent.id,
+        ),
+      ).toBe(true);
+      c.ws.close();
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('the built CLI prints help and one-line errors for bad arguments', () => {
+    const cli = 'dist/relay/relay.cjs';
+    if (!existsSync(cli)) return; // built by `node scripts/build.mjs`; the CLI logic is the same module.
+    expect(execFileSync('node', [cli, '--help'], { encoding: 'utf8' })).toContain('relay seed');
+    let err = '';
+    try {
+      execFileSync('node', [cli, 'seed', '--data', tempDir(), '--customers', 'many'], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (e) {
+      err = String((e as { stderr: string }).stderr);
+    }
+    expect(err.trim().split('\n')).toEqual([
+      'relay: --customers must be a whole number of at least 0, not "many".',
+    ]);
+  });
+});

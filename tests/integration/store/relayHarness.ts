@@ -1,0 +1,109 @@
+// Real relay in-process plus real apps (encrypted cache + sync client) for the store integration tests.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAdmin, startRelay, type Relay, type RelayOptions } from '../../../src/relay/index';
+import { CacheVault } from '../../../src/main/keychain/cacheVault';
+import { createSilentLogger } from '../../../src/main/logger';
+import type { LocalStore } from '../../../src/main/store/localStore';
+import { SyncClient, type SyncClientOptions, type SyncState } from '../../../src/main/sync/syncClient';
+
+export type App = {
+  dir: string;
+  vault: CacheVault;
+  store: LocalStore;
+  client: SyncClient;
+  states: SyncState[];
+  revokedReason: string | null;
+};
+
+const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
+
+export async function relayWithTeam(opts: Partial<RelayOptions> = {}) {
+  const dataDir = tmp('sb-relay-');
+  await createAdmin({ dataDir, email: 'admin@example.com', password: 'admin-pass-1', name: 'Admin' });
+  const relay = await startRelay({ dataDir, port: 0, log: createSilentLogger(), ...opts });
+  const adminToken = (await (
+    await post(relay, '/v1/auth/login', {
+      email: 'admin@example.com',
+      password: 'admin-pass-1',
+      deviceName: 'admin',
+    })
+  ).json()) as {
+    accessToken: string;
+  };
+  const asAdmin = async (path: string, body: unknown) => {
+    const r = await post(relay, path, body, adminToken.accessToken);
+    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    return r.json() as Promise<{ id: string }>;
+  };
+  const team = await asAdmin('/v1/admin/teams', { name: 'Support' });
+  const agent = (email: string, name: string) =>
+    asAdmin('/v1/admin/agents', { email, password: 'agent-pass-1', name, teamIds: [team.id] });
+  return { relay, dataDir, team, asAdmin, agent };
+}
+
+export function post(relay: Relay, path: string, body: unknown, token?: string): Promise<Response> {
+  return fetch(new URL(path, relay.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+/** A signed-in app on a passphrase-protected encrypted cache with short timings. */
+export async function startApp(
+  relay: Relay,
+  email: string,
+  extra: Partial<SyncClientOptions> = {},
+): Promise<App> {
+  const dir = tmp('sb-app-');
+  const vault = new CacheVault({
+    dir,
+    account: email,
+    log: createSilentLogger(),
+    keychain: null,
+    scryptN: 2 ** 12,
+    pendingFlushMs: 10,
+  });
+  const store = vault.openStore(await vault.unlock({ passphrase: 'app passphrase' }));
+  const app: App = {
+    dir,
+    vault,
+    store,
+    client: null as unknown as SyncClient,
+    states: [],
+    revokedReason: null,
+  };
+  app.client = new SyncClient({
+    relayUrl: relay.url,
+    store,
+    log: createSilentLogger(),
+    backoffBaseMs: 20,
+    backoffCapMs: 200,
+    heartbeatMs: 1000,
+    batchSize: 25,
+    onRevoked: (reason) => {
+      app.revokedReason = reason;
+      store.close();
+      vault.wipe();
+    },
+    ...extra,
+  });
+  app.client.onState((s) => app.states.push(s));
+  await app.client.login(email, 'agent-pass-1', `laptop of ${email}`);
+  app.client.start();
+  return app;
+}
+
+/** Resolves when `cond` holds, checking every 10 ms; the test timeout is the only limit. */
+export async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 10));
+}
+
+export const settled = (a: App) => a.client.state().status === 'online' && a.store.pendingCount() === 0;
+
+export function stopApp(a: App): void {
+  a.client.dispose();
+  a.store.close();
+}
