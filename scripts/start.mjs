@@ -87,23 +87,41 @@ if (demo) {
   );
 }
 
+// The cache key belongs in the OS keychain. A desktop session has one; a bare console or SSH
+// session has no Secret Service, so start a private D-Bus session with gnome-keyring for the app.
+const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+function withKeychain(cmd, cmdArgs) {
+  if (
+    process.env.DBUS_SESSION_BUS_ADDRESS ||
+    !onPath('dbus-run-session') ||
+    !onPath('gnome-keyring-daemon')
+  ) {
+    return [cmd, cmdArgs];
+  }
+  console.log('No desktop keychain session: starting gnome-keyring in a private D-Bus session for the app.');
+  const script =
+    'printf %s "$SWITCHBOARD_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"';
+  return ['dbus-run-session', ['--', 'sh', '-c', script, 'sh', cmd, ...cmdArgs]];
+}
+// The private keyring lives beside the demo data, apart from any keyring of the user's.
+if (!process.env.DBUS_SESSION_BUS_ADDRESS) env.XDG_DATA_HOME = resolve(dataRoot, 'keyring-home');
+env.SWITCHBOARD_KEYRING_PASSWORD ??= DEMO_PASSWORD;
+// Where no keychain can be had at all, the demo protects its cache with this passphrase.
+if (demo) env.SWITCHBOARD_CACHE_PASSPHRASE ??= `${DEMO_PASSWORD}-cache`;
+
 const electron = findElectron();
 let app;
 if ('path' in electron) {
-  app = spawn(electron.path, ['.', ...passArgs], {
+  const [cmd, cmdArgs] = withKeychain(electron.path, ['.', ...passArgs]);
+  app = spawn(cmd, cmdArgs, {
     stdio: 'inherit',
     env: { ...env, SWITCHBOARD_USER_DATA: env.SWITCHBOARD_USER_DATA ?? resolve(dataRoot, 'app') },
   });
 } else {
   console.log(`No Electron runtime here (${electron.missing}); starting the browser host instead.`);
-  app = spawn(
-    process.execPath,
-    ['dist/host/browserHost.cjs', '--data', resolve(dataRoot, 'host'), ...passArgs],
-    {
-      stdio: 'inherit',
-      env,
-    },
-  );
+  const hostArgs = ['dist/host/browserHost.cjs', '--data', resolve(dataRoot, 'host'), ...passArgs];
+  const [cmd, cmdArgs] = withKeychain(process.execPath, hostArgs);
+  app = spawn(cmd, cmdArgs, { stdio: 'inherit', env });
 }
 children.push(app);
 app.on('exit', (code) => stopAll(code ?? 0));

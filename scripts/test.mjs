@@ -3,7 +3,9 @@
 // Vitest runs under a private D-Bus session with an unlocked gnome-keyring when those exist,
 // so keychain tests use a real Secret Service.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const results = '.test-results';
 rmSync(results, { recursive: true, force: true });
@@ -39,15 +41,21 @@ if (want('unit') || want('integration')) {
   ];
   const withKeyring =
     !process.env.DBUS_SESSION_BUS_ADDRESS && onPath('dbus-run-session') && onPath('gnome-keyring-daemon');
+  // A keyring of the tests' own, never the user's (gnome-keyring keeps it under XDG_DATA_HOME).
+  const keyringHome = mkdtempSync(join(tmpdir(), 'sb-keyring-'));
   const status = withKeyring
-    ? run('dbus-run-session', [
-        '--',
-        'sh',
-        '-c',
-        'echo switchboard-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec npx "$@"',
-        'sh',
-        ...vitest,
-      ])
+    ? run(
+        'dbus-run-session',
+        [
+          '--',
+          'sh',
+          '-c',
+          'echo switchboard-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec npx "$@"',
+          'sh',
+          ...vitest,
+        ],
+        { env: { ...process.env, XDG_DATA_HOME: keyringHome } },
+      )
     : run('npx', vitest);
   if (status !== 0) failedSteps++;
   const file = `${results}/vitest.json`;

@@ -14,7 +14,7 @@ export function createLogger(dataDir: string, name: string): Logger {
   const level = process.env['SWITCHBOARD_LOG_LEVEL'] ?? 'info';
   return pino(
     { name, level },
-    pino.destination({ dest: join(dir, 'switchboard.log'), sync: false, mkdir: true }),
+    pino.destination({ dest: join(dir, 'switchboard.log'), sync: true, mkdir: true }),
   );
 }
 

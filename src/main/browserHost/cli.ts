@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     relayUrl: values.relay,
     email: values.login,
     password: process.env['SWITCHBOARD_LOGIN_PASSWORD'],
+    passphrase: process.env['SWITCHBOARD_CACHE_PASSPHRASE'],
   });
   process.stdout.write(`${note}\n`);
   const stop = () => {

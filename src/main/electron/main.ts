@@ -44,6 +44,7 @@ async function start(): Promise<void> {
     relayUrl: process.env['SWITCHBOARD_RELAY_URL'],
     email: process.env['SWITCHBOARD_LOGIN_EMAIL'],
     password: process.env['SWITCHBOARD_LOGIN_PASSWORD'],
+    passphrase: process.env['SWITCHBOARD_CACHE_PASSPHRASE'],
   }).then((note) => log.info(note));
   app.on('before-quit', () => void services.workspace.close());
   let win: BrowserWindow | null = null;
