@@ -14,6 +14,7 @@ import { HttpExecutor } from 'builder-util-runtime';
 export class NodeHttpExecutor extends HttpExecutor<ClientRequest> {
   createRequest(options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest {
     const req = options.protocol === 'https:' ? httpsRequest : httpRequest;
-    return req(options, callback);
+    // One connection per request: builder-util-runtime adds a timeout listener per request to the socket.
+    return req({ ...options, agent: false }, callback);
   }
 }
