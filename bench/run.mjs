@@ -1,8 +1,10 @@
 // `npm run bench`: prints one JSON object per line, {"metric", "value", "unit"}.
 // Each metric lives in its own module under bench/metrics/; later issues add theirs to METRICS.
+import { relayFanout } from './metrics/relayFanout.mjs';
 import { shellFirstPaint } from './metrics/shellFirstPaint.mjs';
+import { syncInitial, syncPushApply } from './metrics/sync.mjs';
 
-const METRICS = [shellFirstPaint];
+const METRICS = [shellFirstPaint, syncPushApply, syncInitial, relayFanout];
 const only = process.argv.slice(2);
 
 let failed = 0;

@@ -13,10 +13,11 @@ export type RunningHost = {
 };
 
 /** Starts the built browser host (`dist/host/browserHost.cjs`) on a free port with a fresh data dir. */
-export async function startHost(dataDir?: string): Promise<RunningHost> {
+export async function startHost(dataDir?: string, env: Record<string, string> = {}): Promise<RunningHost> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'sb-e2e-'));
   const proc = spawn(process.execPath, ['dist/host/browserHost.cjs', '--port', '0', '--data', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

@@ -70,7 +70,9 @@ export class WorkspaceService {
     try {
       await this.open(p, a.passphrase);
     } catch (err) {
-      this.onOpenError(err);
+      // At sign-in a passphrase error is answered in the sign-in form itself (a new cache needs one
+      // chosen); only a key loss changes the session's state.
+      if (err instanceof LocalError && err.code === LOCAL_ERR.KEY_LOST) this.onOpenError(err);
       throw err;
     }
     try {

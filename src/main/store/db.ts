@@ -70,6 +70,7 @@ export function openEncryptedDb(path: string, key: Buffer): Db {
     }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -65536');
     db.pragma('foreign_keys = ON');
     runMigrations(db);
     db.pragma('wal_checkpoint(TRUNCATE)');

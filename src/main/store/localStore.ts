@@ -20,6 +20,7 @@ import {
   getRow,
   keyOf,
   setConfirmed,
+  setConfirmedAndCurrent,
   setCurrent,
   type RecordKey,
   type RecordState,
@@ -246,7 +247,9 @@ export class LocalStore {
     const keys: RecordKey[] = [];
     for (const c of changes) {
       for (const h of Object.values(c.clocks)) if (isHlc(h)) this.clock?.receive(h);
-      if (setConfirmed(this.db, c)) keys.push({ entity: c.entity, id: c.id });
+      // Untouched by the outbox (the bulk of an initial sync): confirmed and current in one write.
+      if (!outbox.isTouched(this.db, c)) setConfirmedAndCurrent(this.db, c);
+      else if (setConfirmed(this.db, c)) keys.push({ entity: c.entity, id: c.id });
     }
     return keys;
   }

@@ -103,6 +103,14 @@ export function touchesAt(db: Db, position: number): RecordKey[] {
   return stmt(db, 'SELECT entity, id FROM outbox_touches WHERE position = ?').all(position) as RecordKey[];
 }
 
+/** True when some mutation in the outbox touches `k`. */
+export function isTouched(db: Db, k: RecordKey): boolean {
+  return (
+    stmt(db, 'SELECT 1 FROM outbox_touches WHERE entity = ? AND id = ? LIMIT 1').get(k.entity, k.id) !==
+    undefined
+  );
+}
+
 /** Positions of pending mutations touching `k`, oldest first. */
 export function positionsTouching(db: Db, k: RecordKey): number[] {
   return (

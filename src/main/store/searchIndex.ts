@@ -26,6 +26,11 @@ export const SEARCHABLE: ReadonlySet<Entity> = new Set(['customer', 'message', '
 
 type Columns = { name: string; phones: string; emails: string; company: string; body: string };
 
+// Printable ASCII needs no dictionary segmentation: unicode61 splits it into the same tokens as
+// segmentWords' output, and Intl.Segmenter is the costliest step of indexing a synced record.
+const NEEDS_SEGMENTER = /[^\t\n\r -~]/;
+const indexWords = (text: string) => (NEEDS_SEGMENTER.test(text) ? segmentWords(text) : text);
+
 function columnsOf(entity: Entity, data: Record<string, unknown>): Columns {
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -33,14 +38,14 @@ function columnsOf(entity: Entity, data: Record<string, unknown>): Columns {
     // Phones are indexed as written and without '+', so "8613800" and "+86 138" both find them.
     const phones = list(data['phones']).map((p) => `${p} ${p.replace(/\D/g, '')}`);
     return {
-      name: segmentWords(str(data['name'])),
-      phones: segmentWords(phones.join(' ')),
-      emails: segmentWords(list(data['emails']).join(' ')),
-      company: segmentWords(str(data['company'])),
+      name: indexWords(str(data['name'])),
+      phones: indexWords(phones.join(' ')),
+      emails: indexWords(list(data['emails']).join(' ')),
+      company: indexWords(str(data['company'])),
       body: '',
     };
   }
-  return { name: '', phones: '', emails: '', company: '', body: segmentWords(str(data['body'])) };
+  return { name: '', phones: '', emails: '', company: '', body: indexWords(str(data['body'])) };
 }
 
 /** Keeps the search index of one record in step with its current state (call inside the write's transaction). */

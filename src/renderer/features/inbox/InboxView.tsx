@@ -22,7 +22,7 @@ export function InboxView() {
       <div className="split">
         <div className="list-pane">
           <div className="field inline">
-            <label htmlFor={filterId}>{t('inbox.status')}</label>
+            <label htmlFor={filterId}>{t('inbox.filterStatus')}</label>
             <select
               id={filterId}
               value={status}
