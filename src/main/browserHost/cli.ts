@@ -1,12 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDispatcher } from '../api/dispatcher';
-import { createHandlers } from '../api/handlers';
-import { APP_VERSION } from '../buildInfo';
-import { createLogger } from '../logger';
-import { createServices } from '../services';
-import { resumeOrSignIn } from '../services/autoSignIn';
+import { bootAppCore, resumeFromEnvironment } from '../boot';
 import { startBrowserHost } from './server';
 
 // Entry of the browser host: `node dist/host/browserHost.cjs [--port 5170] [--data DIR]`.
@@ -18,8 +13,8 @@ async function main(): Promise<void> {
       data: { type: 'string', default: process.env['SWITCHBOARD_DATA'] ?? defaultDataDir() },
       renderer: { type: 'string', default: join(__dirname, '..', 'renderer') },
       // Sign in on start when no session is remembered (password from SWITCHBOARD_LOGIN_PASSWORD).
-      relay: { type: 'string', default: process.env['SWITCHBOARD_RELAY_URL'] },
-      login: { type: 'string', default: process.env['SWITCHBOARD_LOGIN_EMAIL'] },
+      relay: { type: 'string' },
+      login: { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -28,24 +23,17 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const dataDir = resolve(values.data);
-  const log = createLogger(dataDir, 'browser-host');
-  const services = createServices({
+  const core = bootAppCore({
     dataDir,
     host: 'browser',
-    version: APP_VERSION,
     runtime: `Node ${process.versions.node}`,
-    log,
+    logName: 'browser-host',
   });
-  const dispatch = createDispatcher(createHandlers(services), log);
+  const { services, dispatch } = core;
   const host = await startBrowserHost({ services, dispatch, rendererDir: resolve(values.renderer), port });
   process.stdout.write(`Switchboard browser host is running. Open ${host.url}\n`);
   process.stdout.write(`Data: ${dataDir}  Logs: ${join(dataDir, 'logs', 'switchboard.log')}\n`);
-  const note = await resumeOrSignIn(services.workspace, {
-    relayUrl: values.relay,
-    email: values.login,
-    password: process.env['SWITCHBOARD_LOGIN_PASSWORD'],
-    passphrase: process.env['SWITCHBOARD_CACHE_PASSPHRASE'],
-  });
+  const note = await resumeFromEnvironment(core, { relayUrl: values.relay, email: values.login });
   process.stdout.write(`${note}\n`);
   const stop = () => {
     void host

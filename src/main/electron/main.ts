@@ -2,13 +2,9 @@
 import { join } from 'node:path';
 import { app, BrowserWindow } from 'electron';
 import { DIAL_SCHEMES, findDialLinkInArgv, parseDialLink } from '../../shared/dialLink';
-import { createDispatcher } from '../api/dispatcher';
-import { createHandlers } from '../api/handlers';
+import { bootAppCore, resumeFromEnvironment } from '../boot';
 import { APP_VERSION } from '../buildInfo';
-import { createLogger } from '../logger';
 import { APP_ORIGIN } from '../security/policy';
-import { createServices } from '../services';
-import { resumeOrSignIn } from '../services/autoSignIn';
 import { handleAppProtocol, registerAppSchemePrivileges } from './appProtocol';
 import { applyHardening } from './hardening';
 import { registerIpc } from './ipc';
@@ -31,21 +27,14 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
-  const log = createLogger(dataDir, 'main');
-  const services = createServices({
+  const core = bootAppCore({
     dataDir,
     host: 'electron',
-    version: APP_VERSION,
     runtime: `Electron ${process.versions.electron}`,
-    log,
+    logName: 'main',
   });
-  const dispatch = createDispatcher(createHandlers(services), log);
-  void resumeOrSignIn(services.workspace, {
-    relayUrl: process.env['SWITCHBOARD_RELAY_URL'],
-    email: process.env['SWITCHBOARD_LOGIN_EMAIL'],
-    password: process.env['SWITCHBOARD_LOGIN_PASSWORD'],
-    passphrase: process.env['SWITCHBOARD_CACHE_PASSPHRASE'],
-  }).then((note) => log.info(note));
+  const { services, dispatch, log } = core;
+  void resumeFromEnvironment(core).then((note) => log.info(note));
   app.on('before-quit', () => void services.workspace.close());
   let win: BrowserWindow | null = null;
   let pendingDial = findDialLinkInArgv(process.argv);

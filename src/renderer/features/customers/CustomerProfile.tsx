@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { FieldChangeView } from '../../../shared/views';
 import { useApi } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
+import { ErrorText } from '../../ui/ErrorText';
 
 const TEXT_FIELDS = ['name', 'company', 'address', 'language'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
@@ -11,12 +12,7 @@ type TextField = (typeof TEXT_FIELDS)[number];
 export function CustomerProfile(props: { id: string }) {
   const { t } = useTranslation();
   const detail = useQuery('customers:get', { id: props.id });
-  if (detail.error)
-    return (
-      <p role="alert" className="error">
-        {detail.error}
-      </p>
-    );
+  if (detail.error) return <ErrorText error={detail.error} />;
   if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
   const { customer, conversations, history } = detail.data;
   return (
@@ -97,11 +93,7 @@ function ProfileField(props: {
           </ul>
         </details>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '../../../shared/sync/entities';
 import { useApi } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
+import { ErrorText } from '../../ui/ErrorText';
 
 /** One conversation: the thread (messages and internal notes), a composer, and its status. */
 export function ConversationPane(props: { id: string }) {
@@ -14,12 +15,7 @@ export function ConversationPane(props: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const ids = { body: useId(), status: useId(), note: useId() };
 
-  if (detail.error)
-    return (
-      <p role="alert" className="error">
-        {detail.error}
-      </p>
-    );
+  if (detail.error) return <ErrorText error={detail.error} />;
   if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
   const { conversation: c, timeline, queued } = detail.data;
   const queuedSet = new Set(queued);
@@ -101,11 +97,7 @@ export function ConversationPane(props: { id: string }) {
             {asNote ? t('inbox.addNote') : t('inbox.send')}
           </button>
         </div>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
       </form>
     </article>
   );

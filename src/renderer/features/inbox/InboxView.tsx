@@ -6,6 +6,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { ConversationPane } from './ConversationPane';
 import { RejectedList } from './RejectedList';
+import { ErrorText } from '../../ui/ErrorText';
 
 /** Conversations in the cache, filterable by status, with the selected one beside the list. */
 export function InboxView() {
@@ -36,11 +37,7 @@ export function InboxView() {
               ))}
             </select>
           </div>
-          {list.error && (
-            <p role="alert" className="error">
-              {list.error}
-            </p>
-          )}
+          <ErrorText error={list.error} />
           {list.data && list.data.length === 0 && <EmptyState text={t('inbox.empty')} />}
           <ul className="items" aria-label={t('inbox.listLabel')}>
             {list.data?.map((c) => (

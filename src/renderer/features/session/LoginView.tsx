@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi, useRoot } from '../../app/context';
 import { ApiCallError } from '../../api/client';
+import { ErrorText } from '../../ui/ErrorText';
 
 const DEFAULT_RELAY = 'http://127.0.0.1:8787';
 
@@ -97,11 +98,7 @@ export function LoginView() {
           <button type="submit" disabled={busy}>
             {t('session.unlock')}
           </button>
-          {error && (
-            <p role="alert" className="error">
-              {error}
-            </p>
-          )}
+          <ErrorText error={error} />
         </form>
       </section>
     );
@@ -112,11 +109,7 @@ export function LoginView() {
       <h1 className="view-title" tabIndex={-1}>
         {t('session.title')}
       </h1>
-      {session?.notice && (
-        <p role="alert" className="error">
-          {session.notice.message}
-        </p>
-      )}
+      <ErrorText error={session?.notice?.message} />
       <form className="card" onSubmit={submit} aria-busy={busy}>
         <div className="field">
           <label htmlFor={ids.relay}>{t('session.relay')}</label>
@@ -167,11 +160,7 @@ export function LoginView() {
         <button type="submit" disabled={busy}>
           {busy ? t('session.signingIn') : t('session.signIn')}
         </button>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
       </form>
     </section>
   );

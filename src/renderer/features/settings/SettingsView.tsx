@@ -6,6 +6,7 @@ import { LANGUAGE_NAMES } from '../../i18n';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { AccountSection } from './AccountSection';
 import { UpdatesSection } from './UpdatesSection';
+import { ErrorText } from '../../ui/ErrorText';
 
 export function SettingsView() {
   const { t } = useTranslation();
@@ -86,11 +87,7 @@ export function SettingsView() {
           )}
         </>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
       <AccountSection />
       <UpdatesSection />
       <section aria-labelledby="about-title" className="card">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi, useRoot } from '../../app/context';
+import { ErrorText } from '../../ui/ErrorText';
 
 /** Settings › Updates: current and available versions, release notes, progress, and the choice to restart. */
 export function UpdatesSection() {
@@ -53,16 +54,8 @@ export function UpdatesSection() {
           <pre className="release-notes">{status.available.releaseNotes}</pre>
         </details>
       )}
-      {status.lastError && (
-        <p role="alert" className="error">
-          {status.lastError.message}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={status.lastError?.message} />
+      <ErrorText error={error} />
       {status.supported && (
         <div className="actions">
           <button

@@ -11,6 +11,7 @@ import { SupervisorView } from '../supervisor/SupervisorView';
 import { LoginView } from '../session/LoginView';
 import { SyncBadge } from '../session/SyncBadge';
 import { VIEWS, type View } from './shellSlice';
+import { ErrorText } from '../../ui/ErrorText';
 
 /** The workstation's frame: header with status, main navigation, and the current place. */
 export function Shell() {
@@ -105,11 +106,7 @@ export function Shell() {
       </header>
       <NavBar label={t('nav.label')} items={items} current={view} onSelect={(id) => setView(id as View)} />
       <main id="main" className="content" tabIndex={-1} ref={mainRef}>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         {renderView(view, signedIn)}
       </main>
     </div>

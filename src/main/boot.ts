@@ -1,0 +1,46 @@
+import { createDispatcher, type Dispatch } from './api/dispatcher';
+import { createHandlers } from './api/handlers';
+import { APP_VERSION } from './buildInfo';
+import { createLogger, type Logger } from './logger';
+import { createServices, type Services } from './services';
+import { resumeOrSignIn } from './services/autoSignIn';
+
+export type AppCore = { services: Services; dispatch: Dispatch; log: Logger; dataDir: string };
+
+/**
+ * What both transports start from: the file logger, the services rooted at `dataDir`, and the
+ * dispatcher of the app API. Electron main and the browser host differ only in how they serve it.
+ */
+export function bootAppCore(opts: {
+  dataDir: string;
+  host: 'electron' | 'browser';
+  runtime: string;
+  logName: string;
+}): AppCore {
+  const log = createLogger(opts.dataDir, opts.logName);
+  const services = createServices({
+    dataDir: opts.dataDir,
+    host: opts.host,
+    version: APP_VERSION,
+    runtime: opts.runtime,
+    log,
+  });
+  return { services, dispatch: createDispatcher(createHandlers(services), log), log, dataDir: opts.dataDir };
+}
+
+/**
+ * Reopens the remembered workspace, or signs in with the account named in the environment
+ * (SWITCHBOARD_RELAY_URL, _LOGIN_EMAIL, _LOGIN_PASSWORD, _CACHE_PASSPHRASE; `overrides` win).
+ */
+export function resumeFromEnvironment(
+  core: AppCore,
+  overrides: { relayUrl?: string | undefined; email?: string | undefined } = {},
+) {
+  const env = process.env;
+  return resumeOrSignIn(core.services.workspace, {
+    relayUrl: overrides.relayUrl ?? env['SWITCHBOARD_RELAY_URL'],
+    email: overrides.email ?? env['SWITCHBOARD_LOGIN_EMAIL'],
+    password: env['SWITCHBOARD_LOGIN_PASSWORD'],
+    passphrase: env['SWITCHBOARD_CACHE_PASSPHRASE'],
+  });
+}
