@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { RoutingEngine } from './engine';
+import type { QueueConfig, RoutingEffect } from './types';
+
+function setup(strategy: QueueConfig['strategy'] = 'least-busy', extra: Partial<QueueConfig> = {}) {
+  let t = 1_000_000;
+  let n = 0;
+  const engine = new RoutingEngine({ now: () => t, newId: () => `offer-${++n}`, disconnectGraceMs: 60_000 });
+  engine.upsertQueue({
+    id: 'q1',
+    teamId: 'A',
+    strategy,
+    requiredSkills: [],
+    offerTimeoutMs: 30_000,
+    overflow: null,
+    ...extra,
+  });
+  engine.upsertQueue({
+    id: 'q2',
+    teamId: 'B',
+    strategy,
+    requiredSkills: [],
+    offerTimeoutMs: 30_000,
+    overflow: null,
+  });
+  const online = (id: string, teamIds = ['A'], skills: string[] = [], capacity?: { chat?: number }) => {
+    engine.upsertAgent({ id, teamIds, skills, ...(capacity ? { capacity } : {}) });
+    engine.agentConnected(id);
+    return engine.setAgentState(id, 'available');
+  };
+  const chat = (id: string, customerId: string | null = null, queueId = 'q1', requiredSkills?: string[]) =>
+    engine.enqueue({
+      conversationId: id,
+      customerId,
+      queueId,
+      kind: 'chat',
+      ...(requiredSkills ? { requiredSkills } : {}),
+    });
+  return { engine, online, chat, advance: (ms: number) => ((t += ms), engine.tick()) };
+}
+const offers = (fx: RoutingEffect[]) => fx.flatMap((e) => (e.type === 'offer' ? [e.offer] : []));
+
+describe('relay/routing/engine', () => {
+  it('offers to one agent at a time, and accept assigns', () => {
+    const { engine, online, chat } = setup();
+    online('a1');
+    online('a2');
+    const [offer] = offers(chat('c1'));
+    expect(offer).toBeDefined();
+    expect(engine.offerOf('c1')).toEqual(offer);
+    const r = engine.accept(offer!.offerId, offer!.agentId);
+    expect(r.ok && r.effects[0]).toEqual({ type: 'assigned', conversationId: 'c1', agentId: offer!.agentId });
+    expect(engine.assigneeOf('c1')).toBe(offer!.agentId);
+    expect(engine.accept(offer!.offerId, offer!.agentId)).toEqual({ ok: false, reason: 'no-such-offer' });
+  });
+
+  it('moves on to the next agent on decline and on timeout', () => {
+    const { engine, online, chat, advance } = setup();
+    online('a1');
+    online('a2');
+    const first = offers(chat('c1'))[0]!;
+    const second = offers(engine.decline(first.offerId, first.agentId))[0]!;
+    expect(second.agentId).not.toBe(first.agentId);
+    const fx = advance(30_000);
+    expect(fx).toContainEqual({ type: 'offerWithdrawn', offer: second, reason: 'timeout' });
+    // Both refused recently: it waits rather than bouncing between them.
+    expect(offers(fx)).toEqual([]);
+    expect(engine.queuePosition('c1')).toBe(1);
+  });
+
+  it('never offers past capacity, counting outstanding offers', () => {
+    const { engine, online, chat } = setup();
+    online('a1', ['A'], [], { chat: 2 });
+    const fx = [...chat('c1'), ...chat('c2'), ...chat('c3')];
+    expect(offers(fx)).toHaveLength(2);
+    expect(engine.snapshot('a1')).toMatchObject({ offered: { chat: 2 }, load: { chat: 0 } });
+    for (const o of offers(fx)) engine.accept(o.offerId, 'a1');
+    expect(engine.offerOf('c3')).toBeNull();
+    const freed = engine.release('c1');
+    expect(offers(freed).map((o) => o.conversationId)).toEqual(['c3']);
+  });
+
+  it('offers only to available, connected agents with the required skills', () => {
+    const { engine, online, chat } = setup('skills', { requiredSkills: ['lang:zh'] });
+    online('en', ['A'], ['lang:en']);
+    online('zh', ['A'], ['lang:zh']);
+    expect(offers(chat('c1'))[0]?.agentId).toBe('zh');
+    engine.setAgentState('zh', 'away');
+    expect(engine.offerOf('c1')).toBeNull();
+    expect(offers(chat('c2'))).toEqual([]);
+    expect(
+      offers(engine.setAgentState('zh', 'available'))
+        .map((o) => o.conversationId)
+        .sort(),
+    ).toEqual(['c1', 'c2']);
+  });
+
+  it('sends a returning customer to the agent who served them last', () => {
+    const { engine, online, chat } = setup();
+    online('a1');
+    online('a2');
+    const o = offers(chat('c1', 'cust-1'))[0]!;
+    engine.accept(o.offerId, o.agentId);
+    engine.release('c1');
+    // Give the other agent an advantage under least-busy: the returning customer still goes back.
+    const later = offers(chat('c2', 'cust-1'))[0]!;
+    expect(later.agentId).toBe(o.agentId);
+  });
+
+  it('round-robin takes turns', () => {
+    const { engine, online, chat } = setup('round-robin');
+    online('a1');
+    online('a2');
+    online('a3');
+    const who = ['c1', 'c2', 'c3', 'c4'].map((c) => {
+      const o = offers(chat(c))[0]!;
+      engine.accept(o.offerId, o.agentId);
+      return o.agentId;
+    });
+    expect(who).toEqual(['a1', 'a2', 'a3', 'a1']);
+  });
+
+  it('overflows to another team after the wait, and re-queues work of an agent gone past the grace period', () => {
+    const { engine, online, chat, advance } = setup('least-busy', {
+      overflow: { afterMs: 120_000, toQueueId: 'q2' },
+    });
+    online('b1', ['B']);
+    expect(offers(chat('c1'))).toEqual([]);
+    const fx = advance(120_000);
+    expect(fx).toContainEqual({
+      type: 'overflowed',
+      conversationId: 'c1',
+      fromQueueId: 'q1',
+      toQueueId: 'q2',
+    });
+    const o = offers(fx)[0]!;
+    expect(o.agentId).toBe('b1');
+    engine.accept(o.offerId, 'b1');
+    online('b2', ['B']);
+    engine.agentDisconnected('b1');
+    expect(advance(59_000).some((e) => e.type === 'requeued')).toBe(false);
+    const after = advance(1_000);
+    expect(after).toContainEqual({
+      type: 'requeued',
+      conversationId: 'c1',
+      agentId: 'b1',
+      reason: 'agent-disconnected',
+    });
+    expect(offers(after)[0]?.agentId).toBe('b2');
+  });
+
+  it('an agent who reconnects within the grace period keeps their work', () => {
+    const { engine, online, chat, advance } = setup();
+    online('a1');
+    const o = offers(chat('c1'))[0]!;
+    engine.accept(o.offerId, 'a1');
+    engine.agentDisconnected('a1');
+    advance(30_000);
+    engine.agentConnected('a1');
+    expect(advance(60_000).some((e) => e.type === 'requeued')).toBe(false);
+    expect(engine.assigneeOf('c1')).toBe('a1');
+  });
+});

@@ -1,0 +1,397 @@
+import { randomUUID } from 'node:crypto';
+import type { AgentState } from '../../shared/agentState';
+import {
+  DEFAULT_CAPACITY,
+  type AgentConfig,
+  type AgentSnapshot,
+  type Offer,
+  type QueueConfig,
+  type RoutingEffect,
+  type WorkItem,
+  type WorkKind,
+} from './types';
+
+export type RoutingOptions = {
+  now?: () => number;
+  /** A disconnected agent keeps its work this long before it is re-queued. Default 60 s. */
+  disconnectGraceMs?: number;
+  /** An agent who declined or let an offer time out is not offered the same item again for this long. Default 60 s. */
+  declineCooldownMs?: number;
+  newId?: () => string;
+};
+
+type AgentRt = {
+  cfg: AgentConfig;
+  capacity: Record<WorkKind, number>;
+  state: AgentState;
+  connected: boolean;
+  disconnectedAt: number;
+  load: Record<WorkKind, number>;
+  offered: Record<WorkKind, number>;
+  assigned: Set<string>;
+  lastOfferAt: number;
+};
+
+type ItemRt = {
+  item: WorkItem;
+  queueId: string;
+  queuedAt: number;
+  offer: Offer | null;
+  assignedTo: string | null;
+  /** agent id → time of the decline or timeout */
+  declined: Map<string, number>;
+};
+
+type QueueRt = { cfg: QueueConfig; rr: number };
+
+const zero = (): Record<WorkKind, number> => ({ call: 0, chat: 0, email: 0 });
+
+/**
+ * Decides who gets which conversation. One offer per conversation at a time; an agent is offered
+ * work only while `available`, connected, skilled for it and under capacity counting outstanding
+ * offers, so accepting can never push anyone past capacity. Deterministic for a given clock: the
+ * relay calls `tick()` after every event and on a timer, and acts on the returned effects.
+ */
+export class RoutingEngine {
+  private readonly agents = new Map<string, AgentRt>();
+  private readonly teams = new Map<string, AgentRt[]>();
+  private readonly queues = new Map<string, QueueRt>();
+  private readonly items = new Map<string, ItemRt>();
+  private readonly offers = new Map<string, Offer>();
+  private readonly lastAgentOf = new Map<string, string>();
+  private readonly now: () => number;
+  private readonly graceMs: number;
+  private readonly cooldownMs: number;
+  private readonly newId: () => string;
+
+  constructor(o: RoutingOptions = {}) {
+    this.now = o.now ?? Date.now;
+    this.graceMs = o.disconnectGraceMs ?? 60_000;
+    this.cooldownMs = o.declineCooldownMs ?? 60_000;
+    this.newId = o.newId ?? randomUUID;
+  }
+
+  upsertQueue(cfg: QueueConfig): void {
+    const q = this.queues.get(cfg.id);
+    if (q) q.cfg = cfg;
+    else this.queues.set(cfg.id, { cfg, rr: 0 });
+  }
+
+  upsertAgent(cfg: AgentConfig): void {
+    const existing = this.agents.get(cfg.id);
+    const capacity = { ...DEFAULT_CAPACITY, ...cfg.capacity };
+    if (existing) {
+      existing.cfg = cfg;
+      existing.capacity = capacity;
+    } else {
+      const a: AgentRt = {
+        cfg,
+        capacity,
+        state: 'offline',
+        connected: false,
+        disconnectedAt: 0,
+        load: zero(),
+        offered: zero(),
+        assigned: new Set(),
+        lastOfferAt: 0,
+      };
+      this.agents.set(cfg.id, a);
+    }
+    this.indexTeams();
+  }
+
+  /** The agent chose a state, or calls set it (busy, after-call work). Leaving `available` withdraws offers. */
+  setAgentState(agentId: string, state: AgentState): RoutingEffect[] {
+    const a = this.agents.get(agentId);
+    if (!a) return [];
+    a.state = state;
+    const effects = state === 'available' ? [] : this.withdrawOffersOf(a, 'agent-unavailable');
+    return [...effects, ...this.tick()];
+  }
+
+  agentConnected(agentId: string): RoutingEffect[] {
+    const a = this.agents.get(agentId);
+    if (!a) return [];
+    a.connected = true;
+    return this.tick();
+  }
+
+  /** Starts the grace period; offers go to others at once, assigned work waits for the grace to end. */
+  agentDisconnected(agentId: string): RoutingEffect[] {
+    const a = this.agents.get(agentId);
+    if (!a) return [];
+    a.connected = false;
+    a.disconnectedAt = this.now();
+    return [...this.withdrawOffersOf(a, 'agent-unavailable'), ...this.tick()];
+  }
+
+  /** New work, or work that was already assigned before a restart (`assignedTo`). */
+  enqueue(item: WorkItem, assignedTo?: string): RoutingEffect[] {
+    if (this.items.has(item.conversationId)) return [];
+    const rt: ItemRt = {
+      item,
+      queueId: item.queueId,
+      queuedAt: this.now(),
+      offer: null,
+      assignedTo: null,
+      declined: new Map(),
+    };
+    this.items.set(item.conversationId, rt);
+    const agent = assignedTo ? this.agents.get(assignedTo) : undefined;
+    if (agent) {
+      rt.assignedTo = agent.cfg.id;
+      agent.load[item.kind] += 1;
+      agent.assigned.add(item.conversationId);
+      return [];
+    }
+    return this.tick();
+  }
+
+  accept(
+    offerId: string,
+    agentId: string,
+  ): { ok: true; effects: RoutingEffect[] } | { ok: false; reason: 'no-such-offer' | 'not-yours' } {
+    const offer = this.offers.get(offerId);
+    if (!offer) return { ok: false, reason: 'no-such-offer' };
+    if (offer.agentId !== agentId) return { ok: false, reason: 'not-yours' };
+    const rt = this.items.get(offer.conversationId)!;
+    const a = this.agents.get(agentId)!;
+    this.offers.delete(offerId);
+    rt.offer = null;
+    a.offered[rt.item.kind] -= 1;
+    a.load[rt.item.kind] += 1;
+    a.assigned.add(offer.conversationId);
+    rt.assignedTo = agentId;
+    if (rt.item.customerId) this.lastAgentOf.set(rt.item.customerId, agentId);
+    return {
+      ok: true,
+      effects: [{ type: 'assigned', conversationId: offer.conversationId, agentId }, ...this.tick()],
+    };
+  }
+
+  decline(offerId: string, agentId: string): RoutingEffect[] {
+    const offer = this.offers.get(offerId);
+    if (!offer || offer.agentId !== agentId) return [];
+    return [...this.withdraw(offer, 'declined'), ...this.tick()];
+  }
+
+  /** The conversation was resolved, closed or moved: it stops counting against its agent. */
+  release(conversationId: string): RoutingEffect[] {
+    const rt = this.items.get(conversationId);
+    if (!rt) return [];
+    const effects: RoutingEffect[] = rt.offer ? this.withdraw(rt.offer, 'agent-unavailable') : [];
+    if (rt.assignedTo) {
+      const a = this.agents.get(rt.assignedTo);
+      if (a && a.assigned.delete(conversationId)) a.load[rt.item.kind] -= 1;
+    }
+    this.items.delete(conversationId);
+    return [...effects, ...this.tick()];
+  }
+
+  /** Expires offers, ends grace periods, overflows long waits, then offers waiting work. */
+  tick(): RoutingEffect[] {
+    const now = this.now();
+    const effects: RoutingEffect[] = [];
+    for (const offer of [...this.offers.values()]) {
+      if (offer.expiresAt <= now) effects.push(...this.withdraw(offer, 'timeout'));
+    }
+    for (const a of this.agents.values()) {
+      if (!a.connected && a.assigned.size > 0 && now - a.disconnectedAt >= this.graceMs) {
+        a.state = 'offline';
+        for (const id of a.assigned) {
+          const rt = this.items.get(id);
+          if (!rt) continue;
+          rt.assignedTo = null;
+          rt.queuedAt = now;
+          effects.push({
+            type: 'requeued',
+            conversationId: id,
+            agentId: a.cfg.id,
+            reason: 'agent-disconnected',
+          });
+        }
+        a.assigned.clear();
+        a.load = zero();
+      }
+    }
+    for (const rt of this.items.values()) {
+      const q = this.queues.get(rt.queueId);
+      if (rt.assignedTo || rt.offer || !q?.cfg.overflow) continue;
+      if (now - rt.queuedAt >= q.cfg.overflow.afterMs && this.queues.has(q.cfg.overflow.toQueueId)) {
+        effects.push({
+          type: 'overflowed',
+          conversationId: rt.item.conversationId,
+          fromQueueId: rt.queueId,
+          toQueueId: q.cfg.overflow.toQueueId,
+        });
+        rt.queueId = q.cfg.overflow.toQueueId;
+        rt.queuedAt = now;
+        rt.declined.clear();
+      }
+    }
+    effects.push(...this.dispatch(now));
+    return effects;
+  }
+
+  snapshot(agentId: string): AgentSnapshot | null {
+    const a = this.agents.get(agentId);
+    if (!a) return null;
+    return {
+      id: a.cfg.id,
+      state: a.state,
+      load: { ...a.load },
+      offered: { ...a.offered },
+      capacity: { ...a.capacity },
+    };
+  }
+
+  /** Outstanding offer of a conversation, if any. */
+  offerOf(conversationId: string): Offer | null {
+    return this.items.get(conversationId)?.offer ?? null;
+  }
+
+  assigneeOf(conversationId: string): string | null {
+    return this.items.get(conversationId)?.assignedTo ?? null;
+  }
+
+  waitingCount(): number {
+    let n = 0;
+    for (const rt of this.items.values()) if (!rt.assignedTo) n++;
+    return n;
+  }
+
+  /** Position of a waiting conversation in its queue (1 = next), or null once assigned. */
+  queuePosition(conversationId: string): number | null {
+    const me = this.items.get(conversationId);
+    if (!me || me.assignedTo) return null;
+    let pos = 1;
+    for (const rt of this.items.values()) {
+      if (rt === me) return pos;
+      if (rt.queueId === me.queueId && !rt.assignedTo) pos++;
+    }
+    return null;
+  }
+
+  // --- internals ----------------------------------------------------------------------------
+
+  private indexTeams(): void {
+    this.teams.clear();
+    for (const a of this.agents.values()) {
+      for (const t of a.cfg.teamIds) {
+        const list = this.teams.get(t) ?? [];
+        list.push(a);
+        this.teams.set(t, list);
+      }
+    }
+  }
+
+  private dispatch(now: number): RoutingEffect[] {
+    const effects: RoutingEffect[] = [];
+    // Queues whose team has nobody free for a kind of work this pass: skip their items in O(1),
+    // so a long queue with every agent busy costs one check per item, not one per agent.
+    const full = new Set<string>();
+    // Items in arrival order (Map keeps insertion order), so the longest waiting go first.
+    for (const rt of this.items.values()) {
+      if (rt.assignedTo || rt.offer) continue;
+      const q = this.queues.get(rt.queueId);
+      if (!q) continue;
+      const key = `${q.cfg.id}\u0000${rt.item.kind}`;
+      if (full.has(key)) continue;
+      const agent = this.choose(q, rt, now);
+      if (!agent) {
+        if (!this.hasRoom(q, rt.item.kind)) full.add(key);
+        continue;
+      }
+      const offer: Offer = {
+        offerId: this.newId(),
+        conversationId: rt.item.conversationId,
+        agentId: agent.cfg.id,
+        expiresAt: now + q.cfg.offerTimeoutMs,
+      };
+      rt.offer = offer;
+      agent.offered[rt.item.kind] += 1;
+      agent.lastOfferAt = now;
+      this.offers.set(offer.offerId, offer);
+      effects.push({ type: 'offer', offer });
+    }
+    return effects;
+  }
+
+  private eligible(a: AgentRt, q: QueueRt, rt: ItemRt, now: number): boolean {
+    const k = rt.item.kind;
+    if (a.state !== 'available' || !a.connected) return false;
+    if (a.load[k] + a.offered[k] >= a.capacity[k]) return false;
+    const declinedAt = rt.declined.get(a.cfg.id);
+    if (declinedAt !== undefined && now - declinedAt < this.cooldownMs) return false;
+    for (const s of q.cfg.requiredSkills) if (!a.cfg.skills.includes(s)) return false;
+    for (const s of rt.item.requiredSkills ?? []) if (!a.cfg.skills.includes(s)) return false;
+    return true;
+  }
+
+  private hasRoom(q: QueueRt, k: WorkKind): boolean {
+    for (const a of this.teams.get(q.cfg.teamId) ?? []) {
+      if (a.state === 'available' && a.connected && a.load[k] + a.offered[k] < a.capacity[k]) return true;
+    }
+    return false;
+  }
+
+  private choose(q: QueueRt, rt: ItemRt, now: number): AgentRt | null {
+    const members = this.teams.get(q.cfg.teamId) ?? [];
+    // A returning customer goes to the agent who served them last, when that agent can take it.
+    const last = rt.item.customerId ? this.lastAgentOf.get(rt.item.customerId) : undefined;
+    if (last) {
+      const a = this.agents.get(last);
+      if (a && a.cfg.teamIds.includes(q.cfg.teamId) && this.eligible(a, q, rt, now)) return a;
+    }
+    if (q.cfg.strategy === 'round-robin') {
+      for (let i = 0; i < members.length; i++) {
+        const idx = (q.rr + i) % members.length;
+        const a = members[idx]!;
+        if (this.eligible(a, q, rt, now)) {
+          q.rr = idx + 1;
+          return a;
+        }
+      }
+      return null;
+    }
+    // least-busy, and skills (candidates already filtered by skills): lowest load share first,
+    // then the one offered work longest ago, then by id for determinism.
+    let best: AgentRt | null = null;
+    let bestScore = Infinity;
+    const k = rt.item.kind;
+    for (const a of members) {
+      if (!this.eligible(a, q, rt, now)) continue;
+      const score = (a.load[k] + a.offered[k]) / a.capacity[k];
+      if (
+        score < bestScore ||
+        (score === bestScore &&
+          best &&
+          (a.lastOfferAt < best.lastOfferAt ||
+            (a.lastOfferAt === best.lastOfferAt && a.cfg.id < best.cfg.id)))
+      ) {
+        best = a;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private withdraw(offer: Offer, reason: 'timeout' | 'declined' | 'agent-unavailable'): RoutingEffect[] {
+    if (!this.offers.delete(offer.offerId)) return [];
+    const rt = this.items.get(offer.conversationId);
+    const a = this.agents.get(offer.agentId);
+    if (rt) {
+      rt.offer = null;
+      if (reason !== 'agent-unavailable') rt.declined.set(offer.agentId, this.now());
+      if (a) a.offered[rt.item.kind] -= 1;
+    }
+    return [{ type: 'offerWithdrawn', offer, reason }];
+  }
+
+  private withdrawOffersOf(a: AgentRt, reason: 'agent-unavailable'): RoutingEffect[] {
+    const effects: RoutingEffect[] = [];
+    for (const offer of [...this.offers.values()])
+      if (offer.agentId === a.cfg.id) effects.push(...this.withdraw(offer, reason));
+    return effects;
+  }
+}
