@@ -1,10 +1,11 @@
 // `npm run bench`: prints one JSON object per line, {"metric", "value", "unit"}.
 // Each metric lives in its own module under bench/metrics/; later issues add theirs to METRICS.
 import { relayFanout } from './metrics/relayFanout.mjs';
+import { routing } from './metrics/routing.mjs';
 import { shellFirstPaint } from './metrics/shellFirstPaint.mjs';
 import { syncInitial, syncPushApply } from './metrics/sync.mjs';
 
-const METRICS = [shellFirstPaint, syncPushApply, syncInitial, relayFanout];
+const METRICS = [shellFirstPaint, syncPushApply, syncInitial, relayFanout, routing];
 const only = process.argv.slice(2);
 
 let failed = 0;

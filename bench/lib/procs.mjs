@@ -33,13 +33,19 @@ export function bundleWorkers() {
       logLevel: 'warning',
     });
     log(`bundled ${entries.length} bench workers in ${Date.now() - started} ms`);
-    return Object.fromEntries(entries.map((f) => [f.replace(/\.ts$/, ''), join(outdir, f.replace(/\.ts$/, '.cjs'))]));
+    return Object.fromEntries(
+      entries.map((f) => [f.replace(/\.ts$/, ''), join(outdir, f.replace(/\.ts$/, '.cjs'))]),
+    );
   })();
   return bundled;
 }
 
 export const log = (s) => process.stderr.write(`bench: ${s}\n`);
 export const tempDir = (prefix) => mkdtempSync(join(tmpdir(), prefix));
+
+// BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the relay and every worker there (Chrome DevTools).
+const profArgs = () =>
+  process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
 
 /** Resident set size of a process in KiB, from /proc. */
 export function rssKb(pid) {
@@ -64,7 +70,16 @@ export function relayCli(args) {
 export async function startRelayProcess(dataDir, extraArgs = []) {
   const proc = spawn(
     process.execPath,
-    [join(root, 'dist/relay/relay.cjs'), 'serve', '--data', dataDir, '--port', '0', ...extraArgs],
+    [
+      ...profArgs(),
+      join(root, 'dist/relay/relay.cjs'),
+      'serve',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn' } },
   );
   const exited = new Promise((r) => proc.once('exit', r));
@@ -81,8 +96,9 @@ export async function startRelayProcess(dataDir, extraArgs = []) {
     url,
     pid: proc.pid,
     stop: async () => {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      // SIGINT: the relay closes cleanly (and writes its profile).
+      if (proc.exitCode === null) proc.kill('SIGINT');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(t);
     },
@@ -94,8 +110,7 @@ export async function startRelayProcess(dataDir, extraArgs = []) {
  * (`{ok, ...}`); a reply `{error}` rejects. Progress lines go to stderr.
  */
 export function forkWorker(path, args = [], opts = {}) {
-  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every worker there (open it in Chrome DevTools).
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const prof = profArgs();
   const child = fork(path, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     ...opts,

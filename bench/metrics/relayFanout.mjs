@@ -14,8 +14,11 @@ function describe(name, r) {
       `p50 ${round(r.p50, 2)} ms, p99 ${round(r.p99, 2)} ms, max ${round(r.max, 1)} ms, ` +
       `${r.rejected} rejected, ${r.errors} errors, load timer lag max ${round(r.maxTimerLagMs)} ms`,
   );
+  // Reported, not thrown: a relay that falls behind still gets its (bad) number.
   if (r.deliveries < r.expected || r.rejected > 0)
-    throw new Error(`${name}: ${r.expected - r.deliveries} deliveries missing, ${r.rejected} rejected`);
+    log(
+      `${name}: WARNING ${r.expected - r.deliveries} deliveries missing after the drain, ${r.rejected} rejected`,
+    );
 }
 
 /**
@@ -35,7 +38,13 @@ export const relayFanout = {
     try {
       const setup = forkWorker(w.fanoutSetup);
       stops.push(setup.stop);
-      const { file } = await setup.call({ cmd: 'setup', dataDir, teams: TEAMS, perTeam: PER_TEAM, conversations: 10 });
+      const { file } = await setup.call({
+        cmd: 'setup',
+        dataDir,
+        teams: TEAMS,
+        perTeam: PER_TEAM,
+        conversations: 10,
+      });
 
       const relay = await startRelayProcess(dataDir);
       stops.push(relay.stop);
@@ -46,7 +55,9 @@ export const relayFanout = {
       const c = await load.call({ cmd: 'connect', url: relay.url.replace(/^http/, 'ws') + '/v1/sync', file });
       await new Promise((r) => setTimeout(r, 1000));
       const after = rssKb(relay.pid);
-      log(`relay: ${c.connected} live connections in ${Math.round(c.connectMs)} ms; RSS ${before} → ${after} KiB`);
+      log(
+        `relay: ${c.connected} live connections in ${Math.round(c.connectMs)} ms; RSS ${before} → ${after} KiB`,
+      );
       const relayRun = await load.call({ cmd: 'run', ...LOAD });
       describe('relay', relayRun);
       await load.call({ cmd: 'close' });

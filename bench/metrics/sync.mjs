@@ -1,7 +1,15 @@
 // sync.*: real apps (encrypted cache + sync client, in a forked worker) against the built relay
 // in its own process, on loopback.
 import { rmSync } from 'node:fs';
-import { bundleWorkers, forkWorker, log, relayCli, round, startRelayProcess, tempDir } from '../lib/procs.mjs';
+import {
+  bundleWorkers,
+  forkWorker,
+  log,
+  relayCli,
+  round,
+  startRelayProcess,
+  tempDir,
+} from '../lib/procs.mjs';
 
 async function withRelay(dataDir, fn) {
   const relay = await startRelayProcess(dataDir);
@@ -25,8 +33,14 @@ export const syncPushApply = {
     const w = await bundleWorkers();
     const dataDir = tempDir('sb-bench-relay-');
     try {
-      await relayCli(['admin', 'create', '--data', dataDir, '--email', 'admin@bench.example']
-        .concat(['--password', 'admin-pass-1', '--name', 'Bench Admin']));
+      await relayCli(
+        ['admin', 'create', '--data', dataDir, '--email', 'admin@bench.example'].concat([
+          '--password',
+          'admin-pass-1',
+          '--name',
+          'Bench Admin',
+        ]),
+      );
       return await withRelay(dataDir, async (relay) => {
         const worker = forkWorker(w.syncApp);
         try {

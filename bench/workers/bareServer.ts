@@ -8,7 +8,12 @@ import { serve } from './lib/ipc';
 type PushFrame = {
   t: 'push';
   batch: number;
-  mutations: { id: string; name: string; args: { id: string; conversationId: string; body: string }; clock: string }[];
+  mutations: {
+    id: string;
+    name: string;
+    args: { id: string; conversationId: string; body: string };
+    clock: string;
+  }[];
 };
 
 async function start(): Promise<Record<string, unknown>> {
@@ -23,7 +28,11 @@ async function start(): Promise<Record<string, unknown>> {
     members.add(ws);
     ws.on('close', () => members.delete(ws));
     ws.on('message', (raw) => {
-      const f = JSON.parse(raw.toString()) as { t: string } & Partial<PushFrame>;
+      const f = JSON.parse(raw.toString()) as {
+        t: string;
+        batch?: number;
+        mutations?: PushFrame['mutations'];
+      };
       if (f.t === 'hello') {
         ws.send(JSON.stringify({ t: 'welcome', head: seq }));
         ws.send(JSON.stringify({ t: 'changes', changes: [], cursor: seq, more: false }));

@@ -40,7 +40,14 @@ async function setup(m: Record<string, unknown>): Promise<Record<string, unknown
         const customerId = uuidv7();
         writeFields(
           store,
-          { entity: 'customer', id: customerId, fields: { name: `Customer ${t}` }, clock: clock.now(), convId: null, at },
+          {
+            entity: 'customer',
+            id: customerId,
+            fields: { name: `Customer ${t}` },
+            clock: clock.now(),
+            convId: null,
+            at,
+          },
           meta,
         );
         const conversations = Array.from({ length: convs }, (_, i) => {
@@ -59,7 +66,11 @@ async function setup(m: Record<string, unknown>): Promise<Record<string, unknown
             lastMessageAt: at,
             createdAt: at,
           };
-          writeFields(store, { entity: 'conversation', id, fields, clock: clock.now(), convId: id, at }, meta);
+          writeFields(
+            store,
+            { entity: 'conversation', id, fields, clock: clock.now(), convId: id, at },
+            meta,
+          );
           return id;
         });
         const agents = Array.from({ length: perTeam }, (_, i) => {

@@ -10,7 +10,10 @@ import { uuidv7 } from '../../src/shared/sync/ids';
 import { SYNC_PROTOCOL_VERSION, type ServerFrame } from '../../src/shared/sync/protocol';
 import { progress, serve, sleep, until } from './lib/ipc';
 
-type Directory = { head: number; teams: { conversations: string[]; agents: { id: string; token: string }[] }[] };
+type Directory = {
+  head: number;
+  teams: { conversations: string[]; agents: { id: string; token: string }[] }[];
+};
 type Client = { ws: WebSocket; team: number; clock: HlcClock; live: boolean; batch: number };
 
 let dir: Directory;
@@ -67,7 +70,14 @@ async function connect(m: Record<string, unknown>): Promise<Record<string, unkno
             c.ws = ws;
             ws.on('open', () => {
               const token = (c as unknown as { token: string }).token;
-              ws.send(JSON.stringify({ t: 'hello', protocol: SYNC_PROTOCOL_VERSION, accessToken: token, cursor: dir.head }));
+              ws.send(
+                JSON.stringify({
+                  t: 'hello',
+                  protocol: SYNC_PROTOCOL_VERSION,
+                  accessToken: token,
+                  cursor: dir.head,
+                }),
+              );
             });
             ws.on('message', (raw) => {
               onFrame(c, raw);
@@ -86,7 +96,11 @@ async function connect(m: Record<string, unknown>): Promise<Record<string, unkno
 
 async function run(m: Record<string, unknown>): Promise<Record<string, unknown>> {
   const rate = Number(m['rate']);
-  const [warmupMs, measureMs, drainMs] = [Number(m['warmupS']) * 1000, Number(m['measureS']) * 1000, Number(m['drainS']) * 1000];
+  const [warmupMs, measureMs, drainMs] = [
+    Number(m['warmupS']) * 1000,
+    Number(m['measureS']) * 1000,
+    Number(m['drainS']) * 1000,
+  ];
   const teams = clients.length;
   const perTeam = clients[0]!.length;
   samples = [];

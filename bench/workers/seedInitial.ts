@@ -25,7 +25,10 @@ async function seed(m: Record<string, unknown>): Promise<Record<string, unknown>
     const team = accounts.createTeam('Bench Support', null);
     const email = 'agent@bench.example';
     const password = 'agent-pass-1';
-    await accounts.createAgent({ email, password, name: 'Bench Agent', role: 'agent', teamIds: [team.id] }, null);
+    await accounts.createAgent(
+      { email, password, name: 'Bench Agent', role: 'agent', teamIds: [team.id] },
+      null,
+    );
     const meta = { mutationId: null, agentId: null };
     const withClocks = (fields: Record<string, unknown>) => {
       const c = clock.now();
@@ -73,7 +76,10 @@ async function seed(m: Record<string, unknown>): Promise<Record<string, unknown>
               body,
               createdAt: new Date((t += 1)).toISOString(),
             };
-            store.put({ entity: 'message', id: uuidv7(t), data, clocks: {}, deleted: false, convId: id }, meta);
+            store.put(
+              { entity: 'message', id: uuidv7(t), data, clocks: {}, deleted: false, convId: id },
+              meta,
+            );
             messages++;
           }
           const fields = {

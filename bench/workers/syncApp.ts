@@ -33,7 +33,12 @@ const settled = (a: App) => online(a) && a.store.pendingCount() === 0;
 const count = (a: App, entity: string) =>
   (a.store.db.prepare('SELECT count(*) AS n FROM records WHERE entity = ?').get(entity) as { n: number }).n;
 
-async function post(base: string, path: string, body: unknown, token?: string): Promise<Record<string, string>> {
+async function post(
+  base: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<Record<string, string>> {
   const r = await fetch(new URL(path, base), {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -63,7 +68,12 @@ async function pushApply(m: Record<string, unknown>): Promise<Record<string, unk
     await post(
       relayUrl,
       '/v1/admin/agents',
-      { email: `${who}@bench.example`, password: 'agent-pass-1', name: `Agent ${who}`, teamIds: [team['id']] },
+      {
+        email: `${who}@bench.example`,
+        password: 'agent-pass-1',
+        name: `Agent ${who}`,
+        teamIds: [team['id']],
+      },
       admin['accessToken'],
     );
 
@@ -101,8 +111,13 @@ async function pushApply(m: Record<string, unknown>): Promise<Record<string, unk
       const r = i % 10;
       const conversationId = conversations[i % conversations.length]!;
       if (r < 5)
-        a.store.mutate('message.send', { id: a.store.newId(), conversationId, body: `${BODIES[i % 4]} (${i})` });
-      else if (r < 8) a.store.mutate('note.add', { id: a.store.newId(), conversationId, body: `Note ${i}: call back` });
+        a.store.mutate('message.send', {
+          id: a.store.newId(),
+          conversationId,
+          body: `${BODIES[i % 4]} (${i})`,
+        });
+      else if (r < 8)
+        a.store.mutate('note.add', { id: a.store.newId(), conversationId, body: `Note ${i}: call back` });
       else
         a.store.mutate('customer.update', {
           id: customers[i % customers.length]!,
@@ -146,7 +161,8 @@ async function initial(m: Record<string, unknown>): Promise<Record<string, unkno
   try {
     let pages = 0;
     app.store.onChange((c) => {
-      if (c.reason === 'remote' && ++pages % 200 === 0) progress(`initial sync: cursor ${app.store.cursor()} of ${head}`);
+      if (c.reason === 'remote' && ++pages % 200 === 0)
+        progress(`initial sync: cursor ${app.store.cursor()} of ${head}`);
     });
     // From login (HTTP, password check) to caught up: online with the cursor at the seeded head.
     const t = performance.now();

@@ -6,6 +6,7 @@ import {
   RELAY_ERR,
   SYNC_PROTOCOL_VERSION,
   type ClientFrame,
+  type PushOutcome,
   type RelayErrorCode,
   type ServerFrame,
 } from '../shared/sync/protocol';
@@ -35,7 +36,11 @@ type Conn = {
   alive: boolean;
   bucket: TokenBucket;
   strikes: number;
+  /** Frames received while a push of this connection waits for the group commit, in order. */
+  deferred: string[] | null;
 };
+
+type QueuedPush = { c: Conn; p: Principal; v: Viewer; f: Extract<ClientFrame, { t: 'push' }> };
 
 type Deps = {
   store: Store;
@@ -53,6 +58,9 @@ export type SyncHub = ReturnType<typeof createSyncHub>;
 export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }: Deps) {
   const conns = new Set<Conn>();
   let published = store.head();
+  // Group commit: pushes read in one turn of the event loop are applied in one transaction, so
+  // one synchronous (durable) commit serves them all; each is answered after that commit.
+  let queued: QueuedPush[] = [];
 
   const send = (c: Conn, f: ServerFrame): void => {
     if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(f));
@@ -207,17 +215,56 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         { batch: f.batch },
       );
     }
+    c.deferred = [];
+    if (queued.push({ c, p, v, f }) === 1) setImmediate(commitPushes);
+  }
+
+  function commitPushes(): void {
+    const batch = queued;
+    queued = [];
     const t0 = performance.now();
-    const { results } = pusher.push(p, v, f.mutations);
-    metrics.push.observe(performance.now() - t0);
-    for (const r of results) {
-      if (r.status === 'applied') metrics.applied += 1;
-      else if (r.status === 'duplicate') metrics.duplicates += 1;
-      else metrics.reject(r.code);
+    let outcomes: PushOutcome[][];
+    try {
+      outcomes = pusher
+        .pushMany(batch.map((b) => ({ p: b.p, viewer: b.v, mutations: b.f.mutations })))
+        .map((r) => r.results);
+    } catch (err) {
+      log.error({ err }, 'push commit failed');
+      outcomes = batch.map(() => []);
+      for (const b of batch)
+        fail(b.c, RELAY_ERR.INTERNAL, 'The relay failed to store this push.', { batch: b.f.batch });
     }
-    // The pusher gets its own changes first, so its store holds the relay's state when it acks.
+    const ms = performance.now() - t0;
+    for (const results of outcomes) {
+      metrics.push.observe(ms);
+      for (const r of results) {
+        if (r.status === 'applied') metrics.applied += 1;
+        else if (r.status === 'duplicate') metrics.duplicates += 1;
+        else metrics.reject(r.code);
+      }
+    }
+    // Pushers get their own changes first, so their stores hold the relay's state when they ack.
     publish();
-    send(c, { t: 'pushResult', batch: f.batch, results });
+    batch.forEach((b, i) => {
+      if (outcomes[i]!.length > 0 || b.f.mutations.length === 0)
+        send(b.c, { t: 'pushResult', batch: b.f.batch, results: outcomes[i]! });
+    });
+    for (const b of batch) {
+      const later = b.c.deferred;
+      b.c.deferred = null;
+      for (const text of later ?? []) receive(b.c, text);
+    }
+  }
+
+  /** Handles one text frame, or keeps it for after the group commit of an earlier push. */
+  function receive(c: Conn, text: string): void {
+    if (c.deferred) return void c.deferred.push(text);
+    try {
+      onMessage(c, text);
+    } catch (err) {
+      log.error({ err }, 'sync frame failed');
+      fail(c, RELAY_ERR.INTERNAL, 'The relay failed to handle this frame.');
+    }
   }
 
   function onMessage(c: Conn, text: string): void {
@@ -301,6 +348,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         alive: true,
         bucket: new TokenBucket(o.rateLimit.perSecond, o.rateLimit.burst),
         strikes: 0,
+        deferred: null,
       };
       conns.add(c);
       metrics.connections += 1;
@@ -310,13 +358,8 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
       }, o.authTimeoutMs);
       ws.on('pong', () => (c.alive = true));
       ws.on('message', (data, isBinary) => {
-        try {
-          if (isBinary) return fail(c, RELAY_ERR.BAD_FRAME, 'Frames are JSON text, not binary.');
-          onMessage(c, data.toString());
-        } catch (err) {
-          log.error({ err }, 'sync frame failed');
-          fail(c, RELAY_ERR.INTERNAL, 'The relay failed to handle this frame.');
-        }
+        if (isBinary) return fail(c, RELAY_ERR.BAD_FRAME, 'Frames are JSON text, not binary.');
+        receive(c, data.toString());
       });
       ws.on('error', (err) => log.warn({ err: err.message }, 'sync socket error'));
       ws.on('close', () => {

@@ -9,7 +9,8 @@ export function serve(handlers: Record<string, Handler>): void {
     if (!h) return void process.send?.({ error: `unknown command ${String(m['cmd'])}` });
     h(m).then(
       (r) => process.send?.({ ok: true, ...r }),
-      (err: unknown) => process.send?.({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+      (err: unknown) =>
+        process.send?.({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
     );
   });
   process.on('disconnect', () => process.exit(0));
@@ -21,7 +22,12 @@ export const progress = (s: string): void => void process.send?.({ progress: s }
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Resolves when `cond` holds (checked every `everyMs`), rejects after `timeoutMs`. */
-export async function until(cond: () => boolean, timeoutMs: number, what: string, everyMs = 5): Promise<void> {
+export async function until(
+  cond: () => boolean,
+  timeoutMs: number,
+  what: string,
+  everyMs = 5,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
