@@ -3,7 +3,8 @@
 // SIGKILLed and restarted mid-stream on the same data dir, in some an app process is SIGKILLed
 // mid-write and restarted on the same encrypted cache. After each: nothing lost, nothing
 // duplicated, every app converged. CHAOS_SEED=<n> replays one schedule; CHAOS_SCHEDULES=<n> sets
-// how many run (default 200, seeds 1..n).
+// how many run (default 200, seeds 1..n). Seeds run in worlds of EPOCH schedules (fresh relay,
+// agents and caches), so a replayed seed starts on a fresh world of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,12 +32,22 @@ const SEEDS = process.env['CHAOS_SEED']
 /** Which schedules kill what, by seed: the relay in 1 of 5, an app in 1 of 4, both in 1 of 20. */
 const killsRelay = (seed: number) => seed % 5 === 0;
 const killsApp = (seed: number) => seed % 5 === 3 || seed % 20 === 0;
+/**
+ * Schedules share a world (relay data dir, agents, app caches) in epochs of this many seeds, so
+ * each starts on a relay with history while the stores stay small enough to hash quickly.
+ */
+const EPOCH = 50;
 const PASSWORD = 'chaos-pass-1';
 const SETTLE_MS = 40_000;
 
 const tmp = mkdtempSync(join(tmpdir(), 'sb-chaos-'));
-const relayDir = join(tmp, 'relay');
-const bin = { relay: join(tmp, 'bin', 'relay.cjs'), driver: join(tmp, 'bin', 'appDriver.cjs') };
+const bin = {
+  relay: join(tmp, 'bin', 'relay.cjs'),
+  driver: join(tmp, 'bin', 'appDriver.cjs'),
+  // Preloaded into every child: it exits when its stdin (a pipe from this process) closes, so no
+  // child outlives a test worker that dies without running afterAll.
+  watchdog: join(tmp, 'bin', 'watchdog.cjs'),
+};
 // The bundles keep node_modules external (native SQLite); they resolve them from the repository.
 const childEnv = { ...process.env, NODE_PATH: join(ROOT, 'node_modules') };
 const children = new Set<ChildProcess>();
@@ -48,16 +59,23 @@ const stats = {
   appKillsMidPlan: 0,
   faults: { delay: 0, truncate: 0, reset: 0, drop: 0 },
 };
+/** Seeds of failed schedules; after a few, the rest fail at once so a broken build stays bounded. */
+const failed: number[] = [];
+const MAX_FAILED = 3;
 
 type App = { name: string; store: LocalStore; client: SyncClient | null };
+// The current world.
+let epoch: number | null = null;
+let worldDir = '';
+let relayDir = '';
 let relayPort = 0;
 let relayProc: ChildProcess | null = null;
 let relayErr = '';
-let relayDb: Database.Database;
-const conversations: string[] = [];
-const customers: string[] = [];
+let relayDb: Database.Database | null = null;
+let conversations: string[] = [];
+let customers: string[] = [];
 let apps: App[] = [];
-const driverCache = { dbPath: join(tmp, 'driver', 'cache.db'), keyPath: join(tmp, 'driver', 'key') };
+let driverCache = { dbPath: '', keyPath: '' };
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -86,8 +104,19 @@ async function startRelayProcess(): Promise<void> {
   relayErr = '';
   const p = spawn(
     process.execPath,
-    [bin.relay, 'serve', '--data', relayDir, '--port', String(relayPort), '--host', '127.0.0.1'],
-    { env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] },
+    [
+      '-r',
+      bin.watchdog,
+      bin.relay,
+      'serve',
+      '--data',
+      relayDir,
+      '--port',
+      String(relayPort),
+      '--host',
+      '127.0.0.1',
+    ],
+    { env: childEnv, stdio: ['pipe', 'ignore', 'pipe'] },
   );
   children.add(p);
   p.once('exit', () => children.delete(p));
@@ -109,7 +138,7 @@ async function startRelayProcess(): Promise<void> {
 }
 
 const relayHead = () =>
-  (relayDb.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'log'").pluck().get() as
+  (relayDb!.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'log'").pluck().get() as
     number | undefined) ?? 0;
 
 async function adminCall(path: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
@@ -165,7 +194,7 @@ type Driver = {
 };
 
 function spawnDriver(cfg: DriverConfig): Driver {
-  const proc = spawn(process.execPath, [bin.driver, JSON.stringify(cfg)], {
+  const proc = spawn(process.execPath, ['-r', bin.watchdog, bin.driver, JSON.stringify(cfg)], {
     env: childEnv,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -236,6 +265,17 @@ beforeAll(async () => {
     build({ ...common, entryPoints: [join(__dirname, 'appDriver.ts')], outfile: bin.driver }),
   ]);
 
+  writeFileSync(bin.watchdog, "process.stdin.on('end', () => process.exit(70)).resume();\n");
+});
+
+/** A fresh relay process with a team of four agents, three signed-in app caches and a driver cache. */
+async function openWorld(n: number): Promise<void> {
+  epoch = n;
+  worldDir = join(tmp, `epoch-${n}`);
+  relayDir = join(worldDir, 'relay');
+  driverCache = { dbPath: join(worldDir, 'd', 'cache.db'), keyPath: join(worldDir, 'd', 'key') };
+  conversations = [];
+  customers = [];
   relayPort = await freePort();
   await createAdmin({ dataDir: relayDir, email: 'root@chaos.test', password: PASSWORD, name: 'Root' });
   await startRelayProcess();
@@ -254,9 +294,10 @@ beforeAll(async () => {
     );
 
   apps = [];
-  for (const n of ['a', 'b', 'c']) apps.push(await openApp(n, join(tmp, n, 'cache.db'), randomBytes(32)));
+  for (const n of ['a', 'b', 'c'])
+    apps.push(await openApp(n, join(worldDir, n, 'cache.db'), randomBytes(32)));
   const driverKey = randomBytes(32);
-  mkdirSync(join(tmp, 'driver'), { recursive: true });
+  mkdirSync(join(worldDir, 'd'), { recursive: true });
   writeFileSync(driverCache.keyPath, driverKey.toString('hex'));
   const driverApp = await openApp('d', driverCache.dbPath, driverKey);
 
@@ -286,7 +327,20 @@ beforeAll(async () => {
     x.client = null;
   }
   driverApp.store.close();
-}, 120_000);
+}
+
+async function closeWorld(): Promise<void> {
+  for (const x of apps) {
+    x.client?.dispose();
+    x.store.close();
+  }
+  apps = [];
+  relayDb?.close();
+  relayDb = null;
+  for (const c of [...children]) await killHard(c);
+  if (worldDir) rmSync(worldDir, { recursive: true, force: true });
+  epoch = null;
+}
 
 afterEach(async () => {
   // Whatever happened, no app driver outlives its schedule.
@@ -294,12 +348,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  for (const x of apps) {
-    x.client?.dispose();
-    x.store.close();
-  }
-  relayDb?.close();
-  for (const c of [...children]) await killHard(c);
+  await closeWorld();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -311,6 +360,7 @@ async function runSchedule(seed: number): Promise<void> {
   const relayKill = killsRelay(seed);
   const appKill = killsApp(seed);
   const msg = (what: string) => `seed ${seed}: ${what}`;
+  const db = relayDb!;
   const proxy: ChaosProxy = await startChaosProxy({
     targetPort: relayPort,
     seed,
@@ -322,7 +372,7 @@ async function runSchedule(seed: number): Promise<void> {
   });
   const proxyUrl = `http://127.0.0.1:${proxy.port}`;
   let driver: Driver | null = null;
-  const appliedBefore = relayDb.prepare('SELECT count(*) FROM applied_mutations').pluck().get() as number;
+  const appliedBefore = db.prepare('SELECT count(*) FROM applied_mutations').pluck().get() as number;
   try {
     const plans = apps.map((_, client) =>
       planWrites({ seed, client, count: between(10, 18), conversations, customers, withStatus: true }),
@@ -450,7 +500,7 @@ async function runSchedule(seed: number): Promise<void> {
       );
     const prefix = schedulePrefix(seed);
     for (const kind of ['message', 'note'] as const) {
-      const rows = relayDb
+      const rows = db
         .prepare(
           `SELECT id, json_extract(data, '$.conversationId') || ' ' || json_extract(data, '$.body') AS v
            FROM records WHERE entity = ? AND json_extract(data, '$.body') LIKE ?`,
@@ -477,7 +527,7 @@ async function runSchedule(seed: number): Promise<void> {
         ? Object.entries(w.fields).map(([field, value]) => ({ c: w.customerId, field, value }))
         : [],
     );
-    const relayValues = relayDb
+    const relayValues = db
       .prepare(
         `SELECT json_extract(data, '$.value') AS v FROM records
          WHERE entity = 'fieldChange' AND json_extract(data, '$.value') LIKE ?`,
@@ -503,15 +553,15 @@ async function runSchedule(seed: number): Promise<void> {
     for (const x of apps) expect(x.store.rejected(), msg(`rejections on app ${x.name}`)).toEqual([]);
     // The relay applied each mutation once: all of ours are there, and nothing else was applied.
     const placeholders = [...mutationIds].map(() => '?').join(',');
-    const found = relayDb
+    const found = db
       .prepare(`SELECT count(*) FROM applied_mutations WHERE id IN (${placeholders})`)
       .pluck()
       .get(...mutationIds) as number;
     expect(found, msg('mutations of the in-process apps applied')).toBe(mutationIds.size);
     const planned = plans.reduce((n, p) => n + p.length, 0) + (appKill ? driverPlan.count : 0);
-    const appliedNow = relayDb.prepare('SELECT count(*) FROM applied_mutations').pluck().get() as number;
+    const appliedNow = db.prepare('SELECT count(*) FROM applied_mutations').pluck().get() as number;
     expect(appliedNow - appliedBefore, msg('mutations applied by the relay')).toBe(planned);
-    const rewritten = relayDb
+    const rewritten = db
       .prepare(
         "SELECT record_id FROM log WHERE entity IN ('message', 'note') GROUP BY record_id HAVING count(*) > 1",
       )
@@ -540,7 +590,23 @@ describe('integration/sync/chaos', () => {
   for (const seed of SEEDS) {
     const kills = `${killsRelay(seed) ? ', relay killed' : ''}${killsApp(seed) ? ', app killed' : ''}`;
     it(`schedule seed ${seed}${kills}`, async () => {
-      await runSchedule(seed);
+      if (failed.length >= MAX_FAILED)
+        throw new Error(
+          `not run: schedules with seeds ${failed.join(', ')} failed; replay one with CHAOS_SEED=<seed>`,
+        );
+      const e = Math.floor((seed - 1) / EPOCH);
+      if (e !== epoch) {
+        await closeWorld();
+        await openWorld(e);
+      }
+      try {
+        await runSchedule(seed);
+      } catch (err) {
+        failed.push(seed);
+        // Start the next schedule on a fresh world, not on what this one left behind.
+        await closeWorld();
+        throw err;
+      }
       stats.schedules++;
     }, 60_000);
   }
