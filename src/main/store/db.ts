@@ -1,3 +1,4 @@
+import { installUnsentCounter } from './outbox';
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { LOCAL_ERR, LocalError } from './errors';
@@ -72,7 +73,10 @@ export function openEncryptedDb(path: string, key: Buffer): Db {
     db.pragma('synchronous = NORMAL');
     db.pragma('cache_size = -65536');
     db.pragma('foreign_keys = ON');
+    // Temp tables and indexes stay in memory: nothing of the cache is written unencrypted.
+    db.pragma('temp_store = MEMORY');
     runMigrations(db);
+    installUnsentCounter(db);
     db.pragma('wal_checkpoint(TRUNCATE)');
     // Plain SQLite accepts PRAGMA key silently and encrypts nothing (FIELD-NOTES): check the bytes.
     if (hasPlainHeader(path)) {

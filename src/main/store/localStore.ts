@@ -167,7 +167,9 @@ export class LocalStore {
       const keys = this.confirm(changes);
       if (cursor !== undefined && cursor > this.cursor()) {
         setMeta(this.db, 'cursor', String(cursor));
-        keys.push(...outbox.dropAckedThrough(this.db, cursor));
+        // Their effects are in the confirmed state now; replaying them was a no-op, so dropping
+        // them changes no current state: nothing to rebase for them.
+        outbox.dropAckedThrough(this.db, cursor);
       }
       this.rebase(keys);
     })();
@@ -196,8 +198,9 @@ export class LocalStore {
           rejected++;
           this.log.warn({ mutation: row.id, name: row.name, code: r.code }, 'relay rejected a mutation');
         } else if (r.seq <= cursor) {
-          // Its effect already arrived with the changes we hold: nothing left to replay.
-          rebase.push(...outbox.removeFromOutbox(this.db, row.position));
+          // Its effect already arrived with the changes we hold: replaying it on them was a no-op
+          // (mutators are idempotent on their own confirmed effect), so no current state changes.
+          outbox.removeFromOutbox(this.db, row.position);
           acked++;
         } else {
           outbox.markAcked(this.db, row.position, r.seq);
@@ -276,7 +279,8 @@ export class LocalStore {
       const row = outbox.outboxAt(this.db, p);
       if (!row) continue;
       const m = outbox.toMutation(row);
-      for (const w of runMutator(m.name, m.args, { agentId, teamIds, clock: m.clock, read })) {
+      const wants = (k: RecordKey) => targets.has(keyOf(k));
+      for (const w of runMutator(m.name, m.args, { agentId, teamIds, clock: m.clock, read, wants })) {
         const id = keyOf(w.key);
         if (targets.has(id)) working.set(id, w.state);
       }

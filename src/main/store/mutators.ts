@@ -10,6 +10,11 @@ export type MutatorContext = {
   teamIds: readonly string[];
   clock: Hlc;
   read: (k: RecordKey) => RecordState | null;
+  /**
+   * During a rebase, only some records are being recomputed: a mutator may skip work (and reads)
+   * for records not wanted. Absent: every write is wanted.
+   */
+  wants?: (k: RecordKey) => boolean;
 };
 export type RecordWrite = { key: RecordKey; state: RecordState };
 
@@ -47,6 +52,7 @@ export function mergeFields(
 
 /** Append-only records merge by id: a record that already exists stays as it is. */
 function appendOnce(ctx: MutatorContext, k: RecordKey, data: Record<string, unknown>): RecordWrite[] {
+  if (ctx.wants && !ctx.wants(k)) return [];
   if (ctx.read(k)) return [];
   return [{ key: k, state: { data, clocks: {}, deleted: false } }];
 }
@@ -146,6 +152,27 @@ export const MUTATORS: { [N in MutationName]: Mutator<N> } = {
         mentions: a.mentions ?? [],
         createdAt: isoOf(ctx.clock),
       }),
+  },
+  'call.log': {
+    touches: (a) => [key('call', a.id)],
+    apply: (a, ctx) => {
+      const conv = ctx.read(key('conversation', a.conversationId));
+      const customerId = typeof conv?.data['customerId'] === 'string' ? conv.data['customerId'] : null;
+      return appendOnce(ctx, key('call', a.id), {
+        customerId,
+        conversationId: a.conversationId,
+        direction: a.direction,
+        from: a.from,
+        to: a.to,
+        agentId: ctx.agentId,
+        startedAt: a.startedAt,
+        answeredAt: a.answeredAt,
+        endedAt: a.endedAt,
+        disposition: a.disposition,
+        note: a.note,
+        createdAt: a.startedAt,
+      });
+    },
   },
 };
 

@@ -58,7 +58,28 @@ export function appendOutbox(db: Db, m: Mutation, touches: RecordKey[], now: str
 
 /** Mutations the relay has not acknowledged yet (the changes at stake if the cache were lost). */
 export function unsentCount(db: Db): number {
-  return (stmt(db, "SELECT count(*) AS n FROM outbox WHERE state != 'acked'").get() as { n: number }).n;
+  return (stmt(db, 'SELECT n FROM temp.outbox_unsent').get() as { n: number }).n;
+}
+
+/**
+ * Keeps the unsent count in a one-row temp table maintained by temp triggers, so reading it is
+ * O(1): counting the outbox after every change made writing or acknowledging n changes O(n²).
+ * Temp objects live in memory (temp_store) and per connection; a rolled-back transaction rolls the
+ * count back too. Call once per connection after migrations.
+ */
+export function installUnsentCounter(db: Db): void {
+  db.exec(`
+    CREATE TEMP TABLE IF NOT EXISTS outbox_unsent (n INTEGER NOT NULL);
+    DELETE FROM temp.outbox_unsent;
+    INSERT INTO temp.outbox_unsent SELECT count(*) FROM main.outbox WHERE state != 'acked';
+    CREATE TEMP TRIGGER IF NOT EXISTS outbox_unsent_ins AFTER INSERT ON main.outbox
+      WHEN NEW.state != 'acked' BEGIN UPDATE outbox_unsent SET n = n + 1; END;
+    CREATE TEMP TRIGGER IF NOT EXISTS outbox_unsent_del AFTER DELETE ON main.outbox
+      WHEN OLD.state != 'acked' BEGIN UPDATE outbox_unsent SET n = n - 1; END;
+    CREATE TEMP TRIGGER IF NOT EXISTS outbox_unsent_upd AFTER UPDATE OF state ON main.outbox
+      WHEN (OLD.state != 'acked') != (NEW.state != 'acked')
+      BEGIN UPDATE outbox_unsent SET n = n + (CASE WHEN NEW.state != 'acked' THEN 1 ELSE -1 END); END;
+  `);
 }
 
 /** The oldest `limit` unacknowledged mutations, in the order they were made. */

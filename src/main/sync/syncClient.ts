@@ -34,8 +34,10 @@ export type SyncClientOptions = {
   backoffCapMs?: number;
   /** Ping interval; a socket silent for two intervals is dropped. Default 15 000 ms. */
   heartbeatMs?: number;
-  /** Mutations per push. Default 100. */
+  /** Mutations per push (the relay accepts up to 500). Default 500. */
   batchSize?: number;
+  /** Serialized size a push batch stays under (the relay's frame limit is 1 MiB). Default 512 KiB. */
+  maxBatchBytes?: number;
   /** Refresh the access token this long before it expires. Default 60 000 ms. */
   refreshMarginMs?: number;
   /** Randomness for backoff jitter. Default Math.random. */
@@ -75,7 +77,8 @@ export class SyncClient {
       backoffBaseMs: opts.backoffBaseMs ?? 500,
       backoffCapMs: opts.backoffCapMs ?? 30_000,
       heartbeatMs: opts.heartbeatMs ?? 15_000,
-      batchSize: opts.batchSize ?? 100,
+      batchSize: opts.batchSize ?? 500,
+      maxBatchBytes: opts.maxBatchBytes ?? 512 * 1024,
       refreshMarginMs: opts.refreshMarginMs ?? 60_000,
       random: opts.random ?? Math.random,
     };
@@ -306,15 +309,23 @@ export class SyncClient {
   private pushNext(): void {
     const c = this.conn;
     if (!c || !c.caughtUp || this.inflight || c.ws.readyState !== WebSocket.OPEN) return;
-    const batch = this.opts.store.pending(this.batchSize);
-    if (batch.length === 0) return this.settle();
-    const ids = batch.map((m) => m.id);
+    const pending = this.opts.store.pending(this.batchSize);
+    if (pending.length === 0) return this.settle();
+    // Fill the batch up to the byte budget as well as the count: a batch of long replies must not
+    // exceed the relay's frame limit (it would close the socket with 1009, and the same batch would
+    // be resent forever). The first mutation always goes, alone if need be (the relay validates size).
+    const mutations: Extract<ClientFrame, { t: 'push' }>['mutations'] = [];
+    let bytes = 64;
+    for (const m of pending) {
+      const wire = { id: m.id, name: m.name, args: m.args, clock: m.clock };
+      const size = Buffer.byteLength(JSON.stringify(wire)) + 1;
+      if (mutations.length > 0 && bytes + size > this.o.maxBatchBytes) break;
+      mutations.push(wire);
+      bytes += size;
+    }
+    const ids = mutations.map((m) => m.id);
     this.inflight = { batch: ++this.batchNo, ids };
-    const frame: ClientFrame = {
-      t: 'push',
-      batch: this.inflight.batch,
-      mutations: batch.map((m) => ({ id: m.id, name: m.name, args: m.args, clock: m.clock })),
-    };
+    const frame: ClientFrame = { t: 'push', batch: this.inflight.batch, mutations };
     c.ws.send(JSON.stringify(frame));
     this.opts.store.markSent(ids);
     this.update({ status: 'syncing' });
