@@ -166,14 +166,31 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     const scopes = new Map<string, ConversationScope | null>();
     for (const r of rows)
       if (r.convId && !scopes.has(r.convId)) scopes.set(r.convId, store.scopeOf(r.convId));
+    // Connections that may see the same rows (a team's members, say) get the same frame: encode it
+    // once per distinct set of rows, not once per connection.
+    const encoded = new Map<string, Buffer>();
     for (const c of conns) {
       if (!c.live || !c.viewer || c.catchingUp) continue;
       const v = c.viewer;
-      const changes = rows
-        .filter((r) => canSee(v, r.convId, r.convId ? (scopes.get(r.convId) ?? null) : null))
-        .map((r) => r.change);
+      let key = '';
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
+        if (canSee(v, r.convId, r.convId ? (scopes.get(r.convId) ?? null) : null)) key += `${i},`;
+      }
       c.cursor = head;
-      if (changes.length > 0) send(c, { t: 'changes', changes, cursor: head, more: false });
+      if (key === '') continue;
+      let frame = encoded.get(key);
+      if (!frame) {
+        const changes = key
+          .slice(0, -1)
+          .split(',')
+          .map((i) => rows[Number(i)]!.change);
+        frame = Buffer.from(
+          JSON.stringify({ t: 'changes', changes, cursor: head, more: false } satisfies ServerFrame),
+        );
+        encoded.set(key, frame);
+      }
+      if (c.ws.readyState === c.ws.OPEN) c.ws.send(frame, { binary: false });
     }
   }
 
