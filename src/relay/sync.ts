@@ -19,7 +19,7 @@ import type { ResolvedOptions } from './options';
 import type { Pusher } from './push';
 import { TokenBucket } from './rateLimit';
 import type { Store } from './store';
-import { canSee, type ConversationScope, type Viewer } from './visibility';
+import type { ConversationScope, Viewer } from './visibility';
 
 type Conn = {
   ws: WebSocket;
@@ -166,25 +166,50 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     const scopes = new Map<string, ConversationScope | null>();
     for (const r of rows)
       if (r.convId && !scopes.has(r.convId)) scopes.set(r.convId, store.scopeOf(r.convId));
+    // Recipients by audience: index the live connections once, then each row goes to its team,
+    // its assignee and the admins (or to everyone, for records of no conversation). The same rule
+    // as canSee, in O(connections + rows x audience) rather than O(connections x rows).
+    const live: Conn[] = [];
+    const admins: Conn[] = [];
+    const byTeam = new Map<string, Conn[]>();
+    const byAgent = new Map<string, Conn[]>();
+    const push = <K>(m: Map<K, Conn[]>, k: K, c: Conn) => {
+      const l = m.get(k);
+      if (l) l.push(c);
+      else m.set(k, [c]);
+    };
+    for (const c of conns) {
+      if (!c.live || !c.viewer || c.catchingUp) continue;
+      c.cursor = head;
+      live.push(c);
+      if (c.viewer.role === 'admin') admins.push(c);
+      else {
+        for (const t of c.viewer.teamIds) push(byTeam, t, c);
+        push(byAgent, c.viewer.agentId, c);
+      }
+    }
+    const visible = new Map<Conn, number[]>();
+    const give = (i: number) => (c: Conn) => {
+      const l = visible.get(c);
+      if (!l) visible.set(c, [i]);
+      else if (l.at(-1) !== i) l.push(i);
+    };
+    rows.forEach((r, i) => {
+      const add = give(i);
+      if (!r.convId) return live.forEach(add);
+      admins.forEach(add);
+      const scope = scopes.get(r.convId);
+      if (scope?.teamId) byTeam.get(scope.teamId)?.forEach(add);
+      if (scope?.assigneeId) byAgent.get(scope.assigneeId)?.forEach(add);
+    });
     // Connections that may see the same rows (a team's members, say) get the same frame: encode it
     // once per distinct set of rows, not once per connection.
     const encoded = new Map<string, Buffer>();
-    for (const c of conns) {
-      if (!c.live || !c.viewer || c.catchingUp) continue;
-      const v = c.viewer;
-      let key = '';
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i]!;
-        if (canSee(v, r.convId, r.convId ? (scopes.get(r.convId) ?? null) : null)) key += `${i},`;
-      }
-      c.cursor = head;
-      if (key === '') continue;
+    for (const [c, indices] of visible) {
+      const key = indices.join(',');
       let frame = encoded.get(key);
       if (!frame) {
-        const changes = key
-          .slice(0, -1)
-          .split(',')
-          .map((i) => rows[Number(i)]!.change);
+        const changes = indices.map((i) => rows[i]!.change);
         frame = Buffer.from(
           JSON.stringify({ t: 'changes', changes, cursor: head, more: false } satisfies ServerFrame),
         );

@@ -16,6 +16,8 @@ export type ConversationScope = { teamId: string | null; assigneeId: string | nu
  * A push naming a conversation the caller cannot see is answered RELAY_ERR_FORBIDDEN whether or
  * not it exists (one answer, so probing ids learns nothing), or RELAY_ERR_CONFLICT when the caller
  * could see it before a reassignment. NOT_FOUND is only for shared records that do not exist.
+ * Live fan-out (publish in sync.ts) applies this rule through an index of connections by team
+ * and agent; tests/integration/relay/visibility.test.ts holds both to the same answers.
  */
 export function canSee(viewer: Viewer, convId: string | null, scope: ConversationScope | null): boolean {
   if (viewer.role === 'admin' || convId === null) return true;
