@@ -75,7 +75,7 @@ export const syncPushApply = {
  * on the relay; a fresh encrypted cache; time from login to caught up.
  */
 export const syncInitial = {
-  names: ['sync.initial_100k_s'],
+  names: ['sync.initial_100k_s', 'sync.initial_100k_search_ready_s'],
   async run() {
     const w = await bundleWorkers();
     const dataDir = tempDir('sb-bench-relay-');
@@ -101,7 +101,11 @@ export const syncInitial = {
             `initial: ${r.conversations} conversations, ${r.messages} messages, ${r.customers} customers; ` +
               `app max RSS ${r.maxRssMb} MB`,
           );
-          return [{ metric: 'sync.initial_100k_s', value: round(r.seconds, 2), unit: 's' }];
+          return [
+            { metric: 'sync.initial_100k_s', value: round(r.seconds, 2), unit: 's' },
+            // Not a target of its own: when search also covers everything the catch-up brought.
+            { metric: 'sync.initial_100k_search_ready_s', value: round(r.searchReadySeconds, 2), unit: 's' },
+          ];
         } finally {
           await worker.stop();
         }

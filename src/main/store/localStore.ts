@@ -26,6 +26,7 @@ import {
   type RecordState,
 } from './records';
 import { search } from './search';
+import { indexBacklog } from './searchIndex';
 import { stableJson } from './stableJson';
 
 export type AgentIdentity = { deviceId: string; agent: { id: string } & AgentData };
@@ -37,6 +38,9 @@ export type LocalStoreOptions = { path: string; key: Buffer; log: Logger; now?: 
  * The agent's encrypted replica: confirmed relay state, the optimistic state the UI reads, the
  * outbox and rejected mutations. One writer connection; every write is one transaction.
  */
+/** Changes in one frame from which on new rows are indexed for search afterwards, in the backlog. */
+const BULK_PAGE = 100;
+
 export class LocalStore {
   readonly db: Db;
   private readonly log: Logger;
@@ -248,13 +252,43 @@ export class LocalStore {
 
   private confirm(changes: readonly Change[]): RecordKey[] {
     const keys: RecordKey[] = [];
+    // A page of a catch-up or snapshot (many changes at once) leaves new rows' search indexing to
+    // the backlog, done after catch-up; live changes (a few at a time) are indexed at once.
+    const deferFrom = changes.length >= BULK_PAGE ? this.searchBacklogFrom() : null;
     for (const c of changes) {
       for (const h of Object.values(c.clocks)) if (isHlc(h)) this.clock?.receive(h);
       // Untouched by the outbox (the bulk of an initial sync): confirmed and current in one write.
-      if (!outbox.isTouched(this.db, c)) setConfirmedAndCurrent(this.db, c);
+      if (!outbox.isTouched(this.db, c)) setConfirmedAndCurrent(this.db, c, deferFrom);
       else if (setConfirmed(this.db, c)) keys.push({ entity: c.entity, id: c.id });
     }
     return keys;
+  }
+
+  /** Where the search backlog starts, starting one at the next rowid if there is none (inside a transaction). */
+  private searchBacklogFrom(): number {
+    const held = getMeta(this.db, 'searchBacklogFrom');
+    if (held !== undefined) return Number(held);
+    const next = (
+      stmt(this.db, 'SELECT coalesce(max(rowid), 0) + 1 AS n FROM records').get() as { n: number }
+    ).n;
+    setMeta(this.db, 'searchBacklogFrom', String(next));
+    return next;
+  }
+
+  /**
+   * Indexes up to `limit` records of the search backlog left by a catch-up; true while more remain.
+   * The sync client calls it in idle moments after catching up. Default limit 2,000.
+   */
+  indexSearchBacklog(limit = 2_000): boolean {
+    const more = this.db.transaction(() => {
+      const held = getMeta(this.db, 'searchBacklogFrom');
+      if (held === undefined) return false;
+      const next = indexBacklog(this.db, Number(held), limit);
+      if (next === null) deleteMeta(this.db, 'searchBacklogFrom');
+      else setMeta(this.db, 'searchBacklogFrom', String(next));
+      return next !== null;
+    })();
+    return more;
   }
 
   /** Current state := confirmed state + the pending mutations touching these records, in order. */

@@ -1,7 +1,15 @@
 import { stmt, type Db } from './db';
 
 /** Keys of the `meta` table. */
-export type MetaKey = 'cursor' | 'deviceId' | 'agent' | 'hlc' | 'resyncing' | 'session';
+export type MetaKey =
+  | 'cursor'
+  | 'deviceId'
+  | 'agent'
+  | 'hlc'
+  | 'resyncing'
+  | 'session'
+  /** Records from this rowid on still wait to be added to the search index (see indexSearchBacklog). */
+  | 'searchBacklogFrom';
 
 export function getMeta(db: Db, key: MetaKey): string | undefined {
   return (stmt(db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;

@@ -80,8 +80,9 @@ export function setConfirmed(db: Db, c: Change): boolean {
  * For a record no pending mutation touches, where a rebase would only copy the confirmed state
  * into the current one: stores the change as both in one statement (instead of three reads, an
  * upsert and an update) and reindexes it. Same guard and result as setConfirmed + rebase.
+ * With `deferIndexFrom`, a row at or past that rowid is left for the search backlog.
  */
-export function setConfirmedAndCurrent(db: Db, c: Change): boolean {
+export function setConfirmedAndCurrent(db: Db, c: Change, deferIndexFrom: number | null = null): boolean {
   const data = c.data === null ? null : JSON.stringify(c.data);
   const clocks = JSON.stringify(c.clocks);
   const deleted = c.deleted ? 1 : 0;
@@ -106,7 +107,10 @@ export function setConfirmedAndCurrent(db: Db, c: Change): boolean {
     currentDeleted: data === null ? 0 : deleted,
   }) as { rowid: number } | undefined;
   if (!row) return false;
-  reindex(db, row.rowid, c.entity, c.data !== null && !c.deleted ? c.data : null);
+  // Rows in the search backlog are indexed later, all at once, from their data then.
+  if (deferIndexFrom === null || row.rowid < deferIndexFrom) {
+    reindex(db, row.rowid, c.entity, c.data !== null && !c.deleted ? c.data : null);
+  }
   return true;
 }
 

@@ -68,3 +68,20 @@ export function reindex(
     c.body,
   );
 }
+
+/**
+ * Adds up to `limit` records of the backlog (rowid >= from) to the search index, from their current
+ * data; returns the next rowid to index, or null when the backlog is done. Re-indexing a row twice
+ * is harmless (delete, then insert).
+ */
+export function indexBacklog(db: Db, from: number, limit: number): number | null {
+  const rows = stmt(
+    db,
+    'SELECT rowid, entity, data, deleted FROM records WHERE rowid >= ? ORDER BY rowid LIMIT ?',
+  ).all(from, limit) as { rowid: number; entity: Entity; data: string | null; deleted: number }[];
+  for (const r of rows) {
+    const data = r.data !== null && r.deleted === 0 ? (JSON.parse(r.data) as Record<string, unknown>) : null;
+    reindex(db, r.rowid, r.entity, data);
+  }
+  return rows.length < limit ? null : rows.at(-1)!.rowid + 1;
+}

@@ -69,6 +69,7 @@ export class SyncClient {
   private inflight: { batch: number; ids: string[] } | null = null;
   private batchNo = 0;
   private batchSize: number;
+  private indexing = false;
   private readonly unsubscribe: () => void;
 
   /** See SyncClientOptions for defaults. */
@@ -334,7 +335,25 @@ export class SyncClient {
   /** online once caught up with nothing in flight. */
   private settle(): void {
     const c = this.conn;
-    if (c?.caughtUp && !this.inflight && this.s.progress === undefined) this.update({ status: 'online' });
+    if (c?.caughtUp && !this.inflight && this.s.progress === undefined) {
+      this.update({ status: 'online' });
+      this.indexWhenIdle();
+    }
+  }
+
+  /** Works through the search backlog a catch-up left, a slice per turn of the event loop. */
+  private indexWhenIdle(): void {
+    if (this.indexing) return;
+    this.indexing = true;
+    const step = () => {
+      try {
+        if (this.opts.store.db.open && this.opts.store.indexSearchBacklog()) return void setImmediate(step);
+      } catch (err) {
+        this.opts.log.warn({ err }, 'search indexing stopped; it resumes after the next catch-up');
+      }
+      this.indexing = false;
+    };
+    setImmediate(step);
   }
 
   // --- tokens and revocation ------------------------------------------------------------------
