@@ -38,6 +38,8 @@ export type SyncClientOptions = {
   batchSize?: number;
   /** Serialized size a push batch stays under (the relay's frame limit is 1 MiB). Default 512 KiB. */
   maxBatchBytes?: number;
+  /** Push batches in flight at once (answers still come in order). Default 2. */
+  pipeline?: number;
   /** Refresh the access token this long before it expires. Default 60 000 ms. */
   refreshMarginMs?: number;
   /** Randomness for backoff jitter. Default Math.random. */
@@ -66,7 +68,8 @@ export class SyncClient {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
-  private inflight: { batch: number; ids: string[] } | null = null;
+  /** Batches sent and not yet answered, oldest first (at most `pipeline`). */
+  private inflight: { batch: number; ids: string[] }[] = [];
   private batchNo = 0;
   private batchSize: number;
   private indexing = false;
@@ -80,6 +83,7 @@ export class SyncClient {
       heartbeatMs: opts.heartbeatMs ?? 15_000,
       batchSize: opts.batchSize ?? 500,
       maxBatchBytes: opts.maxBatchBytes ?? 512 * 1024,
+      pipeline: opts.pipeline ?? 2,
       refreshMarginMs: opts.refreshMarginMs ?? 60_000,
       random: opts.random ?? Math.random,
     };
@@ -212,7 +216,7 @@ export class SyncClient {
     clearInterval(conn.heartbeat);
     if (this.conn !== conn) return;
     this.conn = null;
-    this.inflight = null;
+    this.inflight = [];
     if (code === RELAY_CLOSE.DEVICE_REVOKED) return void this.revoke(reason || 'This device was revoked.');
     if (!this.running || this.s.status === 'revoked' || this.s.status === 'signedOut') return;
     const delay = fullJitterDelay(this.attempt++, this.o.backoffBaseMs, this.o.backoffCapMs, this.o.random);
@@ -224,7 +228,7 @@ export class SyncClient {
   private drop(code: number, reason: string): void {
     const c = this.conn;
     this.conn = null;
-    this.inflight = null;
+    this.inflight = [];
     if (!c) return;
     clearInterval(c.heartbeat);
     if (c.ws.readyState === WebSocket.OPEN) c.ws.close(code, reason);
@@ -266,8 +270,10 @@ export class SyncClient {
         store.endResync(f.cursor);
         return this.update({ progress: undefined });
       case 'pushResult':
-        if (this.inflight?.batch !== f.batch) return;
-        this.inflight = null;
+        // Answers come in the order batches were sent; an unknown batch (sent on an earlier
+        // connection) is ignored: its mutations are still in the outbox and are resent.
+        if (this.inflight[0]?.batch !== f.batch) return;
+        this.inflight.shift();
         store.acknowledge(f.results);
         this.pushNext();
         return this.settle();
@@ -294,9 +300,11 @@ export class SyncClient {
         if (!conn.welcomed) this.expireSession();
         return;
       case RELAY_ERR.BATCH_TOO_LARGE:
-        if (f.batch !== undefined && this.inflight?.batch === f.batch) {
-          this.batchSize = Math.max(1, Math.floor(this.inflight.ids.length / 2));
-          this.inflight = null;
+        if (f.batch !== undefined && this.inflight[0]?.batch === f.batch) {
+          this.batchSize = Math.max(1, Math.floor(this.inflight[0].ids.length / 2));
+          // Later batches may still be answered; ignored, their mutations are resent (as duplicates
+          // if the relay applied them).
+          this.inflight = [];
           this.pushNext();
         }
         return;
@@ -306,36 +314,41 @@ export class SyncClient {
     }
   }
 
-  /** Sends the next batch of the outbox if the connection is caught up and no batch is waiting. */
+  /**
+   * Keeps up to `pipeline` batches of the outbox in flight while the connection is caught up, so
+   * the relay applies one batch while this app applies the changes of the previous one.
+   */
   private pushNext(): void {
     const c = this.conn;
-    if (!c || !c.caughtUp || this.inflight || c.ws.readyState !== WebSocket.OPEN) return;
-    const pending = this.opts.store.pending(this.batchSize);
-    if (pending.length === 0) return this.settle();
-    // Fill the batch up to the byte budget as well as the count: a batch of long replies must not
-    // exceed the relay's frame limit (it would close the socket with 1009, and the same batch would
-    // be resent forever). The first mutation always goes, alone if need be (the relay validates size).
-    const mutations: Extract<ClientFrame, { t: 'push' }>['mutations'] = [];
-    let bytes = 64;
-    for (const m of pending) {
-      const wire = { id: m.id, name: m.name, args: m.args, clock: m.clock };
-      const size = Buffer.byteLength(JSON.stringify(wire)) + 1;
-      if (mutations.length > 0 && bytes + size > this.o.maxBatchBytes) break;
-      mutations.push(wire);
-      bytes += size;
+    while (c && c.caughtUp && c.ws.readyState === WebSocket.OPEN && this.inflight.length < this.o.pipeline) {
+      const skip = this.inflight.reduce((n, b) => n + b.ids.length, 0);
+      const pending = this.opts.store.pending(skip + this.batchSize).slice(skip);
+      if (pending.length === 0) return this.settle();
+      // Fill the batch up to the byte budget as well as the count: a batch of long replies must not
+      // exceed the relay's frame limit (it would close the socket with 1009, and the same batch
+      // would be resent forever). The first mutation always goes, alone if need be.
+      const mutations: Extract<ClientFrame, { t: 'push' }>['mutations'] = [];
+      let bytes = 64;
+      for (const m of pending) {
+        const wire = { id: m.id, name: m.name, args: m.args, clock: m.clock };
+        const size = Buffer.byteLength(JSON.stringify(wire)) + 1;
+        if (mutations.length > 0 && bytes + size > this.o.maxBatchBytes) break;
+        mutations.push(wire);
+        bytes += size;
+      }
+      const batch = { batch: ++this.batchNo, ids: mutations.map((m) => m.id) };
+      this.inflight.push(batch);
+      const frame: ClientFrame = { t: 'push', batch: batch.batch, mutations };
+      c.ws.send(JSON.stringify(frame));
+      this.opts.store.markSent(batch.ids);
+      this.update({ status: 'syncing' });
     }
-    const ids = mutations.map((m) => m.id);
-    this.inflight = { batch: ++this.batchNo, ids };
-    const frame: ClientFrame = { t: 'push', batch: this.inflight.batch, mutations };
-    c.ws.send(JSON.stringify(frame));
-    this.opts.store.markSent(ids);
-    this.update({ status: 'syncing' });
   }
 
   /** online once caught up with nothing in flight. */
   private settle(): void {
     const c = this.conn;
-    if (c?.caughtUp && !this.inflight && this.s.progress === undefined) {
+    if (c?.caughtUp && this.inflight.length === 0 && this.s.progress === undefined) {
       this.update({ status: 'online' });
       this.indexWhenIdle();
     }
