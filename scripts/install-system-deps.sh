@@ -3,8 +3,9 @@
 #   chromium                 end-to-end tests and benchmarks (Playwright drives Debian's Chromium)
 #   gnome-keyring, dbus-x11  a real Secret Service for the keychain tests
 #   python3, make, g++       building the encrypted SQLite addon from source at npm ci
+#   kamailio, kamailio-websocket-modules  the SIP server of the softphone end-to-end tests
 set -euo pipefail
-PKGS=(chromium gnome-keyring dbus-x11 python3 make g++)
+PKGS=(chromium gnome-keyring dbus-x11 python3 make g++ kamailio kamailio-websocket-modules)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

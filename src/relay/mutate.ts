@@ -43,6 +43,8 @@ export function applyMutation<N extends MutationName>(
       return sendMessage(ctx, a as MutationArgs<'message.send'>);
     case 'note.add':
       return addNote(ctx, a as MutationArgs<'note.add'>);
+    case 'call.log':
+      return logCall(ctx, a as MutationArgs<'call.log'>);
     default: {
       const never: never = name as never;
       throw new RelayError(RELAY_ERR.UNKNOWN_MUTATION, `Unknown mutation ${String(never)}.`);
@@ -249,6 +251,32 @@ function addNote(ctx: MutationContext, a: MutationArgs<'note.add'>): void {
     createdAt: wallIso(ctx.clock),
   };
   appendRecord(ctx.store, 'note', a.id, data, a.conversationId, meta(ctx));
+}
+
+// A call record shares its conversation's visibility (the team and the assignee), like messages.
+function logCall(ctx: MutationContext, a: MutationArgs<'call.log'>): void {
+  const conv = requireConversation(ctx, a.conversationId);
+  if (ctx.store.get('call', a.id)) throw new RelayError(RELAY_ERR.CONFLICT, `Call ${a.id} already exists.`);
+  if (a.endedAt < a.startedAt || (a.answeredAt !== null && a.answeredAt < a.startedAt))
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      'endedAt/answeredAt: a call cannot end or answer before it starts.',
+    );
+  const data = {
+    customerId: conv.data['customerId'] ?? null,
+    conversationId: a.conversationId,
+    direction: a.direction,
+    from: a.from,
+    to: a.to,
+    agentId: ctx.viewer.agentId,
+    startedAt: a.startedAt,
+    answeredAt: a.answeredAt,
+    endedAt: a.endedAt,
+    disposition: a.disposition,
+    note: a.note,
+    createdAt: a.startedAt,
+  };
+  appendRecord(ctx.store, 'call', a.id, data, a.conversationId, meta(ctx));
 }
 
 /** The time an agent did something: the wall part of its clock. */

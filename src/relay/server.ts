@@ -19,6 +19,9 @@ import { createStore } from './store';
 import { createSyncHub } from './sync';
 import { loadSigningSecret } from './tokens';
 import { createUpdatesHandler } from './updates';
+import { createApiChannelHandler } from './channels/apiChannel';
+import { createInbound } from './channels/inbound';
+import { createRoutingService } from './routing/service';
 
 export type Relay = {
   port: number;
@@ -53,6 +56,34 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const revoked = (deviceId: string) => hub.disconnectDevice(deviceId);
   const auth = createAuth(db, accounts, secret, o, revoked);
   const hub = createSyncHub({ store, auth, accounts, pusher, metrics, log, o });
+  const routing = createRoutingService({
+    db,
+    store,
+    accounts,
+    relayClock,
+    log,
+    now: o.now,
+    sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
+    publish: () => hub.publish(),
+  });
+  hub.attachRouting(routing);
+  const inbound = createInbound({
+    db,
+    store,
+    relayClock,
+    now: o.now,
+    publish: () => hub.publish(),
+    route: (id) => routing.enqueue(id),
+  });
+  const apiChannel = createApiChannelHandler({
+    inbound,
+    maxBodyBytes: o.maxBodyBytes,
+    authorize: (req) => {
+      const p = auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+      if (p.role !== 'admin')
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'The API channel takes an admin service account.');
+    },
+  });
   const handle = createHttpHandler({
     db,
     store,
@@ -88,6 +119,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   });
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
     void updates(req, res)
+      .then((done) => done || apiChannel(req, res))
       .then((done) => (done ? undefined : handle(req, res, () => metrics.render(store.head()))))
       .catch((err: unknown) => {
         log.error({ err }, 'update feed request failed');
@@ -123,6 +155,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     close: async () => {
       clearInterval(compaction);
+      routing.close();
       hub.close();
       await new Promise<void>((r) => wss.close(() => r()));
       server.closeAllConnections();

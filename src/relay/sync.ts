@@ -20,6 +20,8 @@ import type { Pusher } from './push';
 import { TokenBucket } from './rateLimit';
 import type { Store } from './store';
 import type { ConversationScope, Viewer } from './visibility';
+import type { AgentState } from '../shared/agentState';
+import type { Change } from '../shared/sync/entities';
 
 type Conn = {
   ws: WebSocket;
@@ -54,9 +56,22 @@ type Deps = {
 
 export type SyncHub = ReturnType<typeof createSyncHub>;
 
+/** What the hub tells routing: who is connected, their presence, their answers to offers. */
+export type RoutingHooks = {
+  agentConnected(agentId: string): void;
+  agentDisconnected(agentId: string): void;
+  setPresence(agentId: string, state: AgentState): void;
+  reply(agentId: string, offerId: string, accept: boolean): boolean;
+  /** Every change fanned out (resolved conversations free their agent's capacity). */
+  onChanges(changes: readonly Change[]): void;
+};
+
 /** The `/v1/sync` WebSocket protocol: hello, catch-up or snapshot, live fan-out, and pushes. */
 export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }: Deps) {
   const conns = new Set<Conn>();
+  // Routing is created after the hub (it sends through it): attached by the server's wiring.
+  let routing: RoutingHooks | null = null;
+  const connectedAgents = new Map<string, number>();
   let published = store.head();
   // Group commit: pushes read in one turn of the event loop are applied in one transaction, so
   // one synchronous (durable) commit serves them all; each is answered after that commit.
@@ -161,6 +176,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     if (head <= published) return;
     const rows = store.writtenBetween(published, head);
     published = head;
+    routing?.onChanges(rows.map((r) => r.change));
     // Compaction rides on writes so a log never grows far past its retention between timer runs.
     if (head - store.floor() > o.logRetention) store.compact(o.logRetention);
     const scopes = new Map<string, ConversationScope | null>();
@@ -246,6 +262,8 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     send(c, { t: 'welcome', agent: accounts.publicAgent(p.agentId), deviceId: p.deviceId, head, resync });
     log.info({ agent: p.agentId, device: p.deviceId, cursor: f.cursor, head, resync }, 'sync hello');
     void catchUp(c);
+    connectedAgents.set(p.agentId, (connectedAgents.get(p.agentId) ?? 0) + 1);
+    routing?.agentConnected(p.agentId);
   }
 
   function onPush(c: Conn, p: Principal, v: Viewer, f: Extract<ClientFrame, { t: 'push' }>): void {
@@ -366,6 +384,13 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         return void catchUp(c);
       case 'push':
         return onPush(c, c.principal, c.viewer, f);
+      case 'presence':
+        return routing?.setPresence(c.principal.agentId, f.state);
+      case 'offerReply': {
+        const assigned = routing?.reply(c.principal.agentId, f.offerId, f.accept) ?? false;
+        if (f.accept) send(c, { t: 'offerResult', offerId: f.offerId, assigned });
+        return;
+      }
       default: {
         const never: never = f;
         return fail(c, RELAY_ERR.BAD_FRAME, `Unhandled frame ${String(never)}.`);
@@ -375,6 +400,15 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
 
   return {
     publish,
+
+    attachRouting(r: RoutingHooks): void {
+      routing = r;
+    },
+
+    /** Sends a frame to every live connection of an agent (offers). */
+    sendToAgent(agentId: string, frame: ServerFrame): void {
+      for (const c of conns) if (c.principal?.agentId === agentId) send(c, frame);
+    },
 
     /** Serves one upgraded socket until it closes. */
     accept(ws: WebSocket): void {
@@ -409,6 +443,15 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         c.gen += 1;
         conns.delete(c);
         metrics.connections -= 1;
+        const agentId = c.principal?.agentId;
+        if (agentId) {
+          const left = (connectedAgents.get(agentId) ?? 1) - 1;
+          if (left > 0) connectedAgents.set(agentId, left);
+          else {
+            connectedAgents.delete(agentId);
+            routing?.agentDisconnected(agentId);
+          }
+        }
       });
     },
 

@@ -5,15 +5,19 @@ import { agentStateSchema, type AgentStateInfo } from './agentState';
 import type { DialRequest } from './dialLink';
 import type { UpdateStatus } from './updates/status';
 import type { SessionState } from './session';
+import type { OfferView } from './sync/protocol';
+import { E164_RE, sipAccountSchema, type SipAccountView, type SipCredentials } from './phone';
 import { CHANNELS, CONVERSATION_STATUSES } from './sync/entities';
 import { mutationArgs, TEXT_LIMITS } from './sync/mutations';
 import type {
   ConversationDetail,
+  CallView,
   ConversationView,
   CustomerDetail,
   CustomerView,
   FieldChangeView,
   RejectedView,
+  ScreenPop,
   SearchHitView,
 } from './views';
 
@@ -56,6 +60,14 @@ export const apiCalls = {
   'agent:setState': call<AgentStateInfo>()(z.object({ state: agentStateSchema }).strict()),
   /** The softphone reports whether a call is ringing, live or held (updates never install during one). */
   'phone:setCallActive': call<{ active: boolean }>()(z.object({ active: z.boolean() }).strict()),
+  /** SIP account settings and where its password is kept (never the password itself). */
+  'phone:getAccount': call<SipAccountView>()(noArgs),
+  /** Saves the settings; a password given goes to the OS keychain (or memory only, without one). */
+  'phone:saveAccount': call<SipAccountView>()(
+    z.object({ account: sipAccountSchema, password: z.string().min(1).max(1024).optional() }).strict(),
+  ),
+  /** The softphone asks for this only to register. */
+  'phone:getCredentials': call<SipCredentials>()(noArgs),
   'updates:getStatus': call<UpdateStatus>()(noArgs),
   'updates:check': call<UpdateStatus>()(noArgs),
   /** The agent chooses to restart now; still refused during a call or with unsent changes. */
@@ -83,6 +95,24 @@ export const apiCalls = {
     z.object({ fields: mutationArgs['customer.create'].shape.fields }).strict(),
   ),
   'customers:update': call<CustomerView>()(z.object({ id, fields: customerFields }).strict()),
+  /** Screen-pop: the customer with this E.164 number in the local cache, or null. */
+  'customers:lookupPhone': call<{ pop: ScreenPop | null }>()(
+    z.object({ phone: z.string().regex(E164_RE) }).strict(),
+  ),
+  /**
+   * Logs a finished call with its wrap-up in a voice conversation of the customer (the open one, or
+   * a new one); an unknown caller (no customerId) becomes a customer named `newCustomerName`.
+   */
+  'calls:log': call<CallView>()(
+    z
+      .object({
+        customerId: id.nullable(),
+        newCustomerName: z.string().trim().min(1).max(TEXT_LIMITS.name).optional(),
+        newCustomerPhone: z.string().regex(E164_RE).optional(),
+        ...mutationArgs['call.log'].omit({ id: true, conversationId: true }).shape,
+      })
+      .strict(),
+  ),
   'conversations:list': call<ConversationView[]>()(
     z
       .object({
@@ -118,6 +148,11 @@ export const apiCalls = {
   ),
   'sync:listRejected': call<RejectedView[]>()(noArgs),
   'sync:dismissRejected': call<{ dismissed: boolean }>()(z.object({ id: z.string().max(64) }).strict()),
+  /** Work the relay offers this agent now (accept or decline before it expires). */
+  'inbox:listOffers': call<OfferView[]>()(noArgs),
+  'inbox:replyOffer': call<{ sent: boolean }>()(
+    z.object({ offerId: z.string().max(64), accept: z.boolean() }).strict(),
+  ),
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 
 export type ApiCalls = typeof apiCalls;
@@ -133,6 +168,7 @@ type EventMap = {
   'session:changed': SessionState;
   /** Local data changed (a local edit, changes from the relay, an ack or a rejection). */
   'data:changed': { reason: 'mutate' | 'remote' | 'ack' | 'reject' | 'resync'; pending: number };
+  'inbox:offersChanged': OfferView[];
 };
 // Fails to compile when EventMap and EVENT_CHANNELS disagree.
 type Exact<T, K extends PropertyKey> = [Exclude<K, keyof T>, Exclude<keyof T, K>] extends [never, never]

@@ -9,6 +9,9 @@ export const CALL_CHANNELS = [
   'agent:getState',
   'agent:setState',
   'phone:setCallActive',
+  'phone:getAccount',
+  'phone:saveAccount',
+  'phone:getCredentials',
   'updates:getStatus',
   'updates:check',
   'updates:installNow',
@@ -21,6 +24,8 @@ export const CALL_CHANNELS = [
   'customers:get',
   'customers:create',
   'customers:update',
+  'customers:lookupPhone',
+  'calls:log',
   'conversations:list',
   'conversations:get',
   'conversations:setStatus',
@@ -30,6 +35,8 @@ export const CALL_CHANNELS = [
   'search:query',
   'sync:listRejected',
   'sync:dismissRejected',
+  'inbox:listOffers',
+  'inbox:replyOffer',
 ] as const;
 
 /** Events the renderer may subscribe to. */
@@ -40,6 +47,7 @@ export const EVENT_CHANNELS = [
   'updates:statusChanged',
   'session:changed',
   'data:changed',
+  'inbox:offersChanged',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

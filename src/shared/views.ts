@@ -1,4 +1,5 @@
 import type {
+  CallData,
   ConversationData,
   CustomerData,
   Entity,
@@ -20,10 +21,25 @@ export type SearchHitView =
   | { entity: 'message' | 'note'; id: string; conversationId: string; body: string };
 export type RejectedView = { id: string; name: string; code: string; message: string; at: string };
 
+export type CallView = { id: string } & CallData;
+
 export type CustomerDetail = {
   customer: CustomerView;
   conversations: ConversationView[];
   history: FieldChangeView[];
+  /** The customer's phone calls, newest first. */
+  calls: CallView[];
+};
+
+/** What pops up while a known caller's phone rings: read from the local cache only. */
+export type ScreenPop = {
+  customer: CustomerView;
+  openConversations: ConversationView[];
+  /** Latest messages and notes across the customer's conversations, newest first. */
+  recent: TimelineItemView[];
+  calls: CallView[];
+  /** Other customers sharing the number (a family line, a switchboard), by name. */
+  others: { id: string; name: string }[];
 };
 export type ConversationDetail = {
   conversation: ConversationView;

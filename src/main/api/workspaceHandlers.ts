@@ -4,10 +4,13 @@ import { definedOnly } from '../../shared/objects';
 import type { RejectedView } from '../../shared/views';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 import type { WorkspaceService } from '../services/workspaceService';
+import { callsOfCustomer, screenPop } from '../store/calls';
+import { logCall } from './callLog';
 
 type WorkspaceChannel = Extract<
   CallChannel,
   | `session:${string}`
+  | `inbox:${string}`
   | `customers:${string}`
   | `conversations:${string}`
   | `messages:${string}`
@@ -15,6 +18,7 @@ type WorkspaceChannel = Extract<
   | `history:${string}`
   | `search:${string}`
   | `sync:${string}`
+  | `calls:${string}`
 >;
 export type WorkspaceHandlers = {
   [C in WorkspaceChannel]: (args: CallArgs<C>) => CallResult<C> | Promise<CallResult<C>>;
@@ -48,6 +52,7 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
         customer,
         conversations: s.conversationsOfCustomer(id),
         history: s.fieldHistory('customer', id),
+        calls: callsOfCustomer(s.db, id),
       };
     },
     'customers:create': ({ fields }) => {
@@ -63,6 +68,8 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
       if (!c) throw notFound('This customer');
       return c;
     },
+    'customers:lookupPhone': ({ phone }) => ({ pop: screenPop(store().db, phone) }),
+    'calls:log': (a) => logCall(store(), a),
     'conversations:list': (a) => store().conversations(definedOnly(a)),
     'conversations:get': ({ id }) => {
       const s = store();
@@ -110,5 +117,7 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
           at: r.rejectedAt,
         })),
     'sync:dismissRejected': ({ id }) => ({ dismissed: store().dismissRejected(id) }),
+    'inbox:listOffers': () => w.listOffers(),
+    'inbox:replyOffer': ({ offerId, accept }) => w.replyOffer(offerId, accept),
   };
 }

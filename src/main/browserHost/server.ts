@@ -28,6 +28,11 @@ export type BrowserHostOptions = {
   port?: number;
   /** Per-launch secret; a random 256-bit one by default. */
   secret?: string;
+  /**
+   * Extra CSP connect-src sources (beyond 'self' and wss:). Default: plain ws on loopback, for a
+   * SIP server on this machine (tests, a developer's Kamailio); remote SIP servers need wss.
+   */
+  connectExtra?: readonly string[];
   /** Largest WebSocket frame accepted, in bytes. Default 1 MiB; larger frames close with 1009. */
   maxPayload?: number;
   /** Ping interval; a socket that misses a pong is terminated. Default 30 s. */
@@ -55,7 +60,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const secret = opts.secret ?? randomBytes(32).toString('base64url');
   const maxPayload = opts.maxPayload ?? 1024 * 1024;
   const log = opts.services.log;
-  const csp = contentSecurityPolicy();
+  const csp = contentSecurityPolicy(opts.connectExtra ?? ['ws://127.0.0.1:*', 'ws://localhost:*']);
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const allowedOrigins = () => new Set([...allowedHosts()].map((h) => `http://${h}`));

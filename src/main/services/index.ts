@@ -1,8 +1,11 @@
 import type { AppInfo } from '../../shared/api';
+import type { AgentState } from '../../shared/agentState';
 import type { Logger } from '../logger';
 import { ActivityService } from './activityService';
 import { AgentStateService } from './agentStateService';
 import { EventHub } from './events';
+import { osKeychain, type SecretStore } from '../keychain/secretStore';
+import { PhoneAccountService } from './phoneAccountService';
 import { SettingsService } from './settingsService';
 import { UpdateStatusService } from './updateStatusService';
 import { WorkspaceService, type WorkspaceOptions } from './workspaceService';
@@ -15,6 +18,7 @@ export type Services = {
   activity: ActivityService;
   updates: UpdateStatusService;
   workspace: WorkspaceService;
+  phone: PhoneAccountService;
   appInfo: () => AppInfo;
   log: Logger;
 };
@@ -27,6 +31,8 @@ export type ServiceOptions = {
   log: Logger;
   /** Test overrides for the workspace (sync timings, keychain). */
   workspace?: Pick<WorkspaceOptions, 'sync' | 'vault'>;
+  /** Where the SIP password goes; default the OS keychain. */
+  secrets?: SecretStore;
 };
 
 /** Builds the services for one app instance rooted at `dataDir`. */
@@ -40,14 +46,26 @@ export function createServices(opts: ServiceOptions): Services {
     host: opts.host,
     runtime: opts.runtime,
   };
-  const workspace = new WorkspaceService({ dataDir: opts.dataDir, events, log: opts.log, ...opts.workspace });
+  const agentState = new AgentStateService(events);
+  const workspace = new WorkspaceService({
+    dataDir: opts.dataDir,
+    events,
+    log: opts.log,
+    presence: () => agentState.get().state,
+    ...opts.workspace,
+  });
+  // The relay routes work by this state: keep it told.
+  events.subscribe((event, payload) => {
+    if (event === 'agent:stateChanged') workspace.setPresence((payload as { state: AgentState }).state);
+  });
   const activity = new ActivityService();
   activity.setPendingSource(() => workspace.pendingCount());
   return {
     events,
     workspace,
+    phone: new PhoneAccountService(opts.dataDir, opts.secrets ?? osKeychain(), opts.log),
     settings: new SettingsService(opts.dataDir, events, opts.log),
-    agentState: new AgentStateService(events),
+    agentState,
     activity,
     updates: new UpdateStatusService(
       events,

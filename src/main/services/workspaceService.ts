@@ -8,7 +8,9 @@ import { CacheVault } from '../keychain/cacheVault';
 import type { Logger } from '../logger';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 import type { LocalStore } from '../store/localStore';
-import { SyncClient, type SyncClientOptions, type SyncState } from '../sync/syncClient';
+import { SyncClient, type RoutingEvent, type SyncClientOptions, type SyncState } from '../sync/syncClient';
+import type { AgentState } from '../../shared/agentState';
+import type { OfferView } from '../../shared/sync/protocol';
 import type { EventHub } from './events';
 import { readJsonFile, writeJsonFileAtomic } from './jsonFile';
 
@@ -22,6 +24,8 @@ export type WorkspaceOptions = {
   sync?: Partial<Omit<SyncClientOptions, 'relayUrl' | 'store' | 'log' | 'onRevoked'>>;
   /** Keychain override for CacheVault (tests); default: the OS keychain. */
   vault?: Partial<Pick<ConstructorParameters<typeof CacheVault>[0], 'keychain' | 'scryptN'>>;
+  /** The agent's routing state now, sent to the relay on every connection. Default: offline. */
+  presence?: () => AgentState;
 };
 
 /**
@@ -37,6 +41,8 @@ export class WorkspaceService {
   private status: SessionState['status'] = 'signedOut';
   private notice: SessionState['notice'] = null;
   private offs: (() => void)[] = [];
+  /** Work the relay offers this agent now, by offer id. */
+  private readonly offers = new Map<string, OfferView>();
   private readonly profileFile: string;
 
   constructor(private readonly o: WorkspaceOptions) {
@@ -148,6 +154,7 @@ export class WorkspaceService {
 
   async close(): Promise<void> {
     for (const off of this.offs.splice(0)) off();
+    this.offers.clear();
     this.client?.dispose();
     this.store?.close();
     this.client = null;
@@ -180,7 +187,9 @@ export class WorkspaceService {
     this.store = store;
     this.client = client;
     this.status = 'signedIn';
+    client.setPresence(this.o.presence?.() ?? 'offline');
     this.offs.push(
+      client.onRouting((e) => this.onRouting(e)),
       client.onState(() => this.emit()),
       store.onChange((c) => {
         this.o.events.emit('data:changed', { reason: c.reason, pending: c.pending });
@@ -188,6 +197,34 @@ export class WorkspaceService {
       }),
     );
     this.emit();
+  }
+
+  /** Current offers, oldest first. */
+  listOffers(): OfferView[] {
+    return [...this.offers.values()];
+  }
+
+  /** Accepts or declines an offer; false when offline (it will go to someone else). */
+  replyOffer(offerId: string, accept: boolean): { sent: boolean } {
+    const sent = this.client?.replyOffer(offerId, accept) ?? false;
+    if (sent && !accept) this.dropOffer(offerId);
+    return { sent };
+  }
+
+  /** Tells the relay the agent's routing state (available, away, ...). */
+  setPresence(state: AgentState): void {
+    this.client?.setPresence(state);
+  }
+
+  private onRouting(e: RoutingEvent): void {
+    if (e.type === 'offer') {
+      this.offers.set(e.offer.offerId, e.offer);
+      this.o.events.emit('inbox:offersChanged', this.listOffers());
+    } else this.dropOffer(e.offerId);
+  }
+
+  private dropOffer(offerId: string): void {
+    if (this.offers.delete(offerId)) this.o.events.emit('inbox:offersChanged', this.listOffers());
   }
 
   private onOpenError(err: unknown): void {

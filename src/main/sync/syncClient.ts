@@ -4,8 +4,10 @@ import {
   RELAY_ERR,
   SYNC_PROTOCOL_VERSION,
   type ClientFrame,
+  type OfferView,
   type ServerFrame,
 } from '../../shared/sync/protocol';
+import type { AgentState } from '../../shared/agentState';
 import type { Logger } from '../logger';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 import type { AgentIdentity, LocalStore } from '../store/localStore';
@@ -20,6 +22,12 @@ export type SyncState = {
   progress?: { done: number; total: number };
   lastError?: { code: string; message: string };
 };
+
+/** Routing news for this agent: work offered, an offer gone, the answer to an accept. */
+export type RoutingEvent =
+  | { type: 'offer'; offer: OfferView }
+  | { type: 'withdrawn'; offerId: string; reason: string }
+  | { type: 'result'; offerId: string; assigned: boolean };
 
 export type SyncClientOptions = {
   /** Base URL of the relay, e.g. `http://127.0.0.1:8080`; the socket is `<ws>/v1/sync`. */
@@ -73,6 +81,12 @@ export class SyncClient {
   private batchNo = 0;
   private batchSize: number;
   private indexing = false;
+  private presence: AgentState | null = null;
+  private readonly routingListeners = new Set<(e: RoutingEvent) => void>();
+
+  private emitRouting(e: RoutingEvent): void {
+    for (const l of this.routingListeners) l(e);
+  }
   private readonly unsubscribe: () => void;
 
   /** See SyncClientOptions for defaults. */
@@ -103,6 +117,31 @@ export class SyncClient {
   onState(listener: (s: SyncState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Subscribes to routing: offers of work, their withdrawal, and the answers to accepts. */
+  onRouting(listener: (e: RoutingEvent) => void): () => void {
+    this.routingListeners.add(listener);
+    return () => this.routingListeners.delete(listener);
+  }
+
+  /**
+   * The agent's routing state; sent now if connected and again after every reconnect (the relay
+   * treats a disconnected agent as unavailable after its grace period).
+   */
+  setPresence(state: AgentState): void {
+    this.presence = state;
+    const c = this.conn;
+    if (c?.welcomed && c.ws.readyState === WebSocket.OPEN)
+      c.ws.send(JSON.stringify({ t: 'presence', state }));
+  }
+
+  /** Answers an offer; false when offline (the offer will expire and go to someone else). */
+  replyOffer(offerId: string, accept: boolean): boolean {
+    const c = this.conn;
+    if (!c?.welcomed || c.ws.readyState !== WebSocket.OPEN) return false;
+    c.ws.send(JSON.stringify({ t: 'offerReply', offerId, accept } satisfies ClientFrame));
+    return true;
   }
 
   /** Signs in over HTTP, remembers the session (encrypted in the store) and who this cache belongs to. */
@@ -251,6 +290,7 @@ export class SyncClient {
         this.attempt = 0;
         store.setIdentity({ deviceId: f.deviceId, agent: f.agent });
         this.update({ status: 'syncing', lastError: undefined });
+        if (this.presence) conn.ws.send(JSON.stringify({ t: 'presence', state: this.presence }));
         return;
       case 'changes':
         store.applyChanges(f.changes, f.cursor);
@@ -277,6 +317,12 @@ export class SyncClient {
         store.acknowledge(f.results);
         this.pushNext();
         return this.settle();
+      case 'offer':
+        return this.emitRouting({ type: 'offer', offer: f.offer });
+      case 'offerWithdrawn':
+        return this.emitRouting({ type: 'withdrawn', offerId: f.offerId, reason: f.reason });
+      case 'offerResult':
+        return this.emitRouting({ type: 'result', offerId: f.offerId, assigned: f.assigned });
       case 'error':
         return this.onRelayError(conn, f);
       default: {

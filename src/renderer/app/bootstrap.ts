@@ -2,6 +2,8 @@ import type { i18n } from 'i18next';
 import type { ApiClient } from '../api/client';
 import type { RootStore } from '../store';
 import { applyTheme } from '../ui/theme';
+import { ringOnce } from '../features/inbox/ring';
+import { connectPhone } from '../features/phone/phoneController';
 
 /**
  * Connects the store to the app API: loads settings, app info and agent state, and turns
@@ -9,6 +11,7 @@ import { applyTheme } from '../ui/theme';
  */
 export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => void {
   const s = store.getState;
+  const phone = connectPhone(api, store);
   const offs = [
     api.onStatus((status) => {
       s().setConnection(status);
@@ -23,6 +26,12 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
     api.on('updates:statusChanged', (u) => s().setUpdates(u)),
     api.on('session:changed', (session) => s().setSession(session)),
     api.on('data:changed', () => s().bumpData()),
+    api.on('inbox:offersChanged', (offers) => {
+      // Ring for offers that were not there before.
+      const before = new Set(s().offers.map((o) => o.offerId));
+      if (offers.some((o) => !before.has(o.offerId))) ringOnce();
+      s().setOffers(offers);
+    }),
   ];
 
   function applySettings(language: string, theme: 'system' | 'light' | 'dark') {
@@ -46,6 +55,7 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
         api.call('updates:getStatus', {}),
         api.call('session:get', {}),
       ]);
+      s().setOffers(await api.call('inbox:listOffers', {}));
       s().setSession(session);
       s().bumpData();
       s().setUpdates(updates);
@@ -58,5 +68,8 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
     }
   }
 
-  return () => offs.forEach((off) => off());
+  return () => {
+    offs.forEach((off) => off());
+    void phone.unregister();
+  };
 }

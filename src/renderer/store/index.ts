@@ -4,8 +4,9 @@ import { createShellSlice, type ShellSlice } from '../features/shell/shellSlice'
 import { createSettingsSlice, type SettingsSlice } from '../features/settings/settingsSlice';
 import { createPhoneSlice, type PhoneSlice } from '../features/phone/phoneSlice';
 import { createSessionSlice, type SessionSlice } from '../features/session/sessionSlice';
+import { createInboxSlice, type InboxSlice } from '../features/inbox/inboxSlice';
 
-export type RootState = ShellSlice & SettingsSlice & PhoneSlice & SessionSlice;
+export type RootState = ShellSlice & SettingsSlice & PhoneSlice & SessionSlice & InboxSlice;
 
 /** Creates the window's one store from its slices; middleware only here, at the root. */
 export function createRootStore() {
@@ -16,6 +17,7 @@ export function createRootStore() {
         ...createSettingsSlice(...a),
         ...createPhoneSlice(...a),
         ...createSessionSlice(...a),
+        ...createInboxSlice(...a),
       }),
       { name: 'switchboard', enabled: false },
     ),

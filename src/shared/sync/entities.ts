@@ -91,6 +91,8 @@ export type CallData = {
   endedAt: string | null;
   disposition: string | null;
   note: string;
+  /** When the record was made (the call's start), so calls sort with messages and notes. */
+  createdAt: string;
 };
 
 export type LabelData = { name: string; color: string };

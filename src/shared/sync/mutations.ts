@@ -60,6 +60,21 @@ export const mutationArgs = {
       mentions: z.array(id).max(20).optional(),
     })
     .strict(),
+  /** A finished phone call with its wrap-up; append-only, in a conversation of the customer. */
+  'call.log': z
+    .object({
+      id,
+      conversationId: id,
+      direction: z.enum(['in', 'out']),
+      from: text(256),
+      to: text(256),
+      startedAt: z.string().datetime(),
+      answeredAt: z.string().datetime().nullable(),
+      endedAt: z.string().datetime(),
+      disposition: text(64).nullable(),
+      note: text(TEXT_LIMITS.body),
+    })
+    .strict(),
 } as const;
 
 export type MutationName = keyof typeof mutationArgs;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AgentData, Change } from './entities';
+import { agentStateSchema } from '../agentState';
+import type { AgentData, Change, Channel } from './entities';
 
 /** Version of the sync protocol; the relay refuses others with RELAY_ERR_PROTOCOL. */
 export const SYNC_PROTOCOL_VERSION = 1;
@@ -59,6 +60,10 @@ export const clientFrameSchema = z.discriminatedUnion('t', [
     })
     .strict(),
   z.object({ t: z.literal('pull'), cursor: z.number().int().nonnegative() }).strict(),
+  /** The agent's routing state (available, away, ...): only available agents are offered work. */
+  z.object({ t: z.literal('presence'), state: agentStateSchema }).strict(),
+  /** Accept or decline an offer. */
+  z.object({ t: z.literal('offerReply'), offerId: z.string().max(64), accept: z.boolean() }).strict(),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -67,6 +72,16 @@ export type PushOutcome =
   /** The id was applied before: the first answer, unchanged. */
   | { id: string; status: 'duplicate'; seq: number }
   | { id: string; status: 'rejected'; code: RelayErrorCode; message: string };
+
+/** A conversation offered to an agent by routing. */
+export type OfferView = {
+  offerId: string;
+  conversationId: string;
+  expiresAt: string;
+  channel: Channel;
+  subject: string;
+  customerName: string;
+};
 
 /** Frames the relay sends. */
 export type ServerFrame =
@@ -78,6 +93,11 @@ export type ServerFrame =
   | { t: 'snapshotEnd'; cursor: number }
   | { t: 'pushResult'; batch: number; results: PushOutcome[] }
   /** `batch` is set when the error answers a whole `push` (e.g. RELAY_ERR_BATCH_TOO_LARGE). */
+  /** Work offered to this agent until `expiresAt`; answer with offerReply. */
+  | { t: 'offer'; offer: OfferView }
+  | { t: 'offerWithdrawn'; offerId: string; reason: 'timeout' | 'declined' | 'agent-unavailable' }
+  /** The answer to an accept: false when the offer had already expired or been withdrawn. */
+  | { t: 'offerResult'; offerId: string; assigned: boolean }
   | { t: 'error'; code: RelayErrorCode; message: string; batch?: number };
 
 /** HTTP bodies of `/v1/auth/*`. */

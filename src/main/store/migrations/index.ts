@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { migration001 } from './001_initial';
+import { migration002 } from './002_phone_lookup';
 
 export type Migration = { version: number; name: string; sql: string };
 
 /** Every migration in order. Released files are never edited; add the next number instead. */
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
 
 /** Applies the migrations newer than `PRAGMA user_version`, each in its own transaction. */
 export function runMigrations(

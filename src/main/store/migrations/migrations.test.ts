@@ -60,4 +60,24 @@ describe('main/store/migrations', () => {
     expect(tables(db)).toContain('later');
     db.close();
   });
+
+  it('002 fills the phone lookup from customers already in the cache', () => {
+    const path = join(tempDir(), 'cache.db');
+    const db = openEncryptedDb(path, randomBytes(32));
+    // Start again from a file that has only migration 001, holding a customer.
+    db.exec(
+      'DROP TRIGGER customer_phones_insert; DROP TRIGGER customer_phones_update; DROP TRIGGER customer_phones_delete;' +
+        'DROP TABLE customer_phones; DROP INDEX records_calls_by_customer;',
+    );
+    db.pragma('user_version = 1');
+    db.prepare("INSERT INTO records (entity, id, data) VALUES ('customer', 'c1', ?)").run(
+      JSON.stringify({ name: 'Ada', phones: ['+12125550101', '+8613800138000'] }),
+    );
+    expect(runMigrations(db).slice(0, 1)).toEqual([2]);
+    expect(db.prepare('SELECT phone, customer_id FROM customer_phones ORDER BY phone').all()).toEqual([
+      { phone: '+12125550101', customer_id: 'c1' },
+      { phone: '+8613800138000', customer_id: 'c1' },
+    ]);
+    db.close();
+  });
 });

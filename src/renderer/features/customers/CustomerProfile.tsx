@@ -4,6 +4,7 @@ import type { FieldChangeView } from '../../../shared/views';
 import { useApi } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { ErrorText } from '../../ui/ErrorText';
+import { formatDuration } from '../phone/CallPanel';
 
 const TEXT_FIELDS = ['name', 'company', 'address', 'language'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
@@ -14,7 +15,7 @@ export function CustomerProfile(props: { id: string }) {
   const detail = useQuery('customers:get', { id: props.id });
   if (detail.error) return <ErrorText error={detail.error} />;
   if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
-  const { customer, conversations, history } = detail.data;
+  const { customer, conversations, history, calls } = detail.data;
   return (
     <article aria-label={t('customers.profileOf', { name: customer.name })}>
       <h2>{customer.name}</h2>
@@ -35,6 +36,20 @@ export function CustomerProfile(props: { id: string }) {
         {conversations.map((c) => (
           <li key={c.id}>
             {t(`channels.${c.channel}`)} · {t(`inbox.statuses.${c.status}`)} · {c.subject}
+          </li>
+        ))}
+      </ul>
+      <h3 id={`calls-${customer.id}`}>{t('customers.calls')}</h3>
+      <ul aria-labelledby={`calls-${customer.id}`}>
+        {calls.map((c) => (
+          <li key={c.id}>
+            {t(`call.direction.${c.direction}`)} · {new Date(c.startedAt).toLocaleString()} ·{' '}
+            {c.direction === 'in' ? c.from : c.to}
+            {c.answeredAt && c.endedAt
+              ? ` · ${formatDuration(Date.parse(c.endedAt) - Date.parse(c.answeredAt))}`
+              : ''}
+            {c.disposition ? ` · ${c.disposition}` : ''}
+            {c.note ? ` · ${c.note}` : ''}
           </li>
         ))}
       </ul>

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '../../../shared/sync/entities';
+import { useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { EmptyState } from '../../ui/EmptyState';
 import { ViewHeader } from '../../ui/ViewHeader';
@@ -12,7 +13,8 @@ import { ErrorText } from '../../ui/ErrorText';
 export function InboxView() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<ConversationStatus | ''>('open');
-  const [selected, setSelected] = useState<string | null>(null);
+  const selected = useRoot((s) => s.selectedConversationId);
+  const setSelected = useRoot((s) => s.openConversation);
   const filterId = useId();
   const list = useQuery('conversations:list', status ? { status, limit: 200 } : { limit: 200 });
 

@@ -1,33 +1,81 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRoot } from '../../app/context';
+import { useQuery } from '../../app/useQuery';
+import { ErrorText } from '../../ui/ErrorText';
 import { ViewHeader } from '../../ui/ViewHeader';
+import { PhoneAccountForm } from './PhoneAccountForm';
 
+/** The softphone: registration state, the dial pad, and the SIP account. */
 export function PhoneView() {
   const { t } = useTranslation();
   const number = useRoot((s) => s.dialNumber);
   const source = useRoot((s) => s.dialSource);
   const setNumber = useRoot((s) => s.setDialNumber);
+  const registration = useRoot((s) => s.registration);
+  const note = useRoot((s) => s.registrationNote);
+  const regError = useRoot((s) => s.registrationError);
+  const ctl = useRoot((s) => s.phoneCtl);
+  const setError = useRoot((s) => s.setError);
+  const account = useQuery('phone:getAccount', {});
   const id = useId();
+  const ready = !!account.data?.account && account.data.password !== 'none';
+  const connected = registration !== 'stopped' && registration !== 'failed';
+  const connect = async () => {
+    try {
+      await ctl?.register();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
   return (
     <section className="view">
       <ViewHeader title={t('phone.title')} />
       <div className="card">
-        <div className="field">
-          <label htmlFor={id}>{t('phone.numberLabel')}</label>
-          <input
-            id={id}
-            type="tel"
-            inputMode="tel"
-            autoComplete="off"
-            maxLength={64}
-            value={number}
-            onChange={(e) => setNumber(e.target.value)}
-          />
+        <p role="status" aria-label={t('phone.registrationLabel')} className={`reg reg-${registration}`}>
+          {t(`phone.registration.${registration}`)}
+          {registration === 'registered' && note === 'reconnected' ? ` · ${t('phone.reconnected')}` : ''}
+        </p>
+        <ErrorText error={regError ? t('phone.registerFailed', { message: regError }) : null} />
+        <div className="actions">
+          {connected ? (
+            <button type="button" onClick={() => void ctl?.unregister()}>
+              {t('phone.disconnect')}
+            </button>
+          ) : (
+            <button type="button" disabled={!ready} onClick={() => void connect()}>
+              {t('phone.connect')}
+            </button>
+          )}
         </div>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (number.trim()) ctl?.dial(number.trim());
+          }}
+        >
+          <div className="field">
+            <label htmlFor={id}>{t('phone.numberLabel')}</label>
+            <div className="inline">
+              <input
+                id={id}
+                type="tel"
+                inputMode="tel"
+                autoComplete="off"
+                maxLength={64}
+                value={number}
+                onChange={(e) => setNumber(e.target.value)}
+              />
+              <button type="submit" disabled={registration !== 'registered' || !number.trim()}>
+                {t('phone.call')}
+              </button>
+            </div>
+          </div>
+        </form>
         {source && <p role="status">{t('phone.dialRequested', { scheme: source })}</p>}
-        <p className="hint">{t('phone.noAccount')}</p>
+        {!ready && <p className="hint">{t('phone.noAccount')}</p>}
       </div>
+      {account.data && <PhoneAccountForm view={account.data} />}
     </section>
   );
 }

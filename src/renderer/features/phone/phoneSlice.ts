@@ -1,16 +1,68 @@
 import type { DialRequest } from '../../../shared/dialLink';
+import type { ScreenPop } from '../../../shared/views';
 import type { SliceCreator } from '../../store/types';
+import type { CallSnapshot, Registration } from './sipPhone';
+
+/** The customer shown for a call: looked up while it rings (null pop: unknown number). */
+export type CallPop = { number: string | null; pop: ScreenPop | null; looked: boolean };
+/** A finished call waiting for its disposition and note. */
+export type WrapUp = { call: CallSnapshot; number: string | null; customerId: string | null };
+
+/** What the phone view can do; set by the phone controller once it exists. */
+export type PhoneControls = {
+  register: () => Promise<void>;
+  unregister: () => Promise<void>;
+  dial: (target: string) => void;
+  answer: (id: string) => void;
+  decline: (id: string) => void;
+  hangup: (id: string) => void;
+  hold: (id: string, on: boolean) => void;
+  mute: (id: string, on: boolean) => void;
+  dtmf: (id: string, tones: string) => void;
+  blindTransfer: (id: string, target: string) => void;
+  attendedTransfer: (id: string, consultId: string) => void;
+  wrapUp: (disposition: string, note: string, newCustomerName?: string) => Promise<void>;
+  mediaStats: (
+    id: string,
+  ) => Promise<{ bytesReceived: number; bytesSent: number; ice: string; direction: string }>;
+};
 
 export type PhoneSlice = {
   dialNumber: string;
   dialSource: DialRequest['scheme'] | null;
+  registration: Registration;
+  /** Why registration failed, or a notice such as "reconnected"; shown as text. */
+  registrationNote: 'reconnected' | 'lost' | null;
+  registrationError: string | null;
+  calls: CallSnapshot[];
+  pops: Record<string, CallPop>;
+  /** Finished calls waiting for wrap-up, oldest first (the form shows the first). */
+  wrapUps: WrapUp[];
+  /** DTMF digits received on live calls (SIP INFO), by call. */
+  dtmfIn: Record<string, string>;
+  phoneError: string | null;
+  /** Wrap-up codes of the SIP account. */
+  dispositions: string[];
+  phoneCtl: PhoneControls | null;
   setDialNumber: (n: string) => void;
+  setPops: (pops: Record<string, CallPop>) => void;
   requestDial: (req: DialRequest) => void;
 };
 
 export const createPhoneSlice: SliceCreator<PhoneSlice> = (set) => ({
   dialNumber: '',
   dialSource: null,
+  registration: 'stopped',
+  registrationNote: null,
+  registrationError: null,
+  calls: [],
+  pops: {},
+  wrapUps: [],
+  dtmfIn: {},
+  phoneError: null,
+  dispositions: [],
+  phoneCtl: null,
   setDialNumber: (dialNumber) => set({ dialNumber, dialSource: null }),
+  setPops: (pops) => set({ pops }),
   requestDial: (req) => set({ dialNumber: req.target, dialSource: req.scheme, view: 'phone' }),
 });

@@ -5,9 +5,11 @@ import { useApi, useRoot } from '../../app/context';
 import { NavBar } from '../../ui/NavBar';
 import { CustomersView } from '../customers/CustomersView';
 import { InboxView } from '../inbox/InboxView';
+import { CallPanel } from '../phone/CallPanel';
 import { PhoneView } from '../phone/PhoneView';
 import { SettingsView } from '../settings/SettingsView';
 import { SupervisorView } from '../supervisor/SupervisorView';
+import { OfferBanner } from '../inbox/OfferBanner';
 import { LoginView } from '../session/LoginView';
 import { SyncBadge } from '../session/SyncBadge';
 import { VIEWS, type View } from './shellSlice';
@@ -107,6 +109,8 @@ export function Shell() {
       <NavBar label={t('nav.label')} items={items} current={view} onSelect={(id) => setView(id as View)} />
       <main id="main" className="content" tabIndex={-1} ref={mainRef}>
         <ErrorText error={error} />
+        {signedIn && <OfferBanner />}
+        <CallPanel />
         {renderView(view, signedIn)}
       </main>
     </div>

@@ -1,0 +1,454 @@
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { expect, startHost, stopHost, test, type RunningHost } from './fixtures';
+import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
+import { kamailioMissing, startKamailio, type RunningKamailio } from './support/kamailio';
+import { openParty, startPartyServer, type PartyServer } from './support/sipParty';
+
+// The softphone against a real Kamailio (Debian, config in tests/kamailio/) over plain ws on
+// loopback: the agent's app (browser host + relay) and plain pages running the same sip.js core as
+// the customer and a third party, each a headless Chromium page with fake media devices.
+const missing = kamailioMissing();
+if (missing) process.stdout.write(`phone.spec: skipped, ${missing}\n`);
+test.skip(!!missing, `Kamailio is not installed: ${missing}`);
+test.describe.configure({ mode: 'serial' });
+
+let kamailio: RunningKamailio;
+let relay: RunningRelay;
+let agentHost: RunningHost;
+let agentCtx: BrowserContext;
+let agent: Page;
+let customer: { name: string; phone: string };
+let parties: PartyServer;
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(120_000);
+  kamailio = await startKamailio();
+  parties = await startPartyServer();
+  relay = await startSeededRelay();
+  agentHost = await startHost(undefined, signInEnv('agent@demo.switchboard', 'agent one passphrase'));
+  agentCtx = await browser.newContext();
+  // Instrument the agent's page: keep its peer connections so the test can read getStats.
+  await agentCtx.addInitScript(() => {
+    const w = globalThis as unknown as {
+      RTCPeerConnection: new (...a: unknown[]) => object;
+      __pcs: object[];
+    };
+    const Original = w.RTCPeerConnection;
+    w.__pcs = [];
+    w.RTCPeerConnection = class extends Original {
+      constructor(...a: unknown[]) {
+        super(...a);
+        w.__pcs.push(this);
+      }
+    } as never;
+  });
+  agent = await agentCtx.newPage();
+  if (process.env['PHONE_DEBUG']) {
+    agent.on('console', (m) => console.log(`agent: ${m.text()}`));
+    agent.on('pageerror', (e) => console.log(`agent error: ${e.message}`));
+  }
+  await agent.goto(agentHost.url);
+  await expect(agent.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
+  customer = await firstCustomerWithPhone(agent);
+  await setUpPhone(agent, 'agent1');
+});
+
+test.afterAll(async () => {
+  if (process.env['PHONE_DEBUG']) console.log(kamailio?.log().slice(-6000));
+  await agentCtx?.close();
+  if (agentHost) await stopHost(agentHost);
+  await relay?.stop();
+  await kamailio?.stop();
+  await parties?.close();
+});
+
+function signInEnv(email: string, passphrase: string): Record<string, string> {
+  return {
+    SWITCHBOARD_RELAY_URL: relay.url,
+    SWITCHBOARD_LOGIN_EMAIL: email,
+    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
+    SWITCHBOARD_CACHE_PASSPHRASE: passphrase,
+  };
+}
+
+async function firstCustomerWithPhone(page: Page): Promise<{ name: string; phone: string }> {
+  await page.getByRole('button', { name: 'Customers' }).click();
+  const list = page.getByRole('list', { name: 'Customers' });
+  await expect(list.getByRole('button').first()).toBeVisible();
+  const items = await list.getByRole('button').allTextContents();
+  const index = items.findIndex((t) => /\+1\d{10}/.test(t));
+  expect(index, 'a seeded US customer').toBeGreaterThanOrEqual(0);
+  await list.getByRole('button').nth(index).click();
+  const name = (await page.getByRole('article').getByRole('heading', { level: 2 }).textContent())!;
+  return { name, phone: /\+1\d{10}/.exec(items[index]!)![0] };
+}
+
+/** Fills Phone › Phone account through the UI and connects. */
+async function setUpPhone(page: Page, user: string) {
+  await page.getByRole('button', { name: 'Phone', exact: true }).click();
+  await page.getByLabel('SIP server (WebSocket URL)').fill(kamailio.wsUrl);
+  await page.getByLabel('SIP address').fill(`sip:${user}@${kamailio.domain}`);
+  await page.getByLabel('Authentication user').fill(user);
+  await page.getByLabel('SIP password').fill('not-in-any-file');
+  // INFO so the far end (a browser page) can observe the digits; RFC 4733 is not exposed to JS.
+  await page.getByLabel('Key tones (DTMF)').selectOption('info');
+  await page.getByRole('button', { name: 'Save phone account' }).click();
+  await expect(page.getByText('Phone account saved.')).toBeVisible();
+  await page.getByRole('button', { name: 'Connect phone' }).click();
+  await expect(page.getByRole('status', { name: 'Phone registration' })).toHaveText('Phone ready');
+}
+
+type Party = { page: Page; close: () => Promise<void> };
+
+async function startParty(
+  browser: Browser,
+  user: string,
+  autoAnswer = false,
+  iceTransportPolicy: 'all' | 'relay' = 'all',
+): Promise<Party> {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await openParty(page, parties);
+  if (process.env['PHONE_DEBUG']) page.on('console', (m) => console.log(`${user}: ${m.text()}`));
+  await page.evaluate(
+    ([server, uri, auto, policy]) =>
+      (globalThis as unknown as PartyWindow).party.start(
+        {
+          server,
+          uri,
+          authUser: uri,
+          password: 'x',
+          iceServers: [],
+          iceTransportPolicy: policy,
+          dtmf: 'info',
+        },
+        auto === 'yes',
+      ),
+    [
+      kamailio.wsUrl,
+      `sip:${user}@${kamailio.domain}`,
+      autoAnswer ? 'yes' : 'no',
+      iceTransportPolicy,
+    ] as const,
+  );
+  await expect.poll(() => partyState(page).then((s) => s.registration)).toBe('registered');
+  return { page, close: () => ctx.close() };
+}
+
+type PartyCall = {
+  id: string;
+  state: string;
+  direction: string;
+  remoteUser: string;
+  endReason: string | null;
+};
+type PartyWindow = {
+  party: {
+    start: (c: object, auto: boolean) => Promise<void>;
+    state: () => { registration: string; reconnected: number; calls: PartyCall[]; dtmf: string };
+    live: () => PartyCall[];
+    call: (target: string, headers?: string[]) => string;
+    hangup: (id: string) => void;
+    stats: (id: string) => Promise<{ bytesReceived: number; ice: string; direction: string }>;
+  };
+};
+const partyState = (p: Page) => p.evaluate(() => (globalThis as unknown as PartyWindow).party.state());
+const partyLive = (p: Page) => p.evaluate(() => (globalThis as unknown as PartyWindow).party.live());
+const partyCall = (p: Page, target: string, headers: string[] = []) =>
+  p.evaluate(([t, h]) => (globalThis as unknown as PartyWindow).party.call(t, h), [target, headers] as const);
+const partyStats = (p: Page, id: string) =>
+  p.evaluate((i) => (globalThis as unknown as PartyWindow).party.stats(i), id);
+
+/** Bytes of audio the agent's page has received on its calls (every peer connection it made). */
+async function agentBytesReceived(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const pcs = (globalThis as unknown as { __pcs?: RTCPeerConnectionLike[] }).__pcs ?? [];
+    let total = 0;
+    for (const pc of pcs) {
+      const stats = await pc.getStats();
+      stats.forEach((r: { type: string; kind?: string; bytesReceived?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') total += r.bytesReceived ?? 0;
+      });
+    }
+    return total;
+  });
+}
+type RTCPeerConnectionLike = { getStats: () => Promise<{ forEach: (f: (r: never) => void) => void }> };
+
+const callCard = (page: Page) => page.getByRole('article', { name: /^Call with/ });
+
+test('a customer calls: profile before answering, two-way audio, hold, DTMF, hang-up, wrap-up, synced record', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const caller = await startParty(browser, customer.phone);
+  try {
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
+
+    // The profile is on screen while it still rings.
+    const card = callCard(agent);
+    await expect(card).toBeVisible();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Incoming call');
+    const profile = card.getByRole('region', { name: 'Caller profile' });
+    await expect(profile.getByRole('heading', { name: customer.name })).toBeVisible();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Incoming call');
+
+    await card.getByRole('button', { name: 'Answer' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await expect
+      .poll(() => partyLive(caller.page).then((l) => l.map((c) => c.state)))
+      .toEqual(['established']);
+    const [callerCall] = await partyLive(caller.page);
+
+    // Audio both ways: bytes received on both sides.
+    await expect
+      .poll(() => partyStats(caller.page, callerCall!.id).then((s) => s.bytesReceived))
+      .toBeGreaterThan(0);
+    await expect.poll(() => agentBytesReceived(agent)).toBeGreaterThan(0);
+    await expect(card.getByRole('alert')).toHaveCount(0);
+
+    // Hold: the customer's side is now receive-only; resume: both ways again.
+    await card.getByRole('button', { name: 'Hold' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected · on hold');
+    await expect
+      .poll(() => partyStats(caller.page, callerCall!.id).then((s) => s.direction))
+      .toBe('recvonly');
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await expect
+      .poll(() => partyStats(caller.page, callerCall!.id).then((s) => s.direction))
+      .toBe('sendrecv');
+
+    // DTMF reaches the far end.
+    await card.getByRole('button', { name: 'Send tone 4' }).click();
+    await card.getByRole('button', { name: 'Send tone #' }).click();
+    await expect.poll(() => partyState(caller.page).then((s) => s.dtmf)).toBe('4#');
+
+    // Hang up: the call ends on both sides; wrap-up follows.
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect(card).toHaveCount(0);
+    await expect.poll(() => partyLive(caller.page).then((l) => l.length)).toBe(0);
+    const wrap = agent.getByRole('form', { name: 'Wrap-up' });
+    await expect(wrap).toBeVisible();
+    const note = `Asked about delivery ${Date.now()}`;
+    await wrap.getByLabel('Disposition').selectOption('follow-up');
+    await wrap.getByLabel('Call note').fill(note);
+    await wrap.getByRole('button', { name: 'Save wrap-up' }).click();
+    await expect(wrap).toHaveCount(0);
+
+    // The record is in the customer's timeline here…
+    await expectCallInProfile(agent, customer.name, note);
+
+    // …and reaches a second agent of the team through the relay.
+    const otherHost = await startHost(
+      undefined,
+      signInEnv('agent2@demo.switchboard', 'agent two passphrase'),
+    );
+    const ctx2 = await browser.newContext();
+    try {
+      const page2 = await ctx2.newPage();
+      await page2.goto(otherHost.url);
+      await expect(page2.getByRole('status', { name: 'Sync status' })).toHaveText('Online', {
+        timeout: 30_000,
+      });
+      await expectCallInProfile(page2, customer.name, note);
+    } finally {
+      await ctx2.close();
+      await stopHost(otherHost);
+    }
+  } finally {
+    await caller.close();
+  }
+});
+
+async function wrapUp(page: Page, disposition: string) {
+  const wrap = page.getByRole('form', { name: 'Wrap-up' });
+  await wrap.getByLabel('Disposition').selectOption(disposition);
+  await wrap.getByRole('button', { name: 'Save wrap-up' }).click();
+  await expect(wrap).toHaveCount(0);
+}
+
+async function expectCallInProfile(page: Page, name: string, note: string) {
+  await page.getByRole('button', { name: 'Customers' }).click();
+  await page.getByLabel('Search customers and messages').fill(name);
+  await page.getByRole('list', { name: 'Search results' }).getByRole('button', { name }).first().click();
+  const calls = page.getByRole('article').getByRole('list', { name: 'Calls' });
+  await expect(calls.getByRole('listitem').filter({ hasText: note })).toContainText('follow-up', {
+    timeout: 30_000,
+  });
+  await expect(calls.getByRole('listitem').filter({ hasText: note })).toContainText('Incoming call');
+}
+
+test('blind transfer: the customer ends up talking to a third party', async ({ browser }) => {
+  const caller = await startParty(browser, customer.phone);
+  const third = await startParty(browser, '3000', true);
+  try {
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
+    const card = callCard(agent);
+    await card.getByRole('button', { name: 'Answer' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await card.getByLabel('Transfer to').fill('3000');
+    await card.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await expect(card).toHaveCount(0);
+    await wrapUp(agent, 'escalated');
+    await expect
+      .poll(() => partyLive(caller.page).then((l) => l.map((c) => `${c.remoteUser}:${c.state}`)))
+      .toEqual(['3000:established']);
+    await expect
+      .poll(() => partyLive(third.page).then((l) => l.map((c) => c.state)))
+      .toEqual(['established']);
+    const [c] = await partyLive(third.page);
+    await expect.poll(() => partyStats(third.page, c!.id).then((s) => s.bytesReceived)).toBeGreaterThan(0);
+  } finally {
+    await caller.close();
+    await third.close();
+  }
+});
+
+test('attended transfer: the agent consults a third party, then connects the customer to them', async ({
+  browser,
+}) => {
+  const caller = await startParty(browser, customer.phone);
+  const third = await startParty(browser, '3001', true);
+  try {
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
+    const first = callCard(agent);
+    await first.getByRole('button', { name: 'Answer' }).click();
+    await expect(first.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    const [original] = await partyLive(caller.page);
+    await first.getByRole('button', { name: 'Hold' }).click();
+    await expect(first.getByRole('status', { name: 'Call state' })).toHaveText('Connected · on hold');
+
+    // A second call while the first is on hold: the consultation.
+    await agent.getByRole('button', { name: 'Phone', exact: true }).click();
+    await agent.getByLabel('Number to call').fill('3001');
+    await agent.getByRole('button', { name: 'Call', exact: true }).click();
+    await expect(callCard(agent)).toHaveCount(2);
+    await expect
+      .poll(() => partyLive(third.page).then((l) => l.map((c) => c.state)))
+      .toEqual(['established']);
+
+    await callCard(agent)
+      .first()
+      .getByRole('button', { name: 'Complete transfer to the other call' })
+      .click();
+    await expect(callCard(agent)).toHaveCount(0);
+    // One wrap-up: the customer's call (the consult leg is part of it).
+    await wrapUp(agent, 'escalated');
+    // The customer now talks to the third party on a new call that replaced the agent's consult leg.
+    await expect
+      .poll(() => partyLive(caller.page).then((l) => l.map((c) => `${c.id === original!.id}:${c.state}`)))
+      .toEqual(['false:established']);
+    await expect
+      .poll(() => partyLive(third.page).then((l) => l.map((c) => c.state)))
+      .toEqual(['established']);
+    const [c] = await partyLive(third.page);
+    await expect.poll(() => partyStats(third.page, c!.id).then((x) => x.bytesReceived)).toBeGreaterThan(0);
+  } finally {
+    await caller.close();
+    await third.close();
+  }
+});
+
+test('Kamailio restarts mid-call: the phone re-registers and tells the agent; no ghost call', async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const caller = await startParty(browser, customer.phone);
+  try {
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
+    const card = callCard(agent);
+    await card.getByRole('button', { name: 'Answer' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await expect
+      .poll(() => partyLive(caller.page).then((l) => l.map((c) => c.state)))
+      .toEqual(['established']);
+
+    await kamailio.restart();
+    await agent.getByRole('button', { name: 'Phone', exact: true }).click();
+    await expect(agent.getByRole('status', { name: 'Phone registration' })).toHaveText(
+      'Phone ready · reconnected after losing the phone server',
+      { timeout: 30_000 },
+    );
+    await expect.poll(() => partyState(caller.page).then((s) => s.reconnected)).toBeGreaterThan(0);
+    // The old dialog's route died with the server: the agent is told.
+    await expect(card.getByRole('alert')).toContainText('phone server restarted', { timeout: 20_000 });
+
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect(card).toHaveCount(0);
+    // The BYE could not get through; the customer's side notices the media stop and ends too.
+    await expect.poll(() => partyLive(caller.page).then((l) => l.length), { timeout: 30_000 }).toBe(0);
+    const wrap = agent.getByRole('form', { name: 'Wrap-up' });
+    await wrap.getByLabel('Disposition').selectOption('resolved');
+    await wrap.getByRole('button', { name: 'Save wrap-up' }).click();
+    await expect(wrap).toHaveCount(0);
+
+    // And the phone still works: a new call connects.
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
+    await expect(callCard(agent).getByRole('status', { name: 'Call state' })).toHaveText('Incoming call');
+    await callCard(agent).getByRole('button', { name: 'Decline' }).click();
+    await expect(callCard(agent)).toHaveCount(0);
+    await expect.poll(() => partyLive(caller.page).then((l) => l.length)).toBe(0);
+  } finally {
+    await caller.close();
+  }
+});
+
+test('hostile caller ids show as plain text and do not break the lookup', async ({ browser }) => {
+  const caller = await startParty(browser, '5550100');
+  try {
+    const script = '<img src=x onerror=window.__pwned=1><script>window.__pwned=2</script>';
+    const pai = `P-Asserted-Identity: "${script}${'A'.repeat(3000)}" <sip:${'9'.repeat(300)}@${kamailio.domain}>`;
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`, [pai]);
+    const card = callCard(agent);
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Incoming call');
+    // The lookup ran and found nobody: the new-customer form, not an error.
+    await expect(card.getByRole('form', { name: 'New customer' })).toBeVisible();
+    await expect(card.getByText(/^<img src=x onerror=/)).toBeVisible();
+    await expect(agent.locator('.call-panel img, .call-panel script')).toHaveCount(0);
+    expect(
+      await agent.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned),
+    ).toBeUndefined();
+    const heading = (await card.getByRole('heading', { level: 2 }).textContent()) ?? '';
+    expect(heading.length).toBeLessThanOrEqual(130);
+    await card.getByRole('button', { name: 'Decline' }).click();
+    await expect(card).toHaveCount(0);
+  } finally {
+    await caller.close();
+  }
+
+  // An unknown but valid number gets the new-customer form prefilled with it, in E.164.
+  const stranger = await startParty(browser, '+14155550123');
+  try {
+    await partyCall(stranger.page, `sip:agent1@${kamailio.domain}`);
+    const form = callCard(agent).getByRole('form', { name: 'New customer' });
+    await expect(form.getByLabel('Phone number')).toHaveValue('+14155550123');
+    await callCard(agent).getByRole('button', { name: 'Decline' }).click();
+  } finally {
+    await stranger.close();
+  }
+});
+
+test('a call whose media never flows is flagged to the agent', async ({ browser }) => {
+  // The caller may only use TURN relays and has none: SIP reaches "established", ICE never
+  // connects, no audio arrives. The agent must be told rather than left with silence.
+  const caller = await startParty(browser, customer.phone, false, 'relay');
+  try {
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
+    const card = callCard(agent);
+    await card.getByRole('button', { name: 'Answer' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await expect(card.getByRole('alert')).toContainText('No audio is reaching this call', {
+      timeout: 20_000,
+    });
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect(card).toHaveCount(0);
+    await expect.poll(() => partyLive(caller.page).then((l) => l.length)).toBe(0);
+    const wrap = agent.getByRole('form', { name: 'Wrap-up' });
+    await wrap.getByLabel('Disposition').selectOption('no-answer');
+    await wrap.getByRole('button', { name: 'Save wrap-up' }).click();
+    await expect(wrap).toHaveCount(0);
+  } finally {
+    await caller.close();
+  }
+});

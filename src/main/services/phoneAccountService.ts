@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import {
+  sipAccountSchema,
+  type SipAccount,
+  type SipAccountView,
+  type SipCredentials,
+} from '../../shared/phone';
+import { probeKeychain, type SecretStore } from '../keychain/secretStore';
+import type { Logger } from '../logger';
+import { LOCAL_ERR, LocalError } from '../store/errors';
+import { readJsonFile, writeJsonFileAtomic } from './jsonFile';
+
+const SECRET_ACCOUNT = 'sip-password';
+
+/**
+ * The softphone's SIP account: settings in `<dataDir>/sip-account.json`, the password in the OS
+ * keychain (never in a file). Without a keychain the password is kept in memory until the app quits.
+ */
+export class PhoneAccountService {
+  private readonly file: string;
+  private account: SipAccount | null;
+  private memoryPassword: string | null = null;
+  private keychainOk: boolean | null = null;
+
+  constructor(
+    dataDir: string,
+    private readonly secrets: SecretStore | null,
+    private readonly log: Logger,
+  ) {
+    this.file = join(dataDir, 'sip-account.json');
+    const parsed = sipAccountSchema.safeParse(readJsonFile(this.file));
+    this.account = parsed.success ? parsed.data : null;
+  }
+
+  get(): SipAccountView {
+    return { account: this.account ? { ...this.account } : null, password: this.passwordPlace() };
+  }
+
+  save(account: SipAccount, password?: string): SipAccountView {
+    writeJsonFileAtomic(this.file, account);
+    this.account = account;
+    if (password !== undefined) {
+      if (this.keychain()) {
+        this.secrets!.set(SECRET_ACCOUNT, password);
+        this.memoryPassword = null;
+      } else {
+        this.memoryPassword = password;
+      }
+    }
+    this.log.info({ server: account.server, uri: account.uri }, 'SIP account saved');
+    return this.get();
+  }
+
+  /** Settings plus password, for registering only. */
+  credentials(): SipCredentials {
+    if (!this.account) throw new LocalError(LOCAL_ERR.INVALID_MUTATION, 'No phone account is set up yet.');
+    const password = this.memoryPassword ?? (this.keychain() ? this.secrets!.get(SECRET_ACCOUNT) : null);
+    if (!password)
+      throw new LocalError(LOCAL_ERR.KEYCHAIN_UNAVAILABLE, 'Enter the phone account password in Settings.');
+    return { ...this.account, password };
+  }
+
+  private passwordPlace(): SipAccountView['password'] {
+    if (this.memoryPassword !== null) return 'memory';
+    if (this.keychain()) {
+      try {
+        return this.secrets!.get(SECRET_ACCOUNT) ? 'keychain' : 'none';
+      } catch {
+        return 'none';
+      }
+    }
+    return 'none';
+  }
+
+  private keychain(): boolean {
+    if (this.keychainOk === null) {
+      const probe = this.secrets
+        ? probeKeychain(this.secrets, SECRET_ACCOUNT)
+        : { ok: false as const, reason: 'none' };
+      this.keychainOk = probe.ok;
+      if (!probe.ok)
+        this.log.warn({ reason: probe.reason }, 'no keychain: the SIP password stays in memory only');
+    }
+    return this.keychainOk;
+  }
+}

@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { RELAY_ERR } from '../../shared/sync/protocol';
+import { RelayError } from '../errors';
+import type { createInbound } from './inbound';
+
+const bodySchema = z
+  .object({
+    inboxId: z.string().max(64),
+    from: z
+      .object({
+        name: z.string().max(200).optional(),
+        email: z.string().max(254).optional(),
+        phone: z.string().max(40).optional(),
+        defaultRegion: z.string().length(2).optional(),
+      })
+      .strict(),
+    text: z.string().max(20_000),
+    subject: z.string().max(500).optional(),
+  })
+  .strict();
+
+/**
+ * The API channel: `POST /v1/channels/api/messages` with `{inboxId, from, text}`, for systems that
+ * hand conversations to the contact center (order systems, IVR, a messaging provider's webhook
+ * adapter). Callers authenticate as an admin service account. Returns false for other routes.
+ */
+export function createApiChannelHandler(opts: {
+  inbound: ReturnType<typeof createInbound>;
+  authorize: (req: IncomingMessage) => void;
+  maxBodyBytes: number;
+}) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if ((req.url ?? '').split('?')[0] !== '/v1/channels/api/messages') return false;
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+      return true;
+    };
+    try {
+      if (req.method !== 'POST') throw new RelayError(RELAY_ERR.VALIDATION, 'Use POST.');
+      opts.authorize(req);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of req) {
+        size += (c as Buffer).length;
+        if (size > opts.maxBodyBytes)
+          throw new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${opts.maxBodyBytes} bytes.`);
+        chunks.push(c as Buffer);
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        throw new RelayError(RELAY_ERR.BAD_FRAME, 'The body is not valid JSON.');
+      }
+      const parsed = bodySchema.safeParse(json);
+      if (!parsed.success) {
+        const i = parsed.error.issues[0];
+        throw new RelayError(
+          RELAY_ERR.VALIDATION,
+          `${i?.path.join('.') || 'body'}: ${i?.message ?? 'invalid'}`,
+        );
+      }
+      const b = parsed.data;
+      const from = Object.fromEntries(Object.entries(b.from).filter(([, v]) => v !== undefined));
+      return reply(
+        201,
+        opts.inbound.receive({
+          inboxId: b.inboxId,
+          from,
+          text: b.text,
+          ...(b.subject ? { subject: b.subject } : {}),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof RelayError)
+        return reply(err.httpStatus, { error: { code: err.code, message: err.message } });
+      throw err;
+    }
+  };
+}

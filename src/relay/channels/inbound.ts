@@ -1,0 +1,171 @@
+import parsePhoneNumber from 'libphonenumber-js/max';
+import { uuidv7 } from '../../shared/sync/ids';
+import type { Channel } from '../../shared/sync/entities';
+import type { HlcClock } from '../../shared/sync/hlc';
+import { RELAY_ERR } from '../../shared/sync/protocol';
+import type { Database } from '../db';
+import { RelayError } from '../errors';
+import { appendRecord, writeFields } from '../records';
+import type { Store, WriteMeta } from '../store';
+
+/** Who wrote in, as the channel knows them. Unverified: used to match a profile, never to merge two. */
+export type InboundFrom = { name?: string; email?: string; phone?: string; defaultRegion?: string };
+
+export type InboundMessage = { inboxId: string; from: InboundFrom; text: string; subject?: string };
+
+export type InboundResult = {
+  customerId: string;
+  conversationId: string;
+  messageId: string;
+  newConversation: boolean;
+};
+
+export type InboundDeps = {
+  db: Database;
+  store: Store;
+  relayClock: HlcClock;
+  now: () => number;
+  /** Fans the new records out to the apps allowed to see them. */
+  publish: () => void;
+  /** Asks routing for an agent for a conversation that has none. */
+  route: (conversationId: string) => void;
+};
+
+const SYSTEM: WriteMeta = { mutationId: null, agentId: null };
+const NO_HISTORY = new Set(['lastMessageAt']);
+const MAX_TEXT = 20_000;
+
+/**
+ * Customer channels (API, web chat, messaging webhooks) all come in here: find the customer by
+ * normalized email or phone (libphonenumber-js) or create one, find their open conversation in the
+ * inbox or start one, append the message, and ask routing for an agent. One transaction.
+ */
+export function createInbound(d: InboundDeps) {
+  const inboxQ = d.db.prepare<[string], { id: string; team_id: string; channel: Channel }>(
+    'SELECT id, team_id, channel FROM inboxes WHERE id = ?',
+  );
+  const byEmail = d.db.prepare<[string], { id: string }>(
+    `SELECT id FROM records WHERE entity = 'customer' AND deleted = 0
+       AND EXISTS (SELECT 1 FROM json_each(records.data, '$.emails') WHERE value = ?) LIMIT 1`,
+  );
+  const byPhone = d.db.prepare<[string], { id: string }>(
+    `SELECT id FROM records WHERE entity = 'customer' AND deleted = 0
+       AND EXISTS (SELECT 1 FROM json_each(records.data, '$.phones') WHERE value = ?) LIMIT 1`,
+  );
+  const openConv = d.db.prepare<[string, string], { id: string }>(
+    `SELECT id FROM records WHERE entity = 'conversation' AND deleted = 0
+       AND json_extract(data, '$.customerId') = ? AND json_extract(data, '$.inboxId') = ?
+       AND json_extract(data, '$.status') != 'resolved'
+     ORDER BY seq DESC LIMIT 1`,
+  );
+
+  return {
+    receive(m: InboundMessage): InboundResult {
+      const inbox = inboxQ.get(m.inboxId);
+      if (!inbox) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${m.inboxId}.`);
+      const text = m.text.trim();
+      if (!text) throw new RelayError(RELAY_ERR.VALIDATION, 'text: the message is empty.');
+      if (text.length > MAX_TEXT)
+        throw new RelayError(RELAY_ERR.VALIDATION, `text: at most ${MAX_TEXT} characters.`);
+      const email = m.from.email?.trim().toLowerCase() || undefined;
+      if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+        throw new RelayError(RELAY_ERR.VALIDATION, 'from.email: not an email address.');
+      }
+      let phone: string | undefined;
+      if (m.from.phone) {
+        const p = parsePhoneNumber(m.from.phone, { defaultCountry: (m.from.defaultRegion ?? 'US') as 'US' });
+        if (!p?.isValid())
+          throw new RelayError(RELAY_ERR.VALIDATION, 'from.phone: not a valid phone number.');
+        phone = p.number;
+      }
+      const at = new Date(d.now()).toISOString();
+      const result = d.db.transaction((): InboundResult => {
+        let customerId = (email && byEmail.get(email)?.id) || (phone && byPhone.get(phone)?.id) || null;
+        if (!customerId) {
+          customerId = uuidv7(d.now());
+          const name = (m.from.name ?? '').trim().slice(0, 200) || email || phone || 'Visitor';
+          writeFields(
+            d.store,
+            {
+              entity: 'customer',
+              id: customerId,
+              fields: {
+                name,
+                phones: phone ? [phone] : [],
+                emails: email ? [email] : [],
+                company: '',
+                address: '',
+                language: '',
+                identities: [],
+                customFields: {},
+                createdAt: at,
+              },
+              clock: d.relayClock.now(),
+              convId: null,
+              at,
+            },
+            SYSTEM,
+          );
+        }
+        let conversationId = openConv.get(customerId, inbox.id)?.id ?? null;
+        const newConversation = conversationId === null;
+        if (!conversationId) {
+          conversationId = uuidv7(d.now());
+          writeFields(
+            d.store,
+            {
+              entity: 'conversation',
+              id: conversationId,
+              fields: {
+                customerId,
+                channel: inbox.channel,
+                subject: (m.subject ?? '').slice(0, 500),
+                status: 'open',
+                snoozedUntil: null,
+                assigneeId: null,
+                teamId: inbox.team_id,
+                inboxId: inbox.id,
+                labels: [],
+                slaDueAt: null,
+                lastMessageAt: at,
+                createdAt: at,
+              },
+              clock: d.relayClock.now(),
+              convId: conversationId,
+              at,
+              noHistory: NO_HISTORY,
+            },
+            SYSTEM,
+          );
+        } else {
+          writeFields(
+            d.store,
+            {
+              entity: 'conversation',
+              id: conversationId,
+              fields: { lastMessageAt: at },
+              clock: d.relayClock.now(),
+              convId: conversationId,
+              at,
+              noHistory: NO_HISTORY,
+            },
+            SYSTEM,
+          );
+        }
+        const messageId = uuidv7(d.now());
+        appendRecord(
+          d.store,
+          'message',
+          messageId,
+          { conversationId, customerId, direction: 'in', authorId: null, body: text, createdAt: at },
+          conversationId,
+          SYSTEM,
+        );
+        return { customerId, conversationId, messageId, newConversation };
+      })();
+      d.publish();
+      d.route(result.conversationId);
+      return result;
+    },
+  };
+}

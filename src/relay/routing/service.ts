@@ -1,0 +1,182 @@
+import type { AgentState } from '../../shared/agentState';
+import type { Change, Channel, ConversationData } from '../../shared/sync/entities';
+import type { HlcClock } from '../../shared/sync/hlc';
+import type { ServerFrame } from '../../shared/sync/protocol';
+import type { Accounts } from '../accounts';
+import type { Database } from '../db';
+import type { Logger } from '../logger';
+import { writeFields } from '../records';
+import type { Store } from '../store';
+import { RoutingEngine, type RoutingOptions } from './engine';
+import { workKindOf, type RoutingEffect } from './types';
+
+export type RoutingDeps = {
+  db: Database;
+  store: Store;
+  accounts: Accounts;
+  relayClock: HlcClock;
+  log: Logger;
+  now: () => number;
+  /** Sends a frame to every live connection of an agent. */
+  sendToAgent: (agentId: string, frame: ServerFrame) => void;
+  /** Fans out changes just written (assignments). */
+  publish: () => void;
+  /** Offer timeout per queue. Default 30 s. */
+  offerTimeoutMs?: number;
+  engine?: Pick<RoutingOptions, 'disconnectGraceMs' | 'declineCooldownMs'>;
+};
+
+export type RoutingService = ReturnType<typeof createRoutingService>;
+
+/**
+ * The relay's routing: one queue per inbox (its team, least-busy), agents as they connect, and
+ * conversations offered to one agent at a time. Applies the engine's decisions: offers and
+ * withdrawals go to the agents' sockets; an accepted offer becomes the conversation's assignee,
+ * written with the relay's clock and fanned out like any change.
+ */
+export function createRoutingService(d: RoutingDeps) {
+  const engine = new RoutingEngine({ now: d.now, ...d.engine });
+  const inboxes = d.db.prepare<[], { id: string; team_id: string; channel: Channel }>(
+    'SELECT id, team_id, channel FROM inboxes',
+  );
+  const knownAgents = new Set<string>();
+
+  function loadQueues(): void {
+    for (const i of inboxes.all()) {
+      engine.upsertQueue({
+        id: i.id,
+        teamId: i.team_id,
+        strategy: 'least-busy',
+        requiredSkills: [],
+        offerTimeoutMs: d.offerTimeoutMs ?? 30_000,
+        overflow: null,
+      });
+    }
+  }
+
+  function ensureAgent(agentId: string): void {
+    const a = d.accounts.agentById(agentId);
+    if (!a) return;
+    const view = d.accounts.publicAgent(agentId);
+    engine.upsertAgent({ id: agentId, teamIds: view.teamIds, skills: view.skills });
+    knownAgents.add(agentId);
+  }
+
+  function assign(conversationId: string, agentId: string | null): void {
+    const at = new Date(d.now()).toISOString();
+    d.db.transaction(() =>
+      writeFields(
+        d.store,
+        {
+          entity: 'conversation',
+          id: conversationId,
+          fields: { assigneeId: agentId },
+          clock: d.relayClock.now(),
+          convId: conversationId,
+          at,
+        },
+        { mutationId: null, agentId: null },
+      ),
+    )();
+    d.publish();
+  }
+
+  function apply(effects: RoutingEffect[]): void {
+    for (const e of effects) {
+      switch (e.type) {
+        case 'offer': {
+          const conv = d.store.get('conversation', e.offer.conversationId);
+          const data = (conv?.data ?? {}) as Partial<ConversationData>;
+          const customer = data.customerId ? d.store.get('customer', data.customerId) : null;
+          d.sendToAgent(e.offer.agentId, {
+            t: 'offer',
+            offer: {
+              offerId: e.offer.offerId,
+              conversationId: e.offer.conversationId,
+              expiresAt: new Date(e.offer.expiresAt).toISOString(),
+              channel: data.channel ?? 'chat',
+              subject: data.subject ?? '',
+              customerName: typeof customer?.data['name'] === 'string' ? customer.data['name'] : '',
+            },
+          });
+          break;
+        }
+        case 'offerWithdrawn':
+          d.sendToAgent(e.offer.agentId, { t: 'offerWithdrawn', offerId: e.offer.offerId, reason: e.reason });
+          break;
+        case 'assigned':
+          assign(e.conversationId, e.agentId);
+          break;
+        case 'requeued':
+          assign(e.conversationId, null);
+          break;
+        case 'overflowed':
+          break;
+        default: {
+          const never: never = e;
+          d.log.warn({ effect: never }, 'unknown routing effect');
+        }
+      }
+    }
+  }
+
+  const timer = setInterval(() => apply(engine.tick()), 1_000);
+  timer.unref();
+  loadQueues();
+
+  return {
+    /** A conversation that needs an agent (new from a channel, or back in the queue). */
+    enqueue(conversationId: string): void {
+      const conv = d.store.get('conversation', conversationId);
+      const data = conv?.data as Partial<ConversationData> | undefined;
+      if (!data?.inboxId || !data.channel || data.assigneeId) return;
+      loadQueues();
+      apply(
+        engine.enqueue({
+          conversationId,
+          customerId: data.customerId ?? null,
+          queueId: data.inboxId,
+          kind: workKindOf(data.channel),
+        }),
+      );
+    },
+    agentConnected(agentId: string): void {
+      if (!knownAgents.has(agentId)) ensureAgent(agentId);
+      apply(engine.agentConnected(agentId));
+    },
+    agentDisconnected(agentId: string): void {
+      apply(engine.agentDisconnected(agentId));
+    },
+    setPresence(agentId: string, state: AgentState): void {
+      if (!knownAgents.has(agentId)) ensureAgent(agentId);
+      apply(engine.setAgentState(agentId, state));
+    },
+    /** The agent's answer to an offer; false when the offer is gone (expired, withdrawn, not theirs). */
+    reply(agentId: string, offerId: string, accept: boolean): boolean {
+      if (!accept) {
+        apply(engine.decline(offerId, agentId));
+        return true;
+      }
+      const r = engine.accept(offerId, agentId);
+      if (!r.ok) return false;
+      apply(r.effects);
+      return true;
+    },
+    /** Watches fanned-out changes: a resolved conversation frees its agent; a reopened one needs one again. */
+    onChanges(changes: readonly Change[]): void {
+      for (const c of changes) {
+        if (c.entity !== 'conversation' || !c.data) continue;
+        const status = c.data['status'];
+        if (status === 'resolved' || c.deleted) apply(engine.release(c.id));
+      }
+    },
+    /** Resolved or closed: stops counting against its agent. */
+    release(conversationId: string): void {
+      apply(engine.release(conversationId));
+    },
+    queuePosition: (conversationId: string) => engine.queuePosition(conversationId),
+    close(): void {
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useShallow } from 'zustand/react/shallow';
+import { DEFAULT_DISPOSITIONS } from '../../../shared/phone';
+import { useRoot } from '../../app/context';
+import { ErrorText } from '../../ui/ErrorText';
+import { formatDuration } from './CallPanel';
+
+/** After-call work: a disposition code and a note complete the call record. */
+export function WrapUpForm() {
+  const { t } = useTranslation();
+  const w = useRoot((s) => s.wrapUps[0] ?? null);
+  const ctl = useRoot((s) => s.phoneCtl);
+  const configured = useRoot(useShallow((s) => s.dispositions));
+  const codes = configured.length > 0 ? configured : [...DEFAULT_DISPOSITIONS];
+  const [disposition, setDisposition] = useState('');
+  const [note, setNote] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const dispId = useId();
+  const noteId = useId();
+  const nameId = useId();
+  if (!w) return null;
+  const c = w.call;
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await ctl?.wrapUp(disposition, note.trim(), name.trim() || undefined);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="wrap-up card"
+      aria-label={t('wrapUp.title')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h2>{t('wrapUp.title')}</h2>
+      <p>
+        {w.number ?? c.remoteUser} · {t(`call.direction.${c.direction}`)} ·{' '}
+        {formatDuration((c.endedAt ?? c.startedAt) - (c.answeredAt ?? c.startedAt))}
+      </p>
+      <div className="field">
+        <label htmlFor={dispId}>{t('wrapUp.disposition')}</label>
+        <select id={dispId} required value={disposition} onChange={(e) => setDisposition(e.target.value)}>
+          <option value="">{t('wrapUp.choose')}</option>
+          {codes.map((d) => (
+            <option key={d} value={d}>
+              {d}
+            </option>
+          ))}
+        </select>
+      </div>
+      {w.customerId === null && (
+        <div className="field">
+          <label htmlFor={nameId}>{t('wrapUp.newCustomerName')}</label>
+          <input id={nameId} value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor={noteId}>{t('wrapUp.note')}</label>
+        <textarea
+          id={noteId}
+          value={note}
+          maxLength={20000}
+          rows={3}
+          onChange={(e) => setNote(e.target.value)}
+        />
+      </div>
+      <button type="submit" disabled={!disposition || busy}>
+        {t('wrapUp.save')}
+      </button>
+      <ErrorText error={error} />
+    </form>
+  );
+}

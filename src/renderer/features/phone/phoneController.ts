@@ -1,0 +1,171 @@
+import { normalizeCallerNumber } from '../../../shared/phone';
+import type { ApiClient } from '../../api/client';
+import type { RootStore } from '../../store';
+import { SipPhone, type CallSnapshot } from './sipPhone';
+import type { PhoneControls } from './phoneSlice';
+
+const msg = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Wires the SIP phone to the app: credentials from main when registering, call snapshots and
+ * screen-pops into the store, agent state and "call active" reported to main, wrap-up logged as a
+ * call record. Module-level (not a hook), like the other handlers of main's events.
+ */
+export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
+  const s = store.getState;
+  const set = store.setState;
+  let phone: SipPhone | null = null;
+  let region = 'US';
+  let active = false;
+
+  const fail = (err: unknown) => set({ phoneError: msg(err) });
+  const guard = (f: () => unknown) => {
+    try {
+      const r = f();
+      if (r instanceof Promise) r.catch(fail);
+    } catch (err) {
+      fail(err);
+    }
+  };
+
+  function onCall(c: CallSnapshot) {
+    const others = s().calls.filter((x) => x.id !== c.id);
+    const first = !s().calls.some((x) => x.id === c.id);
+    if (c.state === 'ended') {
+      const pop = s().pops[c.id];
+      const { [c.id]: _gone, ...pops } = s().pops;
+      void _gone;
+      // Every answered call gets a wrap-up (transferred ones too), except the agent's consult leg.
+      const wrap =
+        c.answeredAt !== null && !c.consult
+          ? { call: c, number: pop?.number ?? null, customerId: pop?.pop?.customer.id ?? null }
+          : null;
+      set({ calls: others, pops, ...(wrap ? { wrapUps: [...s().wrapUps, wrap] } : {}) });
+      if (wrap) void setAgent('after-call-work');
+    } else {
+      set({ calls: [...others, c].sort((a, b) => a.startedAt - b.startedAt) });
+      if (first) void setAgent('busy');
+    }
+    const nowActive = s().calls.length > 0;
+    if (nowActive !== active) {
+      active = nowActive;
+      // Updates never install during a call.
+      void api.call('phone:setCallActive', { active }).catch(fail);
+    }
+    // Outgoing calls are looked up too, so their wrap-up lands in the right timeline.
+    if (first) void popFor(c);
+  }
+
+  // Screen-pop: normalize the caller, look it up in the local encrypted cache (no relay needed).
+  async function popFor(c: CallSnapshot) {
+    const number = normalizeCallerNumber(c.remoteUser, region);
+    set({ pops: { ...s().pops, [c.id]: { number, pop: null, looked: number === null } } });
+    if (!number || s().session?.status !== 'signedIn') {
+      set({ pops: { ...s().pops, [c.id]: { number, pop: null, looked: true } } });
+      return;
+    }
+    try {
+      const { pop } = await api.call('customers:lookupPhone', { phone: number });
+      if (s().calls.some((x) => x.id === c.id) || s().wrapUps.some((w) => w.call.id === c.id))
+        set({ pops: { ...s().pops, [c.id]: { number, pop, looked: true } } });
+    } catch (err) {
+      set({ pops: { ...s().pops, [c.id]: { number, pop: null, looked: true } } });
+      fail(err);
+    }
+  }
+
+  async function setAgent(state: 'busy' | 'after-call-work' | 'available') {
+    try {
+      s().setAgent(await api.call('agent:setState', { state }));
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  const ctl: PhoneControls = {
+    register: async () => {
+      set({ phoneError: null, registrationError: null });
+      await phone?.stop();
+      const creds = await api.call('phone:getCredentials', {});
+      region = creds.region;
+      set({ dispositions: creds.dispositions });
+      phone = new SipPhone(
+        {
+          server: creds.server,
+          uri: creds.uri,
+          authUser: creds.authUser,
+          password: creds.password,
+          displayName: creds.displayName,
+          iceServers: creds.iceServers.map((x) => ({
+            urls: x.urls,
+            ...(x.username !== undefined ? { username: x.username } : {}),
+            ...(x.credential !== undefined ? { credential: x.credential } : {}),
+          })),
+          dtmf: creds.dtmf,
+        },
+        {
+          onRegistration: (registration, d) =>
+            set({
+              registration,
+              registrationError: d.error ?? null,
+              registrationNote: d.reconnected
+                ? 'reconnected'
+                : registration === 'reconnecting'
+                  ? 'lost'
+                  : s().registrationNote,
+            }),
+          onCall,
+          onDtmf: (id, tone) =>
+            set({ dtmfIn: { ...s().dtmfIn, [id]: `${s().dtmfIn[id] ?? ''}${tone}`.slice(-64) } }),
+        },
+      );
+      await phone.start();
+    },
+    unregister: async () => {
+      await phone?.stop();
+      phone = null;
+    },
+    dial: (target) => guard(() => phone?.call(target)),
+    answer: (id) => guard(() => phone?.answer(id)),
+    decline: (id) => guard(() => phone?.decline(id)),
+    hangup: (id) => guard(() => phone?.hangup(id)),
+    hold: (id, on) => guard(() => phone?.hold(id, on)),
+    mute: (id, on) => guard(() => phone?.mute(id, on)),
+    dtmf: (id, tones) => guard(() => phone?.dtmf(id, tones)),
+    blindTransfer: (id, target) => guard(() => phone?.blindTransfer(id, target)),
+    attendedTransfer: (id, consultId) => guard(() => phone?.attendedTransfer(id, consultId)),
+    mediaStats: async (id) =>
+      phone ? phone.mediaStats(id) : { bytesReceived: 0, bytesSent: 0, ice: 'none', direction: 'none' },
+    wrapUp: async (disposition, note, newCustomerName) => {
+      const w = s().wrapUps[0];
+      if (!w) return;
+      if (w.customerId === null && w.number === null && !newCustomerName) {
+        // An internal or anonymous call with nobody to file it under: nothing to record.
+        set({ wrapUps: s().wrapUps.slice(1) });
+        if (s().calls.length === 0 && s().wrapUps.length === 0) await setAgent('available');
+        return;
+      }
+      const c = w.call;
+      const self = s().session?.agent?.name ?? 'agent';
+      const remote = w.number ?? c.remoteUser;
+      const iso = (t: number) => new Date(t).toISOString();
+      await api.call('calls:log', {
+        customerId: w.customerId,
+        ...(newCustomerName ? { newCustomerName } : {}),
+        ...(w.customerId === null && w.number ? { newCustomerPhone: w.number } : {}),
+        direction: c.direction,
+        from: (c.direction === 'in' ? remote : self).slice(0, 256),
+        to: (c.direction === 'in' ? self : remote).slice(0, 256),
+        startedAt: iso(c.startedAt),
+        answeredAt: c.answeredAt === null ? null : iso(c.answeredAt),
+        endedAt: iso(c.endedAt ?? Date.now()),
+        disposition,
+        note,
+      });
+      set({ wrapUps: s().wrapUps.filter((x) => x !== w) });
+      if (s().calls.length === 0 && s().wrapUps.length === 0) await setAgent('available');
+    },
+  };
+  set({ phoneCtl: ctl });
+  return ctl;
+}
