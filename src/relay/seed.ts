@@ -8,6 +8,7 @@ import { openDatabase } from './db';
 import { appendRecord, writeFields } from './records';
 import { CANNED, LABELS, LOCALES, PHONE_PATTERNS, THREADS, type Locale } from './seedData';
 import { createStore } from './store';
+import { prng } from '../shared/prng';
 
 export type SeedOptions = {
   dataDir: string;
@@ -38,18 +39,6 @@ const DEMO_AGENTS: { email: string; name: string; role: Role; teams: number[] }[
   { email: 'agent3@demo.switchboard', name: 'Oliver Taylor', role: 'agent', teams: [1] },
   { email: 'agent4@demo.switchboard', name: 'Lucía García', role: 'agent', teams: [2] },
 ];
-
-/** mulberry32: a small, fast PRNG so a `seed` reproduces the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A valid E.164 number of `country`, checked with libphonenumber-js (full metadata). */
 export function demoPhone(country: string, rand: () => number): string {
@@ -97,7 +86,7 @@ async function ensureDirectory(accounts: Accounts, password: string) {
 /** Writes realistic demo data into `<dataDir>` in one transaction; see SeedOptions for defaults. */
 export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
   const started = Date.now();
-  const rand = rng(o.seed ?? randomBytes(4).readUInt32LE());
+  const rand = prng(o.seed ?? randomBytes(4).readUInt32LE());
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const db = openDatabase(o.dataDir);
   try {

@@ -181,37 +181,35 @@ describe('routing under concurrency (500 agents, 5,000 conversations in bursts)'
     }
     const count = new Map<string, number>();
     let c = 0;
-    for (let burst = 0; burst < 20; burst++) {
-      const assigned: string[] = [];
-      let fx: RoutingEffect[] = [];
-      for (let i = 0; i < 250; i++)
-        fx.push(
-          ...engine.enqueue({ conversationId: `c${c++}`, customerId: null, queueId: 'q', kind: 'chat' }),
-        );
-      while (fx.length) {
-        const offers = fx.flatMap((e) => (e.type === 'offer' ? [e.offer] : []));
-        fx = [];
-        for (const o of offers) {
-          const r = engine.accept(o.offerId, o.agentId);
-          if (r.ok) {
-            count.set(o.agentId, (count.get(o.agentId) ?? 0) + 1);
-            assigned.push(o.conversationId);
-            fx.push(...r.effects);
-          }
-        }
-      }
-      for (const id of assigned) fx.push(...engine.release(id));
+    /** Accepts every offer among the effects (and those that follow), counting per agent. */
+    const acceptAll = (effects: RoutingEffect[], after: (id: string) => RoutingEffect[] = () => []) => {
+      const accepted: string[] = [];
+      let fx = effects;
       while (fx.some((e) => e.type === 'offer')) {
         const offers = fx.flatMap((e) => (e.type === 'offer' ? [e.offer] : []));
         fx = [];
         for (const o of offers) {
           const r = engine.accept(o.offerId, o.agentId);
-          if (r.ok) {
-            count.set(o.agentId, (count.get(o.agentId) ?? 0) + 1);
-            fx.push(...r.effects, ...engine.release(o.conversationId));
-          }
+          if (!r.ok) continue;
+          count.set(o.agentId, (count.get(o.agentId) ?? 0) + 1);
+          accepted.push(o.conversationId);
+          fx.push(...r.effects, ...after(o.conversationId));
         }
       }
+      return accepted;
+    };
+    for (let burst = 0; burst < 20; burst++) {
+      const fx: RoutingEffect[] = [];
+      for (let i = 0; i < 250; i++)
+        fx.push(
+          ...engine.enqueue({ conversationId: `c${c++}`, customerId: null, queueId: 'q', kind: 'chat' }),
+        );
+      const assigned = acceptAll(fx);
+      // Each agent finishes its work; anything offered meanwhile is accepted and finished at once.
+      acceptAll(
+        assigned.flatMap((id) => engine.release(id)),
+        (id) => engine.release(id),
+      );
     }
     const total = [...count.values()].reduce((a, b) => a + b, 0);
     expect(total).toBe(5_000);
