@@ -38,7 +38,12 @@ export function createAuth(
   db: Database,
   accounts: Accounts,
   secret: Buffer,
-  o: { accessTokenTtlMs: number; refreshTokenTtlMs: number; now: () => number },
+  o: {
+    accessTokenTtlMs: number;
+    refreshTokenTtlMs: number;
+    loginThrottle: { maxFailures: number; windowMs: number };
+    now: () => number;
+  },
   onRevoked: (deviceId: string) => void,
 ) {
   const q = {
@@ -95,14 +100,31 @@ export function createAuth(
     revokedAt: d.revoked_at === null ? null : new Date(d.revoked_at).toISOString(),
   });
 
+  // Failed sign-ins per email (in memory: a restart forgives, which is acceptable for a throttle).
+  const failures = new Map<string, { count: number; since: number }>();
+
   return {
     /** Checks the password and registers a new device; throws UNAUTHORIZED with one message for any failure. */
     async login(req: LoginRequest): Promise<TokenPair> {
+      const key = req.email.trim().toLowerCase();
+      const now = o.now();
+      const seen = failures.get(key);
+      if (seen && now - seen.since < o.loginThrottle.windowMs && seen.count >= o.loginThrottle.maxFailures) {
+        const minutes = Math.ceil((seen.since + o.loginThrottle.windowMs - now) / 60_000);
+        throw new RelayError(
+          RELAY_ERR.RATE_LIMITED,
+          `Too many failed sign-ins for this account; try again in ${minutes} min or ask an admin.`,
+        );
+      }
       const agent = accounts.agentByEmail(req.email);
       dummyHash ??= hashPassword('not a password');
       const ok = await verifyPassword(req.password, agent?.password_hash ?? (await dummyHash));
-      if (!agent || !ok || agent.disabled)
+      if (!agent || !ok || agent.disabled) {
+        const fresh = !seen || now - seen.since >= o.loginThrottle.windowMs;
+        failures.set(key, fresh ? { count: 1, since: now } : { count: seen.count + 1, since: seen.since });
         throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'The email or password is wrong.');
+      }
+      failures.delete(key);
       const deviceId = uuidv7(o.now());
       return db.transaction(() => {
         q.insertDevice.run(deviceId, agent.id, req.deviceName, o.now(), o.now());

@@ -1,3 +1,4 @@
+import type { WebchatOptions } from './channels/webchat/webchat';
 import type { Logger } from './logger';
 
 /** Options of `startRelay`. Every limit is explicit and has a default, as `ws` does. */
@@ -32,13 +33,20 @@ export type RelayOptions = {
   pageSize?: number;
   /** Clocks further than this ahead of the relay's wall time are rejected. Default 10 min. */
   maxClockSkewMs?: number;
+  /**
+   * Failed sign-ins allowed per email within the window before further attempts are refused with
+   * 429 until the window passes (password guessing). Default 10 per 15 min.
+   */
+  loginThrottle?: { maxFailures: number; windowMs: number };
+  /** Web chat widget: per-inbox origin allow-list and identity secret, limits. Default: allow all origins. */
+  webchat?: WebchatOptions;
   /** Logger; by default JSON lines in `<dataDir>/logs/relay.log`. */
   log?: Logger;
   /** Wall clock, replaceable in tests. Default Date.now. */
   now?: () => number;
 };
 
-export type ResolvedOptions = Required<Omit<RelayOptions, 'tls' | 'log'>> & Pick<RelayOptions, 'tls'>;
+export type ResolvedOptions = Required<Omit<RelayOptions, 'tls' | 'log' | 'webchat'>> & Pick<RelayOptions, 'tls'>;
 
 /** Fills every option with its documented default and checks the numbers make sense. */
 export function resolveOptions(o: RelayOptions): ResolvedOptions {
@@ -57,6 +65,7 @@ export function resolveOptions(o: RelayOptions): ResolvedOptions {
     logRetention: o.logRetention ?? 1_000_000,
     pageSize: o.pageSize ?? 500,
     maxClockSkewMs: o.maxClockSkewMs ?? 10 * 60_000,
+    loginThrottle: o.loginThrottle ?? { maxFailures: 10, windowMs: 15 * 60_000 },
     now: o.now ?? Date.now,
   };
   if (o.tls) r.tls = o.tls;
