@@ -2,12 +2,22 @@
 // Each metric lives in its own module under bench/metrics/; later issues add theirs to METRICS.
 import { relayFanout } from './metrics/relayFanout.mjs';
 import { routing } from './metrics/routing.mjs';
+import { searchFts } from './metrics/searchFts.mjs';
 import { callSetup } from './metrics/callSetup.mjs';
 import { screenpop } from './metrics/screenpop.mjs';
 import { shellFirstPaint } from './metrics/shellFirstPaint.mjs';
 import { syncInitial, syncPushApply } from './metrics/sync.mjs';
 
-const METRICS = [shellFirstPaint, syncPushApply, syncInitial, relayFanout, routing, screenpop, callSetup];
+const METRICS = [
+  shellFirstPaint,
+  syncPushApply,
+  syncInitial,
+  relayFanout,
+  routing,
+  searchFts,
+  screenpop,
+  callSetup,
+];
 const only = process.argv.slice(2);
 
 let failed = 0;
