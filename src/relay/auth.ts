@@ -8,7 +8,8 @@ import { hashPassword, verifyPassword } from './passwords';
 import { hashToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens';
 
 /** The caller of an HTTP request or sync connection, as checked against the database. */
-export type Principal = { agentId: string; role: Role; deviceId: string };
+/** Who calls; `expiresAt` (ms) is when the access token it came with stops being valid. */
+export type Principal = { agentId: string; role: Role; deviceId: string; expiresAt: number };
 
 export type DeviceInfo = {
   id: string;
@@ -169,7 +170,7 @@ export function createAuth(
       const agent = accounts.agentById(claims.sub);
       if (!agent || agent.disabled) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'This account is disabled.');
       // The role comes from the database, not the token, so a demotion takes effect at once.
-      return { agentId: agent.id, role: agent.role, deviceId: device.id };
+      return { agentId: agent.id, role: agent.role, deviceId: device.id, expiresAt: claims.exp };
     },
 
     isRevoked: (deviceId: string) => q.device.get(deviceId)?.revoked_at != null,

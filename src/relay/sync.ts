@@ -73,6 +73,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
   let routing: RoutingHooks | null = null;
   const connectedAgents = new Map<string, number>();
   let published = store.head();
+  const changeListeners: ((changes: readonly Change[]) => void)[] = [];
   // Group commit: pushes read in one turn of the event loop are applied in one transaction, so
   // one synchronous (durable) commit serves them all; each is answered after that commit.
   let queued: QueuedPush[] = [];
@@ -93,7 +94,18 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
   };
 
   const heartbeat = setInterval(() => {
+    const now = o.now();
     for (const c of conns) {
+      // A connection lives no longer than its access token unless the client re-authenticates.
+      if (c.principal && c.principal.expiresAt <= now) {
+        shut(
+          c,
+          RELAY_ERR.TOKEN_EXPIRED,
+          'The access token expired; refresh it and reconnect.',
+          RELAY_CLOSE.UNAUTHORIZED,
+        );
+        continue;
+      }
       if (!c.alive) {
         c.ws.terminate();
         continue;
@@ -176,7 +188,9 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     if (head <= published) return;
     const rows = store.writtenBetween(published, head);
     published = head;
-    routing?.onChanges(rows.map((r) => r.change));
+    const changes = rows.map((r) => r.change);
+    routing?.onChanges(changes);
+    for (const l of changeListeners) l(changes);
     // Compaction rides on writes so a log never grows far past its retention between timer runs.
     if (head - store.floor() > o.logRetention) store.compact(o.logRetention);
     const scopes = new Map<string, ConversationScope | null>();
@@ -356,7 +370,8 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     if (!parsed.success) {
       const type = (json as { t?: unknown } | null)?.t;
       const msg =
-        typeof type === 'string' && !['hello', 'push', 'pull'].includes(type)
+        typeof type === 'string' &&
+        !['hello', 'push', 'pull', 'presence', 'offerReply', 'reauth'].includes(type)
           ? `Unknown frame type "${type.slice(0, 32)}".`
           : `Malformed frame: ${describeIssues(parsed.error.issues)}`;
       if (!c.principal)
@@ -384,6 +399,27 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         return void catchUp(c);
       case 'push':
         return onPush(c, c.principal, c.viewer, f);
+      case 'reauth': {
+        let p: Principal;
+        try {
+          p = auth.authenticate(f.accessToken);
+        } catch (err) {
+          if (!(err instanceof RelayError)) throw err;
+          const close =
+            err.code === RELAY_ERR.DEVICE_REVOKED ? RELAY_CLOSE.DEVICE_REVOKED : RELAY_CLOSE.UNAUTHORIZED;
+          return shut(c, err.code, err.message, close);
+        }
+        if (p.agentId !== c.principal.agentId || p.deviceId !== c.principal.deviceId)
+          return shut(
+            c,
+            RELAY_ERR.UNAUTHORIZED,
+            'reauth must name the same agent and device.',
+            RELAY_CLOSE.UNAUTHORIZED,
+          );
+        c.principal = p;
+        c.viewer = viewerOf(p);
+        return;
+      }
       case 'presence':
         return routing?.setPresence(c.principal.agentId, f.state);
       case 'offerReply': {
@@ -403,6 +439,11 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
 
     attachRouting(r: RoutingHooks): void {
       routing = r;
+    },
+
+    /** Sees every change fanned out, after routing (web chat pushes agents' replies to visitors). */
+    onChanges(listener: (changes: readonly Change[]) => void): void {
+      changeListeners.push(listener);
     },
 
     /** Sends a frame to every live connection of an agent (offers). */

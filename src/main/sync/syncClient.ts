@@ -442,14 +442,19 @@ export class SyncClient {
     const s = this.session();
     if (!s) throw new auth.RelayHttpError(RELAY_ERR.UNAUTHORIZED, 'Not signed in.', 401);
     if (Date.parse(s.accessExpiresAt) - Date.now() > this.o.refreshMarginMs) return this.scheduleRefresh(s);
-    this.saveSession(await auth.refresh(this.opts.relayUrl, s.refreshToken));
+    const fresh = await auth.refresh(this.opts.relayUrl, s.refreshToken);
+    this.saveSession(fresh);
+    // Keep the open connection authenticated too: the relay closes it when its token expires.
+    const c = this.conn;
+    if (c?.welcomed && c.ws.readyState === WebSocket.OPEN)
+      c.ws.send(JSON.stringify({ t: 'reauth', accessToken: fresh.accessToken } satisfies ClientFrame));
   }
 
   private scheduleRefresh(s: auth.Session): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     if (!this.running) return;
     const wait = Math.max(0, Date.parse(s.accessExpiresAt) - Date.now() - this.o.refreshMarginMs);
-    // The socket stays authenticated by its hello; a fresh token is only needed for the next one.
+    // Refreshes before expiry; ensureFreshToken also re-authenticates the open socket.
     this.refreshTimer = setTimeout(
       () => {
         this.ensureFreshToken().catch((err: unknown) => this.onAuthFailure(err));

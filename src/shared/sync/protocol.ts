@@ -62,6 +62,11 @@ export const clientFrameSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('pull'), cursor: z.number().int().nonnegative() }).strict(),
   /** The agent's routing state (available, away, ...): only available agents are offered work. */
   z.object({ t: z.literal('presence'), state: agentStateSchema }).strict(),
+  /**
+   * A fresh access token for this connection (sent after a refresh). The relay closes a connection
+   * whose token expired without one (RELAY_ERR_TOKEN_EXPIRED, 4401).
+   */
+  z.object({ t: z.literal('reauth'), accessToken: z.string().max(4096) }).strict(),
   /** Accept or decline an offer. */
   z.object({ t: z.literal('offerReply'), offerId: z.string().max(64), accept: z.boolean() }).strict(),
 ]);
