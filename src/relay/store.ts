@@ -71,6 +71,9 @@ export function createStore(db: Database, now: () => number) {
     between: db.prepare<[number, number], Row>(
       'SELECT * FROM records WHERE seq > ? AND seq <= ? ORDER BY seq',
     ),
+    ofConversation: db.prepare<[string], Row>(
+      "SELECT * FROM records WHERE conv_id = ? AND deleted = 0 ORDER BY entity = 'conversation' DESC, seq",
+    ),
     accessHistory: db
       .prepare<[string], string>(
         `SELECT r.data FROM field_history h
@@ -108,8 +111,21 @@ export function createStore(db: Database, now: () => number) {
     };
   }
 
+  // Conversations whose team or assignee changed since the last fan-out, with the scope they had
+  // before: fan-out tells those who lost sight of one, and sends the whole thread to those who
+  // gained it. (A rolled-back write leaves an entry whose old and new scope agree: harmless.)
+  const scopeMoves = new Map<string, ConversationScope>();
+
   /** Writes a record's new whole state and appends it to the log; returns its position. */
   function put(rec: Omit<StoredRecord, 'seq'>, meta: WriteMeta): number {
+    if (rec.entity === 'conversation' && !scopeMoves.has(rec.id)) {
+      const before = q.scope.get(rec.id);
+      const teamId = (rec.data['teamId'] as string | null | undefined) ?? null;
+      const assigneeId = (rec.data['assigneeId'] as string | null | undefined) ?? null;
+      if (before && (before.team_id !== teamId || before.assignee_id !== assigneeId)) {
+        scopeMoves.set(rec.id, { teamId: before.team_id, assigneeId: before.assignee_id });
+      }
+    }
     const seq = Number(
       q.appendLog.run(rec.entity, rec.id, meta.mutationId, meta.agentId, now()).lastInsertRowid,
     );
@@ -156,6 +172,16 @@ export function createStore(db: Database, now: () => number) {
     /** Every record written in (from, to], with the conversation it belongs to, for live fan-out. */
     writtenBetween(from: number, to: number): { change: Change; convId: string | null }[] {
       return q.between.all(from, to).map((r) => ({ change: toChange(r), convId: r.conv_id }));
+    },
+    /** Conversations whose scope changed since the last call, with their scope before; clears the list. */
+    takeScopeMoves(): Map<string, ConversationScope> {
+      const moves = new Map(scopeMoves);
+      scopeMoves.clear();
+      return moves;
+    },
+    /** A conversation and everything that hangs off it (thread, notes, calls, field history), in log order. */
+    conversationRecords(convId: string): Change[] {
+      return q.ofConversation.all(convId).map(toChange);
     },
     /** Every team and assignee a conversation was ever given (from its field history). */
     pastScopes(convId: string): { teamIds: Set<string>; assigneeIds: Set<string> } {

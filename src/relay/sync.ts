@@ -19,7 +19,7 @@ import type { ResolvedOptions } from './options';
 import type { Pusher } from './push';
 import { TokenBucket } from './rateLimit';
 import type { Store } from './store';
-import type { ConversationScope, Viewer } from './visibility';
+import { canSee, type ConversationScope, type Viewer } from './visibility';
 import type { AgentState } from '../shared/agentState';
 import type { Change } from '../shared/sync/entities';
 
@@ -74,6 +74,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
   const connectedAgents = new Map<string, number>();
   let published = store.head();
   const changeListeners: ((changes: readonly Change[]) => void)[] = [];
+  const typingListeners: ((agentId: string, conversationId: string, on: boolean) => void)[] = [];
   // Group commit: pushes read in one turn of the event loop are applied in one transaction, so
   // one synchronous (durable) commit serves them all; each is answered after that commit.
   let queued: QueuedPush[] = [];
@@ -182,6 +183,44 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     }
   }
 
+  /**
+   * A conversation moved to another team or assignee: whoever lost sight of it gets a tombstone
+   * (the app drops it and its thread from the cache); whoever gained it gets the whole thread, which
+   * live fan-out alone would not carry (only the changed record).
+   */
+  function sendScopeMoves(live: readonly Conn[], head: number): void {
+    for (const [convId, before] of store.takeScopeMoves()) {
+      const after = store.scopeOf(convId);
+      let thread: Buffer | null = null;
+      const gone = Buffer.from(
+        JSON.stringify({
+          t: 'changes',
+          changes: [{ seq: head, entity: 'conversation', id: convId, data: null, clocks: {}, deleted: true }],
+          cursor: head,
+          more: false,
+        } satisfies ServerFrame),
+      );
+      for (const c of live) {
+        const v = c.viewer!;
+        const saw = canSee(v, convId, before);
+        const sees = canSee(v, convId, after);
+        if (saw === sees || c.ws.readyState !== c.ws.OPEN) continue;
+        if (saw) c.ws.send(gone, { binary: false });
+        else {
+          thread ??= Buffer.from(
+            JSON.stringify({
+              t: 'changes',
+              changes: store.conversationRecords(convId),
+              cursor: head,
+              more: false,
+            } satisfies ServerFrame),
+          );
+          c.ws.send(thread, { binary: false });
+        }
+      }
+    }
+  }
+
   /** Sends every change written since the last call to each live connection allowed to see it. */
   function publish(): void {
     const head = store.head();
@@ -232,6 +271,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
       if (scope?.teamId) byTeam.get(scope.teamId)?.forEach(add);
       if (scope?.assigneeId) byAgent.get(scope.assigneeId)?.forEach(add);
     });
+    sendScopeMoves(live, head);
     // Connections that may see the same rows (a team's members, say) get the same frame: encode it
     // once per distinct set of rows, not once per connection.
     const encoded = new Map<string, Buffer>();
@@ -427,6 +467,9 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         if (f.accept) send(c, { t: 'offerResult', offerId: f.offerId, assigned });
         return;
       }
+      case 'typing':
+        for (const l of typingListeners) l(c.principal.agentId, f.conversationId, f.on);
+        return;
       default: {
         const never: never = f;
         return fail(c, RELAY_ERR.BAD_FRAME, `Unhandled frame ${String(never)}.`);
@@ -444,6 +487,11 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     /** Sees every change fanned out, after routing (web chat pushes agents' replies to visitors). */
     onChanges(listener: (changes: readonly Change[]) => void): void {
       changeListeners.push(listener);
+    },
+
+    /** Hears agents' typing frames (web chat shows them to the customer, if theirs to see). */
+    onAgentTyping(listener: (agentId: string, conversationId: string, on: boolean) => void): void {
+      typingListeners.push(listener);
     },
 
     /** Sends a frame to every live connection of an agent (offers). */

@@ -26,7 +26,7 @@ import {
   type RecordState,
 } from './records';
 import { search } from './search';
-import { indexBacklog } from './searchIndex';
+import { indexBacklog, reindex } from './searchIndex';
 import { stableJson } from './stableJson';
 
 export type AgentIdentity = { deviceId: string; agent: { id: string } & AgentData };
@@ -258,10 +258,30 @@ export class LocalStore {
     for (const c of changes) {
       for (const h of Object.values(c.clocks)) if (isHlc(h)) this.clock?.receive(h);
       // Untouched by the outbox (the bulk of an initial sync): confirmed and current in one write.
+      if (c.entity === 'conversation' && c.deleted) this.dropThread(c.id);
       if (!outbox.isTouched(this.db, c)) setConfirmedAndCurrent(this.db, c, deferFrom);
       else if (setConfirmed(this.db, c)) keys.push({ entity: c.entity, id: c.id });
     }
     return keys;
+  }
+
+  /**
+   * A conversation this agent may no longer see (moved to another team, or deleted): its thread,
+   * calls and field history leave the cache and the search index with it (inside a transaction).
+   */
+  private dropThread(convId: string): void {
+    for (const entity of ['message', 'note', 'call', 'fieldChange'] as const) {
+      const rows = stmt(this.db, 'SELECT rowid FROM records WHERE entity = ? AND parent_id = ?').all(
+        entity,
+        convId,
+      ) as {
+        rowid: number;
+      }[];
+      for (const r of rows) {
+        reindex(this.db, r.rowid, entity, null);
+        stmt(this.db, 'DELETE FROM records WHERE rowid = ?').run(r.rowid);
+      }
+    }
   }
 
   /** Where the search backlog starts, starting one at the next rowid if there is none (inside a transaction). */
