@@ -13,6 +13,7 @@ import type { Metrics } from './metrics';
 import { writeFields } from './records';
 import type { Store } from './store';
 import type { SyncHub } from './sync';
+import { agentRoutingSchema, queueRoutingSchema } from './routing/config';
 
 type Deps = {
   db: Database;
@@ -181,11 +182,53 @@ export function createHttpHandler(d: Deps) {
       },
     ],
     [
+      'PUT',
+      /^\/v1\/admin\/inboxes\/([^/]+)\/routing$/,
+      async (req, [id]) => {
+        const inbox = d.store.get('inbox', id!);
+        if (!inbox) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
+        const p = overseer(req, (inbox.data['teamId'] as string | null) ?? null);
+        const routing = await body(req, queueRoutingSchema);
+        if (routing.overflow && !d.store.get('inbox', routing.overflow.toInboxId))
+          throw new RelayError(
+            RELAY_ERR.NOT_FOUND,
+            `There is no inbox ${routing.overflow.toInboxId} to overflow to.`,
+          );
+        return setFields(p, 'inbox', id!, { routing });
+      },
+    ],
+    [
+      'PUT',
+      /^\/v1\/admin\/agents\/([^/]+)\/routing$/,
+      async (req, [id]) => {
+        if (!accounts.agentById(id!)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${id}.`);
+        const teams = accounts.teamIdsOf(id!);
+        const p = caller(req);
+        if (p.role !== 'admin')
+          overseer(req, teams.find((t) => accounts.teamIdsOf(p.agentId).includes(t)) ?? null);
+        return setFields(p, 'agent', id!, await body(req, agentRoutingSchema));
+      },
+    ],
+    [
       'POST',
       /^\/v1\/admin\/conversations\/([^/]+)\/assign$/,
       async (req, [id]) => assign(req, id!, await body(req, schemas.assign)),
     ],
   ];
+
+  /** Writes admin settings onto a shared record (with history, like any edit) and fans it out. */
+  function setFields(p: Principal, entity: 'inbox' | 'agent', id: string, fields: Record<string, unknown>) {
+    const at = new Date(d.now()).toISOString();
+    d.db.transaction(() =>
+      writeFields(
+        d.store,
+        { entity, id, fields, clock: d.relayClock.now(), convId: null, at },
+        { mutationId: null, agentId: p.agentId },
+      ),
+    )();
+    hub.publish();
+    return d.store.get(entity, id)!.data;
+  }
 
   function membership(req: IncomingMessage, teamId: string, agentId: string, member: boolean) {
     const p = admin(req);

@@ -7,6 +7,7 @@ import type { Database } from '../db';
 import type { Logger } from '../logger';
 import { writeFields } from '../records';
 import type { Store } from '../store';
+import { capacityOf, queueRoutingOf } from './config';
 import { RoutingEngine, type RoutingOptions } from './engine';
 import { workKindOf, type RoutingEffect } from './types';
 
@@ -43,13 +44,14 @@ export function createRoutingService(d: RoutingDeps) {
 
   function loadQueues(): void {
     for (const i of inboxes.all()) {
+      const r = queueRoutingOf(d.store.get('inbox', i.id)?.data);
       engine.upsertQueue({
         id: i.id,
         teamId: i.team_id,
-        strategy: 'least-busy',
-        requiredSkills: [],
-        offerTimeoutMs: d.offerTimeoutMs ?? 30_000,
-        overflow: null,
+        strategy: r.strategy,
+        requiredSkills: r.requiredSkills,
+        offerTimeoutMs: d.offerTimeoutMs ?? r.offerTimeoutMs,
+        overflow: r.overflow ? { afterMs: r.overflow.afterMs, toQueueId: r.overflow.toInboxId } : null,
       });
     }
   }
@@ -58,7 +60,8 @@ export function createRoutingService(d: RoutingDeps) {
     const a = d.accounts.agentById(agentId);
     if (!a) return;
     const view = d.accounts.publicAgent(agentId);
-    engine.upsertAgent({ id: agentId, teamIds: view.teamIds, skills: view.skills });
+    const capacity = capacityOf(d.store.get('agent', agentId)?.data);
+    engine.upsertAgent({ id: agentId, teamIds: view.teamIds, skills: view.skills, capacity });
     knownAgents.add(agentId);
   }
 
@@ -165,6 +168,9 @@ export function createRoutingService(d: RoutingDeps) {
     /** Watches fanned-out changes: a resolved conversation frees its agent; a reopened one needs one again. */
     onChanges(changes: readonly Change[]): void {
       for (const c of changes) {
+        // Routing settings live on inbox and agent records: take edits at once.
+        if (c.entity === 'inbox') loadQueues();
+        if (c.entity === 'agent' && knownAgents.has(c.id)) ensureAgent(c.id);
         if (c.entity !== 'conversation' || !c.data) continue;
         const status = c.data['status'];
         if (status === 'resolved' || c.deleted) apply(engine.release(c.id));
