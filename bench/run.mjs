@@ -4,6 +4,7 @@ import { relayFanout } from './metrics/relayFanout.mjs';
 import { routing } from './metrics/routing.mjs';
 import { searchFts } from './metrics/searchFts.mjs';
 import { callSetup } from './metrics/callSetup.mjs';
+import { invitePop } from './metrics/invitePop.mjs';
 import { screenpop } from './metrics/screenpop.mjs';
 import { shellFirstPaint } from './metrics/shellFirstPaint.mjs';
 import { syncInitial, syncPushApply } from './metrics/sync.mjs';
@@ -17,6 +18,7 @@ const METRICS = [
   searchFts,
   screenpop,
   callSetup,
+  invitePop,
 ];
 const only = process.argv.slice(2);
 

@@ -207,6 +207,9 @@ test('a customer calls: profile before answering, two-way audio, hold, DTMF, han
     await expect.poll(() => agentBytesReceived(agent)).toBeGreaterThan(0);
     await expect(card.getByRole('alert')).toHaveCount(0);
 
+    // Call quality: a MOS estimated from getStats is shown live.
+    await expect(card.getByLabel('Call quality')).toHaveText(/^MOS [1-5]\.\d$/, { timeout: 20_000 });
+
     // Hold: the customer's side is now receive-only; resume: both ways again.
     await card.getByRole('button', { name: 'Hold' }).click();
     await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected · on hold');
@@ -277,6 +280,10 @@ async function expectCallInProfile(page: Page, name: string, note: string) {
     timeout: 30_000,
   });
   await expect(calls.getByRole('listitem').filter({ hasText: note })).toContainText('Incoming call');
+  // The call's quality summary is on the record (synced with it).
+  await expect(calls.getByRole('listitem').filter({ hasText: note })).toContainText(
+    /MOS avg [1-5]\.\d, min [1-5]\.\d/,
+  );
 }
 
 test('blind transfer: the customer ends up talking to a third party', async ({ browser }) => {
@@ -450,5 +457,159 @@ test('a call whose media never flows is flagged to the agent', async ({ browser 
     await expect(wrap).toHaveCount(0);
   } finally {
     await caller.close();
+  }
+});
+
+test('a network change restarts ICE on the live call, which keeps its audio', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const caller = await startParty(browser, customer.phone);
+  try {
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
+    const card = callCard(agent);
+    await card.getByRole('button', { name: 'Answer' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    const [c] = await partyLive(caller.page);
+    await expect.poll(() => partyStats(caller.page, c!.id).then((s) => s.bytesReceived)).toBeGreaterThan(0);
+    const before = await agentUfrag(agent);
+    expect(before).not.toBe('');
+
+    // The OS reports the network is back (Wi-Fi to wired, VPN up): the app restarts ICE.
+    await agent.evaluate(() => (globalThis as unknown as EventTarget).dispatchEvent(new Event('online')));
+    await expect.poll(() => agentUfrag(agent)).not.toBe(before);
+    const bytes = await agentBytesReceived(agent);
+    await expect.poll(() => agentBytesReceived(agent)).toBeGreaterThan(bytes);
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await expect(card.getByRole('alert')).toHaveCount(0);
+
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect(card).toHaveCount(0);
+    await wrapUp(agent, 'resolved');
+  } finally {
+    await caller.close();
+  }
+});
+
+/** The ICE username fragment of the agent's newest peer connection (it changes on ICE restart). */
+function agentUfrag(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const pcs =
+      (globalThis as unknown as { __pcs?: { localDescription: { sdp: string } | null }[] }).__pcs ?? [];
+    const sdp = pcs.at(-1)?.localDescription?.sdp ?? '';
+    return /a=ice-ufrag:(\S+)/.exec(sdp)?.[1] ?? '';
+  });
+}
+
+test('audio devices: the selects list the fake devices and the choice survives a reload', async ({
+  browser,
+}) => {
+  const ctx = await browser.newContext();
+  // Fake devices cannot be unplugged: hide the ones named in __unplugged from enumerateDevices.
+  await ctx.addInitScript(() => {
+    const g = globalThis as unknown as {
+      __unplugged: string[];
+      navigator: { mediaDevices: { enumerateDevices: () => Promise<{ label: string }[]> } };
+    };
+    g.__unplugged = [];
+    const md = g.navigator.mediaDevices;
+    const original = md.enumerateDevices.bind(md);
+    md.enumerateDevices = async () => (await original()).filter((d) => !g.__unplugged.includes(d.label));
+  });
+  const plug = (page: Page, unplugged: string[]) =>
+    page.evaluate((u) => {
+      const g = globalThis as unknown as { __unplugged: string[]; navigator: { mediaDevices: EventTarget } };
+      g.__unplugged = u;
+      g.navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+    }, unplugged);
+  try {
+    const page = await ctx.newPage();
+    await page.goto(agentHost.url);
+    await page.getByRole('button', { name: 'Phone', exact: true }).click();
+    const devices = page.getByRole('region', { name: 'Audio devices' });
+    const mic = devices.getByLabel('Microphone');
+    const ring = devices.getByLabel('Ringer output');
+    await expect.poll(() => mic.locator('option').count()).toBeGreaterThan(1);
+    await expect.poll(() => ring.locator('option').count()).toBeGreaterThan(1);
+    await expect(devices.getByLabel('Call audio output')).toBeVisible();
+    const micLabel = (await mic.locator('option').last().textContent())!;
+    const ringLabel = (await ring.locator('option').last().textContent())!;
+    await mic.selectOption({ label: micLabel });
+    await ring.selectOption({ label: ringLabel });
+    await expect(mic.locator('option:checked')).toHaveText(micLabel);
+
+    // Saved through the app's settings, not the page: a reload shows the same choice.
+    await page.reload();
+    await page.getByRole('button', { name: 'Phone', exact: true }).click();
+    await expect(devices.getByLabel('Microphone').locator('option:checked')).toHaveText(micLabel);
+    await expect(devices.getByLabel('Ringer output').locator('option:checked')).toHaveText(ringLabel);
+    await expect(devices.getByRole('status')).toHaveCount(0);
+
+    // The headset is unplugged: the default is used and the agent is told; plugged back: chosen again.
+    await plug(page, [micLabel]);
+    await expect(devices.getByRole('status')).toHaveText(
+      'The chosen Microphone is not connected: using the system default until it is back.',
+    );
+    await expect(devices.getByLabel('Microphone').locator('option:checked')).toHaveText(
+      `${micLabel} (unavailable)`,
+    );
+    await plug(page, []);
+    await expect(devices.getByRole('status')).toHaveCount(0);
+    await expect(devices.getByLabel('Microphone').locator('option:checked')).toHaveText(micLabel);
+
+    // Back to the defaults for the other tests.
+    await devices.getByLabel('Microphone').selectOption('');
+    await devices.getByLabel('Ringer output').selectOption('');
+    await expect(devices.getByLabel('Microphone').locator('option:checked')).toHaveText('System default');
+  } finally {
+    await ctx.close();
+  }
+});
+
+// Last: it reloads the agent's page (a `?dial=` link) and reconnects the phone.
+test('click-to-dial: a number in the profile calls it; a tel: link asks before calling', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const callee = await startParty(browser, customer.phone, true);
+  try {
+    await agent.getByRole('button', { name: 'Customers' }).click();
+    await agent.getByLabel('Search customers and messages').fill(customer.name);
+    await agent
+      .getByRole('list', { name: 'Search results' })
+      .getByRole('button', { name: customer.name })
+      .first()
+      .click();
+    await agent
+      .getByRole('article', { name: `Profile of ${customer.name}` })
+      .getByRole('button', { name: `Call ${customer.phone}` })
+      .click();
+    let card = callCard(agent);
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await expect
+      .poll(() => partyLive(callee.page).then((l) => l.map((c) => c.state)))
+      .toEqual(['established']);
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect(card).toHaveCount(0);
+    await wrapUp(agent, 'resolved');
+
+    // A tel: link opens the app with the number filled in; nothing is dialled until confirmed.
+    await agent.goto(
+      `${agentHost.origin}/?dial=${encodeURIComponent(`tel:${customer.phone}`)}#k=${agentHost.secret}`,
+    );
+    await expect(agent.getByText('Number received from a tel: link')).toBeVisible();
+    await expect(agent.getByLabel('Number to call')).toHaveValue(customer.phone);
+    await agent.getByRole('button', { name: 'Connect phone' }).click();
+    await expect(agent.getByRole('status', { name: 'Phone registration' })).toHaveText('Phone ready');
+    const confirm = agent.getByRole('group', { name: `Call ${customer.phone}?` });
+    await expect(confirm).toBeVisible();
+    expect(await partyLive(callee.page)).toEqual([]);
+    await confirm.getByRole('button', { name: 'Call now' }).click();
+    await expect(confirm).toHaveCount(0);
+    card = callCard(agent);
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect(card).toHaveCount(0);
+    await wrapUp(agent, 'resolved');
+  } finally {
+    await callee.close();
   }
 });

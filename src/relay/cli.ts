@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../shared/sync/entities';
 import { createAdmin } from './admin';
+import { webchatOptionsSchema, type WebchatOptions } from './channels/webchat/webchat';
 import { RelayError } from './errors';
 import { seedDemoData } from './seed';
 import { startRelay } from './server';
@@ -10,7 +11,7 @@ import { startRelay } from './server';
 const USAGE = `Switchboard relay
 
 Usage:
-  relay [serve] --data <dir> [--port 8787] [--host 127.0.0.1] [--tls-cert file --tls-key file]
+  relay [serve] --data <dir> [--port 8787] [--host 127.0.0.1] [--tls-cert file --tls-key file] [--webchat file.json]
   relay admin create --data <dir> --email <e> --password <p> --name <n> [--role admin|supervisor|agent]
         (the password may come from RELAY_ADMIN_PASSWORD instead)
   relay seed --data <dir> [--customers 200] [--conversations 500] [--password <demo password>] [--seed <n>]
@@ -34,6 +35,22 @@ function need(v: string | undefined, name: string): string {
   return v;
 }
 
+/** Reads and checks the web chat settings file (origin allow-lists, identity secrets, limits). */
+function readWebchatOptions(file: string): WebchatOptions {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--webchat ${file}: ${(err as Error).message}`);
+  }
+  const p = webchatOptionsSchema.safeParse(json);
+  if (!p.success) {
+    const i = p.error.issues[0];
+    throw new UsageError(`--webchat ${file}: ${i?.path.join('.') || 'file'}: ${i?.message ?? 'invalid'}`);
+  }
+  return p.data as WebchatOptions;
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -46,6 +63,7 @@ async function main(argv: string[]): Promise<void> {
       host: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      webchat: { type: 'string' },
       email: { type: 'string' },
       password: { type: 'string' },
       name: { type: 'string' },
@@ -70,6 +88,7 @@ async function main(argv: string[]): Promise<void> {
       host: values.host ?? '127.0.0.1',
       port: int(values.port, 'port', 8787),
       ...(tls ? { tls } : {}),
+      ...(values.webchat ? { webchat: readWebchatOptions(values.webchat) } : {}),
     });
     out(`relay listening on ${relay.url} (sync ${relay.wsUrl}), data in ${dataDir}`);
     const stop = () => void relay.close().then(() => process.exit(0));

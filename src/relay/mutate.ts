@@ -274,6 +274,7 @@ function logCall(ctx: MutationContext, a: MutationArgs<'call.log'>): void {
     endedAt: a.endedAt,
     disposition: a.disposition,
     note: a.note,
+    ...(a.quality ? { quality: a.quality } : {}),
     createdAt: a.startedAt,
   };
   appendRecord(ctx.store, 'call', a.id, data, a.conversationId, meta(ctx));

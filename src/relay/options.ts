@@ -46,7 +46,8 @@ export type RelayOptions = {
   now?: () => number;
 };
 
-export type ResolvedOptions = Required<Omit<RelayOptions, 'tls' | 'log' | 'webchat'>> & Pick<RelayOptions, 'tls'>;
+export type ResolvedOptions = Required<Omit<RelayOptions, 'tls' | 'log' | 'webchat'>> &
+  Pick<RelayOptions, 'tls'>;
 
 /** Fills every option with its documented default and checks the numbers make sense. */
 export function resolveOptions(o: RelayOptions): ResolvedOptions {

@@ -22,6 +22,7 @@ import { createUpdatesHandler } from './updates';
 import { createApiChannelHandler } from './channels/apiChannel';
 import { createInbound } from './channels/inbound';
 import { createRoutingService } from './routing/service';
+import { createWebchat } from './channels/webchat/webchat';
 
 export type Relay = {
   port: number;
@@ -75,6 +76,22 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     publish: () => hub.publish(),
     route: (id) => routing.enqueue(id),
   });
+  const webchat = createWebchat({
+    db,
+    store,
+    relayClock,
+    secret,
+    inbound,
+    publish: () => hub.publish(),
+    queuePosition: (id) => routing.queuePosition(id),
+    sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
+    maxBodyBytes: o.maxBodyBytes,
+    log,
+    now: o.now,
+    ...(opts.webchat ? { options: opts.webchat } : {}),
+  });
+  hub.onChanges((changes) => webchat.onChanges(changes));
+  hub.onAgentTyping((agentId, conversationId, on) => webchat.agentTyping(agentId, conversationId, on));
   const apiChannel = createApiChannelHandler({
     inbound,
     maxBodyBytes: o.maxBodyBytes,
@@ -119,6 +136,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   });
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
     void updates(req, res)
+      .then((done) => done || webchat.handle(req, res))
       .then((done) => done || apiChannel(req, res))
       .then((done) => (done ? undefined : handle(req, res, () => metrics.render(store.head()))))
       .catch((err: unknown) => {
@@ -131,6 +149,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     : createHttpServer(onRequest);
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
   server.on('upgrade', (req, socket, head) => {
+    if (webchat.upgrade(req, socket, head)) return;
     if ((req.url ?? '').split('?')[0] !== '/v1/sync') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
@@ -156,6 +175,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     close: async () => {
       clearInterval(compaction);
       routing.close();
+      webchat.close();
       hub.close();
       await new Promise<void>((r) => wss.close(() => r()));
       server.closeAllConnections();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CallChannel, EventChannel } from './channels';
-import { languageSchema, themeSchema, type Settings } from './settings';
+import { audioDevicesSchema, languageSchema, themeSchema, type Settings } from './settings';
 import { agentStateSchema, type AgentStateInfo } from './agentState';
 import type { DialRequest } from './dialLink';
 import type { UpdateStatus } from './updates/status';
@@ -10,6 +10,7 @@ import { E164_RE, sipAccountSchema, type SipAccountView, type SipCredentials } f
 import { CHANNELS, CONVERSATION_STATUSES } from './sync/entities';
 import { mutationArgs, TEXT_LIMITS } from './sync/mutations';
 import type {
+  CannedReplyView,
   ConversationDetail,
   CallView,
   ConversationView,
@@ -54,7 +55,13 @@ export const apiCalls = {
   'app:getInfo': call<AppInfo>()(noArgs),
   'settings:get': call<Settings>()(noArgs),
   'settings:update': call<Settings>()(
-    z.object({ language: languageSchema.optional(), theme: themeSchema.optional() }).strict(),
+    z
+      .object({
+        language: languageSchema.optional(),
+        theme: themeSchema.optional(),
+        audioDevices: audioDevicesSchema.optional(),
+      })
+      .strict(),
   ),
   'agent:getState': call<AgentStateInfo>()(noArgs),
   'agent:setState': call<AgentStateInfo>()(z.object({ state: agentStateSchema }).strict()),
@@ -153,6 +160,10 @@ export const apiCalls = {
   'inbox:replyOffer': call<{ sent: boolean }>()(
     z.object({ offerId: z.string().max(64), accept: z.boolean() }).strict(),
   ),
+  /** Canned replies whose short code, title or body contains `q` (case-insensitive), at most 8. */
+  'inbox:searchCannedReplies': call<CannedReplyView[]>()(z.object({ q: z.string().max(100) }).strict()),
+  /** Tells the customer (web chat) that the agent is typing; `sent` false when offline. */
+  'inbox:setTyping': call<{ sent: boolean }>()(z.object({ conversationId: id, on: z.boolean() }).strict()),
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 
 export type ApiCalls = typeof apiCalls;
@@ -169,6 +180,8 @@ type EventMap = {
   /** Local data changed (a local edit, changes from the relay, an ack or a rejection). */
   'data:changed': { reason: 'mutate' | 'remote' | 'ack' | 'reject' | 'resync'; pending: number };
   'inbox:offersChanged': OfferView[];
+  /** The customer of a conversation assigned to this agent started or stopped typing (web chat). */
+  'inbox:typing': { conversationId: string; on: boolean };
 };
 // Fails to compile when EventMap and EVENT_CHANNELS disagree.
 type Exact<T, K extends PropertyKey> = [Exclude<K, keyof T>, Exclude<keyof T, K>] extends [never, never]

@@ -37,6 +37,8 @@ export const CALL_CHANNELS = [
   'sync:dismissRejected',
   'inbox:listOffers',
   'inbox:replyOffer',
+  'inbox:searchCannedReplies',
+  'inbox:setTyping',
 ] as const;
 
 /** Events the renderer may subscribe to. */
@@ -48,6 +50,7 @@ export const EVENT_CHANNELS = [
   'session:changed',
   'data:changed',
   'inbox:offersChanged',
+  'inbox:typing',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

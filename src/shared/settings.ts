@@ -7,10 +7,26 @@ export type Language = z.infer<typeof languageSchema>;
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof themeSchema>;
 
+/** A chosen audio device: its id, and its label to find it again if the id changes. */
+export const devicePrefSchema = z.object({ id: z.string().max(256), label: z.string().max(256) }).strict();
+export type DevicePref = z.infer<typeof devicePrefSchema>;
+/** The softphone's devices: microphone, call audio (headset) and ringer; null: the system default. */
+export const audioDevicesSchema = z
+  .object({
+    input: devicePrefSchema.nullable(),
+    output: devicePrefSchema.nullable(),
+    ring: devicePrefSchema.nullable(),
+  })
+  .strict();
+export type AudioDevicePrefs = z.infer<typeof audioDevicesSchema>;
+export const DEFAULT_AUDIO_DEVICES: AudioDevicePrefs = { input: null, output: null, ring: null };
+
 export const settingsSchema = z
   .object({
     language: languageSchema,
     theme: themeSchema,
+    /** Optional (added later); absent means every device is the system default. */
+    audioDevices: audioDevicesSchema.optional(),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;

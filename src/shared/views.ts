@@ -48,3 +48,6 @@ export type ConversationDetail = {
   queued: string[];
 };
 export type { Entity };
+
+/** A canned reply the agent may insert (synced `cannedReply` records). */
+export type CannedReplyView = { id: string; shortCode: string; title: string; body: string };

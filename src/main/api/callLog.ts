@@ -47,6 +47,7 @@ export function logCall(s: LocalStore, a: CallArgs<'calls:log'>): CallView {
     endedAt: a.endedAt,
     disposition: a.disposition,
     note: a.note,
+    ...(a.quality ? { quality: a.quality } : {}),
   });
   const logged = callsOfCustomer(s.db, customerId, 50).find((c) => c.id === id);
   if (!logged) throw new LocalError(LOCAL_ERR.INVALID_MUTATION, 'The call could not be recorded.');

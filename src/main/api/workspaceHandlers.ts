@@ -5,6 +5,7 @@ import type { RejectedView } from '../../shared/views';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 import type { WorkspaceService } from '../services/workspaceService';
 import { callsOfCustomer, screenPop } from '../store/calls';
+import { searchCannedReplies } from '../store/cannedReplies';
 import { logCall } from './callLog';
 
 type WorkspaceChannel = Extract<
@@ -119,5 +120,7 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
     'sync:dismissRejected': ({ id }) => ({ dismissed: store().dismissRejected(id) }),
     'inbox:listOffers': () => w.listOffers(),
     'inbox:replyOffer': ({ offerId, accept }) => w.replyOffer(offerId, accept),
+    'inbox:searchCannedReplies': ({ q }) => searchCannedReplies(store().db, q),
+    'inbox:setTyping': ({ conversationId, on }) => w.setTyping(conversationId, on),
   };
 }

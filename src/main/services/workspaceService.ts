@@ -216,7 +216,16 @@ export class WorkspaceService {
     this.client?.setPresence(state);
   }
 
+  /** Tells the customer the agent is typing (web chat); false when offline. */
+  setTyping(conversationId: string, on: boolean): { sent: boolean } {
+    return { sent: this.client?.sendTyping(conversationId, on) ?? false };
+  }
+
   private onRouting(e: RoutingEvent): void {
+    if (e.type === 'typing') {
+      this.o.events.emit('inbox:typing', { conversationId: e.conversationId, on: e.on });
+      return;
+    }
     if (e.type === 'offer') {
       this.offers.set(e.offer.offerId, e.offer);
       this.o.events.emit('inbox:offersChanged', this.listOffers());

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mutationArgs } from '../../shared/sync/mutations';
 import { CALLS_OF_CUSTOMER_SQL, customersByPhone, LOOKUP_PHONE_SQL, screenPop } from './calls';
 import { change, clocksFor, customerData, openTestStore, relayClock } from './testHelpers';
 
@@ -54,6 +55,40 @@ describe('main/store/calls (screen-pop lookup, call records)', () => {
     expect(pop.calls).toEqual([
       expect.objectContaining({ id: callId, customerId: C1, disposition: 'resolved', direction: 'in' }),
     ]);
+    store.close();
+  });
+
+  it('keeps the call quality summary on the record; older records without one still validate', () => {
+    const { store } = openTestStore();
+    const data = customerData('Ada', { phones: ['+12125550101'] });
+    store.applyChanges([change('customer', C1, data, clocksFor(data, relayClock(1)))], 1);
+    store.mutate('conversation.create', { id: V1, customerId: C1, channel: 'voice', subject: 'Call' });
+    const base = {
+      conversationId: V1,
+      direction: 'in' as const,
+      from: '+12125550101',
+      to: 'Ada',
+      startedAt: '2025-01-01T10:00:00.000Z',
+      answeredAt: '2025-01-01T10:00:05.000Z',
+      endedAt: '2025-01-01T10:03:00.000Z',
+      disposition: null,
+      note: '',
+    };
+    const quality = { mosMin: 3.2, mosAvg: 4.1, samples: 170, warnings: ['high-jitter' as const] };
+    const withQ = store.newId();
+    store.mutate('call.log', { id: withQ, ...base, quality });
+    const without = store.newId();
+    store.mutate('call.log', { id: without, ...base });
+    const calls = screenPop(store.db, '+12125550101')!.calls;
+    expect(calls.find((c) => c.id === withQ)?.quality).toEqual(quality);
+    expect(calls.find((c) => c.id === without)).not.toHaveProperty('quality');
+    expect(mutationArgs['call.log'].safeParse({ id: withQ, ...base, quality }).success).toBe(true);
+    for (const bad of [
+      { ...quality, mosMin: 7 },
+      { ...quality, warnings: ['<script>'] },
+      { ...quality, extra: 1 },
+    ])
+      expect(mutationArgs['call.log'].safeParse({ id: withQ, ...base, quality: bad }).success).toBe(false);
     store.close();
   });
 

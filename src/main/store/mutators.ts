@@ -170,6 +170,7 @@ export const MUTATORS: { [N in MutationName]: Mutator<N> } = {
         endedAt: a.endedAt,
         disposition: a.disposition,
         note: a.note,
+        ...(a.quality ? { quality: a.quality } : {}),
         createdAt: a.startedAt,
       });
     },

@@ -27,7 +27,8 @@ export type SyncState = {
 export type RoutingEvent =
   | { type: 'offer'; offer: OfferView }
   | { type: 'withdrawn'; offerId: string; reason: string }
-  | { type: 'result'; offerId: string; assigned: boolean };
+  | { type: 'result'; offerId: string; assigned: boolean }
+  | { type: 'typing'; conversationId: string; on: boolean };
 
 export type SyncClientOptions = {
   /** Base URL of the relay, e.g. `http://127.0.0.1:8080`; the socket is `<ws>/v1/sync`. */
@@ -137,6 +138,14 @@ export class SyncClient {
   }
 
   /** Answers an offer; false when offline (the offer will expire and go to someone else). */
+  /** Tells the relay the agent is (or stopped) typing; false when offline (typing is not queued). */
+  sendTyping(conversationId: string, on: boolean): boolean {
+    const c = this.conn;
+    if (!c?.welcomed || c.ws.readyState !== WebSocket.OPEN) return false;
+    c.ws.send(JSON.stringify({ t: 'typing', conversationId, on } satisfies ClientFrame));
+    return true;
+  }
+
   replyOffer(offerId: string, accept: boolean): boolean {
     const c = this.conn;
     if (!c?.welcomed || c.ws.readyState !== WebSocket.OPEN) return false;
@@ -323,6 +332,8 @@ export class SyncClient {
         return this.emitRouting({ type: 'withdrawn', offerId: f.offerId, reason: f.reason });
       case 'offerResult':
         return this.emitRouting({ type: 'result', offerId: f.offerId, assigned: f.assigned });
+      case 'typing':
+        return this.emitRouting({ type: 'typing', conversationId: f.conversationId, on: f.on });
       case 'error':
         return this.onRelayError(conn, f);
       default: {

@@ -11,7 +11,14 @@ import type { Store, WriteMeta } from '../store';
 /** Who wrote in, as the channel knows them. Unverified: used to match a profile, never to merge two. */
 export type InboundFrom = { name?: string; email?: string; phone?: string; defaultRegion?: string };
 
-export type InboundMessage = { inboxId: string; from: InboundFrom; text: string; subject?: string };
+export type InboundMessage = {
+  inboxId: string;
+  from: InboundFrom;
+  text: string;
+  subject?: string;
+  /** A customer the channel already knows (web chat session): used as is, `from` is not matched. */
+  customerId?: string;
+};
 
 export type InboundResult = {
   customerId: string;
@@ -80,7 +87,8 @@ export function createInbound(d: InboundDeps) {
       }
       const at = new Date(d.now()).toISOString();
       const result = d.db.transaction((): InboundResult => {
-        let customerId = (email && byEmail.get(email)?.id) || (phone && byPhone.get(phone)?.id) || null;
+        let customerId =
+          m.customerId ?? ((email && byEmail.get(email)?.id) || (phone && byPhone.get(phone)?.id) || null);
         if (!customerId) {
           customerId = uuidv7(d.now());
           const name = (m.from.name ?? '').trim().slice(0, 200) || email || phone || 'Visitor';

@@ -32,6 +32,7 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
       if (offers.some((o) => !before.has(o.offerId))) ringOnce();
       s().setOffers(offers);
     }),
+    api.on('inbox:typing', (e) => s().setCustomerTyping(e.conversationId, e.on)),
   ];
 
   function applySettings(language: string, theme: 'system' | 'light' | 'dark') {

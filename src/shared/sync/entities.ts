@@ -1,4 +1,5 @@
 import type { Hlc } from './hlc';
+import type { CallQualitySummary } from '../callQuality';
 
 /**
  * Record kinds the relay syncs to apps. Scalar fields of mutable kinds merge per field, last
@@ -59,6 +60,10 @@ export type ConversationData = {
   slaDueAt: string | null;
   lastMessageAt: string;
   createdAt: string;
+  /** The customer's satisfaction score (1–5) after resolution, written by the relay (web chat). */
+  csatScore?: number;
+  /** When the score was given. */
+  csatAt?: string;
 };
 
 export type MessageData = {
@@ -91,6 +96,8 @@ export type CallData = {
   endedAt: string | null;
   disposition: string | null;
   note: string;
+  /** Call quality summary; absent on older records and calls with no quality sample. */
+  quality?: CallQualitySummary;
   /** When the record was made (the call's start), so calls sort with messages and notes. */
   createdAt: string;
 };

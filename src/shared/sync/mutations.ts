@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { QUALITY_WARNINGS } from '../callQuality';
 import { CHANNELS, CONVERSATION_STATUSES } from './entities';
 import { UUID_RE } from './ids';
 
 const id = z.string().regex(UUID_RE, 'must be a UUID');
 const text = (max: number) => z.string().max(max);
+const mos = z.number().min(1).max(5);
 
 /** Limits on user text, shared by relay validation and the app's forms. */
 export const TEXT_LIMITS = { body: 20_000, name: 200, short: 500 } as const;
@@ -73,6 +75,16 @@ export const mutationArgs = {
       endedAt: z.string().datetime(),
       disposition: text(64).nullable(),
       note: text(TEXT_LIMITS.body),
+      /** Optional (added later): MOS over the call and the quality warnings raised. */
+      quality: z
+        .object({
+          mosMin: mos,
+          mosAvg: mos,
+          samples: z.number().int().min(1).max(10_000_000),
+          warnings: z.array(z.enum(QUALITY_WARNINGS)).max(QUALITY_WARNINGS.length),
+        })
+        .strict()
+        .optional(),
     })
     .strict(),
 } as const;

@@ -69,6 +69,8 @@ export const clientFrameSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('reauth'), accessToken: z.string().max(4096) }).strict(),
   /** Accept or decline an offer. */
   z.object({ t: z.literal('offerReply'), offerId: z.string().max(64), accept: z.boolean() }).strict(),
+  /** The agent is (or stopped) typing a reply in a conversation assigned to them (web chat shows it). */
+  z.object({ t: z.literal('typing'), conversationId: z.string().max(64), on: z.boolean() }).strict(),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -103,6 +105,8 @@ export type ServerFrame =
   | { t: 'offerWithdrawn'; offerId: string; reason: 'timeout' | 'declined' | 'agent-unavailable' }
   /** The answer to an accept: false when the offer had already expired or been withdrawn. */
   | { t: 'offerResult'; offerId: string; assigned: boolean }
+  /** The customer of a conversation assigned to this agent is (or stopped) typing (web chat). */
+  | { t: 'typing'; conversationId: string; on: boolean }
   | { t: 'error'; code: RelayErrorCode; message: string; batch?: number };
 
 /** HTTP bodies of `/v1/auth/*`. */

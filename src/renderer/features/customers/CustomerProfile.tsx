@@ -5,6 +5,8 @@ import { useApi } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatDuration } from '../phone/CallPanel';
+import { PhoneNumberButton } from '../phone/PhoneNumberButton';
+import { qualitySummaryText } from '../phone/qualityText';
 
 const TEXT_FIELDS = ['name', 'company', 'address', 'language'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
@@ -20,7 +22,10 @@ export function CustomerProfile(props: { id: string }) {
     <article aria-label={t('customers.profileOf', { name: customer.name })}>
       <h2>{customer.name}</h2>
       <p className="item-sub">
-        {customer.phones.join(', ')} {customer.emails.join(', ')}
+        {customer.phones.map((n) => (
+          <PhoneNumberButton key={n} number={n} />
+        ))}{' '}
+        {customer.emails.join(', ')}
       </p>
       {TEXT_FIELDS.map((f) => (
         <ProfileField
@@ -49,6 +54,7 @@ export function CustomerProfile(props: { id: string }) {
               ? ` · ${formatDuration(Date.parse(c.endedAt) - Date.parse(c.answeredAt))}`
               : ''}
             {c.disposition ? ` · ${c.disposition}` : ''}
+            {qualitySummaryText(t, c.quality)}
             {c.note ? ` · ${c.note}` : ''}
           </li>
         ))}

@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '../../../shared/sync/entities';
-import { useApi } from '../../app/context';
+import { useApi, useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { ErrorText } from '../../ui/ErrorText';
+import { CannedReplies } from './CannedReplies';
 
 /** One conversation: the thread (messages and internal notes), a composer, and its status. */
 export function ConversationPane(props: { id: string }) {
@@ -13,7 +14,32 @@ export function ConversationPane(props: { id: string }) {
   const [body, setBody] = useState('');
   const [asNote, setAsNote] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const ids = { body: useId(), status: useId(), note: useId() };
+  const ids = { body: useId(), status: useId(), note: useId(), hint: useId() };
+  const customerTyping = useRoot((s) => s.customerTyping[props.id] === true);
+  // The customer sees "typing" while the agent writes a reply (web chat); off after 3 s idle.
+  const typing = useRef<{ on: boolean; timer: ReturnType<typeof setTimeout> | null }>({
+    on: false,
+    timer: null,
+  });
+  const setTyping = (on: boolean) => {
+    const tr = typing.current;
+    if (tr.timer) clearTimeout(tr.timer);
+    tr.timer = on ? setTimeout(() => setTyping(false), 3_000) : null;
+    if (tr.on === on) return;
+    tr.on = on;
+    api.call('inbox:setTyping', { conversationId: props.id, on }).catch(() => {
+      // Typing is a courtesy: offline or refused, nothing to tell the agent.
+    });
+  };
+  useEffect(
+    () => () => {
+      const tr = typing.current;
+      if (tr.timer) clearTimeout(tr.timer);
+      if (tr.on) void api.call('inbox:setTyping', { conversationId: props.id, on: false }).catch(() => {});
+      tr.on = false;
+    },
+    [api, props.id],
+  );
 
   if (detail.error) return <ErrorText error={detail.error} />;
   if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
@@ -32,6 +58,7 @@ export function ConversationPane(props: { id: string }) {
     e.preventDefault();
     const text = body.trim();
     if (!text) return;
+    if (!asNote) setTyping(false);
     void act(async () => {
       await api.call(asNote ? 'notes:add' : 'messages:send', { conversationId: c.id, body: text });
       setBody('');
@@ -45,6 +72,9 @@ export function ConversationPane(props: { id: string }) {
         <p className="item-sub">
           {t(`channels.${c.channel}`)} · {c.subject}
         </p>
+        {typeof c.csatScore === 'number' && (
+          <p className="item-sub">{t('inbox.csatScore', { score: c.csatScore })}</p>
+        )}
         <div className="field inline">
           <label htmlFor={ids.status}>{t('inbox.status')}</label>
           <select
@@ -79,6 +109,9 @@ export function ConversationPane(props: { id: string }) {
           </li>
         ))}
       </ol>
+      <p role="status" aria-label={t('inbox.typingStatus')} className="item-sub">
+        {customerTyping ? t('inbox.customerTyping') : ''}
+      </p>
       <form className="composer" onSubmit={send}>
         <label htmlFor={ids.body}>{asNote ? t('inbox.noteLabel') : t('inbox.replyLabel')}</label>
         <textarea
@@ -86,8 +119,20 @@ export function ConversationPane(props: { id: string }) {
           value={body}
           rows={3}
           maxLength={20000}
-          onChange={(e) => setBody(e.target.value)}
+          aria-describedby={asNote ? undefined : ids.hint}
+          onChange={(e) => {
+            setBody(e.target.value);
+            if (!asNote && !e.target.value.startsWith('/')) setTyping(e.target.value.trim() !== '');
+          }}
         />
+        {!asNote && (
+          <p id={ids.hint} className="item-sub">
+            {t('inbox.cannedHint')}
+          </p>
+        )}
+        {!asNote && body.startsWith('/') && (
+          <CannedReplies query={body.slice(1)} onPick={(text) => setBody(text)} />
+        )}
         <div className="actions">
           <label>
             <input type="checkbox" checked={asNote} onChange={(e) => setAsNote(e.target.checked)} />{' '}

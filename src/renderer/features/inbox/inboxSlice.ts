@@ -5,14 +5,25 @@ export type InboxSlice = {
   /** Work the relay offers this agent now. */
   offers: OfferView[];
   selectedConversationId: string | null;
+  /** Conversations whose customer is typing now (web chat), by id. */
+  customerTyping: Record<string, true>;
   setOffers: (offers: OfferView[]) => void;
+  setCustomerTyping: (conversationId: string, on: boolean) => void;
   openConversation: (id: string | null) => void;
 };
 
 export const createInboxSlice: SliceCreator<InboxSlice> = (set) => ({
   offers: [],
   selectedConversationId: null,
+  customerTyping: {},
   setOffers: (offers) => set({ offers }),
+  setCustomerTyping: (conversationId, on) =>
+    set((s) => {
+      const next = { ...s.customerTyping };
+      if (on) next[conversationId] = true;
+      else delete next[conversationId];
+      return { customerTyping: next };
+    }),
   openConversation: (selectedConversationId) =>
     set(selectedConversationId ? { selectedConversationId, view: 'inbox' } : { selectedConversationId }),
 });

@@ -73,6 +73,7 @@ function CallCard(props: { call: CallSnapshot; others: CallSnapshot[] }) {
           {formatDuration(now - c.answeredAt)}
         </p>
       )}
+      {live && <CallQuality call={c} />}
       {c.media === 'none' && <p role="alert">{t('call.noMedia')}</p>}
       {c.signalingLost && <p role="alert">{t('call.signalingLost')}</p>}
       <div className="actions">
@@ -147,5 +148,25 @@ function CallCard(props: { call: CallSnapshot; others: CallSnapshot[] }) {
       )}
       {c.direction === 'in' && pop && <ScreenPopView callId={c.id} pop={pop} />}
     </article>
+  );
+}
+
+/** Live MOS and the warnings raised now, as text (Twilio's thresholds, see quality.ts). */
+function CallQuality(props: { call: CallSnapshot }) {
+  const { t } = useTranslation();
+  const { mos, warnings } = props.call.quality;
+  return (
+    <>
+      <p className="call-quality" aria-label={t('call.quality')}>
+        {mos === null ? t('call.qualityPending') : t('call.mos', { mos: mos.toFixed(1) })}
+      </p>
+      {warnings.length > 0 && (
+        <ul className="call-quality-warnings" aria-label={t('call.qualityWarnings')}>
+          {warnings.map((w) => (
+            <li key={w}>{t(`call.qualityWarning.${w}`)}</li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }

@@ -4,6 +4,7 @@ import { useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { ErrorText } from '../../ui/ErrorText';
 import { ViewHeader } from '../../ui/ViewHeader';
+import { AudioDevicesForm } from './AudioDevicesForm';
 import { PhoneAccountForm } from './PhoneAccountForm';
 
 /** The softphone: registration state, the dial pad, and the SIP account. */
@@ -73,8 +74,30 @@ export function PhoneView() {
           </div>
         </form>
         {source && <p role="status">{t('phone.dialRequested', { scheme: source })}</p>}
+        {source && registration === 'registered' && number.trim() && (
+          <div
+            className="actions"
+            role="group"
+            aria-label={t('phone.confirmDial', { number: number.trim() })}
+          >
+            <span>{t('phone.confirmDial', { number: number.trim() })}</span>
+            <button
+              type="button"
+              onClick={() => {
+                ctl?.dial(number.trim());
+                setNumber(number.trim());
+              }}
+            >
+              {t('phone.callNow')}
+            </button>
+            <button type="button" onClick={() => setNumber(number)}>
+              {t('phone.cancelDial')}
+            </button>
+          </div>
+        )}
         {!ready && <p className="hint">{t('phone.noAccount')}</p>}
       </div>
+      <AudioDevicesForm />
       {account.data && <PhoneAccountForm view={account.data} />}
     </section>
   );

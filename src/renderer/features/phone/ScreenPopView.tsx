@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useApi, useRoot } from '../../app/context';
 import { ErrorText } from '../../ui/ErrorText';
 import type { CallPop } from './phoneSlice';
+import { qualitySummaryText } from './qualityText';
 
 /** The caller's profile while the phone rings, or a new-customer form for an unknown number. */
 export function ScreenPopView(props: { callId: string; pop: CallPop }) {
@@ -46,6 +47,7 @@ export function ScreenPopView(props: { callId: string; pop: CallPop }) {
           <li key={c.id}>
             {t(`call.direction.${c.direction}`)} · {new Date(c.startedAt).toLocaleString()}
             {c.disposition ? ` · ${c.disposition}` : ''}
+            {qualitySummaryText(t, c.quality)}
             {c.note ? ` · ${c.note}` : ''}
           </li>
         ))}

@@ -1,6 +1,17 @@
 import { normalizeCallerNumber } from '../../../shared/phone';
 import type { ApiClient } from '../../api/client';
 import type { RootStore } from '../../store';
+import { DEFAULT_AUDIO_DEVICES } from '../../../shared/settings';
+import {
+  AUDIO_ROLES,
+  changedRoles,
+  deviceOptions,
+  prefFor,
+  resolveDevices,
+  type DeviceLike,
+  type ResolvedDevices,
+} from './audioDevices';
+import { Ringer } from './ringer';
 import { SipPhone, type CallSnapshot } from './sipPhone';
 import type { PhoneControls } from './phoneSlice';
 
@@ -17,6 +28,52 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
   let phone: SipPhone | null = null;
   let region = 'US';
   let active = false;
+  const ringer = new Ringer();
+  let devices: DeviceLike[] = [];
+  let resolved: ResolvedDevices | null = null;
+  const media = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
+
+  // Device choice: resolved against the devices present (fallback to default while one is gone).
+  async function listDevices(): Promise<void> {
+    if (!media?.enumerateDevices) return;
+    devices = await media.enumerateDevices();
+    // Before microphone permission, devices have no ids or labels: ask once, then list again.
+    if (devices.some((d) => d.kind === 'audioinput' && (!d.deviceId || !d.label))) {
+      try {
+        const stream = await media.getUserMedia({ audio: true, video: false });
+        stream.getTracks().forEach((t) => t.stop());
+        devices = await media.enumerateDevices();
+      } catch {
+        // Permission refused: the lists stay unlabelled; the default devices still work.
+      }
+    }
+    set({
+      audioOptions: {
+        input: deviceOptions(devices, 'input'),
+        output: deviceOptions(devices, 'output'),
+        ring: deviceOptions(devices, 'ring'),
+      },
+    });
+  }
+
+  async function applyDevices(): Promise<void> {
+    const next = resolveDevices(s().settings?.audioDevices ?? DEFAULT_AUDIO_DEVICES, devices);
+    const changed = changedRoles(resolved, next);
+    resolved = next;
+    set({ audioMissing: AUDIO_ROLES.filter((r) => next[r].missing) });
+    if (changed.includes('ring')) await ringer.setDevice(next.ring.deviceId);
+    if (phone && (changed.includes('input') || changed.includes('output')))
+      await phone.setDevices({ input: next.input.deviceId, output: next.output.deviceId });
+  }
+
+  const refreshDevices = async () => {
+    await listDevices();
+    await applyDevices();
+  };
+  media?.addEventListener?.('devicechange', () => void refreshDevices().catch(fail));
+  store.subscribe((st, prev) => {
+    if (st.settings?.audioDevices !== prev.settings?.audioDevices) void applyDevices().catch(fail);
+  });
 
   const fail = (err: unknown) => set({ phoneError: msg(err) });
   const guard = (f: () => unknown) => {
@@ -46,6 +103,11 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
       set({ calls: [...others, c].sort((a, b) => a.startedAt - b.startedAt) });
       if (first) void setAgent('busy');
     }
+    // The ring plays on its own device while an incoming call rings and none is live.
+    const ringing = s().calls.some((x) => x.direction === 'in' && x.state === 'ringing');
+    const talking = s().calls.some((x) => x.state === 'established');
+    if (ringing && !talking) ringer.start();
+    else ringer.stop();
     const nowActive = s().calls.length > 0;
     if (nowActive !== active) {
       active = nowActive;
@@ -86,6 +148,7 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
     register: async () => {
       set({ phoneError: null, registrationError: null });
       await phone?.stop();
+      await refreshDevices().catch(fail);
       const creds = await api.call('phone:getCredentials', {});
       region = creds.region;
       set({ dispositions: creds.dispositions });
@@ -119,11 +182,24 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
             set({ dtmfIn: { ...s().dtmfIn, [id]: `${s().dtmfIn[id] ?? ''}${tone}`.slice(-64) } }),
         },
       );
+      if (resolved)
+        await phone.setDevices({ input: resolved.input.deviceId, output: resolved.output.deviceId });
       await phone.start();
     },
     unregister: async () => {
+      ringer.stop();
       await phone?.stop();
       phone = null;
+    },
+    refreshDevices,
+    setAudioDevice: async (role, id) => {
+      const pref = prefFor(s().audioOptions[role], id);
+      const settings = s().settings;
+      const next = { ...(settings?.audioDevices ?? DEFAULT_AUDIO_DEVICES), [role]: pref };
+      // Applied here first, so a second quick change builds on this one instead of on the value
+      // before it (both saves would otherwise start from the same old settings and one would be lost).
+      if (settings) s().setSettings({ ...settings, audioDevices: next });
+      s().setSettings(await api.call('settings:update', { audioDevices: next }));
     },
     dial: (target) => guard(() => phone?.call(target)),
     answer: (id) => guard(() => phone?.answer(id)),
@@ -161,6 +237,7 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
         endedAt: iso(c.endedAt ?? Date.now()),
         disposition,
         note,
+        ...(c.quality.summary ? { quality: c.quality.summary } : {}),
       });
       set({ wrapUps: s().wrapUps.filter((x) => x !== w) });
       if (s().calls.length === 0 && s().wrapUps.length === 0) await setAgent('available');

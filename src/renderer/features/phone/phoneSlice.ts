@@ -1,6 +1,7 @@
 import type { DialRequest } from '../../../shared/dialLink';
 import type { ScreenPop } from '../../../shared/views';
 import type { SliceCreator } from '../../store/types';
+import type { AudioRole, DeviceOption } from './audioDevices';
 import type { CallSnapshot, Registration } from './sipPhone';
 
 /** The customer shown for a call: looked up while it rings (null pop: unknown number). */
@@ -22,6 +23,10 @@ export type PhoneControls = {
   blindTransfer: (id: string, target: string) => void;
   attendedTransfer: (id: string, consultId: string) => void;
   wrapUp: (disposition: string, note: string, newCustomerName?: string) => Promise<void>;
+  /** Lists the audio devices again (and applies the chosen ones: a headset may be back). */
+  refreshDevices: () => Promise<void>;
+  /** Picks a device for a role by id ('' for the system default) and saves it in settings. */
+  setAudioDevice: (role: AudioRole, id: string) => Promise<void>;
   mediaStats: (
     id: string,
   ) => Promise<{ bytesReceived: number; bytesSent: number; ice: string; direction: string }>;
@@ -44,6 +49,9 @@ export type PhoneSlice = {
   /** Wrap-up codes of the SIP account. */
   dispositions: string[];
   phoneCtl: PhoneControls | null;
+  /** Audio devices present, by role, and the roles whose chosen device is missing now. */
+  audioOptions: Record<AudioRole, DeviceOption[]>;
+  audioMissing: AudioRole[];
   setDialNumber: (n: string) => void;
   setPops: (pops: Record<string, CallPop>) => void;
   requestDial: (req: DialRequest) => void;
@@ -62,6 +70,8 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set) => ({
   phoneError: null,
   dispositions: [],
   phoneCtl: null,
+  audioOptions: { input: [], output: [], ring: [] },
+  audioMissing: [],
   setDialNumber: (dialNumber) => set({ dialNumber, dialSource: null }),
   setPops: (pops) => set({ pops }),
   requestDial: (req) => set({ dialNumber: req.target, dialSource: req.scheme, view: 'phone' }),

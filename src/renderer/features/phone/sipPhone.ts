@@ -12,6 +12,17 @@ import {
 } from 'sip.js';
 import type { IncomingRequestMessage } from 'sip.js/lib/core/index.js';
 import type { SessionDescriptionHandlerOptions as WebSdhOptions } from 'sip.js/lib/platform/web/index.js';
+import type { CallQualitySummary, QualityWarning } from '../../../shared/callQuality';
+import {
+  addSample,
+  currentMos,
+  initialQuality,
+  rawSampleOf,
+  resetBaseline,
+  summarize,
+  type QualityState,
+  type StatLike,
+} from './quality';
 
 /** What the softphone needs to register; the password comes from main only for this. */
 export type SipConfig = {
@@ -57,6 +68,8 @@ export type CallSnapshot = {
   /** The agent's consultation leg of an attended transfer (ends when the transfer completes). */
   consult: boolean;
   endReason: EndReason | null;
+  /** Live quality (one sample a second while established and not held) and its running summary. */
+  quality: { mos: number | null; warnings: QualityWarning[]; summary: CallQualitySummary | null };
 };
 
 export type PhoneListener = {
@@ -82,7 +95,6 @@ export type SipPhoneOptions = {
 /** Caller ids longer than this are clipped for display (they still never break anything). */
 export const MAX_ID_TEXT = 128;
 const DTMF_TONE = /^[0-9*#A-Da-d]$/;
-const AUDIO_ONLY = { constraints: { audio: true, video: false } };
 
 type Live = {
   snap: CallSnapshot;
@@ -94,6 +106,7 @@ type Live = {
   /** A re-INVITE asking whether a silent call's dialog still exists is under way. */
   probing: boolean;
   lastIce: string;
+  q: QualityState;
 };
 
 const clip = (s: string) => (s.length > MAX_ID_TEXT ? `${s.slice(0, MAX_ID_TEXT)}…` : s);
@@ -132,6 +145,8 @@ export class SipPhone {
     play: SipPhoneOptions['play'] | undefined;
   };
   private readonly audio = new Map<string, HTMLAudioElement>();
+  /** Microphone and call-audio output device ids; '' is the system default. */
+  private devices = { input: '', output: '' };
   private readonly onOnline = () => this.networkChanged();
 
   constructor(
@@ -312,11 +327,13 @@ export class SipPhone {
       this.attempt = 0;
       void this.reconnect();
     }
-    // ICE restart keeps live calls across a network change.
+    // ICE restart keeps live calls across a network change (a held call stays held).
     for (const c of this.calls.values()) {
       if (c.snap.state !== 'established') continue;
+      const held = c.session.sessionDescriptionHandlerOptionsReInvite as WebSdhOptions;
+      const restart = { ...held, offerOptions: { iceRestart: true } } as WebSdhOptions;
       c.session
-        .invite({ sessionDescriptionHandlerOptions: { offerOptions: { iceRestart: true } } as WebSdhOptions })
+        .invite({ sessionDescriptionHandlerOptions: restart })
         .catch((err: unknown) => this.opts.log('warn', `ICE restart failed: ${String(err)}`));
     }
   }
@@ -333,6 +350,7 @@ export class SipPhone {
       localEnd: null,
       probing: false,
       lastIce: 'new',
+      q: initialQuality(),
     };
     this.calls.set(snap.id, c);
     session.delegate = {
@@ -393,6 +411,7 @@ export class SipPhone {
       signalingLost: false,
       consult: false,
       endReason: null,
+      quality: { mos: null, warnings: [], summary: null },
     };
   }
 
@@ -402,7 +421,7 @@ export class SipPhone {
     const uri = UserAgent.makeURI(this.targetUri(target));
     if (!uri) throw new Error(`Cannot call ${target}`);
     const inviter = new Inviter(this.ua, uri, {
-      sessionDescriptionHandlerOptions: AUDIO_ONLY,
+      sessionDescriptionHandlerOptions: this.media(),
       extraHeaders,
     });
     const c = this.track(inviter, this.newSnap('out', 'dialing', clean(uri.user ?? ''), '', 'to'));
@@ -433,7 +452,7 @@ export class SipPhone {
   async answer(id: string): Promise<void> {
     const c = this.calls.get(id);
     if (!c || !(c.session instanceof Invitation) || c.snap.state !== 'ringing') return;
-    await c.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    await c.session.accept({ sessionDescriptionHandlerOptions: this.media() });
   }
 
   async decline(id: string): Promise<void> {
@@ -572,7 +591,7 @@ export class SipPhone {
   private referred(c: Live, referral: Referral): void {
     void referral.accept().then(() => {
       if (!this.ua) return;
-      const inviter = referral.makeInviter({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+      const inviter = referral.makeInviter({ sessionDescriptionHandlerOptions: this.media() });
       const snap = this.newSnap('out', 'dialing', clean(referral.referTo.uri.user ?? ''), '', 'to');
       const next = this.track(inviter, snap);
       inviter.invite().catch(() => this.ended(next, 'failed'));
@@ -599,6 +618,34 @@ export class SipPhone {
     return { bytesReceived, bytesSent, ice: pc.iceConnectionState, direction };
   }
 
+  /**
+   * Uses these devices from now on ('' for the system default): new calls capture from `input`,
+   * live calls switch microphone (replaceTrack) and every call's audio plays on `output`.
+   */
+  async setDevices(next: { input: string; output: string }): Promise<void> {
+    const inputChanged = next.input !== this.devices.input;
+    this.devices = { ...next };
+    for (const el of this.audio.values()) await setSink(el, next.output);
+    if (!inputChanged) return;
+    for (const c of this.calls.values()) {
+      const pc = this.pc(c);
+      const sender = pc?.getSenders().find((x) => x.track?.kind === 'audio');
+      if (!sender) continue;
+      const stream = await navigator.mediaDevices.getUserMedia(this.media().constraints);
+      const track = stream.getAudioTracks()[0];
+      if (!track) continue;
+      const old = sender.track;
+      await sender.replaceTrack(track);
+      old?.stop();
+      this.applyTracks(c);
+    }
+  }
+
+  private media(): { constraints: MediaStreamConstraints } {
+    const input = this.devices.input;
+    return { constraints: { audio: input ? { deviceId: { exact: input } } : true, video: false } };
+  }
+
   snapshot(id: string): CallSnapshot | null {
     const c = this.calls.get(id);
     return c ? { ...c.snap } : null;
@@ -621,6 +668,7 @@ export class SipPhone {
     el.autoplay = true;
     el.srcObject = stream;
     this.audio.set(c.snap.id, el);
+    void setSink(el, this.devices.output);
     void el.play().catch(() => undefined);
   }
 
@@ -649,6 +697,7 @@ export class SipPhone {
       this.update(c, { media: 'none' });
     }
     c.lastBytes = bytesReceived;
+    if (connected) await this.sampleQuality(c);
     if (ice !== c.lastIce) {
       this.opts.log('info', `call ${c.snap.id}: ICE ${ice}, ${bytesReceived} bytes in`);
       c.lastIce = ice;
@@ -676,6 +725,23 @@ export class SipPhone {
     }
   }
 
+  // Call quality the way Twilio's Voice SDK estimates it (quality.ts); paused while on hold.
+  private async sampleQuality(c: Live): Promise<void> {
+    const pc = this.pc(c);
+    if (!pc || c.snap.state !== 'established') return;
+    if (c.snap.held) {
+      c.q = resetBaseline(c.q);
+      return;
+    }
+    const reports: StatLike[] = [];
+    (await pc.getStats()).forEach((r: StatLike) => reports.push(r));
+    if (c.snap.state !== 'established') return;
+    c.q = addSample(c.q, rawSampleOf(reports));
+    this.update(c, {
+      quality: { mos: currentMos(c.q), warnings: [...c.q.active], summary: summarize(c.q) },
+    });
+  }
+
   private update(c: Live, patch: Partial<CallSnapshot>): void {
     Object.assign(c.snap, patch);
     this.emit(c);
@@ -695,4 +761,11 @@ export class SipPhone {
   private emit(c: Live): void {
     this.listener.onCall({ ...c.snap });
   }
+}
+
+/** Plays an element on an output device ('' for the default) where the platform can choose one. */
+export async function setSink(el: HTMLMediaElement, deviceId: string): Promise<void> {
+  const sinkable = el as HTMLMediaElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
+  if (typeof sinkable.setSinkId !== 'function' || sinkable.sinkId === deviceId) return;
+  await sinkable.setSinkId(deviceId).catch(() => sinkable.setSinkId?.('').catch(() => undefined));
 }

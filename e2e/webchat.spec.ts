@@ -1,0 +1,212 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { startChaosProxy } from '../tests/support/chaosProxy';
+import { expect, startHost, stopHost, test } from './fixtures';
+import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
+
+// A customer on a web page (its own origin) opens the embedded widget and writes; the relay routes
+// the chat to the available agent, who accepts, replies and resolves; the customer sees the reply,
+// answers the CSAT prompt, and the score is stored on the relay. Hostile names and messages stay text.
+let relay: RunningRelay;
+let site: Server;
+let siteUrl: string;
+
+function readRelay<T>(sql: string, ...params: unknown[]): T {
+  const db = new Database(join(relay.dataDir, 'relay.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(sql)
+      .pluck()
+      .get(...params) as T;
+  } finally {
+    db.close();
+  }
+}
+
+test.beforeAll(async () => {
+  relay = await startSeededRelay();
+  const inboxId = readRelay<string>(
+    `SELECT i.id FROM inboxes i JOIN team_members m ON m.team_id = i.team_id JOIN agents a ON a.id = m.agent_id
+     WHERE a.email = ? AND i.channel = 'chat' LIMIT 1`,
+    'agent@demo.switchboard',
+  );
+  const html = `<!doctype html><html><head><title>Demo shop</title></head><body><h1>Demo shop</h1>
+<script src="${relay.url}/widget.js" data-inbox="${inboxId}"></script></body></html>`;
+  site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
+  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+});
+test.afterAll(async () => {
+  await new Promise((r) => site.close(r));
+  await relay.stop();
+});
+
+test('a visitor chats through the widget, the agent replies and resolves, and the CSAT score reaches the relay', async ({
+  page,
+  browser,
+}) => {
+  const host = await startHost(undefined, {
+    SWITCHBOARD_RELAY_URL: relay.url,
+    SWITCHBOARD_LOGIN_EMAIL: 'agent@demo.switchboard',
+    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
+    SWITCHBOARD_CACHE_PASSPHRASE: 'webchat e2e passphrase',
+  });
+  const visitorContext = await browser.newContext();
+  try {
+    await page.goto(host.url);
+    await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
+    await page.getByLabel('My status').selectOption('available');
+
+    const customer = await visitorContext.newPage();
+    await customer.goto(siteUrl);
+    const name = `Mallory <img src=x onerror="window.__pwned=1"> ${Date.now()}`;
+    const hostile = `Hi <script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> where is my order?`;
+    await customer.getByRole('button', { name: 'Open chat' }).click();
+    const widget = customer.getByRole('dialog', { name: 'Chat with us' });
+    await widget.getByLabel('Your name').fill(name);
+    await widget.getByRole('button', { name: 'Start chat' }).click();
+    await widget.getByRole('textbox', { name: 'Message' }).fill(hostile);
+    await widget.getByRole('button', { name: 'Send' }).click();
+    const messages = widget.getByRole('log', { name: 'Messages' });
+    await expect(messages.getByRole('listitem').filter({ hasText: hostile })).toBeVisible();
+
+    const offer = page.getByRole('alertdialog', { name: `New Web chat from ${name}` });
+    await expect(offer).toBeVisible({ timeout: 15_000 });
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    const conversation = page.getByRole('article', { name: `Conversation with ${name}` });
+    await expect(conversation.getByRole('listitem').filter({ hasText: hostile })).toBeVisible({
+      timeout: 15_000,
+    });
+    await expect(widget.getByRole('status', { name: 'Chat status' })).toHaveText(
+      'An agent has joined the conversation.',
+    );
+
+    // Typing shows both ways.
+    await widget.getByRole('textbox', { name: 'Message' }).fill('one more thing');
+    await expect(conversation.getByRole('status', { name: 'Customer activity' })).toHaveText(
+      'The customer is typing…',
+      { timeout: 15_000 },
+    );
+    await conversation.getByLabel('Reply to the customer').fill('Let me check');
+    await expect(widget.getByText('The agent is typing…')).toBeVisible({ timeout: 15_000 });
+
+    // The agent answers with a canned reply: `/` searches them, picking one fills the composer.
+    const reply = 'Hello! Thanks for contacting us. How can I help you today?';
+    const composer = conversation.getByLabel('Reply to the customer');
+    await composer.fill('/hel');
+    await conversation
+      .getByRole('region', { name: 'Canned replies' })
+      .getByRole('button', { name: '/hello · Greeting' })
+      .click();
+    await expect(composer).toHaveValue(reply);
+    await conversation.getByRole('button', { name: 'Send' }).click();
+    await expect(messages.getByRole('listitem').filter({ hasText: reply })).toBeVisible({ timeout: 15_000 });
+
+    // A reload resumes the session: the whole conversation, each message once.
+    await customer.reload();
+    await customer.getByRole('button', { name: 'Open chat' }).click();
+    await expect(messages.getByRole('listitem')).toHaveText([hostile, reply], { timeout: 15_000 });
+
+    await conversation.getByLabel('Status').selectOption('resolved');
+    const csat = widget.getByRole('group', { name: 'How did we do?' });
+    await expect(csat).toBeVisible({ timeout: 15_000 });
+    await csat.getByRole('button', { name: 'Rate 4 out of 5' }).click();
+    await expect(widget.getByRole('status', { name: 'Chat status' })).toHaveText(
+      'Thank you for your feedback!',
+    );
+    await expect
+      .poll(() =>
+        readRelay<number | null>(
+          `SELECT json_extract(c.data, '$.csatScore') FROM records c JOIN records p
+             ON p.entity = 'customer' AND p.id = json_extract(c.data, '$.customerId')
+           WHERE c.entity = 'conversation' AND json_extract(p.data, '$.name') = ?`,
+          name,
+        ),
+      )
+      .toBe(4);
+    // The score syncs to the agent's app.
+    await expect(conversation.getByText('Customer rating: 4 / 5')).toBeVisible({ timeout: 15_000 });
+
+    // Hostile input stayed text on both sides: no element was made from it, no handler ran.
+    await expect(
+      customer.locator('[data-switchboard-webchat] img, [data-switchboard-webchat] script'),
+    ).toHaveCount(0);
+    await expect(page.locator('main img, main script')).toHaveCount(0);
+    expect(await customer.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+  } finally {
+    await visitorContext.close();
+    await stopHost(host);
+  }
+});
+
+test('a reply written while the agent is offline shows as queued and reaches the visitor once', async ({
+  page,
+  browser,
+}) => {
+  // The agent's workstation reaches the relay through a loopback proxy the test can cut.
+  const proxy = await startChaosProxy({ targetPort: relay.port, seed: 2 });
+  const host = await startHost(undefined, {
+    SWITCHBOARD_RELAY_URL: `http://127.0.0.1:${proxy.port}`,
+    SWITCHBOARD_LOGIN_EMAIL: 'agent@demo.switchboard',
+    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
+    SWITCHBOARD_CACHE_PASSPHRASE: 'webchat offline passphrase',
+  });
+  const visitorContext = await browser.newContext();
+  try {
+    await page.goto(host.url);
+    const sync = page.getByRole('status', { name: 'Sync status' });
+    await expect(sync).toHaveText('Online', { timeout: 30_000 });
+    await page.getByLabel('My status').selectOption('available');
+
+    const customer = await visitorContext.newPage();
+    await customer.goto(siteUrl);
+    const name = `Offline visitor ${Date.now()}`;
+    await customer.getByRole('button', { name: 'Open chat' }).click();
+    const widget = customer.getByRole('dialog', { name: 'Chat with us' });
+    await widget.getByLabel('Your name').fill(name);
+    await widget.getByRole('button', { name: 'Start chat' }).click();
+    await widget.getByRole('textbox', { name: 'Message' }).fill('Is anyone there?');
+    await widget.getByRole('button', { name: 'Send' }).click();
+
+    const offer = page.getByRole('alertdialog', { name: `New Web chat from ${name}` });
+    await expect(offer).toBeVisible({ timeout: 15_000 });
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    const conversation = page.getByRole('article', { name: `Conversation with ${name}` });
+    await expect(conversation.getByRole('listitem').filter({ hasText: 'Is anyone there?' })).toBeVisible({
+      timeout: 15_000,
+    });
+
+    proxy.setDown(true);
+    await expect(sync).toHaveText(/Offline/, { timeout: 30_000 });
+    const reply = `Yes, I am here ${Date.now()}`;
+    await conversation.getByLabel('Reply to the customer').fill(reply);
+    await conversation.getByRole('button', { name: 'Send' }).click();
+    await expect(conversation.getByRole('listitem').filter({ hasText: reply })).toContainText('Queued');
+    const messages = widget.getByRole('log', { name: 'Messages' });
+    await expect(messages.getByRole('listitem').filter({ hasText: reply })).toHaveCount(0);
+
+    proxy.setDown(false);
+    await expect(sync).toHaveText('Online', { timeout: 30_000 });
+    await expect(messages.getByRole('listitem').filter({ hasText: reply })).toHaveCount(1, {
+      timeout: 15_000,
+    });
+    await expect(conversation.getByRole('listitem').filter({ hasText: reply })).not.toContainText('Queued');
+    // Delivered exactly once: one message on the relay, one bubble after the widget reloads.
+    expect(
+      readRelay<number>(
+        `SELECT count(*) FROM records WHERE entity = 'message' AND json_extract(data, '$.body') = ?`,
+        reply,
+      ),
+    ).toBe(1);
+    await customer.reload();
+    await customer.getByRole('button', { name: 'Open chat' }).click();
+    await expect(messages.getByRole('listitem')).toHaveText(['Is anyone there?', reply], { timeout: 15_000 });
+  } finally {
+    await visitorContext.close();
+    await stopHost(host);
+    await proxy.close();
+  }
+});

@@ -1,0 +1,532 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import type { Change, MessageData } from '../../../shared/sync/entities';
+import type { HlcClock } from '../../../shared/sync/hlc';
+import { uuidv7 } from '../../../shared/sync/ids';
+import { RELAY_CLOSE, RELAY_ERR, type ServerFrame } from '../../../shared/sync/protocol';
+import type { Database } from '../../db';
+import { RelayError } from '../../errors';
+import type { Logger } from '../../logger';
+import { TokenBucket } from '../../rateLimit';
+import { writeFields } from '../../records';
+import type { Store, WriteMeta } from '../../store';
+import type { createInbound } from '../inbound';
+import { signVisitorToken, verifyIdentityHash, verifyVisitorToken } from './token';
+import { WIDGET_SCRIPT } from './widgetScript';
+
+/** Per-inbox settings of the web chat widget. */
+export type WebchatInboxConfig = {
+  /**
+   * Origins (`https://shop.example`) whose pages may embed the widget. Missing or empty: every
+   * origin is allowed, which suits the demo; set it for any real deployment.
+   */
+  allowedOrigins?: string[];
+  /** Secret of the host site's signed identities (`data-user-hash` = HMAC-SHA256 hex of the id). */
+  identitySecret?: string;
+};
+
+/** Options of the web chat channel; every limit has a default. */
+export type WebchatOptions = {
+  /** Settings by inbox id. Default: none (every origin allowed, no signed identities). */
+  inboxes?: Record<string, WebchatInboxConfig>;
+  /** Longest visitor message, in characters. Default 2,000. */
+  maxMessageLength?: number;
+  /** Visitor frames per second per socket, with a burst. Default 2/s, burst 10. */
+  rateLimit?: { perSecond: number; burst: number };
+  /** Sessions started per second per IP address, with a burst. Default 0.2/s, burst 10. */
+  sessionRateLimit?: { perSecond: number; burst: number };
+  /** Lifetime of a visitor token. Default 30 days. */
+  tokenTtlMs?: number;
+  /** Largest visitor frame, in bytes. Default 16 KiB. */
+  maxPayload?: number;
+  /** How often waiting visitors hear their queue position. Default 2 s. */
+  queueTickMs?: number;
+};
+
+const rate = z.object({ perSecond: z.number().positive(), burst: z.number().min(1) }).strict();
+/** The web chat settings file (`relay serve --webchat file.json`), checked before the relay starts. */
+export const webchatOptionsSchema = z
+  .object({
+    inboxes: z
+      .record(
+        z.string().max(64),
+        z
+          .object({
+            allowedOrigins: z.array(z.string().url().max(200)).max(100).optional(),
+            identitySecret: z.string().min(16).max(200).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    maxMessageLength: z.number().int().min(1).max(20_000).optional(),
+    rateLimit: rate.optional(),
+    sessionRateLimit: rate.optional(),
+    tokenTtlMs: z.number().int().positive().optional(),
+    maxPayload: z.number().int().positive().optional(),
+    queueTickMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type WebchatDeps = {
+  db: Database;
+  store: Store;
+  relayClock: HlcClock;
+  secret: Buffer;
+  inbound: ReturnType<typeof createInbound>;
+  publish: () => void;
+  queuePosition: (conversationId: string) => number | null;
+  /** Tells the assigned agent's apps that the visitor is typing. */
+  sendToAgent: (agentId: string, frame: ServerFrame) => void;
+  maxBodyBytes: number;
+  log: Logger;
+  now: () => number;
+  options?: WebchatOptions;
+};
+
+const SYSTEM: WriteMeta = { mutationId: null, agentId: null };
+
+const sessionSchema = z
+  .object({
+    inboxId: z.string().min(1).max(64),
+    name: z.string().max(200).optional(),
+    email: z.string().max(254).optional(),
+    phone: z.string().max(40).optional(),
+    userId: z.string().min(1).max(200).optional(),
+    userHash: z.string().max(128).optional(),
+  })
+  .strict();
+
+const frameSchema = z.discriminatedUnion('t', [
+  z
+    .object({ t: z.literal('message'), text: z.string().min(1), clientId: z.string().min(1).max(64) })
+    .strict(),
+  z.object({ t: z.literal('typing'), on: z.boolean() }).strict(),
+  z
+    .object({
+      t: z.literal('csat'),
+      conversationId: z.string().max(64),
+      score: z.number().int().min(1).max(5),
+    })
+    .strict(),
+]);
+
+type VisitorFrame =
+  | { t: 'message'; message: WidgetMessage; clientId?: string }
+  | { t: 'queue'; position: number }
+  | { t: 'assigned' }
+  | { t: 'typing'; on: boolean }
+  | { t: 'csat'; conversationId: string }
+  | { t: 'csatSaved'; conversationId: string }
+  | { t: 'error'; code: string; message: string };
+
+type WidgetMessage = { id: string; direction: 'in' | 'out'; body: string; createdAt: string };
+
+type Visitor = {
+  ws: WebSocket;
+  inboxId: string;
+  customerId: string;
+  bucket: TokenBucket;
+  /** Visitor message ids by the widget's clientId: a resend after a reconnect is not a second message. */
+  sent: Map<string, string>;
+  lastQueue: number | null;
+  /** Conversation whose agent the visitor was last told about. */
+  announced: string | null;
+};
+
+/**
+ * The web chat channel: serves `GET /widget.js`, starts visitor sessions (`POST
+ * /v1/widget/sessions`, answering with an HMAC-signed visitor token bound to the visitor's customer
+ * record in one inbox) and carries the conversation over `/v1/widget/socket`: visitor messages go
+ * through `inbound.receive`, agents' replies, queue position and the CSAT prompt come back.
+ */
+export function createWebchat(d: WebchatDeps) {
+  const o = {
+    inboxes: d.options?.inboxes ?? {},
+    maxMessageLength: d.options?.maxMessageLength ?? 2_000,
+    rateLimit: d.options?.rateLimit ?? { perSecond: 2, burst: 10 },
+    sessionRateLimit: d.options?.sessionRateLimit ?? { perSecond: 0.2, burst: 10 },
+    tokenTtlMs: d.options?.tokenTtlMs ?? 30 * 24 * 3600_000,
+    maxPayload: d.options?.maxPayload ?? 16 * 1024,
+    queueTickMs: d.options?.queueTickMs ?? 2_000,
+  };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
+  const visitors = new Set<Visitor>();
+  const sessionBuckets = new Map<string, TokenBucket>();
+
+  const inboxQ = d.db.prepare<[string], { id: string; channel: string }>(
+    'SELECT id, channel FROM inboxes WHERE id = ?',
+  );
+  const byIdentity = d.db.prepare<[string], { id: string }>(
+    `SELECT id FROM records WHERE entity = 'customer' AND deleted = 0
+       AND EXISTS (SELECT 1 FROM json_each(records.data, '$.identities')
+                   WHERE json_extract(value, '$.kind') = 'webchat' AND json_extract(value, '$.value') = ?)
+     LIMIT 1`,
+  );
+  const latestConv = d.db.prepare<[string, string], { id: string }>(
+    `SELECT id FROM records WHERE entity = 'conversation' AND deleted = 0
+       AND json_extract(data, '$.customerId') = ? AND json_extract(data, '$.inboxId') = ?
+     ORDER BY seq DESC LIMIT 1`,
+  );
+  const messagesOf = d.db.prepare<[string], { id: string; seq: number; data: string }>(
+    `SELECT id, seq, data FROM records WHERE entity = 'message' AND deleted = 0 AND conv_id = ? ORDER BY seq`,
+  );
+
+  function originAllowed(inboxId: string, origin: string | undefined): boolean {
+    const allowed = o.inboxes[inboxId]?.allowedOrigins;
+    if (!allowed || allowed.length === 0) return true;
+    return origin !== undefined && allowed.includes(origin);
+  }
+
+  function createCustomer(fields: Record<string, unknown>): string {
+    const id = uuidv7(d.now());
+    const at = new Date(d.now()).toISOString();
+    d.db.transaction(() =>
+      writeFields(
+        d.store,
+        {
+          entity: 'customer',
+          id,
+          fields: {
+            name: 'Visitor',
+            phones: [],
+            emails: [],
+            company: '',
+            address: '',
+            language: '',
+            identities: [],
+            customFields: {},
+            createdAt: at,
+            ...fields,
+          },
+          clock: d.relayClock.now(),
+          convId: null,
+          at,
+        },
+        SYSTEM,
+      ),
+    )();
+    d.publish();
+    return id;
+  }
+
+  /** A signed identity lands on its profile; anything else gets a new profile that merges with none. */
+  function startSession(b: z.infer<typeof sessionSchema>): string {
+    if (!inboxQ.get(b.inboxId)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${b.inboxId}.`);
+    const name = b.name?.trim() || 'Visitor';
+    // What the visitor typed is unverified: kept for the agent to read, never used to match.
+    const unverified: Record<string, string> = {};
+    if (b.email?.trim()) unverified['webchat.email'] = b.email.trim();
+    if (b.phone?.trim()) unverified['webchat.phone'] = b.phone.trim();
+    let customerId: string | null = null;
+    if (b.userId || b.userHash) {
+      if (
+        !b.userId ||
+        !b.userHash ||
+        !verifyIdentityHash(o.inboxes[b.inboxId]?.identitySecret, b.userId, b.userHash)
+      )
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'The signed identity is not valid for this inbox.');
+      const identity = `${b.inboxId}:${b.userId}`;
+      customerId =
+        byIdentity.get(identity)?.id ??
+        createCustomer({
+          name,
+          identities: [{ kind: 'webchat', value: identity }],
+          customFields: unverified,
+        });
+    } else {
+      customerId = createCustomer({ name, customFields: unverified });
+    }
+    return signVisitorToken(d.secret, { inbox: b.inboxId, cust: customerId, exp: d.now() + o.tokenTtlMs });
+  }
+
+  const send = (v: Visitor, f: VisitorFrame) => {
+    if (v.ws.readyState === v.ws.OPEN) v.ws.send(JSON.stringify(f));
+  };
+
+  const toWidget = (id: string, m: Partial<MessageData>): WidgetMessage => ({
+    id,
+    direction: m.direction === 'out' ? 'out' : 'in',
+    body: typeof m.body === 'string' ? m.body : '',
+    createdAt: typeof m.createdAt === 'string' ? m.createdAt : '',
+  });
+
+  /** Everything after the visitor's last message id in their latest conversation (all when unknown). */
+  function backlog(v: Visitor, since: string | undefined): void {
+    const conv = latestConv.get(v.customerId, v.inboxId);
+    if (!conv) return;
+    const rows = messagesOf.all(conv.id);
+    const from = since ? rows.findIndex((r) => r.id === since) + 1 : 0;
+    for (const r of rows.slice(from)) send(v, { t: 'message', message: toWidget(r.id, JSON.parse(r.data)) });
+    const c = d.store.get('conversation', conv.id)?.data;
+    if (c?.['status'] === 'resolved' && typeof c['csatScore'] !== 'number')
+      send(v, { t: 'csat', conversationId: conv.id });
+  }
+
+  function onFrame(v: Visitor, raw: string): void {
+    if (!v.bucket.take()) {
+      send(v, { t: 'error', code: RELAY_ERR.RATE_LIMITED, message: 'Slow down a little, please.' });
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      send(v, { t: 'error', code: RELAY_ERR.BAD_FRAME, message: 'That message could not be read.' });
+      return;
+    }
+    const p = frameSchema.safeParse(json);
+    if (!p.success) {
+      send(v, { t: 'error', code: RELAY_ERR.VALIDATION, message: 'That message could not be read.' });
+      return;
+    }
+    const f = p.data;
+    switch (f.t) {
+      case 'message': {
+        if (f.text.length > o.maxMessageLength) {
+          send(v, {
+            t: 'error',
+            code: RELAY_ERR.TOO_LARGE,
+            message: `Messages can be at most ${o.maxMessageLength} characters.`,
+          });
+          return;
+        }
+        const done = v.sent.get(f.clientId);
+        if (done) {
+          const m = d.store.get('message', done);
+          if (m) send(v, { t: 'message', message: toWidget(done, m.data), clientId: f.clientId });
+          return;
+        }
+        const r = d.inbound.receive({ inboxId: v.inboxId, from: {}, text: f.text, customerId: v.customerId });
+        v.sent.set(f.clientId, r.messageId);
+        if (v.sent.size > 200) v.sent.delete(v.sent.keys().next().value as string);
+        const m = d.store.get('message', r.messageId);
+        if (m) send(v, { t: 'message', message: toWidget(r.messageId, m.data), clientId: f.clientId });
+        tickQueue();
+        return;
+      }
+      case 'typing': {
+        const conv = latestConv.get(v.customerId, v.inboxId);
+        const data = conv ? d.store.get('conversation', conv.id)?.data : undefined;
+        const agentId = data?.['assigneeId'];
+        if (conv && typeof agentId === 'string' && data?.['status'] !== 'resolved')
+          d.sendToAgent(agentId, { t: 'typing', conversationId: conv.id, on: f.on });
+        return;
+      }
+      case 'csat': {
+        const conv = d.store.get('conversation', f.conversationId);
+        if (!conv || conv.data['customerId'] !== v.customerId || conv.data['inboxId'] !== v.inboxId) {
+          send(v, { t: 'error', code: RELAY_ERR.FORBIDDEN, message: 'That conversation is not yours.' });
+          return;
+        }
+        const at = new Date(d.now()).toISOString();
+        d.db.transaction(() =>
+          writeFields(
+            d.store,
+            {
+              entity: 'conversation',
+              id: f.conversationId,
+              fields: { csatScore: f.score, csatAt: at },
+              clock: d.relayClock.now(),
+              convId: f.conversationId,
+              at,
+            },
+            SYSTEM,
+          ),
+        )();
+        d.publish();
+        for (const w of visitors)
+          if (w.customerId === v.customerId) send(w, { t: 'csatSaved', conversationId: f.conversationId });
+        return;
+      }
+      default: {
+        const never: never = f;
+        d.log.warn({ frame: never }, 'unknown web chat frame');
+      }
+    }
+  }
+
+  function tickQueue(): void {
+    for (const v of visitors) {
+      const conv = latestConv.get(v.customerId, v.inboxId);
+      const pos = conv ? d.queuePosition(conv.id) : null;
+      const position = pos ?? 0;
+      if (position !== v.lastQueue) {
+        v.lastQueue = position;
+        send(v, { t: 'queue', position });
+      }
+    }
+  }
+  const queueTimer = setInterval(tickQueue, o.queueTickMs);
+  queueTimer.unref();
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res
+      .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+      .end(JSON.stringify(body));
+    return true;
+  };
+
+  return {
+    /** Serves `/widget.js` and `/v1/widget/sessions`; false for other routes. */
+    async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+      const path = (req.url ?? '').split('?')[0];
+      if (path === '/widget.js') {
+        if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Use GET.' });
+        res
+          .writeHead(200, {
+            'content-type': 'text/javascript; charset=utf-8',
+            'cache-control': 'public, max-age=300',
+            'cross-origin-resource-policy': 'cross-origin',
+            'x-content-type-options': 'nosniff',
+          })
+          .end(req.method === 'HEAD' ? undefined : WIDGET_SCRIPT);
+        return true;
+      }
+      if (path !== '/v1/widget/sessions') return false;
+      const origin = req.headers.origin;
+      const cors: Record<string, string> = origin
+        ? { 'access-control-allow-origin': origin, vary: 'Origin' }
+        : {};
+      if (req.method === 'OPTIONS') {
+        res
+          .writeHead(204, {
+            ...cors,
+            'access-control-allow-methods': 'POST',
+            'access-control-allow-headers': 'content-type',
+            'access-control-max-age': '600',
+          })
+          .end();
+        return true;
+      }
+      try {
+        if (req.method !== 'POST') throw new RelayError(RELAY_ERR.VALIDATION, 'Use POST.');
+        const ip = req.socket.remoteAddress ?? '';
+        let bucket = sessionBuckets.get(ip);
+        if (!bucket) {
+          if (sessionBuckets.size > 10_000) sessionBuckets.clear();
+          bucket = new TokenBucket(o.sessionRateLimit.perSecond, o.sessionRateLimit.burst, d.now);
+          sessionBuckets.set(ip, bucket);
+        }
+        if (!bucket.take())
+          throw new RelayError(RELAY_ERR.RATE_LIMITED, 'Too many chats started; try again soon.');
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const c of req) {
+          size += (c as Buffer).length;
+          if (size > d.maxBodyBytes)
+            throw new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${d.maxBodyBytes} bytes.`);
+          chunks.push(c as Buffer);
+        }
+        let body: unknown;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          throw new RelayError(RELAY_ERR.BAD_FRAME, 'The body is not valid JSON.');
+        }
+        const p = sessionSchema.safeParse(body);
+        if (!p.success) {
+          const i = p.error.issues[0];
+          throw new RelayError(
+            RELAY_ERR.VALIDATION,
+            `${i?.path.join('.') || 'body'}: ${i?.message ?? 'invalid'}`,
+          );
+        }
+        if (!originAllowed(p.data.inboxId, origin))
+          throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
+        return json(res, 201, { token: startSession(p.data) }, cors);
+      } catch (err) {
+        if (err instanceof RelayError)
+          return json(res, err.httpStatus, { error: { code: err.code, message: err.message } }, cors);
+        throw err;
+      }
+    },
+
+    /** Takes `/v1/widget/socket` upgrades; false for other paths. */
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+      const u = new URL(req.url ?? '/', 'http://relay');
+      if (u.pathname !== '/v1/widget/socket') return false;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const claims = verifyVisitorToken(d.secret, u.searchParams.get('token') ?? '', d.now());
+        if (!claims || !d.store.get('customer', claims.cust)) {
+          ws.close(RELAY_CLOSE.UNAUTHORIZED, 'invalid visitor token');
+          return;
+        }
+        if (!originAllowed(claims.inbox, req.headers.origin)) {
+          ws.close(RELAY_CLOSE.FORBIDDEN, 'origin not allowed');
+          return;
+        }
+        const v: Visitor = {
+          ws,
+          inboxId: claims.inbox,
+          customerId: claims.cust,
+          bucket: new TokenBucket(o.rateLimit.perSecond, o.rateLimit.burst, d.now),
+          sent: new Map(),
+          lastQueue: null,
+          announced: null,
+        };
+        // A resend of a message whose answer the visitor missed still finds its first id.
+        for (const w of visitors)
+          if (w.customerId === v.customerId) for (const [k, id] of w.sent) v.sent.set(k, id);
+        visitors.add(v);
+        ws.on('message', (data, isBinary) => {
+          if (isBinary) {
+            send(v, { t: 'error', code: RELAY_ERR.VALIDATION, message: 'Only text messages are accepted.' });
+            return;
+          }
+          try {
+            onFrame(v, (data as Buffer).toString('utf8'));
+          } catch (err) {
+            if (err instanceof RelayError) send(v, { t: 'error', code: err.code, message: err.message });
+            else d.log.error({ err }, 'web chat frame failed');
+          }
+        });
+        ws.on('close', () => visitors.delete(v));
+        ws.on('error', (err) => d.log.warn({ err }, 'web chat socket error'));
+        const since = u.searchParams.get('since') ?? undefined;
+        backlog(v, since && since.length <= 64 ? since : undefined);
+        tickQueue();
+      });
+      return true;
+    },
+
+    /** Sees every published change: agents' replies, assignment and resolution reach the visitor. */
+    onChanges(changes: readonly Change[]): void {
+      if (visitors.size === 0) return;
+      for (const c of changes) {
+        if (!c.data) continue;
+        if (c.entity === 'message' && c.data['direction'] === 'out') {
+          for (const v of visitors)
+            if (v.customerId === c.data['customerId'])
+              send(v, { t: 'message', message: toWidget(c.id, c.data as Partial<MessageData>) });
+        } else if (c.entity === 'conversation') {
+          for (const v of visitors) {
+            if (v.customerId !== c.data['customerId'] || v.inboxId !== c.data['inboxId']) continue;
+            if (c.data['status'] === 'resolved' && typeof c.data['csatScore'] !== 'number')
+              send(v, { t: 'csat', conversationId: c.id });
+            else if (c.data['assigneeId'] && c.data['status'] !== 'resolved' && v.announced !== c.id) {
+              v.announced = c.id;
+              send(v, { t: 'assigned' });
+            }
+          }
+        }
+      }
+    },
+
+    /** An agent's typing reaches the visitor only when the conversation is assigned to that agent. */
+    agentTyping(agentId: string, conversationId: string, on: boolean): void {
+      const conv = d.store.get('conversation', conversationId)?.data;
+      if (!conv || conv['assigneeId'] !== agentId) return;
+      for (const v of visitors)
+        if (v.customerId === conv['customerId'] && v.inboxId === conv['inboxId'])
+          send(v, { t: 'typing', on });
+    },
+
+    close(): void {
+      clearInterval(queueTimer);
+      for (const v of visitors) v.ws.terminate();
+      wss.close();
+    },
+  };
+}
