@@ -289,6 +289,19 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     }
   }
 
+  /** The principal of an access token, or null after telling the client why and closing (4401/4410). */
+  function authenticateOrShut(c: Conn, accessToken: string): Principal | null {
+    try {
+      return auth.authenticate(accessToken);
+    } catch (err) {
+      if (!(err instanceof RelayError)) throw err;
+      const close =
+        err.code === RELAY_ERR.DEVICE_REVOKED ? RELAY_CLOSE.DEVICE_REVOKED : RELAY_CLOSE.UNAUTHORIZED;
+      shut(c, err.code, err.message, close);
+      return null;
+    }
+  }
+
   function onHello(c: Conn, f: Extract<ClientFrame, { t: 'hello' }>): void {
     if (f.protocol !== SYNC_PROTOCOL_VERSION) {
       return shut(
@@ -298,15 +311,8 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         RELAY_CLOSE.PROTOCOL,
       );
     }
-    let p: Principal;
-    try {
-      p = auth.authenticate(f.accessToken);
-    } catch (err) {
-      if (!(err instanceof RelayError)) throw err;
-      const close =
-        err.code === RELAY_ERR.DEVICE_REVOKED ? RELAY_CLOSE.DEVICE_REVOKED : RELAY_CLOSE.UNAUTHORIZED;
-      return shut(c, err.code, err.message, close);
-    }
+    const p = authenticateOrShut(c, f.accessToken);
+    if (!p) return;
     c.principal = p;
     c.viewer = viewerOf(p);
     c.cursor = f.cursor;
@@ -440,15 +446,8 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
       case 'push':
         return onPush(c, c.principal, c.viewer, f);
       case 'reauth': {
-        let p: Principal;
-        try {
-          p = auth.authenticate(f.accessToken);
-        } catch (err) {
-          if (!(err instanceof RelayError)) throw err;
-          const close =
-            err.code === RELAY_ERR.DEVICE_REVOKED ? RELAY_CLOSE.DEVICE_REVOKED : RELAY_CLOSE.UNAUTHORIZED;
-          return shut(c, err.code, err.message, close);
-        }
+        const p = authenticateOrShut(c, f.accessToken);
+        if (!p) return;
         if (p.agentId !== c.principal.agentId || p.deviceId !== c.principal.deviceId)
           return shut(
             c,
