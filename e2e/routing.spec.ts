@@ -72,6 +72,32 @@ test('an available agent is offered a new chat, accepts it and the conversation 
     });
     // Names and messages are text: nothing was rendered as markup.
     await expect(page.locator('main img, main b')).toHaveCount(0);
+
+    // Views: the accepted chat is the agent's own, not unassigned; the channel filter keeps it.
+    const list = page.getByRole('list', { name: 'Conversations' });
+    const mine = list.getByRole('button', { name: /Zhou <b>Min<\/b>/ });
+    await page.getByLabel('Show').selectOption({ label: 'Assigned to me' });
+    await expect(mine).toBeVisible();
+    await page.getByLabel('Channel').selectOption({ label: 'Web chat' });
+    await expect(mine).toBeVisible();
+    await page.getByLabel('Show').selectOption({ label: 'Unassigned' });
+    await expect(mine).toHaveCount(0);
+    await page.getByLabel('Show').selectOption({ label: 'Assigned to me' });
+    await page.getByLabel('Channel').selectOption({ label: 'All channels' });
+
+    // A draft survives moving to another conversation and back; Ctrl+Enter sends it.
+    await mine.click();
+    await page.getByLabel('Reply to the customer').fill('Checking your order now');
+    await page.getByLabel('Show').selectOption({ label: 'All my teams' });
+    await list.getByRole('button').filter({ hasNotText: 'Zhou' }).first().click();
+    await expect(page.getByLabel('Reply to the customer')).toHaveValue('');
+    await list.getByRole('button', { name: /Zhou <b>Min<\/b>/ }).click();
+    await expect(page.getByLabel('Reply to the customer')).toHaveValue('Checking your order now');
+    await page.getByLabel('Reply to the customer').press('Control+Enter');
+    await expect(
+      conversation.getByRole('listitem').filter({ hasText: 'Checking your order now' }),
+    ).toBeVisible();
+    await expect(page.getByLabel('Reply to the customer')).toHaveValue('');
   } finally {
     await stopHost(host);
   }

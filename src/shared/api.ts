@@ -125,6 +125,8 @@ export const apiCalls = {
       .object({
         status: z.enum(CONVERSATION_STATUSES).optional(),
         channel: z.enum(CHANNELS).optional(),
+        /** mine: assigned to me; unassigned; all: everything this agent may see (its teams). */
+        view: z.enum(['mine', 'unassigned', 'all']).optional(),
         ...page,
       })
       .strict(),

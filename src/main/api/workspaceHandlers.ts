@@ -71,7 +71,12 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
     },
     'customers:lookupPhone': ({ phone }) => ({ pop: screenPop(store().db, phone) }),
     'calls:log': (a) => logCall(store(), a),
-    'conversations:list': (a) => store().conversations(definedOnly(a)),
+    'conversations:list': ({ view, ...filters }) => {
+      const s = store();
+      const me = s.identity()?.agent.id ?? '';
+      const assignee = view === 'mine' ? me : view === 'unassigned' ? '' : undefined;
+      return s.conversations(definedOnly({ ...filters, assignee }));
+    },
     'conversations:get': ({ id }) => {
       const s = store();
       const conversation = s.conversation(id);

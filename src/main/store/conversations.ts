@@ -1,4 +1,4 @@
-import type { ConversationData, ConversationStatus } from '../../shared/sync/entities';
+import type { Channel, ConversationData, ConversationStatus } from '../../shared/sync/entities';
 import { stmt, type Db } from './db';
 
 export type ConversationSummary = { id: string } & ConversationData & { customerName: string | null };
@@ -17,15 +17,22 @@ const SELECT = `SELECT c.id, c.data, json_extract(cu.data, '$.name') AS customer
 /** The inbox list query; its plan is pinned by a test (records_by_time, customer by key). */
 export const LIST_CONVERSATIONS_SQL = `${SELECT} WHERE c.entity = 'conversation' AND c.data IS NOT NULL AND c.deleted = 0
   AND (@status IS NULL OR json_extract(c.data, '$.status') = @status)
+  AND (@channel IS NULL OR json_extract(c.data, '$.channel') = @channel)
+  AND (@assignee IS NULL OR coalesce(json_extract(c.data, '$.assigneeId'), '') = @assignee)
   ORDER BY c.sort_at DESC LIMIT @limit`;
 
-/** Conversations with their customer's name, latest activity first. Defaults: every status, limit 100. */
+/**
+ * Conversations with their customer's name, latest activity first. `assignee` filters by assignee
+ * id, '' for unassigned. Defaults: every status, channel and assignee; limit 100.
+ */
 export function listConversations(
   db: Db,
-  opts: { status?: ConversationStatus; limit?: number } = {},
+  opts: { status?: ConversationStatus; channel?: Channel; assignee?: string; limit?: number } = {},
 ): ConversationSummary[] {
   const rows = stmt(db, LIST_CONVERSATIONS_SQL).all({
     status: opts.status ?? null,
+    channel: opts.channel ?? null,
+    assignee: opts.assignee ?? null,
     limit: opts.limit ?? 100,
   }) as ConversationRow[];
   return rows.map(toSummary);

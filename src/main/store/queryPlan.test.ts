@@ -18,7 +18,7 @@ describe('main/store query plans', () => {
   });
 
   it('lists conversations by activity through records_by_time and joins customers by key', () => {
-    const p = plan(LIST_CONVERSATIONS_SQL, { status: null, limit: 10 });
+    const p = plan(LIST_CONVERSATIONS_SQL, { status: null, channel: null, assignee: null, limit: 10 });
     expect(p).toMatch(/SEARCH c USING INDEX records_by_time \(entity=\?\)/);
     expect(p).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
     expect(p).toMatch(/SEARCH cu USING INDEX sqlite_autoindex_records_1 \(entity=\? AND id=\?\)/);

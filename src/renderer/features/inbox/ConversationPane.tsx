@@ -11,7 +11,10 @@ export function ConversationPane(props: { id: string }) {
   const { t } = useTranslation();
   const api = useApi();
   const detail = useQuery('conversations:get', { id: props.id });
-  const [body, setBody] = useState('');
+  // The draft lives in the store per conversation, so switching away and back keeps it.
+  const body = useRoot((s) => s.drafts[props.id] ?? '');
+  const setDraft = useRoot((s) => s.setDraft);
+  const setBody = (text: string) => setDraft(props.id, text);
   const [asNote, setAsNote] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const ids = { body: useId(), status: useId(), note: useId(), hint: useId() };
@@ -120,6 +123,13 @@ export function ConversationPane(props: { id: string }) {
           rows={3}
           maxLength={20000}
           aria-describedby={asNote ? undefined : ids.hint}
+          onKeyDown={(e) => {
+            // Ctrl+Enter (Cmd+Enter on a Mac) sends, as in most inbox tools.
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              e.currentTarget.form?.requestSubmit();
+            }
+          }}
           onChange={(e) => {
             setBody(e.target.value);
             if (!asNote && !e.target.value.startsWith('/')) setTyping(e.target.value.trim() !== '');

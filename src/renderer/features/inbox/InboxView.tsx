@@ -1,6 +1,11 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CONVERSATION_STATUSES, type ConversationStatus } from '../../../shared/sync/entities';
+import {
+  CHANNELS,
+  CONVERSATION_STATUSES,
+  type Channel,
+  type ConversationStatus,
+} from '../../../shared/sync/entities';
 import { useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { EmptyState } from '../../ui/EmptyState';
@@ -10,13 +15,25 @@ import { RejectedList } from './RejectedList';
 import { ErrorText } from '../../ui/ErrorText';
 
 /** Conversations in the cache, filterable by status, with the selected one beside the list. */
+const INBOX_VIEWS = ['all', 'mine', 'unassigned'] as const;
+type InboxListView = (typeof INBOX_VIEWS)[number];
+
 export function InboxView() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<ConversationStatus | ''>('open');
   const selected = useRoot((s) => s.selectedConversationId);
   const setSelected = useRoot((s) => s.openConversation);
+  const [view, setView] = useState<InboxListView>('all');
+  const [channel, setChannel] = useState<Channel | ''>('');
   const filterId = useId();
-  const list = useQuery('conversations:list', status ? { status, limit: 200 } : { limit: 200 });
+  const viewId = useId();
+  const channelId = useId();
+  const list = useQuery('conversations:list', {
+    view,
+    limit: 200,
+    ...(status ? { status } : {}),
+    ...(channel ? { channel } : {}),
+  });
 
   return (
     <section className="view">
@@ -24,6 +41,31 @@ export function InboxView() {
       <RejectedList />
       <div className="split">
         <div className="list-pane">
+          <div className="field inline">
+            <label htmlFor={viewId}>{t('inbox.viewLabel')}</label>
+            <select id={viewId} value={view} onChange={(e) => setView(e.target.value as InboxListView)}>
+              {INBOX_VIEWS.map((v) => (
+                <option key={v} value={v}>
+                  {t(`inbox.views.${v}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field inline">
+            <label htmlFor={channelId}>{t('inbox.filterChannel')}</label>
+            <select
+              id={channelId}
+              value={channel}
+              onChange={(e) => setChannel(e.target.value as Channel | '')}
+            >
+              <option value="">{t('inbox.allChannels')}</option>
+              {CHANNELS.map((ch) => (
+                <option key={ch} value={ch}>
+                  {t(`channels.${ch}`)}
+                </option>
+              ))}
+            </select>
+          </div>
           <div className="field inline">
             <label htmlFor={filterId}>{t('inbox.filterStatus')}</label>
             <select
