@@ -98,6 +98,13 @@ test('an available agent is offered a new chat, accepts it and the conversation 
       conversation.getByRole('listitem').filter({ hasText: 'Checking your order now' }),
     ).toBeVisible();
     await expect(page.getByLabel('Reply to the customer')).toHaveValue('');
+
+    // Snoozing asks until when, then says so.
+    await conversation.getByLabel('Status', { exact: true }).selectOption('snoozed');
+    await conversation.getByLabel('Snooze until').fill('2030-01-02T09:30');
+    await conversation.getByRole('button', { name: 'Snooze' }).click();
+    await expect(conversation.getByText(/Snoozed until/)).toBeVisible();
+    await expect(conversation.getByLabel('Status', { exact: true })).toHaveValue('snoozed');
   } finally {
     await stopHost(host);
   }

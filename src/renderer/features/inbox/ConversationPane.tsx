@@ -5,8 +5,17 @@ import { useApi, useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { ErrorText } from '../../ui/ErrorText';
 import { CannedReplies } from './CannedReplies';
+import { LabelChips, SlaBadge } from '../../ui/SlaBadge';
+import { useMinuteClock } from '../../ui/useMinuteClock';
 
 /** One conversation: the thread (messages and internal notes), a composer, and its status. */
+/** A local datetime-local value one hour from now. */
+function inAnHour(): string {
+  const d = new Date(Date.now() + 3_600_000);
+  d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+  return d.toISOString().slice(0, 16);
+}
+
 export function ConversationPane(props: { id: string }) {
   const { t } = useTranslation();
   const api = useApi();
@@ -17,7 +26,9 @@ export function ConversationPane(props: { id: string }) {
   const setBody = (text: string) => setDraft(props.id, text);
   const [asNote, setAsNote] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const ids = { body: useId(), status: useId(), note: useId(), hint: useId() };
+  const ids = { body: useId(), status: useId(), note: useId(), hint: useId(), snooze: useId() };
+  const [snoozeUntil, setSnoozeUntil] = useState<string | null>(null);
+  const now = useMinuteClock();
   const customerTyping = useRoot((s) => s.customerTyping[props.id] === true);
   // The customer sees "typing" while the agent writes a reply (web chat); off after 3 s idle.
   const typing = useRef<{ on: boolean; timer: ReturnType<typeof setTimeout> | null }>({
@@ -73,8 +84,14 @@ export function ConversationPane(props: { id: string }) {
       <header className="pane-header">
         <h2>{c.customerName ?? t('inbox.unknownCustomer')}</h2>
         <p className="item-sub">
-          {t(`channels.${c.channel}`)} · {c.subject}
+          {t(`channels.${c.channel}`)} · {c.subject}{' '}
+          <SlaBadge dueAt={c.slaDueAt} status={c.status} now={now} /> <LabelChips labels={c.labels} />
         </p>
+        {c.status === 'snoozed' && c.snoozedUntil && (
+          <p className="item-sub">
+            {t('inbox.snoozedUntil', { when: new Date(c.snoozedUntil).toLocaleString() })}
+          </p>
+        )}
         {typeof c.csatScore === 'number' && (
           <p className="item-sub">{t('inbox.csatScore', { score: c.csatScore })}</p>
         )}
@@ -83,14 +100,12 @@ export function ConversationPane(props: { id: string }) {
           <select
             id={ids.status}
             value={c.status}
-            onChange={(e) =>
-              void act(() =>
-                api.call('conversations:setStatus', {
-                  id: c.id,
-                  status: e.target.value as ConversationStatus,
-                }),
-              )
-            }
+            onChange={(e) => {
+              const status = e.target.value as ConversationStatus;
+              // Snoozing asks until when first; the other statuses apply at once.
+              if (status === 'snoozed') return setSnoozeUntil(inAnHour());
+              void act(() => api.call('conversations:setStatus', { id: c.id, status }));
+            }}
           >
             {CONVERSATION_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -99,6 +114,37 @@ export function ConversationPane(props: { id: string }) {
             ))}
           </select>
         </div>
+        {snoozeUntil !== null && (
+          <form
+            className="field inline"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const until = new Date(snoozeUntil);
+              if (Number.isNaN(until.getTime())) return;
+              setSnoozeUntil(null);
+              void act(() =>
+                api.call('conversations:setStatus', {
+                  id: c.id,
+                  status: 'snoozed',
+                  snoozedUntil: until.toISOString(),
+                }),
+              );
+            }}
+          >
+            <label htmlFor={ids.snooze}>{t('inbox.snoozeUntil')}</label>
+            <input
+              id={ids.snooze}
+              type="datetime-local"
+              value={snoozeUntil}
+              onChange={(e) => setSnoozeUntil(e.target.value)}
+              required
+            />
+            <button type="submit">{t('inbox.snooze')}</button>
+            <button type="button" onClick={() => setSnoozeUntil(null)}>
+              {t('inbox.cancel')}
+            </button>
+          </form>
+        )}
       </header>
       <ol className="thread" aria-label={t('inbox.thread')}>
         {timeline.map((m) => (

@@ -13,6 +13,8 @@ import { ViewHeader } from '../../ui/ViewHeader';
 import { ConversationPane } from './ConversationPane';
 import { RejectedList } from './RejectedList';
 import { ErrorText } from '../../ui/ErrorText';
+import { LabelChips, SlaBadge } from '../../ui/SlaBadge';
+import { useMinuteClock } from '../../ui/useMinuteClock';
 
 /** Conversations in the cache, filterable by status, with the selected one beside the list. */
 const INBOX_VIEWS = ['all', 'mine', 'unassigned'] as const;
@@ -27,6 +29,7 @@ export function InboxView() {
   const [channel, setChannel] = useState<Channel | ''>('');
   const filterId = useId();
   const viewId = useId();
+  const now = useMinuteClock();
   const channelId = useId();
   const list = useQuery('conversations:list', {
     view,
@@ -95,6 +98,10 @@ export function InboxView() {
                   <span className="item-title">{c.customerName ?? t('inbox.unknownCustomer')}</span>
                   <span className="item-sub">
                     {t(`channels.${c.channel}`)} · {t(`inbox.statuses.${c.status}`)} · {c.subject}
+                  </span>
+                  <span>
+                    <SlaBadge dueAt={c.slaDueAt} status={c.status} now={now} />{' '}
+                    <LabelChips labels={c.labels} />
                   </span>
                 </button>
               </li>
