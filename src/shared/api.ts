@@ -182,6 +182,8 @@ type EventMap = {
   /** Local data changed (a local edit, changes from the relay, an ack or a rejection). */
   'data:changed': { reason: 'mutate' | 'remote' | 'ack' | 'reject' | 'resync'; pending: number };
   'inbox:offersChanged': OfferView[];
+  /** Main asks the window to show a conversation (an offer accepted from a desktop notification). */
+  'inbox:openConversation': { conversationId: string };
   /** The customer of a conversation assigned to this agent started or stopped typing (web chat). */
   'inbox:typing': { conversationId: string; on: boolean };
 };

@@ -50,6 +50,7 @@ export const EVENT_CHANNELS = [
   'session:changed',
   'data:changed',
   'inbox:offersChanged',
+  'inbox:openConversation',
   'inbox:typing',
 ] as const;
 

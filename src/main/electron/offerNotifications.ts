@@ -4,7 +4,8 @@ import type { Services } from '../services';
 
 /**
  * A desktop notification for each new offer, so it reaches the agent with the window hidden or
- * minimized; clicking it brings the window forward where the offer waits to be accepted.
+ * minimized. Its Accept action (or a click on it) accepts the offer and opens the conversation;
+ * Decline passes it on. Where the OS shows no actions, a click accepts.
  */
 export function notifyOffers(services: Services, showWindow: () => void): void {
   let seen = new Set<string>();
@@ -17,8 +18,19 @@ export function notifyOffers(services: Services, showWindow: () => void): void {
         title: `Switchboard: new ${o.channel}`,
         body: `${o.customerName || 'A customer'}${o.subject ? `: ${o.subject}` : ''}`,
         urgency: 'critical',
+        actions: [
+          { type: 'button', text: 'Accept' },
+          { type: 'button', text: 'Decline' },
+        ],
       });
-      n.on('click', showWindow);
+      const answer = (accept: boolean) => {
+        const { sent } = services.workspace.replyOffer(o.offerId, accept);
+        if (sent && accept)
+          services.events.emit('inbox:openConversation', { conversationId: o.conversationId });
+        showWindow();
+      };
+      n.on('click', () => answer(true));
+      n.on('action', (_e, index) => answer(index === 0));
       n.show();
     }
     seen = new Set(offers.map((o) => o.offerId));

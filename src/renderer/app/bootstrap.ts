@@ -26,6 +26,7 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
     api.on('updates:statusChanged', (u) => s().setUpdates(u)),
     api.on('session:changed', (session) => s().setSession(session)),
     api.on('data:changed', () => s().bumpData()),
+    api.on('inbox:openConversation', ({ conversationId }) => s().openConversation(conversationId)),
     api.on('inbox:offersChanged', (offers) => {
       // Ring for offers that were not there before.
       const before = new Set(s().offers.map((o) => o.offerId));
