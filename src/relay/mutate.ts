@@ -1,5 +1,5 @@
 import parsePhoneNumber from 'libphonenumber-js/max';
-import type { CustomerData } from '../shared/sync/entities';
+import type { Channel, CustomerData } from '../shared/sync/entities';
 import { decodeHlc, type Hlc, type HlcClock } from '../shared/sync/hlc';
 import type { MutationArgs, MutationName } from '../shared/sync/mutations';
 import { RELAY_ERR } from '../shared/sync/protocol';
@@ -39,6 +39,8 @@ export function applyMutation<N extends MutationName>(
       return createConversation(ctx, a as MutationArgs<'conversation.create'>);
     case 'conversation.setStatus':
       return setStatus(ctx, a as MutationArgs<'conversation.setStatus'>);
+    case 'conversation.transfer':
+      return transfer(ctx, a as MutationArgs<'conversation.transfer'>);
     case 'message.send':
       return sendMessage(ctx, a as MutationArgs<'message.send'>);
     case 'note.add':
@@ -188,6 +190,38 @@ export function requireConversation(
     }
   }
   throw new RelayError(RELAY_ERR.FORBIDDEN, `Conversation ${id} is not visible to you.`);
+}
+
+/**
+ * To an agent: they become the assignee (they must belong to the conversation's team or be named
+ * with it). To a team: the conversation moves to that team's inbox for its channel, unassigned, and
+ * routing offers it there. Either way the old assignee's capacity is freed.
+ */
+function transfer(ctx: MutationContext, a: MutationArgs<'conversation.transfer'>): void {
+  const conv = requireConversation(ctx, a.id);
+  let fields: Record<string, unknown>;
+  if (a.toAgentId) {
+    const agent = ctx.accounts.agentById(a.toAgentId);
+    if (!agent) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${a.toAgentId}.`);
+    const teamId = (conv.data['teamId'] as string | null) ?? null;
+    if (!teamId || !ctx.accounts.teamIdsOf(a.toAgentId).includes(teamId))
+      throw new RelayError(
+        RELAY_ERR.VALIDATION,
+        'toAgentId: that agent is not in this conversation’s team; transfer to their team.',
+      );
+    fields = { assigneeId: a.toAgentId };
+  } else {
+    const teamId = a.toTeamId!;
+    ctx.accounts.requireTeam(teamId);
+    const channel = conv.data['channel'] as Channel;
+    fields = { teamId, assigneeId: null, inboxId: ctx.accounts.inboxFor(teamId, channel) };
+  }
+  writeFields(
+    ctx.store,
+    { entity: 'conversation', id: a.id, fields, clock: ctx.clock, convId: a.id, at: ctx.at },
+    meta(ctx),
+  );
+  ctx.store.requestRouting(a.id);
 }
 
 function setStatus(ctx: MutationContext, a: MutationArgs<'conversation.setStatus'>): void {

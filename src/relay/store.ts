@@ -115,6 +115,9 @@ export function createStore(db: Database, now: () => number) {
   // before: fan-out tells those who lost sight of one, and sends the whole thread to those who
   // gained it. (A rolled-back write leaves an entry whose old and new scope agree: harmless.)
   const scopeMoves = new Map<string, ConversationScope>();
+  // Conversations handed over (transfers): routing releases the old assignment and, when nobody
+  // is named, offers them in their new queue. Taken after the write commits.
+  const routingRequests = new Set<string>();
 
   /** Writes a record's new whole state and appends it to the log; returns its position. */
   function put(rec: Omit<StoredRecord, 'seq'>, meta: WriteMeta): number {
@@ -172,6 +175,15 @@ export function createStore(db: Database, now: () => number) {
     /** Every record written in (from, to], with the conversation it belongs to, for live fan-out. */
     writtenBetween(from: number, to: number): { change: Change; convId: string | null }[] {
       return q.between.all(from, to).map((r) => ({ change: toChange(r), convId: r.conv_id }));
+    },
+    requestRouting(convId: string): void {
+      routingRequests.add(convId);
+    },
+    /** Conversations handed over since the last call; clears the list. */
+    takeRoutingRequests(): string[] {
+      const ids = [...routingRequests];
+      routingRequests.clear();
+      return ids;
     },
     /** Conversations whose scope changed since the last call, with their scope before; clears the list. */
     takeScopeMoves(): Map<string, ConversationScope> {

@@ -157,6 +157,21 @@ export const apiCalls = {
   ),
   'sync:listRejected': call<RejectedView[]>()(noArgs),
   'sync:dismissRejected': call<{ dismissed: boolean }>()(z.object({ id: z.string().max(64) }).strict()),
+  /** Teams and agents (names, team membership) for transfers. */
+  'inbox:directory': call<{
+    teams: { id: string; name: string }[];
+    agents: { id: string; name: string; teamIds: string[] }[];
+  }>()(noArgs),
+  /** Hand a conversation to a colleague or to a team's queue (works offline; sent when back). */
+  'conversations:transfer': call<ConversationView>()(
+    z
+      .object({ id, toAgentId: id.optional(), toTeamId: id.optional() })
+      .strict()
+      .refine(
+        (a) => (a.toAgentId === undefined) !== (a.toTeamId === undefined),
+        'name toAgentId or toTeamId',
+      ),
+  ),
   /** Work the relay offers this agent now (accept or decline before it expires). */
   'inbox:listOffers': call<OfferView[]>()(noArgs),
   'inbox:replyOffer': call<{ sent: boolean }>()(

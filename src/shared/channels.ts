@@ -36,6 +36,8 @@ export const CALL_CHANNELS = [
   'sync:listRejected',
   'sync:dismissRejected',
   'inbox:listOffers',
+  'inbox:directory',
+  'conversations:transfer',
   'inbox:replyOffer',
   'inbox:searchCannedReplies',
   'inbox:setTyping',

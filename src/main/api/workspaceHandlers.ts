@@ -124,6 +124,14 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
         })),
     'sync:dismissRejected': ({ id }) => ({ dismissed: store().dismissRejected(id) }),
     'inbox:listOffers': () => w.listOffers(),
+    'inbox:directory': () => store().directory(),
+    'conversations:transfer': (a) => {
+      const s = store();
+      s.mutate('conversation.transfer', definedOnly(a));
+      const c = s.conversation(a.id);
+      if (!c) throw notFound('This conversation');
+      return c;
+    },
     'inbox:replyOffer': ({ offerId, accept }) => w.replyOffer(offerId, accept),
     'inbox:searchCannedReplies': ({ q }) => searchCannedReplies(store().db, q),
     'inbox:setTyping': ({ conversationId, on }) => w.setTyping(conversationId, on),

@@ -110,6 +110,17 @@ export const MUTATORS: { [N in MutationName]: Mutator<N> } = {
       return [{ key: k, state: mergeFields(ctx.read(k), fields, ctx.clock) }];
     },
   },
+  'conversation.transfer': {
+    touches: (a) => [key('conversation', a.id)],
+    apply: (a, ctx) => {
+      const k = key('conversation', a.id);
+      const prev = ctx.read(k);
+      if (!prev) return [];
+      // Optimistic: the relay decides the inbox of a team transfer; until then only who has it changes.
+      const fields = a.toAgentId ? { assigneeId: a.toAgentId } : { teamId: a.toTeamId, assigneeId: null };
+      return [{ key: k, state: mergeFields(prev, fields, ctx.clock) }];
+    },
+  },
   'conversation.setStatus': {
     touches: (a) => [key('conversation', a.id)],
     apply: (a, ctx) => {

@@ -167,6 +167,27 @@ export function createRoutingService(d: RoutingDeps) {
     },
     /** Watches fanned-out changes: a resolved conversation frees its agent; a reopened one needs one again. */
     onChanges(changes: readonly Change[]): void {
+      // Transfers: free the old assignee, then offer in the new queue if nobody was named.
+      for (const id of d.store.takeRoutingRequests()) {
+        apply(engine.release(id));
+        const conv = d.store.get('conversation', id);
+        if (conv && !conv.data['assigneeId']) this.enqueue(id);
+        else if (conv?.data['assigneeId']) {
+          const data = conv.data as Partial<ConversationData>;
+          if (data.inboxId && data.channel)
+            apply(
+              engine.enqueue(
+                {
+                  conversationId: id,
+                  customerId: data.customerId ?? null,
+                  queueId: data.inboxId,
+                  kind: workKindOf(data.channel),
+                },
+                String(conv.data['assigneeId']),
+              ),
+            );
+        }
+      }
       for (const c of changes) {
         // Routing settings live on inbox and agent records: take edits at once.
         if (c.entity === 'inbox') loadQueues();

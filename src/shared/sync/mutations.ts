@@ -46,6 +46,14 @@ export const mutationArgs = {
       teamId: id.optional(),
     })
     .strict(),
+  /** Hands a conversation to a colleague (toAgentId) or back to a team's queue (toTeamId). */
+  'conversation.transfer': z
+    .object({ id, toAgentId: id.optional(), toTeamId: id.optional() })
+    .strict()
+    .refine(
+      (a) => (a.toAgentId === undefined) !== (a.toTeamId === undefined),
+      'name toAgentId or toTeamId, not both',
+    ),
   'conversation.setStatus': z
     .object({
       id,

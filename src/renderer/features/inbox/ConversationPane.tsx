@@ -7,6 +7,7 @@ import { ErrorText } from '../../ui/ErrorText';
 import { CannedReplies } from './CannedReplies';
 import { LabelChips, SlaBadge } from '../../ui/SlaBadge';
 import { useMinuteClock } from '../../ui/useMinuteClock';
+import { TransferControl } from './TransferControl';
 
 /** One conversation: the thread (messages and internal notes), a composer, and its status. */
 /** A local datetime-local value one hour from now. */
@@ -114,6 +115,7 @@ export function ConversationPane(props: { id: string }) {
             ))}
           </select>
         </div>
+        <TransferControl conversationId={c.id} teamId={c.teamId} assigneeId={c.assigneeId} />
         {snoozeUntil !== null && (
           <form
             className="field inline"
