@@ -38,6 +38,7 @@ export const CALL_CHANNELS = [
   'inbox:listOffers',
   'inbox:directory',
   'conversations:transfer',
+  'conversations:markRead',
   'inbox:replyOffer',
   'inbox:searchCannedReplies',
   'inbox:setTyping',

@@ -12,7 +12,11 @@ import type {
 // (confirmed by the relay, plus this agent's changes still waiting to be sent).
 
 export type CustomerView = { id: string } & CustomerData;
-export type ConversationView = { id: string } & ConversationData & { customerName: string | null };
+export type ConversationView = { id: string } & ConversationData & {
+    customerName: string | null;
+    /** Customer messages newer than this device last read the conversation. */
+    unread: number;
+  };
 export type TimelineItemView =
   ({ kind: 'message'; id: string } & MessageData) | ({ kind: 'note'; id: string } & NoteData);
 export type FieldChangeView = { id: string } & FieldChangeData;

@@ -125,6 +125,11 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
     'sync:dismissRejected': ({ id }) => ({ dismissed: store().dismissRejected(id) }),
     'inbox:listOffers': () => w.listOffers(),
     'inbox:directory': () => store().directory(),
+    'conversations:markRead': ({ id }) => {
+      const s = store();
+      s.markRead(id);
+      return { unread: s.conversation(id)?.unread ?? 0 };
+    },
     'conversations:transfer': (a) => {
       const s = store();
       s.mutate('conversation.transfer', definedOnly(a));

@@ -45,3 +45,29 @@ describe('main/store conversation list filters', () => {
     expect(ids({})).toHaveLength(5);
   });
 });
+
+describe('main/store unread counts', () => {
+  it('counts customer messages after this device last read the conversation', () => {
+    const { store } = openTestStore();
+    const msg = (id: string, direction: 'in' | 'out', at: string) =>
+      change('message', id, {
+        conversationId: 'chat-me',
+        customerId: 'c1',
+        direction,
+        authorId: null,
+        body: id,
+        createdAt: at,
+      });
+    store.applyChanges([
+      conv('chat-me', 'chat', 'me'),
+      msg('m1', 'in', '2024-01-01T10:00:00.000Z'),
+      msg('m2', 'out', '2024-01-01T10:01:00.000Z'),
+      msg('m3', 'in', '2024-01-01T10:02:00.000Z'),
+    ]);
+    expect(store.conversation('chat-me')?.unread).toBe(2);
+    store.markRead('chat-me');
+    expect(store.conversation('chat-me')?.unread).toBe(0);
+    store.applyChanges([msg('m4', 'in', '2099-01-01T00:00:00.000Z')]);
+    expect(store.conversations({}).find((c) => c.id === 'chat-me')?.unread).toBe(1);
+  });
+});

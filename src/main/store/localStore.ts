@@ -5,7 +5,7 @@ import { uuidv7 } from '../../shared/sync/ids';
 import { isMutationName, mutationArgs, type Mutation, type MutationName } from '../../shared/sync/mutations';
 import type { PushOutcome } from '../../shared/sync/protocol';
 import type { Logger } from '../logger';
-import { conversationsOfCustomer, getConversation, listConversations } from './conversations';
+import { conversationsOfCustomer, getConversation, listConversations, markRead } from './conversations';
 import { getCustomer, listCustomers } from './customers';
 import { openEncryptedDb, stmt, type Db } from './db';
 import { LOCAL_ERR, LocalError } from './errors';
@@ -399,6 +399,8 @@ export class LocalStore {
   customer = (id: string) => getCustomer(this.db, id);
   conversations = (opts?: Parameters<typeof listConversations>[1]) => listConversations(this.db, opts);
   conversation = (id: string) => getConversation(this.db, id);
+  /** Marks a conversation read now on this device (unread counts are per device). */
+  markRead = (id: string) => markRead(this.db, id, new Date(this.now()).toISOString());
   conversationsOfCustomer = (customerId: string) => conversationsOfCustomer(this.db, customerId);
   messages = (conversationId: string) => messagesOf(this.db, conversationId);
   notes = (conversationId: string) => notesOf(this.db, conversationId);

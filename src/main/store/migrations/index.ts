@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { migration001 } from './001_initial';
 import { migration002 } from './002_phone_lookup';
+import { migration003 } from './003_reads';
 
 export type Migration = { version: number; name: string; sql: string };
 
 /** Every migration in order. Released files are never edited; add the next number instead. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
 
 /** Applies the migrations newer than `PRAGMA user_version`, each in its own transaction. */
 export function runMigrations(

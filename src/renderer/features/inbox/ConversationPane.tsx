@@ -30,6 +30,16 @@ export function ConversationPane(props: { id: string }) {
   const ids = { body: useId(), status: useId(), note: useId(), hint: useId(), snooze: useId() };
   const [snoozeUntil, setSnoozeUntil] = useState<string | null>(null);
   const now = useMinuteClock();
+  const bumpData = useRoot((s) => s.bumpData);
+  const seen = detail.data?.timeline.length ?? -1;
+  // Reading the thread marks it read on this device; new messages while it is open are read too.
+  useEffect(() => {
+    if (seen < 0) return;
+    api.call('conversations:markRead', { id: props.id }).then(
+      (r) => r.unread === 0 && bumpData(),
+      () => {},
+    );
+  }, [api, props.id, seen, bumpData]);
   const customerTyping = useRoot((s) => s.customerTyping[props.id] === true);
   // The customer sees "typing" while the agent writes a reply (web chat); off after 3 s idle.
   const typing = useRef<{ on: boolean; timer: ReturnType<typeof setTimeout> | null }>({

@@ -95,7 +95,12 @@ export function InboxView() {
                   aria-current={selected === c.id ? 'true' : undefined}
                   onClick={() => setSelected(c.id)}
                 >
-                  <span className="item-title">{c.customerName ?? t('inbox.unknownCustomer')}</span>
+                  <span className="item-title">
+                    {c.customerName ?? t('inbox.unknownCustomer')}
+                    {c.unread > 0 && (
+                      <span className="badge badge-unread">{t('inbox.unread', { count: c.unread })}</span>
+                    )}
+                  </span>
                   <span className="item-sub">
                     {t(`channels.${c.channel}`)} · {t(`inbox.statuses.${c.status}`)} · {c.subject}
                   </span>
