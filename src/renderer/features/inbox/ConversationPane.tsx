@@ -30,6 +30,8 @@ export function ConversationPane(props: { id: string }) {
   const ids = { body: useId(), status: useId(), note: useId(), hint: useId(), snooze: useId() };
   const [snoozeUntil, setSnoozeUntil] = useState<string | null>(null);
   const now = useMinuteClock();
+  const directory = useQuery('inbox:directory', {});
+  const agentNames = new Map((directory.data?.agents ?? []).map((a) => [a.id, a.name] as const));
   const bumpData = useRoot((s) => s.bumpData);
   const seen = detail.data?.timeline.length ?? -1;
   // Reading the thread marks it read on this device; new messages while it is open are read too.
@@ -163,6 +165,11 @@ export function ConversationPane(props: { id: string }) {
           <li key={m.id} className={`bubble ${m.kind === 'note' ? 'note' : m.direction}`}>
             {m.kind === 'note' && <span className="tag">{t('inbox.note')}</span>}
             <p className="body">{m.body}</p>
+            {m.kind === 'note' && m.mentions.length > 0 && (
+              <span className="meta">
+                {t('inbox.mentions', { names: m.mentions.map((id) => agentNames.get(id) ?? id).join(', ') })}
+              </span>
+            )}
             <span className="meta">
               {new Date(m.createdAt).toLocaleString()}
               {queuedSet.has(m.id) && <span className="queued"> · {t('inbox.queued')}</span>}
