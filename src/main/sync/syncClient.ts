@@ -49,6 +49,8 @@ export type SyncClientOptions = {
   maxBatchBytes?: number;
   /** Push batches in flight at once (answers still come in order). Default 2. */
   pipeline?: number;
+  /** Time allowed for the WebSocket handshake and then for the relay's welcome. Default 10 s. */
+  connectTimeoutMs?: number;
   /** Refresh the access token this long before it expires. Default 60 000 ms. */
   refreshMarginMs?: number;
   /** Randomness for backoff jitter. Default Math.random. */
@@ -99,6 +101,7 @@ export class SyncClient {
       batchSize: opts.batchSize ?? 500,
       maxBatchBytes: opts.maxBatchBytes ?? 512 * 1024,
       pipeline: opts.pipeline ?? 2,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
       refreshMarginMs: opts.refreshMarginMs ?? 60_000,
       random: opts.random ?? Math.random,
     };
@@ -214,7 +217,7 @@ export class SyncClient {
     if (!this.running) return;
     const url = new URL('/v1/sync', this.opts.relayUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(url, { handshakeTimeout: this.o.heartbeatMs * 2 });
+    const ws = new WebSocket(url, { handshakeTimeout: this.o.connectTimeoutMs });
     const conn: Conn = {
       ws,
       alive: true,
@@ -231,6 +234,11 @@ export class SyncClient {
         cursor: this.opts.store.cursor(),
       };
       ws.send(JSON.stringify(hello));
+      // A relay that accepts the socket but never welcomes it (overloaded, half-open) must not
+      // leave the app "connecting": give up on this socket and retry with backoff.
+      setTimeout(() => {
+        if (!conn.welcomed && this.conn === conn) ws.terminate();
+      }, this.o.connectTimeoutMs).unref();
     });
     ws.on('pong', () => (conn.alive = true));
     ws.on('message', (raw: WebSocket.RawData) => {
