@@ -39,7 +39,7 @@ export type SyncClientOptions = {
   onRevoked: (reason: string) => void | Promise<void>;
   /** First reconnect delay ceiling. Default 500 ms. */
   backoffBaseMs?: number;
-  /** Largest reconnect delay ceiling. Default 30 000 ms. */
+  /** Largest reconnect delay ceiling: an agent back online waits at most this long. Default 10 000 ms. */
   backoffCapMs?: number;
   /** Ping interval; a socket silent for two intervals is dropped. Default 15 000 ms. */
   heartbeatMs?: number;
@@ -96,7 +96,7 @@ export class SyncClient {
   constructor(private readonly opts: SyncClientOptions) {
     this.o = {
       backoffBaseMs: opts.backoffBaseMs ?? 500,
-      backoffCapMs: opts.backoffCapMs ?? 30_000,
+      backoffCapMs: opts.backoffCapMs ?? 10_000,
       heartbeatMs: opts.heartbeatMs ?? 15_000,
       batchSize: opts.batchSize ?? 500,
       maxBatchBytes: opts.maxBatchBytes ?? 512 * 1024,
