@@ -1,5 +1,5 @@
 import parsePhoneNumber from 'libphonenumber-js/max';
-import type { Channel, CustomerData } from '../shared/sync/entities';
+import { emptyCustomerFields, type Channel, type CustomerData } from '../shared/sync/entities';
 import { decodeHlc, type Hlc, type HlcClock } from '../shared/sync/hlc';
 import type { MutationArgs, MutationName } from '../shared/sync/mutations';
 import { RELAY_ERR } from '../shared/sync/protocol';
@@ -90,13 +90,7 @@ function createCustomer(ctx: MutationContext, a: MutationArgs<'customer.create'>
     throw new RelayError(RELAY_ERR.CONFLICT, `Customer ${a.id} already exists.`);
   const fields: CustomerData = {
     name: a.fields.name,
-    phones: [],
-    emails: [],
-    company: '',
-    address: '',
-    language: '',
-    identities: [],
-    customFields: {},
+    ...emptyCustomerFields(),
     createdAt: ctx.at,
     ...normalizeCustomerFields(a.fields),
   };

@@ -1,4 +1,4 @@
-import type { Entity } from '../../shared/sync/entities';
+import { emptyCustomerFields, type Entity } from '../../shared/sync/entities';
 import { decodeHlc, type Hlc } from '../../shared/sync/hlc';
 import type { MutationArgs, MutationName } from '../../shared/sync/mutations';
 import type { RecordKey, RecordState } from './records';
@@ -57,23 +57,13 @@ function appendOnce(ctx: MutatorContext, k: RecordKey, data: Record<string, unkn
   return [{ key: k, state: { data, clocks: {}, deleted: false } }];
 }
 
-const CUSTOMER_DEFAULTS = {
-  phones: [],
-  emails: [],
-  company: '',
-  address: '',
-  language: '',
-  identities: [],
-  customFields: {},
-};
-
 export const MUTATORS: { [N in MutationName]: Mutator<N> } = {
   'customer.create': {
     touches: (a) => [key('customer', a.id)],
     apply: (a, ctx) => {
       const k = key('customer', a.id);
       const prev = ctx.read(k);
-      const fields = prev ? a.fields : { ...CUSTOMER_DEFAULTS, ...a.fields, createdAt: isoOf(ctx.clock) };
+      const fields = prev ? a.fields : { ...emptyCustomerFields(), ...a.fields, createdAt: isoOf(ctx.clock) };
       return [{ key: k, state: mergeFields(prev, fields, ctx.clock) }];
     },
   },

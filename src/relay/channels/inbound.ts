@@ -1,6 +1,6 @@
 import parsePhoneNumber from 'libphonenumber-js/max';
 import { uuidv7 } from '../../shared/sync/ids';
-import type { Channel } from '../../shared/sync/entities';
+import { emptyCustomerFields, type Channel } from '../../shared/sync/entities';
 import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import type { Database } from '../db';
@@ -99,13 +99,9 @@ export function createInbound(d: InboundDeps) {
               id: customerId,
               fields: {
                 name,
+                ...emptyCustomerFields(),
                 phones: phone ? [phone] : [],
                 emails: email ? [email] : [],
-                company: '',
-                address: '',
-                language: '',
-                identities: [],
-                customFields: {},
                 createdAt: at,
               },
               clock: d.relayClock.now(),

@@ -47,6 +47,14 @@ export type CustomerData = {
   createdAt: string;
 };
 
+/**
+ * A new customer's fields other than name and createdAt, the same wherever a profile is created
+ * (an agent's customer.create, the relay's channels). A function so no caller shares the arrays.
+ */
+export function emptyCustomerFields(): Omit<CustomerData, 'name' | 'createdAt'> {
+  return { phones: [], emails: [], company: '', address: '', language: '', identities: [], customFields: {} };
+}
+
 export type ConversationData = {
   customerId: string;
   channel: Channel;

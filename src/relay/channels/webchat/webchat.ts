@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import type { Change, MessageData } from '../../../shared/sync/entities';
+import { emptyCustomerFields, type Change, type MessageData } from '../../../shared/sync/entities';
 import type { HlcClock } from '../../../shared/sync/hlc';
 import { uuidv7 } from '../../../shared/sync/ids';
 import { RELAY_CLOSE, RELAY_ERR, type ServerFrame } from '../../../shared/sync/protocol';
@@ -190,13 +190,7 @@ export function createWebchat(d: WebchatDeps) {
           id,
           fields: {
             name: 'Visitor',
-            phones: [],
-            emails: [],
-            company: '',
-            address: '',
-            language: '',
-            identities: [],
-            customFields: {},
+            ...emptyCustomerFields(),
             createdAt: at,
             ...fields,
           },
