@@ -12,22 +12,37 @@ import { connectPhone } from '../features/phone/phoneController';
 export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => void {
   const s = store.getState;
   const phone = connectPhone(api, store);
+  // What main pushed since the current initial load began: an event is newer than the snapshot
+  // a call in flight will return, so the snapshot must not overwrite it (the sync status would
+  // otherwise stay "Connecting" when it went online while the page was loading).
+  const live = new Set<'settings' | 'agent' | 'updates' | 'session' | 'offers'>();
   const offs = [
     api.onStatus((status) => {
       s().setConnection(status);
       if (status === 'open') void loadInitial();
     }),
     api.on('settings:changed', (settings) => {
+      live.add('settings');
       s().setSettings(settings);
       applySettings(settings.language, settings.theme);
     }),
-    api.on('agent:stateChanged', (info) => s().setAgent(info)),
+    api.on('agent:stateChanged', (info) => {
+      live.add('agent');
+      s().setAgent(info);
+    }),
     api.on('phone:dialRequested', (req) => s().requestDial(req)),
-    api.on('updates:statusChanged', (u) => s().setUpdates(u)),
-    api.on('session:changed', (session) => s().setSession(session)),
+    api.on('updates:statusChanged', (u) => {
+      live.add('updates');
+      s().setUpdates(u);
+    }),
+    api.on('session:changed', (session) => {
+      live.add('session');
+      s().setSession(session);
+    }),
     api.on('data:changed', () => s().bumpData()),
     api.on('inbox:openConversation', ({ conversationId }) => s().openConversation(conversationId)),
     api.on('inbox:offersChanged', (offers) => {
+      live.add('offers');
       // Ring for offers that were not there before.
       const before = new Set(s().offers.map((o) => o.offerId));
       if (offers.some((o) => !before.has(o.offerId))) ringOnce();
@@ -49,22 +64,26 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
   }
 
   async function loadInitial() {
+    live.clear();
     try {
-      const [settings, info, agent, updates, session] = await Promise.all([
+      const [settings, info, agent, updates, session, offers] = await Promise.all([
         api.call('settings:get', {}),
         api.call('app:getInfo', {}),
         api.call('agent:getState', {}),
         api.call('updates:getStatus', {}),
         api.call('session:get', {}),
+        api.call('inbox:listOffers', {}),
       ]);
-      s().setOffers(await api.call('inbox:listOffers', {}));
-      s().setSession(session);
+      if (!live.has('offers')) s().setOffers(offers);
+      if (!live.has('session')) s().setSession(session);
       s().bumpData();
-      s().setUpdates(updates);
-      s().setSettings(settings);
+      if (!live.has('updates')) s().setUpdates(updates);
+      if (!live.has('settings')) {
+        s().setSettings(settings);
+        applySettings(settings.language, settings.theme);
+      }
       s().setAppInfo(info);
-      s().setAgent(agent);
-      applySettings(settings.language, settings.theme);
+      if (!live.has('agent')) s().setAgent(agent);
     } catch (err) {
       s().setError(err instanceof Error ? err.message : String(err));
     }
