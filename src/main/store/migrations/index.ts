@@ -2,11 +2,19 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { migration001 } from './001_initial';
 import { migration002 } from './002_phone_lookup';
 import { migration003 } from './003_reads';
+import { migration004 } from './004_merged_customers';
+import { migration004 } from './004_conversation_list';
 
 export type Migration = { version: number; name: string; sql: string };
 
 /** Every migration in order. Released files are never edited; add the next number instead. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration004,
+];
 
 /** Applies the migrations newer than `PRAGMA user_version`, each in its own transaction. */
 export function runMigrations(

@@ -1,0 +1,15 @@
+import type { Migration } from './index';
+
+/**
+ * Profiles merged into another, by target: a profile's timeline includes the conversations and
+ * calls of the profiles merged into it (before the relay has moved them, and calls for good).
+ * Partial: only merged customers are in it, so it costs nothing for the rest.
+ */
+export const migration004: Migration = {
+  version: 4,
+  name: 'merged customers',
+  sql: `
+    CREATE INDEX IF NOT EXISTS customers_merged_into ON records (json_extract(data, '$.mergedInto'))
+      WHERE entity = 'customer' AND json_extract(data, '$.mergedInto') IS NOT NULL;
+  `,
+};
