@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { migration001 } from './001_initial';
 import { migration002 } from './002_phone_lookup';
 import { migration003 } from './003_reads';
-import { migration004 } from './004_merged_customers';
 import { migration004 } from './004_conversation_list';
+import { migration005 } from './005_merged_customers';
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -13,7 +13,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
-  migration004,
+  migration005,
 ];
 
 /** Applies the migrations newer than `PRAGMA user_version`, each in its own transaction. */

@@ -5,8 +5,8 @@ import type { Migration } from './index';
  * calls of the profiles merged into it (before the relay has moved them, and calls for good).
  * Partial: only merged customers are in it, so it costs nothing for the rest.
  */
-export const migration004: Migration = {
-  version: 4,
+export const migration005: Migration = {
+  version: 5,
   name: 'merged customers',
   sql: `
     CREATE INDEX IF NOT EXISTS customers_merged_into ON records (json_extract(data, '$.mergedInto'))
