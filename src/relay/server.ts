@@ -86,12 +86,25 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     queuePosition: (id) => routing.queuePosition(id),
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
     maxBodyBytes: o.maxBodyBytes,
+    dataDir: o.dataDir,
+    isStaffed: (inboxId) => routing.isStaffed(inboxId),
+    authorizeAgent: (req) => {
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!token)
+        throw new RelayError(
+          RELAY_ERR.UNAUTHORIZED,
+          'Send an access token as "Authorization: Bearer <token>".',
+        );
+      const p = auth.authenticate(token);
+      return { agentId: p.agentId, role: p.role, teamIds: new Set(accounts.teamIdsOf(p.agentId)) };
+    },
     log,
     now: o.now,
     ...(opts.webchat ? { options: opts.webchat } : {}),
   });
   hub.onChanges((changes) => webchat.onChanges(changes));
   hub.onAgentTyping((agentId, conversationId, on) => webchat.agentTyping(agentId, conversationId, on));
+  hub.onAgentRead((agentId, conversationId) => webchat.agentRead(agentId, conversationId));
   const apiChannel = createApiChannelHandler({
     inbound,
     maxBodyBytes: o.maxBodyBytes,

@@ -75,6 +75,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
   let published = store.head();
   const changeListeners: ((changes: readonly Change[]) => void)[] = [];
   const typingListeners: ((agentId: string, conversationId: string, on: boolean) => void)[] = [];
+  const readListeners: ((agentId: string, conversationId: string) => void)[] = [];
   // Group commit: pushes read in one turn of the event loop are applied in one transaction, so
   // one synchronous (durable) commit serves them all; each is answered after that commit.
   let queued: QueuedPush[] = [];
@@ -469,6 +470,9 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
       case 'typing':
         for (const l of typingListeners) l(c.principal.agentId, f.conversationId, f.on);
         return;
+      case 'read':
+        for (const l of readListeners) l(c.principal.agentId, f.conversationId);
+        return;
       default: {
         const never: never = f;
         return fail(c, RELAY_ERR.BAD_FRAME, `Unhandled frame ${String(never)}.`);
@@ -491,6 +495,11 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     /** Hears agents' typing frames (web chat shows them to the customer, if theirs to see). */
     onAgentTyping(listener: (agentId: string, conversationId: string, on: boolean) => void): void {
       typingListeners.push(listener);
+    },
+
+    /** Hears agents' read frames (web chat shows the customer a read receipt). */
+    onAgentRead(listener: (agentId: string, conversationId: string) => void): void {
+      readListeners.push(listener);
     },
 
     /** Sends a frame to every live connection of an agent (offers). */

@@ -1,6 +1,11 @@
 import parsePhoneNumber from 'libphonenumber-js/max';
 import { uuidv7 } from '../../shared/sync/ids';
-import { emptyCustomerFields, type Channel } from '../../shared/sync/entities';
+import {
+  emptyCustomerFields,
+  type Channel,
+  type ConversationStatus,
+  type MessageAttachment,
+} from '../../shared/sync/entities';
 import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import type { Database } from '../db';
@@ -18,6 +23,10 @@ export type InboundMessage = {
   subject?: string;
   /** A customer the channel already knows (web chat session): used as is, `from` is not matched. */
   customerId?: string;
+  /** Files the channel stored (web chat); with files the text may be empty. */
+  attachments?: MessageAttachment[];
+  /** Status of a conversation this message starts. Default open. */
+  status?: ConversationStatus;
 };
 
 export type InboundResult = {
@@ -71,7 +80,9 @@ export function createInbound(d: InboundDeps) {
       const inbox = inboxQ.get(m.inboxId);
       if (!inbox) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${m.inboxId}.`);
       const text = m.text.trim();
-      if (!text) throw new RelayError(RELAY_ERR.VALIDATION, 'text: the message is empty.');
+      const attachments = m.attachments ?? [];
+      if (!text && attachments.length === 0)
+        throw new RelayError(RELAY_ERR.VALIDATION, 'text: the message is empty.');
       if (text.length > MAX_TEXT)
         throw new RelayError(RELAY_ERR.VALIDATION, `text: at most ${MAX_TEXT} characters.`);
       const email = m.from.email?.trim().toLowerCase() || undefined;
@@ -124,7 +135,7 @@ export function createInbound(d: InboundDeps) {
                 customerId,
                 channel: inbox.channel,
                 subject: (m.subject ?? '').slice(0, 500),
-                status: 'open',
+                status: m.status ?? 'open',
                 snoozedUntil: null,
                 assigneeId: null,
                 teamId: inbox.team_id,
@@ -161,7 +172,15 @@ export function createInbound(d: InboundDeps) {
           d.store,
           'message',
           messageId,
-          { conversationId, customerId, direction: 'in', authorId: null, body: text, createdAt: at },
+          {
+            conversationId,
+            customerId,
+            direction: 'in',
+            authorId: null,
+            body: text,
+            createdAt: at,
+            ...(attachments.length > 0 ? { attachments } : {}),
+          },
           conversationId,
           SYSTEM,
         );

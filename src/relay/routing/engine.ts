@@ -260,6 +260,21 @@ export class RoutingEngine {
     return n;
   }
 
+  /**
+   * Whether someone could take this queue's work soon: a connected member of its team with the
+   * queue's skills who is available or only briefly occupied (busy, after-call work), at capacity or not.
+   */
+  isStaffed(queueId: string): boolean {
+    const q = this.queues.get(queueId);
+    if (!q) return false;
+    return (this.teams.get(q.cfg.teamId) ?? []).some(
+      (a) =>
+        a.connected &&
+        (a.state === 'available' || a.state === 'busy' || a.state === 'after-call-work') &&
+        q.cfg.requiredSkills.every((s) => a.cfg.skills.includes(s)),
+    );
+  }
+
   /** Position of a waiting conversation in its queue (1 = next), or null once assigned. */
   queuePosition(conversationId: string): number | null {
     const me = this.items.get(conversationId);

@@ -202,6 +202,12 @@ export function createRoutingService(d: RoutingDeps) {
       apply(engine.release(conversationId));
     },
     queuePosition: (conversationId: string) => engine.queuePosition(conversationId),
+    /** Whether an agent who could take the inbox's conversations is there (web chat's offline form). */
+    isStaffed(inboxId: string): boolean {
+      if (engine.isStaffed(inboxId)) return true;
+      loadQueues(); // an inbox made since the last load
+      return engine.isStaffed(inboxId);
+    },
     close(): void {
       clearInterval(timer);
     },

@@ -72,6 +72,10 @@ export type ConversationData = {
   csatScore?: number;
   /** When the score was given. */
   csatAt?: string;
+  /** When the assigned agent last read the customer's messages (web chat read receipts). */
+  agentReadAt?: string;
+  /** When the web chat visitor last read the agent's messages. */
+  visitorReadAt?: string;
 };
 
 export type MessageData = {
@@ -82,7 +86,12 @@ export type MessageData = {
   authorId: string | null;
   body: string;
   createdAt: string;
+  /** Files on the message (web chat); absent on older records and messages without files. */
+  attachments?: MessageAttachment[];
 };
+
+/** A file stored by the relay (never in the change log), fetched by id by those who may see it. */
+export type MessageAttachment = { id: string; name: string; size: number; type: string };
 
 export type NoteData = {
   conversationId: string;

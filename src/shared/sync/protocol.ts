@@ -71,6 +71,8 @@ export const clientFrameSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('offerReply'), offerId: z.string().max(64), accept: z.boolean() }).strict(),
   /** The agent is (or stopped) typing a reply in a conversation assigned to them (web chat shows it). */
   z.object({ t: z.literal('typing'), conversationId: z.string().max(64), on: z.boolean() }).strict(),
+  /** The agent read a conversation assigned to them (web chat shows the customer a read receipt). */
+  z.object({ t: z.literal('read'), conversationId: z.string().max(64) }).strict(),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 

@@ -12,8 +12,17 @@ import type { Logger } from '../../logger';
 import { TokenBucket } from '../../rateLimit';
 import { writeFields } from '../../records';
 import type { Store, WriteMeta } from '../../store';
+import { canSee, type Viewer } from '../../visibility';
 import type { createInbound } from '../inbound';
-import { signVisitorToken, verifyIdentityHash, verifyVisitorToken } from './token';
+import {
+  ATTACHMENT_TYPES,
+  AttachmentRefused,
+  createAttachmentStore,
+  resolveAttachmentOptions,
+  type AttachmentMeta,
+  type AttachmentOptions,
+} from './attachments';
+import { signVisitorToken, verifyIdentityHash, verifyVisitorToken, type VisitorClaims } from './token';
 import { WIDGET_SCRIPT } from './widgetScript';
 
 /** Per-inbox settings of the web chat widget. */
@@ -25,6 +34,8 @@ export type WebchatInboxConfig = {
   allowedOrigins?: string[];
   /** Secret of the host site's signed identities (`data-user-hash` = HMAC-SHA256 hex of the id). */
   identitySecret?: string;
+  /** Hours within which the offline form promises an answer. Default: the top-level setting. */
+  offlineReplyHours?: number;
 };
 
 /** Options of the web chat channel; every limit has a default. */
@@ -43,6 +54,10 @@ export type WebchatOptions = {
   maxPayload?: number;
   /** How often waiting visitors hear their queue position. Default 2 s. */
   queueTickMs?: number;
+  /** Files visitors may attach: size (default 10 MiB), count (default 5) and types (default all). */
+  attachments?: AttachmentOptions;
+  /** Hours within which the offline form promises an answer, when no agent is there. Default 24. */
+  offlineReplyHours?: number;
 };
 
 const rate = z.object({ perSecond: z.number().positive(), burst: z.number().min(1) }).strict();
@@ -56,6 +71,12 @@ export const webchatOptionsSchema = z
           .object({
             allowedOrigins: z.array(z.string().url().max(200)).max(100).optional(),
             identitySecret: z.string().min(16).max(200).optional(),
+            offlineReplyHours: z
+              .number()
+              .int()
+              .min(1)
+              .max(24 * 14)
+              .optional(),
           })
           .strict(),
       )
@@ -66,6 +87,25 @@ export const webchatOptionsSchema = z
     tokenTtlMs: z.number().int().positive().optional(),
     maxPayload: z.number().int().positive().optional(),
     queueTickMs: z.number().int().positive().optional(),
+    attachments: z
+      .object({
+        maxBytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(100 * 1024 * 1024)
+          .optional(),
+        maxFiles: z.number().int().min(1).max(20).optional(),
+        types: z.array(z.enum(ATTACHMENT_TYPES)).optional(),
+      })
+      .strict()
+      .optional(),
+    offlineReplyHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 14)
+      .optional(),
   })
   .strict();
 
@@ -80,6 +120,12 @@ export type WebchatDeps = {
   /** Tells the assigned agent's apps that the visitor is typing. */
   sendToAgent: (agentId: string, frame: ServerFrame) => void;
   maxBodyBytes: number;
+  /** The relay's data directory: attachments are stored under `attachments/`. */
+  dataDir: string;
+  /** Whether an agent who could take the inbox's conversations is there (else the offline form). */
+  isStaffed: (inboxId: string) => boolean;
+  /** The agent behind an `Authorization: Bearer` access token; throws RelayError when there is none. */
+  authorizeAgent: (req: IncomingMessage) => Viewer;
   log: Logger;
   now: () => number;
   options?: WebchatOptions;
@@ -98,10 +144,25 @@ const sessionSchema = z
   })
   .strict();
 
+const offlineSchema = z
+  .object({
+    inboxId: z.string().min(1).max(64),
+    name: z.string().trim().min(1).max(200),
+    email: z.string().trim().email().max(254),
+    message: z.string().trim().min(1),
+  })
+  .strict();
+
 const frameSchema = z.discriminatedUnion('t', [
   z
-    .object({ t: z.literal('message'), text: z.string().min(1), clientId: z.string().min(1).max(64) })
+    .object({
+      t: z.literal('message'),
+      text: z.string(),
+      clientId: z.string().min(1).max(64),
+      attachments: z.array(z.string().max(64)).max(50).optional(),
+    })
     .strict(),
+  z.object({ t: z.literal('read') }).strict(),
   z.object({ t: z.literal('typing'), on: z.boolean() }).strict(),
   z
     .object({
@@ -119,9 +180,17 @@ type VisitorFrame =
   | { t: 'typing'; on: boolean }
   | { t: 'csat'; conversationId: string }
   | { t: 'csatSaved'; conversationId: string }
+  /** The agent has read the visitor's messages up to `at`. */
+  | { t: 'read'; at: string }
   | { t: 'error'; code: string; message: string };
 
-type WidgetMessage = { id: string; direction: 'in' | 'out'; body: string; createdAt: string };
+type WidgetMessage = {
+  id: string;
+  direction: 'in' | 'out';
+  body: string;
+  createdAt: string;
+  attachments: { id: string; name: string; size: number; type: string }[];
+};
 
 type Visitor = {
   ws: WebSocket;
@@ -133,7 +202,13 @@ type Visitor = {
   lastQueue: number | null;
   /** Conversation whose agent the visitor was last told about. */
   announced: string | null;
+  /** The agent's read time the visitor was last told. */
+  readAt: string | null;
 };
+
+const NO_HISTORY = new Set(['agentReadAt', 'visitorReadAt']);
+const WIDGET_PREFIX = '/v1/widget/';
+const ATTACHMENT_PATH = /^\/v1\/(widget\/)?attachments\/([^/]+)$/;
 
 /**
  * The web chat channel: serves `GET /widget.js`, starts visitor sessions (`POST
@@ -150,7 +225,9 @@ export function createWebchat(d: WebchatDeps) {
     tokenTtlMs: d.options?.tokenTtlMs ?? 30 * 24 * 3600_000,
     maxPayload: d.options?.maxPayload ?? 16 * 1024,
     queueTickMs: d.options?.queueTickMs ?? 2_000,
+    offlineReplyHours: d.options?.offlineReplyHours ?? 24,
   };
+  const files = createAttachmentStore(d.dataDir, resolveAttachmentOptions(d.options?.attachments), d.now);
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
   const visitors = new Set<Visitor>();
   const sessionBuckets = new Map<string, TokenBucket>();
@@ -244,7 +321,47 @@ export function createWebchat(d: WebchatDeps) {
     direction: m.direction === 'out' ? 'out' : 'in',
     body: typeof m.body === 'string' ? m.body : '',
     createdAt: typeof m.createdAt === 'string' ? m.createdAt : '',
+    attachments: Array.isArray(m.attachments)
+      ? m.attachments.map((a) => ({ id: a.id, name: a.name, size: a.size, type: a.type }))
+      : [],
   });
+
+  /** Newest message of one direction in a conversation, or '' when there is none. */
+  function newest(convId: string, direction: 'in' | 'out'): string {
+    let at = '';
+    for (const r of messagesOf.all(convId)) {
+      const m = JSON.parse(r.data) as Partial<MessageData>;
+      if (m.direction === direction && typeof m.createdAt === 'string' && m.createdAt > at) at = m.createdAt;
+    }
+    return at;
+  }
+
+  /** Stamps a read time on the conversation (no field history: it moves on every read). */
+  function stampRead(convId: string, field: 'agentReadAt' | 'visitorReadAt'): void {
+    const at = new Date(d.now()).toISOString();
+    d.db.transaction(() =>
+      writeFields(
+        d.store,
+        {
+          entity: 'conversation',
+          id: convId,
+          fields: { [field]: at },
+          clock: d.relayClock.now(),
+          convId,
+          at,
+          noHistory: NO_HISTORY,
+        },
+        SYSTEM,
+      ),
+    )();
+    d.publish();
+  }
+
+  function tellRead(v: Visitor, at: unknown): void {
+    if (typeof at !== 'string' || at === v.readAt) return;
+    v.readAt = at;
+    send(v, { t: 'read', at });
+  }
 
   /** Everything after the visitor's last message id in their latest conversation (all when unknown). */
   function backlog(v: Visitor, since: string | undefined): void {
@@ -254,6 +371,7 @@ export function createWebchat(d: WebchatDeps) {
     const from = since ? rows.findIndex((r) => r.id === since) + 1 : 0;
     for (const r of rows.slice(from)) send(v, { t: 'message', message: toWidget(r.id, JSON.parse(r.data)) });
     const c = d.store.get('conversation', conv.id)?.data;
+    tellRead(v, c?.['agentReadAt']);
     if (c?.['status'] === 'resolved' && typeof c['csatScore'] !== 'number')
       send(v, { t: 'csat', conversationId: conv.id });
   }
@@ -278,6 +396,11 @@ export function createWebchat(d: WebchatDeps) {
     const f = p.data;
     switch (f.t) {
       case 'message': {
+        const ids = f.attachments ?? [];
+        if (!f.text.trim() && ids.length === 0) {
+          send(v, { t: 'error', code: RELAY_ERR.VALIDATION, message: 'The message is empty.' });
+          return;
+        }
         if (f.text.length > o.maxMessageLength) {
           send(v, {
             t: 'error',
@@ -292,12 +415,32 @@ export function createWebchat(d: WebchatDeps) {
           if (m) send(v, { t: 'message', message: toWidget(done, m.data), clientId: f.clientId });
           return;
         }
-        const r = d.inbound.receive({ inboxId: v.inboxId, from: {}, text: f.text, customerId: v.customerId });
+        const owner = { customerId: v.customerId, inboxId: v.inboxId };
+        const claimed = files.claim(ids, owner);
+        const r = d.inbound.receive({
+          inboxId: v.inboxId,
+          from: {},
+          text: f.text,
+          customerId: v.customerId,
+          ...(claimed.length > 0
+            ? { attachments: claimed.map(({ id, name, size, type }) => ({ id, name, size, type })) }
+            : {}),
+        });
+        files.bind(claimed, r.messageId);
         v.sent.set(f.clientId, r.messageId);
         if (v.sent.size > 200) v.sent.delete(v.sent.keys().next().value as string);
         const m = d.store.get('message', r.messageId);
         if (m) send(v, { t: 'message', message: toWidget(r.messageId, m.data), clientId: f.clientId });
         tickQueue();
+        return;
+      }
+      case 'read': {
+        // The visitor has seen the agent's messages: stamped once per newer agent message.
+        const conv = latestConv.get(v.customerId, v.inboxId);
+        if (!conv) return;
+        const last = newest(conv.id, 'out');
+        const readAt = d.store.get('conversation', conv.id)?.data['visitorReadAt'];
+        if (last && !(typeof readAt === 'string' && readAt >= last)) stampRead(conv.id, 'visitorReadAt');
         return;
       }
       case 'typing': {
@@ -357,15 +500,181 @@ export function createWebchat(d: WebchatDeps) {
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res
-      .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+      .writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        ...headers,
+      })
       .end(JSON.stringify(body));
     return true;
   };
 
+  /** The session bucket of the caller's IP: starting chats and offline messages share it. */
+  function takeSessionSlot(req: IncomingMessage): void {
+    const ip = req.socket.remoteAddress ?? '';
+    let bucket = sessionBuckets.get(ip);
+    if (!bucket) {
+      if (sessionBuckets.size > 10_000) sessionBuckets.clear();
+      bucket = new TokenBucket(o.sessionRateLimit.perSecond, o.sessionRateLimit.burst, d.now);
+      sessionBuckets.set(ip, bucket);
+    }
+    if (!bucket.take())
+      throw new RelayError(RELAY_ERR.RATE_LIMITED, 'Too many chats started; try again soon.');
+  }
+
+  async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > d.maxBodyBytes)
+        throw new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${d.maxBodyBytes} bytes.`);
+      chunks.push(c as Buffer);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      throw new RelayError(RELAY_ERR.BAD_FRAME, 'The body is not valid JSON.');
+    }
+    const p = schema.safeParse(body);
+    if (!p.success) {
+      const i = p.error.issues[0];
+      throw new RelayError(
+        RELAY_ERR.VALIDATION,
+        `${i?.path.join('.') || 'body'}: ${i?.message ?? 'invalid'}`,
+      );
+    }
+    return p.data;
+  }
+
+  /** The visitor behind `Authorization: Bearer <visitor token>`, on a page allowed to embed the chat. */
+  function visitorOf(req: IncomingMessage): VisitorClaims {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    const claims = verifyVisitorToken(d.secret, token, d.now());
+    if (!claims || !d.store.get('customer', claims.cust))
+      throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'Your chat session has ended; start a new chat.');
+    if (!originAllowed(claims.inbox, req.headers.origin))
+      throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
+    return claims;
+  }
+
+  const noSuchFile = () =>
+    new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such file, or it is not yours to see.');
+
+  /** Agents download a file when they may see the conversation of the message that carries it. */
+  function agentMayRead(viewer: Viewer, m: AttachmentMeta): boolean {
+    if (!m.messageId) return false;
+    const msg = d.store.get('message', m.messageId);
+    const carried = msg?.data['attachments'];
+    if (
+      !msg ||
+      msg.deleted ||
+      !Array.isArray(carried) ||
+      !carried.some((a) => (a as { id?: unknown }).id === m.id)
+    )
+      return false;
+    const conv = msg.convId ? d.store.get('conversation', msg.convId) : null;
+    if (!conv) return false;
+    const scope = {
+      teamId: typeof conv.data['teamId'] === 'string' ? conv.data['teamId'] : null,
+      assigneeId: typeof conv.data['assigneeId'] === 'string' ? conv.data['assigneeId'] : null,
+    };
+    return canSee(viewer, conv.id, scope);
+  }
+
+  /** A conversation for a message left while nobody was there: pending until an agent picks it up. */
+  function leaveOfflineMessage(b: z.infer<typeof offlineSchema>): { replyWithinHours: number } {
+    if (!inboxQ.get(b.inboxId)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${b.inboxId}.`);
+    if (b.message.length > o.maxMessageLength)
+      throw new RelayError(RELAY_ERR.TOO_LARGE, `Messages can be at most ${o.maxMessageLength} characters.`);
+    // Unverified, as in a chat: kept for the agent to answer, never used to match a profile.
+    const customerId = createCustomer({ name: b.name, customFields: { 'webchat.email': b.email } });
+    d.inbound.receive({
+      inboxId: b.inboxId,
+      from: {},
+      text: b.message,
+      customerId,
+      subject: `Offline message: answer by email to ${b.email}`,
+      status: 'pending',
+    });
+    return { replyWithinHours: o.inboxes[b.inboxId]?.offlineReplyHours ?? o.offlineReplyHours };
+  }
+
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    cors: Record<string, string>,
+  ) {
+    const origin = req.headers.origin;
+    const u = new URL(req.url ?? '/', 'http://relay');
+    if (path === '/v1/widget/config' && req.method === 'GET') {
+      const inboxId = u.searchParams.get('inbox') ?? '';
+      if (!inboxQ.get(inboxId)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
+      if (!originAllowed(inboxId, origin))
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
+      return json(
+        res,
+        200,
+        {
+          online: d.isStaffed(inboxId),
+          offlineReplyHours: o.inboxes[inboxId]?.offlineReplyHours ?? o.offlineReplyHours,
+          maxMessageLength: o.maxMessageLength,
+          attachments: files.options,
+        },
+        cors,
+      );
+    }
+    if (path === '/v1/widget/sessions' && req.method === 'POST') {
+      takeSessionSlot(req);
+      const b = await readJson(req, sessionSchema);
+      if (!originAllowed(b.inboxId, origin))
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
+      return json(res, 201, { token: startSession(b) }, cors);
+    }
+    if (path === '/v1/widget/offline' && req.method === 'POST') {
+      takeSessionSlot(req);
+      const b = await readJson(req, offlineSchema);
+      if (!originAllowed(b.inboxId, origin))
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
+      return json(res, 201, leaveOfflineMessage(b), cors);
+    }
+    if (path === '/v1/widget/attachments' && req.method === 'POST') {
+      const claims = visitorOf(req);
+      let name = 'file';
+      try {
+        name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file'));
+      } catch {
+        // A malformed encoding: the sanitised raw header will do.
+        name = String(req.headers['x-file-name'] ?? 'file');
+      }
+      const attachment = await files.upload(req, { customerId: claims.cust, inboxId: claims.inbox }, name);
+      return json(res, 201, { attachment }, cors);
+    }
+    const m = ATTACHMENT_PATH.exec(path);
+    if (m && (req.method === 'GET' || req.method === 'HEAD')) {
+      const meta = files.meta(decodeURIComponent(m[2]!));
+      if (m[1]) {
+        const claims = visitorOf(req);
+        if (!meta || meta.customerId !== claims.cust || meta.inboxId !== claims.inbox) throw noSuchFile();
+        files.serve(res, meta, { ...cors, 'access-control-expose-headers': 'content-disposition' });
+      } else {
+        const viewer = d.authorizeAgent(req);
+        if (!meta || !agentMayRead(viewer, meta)) throw noSuchFile();
+        files.serve(res, meta);
+      }
+      return true;
+    }
+    if (path.startsWith(WIDGET_PREFIX) || m)
+      throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? ''} is not allowed on ${path}.`, 405);
+    return false;
+  }
+
   return {
-    /** Serves `/widget.js` and `/v1/widget/sessions`; false for other routes. */
+    /** Serves `/widget.js`, `/v1/widget/*` (sessions, config, offline form, files) and agents' `/v1/attachments/:id`. */
     async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-      const path = (req.url ?? '').split('?')[0];
+      const path = (req.url ?? '').split('?')[0] ?? '';
       if (path === '/widget.js') {
         if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Use GET.' });
         res
@@ -378,65 +687,41 @@ export function createWebchat(d: WebchatDeps) {
           .end(req.method === 'HEAD' ? undefined : WIDGET_SCRIPT);
         return true;
       }
-      if (path !== '/v1/widget/sessions') return false;
+      if (!path.startsWith(WIDGET_PREFIX) && !ATTACHMENT_PATH.test(path)) return false;
       const origin = req.headers.origin;
-      const cors: Record<string, string> = origin
-        ? { 'access-control-allow-origin': origin, vary: 'Origin' }
-        : {};
+      // Agents' downloads come from the app's main process, never from a page: no CORS for them.
+      const cors: Record<string, string> =
+        origin && path.startsWith(WIDGET_PREFIX)
+          ? { 'access-control-allow-origin': origin, vary: 'Origin' }
+          : {};
       if (req.method === 'OPTIONS') {
         res
           .writeHead(204, {
             ...cors,
-            'access-control-allow-methods': 'POST',
-            'access-control-allow-headers': 'content-type',
+            'access-control-allow-methods': 'GET, POST',
+            'access-control-allow-headers': 'content-type, authorization, x-file-name',
             'access-control-max-age': '600',
           })
           .end();
         return true;
       }
       try {
-        if (req.method !== 'POST') throw new RelayError(RELAY_ERR.VALIDATION, 'Use POST.');
-        const ip = req.socket.remoteAddress ?? '';
-        let bucket = sessionBuckets.get(ip);
-        if (!bucket) {
-          if (sessionBuckets.size > 10_000) sessionBuckets.clear();
-          bucket = new TokenBucket(o.sessionRateLimit.perSecond, o.sessionRateLimit.burst, d.now);
-          sessionBuckets.set(ip, bucket);
-        }
-        if (!bucket.take())
-          throw new RelayError(RELAY_ERR.RATE_LIMITED, 'Too many chats started; try again soon.');
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const c of req) {
-          size += (c as Buffer).length;
-          if (size > d.maxBodyBytes)
-            throw new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${d.maxBodyBytes} bytes.`);
-          chunks.push(c as Buffer);
-        }
-        let body: unknown;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          throw new RelayError(RELAY_ERR.BAD_FRAME, 'The body is not valid JSON.');
-        }
-        const p = sessionSchema.safeParse(body);
-        if (!p.success) {
-          const i = p.error.issues[0];
-          throw new RelayError(
-            RELAY_ERR.VALIDATION,
-            `${i?.path.join('.') || 'body'}: ${i?.message ?? 'invalid'}`,
+        return await route(req, res, path, cors);
+      } catch (err) {
+        if (err instanceof RelayError) {
+          // An upload refused before its body was read: close, so the rest is not read for nothing.
+          if (err.code === RELAY_ERR.TOO_LARGE) res.setHeader('connection', 'close');
+          const reason = err instanceof AttachmentRefused ? { reason: err.reason } : {};
+          return json(
+            res,
+            err.httpStatus,
+            { error: { code: err.code, message: err.message, ...reason } },
+            cors,
           );
         }
-        if (!originAllowed(p.data.inboxId, origin))
-          throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
-        return json(res, 201, { token: startSession(p.data) }, cors);
-      } catch (err) {
-        if (err instanceof RelayError)
-          return json(res, err.httpStatus, { error: { code: err.code, message: err.message } }, cors);
         throw err;
       }
     },
-
     /** Takes `/v1/widget/socket` upgrades; false for other paths. */
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
       const u = new URL(req.url ?? '/', 'http://relay');
@@ -459,6 +744,7 @@ export function createWebchat(d: WebchatDeps) {
           sent: new Map(),
           lastQueue: null,
           announced: null,
+          readAt: null,
         };
         // A resend of a message whose answer the visitor missed still finds its first id.
         for (const w of visitors)
@@ -497,6 +783,7 @@ export function createWebchat(d: WebchatDeps) {
         } else if (c.entity === 'conversation') {
           for (const v of visitors) {
             if (v.customerId !== c.data['customerId'] || v.inboxId !== c.data['inboxId']) continue;
+            tellRead(v, c.data['agentReadAt']);
             if (c.data['status'] === 'resolved' && typeof c.data['csatScore'] !== 'number')
               send(v, { t: 'csat', conversationId: c.id });
             else if (c.data['assigneeId'] && c.data['status'] !== 'resolved' && v.announced !== c.id) {
@@ -515,6 +802,18 @@ export function createWebchat(d: WebchatDeps) {
       for (const v of visitors)
         if (v.customerId === conv['customerId'] && v.inboxId === conv['inboxId'])
           send(v, { t: 'typing', on });
+    },
+
+    /**
+     * The assigned agent read the conversation: stamped once per newer customer message, and the
+     * visitor sees a read receipt. Other agents' reads are not the customer's business.
+     */
+    agentRead(agentId: string, conversationId: string): void {
+      const conv = d.store.get('conversation', conversationId)?.data;
+      if (!conv || conv['assigneeId'] !== agentId) return;
+      const last = newest(conversationId, 'in');
+      const readAt = conv['agentReadAt'];
+      if (last && !(typeof readAt === 'string' && readAt >= last)) stampRead(conversationId, 'agentReadAt');
     },
 
     close(): void {
