@@ -24,8 +24,6 @@ export const CALL_CHANNELS = [
   'customers:get',
   'customers:create',
   'customers:update',
-  'customers:merge',
-  'customers:unmerge',
   'customers:lookupPhone',
   'calls:log',
   'conversations:list',

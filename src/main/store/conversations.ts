@@ -1,4 +1,5 @@
 import type { Channel, ConversationData, ConversationStatus } from '../../shared/sync/entities';
+import type { SlaFilter } from '../../shared/api';
 import { stmt, type Db } from './db';
 
 export type ConversationSummary = { id: string } & ConversationData & {
@@ -17,11 +18,12 @@ const toSummary = (r: ConversationRow): ConversationSummary => ({
 
 // parent_id of a conversation is its customerId (see migration 001), so the join is a key lookup;
 // unread counts inbound messages after the last read through records_by_parent (a range scan).
-const SELECT = `SELECT c.id, c.data, json_extract(cu.data, '$.name') AS customerName,
+const COLUMNS = `c.id, c.data, json_extract(cu.data, '$.name') AS customerName,
   (SELECT count(*) FROM records m WHERE m.entity = 'message' AND m.parent_id = c.id AND m.deleted = 0
      AND m.sort_at > coalesce((SELECT read_at FROM conversation_reads WHERE conversation_id = c.id), '')
-     AND json_extract(m.data, '$.direction') = 'in') AS unread
-  FROM records c LEFT JOIN records cu ON cu.entity = 'customer' AND cu.id = c.parent_id AND cu.deleted = 0`;
+     AND json_extract(m.data, '$.direction') = 'in') AS unread`;
+const CUSTOMER_JOIN = `LEFT JOIN records cu ON cu.entity = 'customer' AND cu.id = c.parent_id AND cu.deleted = 0`;
+const SELECT = `SELECT ${COLUMNS} FROM records c ${CUSTOMER_JOIN}`;
 
 /** Marks a conversation read up to now (this device). */
 export function markRead(db: Db, conversationId: string, at: string): void {
@@ -32,28 +34,100 @@ export function markRead(db: Db, conversationId: string, at: string): void {
   ).run(conversationId, at);
 }
 
-/** The inbox list query; its plan is pinned by a test (records_by_time, customer by key). */
-export const LIST_CONVERSATIONS_SQL = `${SELECT} WHERE c.entity = 'conversation' AND c.data IS NOT NULL AND c.deleted = 0
+/** How far ahead "due soon" looks. */
+export const SLA_SOON_MS = 30 * 60_000;
+
+export type ConversationFilters = {
+  status?: ConversationStatus;
+  channel?: Channel;
+  /** Assignee id; '' for unassigned. */
+  assignee?: string;
+  /** Only conversations of these teams. */
+  teamIds?: readonly string[];
+  /** Only conversations carrying this label (by name). */
+  label?: string;
+  /** overdue; soon: due within SLA_SOON_MS; none: without a due time. */
+  sla?: SlaFilter;
+  /** The time SLA filters are measured against (ms since the epoch). Default: now. */
+  now?: number;
+};
+
+// Resolved conversations are never overdue nor due soon (the badge shows nothing for them).
+const FILTERS = `c.entity = 'conversation' AND c.data IS NOT NULL AND c.deleted = 0
   AND (@status IS NULL OR json_extract(c.data, '$.status') = @status)
   AND (@channel IS NULL OR json_extract(c.data, '$.channel') = @channel)
   AND (@assignee IS NULL OR coalesce(json_extract(c.data, '$.assigneeId'), '') = @assignee)
-  ORDER BY c.sort_at DESC LIMIT @limit`;
+  AND (@teams IS NULL OR json_extract(c.data, '$.teamId') IN (SELECT value FROM json_each(@teams)))
+  AND (@label IS NULL OR EXISTS (SELECT 1 FROM json_each(json_extract(c.data, '$.labels')) WHERE value = @label))
+  AND (@sla IS NULL
+    OR (@sla = 'none' AND json_extract(c.data, '$.slaDueAt') IS NULL)
+    OR (@sla = 'overdue' AND json_extract(c.data, '$.status') <> 'resolved'
+      AND json_extract(c.data, '$.slaDueAt') <= @now)
+    OR (@sla = 'soon' AND json_extract(c.data, '$.status') <> 'resolved'
+      AND json_extract(c.data, '$.slaDueAt') > @now AND json_extract(c.data, '$.slaDueAt') <= @soon))`;
 
 /**
- * Conversations with their customer's name, latest activity first. `assignee` filters by assignee
- * id, '' for unassigned. Defaults: every status, channel and assignee; limit 100.
+ * The inbox list query: one window of the filtered list, latest activity first. Offset paging on
+ * the (sort_at, id) order of conversations_by_activity (migration 004), which also holds every
+ * filtered field: the first window reads only its rows, and any window can be reached directly (a
+ * scrollbar dragged to the middle) by skipping index entries alone. The window is chosen first and
+ * only its rows are joined to customers and unread counts. Plan pinned by a test.
+ */
+export const LIST_CONVERSATIONS_SQL = `WITH page AS MATERIALIZED (
+    SELECT c.id, c.sort_at FROM records c INDEXED BY conversations_by_activity WHERE ${FILTERS}
+    ORDER BY c.sort_at DESC, c.id DESC LIMIT @limit OFFSET @offset)
+  SELECT ${COLUMNS} FROM page p CROSS JOIN records c ON c.entity = 'conversation' AND c.id = p.id ${CUSTOMER_JOIN}
+  ORDER BY p.sort_at DESC, p.id DESC`;
+
+/** How many conversations the filters match (the list's full length); plan pinned by a test. */
+export const COUNT_CONVERSATIONS_SQL = `SELECT count(*) AS n FROM records c INDEXED BY conversations_by_activity WHERE ${FILTERS}`;
+
+const filterParams = (f: ConversationFilters) => {
+  const now = f.now ?? Date.now();
+  return {
+    status: f.status ?? null,
+    channel: f.channel ?? null,
+    assignee: f.assignee ?? null,
+    teams: f.teamIds ? JSON.stringify(f.teamIds) : null,
+    label: f.label ?? null,
+    sla: f.sla ?? null,
+    now: new Date(now).toISOString(),
+    soon: new Date(now + SLA_SOON_MS).toISOString(),
+  };
+};
+
+/**
+ * Conversations with their customer's name, latest activity first. Defaults: every status,
+ * channel, assignee, team, label and SLA; limit 100, offset 0.
  */
 export function listConversations(
   db: Db,
-  opts: { status?: ConversationStatus; channel?: Channel; assignee?: string; limit?: number } = {},
+  opts: ConversationFilters & { limit?: number; offset?: number } = {},
 ): ConversationSummary[] {
   const rows = stmt(db, LIST_CONVERSATIONS_SQL).all({
-    status: opts.status ?? null,
-    channel: opts.channel ?? null,
-    assignee: opts.assignee ?? null,
+    ...filterParams(opts),
     limit: opts.limit ?? 100,
+    offset: opts.offset ?? 0,
   }) as ConversationRow[];
   return rows.map(toSummary);
+}
+
+/** How many conversations match the filters. */
+export function countConversations(db: Db, filters: ConversationFilters = {}): number {
+  return (stmt(db, COUNT_CONVERSATIONS_SQL).get(filterParams(filters)) as { n: number }).n;
+}
+
+/** Names of the labels in the cache, sorted, for the inbox's label filter. */
+export function labelNames(db: Db): string[] {
+  const rows = stmt(
+    db,
+    `SELECT DISTINCT json_extract(data, '$.name') AS name FROM records
+     WHERE entity = 'label' AND data IS NOT NULL AND deleted = 0 AND name IS NOT NULL`,
+  ).all() as { name: unknown }[];
+  return rows
+    .map((r) => String(r.name))
+    .filter((n) => n !== '')
+    .sort((a, b) => a.localeCompare(b));
 }
 
 /** Conversations of one customer, latest first. */

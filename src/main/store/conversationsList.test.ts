@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countConversations, labelNames, listConversations } from './conversations';
 import { change, openTestStore } from './testHelpers';
 
 const conv = (
@@ -7,6 +8,7 @@ const conv = (
   assigneeId: string | null,
   status = 'open',
   at = '2026-01-01T00:00:00.000Z',
+  extra: Record<string, unknown> = {},
 ) =>
   change('conversation', id, {
     customerId: 'c1',
@@ -21,6 +23,7 @@ const conv = (
     slaDueAt: null,
     lastMessageAt: at,
     createdAt: at,
+    ...extra,
   });
 
 describe('main/store conversation list filters', () => {
@@ -69,5 +72,61 @@ describe('main/store unread counts', () => {
     expect(store.conversation('chat-me')?.unread).toBe(0);
     store.applyChanges([msg('m4', 'in', '2099-01-01T00:00:00.000Z')]);
     expect(store.conversations({}).find((c) => c.id === 'chat-me')?.unread).toBe(1);
+  });
+});
+
+describe('main/store conversation list windows', () => {
+  const NOW = Date.parse('2026-06-01T12:00:00.000Z');
+  const minutes = (m: number) => new Date(NOW + m * 60_000).toISOString();
+
+  it('pages through the whole list in activity order, windows neither overlapping nor skipping', () => {
+    const { store } = openTestStore();
+    // 250 conversations; every fifth shares its activity time with the one before (ties by id).
+    const at = (i: number) =>
+      new Date(Date.UTC(2026, 0, 1) + (i - (i % 5 === 4 ? 1 : 0)) * 60_000).toISOString();
+    store.applyChanges(
+      Array.from({ length: 250 }, (_, i) =>
+        conv(`k${String(i).padStart(3, '0')}`, 'chat', null, 'open', at(i)),
+      ),
+    );
+    expect(countConversations(store.db)).toBe(250);
+    const seen: string[] = [];
+    for (let offset = 0; offset < 250; offset += 40) {
+      seen.push(...listConversations(store.db, { offset, limit: 40 }).map((c) => c.id));
+    }
+    expect(seen).toHaveLength(250);
+    expect(new Set(seen).size).toBe(250);
+    // Latest activity first, so the newest conversation opens the list and the oldest closes it.
+    expect(seen[0]).toBe('k249');
+    expect(seen.at(-1)).toBe('k000');
+    expect(listConversations(store.db, { offset: 245, limit: 40 })).toHaveLength(5);
+    expect(listConversations(store.db, { offset: 300, limit: 40 })).toEqual([]);
+  });
+
+  it('counts and lists by team, label and SLA (resolved conversations are never overdue)', () => {
+    const { store } = openTestStore();
+    store.applyChanges([
+      conv('late', 'chat', null, 'open', undefined, { slaDueAt: minutes(-5), labels: ['vip'] }),
+      conv('late-done', 'chat', null, 'resolved', undefined, { slaDueAt: minutes(-5) }),
+      conv('soon', 'email', null, 'pending', undefined, { slaDueAt: minutes(20), teamId: 't2' }),
+      conv('later', 'email', null, 'open', undefined, { slaDueAt: minutes(90), labels: ['refund', 'vip'] }),
+      conv('none', 'sms', 'me', 'open', undefined, { teamId: 't3' }),
+      change('label', 'l1', { name: 'vip', color: 'red' }),
+      change('label', 'l2', { name: 'refund', color: 'blue' }),
+    ]);
+    const ids = (f: Parameters<typeof countConversations>[1]) => {
+      const listed = listConversations(store.db, { ...f, limit: 100 }).map((c) => c.id);
+      expect(countConversations(store.db, f)).toBe(listed.length);
+      return listed.sort();
+    };
+    expect(ids({ sla: 'overdue', now: NOW })).toEqual(['late']);
+    expect(ids({ sla: 'soon', now: NOW })).toEqual(['soon']);
+    expect(ids({ sla: 'none', now: NOW })).toEqual(['none']);
+    expect(ids({ label: 'vip' })).toEqual(['late', 'later']);
+    expect(ids({ label: 'refund', channel: 'email' })).toEqual(['later']);
+    expect(ids({ teamIds: ['t2', 't3'] })).toEqual(['none', 'soon']);
+    expect(ids({ teamIds: [] })).toEqual([]);
+    expect(ids({ teamIds: ['t1'], sla: 'overdue', now: NOW })).toEqual(['late']);
+    expect(labelNames(store.db)).toEqual(['refund', 'vip']);
   });
 });

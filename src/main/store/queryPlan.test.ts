@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIST_CONVERSATIONS_SQL } from './conversations';
+import { COUNT_CONVERSATIONS_SQL, LIST_CONVERSATIONS_SQL } from './conversations';
 import { CHILDREN_SQL } from './messages';
 import { openTestStore } from './testHelpers';
 
@@ -17,11 +17,33 @@ describe('main/store query plans', () => {
     expect(p).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
   });
 
-  it('lists conversations by activity through records_by_time and joins customers by key', () => {
-    const p = plan(LIST_CONVERSATIONS_SQL, { status: null, channel: null, assignee: null, limit: 10 });
-    expect(p).toMatch(/SEARCH c USING INDEX records_by_time \(entity=\?\)/);
-    expect(p).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+  const noFilters = {
+    status: null,
+    channel: null,
+    assignee: null,
+    teams: null,
+    label: null,
+    sla: null,
+    now: '2026-01-01T00:00:00.000Z',
+    soon: '2026-01-01T00:30:00.000Z',
+  };
+
+  it('takes an inbox window from conversations_by_activity, then joins only its rows', () => {
+    const p = plan(LIST_CONVERSATIONS_SQL, { ...noFilters, limit: 60, offset: 50_000 });
+    // The window is chosen on the index alone (no sort of the whole list), then each of its rows
+    // is read by key and joined to its customer by key.
+    expect(p).toMatch(/MATERIALIZE page\nSCAN c USING INDEX conversations_by_activity\n/);
+    expect(p).toMatch(/SCAN p\nSEARCH c USING INDEX sqlite_autoindex_records_1 \(entity=\? AND id=\?\)/);
     expect(p).toMatch(/SEARCH cu USING INDEX sqlite_autoindex_records_1 \(entity=\? AND id=\?\)/);
+    expect(p).not.toMatch(/TEMP B-TREE/);
+    expect(p).not.toMatch(/records_by_time/);
+  });
+
+  it('counts the filtered inbox on conversations_by_activity, not the records table', () => {
+    const p = plan(COUNT_CONVERSATIONS_SQL, { ...noFilters, status: 'open', label: 'vip', teams: '["t"]' });
+    expect(p).toMatch(/^SCAN c USING INDEX conversations_by_activity$/m);
+    expect(p).not.toMatch(/^SCAN c$/m);
+    expect(p).not.toMatch(/TEMP B-TREE/);
   });
 
   it('finds the mutations touching a record through the outbox_touches key', () => {

@@ -8,7 +8,7 @@ export const migration004: Migration = {
     -- The inbox list at 100,000 conversations: activity order (sort_at, id) plus every field the
     -- list filters on, so counting the filtered list and skipping to any window of it read this
     -- index alone, never the JSON of each row. Partial: only live conversations.
-    CREATE INDEX conversations_by_activity ON records (
+    CREATE INDEX IF NOT EXISTS conversations_by_activity ON records (
       sort_at, id,
       json_extract(data, '$.status'),
       json_extract(data, '$.channel'),

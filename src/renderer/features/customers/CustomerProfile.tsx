@@ -7,13 +7,12 @@ import { ErrorText } from '../../ui/ErrorText';
 import { formatDuration } from '../phone/CallPanel';
 import { PhoneNumberButton } from '../phone/PhoneNumberButton';
 import { qualitySummaryText } from '../phone/qualityText';
-import { MergeProfiles } from './MergeProfiles';
 
 const TEXT_FIELDS = ['name', 'company', 'address', 'language'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
 
 /** A customer's profile: editable fields, each with its history (overwritten values can be restored). */
-export function CustomerProfile(props: { id: string; onOpen?: (id: string) => void }) {
+export function CustomerProfile(props: { id: string }) {
   const { t } = useTranslation();
   const detail = useQuery('customers:get', { id: props.id });
   if (detail.error) return <ErrorText error={detail.error} />;
@@ -28,7 +27,6 @@ export function CustomerProfile(props: { id: string; onOpen?: (id: string) => vo
         ))}{' '}
         {customer.emails.join(', ')}
       </p>
-      <MergeProfiles detail={detail.data} onOpen={props.onOpen ?? (() => {})} />
       {TEXT_FIELDS.map((f) => (
         <ProfileField
           key={`${customer.id}:${f}:${customer[f]}`}
