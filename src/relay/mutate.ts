@@ -1,4 +1,5 @@
 import parsePhoneNumber from 'libphonenumber-js/max';
+import { CustomerMergeError, planMerge, planUnmerge } from '../shared/sync/customerMerge';
 import { emptyCustomerFields, type Channel, type CustomerData } from '../shared/sync/entities';
 import { decodeHlc, type Hlc, type HlcClock } from '../shared/sync/hlc';
 import type { MutationArgs, MutationName } from '../shared/sync/mutations';
@@ -35,6 +36,10 @@ export function applyMutation<N extends MutationName>(
       return createCustomer(ctx, a as MutationArgs<'customer.create'>);
     case 'customer.update':
       return updateCustomer(ctx, a as MutationArgs<'customer.update'>);
+    case 'customer.merge':
+      return mergeCustomers(ctx, a as MutationArgs<'customer.merge'>);
+    case 'customer.unmerge':
+      return unmergeCustomer(ctx, a as MutationArgs<'customer.unmerge'>);
     case 'conversation.create':
       return createConversation(ctx, a as MutationArgs<'conversation.create'>);
     case 'conversation.setStatus':
@@ -118,6 +123,81 @@ function updateCustomer(ctx: MutationContext, a: MutationArgs<'customer.update'>
     { entity: 'customer', id: a.id, fields, clock: ctx.clock, convId: null, at: ctx.at },
     meta(ctx),
   );
+}
+
+function liveCustomer(ctx: MutationContext, id: string): CustomerData {
+  const rec = ctx.store.get('customer', id);
+  if (!rec || rec.deleted) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no customer ${id}.`);
+  return rec.data as CustomerData;
+}
+
+function refuseMerge(err: unknown): never {
+  if (err instanceof CustomerMergeError) throw new RelayError(RELAY_ERR.CONFLICT, err.message);
+  throw err;
+}
+
+const customerWrite = (ctx: MutationContext, id: string, fields: Partial<CustomerData>) =>
+  writeFields(
+    ctx.store,
+    { entity: 'customer', id, fields, clock: ctx.clock, convId: null, at: ctx.at },
+    meta(ctx),
+  );
+
+/** Moves conversations to another customer (same clock as the merge, as the app's mirror). */
+function moveConversations(ctx: MutationContext, ids: string[], customerId: string): void {
+  for (const id of ids)
+    writeFields(
+      ctx.store,
+      { entity: 'conversation', id, fields: { customerId }, clock: ctx.clock, convId: id, at: ctx.at },
+      meta(ctx),
+    );
+}
+
+// Customers are shared by every branch (one customer view), so any signed-in role may merge, as
+// it may edit a profile; the merge keeps what it moved, and any role may undo it.
+function mergeCustomers(ctx: MutationContext, a: MutationArgs<'customer.merge'>): void {
+  const source = liveCustomer(ctx, a.sourceId);
+  const target = liveCustomer(ctx, a.targetId);
+  if (ctx.store.customersMergedInto(a.sourceId).length > 0)
+    throw new RelayError(
+      RELAY_ERR.CONFLICT,
+      `Other profiles were merged into ${source.name}; merge ${target.name} into it instead, or undo those merges first.`,
+    );
+  const conversations = ctx.store.conversationIdsOfCustomer(a.sourceId);
+  let plan: ReturnType<typeof planMerge>;
+  try {
+    plan = planMerge({ ...a, source, target, at: ctx.at, by: ctx.viewer.agentId, conversations });
+  } catch (err) {
+    refuseMerge(err);
+  }
+  if (Object.keys(plan.target).length) customerWrite(ctx, a.targetId, plan.target);
+  customerWrite(ctx, a.sourceId, plan.source);
+  moveConversations(ctx, conversations, a.targetId);
+}
+
+function unmergeCustomer(ctx: MutationContext, a: MutationArgs<'customer.unmerge'>): void {
+  const source = liveCustomer(ctx, a.sourceId);
+  const targetId = source.mergedInto;
+  if (targetId && targetId !== a.targetId)
+    throw new RelayError(
+      RELAY_ERR.CONFLICT,
+      `${source.name} is merged into another profile than the one named.`,
+    );
+  const targetRec = targetId ? ctx.store.get('customer', targetId) : null;
+  const target = targetRec && !targetRec.deleted ? (targetRec.data as CustomerData) : null;
+  let plan: ReturnType<typeof planUnmerge>;
+  try {
+    plan = planUnmerge({ source, target });
+  } catch (err) {
+    refuseMerge(err);
+  }
+  if (target && Object.keys(plan.target).length) customerWrite(ctx, targetId!, plan.target);
+  customerWrite(ctx, a.sourceId, plan.source);
+  // Only the conversations still on the target go back: one moved elsewhere since stays there.
+  const back = plan.merge.conversations.filter(
+    (id) => ctx.store.get('conversation', id)?.data['customerId'] === targetId,
+  );
+  moveConversations(ctx, back, a.sourceId);
 }
 
 function createConversation(ctx: MutationContext, a: MutationArgs<'conversation.create'>): void {

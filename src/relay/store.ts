@@ -53,6 +53,17 @@ export function createStore(db: Database, now: () => number) {
       'INSERT INTO field_history (change_id, entity, record_id, field, clock, outcome) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     head: db.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'log'").pluck(),
+    // Merges are rare: these scan the kind's records rather than keep another index up to date.
+    conversationsOfCustomer: db
+      .prepare<[string], string>(
+        "SELECT id FROM records WHERE entity = 'conversation' AND deleted = 0 AND json_extract(data, '$.customerId') = ? ORDER BY id",
+      )
+      .pluck(),
+    mergedInto: db
+      .prepare<[string], string>(
+        "SELECT id FROM records WHERE entity = 'customer' AND deleted = 0 AND json_extract(data, '$.mergedInto') = ? ORDER BY id",
+      )
+      .pluck(),
     floor: db.prepare<[], string>("SELECT value FROM meta WHERE key = 'log_floor'").pluck(),
     setFloor: db.prepare(
       "INSERT INTO meta (key, value) VALUES ('log_floor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -163,6 +174,10 @@ export function createStore(db: Database, now: () => number) {
     },
     hasHistory: (entity: Entity, id: string, field: string) =>
       q.hasHistory.get(entity, id, field) !== undefined,
+    /** Ids of a customer's conversations. */
+    conversationIdsOfCustomer: (customerId: string): string[] => q.conversationsOfCustomer.all(customerId),
+    /** Ids of the profiles merged into this one (and not unmerged). */
+    customersMergedInto: (customerId: string): string[] => q.mergedInto.all(customerId),
     /** Team and assignee of a conversation, or null when there is none. */
     scopeOf(convId: string): ConversationScope | null {
       const s = q.scope.get(convId);

@@ -109,6 +109,10 @@ export const apiCalls = {
     z.object({ fields: mutationArgs['customer.create'].shape.fields }).strict(),
   ),
   'customers:update': call<CustomerView>()(z.object({ id, fields: customerFields }).strict()),
+  /** Merges the source profile into the target (same person); returns the target. Undoable. */
+  'customers:merge': call<CustomerView>()(mutationArgs['customer.merge']),
+  /** Undoes the merge of this profile into another; returns it, a profile of its own again. */
+  'customers:unmerge': call<CustomerView>()(z.object({ sourceId: id }).strict()),
   /** Screen-pop: the customer with this E.164 number in the local cache, or null. */
   'customers:lookupPhone': call<{ pop: ScreenPop | null }>()(
     z.object({ phone: z.string().regex(E164_RE) }).strict(),

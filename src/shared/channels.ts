@@ -24,6 +24,8 @@ export const CALL_CHANNELS = [
   'customers:get',
   'customers:create',
   'customers:update',
+  'customers:merge',
+  'customers:unmerge',
   'customers:lookupPhone',
   'calls:log',
   'conversations:list',

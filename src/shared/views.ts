@@ -33,6 +33,10 @@ export type CustomerDetail = {
   history: FieldChangeView[];
   /** The customer's phone calls, newest first. */
   calls: CallView[];
+  /** The profile this one was merged into, if it was (the agent is sent there, with an undo). */
+  mergedInto: { id: string; name: string } | null;
+  /** Profiles merged into this one, each with an undo. */
+  mergedFrom: { id: string; name: string; at: string | null }[];
 };
 
 /** What pops up while a known caller's phone rings: read from the local cache only. */

@@ -4,8 +4,11 @@ import { definedOnly } from '../../shared/objects';
 import type { RejectedView } from '../../shared/views';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 import type { WorkspaceService } from '../services/workspaceService';
-import { callsOfCustomer, screenPop } from '../store/calls';
+import { callsOfCustomer, profileConversations, screenPop } from '../store/calls';
 import { searchCannedReplies } from '../store/cannedReplies';
+import { getCustomer, mergedInto } from '../store/customers';
+import { CustomerMergeError, planMerge } from '../../shared/sync/customerMerge';
+import type { Db } from '../store/db';
 import { logCall } from './callLog';
 
 type WorkspaceChannel = Extract<
@@ -51,9 +54,11 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
       if (!customer) throw notFound('This customer');
       return {
         customer,
-        conversations: s.conversationsOfCustomer(id),
+        conversations: profileConversations(s.db, id),
         history: s.fieldHistory('customer', id),
         calls: callsOfCustomer(s.db, id),
+        mergedInto: mergeTarget(s.db, customer.mergedInto),
+        mergedFrom: mergedInto(s.db, id).map((c) => ({ id: c.id, name: c.name, at: c.merge?.at ?? null })),
       };
     },
     'customers:create': ({ fields }) => {
@@ -68,6 +73,38 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
       const c = s.customer(id);
       if (!c) throw notFound('This customer');
       return c;
+    },
+    'customers:merge': ({ sourceId, targetId }) => {
+      const s = store();
+      const source = s.customer(sourceId);
+      const target = s.customer(targetId);
+      if (!source) throw notFound('The profile to merge');
+      if (!target) throw notFound('The profile to merge into');
+      if (mergedInto(s.db, sourceId).length > 0)
+        throw new LocalError(
+          LOCAL_ERR.INVALID_MUTATION,
+          `Other profiles were merged into ${source.name}; merge ${target.name} into it instead, or undo those merges first.`,
+        );
+      try {
+        planMerge({ sourceId, source, targetId, target, at: '', by: null, conversations: [] });
+      } catch (err) {
+        if (err instanceof CustomerMergeError) throw new LocalError(LOCAL_ERR.INVALID_MUTATION, err.message);
+        throw err;
+      }
+      s.mutate('customer.merge', { sourceId, targetId });
+      return s.customer(targetId)!;
+    },
+    'customers:unmerge': ({ sourceId }) => {
+      const s = store();
+      const source = s.customer(sourceId);
+      if (!source) throw notFound('This customer');
+      if (!source.mergedInto)
+        throw new LocalError(
+          LOCAL_ERR.INVALID_MUTATION,
+          `${source.name} is not merged into another profile.`,
+        );
+      s.mutate('customer.unmerge', { sourceId, targetId: source.mergedInto });
+      return s.customer(sourceId)!;
     },
     'customers:lookupPhone': ({ phone }) => ({ pop: screenPop(store().db, phone) }),
     'calls:log': (a) => logCall(store(), a),
@@ -159,4 +196,11 @@ export function mentionsIn(body: string, agents: readonly { id: string; name: st
     text = text.slice(0, at) + ' '.repeat(token.length) + text.slice(at + token.length);
   }
   return found.slice(0, 20);
+}
+
+/** The profile a merged one now lives in, by name (null when not merged or not in the cache). */
+function mergeTarget(db: Db, id: string | null | undefined): { id: string; name: string } | null {
+  if (!id) return null;
+  const c = getCustomer(db, id);
+  return c ? { id: c.id, name: c.name } : null;
 }

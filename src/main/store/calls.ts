@@ -1,7 +1,7 @@
 import type { CallData } from '../../shared/sync/entities';
 import type { CallView, ConversationView, ScreenPop, TimelineItemView } from '../../shared/views';
 import { conversationsOfCustomer } from './conversations';
-import { getCustomer } from './customers';
+import { getCustomer, profileIds } from './customers';
 import { stmt, type Db } from './db';
 import { timelineOf } from './messages';
 
@@ -18,10 +18,30 @@ export const CALLS_OF_CUSTOMER_SQL = `SELECT id, data FROM records
   WHERE entity = 'call' AND json_extract(data, '$.customerId') = ? AND data IS NOT NULL AND deleted = 0
   ORDER BY sort_at DESC, id DESC LIMIT ?`;
 
-/** A customer's calls, newest first. Default limit 50. */
+/** A customer's calls, those of profiles merged into it included, newest first. Default limit 50. */
 export function callsOfCustomer(db: Db, customerId: string, limit = 50): CallView[] {
-  const rows = stmt(db, CALLS_OF_CUSTOMER_SQL).all(customerId, limit) as { id: string; data: string }[];
-  return rows.map((r) => ({ ...(JSON.parse(r.data) as CallData), id: r.id }));
+  const rows = profileIds(db, customerId).flatMap(
+    (id) => stmt(db, CALLS_OF_CUSTOMER_SQL).all(id, limit) as { id: string; data: string }[],
+  );
+  const calls = rows.map((r) => ({ ...(JSON.parse(r.data) as CallData), id: r.id }));
+  if (rows.length > limit) calls.sort(newestFirst((c) => c.createdAt));
+  return calls.slice(0, limit);
+}
+
+const newestFirst =
+  <T extends { id: string }>(at: (x: T) => string) =>
+  (a: T, b: T) =>
+    at(b).localeCompare(at(a)) || b.id.localeCompare(a.id);
+
+/**
+ * A profile's conversations, latest activity first: its own and those of profiles merged into it
+ * (which the relay moves to it; until an offline merge is confirmed they are still the source's).
+ */
+export function profileConversations(db: Db, customerId: string): ConversationView[] {
+  const ids = profileIds(db, customerId);
+  const convs = ids.flatMap((id) => conversationsOfCustomer(db, id) as ConversationView[]);
+  if (ids.length > 1) convs.sort(newestFirst((c) => c.lastMessageAt));
+  return convs;
 }
 
 /**
@@ -37,7 +57,7 @@ export function screenPop(db: Db, phone: string): ScreenPop | null {
   if (customers.length === 0) return null;
   const withConvs = customers.map((c) => ({
     c,
-    convs: conversationsOfCustomer(db, c.id) as ConversationView[],
+    convs: profileConversations(db, c.id),
   }));
   const last = (x: (typeof withConvs)[number]) =>
     x.convs.reduce((m, v) => (v.lastMessageAt > m ? v.lastMessageAt : m), '');

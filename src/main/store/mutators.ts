@@ -1,4 +1,5 @@
-import { emptyCustomerFields, type Entity } from '../../shared/sync/entities';
+import { CustomerMergeError, planMerge, planUnmerge } from '../../shared/sync/customerMerge';
+import { emptyCustomerFields, type CustomerData, type Entity } from '../../shared/sync/entities';
 import { decodeHlc, type Hlc } from '../../shared/sync/hlc';
 import type { MutationArgs, MutationName } from '../../shared/sync/mutations';
 import type { RecordKey, RecordState } from './records';
@@ -75,6 +76,58 @@ export const MUTATORS: { [N in MutationName]: Mutator<N> } = {
       // Unknown here (not synced yet, or hidden from us): the relay decides; nothing to show.
       if (!prev) return [];
       return [{ key: k, state: mergeFields(prev, a.fields, ctx.clock) }];
+    },
+  },
+  'customer.merge': {
+    touches: (a) => [key('customer', a.sourceId), key('customer', a.targetId)],
+    apply: (a, ctx) => {
+      const source = ctx.read(key('customer', a.sourceId));
+      const target = ctx.read(key('customer', a.targetId));
+      if (!source || !target) return [];
+      let plan: ReturnType<typeof planMerge>;
+      try {
+        plan = planMerge({
+          sourceId: a.sourceId,
+          source: source.data as CustomerData,
+          targetId: a.targetId,
+          target: target.data as CustomerData,
+          at: isoOf(ctx.clock),
+          by: ctx.agentId,
+          // The relay moves the conversations; until then the app shows them by the merge link.
+          conversations: [],
+        });
+      } catch (err) {
+        if (err instanceof CustomerMergeError) return []; // the relay refuses it too, and says why
+        throw err;
+      }
+      return [
+        { key: key('customer', a.targetId), state: mergeFields(target, plan.target, ctx.clock) },
+        { key: key('customer', a.sourceId), state: mergeFields(source, plan.source, ctx.clock) },
+      ];
+    },
+  },
+  'customer.unmerge': {
+    touches: (a) => [key('customer', a.sourceId), key('customer', a.targetId)],
+    apply: (a, ctx) => {
+      const source = ctx.read(key('customer', a.sourceId));
+      const target = ctx.read(key('customer', a.targetId));
+      if (!source || (source.data as CustomerData).mergedInto !== a.targetId) return [];
+      let plan: ReturnType<typeof planUnmerge>;
+      try {
+        plan = planUnmerge({
+          source: source.data as CustomerData,
+          target: (target?.data as CustomerData) ?? null,
+        });
+      } catch (err) {
+        if (err instanceof CustomerMergeError) return [];
+        throw err;
+      }
+      const writes = [
+        { key: key('customer', a.sourceId), state: mergeFields(source, plan.source, ctx.clock) },
+      ];
+      if (target)
+        writes.push({ key: key('customer', a.targetId), state: mergeFields(target, plan.target, ctx.clock) });
+      return writes;
     },
   },
   'conversation.create': {

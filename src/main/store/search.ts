@@ -22,16 +22,20 @@ export function search(db: Db, query: string, opts: { limit?: number } = {}): Se
     `SELECT r.entity, r.id, r.data FROM search s JOIN records r ON r.rowid = s.rowid
      WHERE search MATCH ? ORDER BY s.rowid DESC LIMIT ?`,
   ).all(fts, opts.limit ?? 50) as { entity: Entity; id: string; data: string }[];
-  return rows.map((r) => {
-    const d = JSON.parse(r.data) as Record<string, unknown>;
+  // A merged profile is found through the one it was merged into (its phones and emails are there).
+  const live = rows.map((r) => ({ ...r, d: JSON.parse(r.data) as Record<string, unknown> }));
+  return live.flatMap(({ d, ...r }): SearchHit[] => {
+    if (r.entity === 'customer' && d['mergedInto']) return [];
     const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
-    return r.entity === 'customer'
-      ? { entity: 'customer', id: r.id, name: s('name'), company: s('company') }
-      : {
-          entity: r.entity as 'message' | 'note',
-          id: r.id,
-          conversationId: s('conversationId'),
-          body: s('body'),
-        };
+    return [
+      r.entity === 'customer'
+        ? { entity: 'customer', id: r.id, name: s('name'), company: s('company') }
+        : {
+            entity: r.entity as 'message' | 'note',
+            id: r.id,
+            conversationId: s('conversationId'),
+            body: s('body'),
+          },
+    ];
   });
 }

@@ -45,8 +45,38 @@ export type CustomerData = {
   identities: { kind: string; value: string }[];
   customFields: Record<string, string>;
   createdAt: string;
+  /** Set when this profile was merged into another (see customerMerge.ts); absent or null otherwise. */
+  mergedInto?: string | null;
+  /** What the merge moved and added, so it can be undone; null once undone. */
+  merge?: CustomerMerge | null;
 };
 
+/** The record of one merge, kept on the merged (source) profile. */
+export type CustomerMerge = {
+  targetId: string;
+  at: string;
+  by: string | null;
+  /** The source's own phones, emails and identities, moved to the target; an undo gives them back. */
+  phones: string[];
+  emails: string[];
+  identities: { kind: string; value: string }[];
+  /** What the target did not have before the merge and got from the source; an undo removes it. */
+  added: {
+    phones: string[];
+    emails: string[];
+    identities: { kind: string; value: string }[];
+    /** Empty text fields of the target filled from the source. */
+    fields: Partial<Record<'company' | 'address' | 'language', string>>;
+    customFields: Record<string, string>;
+  };
+  /** Conversations the relay moved from the source to the target (empty in an app's optimistic copy). */
+  conversations: string[];
+};
+
+/**
+ * A new customer's fields other than name and createdAt, the same wherever a profile is created
+ * (an agent's customer.create, the relay's channels). A function so no caller shares the arrays.
+ */
 /**
  * A new customer's fields other than name and createdAt, the same wherever a profile is created
  * (an agent's customer.create, the relay's channels). A function so no caller shares the arrays.

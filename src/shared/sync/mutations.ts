@@ -37,6 +37,13 @@ export const mutationArgs = {
       fields: customerFields.partial().refine((f) => Object.keys(f).length > 0, 'no fields to update'),
     })
     .strict(),
+  /**
+   * Merges the source profile into the target (the same person): see customerMerge.ts. The relay
+   * also moves the source's conversations to the target.
+   */
+  'customer.merge': z.object({ sourceId: id, targetId: id }).strict(),
+  /** Undoes the merge of the source profile into the target (named so an app knows what it touches). */
+  'customer.unmerge': z.object({ sourceId: id, targetId: id }).strict(),
   'conversation.create': z
     .object({
       id,

@@ -9,7 +9,7 @@ export const migration005: Migration = {
   version: 5,
   name: 'merged customers',
   sql: `
-    CREATE INDEX IF NOT EXISTS customers_merged_into ON records (json_extract(data, '$.mergedInto'))
-      WHERE entity = 'customer' AND json_extract(data, '$.mergedInto') IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS customers_merged_into ON records (json_extract(data, '$.mergedInto'), entity)
+      WHERE json_extract(data, '$.mergedInto') IS NOT NULL;
   `,
 };

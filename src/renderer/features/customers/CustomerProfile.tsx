@@ -7,12 +7,13 @@ import { ErrorText } from '../../ui/ErrorText';
 import { formatDuration } from '../phone/CallPanel';
 import { PhoneNumberButton } from '../phone/PhoneNumberButton';
 import { qualitySummaryText } from '../phone/qualityText';
+import { MergeProfiles } from './MergeProfiles';
 
 const TEXT_FIELDS = ['name', 'company', 'address', 'language'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
 
 /** A customer's profile: editable fields, each with its history (overwritten values can be restored). */
-export function CustomerProfile(props: { id: string }) {
+export function CustomerProfile(props: { id: string; onOpen?: (id: string) => void }) {
   const { t } = useTranslation();
   const detail = useQuery('customers:get', { id: props.id });
   if (detail.error) return <ErrorText error={detail.error} />;
@@ -27,6 +28,7 @@ export function CustomerProfile(props: { id: string }) {
         ))}{' '}
         {customer.emails.join(', ')}
       </p>
+      <MergeProfiles detail={detail.data} onOpen={props.onOpen ?? (() => {})} />
       {TEXT_FIELDS.map((f) => (
         <ProfileField
           key={`${customer.id}:${f}:${customer[f]}`}

@@ -70,7 +70,11 @@ export function CustomersView() {
           )}
         </div>
         <div className="detail-pane">
-          {selected ? <CustomerProfile id={selected} /> : <EmptyState text={t('customers.pick')} />}
+          {selected ? (
+            <CustomerProfile id={selected} onOpen={setSelected} />
+          ) : (
+            <EmptyState text={t('customers.pick')} />
+          )}
         </div>
       </div>
     </section>

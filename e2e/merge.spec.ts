@@ -1,0 +1,69 @@
+import type { Page } from '@playwright/test';
+import { expect, startHost, stopHost, test, type RunningHost } from './fixtures';
+import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
+
+// Two branch offices (two browser hosts, two agents) share one customer view: one agent merges a
+// duplicate profile into another, the other branch sees the merge and undoes it.
+let relay: RunningRelay;
+const hosts: RunningHost[] = [];
+test.beforeAll(async () => {
+  relay = await startSeededRelay();
+});
+test.afterAll(async () => {
+  for (const h of hosts) await stopHost(h);
+  await relay.stop();
+});
+
+async function openSignedIn(page: Page, email: string): Promise<void> {
+  const host = await startHost(undefined, {
+    SWITCHBOARD_RELAY_URL: relay.url,
+    SWITCHBOARD_LOGIN_EMAIL: email,
+    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
+    SWITCHBOARD_CACHE_PASSPHRASE: `${email} passphrase`,
+  });
+  hosts.push(host);
+  await page.goto(host.url);
+  await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Customers' }).click();
+}
+
+const customerList = (page: Page) => page.getByRole('list', { name: 'Customers' });
+const profile = (page: Page, name: string) => page.getByRole('article', { name: `Profile of ${name}` });
+
+test('an agent merges a duplicate profile; the other branch sees it and undoes it', async ({ browser }) => {
+  const a = await (await browser.newContext()).newPage();
+  const b = await (await browser.newContext()).newPage();
+  await openSignedIn(a, 'agent@demo.switchboard');
+  await openSignedIn(b, 'agent2@demo.switchboard');
+
+  const names = (await customerList(a).getByRole('button').locator('.item-title').allTextContents()).map(
+    (n) => n.trim(),
+  );
+  expect(names.length).toBeGreaterThan(2);
+  const [target, duplicate] = [names[0]!, names[1]!];
+
+  // Merge the duplicate into the target, with a confirmation that says what moves.
+  await customerList(a).getByRole('button', { name: target }).first().click();
+  await profile(a, target).getByText('Merge a duplicate profile into this one').click();
+  await a.getByLabel('Find the duplicate by name, phone or email').fill(duplicate);
+  await a.getByRole('button', { name: `Merge ${duplicate} into ${target}…` }).click();
+  const confirm = a.getByRole('alertdialog', { name: 'Confirm the merge' });
+  await expect(confirm).toContainText(`Merge ${duplicate} into ${target}?`);
+  await confirm.getByRole('button', { name: 'Merge', exact: true }).click();
+
+  const mergedList = profile(a, target).getByRole('list', { name: 'Merged into this profile' });
+  await expect(mergedList).toContainText(duplicate);
+  await expect(customerList(a).getByRole('button', { name: duplicate })).toHaveCount(0);
+
+  // The other branch: the duplicate is gone from the list and the target lists it as merged.
+  await expect(customerList(b).getByRole('button', { name: duplicate })).toHaveCount(0, { timeout: 30_000 });
+  await customerList(b).getByRole('button', { name: target }).first().click();
+  await profile(b, target)
+    .getByRole('button', { name: `Undo the merge of ${duplicate}` })
+    .click();
+
+  // Undone everywhere: the duplicate is a profile of its own again at both branches.
+  await expect(customerList(b).getByRole('button', { name: duplicate })).toHaveCount(1);
+  await expect(customerList(a).getByRole('button', { name: duplicate })).toHaveCount(1, { timeout: 30_000 });
+  await expect(profile(a, target).getByRole('list', { name: 'Merged into this profile' })).toHaveCount(0);
+});
