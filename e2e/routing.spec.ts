@@ -88,7 +88,7 @@ test('an available agent is offered a new chat, accepts it and the conversation 
     // A draft survives moving to another conversation and back; Ctrl+Enter sends it.
     await mine.click();
     await page.getByLabel('Reply to the customer').fill('Checking your order now');
-    await page.getByLabel('Show').selectOption({ label: 'All my teams' });
+    await page.getByLabel('Show').selectOption({ label: 'All I can see' });
     await list.getByRole('button').filter({ hasNotText: 'Zhou' }).first().click();
     await expect(page.getByLabel('Reply to the customer')).toHaveValue('');
     await list.getByRole('button', { name: /Zhou <b>Min<\/b>/ }).click();

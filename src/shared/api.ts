@@ -131,17 +131,30 @@ export const apiCalls = {
       })
       .strict(),
   ),
-  'conversations:list': call<ConversationView[]>()(
+  /**
+   * One window (`offset`, `limit`) of the inbox list, latest activity first, with the length of the
+   * whole filtered list (`total`) so a virtualized list can size itself.
+   */
+  'conversations:list': call<{ total: number; offset: number; items: ConversationView[] }>()(
     z
       .object({
         status: z.enum(CONVERSATION_STATUSES).optional(),
         channel: z.enum(CHANNELS).optional(),
-        /** mine: assigned to me; unassigned; all: everything this agent may see (its teams). */
-        view: z.enum(['mine', 'unassigned', 'all']).optional(),
+        /**
+         * mine: assigned to me; unassigned; teams: of the teams I belong to; all: everything this
+         * agent may see (its teams, and conversations assigned to it from other teams).
+         */
+        view: z.enum(INBOX_VIEWS).optional(),
+        /** Only conversations carrying this label (by name). */
+        label: z.string().min(1).max(100).optional(),
+        /** overdue; soon: due within 30 minutes; none: without a due time. */
+        sla: z.enum(SLA_FILTERS).optional(),
         ...page,
       })
       .strict(),
   ),
+  /** Label names to filter the inbox by, sorted by name. */
+  'conversations:labels': call<string[]>()(noArgs),
   'conversations:get': call<ConversationDetail>()(z.object({ id }).strict()),
   'conversations:setStatus': call<ConversationView>()(
     z

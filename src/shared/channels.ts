@@ -29,6 +29,7 @@ export const CALL_CHANNELS = [
   'customers:lookupPhone',
   'calls:log',
   'conversations:list',
+  'conversations:labels',
   'conversations:get',
   'conversations:setStatus',
   'messages:send',

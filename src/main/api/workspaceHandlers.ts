@@ -6,6 +6,7 @@ import { LOCAL_ERR, LocalError } from '../store/errors';
 import type { WorkspaceService } from '../services/workspaceService';
 import { callsOfCustomer, profileConversations, screenPop } from '../store/calls';
 import { searchCannedReplies } from '../store/cannedReplies';
+import { countConversations, labelNames, listConversations } from '../store/conversations';
 import { getCustomer, mergedInto } from '../store/customers';
 import { CustomerMergeError, planMerge } from '../../shared/sync/customerMerge';
 import type { Db } from '../store/db';
@@ -108,12 +109,23 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
     },
     'customers:lookupPhone': ({ phone }) => ({ pop: screenPop(store().db, phone) }),
     'calls:log': (a) => logCall(store(), a),
-    'conversations:list': ({ view, ...filters }) => {
+    'conversations:list': ({ view, limit, offset, ...rest }) => {
       const s = store();
-      const me = s.identity()?.agent.id ?? '';
-      const assignee = view === 'mine' ? me : view === 'unassigned' ? '' : undefined;
-      return s.conversations(definedOnly({ ...filters, assignee }));
+      const agent = s.identity()?.agent;
+      const filters = definedOnly({
+        ...rest,
+        assignee: view === 'mine' ? (agent?.id ?? '') : view === 'unassigned' ? '' : undefined,
+        teamIds: view === 'teams' ? (agent?.teamIds ?? []) : undefined,
+        now: Date.now(),
+      });
+      const at = offset ?? 0;
+      return {
+        total: countConversations(s.db, filters),
+        offset: at,
+        items: listConversations(s.db, { ...filters, offset: at, limit: limit ?? 100 }),
+      };
     },
+    'conversations:labels': () => labelNames(store().db),
     'conversations:get': ({ id }) => {
       const s = store();
       const conversation = s.conversation(id);

@@ -1,6 +1,12 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
+  INBOX_VIEWS,
+  SLA_FILTERS,
+  type InboxView as InboxListView,
+  type SlaFilter,
+} from '../../../shared/api';
+import {
   CHANNELS,
   CONVERSATION_STATUSES,
   type Channel,
@@ -13,13 +19,17 @@ import { ViewHeader } from '../../ui/ViewHeader';
 import { ConversationPane } from './ConversationPane';
 import { RejectedList } from './RejectedList';
 import { ErrorText } from '../../ui/ErrorText';
-import { LabelChips, SlaBadge } from '../../ui/SlaBadge';
 import { useMinuteClock } from '../../ui/useMinuteClock';
+import { ConversationRow, ROW_HEIGHT } from './ConversationRow';
+import { useConversationWindow, type ConversationFilters } from './useConversationWindow';
+import { VirtualList } from './VirtualList';
+import type { RowRange } from './virtualWindow';
 
-/** Conversations in the cache, filterable by status, with the selected one beside the list. */
-const INBOX_VIEWS = ['all', 'mine', 'unassigned'] as const;
-type InboxListView = (typeof INBOX_VIEWS)[number];
-
+/**
+ * Conversations in the cache, filterable by view, channel, status, label and SLA, as a virtualized
+ * list (any length: rows are fetched from main in pages as they scroll into view), with the
+ * selected one beside the list.
+ */
 export function InboxView() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<ConversationStatus | ''>('open');
@@ -31,12 +41,21 @@ export function InboxView() {
   const viewId = useId();
   const now = useMinuteClock();
   const channelId = useId();
-  const list = useQuery('conversations:list', {
+  const labelId = useId();
+  const slaId = useId();
+  const [label, setLabel] = useState('');
+  const [sla, setSla] = useState<SlaFilter | ''>('');
+  const labels = useQuery('conversations:labels', {});
+  const filters: ConversationFilters = {
     view,
-    limit: 200,
     ...(status ? { status } : {}),
     ...(channel ? { channel } : {}),
-  });
+    ...(label ? { label } : {}),
+    ...(sla ? { sla } : {}),
+  };
+  const [range, setRange] = useState<RowRange>({ start: 0, end: 0 });
+  const list = useConversationWindow(filters, range);
+  const total = list.total ?? 0;
 
   return (
     <section className="view">
@@ -84,34 +103,51 @@ export function InboxView() {
               ))}
             </select>
           </div>
+          <div className="field inline">
+            <label htmlFor={labelId}>{t('inbox.filterLabel')}</label>
+            <select id={labelId} value={label} onChange={(e) => setLabel(e.target.value)}>
+              <option value="">{t('inbox.allLabels')}</option>
+              {/* The chosen label stays offered even before (or after) it is in the cache. */}
+              {[...new Set([...(labels.data ?? []), ...(label ? [label] : [])])].map((l) => (
+                <option key={l} value={l}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field inline">
+            <label htmlFor={slaId}>{t('inbox.filterSla')}</label>
+            <select id={slaId} value={sla} onChange={(e) => setSla(e.target.value as SlaFilter | '')}>
+              <option value="">{t('inbox.slaFilters.any')}</option>
+              {SLA_FILTERS.map((f) => (
+                <option key={f} value={f}>
+                  {t(`inbox.slaFilters.${f}`)}
+                </option>
+              ))}
+            </select>
+          </div>
           <ErrorText error={list.error} />
-          {list.data && list.data.length === 0 && <EmptyState text={t('inbox.empty')} />}
-          <ul className="items" aria-label={t('inbox.listLabel')}>
-            {list.data?.map((c) => (
-              <li key={c.id}>
-                <button
-                  type="button"
-                  className="item"
-                  aria-current={selected === c.id ? 'true' : undefined}
-                  onClick={() => setSelected(c.id)}
-                >
-                  <span className="item-title">
-                    {c.customerName ?? t('inbox.unknownCustomer')}
-                    {c.unread > 0 && (
-                      <span className="badge badge-unread">{t('inbox.unread', { count: c.unread })}</span>
-                    )}
-                  </span>
-                  <span className="item-sub">
-                    {t(`channels.${c.channel}`)} · {t(`inbox.statuses.${c.status}`)} · {c.subject}
-                  </span>
-                  <span>
-                    <SlaBadge dueAt={c.slaDueAt} status={c.status} now={now} />{' '}
-                    <LabelChips labels={c.labels} />
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          {list.total === 0 && <EmptyState text={t('inbox.empty')} />}
+          <p className="meta" role="status" aria-label={t('inbox.countLabel')}>
+            {list.total === null ? '' : t('inbox.count', { count: total })}
+          </p>
+          <VirtualList
+            // New filters: a new list, scrolled to its top.
+            key={JSON.stringify(filters)}
+            label={t('inbox.listLabel')}
+            total={total}
+            rowHeight={ROW_HEIGHT}
+            onRangeChange={setRange}
+            renderRow={(i, tabIndex) => (
+              <ConversationRow
+                conversation={list.rowAt(i)}
+                selected={selected}
+                tabIndex={tabIndex}
+                now={now}
+                onOpen={setSelected}
+              />
+            )}
+          />
         </div>
         <div className="detail-pane">
           {selected ? <ConversationPane id={selected} /> : <EmptyState text={t('inbox.pick')} />}
