@@ -7,10 +7,12 @@ import { callSetup } from './metrics/callSetup.mjs';
 import { invitePop } from './metrics/invitePop.mjs';
 import { screenpop } from './metrics/screenpop.mjs';
 import { shellFirstPaint } from './metrics/shellFirstPaint.mjs';
+import { inbox } from './metrics/inbox.mjs';
 import { syncInitial, syncPushApply } from './metrics/sync.mjs';
 
 const METRICS = [
   shellFirstPaint,
+  inbox,
   syncPushApply,
   syncInitial,
   relayFanout,

@@ -8,14 +8,19 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
 export { CHROMIUM_ARGS };
 
-/** Starts `dist/host/browserHost.cjs` on a free port; resolves with its URL and a stop(). */
-export async function startHost(extraArgs = []) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+/**
+ * Starts `dist/host/browserHost.cjs` on a free port; resolves with its URL and a stop(). Options:
+ * `dataDir` (default: a fresh temp dir; removed on stop either way), `env` added to the host's
+ * environment, `ready` a pattern of the host's output to wait for after its URL (default: none).
+ */
+export async function startHost(extraArgs = [], opts = {}) {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const proc = spawn(
     process.execPath,
     ['dist/host/browserHost.cjs', '--port', '0', '--data', dataDir, ...extraArgs],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...opts.env },
     },
   );
   const url = await new Promise((resolve, reject) => {
@@ -23,7 +28,7 @@ export async function startHost(extraArgs = []) {
     proc.stdout.on('data', (b) => {
       out += b;
       const m = /Open (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
+      if (m && (!opts.ready || opts.ready.test(out))) resolve(m[1]);
     });
     proc.once('exit', (code) => reject(new Error(`browser host exited with ${code}`)));
   });
