@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +13,23 @@ import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
 let relay: RunningRelay;
 let site: Server;
 let siteUrl: string;
+let inboxId: string;
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** Resolves once the relay says an agent of the chat inbox is there (the widget then offers a live chat). */
+async function agentThere(there = true): Promise<void> {
+  await expect
+    .poll(async () => {
+      const r = await fetch(`${relay.url}/v1/widget/config?inbox=${inboxId}`);
+      return ((await r.json()) as { online: boolean }).online;
+    })
+    .toBe(there);
+}
 
 function readRelay<T>(sql: string, ...params: unknown[]): T {
   const db = new Database(join(relay.dataDir, 'relay.db'), { readonly: true, fileMustExist: true });
@@ -27,14 +45,19 @@ function readRelay<T>(sql: string, ...params: unknown[]): T {
 
 test.beforeAll(async () => {
   relay = await startSeededRelay();
-  const inboxId = readRelay<string>(
+  inboxId = readRelay<string>(
     `SELECT i.id FROM inboxes i JOIN team_members m ON m.team_id = i.team_id JOIN agents a ON a.id = m.agent_id
      WHERE a.email = ? AND i.channel = 'chat' LIMIT 1`,
     'agent@demo.switchboard',
   );
-  const html = `<!doctype html><html><head><title>Demo shop</title></head><body><h1>Demo shop</h1>
-<script src="${relay.url}/widget.js" data-inbox="${inboxId}"></script></body></html>`;
-  site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  // `/` embeds the widget in the browser's language; `/zh-TW` asks for Traditional Chinese.
+  const html = (
+    lang: string,
+  ) => `<!doctype html><html><head><title>Demo shop</title></head><body><h1>Demo shop</h1>
+<script src="${relay.url}/widget.js" data-inbox="${inboxId}"${lang ? ` data-lang="${lang}"` : ''}></script></body></html>`;
+  site = createServer((req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end(html(req.url === '/zh-TW' ? 'zh-TW' : '')),
+  );
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
 });
@@ -58,6 +81,7 @@ test('a visitor chats through the widget, the agent replies and resolves, and th
     await page.goto(host.url);
     await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
     await page.getByLabel('My status').selectOption('available');
+    await agentThere();
 
     const customer = await visitorContext.newPage();
     await customer.goto(siteUrl);
@@ -160,6 +184,7 @@ test('a reply written while the agent is offline shows as queued and reaches the
     const sync = page.getByRole('status', { name: 'Sync status' });
     await expect(sync).toHaveText('Online', { timeout: 30_000 });
     await page.getByLabel('My status').selectOption('available');
+    await agentThere();
 
     const customer = await visitorContext.newPage();
     await customer.goto(siteUrl);
@@ -209,4 +234,159 @@ test('a reply written while the agent is offline shows as queued and reaches the
     await stopHost(host);
     await proxy.close();
   }
+});
+
+test('a visitor attaches files: the agent sees and opens the allowed one, refused ones are explained, hostile names stay text', async ({
+  page,
+  browser,
+}) => {
+  const host = await startHost(undefined, {
+    SWITCHBOARD_RELAY_URL: relay.url,
+    SWITCHBOARD_LOGIN_EMAIL: 'agent@demo.switchboard',
+    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
+    SWITCHBOARD_CACHE_PASSPHRASE: 'webchat files passphrase',
+  });
+  const visitorContext = await browser.newContext({ acceptDownloads: true });
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  try {
+    await page.goto(host.url);
+    await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
+    await page.getByLabel('My status').selectOption('available');
+    await agentThere();
+
+    const customer = await visitorContext.newPage();
+    customer.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await customer.goto(siteUrl);
+    const name = `File visitor ${Date.now()}`;
+    await customer.getByRole('button', { name: 'Open chat' }).click();
+    const widget = customer.getByRole('dialog', { name: 'Chat with us' });
+    await widget.getByLabel('Your name').fill(name);
+    await widget.getByRole('button', { name: 'Start chat' }).click();
+    await widget.getByRole('textbox', { name: 'Message' }).fill('I have a photo of the damage');
+    await widget.getByRole('button', { name: 'Send', exact: true }).click();
+
+    const offer = page.getByRole('alertdialog', { name: `New Web chat from ${name}` });
+    await expect(offer).toBeVisible({ timeout: 15_000 });
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    const conversation = page.getByRole('article', { name: `Conversation with ${name}` });
+    await expect(conversation.getByRole('listitem').filter({ hasText: 'I have a photo' })).toBeVisible({
+      timeout: 15_000,
+    });
+    // The agent has the conversation open: the visitor sees their message was read.
+    await expect(widget.getByText('Seen', { exact: true })).toBeVisible({ timeout: 15_000 });
+
+    const attach = async (files: { name: string; mimeType: string; buffer: Buffer }[]) => {
+      const chooser = customer.waitForEvent('filechooser');
+      await widget.getByRole('button', { name: 'Attach files' }).click();
+      await (await chooser).setFiles(files);
+    };
+    const alert = widget.getByRole('alert');
+
+    // Too big (checked in the widget before any upload) and not an allowed type (checked by the relay).
+    await attach([{ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(11 * 1024 * 1024, 1) }]);
+    await expect(alert).toHaveText(
+      '“huge.png” is larger than 10 MB. Attach a smaller file, for example a compressed one or a screenshot.',
+    );
+    await attach([
+      {
+        name: 'invoice.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from('<html><script>alert(1)</script></html>'),
+      },
+    ]);
+    await expect(alert).toHaveText(
+      '“invoice.png” cannot be attached. Send an image (PNG, JPEG, GIF or WebP), a PDF or a text file instead.',
+    );
+
+    // An allowed image whose name is an HTML payload.
+    const hostile = `<img src=x onerror="alert(1);window.__pwned=1">.png`;
+    await attach([{ name: hostile, mimeType: 'image/png', buffer: PNG }]);
+    const toSend = widget.getByRole('list', { name: 'Files to send' });
+    await expect(toSend.getByRole('listitem')).toHaveCount(1);
+    await expect(toSend).toContainText(hostile);
+    await widget.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect(toSend.getByRole('listitem')).toHaveCount(0);
+    const mine = widget
+      .getByRole('log', { name: 'Messages' })
+      .getByRole('button', { name: `Download ${hostile} (${PNG.length} B)` });
+    await expect(mine).toBeVisible();
+
+    // The agent sees it on the message, by name and size, and opens it through the app.
+    const file = conversation
+      .getByRole('list', { name: 'Attachments' })
+      .getByRole('button', { name: `Download ${hostile} (${PNG.length} B)` });
+    await expect(file).toBeVisible({ timeout: 15_000 });
+    await expect(file).toContainText(hostile);
+    const download = page.waitForEvent('download');
+    await file.click();
+    const saved = await download;
+    expect(readFileSync((await saved.path())!).equals(PNG)).toBe(true);
+
+    // The visitor downloads their own file too.
+    const own = customer.waitForEvent('download');
+    await mine.click();
+    expect(readFileSync((await (await own).path())!).equals(PNG)).toBe(true);
+
+    // The agent replies; the visitor, with the chat open, has seen it: the agent's app says so.
+    await conversation.getByLabel('Reply to the customer').fill('Thanks, I can see the photo.');
+    await conversation.getByRole('button', { name: 'Send' }).click();
+    await expect(widget.getByRole('log', { name: 'Messages' })).toContainText(
+      'Thanks, I can see the photo.',
+      {
+        timeout: 15_000,
+      },
+    );
+    await expect(
+      conversation.getByRole('listitem').filter({ hasText: 'Thanks, I can see the photo.' }),
+    ).toContainText('Seen by the customer', { timeout: 15_000 });
+
+    // The payload never became markup on either side.
+    await expect(customer.locator('[data-switchboard-webchat] img')).toHaveCount(0);
+    await expect(page.locator('main img')).toHaveCount(0);
+    expect(await customer.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+  } finally {
+    await visitorContext.close();
+    await stopHost(host);
+  }
+});
+
+test('with no agent there, the widget takes a message for later, in the visitor’s language', async ({
+  page,
+}) => {
+  await agentThere(false);
+  await page.goto(`${siteUrl}zh-TW`);
+  await page.getByRole('button', { name: '開啟聊天' }).click();
+  const widget = page.getByRole('dialog', { name: '聯絡我們' });
+  const form = widget.getByRole('form', { name: '留言' });
+  await expect(form).toBeVisible();
+  await expect(widget.getByRole('button', { name: '開始聊天' })).toBeHidden();
+  const text = `請回電給我 ${Date.now()}`;
+  await form.getByLabel('姓名').fill('陳小明');
+  await form.getByLabel('電子郵件地址').fill('not an email');
+  await form.getByLabel('留言內容').fill(text);
+  await form.getByRole('button', { name: '送出留言' }).click();
+  await expect(form.getByRole('status')).toHaveText('請填寫姓名、有效的電子郵件和留言內容後重新送出。');
+  await form.getByLabel('電子郵件地址').fill('ming@example.tw');
+  await form.getByRole('button', { name: '送出留言' }).click();
+  await expect(form.getByRole('status')).toHaveText(
+    '謝謝您，陳小明。我們會在 24 小時內以電子郵件回覆到 ming@example.tw。',
+  );
+  // It waits in the inbox as a pending conversation for an agent to pick up.
+  expect(
+    readRelay<string>(
+      `SELECT json_extract(c.data, '$.status') FROM records m JOIN records c
+         ON c.entity = 'conversation' AND c.id = json_extract(m.data, '$.conversationId')
+       WHERE m.entity = 'message' AND json_extract(m.data, '$.body') = ?`,
+      text,
+    ),
+  ).toBe('pending');
 });

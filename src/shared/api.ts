@@ -207,6 +207,14 @@ export const apiCalls = {
   'inbox:searchCannedReplies': call<CannedReplyView[]>()(z.object({ q: z.string().max(100) }).strict()),
   /** Tells the customer (web chat) that the agent is typing; `sent` false when offline. */
   'inbox:setTyping': call<{ sent: boolean }>()(z.object({ conversationId: id, on: z.boolean() }).strict()),
+  /**
+   * A file on a message of a conversation in this workstation's data, fetched by main from the
+   * relay with the agent's token (needs the network): its name, type and bytes (base64), for the
+   * renderer to save. `type` is one of the relay's allowed attachment types.
+   */
+  'messages:getAttachment': call<{ name: string; type: string; size: number; base64: string }>()(
+    z.object({ conversationId: id, attachmentId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
+  ),
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 
 export type ApiCalls = typeof apiCalls;

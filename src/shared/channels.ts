@@ -45,6 +45,7 @@ export const CALL_CHANNELS = [
   'inbox:replyOffer',
   'inbox:searchCannedReplies',
   'inbox:setTyping',
+  'messages:getAttachment',
 ] as const;
 
 /** Events the renderer may subscribe to. */

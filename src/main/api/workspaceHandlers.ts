@@ -177,6 +177,7 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
     'conversations:markRead': ({ id }) => {
       const s = store();
       s.markRead(id);
+      w.sendRead(id);
       return { unread: s.conversation(id)?.unread ?? 0 };
     },
     'conversations:transfer': (a) => {
@@ -189,6 +190,16 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
     'inbox:replyOffer': ({ offerId, accept }) => w.replyOffer(offerId, accept),
     'inbox:searchCannedReplies': ({ q }) => searchCannedReplies(store().db, q),
     'inbox:setTyping': ({ conversationId, on }) => w.setTyping(conversationId, on),
+    'messages:getAttachment': async ({ conversationId, attachmentId }) => {
+      // Only files on messages this agent's replica holds: the relay checks visibility again.
+      const a = store()
+        .messages(conversationId)
+        .flatMap((m) => m.attachments ?? [])
+        .find((x) => x.id === attachmentId);
+      if (!a) throw notFound('This file');
+      const bytes = await w.fetchAttachment(a.id);
+      return { name: a.name, type: a.type, size: bytes.length, base64: bytes.toString('base64') };
+    },
   };
 }
 

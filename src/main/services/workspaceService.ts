@@ -221,6 +221,28 @@ export class WorkspaceService {
     return { sent: this.client?.sendTyping(conversationId, on) ?? false };
   }
 
+  /** Tells the relay the agent read a conversation (the web chat visitor sees it); not queued offline. */
+  sendRead(conversationId: string): void {
+    this.client?.sendRead(conversationId);
+  }
+
+  /**
+   * The bytes of a file on a message, fetched from the relay with the agent's token (the relay
+   * checks that the agent may see the conversation). Needs the network.
+   */
+  async fetchAttachment(id: string): Promise<Buffer> {
+    if (!this.client) throw new LocalError(LOCAL_ERR.NOT_SIGNED_IN, 'Sign in to open files.');
+    const res = await this.client.fetchWithToken(`/v1/attachments/${encodeURIComponent(id)}`);
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+      throw new LocalError(
+        res.status === 401 ? LOCAL_ERR.AUTH_FAILED : LOCAL_ERR.INVALID_MUTATION,
+        body?.error?.message ?? `The server answered ${res.status}.`,
+      );
+    }
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   private onRouting(e: RoutingEvent): void {
     if (e.type === 'typing') {
       this.o.events.emit('inbox:typing', { conversationId: e.conversationId, on: e.on });

@@ -149,6 +149,30 @@ export class SyncClient {
     return true;
   }
 
+  /** Tells the relay the agent read a conversation (web chat read receipts); false when offline. */
+  sendRead(conversationId: string): boolean {
+    const c = this.conn;
+    if (!c?.welcomed || c.ws.readyState !== WebSocket.OPEN) return false;
+    c.ws.send(JSON.stringify({ t: 'read', conversationId } satisfies ClientFrame));
+    return true;
+  }
+
+  /** GETs a relay path with the agent's access token, refreshed first when due (attachments). */
+  async fetchWithToken(path: string, timeoutMs = 60_000): Promise<Response> {
+    await this.ensureFreshToken();
+    const token = this.session()!.accessToken;
+    try {
+      return await fetch(new URL(path, this.opts.relayUrl), {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new LocalError(LOCAL_ERR.OFFLINE, 'The server cannot be reached.', {
+        cause: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
   replyOffer(offerId: string, accept: boolean): boolean {
     const c = this.conn;
     if (!c?.welcomed || c.ws.readyState !== WebSocket.OPEN) return false;

@@ -243,7 +243,8 @@ export const WIDGET_SCRIPT = String.raw`(function () {
   panel.appendChild(form);
 
   // Offline form: shown instead when no agent who could take the chat is there.
-  var offline = el('form', { 'aria-label': tr('offlineForm'), hidden: '' });
+  // Checked here (novalidate), so the message says what to fix in the visitor's language.
+  var offline = el('form', { 'aria-label': tr('offlineForm'), hidden: '', novalidate: '' });
   var offlineIntro = el('p', null, tr('offlineIntro'));
   offlineIntro.className = 'muted';
   var offName = el('input', { autocomplete: 'name', maxlength: '200', required: '' });
@@ -279,7 +280,8 @@ export const WIDGET_SCRIPT = String.raw`(function () {
   var text = el('textarea', { 'aria-label': tr('message'), rows: '2', maxlength: '2000' });
   text.style.flex = '1';
   var sendBtn = el('button', { type: 'submit' }, tr('send'));
-  var fileIn = el('input', { type: 'file', multiple: '', 'aria-label': tr('attach'), tabindex: '-1' });
+  // The button is the control people and screen readers use; the input only opens the picker.
+  var fileIn = el('input', { type: 'file', multiple: '', 'aria-hidden': 'true', tabindex: '-1' });
   fileIn.className = 'sr';
   var attachBtn = el('button', { type: 'button', 'aria-label': tr('attach'), title: tr('attach') }, '📎');
   attachBtn.className = 'plain';

@@ -5,6 +5,7 @@ import { useApi, useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { ErrorText } from '../../ui/ErrorText';
 import { CannedReplies } from './CannedReplies';
+import { MessageAttachments } from './MessageAttachments';
 import { LabelChips, SlaBadge } from '../../ui/SlaBadge';
 import { useMinuteClock } from '../../ui/useMinuteClock';
 import { TransferControl } from './TransferControl';
@@ -72,6 +73,13 @@ export function ConversationPane(props: { id: string }) {
   if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
   const { conversation: c, timeline, queued } = detail.data;
   const queuedSet = new Set(queued);
+  // The web chat visitor's read receipt goes on the agents' last reply they have seen.
+  const lastSeenReply =
+    c.visitorReadAt === undefined
+      ? undefined
+      : timeline
+          .filter((m) => m.kind === 'message' && m.direction === 'out' && m.createdAt <= c.visitorReadAt!)
+          .at(-1)?.id;
 
   const act = async (fn: () => Promise<unknown>) => {
     setError(null);
@@ -164,7 +172,10 @@ export function ConversationPane(props: { id: string }) {
         {timeline.map((m) => (
           <li key={m.id} className={`bubble ${m.kind === 'note' ? 'note' : m.direction}`}>
             {m.kind === 'note' && <span className="tag">{t('inbox.note')}</span>}
-            <p className="body">{m.body}</p>
+            {m.body !== '' && <p className="body">{m.body}</p>}
+            {m.kind === 'message' && m.attachments && m.attachments.length > 0 && (
+              <MessageAttachments conversationId={c.id} attachments={m.attachments} />
+            )}
             {m.kind === 'note' && m.mentions.length > 0 && (
               <span className="meta">
                 {t('inbox.mentions', { names: m.mentions.map((id) => agentNames.get(id) ?? id).join(', ') })}
@@ -173,6 +184,7 @@ export function ConversationPane(props: { id: string }) {
             <span className="meta">
               {new Date(m.createdAt).toLocaleString()}
               {queuedSet.has(m.id) && <span className="queued"> · {t('inbox.queued')}</span>}
+              {m.id === lastSeenReply && <span> · {t('inbox.seenByCustomer')}</span>}
             </span>
           </li>
         ))}
