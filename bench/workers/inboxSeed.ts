@@ -1,132 +1,18 @@
-// inbox.*: fills a browser host's data directory with a signed-in agent's encrypted cache holding
-// `conversations` conversations (10,000 customers, labels, SLA due times), as a catch-up would
-// leave it, so the host opens straight into a large inbox. The relay named in the profile is not
-// running: the app works offline from the cache, as it would on a plane. Passphrase-protected
-// (no OS keychain needed); the host unlocks it with SWITCHBOARD_CACHE_PASSPHRASE.
-// Prints {"conversations","customers","seconds"} as JSON.
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+// inbox.*: fills a browser host's data directory with a signed-in agent's encrypted cache of
+// CONVERSATIONS open conversations (see lib/inboxCache.ts), not timed by the bench itself.
+// Usage: inboxSeed.cjs DATA_DIR CONVERSATIONS PASSPHRASE. Prints {"conversations","seconds"} as JSON.
 import { performance } from 'node:perf_hooks';
-import { CacheVault } from '../../src/main/keychain/cacheVault';
-import { createSilentLogger } from '../../src/main/logger';
-import { writeJsonFileAtomic } from '../../src/main/services/jsonFile';
-import type { Change } from '../../src/shared/sync/entities';
-import { prng } from '../../src/shared/prng';
+import { seedInboxCache } from './lib/inboxCache';
 
 const [dataDir, convArg, passphrase] = process.argv.slice(2);
 if (!dataDir || !passphrase) throw new Error('usage: inboxSeed.cjs DATA_DIR CONVERSATIONS PASSPHRASE');
-const CONVERSATIONS = Number(convArg ?? 100_000);
-const CUSTOMERS = 10_000;
-const PAGE = 5_000;
-const RELAY = 'http://127.0.0.1:9';
-const EMAIL = 'agent@bench.example';
-const uuid = (kind: string, i: number) => `0190b000-0000-7000-8${kind}-${String(i).padStart(12, '0')}`;
-const TEAMS = [uuid('004', 1), uuid('004', 2)];
-const AGENT = {
-  id: '0190b000-0000-7000-8000-00000000a001',
-  name: 'Bench Agent',
-  email: EMAIL,
-  role: 'agent' as const,
-  teamIds: [TEAMS[0]!],
-  skills: [],
-};
-const LABELS = ['VIP', 'Refund', 'Shipping', '投诉', 'Billing'];
-const CHANNELS = ['chat', 'email', 'sms', 'whatsapp', 'voice'] as const;
-const rand = prng(7);
-const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
-
-async function main() {
-  const t0 = performance.now();
-  // The same profile layout as WorkspaceService (profile.json, profiles/<account>/cache.*).
-  writeJsonFileAtomic(join(dataDir!, 'profile.json'), { relayUrl: RELAY, email: EMAIL });
-  const account = createHash('sha256').update(`${RELAY}\n${EMAIL}`).digest('hex').slice(0, 24);
-  const vault = new CacheVault({
-    dir: join(dataDir!, 'profiles', account),
-    account,
-    log: createSilentLogger(),
-    keychain: null,
-  });
-  const store = vault.openStore(await vault.unlock({ passphrase: passphrase! }));
-  try {
-    store.setIdentity({ deviceId: '0190b000-0000-7000-8000-00000000d001', agent: AGENT });
-    // A remembered relay session (the relay is just unreachable), so the app is offline, not signed out.
-    store.setSession(
-      JSON.stringify({
-        accessToken: 'bench',
-        accessExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-        refreshToken: 'bench',
-        deviceId: '0190b000-0000-7000-8000-00000000d001',
-      }),
-    );
-    let seq = 0;
-    const rec = (entity: Change['entity'], id: string, data: Record<string, unknown>): Change => ({
-      seq: ++seq,
-      entity,
-      id,
-      data,
-      clocks: {},
-      deleted: false,
-    });
-    const base: Change[] = [
-      ...TEAMS.map((id, i) => rec('team', id, { name: `Team ${i + 1}` })),
-      rec('agent', AGENT.id, AGENT),
-      ...LABELS.map((name, i) => rec('label', uuid('001', i), { name, color: '#888888' })),
-    ];
-    for (let i = 0; i < CUSTOMERS; i++) {
-      base.push(
-        rec('customer', uuid('002', i), {
-          name: i % 3 === 0 ? `王小明 ${i}` : `Customer ${i}`,
-          phones: [],
-          emails: [],
-          company: '',
-          address: '',
-          language: 'en',
-          identities: [],
-          customFields: {},
-        }),
-      );
-    }
-    store.applyChanges(base, seq);
-    const start = Date.UTC(2026, 0, 1);
-    const now = Date.now();
-    for (let from = 0; from < CONVERSATIONS; from += PAGE) {
-      const changes: Change[] = [];
-      for (let i = from; i < Math.min(CONVERSATIONS, from + PAGE); i++) {
-        const at = new Date(start + i * 60_000).toISOString();
-        const r = rand();
-        changes.push(
-          rec('conversation', uuid('003', i), {
-            customerId: uuid('002', i % CUSTOMERS),
-            channel: pick(CHANNELS),
-            subject: `Order ${i}: where is my parcel?`,
-            // All open: the inbox opens on open conversations, so its list is all 100,000 long.
-            status: 'open',
-            snoozedUntil: null,
-            assigneeId: r < 0.2 ? AGENT.id : null,
-            teamId: pick(TEAMS),
-            inboxId: null,
-            labels: r < 0.3 ? [pick(LABELS)] : [],
-            slaDueAt: r < 0.5 ? new Date(now + (rand() - 0.3) * 4 * 3_600_000).toISOString() : null,
-            lastMessageAt: at,
-            createdAt: at,
-          }),
-        );
-      }
-      store.applyChanges(changes, seq);
-    }
-  } finally {
-    store.close();
-  }
-  process.stdout.write(
-    JSON.stringify({
-      conversations: CONVERSATIONS,
-      customers: CUSTOMERS,
-      seconds: (performance.now() - t0) / 1000,
-    }) + '\n',
-  );
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+const conversations = Number(convArg ?? 100_000);
+const t0 = performance.now();
+seedInboxCache(dataDir, conversations, passphrase).then(
+  () =>
+    process.stdout.write(JSON.stringify({ conversations, seconds: (performance.now() - t0) / 1000 }) + '\n'),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

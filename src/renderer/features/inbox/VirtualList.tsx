@@ -105,7 +105,9 @@ export function VirtualList(props: {
   // The focusable row stays rendered while scrolled away, so focus and the tab stop are kept.
   const rows: number[] = [];
   for (let i = range.start; i < range.end; i++) rows.push(i);
-  if (total > 0 && (current < range.start || current >= range.end)) rows.push(current);
+  // (In document order, so reading order stays the visual order.)
+  if (total > 0 && current < range.start) rows.unshift(current);
+  if (total > 0 && current >= range.end) rows.push(current);
 
   return (
     <div
