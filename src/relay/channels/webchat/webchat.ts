@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
@@ -12,18 +12,16 @@ import type { Logger } from '../../logger';
 import { TokenBucket } from '../../rateLimit';
 import { writeFields } from '../../records';
 import type { Store, WriteMeta } from '../../store';
-import { canSee, type Viewer } from '../../visibility';
+import type { Viewer } from '../../visibility';
 import type { createInbound } from '../inbound';
 import {
   ATTACHMENT_TYPES,
-  AttachmentRefused,
   createAttachmentStore,
   resolveAttachmentOptions,
-  type AttachmentMeta,
   type AttachmentOptions,
 } from './attachments';
-import { signVisitorToken, verifyIdentityHash, verifyVisitorToken, type VisitorClaims } from './token';
-import { WIDGET_SCRIPT } from './widgetScript';
+import { signVisitorToken, verifyIdentityHash, verifyVisitorToken } from './token';
+import { createWidgetHttp, type OfflineRequest, type SessionRequest } from './widgetHttp';
 
 /** Per-inbox settings of the web chat widget. */
 export type WebchatInboxConfig = {
@@ -133,26 +131,6 @@ export type WebchatDeps = {
 
 const SYSTEM: WriteMeta = { mutationId: null, agentId: null };
 
-const sessionSchema = z
-  .object({
-    inboxId: z.string().min(1).max(64),
-    name: z.string().max(200).optional(),
-    email: z.string().max(254).optional(),
-    phone: z.string().max(40).optional(),
-    userId: z.string().min(1).max(200).optional(),
-    userHash: z.string().max(128).optional(),
-  })
-  .strict();
-
-const offlineSchema = z
-  .object({
-    inboxId: z.string().min(1).max(64),
-    name: z.string().trim().min(1).max(200),
-    email: z.string().trim().email().max(254),
-    message: z.string().trim().min(1),
-  })
-  .strict();
-
 const frameSchema = z.discriminatedUnion('t', [
   z
     .object({
@@ -207,8 +185,6 @@ type Visitor = {
 };
 
 const NO_HISTORY = new Set(['agentReadAt', 'visitorReadAt']);
-const WIDGET_PREFIX = '/v1/widget/';
-const ATTACHMENT_PATH = /^\/v1\/(widget\/)?attachments\/([^/]+)$/;
 
 /**
  * The web chat channel: serves `GET /widget.js`, starts visitor sessions (`POST
@@ -230,7 +206,6 @@ export function createWebchat(d: WebchatDeps) {
   const files = createAttachmentStore(d.dataDir, resolveAttachmentOptions(d.options?.attachments), d.now);
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
   const visitors = new Set<Visitor>();
-  const sessionBuckets = new Map<string, TokenBucket>();
 
   const inboxQ = d.db.prepare<[string], { id: string; channel: string }>(
     'SELECT id, channel FROM inboxes WHERE id = ?',
@@ -283,7 +258,7 @@ export function createWebchat(d: WebchatDeps) {
   }
 
   /** A signed identity lands on its profile; anything else gets a new profile that merges with none. */
-  function startSession(b: z.infer<typeof sessionSchema>): string {
+  function startSession(b: SessionRequest): string {
     if (!inboxQ.get(b.inboxId)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${b.inboxId}.`);
     const name = b.name?.trim() || 'Visitor';
     // What the visitor typed is unverified: kept for the agent to read, never used to match.
@@ -498,93 +473,8 @@ export function createWebchat(d: WebchatDeps) {
   const queueTimer = setInterval(tickQueue, o.queueTickMs);
   queueTimer.unref();
 
-  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res
-      .writeHead(status, {
-        'content-type': 'application/json; charset=utf-8',
-        'cache-control': 'no-store',
-        ...headers,
-      })
-      .end(JSON.stringify(body));
-    return true;
-  };
-
-  /** The session bucket of the caller's IP: starting chats and offline messages share it. */
-  function takeSessionSlot(req: IncomingMessage): void {
-    const ip = req.socket.remoteAddress ?? '';
-    let bucket = sessionBuckets.get(ip);
-    if (!bucket) {
-      if (sessionBuckets.size > 10_000) sessionBuckets.clear();
-      bucket = new TokenBucket(o.sessionRateLimit.perSecond, o.sessionRateLimit.burst, d.now);
-      sessionBuckets.set(ip, bucket);
-    }
-    if (!bucket.take())
-      throw new RelayError(RELAY_ERR.RATE_LIMITED, 'Too many chats started; try again soon.');
-  }
-
-  async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of req) {
-      size += (c as Buffer).length;
-      if (size > d.maxBodyBytes)
-        throw new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${d.maxBodyBytes} bytes.`);
-      chunks.push(c as Buffer);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch {
-      throw new RelayError(RELAY_ERR.BAD_FRAME, 'The body is not valid JSON.');
-    }
-    const p = schema.safeParse(body);
-    if (!p.success) {
-      const i = p.error.issues[0];
-      throw new RelayError(
-        RELAY_ERR.VALIDATION,
-        `${i?.path.join('.') || 'body'}: ${i?.message ?? 'invalid'}`,
-      );
-    }
-    return p.data;
-  }
-
-  /** The visitor behind `Authorization: Bearer <visitor token>`, on a page allowed to embed the chat. */
-  function visitorOf(req: IncomingMessage): VisitorClaims {
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    const claims = verifyVisitorToken(d.secret, token, d.now());
-    if (!claims || !d.store.get('customer', claims.cust))
-      throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'Your chat session has ended; start a new chat.');
-    if (!originAllowed(claims.inbox, req.headers.origin))
-      throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
-    return claims;
-  }
-
-  const noSuchFile = () =>
-    new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such file, or it is not yours to see.');
-
-  /** Agents download a file when they may see the conversation of the message that carries it. */
-  function agentMayRead(viewer: Viewer, m: AttachmentMeta): boolean {
-    if (!m.messageId) return false;
-    const msg = d.store.get('message', m.messageId);
-    const carried = msg?.data['attachments'];
-    if (
-      !msg ||
-      msg.deleted ||
-      !Array.isArray(carried) ||
-      !carried.some((a) => (a as { id?: unknown }).id === m.id)
-    )
-      return false;
-    const conv = msg.convId ? d.store.get('conversation', msg.convId) : null;
-    if (!conv) return false;
-    const scope = {
-      teamId: typeof conv.data['teamId'] === 'string' ? conv.data['teamId'] : null,
-      assigneeId: typeof conv.data['assigneeId'] === 'string' ? conv.data['assigneeId'] : null,
-    };
-    return canSee(viewer, conv.id, scope);
-  }
-
   /** A conversation for a message left while nobody was there: pending until an agent picks it up. */
-  function leaveOfflineMessage(b: z.infer<typeof offlineSchema>): { replyWithinHours: number } {
+  function leaveOfflineMessage(b: OfflineRequest): { replyWithinHours: number } {
     if (!inboxQ.get(b.inboxId)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${b.inboxId}.`);
     if (b.message.length > o.maxMessageLength)
       throw new RelayError(RELAY_ERR.TOO_LARGE, `Messages can be at most ${o.maxMessageLength} characters.`);
@@ -601,127 +491,27 @@ export function createWebchat(d: WebchatDeps) {
     return { replyWithinHours: o.inboxes[b.inboxId]?.offlineReplyHours ?? o.offlineReplyHours };
   }
 
-  async function route(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    cors: Record<string, string>,
-  ) {
-    const origin = req.headers.origin;
-    const u = new URL(req.url ?? '/', 'http://relay');
-    if (path === '/v1/widget/config' && req.method === 'GET') {
-      const inboxId = u.searchParams.get('inbox') ?? '';
-      if (!inboxQ.get(inboxId)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
-      if (!originAllowed(inboxId, origin))
-        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
-      return json(
-        res,
-        200,
-        {
-          online: d.isStaffed(inboxId),
-          offlineReplyHours: o.inboxes[inboxId]?.offlineReplyHours ?? o.offlineReplyHours,
-          maxMessageLength: o.maxMessageLength,
-          attachments: files.options,
-        },
-        cors,
-      );
-    }
-    if (path === '/v1/widget/sessions' && req.method === 'POST') {
-      takeSessionSlot(req);
-      const b = await readJson(req, sessionSchema);
-      if (!originAllowed(b.inboxId, origin))
-        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
-      return json(res, 201, { token: startSession(b) }, cors);
-    }
-    if (path === '/v1/widget/offline' && req.method === 'POST') {
-      takeSessionSlot(req);
-      const b = await readJson(req, offlineSchema);
-      if (!originAllowed(b.inboxId, origin))
-        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
-      return json(res, 201, leaveOfflineMessage(b), cors);
-    }
-    if (path === '/v1/widget/attachments' && req.method === 'POST') {
-      const claims = visitorOf(req);
-      let name = 'file';
-      try {
-        name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file'));
-      } catch {
-        // A malformed encoding: the sanitised raw header will do.
-        name = String(req.headers['x-file-name'] ?? 'file');
-      }
-      const attachment = await files.upload(req, { customerId: claims.cust, inboxId: claims.inbox }, name);
-      return json(res, 201, { attachment }, cors);
-    }
-    const m = ATTACHMENT_PATH.exec(path);
-    if (m && (req.method === 'GET' || req.method === 'HEAD')) {
-      const meta = files.meta(decodeURIComponent(m[2]!));
-      if (m[1]) {
-        const claims = visitorOf(req);
-        if (!meta || meta.customerId !== claims.cust || meta.inboxId !== claims.inbox) throw noSuchFile();
-        files.serve(res, meta, { ...cors, 'access-control-expose-headers': 'content-disposition' });
-      } else {
-        const viewer = d.authorizeAgent(req);
-        if (!meta || !agentMayRead(viewer, meta)) throw noSuchFile();
-        files.serve(res, meta);
-      }
-      return true;
-    }
-    if (path.startsWith(WIDGET_PREFIX) || m)
-      throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? ''} is not allowed on ${path}.`, 405);
-    return false;
-  }
+  const handle = createWidgetHttp({
+    store: d.store,
+    secret: d.secret,
+    maxBodyBytes: d.maxBodyBytes,
+    now: d.now,
+    isStaffed: d.isStaffed,
+    authorizeAgent: d.authorizeAgent,
+    files,
+    maxMessageLength: o.maxMessageLength,
+    sessionRateLimit: o.sessionRateLimit,
+    offlineReplyHours: (inboxId) => o.inboxes[inboxId]?.offlineReplyHours ?? o.offlineReplyHours,
+    inboxExists: (inboxId) => inboxQ.get(inboxId) !== undefined,
+    originAllowed,
+    startSession,
+    leaveOfflineMessage,
+  });
 
   return {
     /** Serves `/widget.js`, `/v1/widget/*` (sessions, config, offline form, files) and agents' `/v1/attachments/:id`. */
-    async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-      const path = (req.url ?? '').split('?')[0] ?? '';
-      if (path === '/widget.js') {
-        if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Use GET.' });
-        res
-          .writeHead(200, {
-            'content-type': 'text/javascript; charset=utf-8',
-            'cache-control': 'public, max-age=300',
-            'cross-origin-resource-policy': 'cross-origin',
-            'x-content-type-options': 'nosniff',
-          })
-          .end(req.method === 'HEAD' ? undefined : WIDGET_SCRIPT);
-        return true;
-      }
-      if (!path.startsWith(WIDGET_PREFIX) && !ATTACHMENT_PATH.test(path)) return false;
-      const origin = req.headers.origin;
-      // Agents' downloads come from the app's main process, never from a page: no CORS for them.
-      const cors: Record<string, string> =
-        origin && path.startsWith(WIDGET_PREFIX)
-          ? { 'access-control-allow-origin': origin, vary: 'Origin' }
-          : {};
-      if (req.method === 'OPTIONS') {
-        res
-          .writeHead(204, {
-            ...cors,
-            'access-control-allow-methods': 'GET, POST',
-            'access-control-allow-headers': 'content-type, authorization, x-file-name',
-            'access-control-max-age': '600',
-          })
-          .end();
-        return true;
-      }
-      try {
-        return await route(req, res, path, cors);
-      } catch (err) {
-        if (err instanceof RelayError) {
-          // An upload refused before its body was read: close, so the rest is not read for nothing.
-          if (err.code === RELAY_ERR.TOO_LARGE) res.setHeader('connection', 'close');
-          const reason = err instanceof AttachmentRefused ? { reason: err.reason } : {};
-          return json(
-            res,
-            err.httpStatus,
-            { error: { code: err.code, message: err.message, ...reason } },
-            cors,
-          );
-        }
-        throw err;
-      }
-    },
+    handle,
+
     /** Takes `/v1/widget/socket` upgrades; false for other paths. */
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
       const u = new URL(req.url ?? '/', 'http://relay');

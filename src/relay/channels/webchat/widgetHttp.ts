@@ -1,0 +1,271 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { RELAY_ERR } from '../../../shared/sync/protocol';
+import { RelayError } from '../../errors';
+import { TokenBucket } from '../../rateLimit';
+import type { Store } from '../../store';
+import { canSee, type Viewer } from '../../visibility';
+import { AttachmentRefused, type AttachmentMeta, type AttachmentStore } from './attachments';
+import { verifyVisitorToken, type VisitorClaims } from './token';
+import { WIDGET_SCRIPT } from './widgetScript';
+
+const sessionSchema = z
+  .object({
+    inboxId: z.string().min(1).max(64),
+    name: z.string().max(200).optional(),
+    email: z.string().max(254).optional(),
+    phone: z.string().max(40).optional(),
+    userId: z.string().min(1).max(200).optional(),
+    userHash: z.string().max(128).optional(),
+  })
+  .strict();
+
+const offlineSchema = z
+  .object({
+    inboxId: z.string().min(1).max(64),
+    name: z.string().trim().min(1).max(200),
+    email: z.string().trim().email().max(254),
+    message: z.string().trim().min(1),
+  })
+  .strict();
+
+export type SessionRequest = z.infer<typeof sessionSchema>;
+export type OfflineRequest = z.infer<typeof offlineSchema>;
+
+const WIDGET_PREFIX = '/v1/widget/';
+const ATTACHMENT_PATH = /^\/v1\/(widget\/)?attachments\/([^/]+)$/;
+
+export type WidgetHttpDeps = {
+  store: Store;
+  secret: Buffer;
+  maxBodyBytes: number;
+  now: () => number;
+  isStaffed: (inboxId: string) => boolean;
+  authorizeAgent: (req: IncomingMessage) => Viewer;
+  files: AttachmentStore;
+  maxMessageLength: number;
+  sessionRateLimit: { perSecond: number; burst: number };
+  /** Hours the offline form promises an answer within, for an inbox. */
+  offlineReplyHours: (inboxId: string) => number;
+  inboxExists: (inboxId: string) => boolean;
+  originAllowed: (inboxId: string, origin: string | undefined) => boolean;
+  /** Starts a visitor session; answers the visitor token. */
+  startSession: (b: SessionRequest) => string;
+  /** Makes the pending conversation of an offline message; answers when to expect a reply. */
+  leaveOfflineMessage: (b: OfflineRequest) => { replyWithinHours: number };
+};
+
+/**
+ * The web chat's HTTP side: the widget script, the widget's config (limits, whether anyone is
+ * there), sessions, the offline form, visitors' uploads and downloads, and agents' downloads.
+ * CORS only for the widget's routes; agents' downloads come from the app's main process.
+ */
+export function createWidgetHttp(h: WidgetHttpDeps) {
+  const sessionBuckets = new Map<string, TokenBucket>();
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res
+      .writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        ...headers,
+      })
+      .end(JSON.stringify(body));
+    return true;
+  };
+
+  /** The session bucket of the caller's IP: starting chats and offline messages share it. */
+  function takeSessionSlot(req: IncomingMessage): void {
+    const ip = req.socket.remoteAddress ?? '';
+    let bucket = sessionBuckets.get(ip);
+    if (!bucket) {
+      if (sessionBuckets.size > 10_000) sessionBuckets.clear();
+      bucket = new TokenBucket(h.sessionRateLimit.perSecond, h.sessionRateLimit.burst, h.now);
+      sessionBuckets.set(ip, bucket);
+    }
+    if (!bucket.take())
+      throw new RelayError(RELAY_ERR.RATE_LIMITED, 'Too many chats started; try again soon.');
+  }
+
+  async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > h.maxBodyBytes)
+        throw new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${h.maxBodyBytes} bytes.`);
+      chunks.push(c as Buffer);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      throw new RelayError(RELAY_ERR.BAD_FRAME, 'The body is not valid JSON.');
+    }
+    const p = schema.safeParse(body);
+    if (!p.success) {
+      const i = p.error.issues[0];
+      throw new RelayError(
+        RELAY_ERR.VALIDATION,
+        `${i?.path.join('.') || 'body'}: ${i?.message ?? 'invalid'}`,
+      );
+    }
+    return p.data;
+  }
+
+  /** The visitor behind `Authorization: Bearer <visitor token>`, on a page allowed to embed the chat. */
+  function visitorOf(req: IncomingMessage): VisitorClaims {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    const claims = verifyVisitorToken(h.secret, token, h.now());
+    if (!claims || !h.store.get('customer', claims.cust))
+      throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'Your chat session has ended; start a new chat.');
+    if (!h.originAllowed(claims.inbox, req.headers.origin))
+      throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
+    return claims;
+  }
+
+  const noSuchFile = () =>
+    new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such file, or it is not yours to see.');
+
+  /** Agents download a file when they may see the conversation of the message that carries it. */
+  function agentMayRead(viewer: Viewer, m: AttachmentMeta): boolean {
+    if (!m.messageId) return false;
+    const msg = h.store.get('message', m.messageId);
+    const carried = msg?.data['attachments'];
+    if (
+      !msg ||
+      msg.deleted ||
+      !Array.isArray(carried) ||
+      !carried.some((a) => (a as { id?: unknown }).id === m.id)
+    )
+      return false;
+    const conv = msg.convId ? h.store.get('conversation', msg.convId) : null;
+    if (!conv) return false;
+    const scope = {
+      teamId: typeof conv.data['teamId'] === 'string' ? conv.data['teamId'] : null,
+      assigneeId: typeof conv.data['assigneeId'] === 'string' ? conv.data['assigneeId'] : null,
+    };
+    return canSee(viewer, conv.id, scope);
+  }
+
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    cors: Record<string, string>,
+  ) {
+    const origin = req.headers.origin;
+    const u = new URL(req.url ?? '/', 'http://relay');
+    if (path === '/v1/widget/config' && req.method === 'GET') {
+      const inboxId = u.searchParams.get('inbox') ?? '';
+      if (!h.inboxExists(inboxId)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
+      if (!h.originAllowed(inboxId, origin))
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
+      return json(
+        res,
+        200,
+        {
+          online: h.isStaffed(inboxId),
+          offlineReplyHours: h.offlineReplyHours(inboxId),
+          maxMessageLength: h.maxMessageLength,
+          attachments: h.files.options,
+        },
+        cors,
+      );
+    }
+    if (path === '/v1/widget/sessions' && req.method === 'POST') {
+      takeSessionSlot(req);
+      const b = await readJson(req, sessionSchema);
+      if (!h.originAllowed(b.inboxId, origin))
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
+      return json(res, 201, { token: h.startSession(b) }, cors);
+    }
+    if (path === '/v1/widget/offline' && req.method === 'POST') {
+      takeSessionSlot(req);
+      const b = await readJson(req, offlineSchema);
+      if (!h.originAllowed(b.inboxId, origin))
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
+      return json(res, 201, h.leaveOfflineMessage(b), cors);
+    }
+    if (path === '/v1/widget/attachments' && req.method === 'POST') {
+      const claims = visitorOf(req);
+      let name = 'file';
+      try {
+        name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file'));
+      } catch {
+        // A malformed encoding: the sanitised raw header will do.
+        name = String(req.headers['x-file-name'] ?? 'file');
+      }
+      const attachment = await h.files.upload(req, { customerId: claims.cust, inboxId: claims.inbox }, name);
+      return json(res, 201, { attachment }, cors);
+    }
+    const m = ATTACHMENT_PATH.exec(path);
+    if (m && (req.method === 'GET' || req.method === 'HEAD')) {
+      const meta = h.files.meta(decodeURIComponent(m[2]!));
+      if (m[1]) {
+        const claims = visitorOf(req);
+        if (!meta || meta.customerId !== claims.cust || meta.inboxId !== claims.inbox) throw noSuchFile();
+        h.files.serve(res, meta, { ...cors, 'access-control-expose-headers': 'content-disposition' });
+      } else {
+        const viewer = h.authorizeAgent(req);
+        if (!meta || !agentMayRead(viewer, meta)) throw noSuchFile();
+        h.files.serve(res, meta);
+      }
+      return true;
+    }
+    if (path.startsWith(WIDGET_PREFIX) || m)
+      throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? ''} is not allowed on ${path}.`, 405);
+    return false;
+  }
+
+  /** Serves `/widget.js`, `/v1/widget/*` (sessions, config, offline form, files) and agents' `/v1/attachments/:id`. */
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (path === '/widget.js') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Use GET.' });
+      res
+        .writeHead(200, {
+          'content-type': 'text/javascript; charset=utf-8',
+          'cache-control': 'public, max-age=300',
+          'cross-origin-resource-policy': 'cross-origin',
+          'x-content-type-options': 'nosniff',
+        })
+        .end(req.method === 'HEAD' ? undefined : WIDGET_SCRIPT);
+      return true;
+    }
+    if (!path.startsWith(WIDGET_PREFIX) && !ATTACHMENT_PATH.test(path)) return false;
+    const origin = req.headers.origin;
+    // Agents' downloads come from the app's main process, never from a page: no CORS for them.
+    const cors: Record<string, string> =
+      origin && path.startsWith(WIDGET_PREFIX)
+        ? { 'access-control-allow-origin': origin, vary: 'Origin' }
+        : {};
+    if (req.method === 'OPTIONS') {
+      res
+        .writeHead(204, {
+          ...cors,
+          'access-control-allow-methods': 'GET, POST',
+          'access-control-allow-headers': 'content-type, authorization, x-file-name',
+          'access-control-max-age': '600',
+        })
+        .end();
+      return true;
+    }
+    try {
+      return await route(req, res, path, cors);
+    } catch (err) {
+      if (err instanceof RelayError) {
+        // An upload refused before its body was read: close, so the rest is not read for nothing.
+        if (err.code === RELAY_ERR.TOO_LARGE) res.setHeader('connection', 'close');
+        const reason = err instanceof AttachmentRefused ? { reason: err.reason } : {};
+        return json(
+          res,
+          err.httpStatus,
+          { error: { code: err.code, message: err.message, ...reason } },
+          cors,
+        );
+      }
+      throw err;
+    }
+  };
+}
