@@ -383,6 +383,7 @@ function logCall(ctx: MutationContext, a: MutationArgs<'call.log'>): void {
     disposition: a.disposition,
     note: a.note,
     ...(a.quality ? { quality: a.quality } : {}),
+    ...(a.recording ? { recording: a.recording } : {}),
     createdAt: a.startedAt,
   };
   appendRecord(ctx.store, 'call', a.id, data, a.conversationId, meta(ctx));

@@ -1,4 +1,5 @@
 import type { WebchatOptions } from './channels/webchat/webchat';
+import type { RecordingsOptions } from './recordings';
 import type { Logger } from './logger';
 
 /** Options of `startRelay`. Every limit is explicit and has a default, as `ws` does. */
@@ -40,13 +41,15 @@ export type RelayOptions = {
   loginThrottle?: { maxFailures: number; windowMs: number };
   /** Web chat widget: per-inbox origin allow-list and identity secret, limits. Default: allow all origins. */
   webchat?: WebchatOptions;
+  /** Call recordings: the largest upload (default 64 MiB). */
+  recordings?: RecordingsOptions;
   /** Logger; by default JSON lines in `<dataDir>/logs/relay.log`. */
   log?: Logger;
   /** Wall clock, replaceable in tests. Default Date.now. */
   now?: () => number;
 };
 
-export type ResolvedOptions = Required<Omit<RelayOptions, 'tls' | 'log' | 'webchat'>> &
+export type ResolvedOptions = Required<Omit<RelayOptions, 'tls' | 'log' | 'webchat' | 'recordings'>> &
   Pick<RelayOptions, 'tls'>;
 
 /** Fills every option with its documented default and checks the numbers make sense. */

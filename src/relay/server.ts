@@ -20,6 +20,7 @@ import { createSyncHub } from './sync';
 import { loadSigningSecret } from './tokens';
 import { createUpdatesHandler } from './updates';
 import { createApiChannelHandler } from './channels/apiChannel';
+import { createRecordings } from './recordings';
 import { createInbound } from './channels/inbound';
 import { createRoutingService } from './routing/service';
 import { createWebchat } from './channels/webchat/webchat';
@@ -105,6 +106,18 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   hub.onChanges((changes) => webchat.onChanges(changes));
   hub.onAgentTyping((agentId, conversationId, on) => webchat.agentTyping(agentId, conversationId, on));
   hub.onAgentRead((agentId, conversationId) => webchat.agentRead(agentId, conversationId));
+  const recordings = createRecordings({
+    db,
+    store,
+    auth,
+    accounts,
+    relayClock,
+    dataDir: o.dataDir,
+    publish: () => hub.publish(),
+    log,
+    now: o.now,
+    ...(opts.recordings ? { options: opts.recordings } : {}),
+  });
   const apiChannel = createApiChannelHandler({
     inbound,
     maxBodyBytes: o.maxBodyBytes,
@@ -151,6 +164,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     void updates(req, res)
       .then((done) => done || webchat.handle(req, res))
       .then((done) => done || apiChannel(req, res))
+      .then((done) => done || recordings(req, res))
       .then((done) => (done ? undefined : handle(req, res, () => metrics.render(store.head()))))
       .catch((err: unknown) => {
         log.error({ err }, 'update feed request failed');

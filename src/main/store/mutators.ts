@@ -225,6 +225,7 @@ export const MUTATORS: { [N in MutationName]: Mutator<N> } = {
         disposition: a.disposition,
         note: a.note,
         ...(a.quality ? { quality: a.quality } : {}),
+        ...(a.recording ? { recording: a.recording } : {}),
         createdAt: a.startedAt,
       });
     },

@@ -1,5 +1,6 @@
 import type { Hlc } from './hlc';
 import type { CallQualitySummary } from '../callQuality';
+import type { CallRecording, RecordingPolicy } from '../recording';
 
 /**
  * Record kinds the relay syncs to apps. Scalar fields of mutable kinds merge per field, last
@@ -77,10 +78,6 @@ export type CustomerMerge = {
  * A new customer's fields other than name and createdAt, the same wherever a profile is created
  * (an agent's customer.create, the relay's channels). A function so no caller shares the arrays.
  */
-/**
- * A new customer's fields other than name and createdAt, the same wherever a profile is created
- * (an agent's customer.create, the relay's channels). A function so no caller shares the arrays.
- */
 export function emptyCustomerFields(): Omit<CustomerData, 'name' | 'createdAt'> {
   return { phones: [], emails: [], company: '', address: '', language: '', identities: [], customFields: {} };
 }
@@ -145,13 +142,19 @@ export type CallData = {
   note: string;
   /** Call quality summary; absent on older records and calls with no quality sample. */
   quality?: CallQualitySummary;
+  /** The recording, when the team records calls (the audio lives on the relay, encrypted). */
+  recording?: CallRecording;
   /** When the record was made (the call's start), so calls sort with messages and notes. */
   createdAt: string;
 };
 
 export type LabelData = { name: string; color: string };
 export type CannedReplyData = { shortCode: string; title: string; body: string; teamId: string | null };
-export type TeamData = { name: string };
+export type TeamData = {
+  name: string;
+  /** Call recording setting; absent: off (DEFAULT_RECORDING_POLICY). */
+  recording?: RecordingPolicy;
+};
 export type AgentData = { name: string; email: string; role: Role; teamIds: string[]; skills: string[] };
 export type InboxData = { name: string; channel: Channel; teamId: string };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QUALITY_WARNINGS } from '../callQuality';
+import { callRecordingSchema } from '../recording';
 import { CHANNELS, CONVERSATION_STATUSES } from './entities';
 import { UUID_RE } from './ids';
 
@@ -100,6 +101,8 @@ export const mutationArgs = {
         })
         .strict()
         .optional(),
+      /** Optional (added later): the call's recording, uploaded separately once this record is in. */
+      recording: callRecordingSchema.optional(),
     })
     .strict(),
 } as const;
