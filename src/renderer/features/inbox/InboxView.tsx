@@ -135,6 +135,7 @@ export function InboxView() {
             // New filters: a new list, scrolled to its top.
             key={JSON.stringify(filters)}
             label={t('inbox.listLabel')}
+            {...(list.total === 0 ? { className: 'vlist-empty' } : {})}
             total={total}
             rowHeight={ROW_HEIGHT}
             onRangeChange={setRange}

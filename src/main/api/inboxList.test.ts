@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { apiCalls } from '../../shared/api';
+import type { WorkspaceService } from '../services/workspaceService';
+import { AGENT, change, DEVICE, openTestStore } from '../store/testHelpers';
+import { createWorkspaceHandlers } from './workspaceHandlers';
+
+const conv = (id: string, teamId: string, assigneeId: string | null, at: string, labels: string[] = []) =>
+  change('conversation', id, {
+    customerId: 'c1',
+    channel: 'chat',
+    subject: id,
+    status: 'open',
+    snoozedUntil: null,
+    assigneeId,
+    teamId,
+    inboxId: null,
+    labels,
+    slaDueAt: null,
+    lastMessageAt: at,
+    createdAt: at,
+  });
+
+function handlers() {
+  const { store } = openTestStore();
+  store.setIdentity({ deviceId: DEVICE, agent: { ...AGENT, teamIds: ['t1'] } });
+  store.applyChanges([
+    conv('t1-free', 't1', null, '2026-01-01T00:00:04.000Z', ['vip']),
+    conv('t1-other', 't1', 'someone-else', '2026-01-01T00:00:03.000Z'),
+    // Assigned to me from another team (a transfer): visible, mine, but not one of my teams'.
+    conv('t2-mine', 't2', AGENT.id, '2026-01-01T00:00:02.000Z', ['vip']),
+    conv('t2-free', 't2', null, '2026-01-01T00:00:01.000Z'),
+  ]);
+  return createWorkspaceHandlers({ requireStore: () => store } as unknown as WorkspaceService);
+}
+
+describe('main/api conversations:list', () => {
+  it('answers views as the agent sees them: all, my teams, mine, unassigned', async () => {
+    const h = handlers();
+    const ids = async (view: 'all' | 'teams' | 'mine' | 'unassigned') =>
+      (await h['conversations:list']({ view })).items.map((c) => c.id);
+    expect(await ids('all')).toEqual(['t1-free', 't1-other', 't2-mine', 't2-free']);
+    expect(await ids('teams')).toEqual(['t1-free', 't1-other']);
+    expect(await ids('mine')).toEqual(['t2-mine']);
+    expect(await ids('unassigned')).toEqual(['t1-free', 't2-free']);
+  });
+
+  it('answers one window with the length of the whole filtered list', async () => {
+    const h = handlers();
+    expect(await h['conversations:list']({ view: 'all', offset: 1, limit: 2 })).toMatchObject({
+      total: 4,
+      offset: 1,
+      items: [{ id: 't1-other' }, { id: 't2-mine' }],
+    });
+    const vip = await h['conversations:list']({ view: 'teams', label: 'vip' });
+    expect(vip.total).toBe(1);
+    expect(vip.items.map((c) => c.id)).toEqual(['t1-free']);
+    expect(await h['conversations:labels']({})).toEqual([]);
+  });
+
+  it('refuses unknown views and SLA filters before any query', () => {
+    const args = apiCalls['conversations:list'].args;
+    expect(args.safeParse({ view: 'teams', sla: 'soon', label: 'vip' }).success).toBe(true);
+    expect(args.safeParse({ view: 'everyone' }).success).toBe(false);
+    expect(args.safeParse({ sla: 'later' }).success).toBe(false);
+    expect(args.safeParse({ limit: 501 }).success).toBe(false);
+  });
+});
