@@ -54,7 +54,8 @@ export function InboxView() {
     ...(sla ? { sla } : {}),
   };
   const [range, setRange] = useState<RowRange>({ start: 0, end: 0 });
-  const list = useConversationWindow(filters, range);
+  // Conversations become overdue or due soon as time passes: the SLA filters ask again each minute.
+  const list = useConversationWindow(filters, range, sla ? Math.floor(now / 60_000) : 0);
   const total = list.total ?? 0;
 
   return (

@@ -76,8 +76,8 @@ function setup(total: number) {
     </AppProvider>
   );
   const hook = renderHook(
-    ({ filters, range }: { filters: ConversationFilters; range: RowRange }) =>
-      useConversationWindow(filters, range),
+    ({ filters, range, refresh }: { filters: ConversationFilters; range: RowRange; refresh?: number }) =>
+      useConversationWindow(filters, range, refresh),
     { wrapper, initialProps: { filters: { view: 'all' }, range: { start: 0, end: 0 } } },
   );
   return { main, store, hook };
@@ -115,6 +115,16 @@ describe('renderer/features/inbox/useConversationWindow', () => {
     expect(hook.result.current.total).toBe(100_000);
     // The page out of view from before the change is gone (it would be stale).
     expect(hook.result.current.rowAt(0)).toBeNull();
+  });
+
+  it('asks again for the rows in view when told to refresh (the SLA filters, each minute)', async () => {
+    const { main, hook } = setup(100_000);
+    await main.answerAll();
+    hook.rerender({ filters: { view: 'all' }, range: { start: 0, end: 13 }, refresh: 1 });
+    expect(main.calls.map((c) => c.args.offset)).toEqual([0]);
+    main.setSubject('a minute later');
+    await main.answerAll();
+    expect(hook.result.current.rowAt(0)?.subject).toBe('a minute later');
   });
 
   it('starts over on new filters', async () => {

@@ -50,11 +50,18 @@ function prune(pages: Map<number, Page>, wanted: readonly number[], version: num
  * The inbox list as pages fetched from main on demand: the pages that hold `range` (the rows in
  * the DOM), and the list's total. On `data:changed` the pages in view are fetched again while the
  * old rows stay shown, so the list never blanks and its scroll position is kept; pages out of view
- * from before the change are dropped. New `filters` start an empty cache.
+ * from before the change are dropped. New `filters` start an empty cache. `refresh` does the same
+ * as a data change.
  */
-export function useConversationWindow(filters: ConversationFilters, range: RowRange): ConversationWindow {
+export function useConversationWindow(
+  filters: ConversationFilters,
+  range: RowRange,
+  /** Raise it to fetch the pages in view again without a data change (time-based filters). */
+  refresh = 0,
+): ConversationWindow {
   const api = useApi();
-  const version = useRoot((s) => s.dataVersion);
+  // Both only grow, so their sum orders answers as either does.
+  const version = useRoot((s) => s.dataVersion) + refresh;
   const key = JSON.stringify(filters);
   const [snap, setSnap] = useState<Snapshot>(() => empty(key));
   const current = snap.key === key ? snap : null;
