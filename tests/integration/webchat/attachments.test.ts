@@ -17,7 +17,9 @@ let teamAgentToken: string;
 let otherAgentToken: string;
 
 beforeAll(async () => {
-  relay = await startTestRelay({ webchat: { attachments: { maxBytes: MAX, maxFiles: 2 } } });
+  relay = await startTestRelay({
+    webchat: { attachments: { maxBytes: MAX, maxFiles: 2 }, rateLimit: { perSecond: 50, burst: 100 } },
+  });
   adminToken = (await login(relay, ADMIN.email, ADMIN.password)).accessToken;
   const team = async (name: string) =>
     (await http<{ id: string }>(relay, 'POST', '/v1/admin/teams', { name }, adminToken)).body.id;
@@ -50,6 +52,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await relay.close();
 });
+
+/** An inbox on another relay: made there by its admin. */
+async function firstInbox(r: Relay): Promise<string> {
+  const t = (await login(r, ADMIN.email, ADMIN.password)).accessToken;
+  const team = (await http<{ id: string }>(r, 'POST', '/v1/admin/teams', { name: 'T' }, t)).body.id;
+  return (
+    await http<{ id: string }>(
+      r,
+      'POST',
+      '/v1/admin/inboxes',
+      { name: 'I', channel: 'chat', teamId: team },
+      t,
+    )
+  ).body.id;
+}
 
 const get = (path: string, token?: string) =>
   fetch(relay.url + path, token ? { headers: { authorization: `Bearer ${token}` } } : {});
@@ -168,6 +185,18 @@ describe('relay/channels/webchat attachments', () => {
 
     // Uploading takes a live visitor token.
     expect((await upload(relay, 'e30.AAAA', 'x.png', PNG)).status).toBe(401);
+  });
+
+  it('limits how fast one visitor uploads', async () => {
+    const slow = await startTestRelay({ webchat: { rateLimit: { perSecond: 0.001, burst: 2 } } });
+    try {
+      const token = await session(slow, { inboxId: await firstInbox(slow) });
+      const codes = [];
+      for (let i = 0; i < 3; i++) codes.push((await upload(slow, token, `f${i}.png`, PNG)).status);
+      expect(codes).toEqual([201, 201, 429]);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('never lets a visitor send a file that is not theirs or was sent already', async () => {

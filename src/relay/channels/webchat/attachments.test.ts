@@ -1,5 +1,14 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { sanitizeFileName, sniffType } from './attachments';
+import { createAttachmentStore, resolveAttachmentOptions, sanitizeFileName, sniffType } from './attachments';
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+/** A request body as the store reads one: an async iterable of chunks with headers. */
+const body = (b: Buffer) => Object.assign(Readable.from([b]), { headers: {} }) as unknown as IncomingMessage;
 
 describe('relay/channels/webchat/attachments', () => {
   it('tells file types by their bytes, not their names', () => {
@@ -24,5 +33,26 @@ describe('relay/channels/webchat/attachments', () => {
     const long = sanitizeFileName(`${'名'.repeat(10_000)}.pdf`);
     expect([...long]).toHaveLength(200);
     expect(long.endsWith('.pdf')).toBe(true);
+  });
+
+  it('deletes files uploaded and never sent once they are a day old, and keeps sent ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-attach-'));
+    try {
+      let now = Date.parse('2026-01-01T00:00:00Z');
+      const store = createAttachmentStore(dir, resolveAttachmentOptions(undefined), () => now);
+      const owner = { customerId: 'c1', inboxId: 'i1' };
+      const sent = await store.upload(body(PNG), owner, 'sent.png');
+      const unsent = await store.upload(body(PNG), owner, 'unsent.png');
+      store.bind(store.claim([sent.id], owner), 'm1');
+      now += 23 * 3600_000;
+      expect(store.sweep()).toBe(0);
+      now += 2 * 3600_000;
+      expect(store.sweep()).toBe(1);
+      expect(store.meta(unsent.id)).toBeNull();
+      expect(store.meta(sent.id)?.messageId).toBe('m1');
+      expect(readdirSync(join(dir, 'attachments')).sort()).toEqual([sent.id, `${sent.id}.json`].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { MessageAttachment } from '../../../shared/sync/entities';
@@ -23,6 +23,8 @@ export type AttachmentOptions = {
   maxBytes?: number;
   /** Files on one message, and files uploaded but not yet sent. Default 5. */
   maxFiles?: number;
+  /** Files uploaded and never sent are deleted after this long. Default 24 h. */
+  unsentTtlMs?: number;
   /** Types accepted (a subset of ATTACHMENT_TYPES). Default all of them. */
   types?: AttachmentType[];
 };
@@ -34,6 +36,7 @@ export function resolveAttachmentOptions(o: AttachmentOptions | undefined): Reso
   return {
     maxBytes: o?.maxBytes ?? 10 * 1024 * 1024,
     maxFiles: o?.maxFiles ?? 5,
+    unsentTtlMs: o?.unsentTtlMs ?? 24 * 3600_000,
     types: o?.types ?? [...ATTACHMENT_TYPES],
   };
 }
@@ -202,6 +205,22 @@ export function createAttachmentStore(dataDir: string, o: ResolvedAttachmentOpti
     },
 
     meta,
+
+    /** Deletes files uploaded and never sent, older than `unsentTtlMs`; returns how many. */
+    sweep(): number {
+      let n = 0;
+      const before = new Date(now() - o.unsentTtlMs).toISOString();
+      for (const f of readdirSync(dir)) {
+        const id = f.endsWith('.json') ? f.slice(0, -5) : '';
+        const m = meta(id);
+        if (!m || m.messageId || m.createdAt >= before) continue;
+        rmSync(join(dir, id), { force: true });
+        rmSync(join(dir, f), { force: true });
+        for (const waiting of pending.values()) waiting.delete(id);
+        n++;
+      }
+      return n;
+    },
 
     /**
      * The visitor's own uploads, not yet sent, for a message; refuses ids that are not theirs,

@@ -94,6 +94,7 @@ export const webchatOptionsSchema = z
           .max(100 * 1024 * 1024)
           .optional(),
         maxFiles: z.number().int().min(1).max(20).optional(),
+        unsentTtlMs: z.number().int().positive().optional(),
         types: z.array(z.enum(ATTACHMENT_TYPES)).optional(),
       })
       .strict()
@@ -472,6 +473,18 @@ export function createWebchat(d: WebchatDeps) {
   }
   const queueTimer = setInterval(tickQueue, o.queueTickMs);
   queueTimer.unref();
+  // Files a visitor uploaded and never sent go after a day (at start, then hourly).
+  const sweep = () => {
+    try {
+      const n = files.sweep();
+      if (n > 0) d.log.info({ files: n }, 'deleted web chat files never sent');
+    } catch (err) {
+      d.log.warn({ err }, 'web chat file sweep failed');
+    }
+  };
+  sweep();
+  const sweepTimer = setInterval(sweep, 3600_000);
+  sweepTimer.unref();
 
   /** A conversation for a message left while nobody was there: pending until an agent picks it up. */
   function leaveOfflineMessage(b: OfflineRequest): { replyWithinHours: number } {
@@ -501,6 +514,7 @@ export function createWebchat(d: WebchatDeps) {
     files,
     maxMessageLength: o.maxMessageLength,
     sessionRateLimit: o.sessionRateLimit,
+    uploadRateLimit: o.rateLimit,
     offlineReplyHours: (inboxId) => o.inboxes[inboxId]?.offlineReplyHours ?? o.offlineReplyHours,
     inboxExists: (inboxId) => inboxQ.get(inboxId) !== undefined,
     originAllowed,
@@ -608,6 +622,7 @@ export function createWebchat(d: WebchatDeps) {
 
     close(): void {
       clearInterval(queueTimer);
+      clearInterval(sweepTimer);
       for (const v of visitors) v.ws.terminate();
       wss.close();
     },

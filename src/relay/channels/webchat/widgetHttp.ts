@@ -45,6 +45,8 @@ export type WidgetHttpDeps = {
   files: AttachmentStore;
   maxMessageLength: number;
   sessionRateLimit: { perSecond: number; burst: number };
+  /** Uploads per visitor: the visitor socket's frame rate. */
+  uploadRateLimit: { perSecond: number; burst: number };
   /** Hours the offline form promises an answer within, for an inbox. */
   offlineReplyHours: (inboxId: string) => number;
   inboxExists: (inboxId: string) => boolean;
@@ -62,6 +64,7 @@ export type WidgetHttpDeps = {
  */
 export function createWidgetHttp(h: WidgetHttpDeps) {
   const sessionBuckets = new Map<string, TokenBucket>();
+  const uploadBuckets = new Map<string, TokenBucket>();
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res
@@ -189,6 +192,14 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
     }
     if (path === '/v1/widget/attachments' && req.method === 'POST') {
       const claims = visitorOf(req);
+      let bucket = uploadBuckets.get(claims.cust);
+      if (!bucket) {
+        if (uploadBuckets.size > 10_000) uploadBuckets.clear();
+        bucket = new TokenBucket(h.uploadRateLimit.perSecond, h.uploadRateLimit.burst, h.now);
+        uploadBuckets.set(claims.cust, bucket);
+      }
+      if (!bucket.take())
+        throw new RelayError(RELAY_ERR.RATE_LIMITED, 'Too many files at once; try again soon.');
       let name = 'file';
       try {
         name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file'));
@@ -201,7 +212,8 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
     }
     const m = ATTACHMENT_PATH.exec(path);
     if (m && (req.method === 'GET' || req.method === 'HEAD')) {
-      const meta = h.files.meta(decodeURIComponent(m[2]!));
+      // Ids are hex: taken as they are, so a malformed escape is simply no such file.
+      const meta = h.files.meta(m[2]!);
       if (m[1]) {
         const claims = visitorOf(req);
         if (!meta || meta.customerId !== claims.cust || meta.inboxId !== claims.inbox) throw noSuchFile();
