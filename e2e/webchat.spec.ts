@@ -334,6 +334,24 @@ test('a visitor attaches files: the agent sees and opens the allowed one, refuse
     await mine.click();
     expect(readFileSync((await (await own).path())!).equals(PNG)).toBe(true);
 
+    // The agent sends a file back; the visitor sees it on the agent's message and downloads it.
+    const manual = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
+    const agentChooser = page.waitForEvent('filechooser');
+    await conversation.getByRole('button', { name: 'Attach a file' }).click();
+    await (
+      await agentChooser
+    ).setFiles([{ name: 'manual.pdf', mimeType: 'application/pdf', buffer: manual }]);
+    const theirs = widget
+      .getByRole('log', { name: 'Messages' })
+      .getByRole('button', { name: `Download manual.pdf (${manual.length} B)` });
+    await expect(theirs).toBeVisible({ timeout: 15_000 });
+    await expect(
+      conversation.getByRole('button', { name: `Download manual.pdf (${manual.length} B)` }),
+    ).toBeVisible();
+    const fromAgent = customer.waitForEvent('download');
+    await theirs.click();
+    expect(readFileSync((await (await fromAgent).path())!).equals(manual)).toBe(true);
+
     // The agent replies; the visitor, with the chat open, has seen it: the agent's app says so.
     await conversation.getByLabel('Reply to the customer').fill('Thanks, I can see the photo.');
     await conversation.getByRole('button', { name: 'Send' }).click();

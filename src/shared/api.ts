@@ -215,6 +215,22 @@ export const apiCalls = {
   'messages:getAttachment': call<{ name: string; type: string; size: number; base64: string }>()(
     z.object({ conversationId: id, attachmentId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
   ),
+  /**
+   * Sends a file to a web chat's visitor as the agent's message (needs the network; the relay
+   * checks type and size as for visitors). The bytes come in base64 parts of at most 512 KiB under
+   * one `uploadId`, so no frame is large; the part with `done` sends it and answers the message id.
+   */
+  'messages:sendAttachment': call<{ messageId: string | null }>()(
+    z
+      .object({
+        conversationId: id,
+        uploadId: z.string().uuid(),
+        name: z.string().min(1).max(10_000),
+        part: z.string().max(512 * 1024),
+        done: z.boolean(),
+      })
+      .strict(),
+  ),
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 
 export type ApiCalls = typeof apiCalls;

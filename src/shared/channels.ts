@@ -46,6 +46,7 @@ export const CALL_CHANNELS = [
   'inbox:searchCannedReplies',
   'inbox:setTyping',
   'messages:getAttachment',
+  'messages:sendAttachment',
 ] as const;
 
 /** Events the renderer may subscribe to. */

@@ -35,6 +35,8 @@ const notFound = (what: string) =>
 /** The app API over the signed-in agent's workspace: reads from the cache, writes as mutations. */
 export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers {
   const store = () => w.requireStore();
+  // Files on their way to a web chat visitor, by upload id, until their last part arrives.
+  const uploads = new Map<string, { conversationId: string; parts: Buffer[]; size: number; at: number }>();
   return {
     'session:get': () => w.state(),
     'session:login': (a) =>
@@ -190,6 +192,39 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
     'inbox:replyOffer': ({ offerId, accept }) => w.replyOffer(offerId, accept),
     'inbox:searchCannedReplies': ({ q }) => searchCannedReplies(store().db, q),
     'inbox:setTyping': ({ conversationId, on }) => w.setTyping(conversationId, on),
+    'messages:sendAttachment': async ({ conversationId, uploadId, name, part, done }) => {
+      for (const [k, u] of uploads) if (Date.now() - u.at > 10 * 60_000) uploads.delete(k);
+      if (!store().conversation(conversationId)) throw notFound('This conversation');
+      const u = uploads.get(uploadId) ?? { conversationId, parts: [], size: 0, at: Date.now() };
+      if (u.conversationId !== conversationId) throw notFound('This upload');
+      const bytes = Buffer.from(part, 'base64');
+      u.parts.push(bytes);
+      u.size += bytes.length;
+      u.at = Date.now();
+      // The relay has the real limit (10 MiB by default); this only bounds what main holds.
+      if (u.size > 100 * 1024 * 1024) {
+        uploads.delete(uploadId);
+        throw new LocalError(LOCAL_ERR.INVALID_MUTATION, 'This file is too large to send.');
+      }
+      uploads.set(uploadId, u);
+      if (!done) return { messageId: null };
+      uploads.delete(uploadId);
+      const res = await w.relayFetch(`/v1/attachments?conversationId=${encodeURIComponent(conversationId)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) },
+        body: Buffer.concat(u.parts),
+      });
+      const body = (await res.json().catch(() => null)) as {
+        messageId?: string;
+        error?: { message?: string };
+      } | null;
+      if (!res.ok || !body?.messageId)
+        throw new LocalError(
+          res.status === 401 ? LOCAL_ERR.AUTH_FAILED : LOCAL_ERR.INVALID_MUTATION,
+          body?.error?.message ?? `The server answered ${res.status}.`,
+        );
+      return { messageId: body.messageId };
+    },
     'messages:getAttachment': async ({ conversationId, attachmentId }) => {
       // Only files on messages this agent's replica holds: the relay checks visibility again.
       const a = store()

@@ -157,13 +157,22 @@ export class SyncClient {
     return true;
   }
 
-  /** GETs a relay path with the agent's access token, refreshed first when due (attachments). */
-  async fetchWithToken(path: string, timeoutMs = 60_000): Promise<Response> {
+  /**
+   * Calls a relay path with the agent's access token, refreshed first when due (attachments,
+   * recordings). GET unless `init` says otherwise.
+   */
+  async fetchWithToken(
+    path: string,
+    timeoutMs = 60_000,
+    init: { method?: string; headers?: Record<string, string>; body?: Uint8Array } = {},
+  ): Promise<Response> {
     await this.ensureFreshToken();
     const token = this.session()!.accessToken;
     try {
       return await fetch(new URL(path, this.opts.relayUrl), {
-        headers: { authorization: `Bearer ${token}` },
+        ...(init.method ? { method: init.method } : {}),
+        ...(init.body ? { body: init.body } : {}),
+        headers: { ...init.headers, authorization: `Bearer ${token}` },
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {

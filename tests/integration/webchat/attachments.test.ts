@@ -215,6 +215,48 @@ describe('relay/channels/webchat attachments', () => {
     again.ws.close();
   });
 
+  it('lets agents who may see a web chat send files back, which only that visitor may fetch', async () => {
+    const token = await session(relay, { inboxId, name: 'Fay' });
+    const v = await visit(relay, token);
+    v.send({ t: 'message', text: 'can you send the manual?', clientId: 'm1' });
+    const first = (await v.next('message'))['message'] as { id: string };
+    const convId = relay.db
+      .prepare(`SELECT conv_id FROM records WHERE entity = 'message' AND id = ?`)
+      .pluck()
+      .get(first.id) as string;
+    const send = (agentToken: string, name: string, bytes: Buffer, conv = convId) =>
+      fetch(`${relay.url}/v1/attachments?conversationId=${conv}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${agentToken}`,
+          'content-type': 'application/octet-stream',
+          'x-file-name': encodeURIComponent(name),
+        },
+        body: bytes,
+      });
+
+    const res = await send(teamAgentToken, 'manual.pdf', PDF);
+    expect(res.status).toBe(201);
+    const sent = (await res.json()) as { messageId: string; attachment: { id: string } };
+    const out = (await v.next('message', (f) => (f['message'] as { id: string }).id === sent.messageId))[
+      'message'
+    ] as { direction: string; attachments: { id: string; name: string; type: string }[] };
+    expect(out.direction).toBe('out');
+    expect(out.attachments).toEqual([
+      { id: sent.attachment.id, name: 'manual.pdf', size: PDF.length, type: 'application/pdf' },
+    ]);
+    const got = await get(`/v1/widget/attachments/${sent.attachment.id}`, token);
+    expect(Buffer.from(await got.arrayBuffer()).equals(PDF)).toBe(true);
+    const stranger = await session(relay, { inboxId, name: 'Gus' });
+    expect((await get(`/v1/widget/attachments/${sent.attachment.id}`, stranger)).status).toBe(404);
+
+    // The same checks as visitors' files; and only agents who may see the conversation.
+    expect((await send(teamAgentToken, 'manual.pdf', Buffer.from('<html></html>'))).status).toBe(415);
+    expect((await send(otherAgentToken, 'manual.pdf', PDF)).status).toBe(403);
+    expect((await send(teamAgentToken, 'manual.pdf', PDF, 'no-such-conversation')).status).toBe(403);
+    v.ws.close();
+  });
+
   it('sanitises hostile file names and keeps markup as plain text', async () => {
     const token = await session(relay, { inboxId, name: 'Names' });
     const cases: [string, (n: string) => void][] = [

@@ -159,10 +159,19 @@ export function createAttachmentStore(dataDir: string, o: ResolvedAttachmentOpti
   return {
     options: o,
 
-    /** Reads a request body as one file, refusing it past the size limit or when its type is not allowed. */
-    async upload(req: IncomingMessage, owner: { customerId: string; inboxId: string }, rawName: string) {
+    /**
+     * Reads a request body as one file, refusing it past the size limit or when its type is not
+     * allowed. A visitor's upload waits to be sent (at most `maxFiles` at once); an agent's is sent
+     * at once (`waits` false).
+     */
+    async upload(
+      req: IncomingMessage,
+      owner: { customerId: string; inboxId: string },
+      rawName: string,
+      waits = true,
+    ) {
       const waiting = pending.get(owner.customerId) ?? new Set<string>();
-      if (waiting.size >= o.maxFiles)
+      if (waits && waiting.size >= o.maxFiles)
         throw new AttachmentRefused('too-many', `At most ${o.maxFiles} files can be attached at once.`, 422);
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (Number.isFinite(declared) && declared > o.maxBytes)
@@ -199,8 +208,10 @@ export function createAttachmentStore(dataDir: string, o: ResolvedAttachmentOpti
         createdAt: new Date(now()).toISOString(),
       };
       writeMeta(m);
-      waiting.add(id);
-      pending.set(owner.customerId, waiting);
+      if (waits) {
+        waiting.add(id);
+        pending.set(owner.customerId, waiting);
+      }
       return { id, name, size, type } satisfies MessageAttachment;
     },
 

@@ -10,7 +10,7 @@ import type { Database } from '../../db';
 import { RelayError } from '../../errors';
 import type { Logger } from '../../logger';
 import { TokenBucket } from '../../rateLimit';
-import { writeFields } from '../../records';
+import { appendRecord, writeFields } from '../../records';
 import type { Store, WriteMeta } from '../../store';
 import type { Viewer } from '../../visibility';
 import type { createInbound } from '../inbound';
@@ -18,6 +18,7 @@ import {
   ATTACHMENT_TYPES,
   createAttachmentStore,
   resolveAttachmentOptions,
+  type AttachmentMeta,
   type AttachmentOptions,
 } from './attachments';
 import { signVisitorToken, verifyIdentityHash, verifyVisitorToken } from './token';
@@ -185,7 +186,7 @@ type Visitor = {
   readAt: string | null;
 };
 
-const NO_HISTORY = new Set(['agentReadAt', 'visitorReadAt']);
+const NO_HISTORY = new Set(['agentReadAt', 'visitorReadAt', 'lastMessageAt']);
 
 /**
  * The web chat channel: serves `GET /widget.js`, starts visitor sessions (`POST
@@ -486,6 +487,50 @@ export function createWebchat(d: WebchatDeps) {
   const sweepTimer = setInterval(sweep, 3600_000);
   sweepTimer.unref();
 
+  /** An agent's file goes to the visitor as the agent's message, appended as message.send does. */
+  function sendAgentFile(agentId: string, conversationId: string, file: AttachmentMeta): string {
+    const conv = d.store.get('conversation', conversationId);
+    if (!conv) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no conversation ${conversationId}.`);
+    const id = uuidv7(d.now());
+    const at = new Date(d.now()).toISOString();
+    const meta: WriteMeta = { mutationId: null, agentId };
+    d.db.transaction(() => {
+      appendRecord(
+        d.store,
+        'message',
+        id,
+        {
+          conversationId,
+          customerId: conv.data['customerId'],
+          direction: 'out',
+          authorId: agentId,
+          body: '',
+          createdAt: at,
+          attachments: [{ id: file.id, name: file.name, size: file.size, type: file.type }],
+        },
+        conversationId,
+        meta,
+      );
+      if (at > String(conv.data['lastMessageAt'] ?? ''))
+        writeFields(
+          d.store,
+          {
+            entity: 'conversation',
+            id: conversationId,
+            fields: { lastMessageAt: at },
+            clock: d.relayClock.now(),
+            convId: conversationId,
+            at,
+            noHistory: NO_HISTORY,
+          },
+          meta,
+        );
+    })();
+    files.bind([file], id);
+    d.publish();
+    return id;
+  }
+
   /** A conversation for a message left while nobody was there: pending until an agent picks it up. */
   function leaveOfflineMessage(b: OfflineRequest): { replyWithinHours: number } {
     if (!inboxQ.get(b.inboxId)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${b.inboxId}.`);
@@ -520,6 +565,7 @@ export function createWebchat(d: WebchatDeps) {
     originAllowed,
     startSession,
     leaveOfflineMessage,
+    sendAgentFile,
   });
 
   return {

@@ -34,6 +34,22 @@ export type OfflineRequest = z.infer<typeof offlineSchema>;
 
 const WIDGET_PREFIX = '/v1/widget/';
 const ATTACHMENT_PATH = /^\/v1\/(widget\/)?attachments\/([^/]+)$/;
+const AGENT_UPLOAD = '/v1/attachments';
+
+const scopeOf = (c: Record<string, unknown>) => ({
+  teamId: typeof c['teamId'] === 'string' ? c['teamId'] : null,
+  assigneeId: typeof c['assigneeId'] === 'string' ? c['assigneeId'] : null,
+});
+
+/** The file's name from `X-File-Name` (URL-encoded; taken raw when the encoding is broken). */
+function fileNameOf(req: IncomingMessage): string {
+  const raw = String(req.headers['x-file-name'] ?? 'file');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
 
 export type WidgetHttpDeps = {
   store: Store;
@@ -53,6 +69,8 @@ export type WidgetHttpDeps = {
   originAllowed: (inboxId: string, origin: string | undefined) => boolean;
   /** Starts a visitor session; answers the visitor token. */
   startSession: (b: SessionRequest) => string;
+  /** Sends a file an agent uploaded to the customer of a web chat, as the agent's message; its id. */
+  sendAgentFile: (agentId: string, conversationId: string, file: AttachmentMeta) => string;
   /** Makes the pending conversation of an offline message; answers when to expect a reply. */
   leaveOfflineMessage: (b: OfflineRequest) => { replyWithinHours: number };
 };
@@ -144,11 +162,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
       return false;
     const conv = msg.convId ? h.store.get('conversation', msg.convId) : null;
     if (!conv) return false;
-    const scope = {
-      teamId: typeof conv.data['teamId'] === 'string' ? conv.data['teamId'] : null,
-      assigneeId: typeof conv.data['assigneeId'] === 'string' ? conv.data['assigneeId'] : null,
-    };
-    return canSee(viewer, conv.id, scope);
+    return canSee(viewer, conv.id, scopeOf(conv.data));
   }
 
   async function route(
@@ -200,15 +214,27 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
       }
       if (!bucket.take())
         throw new RelayError(RELAY_ERR.RATE_LIMITED, 'Too many files at once; try again soon.');
-      let name = 'file';
-      try {
-        name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file'));
-      } catch {
-        // A malformed encoding: the sanitised raw header will do.
-        name = String(req.headers['x-file-name'] ?? 'file');
-      }
-      const attachment = await h.files.upload(req, { customerId: claims.cust, inboxId: claims.inbox }, name);
+      const attachment = await h.files.upload(
+        req,
+        { customerId: claims.cust, inboxId: claims.inbox },
+        fileNameOf(req),
+      );
       return json(res, 201, { attachment }, cors);
+    }
+    if (path === AGENT_UPLOAD && req.method === 'POST') {
+      // An agent sends a file to the web chat visitor: it goes out at once as the agent's message.
+      const viewer = h.authorizeAgent(req);
+      const conversationId = u.searchParams.get('conversationId') ?? '';
+      const conv = h.store.get('conversation', conversationId);
+      if (!conv || conv.deleted || !canSee(viewer, conv.id, scopeOf(conv.data)))
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This conversation is not yours to write in.');
+      if (conv.data['channel'] !== 'chat' || typeof conv.data['inboxId'] !== 'string')
+        throw new RelayError(RELAY_ERR.VALIDATION, 'Files can only be sent in web chats.');
+      const owner = { customerId: String(conv.data['customerId']), inboxId: conv.data['inboxId'] };
+      const attachment = await h.files.upload(req, owner, fileNameOf(req), false);
+      const meta = h.files.meta(attachment.id)!;
+      const messageId = h.sendAgentFile(viewer.agentId, conv.id, meta);
+      return json(res, 201, { messageId, attachment });
     }
     const m = ATTACHMENT_PATH.exec(path);
     if (m && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -225,7 +251,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
       }
       return true;
     }
-    if (path.startsWith(WIDGET_PREFIX) || m)
+    if (path.startsWith(WIDGET_PREFIX) || m || path === AGENT_UPLOAD)
       throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? ''} is not allowed on ${path}.`, 405);
     return false;
   }
@@ -245,7 +271,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
         .end(req.method === 'HEAD' ? undefined : WIDGET_SCRIPT);
       return true;
     }
-    if (!path.startsWith(WIDGET_PREFIX) && !ATTACHMENT_PATH.test(path)) return false;
+    if (!path.startsWith(WIDGET_PREFIX) && !ATTACHMENT_PATH.test(path) && path !== AGENT_UPLOAD) return false;
     const origin = req.headers.origin;
     // Agents' downloads come from the app's main process, never from a page: no CORS for them.
     const cors: Record<string, string> =

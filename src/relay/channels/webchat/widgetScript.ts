@@ -50,6 +50,7 @@ export const WIDGET_SCRIPT = String.raw`(function () {
       "tooMany": "You can attach up to {n} files at a time. Send these first, then attach the rest.",
       "emptyFile": "“{name}” is empty. Choose another file.",
       "uploadFailed": "“{name}” could not be uploaded. Check your connection and attach it again.",
+      "downloadFailed": "“{name}” could not be downloaded. Check your connection and try again.",
       "seen": "Seen",
       "slowDown": "You are sending quickly. Wait a moment, then send again.",
       "tooLong": "That message is too long. Shorten it to {n} characters and send it again.",
@@ -100,6 +101,7 @@ export const WIDGET_SCRIPT = String.raw`(function () {
       "tooMany": "一次最多可附加 {n} 个文件。请先发送这些文件，再附加其余文件。",
       "emptyFile": "“{name}”是空文件。请选择其他文件。",
       "uploadFailed": "“{name}”上传失败。请检查网络连接后重新附加。",
+      "downloadFailed": "“{name}”下载失败。请检查网络连接后重试。",
       "seen": "已读",
       "slowDown": "您发送得太快了。请稍等片刻再发送。",
       "tooLong": "消息太长。请缩短到 {n} 个字符以内后重新发送。",
@@ -150,6 +152,7 @@ export const WIDGET_SCRIPT = String.raw`(function () {
       "tooMany": "一次最多可附加 {n} 個檔案。請先傳送這些檔案，再附加其餘檔案。",
       "emptyFile": "「{name}」是空白檔案。請選擇其他檔案。",
       "uploadFailed": "「{name}」上傳失敗。請檢查網路連線後重新附加。",
+      "downloadFailed": "「{name}」下載失敗。請檢查網路連線後再試一次。",
       "seen": "已讀",
       "slowDown": "您傳送得太快了。請稍候片刻再傳送。",
       "tooLong": "訊息太長。請縮短到 {n} 個字元以內後重新傳送。",
@@ -374,7 +377,7 @@ export const WIDGET_SCRIPT = String.raw`(function () {
       link.click();
       link.remove();
       setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
-    }).catch(function () { alertBox.textContent = tr('uploadFailed', { name: a.name }); });
+    }).catch(function () { alertBox.textContent = tr('downloadFailed', { name: a.name }); });
   }
   function fileButton(a) {
     var b = el('button', { type: 'button', 'aria-label': tr('download', { name: a.name, size: sizeText(a.size) }) },

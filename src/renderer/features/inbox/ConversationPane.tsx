@@ -5,7 +5,7 @@ import { useApi, useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { ErrorText } from '../../ui/ErrorText';
 import { CannedReplies } from './CannedReplies';
-import { MessageAttachments } from './MessageAttachments';
+import { MessageAttachments, SendFileButton } from './MessageAttachments';
 import { LabelChips, SlaBadge } from '../../ui/SlaBadge';
 import { useMinuteClock } from '../../ui/useMinuteClock';
 import { TransferControl } from './TransferControl';
@@ -225,6 +225,7 @@ export function ConversationPane(props: { id: string }) {
             <input type="checkbox" checked={asNote} onChange={(e) => setAsNote(e.target.checked)} />{' '}
             {t('inbox.asNote')}
           </label>
+          {c.channel === 'chat' && !asNote && <SendFileButton conversationId={c.id} />}
           <button type="submit" disabled={!body.trim()}>
             {asNote ? t('inbox.addNote') : t('inbox.send')}
           </button>

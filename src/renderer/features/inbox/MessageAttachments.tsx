@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageAttachment } from '../../../shared/sync/entities';
 import { useApi } from '../../app/context';
@@ -74,6 +74,83 @@ export function MessageAttachments(props: { conversationId: string; attachments:
           </li>
         ))}
       </ul>
+      <ErrorText error={error} />
+    </>
+  );
+}
+
+/** Bytes as base64, in slices (a spread of a large array would overflow the stack). */
+function toBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    bin += String.fromCharCode(...bytes.subarray(i, Math.min(i + 0x8000, bytes.length)));
+  return btoa(bin);
+}
+
+/** Raw bytes per part: 384 KiB is 512 KiB of base64, well under any transport's frame limit. */
+const PART = 384 * 1024;
+
+/**
+ * Sends files to a web chat's visitor: each goes out as its own message once main has handed it
+ * to the relay (online only). The relay's refusal (type, size) is shown as it says it.
+ */
+export function SendFileButton(props: { conversationId: string }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const input = useRef<HTMLInputElement>(null);
+  const [sending, setSending] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const sendAll = async (files: File[]) => {
+    setError(null);
+    for (const f of files) {
+      setSending(f.name);
+      try {
+        const bytes = new Uint8Array(await f.arrayBuffer());
+        const uploadId = crypto.randomUUID();
+        for (let at = 0; ; at += PART) {
+          const done = at + PART >= bytes.length;
+          await api.call('messages:sendAttachment', {
+            conversationId: props.conversationId,
+            uploadId,
+            name: f.name || 'file',
+            part: toBase64(bytes.subarray(at, at + PART)),
+            done,
+          });
+          if (done) break;
+        }
+      } catch (err) {
+        setError(
+          t('inbox.sendFileFailed', {
+            name: f.name,
+            reason: err instanceof Error ? err.message : String(err),
+          }),
+        );
+      }
+    }
+    setSending(null);
+  };
+
+  return (
+    <>
+      <button type="button" disabled={sending !== null} onClick={() => input.current?.click()}>
+        {t('inbox.sendFile')}
+      </button>
+      {/* The button is the control; the input only opens the system's file picker. */}
+      <input
+        ref={input}
+        type="file"
+        multiple
+        hidden
+        aria-hidden="true"
+        tabIndex={-1}
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = '';
+          void sendAll(files);
+        }}
+      />
+      {sending !== null && <span role="status">{t('inbox.sendingFile', { name: sending })}</span>}
       <ErrorText error={error} />
     </>
   );
