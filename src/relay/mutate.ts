@@ -2,7 +2,7 @@ import parsePhoneNumber from 'libphonenumber-js/max';
 import { CustomerMergeError, planMerge, planUnmerge } from '../shared/sync/customerMerge';
 import { emptyCustomerFields, type Channel, type CustomerData } from '../shared/sync/entities';
 import { decodeHlc, type Hlc, type HlcClock } from '../shared/sync/hlc';
-import type { MutationArgs, MutationName } from '../shared/sync/mutations';
+import { LABEL_LIMITS, type MutationArgs, type MutationName } from '../shared/sync/mutations';
 import { RELAY_ERR } from '../shared/sync/protocol';
 import type { Accounts } from './accounts';
 import { RelayError } from './errors';
@@ -46,6 +46,10 @@ export function applyMutation<N extends MutationName>(
       return setStatus(ctx, a as MutationArgs<'conversation.setStatus'>);
     case 'conversation.transfer':
       return transfer(ctx, a as MutationArgs<'conversation.transfer'>);
+    case 'conversation.addLabel':
+      return changeLabel(ctx, 'add', a as MutationArgs<'conversation.addLabel'>);
+    case 'conversation.removeLabel':
+      return changeLabel(ctx, 'remove', a as MutationArgs<'conversation.removeLabel'>);
     case 'message.send':
       return sendMessage(ctx, a as MutationArgs<'message.send'>);
     case 'note.add':
@@ -306,6 +310,34 @@ function setStatus(ctx: MutationContext, a: MutationArgs<'conversation.setStatus
   writeFields(
     ctx.store,
     { entity: 'conversation', id: a.id, fields, clock: ctx.clock, convId: a.id, at: ctx.at },
+    meta(ctx),
+  );
+}
+
+/**
+ * Adds or removes one label on the labels the conversation holds now (a set, merged by operation):
+ * concurrent changes to different labels all stay, whatever their clocks. Stamped with a fresh relay
+ * clock so the result always wins the field (its history keeps each step). Labels named in `label`
+ * records are suggestions; any valid label may be used (the argument schema checks it).
+ */
+function changeLabel(
+  ctx: MutationContext,
+  op: 'add' | 'remove',
+  a: MutationArgs<'conversation.addLabel'>,
+): void {
+  const conv = requireConversation(ctx, a.id);
+  const held = Array.isArray(conv.data['labels']) ? (conv.data['labels'] as unknown[]) : [];
+  const labels = held.filter((l): l is string => typeof l === 'string');
+  if ((op === 'add') === labels.includes(a.label)) return; // already so: nothing to change
+  if (op === 'add' && labels.length >= LABEL_LIMITS.perConversation)
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      `label: a conversation has at most ${LABEL_LIMITS.perConversation} labels; remove one first.`,
+    );
+  const fields = { labels: op === 'add' ? [...labels, a.label] : labels.filter((l) => l !== a.label) };
+  writeFields(
+    ctx.store,
+    { entity: 'conversation', id: a.id, fields, clock: ctx.relayClock.now(), convId: a.id, at: ctx.at },
     meta(ctx),
   );
 }

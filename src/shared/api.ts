@@ -33,6 +33,18 @@ export type AppInfo = {
   runtime: string;
 };
 
+/** A colleague mentioned the signed-in agent in a note: who, where (customer and subject), which note. */
+export type MentionNotice = {
+  noteId: string;
+  conversationId: string;
+  /** Empty when the author is not in the cache's directory. */
+  authorName: string;
+  /** Null when the conversation or its customer is not in the cache (yet). */
+  customerName: string | null;
+  subject: string;
+  createdAt: string;
+};
+
 /** The inbox list's views (see `conversations:list`). */
 export const INBOX_VIEWS = ['all', 'teams', 'mine', 'unassigned'] as const;
 export type InboxView = (typeof INBOX_VIEWS)[number];
@@ -156,6 +168,17 @@ export const apiCalls = {
   /** Label names to filter the inbox by, sorted by name. */
   'conversations:labels': call<string[]>()(noArgs),
   'conversations:get': call<ConversationDetail>()(z.object({ id }).strict()),
+  /**
+   * Adds a label to a conversation (offline too: queued as conversation.addLabel). Any valid label
+   * (see labelProblem); `conversations:labels` lists the known ones as suggestions.
+   */
+  'conversations:addLabel': call<ConversationView>()(
+    z.object({ id, label: mutationArgs['conversation.addLabel'].shape.label }).strict(),
+  ),
+  /** Removes a label from a conversation (offline too: queued as conversation.removeLabel). */
+  'conversations:removeLabel': call<ConversationView>()(
+    z.object({ id, label: mutationArgs['conversation.removeLabel'].shape.label }).strict(),
+  ),
   'conversations:setStatus': call<ConversationView>()(
     z
       .object({
@@ -251,6 +274,8 @@ type EventMap = {
   'inbox:openConversation': { conversationId: string };
   /** The customer of a conversation assigned to this agent started or stopped typing (web chat). */
   'inbox:typing': { conversationId: string; on: boolean };
+  /** A colleague's note that @mentions the signed-in agent arrived (see services/mentionNotices.ts). */
+  'inbox:mentioned': MentionNotice;
 };
 // Fails to compile when EventMap and EVENT_CHANNELS disagree.
 type Exact<T, K extends PropertyKey> = [Exclude<K, keyof T>, Exclude<keyof T, K>] extends [never, never]

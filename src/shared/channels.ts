@@ -31,6 +31,8 @@ export const CALL_CHANNELS = [
   'conversations:list',
   'conversations:labels',
   'conversations:get',
+  'conversations:addLabel',
+  'conversations:removeLabel',
   'conversations:setStatus',
   'messages:send',
   'notes:add',
@@ -60,6 +62,7 @@ export const EVENT_CHANNELS = [
   'inbox:offersChanged',
   'inbox:openConversation',
   'inbox:typing',
+  'inbox:mentioned',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

@@ -2,6 +2,7 @@ import type { CallArgs, CallResult } from '../../shared/api';
 import type { CallChannel } from '../../shared/channels';
 import { definedOnly } from '../../shared/objects';
 import type { RejectedView } from '../../shared/views';
+import { LABEL_LIMITS } from '../../shared/sync/mutations';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 import type { WorkspaceService } from '../services/workspaceService';
 import { callsOfCustomer, profileConversations, screenPop } from '../store/calls';
@@ -141,6 +142,24 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
         )
         .map((m) => (m.args as { id: string }).id);
       return { conversation, timeline: s.timeline(id), queued };
+    },
+    'conversations:addLabel': ({ id, label }) => {
+      const s = store();
+      const before = s.conversation(id);
+      if (!before) throw notFound('This conversation');
+      if (!before.labels.includes(label) && before.labels.length >= LABEL_LIMITS.perConversation)
+        throw new LocalError(
+          LOCAL_ERR.INVALID_MUTATION,
+          `A conversation has at most ${LABEL_LIMITS.perConversation} labels; remove one first.`,
+        );
+      s.mutate('conversation.addLabel', { id, label });
+      return s.conversation(id)!;
+    },
+    'conversations:removeLabel': ({ id, label }) => {
+      const s = store();
+      if (!s.conversation(id)) throw notFound('This conversation');
+      s.mutate('conversation.removeLabel', { id, label });
+      return s.conversation(id)!;
     },
     'conversations:setStatus': ({ id, status, snoozedUntil }) => {
       const s = store();

@@ -8,6 +8,7 @@ import { APP_ORIGIN } from '../security/policy';
 import { handleAppProtocol, registerAppSchemePrivileges } from './appProtocol';
 import { applyHardening } from './hardening';
 import { registerIpc } from './ipc';
+import { notifyMentions } from './mentionNotifications';
 import { notifyOffers } from './offerNotifications';
 import { createAgentTray } from './tray';
 import { startUpdater } from './updater';
@@ -96,6 +97,7 @@ async function start(): Promise<void> {
   win.on('closed', () => (win = null));
   createAgentTray(resourcesDir, services, showWindow);
   notifyOffers(services, showWindow);
+  notifyMentions(services, showWindow);
   await win.loadURL(`${APP_ORIGIN}/index.html`);
   log.info({ version: APP_VERSION }, 'window loaded');
   startUpdater({ services, log, dataDir, resourcesDir, version: APP_VERSION });

@@ -12,6 +12,7 @@ import { SyncClient, type RoutingEvent, type SyncClientOptions, type SyncState }
 import type { AgentState } from '../../shared/agentState';
 import type { OfferView } from '../../shared/sync/protocol';
 import type { EventHub } from './events';
+import { MentionWatcher } from './mentionNotices';
 import { readJsonFile, writeJsonFileAtomic } from './jsonFile';
 
 type Profile = { relayUrl: string; email: string };
@@ -188,12 +189,26 @@ export class WorkspaceService {
     this.client = client;
     this.status = 'signedIn';
     client.setPresence(this.o.presence?.() ?? 'offline');
+    // Mentions in notes arriving from now on are news; older ones (first sync, catch-up) are not.
+    const mentions = new MentionWatcher({
+      store,
+      since: new Date().toISOString(),
+      onNotice: (n) => this.o.events.emit('inbox:mentioned', n),
+    });
     this.offs.push(
       client.onRouting((e) => this.onRouting(e)),
       client.onState(() => this.emit()),
       store.onChange((c) => {
         this.o.events.emit('data:changed', { reason: c.reason, pending: c.pending });
         if (c.reason === 'reject') this.emit();
+        if (c.reason === 'remote' || c.reason === 'resync') {
+          try {
+            mentions.check();
+          } catch (err) {
+            // A notice is a courtesy: it must never stop changes from landing.
+            this.o.log.error({ err }, 'could not check notes for mentions');
+          }
+        }
       }),
     );
     this.emit();

@@ -51,6 +51,30 @@ export function mergeFields(
   return next;
 }
 
+/**
+ * Adds or removes one label on a conversation as the relay does: applied to the labels held now,
+ * whatever their clock (a set merges by operation, not by last writer), so a pending add replayed
+ * on a newer relay state still shows. Idempotent: replaying it on its own confirmed effect changes
+ * nothing. The field's clock only moves forward.
+ */
+export function applyLabelOp(
+  state: RecordState,
+  op: 'add' | 'remove',
+  label: string,
+  clock: Hlc,
+): RecordState {
+  const held = Array.isArray(state.data['labels']) ? (state.data['labels'] as unknown[]) : [];
+  const labels = held.filter((l): l is string => typeof l === 'string');
+  const has = labels.includes(label);
+  if ((op === 'add') === has) return state;
+  const prevClock = state.clocks['labels'];
+  return {
+    data: { ...state.data, labels: op === 'add' ? [...labels, label] : labels.filter((l) => l !== label) },
+    clocks: { ...state.clocks, labels: prevClock !== undefined && prevClock > clock ? prevClock : clock },
+    deleted: state.deleted,
+  };
+}
+
 /** Append-only records merge by id: a record that already exists stays as it is. */
 function appendOnce(ctx: MutatorContext, k: RecordKey, data: Record<string, unknown>): RecordWrite[] {
   if (ctx.wants && !ctx.wants(k)) return [];
@@ -174,6 +198,14 @@ export const MUTATORS: { [N in MutationName]: Mutator<N> } = {
       return [{ key: k, state: mergeFields(prev, { status: a.status, snoozedUntil }, ctx.clock) }];
     },
   },
+  'conversation.addLabel': {
+    touches: (a) => [key('conversation', a.id)],
+    apply: (a, ctx) => labelWrite(ctx, a.id, 'add', a.label),
+  },
+  'conversation.removeLabel': {
+    touches: (a) => [key('conversation', a.id)],
+    apply: (a, ctx) => labelWrite(ctx, a.id, 'remove', a.label),
+  },
   'message.send': {
     touches: (a) => [key('message', a.id), key('conversation', a.conversationId)],
     apply: (a, ctx) => {
@@ -231,6 +263,13 @@ export const MUTATORS: { [N in MutationName]: Mutator<N> } = {
     },
   },
 };
+
+function labelWrite(ctx: MutatorContext, id: string, op: 'add' | 'remove', label: string): RecordWrite[] {
+  const k = key('conversation', id);
+  const prev = ctx.read(k);
+  if (!prev) return [];
+  return [{ key: k, state: applyLabelOp(prev, op, label, ctx.clock) }];
+}
 
 /** Runs the mutator of `name` (arguments already validated). */
 export function runMutator(name: MutationName, args: unknown, ctx: MutatorContext): RecordWrite[] {

@@ -11,6 +11,27 @@ const mos = z.number().min(1).max(5);
 /** Limits on user text, shared by relay validation and the app's forms. */
 export const TEXT_LIMITS = { body: 20_000, name: 200, short: 500 } as const;
 
+/** Labels: at most 64 characters each, at most 50 on one conversation. */
+export const LABEL_LIMITS = { length: 64, perConversation: 50 } as const;
+// C0 and C1 controls, DEL, and the line and paragraph separators: a label is one line of text.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point.
+const LABEL_CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Why `label` is not a valid label, or null when it is (trimmed, 1–64 characters, no control characters). */
+export function labelProblem(label: string): string | null {
+  if (label.trim() === '') return 'a label cannot be empty.';
+  if (label !== label.trim()) return 'a label cannot start or end with spaces.';
+  if ([...label].length > LABEL_LIMITS.length)
+    return `a label has at most ${LABEL_LIMITS.length} characters.`;
+  if (LABEL_CONTROL_RE.test(label)) return 'a label cannot contain control characters or line breaks.';
+  return null;
+}
+
+const label = z.string().superRefine((v, ctx) => {
+  const problem = labelProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const customerFields = z
   .object({
     name: text(TEXT_LIMITS.name),
@@ -69,6 +90,15 @@ export const mutationArgs = {
       snoozedUntil: z.string().datetime().nullable().optional(),
     })
     .strict(),
+  /**
+   * Adds one label to a conversation's set (no-op if there). Labels merge as a set, not last writer
+   * wins: the relay applies each add and remove to the labels it holds, so two agents adding
+   * different labels at once (or one offline) both keep theirs; on the same label, the relay's
+   * order decides.
+   */
+  'conversation.addLabel': z.object({ id, label }).strict(),
+  /** Removes one label from a conversation's set (no-op if absent); see conversation.addLabel. */
+  'conversation.removeLabel': z.object({ id, label }).strict(),
   'message.send': z.object({ id, conversationId: id, body: text(TEXT_LIMITS.body).min(1) }).strict(),
   'note.add': z
     .object({

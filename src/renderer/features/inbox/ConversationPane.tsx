@@ -6,9 +6,11 @@ import { useQuery } from '../../app/useQuery';
 import { ErrorText } from '../../ui/ErrorText';
 import { CannedReplies } from './CannedReplies';
 import { MessageAttachments, SendFileButton } from './MessageAttachments';
-import { LabelChips, SlaBadge } from '../../ui/SlaBadge';
+import { SlaBadge } from '../../ui/SlaBadge';
 import { useMinuteClock } from '../../ui/useMinuteClock';
 import { TransferControl } from './TransferControl';
+import { LabelEditor } from './LabelEditor';
+import { onComposerCommand } from './shortcuts';
 
 /** One conversation: the thread (messages and internal notes), a composer, and its status. */
 /** A local datetime-local value one hour from now. */
@@ -69,6 +71,17 @@ export function ConversationPane(props: { id: string }) {
     [api, props.id],
   );
 
+  // Keyboard shortcuts (see shortcuts.ts) ask for the composer, as a reply or as a note.
+  const composer = useRef<HTMLTextAreaElement>(null);
+  useEffect(
+    () =>
+      onComposerCommand((cmd) => {
+        setAsNote(cmd === 'focusNote');
+        composer.current?.focus();
+      }),
+    [],
+  );
+
   if (detail.error) return <ErrorText error={detail.error} />;
   if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
   const { conversation: c, timeline, queued } = detail.data;
@@ -106,8 +119,9 @@ export function ConversationPane(props: { id: string }) {
         <h2>{c.customerName ?? t('inbox.unknownCustomer')}</h2>
         <p className="item-sub">
           {t(`channels.${c.channel}`)} · {c.subject}{' '}
-          <SlaBadge dueAt={c.slaDueAt} status={c.status} now={now} /> <LabelChips labels={c.labels} />
+          <SlaBadge dueAt={c.slaDueAt} status={c.status} now={now} />
         </p>
+        <LabelEditor conversationId={c.id} labels={c.labels} />
         {c.status === 'snoozed' && c.snoozedUntil && (
           <p className="item-sub">
             {t('inbox.snoozedUntil', { when: new Date(c.snoozedUntil).toLocaleString() })}
@@ -195,6 +209,7 @@ export function ConversationPane(props: { id: string }) {
       <form className="composer" onSubmit={send}>
         <label htmlFor={ids.body}>{asNote ? t('inbox.noteLabel') : t('inbox.replyLabel')}</label>
         <textarea
+          ref={composer}
           id={ids.body}
           value={body}
           rows={3}

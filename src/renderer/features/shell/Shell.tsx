@@ -10,6 +10,8 @@ import { PhoneView } from '../phone/PhoneView';
 import { SettingsView } from '../settings/SettingsView';
 import { SupervisorView } from '../supervisor/SupervisorView';
 import { OfferBanner } from '../inbox/OfferBanner';
+import { InboxShortcuts } from '../inbox/InboxShortcuts';
+import { MentionNotices } from '../inbox/MentionNotices';
 import { LoginView } from '../session/LoginView';
 import { SyncBadge } from '../session/SyncBadge';
 import { VIEWS, type View } from './shellSlice';
@@ -110,6 +112,8 @@ export function Shell() {
       <main id="main" className="content" tabIndex={-1} ref={mainRef}>
         <ErrorText error={error} />
         {signedIn && <OfferBanner />}
+        {signedIn && <MentionNotices />}
+        {signedIn && view === 'inbox' && <InboxShortcuts />}
         <CallPanel />
         {renderView(view, signedIn)}
       </main>

@@ -1,0 +1,105 @@
+import type { MentionNotice } from '../../shared/api';
+import type { NoteData } from '../../shared/sync/entities';
+import { stmt, type Db } from '../store/db';
+import type { LocalStore } from '../store/localStore';
+
+/** A note as it arrived from the relay. */
+export type ArrivedNote = { id: string } & NoteData;
+
+/**
+ * Which arrived notes to tell the agent about: those that @mention them, written by someone else,
+ * not before `since` (the moment they signed in or the app resumed the session, so a first sync or
+ * a catch-up does not bring a flood of old mentions), each once.
+ */
+export function mentionsToNotify(
+  notes: readonly ArrivedNote[],
+  ctx: { agentId: string; since: string; notified: ReadonlySet<string> },
+): ArrivedNote[] {
+  return notes.filter(
+    (n) =>
+      Array.isArray(n.mentions) &&
+      n.mentions.includes(ctx.agentId) &&
+      n.authorId !== ctx.agentId &&
+      typeof n.createdAt === 'string' &&
+      n.createdAt >= ctx.since &&
+      !ctx.notified.has(n.id),
+  );
+}
+
+// Notes confirmed by the relay, inserted after rowid `?` (a resync reinserts them: the notified set
+// keeps each to one notice), whose data names the agent. Read by rowid range (`+entity` keeps the
+// planner off the entity index, which would scan every note), so it stays cheap per frame; the
+// plan is pinned by a test.
+export const ARRIVED_SQL = `SELECT rowid AS rowid, id, data FROM records
+  WHERE rowid > ? AND +entity = 'note' AND confirmed = 1 AND data IS NOT NULL AND instr(data, ?) > 0
+  ORDER BY rowid`;
+const MAX_ROWID_SQL = 'SELECT coalesce(max(rowid), 0) AS m FROM records';
+
+/** Notes stored after `afterRowid` that contain `agentId` (candidates; mentionsToNotify decides). */
+export function notesArrivedAfter(
+  db: Db,
+  afterRowid: number,
+  agentId: string,
+): { lastRowid: number; notes: ArrivedNote[] } {
+  const rows = stmt(db, ARRIVED_SQL).all(afterRowid, agentId) as {
+    rowid: number;
+    id: string;
+    data: string;
+  }[];
+  const notes = rows.map((r) => ({ ...(JSON.parse(r.data) as NoteData), id: r.id }));
+  return { lastRowid: rows.at(-1)?.rowid ?? afterRowid, notes };
+}
+
+/**
+ * Watches a workspace's cache for notes that mention its agent and hands each one, as a notice
+ * with author and conversation names, to `onNotice`. Call `check()` after relay changes land.
+ */
+export class MentionWatcher {
+  private readonly notified = new Set<string>();
+  private lastRowid: number;
+
+  constructor(
+    private readonly o: {
+      store: LocalStore;
+      /** ISO time from which mentions are news (sign-in or session resume). */
+      since: string;
+      onNotice: (n: MentionNotice) => void;
+    },
+  ) {
+    // What the cache held before is older than the session: only rows stored from now on count.
+    this.lastRowid = (stmt(o.store.db, MAX_ROWID_SQL).get() as { m: number }).m;
+  }
+
+  check(): void {
+    const { store } = this.o;
+    const agentId = store.identity()?.agent.id;
+    if (!agentId || !store.db.open) return;
+    // A full resync empties the table, and rowids start again from 1: look at every row again
+    // (the notified set and `since` keep that to what is news).
+    const max = (stmt(store.db, MAX_ROWID_SQL).get() as { m: number }).m;
+    if (max < this.lastRowid) this.lastRowid = 0;
+    const { lastRowid, notes } = notesArrivedAfter(store.db, this.lastRowid, agentId);
+    this.lastRowid = lastRowid;
+    const due = mentionsToNotify(notes, { agentId, since: this.o.since, notified: this.notified });
+    if (due.length === 0) return;
+    const agents = new Map(store.directory().agents.map((a) => [a.id, a.name] as const));
+    for (const n of due) {
+      this.notified.add(n.id);
+      const c = store.conversation(n.conversationId);
+      this.o.onNotice({
+        noteId: n.id,
+        conversationId: n.conversationId,
+        authorName: agents.get(n.authorId) ?? '',
+        customerName: c?.customerName ?? null,
+        subject: c?.subject ?? '',
+        createdAt: n.createdAt,
+      });
+    }
+  }
+}
+
+/** The desktop notification's title and body for a mention (English, as the offer notifications). */
+export function mentionNotificationText(m: MentionNotice): { title: string; body: string } {
+  const where = [m.customerName, m.subject].filter((x) => x).join(': ') || 'a conversation';
+  return { title: `${m.authorName || 'A colleague'} mentioned you`, body: `in ${where}` };
+}
