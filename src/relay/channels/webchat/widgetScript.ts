@@ -284,7 +284,10 @@ export const WIDGET_SCRIPT = String.raw`(function () {
   text.style.flex = '1';
   var sendBtn = el('button', { type: 'submit' }, tr('send'));
   // The button is the control people and screen readers use; the input only opens the picker.
-  var fileIn = el('input', { type: 'file', multiple: '', 'aria-hidden': 'true', tabindex: '-1' });
+  var fileIn = el('input', {
+    type: 'file', multiple: '', 'aria-hidden': 'true', tabindex: '-1',
+    accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,.txt,.log,.csv,.md'
+  });
   fileIn.className = 'sr';
   var attachBtn = el('button', { type: 'button', 'aria-label': tr('attach'), title: tr('attach') }, '📎');
   attachBtn.className = 'plain';
@@ -404,7 +407,12 @@ export const WIDGET_SCRIPT = String.raw`(function () {
   function showReceipt() {
     receipt.textContent = lastMine && readAt && readAt >= lastMine ? tr('seen') : '';
   }
-  function markRead() { if (isOpen()) send({ t: 'read' }); }
+  // One 'read' for a burst of replies (a backlog on reconnect), so reads never hit the rate limit.
+  var readTimer = null;
+  function markRead() {
+    if (readTimer || !isOpen()) return;
+    readTimer = setTimeout(function () { readTimer = null; if (isOpen()) send({ t: 'read' }); }, 300);
+  }
   function send(frame) {
     if (ws && ws.readyState === 1) { ws.send(JSON.stringify(frame)); return true; }
     return false;
