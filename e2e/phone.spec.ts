@@ -1,8 +1,21 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { expect, startHost, stopHost, test, type RunningHost } from './fixtures';
-import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
+import { startSeededRelay, type RunningRelay } from './relay';
 import { kamailioMissing, startKamailio, type RunningKamailio } from './support/kamailio';
-import { openParty, startPartyServer, type PartyServer } from './support/sipParty';
+import {
+  agentBytesReceived,
+  callCard,
+  firstCustomerWithPhone,
+  partyCall,
+  partyLive,
+  partyState,
+  partyStats,
+  setUpPhone as setUpPhoneWith,
+  signInEnv as phoneSignInEnv,
+  startParty as startPartyWith,
+  wrapUp,
+} from './support/phoneHarness';
+import { startPartyServer, type PartyServer } from './support/sipParty';
 
 // The softphone against a real Kamailio (Debian, config in tests/kamailio/) over plain ws on
 // loopback: the agent's app (browser host + relay) and plain pages running the same sip.js core as
@@ -62,120 +75,10 @@ test.afterAll(async () => {
   await parties?.close();
 });
 
-function signInEnv(email: string, passphrase: string): Record<string, string> {
-  return {
-    SWITCHBOARD_RELAY_URL: relay.url,
-    SWITCHBOARD_LOGIN_EMAIL: email,
-    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
-    SWITCHBOARD_CACHE_PASSPHRASE: passphrase,
-  };
-}
-
-async function firstCustomerWithPhone(page: Page): Promise<{ name: string; phone: string }> {
-  await page.getByRole('button', { name: 'Customers' }).click();
-  const list = page.getByRole('list', { name: 'Customers' });
-  await expect(list.getByRole('button').first()).toBeVisible();
-  const items = await list.getByRole('button').allTextContents();
-  const index = items.findIndex((t) => /\+1\d{10}/.test(t));
-  expect(index, 'a seeded US customer').toBeGreaterThanOrEqual(0);
-  await list.getByRole('button').nth(index).click();
-  const name = (await page.getByRole('article').getByRole('heading', { level: 2 }).textContent())!;
-  return { name, phone: /\+1\d{10}/.exec(items[index]!)![0] };
-}
-
-/** Fills Phone › Phone account through the UI and connects. */
-async function setUpPhone(page: Page, user: string) {
-  await page.getByRole('button', { name: 'Phone', exact: true }).click();
-  await page.getByLabel('SIP server (WebSocket URL)').fill(kamailio.wsUrl);
-  await page.getByLabel('SIP address').fill(`sip:${user}@${kamailio.domain}`);
-  await page.getByLabel('Authentication user').fill(user);
-  await page.getByLabel('SIP password').fill('not-in-any-file');
-  // INFO so the far end (a browser page) can observe the digits; RFC 4733 is not exposed to JS.
-  await page.getByLabel('Key tones (DTMF)').selectOption('info');
-  await page.getByRole('button', { name: 'Save phone account' }).click();
-  await expect(page.getByText('Phone account saved.')).toBeVisible();
-  await page.getByRole('button', { name: 'Connect phone' }).click();
-  await expect(page.getByRole('status', { name: 'Phone registration' })).toHaveText('Phone ready');
-}
-
-type Party = { page: Page; close: () => Promise<void> };
-
-async function startParty(
-  browser: Browser,
-  user: string,
-  autoAnswer = false,
-  iceTransportPolicy: 'all' | 'relay' = 'all',
-): Promise<Party> {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await openParty(page, parties);
-  if (process.env['PHONE_DEBUG']) page.on('console', (m) => console.log(`${user}: ${m.text()}`));
-  await page.evaluate(
-    ([server, uri, auto, policy]) =>
-      (globalThis as unknown as PartyWindow).party.start(
-        {
-          server,
-          uri,
-          authUser: uri,
-          password: 'x',
-          iceServers: [],
-          iceTransportPolicy: policy,
-          dtmf: 'info',
-        },
-        auto === 'yes',
-      ),
-    [
-      kamailio.wsUrl,
-      `sip:${user}@${kamailio.domain}`,
-      autoAnswer ? 'yes' : 'no',
-      iceTransportPolicy,
-    ] as const,
-  );
-  await expect.poll(() => partyState(page).then((s) => s.registration)).toBe('registered');
-  return { page, close: () => ctx.close() };
-}
-
-type PartyCall = {
-  id: string;
-  state: string;
-  direction: string;
-  remoteUser: string;
-  endReason: string | null;
-};
-type PartyWindow = {
-  party: {
-    start: (c: object, auto: boolean) => Promise<void>;
-    state: () => { registration: string; reconnected: number; calls: PartyCall[]; dtmf: string };
-    live: () => PartyCall[];
-    call: (target: string, headers?: string[]) => string;
-    hangup: (id: string) => void;
-    stats: (id: string) => Promise<{ bytesReceived: number; ice: string; direction: string }>;
-  };
-};
-const partyState = (p: Page) => p.evaluate(() => (globalThis as unknown as PartyWindow).party.state());
-const partyLive = (p: Page) => p.evaluate(() => (globalThis as unknown as PartyWindow).party.live());
-const partyCall = (p: Page, target: string, headers: string[] = []) =>
-  p.evaluate(([t, h]) => (globalThis as unknown as PartyWindow).party.call(t, h), [target, headers] as const);
-const partyStats = (p: Page, id: string) =>
-  p.evaluate((i) => (globalThis as unknown as PartyWindow).party.stats(i), id);
-
-/** Bytes of audio the agent's page has received on its calls (every peer connection it made). */
-async function agentBytesReceived(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const pcs = (globalThis as unknown as { __pcs?: RTCPeerConnectionLike[] }).__pcs ?? [];
-    let total = 0;
-    for (const pc of pcs) {
-      const stats = await pc.getStats();
-      stats.forEach((r: { type: string; kind?: string; bytesReceived?: number }) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'audio') total += r.bytesReceived ?? 0;
-      });
-    }
-    return total;
-  });
-}
-type RTCPeerConnectionLike = { getStats: () => Promise<{ forEach: (f: (r: never) => void) => void }> };
-
-const callCard = (page: Page) => page.getByRole('article', { name: /^Call with/ });
+const signInEnv = (email: string, passphrase: string) => phoneSignInEnv(relay.url, email, passphrase);
+const setUpPhone = (page: Page, user: string) => setUpPhoneWith(page, kamailio, user);
+const startParty = (browser: Browser, user: string, autoAnswer = false, policy: 'all' | 'relay' = 'all') =>
+  startPartyWith(browser, parties, kamailio, user, autoAnswer, policy);
 
 test('a customer calls: profile before answering, two-way audio, hold, DTMF, hang-up, wrap-up, synced record', async ({
   browser,
@@ -263,13 +166,6 @@ test('a customer calls: profile before answering, two-way audio, hold, DTMF, han
     await caller.close();
   }
 });
-
-async function wrapUp(page: Page, disposition: string) {
-  const wrap = page.getByRole('form', { name: 'Wrap-up' });
-  await wrap.getByLabel('Disposition').selectOption(disposition);
-  await wrap.getByRole('button', { name: 'Save wrap-up' }).click();
-  await expect(wrap).toHaveCount(0);
-}
 
 async function expectCallInProfile(page: Page, name: string, note: string) {
   await page.getByRole('button', { name: 'Customers' }).click();

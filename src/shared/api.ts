@@ -8,6 +8,7 @@ import type { SessionState } from './session';
 import type { OfferView } from './sync/protocol';
 import { E164_RE, sipAccountSchema, type SipAccountView, type SipCredentials } from './phone';
 import { CHANNELS, CONVERSATION_STATUSES } from './sync/entities';
+import { RECORDING_MIME_TYPES } from './recording';
 import { mutationArgs, TEXT_LIMITS } from './sync/mutations';
 import type {
   CannedReplyView,
@@ -142,6 +143,32 @@ export const apiCalls = {
         ...mutationArgs['call.log'].omit({ id: true, conversationId: true }).shape,
       })
       .strict(),
+  ),
+  /** Whether this agent's calls are recorded (team setting), the consent text, and playback right. */
+  'recordings:policy': call<{ enabled: boolean; consentText: string; canPlay: boolean }>()(noArgs),
+  /**
+   * Hands over a call's recording in order, chunk by chunk (at most 512 KiB each, base64); `final`
+   * on the last. Kept in the encrypted cache until the relay has it.
+   */
+  'recordings:save': call<{ bytes: number; complete: boolean }>()(
+    z
+      .object({
+        id,
+        seq: z.number().int().min(0).max(100_000),
+        base64: z
+          .string()
+          .max(700_000)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+        final: z
+          .object({ mime: z.enum(RECORDING_MIME_TYPES), durationMs: z.number().int().min(0).max(86_400_000) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+  ),
+  /** A window (up to 512 KiB) of a call's recording for playback: the local copy, else the relay's. */
+  'recordings:read': call<{ mime: string; total: number; offset: number; base64: string }>()(
+    z.object({ id, offset: z.number().int().min(0) }).strict(),
   ),
   /**
    * One window (`offset`, `limit`) of the inbox list, latest activity first, with the length of the

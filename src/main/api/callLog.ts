@@ -3,6 +3,7 @@ import type { CallView } from '../../shared/views';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 import type { LocalStore } from '../store/localStore';
 import { callsOfCustomer } from '../store/calls';
+import { getRecording, linkRecording } from '../store/recordings';
 
 /**
  * Wrap-up: records a finished call as a `call.log` mutation in the customer's open voice
@@ -35,6 +36,14 @@ export function logCall(s: LocalStore, a: CallArgs<'calls:log'>): CallView {
       subject: `Call ${remote}`.slice(0, 500),
     });
   }
+  if (a.recording) {
+    const r = getRecording(s.db, a.recording.id);
+    if (!r?.complete || r.bytes !== a.recording.bytes)
+      throw new LocalError(
+        LOCAL_ERR.INVALID_MUTATION,
+        "The call's recording is not saved on this workstation; save it before logging the call.",
+      );
+  }
   const id = s.newId();
   s.mutate('call.log', {
     id,
@@ -48,7 +57,10 @@ export function logCall(s: LocalStore, a: CallArgs<'calls:log'>): CallView {
     disposition: a.disposition,
     note: a.note,
     ...(a.quality ? { quality: a.quality } : {}),
+    ...(a.recording ? { recording: a.recording } : {}),
   });
+  // From now on the recording is due for upload (once this record has reached the relay).
+  if (a.recording) linkRecording(s.db, a.recording.id, id);
   const logged = callsOfCustomer(s.db, customerId, 50).find((c) => c.id === id);
   if (!logged) throw new LocalError(LOCAL_ERR.INVALID_MUTATION, 'The call could not be recorded.');
   return logged;

@@ -8,6 +8,7 @@ export type Handlers = { [C in CallChannel]: (args: CallArgs<C>) => CallResult<C
 
 /** One handler per call of the contract; arguments arrive already validated. */
 export function createHandlers(s: Services): Handlers {
+  const workspace = createWorkspaceHandlers(s.workspace);
   return {
     'app:getInfo': () => s.appInfo(),
     'settings:get': () => s.settings.get(),
@@ -21,6 +22,14 @@ export function createHandlers(s: Services): Handlers {
     'updates:getStatus': () => s.updates.get(),
     'updates:check': () => s.updates.check(),
     'updates:installNow': () => s.updates.installNow(),
-    ...createWorkspaceHandlers(s.workspace),
+    ...workspace,
+    'calls:log': (a) => {
+      const logged = workspace['calls:log'](a);
+      if (a.recording) void s.recordings.upload();
+      return logged;
+    },
+    'recordings:policy': () => s.recordings.policy(),
+    'recordings:save': (a) => s.recordings.save(a),
+    'recordings:read': ({ id, offset }) => s.recordings.read(id, offset),
   };
 }

@@ -9,6 +9,8 @@ import { PhoneAccountService } from './phoneAccountService';
 import { SettingsService } from './settingsService';
 import { UpdateStatusService } from './updateStatusService';
 import { WorkspaceService, type WorkspaceOptions } from './workspaceService';
+import { RecordingService } from './recordingService';
+import type { SessionState } from '../../shared/session';
 
 /** The main-side services. None imports Electron, so Electron and the browser host share them. */
 export type Services = {
@@ -18,6 +20,7 @@ export type Services = {
   activity: ActivityService;
   updates: UpdateStatusService;
   workspace: WorkspaceService;
+  recordings: RecordingService;
   phone: PhoneAccountService;
   appInfo: () => AppInfo;
   log: Logger;
@@ -58,11 +61,22 @@ export function createServices(opts: ServiceOptions): Services {
   events.subscribe((event, payload) => {
     if (event === 'agent:stateChanged') workspace.setPresence((payload as { state: AgentState }).state);
   });
+  const recordings = new RecordingService({
+    store: () => workspace.requireStore(),
+    relay: (path, init) => workspace.relayFetch(path, init),
+    log: opts.log,
+  });
+  // Recordings waiting for the relay go up whenever the app is back online.
+  events.subscribe((event, payload) => {
+    if (event === 'session:changed' && (payload as SessionState).sync.status === 'online')
+      void recordings.upload();
+  });
   const activity = new ActivityService();
   activity.setPendingSource(() => workspace.pendingCount());
   return {
     events,
     workspace,
+    recordings,
     phone: new PhoneAccountService(opts.dataDir, opts.secrets ?? osKeychain(), opts.log),
     settings: new SettingsService(opts.dataDir, events, opts.log),
     agentState,

@@ -4,6 +4,7 @@ import { migration002 } from './002_phone_lookup';
 import { migration003 } from './003_reads';
 import { migration004 } from './004_conversation_list';
 import { migration005 } from './005_merged_customers';
+import { migration006 } from './006_recordings';
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
 
 /** Applies the migrations newer than `PRAGMA user_version`, each in its own transaction. */

@@ -8,6 +8,7 @@ import { formatDuration } from '../phone/CallPanel';
 import { PhoneNumberButton } from '../phone/PhoneNumberButton';
 import { qualitySummaryText } from '../phone/qualityText';
 import { MergeProfiles } from './MergeProfiles';
+import { RecordingPlayer } from './RecordingPlayer';
 
 const TEXT_FIELDS = ['name', 'company', 'address', 'language'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
@@ -16,6 +17,7 @@ type TextField = (typeof TEXT_FIELDS)[number];
 export function CustomerProfile(props: { id: string; onOpen?: (id: string) => void }) {
   const { t } = useTranslation();
   const detail = useQuery('customers:get', { id: props.id });
+  const canPlay = useQuery('recordings:policy', {}).data?.canPlay ?? false;
   if (detail.error) return <ErrorText error={detail.error} />;
   if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
   const { customer, conversations, history, calls } = detail.data;
@@ -58,6 +60,12 @@ export function CustomerProfile(props: { id: string; onOpen?: (id: string) => vo
             {c.disposition ? ` · ${c.disposition}` : ''}
             {qualitySummaryText(t, c.quality)}
             {c.note ? ` · ${c.note}` : ''}
+            {c.recording && canPlay && (
+              <>
+                {' '}
+                <RecordingPlayer recording={c.recording} when={new Date(c.startedAt).toLocaleString()} />
+              </>
+            )}
           </li>
         ))}
       </ul>

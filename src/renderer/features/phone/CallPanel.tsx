@@ -52,6 +52,7 @@ function CallCard(props: { call: CallSnapshot; others: CallSnapshot[] }) {
   const ctl = useRoot((s) => s.phoneCtl);
   const pop = useRoot((s) => s.pops[c.id]);
   const dtmfIn = useRoot((s) => s.dtmfIn[c.id] ?? '');
+  const consent = useRoot((s) => s.recordingCalls[c.id] ?? null);
   const now = useTicker(c.state === 'established');
   const transferId = useId();
   const [target, setTarget] = useState('');
@@ -71,6 +72,11 @@ function CallCard(props: { call: CallSnapshot; others: CallSnapshot[] }) {
       {live && c.answeredAt !== null && (
         <p className="call-timer" aria-label={t('call.timer')}>
           {formatDuration(now - c.answeredAt)}
+        </p>
+      )}
+      {consent !== null && (
+        <p className="call-recording" role="status" aria-label={t('call.recordingLabel')}>
+          <strong>{t('call.recording')}</strong> {t('call.consent', { text: consent })}
         </p>
       )}
       {live && <CallQuality call={c} />}

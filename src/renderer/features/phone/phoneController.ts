@@ -12,6 +12,8 @@ import {
   type ResolvedDevices,
 } from './audioDevices';
 import { Ringer } from './ringer';
+import { CallRecorder, toBase64 } from './callRecorder';
+import type { CallRecording } from '../../../shared/recording';
 import { SipPhone, type CallSnapshot } from './sipPhone';
 import type { PhoneControls } from './phoneSlice';
 
@@ -85,7 +87,64 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
     }
   };
 
+  // Recording (when the agent's team records calls): both sides mixed, from answer to hang-up,
+  // handed to main chunk by chunk (kept in the encrypted cache until the relay has it).
+  const recorders = new Map<string, CallRecorder>();
+  const recordingChecked = new Set<string>();
+  const saved = new Map<string, Promise<CallRecording | null>>();
+
+  async function startRecording(c: CallSnapshot) {
+    recordingChecked.add(c.id);
+    try {
+      const policy = await api.call('recordings:policy', {});
+      const streams = phone?.streams(c.id);
+      if (!policy.enabled || !streams || !s().calls.some((x) => x.id === c.id && x.state === 'established'))
+        return;
+      recorders.set(c.id, new CallRecorder(streams.local, streams.remote));
+      set({ recordingCalls: { ...s().recordingCalls, [c.id]: policy.consentText } });
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  async function saveRecording(r: CallRecorder): Promise<CallRecording | null> {
+    const { blob, mime, durationMs } = await r.stop();
+    if (blob.size === 0) return null;
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    const id = crypto.randomUUID();
+    const CHUNK = 512 * 1024;
+    for (let seq = 0, at = 0; at < bytes.length; seq++, at += CHUNK) {
+      const last = at + CHUNK >= bytes.length;
+      await api.call('recordings:save', {
+        id,
+        seq,
+        base64: toBase64(bytes.subarray(at, at + CHUNK)),
+        ...(last ? { final: { mime, durationMs } } : {}),
+      });
+    }
+    return { id, mime, durationMs, bytes: bytes.length };
+  }
+
+  function stopRecording(id: string) {
+    const r = recorders.get(id);
+    recordingChecked.delete(id);
+    if (!r) return;
+    recorders.delete(id);
+    const { [id]: _done, ...rest } = s().recordingCalls;
+    void _done;
+    set({ recordingCalls: rest });
+    saved.set(
+      id,
+      saveRecording(r).catch((err: unknown) => {
+        fail(err);
+        return null;
+      }),
+    );
+  }
+
   function onCall(c: CallSnapshot) {
+    if (c.state === 'established' && !c.consult && !recordingChecked.has(c.id)) void startRecording(c);
+    if (c.state === 'ended') stopRecording(c.id);
     const others = s().calls.filter((x) => x.id !== c.id);
     const first = !s().calls.some((x) => x.id === c.id);
     if (c.state === 'ended') {
@@ -222,6 +281,8 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
         return;
       }
       const c = w.call;
+      const recording = (await saved.get(c.id)) ?? null;
+      saved.delete(c.id);
       const self = s().session?.agent?.name ?? 'agent';
       const remote = w.number ?? c.remoteUser;
       const iso = (t: number) => new Date(t).toISOString();
@@ -238,6 +299,7 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
         disposition,
         note,
         ...(c.quality.summary ? { quality: c.quality.summary } : {}),
+        ...(recording ? { recording } : {}),
       });
       set({ wrapUps: s().wrapUps.filter((x) => x !== w) });
       if (s().calls.length === 0 && s().wrapUps.length === 0) await setAgent('available');

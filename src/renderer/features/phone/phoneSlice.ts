@@ -43,6 +43,8 @@ export type PhoneSlice = {
   pops: Record<string, CallPop>;
   /** Finished calls waiting for wrap-up, oldest first (the form shows the first). */
   wrapUps: WrapUp[];
+  /** Calls being recorded (team setting), with the consent text the agent announces. */
+  recordingCalls: Record<string, string>;
   /** DTMF digits received on live calls (SIP INFO), by call. */
   dtmfIn: Record<string, string>;
   phoneError: string | null;
@@ -66,6 +68,7 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set) => ({
   calls: [],
   pops: {},
   wrapUps: [],
+  recordingCalls: {},
   dtmfIn: {},
   phoneError: null,
   dispositions: [],

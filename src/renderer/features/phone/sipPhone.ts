@@ -651,6 +651,17 @@ export class SipPhone {
     return c ? { ...c.snap } : null;
   }
 
+  /** The call's audio as it goes out (the agent's microphone) and comes in (the far end), for recording. */
+  streams(id: string): { local: MediaStream; remote: MediaStream } | null {
+    const pc = this.pc(this.calls.get(id));
+    if (!pc) return null;
+    const local = new MediaStream();
+    const remote = new MediaStream();
+    for (const s of pc.getSenders()) if (s.track?.kind === 'audio') local.addTrack(s.track);
+    for (const r of pc.getReceivers()) if (r.track.kind === 'audio') remote.addTrack(r.track);
+    return { local, remote };
+  }
+
   // --- media ------------------------------------------------------------------------------------
 
   private pc(c: Live | undefined): RTCPeerConnection | null {

@@ -1,0 +1,77 @@
+import type { RecordingMime } from '../../../shared/recording';
+
+/** Picks the first container this browser's MediaRecorder writes (Chromium: WebM/Opus). */
+export function recordingMime(
+  isSupported: (t: string) => boolean = (t) => MediaRecorder.isTypeSupported(t),
+): { mime: RecordingMime; mimeType: string } | null {
+  for (const [mime, mimeType] of [
+    ['audio/webm', 'audio/webm;codecs=opus'],
+    ['audio/ogg', 'audio/ogg;codecs=opus'],
+  ] as const)
+    if (isSupported(mimeType)) return { mime, mimeType };
+  return null;
+}
+
+/**
+ * Records both sides of a call mixed into one track: the agent's microphone (what the call sends)
+ * and the far end (what it receives), summed in Web Audio and written by MediaRecorder as Opus.
+ * Works on tracks, so mute and hold are heard in the recording as they were on the call.
+ */
+export class CallRecorder {
+  private readonly ctx: AudioContext;
+  private readonly recorder: MediaRecorder;
+  private readonly chunks: Blob[] = [];
+  private readonly startedAt = Date.now();
+  private readonly sources: MediaStreamAudioSourceNode[] = [];
+  readonly mime: RecordingMime;
+
+  constructor(local: MediaStream, remote: MediaStream) {
+    const kind = recordingMime();
+    if (!kind) throw new Error('This system cannot record audio (no Opus encoder for MediaRecorder).');
+    this.mime = kind.mime;
+    this.ctx = new AudioContext();
+    const out = this.ctx.createMediaStreamDestination();
+    for (const s of [local, remote])
+      if (s.getAudioTracks().length > 0) {
+        const src = this.ctx.createMediaStreamSource(s);
+        src.connect(out);
+        this.sources.push(src);
+      }
+    this.recorder = new MediaRecorder(out.stream, { mimeType: kind.mimeType, audioBitsPerSecond: 32_000 });
+    this.recorder.ondataavailable = (e) => {
+      if (e.data.size > 0) this.chunks.push(e.data);
+    };
+    // A chunk a second: a crash loses at most a second, and memory stays flat in Blobs.
+    this.recorder.start(1000);
+    void this.ctx.resume().catch(() => undefined);
+  }
+
+  /** Stops and returns the whole recording. */
+  stop(): Promise<{ blob: Blob; mime: RecordingMime; durationMs: number }> {
+    const durationMs = Date.now() - this.startedAt;
+    return new Promise((resolve) => {
+      const done = () => {
+        for (const s of this.sources) s.disconnect();
+        void this.ctx.close().catch(() => undefined);
+        resolve({ blob: new Blob(this.chunks, { type: this.mime }), mime: this.mime, durationMs });
+      };
+      if (this.recorder.state === 'inactive') return done();
+      this.recorder.onstop = done;
+      this.recorder.stop();
+    });
+  }
+}
+
+/** Base64 of a byte range, for the app API (no spread of big arrays: chunked conversion). */
+export function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
