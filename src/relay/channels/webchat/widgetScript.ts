@@ -361,7 +361,7 @@ export const WIDGET_SCRIPT = String.raw`(function () {
       config = c;
       text.setAttribute('maxlength', String(c.maxMessageLength));
       offText.setAttribute('maxlength', String(c.maxMessageLength));
-      if (saved.token || saved.offlineSent) return;
+      if (saved.token) return;
       // Nobody who could answer is there: a message for later instead of a chat that waits.
       if (c.online) { offline.setAttribute('hidden', ''); form.removeAttribute('hidden'); form.style.display = ''; }
       else { form.setAttribute('hidden', ''); form.style.display = 'none'; offline.removeAttribute('hidden'); }
@@ -574,8 +574,6 @@ export const WIDGET_SCRIPT = String.raw`(function () {
         return j;
       });
     }).then(function (j) {
-      saved = { offlineSent: true };
-      save();
       [offlineIntro, offBtn].forEach(function (n) { n.setAttribute('hidden', ''); });
       Array.prototype.forEach.call(offline.querySelectorAll('label'), function (n) { n.setAttribute('hidden', ''); });
       offStatus.textContent = tr('offlineThanks', { name: body.name, email: body.email, n: j.replyWithinHours });
