@@ -15,6 +15,7 @@ let inboxId: string;
 let adminToken: string;
 let teamAgentToken: string;
 let otherAgentToken: string;
+let chatTeamId: string;
 
 beforeAll(async () => {
   relay = await startTestRelay({
@@ -24,6 +25,7 @@ beforeAll(async () => {
   const team = async (name: string) =>
     (await http<{ id: string }>(relay, 'POST', '/v1/admin/teams', { name }, adminToken)).body.id;
   const chatTeam = await team('Chat');
+  chatTeamId = chatTeam;
   const otherTeam = await team('Billing');
   inboxId = (
     await http<{ id: string }>(
@@ -187,6 +189,18 @@ describe('relay/channels/webchat attachments', () => {
     expect((await upload(relay, 'e30.AAAA', 'x.png', PNG)).status).toBe(401);
   });
 
+  it('tells the widget its limits', async () => {
+    const res = await fetch(`${relay.url}/v1/widget/config?inbox=${inboxId}`);
+    expect(await res.json()).toMatchObject({
+      attachments: {
+        maxBytes: MAX,
+        maxFiles: 2,
+        types: expect.arrayContaining(['image/png', 'application/pdf']),
+      },
+      maxMessageLength: 2000,
+    });
+  });
+
   it('limits how fast one visitor uploads', async () => {
     const slow = await startTestRelay({ webchat: { rateLimit: { perSecond: 0.001, burst: 2 } } });
     try {
@@ -254,6 +268,24 @@ describe('relay/channels/webchat attachments', () => {
     expect((await send(teamAgentToken, 'manual.pdf', Buffer.from('<html></html>'))).status).toBe(415);
     expect((await send(otherAgentToken, 'manual.pdf', PDF)).status).toBe(403);
     expect((await send(teamAgentToken, 'manual.pdf', PDF, 'no-such-conversation')).status).toBe(403);
+    // Only web chats have a visitor to send files to.
+    const emailInbox = (
+      await http<{ id: string }>(
+        relay,
+        'POST',
+        '/v1/admin/inboxes',
+        { name: 'Mail', channel: 'email', teamId: chatTeamId },
+        adminToken,
+      )
+    ).body.id;
+    const mail = await http<{ conversationId: string }>(
+      relay,
+      'POST',
+      '/v1/channels/api/messages',
+      { inboxId: emailInbox, from: { name: 'Hal', email: 'hal@example.com' }, text: 'hello' },
+      adminToken,
+    );
+    expect((await send(adminToken, 'manual.pdf', PDF, mail.body.conversationId)).status).toBe(422);
     v.ws.close();
   });
 
