@@ -268,16 +268,6 @@ export class WorkspaceService {
     return this.client.fetchWithToken(path, timeoutMs, init);
   }
 
-  /** A relay request with the agent's token (recordings); throws NOT_SIGNED_IN or OFFLINE. */
-  relayFetch(
-    path: string,
-    init?: { method?: string; headers?: Record<string, string>; body?: Uint8Array },
-    timeoutMs = 120_000,
-  ): Promise<Response> {
-    if (!this.client) throw new LocalError(LOCAL_ERR.NOT_SIGNED_IN, 'Sign in first.');
-    return this.client.fetchWithToken(path, timeoutMs, init);
-  }
-
   private onRouting(e: RoutingEvent): void {
     if (e.type === 'typing') {
       this.o.events.emit('inbox:typing', { conversationId: e.conversationId, on: e.on });
