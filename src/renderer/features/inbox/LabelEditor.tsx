@@ -38,9 +38,16 @@ export function LabelEditor(props: { conversationId: string; labels: readonly st
     if (problem) return setError(t(`labels.${problem}`, { max: LABEL_LIMITS.length }));
     if (!labels.includes(label) && labels.length >= LABEL_LIMITS.perConversation)
       return setError(t('labels.tooMany', { max: LABEL_LIMITS.perConversation }));
+    // Cleared at once, so a label typed next is not wiped when this one's answer comes back.
+    setDraft('');
+    if (labels.includes(label)) return setError(null);
     void run(async () => {
-      if (!labels.includes(label)) await api.call('conversations:addLabel', { id: conversationId, label });
-      setDraft('');
+      try {
+        await api.call('conversations:addLabel', { id: conversationId, label });
+      } catch (err) {
+        setDraft((d) => (d === '' ? typed : d)); // give the refused text back to correct it
+        throw err;
+      }
     });
   };
 
