@@ -200,3 +200,44 @@ test('a recorded call: consent shown, both sides kept encrypted on the relay, pl
   expect(decoded.seconds).toBeGreaterThan(2);
   expect(decoded.rms).toBeGreaterThan(0.001);
 });
+
+test('after-call work runs out: the wrap-up saves itself and the agent is available again', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const agent = await (await browser.newContext()).newPage();
+  await openApp(agent, 'agent2@demo.switchboard');
+  const customer = await firstCustomerWithPhone(agent);
+  // A short after-call work limit on this workstation's phone account.
+  await agent.getByRole('button', { name: 'Phone', exact: true }).click();
+  await agent.getByLabel('After-call work limit in seconds (0 for no limit)').fill('3');
+  await setUpPhone(agent, kamailio, 'agent2');
+
+  const caller = await startParty(browser, parties, kamailio, customer.phone);
+  try {
+    await partyCall(caller.page, `sip:agent2@${kamailio.domain}`);
+    const card = callCard(agent);
+    await card.getByRole('button', { name: 'Answer' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await card.getByRole('button', { name: 'Hang up' }).click();
+  } finally {
+    await caller.close();
+  }
+  const wrap = agent.getByRole('form', { name: 'Wrap-up' });
+  await expect(wrap.getByRole('timer', { name: 'After-call work time' })).toContainText('of 0:03');
+  await expect(agent.getByLabel('My status')).toHaveValue('after-call-work');
+  await wrap.getByLabel('Call note').fill('left before choosing a code');
+  // Nobody saves it: the clock does, with the note typed so far, and routing may send work again.
+  await expect(wrap).toHaveCount(0, { timeout: 30_000 });
+  await expect(agent.getByRole('region', { name: 'Calls' }).getByRole('status')).toContainText(
+    'After-call work time ran out',
+  );
+  await expect(agent.getByLabel('My status')).toHaveValue('available');
+  const calls = await openCustomerCalls(agent, customer.name);
+  await expect(calls.getByRole('listitem').filter({ hasText: 'left before choosing a code' })).toHaveCount(
+    1,
+    {
+      timeout: 30_000,
+    },
+  );
+});

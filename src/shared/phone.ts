@@ -43,8 +43,13 @@ export const sipAccountSchema = z
     region: z.string().regex(/^[A-Z]{2}$/),
     dtmf: z.enum(['auto', 'info']),
     dispositions: z.array(z.string().trim().min(1).max(64)).min(1).max(30),
+    /** After-call work limit in seconds (0: none); when it runs out the wrap-up saves itself. */
+    afterCallWorkSeconds: z.number().int().min(0).max(3600).optional(),
   })
   .strict();
+
+/** After-call work limit when the account names none. */
+export const DEFAULT_AFTER_CALL_WORK_SECONDS = 120;
 export type SipAccount = z.infer<typeof sipAccountSchema>;
 
 /** What the phone view shows about the account: settings plus whether a password is kept, and where. */

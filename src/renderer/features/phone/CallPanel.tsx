@@ -15,10 +15,12 @@ export function CallPanel() {
   const calls = useRoot(useShallow((s) => s.calls));
   const wrapUp = useRoot((s) => s.wrapUps[0] ?? null);
   const error = useRoot((s) => s.phoneError);
-  if (calls.length === 0 && !wrapUp && !error) return null;
+  const acwNotice = useRoot((s) => s.acwNotice);
+  if (calls.length === 0 && !wrapUp && !error && !acwNotice) return null;
   return (
     <section className="call-panel" aria-label={t('call.panel')}>
       <ErrorText error={error} />
+      {acwNotice && <p role="status">{t('call.acwTimedOut')}</p>}
       {calls.map((c) => (
         <CallCard key={c.id} call={c} others={calls.filter((o) => o.id !== c.id)} />
       ))}

@@ -1,6 +1,11 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_DISPOSITIONS, type SipAccount, type SipAccountView } from '../../../shared/phone';
+import {
+  DEFAULT_AFTER_CALL_WORK_SECONDS,
+  DEFAULT_DISPOSITIONS,
+  type SipAccount,
+  type SipAccountView,
+} from '../../../shared/phone';
 import { useApi, useRoot } from '../../app/context';
 import { ErrorText } from '../../ui/ErrorText';
 
@@ -27,6 +32,9 @@ export function PhoneAccountForm(props: { view: SipAccountView }) {
   const [region, setRegion] = useState(a?.region ?? 'US');
   const [dtmf, setDtmf] = useState<SipAccount['dtmf']>(a?.dtmf ?? 'auto');
   const [dispositions, setDispositions] = useState((a?.dispositions ?? [...DEFAULT_DISPOSITIONS]).join('\n'));
+  const [acwSeconds, setAcwSeconds] = useState(
+    String(a?.afterCallWorkSeconds ?? DEFAULT_AFTER_CALL_WORK_SECONDS),
+  );
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const ids = {
@@ -39,6 +47,7 @@ export function PhoneAccountForm(props: { view: SipAccountView }) {
     region: useId(),
     dtmf: useId(),
     disp: useId(),
+    acw: useId(),
   };
   const save = async () => {
     setError(null);
@@ -53,6 +62,7 @@ export function PhoneAccountForm(props: { view: SipAccountView }) {
         region: region.trim().toUpperCase(),
         dtmf,
         dispositions: lines(dispositions),
+        afterCallWorkSeconds: Number(acwSeconds),
       };
       await api.call('phone:saveAccount', { account, ...(password ? { password } : {}) });
       setPassword('');
@@ -139,6 +149,18 @@ export function PhoneAccountForm(props: { view: SipAccountView }) {
           value={dispositions}
           rows={4}
           onChange={(e) => setDispositions(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.acw}>{t('phoneAccount.afterCallWork')}</label>
+        <input
+          id={ids.acw}
+          type="number"
+          min={0}
+          max={3600}
+          step={1}
+          value={acwSeconds}
+          onChange={(e) => setAcwSeconds(e.target.value)}
         />
       </div>
       <button type="submit">{t('phoneAccount.save')}</button>

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { DEFAULT_DISPOSITIONS } from '../../../shared/phone';
@@ -13,9 +13,10 @@ export function WrapUpForm() {
   const ctl = useRoot((s) => s.phoneCtl);
   const configured = useRoot(useShallow((s) => s.dispositions));
   const codes = configured.length > 0 ? configured : [...DEFAULT_DISPOSITIONS];
-  const [disposition, setDisposition] = useState('');
-  const [note, setNote] = useState('');
-  const [name, setName] = useState('');
+  const { disposition, note, name } = useRoot(useShallow((s) => s.wrapDraft));
+  const setDraft = useRoot((s) => s.setWrapDraft);
+  const acw = useRoot((s) => s.acw);
+  const now = useSecondClock(acw !== null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const dispId = useId();
@@ -44,13 +45,28 @@ export function WrapUpForm() {
       }}
     >
       <h2>{t('wrapUp.title')}</h2>
+      {acw && (
+        <p role="timer" aria-label={t('wrapUp.acwLabel')} className="acw-timer">
+          {acw.limitSec > 0
+            ? t('wrapUp.acwOf', {
+                spent: formatDuration(now - acw.since),
+                limit: formatDuration(acw.limitSec * 1000),
+              })
+            : t('wrapUp.acw', { spent: formatDuration(now - acw.since) })}
+        </p>
+      )}
       <p>
         {w.number ?? c.remoteUser} · {t(`call.direction.${c.direction}`)} ·{' '}
         {formatDuration((c.endedAt ?? c.startedAt) - (c.answeredAt ?? c.startedAt))}
       </p>
       <div className="field">
         <label htmlFor={dispId}>{t('wrapUp.disposition')}</label>
-        <select id={dispId} required value={disposition} onChange={(e) => setDisposition(e.target.value)}>
+        <select
+          id={dispId}
+          required
+          value={disposition}
+          onChange={(e) => setDraft({ disposition: e.target.value })}
+        >
           <option value="">{t('wrapUp.choose')}</option>
           {codes.map((d) => (
             <option key={d} value={d}>
@@ -62,7 +78,12 @@ export function WrapUpForm() {
       {w.customerId === null && (
         <div className="field">
           <label htmlFor={nameId}>{t('wrapUp.newCustomerName')}</label>
-          <input id={nameId} value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
+          <input
+            id={nameId}
+            value={name}
+            maxLength={200}
+            onChange={(e) => setDraft({ name: e.target.value })}
+          />
         </div>
       )}
       <div className="field">
@@ -72,7 +93,7 @@ export function WrapUpForm() {
           value={note}
           maxLength={20000}
           rows={3}
-          onChange={(e) => setNote(e.target.value)}
+          onChange={(e) => setDraft({ note: e.target.value })}
         />
       </div>
       <button type="submit" disabled={!disposition || busy}>
@@ -81,4 +102,15 @@ export function WrapUpForm() {
       <ErrorText error={error} />
     </form>
   );
+}
+
+/** Now, every second while `on` (the after-call work clock). */
+function useSecondClock(on: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!on) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [on]);
+  return now;
 }

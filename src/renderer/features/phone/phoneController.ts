@@ -1,4 +1,4 @@
-import { normalizeCallerNumber } from '../../../shared/phone';
+import { DEFAULT_AFTER_CALL_WORK_SECONDS, normalizeCallerNumber } from '../../../shared/phone';
 import type { ApiClient } from '../../api/client';
 import type { RootStore } from '../../store';
 import { DEFAULT_AUDIO_DEVICES } from '../../../shared/settings';
@@ -12,10 +12,11 @@ import {
   type ResolvedDevices,
 } from './audioDevices';
 import { Ringer } from './ringer';
+import { AfterCallWork } from './afterCallWork';
 import { CallRecorder, toBase64 } from './callRecorder';
 import type { CallRecording } from '../../../shared/recording';
 import { SipPhone, type CallSnapshot } from './sipPhone';
-import type { PhoneControls } from './phoneSlice';
+import type { PhoneControls, WrapUp } from './phoneSlice';
 
 const msg = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -156,8 +157,10 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
         c.answeredAt !== null && !c.consult
           ? { call: c, number: pop?.number ?? null, customerId: pop?.pop?.customer.id ?? null }
           : null;
+      const firstWrap = wrap !== null && s().wrapUps.length === 0;
       set({ calls: others, pops, ...(wrap ? { wrapUps: [...s().wrapUps, wrap] } : {}) });
       if (wrap) void setAgent('after-call-work');
+      if (firstWrap) startAcw();
     } else {
       set({ calls: [...others, c].sort((a, b) => a.startedAt - b.startedAt) });
       if (first) void setAgent('busy');
@@ -195,6 +198,34 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
     }
   }
 
+  // After-call work: the wrap-up's clock; when the account's limit runs out, it saves itself.
+  let acwLimitSec = DEFAULT_AFTER_CALL_WORK_SECONDS;
+  const acw = new AfterCallWork({
+    limitSec: () => acwLimitSec,
+    onExpired: () => {
+      const d = s().wrapDraft;
+      void ctl
+        .wrapUp(d.disposition, d.note.trim(), d.name.trim() || undefined)
+        .then(() => set({ acwNotice: true }), fail);
+    },
+  });
+  function startAcw() {
+    acw.start();
+    set({
+      acw: { since: acw.since()!, limitSec: acwLimitSec },
+      acwNotice: false,
+      wrapDraft: { disposition: '', note: '', name: '' },
+    });
+  }
+  /** The shown wrap-up is done: the next one (if any) gets its own clock. */
+  function nextWrap() {
+    if (s().wrapUps.length > 0) startAcw();
+    else {
+      acw.stop();
+      set({ acw: null, wrapDraft: { disposition: '', note: '', name: '' } });
+    }
+  }
+
   async function setAgent(state: 'busy' | 'after-call-work' | 'available') {
     try {
       s().setAgent(await api.call('agent:setState', { state }));
@@ -210,6 +241,7 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
       await refreshDevices().catch(fail);
       const creds = await api.call('phone:getCredentials', {});
       region = creds.region;
+      acwLimitSec = creds.afterCallWorkSeconds ?? DEFAULT_AFTER_CALL_WORK_SECONDS;
       set({ dispositions: creds.dispositions });
       phone = new SipPhone(
         {
@@ -273,38 +305,52 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
       phone ? phone.mediaStats(id) : { bytesReceived: 0, bytesSent: 0, ice: 'none', direction: 'none' },
     wrapUp: async (disposition, note, newCustomerName) => {
       const w = s().wrapUps[0];
-      if (!w) return;
-      if (w.customerId === null && w.number === null && !newCustomerName) {
-        // An internal or anonymous call with nobody to file it under: nothing to record.
-        set({ wrapUps: s().wrapUps.slice(1) });
-        if (s().calls.length === 0 && s().wrapUps.length === 0) await setAgent('available');
-        return;
+      // One save at a time: the agent's click and a running-out clock must not log a call twice.
+      if (!w || savingWrap) return;
+      savingWrap = true;
+      try {
+        await saveWrap(w, disposition, note, newCustomerName);
+      } finally {
+        savingWrap = false;
       }
-      const c = w.call;
-      const recording = (await saved.get(c.id)) ?? null;
-      saved.delete(c.id);
-      const self = s().session?.agent?.name ?? 'agent';
-      const remote = w.number ?? c.remoteUser;
-      const iso = (t: number) => new Date(t).toISOString();
-      await api.call('calls:log', {
-        customerId: w.customerId,
-        ...(newCustomerName ? { newCustomerName } : {}),
-        ...(w.customerId === null && w.number ? { newCustomerPhone: w.number } : {}),
-        direction: c.direction,
-        from: (c.direction === 'in' ? remote : self).slice(0, 256),
-        to: (c.direction === 'in' ? self : remote).slice(0, 256),
-        startedAt: iso(c.startedAt),
-        answeredAt: c.answeredAt === null ? null : iso(c.answeredAt),
-        endedAt: iso(c.endedAt ?? Date.now()),
-        disposition,
-        note,
-        ...(c.quality.summary ? { quality: c.quality.summary } : {}),
-        ...(recording ? { recording } : {}),
-      });
-      set({ wrapUps: s().wrapUps.filter((x) => x !== w) });
-      if (s().calls.length === 0 && s().wrapUps.length === 0) await setAgent('available');
     },
   };
+  let savingWrap = false;
+  async function saveWrap(w: WrapUp, disposition: string, note: string, newCustomerName: string | undefined) {
+    if (w.customerId === null && w.number === null && !newCustomerName) {
+      // An internal or anonymous call with nobody to file it under: nothing to record.
+      set({ wrapUps: s().wrapUps.slice(1) });
+      nextWrap();
+      if (s().calls.length === 0 && s().wrapUps.length === 0) await setAgent('available');
+      return;
+    }
+    const c = w.call;
+    const recording = (await saved.get(c.id)) ?? null;
+    saved.delete(c.id);
+    const self = s().session?.agent?.name ?? 'agent';
+    const remote = w.number ?? c.remoteUser;
+    const iso = (t: number) => new Date(t).toISOString();
+    await api.call('calls:log', {
+      customerId: w.customerId,
+      ...(newCustomerName ? { newCustomerName } : {}),
+      ...(w.customerId === null && w.number ? { newCustomerPhone: w.number } : {}),
+      direction: c.direction,
+      from: (c.direction === 'in' ? remote : self).slice(0, 256),
+      to: (c.direction === 'in' ? self : remote).slice(0, 256),
+      startedAt: iso(c.startedAt),
+      answeredAt: c.answeredAt === null ? null : iso(c.answeredAt),
+      endedAt: iso(c.endedAt ?? Date.now()),
+      // No code chosen (after-call work ran out first): the record says so by having none.
+      disposition: disposition || null,
+      note,
+      ...(c.quality.summary ? { quality: c.quality.summary } : {}),
+      ...(recording ? { recording } : {}),
+    });
+    set({ wrapUps: s().wrapUps.filter((x) => x !== w) });
+    nextWrap();
+    if (s().calls.length === 0 && s().wrapUps.length === 0) await setAgent('available');
+  }
+
   set({ phoneCtl: ctl });
   return ctl;
 }

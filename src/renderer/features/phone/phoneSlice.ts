@@ -43,6 +43,13 @@ export type PhoneSlice = {
   pops: Record<string, CallPop>;
   /** Finished calls waiting for wrap-up, oldest first (the form shows the first). */
   wrapUps: WrapUp[];
+  /** The wrap-up form's fields, kept here so a timed-out after-call work saves what was typed. */
+  wrapDraft: { disposition: string; note: string; name: string };
+  /** After-call work on the wrap-up shown: since when, and the limit (0: none). */
+  acw: { since: number; limitSec: number } | null;
+  /** Told once after-call work ran out and the wrap-up saved itself. */
+  acwNotice: boolean;
+  setWrapDraft: (patch: Partial<PhoneSlice['wrapDraft']>) => void;
   /** Calls being recorded (team setting), with the consent text the agent announces. */
   recordingCalls: Record<string, string>;
   /** DTMF digits received on live calls (SIP INFO), by call. */
@@ -68,6 +75,9 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set) => ({
   calls: [],
   pops: {},
   wrapUps: [],
+  wrapDraft: { disposition: '', note: '', name: '' },
+  acw: null,
+  acwNotice: false,
   recordingCalls: {},
   dtmfIn: {},
   phoneError: null,
@@ -77,5 +87,6 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set) => ({
   audioMissing: [],
   setDialNumber: (dialNumber) => set({ dialNumber, dialSource: null }),
   setPops: (pops) => set({ pops }),
+  setWrapDraft: (patch) => set((s) => ({ wrapDraft: { ...s.wrapDraft, ...patch } })),
   requestDial: (req) => set({ dialNumber: req.target, dialSource: req.scheme, view: 'phone' }),
 });

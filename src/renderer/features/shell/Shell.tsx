@@ -95,6 +95,12 @@ export function Shell() {
             disabled={!agent}
             onChange={(e) => void changeState(e.target.value as AgentState)}
           >
+            {/* Busy and after-call work are set by calls: shown, not chosen. */}
+            {agent && !(SELECTABLE_AGENT_STATES as readonly AgentState[]).includes(agent.state) && (
+              <option value={agent.state} disabled>
+                {t(`agent.${agent.state}`)}
+              </option>
+            )}
             {SELECTABLE_AGENT_STATES.map((s) => (
               <option key={s} value={s}>
                 {t(`agent.${s}`)}
