@@ -123,9 +123,52 @@ export function createRoutingService(d: RoutingDeps) {
     }
   }
 
+  /**
+   * Routing state lives in memory; the conversations are in the store. After a (re)start, put it
+   * back: every assigned, unresolved conversation counts against its agent's capacity again (the
+   * agent is disconnected until it comes back, so its work is re-queued if it does not return
+   * within the grace period), and every unassigned open or pending one waits in its queue again,
+   * oldest first. Without this a restart would forget the queue and let agents go over capacity.
+   */
+  function recover(): void {
+    const rows = d.db
+      .prepare<[], { id: string; data: string }>(
+        `SELECT id, data FROM records WHERE entity = 'conversation' AND deleted = 0
+           AND json_extract(data, '$.status') <> 'resolved'`,
+      )
+      .all();
+    const convs = rows
+      .map((r) => ({ id: r.id, data: JSON.parse(r.data) as Partial<ConversationData> }))
+      .filter((c) => c.data.inboxId && c.data.channel)
+      .sort((a, b) => String(a.data.createdAt).localeCompare(String(b.data.createdAt)));
+    const assignees = new Set<string>();
+    for (const c of convs) {
+      const item = {
+        conversationId: c.id,
+        customerId: c.data.customerId ?? null,
+        queueId: c.data.inboxId!,
+        kind: workKindOf(c.data.channel!),
+      };
+      if (c.data.assigneeId) {
+        if (!assignees.has(c.data.assigneeId)) {
+          if (!knownAgents.has(c.data.assigneeId)) ensureAgent(c.data.assigneeId);
+          // Disconnected as of now (not since forever), before any tick: the grace period starts here.
+          apply(engine.agentDisconnected(c.data.assigneeId));
+          assignees.add(c.data.assigneeId);
+        }
+        engine.enqueue(item, c.data.assigneeId);
+      } else if (c.data.status === 'open' || c.data.status === 'pending') {
+        apply(engine.enqueue(item));
+      }
+    }
+    if (convs.length > 0)
+      d.log.info({ conversations: convs.length, agents: assignees.size }, 'routing recovered');
+  }
+
   const timer = setInterval(() => apply(engine.tick()), 1_000);
   timer.unref();
   loadQueues();
+  recover();
 
   return {
     /** A conversation that needs an agent (new from a channel, or back in the queue). */
