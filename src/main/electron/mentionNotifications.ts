@@ -12,7 +12,7 @@ export function notifyMentions(services: Services, showWindow: () => void): void
   services.events.subscribe((event, payload) => {
     if (event !== 'inbox:mentioned' || !Notification.isSupported()) return;
     const m = payload as MentionNotice;
-    const n = new Notification(mentionNotificationText(m));
+    const n = new Notification(mentionNotificationText(m, services.settings.get().language));
     n.on('click', () => {
       services.events.emit('inbox:openConversation', { conversationId: m.conversationId });
       showWindow();

@@ -1,6 +1,7 @@
 import { Notification } from 'electron';
 import type { OfferView } from '../../shared/sync/protocol';
 import type { Services } from '../services';
+import { offerNotificationText } from '../services/notificationText';
 
 /**
  * A desktop notification for each new offer, so it reaches the agent with the window hidden or
@@ -14,13 +15,14 @@ export function notifyOffers(services: Services, showWindow: () => void): void {
     const offers = payload as OfferView[];
     for (const o of offers) {
       if (seen.has(o.offerId) || !Notification.isSupported()) continue;
+      const text = offerNotificationText(services.settings.get().language, o);
       const n = new Notification({
-        title: `Switchboard: new ${o.channel}`,
-        body: `${o.customerName || 'A customer'}${o.subject ? `: ${o.subject}` : ''}`,
+        title: text.title,
+        body: text.body,
         urgency: 'critical',
         actions: [
-          { type: 'button', text: 'Accept' },
-          { type: 'button', text: 'Decline' },
+          { type: 'button', text: text.accept },
+          { type: 'button', text: text.decline },
         ],
       });
       const answer = (accept: boolean) => {

@@ -2,6 +2,7 @@ import type { MentionNotice } from '../../shared/api';
 import type { NoteData } from '../../shared/sync/entities';
 import { stmt, type Db } from '../store/db';
 import type { LocalStore } from '../store/localStore';
+import { mentionNotificationText as textOf } from './notificationText';
 
 /** A note as it arrived from the relay. */
 export type ArrivedNote = { id: string } & NoteData;
@@ -99,7 +100,6 @@ export class MentionWatcher {
 }
 
 /** The desktop notification's title and body for a mention (English, as the offer notifications). */
-export function mentionNotificationText(m: MentionNotice): { title: string; body: string } {
-  const where = [m.customerName, m.subject].filter((x) => x).join(': ') || 'a conversation';
-  return { title: `${m.authorName || 'A colleague'} mentioned you`, body: `in ${where}` };
+export function mentionNotificationText(m: MentionNotice, lang = 'en'): { title: string; body: string } {
+  return textOf(lang, m);
 }
