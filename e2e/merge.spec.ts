@@ -67,3 +67,28 @@ test('an agent merges a duplicate profile; the other branch sees it and undoes i
   await expect(customerList(a).getByRole('button', { name: duplicate })).toHaveCount(1, { timeout: 30_000 });
   await expect(profile(a, target).getByRole('list', { name: 'Merged into this profile' })).toHaveCount(0);
 });
+
+test("a conversation shows the customer's history on their other channels, and opens it", async ({
+  browser,
+}) => {
+  const page = await (await browser.newContext()).newPage();
+  await openSignedIn(page, 'agent@demo.switchboard');
+  await page.getByRole('button', { name: 'Inbox' }).click();
+  await page.getByLabel('Filter by status').selectOption('');
+  const rows = page.getByRole('list', { name: 'Conversations' }).getByRole('button');
+  await expect(rows.first()).toBeVisible();
+  // The demo data gives most customers conversations on several channels: find one.
+  const history = page.getByRole('list', { name: "Customer's history on other channels" });
+  let found = false;
+  for (let i = 0; i < 8 && !found; i++) {
+    await rows.nth(i).click();
+    await expect(page.getByRole('list', { name: 'Messages and notes' })).toBeVisible();
+    found = (await history.count()) > 0;
+  }
+  expect(found, 'a customer with another conversation among the first rows').toBe(true);
+  const subject = (await page.getByRole('article').getByRole('heading', { level: 2 }).textContent()) ?? '';
+  await history.getByRole('button').first().click();
+  // The other conversation opens in the same view.
+  await expect(page.getByRole('article').getByRole('heading', { level: 2 })).toBeVisible();
+  expect(subject.length).toBeGreaterThan(0);
+});

@@ -1,5 +1,6 @@
 import type {
   CallData,
+  Channel,
   ConversationData,
   CustomerData,
   Entity,
@@ -49,9 +50,23 @@ export type ScreenPop = {
   /** Other customers sharing the number (a family line, a switchboard), by name. */
   others: { id: string; name: string }[];
 };
+/** One entry of a customer's history on another channel, beside the conversation open now. */
+export type CustomerHistoryItem = {
+  kind: 'message' | 'note' | 'call';
+  id: string;
+  conversationId: string;
+  channel: Channel;
+  subject: string;
+  at: string;
+  /** An excerpt, plain text. */
+  text: string;
+  direction: 'in' | 'out' | null;
+};
 export type ConversationDetail = {
   conversation: ConversationView;
   timeline: TimelineItemView[];
+  /** The customer's recent messages, notes and calls in their other conversations, newest first. */
+  customerHistory: CustomerHistoryItem[];
   /** Ids of this agent's messages and notes not yet acknowledged by the relay (shown as queued). */
   queued: string[];
 };

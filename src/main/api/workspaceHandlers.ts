@@ -9,6 +9,7 @@ import { callsOfCustomer, profileConversations, screenPop } from '../store/calls
 import { searchCannedReplies } from '../store/cannedReplies';
 import { countConversations, labelNames, listConversations } from '../store/conversations';
 import { getCustomer, mergedInto } from '../store/customers';
+import { customerHistory } from '../store/customerHistory';
 import { CustomerMergeError, planMerge } from '../../shared/sync/customerMerge';
 import type { Db } from '../store/db';
 import { logCall } from './callLog';
@@ -141,7 +142,12 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
             (m.args as { conversationId?: string }).conversationId === id,
         )
         .map((m) => (m.args as { id: string }).id);
-      return { conversation, timeline: s.timeline(id), queued };
+      return {
+        conversation,
+        timeline: s.timeline(id),
+        customerHistory: customerHistory(s.db, conversation.customerId, id),
+        queued,
+      };
     },
     'conversations:addLabel': ({ id, label }) => {
       const s = store();

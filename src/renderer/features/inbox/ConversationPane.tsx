@@ -11,6 +11,7 @@ import { useMinuteClock } from '../../ui/useMinuteClock';
 import { TransferControl } from './TransferControl';
 import { LabelEditor } from './LabelEditor';
 import { onComposerCommand } from './shortcuts';
+import { CustomerHistory } from './CustomerHistory';
 
 /** One conversation: the thread (messages and internal notes), a composer, and its status. */
 /** A local datetime-local value one hour from now. */
@@ -203,6 +204,7 @@ export function ConversationPane(props: { id: string }) {
           </li>
         ))}
       </ol>
+      <CustomerHistory items={detail.data.customerHistory} />
       <p role="status" aria-label={t('inbox.typingStatus')} className="item-sub">
         {customerTyping ? t('inbox.customerTyping') : ''}
       </p>
