@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { expect, startHost, stopHost, test, type RunningHost } from './fixtures';
-import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
+import { expect, stopHost, test, type RunningHost } from './fixtures';
+import { openSignedIn as openApp, startSeededRelay, type RunningRelay } from './relay';
 
 // The agent's conversation view: labels added and removed (markup in a label stays text), a note
 // that @mentions a colleague shows them a notice at their own workstation, and the inbox's
@@ -16,20 +16,12 @@ test.afterAll(async () => {
 });
 
 async function openSignedIn(page: Page, email: string): Promise<void> {
-  const host = await startHost(undefined, {
-    SWITCHBOARD_RELAY_URL: relay.url,
-    SWITCHBOARD_LOGIN_EMAIL: email,
-    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
-    SWITCHBOARD_CACHE_PASSPHRASE: `${email} passphrase`,
-  });
-  hosts.push(host);
   // Markup in a label must never run: every dialog (alert) is recorded, and none may appear.
   page.on('dialog', (d) => {
     alerts.push(d.message());
     void d.dismiss();
   });
-  await page.goto(host.url);
-  await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
+  await openApp(page, relay, email, hosts);
   await page.getByRole('button', { name: 'Inbox' }).click();
 }
 

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { expect, startHost, stopHost, test, type RunningHost } from './fixtures';
-import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
+import { expect, stopHost, test, type RunningHost } from './fixtures';
+import { openSignedIn as openApp, startSeededRelay, type RunningRelay } from './relay';
 
 // Two branch offices (two browser hosts, two agents) share one customer view: one agent merges a
 // duplicate profile into another, the other branch sees the merge and undoes it.
@@ -15,15 +15,7 @@ test.afterAll(async () => {
 });
 
 async function openSignedIn(page: Page, email: string): Promise<void> {
-  const host = await startHost(undefined, {
-    SWITCHBOARD_RELAY_URL: relay.url,
-    SWITCHBOARD_LOGIN_EMAIL: email,
-    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
-    SWITCHBOARD_CACHE_PASSPHRASE: `${email} passphrase`,
-  });
-  hosts.push(host);
-  await page.goto(host.url);
-  await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
+  await openApp(page, relay, email, hosts);
   await page.getByRole('button', { name: 'Customers' }).click();
 }
 

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, startHost, stopHost, test, type RunningHost } from './fixtures';
-import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
+import { expect, stopHost, test, type RunningHost } from './fixtures';
+import { DEMO_PASSWORD, openSignedIn, startSeededRelay, type RunningRelay } from './relay';
 import { kamailioMissing, startKamailio, type RunningKamailio } from './support/kamailio';
 import {
   callCard,
@@ -10,7 +10,6 @@ import {
   partyCall,
   partyLive,
   setUpPhone,
-  signInEnv,
   startParty,
   wrapUp,
 } from './support/phoneHarness';
@@ -67,12 +66,7 @@ test.afterAll(async () => {
   await parties?.close();
 });
 
-async function openApp(page: Page, email: string): Promise<void> {
-  const host = await startHost(undefined, signInEnv(relay.url, email, `${email} passphrase`));
-  hosts.push(host);
-  await page.goto(host.url);
-  await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
-}
+const openApp = (page: Page, email: string) => openSignedIn(page, relay, email, hosts);
 
 async function openCustomerCalls(page: Page, name: string) {
   await page.getByRole('button', { name: 'Customers' }).click();

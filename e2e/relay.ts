@@ -2,6 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, startHost, type RunningHost } from './fixtures';
 
 export const DEMO_PASSWORD = 'e2e-demo-password';
 
@@ -61,4 +63,27 @@ export async function startSeededRelay(customers = 20, conversations = 40): Prom
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A workstation (browser host) signed in to `relay` as a demo account, its cache protected by a
+ * passphrase (no keychain is assumed), opened in `page` and online. The host goes into `hosts`
+ * for the spec to stop.
+ */
+export async function openSignedIn(
+  page: Page,
+  relay: RunningRelay,
+  email: string,
+  hosts: RunningHost[],
+): Promise<RunningHost> {
+  const host = await startHost(undefined, {
+    SWITCHBOARD_RELAY_URL: relay.url,
+    SWITCHBOARD_LOGIN_EMAIL: email,
+    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
+    SWITCHBOARD_CACHE_PASSPHRASE: `${email} passphrase`,
+  });
+  hosts.push(host);
+  await page.goto(host.url);
+  await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
+  return host;
 }

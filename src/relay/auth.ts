@@ -159,6 +159,17 @@ export function createAuth(
       })();
     },
 
+    /** The caller of an HTTP request, from its `Authorization: Bearer <token>` header. */
+    authenticateRequest(req: { headers: { authorization?: string | undefined } }): Principal {
+      const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+      if (!m)
+        throw new RelayError(
+          RELAY_ERR.UNAUTHORIZED,
+          'Send an access token as "Authorization: Bearer <token>".',
+        );
+      return this.authenticate(m[1]!);
+    },
+
     /** Verifies an access token and that its device and agent are still in good standing. */
     authenticate(accessToken: string): Principal {
       const claims = verifyAccessToken(secret, accessToken, o.now());

@@ -71,13 +71,7 @@ export function createHttpHandler(d: Deps) {
   }
 
   function caller(req: IncomingMessage): Principal {
-    const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-    if (!m)
-      throw new RelayError(
-        RELAY_ERR.UNAUTHORIZED,
-        'Send an access token as "Authorization: Bearer <token>".',
-      );
-    return auth.authenticate(m[1]!);
+    return auth.authenticateRequest(req);
   }
 
   function admin(req: IncomingMessage): Principal {

@@ -102,15 +102,7 @@ export function createRecordings(d: {
 
   const paths = (id: string) => ({ data: join(dir, `${id}.sbr`), meta: join(dir, `${id}.json`) });
 
-  function caller(req: IncomingMessage): Principal {
-    const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-    if (!m)
-      throw new RelayError(
-        RELAY_ERR.UNAUTHORIZED,
-        'Send an access token as "Authorization: Bearer <token>".',
-      );
-    return d.auth.authenticate(m[1]!);
-  }
+  const caller = (req: IncomingMessage): Principal => d.auth.authenticateRequest(req);
 
   function policyOf(teamId: string | null): RecordingPolicy {
     const team = teamId ? d.store.get('team', teamId) : null;

@@ -90,13 +90,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     dataDir: o.dataDir,
     isStaffed: (inboxId) => routing.isStaffed(inboxId),
     authorizeAgent: (req) => {
-      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (!token)
-        throw new RelayError(
-          RELAY_ERR.UNAUTHORIZED,
-          'Send an access token as "Authorization: Bearer <token>".',
-        );
-      const p = auth.authenticate(token);
+      const p = auth.authenticateRequest(req);
       return { agentId: p.agentId, role: p.role, teamIds: new Set(accounts.teamIdsOf(p.agentId)) };
     },
     log,

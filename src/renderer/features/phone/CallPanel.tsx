@@ -1,8 +1,9 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { useRoot } from '../../app/context';
 import { ErrorText } from '../../ui/ErrorText';
+import { useTicker } from '../../ui/useTicker';
 import { ScreenPopView } from './ScreenPopView';
 import type { CallSnapshot } from './sipPhone';
 import { WrapUpForm } from './WrapUpForm';
@@ -27,16 +28,6 @@ export function CallPanel() {
       {wrapUp && <WrapUpForm key={wrapUp.call.id} />}
     </section>
   );
-}
-
-function useTicker(on: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!on) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [on]);
-  return now;
 }
 
 /** mm:ss (h:mm:ss past an hour). */

@@ -1,9 +1,10 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { DEFAULT_DISPOSITIONS } from '../../../shared/phone';
 import { useRoot } from '../../app/context';
 import { ErrorText } from '../../ui/ErrorText';
+import { useTicker } from '../../ui/useTicker';
 import { formatDuration } from './CallPanel';
 
 /** After-call work: a disposition code and a note complete the call record. */
@@ -16,7 +17,7 @@ export function WrapUpForm() {
   const { disposition, note, name } = useRoot(useShallow((s) => s.wrapDraft));
   const setDraft = useRoot((s) => s.setWrapDraft);
   const acw = useRoot((s) => s.acw);
-  const now = useSecondClock(acw !== null);
+  const now = useTicker(acw !== null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const dispId = useId();
@@ -102,15 +103,4 @@ export function WrapUpForm() {
       <ErrorText error={error} />
     </form>
   );
-}
-
-/** Now, every second while `on` (the after-call work clock). */
-function useSecondClock(on: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!on) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [on]);
-  return now;
 }
