@@ -1,11 +1,14 @@
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_MEDIA_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { expect, startHost, stopHost, test, type RunningHost } from './fixtures';
 import { startSeededRelay, type RunningRelay } from './relay';
-import { kamailioMissing, startKamailio, type RunningKamailio } from './support/kamailio';
+import { kamailioMissing, kamailioTlsMissing, startKamailio, type RunningKamailio } from './support/kamailio';
 import {
   agentBytesReceived,
   callCard,
+  fillPhoneAccount,
   firstCustomerWithPhone,
+  instrumentAgentPage,
   partyCall,
   partyLive,
   partyState,
@@ -17,12 +20,16 @@ import {
 } from './support/phoneHarness';
 import { startPartyServer, type PartyServer } from './support/sipParty';
 
-// The softphone against a real Kamailio (Debian, config in tests/kamailio/) over plain ws on
-// loopback: the agent's app (browser host + relay) and plain pages running the same sip.js core as
-// the customer and a third party, each a headless Chromium page with fake media devices.
+// The softphone against a real Kamailio (Debian, config in tests/kamailio/) that challenges
+// REGISTER and calls with digest auth, over ws on loopback (and wss with a certificate made for the
+// run, where the tls module is installed): the agent's app (browser host + relay) and plain pages
+// running the same sip.js core as the customer and a third party, each a headless Chromium page
+// with fake media devices.
 const missing = kamailioMissing();
 if (missing) process.stdout.write(`phone.spec: skipped, ${missing}\n`);
 test.skip(!!missing, `Kamailio is not installed: ${missing}`);
+const tlsMissing = missing ? null : kamailioTlsMissing();
+if (tlsMissing) process.stdout.write(`phone.spec: the wss test is skipped, ${tlsMissing}\n`);
 test.describe.configure({ mode: 'serial' });
 
 let kamailio: RunningKamailio;
@@ -32,29 +39,17 @@ let agentCtx: BrowserContext;
 let agent: Page;
 let customer: { name: string; phone: string };
 let parties: PartyServer;
+/** A second workstation (agent2), started by the first test that needs it. */
+let agent2Host: RunningHost | undefined;
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(120_000);
-  kamailio = await startKamailio();
+  kamailio = await startKamailio({ tls: !tlsMissing });
   parties = await startPartyServer();
   relay = await startSeededRelay();
   agentHost = await startHost(undefined, signInEnv('agent@demo.switchboard', 'agent one passphrase'));
   agentCtx = await browser.newContext();
-  // Instrument the agent's page: keep its peer connections so the test can read getStats.
-  await agentCtx.addInitScript(() => {
-    const w = globalThis as unknown as {
-      RTCPeerConnection: new (...a: unknown[]) => object;
-      __pcs: object[];
-    };
-    const Original = w.RTCPeerConnection;
-    w.__pcs = [];
-    w.RTCPeerConnection = class extends Original {
-      constructor(...a: unknown[]) {
-        super(...a);
-        w.__pcs.push(this);
-      }
-    } as never;
-  });
+  await instrumentAgentPage(agentCtx);
   agent = await agentCtx.newPage();
   if (process.env['PHONE_DEBUG']) {
     agent.on('console', (m) => console.log(`agent: ${m.text()}`));
@@ -66,10 +61,18 @@ test.beforeAll(async ({ browser }) => {
   await setUpPhone(agent, 'agent1');
 });
 
+// A failed test carries the end of Kamailio's log (auth refusals, routing errors) in its report.
+// eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form.
+test.afterEach(async ({}, testInfo) => {
+  if (kamailio && testInfo.status !== testInfo.expectedStatus)
+    await testInfo.attach('kamailio.log', { body: kamailio.log().slice(-30_000), contentType: 'text/plain' });
+});
+
 test.afterAll(async () => {
   if (process.env['PHONE_DEBUG']) console.log(kamailio?.log().slice(-6000));
   await agentCtx?.close();
   if (agentHost) await stopHost(agentHost);
+  if (agent2Host) await stopHost(agent2Host);
   await relay?.stop();
   await kamailio?.stop();
   await parties?.close();
@@ -77,8 +80,28 @@ test.afterAll(async () => {
 
 const signInEnv = (email: string, passphrase: string) => phoneSignInEnv(relay.url, email, passphrase);
 const setUpPhone = (page: Page, user: string) => setUpPhoneWith(page, kamailio, user);
-const startParty = (browser: Browser, user: string, autoAnswer = false, policy: 'all' | 'relay' = 'all') =>
-  startPartyWith(browser, parties, kamailio, user, autoAnswer, policy);
+const startParty = (
+  browser: Browser,
+  user: string,
+  autoAnswer = false,
+  policy: 'all' | 'relay' = 'all',
+  options: Parameters<typeof startPartyWith>[6] = {},
+) => startPartyWith(browser, parties, kamailio, user, autoAnswer, policy, options);
+
+/** agent2's workstation in `browser` (its own browser host, started once), signed in and online. */
+async function openAgent2(browser: Browser): Promise<{ page: Page; close: () => Promise<void> }> {
+  agent2Host ??= await startHost(undefined, signInEnv('agent2@demo.switchboard', 'agent two passphrase'));
+  const ctx = await browser.newContext();
+  await instrumentAgentPage(ctx);
+  const page = await ctx.newPage();
+  if (process.env['PHONE_DEBUG']) page.on('console', (m) => console.log(`agent2: ${m.text()}`));
+  await page.goto(agent2Host.url);
+  await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
+  return { page, close: () => ctx.close() };
+}
+
+const setUpPhone2 = (page: Page, fields: Parameters<typeof setUpPhoneWith>[3]) =>
+  setUpPhoneWith(page, kamailio, 'agent2', fields);
 
 test('a customer calls: profile before answering, two-way audio, hold, DTMF, hang-up, wrap-up, synced record', async ({
   browser,
@@ -394,6 +417,106 @@ function agentUfrag(page: Page): Promise<string> {
     return /a=ice-ufrag:(\S+)/.exec(sdp)?.[1] ?? '';
   });
 }
+
+test('digest auth: a wrong SIP password is refused with what to do; the right one registers', async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const { page, close } = await openAgent2(browser);
+  try {
+    await fillPhoneAccount(page, kamailio, 'agent2', { password: 'not-the-password' });
+    await page.getByRole('button', { name: 'Connect phone' }).click();
+    const registration = page.getByRole('status', { name: 'Phone registration' });
+    await expect(registration).toHaveText('Phone registration failed');
+    // Kamailio challenged, sip.js answered with the wrong password, Kamailio challenged again.
+    await expect(page.getByRole('alert')).toHaveText(
+      'The phone server did not accept the SIP password (401 Unauthorized). Check the authentication ' +
+        'user and SIP password under Phone account, save, then connect again.',
+    );
+    expect(kamailio.log()).toContain('auth failed for agent2 (REGISTER');
+    // No retry loop with a refused password: the agent decides what to do.
+    await expect(page.getByRole('button', { name: 'Connect phone' })).toBeEnabled();
+
+    // The agent types the right password; it goes to the keychain and the phone registers with it.
+    await page.getByLabel('SIP password').fill(kamailio.passwordFor('agent2'));
+    await page.getByRole('button', { name: 'Save phone account' }).click();
+    await expect(page.getByText('Phone account saved.')).toBeVisible();
+    await page.getByRole('button', { name: 'Connect phone' }).click();
+    await expect(registration).toHaveText('Phone ready');
+    await expect(page.getByRole('alert')).toHaveCount(0);
+
+    // Parties authenticate too: one with a wrong password is refused and cannot call; the agent's
+    // own calls are challenged (407) and go through with the keychain's password.
+    const impostor = await startParty(browser, '+15550100999', false, 'all', {
+      password: 'guessed',
+      registration: 'failed',
+    });
+    await impostor.close();
+    const callee = await startParty(browser, '3002', true);
+    try {
+      await page.getByLabel('Number to call').fill('3002');
+      await page.getByRole('button', { name: 'Call', exact: true }).click();
+      const card = callCard(page);
+      await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+      await expect
+        .poll(() => partyLive(callee.page).then((l) => l.map((c) => `${c.remoteUser}:${c.state}`)))
+        .toEqual(['agent2:established']);
+      await card.getByRole('button', { name: 'Hang up' }).click();
+      await expect(card).toHaveCount(0);
+      await wrapUp(page, 'resolved');
+    } finally {
+      await callee.close();
+    }
+    // Unregister, so the next test's agent2 is the only contact Kamailio knows.
+    await page.getByRole('button', { name: 'Disconnect phone' }).click();
+    await expect(registration).toHaveText('Phone not connected');
+  } finally {
+    await close();
+  }
+});
+
+test('wss: Kamailio over TLS with a certificate made for this run, trusted by its key alone', async ({
+  browser,
+}) => {
+  test.skip(!!tlsMissing, `no wss here: ${tlsMissing}`);
+  test.setTimeout(90_000);
+  const tls = kamailio.tls!;
+  // A browser that does not know the certificate cannot connect: the TLS handshake fails.
+  const untrusting = await startParty(browser, '+15550100998', false, 'all', {
+    server: tls.wssUrl,
+    registration: 'reconnecting',
+  });
+  await untrusting.close();
+
+  // Chromium launched for this test trusts this certificate's public key and nothing else.
+  const trusting = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      ...CHROMIUM_ARGS,
+      ...CHROMIUM_MEDIA_ARGS,
+      `--ignore-certificate-errors-spki-list=${tls.spkiSha256}`,
+    ],
+  });
+  try {
+    const { page } = await openAgent2(trusting);
+    await setUpPhone2(page, { server: tls.wssUrl });
+    const caller = await startParty(trusting, customer.phone, false, 'all', { server: tls.wssUrl });
+    await partyCall(caller.page, `sip:agent2@${kamailio.domain}`);
+    const card = callCard(page);
+    await card.getByRole('button', { name: 'Answer' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    const [c] = await partyLive(caller.page);
+    await expect.poll(() => partyStats(caller.page, c!.id).then((s) => s.bytesReceived)).toBeGreaterThan(0);
+    await expect.poll(() => agentBytesReceived(page)).toBeGreaterThan(0);
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect(card).toHaveCount(0);
+    await expect.poll(() => partyLive(caller.page).then((l) => l.length)).toBe(0);
+    await wrapUp(page, 'resolved');
+    await page.getByRole('button', { name: 'Disconnect phone' }).click();
+  } finally {
+    await trusting.close();
+  }
+});
 
 test('audio devices: the selects list the fake devices and the choice survives a reload', async ({
   browser,

@@ -4,8 +4,9 @@
 #   gnome-keyring, dbus-x11  a real Secret Service for the keychain tests
 #   python3, make, g++       building the encrypted SQLite addon from source at npm ci
 #   kamailio, kamailio-websocket-modules  the SIP server of the softphone end-to-end tests
+#   kamailio-tls-modules, openssl         its wss listener, on a certificate made at test time
 set -euo pipefail
-PKGS=(chromium gnome-keyring dbus-x11 python3 make g++ kamailio kamailio-websocket-modules)
+PKGS=(chromium gnome-keyring dbus-x11 python3 make g++ kamailio kamailio-websocket-modules kamailio-tls-modules openssl)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

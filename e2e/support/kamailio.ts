@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,9 @@ import { join } from 'node:path';
 /** Debian's binary; the end-to-end phone tests are skipped (with a printed reason) without it. */
 export const KAMAILIO_BIN = process.env['KAMAILIO_BIN'] ?? '/usr/sbin/kamailio';
 const CONFIG = 'tests/kamailio/kamailio.cfg';
-const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/websocket.so';
+const MODULE_DIR = '/usr/lib/x86_64-linux-gnu/kamailio/modules';
+const MODULES = `${MODULE_DIR}/websocket.so`;
+const OPENSSL_BIN = process.env['OPENSSL_BIN'] ?? '/usr/bin/openssl';
 
 /** Why Kamailio cannot run here, or null when it can. */
 export function kamailioMissing(): string | null {
@@ -16,12 +19,37 @@ export function kamailioMissing(): string | null {
   return null;
 }
 
+/** Why Kamailio cannot serve wss here (no tls module or no openssl), or null when it can. */
+export function kamailioTlsMissing(): string | null {
+  if (!existsSync(`${MODULE_DIR}/tls.so`))
+    return 'tls module not found (apt-get install kamailio-tls-modules)';
+  if (!existsSync(OPENSSL_BIN)) return `${OPENSSL_BIN} not found (apt-get install openssl)`;
+  return null;
+}
+
+export type KamailioTls = {
+  port: number;
+  /** `wss://127.0.0.1:<port>`, served with a self-signed certificate made for this run. */
+  wssUrl: string;
+  /** The certificate (PEM). */
+  certPem: string;
+  /** base64 SHA-256 of its SubjectPublicKeyInfo: `--ignore-certificate-errors-spki-list=<this>`. */
+  spkiSha256: string;
+};
+
 export type RunningKamailio = {
   port: number;
   /** `ws://127.0.0.1:<port>`: plain WebSocket on loopback (production uses wss). */
   wsUrl: string;
+  /** The wss listener, when started with `tls: true`. */
+  tls: KamailioTls | null;
   /** SIP domain the registrar serves. */
   domain: string;
+  /**
+   * The SIP password Kamailio accepts for `user` (REGISTER and initial requests are challenged
+   * with digest auth): derived from the user and a secret chosen for this run, see kamailio.cfg.
+   */
+  passwordFor: (user: string) => string;
   log: () => string;
   /** Stops and starts it again on the same port; registrations (memory only) are lost. */
   restart(): Promise<void>;
@@ -58,20 +86,95 @@ async function waitListening(port: number, proc: ChildProcess, log: () => string
 }
 
 /**
- * Writes the repo's config with a free port into a fresh directory and runs Kamailio in the
- * foreground (`-DD -E`, runtime files in that directory, no root paths). Resolves once it listens.
+ * A self-signed certificate for 127.0.0.1 and localhost (P-256, valid two days) in `dir`, and the
+ * Kamailio TLS config that serves it.
  */
-export async function startKamailio(): Promise<RunningKamailio> {
+function makeTls(dir: string, port: number): KamailioTls & { cfg: string } {
+  const key = join(dir, 'tls-key.pem');
+  const cert = join(dir, 'tls-cert.pem');
+  const made = spawnSync(
+    OPENSSL_BIN,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (made.status !== 0) throw new Error(`openssl could not make a certificate:\n${made.stderr}`);
+  const certPem = readFileSync(cert, 'utf8');
+  const spki = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' });
+  const cfg = join(dir, 'tls.cfg');
+  writeFileSync(
+    cfg,
+    [
+      '[server:default]',
+      'method = TLSv1.2+',
+      'verify_certificate = no',
+      'require_certificate = no',
+      `private_key = ${key}`,
+      `certificate = ${cert}`,
+      '',
+      '[client:default]',
+      'verify_certificate = no',
+      'require_certificate = no',
+      '',
+    ].join('\n'),
+  );
+  return {
+    port,
+    wssUrl: `wss://127.0.0.1:${port}`,
+    certPem,
+    spkiSha256: createHash('sha256').update(spki).digest('base64'),
+    cfg,
+  };
+}
+
+/**
+ * Writes the repo's config with free ports into a fresh directory and runs Kamailio in the
+ * foreground (`-DD -E`, runtime files in that directory, no root paths). Resolves once it listens.
+ * `tls: true` adds a wss listener with a certificate made now (see kamailioTlsMissing()).
+ */
+export async function startKamailio(options: { tls?: boolean } = {}): Promise<RunningKamailio> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-kamailio-'));
   const port = await freePort();
+  const secret = randomBytes(16).toString('hex');
+  let tls: (KamailioTls & { cfg: string }) | null = null;
+  if (options.tls) {
+    const missing = kamailioTlsMissing();
+    if (missing) throw new Error(`wss asked for but ${missing}`);
+    tls = makeTls(dir, await freePort());
+  }
   const cfg = join(dir, 'kamailio.cfg');
-  writeFileSync(cfg, readFileSync(CONFIG, 'utf8').replaceAll('__PORT__', String(port)));
-  const check = spawnSync(KAMAILIO_BIN, ['-c', '-f', cfg], { encoding: 'utf8' });
+  writeFileSync(
+    cfg,
+    readFileSync(CONFIG, 'utf8')
+      .replaceAll('__PORT__', String(port))
+      .replaceAll('__TLS_PORT__', String(tls?.port ?? 0))
+      .replaceAll('__TLS_CFG__', tls?.cfg ?? '')
+      .replaceAll('__SECRET__', secret),
+  );
+  const defines = tls ? ['-A', 'WITH_TLS'] : [];
+  const check = spawnSync(KAMAILIO_BIN, ['-c', ...defines, '-f', cfg], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`kamailio config check failed:\n${check.stderr}`);
   let out = '';
   let proc: ChildProcess;
   const launch = async () => {
-    proc = spawn(KAMAILIO_BIN, ['-DD', '-E', '-Y', dir, '-m', '64', '-M', '8', '-f', cfg], {
+    proc = spawn(KAMAILIO_BIN, ['-DD', '-E', '-Y', dir, '-m', '64', '-M', '8', ...defines, '-f', cfg], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (b: Buffer) => {
@@ -80,6 +183,7 @@ export async function startKamailio(): Promise<RunningKamailio> {
     proc.stdout!.on('data', keep);
     proc.stderr!.on('data', keep);
     await waitListening(port, proc, () => out);
+    if (tls) await waitListening(tls.port, proc, () => out);
   };
   const stopProc = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -93,7 +197,9 @@ export async function startKamailio(): Promise<RunningKamailio> {
   return {
     port,
     wsUrl: `ws://127.0.0.1:${port}`,
+    tls: tls && { port: tls.port, wssUrl: tls.wssUrl, certPem: tls.certPem, spkiSha256: tls.spkiSha256 },
     domain: 'switchboard.test',
+    passwordFor: (user) => createHash('md5').update(`${user}:${secret}`).digest('hex'),
     log: () => out,
     restart: async () => {
       await stopProc();

@@ -1,4 +1,4 @@
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { expect } from '../fixtures';
 import { DEMO_PASSWORD } from '../relay';
 import type { RunningKamailio } from './kamailio';
@@ -28,17 +28,40 @@ export async function firstCustomerWithPhone(page: Page): Promise<{ name: string
   return { name, phone: /\+1\d{10}/.exec(items[index]!)![0] };
 }
 
-/** Fills Phone › Phone account through the UI and connects. */
-export async function setUpPhone(page: Page, kamailio: RunningKamailio, user: string) {
+export type PhoneAccountFields = {
+  /** WebSocket URL; Kamailio's ws:// listener unless given (e.g. its wss:// one). */
+  server?: string;
+  /** The SIP password typed into the form (kept in the keychain); Kamailio's for `user` unless given. */
+  password?: string;
+  /** Key tones: `info` (the default here) lets the far end, a browser page, observe the digits. */
+  dtmf?: 'auto' | 'info';
+};
+
+/** Fills Phone › Phone account through the UI and saves it (the password goes to the keychain). */
+export async function fillPhoneAccount(
+  page: Page,
+  kamailio: RunningKamailio,
+  user: string,
+  fields: PhoneAccountFields = {},
+) {
   await page.getByRole('button', { name: 'Phone', exact: true }).click();
-  await page.getByLabel('SIP server (WebSocket URL)').fill(kamailio.wsUrl);
+  await page.getByLabel('SIP server (WebSocket URL)').fill(fields.server ?? kamailio.wsUrl);
   await page.getByLabel('SIP address').fill(`sip:${user}@${kamailio.domain}`);
   await page.getByLabel('Authentication user').fill(user);
-  await page.getByLabel('SIP password').fill('not-in-any-file');
-  // INFO so the far end (a browser page) can observe the digits; RFC 4733 is not exposed to JS.
-  await page.getByLabel('Key tones (DTMF)').selectOption('info');
+  await page.getByLabel('SIP password').fill(fields.password ?? kamailio.passwordFor(user));
+  await page.getByLabel('Key tones (DTMF)').selectOption(fields.dtmf ?? 'info');
   await page.getByRole('button', { name: 'Save phone account' }).click();
   await expect(page.getByText('Phone account saved.')).toBeVisible();
+}
+
+/** Fills Phone › Phone account through the UI, connects, and waits until Kamailio registered it. */
+export async function setUpPhone(
+  page: Page,
+  kamailio: RunningKamailio,
+  user: string,
+  fields: PhoneAccountFields = {},
+) {
+  await fillPhoneAccount(page, kamailio, user, fields);
   await page.getByRole('button', { name: 'Connect phone' }).click();
   await expect(page.getByRole('status', { name: 'Phone registration' })).toHaveText('Phone ready');
 }
@@ -52,19 +75,28 @@ export async function startParty(
   user: string,
   autoAnswer = false,
   iceTransportPolicy: 'all' | 'relay' = 'all',
+  /**
+   * `server`: Kamailio's ws:// listener unless given; `password`: Kamailio's for `user` unless
+   * given; `registration`: the state to wait for (`registered` unless given).
+   */
+  options: {
+    server?: string;
+    password?: string;
+    registration?: 'registered' | 'failed' | 'reconnecting';
+  } = {},
 ): Promise<Party> {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await openParty(page, parties);
   if (process.env['PHONE_DEBUG']) page.on('console', (m) => console.log(`${user}: ${m.text()}`));
   await page.evaluate(
-    ([server, uri, auto, policy]) =>
+    ([server, uri, authUser, password, auto, policy]) =>
       (globalThis as unknown as PartyWindow).party.start(
         {
           server,
           uri,
-          authUser: uri,
-          password: 'x',
+          authUser,
+          password,
           iceServers: [],
           iceTransportPolicy: policy,
           dtmf: 'info',
@@ -72,13 +104,17 @@ export async function startParty(
         auto === 'yes',
       ),
     [
-      kamailio.wsUrl,
+      options.server ?? kamailio.wsUrl,
       `sip:${user}@${kamailio.domain}`,
+      user,
+      options.password ?? kamailio.passwordFor(user),
       autoAnswer ? 'yes' : 'no',
       iceTransportPolicy,
     ] as const,
   );
-  await expect.poll(() => partyState(page).then((s) => s.registration)).toBe('registered');
+  await expect
+    .poll(() => partyState(page).then((s) => s.registration))
+    .toBe(options.registration ?? 'registered');
   return { page, close: () => ctx.close() };
 }
 
@@ -105,6 +141,93 @@ export const partyCall = (p: Page, target: string, headers: string[] = []) =>
   p.evaluate(([t, h]) => (globalThis as unknown as PartyWindow).party.call(t, h), [target, headers] as const);
 export const partyStats = (p: Page, id: string) =>
   p.evaluate((i) => (globalThis as unknown as PartyWindow).party.stats(i), id);
+
+type DtmfSenderLike = EventTarget & { insertDTMF: (tones: string, ...rest: unknown[]) => void };
+
+/**
+ * Instruments an agent's pages: keeps their peer connections (with how many local descriptions
+ * each set: every renegotiation sets one) for getStats and SDP checks, and records the DTMF their
+ * audio senders play in-band (RTCDTMFSender fires `tonechange` as each tone starts going out as
+ * RTP telephone-events, and once more with '' when its buffer is empty).
+ */
+export async function instrumentAgentPage(ctx: BrowserContext): Promise<void> {
+  await ctx.addInitScript(() => {
+    const w = globalThis as unknown as {
+      RTCPeerConnection: new (...a: unknown[]) => { setLocalDescription(...a: unknown[]): Promise<void> };
+      RTCDTMFSender: { prototype: DtmfSenderLike };
+      __pcs: object[];
+      __dtmfPlayed: string;
+    };
+    const Original = w.RTCPeerConnection;
+    w.__pcs = [];
+    w.RTCPeerConnection = class extends Original {
+      localDescriptionsSet = 0;
+      constructor(...a: unknown[]) {
+        super(...a);
+        w.__pcs.push(this);
+      }
+      override setLocalDescription(...a: unknown[]) {
+        this.localDescriptionsSet++;
+        return super.setLocalDescription(...a);
+      }
+    } as never;
+    w.__dtmfPlayed = '';
+    const proto = w.RTCDTMFSender.prototype;
+    const insert = proto.insertDTMF;
+    const watched = new WeakSet<object>();
+    proto.insertDTMF = function (this: DtmfSenderLike, tones: string, ...rest: unknown[]) {
+      if (!watched.has(this)) {
+        watched.add(this);
+        this.addEventListener('tonechange', (e) => {
+          w.__dtmfPlayed += (e as Event & { tone: string }).tone;
+        });
+      }
+      return insert.call(this, tones, ...rest);
+    };
+  });
+}
+
+type AgentPc = {
+  localDescription: { sdp: string } | null;
+  remoteDescription: { sdp: string } | null;
+  signalingState: string;
+  localDescriptionsSet: number;
+  getSenders: () => {
+    track: { id: string; kind: string; label: string; readyState: string } | null;
+    dtmf: { toneBuffer: string } | null;
+  }[];
+};
+
+/** The newest call's SDP on an instrumented agent page. */
+export const agentSdp = (page: Page) =>
+  page.evaluate(() => {
+    const pc = (globalThis as unknown as { __pcs: AgentPc[] }).__pcs.at(-1);
+    return { local: pc?.localDescription?.sdp ?? '', remote: pc?.remoteDescription?.sdp ?? '' };
+  });
+
+/** The tones the agent's page played in-band so far, and what its newest audio sender still has queued. */
+export const agentDtmf = (page: Page) =>
+  page.evaluate(() => {
+    const g = globalThis as unknown as { __pcs: AgentPc[]; __dtmfPlayed: string };
+    const sender = g.__pcs
+      .at(-1)
+      ?.getSenders()
+      .find((x) => x.track?.kind === 'audio');
+    return { played: g.__dtmfPlayed, buffer: sender?.dtmf?.toneBuffer ?? null };
+  });
+
+/** The newest call's audio sender on an instrumented agent page, and how often its SDP was set. */
+export const agentSender = (page: Page) =>
+  page.evaluate(() => {
+    const pc = (globalThis as unknown as { __pcs: AgentPc[] }).__pcs.at(-1);
+    const track = pc?.getSenders().find((x) => x.track?.kind === 'audio')?.track ?? null;
+    return {
+      trackId: track?.id ?? '',
+      label: track?.label ?? '',
+      localDescriptionsSet: pc?.localDescriptionsSet ?? 0,
+      signalingState: pc?.signalingState ?? 'none',
+    };
+  });
 
 /** Bytes of audio the agent's page has received on its calls (every peer connection it made). */
 export async function agentBytesReceived(page: Page): Promise<number> {

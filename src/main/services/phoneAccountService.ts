@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import {
   sipAccountSchema,
   type SipAccount,
@@ -10,7 +11,17 @@ import type { Logger } from '../logger';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 import { readJsonFile, writeJsonFileAtomic } from './jsonFile';
 
-const SECRET_ACCOUNT = 'sip-password';
+/** Where versions before the per-workstation account kept the one SIP password of the OS user. */
+const LEGACY_SECRET_ACCOUNT = 'sip-password';
+
+/**
+ * The keychain account of this workstation's SIP password: one per data directory, as the account
+ * file is. (One shared entry let two workstations of the same OS user, two profiles or two test
+ * hosts, overwrite each other's password.)
+ */
+export function sipSecretAccount(dataDir: string): string {
+  return `sip-password:${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 24)}`;
+}
 
 /**
  * The softphone's SIP account: settings in `<dataDir>/sip-account.json`, the password in the OS
@@ -21,6 +32,7 @@ export class PhoneAccountService {
   private account: SipAccount | null;
   private memoryPassword: string | null = null;
   private keychainOk: boolean | null = null;
+  private readonly secretAccount: string;
 
   constructor(
     dataDir: string,
@@ -28,6 +40,7 @@ export class PhoneAccountService {
     private readonly log: Logger,
   ) {
     this.file = join(dataDir, 'sip-account.json');
+    this.secretAccount = sipSecretAccount(dataDir);
     const parsed = sipAccountSchema.safeParse(readJsonFile(this.file));
     this.account = parsed.success ? parsed.data : null;
   }
@@ -41,7 +54,7 @@ export class PhoneAccountService {
     this.account = account;
     if (password !== undefined) {
       if (this.keychain()) {
-        this.secrets!.set(SECRET_ACCOUNT, password);
+        this.secrets!.set(this.secretAccount, password);
         this.memoryPassword = null;
       } else {
         this.memoryPassword = password;
@@ -54,7 +67,7 @@ export class PhoneAccountService {
   /** Settings plus password, for registering only. */
   credentials(): SipCredentials {
     if (!this.account) throw new LocalError(LOCAL_ERR.INVALID_MUTATION, 'No phone account is set up yet.');
-    const password = this.memoryPassword ?? (this.keychain() ? this.secrets!.get(SECRET_ACCOUNT) : null);
+    const password = this.memoryPassword ?? (this.keychain() ? this.kept() : null);
     if (!password)
       throw new LocalError(LOCAL_ERR.KEYCHAIN_UNAVAILABLE, 'Enter the phone account password in Settings.');
     return { ...this.account, password };
@@ -64,7 +77,7 @@ export class PhoneAccountService {
     if (this.memoryPassword !== null) return 'memory';
     if (this.keychain()) {
       try {
-        return this.secrets!.get(SECRET_ACCOUNT) ? 'keychain' : 'none';
+        return this.kept() ? 'keychain' : 'none';
       } catch {
         return 'none';
       }
@@ -72,10 +85,15 @@ export class PhoneAccountService {
     return 'none';
   }
 
+  // A password saved before passwords were kept per workstation is still found (until the next save).
+  private kept(): string | null {
+    return this.secrets!.get(this.secretAccount) ?? this.secrets!.get(LEGACY_SECRET_ACCOUNT);
+  }
+
   private keychain(): boolean {
     if (this.keychainOk === null) {
       const probe = this.secrets
-        ? probeKeychain(this.secrets, SECRET_ACCOUNT)
+        ? probeKeychain(this.secrets, this.secretAccount)
         : { ok: false as const, reason: 'none' };
       this.keychainOk = probe.ok;
       if (!probe.ok)

@@ -7,6 +7,9 @@ import { ViewHeader } from '../../ui/ViewHeader';
 import { AudioDevicesForm } from './AudioDevicesForm';
 import { PhoneAccountForm } from './PhoneAccountForm';
 
+// 401/407 after sip.js answered the challenge (or 403): the server did not take the credentials.
+const credentialsRefused = (error: string) => /^(401|403|407)\b/.test(error);
+
 /** The softphone: registration state, the dial pad, and the SIP account. */
 export function PhoneView() {
   const { t } = useTranslation();
@@ -37,7 +40,15 @@ export function PhoneView() {
           {t(`phone.registration.${registration}`)}
           {registration === 'registered' && note === 'reconnected' ? ` · ${t('phone.reconnected')}` : ''}
         </p>
-        <ErrorText error={regError ? t('phone.registerFailed', { message: regError }) : null} />
+        <ErrorText
+          error={
+            regError
+              ? t(credentialsRefused(regError) ? 'phone.registerAuthFailed' : 'phone.registerFailed', {
+                  message: regError,
+                })
+              : null
+          }
+        />
         <div className="actions">
           {connected ? (
             <button type="button" onClick={() => void ctl?.unregister()}>
