@@ -5,6 +5,9 @@ import { startSeededRelay, type RunningRelay } from './relay';
 import { kamailioMissing, kamailioTlsMissing, startKamailio, type RunningKamailio } from './support/kamailio';
 import {
   agentBytesReceived,
+  agentDtmf,
+  agentSdp,
+  agentSender,
   callCard,
   fillPhoneAccount,
   firstCustomerWithPhone,
@@ -518,6 +521,46 @@ test('wss: Kamailio over TLS with a certificate made for this run, trusted by it
   }
 });
 
+test('DTMF in auto mode goes in-band as RFC 4733 events when the SDP negotiated telephone-event', async ({
+  browser,
+}) => {
+  const registration = agent.getByRole('status', { name: 'Phone registration' });
+  const reconnectWith = async (dtmf: 'auto' | 'info') => {
+    await fillPhoneAccount(agent, kamailio, 'agent1', { dtmf });
+    await agent.getByRole('button', { name: 'Disconnect phone' }).click();
+    await agent.getByRole('button', { name: 'Connect phone' }).click();
+    // (The note of the Kamailio restart test may still follow: "· reconnected after…".)
+    await expect(registration).toHaveText(/^Phone ready/);
+  };
+  await reconnectWith('auto');
+  const caller = await startParty(browser, customer.phone);
+  try {
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
+    const card = callCard(agent);
+    await card.getByRole('button', { name: 'Answer' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    // Both offers carry telephone-event, so the answer has it: RFC 4733 is available.
+    const sdp = await agentSdp(agent);
+    expect(sdp.remote).toMatch(/^a=rtpmap:\d+ telephone-event\/8000\r?$/m);
+    expect(sdp.local).toMatch(/^a=rtpmap:\d+ telephone-event\/8000\r?$/m);
+
+    // Keys pressed in quick succession all go out, in order, through the audio sender.
+    for (const tone of ['1', '2', '3', '#'])
+      await card.getByRole('button', { name: `Send tone ${tone}` }).click();
+    await expect.poll(() => agentDtmf(agent)).toEqual({ played: '123#', buffer: '' });
+    // None of them went as SIP INFO.
+    expect((await partyState(caller.page)).dtmf).toBe('');
+
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect(card).toHaveCount(0);
+    await wrapUp(agent, 'resolved');
+  } finally {
+    await caller.close();
+  }
+  // Back to SIP INFO (the first test shows those reach the far end) for the tests after this one.
+  await reconnectWith('info');
+});
+
 test('audio devices: the selects list the fake devices and the choice survives a reload', async ({
   browser,
 }) => {
@@ -580,6 +623,73 @@ test('audio devices: the selects list the fake devices and the choice survives a
     await expect(devices.getByLabel('Microphone').locator('option:checked')).toHaveText('System default');
   } finally {
     await ctx.close();
+  }
+});
+
+test('switching the microphone mid-call swaps the track without renegotiation; audio keeps flowing; the next call after a reload uses it', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const devices = agent.getByRole('region', { name: 'Audio devices' });
+  const registration = agent.getByRole('status', { name: 'Phone registration' });
+  let micLabel = '';
+  const caller = await startParty(browser, customer.phone);
+  try {
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
+    let card = callCard(agent);
+    await card.getByRole('button', { name: 'Answer' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    const [c] = await partyLive(caller.page);
+    await expect.poll(() => partyStats(caller.page, c!.id).then((s) => s.bytesReceived)).toBeGreaterThan(0);
+    const before = await agentSender(agent);
+
+    // Settings › Audio devices during the call: another of Chromium's fake microphones.
+    await agent.getByRole('button', { name: 'Phone', exact: true }).click();
+    const mic = devices.getByLabel('Microphone');
+    await expect.poll(() => mic.locator('option').count()).toBeGreaterThan(2);
+    const labels = await mic.locator('option').allTextContents();
+    micLabel = labels.filter((l) => l !== before.label).at(-1)!;
+    await mic.selectOption({ label: micLabel });
+
+    // The call now sends from that microphone: a new track on the same sender, and no new offer.
+    await expect.poll(() => agentSender(agent).then((s) => s.label)).toBe(micLabel);
+    const after = await agentSender(agent);
+    expect(after.trackId).not.toBe(before.trackId);
+    expect(after.localDescriptionsSet).toBe(before.localDescriptionsSet);
+    expect(after.signalingState).toBe('stable');
+    // The far end keeps receiving audio, and the call shows nothing wrong.
+    const bytes = await partyStats(caller.page, c!.id).then((s) => s.bytesReceived);
+    await expect
+      .poll(() => partyStats(caller.page, c!.id).then((s) => s.bytesReceived))
+      .toBeGreaterThan(bytes);
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await expect(card.getByRole('alert')).toHaveCount(0);
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect(card).toHaveCount(0);
+    await wrapUp(agent, 'resolved');
+
+    // After a reload the choice is still there, and a new call captures from it from the start.
+    await agent.reload();
+    await agent.getByRole('button', { name: 'Phone', exact: true }).click();
+    await expect(devices.getByLabel('Microphone').locator('option:checked')).toHaveText(micLabel);
+    await agent.getByRole('button', { name: 'Connect phone' }).click();
+    await expect(registration).toHaveText('Phone ready');
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
+    card = callCard(agent);
+    await card.getByRole('button', { name: 'Answer' }).click();
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    expect((await agentSender(agent)).label).toBe(micLabel);
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect(card).toHaveCount(0);
+    await wrapUp(agent, 'resolved');
+  } finally {
+    await caller.close();
+    // Back to the default microphone for the tests after this one.
+    if (micLabel) {
+      await agent.getByRole('button', { name: 'Phone', exact: true }).click();
+      await devices.getByLabel('Microphone').selectOption('');
+      await expect(devices.getByLabel('Microphone').locator('option:checked')).toHaveText('System default');
+    }
   }
 });
 

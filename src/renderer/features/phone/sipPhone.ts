@@ -534,7 +534,9 @@ export class SipPhone {
       ?.getSenders()
       .find((x) => x.track?.kind === 'audio');
     if (this.config.dtmf === 'auto' && sender?.dtmf?.canInsertDTMF) {
-      sender.dtmf.insertDTMF(valid, 100, 70);
+      // insertDTMF replaces the tones still queued: keys pressed faster than they play would be
+      // lost. Queue behind them instead.
+      sender.dtmf.insertDTMF(sender.dtmf.toneBuffer + valid, 100, 70);
       return 'rfc4733';
     }
     for (const tone of valid) {
