@@ -521,7 +521,7 @@ test('wss: Kamailio over TLS with a certificate made for this run, trusted by it
   }
 });
 
-test('DTMF in auto mode goes in-band as RFC 4733 events when the SDP negotiated telephone-event', async ({
+test('DTMF in auto mode goes in-band as RFC 4733 events when the SDP negotiated telephone-event, else as SIP INFO', async ({
   browser,
 }) => {
   const registration = agent.getByRole('status', { name: 'Phone registration' });
@@ -556,6 +556,27 @@ test('DTMF in auto mode goes in-band as RFC 4733 events when the SDP negotiated 
     await wrapUp(agent, 'resolved');
   } finally {
     await caller.close();
+  }
+
+  // A far end whose SDP has no telephone-event (some desk phones and gateways): auto mode falls
+  // back to SIP INFO, and the digits still arrive.
+  const callee = await startParty(browser, '3003', true, 'all', { noTelephoneEvent: true });
+  try {
+    await agent.getByRole('button', { name: 'Phone', exact: true }).click();
+    await agent.getByLabel('Number to call').fill('3003');
+    await agent.getByRole('button', { name: 'Call', exact: true }).click();
+    const card = callCard(agent);
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    expect((await agentSdp(agent)).remote).not.toContain('telephone-event');
+    await card.getByRole('button', { name: 'Send tone 5' }).click();
+    await card.getByRole('button', { name: 'Send tone *' }).click();
+    await expect.poll(() => partyState(callee.page).then((s) => s.dtmf)).toBe('5*');
+    expect((await agentDtmf(agent)).played).toBe('123#');
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect(card).toHaveCount(0);
+    await wrapUp(agent, 'resolved');
+  } finally {
+    await callee.close();
   }
   // Back to SIP INFO (the first test shows those reach the far end) for the tests after this one.
   await reconnectWith('info');

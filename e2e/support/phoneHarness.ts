@@ -77,15 +77,19 @@ export async function startParty(
   iceTransportPolicy: 'all' | 'relay' = 'all',
   /**
    * `server`: Kamailio's ws:// listener unless given; `password`: Kamailio's for `user` unless
-   * given; `registration`: the state to wait for (`registered` unless given).
+   * given; `registration`: the state to wait for (`registered` unless given);
+   * `noTelephoneEvent`: its SDP offers and answers leave out telephone-event (no RFC 4733 DTMF),
+   * as some desk phones and gateways do.
    */
   options: {
     server?: string;
     password?: string;
     registration?: 'registered' | 'failed' | 'reconnecting';
+    noTelephoneEvent?: boolean;
   } = {},
 ): Promise<Party> {
   const ctx = await browser.newContext();
+  if (options.noTelephoneEvent) await ctx.addInitScript(stripTelephoneEvent);
   const page = await ctx.newPage();
   await openParty(page, parties);
   if (process.env['PHONE_DEBUG']) page.on('console', (m) => console.log(`${user}: ${m.text()}`));
@@ -116,6 +120,41 @@ export async function startParty(
     .poll(() => partyState(page).then((s) => s.registration))
     .toBe(options.registration ?? 'registered');
   return { page, close: () => ctx.close() };
+}
+
+/** Init script: the page's offers and answers lose their telephone-event codec before use. */
+function stripTelephoneEvent() {
+  const strip = (sdp: string) => {
+    let out = sdp;
+    for (const [, pt] of sdp.matchAll(/^a=rtpmap:(\d+) telephone-event\/\d+\r?$/gm)) {
+      out = out.replace(new RegExp(`^a=(rtpmap|fmtp):${pt} .*\\r?\\n`, 'gm'), '');
+      out = out.replace(/^(m=audio \S+ \S+)((?: \d+)+)/m, (_m, head: string, list: string) =>
+        [
+          head,
+          ...list
+            .trim()
+            .split(' ')
+            .filter((p) => p !== pt),
+        ].join(' '),
+      );
+    }
+    return out;
+  };
+  type Desc = { type: string; sdp: string };
+  const proto = (
+    globalThis as unknown as {
+      RTCPeerConnection: {
+        prototype: Record<'createOffer' | 'createAnswer', (...a: unknown[]) => Promise<Desc>>;
+      };
+    }
+  ).RTCPeerConnection.prototype;
+  for (const name of ['createOffer', 'createAnswer'] as const) {
+    const original = proto[name];
+    proto[name] = async function (this: unknown, ...a: unknown[]) {
+      const d = await original.apply(this, a);
+      return { type: d.type, sdp: strip(d.sdp) };
+    };
+  }
 }
 
 export type PartyCall = {
