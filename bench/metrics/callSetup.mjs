@@ -3,8 +3,9 @@ import { bundleWorkers, log, round } from '../lib/procs.mjs';
 
 /**
  * call.setup_p95_ms: INVITE sent → call established (200 OK, ICE gathering with no STUN, 500 ms
- * gathering timeout) between two Chromium pages through Debian's Kamailio on loopback; p95 of 30
- * calls after one warm-up. Target: under 300 ms.
+ * gathering timeout) between two Chromium pages through Debian's Kamailio on loopback, which
+ * challenges the INVITE as a real proxy does (407, then the INVITE again with credentials); p95 of
+ * 30 calls after one warm-up. Target: under 300 ms.
  */
 export const callSetup = {
   names: ['call.setup_p95_ms'],

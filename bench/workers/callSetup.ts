@@ -1,5 +1,6 @@
 // Bench worker for call.setup_p95_ms: Debian's Kamailio (tests/kamailio/kamailio.cfg, ws on
-// loopback) and two headless Chromium pages running the app's SIP core with fake media. Times
+// loopback, digest auth on REGISTER and INVITE) and two headless Chromium pages running the app's
+// SIP core with fake media. Times
 // INVITE sent → "established" at the caller (the caller's own timestamps), after one warm-up call.
 // Prints one JSON line: {calls, p50, p95}.
 import { chromium, type Page } from '@playwright/test';
@@ -32,12 +33,18 @@ async function main(): Promise<void> {
       const page = await (await browser.newContext()).newPage();
       await openParty(page, server);
       await page.evaluate(
-        ([s, u, a]) =>
+        ([s, u, au, pw, a]) =>
           (globalThis as unknown as W).party.start(
-            { server: s, uri: u, authUser: u, password: 'x', iceServers: [], dtmf: 'info' },
+            { server: s, uri: u, authUser: au, password: pw, iceServers: [], dtmf: 'info' },
             a === 'y',
           ),
-        [kamailio.wsUrl, `sip:${user}@${kamailio.domain}`, auto ? 'y' : 'n'] as const,
+        [
+          kamailio.wsUrl,
+          `sip:${user}@${kamailio.domain}`,
+          user,
+          kamailio.passwordFor(user),
+          auto ? 'y' : 'n',
+        ] as const,
       );
       await page.waitForFunction('window.party.state().registration === "registered"');
       return page;

@@ -71,17 +71,22 @@ async function main(): Promise<void> {
     await agent.goto(host.url);
     await agent.getByRole('status', { name: 'Sync status' }).filter({ hasText: 'Online' }).waitFor();
     const customer = await firstCustomerWithPhone(agent);
-    await setUpPhone(agent, kamailio.wsUrl, kamailio.domain);
+    await setUpPhone(agent, kamailio.wsUrl, kamailio.domain, kamailio.passwordFor('agent1'));
 
     const callerPage = await (await browser.newContext()).newPage();
     await openParty(callerPage, server);
     await callerPage.evaluate(
-      ([s, u]) =>
+      ([s, u, au, pw]) =>
         (globalThis as unknown as PartyW).party.start(
-          { server: s, uri: u, authUser: u, password: 'x', iceServers: [], dtmf: 'info' },
+          { server: s, uri: u, authUser: au, password: pw, iceServers: [], dtmf: 'info' },
           false,
         ),
-      [kamailio.wsUrl, `sip:${customer.phone}@${kamailio.domain}`] as const,
+      [
+        kamailio.wsUrl,
+        `sip:${customer.phone}@${kamailio.domain}`,
+        customer.phone,
+        kamailio.passwordFor(customer.phone),
+      ] as const,
     );
     await callerPage.waitForFunction('window.party.state().registration === "registered"');
 
@@ -131,12 +136,12 @@ async function firstCustomerWithPhone(page: Page): Promise<{ name: string; phone
   return { name, phone: /\+1\d{10}/.exec(items[index]!)![0] };
 }
 
-async function setUpPhone(page: Page, wsUrl: string, domain: string): Promise<void> {
+async function setUpPhone(page: Page, wsUrl: string, domain: string, password: string): Promise<void> {
   await page.getByRole('button', { name: 'Phone', exact: true }).click();
   await page.getByLabel('SIP server (WebSocket URL)').fill(wsUrl);
   await page.getByLabel('SIP address').fill(`sip:agent1@${domain}`);
   await page.getByLabel('Authentication user').fill('agent1');
-  await page.getByLabel('SIP password').fill('not-in-any-file');
+  await page.getByLabel('SIP password').fill(password);
   await page.getByRole('button', { name: 'Save phone account' }).click();
   await page.getByText('Phone account saved.').waitFor();
   await page.getByRole('button', { name: 'Connect phone' }).click();
