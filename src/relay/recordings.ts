@@ -19,6 +19,7 @@ import type { Accounts } from './accounts';
 import type { Auth, Principal } from './auth';
 import type { Database } from './db';
 import { describeIssues, RelayError } from './errors';
+import { sendError, sendJson } from './httpReply';
 import type { Logger } from './logger';
 import { writeFields } from './records';
 import type { Store } from './store';
@@ -250,26 +251,8 @@ export function createRecordings(d: {
       .end(audio);
   }
 
-  function fail(res: ServerResponse, err: unknown): void {
-    if (!(err instanceof RelayError)) {
-      d.log.error({ err }, 'recording request failed');
-      err = new RelayError(RELAY_ERR.INTERNAL, 'The relay failed to handle this request.', 500);
-    }
-    const e = err as RelayError;
-    if (res.headersSent) return void res.destroy();
-    res
-      .writeHead(e.httpStatus, {
-        'content-type': 'application/json; charset=utf-8',
-        'cache-control': 'no-store',
-        ...(e.code === RELAY_ERR.TOO_LARGE ? { connection: 'close' } : {}),
-      })
-      .end(JSON.stringify({ error: { code: e.code, message: e.message } }));
-  }
-
-  const json = (res: ServerResponse, value: unknown) =>
-    res
-      .writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
-      .end(JSON.stringify(value));
+  const fail = (res: ServerResponse, err: unknown) => sendError(res, err, d.log);
+  const json = (res: ServerResponse, value: unknown) => sendJson(res, 200, value);
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://relay');

@@ -21,6 +21,7 @@ import { loadSigningSecret } from './tokens';
 import { createUpdatesHandler } from './updates';
 import { createApiChannelHandler } from './channels/apiChannel';
 import { createRecordings } from './recordings';
+import { createApiKeys } from './apiKeys';
 import { createInbound } from './channels/inbound';
 import { createRoutingService } from './routing/service';
 import { createWebchat } from './channels/webchat/webchat';
@@ -112,13 +113,20 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     now: o.now,
     ...(opts.recordings ? { options: opts.recordings } : {}),
   });
+  const apiKeys = createApiKeys({ db, auth, log, now: o.now });
   const apiChannel = createApiChannelHandler({
     inbound,
     maxBodyBytes: o.maxBodyBytes,
-    authorize: (req) => {
-      const p = auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+    authenticate: (req) => {
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (apiKeys.isKey(token)) return { inboxId: apiKeys.verify(token).inboxId };
+      const p = auth.authenticateRequest(req);
       if (p.role !== 'admin')
-        throw new RelayError(RELAY_ERR.FORBIDDEN, 'The API channel takes an admin service account.');
+        throw new RelayError(
+          RELAY_ERR.FORBIDDEN,
+          'The API channel takes an inbox API key (or an admin account); ask an admin for a key.',
+        );
+      return { inboxId: null };
     },
   });
   const handle = createHttpHandler({
@@ -159,6 +167,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       .then((done) => done || webchat.handle(req, res))
       .then((done) => done || apiChannel(req, res))
       .then((done) => done || recordings(req, res))
+      .then((done) => done || apiKeys.handle(req, res))
       .then((done) => (done ? undefined : handle(req, res, () => metrics.render(store.head()))))
       .catch((err: unknown) => {
         log.error({ err }, 'update feed request failed');

@@ -27,7 +27,8 @@ const bodySchema = z
  */
 export function createApiChannelHandler(opts: {
   inbound: ReturnType<typeof createInbound>;
-  authorize: (req: IncomingMessage) => void;
+  /** The caller: an inbox's API key (that inbox only) or an admin account (`inboxId` null: any). */
+  authenticate: (req: IncomingMessage) => { inboxId: string | null };
   maxBodyBytes: number;
 }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
@@ -38,7 +39,8 @@ export function createApiChannelHandler(opts: {
     };
     try {
       if (req.method !== 'POST') throw new RelayError(RELAY_ERR.VALIDATION, 'Use POST.');
-      opts.authorize(req);
+      // Before the body: who calls (an inbox's API key, or an admin account for any inbox).
+      const caller = opts.authenticate(req);
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const c of req) {
@@ -62,6 +64,8 @@ export function createApiChannelHandler(opts: {
         );
       }
       const b = parsed.data;
+      if (caller.inboxId !== null && caller.inboxId !== b.inboxId)
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This API key is for another inbox.');
       const from = Object.fromEntries(Object.entries(b.from).filter(([, v]) => v !== undefined));
       return reply(
         201,

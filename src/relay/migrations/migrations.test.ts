@@ -27,6 +27,13 @@ describe('relay/migrations', () => {
     }
   });
 
+  it('002 adds per-inbox API keys', () => {
+    const db = new DatabaseCtor(':memory:');
+    expect(migrate(db)).toBe(MIGRATIONS.length);
+    const cols = (db.prepare('PRAGMA table_info(api_keys)').all() as { name: string }[]).map((c) => c.name);
+    expect(cols).toEqual(expect.arrayContaining(['id', 'inbox_id', 'secret_hash', 'revoked_at']));
+  });
+
   it('is idempotent and refuses a database newer than the code', () => {
     const db = new DatabaseCtor(':memory:');
     migrate(db);
