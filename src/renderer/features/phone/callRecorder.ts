@@ -22,7 +22,9 @@ export class CallRecorder {
   private readonly recorder: MediaRecorder;
   private readonly chunks: Blob[] = [];
   private readonly startedAt = Date.now();
-  private readonly sources: MediaStreamAudioSourceNode[] = [];
+  private readonly out: MediaStreamAudioDestinationNode;
+  private local: MediaStreamAudioSourceNode | null = null;
+  private remote: MediaStreamAudioSourceNode | null = null;
   readonly mime: RecordingMime;
 
   constructor(local: MediaStream, remote: MediaStream) {
@@ -30,14 +32,13 @@ export class CallRecorder {
     if (!kind) throw new Error('This system cannot record audio (no Opus encoder for MediaRecorder).');
     this.mime = kind.mime;
     this.ctx = new AudioContext();
-    const out = this.ctx.createMediaStreamDestination();
-    for (const s of [local, remote])
-      if (s.getAudioTracks().length > 0) {
-        const src = this.ctx.createMediaStreamSource(s);
-        src.connect(out);
-        this.sources.push(src);
-      }
-    this.recorder = new MediaRecorder(out.stream, { mimeType: kind.mimeType, audioBitsPerSecond: 32_000 });
+    this.out = this.ctx.createMediaStreamDestination();
+    this.local = this.source(local);
+    this.remote = this.source(remote);
+    this.recorder = new MediaRecorder(this.out.stream, {
+      mimeType: kind.mimeType,
+      audioBitsPerSecond: 32_000,
+    });
     this.recorder.ondataavailable = (e) => {
       if (e.data.size > 0) this.chunks.push(e.data);
     };
@@ -46,12 +47,26 @@ export class CallRecorder {
     void this.ctx.resume().catch(() => undefined);
   }
 
+  private source(s: MediaStream): MediaStreamAudioSourceNode | null {
+    if (s.getAudioTracks().length === 0) return null;
+    const src = this.ctx.createMediaStreamSource(s);
+    src.connect(this.out);
+    return src;
+  }
+
+  /** The agent switched microphone mid-call (a new sending track): record the new one from now on. */
+  replaceLocal(local: MediaStream): void {
+    this.local?.disconnect();
+    this.local = this.source(local);
+  }
+
   /** Stops and returns the whole recording. */
   stop(): Promise<{ blob: Blob; mime: RecordingMime; durationMs: number }> {
     const durationMs = Date.now() - this.startedAt;
     return new Promise((resolve) => {
       const done = () => {
-        for (const s of this.sources) s.disconnect();
+        this.local?.disconnect();
+        this.remote?.disconnect();
         void this.ctx.close().catch(() => undefined);
         resolve({ blob: new Blob(this.chunks, { type: this.mime }), mime: this.mime, durationMs });
       };

@@ -65,8 +65,15 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
     resolved = next;
     set({ audioMissing: AUDIO_ROLES.filter((r) => next[r].missing) });
     if (changed.includes('ring')) await ringer.setDevice(next.ring.deviceId);
-    if (phone && (changed.includes('input') || changed.includes('output')))
+    if (phone && (changed.includes('input') || changed.includes('output'))) {
       await phone.setDevices({ input: next.input.deviceId, output: next.output.deviceId });
+      // A recorded call now sends from another microphone: the recording follows it.
+      if (changed.includes('input'))
+        for (const [id, r] of recorders) {
+          const st = phone.streams(id);
+          if (st) r.replaceLocal(st.local);
+        }
+    }
   }
 
   const refreshDevices = async () => {
@@ -236,7 +243,8 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
 
   const ctl: PhoneControls = {
     register: async () => {
-      set({ phoneError: null, registrationError: null });
+      // A new connection: the last one's "reconnected"/"lost" note no longer applies.
+      set({ phoneError: null, registrationError: null, registrationNote: null });
       await phone?.stop();
       await refreshDevices().catch(fail);
       const creds = await api.call('phone:getCredentials', {});
