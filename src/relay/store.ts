@@ -82,6 +82,12 @@ export function createStore(db: Database, now: () => number) {
     between: db.prepare<[number, number], Row>(
       'SELECT * FROM records WHERE seq > ? AND seq <= ? ORDER BY seq',
     ),
+    // Scope changes (team or assignee) written after a position: the seq range, then the kind.
+    scopeMovesAfter: db.prepare<[number], { conv: string; field: string }>(
+      `SELECT json_extract(data, '$.recordId') AS conv, json_extract(data, '$.field') AS field FROM records
+       WHERE seq > ? AND entity = 'fieldChange' AND json_extract(data, '$.entity') = 'conversation'
+         AND json_extract(data, '$.field') IN ('teamId', 'assigneeId') AND json_extract(data, '$.outcome') = 'won'`,
+    ),
     ofConversation: db.prepare<[string], Row>(
       "SELECT * FROM records WHERE conv_id = ? AND deleted = 0 ORDER BY entity = 'conversation' DESC, seq",
     ),
@@ -204,6 +210,16 @@ export function createStore(db: Database, now: () => number) {
     takeScopeMoves(): Map<string, ConversationScope> {
       const moves = new Map(scopeMoves);
       scopeMoves.clear();
+      return moves;
+    },
+    /** Conversations whose team or assignee changed after `cursor`, with the fields that did. */
+    scopeMovesAfter(cursor: number): Map<string, Set<'teamId' | 'assigneeId'>> {
+      const moves = new Map<string, Set<'teamId' | 'assigneeId'>>();
+      for (const r of q.scopeMovesAfter.all(cursor)) {
+        let fields = moves.get(r.conv);
+        if (!fields) moves.set(r.conv, (fields = new Set()));
+        fields.add(r.field as 'teamId' | 'assigneeId');
+      }
       return moves;
     },
     /** A conversation and everything that hangs off it (thread, notes, calls, field history), in log order. */

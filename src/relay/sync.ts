@@ -147,6 +147,8 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     if (c.catchingUp) return;
     c.catchingUp = true;
     c.live = false;
+    // Where this catch-up started: scope moves since then are settled with its last page.
+    let from = c.cursor;
     try {
       for (;;) {
         const viewer = c.viewer;
@@ -159,6 +161,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         ) {
           c.forceSnapshot = false;
           await snapshot(c, viewer, gen);
+          from = c.cursor; // a snapshot is whole: nothing before it to settle
           continue;
         }
         const t0 = performance.now();
@@ -166,9 +169,10 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         const more = changes.length === o.pageSize;
         // When caught up, the cursor jumps to the head: the entries in between are not visible.
         const cursor = more ? changes.at(-1)!.seq : store.head();
+        const last = more ? changes : [...changes, ...scopeCatchUp(viewer, from, cursor)];
         const sent = more
           ? sendPaced(c, { t: 'changes', changes, cursor, more })
-          : send(c, { t: 'changes', changes, cursor, more });
+          : send(c, { t: 'changes', changes: last, cursor, more });
         metrics.pull.observe(performance.now() - t0);
         if (c.gen !== gen) continue;
         c.cursor = cursor;
@@ -182,6 +186,30 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     } finally {
       c.catchingUp = false;
     }
+  }
+
+  /**
+   * Scope moves an app missed while it was away (live connections get them from sendScopeMoves):
+   * a conversation it may have held and no longer sees gets a tombstone; one it now sees through a
+   * team or assignee that changed since `from` comes whole (its older thread was never sent to it).
+   * Nothing for a fresh app (`from` 0: the catch-up is everything it sees) or an admin (sees all).
+   */
+  function scopeCatchUp(viewer: Viewer, from: number, head: number): Change[] {
+    if (from === 0 || viewer.role === 'admin') return [];
+    const out: Change[] = [];
+    for (const [convId, fields] of store.scopeMovesAfter(from)) {
+      const scope = store.scopeOf(convId);
+      if (!scope) continue;
+      if (canSee(viewer, convId, scope)) {
+        const viaTeam = scope.teamId !== null && viewer.teamIds.has(scope.teamId);
+        if (fields.has(viaTeam ? 'teamId' : 'assigneeId')) out.push(...store.conversationRecords(convId));
+      } else {
+        const past = store.pastScopes(convId);
+        if ([...viewer.teamIds].some((t) => past.teamIds.has(t)) || past.assigneeIds.has(viewer.agentId))
+          out.push({ seq: head, entity: 'conversation', id: convId, data: null, clocks: {}, deleted: true });
+      }
+    }
+    return out;
   }
 
   /**
