@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -32,6 +32,8 @@ const KEY_FILE = 'recording.key';
 export type RecordingsOptions = {
   /** Largest recording accepted, in bytes. Default 64 MiB (about 4 h of Opus at 32 kbit/s). */
   maxBytes?: number;
+  /** How often recordings past their team's retention are deleted. Default hourly (and at start). */
+  sweepIntervalMs?: number;
 };
 
 /** What the relay keeps beside each encrypted recording (ids only, nothing said on the call). */
@@ -45,6 +47,8 @@ type RecordingMeta = {
   bytes: number;
   durationMs: number;
   storedAt: string;
+  /** Set when the audio was deleted after the team's retention period (the ids stay, to say so). */
+  deletedAt?: string;
 };
 
 /**
@@ -232,6 +236,15 @@ export function createRecordings(d: {
     if (!existsSync(f.meta)) throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such recording (yet).');
     const meta = JSON.parse(readFileSync(f.meta, 'utf8')) as RecordingMeta;
     const viewer = { agentId: p.agentId, role: p.role, teamIds: new Set(d.accounts.teamIdsOf(p.agentId)) };
+    if (
+      meta.deletedAt &&
+      canSee(viewer, meta.conversationId, meta.conversationId ? d.store.scopeOf(meta.conversationId) : null)
+    )
+      throw new RelayError(
+        RELAY_ERR.NOT_FOUND,
+        `This recording was deleted on ${meta.deletedAt.slice(0, 10)}, after the team's retention period.`,
+        410,
+      );
     const scope = meta.conversationId ? d.store.scopeOf(meta.conversationId) : null;
     // One answer for "not yours" and "not there", so ids reveal nothing.
     if (!canSee(viewer, meta.conversationId, scope))
@@ -251,10 +264,41 @@ export function createRecordings(d: {
       .end(audio);
   }
 
+  /** Deletes the audio of recordings older than their team's retention; keeps the ids to say so. */
+  function sweep(): number {
+    if (!existsSync(dir)) return 0;
+    const now = d.now();
+    let deleted = 0;
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith('.json')) continue;
+      const f = paths(name.slice(0, -5));
+      try {
+        const meta = JSON.parse(readFileSync(f.meta, 'utf8')) as RecordingMeta;
+        const scope = meta.conversationId ? d.store.scopeOf(meta.conversationId) : null;
+        const days = policyOf(scope?.teamId ?? meta.teamId).retentionDays;
+        if (meta.deletedAt || days === undefined || Date.parse(meta.storedAt) + days * 86_400_000 > now)
+          continue;
+        rmSync(f.data, { force: true });
+        writeFileSync(`${f.meta}.tmp`, JSON.stringify({ ...meta, deletedAt: new Date(now).toISOString() }), {
+          mode: 0o600,
+        });
+        renameSync(`${f.meta}.tmp`, f.meta);
+        deleted += 1;
+      } catch (err) {
+        d.log.warn({ err, file: name }, 'recording retention sweep skipped a file');
+      }
+    }
+    if (deleted > 0) d.log.info({ deleted }, 'recordings deleted after their retention period');
+    return deleted;
+  }
+  sweep();
+  const sweeper = setInterval(sweep, d.options?.sweepIntervalMs ?? 3_600_000);
+  sweeper.unref();
+
   const fail = (res: ServerResponse, err: unknown) => sendError(res, err, d.log);
   const json = (res: ServerResponse, value: unknown) => sendJson(res, 200, value);
 
-  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://relay');
     const team = /^\/v1\/admin\/teams\/([^/]+)\/recording$/.exec(url.pathname);
     const rec = /^\/v1\/recordings\/([^/]+)$/.exec(url.pathname);
@@ -276,4 +320,5 @@ export function createRecordings(d: {
     }
     return true;
   };
+  return Object.assign(handle, { close: () => clearInterval(sweeper) });
 }

@@ -205,6 +205,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     close: async () => {
       clearInterval(compaction);
       routing.close();
+      recordings.close();
       webchat.close();
       hub.close();
       await new Promise<void>((r) => wss.close(() => r()));

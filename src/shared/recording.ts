@@ -17,6 +17,8 @@ export const recordingPolicySchema = z
     consentText: z.string().trim().min(1).max(500),
     /** Roles that may play the team's recordings (admins always may). */
     playbackRoles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+    /** Days a recording is kept on the relay, then deleted; absent: kept until deleted by hand. */
+    retentionDays: z.number().int().min(1).max(3650).optional(),
   })
   .strict();
 export type RecordingPolicy = z.infer<typeof recordingPolicySchema>;

@@ -12,6 +12,7 @@ import {
   deleteRecording,
   getRecording,
   markRecordingFailed,
+  purgeAbandonedRecordings,
   RECORDING_CHUNK_BYTES,
   recordingBytes,
   recordingsToUpload,
@@ -121,6 +122,7 @@ export class RecordingService {
     let again = false;
     try {
       const db = this.o.store().db;
+      purgeAbandonedRecordings(db, new Date(Date.now() - 86_400_000).toISOString());
       for (const r of recordingsToUpload(db)) {
         let res: Response;
         try {

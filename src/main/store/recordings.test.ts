@@ -4,6 +4,7 @@ import {
   getRecording,
   linkRecording,
   markRecordingFailed,
+  purgeAbandonedRecordings,
   recordingBytes,
   recordingsToUpload,
   saveRecordingChunk,
@@ -43,6 +44,36 @@ describe('main/store/recordings', () => {
     expect(getRecording(db, ID)?.error).toMatch(/off for this team/);
     deleteRecording(db, ID);
     expect(getRecording(db, ID)).toBeNull();
+    store.close();
+  });
+
+  it('drops recordings never linked to a call once they are old; keeps linked and recent ones', () => {
+    const { store } = openTestStore();
+    const db = store.db;
+    const old = '0190a000-0000-7000-8000-0000000000b1';
+    const linked = '0190a000-0000-7000-8000-0000000000b2';
+    const recent = '0190a000-0000-7000-8000-0000000000b3';
+    const final = { mime: 'audio/webm' as const, durationMs: 10 };
+    saveRecordingChunk(db, {
+      id: old,
+      seq: 0,
+      data: Buffer.from('a'),
+      final,
+      at: '2026-11-01T00:00:00.000Z',
+    });
+    saveRecordingChunk(db, {
+      id: linked,
+      seq: 0,
+      data: Buffer.from('b'),
+      final,
+      at: '2026-11-01T00:00:00.000Z',
+    });
+    linkRecording(db, linked, 'call-2');
+    saveRecordingChunk(db, { id: recent, seq: 0, data: Buffer.from('c'), at: '2026-11-23T00:00:00.000Z' });
+    expect(purgeAbandonedRecordings(db, '2026-11-22T00:00:00.000Z')).toBe(1);
+    expect(getRecording(db, old)).toBeNull();
+    expect(getRecording(db, linked)).not.toBeNull();
+    expect(getRecording(db, recent)).not.toBeNull();
     store.close();
   });
 });

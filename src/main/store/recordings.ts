@@ -118,3 +118,19 @@ export function deleteRecording(db: Db, id: string): void {
     stmt(db, 'DELETE FROM recordings WHERE id = ?').run(id);
   })();
 }
+
+/**
+ * Recordings never linked to a call record by `before` (an internal or anonymous call with nothing
+ * to file it under, or a save cut off by a crash) are dropped: nothing will ever upload them.
+ */
+export function purgeAbandonedRecordings(db: Db, before: string): number {
+  return db.transaction(() => {
+    const ids = (
+      stmt(db, 'SELECT id FROM recordings WHERE call_id IS NULL AND created_at < ?').all(before) as {
+        id: string;
+      }[]
+    ).map((r) => r.id);
+    for (const id of ids) deleteRecording(db, id);
+    return ids.length;
+  })();
+}

@@ -209,3 +209,94 @@ describe('call recordings', () => {
     expect(JSON.stringify(await damaged.json())).toMatch(/damaged/);
   });
 });
+
+describe('recording retention', () => {
+  it("deletes a recording's audio once the team's retention has passed, and says so", async () => {
+    let clock = Date.now();
+    const r = await relayWithTeam({ now: () => clock, recordings: { sweepIntervalMs: 20 } });
+    await r.agent('ava@relay.test', 'Ava');
+    await r.asAdmin('/v1/admin/agents', {
+      email: 'sam@relay.test',
+      password: 'agent-pass-1',
+      name: 'Sam',
+      role: 'supervisor',
+      teamIds: [r.team.id],
+    });
+    const tokenOf = async (email: string) =>
+      (
+        (await (
+          await post(r.relay, '/v1/auth/login', {
+            email,
+            password: 'agent-pass-1',
+            deviceName: `${email} tool`,
+          })
+        ).json()) as { accessToken: string }
+      ).accessToken;
+    const call = (method: string, path: string, token: string, body?: Buffer | string, type = 'audio/webm') =>
+      fetch(new URL(path, r.relay.url), {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined ? { 'content-type': type } : {}),
+        },
+        ...(body !== undefined ? { body } : {}),
+      });
+    const policy = {
+      enabled: true,
+      consentText: 'Recorded.',
+      playbackRoles: ['supervisor'],
+      retentionDays: 1,
+    };
+    expect(
+      (
+        await call(
+          'PUT',
+          `/v1/admin/teams/${r.team.id}/recording`,
+          await tokenOf('sam@relay.test'),
+          JSON.stringify(policy),
+          'application/json',
+        )
+      ).status,
+    ).toBe(200);
+
+    const app = await startApp(r.relay, 'ava@relay.test');
+    await until(() => settled(app));
+    const s = app.store;
+    const [customer, conv, callId, recordingId] = [s.newId(), s.newId(), s.newId(), s.newId()];
+    s.mutate('customer.create', { id: customer, fields: { name: 'Sun Li' } });
+    s.mutate('conversation.create', { id: conv, customerId: customer, channel: 'voice', subject: 'Call' });
+    s.mutate('call.log', {
+      id: callId,
+      conversationId: conv,
+      direction: 'in',
+      from: '+8613912345678',
+      to: 'Ava',
+      startedAt: new Date(clock - 60_000).toISOString(),
+      answeredAt: new Date(clock - 55_000).toISOString(),
+      endedAt: new Date(clock).toISOString(),
+      disposition: null,
+      note: '',
+      recording: { id: recordingId, mime: 'audio/webm', durationMs: 55_000, bytes: audio.length },
+    });
+    await until(() => settled(app));
+    const ava = await tokenOf('ava@relay.test');
+    expect((await call('PUT', `/v1/recordings/${recordingId}?call=${callId}`, ava, audio)).status).toBe(200);
+    expect((await call('GET', `/v1/recordings/${recordingId}`, await tokenOf('sam@relay.test'))).status).toBe(
+      200,
+    );
+    stopApp(app);
+
+    // Two days later the sweep has deleted the audio; the supervisor is told why.
+    clock += 2 * 86_400_000;
+    const sam = await tokenOf('sam@relay.test');
+    let res = await call('GET', `/v1/recordings/${recordingId}`, sam);
+    while (res.status === 200) {
+      await new Promise((w) => setTimeout(w, 20));
+      res = await call('GET', `/v1/recordings/${recordingId}`, sam);
+    }
+    expect(res.status).toBe(410);
+    expect(JSON.stringify(await res.json())).toMatch(/retention period/);
+    expect(() => readFileSync(join(r.dataDir, 'recordings', `${recordingId}.sbr`))).toThrow();
+    await r.relay.close();
+  });
+});
