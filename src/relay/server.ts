@@ -25,6 +25,8 @@ import { createApiKeys } from './apiKeys';
 import { createInbound } from './channels/inbound';
 import { createRoutingService } from './routing/service';
 import { createWebchat } from './channels/webchat/webchat';
+import { createWebchatSettings } from './channels/webchat/settings';
+import { createWebchatSettingsHttp } from './channels/webchat/settingsHttp';
 
 export type Relay = {
   port: number;
@@ -78,6 +80,13 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     publish: () => hub.publish(),
     route: (id) => routing.enqueue(id),
   });
+  const webchatSettings = createWebchatSettings({
+    db,
+    dataDir: o.dataDir,
+    log,
+    now: o.now,
+    ...(opts.webchat ? { file: opts.webchat } : {}),
+  });
   const webchat = createWebchat({
     db,
     store,
@@ -97,6 +106,15 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     now: o.now,
     ...(opts.webchat ? { options: opts.webchat } : {}),
+    inboxConfig: (inboxId) => webchatSettings.config(inboxId),
+  });
+  const webchatAdmin = createWebchatSettingsHttp({
+    settings: webchatSettings,
+    auth,
+    accounts,
+    db,
+    log,
+    onChanged: (inboxId) => webchat.settingsChanged(inboxId),
   });
   hub.onChanges((changes) => webchat.onChanges(changes));
   hub.onAgentTyping((agentId, conversationId, on) => webchat.agentTyping(agentId, conversationId, on));
@@ -168,6 +186,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       .then((done) => done || apiChannel(req, res))
       .then((done) => done || recordings(req, res))
       .then((done) => done || apiKeys.handle(req, res))
+      .then((done) => done || webchatAdmin(req, res))
       .then((done) => (done ? undefined : handle(req, res, () => metrics.render(store.head()))))
       .catch((err: unknown) => {
         log.error({ err }, 'update feed request failed');

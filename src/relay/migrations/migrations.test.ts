@@ -1,6 +1,7 @@
 import DatabaseCtor from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 import { migration001 } from './001_initial';
+import { migration002 } from './002_api_keys';
 import { MIGRATIONS, migrate } from './index';
 
 describe('relay/migrations', () => {
@@ -32,6 +33,30 @@ describe('relay/migrations', () => {
     expect(migrate(db)).toBe(MIGRATIONS.length);
     const cols = (db.prepare('PRAGMA table_info(api_keys)').all() as { name: string }[]).map((c) => c.name);
     expect(cols).toEqual(expect.arrayContaining(['id', 'inbox_id', 'secret_hash', 'revoked_at']));
+  });
+
+  it('003 adds web chat settings to a database at 002, keeping its rows', () => {
+    const db = new DatabaseCtor(':memory:');
+    db.pragma('foreign_keys = ON');
+    expect(migrate(db, [migration001, migration002])).toBe(2);
+    db.prepare("INSERT INTO teams (id, name, created_at) VALUES ('t1', 'Chat', 0)").run();
+    db.prepare("INSERT INTO inboxes (id, name, channel, team_id) VALUES ('i1', 'Web', 'chat', 't1')").run();
+    expect(migrate(db)).toBe(3);
+    expect(db.prepare('SELECT count(*) FROM inboxes').pluck().get()).toBe(1);
+    const cols = (db.prepare('PRAGMA table_info(webchat_settings)').all() as { name: string }[]).map(
+      (c) => c.name,
+    );
+    expect(cols).toEqual(
+      expect.arrayContaining(['inbox_id', 'allowed_origins', 'identity_secret', 'offline_reply_hours']),
+    );
+    db.prepare("INSERT INTO webchat_settings (inbox_id, updated_at) VALUES ('i1', 0)").run();
+    // Settings belong to a real inbox, and "cleared" is a flag, not any number.
+    expect(() =>
+      db.prepare("INSERT INTO webchat_settings (inbox_id, updated_at) VALUES ('nope', 0)").run(),
+    ).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare('UPDATE webchat_settings SET identity_secret_cleared = 2').run()).toThrow(
+      /CHECK/,
+    );
   });
 
   it('is idempotent and refuses a database newer than the code', () => {

@@ -21,6 +21,7 @@ import {
   type AttachmentMeta,
   type AttachmentOptions,
 } from './attachments';
+import { DEFAULT_OFFLINE_REPLY_HOURS } from './settings';
 import { signVisitorToken, verifyIdentityHash, verifyVisitorToken } from './token';
 import { createWidgetHttp, type OfflineRequest, type SessionRequest } from './widgetHttp';
 
@@ -129,6 +130,11 @@ export type WebchatDeps = {
   log: Logger;
   now: () => number;
   options?: WebchatOptions;
+  /**
+   * An inbox's settings, read at every use so a change applies without a restart. Default: the
+   * `inboxes` of `options`.
+   */
+  inboxConfig?: (inboxId: string) => WebchatInboxConfig | undefined;
 };
 
 const SYSTEM: WriteMeta = { mutationId: null, agentId: null };
@@ -175,6 +181,8 @@ type WidgetMessage = {
 type Visitor = {
   ws: WebSocket;
   inboxId: string;
+  /** The page's origin at connect time, rechecked when an admin changes the inbox's allow-list. */
+  origin: string | undefined;
   customerId: string;
   bucket: TokenBucket;
   /** Visitor message ids by the widget's clientId: a resend after a reconnect is not a second message. */
@@ -203,8 +211,9 @@ export function createWebchat(d: WebchatDeps) {
     tokenTtlMs: d.options?.tokenTtlMs ?? 30 * 24 * 3600_000,
     maxPayload: d.options?.maxPayload ?? 16 * 1024,
     queueTickMs: d.options?.queueTickMs ?? 2_000,
-    offlineReplyHours: d.options?.offlineReplyHours ?? 24,
+    offlineReplyHours: d.options?.offlineReplyHours ?? DEFAULT_OFFLINE_REPLY_HOURS,
   };
+  const inboxConfig = d.inboxConfig ?? ((inboxId: string) => o.inboxes[inboxId]);
   const files = createAttachmentStore(d.dataDir, resolveAttachmentOptions(d.options?.attachments), d.now);
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
   const visitors = new Set<Visitor>();
@@ -228,7 +237,7 @@ export function createWebchat(d: WebchatDeps) {
   );
 
   function originAllowed(inboxId: string, origin: string | undefined): boolean {
-    const allowed = o.inboxes[inboxId]?.allowedOrigins;
+    const allowed = inboxConfig(inboxId)?.allowedOrigins;
     if (!allowed || allowed.length === 0) return true;
     return origin !== undefined && allowed.includes(origin);
   }
@@ -272,7 +281,7 @@ export function createWebchat(d: WebchatDeps) {
       if (
         !b.userId ||
         !b.userHash ||
-        !verifyIdentityHash(o.inboxes[b.inboxId]?.identitySecret, b.userId, b.userHash)
+        !verifyIdentityHash(inboxConfig(b.inboxId)?.identitySecret, b.userId, b.userHash)
       )
         throw new RelayError(RELAY_ERR.FORBIDDEN, 'The signed identity is not valid for this inbox.');
       const identity = `${b.inboxId}:${b.userId}`;
@@ -546,7 +555,7 @@ export function createWebchat(d: WebchatDeps) {
       subject: `Offline message: answer by email to ${b.email}`,
       status: 'pending',
     });
-    return { replyWithinHours: o.inboxes[b.inboxId]?.offlineReplyHours ?? o.offlineReplyHours };
+    return { replyWithinHours: inboxConfig(b.inboxId)?.offlineReplyHours ?? o.offlineReplyHours };
   }
 
   const handle = createWidgetHttp({
@@ -560,7 +569,7 @@ export function createWebchat(d: WebchatDeps) {
     maxMessageLength: o.maxMessageLength,
     sessionRateLimit: o.sessionRateLimit,
     uploadRateLimit: o.rateLimit,
-    offlineReplyHours: (inboxId) => o.inboxes[inboxId]?.offlineReplyHours ?? o.offlineReplyHours,
+    offlineReplyHours: (inboxId) => inboxConfig(inboxId)?.offlineReplyHours ?? o.offlineReplyHours,
     inboxExists: (inboxId) => inboxQ.get(inboxId) !== undefined,
     originAllowed,
     startSession,
@@ -589,6 +598,7 @@ export function createWebchat(d: WebchatDeps) {
         const v: Visitor = {
           ws,
           inboxId: claims.inbox,
+          origin: req.headers.origin,
           customerId: claims.cust,
           bucket: new TokenBucket(o.rateLimit.perSecond, o.rateLimit.burst, d.now),
           sent: new Map(),
@@ -664,6 +674,13 @@ export function createWebchat(d: WebchatDeps) {
       const last = newest(conversationId, 'in');
       const readAt = conv['agentReadAt'];
       if (last && !(typeof readAt === 'string' && readAt >= last)) stampRead(conversationId, 'agentReadAt');
+    },
+
+    /** An admin changed the inbox's settings: chats open on a page no longer allowed are closed. */
+    settingsChanged(inboxId: string): void {
+      for (const v of visitors)
+        if (v.inboxId === inboxId && !originAllowed(inboxId, v.origin))
+          v.ws.close(RELAY_CLOSE.FORBIDDEN, 'origin not allowed');
     },
 
     close(): void {

@@ -1,0 +1,146 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { RELAY_ERR } from '../../../shared/sync/protocol';
+import type { Accounts } from '../../accounts';
+import type { Auth, Principal } from '../../auth';
+import type { Database } from '../../db';
+import { RelayError } from '../../errors';
+import { readJson, sendError, sendJson } from '../../httpReply';
+import type { Logger } from '../../logger';
+import type { WebchatSettings } from './settings';
+
+const PATH = /^\/v1\/admin\/inboxes\/([^/]+)\/webchat$/;
+
+/** An exact web origin as browsers send it in `Origin`: scheme, host and port, nothing else. */
+const originSchema = z
+  .string()
+  .max(200, 'an origin is at most 200 characters')
+  .superRefine((s, ctx) => {
+    let u: URL | null = null;
+    try {
+      u = new URL(s);
+    } catch {
+      // reported below
+    }
+    if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:'))
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${s}" is not a web origin; write it as https://host (or http://host:port)`,
+      });
+    else if (u.origin !== s)
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${s}" is not an exact origin; write "${u.origin}" (scheme, host and port; no path, no trailing slash)`,
+      });
+  });
+
+const patchSchema = z
+  .object({
+    allowedOrigins: z.array(originSchema).max(100, 'at most 100 origins').optional(),
+    identitySecret: z
+      .string()
+      .min(16, 'the identity secret must be at least 16 characters (or null to clear it)')
+      .max(200, 'the identity secret must be at most 200 characters')
+      .nullable()
+      .optional(),
+    offlineReplyHours: z
+      .number()
+      .int('offlineReplyHours must be a whole number of hours')
+      .min(1, 'offlineReplyHours must be at least 1')
+      .max(24 * 14, 'offlineReplyHours must be at most 336 (two weeks)')
+      .optional(),
+  })
+  .strict()
+  .refine((p) => Object.values(p).some((v) => v !== undefined), {
+    message: 'give at least one of allowedOrigins, identitySecret, offlineReplyHours',
+  });
+
+/**
+ * `GET|PUT|DELETE /v1/admin/inboxes/:id/webchat`: an inbox's web chat settings at runtime. Admins
+ * read and change them; supervisors of the inbox's team may read them (the secret is never
+ * answered, only whether one is set) but not change them, since the origin allow-list and the
+ * identity secret decide who may chat as which customer. DELETE forgets the API's settings, so the
+ * settings file applies again. `onChanged(inboxId)` runs after a change (open chats are rechecked).
+ */
+export function createWebchatSettingsHttp(d: {
+  settings: WebchatSettings;
+  auth: Auth;
+  accounts: Accounts;
+  db: Database;
+  log: Logger;
+  onChanged: (inboxId: string) => void;
+}) {
+  const inboxQ = d.db.prepare<[string], { id: string; channel: string; team_id: string }>(
+    'SELECT id, channel, team_id FROM inboxes WHERE id = ?',
+  );
+
+  function inboxOf(raw: string) {
+    let id = raw;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      // a malformed escape names no inbox
+    }
+    const inbox = inboxQ.get(id);
+    if (!inbox) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
+    return inbox;
+  }
+
+  function mayRead(p: Principal, teamId: string): boolean {
+    return (
+      p.role === 'admin' || (p.role === 'supervisor' && d.accounts.teamIdsOf(p.agentId).includes(teamId))
+    );
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const m = PATH.exec(path);
+    if (!m) return false;
+    try {
+      const p = d.auth.authenticateRequest(req);
+      if (p.role === 'agent')
+        throw new RelayError(
+          RELAY_ERR.FORBIDDEN,
+          "Only admins (and supervisors of the inbox's team, read-only) may see web chat settings.",
+        );
+      const inbox = inboxOf(m[1]!);
+      if (req.method === 'GET') {
+        if (!mayRead(p, inbox.team_id))
+          throw new RelayError(
+            RELAY_ERR.FORBIDDEN,
+            "Only admins and supervisors of this inbox's team may see its web chat settings.",
+          );
+        sendJson(res, 200, d.settings.view(inbox.id));
+      } else if (req.method === 'PUT' || req.method === 'DELETE') {
+        if (p.role !== 'admin')
+          throw new RelayError(
+            RELAY_ERR.FORBIDDEN,
+            'Only admins may change web chat settings; ask an admin.',
+          );
+        let view;
+        if (req.method === 'PUT') {
+          const patch = await readJson(req, 16 * 1024, patchSchema);
+          if (inbox.channel !== 'chat')
+            throw new RelayError(
+              RELAY_ERR.VALIDATION,
+              `Inbox ${inbox.id} is a ${inbox.channel} inbox; web chat settings apply to chat inboxes only.`,
+            );
+          view = d.settings.update(inbox.id, patch, p.agentId);
+          // Which fields changed, never their values: the secret stays out of the log.
+          d.log.info(
+            { inbox: inbox.id, by: p.agentId, fields: Object.keys(patch) },
+            'web chat settings changed',
+          );
+        } else {
+          view = d.settings.reset(inbox.id);
+          d.log.info({ inbox: inbox.id, by: p.agentId }, 'web chat settings reset to the file');
+        }
+        d.onChanged(inbox.id);
+        sendJson(res, 200, view);
+      } else throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
+    } catch (err) {
+      sendError(res, err, d.log);
+    }
+    return true;
+  };
+}
