@@ -13,7 +13,7 @@ import type { Metrics } from './metrics';
 import { writeFields } from './records';
 import type { Store } from './store';
 import type { SyncHub } from './sync';
-import { agentRoutingSchema, queueRoutingSchema } from './routing/config';
+import { agentRoutingSchema, queueRoutingSchema } from '../shared/routing';
 
 type Deps = {
   db: Database;

@@ -7,8 +7,9 @@ import type { UpdateStatus } from './updates/status';
 import type { SessionState } from './session';
 import type { OfferView } from './sync/protocol';
 import { E164_RE, sipAccountSchema, type SipAccountView, type SipCredentials } from './phone';
-import { CHANNELS, CONVERSATION_STATUSES } from './sync/entities';
-import { RECORDING_MIME_TYPES } from './recording';
+import { CHANNELS, CONVERSATION_STATUSES, type Channel, type Role } from './sync/entities';
+import { RECORDING_MIME_TYPES, recordingPolicySchema, type RecordingPolicy } from './recording';
+import { agentRoutingSchema, queueRoutingSchema, type QueueRouting, type WorkKind } from './routing';
 import { mutationArgs, TEXT_LIMITS } from './sync/mutations';
 import type {
   CannedReplyView,
@@ -44,6 +45,16 @@ export type MentionNotice = {
   customerName: string | null;
   subject: string;
   createdAt: string;
+};
+
+/** A team's settings as this workstation last synced them (see `teams:getSettings`). */
+export type TeamSettingsView = {
+  id: string;
+  name: string;
+  /** The stored policy, or the default (off) when the team has none. */
+  recording: RecordingPolicy;
+  inboxes: { id: string; name: string; channel: Channel; routing: QueueRouting }[];
+  members: { id: string; name: string; role: Role; skills: string[]; capacity: Record<WorkKind, number> }[];
 };
 
 /** The inbox list's views (see `conversations:list`). */
@@ -280,6 +291,27 @@ export const apiCalls = {
         done: z.boolean(),
       })
       .strict(),
+  ),
+  /**
+   * The teams this agent may manage (admins: all; supervisors: their own; agents: none) with their
+   * recording policy, queues and members, from the local cache (works offline), and every inbox
+   * by name as overflow targets.
+   */
+  'teams:getSettings': call<{
+    teams: TeamSettingsView[];
+    inboxes: { id: string; name: string; teamId: string }[];
+  }>()(noArgs),
+  /** Sets a team's call recording policy on the relay (needs the network; admins, its supervisors). */
+  'teams:setRecording': call<RecordingPolicy>()(
+    z.object({ teamId: id, policy: recordingPolicySchema }).strict(),
+  ),
+  /** Sets how an inbox's queue routes, on the relay (needs the network; admins, its team's supervisors). */
+  'teams:setQueueRouting': call<QueueRouting>()(
+    z.object({ inboxId: id, routing: queueRoutingSchema }).strict(),
+  ),
+  /** Sets an agent's skills and capacity, on the relay (needs the network; admins, its supervisors). */
+  'teams:setAgentRouting': call<{ skills: string[]; capacity: Record<WorkKind, number> }>()(
+    z.object({ agentId: id, routing: agentRoutingSchema }).strict(),
   ),
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 

@@ -52,6 +52,10 @@ export const CALL_CHANNELS = [
   'inbox:setTyping',
   'messages:getAttachment',
   'messages:sendAttachment',
+  'teams:getSettings',
+  'teams:setRecording',
+  'teams:setQueueRouting',
+  'teams:setAgentRouting',
 ] as const;
 
 /** Events the renderer may subscribe to. */

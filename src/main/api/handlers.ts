@@ -2,6 +2,7 @@ import type { CallChannel } from '../../shared/channels';
 import type { CallArgs, CallResult } from '../../shared/api';
 import { definedOnly } from '../../shared/objects';
 import type { Services } from '../services';
+import { createTeamSettingsHandlers } from './teamSettings';
 import { createWorkspaceHandlers } from './workspaceHandlers';
 
 export type Handlers = { [C in CallChannel]: (args: CallArgs<C>) => CallResult<C> | Promise<CallResult<C>> };
@@ -23,6 +24,7 @@ export function createHandlers(s: Services): Handlers {
     'updates:check': () => s.updates.check(),
     'updates:installNow': () => s.updates.installNow(),
     ...workspace,
+    ...createTeamSettingsHandlers(s.workspace),
     'calls:log': (a) => {
       const logged = workspace['calls:log'](a);
       if (a.recording) void s.recordings.upload();

@@ -7,7 +7,7 @@ import type { Database } from '../db';
 import type { Logger } from '../logger';
 import { writeFields } from '../records';
 import type { Store } from '../store';
-import { capacityOf, queueRoutingOf } from './config';
+import { capacityOf, queueRoutingOf } from '../../shared/routing';
 import { RoutingEngine, type RoutingOptions } from './engine';
 import { workKindOf, type RoutingEffect } from './types';
 

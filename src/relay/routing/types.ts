@@ -1,8 +1,8 @@
 import type { AgentState } from '../../shared/agentState';
+import type { Strategy, WorkKind } from '../../shared/routing';
 import type { Channel } from '../../shared/sync/entities';
 
-/** Capacity is counted per kind of work: a call, chats (chat and messaging apps), emails (and API). */
-export type WorkKind = 'call' | 'chat' | 'email';
+export { DEFAULT_CAPACITY, type Strategy, type WorkKind } from '../../shared/routing';
 
 /** Which kind of work a channel is. */
 export function workKindOf(channel: Channel): WorkKind {
@@ -23,10 +23,6 @@ export function workKindOf(channel: Channel): WorkKind {
     }
   }
 }
-
-export const DEFAULT_CAPACITY: Readonly<Record<WorkKind, number>> = { call: 1, chat: 5, email: 10 };
-
-export type Strategy = 'round-robin' | 'least-busy' | 'skills';
 
 export type QueueConfig = {
   id: string;
