@@ -42,7 +42,7 @@ test('a supervisor turns recording on and sets a chat capacity; the relay, an ad
   await recording.getByLabel('Consent text the agent announces').fill(' ');
   await recording.getByRole('button', { name: 'Save call recording' }).click();
   await expect(recording.getByRole('alert')).toHaveText(
-    'Not saved: correct the fields marked below, then save again.',
+    'Not saved: correct the fields marked above, then save again.',
   );
   await expect(recording.getByLabel('Consent text the agent announces')).toHaveAccessibleDescription(
     /Write the consent text the agent announces at the start of each call\./,

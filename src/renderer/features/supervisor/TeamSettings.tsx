@@ -30,7 +30,7 @@ export function TeamSettings() {
           {t('teamSettings.offline')}
         </p>
       )}
-      <div className="field">
+      <div className="field team-pick">
         <label htmlFor={pickId}>{t('teamSettings.team')}</label>
         <select id={pickId} value={team.id} onChange={(e) => setPicked(e.target.value)}>
           {teams.map((x) => (

@@ -17,8 +17,8 @@ export type SettingsForm<F> = {
 };
 
 /**
- * One settings form over a synced value: shows the stored value until edited, keeps the edit (and,
- * after a save, what the relay took) until the synced value catches up, then follows it again.
+ * One settings form over a synced value: shows the stored value until edited, an edit until it is
+ * saved, and what the relay took until the synced value moves (sync brings it), then follows that.
  */
 export function useSettingsForm<F, V, R>(o: {
   stored: F;

@@ -1,0 +1,86 @@
+// Team settings through main's handlers: a real relay, a real workspace (encrypted cache, sync).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTeamSettingsHandlers, type TeamSettingsHandlers } from '../../src/main/api/teamSettings';
+import { createSilentLogger } from '../../src/main/logger';
+import { EventHub } from '../../src/main/services/events';
+import { WorkspaceService } from '../../src/main/services/workspaceService';
+import { LOCAL_ERR } from '../../src/main/store/errors';
+import type { Relay } from '../../src/relay/index';
+import { relayWithTeam } from './store/relayHarness';
+import { waitFor } from './sync/waitFor';
+
+const POLICY = {
+  enabled: true,
+  consentText: '本通话将被录音。',
+  playbackRoles: ['supervisor' as const, 'admin' as const],
+};
+let relay: Relay;
+let workspace: WorkspaceService;
+let handlers: TeamSettingsHandlers;
+let teamId: string;
+let otherTeamId: string;
+
+beforeAll(async () => {
+  const r = await relayWithTeam();
+  relay = r.relay;
+  teamId = r.team.id;
+  otherTeamId = (await r.asAdmin('/v1/admin/teams', { name: 'Elsewhere' })).id;
+  await r.asAdmin('/v1/admin/agents', {
+    email: 'sup@example.com',
+    password: 'sup-pass-12',
+    name: 'Sup',
+    role: 'supervisor',
+    teamIds: [teamId],
+  });
+  workspace = new WorkspaceService({
+    dataDir: mkdtempSync(join(tmpdir(), 'sb-team-settings-')),
+    events: new EventHub(),
+    log: createSilentLogger(),
+    vault: { keychain: null, scryptN: 2 ** 12 },
+  });
+  await workspace.login({
+    relayUrl: relay.url,
+    email: 'sup@example.com',
+    password: 'sup-pass-12',
+    passphrase: 'a passphrase',
+  });
+  handlers = createTeamSettingsHandlers(workspace);
+});
+
+afterAll(async () => {
+  await workspace?.close();
+  await relay?.close();
+});
+
+describe('main/api/teamSettings', () => {
+  it("saves a supervisor's team policy on the relay and reads it back from the synced team record", async () => {
+    expect(await handlers['teams:setRecording']({ teamId, policy: POLICY })).toEqual(POLICY);
+    await waitFor(
+      async () => (await handlers['teams:getSettings']({})).teams[0]?.recording.enabled === true,
+      () => 'the team record with recording on',
+    );
+    const { teams } = await handlers['teams:getSettings']({});
+    expect(teams.map((t) => [t.id, t.recording])).toEqual([[teamId, POLICY]]);
+  });
+
+  it("reports the relay's reason when it refuses", async () => {
+    await expect(
+      handlers['teams:setRecording']({ teamId: otherTeamId, policy: POLICY }),
+    ).rejects.toMatchObject({
+      code: LOCAL_ERR.INVALID_MUTATION,
+      message: 'Only admins and the supervisors of this team may do this.',
+    });
+  });
+
+  it('says the relay cannot be reached when it is gone, and still reads the settings', async () => {
+    await relay.close();
+    const { teams } = await handlers['teams:getSettings']({});
+    const me = teams[0]!.members[0]!;
+    await expect(
+      handlers['teams:setAgentRouting']({ agentId: me.id, routing: { capacity: { chat: 2 } } }),
+    ).rejects.toMatchObject({ code: LOCAL_ERR.OFFLINE });
+  });
+});
