@@ -7,13 +7,14 @@ import { loginRequestSchema, refreshRequestSchema, RELAY_ERR } from '../shared/s
 import type { Accounts } from './accounts';
 import type { Auth, Principal } from './auth';
 import type { Database } from './db';
-import { describeIssues, RelayError } from './errors';
+import { RelayError } from './errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { writeFields } from './records';
 import type { Store } from './store';
 import type { SyncHub } from './sync';
 import { agentRoutingSchema, queueRoutingSchema } from '../shared/routing';
+import { readJson } from './httpReply';
 
 type Deps = {
   db: Database;
@@ -50,25 +51,8 @@ type Handler = (req: IncomingMessage, params: string[]) => Promise<unknown> | un
 export function createHttpHandler(d: Deps) {
   const { auth, accounts, hub } = d;
 
-  async function body<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > d.maxBodyBytes)
-        throw new RelayError(RELAY_ERR.TOO_LARGE, `The request body is over ${d.maxBodyBytes} bytes.`);
-      chunks.push(chunk);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch {
-      throw new RelayError(RELAY_ERR.BAD_FRAME, 'The request body is not valid JSON.');
-    }
-    const r = schema.safeParse(json);
-    if (!r.success) throw new RelayError(RELAY_ERR.VALIDATION, describeIssues(r.error.issues));
-    return r.data;
-  }
+  const body = <T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> =>
+    readJson(req, d.maxBodyBytes, schema);
 
   function caller(req: IncomingMessage): Principal {
     return auth.authenticateRequest(req);
