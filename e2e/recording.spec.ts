@@ -96,7 +96,8 @@ test('a recorded call: consent shown, both sides kept encrypted on the relay, pl
     await expect
       .poll(() => partyLive(caller.page).then((l) => l.map((c) => c.state)))
       .toEqual(['established']);
-    await agent.waitForTimeout(3000);
+    // Long enough for a hand-over to main while the call lasts (every 5 s), then the rest at hang-up.
+    await agent.waitForTimeout(6500);
     await card.getByRole('button', { name: 'Hang up' }).click();
     await expect(card).toHaveCount(0);
     await wrapUp(agent, 'resolved');
@@ -191,7 +192,8 @@ test('a recorded call: consent shown, both sides kept encrypted on the relay, pl
     for (let i = 0; i < ch.length; i++) sum += ch[i]! * ch[i]!;
     return { seconds: audioBuf.duration, rms: Math.sqrt(sum / ch.length) };
   }, b64);
-  expect(decoded.seconds).toBeGreaterThan(2);
+  // Pieces handed over during and after the call make one recording that decodes whole.
+  expect(decoded.seconds).toBeGreaterThan(5);
   expect(decoded.rms).toBeGreaterThan(0.001);
 });
 

@@ -25,6 +25,7 @@ export class CallRecorder {
   private readonly out: MediaStreamAudioDestinationNode;
   private local: MediaStreamAudioSourceNode | null = null;
   private remote: MediaStreamAudioSourceNode | null = null;
+  private stopped = false;
   readonly mime: RecordingMime;
 
   constructor(local: MediaStream, remote: MediaStream) {
@@ -56,19 +57,26 @@ export class CallRecorder {
 
   /** The agent switched microphone mid-call (a new sending track): record the new one from now on. */
   replaceLocal(local: MediaStream): void {
+    if (this.stopped) return;
     this.local?.disconnect();
     this.local = this.source(local);
   }
 
-  /** Stops and returns the whole recording. */
-  stop(): Promise<{ blob: Blob; mime: RecordingMime; durationMs: number }> {
+  /** The audio recorded since the last call (chunks of about a second), for handing over as it goes. */
+  takeChunks(): Blob[] {
+    return this.chunks.splice(0);
+  }
+
+  /** Stops; the last audio is then waiting in takeChunks(). */
+  stop(): Promise<{ mime: RecordingMime; durationMs: number }> {
     const durationMs = Date.now() - this.startedAt;
+    this.stopped = true;
     return new Promise((resolve) => {
       const done = () => {
         this.local?.disconnect();
         this.remote?.disconnect();
         void this.ctx.close().catch(() => undefined);
-        resolve({ blob: new Blob(this.chunks, { type: this.mime }), mime: this.mime, durationMs });
+        resolve({ mime: this.mime, durationMs });
       };
       if (this.recorder.state === 'inactive') return done();
       this.recorder.onstop = done;

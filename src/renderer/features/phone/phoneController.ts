@@ -96,10 +96,15 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
   };
 
   // Recording (when the agent's team records calls): both sides mixed, from answer to hang-up,
-  // handed to main chunk by chunk (kept in the encrypted cache until the relay has it).
+  // handed to main every few seconds while the call lasts (kept in the encrypted cache until the
+  // relay has it), so a crash mid-call loses seconds, not the call.
   const recorders = new Map<string, CallRecorder>();
+  const streaming = new Map<string, { id: string; seq: number; bytes: number; chain: Promise<void> }>();
+  const flushTimers = new Map<string, ReturnType<typeof setInterval>>();
   const recordingChecked = new Set<string>();
   const saved = new Map<string, Promise<CallRecording | null>>();
+  const FLUSH_MS = 5000;
+  const PIECE = 512 * 1024;
 
   async function startRecording(c: CallSnapshot) {
     recordingChecked.add(c.id);
@@ -109,41 +114,65 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
       if (!policy.enabled || !streams || !s().calls.some((x) => x.id === c.id && x.state === 'established'))
         return;
       recorders.set(c.id, new CallRecorder(streams.local, streams.remote));
+      streaming.set(c.id, { id: crypto.randomUUID(), seq: 0, bytes: 0, chain: Promise.resolve() });
+      flushTimers.set(
+        c.id,
+        setInterval(() => void flush(c.id).catch(fail), FLUSH_MS),
+      );
       set({ recordingCalls: { ...s().recordingCalls, [c.id]: policy.consentText } });
     } catch (err) {
       fail(err);
     }
   }
 
-  async function saveRecording(r: CallRecorder): Promise<CallRecording | null> {
-    const { blob, mime, durationMs } = await r.stop();
-    if (blob.size === 0) return null;
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    const id = crypto.randomUUID();
-    const CHUNK = 512 * 1024;
-    for (let seq = 0, at = 0; at < bytes.length; seq++, at += CHUNK) {
-      const last = at + CHUNK >= bytes.length;
-      await api.call('recordings:save', {
-        id,
-        seq,
-        base64: toBase64(bytes.subarray(at, at + CHUNK)),
-        ...(last ? { final: { mime, durationMs } } : {}),
-      });
-    }
-    return { id, mime, durationMs, bytes: bytes.length };
+  /** Hands what was recorded since the last flush to main, in order; `final` completes it. */
+  function flush(callId: string, final?: { mime: CallRecording['mime']; durationMs: number }): Promise<void> {
+    const live = streaming.get(callId);
+    const r = recorders.get(callId);
+    if (!live) return Promise.resolve();
+    live.chain = live.chain.then(async () => {
+      const blobs = r?.takeChunks() ?? [];
+      if (blobs.length === 0 && !final) return;
+      const bytes = new Uint8Array(await new Blob(blobs).arrayBuffer());
+      for (let at = 0; at < bytes.length || (final && at === 0); at += PIECE) {
+        const piece = bytes.subarray(at, at + PIECE);
+        const last = at + PIECE >= bytes.length;
+        await api.call('recordings:save', {
+          id: live.id,
+          seq: live.seq,
+          base64: toBase64(piece),
+          ...(last && final ? { final } : {}),
+        });
+        live.seq += 1;
+        live.bytes += piece.length;
+        if (bytes.length === 0) break;
+      }
+    });
+    return live.chain;
+  }
+
+  async function saveRecording(callId: string, r: CallRecorder): Promise<CallRecording | null> {
+    const live = streaming.get(callId)!;
+    const { mime, durationMs } = await r.stop();
+    await flush(callId, { mime, durationMs }); // what no flush took yet, and the end
+
+    streaming.delete(callId);
+    recorders.delete(callId);
+    return live.bytes > 0 ? { id: live.id, mime, durationMs, bytes: live.bytes } : null;
   }
 
   function stopRecording(id: string) {
     const r = recorders.get(id);
     recordingChecked.delete(id);
+    clearInterval(flushTimers.get(id));
+    flushTimers.delete(id);
     if (!r) return;
-    recorders.delete(id);
     const { [id]: _done, ...rest } = s().recordingCalls;
     void _done;
     set({ recordingCalls: rest });
     saved.set(
       id,
-      saveRecording(r).catch((err: unknown) => {
+      saveRecording(id, r).catch((err: unknown) => {
         fail(err);
         return null;
       }),
