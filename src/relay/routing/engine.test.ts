@@ -160,4 +160,21 @@ describe('relay/routing/engine', () => {
     expect(advance(60_000).some((e) => e.type === 'requeued')).toBe(false);
     expect(engine.assigneeOf('c1')).toBe('a1');
   });
+
+  it('work restored after a restart stays with an absent agent until they come back and leave', () => {
+    const { engine, online, advance } = setup();
+    engine.upsertAgent({ id: 'gone', teamIds: ['A'], skills: [] });
+    engine.awaitReturn('gone');
+    engine.enqueue({ conversationId: 'old', customerId: null, queueId: 'q1', kind: 'chat' }, 'gone');
+    online('a1');
+    // Long past the grace period: not re-queued (the agent never left since the restart).
+    expect(advance(10 * 60_000).filter((e) => e.type === 'requeued')).toEqual([]);
+    expect(engine.assigneeOf('old')).toBe('gone');
+    // They come back, then leave: the usual grace period applies.
+    engine.agentConnected('gone');
+    engine.agentDisconnected('gone');
+    expect(advance(60_000)).toContainEqual(
+      expect.objectContaining({ type: 'requeued', conversationId: 'old', agentId: 'gone' }),
+    );
+  });
 });

@@ -116,6 +116,16 @@ export class RoutingEngine {
     return this.tick();
   }
 
+  /**
+   * An agent whose work was assigned before a restart and who has not connected since: their work
+   * stays theirs (no grace period runs out while the relay was away) until they connect and leave.
+   */
+  awaitReturn(agentId: string): void {
+    const a = this.agents.get(agentId);
+    if (!a || a.connected) return;
+    a.disconnectedAt = Number.POSITIVE_INFINITY;
+  }
+
   /** Starts the grace period; offers go to others at once, assigned work waits for the grace to end. */
   agentDisconnected(agentId: string): RoutingEffect[] {
     const a = this.agents.get(agentId);

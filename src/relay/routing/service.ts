@@ -125,10 +125,11 @@ export function createRoutingService(d: RoutingDeps) {
 
   /**
    * Routing state lives in memory; the conversations are in the store. After a (re)start, put it
-   * back: every assigned, unresolved conversation counts against its agent's capacity again (the
-   * agent is disconnected until it comes back, so its work is re-queued if it does not return
-   * within the grace period), and every unassigned open or pending one waits in its queue again,
-   * oldest first. Without this a restart would forget the queue and let agents go over capacity.
+   * back: every assigned, unresolved conversation counts against its agent's capacity again and
+   * stays theirs until they come back (a supervisor can reassign it; once they connect, the usual
+   * grace period applies when they leave), and every unassigned open or pending one waits in its
+   * queue again, oldest first. Without this a restart would forget the queue and let agents go over
+   * capacity.
    */
   function recover(): void {
     const rows = d.db
@@ -152,8 +153,8 @@ export function createRoutingService(d: RoutingDeps) {
       if (c.data.assigneeId) {
         if (!assignees.has(c.data.assigneeId)) {
           if (!knownAgents.has(c.data.assigneeId)) ensureAgent(c.data.assigneeId);
-          // Disconnected as of now (not since forever), before any tick: the grace period starts here.
-          apply(engine.agentDisconnected(c.data.assigneeId));
+          // Before any tick: not "disconnected since forever" (that would re-queue at once).
+          engine.awaitReturn(c.data.assigneeId);
           assignees.add(c.data.assigneeId);
         }
         engine.enqueue(item, c.data.assigneeId);
