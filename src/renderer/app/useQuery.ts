@@ -13,23 +13,34 @@ export function useQuery<C extends CallChannel>(channel: C, args: CallArgs<C> | 
   const api = useApi();
   const version = useRoot((s) => s.dataVersion);
   const key = args === null ? null : JSON.stringify(args);
-  const [state, setState] = useState<Query<CallResult<C>>>({
+  // The answer is kept with the arguments it answers: after the arguments change (another
+  // conversation opened), the old answer is never shown as the new one's, not even for a moment,
+  // so nothing acts on the wrong record. A refresh of the same arguments keeps the old answer
+  // on screen until the new one arrives.
+  const [state, setState] = useState<Query<CallResult<C>> & { key: string | null }>({
     data: null,
     error: null,
     loading: key !== null,
+    key,
   });
   useEffect(() => {
     if (key === null) return;
     let live = true;
     api.call(channel, JSON.parse(key) as CallArgs<C>).then(
-      (data) => live && setState({ data, error: null, loading: false }),
+      (data) => live && setState({ data, error: null, loading: false, key }),
       (err: unknown) =>
         live &&
-        setState((s) => ({ ...s, error: err instanceof Error ? err.message : String(err), loading: false })),
+        setState((s) => ({
+          ...(s.key === key ? s : { data: null }),
+          error: err instanceof Error ? err.message : String(err),
+          loading: false,
+          key,
+        })),
     );
     return () => {
       live = false;
     };
   }, [api, channel, key, version]);
-  return state;
+  if (state.key !== key) return { data: null, error: null, loading: key !== null };
+  return { data: state.data, error: state.error, loading: state.loading };
 }

@@ -109,7 +109,8 @@ export function ConversationPane(props: { id: string }) {
     if (!text) return;
     if (!asNote) setTyping(false);
     void act(async () => {
-      await api.call(asNote ? 'notes:add' : 'messages:send', { conversationId: c.id, body: text });
+      // The draft is props.id's: send it there (never to a conversation shown a moment before).
+      await api.call(asNote ? 'notes:add' : 'messages:send', { conversationId: props.id, body: text });
       setBody('');
     });
   };
