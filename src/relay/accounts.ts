@@ -76,6 +76,10 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
     agentByEmail: (email: string) => q.agentByEmail.get(email.toLowerCase()) ?? null,
     adminCount: () => q.countAdmins.get() ?? 0,
     teamIdsOf: (agentId: string) => q.teamIds.all(agentId),
+    /** Admins oversee every team; a supervisor, the teams they belong to. */
+    oversees: (p: { agentId: string; role: Role }, teamId: string | null): boolean =>
+      p.role === 'admin' ||
+      (p.role === 'supervisor' && !!teamId && q.teamIds.all(p.agentId).includes(teamId)),
     teams: () => q.teams.all(),
     team: (id: string) => q.team.get(id) ?? null,
     members: (teamId: string) => (requireTeam(teamId), q.members.all(teamId)),

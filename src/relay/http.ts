@@ -67,8 +67,7 @@ export function createHttpHandler(d: Deps) {
   /** Admins, or a supervisor who belongs to `teamId`. */
   function overseer(req: IncomingMessage, teamId: string | null): Principal {
     const p = caller(req);
-    if (p.role === 'admin') return p;
-    if (p.role === 'supervisor' && teamId && accounts.teamIdsOf(p.agentId).includes(teamId)) return p;
+    if (accounts.oversees(p, teamId)) return p;
     throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
   }
 

@@ -6,7 +6,7 @@ import { LABEL_LIMITS, type MutationArgs, type MutationName } from '../shared/sy
 import { RELAY_ERR } from '../shared/sync/protocol';
 import type { Accounts } from './accounts';
 import { RelayError } from './errors';
-import { appendRecord, writeFields } from './records';
+import { appendRecord, raiseLastMessageAt, writeFields } from './records';
 import type { StoredRecord, Store, WriteMeta } from './store';
 import { canSee, type Viewer } from './visibility';
 
@@ -362,22 +362,7 @@ function sendMessage(ctx: MutationContext, a: MutationArgs<'message.send'>): voi
     a.conversationId,
     meta(ctx),
   );
-  const last = String(conv.data['lastMessageAt'] ?? '');
-  if (createdAt > last) {
-    // lastMessageAt is a maximum, not a last-writer field: stamp it with a fresh relay clock so the
-    // later time always wins even when this message's clock is older than the field's.
-    const fields = { lastMessageAt: createdAt };
-    const w = {
-      entity: 'conversation' as const,
-      id: a.conversationId,
-      fields,
-      clock: ctx.relayClock.now(),
-      convId: a.conversationId,
-      at: ctx.at,
-      noHistory: NO_HISTORY,
-    };
-    writeFields(ctx.store, w, meta(ctx));
-  }
+  raiseLastMessageAt(ctx.store, ctx.relayClock, conv, createdAt, ctx.at, meta(ctx));
 }
 
 function addNote(ctx: MutationContext, a: MutationArgs<'note.add'>): void {

@@ -18,8 +18,8 @@ import { RELAY_ERR } from '../shared/sync/protocol';
 import type { Accounts } from './accounts';
 import type { Auth, Principal } from './auth';
 import type { Database } from './db';
-import { describeIssues, RelayError } from './errors';
-import { sendError, sendJson } from './httpReply';
+import { RelayError } from './errors';
+import { readJson, sendError, sendJson } from './httpReply';
 import type { Logger } from './logger';
 import { writeFields } from './records';
 import type { Store } from './store';
@@ -133,19 +133,9 @@ export function createRecordings(d: {
   async function setPolicy(req: IncomingMessage, teamId: string): Promise<RecordingPolicy> {
     const p = caller(req);
     d.accounts.requireTeam(teamId);
-    const ok =
-      p.role === 'admin' || (p.role === 'supervisor' && d.accounts.teamIdsOf(p.agentId).includes(teamId));
-    if (!ok)
+    if (!d.accounts.oversees(p, teamId))
       throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
-    let json: unknown;
-    try {
-      json = JSON.parse((await readBody(req, 16 * 1024)).toString('utf8'));
-    } catch (err) {
-      if (err instanceof RelayError) throw err;
-      throw new RelayError(RELAY_ERR.BAD_FRAME, 'The request body is not valid JSON.');
-    }
-    const r = recordingPolicySchema.safeParse(json);
-    if (!r.success) throw new RelayError(RELAY_ERR.VALIDATION, describeIssues(r.error.issues));
+    const policy = await readJson(req, 16 * 1024, recordingPolicySchema);
     const at = new Date(d.now()).toISOString();
     d.db.transaction(() =>
       writeFields(
@@ -153,7 +143,7 @@ export function createRecordings(d: {
         {
           entity: 'team',
           id: teamId,
-          fields: { recording: r.data },
+          fields: { recording: policy },
           clock: d.relayClock.now(),
           convId: null,
           at,
@@ -162,7 +152,7 @@ export function createRecordings(d: {
       ),
     )();
     d.publish();
-    return r.data;
+    return policy;
   }
 
   async function upload(req: IncomingMessage, id: string, callId: string | null): Promise<CallRecording> {

@@ -1,7 +1,7 @@
 import type { Entity } from '../shared/sync/entities';
-import { decodeHlc, type Hlc } from '../shared/sync/hlc';
+import { decodeHlc, type Hlc, type HlcClock } from '../shared/sync/hlc';
 import { mergeFields, type FieldOutcome } from './merge';
-import type { Store, WriteMeta } from './store';
+import type { StoredRecord, Store, WriteMeta } from './store';
 
 export type FieldWrite = {
   entity: Entity;
@@ -88,3 +88,34 @@ export function appendRecord(
 ): number {
   return store.put({ entity, id, data, clocks: {}, deleted: false, convId }, meta);
 }
+
+/**
+ * Raises a conversation's lastMessageAt to `to` when that is later. It is a maximum the relay
+ * derives from messages, not a last-writer field: stamped with a fresh relay clock so the later
+ * time always wins even when the message's own clock is older than the field's; no history.
+ * Run inside a transaction.
+ */
+export function raiseLastMessageAt(
+  store: Store,
+  relayClock: HlcClock,
+  conv: StoredRecord,
+  to: string,
+  at: string,
+  meta: WriteMeta,
+): void {
+  if (to <= String(conv.data['lastMessageAt'] ?? '')) return;
+  writeFields(
+    store,
+    {
+      entity: 'conversation',
+      id: conv.id,
+      fields: { lastMessageAt: to },
+      clock: relayClock.now(),
+      convId: conv.id,
+      at,
+      noHistory: LAST_MESSAGE_AT,
+    },
+    meta,
+  );
+}
+const LAST_MESSAGE_AT: ReadonlySet<string> = new Set(['lastMessageAt']);

@@ -9,7 +9,7 @@ import { writeFields } from '../records';
 import type { Store } from '../store';
 import { capacityOf, queueRoutingOf } from '../../shared/routing';
 import { RoutingEngine, type RoutingOptions } from './engine';
-import { workKindOf, type RoutingEffect } from './types';
+import { workKindOf, type RoutingEffect, type WorkItem } from './types';
 
 export type RoutingDeps = {
   db: Database;
@@ -35,6 +35,17 @@ export type RoutingService = ReturnType<typeof createRoutingService>;
  * withdrawals go to the agents' sockets; an accepted offer becomes the conversation's assignee,
  * written with the relay's clock and fanned out like any change.
  */
+/** A conversation as routing work: its queue (inbox) and kind; null when it has no inbox to queue in. */
+function workItemOf(conversationId: string, data: Partial<ConversationData>): WorkItem | null {
+  if (!data.inboxId || !data.channel) return null;
+  return {
+    conversationId,
+    customerId: data.customerId ?? null,
+    queueId: data.inboxId,
+    kind: workKindOf(data.channel),
+  };
+}
+
 export function createRoutingService(d: RoutingDeps) {
   const engine = new RoutingEngine({ now: d.now, ...d.engine });
   const inboxes = d.db.prepare<[], { id: string; team_id: string; channel: Channel }>(
@@ -140,16 +151,11 @@ export function createRoutingService(d: RoutingDeps) {
       .all();
     const convs = rows
       .map((r) => ({ id: r.id, data: JSON.parse(r.data) as Partial<ConversationData> }))
-      .filter((c) => c.data.inboxId && c.data.channel)
       .sort((a, b) => String(a.data.createdAt).localeCompare(String(b.data.createdAt)));
     const assignees = new Set<string>();
     for (const c of convs) {
-      const item = {
-        conversationId: c.id,
-        customerId: c.data.customerId ?? null,
-        queueId: c.data.inboxId!,
-        kind: workKindOf(c.data.channel!),
-      };
+      const item = workItemOf(c.id, c.data);
+      if (!item) continue;
       if (c.data.assigneeId) {
         if (!assignees.has(c.data.assigneeId)) {
           if (!knownAgents.has(c.data.assigneeId)) ensureAgent(c.data.assigneeId);
@@ -176,16 +182,10 @@ export function createRoutingService(d: RoutingDeps) {
     enqueue(conversationId: string): void {
       const conv = d.store.get('conversation', conversationId);
       const data = conv?.data as Partial<ConversationData> | undefined;
-      if (!data?.inboxId || !data.channel || data.assigneeId) return;
+      const item = data && !data.assigneeId ? workItemOf(conversationId, data) : null;
+      if (!item) return;
       loadQueues();
-      apply(
-        engine.enqueue({
-          conversationId,
-          customerId: data.customerId ?? null,
-          queueId: data.inboxId,
-          kind: workKindOf(data.channel),
-        }),
-      );
+      apply(engine.enqueue(item));
     },
     agentConnected(agentId: string): void {
       if (!knownAgents.has(agentId)) ensureAgent(agentId);
@@ -217,19 +217,8 @@ export function createRoutingService(d: RoutingDeps) {
         const conv = d.store.get('conversation', id);
         if (conv && !conv.data['assigneeId']) this.enqueue(id);
         else if (conv?.data['assigneeId']) {
-          const data = conv.data as Partial<ConversationData>;
-          if (data.inboxId && data.channel)
-            apply(
-              engine.enqueue(
-                {
-                  conversationId: id,
-                  customerId: data.customerId ?? null,
-                  queueId: data.inboxId,
-                  kind: workKindOf(data.channel),
-                },
-                String(conv.data['assigneeId']),
-              ),
-            );
+          const item = workItemOf(id, conv.data as Partial<ConversationData>);
+          if (item) apply(engine.enqueue(item, String(conv.data['assigneeId'])));
         }
       }
       for (const c of changes) {

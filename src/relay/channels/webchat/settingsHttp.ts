@@ -87,9 +87,7 @@ export function createWebchatSettingsHttp(d: {
   }
 
   function mayRead(p: Principal, teamId: string): boolean {
-    return (
-      p.role === 'admin' || (p.role === 'supervisor' && d.accounts.teamIdsOf(p.agentId).includes(teamId))
-    );
+    return d.accounts.oversees(p, teamId);
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {

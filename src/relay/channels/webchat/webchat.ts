@@ -10,7 +10,7 @@ import type { Database } from '../../db';
 import { RelayError } from '../../errors';
 import type { Logger } from '../../logger';
 import { TokenBucket } from '../../rateLimit';
-import { appendRecord, writeFields } from '../../records';
+import { appendRecord, raiseLastMessageAt, writeFields } from '../../records';
 import type { Store, WriteMeta } from '../../store';
 import type { Viewer } from '../../visibility';
 import type { createInbound } from '../inbound';
@@ -520,20 +520,7 @@ export function createWebchat(d: WebchatDeps) {
         conversationId,
         meta,
       );
-      if (at > String(conv.data['lastMessageAt'] ?? ''))
-        writeFields(
-          d.store,
-          {
-            entity: 'conversation',
-            id: conversationId,
-            fields: { lastMessageAt: at },
-            clock: d.relayClock.now(),
-            convId: conversationId,
-            at,
-            noHistory: NO_HISTORY,
-          },
-          meta,
-        );
+      raiseLastMessageAt(d.store, d.relayClock, conv, at, at, meta);
     })();
     files.bind([file], id);
     d.publish();
