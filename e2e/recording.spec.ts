@@ -19,6 +19,7 @@ import { startPartyServer, type PartyServer } from './support/sipParty';
 // consent text to announce, both sides are recorded, the recording reaches the relay encrypted,
 // and the team's supervisor (not the agent: the policy says so) plays it from the call record.
 const missing = kamailioMissing();
+if (missing) process.stdout.write(`recording.spec: skipped, ${missing}\n`);
 test.skip(!!missing, `Kamailio is not installed: ${missing}`);
 test.describe.configure({ mode: 'serial' });
 

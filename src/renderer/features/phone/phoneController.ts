@@ -69,9 +69,9 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
       await phone.setDevices({ input: next.input.deviceId, output: next.output.deviceId });
       // A recorded call now sends from another microphone: the recording follows it.
       if (changed.includes('input'))
-        for (const [id, r] of recorders) {
+        for (const [id, live] of recordings) {
           const st = phone.streams(id);
-          if (st) r.replaceLocal(st.local);
+          if (st) live.r.replaceLocal(st.local);
         }
     }
   }
@@ -98,9 +98,18 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
   // Recording (when the agent's team records calls): both sides mixed, from answer to hang-up,
   // handed to main every few seconds while the call lasts (kept in the encrypted cache until the
   // relay has it), so a crash mid-call loses seconds, not the call.
-  const recorders = new Map<string, CallRecorder>();
-  const streaming = new Map<string, { id: string; seq: number; bytes: number; chain: Promise<void> }>();
-  const flushTimers = new Map<string, ReturnType<typeof setInterval>>();
+  type LiveRecording = {
+    r: CallRecorder;
+    /** The recording's id in main and on the relay. */
+    id: string;
+    /** Next chunk number, and bytes handed over so far. */
+    seq: number;
+    bytes: number;
+    /** Hand-overs run one after another, in order. */
+    chain: Promise<void>;
+    timer: ReturnType<typeof setInterval>;
+  };
+  const recordings = new Map<string, LiveRecording>();
   const recordingChecked = new Set<string>();
   const saved = new Map<string, Promise<CallRecording | null>>();
   const FLUSH_MS = 5000;
@@ -113,12 +122,15 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
       const streams = phone?.streams(c.id);
       if (!policy.enabled || !streams || !s().calls.some((x) => x.id === c.id && x.state === 'established'))
         return;
-      recorders.set(c.id, new CallRecorder(streams.local, streams.remote));
-      streaming.set(c.id, { id: crypto.randomUUID(), seq: 0, bytes: 0, chain: Promise.resolve() });
-      flushTimers.set(
-        c.id,
-        setInterval(() => void flush(c.id).catch(fail), FLUSH_MS),
-      );
+      const live: LiveRecording = {
+        r: new CallRecorder(streams.local, streams.remote),
+        id: crypto.randomUUID(),
+        seq: 0,
+        bytes: 0,
+        chain: Promise.resolve(),
+        timer: setInterval(() => void flush(live).catch(fail), FLUSH_MS),
+      };
+      recordings.set(c.id, live);
       set({ recordingCalls: { ...s().recordingCalls, [c.id]: policy.consentText } });
     } catch (err) {
       fail(err);
@@ -126,53 +138,50 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
   }
 
   /** Hands what was recorded since the last flush to main, in order; `final` completes it. */
-  function flush(callId: string, final?: { mime: CallRecording['mime']; durationMs: number }): Promise<void> {
-    const live = streaming.get(callId);
-    const r = recorders.get(callId);
-    if (!live) return Promise.resolve();
+  function flush(
+    live: LiveRecording,
+    final?: { mime: CallRecording['mime']; durationMs: number },
+  ): Promise<void> {
     live.chain = live.chain.then(async () => {
-      const blobs = r?.takeChunks() ?? [];
-      if (blobs.length === 0 && !final) return;
-      const bytes = new Uint8Array(await new Blob(blobs).arrayBuffer());
-      for (let at = 0; at < bytes.length || (final && at === 0); at += PIECE) {
-        const piece = bytes.subarray(at, at + PIECE);
-        const last = at + PIECE >= bytes.length;
+      const bytes = new Uint8Array(await new Blob(live.r.takeChunks()).arrayBuffer());
+      const pieces: Uint8Array[] = [];
+      for (let at = 0; at < bytes.length; at += PIECE) pieces.push(bytes.subarray(at, at + PIECE));
+      if (pieces.length === 0) {
+        if (!final) return;
+        pieces.push(bytes); // nothing new, but the end is still marked
+      }
+      for (const [i, piece] of pieces.entries()) {
         await api.call('recordings:save', {
           id: live.id,
           seq: live.seq,
           base64: toBase64(piece),
-          ...(last && final ? { final } : {}),
+          ...(final && i === pieces.length - 1 ? { final } : {}),
         });
         live.seq += 1;
         live.bytes += piece.length;
-        if (bytes.length === 0) break;
       }
     });
     return live.chain;
   }
 
-  async function saveRecording(callId: string, r: CallRecorder): Promise<CallRecording | null> {
-    const live = streaming.get(callId)!;
-    const { mime, durationMs } = await r.stop();
-    await flush(callId, { mime, durationMs }); // what no flush took yet, and the end
-
-    streaming.delete(callId);
-    recorders.delete(callId);
+  async function saveRecording(live: LiveRecording): Promise<CallRecording | null> {
+    const { mime, durationMs } = await live.r.stop();
+    await flush(live, { mime, durationMs }); // what no flush took yet, and the end
     return live.bytes > 0 ? { id: live.id, mime, durationMs, bytes: live.bytes } : null;
   }
 
   function stopRecording(id: string) {
-    const r = recorders.get(id);
+    const live = recordings.get(id);
     recordingChecked.delete(id);
-    clearInterval(flushTimers.get(id));
-    flushTimers.delete(id);
-    if (!r) return;
+    if (!live) return;
+    clearInterval(live.timer);
+    recordings.delete(id);
     const { [id]: _done, ...rest } = s().recordingCalls;
     void _done;
     set({ recordingCalls: rest });
     saved.set(
       id,
-      saveRecording(id, r).catch((err: unknown) => {
+      saveRecording(live).catch((err: unknown) => {
         fail(err);
         return null;
       }),
