@@ -23,18 +23,28 @@ export function sendError(res: ServerResponse, err: unknown, log: Logger): void 
   sendJson(res, e.httpStatus, { error: { code: e.code, message: e.message } });
 }
 
-/** Reads a JSON body up to `limit` bytes and validates it. */
-export async function readJson<T>(req: IncomingMessage, limit: number, schema: z.ZodType<T>): Promise<T> {
+/** Reads a request body, throwing `tooLarge()` as soon as it passes `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number, tooLarge: () => Error): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new RelayError(RELAY_ERR.TOO_LARGE, `The request body is over ${limit} bytes.`);
+    if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
+  return Buffer.concat(chunks);
+}
+
+/** Reads a JSON body up to `limit` bytes and validates it. */
+export async function readJson<T>(req: IncomingMessage, limit: number, schema: z.ZodType<T>): Promise<T> {
+  const body = await readBody(
+    req,
+    limit,
+    () => new RelayError(RELAY_ERR.TOO_LARGE, `The request body is over ${limit} bytes.`),
+  );
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    json = JSON.parse(body.toString('utf8'));
   } catch {
     throw new RelayError(RELAY_ERR.BAD_FRAME, 'The request body is not valid JSON.');
   }

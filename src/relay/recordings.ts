@@ -19,7 +19,7 @@ import type { Accounts } from './accounts';
 import type { Auth, Principal } from './auth';
 import type { Database } from './db';
 import { RelayError } from './errors';
-import { readJson, sendError, sendJson } from './httpReply';
+import { readBody, readJson, sendError, sendJson } from './httpReply';
 import type { Logger } from './logger';
 import { writeFields } from './records';
 import type { Store } from './store';
@@ -115,19 +115,10 @@ export function createRecordings(d: {
     return r.success ? r.data : DEFAULT_RECORDING_POLICY;
   }
 
-  async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > limit)
-      throw new RelayError(RELAY_ERR.TOO_LARGE, `A recording may be at most ${limit} bytes.`);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit)
-        throw new RelayError(RELAY_ERR.TOO_LARGE, `A recording may be at most ${limit} bytes.`);
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
+  function readRecording(req: IncomingMessage, limit: number): Promise<Buffer> {
+    const tooLarge = () => new RelayError(RELAY_ERR.TOO_LARGE, `A recording may be at most ${limit} bytes.`);
+    if (Number(req.headers['content-length'] ?? NaN) > limit) throw tooLarge();
+    return readBody(req, limit, tooLarge);
   }
 
   async function setPolicy(req: IncomingMessage, teamId: string): Promise<RecordingPolicy> {
@@ -187,12 +178,12 @@ export function createRecordings(d: {
     const f = paths(id);
     if (existsSync(f.meta)) {
       // A retry after a lost answer: the same recording again is fine; anything else is not.
-      await readBody(req, maxBytes);
+      await readRecording(req, maxBytes);
       const meta = JSON.parse(readFileSync(f.meta, 'utf8')) as RecordingMeta;
       if (meta.callId !== callId) throw new RelayError(RELAY_ERR.CONFLICT, 'This recording id is taken.');
       return { id, mime: meta.mime, durationMs: meta.durationMs, bytes: meta.bytes };
     }
-    const bytes = await readBody(req, maxBytes);
+    const bytes = await readRecording(req, maxBytes);
     if (bytes.length === 0) throw new RelayError(RELAY_ERR.VALIDATION, 'The recording is empty.');
     const looksRight =
       mime === 'audio/webm'

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { RelayError } from '../errors';
 import type { createInbound } from './inbound';
+import { readBody } from '../httpReply';
 
 const bodySchema = z
   .object({
@@ -41,17 +42,14 @@ export function createApiChannelHandler(opts: {
       if (req.method !== 'POST') throw new RelayError(RELAY_ERR.VALIDATION, 'Use POST.');
       // Before the body: who calls (an inbox's API key, or an admin account for any inbox).
       const caller = opts.authenticate(req);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of req) {
-        size += (c as Buffer).length;
-        if (size > opts.maxBodyBytes)
-          throw new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${opts.maxBodyBytes} bytes.`);
-        chunks.push(c as Buffer);
-      }
+      const raw = await readBody(
+        req,
+        opts.maxBodyBytes,
+        () => new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${opts.maxBodyBytes} bytes.`),
+      );
       let json: unknown;
       try {
-        json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        json = JSON.parse(raw.toString('utf8'));
       } catch {
         throw new RelayError(RELAY_ERR.BAD_FRAME, 'The body is not valid JSON.');
       }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { MessageAttachment } from '../../../shared/sync/entities';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
 import { RelayError } from '../../errors';
+import { readBody } from '../../httpReply';
 
 /** File types a visitor may attach, by the MIME type their content is sniffed as. */
 export const ATTACHMENT_TYPES = [
@@ -173,19 +174,13 @@ export function createAttachmentStore(dataDir: string, o: ResolvedAttachmentOpti
       const waiting = pending.get(owner.customerId) ?? new Set<string>();
       if (waits && waiting.size >= o.maxFiles)
         throw new AttachmentRefused('too-many', `At most ${o.maxFiles} files can be attached at once.`, 422);
+      const tooLarge = () =>
+        new AttachmentRefused('too-large', `Files can be at most ${sizeText(o.maxBytes)}.`, 413);
       const declared = Number(req.headers['content-length'] ?? NaN);
-      if (Number.isFinite(declared) && declared > o.maxBytes)
-        throw new AttachmentRefused('too-large', `Files can be at most ${sizeText(o.maxBytes)}.`, 413);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of req as AsyncIterable<Buffer>) {
-        size += c.length;
-        if (size > o.maxBytes)
-          throw new AttachmentRefused('too-large', `Files can be at most ${sizeText(o.maxBytes)}.`, 413);
-        chunks.push(c);
-      }
+      if (Number.isFinite(declared) && declared > o.maxBytes) throw tooLarge();
+      const bytes = await readBody(req, o.maxBytes, tooLarge);
+      const size = bytes.length;
       if (size === 0) throw new AttachmentRefused('empty', 'The file is empty.', 422);
-      const bytes = Buffer.concat(chunks);
       const type = sniffType(bytes);
       const name = sanitizeFileName(rawName);
       const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';

@@ -8,6 +8,7 @@ import { canSee, type Viewer } from '../../visibility';
 import { AttachmentRefused, type AttachmentMeta, type AttachmentStore } from './attachments';
 import { verifyVisitorToken, type VisitorClaims } from './token';
 import { WIDGET_SCRIPT } from './widgetScript';
+import { readBody } from '../../httpReply';
 
 const sessionSchema = z
   .object({
@@ -109,17 +110,14 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
   }
 
   async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of req) {
-      size += (c as Buffer).length;
-      if (size > h.maxBodyBytes)
-        throw new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${h.maxBodyBytes} bytes.`);
-      chunks.push(c as Buffer);
-    }
+    const raw = await readBody(
+      req,
+      h.maxBodyBytes,
+      () => new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${h.maxBodyBytes} bytes.`),
+    );
     let body: unknown;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      body = JSON.parse(raw.toString('utf8'));
     } catch {
       throw new RelayError(RELAY_ERR.BAD_FRAME, 'The body is not valid JSON.');
     }
