@@ -27,6 +27,13 @@ export type InboundMessage = {
   attachments?: MessageAttachment[];
   /** Status of a conversation this message starts. Default open. */
   status?: ConversationStatus;
+  /**
+   * The conversation a channel session is bound to (web chat; null before its first message): the
+   * message goes there while it is open in this inbox, else a new conversation starts. Another open
+   * conversation of the customer is never picked, so a session never writes into one a merge brought.
+   * Default (absent): the customer's open conversation in the inbox.
+   */
+  conversationId?: string | null;
 };
 
 export type InboundResult = {
@@ -75,6 +82,11 @@ export function createInbound(d: InboundDeps) {
      ORDER BY seq DESC LIMIT 1`,
   );
 
+  function stillOpen(conversationId: string, inboxId: string): boolean {
+    const c = d.store.get('conversation', conversationId);
+    return !!c && !c.deleted && c.data['inboxId'] === inboxId && c.data['status'] !== 'resolved';
+  }
+
   return {
     receive(m: InboundMessage): InboundResult {
       const inbox = inboxQ.get(m.inboxId);
@@ -122,7 +134,12 @@ export function createInbound(d: InboundDeps) {
             SYSTEM,
           );
         }
-        let conversationId = openConv.get(customerId, inbox.id)?.id ?? null;
+        let conversationId =
+          m.conversationId === undefined
+            ? (openConv.get(customerId, inbox.id)?.id ?? null)
+            : m.conversationId && stillOpen(m.conversationId, inbox.id)
+              ? m.conversationId
+              : null;
         const newConversation = conversationId === null;
         if (!conversationId) {
           conversationId = uuidv7(d.now());

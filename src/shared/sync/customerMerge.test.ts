@@ -96,4 +96,20 @@ describe('shared/sync/customerMerge', () => {
     );
     expect(reason(() => planUnmerge({ source: a, target: null }))).toBe('notMerged');
   });
+
+  it('refuses to merge a customer with contacts into a profile nobody verified, and allows the reverse', () => {
+    const visitor = customer('Visitor');
+    const real = customer('Wang Fang', { emails: ['wang@example.cn'] });
+    const base = { at: 'now', by: null, conversations: [] };
+    expect(() => planMerge({ ...base, sourceId: S, source: real, targetId: T, target: visitor })).toThrow(
+      /merge Visitor into Wang Fang instead/,
+    );
+    expect(
+      planMerge({ ...base, sourceId: T, source: visitor, targetId: S, target: real }).source,
+    ).toMatchObject({ mergedInto: S });
+    // Two profiles without contacts (two unverified visits): nothing is proved either way.
+    expect(
+      planMerge({ ...base, sourceId: S, source: customer('V1'), targetId: T, target: visitor }).merge,
+    ).toBeTruthy();
+  });
 });

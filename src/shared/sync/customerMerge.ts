@@ -9,7 +9,7 @@ import type { CustomerData, CustomerMerge } from './entities';
  */
 export const MERGE_TEXT_FIELDS = ['company', 'address', 'language'] as const;
 
-export type MergeRefusal = 'same' | 'sourceMerged' | 'targetMerged' | 'notMerged';
+export type MergeRefusal = 'same' | 'sourceMerged' | 'targetMerged' | 'targetUnverified' | 'notMerged';
 
 export class CustomerMergeError extends Error {
   constructor(
@@ -22,6 +22,7 @@ export class CustomerMergeError extends Error {
 }
 
 type Identity = { kind: string; value: string };
+const hasContact = (c: CustomerData) => c.phones.length + c.emails.length + c.identities.length > 0;
 const identityKey = (i: Identity) => `${i.kind}\u0000${i.value}`;
 
 /** The field writes of a merge or an undo: to the target (surviving) and the source profile. */
@@ -49,6 +50,14 @@ export function planMerge(a: {
     throw new CustomerMergeError(
       'targetMerged',
       `${target.name} was merged into another profile; merge into that profile instead.`,
+    );
+  // The surviving profile must be the one someone proved: a profile with no email, phone or signed
+  // identity (an unverified web chat visitor, typically) takes nobody's contacts, history or future
+  // sign-ins. As in contact-center products, the visitor is merged into the customer, not the reverse.
+  if (!hasContact(target) && hasContact(source))
+    throw new CustomerMergeError(
+      'targetUnverified',
+      `${target.name} has no verified email, phone or identity; merge ${target.name} into ${source.name} instead.`,
     );
   const targetIds = new Set(target.identities.map(identityKey));
   const added: CustomerMerge['added'] = {

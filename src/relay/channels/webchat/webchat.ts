@@ -184,6 +184,12 @@ type Visitor = {
   /** The page's origin at connect time, rechecked when an admin changes the inbox's allow-list. */
   origin: string | undefined;
   customerId: string;
+  /**
+   * The one conversation this session carries (null before its first message): what the visitor
+   * hears is only ever this conversation, never "everything of the customer", because an agent may
+   * merge someone else's profile into the visitor's.
+   */
+  conversationId: string | null;
   bucket: TokenBucket;
   /** Visitor message ids by the widget's clientId: a resend after a reconnect is not a second message. */
   sent: Map<string, string>;
@@ -227,14 +233,30 @@ export function createWebchat(d: WebchatDeps) {
                    WHERE json_extract(value, '$.kind') = 'webchat' AND json_extract(value, '$.value') = ?)
      LIMIT 1`,
   );
-  const latestConv = d.db.prepare<[string, string], { id: string }>(
-    `SELECT id FROM records WHERE entity = 'conversation' AND deleted = 0
-       AND json_extract(data, '$.customerId') = ? AND json_extract(data, '$.inboxId') = ?
-     ORDER BY seq DESC LIMIT 1`,
-  );
+  // A session's conversation is one the visitor's own profile wrote in (message customerIds are
+  // written once and never moved by a merge), in this inbox, now on their profile or the one it was
+  // merged into. Conversations a merge brought onto the visitor's profile never qualify.
+  const ownConvQ = d.db
+    .prepare<{ cust: string; target: string; inbox: string; conv: string | null }, string>(
+      `SELECT c.id FROM records c WHERE c.entity = 'conversation' AND c.deleted = 0
+       AND (@conv IS NULL OR c.id = @conv)
+       AND json_extract(c.data, '$.inboxId') = @inbox
+       AND json_extract(c.data, '$.customerId') IN (@cust, @target)
+       AND EXISTS (SELECT 1 FROM records m WHERE m.conv_id = c.id AND m.entity = 'message' AND m.deleted = 0
+                   AND json_extract(m.data, '$.direction') = 'in' AND json_extract(m.data, '$.customerId') = @cust)
+     ORDER BY json_extract(c.data, '$.createdAt') DESC, c.seq DESC LIMIT 1`,
+    )
+    .pluck();
   const messagesOf = d.db.prepare<[string], { id: string; seq: number; data: string }>(
     `SELECT id, seq, data FROM records WHERE entity = 'message' AND deleted = 0 AND conv_id = ? ORDER BY seq`,
   );
+
+  /** The visitor's latest own conversation in the inbox (or whether `conv` is one), else null. */
+  function ownConversation(customerId: string, inboxId: string, conv: string | null = null): string | null {
+    const merged = d.store.get('customer', customerId)?.data['mergedInto'];
+    const target = typeof merged === 'string' ? merged : customerId;
+    return ownConvQ.get({ cust: customerId, target, inbox: inboxId, conv }) ?? null;
+  }
 
   function originAllowed(inboxId: string, origin: string | undefined): boolean {
     const allowed = inboxConfig(inboxId)?.allowedOrigins;
@@ -298,6 +320,14 @@ export function createWebchat(d: WebchatDeps) {
     return signVisitorToken(d.secret, { inbox: b.inboxId, cust: customerId, exp: d.now() + o.tokenTtlMs });
   }
 
+  /** Points the session at a conversation it wrote in (its first, or a new one after a resolved chat). */
+  function bind(v: Visitor, conversationId: string): void {
+    if (v.conversationId === conversationId) return;
+    v.conversationId = conversationId;
+    v.announced = null;
+    v.readAt = null;
+  }
+
   const send = (v: Visitor, f: VisitorFrame) => {
     if (v.ws.readyState === v.ws.OPEN) v.ws.send(JSON.stringify(f));
   };
@@ -349,9 +379,9 @@ export function createWebchat(d: WebchatDeps) {
     send(v, { t: 'read', at });
   }
 
-  /** Everything after the visitor's last message id in their latest conversation (all when unknown). */
+  /** Everything after the visitor's last message id in the session's conversation (all when unknown). */
   function backlog(v: Visitor, since: string | undefined): void {
-    const conv = latestConv.get(v.customerId, v.inboxId);
+    const conv = v.conversationId ? { id: v.conversationId } : null;
     if (!conv) return;
     const rows = messagesOf.all(conv.id);
     const from = since ? rows.findIndex((r) => r.id === since) + 1 : 0;
@@ -408,11 +438,13 @@ export function createWebchat(d: WebchatDeps) {
           from: {},
           text: f.text,
           customerId: v.customerId,
+          conversationId: v.conversationId,
           ...(claimed.length > 0
             ? { attachments: claimed.map(({ id, name, size, type }) => ({ id, name, size, type })) }
             : {}),
         });
         files.bind(claimed, r.messageId);
+        bind(v, r.conversationId);
         v.sent.set(f.clientId, r.messageId);
         if (v.sent.size > 200) v.sent.delete(v.sent.keys().next().value as string);
         const m = d.store.get('message', r.messageId);
@@ -422,7 +454,7 @@ export function createWebchat(d: WebchatDeps) {
       }
       case 'read': {
         // The visitor has seen the agent's messages: stamped once per newer agent message.
-        const conv = latestConv.get(v.customerId, v.inboxId);
+        const conv = v.conversationId ? { id: v.conversationId } : null;
         if (!conv) return;
         const last = newest(conv.id, 'out');
         const readAt = d.store.get('conversation', conv.id)?.data['visitorReadAt'];
@@ -430,7 +462,7 @@ export function createWebchat(d: WebchatDeps) {
         return;
       }
       case 'typing': {
-        const conv = latestConv.get(v.customerId, v.inboxId);
+        const conv = v.conversationId ? { id: v.conversationId } : null;
         const data = conv ? d.store.get('conversation', conv.id)?.data : undefined;
         const agentId = data?.['assigneeId'];
         if (conv && typeof agentId === 'string' && data?.['status'] !== 'resolved')
@@ -439,7 +471,7 @@ export function createWebchat(d: WebchatDeps) {
       }
       case 'csat': {
         const conv = d.store.get('conversation', f.conversationId);
-        if (!conv || conv.data['customerId'] !== v.customerId || conv.data['inboxId'] !== v.inboxId) {
+        if (!conv || ownConversation(v.customerId, v.inboxId, f.conversationId) === null) {
           send(v, { t: 'error', code: RELAY_ERR.FORBIDDEN, message: 'That conversation is not yours.' });
           return;
         }
@@ -460,7 +492,8 @@ export function createWebchat(d: WebchatDeps) {
         )();
         d.publish();
         for (const w of visitors)
-          if (w.customerId === v.customerId) send(w, { t: 'csatSaved', conversationId: f.conversationId });
+          if (w.conversationId === f.conversationId)
+            send(w, { t: 'csatSaved', conversationId: f.conversationId });
         return;
       }
       default: {
@@ -472,8 +505,7 @@ export function createWebchat(d: WebchatDeps) {
 
   function tickQueue(): void {
     for (const v of visitors) {
-      const conv = latestConv.get(v.customerId, v.inboxId);
-      const pos = conv ? d.queuePosition(conv.id) : null;
+      const pos = v.conversationId ? d.queuePosition(v.conversationId) : null;
       const position = pos ?? 0;
       if (position !== v.lastQueue) {
         v.lastQueue = position;
@@ -587,6 +619,7 @@ export function createWebchat(d: WebchatDeps) {
           inboxId: claims.inbox,
           origin: req.headers.origin,
           customerId: claims.cust,
+          conversationId: ownConversation(claims.cust, claims.inbox),
           bucket: new TokenBucket(o.rateLimit.perSecond, o.rateLimit.burst, d.now),
           sent: new Map(),
           lastQueue: null,
@@ -625,11 +658,19 @@ export function createWebchat(d: WebchatDeps) {
         if (!c.data) continue;
         if (c.entity === 'message' && c.data['direction'] === 'out') {
           for (const v of visitors)
-            if (v.customerId === c.data['customerId'])
+            if (v.conversationId !== null && v.conversationId === c.data['conversationId'])
               send(v, { t: 'message', message: toWidget(c.id, c.data as Partial<MessageData>) });
+        } else if (c.entity === 'message' && c.data['direction'] === 'in') {
+          // The same session in another tab (or a signed identity on another device) started a
+          // conversation: this socket follows it, as it is the visitor's own.
+          for (const v of visitors)
+            if (v.customerId === c.data['customerId'] && v.conversationId !== c.data['conversationId']) {
+              const conv = c.data['conversationId'];
+              if (typeof conv === 'string' && ownConversation(v.customerId, v.inboxId, conv)) bind(v, conv);
+            }
         } else if (c.entity === 'conversation') {
           for (const v of visitors) {
-            if (v.customerId !== c.data['customerId'] || v.inboxId !== c.data['inboxId']) continue;
+            if (v.conversationId !== c.id) continue;
             tellRead(v, c.data['agentReadAt']);
             if (c.data['status'] === 'resolved' && typeof c.data['csatScore'] !== 'number')
               send(v, { t: 'csat', conversationId: c.id });
@@ -646,9 +687,7 @@ export function createWebchat(d: WebchatDeps) {
     agentTyping(agentId: string, conversationId: string, on: boolean): void {
       const conv = d.store.get('conversation', conversationId)?.data;
       if (!conv || conv['assigneeId'] !== agentId) return;
-      for (const v of visitors)
-        if (v.customerId === conv['customerId'] && v.inboxId === conv['inboxId'])
-          send(v, { t: 'typing', on });
+      for (const v of visitors) if (v.conversationId === conversationId) send(v, { t: 'typing', on });
     },
 
     /**
