@@ -6,6 +6,7 @@ import type { Auth } from './auth';
 import type { Database } from './db';
 import { RelayError } from './errors';
 import { readJson, sendError, sendJson } from './httpReply';
+import { AUDIT, clientIp, type Audit } from './audit';
 import type { Logger } from './logger';
 
 /** `sbk_<16 hex id>_<43 base64url secret>`: the id finds the row, the secret proves the caller. */
@@ -45,7 +46,7 @@ const view = (r: Row): ApiKeyView => ({
  * admin account. The secret is shown once; the relay keeps its SHA-256 (a 256-bit random secret
  * needs no slow hash). Admins create, list and revoke keys.
  */
-export function createApiKeys(d: { db: Database; auth: Auth; log: Logger; now: () => number }) {
+export function createApiKeys(d: { db: Database; auth: Auth; audit: Audit; log: Logger; now: () => number }) {
   const q = {
     insert: d.db.prepare(
       'INSERT INTO api_keys (id, inbox_id, name, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)',
@@ -110,12 +111,26 @@ export function createApiKeys(d: { db: Database; auth: Auth; log: Logger; now: (
         const { name } = await readJson(req, 4096, nameSchema);
         const created = api.create(decodeURIComponent(ofInbox[1]!), name, p.agentId);
         d.log.info({ key: created.id, inbox: created.inboxId, by: p.agentId }, 'api key created');
+        d.audit.record({
+          actorId: p.agentId,
+          action: AUDIT.API_KEY_CREATED,
+          target: created.id,
+          detail: { inbox: created.inboxId, name: created.name },
+          ip: clientIp(req),
+        });
         sendJson(res, 201, created);
       } else if (ofInbox && req.method === 'GET') {
         sendJson(res, 200, { keys: api.list(decodeURIComponent(ofInbox[1]!)) });
       } else if (one && req.method === 'DELETE') {
         const revoked = api.revoke(decodeURIComponent(one[1]!));
         d.log.info({ key: revoked.id, by: p.agentId }, 'api key revoked');
+        d.audit.record({
+          actorId: p.agentId,
+          action: AUDIT.API_KEY_REVOKED,
+          target: revoked.id,
+          detail: { inbox: revoked.inboxId },
+          ip: clientIp(req),
+        });
         sendJson(res, 200, revoked);
       } else throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
     } catch (err) {

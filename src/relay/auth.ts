@@ -2,6 +2,7 @@ import type { Role } from '../shared/sync/entities';
 import { uuidv7 } from '../shared/sync/ids';
 import { RELAY_ERR, type LoginRequest, type TokenPair } from '../shared/sync/protocol';
 import type { Accounts } from './accounts';
+import { AUDIT, type Audit } from './audit';
 import type { Database } from './db';
 import { RelayError } from './errors';
 import { hashPassword, verifyPassword } from './passwords';
@@ -46,6 +47,7 @@ export function createAuth(
     now: () => number;
   },
   onRevoked: (deviceId: string) => void,
+  audit: Audit,
 ) {
   const q = {
     device: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE id = ?'),
@@ -106,12 +108,13 @@ export function createAuth(
 
   return {
     /** Checks the password and registers a new device; throws UNAUTHORIZED with one message for any failure. */
-    async login(req: LoginRequest): Promise<TokenPair> {
+    async login(req: LoginRequest, ip: string | null = null): Promise<TokenPair> {
       const key = req.email.trim().toLowerCase();
       const now = o.now();
       const seen = failures.get(key);
       if (seen && now - seen.since < o.loginThrottle.windowMs && seen.count >= o.loginThrottle.maxFailures) {
         const minutes = Math.ceil((seen.since + o.loginThrottle.windowMs - now) / 60_000);
+        audit.record({ actorId: null, action: AUDIT.SIGN_IN_THROTTLED, target: key, ip });
         throw new RelayError(
           RELAY_ERR.RATE_LIMITED,
           `Too many failed sign-ins for this account; try again in ${minutes} min or ask an admin.`,
@@ -123,18 +126,32 @@ export function createAuth(
       if (!agent || !ok || agent.disabled) {
         const fresh = !seen || now - seen.since >= o.loginThrottle.windowMs;
         failures.set(key, fresh ? { count: 1, since: now } : { count: seen.count + 1, since: seen.since });
+        audit.record({
+          actorId: agent?.id ?? null,
+          action: AUDIT.SIGN_IN_FAILED,
+          target: key,
+          detail: { reason: !agent ? 'unknown email' : !ok ? 'wrong password' : 'disabled' },
+          ip,
+        });
         throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'The email or password is wrong.');
       }
       failures.delete(key);
       const deviceId = uuidv7(o.now());
       return db.transaction(() => {
         q.insertDevice.run(deviceId, agent.id, req.deviceName, o.now(), o.now());
+        audit.record({
+          actorId: agent.id,
+          action: AUDIT.SIGN_IN,
+          target: deviceId,
+          detail: { device: req.deviceName },
+          ip,
+        });
         return issue(agent.id, agent.role, deviceId);
       })();
     },
 
     /** Rotates a refresh token. A token used twice means it leaked: the device is revoked. */
-    refresh(refreshToken: string): TokenPair {
+    refresh(refreshToken: string, ip: string | null = null): TokenPair {
       const hash = hashToken(refreshToken);
       const row = q.token.get(hash);
       if (!row) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'The refresh token is unknown; sign in again.');
@@ -143,6 +160,13 @@ export function createAuth(
         throw new RelayError(RELAY_ERR.DEVICE_REVOKED, 'This device was revoked; sign in again.');
       if (row.used_at !== null) {
         revoke(row.device_id);
+        audit.record({
+          actorId: device.agent_id,
+          action: AUDIT.REFRESH_REUSED,
+          target: device.id,
+          detail: { device: device.name },
+          ip,
+        });
         throw new RelayError(
           RELAY_ERR.DEVICE_REVOKED,
           'This refresh token was already used, so the device was revoked; sign in again.',
@@ -193,11 +217,18 @@ export function createAuth(
     },
 
     /** Revokes an own device, or any device for an admin. Others' devices are NOT_FOUND. */
-    revokeDevice(p: Principal, deviceId: string): DeviceInfo {
+    revokeDevice(p: Principal, deviceId: string, ip: string | null = null): DeviceInfo {
       const d = q.device.get(deviceId);
       if (!d || (p.role !== 'admin' && d.agent_id !== p.agentId))
         throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such device.');
       revoke(deviceId);
+      audit.record({
+        actorId: p.agentId,
+        action: AUDIT.DEVICE_REVOKED,
+        target: deviceId,
+        detail: { owner: d.agent_id, device: d.name },
+        ip,
+      });
       return info(q.device.get(deviceId)!);
     },
   };

@@ -5,6 +5,7 @@ import type { HlcClock } from '../shared/sync/hlc';
 import { UUID_RE } from '../shared/sync/ids';
 import { loginRequestSchema, refreshRequestSchema, RELAY_ERR } from '../shared/sync/protocol';
 import type { Accounts } from './accounts';
+import { AUDIT, clientIp, type Audit, type AuditInput } from './audit';
 import type { Auth, Principal } from './auth';
 import type { Database } from './db';
 import { RelayError } from './errors';
@@ -20,6 +21,7 @@ type Deps = {
   db: Database;
   store: Store;
   auth: Auth;
+  audit: Audit;
   accounts: Accounts;
   hub: SyncHub;
   metrics: Metrics;
@@ -50,6 +52,10 @@ type Handler = (req: IncomingMessage, params: string[]) => Promise<unknown> | un
 /** The relay's HTTP API: health, metrics, auth, devices and admin. Errors are `{error:{code,message}}`. */
 export function createHttpHandler(d: Deps) {
   const { auth, accounts, hub } = d;
+
+  /** One audit line for an action taken through `req`. */
+  const audit = (req: IncomingMessage, p: Principal, e: Omit<AuditInput, 'actorId' | 'ip'>) =>
+    d.audit.record({ ...e, actorId: p.agentId, ip: clientIp(req) });
 
   const body = <T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> =>
     readJson(req, d.maxBodyBytes, schema);
@@ -92,19 +98,28 @@ export function createHttpHandler(d: Deps) {
       ),
     )();
     hub.publish();
+    audit(req, p, { action: AUDIT.CONVERSATION_ASSIGNED, target: convId, detail: fields });
     return d.store.get('conversation', convId)!.data;
   }
 
   const routes: [string, RegExp, Handler][] = [
     ['GET', /^\/healthz$/, () => ({ status: 'ok' })],
-    ['POST', /^\/v1\/auth\/login$/, async (req) => auth.login(await body(req, loginRequestSchema))],
+    [
+      'POST',
+      /^\/v1\/auth\/login$/,
+      async (req) => auth.login(await body(req, loginRequestSchema), clientIp(req)),
+    ],
     [
       'POST',
       /^\/v1\/auth\/refresh$/,
-      async (req) => auth.refresh((await body(req, refreshRequestSchema)).refreshToken),
+      async (req) => auth.refresh((await body(req, refreshRequestSchema)).refreshToken, clientIp(req)),
     ],
     ['GET', /^\/v1\/devices$/, (req) => ({ devices: auth.devices(caller(req)) })],
-    ['POST', /^\/v1\/devices\/([^/]+)\/revoke$/, (req, [id]) => auth.revokeDevice(caller(req), id!)],
+    [
+      'POST',
+      /^\/v1\/devices\/([^/]+)\/revoke$/,
+      (req, [id]) => auth.revokeDevice(caller(req), id!, clientIp(req)),
+    ],
     [
       'POST',
       /^\/v1\/admin\/agents$/,
@@ -113,6 +128,11 @@ export function createHttpHandler(d: Deps) {
         const a = await body(req, schemas.agent);
         const agent = await accounts.createAgent({ ...a, teamIds: a.teamIds ?? [] }, p.agentId);
         hub.publish();
+        audit(req, p, {
+          action: AUDIT.ACCOUNT_CREATED,
+          target: agent.id,
+          detail: { email: agent.email, role: agent.role, teamIds: agent.teamIds },
+        });
         return agent;
       },
     ],
@@ -135,6 +155,7 @@ export function createHttpHandler(d: Deps) {
         const p = admin(req);
         const team = accounts.createTeam((await body(req, schemas.team)).name, p.agentId);
         hub.publish();
+        audit(req, p, { action: AUDIT.TEAM_CREATED, target: team.id, detail: { name: team.name } });
         return team;
       },
     ],
@@ -155,6 +176,11 @@ export function createHttpHandler(d: Deps) {
         const p = admin(req);
         const inbox = accounts.createInbox(await body(req, schemas.inbox), p.agentId);
         hub.publish();
+        audit(req, p, {
+          action: AUDIT.INBOX_CREATED,
+          target: inbox.id,
+          detail: { name: inbox.name, channel: inbox.channel, teamId: inbox.teamId },
+        });
         return inbox;
       },
     ],
@@ -171,6 +197,7 @@ export function createHttpHandler(d: Deps) {
             RELAY_ERR.NOT_FOUND,
             `There is no inbox ${routing.overflow.toInboxId} to overflow to.`,
           );
+        audit(req, p, { action: AUDIT.QUEUE_ROUTING_CHANGED, target: id!, detail: { routing } });
         return setFields(p, 'inbox', id!, { routing });
       },
     ],
@@ -183,7 +210,9 @@ export function createHttpHandler(d: Deps) {
         const p = caller(req);
         if (p.role !== 'admin')
           overseer(req, teams.find((t) => accounts.teamIdsOf(p.agentId).includes(t)) ?? null);
-        return setFields(p, 'agent', id!, await body(req, agentRoutingSchema));
+        const routing = await body(req, agentRoutingSchema);
+        audit(req, p, { action: AUDIT.AGENT_ROUTING_CHANGED, target: id!, detail: routing });
+        return setFields(p, 'agent', id!, routing);
       },
     ],
     [
@@ -212,6 +241,7 @@ export function createHttpHandler(d: Deps) {
     accounts.setMembership(teamId, agentId, member, p.agentId);
     hub.publish();
     hub.refreshAgent(agentId);
+    audit(req, p, { action: AUDIT.TEAMS_CHANGED, target: agentId, detail: { teamId, member } });
     return { teamId, agentId, member };
   }
 

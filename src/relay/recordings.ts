@@ -20,6 +20,7 @@ import type { Auth, Principal } from './auth';
 import type { Database } from './db';
 import { RelayError } from './errors';
 import { readBody, readJson, sendError, sendJson } from './httpReply';
+import { AUDIT, clientIp, type Audit } from './audit';
 import type { Logger } from './logger';
 import { writeFields } from './records';
 import type { Store } from './store';
@@ -60,6 +61,7 @@ type RecordingMeta = {
  * supervisors). Returns false for other routes.
  */
 export function createRecordings(d: {
+  audit: Audit;
   db: Database;
   store: Store;
   auth: Auth;
@@ -143,6 +145,13 @@ export function createRecordings(d: {
       ),
     )();
     d.publish();
+    d.audit.record({
+      actorId: p.agentId,
+      action: AUDIT.RECORDING_POLICY_CHANGED,
+      target: teamId,
+      detail: { policy },
+      ip: clientIp(req),
+    });
     return policy;
   }
 
@@ -233,6 +242,13 @@ export function createRecordings(d: {
     if (!mayPlayRecordings(policyOf(scope?.teamId ?? meta.teamId), p.role))
       throw new RelayError(RELAY_ERR.FORBIDDEN, 'Your role may not play this team’s recordings.');
     const audio = decrypt(readFileSync(f.data));
+    d.audit.record({
+      actorId: p.agentId,
+      action: AUDIT.RECORDING_PLAYED,
+      target: id,
+      detail: { call: meta.callId, conversation: meta.conversationId },
+      ip: clientIp(req),
+    });
     res
       .writeHead(200, {
         'content-type': meta.mime,

@@ -7,6 +7,8 @@ import { WebSocketServer } from 'ws';
 import { HlcClock } from '../shared/sync/hlc';
 import { RELAY_ERR } from '../shared/sync/protocol';
 import { createAccounts } from './accounts';
+import { createAudit, AUDIT, clientIp } from './audit';
+import { createAuditHttp } from './auditHttp';
 import { createAuth } from './auth';
 import { RelayError } from './errors';
 import { openDatabase, type Database } from './db';
@@ -59,7 +61,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   });
   // The hub needs auth (hello) and auth needs the hub (revocation closes sockets): late-bound.
   const revoked = (deviceId: string) => hub.disconnectDevice(deviceId);
-  const auth = createAuth(db, accounts, secret, o, revoked);
+  const audit = createAudit({ db, now: o.now, log });
+  const auth = createAuth(db, accounts, secret, o, revoked, audit);
   const hub = createSyncHub({ store, auth, accounts, pusher, metrics, log, o });
   const routing = createRoutingService({
     db,
@@ -111,6 +114,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const webchatAdmin = createWebchatSettingsHttp({
     settings: webchatSettings,
     auth,
+    audit,
     accounts,
     db,
     log,
@@ -123,6 +127,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     db,
     store,
     auth,
+    audit,
     accounts,
     relayClock,
     dataDir: o.dataDir,
@@ -131,7 +136,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     now: o.now,
     ...(opts.recordings ? { options: opts.recordings } : {}),
   });
-  const apiKeys = createApiKeys({ db, auth, log, now: o.now });
+  const apiKeys = createApiKeys({ db, auth, audit, log, now: o.now });
   const apiChannel = createApiChannelHandler({
     inbound,
     maxBodyBytes: o.maxBodyBytes,
@@ -151,6 +156,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     db,
     store,
     auth,
+    audit,
     accounts,
     hub,
     metrics,
@@ -167,7 +173,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     authorizeAdmin: async (req) => {
       try {
         const p = auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
-        if (p.role === 'admin') return { ok: true };
+        if (p.role === 'admin') return { ok: true, agentId: p.agentId };
         return {
           ok: false,
           status: 403,
@@ -179,7 +185,16 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
         return { ok: false, status: err.httpStatus, code: err.code, message: err.message };
       }
     },
+    onAdminChange: (c, agentId, req) =>
+      audit.record({
+        actorId: agentId,
+        action: c.kind === 'published' ? AUDIT.UPDATE_PUBLISHED : AUDIT.UPDATE_WITHDRAWN,
+        target: `${c.channel}/${c.file}`,
+        detail: c.size === undefined ? {} : { size: c.size },
+        ip: clientIp(req),
+      }),
   });
+  const auditAdmin = createAuditHttp({ audit, auth, log });
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
     void updates(req, res)
       .then((done) => done || webchat.handle(req, res))
@@ -187,6 +202,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       .then((done) => done || recordings(req, res))
       .then((done) => done || apiKeys.handle(req, res))
       .then((done) => done || webchatAdmin(req, res))
+      .then((done) => done || auditAdmin(req, res))
       .then((done) => (done ? undefined : handle(req, res, () => metrics.render(store.head()))))
       .catch((err: unknown) => {
         log.error({ err }, 'update feed request failed');

@@ -20,7 +20,13 @@ export type UpdatesOptions = {
   /** Decides whether the request comes from an admin (bearer access token). */
   authorizeAdmin: (
     req: IncomingMessage,
-  ) => Promise<{ ok: true } | { ok: false; status: number; code: string; message: string }>;
+  ) => Promise<{ ok: true; agentId?: string } | { ok: false; status: number; code: string; message: string }>;
+  /** Hears what an admin published or withdrew (the relay writes it to the audit log). */
+  onAdminChange?: (
+    change: { kind: 'published' | 'withdrawn'; channel: string; file: string; size?: number },
+    agentId: string | null,
+    req: IncomingMessage,
+  ) => void;
 };
 
 const CHANNEL = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -132,10 +138,12 @@ export function createUpdatesHandler(
           `Upload failed: ${(err as Error).message}. Nothing was published.`,
         );
       }
+      opts.onAdminChange?.({ kind: 'published', channel, file, size: received }, auth.agentId ?? null, req);
       return sendJson(res, 201, { channel, file, size: received });
     }
     if (req.method === 'DELETE') {
       rmSync(join(dir, file), { force: true });
+      opts.onAdminChange?.({ kind: 'withdrawn', channel, file }, auth.agentId ?? null, req);
       return sendJson(res, 200, { channel, file, withdrawn: true });
     }
     return sendError(res, 405, 'RELAY_ERR_VALIDATION', 'Use GET, PUT or DELETE.');

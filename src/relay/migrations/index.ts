@@ -2,11 +2,12 @@ import type { Database } from '../db';
 import { migration001 } from './001_initial';
 import { migration002 } from './002_api_keys';
 import { migration003 } from './003_webchat_settings';
+import { migration004 } from './004_audit_log';
 
 export type Migration = { version: number; name: string; up(db: Database): void };
 
 /** Every migration in order. Released migrations are never edited; add a new file instead. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
 
 /** Applies pending migrations, each in its own transaction, tracking `PRAGMA user_version`. */
 export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {

@@ -2,6 +2,7 @@ import DatabaseCtor from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 import { migration001 } from './001_initial';
 import { migration002 } from './002_api_keys';
+import { migration003 } from './003_webchat_settings';
 import { MIGRATIONS, migrate } from './index';
 
 describe('relay/migrations', () => {
@@ -41,7 +42,7 @@ describe('relay/migrations', () => {
     expect(migrate(db, [migration001, migration002])).toBe(2);
     db.prepare("INSERT INTO teams (id, name, created_at) VALUES ('t1', 'Chat', 0)").run();
     db.prepare("INSERT INTO inboxes (id, name, channel, team_id) VALUES ('i1', 'Web', 'chat', 't1')").run();
-    expect(migrate(db)).toBe(3);
+    expect(migrate(db, [migration001, migration002, migration003])).toBe(3);
     expect(db.prepare('SELECT count(*) FROM inboxes').pluck().get()).toBe(1);
     const cols = (db.prepare('PRAGMA table_info(webchat_settings)').all() as { name: string }[]).map(
       (c) => c.name,
@@ -57,6 +58,27 @@ describe('relay/migrations', () => {
     expect(() => db.prepare('UPDATE webchat_settings SET identity_secret_cleared = 2').run()).toThrow(
       /CHECK/,
     );
+  });
+
+  it('004 adds an append-only audit log to a database at 003, keeping its rows', () => {
+    const db = new DatabaseCtor(':memory:');
+    expect(migrate(db, [migration001, migration002, migration003])).toBe(3);
+    db.prepare("INSERT INTO teams (id, name, created_at) VALUES ('t1', 'Chat', 0)").run();
+    expect(migrate(db)).toBe(4);
+    expect(db.prepare('SELECT count(*) FROM teams').pluck().get()).toBe(1);
+    db.prepare(
+      "INSERT INTO audit_log (at, actor_id, action, target) VALUES (1, 'a1', 'auth.signIn', 'a1')",
+    ).run();
+    expect(db.prepare('SELECT action FROM audit_log').pluck().get()).toBe('auth.signIn');
+    // Nobody rewrites history: not an edit, not a delete.
+    expect(() => db.prepare("UPDATE audit_log SET action = 'x'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    const plan = db
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT * FROM audit_log WHERE actor_id = ? AND seq < ? ORDER BY seq DESC LIMIT 10',
+      )
+      .all('a1', 99) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/audit_log_actor/);
   });
 
   it('is idempotent and refuses a database newer than the code', () => {

@@ -200,6 +200,17 @@ describe('call recordings', () => {
     expect((await get('otto')).status).toBe(404);
     expect((await send('GET', `/v1/recordings/${recordingId}`, 'not-a-token')).status).toBe(401);
 
+    // Every play and every policy change is on the audit log, with who did it.
+    const audit = async (action: string) =>
+      (
+        (await (await send('GET', `/v1/admin/audit?action=${action}`, tokens['admin']!)).json()) as {
+          entries: { target: string; actorEmail: string }[];
+        }
+      ).entries;
+    const plays = (await audit('recording.played')).filter((e) => e.target === recordingId);
+    expect(plays.map((e) => e.actorEmail).sort()).toEqual(['admin@example.com', 'sue@relay.test'].sort());
+    expect((await audit('recording.policyChanged')).some((e) => e.target === teamId)).toBe(true);
+
     // A damaged file is reported as such, not served.
     const stored = readFileSync(file);
     stored[stored.length - 20]! ^= 0xff;

@@ -103,6 +103,16 @@ describe('updates through the relay', () => {
     });
     const files = r.provider!.resolveFiles(r.info!);
     expect(files[0]!.url.href).toBe(`${relay.url}/updates/stable/${INSTALLER}`);
+    // Publishing is on the audit log, by file.
+    const audit = await http<{ entries: { target: string; actorEmail: string }[] }>(
+      relay,
+      'GET',
+      '/v1/admin/audit?action=update.published',
+      undefined,
+      target.token,
+    );
+    expect(audit.body.entries.map((e) => e.target)).toContain(`stable/${INSTALLER}`);
+    expect(audit.body.entries[0]!.actorEmail).toBe(ADMIN.email);
   });
 
   it('refuses a feed with one byte changed', async () => {

@@ -5,6 +5,7 @@ import type { Accounts } from '../../accounts';
 import type { Auth, Principal } from '../../auth';
 import type { Database } from '../../db';
 import { RelayError } from '../../errors';
+import { AUDIT, clientIp, type Audit } from '../../audit';
 import { readJson, sendError, sendJson } from '../../httpReply';
 import type { Logger } from '../../logger';
 import type { WebchatSettings } from './settings';
@@ -63,6 +64,7 @@ const patchSchema = z
  * settings file applies again. `onChanged(inboxId)` runs after a change (open chats are rechecked).
  */
 export function createWebchatSettingsHttp(d: {
+  audit: Audit;
   settings: WebchatSettings;
   auth: Auth;
   accounts: Accounts;
@@ -129,9 +131,22 @@ export function createWebchatSettingsHttp(d: {
             { inbox: inbox.id, by: p.agentId, fields: Object.keys(patch) },
             'web chat settings changed',
           );
+          d.audit.record({
+            actorId: p.agentId,
+            action: AUDIT.WEBCHAT_SETTINGS_CHANGED,
+            target: inbox.id,
+            detail: { fields: Object.keys(patch) },
+            ip: clientIp(req),
+          });
         } else {
           view = d.settings.reset(inbox.id);
           d.log.info({ inbox: inbox.id, by: p.agentId }, 'web chat settings reset to the file');
+          d.audit.record({
+            actorId: p.agentId,
+            action: AUDIT.WEBCHAT_SETTINGS_RESET,
+            target: inbox.id,
+            ip: clientIp(req),
+          });
         }
         d.onChanged(inbox.id);
         sendJson(res, 200, view);
