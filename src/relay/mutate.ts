@@ -157,8 +157,14 @@ function moveConversations(ctx: MutationContext, ids: string[], customerId: stri
     );
 }
 
+/** Whether the caller may see conversation `id` now (the one visibility rule). */
+const mayAct = (ctx: MutationContext, id: string) => canSee(ctx.viewer, id, ctx.store.scopeOf(id));
+
 // Customers are shared by every branch (one customer view), so any signed-in role may merge, as
-// it may edit a profile; the merge keeps what it moved, and any role may undo it.
+// it may edit a profile. Conversations belong to teams: the merge moves only those the caller may
+// see, since re-homing another team's conversation is a write the caller could not make directly.
+// The others stay on the merged profile (which points at the survivor); an admin who undoes and
+// redoes the merge moves them all. The merge keeps exactly what it moved, for the undo.
 function mergeCustomers(ctx: MutationContext, a: MutationArgs<'customer.merge'>): void {
   const source = liveCustomer(ctx, a.sourceId);
   const target = liveCustomer(ctx, a.targetId);
@@ -167,7 +173,7 @@ function mergeCustomers(ctx: MutationContext, a: MutationArgs<'customer.merge'>)
       RELAY_ERR.CONFLICT,
       `Other profiles were merged into ${source.name}; merge ${target.name} into it instead, or undo those merges first.`,
     );
-  const conversations = ctx.store.conversationIdsOfCustomer(a.sourceId);
+  const conversations = ctx.store.conversationIdsOfCustomer(a.sourceId).filter((id) => mayAct(ctx, id));
   let plan: ReturnType<typeof planMerge>;
   try {
     plan = planMerge({ ...a, source, target, at: ctx.at, by: ctx.viewer.agentId, conversations });
@@ -201,6 +207,13 @@ function unmergeCustomer(ctx: MutationContext, a: MutationArgs<'customer.unmerge
   const back = plan.merge.conversations.filter(
     (id) => ctx.store.get('conversation', id)?.data['customerId'] === targetId,
   );
+  // An undo is all or nothing: half of it would leave another team's conversations on a profile
+  // that is no longer their customer's. One answer whatever their number or teams.
+  if (back.some((id) => !mayAct(ctx, id)))
+    throw new RelayError(
+      RELAY_ERR.FORBIDDEN,
+      'This merge moved conversations of teams you are not in; ask an admin to undo it.',
+    );
   moveConversations(ctx, back, a.sourceId);
 }
 
