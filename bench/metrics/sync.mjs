@@ -26,9 +26,17 @@ async function withRelay(dataDir, fn) {
  * sync.remote_apply_10k_ms: app B (same team, offline meanwhile) then connects; time from
  * connect until caught up (online, cursor at the relay's head), every change applied in its
  * encrypted store.
+ * sync.offline_push_baseline_10k_ms: the same 10,000 mutations moved by a bare loop (encrypted
+ * outbox → same socket → SQLite with a log row, same durability at both ends, same batching), in
+ * the same run; sync.offline_push_ratio is the first over this one, the figure to judge.
  */
 export const syncPushApply = {
-  names: ['sync.offline_push_10k_ms', 'sync.remote_apply_10k_ms'],
+  names: [
+    'sync.offline_push_10k_ms',
+    'sync.remote_apply_10k_ms',
+    'sync.offline_push_baseline_10k_ms',
+    'sync.offline_push_ratio',
+  ],
   async run() {
     const w = await bundleWorkers();
     const dataDir = tempDir('sb-bench-relay-');
@@ -41,6 +49,7 @@ export const syncPushApply = {
           'Bench Admin',
         ]),
       );
+      const baselineMs = await barePush(w, 10_000);
       return await withRelay(dataDir, async (relay) => {
         const worker = forkWorker(w.syncApp);
         try {
@@ -59,6 +68,8 @@ export const syncPushApply = {
           return [
             { metric: 'sync.offline_push_10k_ms', value: round(r.pushMs), unit: 'ms' },
             { metric: 'sync.remote_apply_10k_ms', value: round(r.applyMs), unit: 'ms' },
+            { metric: 'sync.offline_push_baseline_10k_ms', value: round(baselineMs), unit: 'ms' },
+            { metric: 'sync.offline_push_ratio', value: round(r.pushMs / baselineMs, 2), unit: 'x' },
           ];
         } finally {
           await worker.stop();
@@ -69,6 +80,22 @@ export const syncPushApply = {
     }
   },
 };
+
+/** The bare loop of sync.offline_push_baseline_10k_ms: server and client each in its own process. */
+async function barePush(w, mutations) {
+  const server = forkWorker(w.barePush);
+  const client = forkWorker(w.barePush);
+  try {
+    const { url } = await server.call({ cmd: 'serve' });
+    const { pushMs } = await client.call({ cmd: 'push', url, mutations });
+    log(`push baseline: ${mutations} mutations in ${Math.round(pushMs)} ms`);
+    return pushMs;
+  } finally {
+    await server.call({ cmd: 'stop' }).catch(() => undefined);
+    await client.stop();
+    await server.stop();
+  }
+}
 
 /**
  * sync.initial_100k_s: 100,000 conversations (one team), 1,000,000 messages and 10,000 customers
