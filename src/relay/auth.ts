@@ -5,6 +5,7 @@ import type { Accounts } from './accounts';
 import { AUDIT, type Audit } from './audit';
 import type { Database } from './db';
 import { RelayError } from './errors';
+import { LoginThrottle, type LoginThrottleOptions } from './loginThrottle';
 import { hashPassword, verifyPassword } from './passwords';
 import { hashToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens';
 
@@ -43,7 +44,7 @@ export function createAuth(
   o: {
     accessTokenTtlMs: number;
     refreshTokenTtlMs: number;
-    loginThrottle: { maxFailures: number; windowMs: number };
+    loginThrottle: LoginThrottleOptions;
     now: () => number;
   },
   onRevoked: (deviceId: string) => void,
@@ -103,39 +104,62 @@ export function createAuth(
     revokedAt: d.revoked_at === null ? null : new Date(d.revoked_at).toISOString(),
   });
 
-  // Failed sign-ins per email (in memory: a restart forgives, which is acceptable for a throttle).
-  const failures = new Map<string, { count: number; since: number }>();
+  const throttle = new LoginThrottle(o.loginThrottle, o.now);
 
   return {
     /** Checks the password and registers a new device; throws UNAUTHORIZED with one message for any failure. */
     async login(req: LoginRequest, ip: string | null = null): Promise<TokenPair> {
       const key = req.email.trim().toLowerCase();
-      const now = o.now();
-      const seen = failures.get(key);
-      if (seen && now - seen.since < o.loginThrottle.windowMs && seen.count >= o.loginThrottle.maxFailures) {
-        const minutes = Math.ceil((seen.since + o.loginThrottle.windowMs - now) / 60_000);
-        audit.record({ actorId: null, action: AUDIT.SIGN_IN_THROTTLED, target: key, ip });
+      const source = ip ?? 'unknown';
+      const refused = throttle.check(source, key);
+      if (refused) {
+        audit.record({
+          actorId: null,
+          action: AUDIT.SIGN_IN_THROTTLED,
+          target: key,
+          detail: { scope: refused.scope },
+          ip,
+        });
+        const seconds = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
+        const minutes = Math.ceil(seconds / 60);
         throw new RelayError(
           RELAY_ERR.RATE_LIMITED,
-          `Too many failed sign-ins for this account; try again in ${minutes} min or ask an admin.`,
+          refused.scope === 'source'
+            ? `Too many failed sign-ins from this address; try again in ${minutes} min or ask an admin.`
+            : `Too many failed sign-ins for this account from this address; try again in ${minutes} min or ask an admin to reset the password.`,
+          429,
+          { retryAfterSeconds: seconds },
         );
       }
       const agent = accounts.agentByEmail(req.email);
       dummyHash ??= hashPassword('not a password');
       const ok = await verifyPassword(req.password, agent?.password_hash ?? (await dummyHash));
-      if (!agent || !ok || agent.disabled) {
-        const fresh = !seen || now - seen.since >= o.loginThrottle.windowMs;
-        failures.set(key, fresh ? { count: 1, since: now } : { count: seen.count + 1, since: seen.since });
+      if (!agent || !ok) {
+        throttle.fail(source, key);
         audit.record({
           actorId: agent?.id ?? null,
           action: AUDIT.SIGN_IN_FAILED,
           target: key,
-          detail: { reason: !agent ? 'unknown email' : !ok ? 'wrong password' : 'disabled' },
+          detail: { reason: agent ? 'wrong password' : 'unknown email' },
           ip,
         });
         throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'The email or password is wrong.');
       }
-      failures.delete(key);
+      throttle.succeed(source, key);
+      if (agent.disabled) {
+        // Said only after the right password, so the answer tells a guesser nothing.
+        audit.record({
+          actorId: agent.id,
+          action: AUDIT.SIGN_IN_FAILED,
+          target: key,
+          detail: { reason: 'disabled' },
+          ip,
+        });
+        throw new RelayError(
+          RELAY_ERR.ACCOUNT_DISABLED,
+          'This account is disabled; ask an admin to enable it.',
+        );
+      }
       const deviceId = uuidv7(o.now());
       return db.transaction(() => {
         q.insertDevice.run(deviceId, agent.id, req.deviceName, o.now(), o.now());

@@ -7,6 +7,8 @@ const STATUS: Record<RelayErrorCode, number> = {
   [RELAY_ERR.UNAUTHORIZED]: 401,
   [RELAY_ERR.TOKEN_EXPIRED]: 401,
   [RELAY_ERR.DEVICE_REVOKED]: 401,
+  [RELAY_ERR.ACCOUNT_DISABLED]: 401,
+  [RELAY_ERR.PASSWORD_CHANGE_REQUIRED]: 403,
   [RELAY_ERR.FORBIDDEN]: 403,
   [RELAY_ERR.NOT_FOUND]: 404,
   [RELAY_ERR.VALIDATION]: 422,
@@ -25,11 +27,19 @@ const STATUS: Record<RelayErrorCode, number> = {
 export class RelayError extends Error {
   readonly code: RelayErrorCode;
   readonly httpStatus: number;
-  constructor(code: RelayErrorCode, message: string, httpStatus: number = STATUS[code]) {
+  /** Seconds after which a refused (429) request may be tried again; sent as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    code: RelayErrorCode,
+    message: string,
+    httpStatus: number = STATUS[code],
+    extra: { retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = 'RelayError';
     this.code = code;
     this.httpStatus = httpStatus;
+    this.retryAfterSeconds = extra.retryAfterSeconds;
   }
 }
 

@@ -271,6 +271,7 @@ export function createHttpHandler(d: Deps) {
     } catch (err) {
       if (err instanceof RelayError) {
         if (err.code === RELAY_ERR.TOO_LARGE) res.setHeader('connection', 'close');
+        if (err.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(err.retryAfterSeconds));
         return reply(res, err.httpStatus, { error: { code: err.code, message: err.message } });
       }
       d.log.error({ err, path }, 'http request failed');

@@ -20,6 +20,7 @@ export function sendError(res: ServerResponse, err: unknown, log: Logger): void 
   const e = err as RelayError;
   if (res.headersSent) return void res.destroy();
   if (e.code === RELAY_ERR.TOO_LARGE) res.setHeader('connection', 'close');
+  if (e.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(e.retryAfterSeconds));
   sendJson(res, e.httpStatus, { error: { code: e.code, message: e.message } });
 }
 

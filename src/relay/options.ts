@@ -1,6 +1,7 @@
 import type { WebchatOptions } from './channels/webchat/webchat';
 import type { RecordingsOptions } from './recordings';
 import type { Logger } from './logger';
+import { resolveLoginThrottle, type LoginThrottleOptions } from './loginThrottle';
 
 /** Options of `startRelay`. Every limit is explicit and has a default, as `ws` does. */
 export type RelayOptions = {
@@ -35,10 +36,11 @@ export type RelayOptions = {
   /** Clocks further than this ahead of the relay's wall time are rejected. Default 10 min. */
   maxClockSkewMs?: number;
   /**
-   * Failed sign-ins allowed per email within the window before further attempts are refused with
-   * 429 until the window passes (password guessing). Default 10 per 15 min.
+   * Password guessing: failed sign-ins allowed per (source address, account) and per source
+   * address within the window before further attempts from there get 429 until it passes.
+   * Default 10 per account and source, 50 per source, per 15 min; at most 10,000 entries kept.
    */
-  loginThrottle?: { maxFailures: number; windowMs: number };
+  loginThrottle?: Partial<LoginThrottleOptions>;
   /** Web chat widget: per-inbox origin allow-list and identity secret, limits. Default: allow all origins. */
   webchat?: WebchatOptions;
   /** Call recordings: the largest upload (default 64 MiB). */
@@ -49,8 +51,10 @@ export type RelayOptions = {
   now?: () => number;
 };
 
-export type ResolvedOptions = Required<Omit<RelayOptions, 'tls' | 'log' | 'webchat' | 'recordings'>> &
-  Pick<RelayOptions, 'tls'>;
+export type ResolvedOptions = Required<
+  Omit<RelayOptions, 'tls' | 'log' | 'webchat' | 'recordings' | 'loginThrottle'>
+> &
+  Pick<RelayOptions, 'tls'> & { loginThrottle: LoginThrottleOptions };
 
 /** Fills every option with its documented default and checks the numbers make sense. */
 export function resolveOptions(o: RelayOptions): ResolvedOptions {
@@ -69,7 +73,7 @@ export function resolveOptions(o: RelayOptions): ResolvedOptions {
     logRetention: o.logRetention ?? 1_000_000,
     pageSize: o.pageSize ?? 500,
     maxClockSkewMs: o.maxClockSkewMs ?? 10 * 60_000,
-    loginThrottle: o.loginThrottle ?? { maxFailures: 10, windowMs: 15 * 60_000 },
+    loginThrottle: resolveLoginThrottle(o.loginThrottle),
     now: o.now ?? Date.now,
   };
   if (o.tls) r.tls = o.tls;

@@ -13,6 +13,10 @@ export const RELAY_ERR = {
   UNAUTHORIZED: 'RELAY_ERR_UNAUTHORIZED',
   TOKEN_EXPIRED: 'RELAY_ERR_TOKEN_EXPIRED',
   DEVICE_REVOKED: 'RELAY_ERR_DEVICE_REVOKED',
+  /** An admin disabled the account: its sessions end and sign-in is refused until re-enabled. */
+  ACCOUNT_DISABLED: 'RELAY_ERR_ACCOUNT_DISABLED',
+  /** The password was reset by an admin: only a password change is accepted until it is made. */
+  PASSWORD_CHANGE_REQUIRED: 'RELAY_ERR_PASSWORD_CHANGE_REQUIRED',
   FORBIDDEN: 'RELAY_ERR_FORBIDDEN',
   NOT_FOUND: 'RELAY_ERR_NOT_FOUND',
   VALIDATION: 'RELAY_ERR_VALIDATION',
@@ -34,6 +38,8 @@ export const RELAY_CLOSE = {
   FORBIDDEN: 4403,
   TIMEOUT: 4408,
   DEVICE_REVOKED: 4410,
+  /** An admin disabled the account; the reason is in the close frame. */
+  ACCOUNT_DISABLED: 4411,
   RATE_LIMITED: 4429,
 } as const;
 
