@@ -46,3 +46,17 @@ test.describe('browser host security in real Chromium', () => {
     await expect(page.getByRole('status', { name: 'Connection to the app' })).toContainText('not authorized');
   });
 });
+
+test('the sign-in form refuses a remote relay over plain http and says what to use', async ({
+  page,
+  host,
+}) => {
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Inbox' }).click();
+  await page.getByLabel('Relay server').fill('http://192.0.2.7:8787');
+  await page.getByLabel('Email').fill('agent@demo.switchboard');
+  await page.getByLabel('Password', { exact: true }).fill('switchboard-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText("Enter the relay's https:// address");
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+});

@@ -2,6 +2,7 @@ import { createDispatcher, type Dispatch } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
 import { APP_VERSION } from './buildInfo';
 import { createLogger, type Logger } from './logger';
+import { protectAppDataDir } from './security/privateFiles';
 import { createServices, type Services } from './services';
 import { resumeOrSignIn } from './services/autoSignIn';
 
@@ -17,6 +18,9 @@ export function bootAppCore(opts: {
   runtime: string;
   logName: string;
 }): AppCore {
+  // Everything the app writes (cache, keys' sidecars, settings, logs) is for its user only.
+  process.umask(0o077);
+  protectAppDataDir(opts.dataDir);
   const log = createLogger(opts.dataDir, opts.logName);
   const services = createServices({
     dataDir: opts.dataDir,

@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../shared/sync/entities';
 import { createAdmin } from './admin';
 import { webchatOptionsSchema, type WebchatOptions } from './channels/webchat/webchat';
+import { isLoopbackHost } from '../shared/relayUrl';
 import { RelayError } from './errors';
+import { RelayOptionsError } from './options';
 import { seedDemoData } from './seed';
 import { startRelay } from './server';
 
@@ -12,6 +14,11 @@ const USAGE = `Switchboard relay
 
 Usage:
   relay [serve] --data <dir> [--port 8787] [--host 127.0.0.1] [--tls-cert file --tls-key file] [--webchat file.json]
+        [--insecure-http] [--metrics-token <token>]
+        Off loopback the relay serves only HTTPS/WSS (--tls-cert/--tls-key); --insecure-http allows
+        plain HTTP there anyway (behind a TLS proxy on a trusted network) and logs a warning.
+        /metrics needs "Authorization: Bearer <token>": the metrics token (--metrics-token or
+        RELAY_METRICS_TOKEN, 16+ characters) or an admin's access token.
   relay admin create --data <dir> --email <e> --password <p> --name <n> [--role admin|supervisor|agent]
         (the password may come from RELAY_ADMIN_PASSWORD instead)
   relay seed --data <dir> [--customers 200] [--conversations 500] [--password <demo password>] [--seed <n>]
@@ -64,6 +71,8 @@ async function main(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       webchat: { type: 'string' },
+      'insecure-http': { type: 'boolean' },
+      'metrics-token': { type: 'string' },
       email: { type: 'string' },
       password: { type: 'string' },
       name: { type: 'string' },
@@ -83,14 +92,21 @@ async function main(argv: string[]): Promise<void> {
     const tls = values['tls-cert']
       ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) }
       : undefined;
+    const metricsToken = values['metrics-token'] ?? process.env['RELAY_METRICS_TOKEN'];
     const relay = await startRelay({
       dataDir,
       host: values.host ?? '127.0.0.1',
       port: int(values.port, 'port', 8787),
       ...(tls ? { tls } : {}),
+      ...(values['insecure-http'] ? { insecureHttp: true } : {}),
+      ...(metricsToken ? { metricsToken } : {}),
       ...(values.webchat ? { webchat: readWebchatOptions(values.webchat) } : {}),
     });
     out(`relay listening on ${relay.url} (sync ${relay.wsUrl}), data in ${dataDir}`);
+    if (!tls && !isLoopbackHost(values.host ?? '127.0.0.1'))
+      process.stderr.write(
+        'relay: WARNING: serving plain HTTP off loopback (--insecure-http): passwords and customer data are not encrypted on the wire.\n',
+      );
     const stop = () => void relay.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -132,10 +148,13 @@ async function main(argv: string[]): Promise<void> {
   throw new UsageError(`Unknown command "${command}". Run with --help.`);
 }
 
+// Everything the relay writes (database, keys, logs, recordings) is for its own user only.
+process.umask(0o077);
 main(process.argv.slice(2)).catch((err: unknown) => {
   const known =
     err instanceof UsageError ||
     err instanceof RelayError ||
+    err instanceof RelayOptionsError ||
     (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   process.stderr.write(`relay: ${err instanceof Error ? err.message : String(err)}\n`);
   if (!known) process.stderr.write('(see the relay log in <data>/logs/relay.log for details)\n');

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import DatabaseCtor from 'better-sqlite3-multiple-ciphers';
+import { createPrivateDatabaseFile } from './dataFiles';
 import { migrate } from './migrations';
 
 export type Database = DatabaseCtor.Database;
@@ -10,8 +10,8 @@ export type Database = DatabaseCtor.Database;
  * the relay's only writer; better-sqlite3 is synchronous, so writes never interleave.
  */
 export function openDatabase(dataDir: string): Database {
-  // Owner-only: the directory holds customer data and the token signing secret.
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Owner-only (0700 folder, 0600 file and so -wal/-shm): customer data and the token signing secret.
+  createPrivateDatabaseFile(dataDir);
   const db = new DatabaseCtor(join(dataDir, 'relay.db'));
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL keeps the database consistent across power loss; FULL also keeps the last

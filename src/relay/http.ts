@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { CHANNELS, ROLES } from '../shared/sync/entities';
@@ -29,6 +30,8 @@ type Deps = {
   log: Logger;
   maxBodyBytes: number;
   now: () => number;
+  /** Bearer token a scraper may read /metrics with (RelayOptions.metricsToken); admins always may. */
+  metricsToken?: string | undefined;
 };
 
 const uuid = z.string().regex(UUID_RE, 'must be a UUID');
@@ -46,6 +49,12 @@ const schemas = {
   inbox: z.object({ name: z.string().min(1).max(200), channel: z.enum(CHANNELS), teamId: uuid }).strict(),
   assign: z.object({ teamId: uuid.optional(), assigneeId: uuid.nullable().optional() }).strict(),
 };
+
+/** Constant-time comparison of two secrets of any length (hashing first equalizes the lengths). */
+function sameSecret(a: string, b: string): boolean {
+  const h = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(h(a), h(b));
+}
 
 type Handler = (req: IncomingMessage, params: string[]) => Promise<unknown> | unknown;
 
@@ -245,6 +254,21 @@ export function createHttpHandler(d: Deps) {
     return { teamId, agentId, member };
   }
 
+  /**
+   * Metrics show load and activity, so they need a token: the metrics token, or an admin's access
+   * token. Loopback alone is not trusted: behind a reverse proxy every request comes from loopback.
+   */
+  function authorizeMetrics(req: IncomingMessage): void {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (token === undefined)
+      throw new RelayError(
+        RELAY_ERR.UNAUTHORIZED,
+        'Reading /metrics needs "Authorization: Bearer <token>": the relay\'s metrics token (--metrics-token) or an admin\'s access token.',
+      );
+    if (d.metricsToken !== undefined && sameSecret(token, d.metricsToken)) return;
+    admin(req);
+  }
+
   function reply(res: ServerResponse, status: number, value: unknown): void {
     const text = JSON.stringify(value);
     res
@@ -256,6 +280,7 @@ export function createHttpHandler(d: Deps) {
     const path = (req.url ?? '/').split('?')[0]!;
     try {
       if (req.method === 'GET' && path === '/metrics') {
+        authorizeMetrics(req);
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText());
         return;
       }

@@ -2,6 +2,7 @@ import type { WebchatOptions } from './channels/webchat/webchat';
 import type { RecordingsOptions } from './recordings';
 import type { Logger } from './logger';
 import { resolveLoginThrottle, type LoginThrottleOptions } from './loginThrottle';
+import { isLoopbackHost } from '../shared/relayUrl';
 
 /** Options of `startRelay`. Every limit is explicit and has a default, as `ws` does. */
 export type RelayOptions = {
@@ -13,6 +14,16 @@ export type RelayOptions = {
   port?: number;
   /** PEM certificate and key (file contents) to serve HTTPS/WSS instead of HTTP/WS. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * Allow plain HTTP/WS on a non-loopback `host` (passwords and customer data in clear text, e.g.
+   * behind a TLS-terminating proxy on a private network). Default false: such a start is refused.
+   */
+  insecureHttp?: boolean;
+  /**
+   * Bearer token that may read `/metrics` (besides admins' access tokens), for a Prometheus
+   * scraper. Default none: only admins may read metrics.
+   */
+  metricsToken?: string;
   /** Largest WebSocket frame accepted, in bytes; larger frames close with 1009. Default 1 MiB. */
   maxPayload?: number;
   /** Largest HTTP request body, in bytes; larger ones get 413. Default 64 KiB. */
@@ -52,9 +63,14 @@ export type RelayOptions = {
 };
 
 export type ResolvedOptions = Required<
-  Omit<RelayOptions, 'tls' | 'log' | 'webchat' | 'recordings' | 'loginThrottle'>
+  Omit<RelayOptions, 'tls' | 'log' | 'webchat' | 'recordings' | 'loginThrottle' | 'metricsToken'>
 > &
-  Pick<RelayOptions, 'tls'> & { loginThrottle: LoginThrottleOptions };
+  Pick<RelayOptions, 'tls' | 'metricsToken'> & { loginThrottle: LoginThrottleOptions };
+
+/** A start the options refuse (a clear-text listener off loopback, a bad limit): the operator must fix them. */
+export class RelayOptionsError extends Error {
+  override readonly name = 'RelayOptionsError';
+}
 
 /** Fills every option with its documented default and checks the numbers make sense. */
 export function resolveOptions(o: RelayOptions): ResolvedOptions {
@@ -62,6 +78,7 @@ export function resolveOptions(o: RelayOptions): ResolvedOptions {
     dataDir: o.dataDir,
     host: o.host ?? '127.0.0.1',
     port: o.port ?? 0,
+    insecureHttp: o.insecureHttp ?? false,
     maxPayload: o.maxPayload ?? 1024 * 1024,
     maxBodyBytes: o.maxBodyBytes ?? 64 * 1024,
     maxMutationsPerBatch: o.maxMutationsPerBatch ?? 500,
@@ -77,6 +94,17 @@ export function resolveOptions(o: RelayOptions): ResolvedOptions {
     now: o.now ?? Date.now,
   };
   if (o.tls) r.tls = o.tls;
+  if (!o.tls && !isLoopbackHost(r.host) && !r.insecureHttp)
+    throw new RelayOptionsError(
+      `Refusing to serve plain HTTP on ${r.host}: passwords and customer data would cross the network unencrypted. ` +
+        'Give --tls-cert and --tls-key, listen on 127.0.0.1 behind a TLS proxy, or pass --insecure-http if you accept the risk.',
+    );
+  if (o.metricsToken !== undefined) {
+    // A short token is guessable; a scraper config can hold a long one as easily.
+    if (o.metricsToken.length < 16)
+      throw new RelayOptionsError('The metrics token must be at least 16 characters long.');
+    r.metricsToken = o.metricsToken;
+  }
   for (const k of [
     'maxPayload',
     'maxBodyBytes',

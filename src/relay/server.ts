@@ -6,9 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { HlcClock } from '../shared/sync/hlc';
 import { RELAY_ERR } from '../shared/sync/protocol';
+import { isLoopbackHost } from '../shared/relayUrl';
 import { createAccounts } from './accounts';
 import { createAudit, AUDIT, clientIp } from './audit';
 import { createAuditHttp } from './auditHttp';
+import { protectDataDir } from './dataFiles';
 import { createAuth } from './auth';
 import { RelayError } from './errors';
 import { openDatabase, type Database } from './db';
@@ -164,6 +166,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     maxBodyBytes: o.maxBodyBytes,
     now: o.now,
+    metricsToken: o.metricsToken,
   });
   const compaction = setInterval(() => store.compact(o.logRetention), 60_000);
   compaction.unref();
@@ -222,6 +225,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     wss.handleUpgrade(req, socket, head, (ws) => hub.accept(ws));
   });
 
+  protectDataDir(o.dataDir);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());
@@ -230,6 +234,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
   const url = `${o.tls ? 'https' : 'http'}://${host}:${port}`;
   log.info({ url, dataDir: o.dataDir, head: store.head() }, 'relay listening');
+  if (!o.tls && !isLoopbackHost(o.host))
+    log.warn({ host: o.host }, 'serving plain HTTP off loopback (--insecure-http): traffic is not encrypted');
 
   return {
     port,

@@ -6,6 +6,7 @@ import type { DialRequest } from './dialLink';
 import type { UpdateStatus } from './updates/status';
 import type { SessionState } from './session';
 import type { OfferView } from './sync/protocol';
+import { relayUrlSchema } from './relayUrl';
 import { E164_RE, sipAccountSchema, type SipAccountView, type SipCredentials } from './phone';
 import { CHANNELS, CONVERSATION_STATUSES, type Channel, type Role } from './sync/entities';
 import { RECORDING_MIME_TYPES, recordingPolicySchema, type RecordingPolicy } from './recording';
@@ -115,7 +116,7 @@ export const apiCalls = {
   'session:login': call<SessionState>()(
     z
       .object({
-        relayUrl: z.string().url().max(500),
+        relayUrl: relayUrlSchema,
         email: z.string().email().max(254),
         password: z.string().min(1).max(1024),
         /** Needed only where no OS keychain is reachable. */

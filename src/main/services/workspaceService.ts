@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { RELAY_URL_MESSAGES, relayUrlProblem } from '../../shared/relayUrl';
 import type { SessionState } from '../../shared/session';
 import type { MutationName } from '../../shared/sync/mutations';
 import { CacheVault } from '../keychain/cacheVault';
@@ -16,6 +17,16 @@ import { MentionWatcher } from './mentionNotices';
 import { readJsonFile, writeJsonFileAtomic } from './jsonFile';
 
 type Profile = { relayUrl: string; email: string };
+
+/** The relay's origin, or INSECURE_RELAY for a non-URL or clear-text http:// off this machine. */
+function checkedRelayOrigin(url: string): string {
+  const problem = relayUrlProblem(url);
+  if (problem) throw new LocalError(LOCAL_ERR.INSECURE_RELAY, RELAY_URL_MESSAGES[problem]);
+  const u = new URL(url);
+  // The sync client speaks HTTP first (sign-in) and derives the WebSocket address from it.
+  if (u.protocol === 'ws:' || u.protocol === 'wss:') u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
+  return u.origin;
+}
 
 export type WorkspaceOptions = {
   dataDir: string;
@@ -56,6 +67,8 @@ export class WorkspaceService {
     if (!p?.relayUrl || !p.email) return this.state();
     this.profile = p;
     try {
+      // A profile remembered by an older version may name a remote http:// relay: never reconnect to it.
+      checkedRelayOrigin(p.relayUrl);
       await this.open(p, undefined);
       this.client!.start();
     } catch (err) {
@@ -71,7 +84,7 @@ export class WorkspaceService {
     password: string;
     passphrase?: string;
   }): Promise<SessionState> {
-    const p: Profile = { relayUrl: new URL(a.relayUrl).origin, email: a.email.trim().toLowerCase() };
+    const p: Profile = { relayUrl: checkedRelayOrigin(a.relayUrl), email: a.email.trim().toLowerCase() };
     if (this.store) await this.close();
     this.profile = p;
     try {

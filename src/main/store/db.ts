@@ -1,6 +1,7 @@
 import { installUnsentCounter } from './outbox';
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { createPrivateFile } from '../security/privateFiles';
 import { LOCAL_ERR, LocalError } from './errors';
 import { runMigrations } from './migrations/index';
 
@@ -49,6 +50,7 @@ export function hasPlainHeader(path: string): boolean {
  */
 export function openEncryptedDb(path: string, key: Buffer): Db {
   if (key.length !== 32) throw new Error('the cache key must be 32 bytes');
+  createPrivateFile(path);
   const db = new Database(path);
   try {
     db.pragma(`cipher='chacha20'`);

@@ -19,6 +19,8 @@ export const LOCAL_ERR = {
   AUTH_FAILED: 'LOCAL_ERR_AUTH_FAILED',
   /** The relay could not be reached. */
   OFFLINE: 'LOCAL_ERR_OFFLINE',
+  /** The relay address would send data in clear text (http:// to another machine) or is not a URL. */
+  INSECURE_RELAY: 'LOCAL_ERR_INSECURE_RELAY',
   /** The relay revoked this device; its cache and key were wiped. */
   DEVICE_REVOKED: 'LOCAL_ERR_DEVICE_REVOKED',
 } as const;

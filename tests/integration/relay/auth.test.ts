@@ -15,9 +15,13 @@ afterAll(async () => {
 });
 
 describe('relay/http auth', () => {
-  it('answers /healthz and /metrics', async () => {
+  it('answers /healthz to anyone and /metrics to admins', async () => {
     expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
-    const text = await (await fetch(`${relay.url}/metrics`)).text();
+    expect((await fetch(`${relay.url}/metrics`)).status).toBe(401);
+    const res = await fetch(`${relay.url}/metrics`, {
+      headers: { authorization: `Bearer ${setup.admin.accessToken}` },
+    });
+    const text = await res.text();
     for (const m of [
       'relay_connections',
       'relay_mutations_applied_total',

@@ -3,8 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { useApi, useRoot } from '../../app/context';
 import { ApiCallError } from '../../api/client';
 import { ErrorText } from '../../ui/ErrorText';
+import { relayUrlProblem, type RelayUrlProblem } from '../../../shared/relayUrl';
 
 const DEFAULT_RELAY = 'http://127.0.0.1:8787';
+const RELAY_PROBLEM_KEYS = {
+  invalid: 'session.relayInvalid',
+  scheme: 'session.relayScheme',
+  insecure: 'session.relayInsecure',
+} as const satisfies Record<RelayUrlProblem, string>;
 
 /** Sign-in, passphrase unlock, and the lost-key and revoked-device notices. */
 export function LoginView() {
@@ -41,6 +47,8 @@ export function LoginView() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    const problem = relayUrlProblem(relayUrl);
+    if (problem) return setError(t(RELAY_PROBLEM_KEYS[problem]));
     void run(async () => {
       setSession(
         await api.call('session:login', {
