@@ -28,6 +28,7 @@ import { createRecordings } from './recordings';
 import { createApiKeys } from './apiKeys';
 import { createInbound } from './channels/inbound';
 import { createRoutingService } from './routing/service';
+import { createTeamRoutingRoute } from './routing/teamRoute';
 import { createWebchat } from './channels/webchat/webchat';
 import { createWebchatSettings } from './channels/webchat/settings';
 import { createWebchatSettingsHttp } from './channels/webchat/settingsHttp';
@@ -75,8 +76,19 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     now: o.now,
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
     publish: () => hub.publish(),
+    visitorConnected: (customerId, inboxId) => webchat.visitorConnected(customerId, inboxId),
   });
   hub.attachRouting(routing);
+  const teamRouting = createTeamRoutingRoute({
+    db,
+    store,
+    auth,
+    accounts,
+    relayClock,
+    log,
+    now: o.now,
+    publish: () => hub.publish(),
+  });
   const inbound = createInbound({
     db,
     store,
@@ -203,6 +215,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       .then((done) => done || webchat.handle(req, res))
       .then((done) => done || apiChannel(req, res))
       .then((done) => done || recordings(req, res))
+      .then((done) => done || teamRouting(req, res))
       .then((done) => done || apiKeys.handle(req, res))
       .then((done) => done || webchatAdmin(req, res))
       .then((done) => done || auditAdmin(req, res))

@@ -62,6 +62,8 @@ export type RoutingHooks = {
   agentDisconnected(agentId: string): void;
   setPresence(agentId: string, state: AgentState): void;
   reply(agentId: string, offerId: string, accept: boolean): boolean;
+  /** The agent saw what moved from them while they were offline, up to `upTo`. */
+  movedSeen(agentId: string, upTo: string): void;
   /** Every change fanned out (resolved conversations free their agent's capacity). */
   onChanges(changes: readonly Change[]): void;
 };
@@ -446,7 +448,17 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
       const type = (json as { t?: unknown } | null)?.t;
       const msg =
         typeof type === 'string' &&
-        !['hello', 'push', 'pull', 'presence', 'offerReply', 'reauth'].includes(type)
+        ![
+          'hello',
+          'push',
+          'pull',
+          'presence',
+          'offerReply',
+          'reauth',
+          'typing',
+          'read',
+          'movedSeen',
+        ].includes(type)
           ? `Unknown frame type "${type.slice(0, 32)}".`
           : `Malformed frame: ${describeIssues(parsed.error.issues)}`;
       if (!c.principal)
@@ -501,6 +513,8 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
       case 'read':
         for (const l of readListeners) l(c.principal.agentId, f.conversationId);
         return;
+      case 'movedSeen':
+        return routing?.movedSeen(c.principal.agentId, f.upTo);
       default: {
         const never: never = f;
         return fail(c, RELAY_ERR.BAD_FRAME, `Unhandled frame ${String(never)}.`);

@@ -10,7 +10,15 @@ import { relayUrlSchema } from './relayUrl';
 import { E164_RE, sipAccountSchema, type SipAccountView, type SipCredentials } from './phone';
 import { CHANNELS, CONVERSATION_STATUSES, type Channel, type Role } from './sync/entities';
 import { RECORDING_MIME_TYPES, recordingPolicySchema, type RecordingPolicy } from './recording';
-import { agentRoutingSchema, queueRoutingSchema, type QueueRouting, type WorkKind } from './routing';
+import {
+  agentRoutingSchema,
+  queueRoutingSchema,
+  teamRoutingSchema,
+  type MovedWhileAway,
+  type QueueRouting,
+  type TeamRouting,
+  type WorkKind,
+} from './routing';
 import { mutationArgs, TEXT_LIMITS } from './sync/mutations';
 import type {
   CannedReplyView,
@@ -54,6 +62,8 @@ export type TeamSettingsView = {
   name: string;
   /** The stored policy, or the default (off) when the team has none. */
   recording: RecordingPolicy;
+  /** The team's routing (grace for live work on a dropped connection), or the defaults. */
+  routing: TeamRouting;
   inboxes: { id: string; name: string; channel: Channel; routing: QueueRouting }[];
   members: { id: string; name: string; role: Role; skills: string[]; capacity: Record<WorkKind, number> }[];
 };
@@ -267,6 +277,12 @@ export const apiCalls = {
   ),
   /** Canned replies whose short code, title or body contains `q` (case-insensitive), at most 8. */
   'inbox:searchCannedReplies': call<CannedReplyView[]>()(z.object({ q: z.string().max(100) }).strict()),
+  /** Live work that moved to colleagues while this agent was offline, as the relay last said. */
+  'inbox:listMovedWhileAway': call<MovedWhileAway[]>()(noArgs),
+  /** The agent read the notice: forgets what moved up to `upTo`, here and on the relay. */
+  'inbox:dismissMovedWhileAway': call<{ sent: boolean }>()(
+    z.object({ upTo: z.string().datetime() }).strict(),
+  ),
   /** Tells the customer (web chat) that the agent is typing; `sent` false when offline. */
   'inbox:setTyping': call<{ sent: boolean }>()(z.object({ conversationId: id, on: z.boolean() }).strict()),
   /**
@@ -314,6 +330,8 @@ export const apiCalls = {
   'teams:setAgentRouting': call<{ skills: string[]; capacity: Record<WorkKind, number> }>()(
     z.object({ agentId: id, routing: agentRoutingSchema }).strict(),
   ),
+  /** Sets how long a team's live work waits for an agent whose connection dropped (relay; admins, its supervisors). */
+  'teams:setAwayGrace': call<TeamRouting>()(z.object({ teamId: id, routing: teamRoutingSchema }).strict()),
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 
 export type ApiCalls = typeof apiCalls;
@@ -336,6 +354,8 @@ type EventMap = {
   'inbox:typing': { conversationId: string; on: boolean };
   /** A colleague's note that @mentions the signed-in agent arrived (see services/mentionNotices.ts). */
   'inbox:mentioned': MentionNotice;
+  /** What moved to colleagues while this agent was offline (sent by the relay on reconnect). */
+  'inbox:movedWhileAway': MovedWhileAway[];
 };
 // Fails to compile when EventMap and EVENT_CHANNELS disagree.
 type Exact<T, K extends PropertyKey> = [Exclude<K, keyof T>, Exclude<keyof T, K>] extends [never, never]

@@ -50,12 +50,15 @@ export const CALL_CHANNELS = [
   'inbox:replyOffer',
   'inbox:searchCannedReplies',
   'inbox:setTyping',
+  'inbox:listMovedWhileAway',
+  'inbox:dismissMovedWhileAway',
   'messages:getAttachment',
   'messages:sendAttachment',
   'teams:getSettings',
   'teams:setRecording',
   'teams:setQueueRouting',
   'teams:setAgentRouting',
+  'teams:setAwayGrace',
 ] as const;
 
 /** Events the renderer may subscribe to. */
@@ -70,6 +73,7 @@ export const EVENT_CHANNELS = [
   'inbox:openConversation',
   'inbox:typing',
   'inbox:mentioned',
+  'inbox:movedWhileAway',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

@@ -83,3 +83,36 @@ export function skillsOf(data: Record<string, unknown> | undefined): string[] {
   const r = agentRoutingSchema.shape.skills.safeParse(data?.['skills']);
   return r.success && r.data ? r.data : [];
 }
+
+/**
+ * How long live work (a chat whose visitor is still there, a call still ringing) stays with an
+ * agent whose connection dropped before it is offered to a colleague: a team setting, kept on the
+ * team record (`routing`). Async work (email, API, messaging apps) never moves on a drop.
+ */
+export const AWAY_GRACE_LIMITS = { minMs: 30_000, maxMs: 3_600_000 } as const;
+export const DEFAULT_AWAY_GRACE_MS = 180_000;
+
+export const teamRoutingSchema = z
+  .object({
+    awayGraceMs: z.number().int().min(AWAY_GRACE_LIMITS.minMs).max(AWAY_GRACE_LIMITS.maxMs),
+  })
+  .strict();
+export type TeamRouting = z.infer<typeof teamRoutingSchema>;
+
+/** The routing stored on a team record, or the defaults (stored values are trusted only after parsing). */
+export function teamRoutingOf(data: Record<string, unknown> | undefined): TeamRouting {
+  const r = teamRoutingSchema.safeParse(data?.['routing']);
+  return r.success ? r.data : { awayGraceMs: DEFAULT_AWAY_GRACE_MS };
+}
+
+/** A live conversation moved to colleagues while its agent was offline (the agent is told on return). */
+export type MovedWhileAway = {
+  conversationId: string;
+  channel: 'chat' | 'voice';
+  customerName: string;
+  subject: string;
+  /** ISO time the conversation went back to its queue. */
+  movedAt: string;
+  /** Why it moved: its customer was still waiting when the team's grace ran out. */
+  reason: 'customer-waiting';
+};

@@ -1,7 +1,7 @@
 import type { CallArgs, CallResult } from '../../shared/api';
 import type { CallChannel } from '../../shared/channels';
 import type { RecordingPolicy } from '../../shared/recording';
-import { capacityOf, skillsOf, type QueueRouting } from '../../shared/routing';
+import { capacityOf, skillsOf, type QueueRouting, type TeamRouting } from '../../shared/routing';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 import { teamSettings } from '../store/teams';
 import type { WorkspaceService } from '../services/workspaceService';
@@ -44,6 +44,8 @@ export function createTeamSettingsHandlers(w: WorkspaceService): TeamSettingsHan
     },
     'teams:setRecording': async ({ teamId, policy }) =>
       (await put(`/v1/admin/teams/${id(teamId)}/recording`, policy)) as RecordingPolicy,
+    'teams:setAwayGrace': async ({ teamId, routing }) =>
+      (await put(`/v1/admin/teams/${id(teamId)}/routing`, routing)) as TeamRouting,
     'teams:setQueueRouting': async ({ inboxId, routing }) => {
       const inbox = await put(`/v1/admin/inboxes/${id(inboxId)}/routing`, routing);
       return inbox['routing'] as QueueRouting;

@@ -200,6 +200,8 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
         })),
     'sync:dismissRejected': ({ id }) => ({ dismissed: store().dismissRejected(id) }),
     'inbox:listOffers': () => w.listOffers(),
+    'inbox:listMovedWhileAway': () => w.listMovedWhileAway(),
+    'inbox:dismissMovedWhileAway': ({ upTo }) => w.dismissMovedWhileAway(upTo),
     'inbox:directory': () => store().directory(),
     'conversations:markRead': ({ id }) => {
       const s = store();

@@ -11,6 +11,7 @@ import { LOCAL_ERR, LocalError } from '../store/errors';
 import type { LocalStore } from '../store/localStore';
 import { SyncClient, type RoutingEvent, type SyncClientOptions, type SyncState } from '../sync/syncClient';
 import type { AgentState } from '../../shared/agentState';
+import type { MovedWhileAway } from '../../shared/routing';
 import type { OfferView } from '../../shared/sync/protocol';
 import type { EventHub } from './events';
 import { MentionWatcher } from './mentionNotices';
@@ -55,6 +56,10 @@ export class WorkspaceService {
   private offs: (() => void)[] = [];
   /** Work the relay offers this agent now, by offer id. */
   private readonly offers = new Map<string, OfferView>();
+  /** What the relay last said moved to colleagues while this agent was offline (until dismissed). */
+  private moved: MovedWhileAway[] = [];
+  /** The newest dismissal, so a dismissal made offline still hides the relay's next copy. */
+  private movedSeenUpTo = '';
   private readonly profileFile: string;
 
   constructor(private readonly o: WorkspaceOptions) {
@@ -169,6 +174,8 @@ export class WorkspaceService {
   async close(): Promise<void> {
     for (const off of this.offs.splice(0)) off();
     this.offers.clear();
+    this.moved = [];
+    this.movedSeenUpTo = '';
     this.client?.dispose();
     this.store?.close();
     this.client = null;
@@ -232,6 +239,22 @@ export class WorkspaceService {
     return [...this.offers.values()];
   }
 
+  /** Live work that moved to colleagues while this agent was offline, oldest first. */
+  listMovedWhileAway(): MovedWhileAway[] {
+    return this.moved;
+  }
+
+  /**
+   * The agent read the notice: hidden here at once; the relay forgets it when told (now, or on the
+   * next connection's notice, which is dismissed again if still older than `upTo`).
+   */
+  dismissMovedWhileAway(upTo: string): { sent: boolean } {
+    this.moved = this.moved.filter((m) => m.movedAt > upTo);
+    this.movedSeenUpTo = upTo > this.movedSeenUpTo ? upTo : this.movedSeenUpTo;
+    this.o.events.emit('inbox:movedWhileAway', this.moved);
+    return { sent: this.client?.sendMovedSeen(upTo) ?? false };
+  }
+
   /** Accepts or declines an offer; false when offline (it will go to someone else). */
   replyOffer(offerId: string, accept: boolean): { sent: boolean } {
     const sent = this.client?.replyOffer(offerId, accept) ?? false;
@@ -284,6 +307,14 @@ export class WorkspaceService {
   private onRouting(e: RoutingEvent): void {
     if (e.type === 'typing') {
       this.o.events.emit('inbox:typing', { conversationId: e.conversationId, on: e.on });
+      return;
+    }
+    if (e.type === 'moved') {
+      // Dismissed offline: the relay did not hear it, so say it again and show only what is newer.
+      if (this.movedSeenUpTo && e.moved.some((m) => m.movedAt <= this.movedSeenUpTo))
+        this.client?.sendMovedSeen(this.movedSeenUpTo);
+      this.moved = e.moved.filter((m) => m.movedAt > this.movedSeenUpTo);
+      this.o.events.emit('inbox:movedWhileAway', this.moved);
       return;
     }
     if (e.type === 'offer') {

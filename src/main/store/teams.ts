@@ -1,6 +1,6 @@
 import type { TeamSettingsView } from '../../shared/api';
 import { DEFAULT_RECORDING_POLICY, recordingPolicySchema } from '../../shared/recording';
-import { capacityOf, queueRoutingOf, skillsOf } from '../../shared/routing';
+import { capacityOf, queueRoutingOf, skillsOf, teamRoutingOf } from '../../shared/routing';
 import { CHANNELS, ROLES, type Channel, type Role } from '../../shared/sync/entities';
 import { stmt, type Db } from './db';
 
@@ -33,6 +33,7 @@ export function teamSettings(
         id: r.id,
         name: text(d['name']),
         recording: p.success ? p.data : DEFAULT_RECORDING_POLICY,
+        routing: teamRoutingOf(d),
         inboxes: [],
         members: [],
       });

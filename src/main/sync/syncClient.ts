@@ -8,6 +8,7 @@ import {
   type ServerFrame,
 } from '../../shared/sync/protocol';
 import type { AgentState } from '../../shared/agentState';
+import type { MovedWhileAway } from '../../shared/routing';
 import type { Logger } from '../logger';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 import type { AgentIdentity, LocalStore } from '../store/localStore';
@@ -28,7 +29,9 @@ export type RoutingEvent =
   | { type: 'offer'; offer: OfferView }
   | { type: 'withdrawn'; offerId: string; reason: string }
   | { type: 'result'; offerId: string; assigned: boolean }
-  | { type: 'typing'; conversationId: string; on: boolean };
+  | { type: 'typing'; conversationId: string; on: boolean }
+  /** Live work that moved to colleagues while this agent was offline (until sendMovedSeen). */
+  | { type: 'moved'; moved: MovedWhileAway[] };
 
 export type SyncClientOptions = {
   /** Base URL of the relay, e.g. `http://127.0.0.1:8080`; the socket is `<ws>/v1/sync`. */
@@ -146,6 +149,14 @@ export class SyncClient {
     const c = this.conn;
     if (!c?.welcomed || c.ws.readyState !== WebSocket.OPEN) return false;
     c.ws.send(JSON.stringify({ t: 'typing', conversationId, on } satisfies ClientFrame));
+    return true;
+  }
+
+  /** Tells the relay the agent saw what moved while they were away, up to `upTo`; false when offline. */
+  sendMovedSeen(upTo: string): boolean {
+    const c = this.conn;
+    if (!c?.welcomed || c.ws.readyState !== WebSocket.OPEN) return false;
+    c.ws.send(JSON.stringify({ t: 'movedSeen', upTo } satisfies ClientFrame));
     return true;
   }
 
@@ -375,6 +386,8 @@ export class SyncClient {
         return this.emitRouting({ type: 'result', offerId: f.offerId, assigned: f.assigned });
       case 'typing':
         return this.emitRouting({ type: 'typing', conversationId: f.conversationId, on: f.on });
+      case 'movedWhileAway':
+        return this.emitRouting({ type: 'moved', moved: f.moved });
       case 'error':
         return this.onRelayError(conn, f);
       default: {

@@ -161,20 +161,95 @@ describe('relay/routing/engine', () => {
     expect(engine.assigneeOf('c1')).toBe('a1');
   });
 
-  it('work restored after a restart stays with an absent agent until they come back and leave', () => {
+  it('work restored after a restart: async work stays with an absent agent, a waiting chat moves after the grace counted from the restart', () => {
     const { engine, online, advance } = setup();
     engine.upsertAgent({ id: 'gone', teamIds: ['A'], skills: [] });
     engine.awaitReturn('gone');
-    engine.enqueue({ conversationId: 'old', customerId: null, queueId: 'q1', kind: 'chat' }, 'gone');
+    engine.enqueue({ conversationId: 'old-mail', customerId: null, queueId: 'q1', kind: 'email' }, 'gone');
+    engine.enqueue({ conversationId: 'old-chat', customerId: null, queueId: 'q1', kind: 'chat' }, 'gone');
     online('a1');
-    // Long past the grace period: not re-queued (the agent never left since the restart).
+    // No grace ran out while the relay was away: it starts at the restart.
+    expect(advance(59_000).filter((e) => e.type === 'requeued')).toEqual([]);
+    const fx = advance(1_000);
+    expect(fx.filter((e) => e.type === 'requeued')).toEqual([
+      { type: 'requeued', conversationId: 'old-chat', agentId: 'gone', reason: 'agent-disconnected' },
+    ]);
+    expect(offers(fx)).toEqual([expect.objectContaining({ conversationId: 'old-chat', agentId: 'a1' })]);
     expect(advance(10 * 60_000).filter((e) => e.type === 'requeued')).toEqual([]);
-    expect(engine.assigneeOf('old')).toBe('gone');
-    // They come back, then leave: the usual grace period applies.
-    engine.agentConnected('gone');
-    engine.agentDisconnected('gone');
-    expect(advance(60_000)).toContainEqual(
-      expect.objectContaining({ type: 'requeued', conversationId: 'old', agentId: 'gone' }),
+    expect(engine.assigneeOf('old-mail')).toBe('gone');
+  });
+
+  it('a dropped connection never takes async work; live work moves only if its customer still waits', () => {
+    let t = 0;
+    let n = 0;
+    const waiting = new Set(['chat-waiting', 'call-ringing']);
+    const engine = new RoutingEngine({
+      now: () => t,
+      newId: () => `o${++n}`,
+      disconnectGraceMs: 180_000,
+      customerWaiting: (item) => waiting.has(item.conversationId),
+    });
+    engine.upsertQueue({
+      id: 'q',
+      teamId: 'A',
+      strategy: 'least-busy',
+      requiredSkills: [],
+      offerTimeoutMs: 30_000,
+      overflow: null,
+    });
+    for (const id of ['home', 'office'])
+      engine.upsertAgent({ id, teamIds: ['A'], skills: [], capacity: { email: 50 } });
+    engine.agentConnected('home');
+    engine.setAgentState('home', 'available');
+    const work = [
+      ...Array.from({ length: 20 }, (_, i) => ({ id: `mail-${i}`, kind: 'email' as const })),
+      { id: 'chat-waiting', kind: 'chat' as const },
+      { id: 'chat-left', kind: 'chat' as const },
+      { id: 'call-ringing', kind: 'call' as const },
+    ];
+    for (const w of work) {
+      const o = offers(
+        engine.enqueue({ conversationId: w.id, customerId: null, queueId: 'q', kind: w.kind }),
+      )[0]!;
+      expect(engine.accept(o.offerId, 'home').ok).toBe(true);
+    }
+    engine.agentConnected('office');
+    engine.setAgentState('office', 'available');
+    engine.agentDisconnected('home');
+    t += 179_000;
+    expect(engine.tick().filter((e) => e.type === 'requeued')).toEqual([]);
+    t += 1_000;
+    const fx = engine.tick();
+    expect(fx.flatMap((e) => (e.type === 'requeued' ? [e.conversationId] : [])).sort()).toEqual([
+      'call-ringing',
+      'chat-waiting',
+    ]);
+    expect(
+      offers(fx)
+        .map((o) => [o.conversationId, o.agentId])
+        .sort(),
+    ).toEqual([
+      ['call-ringing', 'office'],
+      ['chat-waiting', 'office'],
+    ]);
+    t += 3_600_000;
+    expect(engine.tick().filter((e) => e.type === 'requeued')).toEqual([]);
+    for (const w of work.filter((x) => !waiting.has(x.id))) expect(engine.assigneeOf(w.id)).toBe('home');
+    // Back: the kept work still counts against their capacity.
+    engine.agentConnected('home');
+    expect(engine.snapshot('home')?.load).toEqual({ call: 0, chat: 1, email: 20 });
+  });
+
+  it("uses the queue's own grace (the team's setting) over the default", () => {
+    const { engine, online, chat, advance } = setup('least-busy', { awayGraceMs: 300_000 });
+    online('a1');
+    const o = offers(chat('c1'))[0]!;
+    engine.accept(o.offerId, 'a1');
+    online('a2');
+    engine.agentDisconnected('a1');
+    expect(advance(299_000).some((e) => e.type === 'requeued')).toBe(false);
+    expect(advance(1_000)).toContainEqual(
+      expect.objectContaining({ type: 'requeued', conversationId: 'c1', agentId: 'a1' }),
     );
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentState } from '../../shared/agentState';
+import { DEFAULT_AWAY_GRACE_MS } from '../../shared/routing';
 import {
   DEFAULT_CAPACITY,
   type AgentConfig,
@@ -13,8 +14,18 @@ import {
 
 export type RoutingOptions = {
   now?: () => number;
-  /** A disconnected agent keeps its work this long before it is re-queued. Default 60 s. */
+  /**
+   * A disconnected agent keeps live work this long before it is offered to others, when its queue
+   * names no grace of its own. Default 180 s (DEFAULT_AWAY_GRACE_MS).
+   */
   disconnectGraceMs?: number;
+  /**
+   * Whether the customer of a chat or call is still there, waiting (a connected web chat visitor,
+   * a call not yet answered). Asked once per item when its agent's grace ends; only then does the
+   * item move. Email-kind work is never asked: it stays with its agent whatever the presence.
+   * Default: every chat and call counts as waiting.
+   */
+  customerWaiting?: (item: WorkItem) => boolean;
   /** An agent who declined or let an offer time out is not offered the same item again for this long. Default 60 s. */
   declineCooldownMs?: number;
   newId?: () => string;
@@ -29,6 +40,8 @@ type AgentRt = {
   load: Record<WorkKind, number>;
   offered: Record<WorkKind, number>;
   assigned: Set<string>;
+  /** Live work (chat, call kinds) assigned while disconnected, whose grace has not yet been judged. */
+  away: Set<string>;
   lastOfferAt: number;
 };
 
@@ -61,12 +74,14 @@ export class RoutingEngine {
   private readonly lastAgentOf = new Map<string, string>();
   private readonly now: () => number;
   private readonly graceMs: number;
+  private readonly customerWaiting: (item: WorkItem) => boolean;
   private readonly cooldownMs: number;
   private readonly newId: () => string;
 
   constructor(o: RoutingOptions = {}) {
     this.now = o.now ?? Date.now;
-    this.graceMs = o.disconnectGraceMs ?? 60_000;
+    this.graceMs = o.disconnectGraceMs ?? DEFAULT_AWAY_GRACE_MS;
+    this.customerWaiting = o.customerWaiting ?? (() => true);
     this.cooldownMs = o.declineCooldownMs ?? 60_000;
     this.newId = o.newId ?? randomUUID;
   }
@@ -93,6 +108,7 @@ export class RoutingEngine {
         load: zero(),
         offered: zero(),
         assigned: new Set(),
+        away: new Set(),
         lastOfferAt: 0,
       };
       this.agents.set(cfg.id, a);
@@ -113,25 +129,30 @@ export class RoutingEngine {
     const a = this.agents.get(agentId);
     if (!a) return [];
     a.connected = true;
+    a.away.clear();
     return this.tick();
   }
 
   /**
-   * An agent whose work was assigned before a restart and who has not connected since: their work
-   * stays theirs (no grace period runs out while the relay was away) until they connect and leave.
+   * An agent whose work was assigned before a restart and who has not connected since: the grace
+   * starts now (none runs out while the relay was away). Call before enqueueing their work.
    */
   awaitReturn(agentId: string): void {
     const a = this.agents.get(agentId);
     if (!a || a.connected) return;
-    a.disconnectedAt = Number.POSITIVE_INFINITY;
+    a.disconnectedAt = this.now();
   }
 
-  /** Starts the grace period; offers go to others at once, assigned work waits for the grace to end. */
+  /**
+   * Starts the grace period; offers go to others at once. Assigned work stays: email-kind work
+   * whatever happens, live work until its queue's grace ends, and then only if its customer waits.
+   */
   agentDisconnected(agentId: string): RoutingEffect[] {
     const a = this.agents.get(agentId);
     if (!a) return [];
     a.connected = false;
     a.disconnectedAt = this.now();
+    for (const id of a.assigned) this.watchAway(a, id);
     return [...this.withdrawOffersOf(a, 'agent-unavailable'), ...this.tick()];
   }
 
@@ -152,6 +173,7 @@ export class RoutingEngine {
       rt.assignedTo = agent.cfg.id;
       agent.load[item.kind] += 1;
       agent.assigned.add(item.conversationId);
+      if (!agent.connected) this.watchAway(agent, item.conversationId);
       return [];
     }
     return this.tick();
@@ -193,6 +215,7 @@ export class RoutingEngine {
     if (rt.assignedTo) {
       const a = this.agents.get(rt.assignedTo);
       if (a && a.assigned.delete(conversationId)) a.load[rt.item.kind] -= 1;
+      a?.away.delete(conversationId);
     }
     this.items.delete(conversationId);
     return [...effects, ...this.tick()];
@@ -205,25 +228,7 @@ export class RoutingEngine {
     for (const offer of [...this.offers.values()]) {
       if (offer.expiresAt <= now) effects.push(...this.withdraw(offer, 'timeout'));
     }
-    for (const a of this.agents.values()) {
-      if (!a.connected && a.assigned.size > 0 && now - a.disconnectedAt >= this.graceMs) {
-        a.state = 'offline';
-        for (const id of a.assigned) {
-          const rt = this.items.get(id);
-          if (!rt) continue;
-          rt.assignedTo = null;
-          rt.queuedAt = now;
-          effects.push({
-            type: 'requeued',
-            conversationId: id,
-            agentId: a.cfg.id,
-            reason: 'agent-disconnected',
-          });
-        }
-        a.assigned.clear();
-        a.load = zero();
-      }
-    }
+    for (const a of this.agents.values()) if (!a.connected) effects.push(...this.endGraces(a, now));
     for (const rt of this.items.values()) {
       const q = this.queues.get(rt.queueId);
       if (rt.assignedTo || rt.offer || !q?.cfg.overflow) continue;
@@ -298,6 +303,40 @@ export class RoutingEngine {
   }
 
   // --- internals ----------------------------------------------------------------------------
+
+  /** Live work of a disconnected agent: judged once its queue's grace has passed. */
+  private watchAway(a: AgentRt, conversationId: string): void {
+    const rt = this.items.get(conversationId);
+    if (rt && rt.item.kind !== 'email') a.away.add(conversationId);
+  }
+
+  /**
+   * A disconnected agent's graces that have ended: live work whose customer still waits goes back
+   * to its queue (offered to colleagues in this tick); everything else stays theirs. Past the
+   * default grace the agent counts as offline (the app states its presence again on reconnect).
+   */
+  private endGraces(a: AgentRt, now: number): RoutingEffect[] {
+    if (now - a.disconnectedAt >= this.graceMs) a.state = 'offline';
+    if (a.away.size === 0) return [];
+    const effects: RoutingEffect[] = [];
+    for (const id of [...a.away]) {
+      const rt = this.items.get(id);
+      if (!rt || rt.assignedTo !== a.cfg.id) {
+        a.away.delete(id);
+        continue;
+      }
+      const grace = this.queues.get(rt.queueId)?.cfg.awayGraceMs ?? this.graceMs;
+      if (now - a.disconnectedAt < grace) continue;
+      a.away.delete(id);
+      if (!this.customerWaiting(rt.item)) continue;
+      rt.assignedTo = null;
+      rt.queuedAt = now;
+      a.assigned.delete(id);
+      a.load[rt.item.kind] -= 1;
+      effects.push({ type: 'requeued', conversationId: id, agentId: a.cfg.id, reason: 'agent-disconnected' });
+    }
+    return effects;
+  }
 
   private indexTeams(): void {
     this.teams.clear();

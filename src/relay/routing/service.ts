@@ -7,7 +7,8 @@ import type { Database } from '../db';
 import type { Logger } from '../logger';
 import { writeFields } from '../records';
 import type { Store } from '../store';
-import { capacityOf, queueRoutingOf } from '../../shared/routing';
+import { capacityOf, queueRoutingOf, teamRoutingSchema, type MovedWhileAway } from '../../shared/routing';
+import { createAwayNotices } from './awayNotices';
 import { RoutingEngine, type RoutingOptions } from './engine';
 import { workKindOf, type RoutingEffect, type WorkItem } from './types';
 
@@ -24,6 +25,11 @@ export type RoutingDeps = {
   publish: () => void;
   /** Offer timeout per queue. Default 30 s. */
   offerTimeoutMs?: number;
+  /**
+   * Whether a web chat visitor of this customer is connected to this inbox now (their chat is
+   * live). Default: never (then no chat moves when its agent's connection drops).
+   */
+  visitorConnected?: (customerId: string, inboxId: string) => boolean;
   engine?: Pick<RoutingOptions, 'disconnectGraceMs' | 'declineCooldownMs'>;
 };
 
@@ -47,15 +53,41 @@ function workItemOf(conversationId: string, data: Partial<ConversationData>): Wo
 }
 
 export function createRoutingService(d: RoutingDeps) {
-  const engine = new RoutingEngine({ now: d.now, ...d.engine });
+  const ringing = d.db
+    .prepare<[string], number>(
+      `SELECT 1 FROM records WHERE entity = 'call' AND conv_id = ? AND deleted = 0
+         AND json_extract(data, '$.endedAt') IS NULL AND json_extract(data, '$.answeredAt') IS NULL LIMIT 1`,
+    )
+    .pluck();
+  /**
+   * Is the customer of this live work still there, waiting? A web chat: its visitor is connected.
+   * A call: it has a call that nobody answered and that has not ended (an answered call's audio
+   * runs between the agent and the phone server, not through this connection, so it stays).
+   * Messaging apps (SMS, WhatsApp, WeChat) are async, like email: they never move on a drop.
+   */
+  function customerWaiting(item: WorkItem): boolean {
+    const data = d.store.get('conversation', item.conversationId)?.data as
+      Partial<ConversationData> | undefined;
+    if (!data || data.status === 'resolved') return false;
+    if (data.channel === 'chat')
+      return (
+        !!data.customerId && !!data.inboxId && (d.visitorConnected?.(data.customerId, data.inboxId) ?? false)
+      );
+    if (data.channel === 'voice') return ringing.get(item.conversationId) !== undefined;
+    return false;
+  }
+  const engine = new RoutingEngine({ now: d.now, customerWaiting, ...d.engine });
   const inboxes = d.db.prepare<[], { id: string; team_id: string; channel: Channel }>(
     'SELECT id, team_id, channel FROM inboxes',
   );
   const knownAgents = new Set<string>();
+  const notices = createAwayNotices(d.db);
 
   function loadQueues(): void {
     for (const i of inboxes.all()) {
       const r = queueRoutingOf(d.store.get('inbox', i.id)?.data);
+      // The team's grace when it set one; otherwise the engine's default.
+      const team = teamRoutingSchema.safeParse(d.store.get('team', i.team_id)?.data['routing']);
       engine.upsertQueue({
         id: i.id,
         teamId: i.team_id,
@@ -63,6 +95,7 @@ export function createRoutingService(d: RoutingDeps) {
         requiredSkills: r.requiredSkills,
         offerTimeoutMs: d.offerTimeoutMs ?? r.offerTimeoutMs,
         overflow: r.overflow ? { afterMs: r.overflow.afterMs, toQueueId: r.overflow.toInboxId } : null,
+        ...(team.success ? { awayGraceMs: team.data.awayGraceMs } : {}),
       });
     }
   }
@@ -95,7 +128,22 @@ export function createRoutingService(d: RoutingDeps) {
     d.publish();
   }
 
+  /** What the agent is told on return about a conversation that moved from them. */
+  function movedNotice(conversationId: string): MovedWhileAway {
+    const data = (d.store.get('conversation', conversationId)?.data ?? {}) as Partial<ConversationData>;
+    const customer = data.customerId ? d.store.get('customer', data.customerId) : null;
+    return {
+      conversationId,
+      channel: data.channel === 'voice' ? 'voice' : 'chat',
+      customerName: typeof customer?.data['name'] === 'string' ? customer.data['name'] : '',
+      subject: data.subject ?? '',
+      movedAt: new Date(d.now()).toISOString(),
+      reason: 'customer-waiting',
+    };
+  }
+
   function apply(effects: RoutingEffect[]): void {
+    const moved = new Map<string, MovedWhileAway[]>();
     for (const e of effects) {
       switch (e.type) {
         case 'offer': {
@@ -121,9 +169,13 @@ export function createRoutingService(d: RoutingDeps) {
         case 'assigned':
           assign(e.conversationId, e.agentId);
           break;
-        case 'requeued':
+        case 'requeued': {
+          const list = moved.get(e.agentId) ?? [];
+          list.push(movedNotice(e.conversationId));
+          moved.set(e.agentId, list);
           assign(e.conversationId, null);
           break;
+        }
         case 'overflowed':
           break;
         default: {
@@ -132,15 +184,19 @@ export function createRoutingService(d: RoutingDeps) {
         }
       }
     }
+    for (const [agentId, list] of moved) {
+      notices.add(agentId, list);
+      d.log.info({ agent: agentId, moved: list.length }, 'live work moved from an agent gone past the grace');
+    }
   }
 
   /**
    * Routing state lives in memory; the conversations are in the store. After a (re)start, put it
    * back: every assigned, unresolved conversation counts against its agent's capacity again and
-   * stays theirs until they come back (a supervisor can reassign it; once they connect, the usual
-   * grace period applies when they leave), and every unassigned open or pending one waits in its
-   * queue again, oldest first. Without this a restart would forget the queue and let agents go over
-   * capacity.
+   * stays theirs as if they had just dropped: async work whatever happens, live work until their
+   * team's grace (counted from the start) ends and then only if its customer still waits; every
+   * unassigned open or pending one waits in its queue again, oldest first. Without this a restart
+   * would forget the queue and let agents go over capacity.
    */
   function recover(): void {
     const rows = d.db
@@ -159,7 +215,7 @@ export function createRoutingService(d: RoutingDeps) {
       if (c.data.assigneeId) {
         if (!assignees.has(c.data.assigneeId)) {
           if (!knownAgents.has(c.data.assigneeId)) ensureAgent(c.data.assigneeId);
-          // Before any tick: not "disconnected since forever" (that would re-queue at once).
+          // Before any tick: the grace starts now, not at "disconnected since forever".
           engine.awaitReturn(c.data.assigneeId);
           assignees.add(c.data.assigneeId);
         }
@@ -190,6 +246,13 @@ export function createRoutingService(d: RoutingDeps) {
     agentConnected(agentId: string): void {
       if (!knownAgents.has(agentId)) ensureAgent(agentId);
       apply(engine.agentConnected(agentId));
+      // Told on every connection until the app says it was seen: a notice survives reconnects.
+      const moved = notices.list(agentId);
+      if (moved.length > 0) d.sendToAgent(agentId, { t: 'movedWhileAway', moved });
+    },
+    /** The agent saw what moved while they were away, up to that time. */
+    movedSeen(agentId: string, upTo: string): void {
+      notices.seen(agentId, upTo);
     },
     agentDisconnected(agentId: string): void {
       apply(engine.agentDisconnected(agentId));
@@ -223,7 +286,7 @@ export function createRoutingService(d: RoutingDeps) {
       }
       for (const c of changes) {
         // Routing settings live on inbox and agent records: take edits at once.
-        if (c.entity === 'inbox') loadQueues();
+        if (c.entity === 'inbox' || c.entity === 'team') loadQueues();
         if (c.entity === 'agent' && knownAgents.has(c.id)) ensureAgent(c.id);
         if (c.entity !== 'conversation' || !c.data) continue;
         const status = c.data['status'];

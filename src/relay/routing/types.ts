@@ -34,6 +34,11 @@ export type QueueConfig = {
   offerTimeoutMs: number;
   /** After waiting this long unassigned, work moves to `toQueueId` (another team). */
   overflow: { afterMs: number; toQueueId: string } | null;
+  /**
+   * How long live work of this queue stays with an agent whose connection dropped (the team's
+   * setting). Absent: the engine's default.
+   */
+  awayGraceMs?: number;
 };
 
 export type AgentConfig = {
@@ -60,6 +65,7 @@ export type RoutingEffect =
   | { type: 'offerWithdrawn'; offer: Offer; reason: 'timeout' | 'declined' | 'agent-unavailable' }
   | { type: 'assigned'; conversationId: string; agentId: string }
   | { type: 'overflowed'; conversationId: string; fromQueueId: string; toQueueId: string }
+  /** Live work whose customer is still waiting left an agent gone past the grace: back in its queue. */
   | { type: 'requeued'; conversationId: string; agentId: string; reason: 'agent-disconnected' };
 
 export type AgentSnapshot = {

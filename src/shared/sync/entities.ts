@@ -1,6 +1,7 @@
 import type { Hlc } from './hlc';
 import type { CallQualitySummary } from '../callQuality';
 import type { CallRecording, RecordingPolicy } from '../recording';
+import type { TeamRouting } from '../routing';
 
 /**
  * Record kinds the relay syncs to apps. Scalar fields of mutable kinds merge per field, last
@@ -154,6 +155,8 @@ export type TeamData = {
   name: string;
   /** Call recording setting; absent: off (DEFAULT_RECORDING_POLICY). */
   recording?: RecordingPolicy;
+  /** Routing setting (grace for live work on a dropped connection); absent: the defaults. */
+  routing?: TeamRouting;
 };
 export type AgentData = { name: string; email: string; role: Role; teamIds: string[]; skills: string[] };
 export type InboxData = { name: string; channel: Channel; teamId: string };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentStateSchema } from '../agentState';
+import type { MovedWhileAway } from '../routing';
 import type { AgentData, Change, Channel } from './entities';
 
 /** Version of the sync protocol; the relay refuses others with RELAY_ERR_PROTOCOL. */
@@ -79,6 +80,8 @@ export const clientFrameSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('typing'), conversationId: z.string().max(64), on: z.boolean() }).strict(),
   /** The agent read a conversation assigned to them (web chat shows the customer a read receipt). */
   z.object({ t: z.literal('read'), conversationId: z.string().max(64) }).strict(),
+  /** The agent saw what moved from them while they were offline, up to this ISO time (see movedWhileAway). */
+  z.object({ t: z.literal('movedSeen'), upTo: z.string().datetime() }).strict(),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -115,6 +118,11 @@ export type ServerFrame =
   | { t: 'offerResult'; offerId: string; assigned: boolean }
   /** The customer of a conversation assigned to this agent is (or stopped) typing (web chat). */
   | { t: 'typing'; conversationId: string; on: boolean }
+  /**
+   * Live work that moved to colleagues while this agent was offline (its customer was waiting when
+   * the team's grace ran out). Sent on every connection until answered with movedSeen.
+   */
+  | { t: 'movedWhileAway'; moved: MovedWhileAway[] }
   | { t: 'error'; code: RelayErrorCode; message: string; batch?: number };
 
 /** HTTP bodies of `/v1/auth/*`. */

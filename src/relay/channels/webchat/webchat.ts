@@ -702,6 +702,12 @@ export function createWebchat(d: WebchatDeps) {
       if (last && !(typeof readAt === 'string' && readAt >= last)) stampRead(conversationId, 'agentReadAt');
     },
 
+    /** Whether a visitor of this customer has the inbox's chat open now (routing: the chat is live). */
+    visitorConnected(customerId: string, inboxId: string): boolean {
+      for (const v of visitors) if (v.customerId === customerId && v.inboxId === inboxId) return true;
+      return false;
+    },
+
     /** An admin changed the inbox's settings: chats open on a page no longer allowed are closed. */
     settingsChanged(inboxId: string): void {
       for (const v of visitors)

@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { teamRoutingSchema, type TeamRouting } from '../../shared/routing';
+import type { HlcClock } from '../../shared/sync/hlc';
+import { RELAY_ERR } from '../../shared/sync/protocol';
+import type { Accounts } from '../accounts';
+import type { Auth, Principal } from '../auth';
+import type { Database } from '../db';
+import { RelayError } from '../errors';
+import { readJson, sendError, sendJson } from '../httpReply';
+import type { Logger } from '../logger';
+import { writeFields } from '../records';
+import type { Store } from '../store';
+
+export type TeamRoutingRouteDeps = {
+  db: Database;
+  store: Store;
+  auth: Auth;
+  accounts: Accounts;
+  relayClock: HlcClock;
+  log: Logger;
+  now: () => number;
+  /** Fans out the team record just written (routing takes the new grace from it at once). */
+  publish: () => void;
+};
+
+const PATH = /^\/v1\/admin\/teams\/([^/]+)\/routing$/;
+
+/**
+ * `PUT /v1/admin/teams/:id/routing` with `{awayGraceMs}`: how long the team's live work (a chat
+ * whose visitor is connected, a call still ringing) waits for an agent whose connection dropped
+ * before it goes to a colleague (30 s to 1 h). Admins and the team's supervisors; kept on the
+ * synced team record, as the recording policy is. Returns false for other paths.
+ */
+export function createTeamRoutingRoute(d: TeamRoutingRouteDeps) {
+  async function put(req: IncomingMessage, p: Principal, teamId: string): Promise<TeamRouting> {
+    d.accounts.requireTeam(teamId);
+    if (!d.accounts.oversees(p, teamId))
+      throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
+    const routing = await readJson(req, 4 * 1024, teamRoutingSchema);
+    d.db.transaction(() =>
+      writeFields(
+        d.store,
+        {
+          entity: 'team',
+          id: teamId,
+          fields: { routing },
+          clock: d.relayClock.now(),
+          convId: null,
+          at: new Date(d.now()).toISOString(),
+        },
+        { mutationId: null, agentId: p.agentId },
+      ),
+    )();
+    d.publish();
+    // audit: team routing setting changed (actor p.agentId, team teamId, awayGraceMs)
+    d.log.info({ actor: p.agentId, team: teamId, awayGraceMs: routing.awayGraceMs }, 'team routing set');
+    return routing;
+  }
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const m = PATH.exec((req.url ?? '').split('?')[0] ?? '');
+    if (!m) return false;
+    try {
+      if (req.method !== 'PUT')
+        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
+      // Who asks comes first: a stranger learns nothing, not even whether the id decodes.
+      const p = d.auth.authenticateRequest(req);
+      let teamId: string;
+      try {
+        teamId = decodeURIComponent(m[1]!);
+      } catch {
+        throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such team.');
+      }
+      sendJson(res, 200, await put(req, p, teamId));
+    } catch (err) {
+      sendError(res, err, d.log);
+    }
+    return true;
+  };
+}
