@@ -26,6 +26,8 @@ export const AUDIT = {
   API_KEY_REVOKED: 'apiKey.revoked',
   QUEUE_ROUTING_CHANGED: 'routing.queueChanged',
   AGENT_ROUTING_CHANGED: 'routing.agentChanged',
+  /** A team's grace for live work on a dropped connection. */
+  TEAM_ROUTING_CHANGED: 'routing.teamChanged',
   CONVERSATION_ASSIGNED: 'routing.conversationAssigned',
   RECORDING_POLICY_CHANGED: 'recording.policyChanged',
   RECORDING_PLAYED: 'recording.played',

@@ -76,7 +76,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     now: o.now,
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
     publish: () => hub.publish(),
-    visitorConnected: (customerId, inboxId) => webchat.visitorConnected(customerId, inboxId),
+    visitorConnected: (conversationId) => webchat.visitorConnected(conversationId),
   });
   hub.attachRouting(routing);
   const teamRouting = createTeamRoutingRoute({
@@ -84,6 +84,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     store,
     auth,
     accounts,
+    audit,
     relayClock,
     log,
     now: o.now,

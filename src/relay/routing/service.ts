@@ -26,10 +26,10 @@ export type RoutingDeps = {
   /** Offer timeout per queue. Default 30 s. */
   offerTimeoutMs?: number;
   /**
-   * Whether a web chat visitor of this customer is connected to this inbox now (their chat is
-   * live). Default: never (then no chat moves when its agent's connection drops).
+   * Whether the web chat visitor of this conversation is connected now (the chat is live).
+   * Default: never (then no chat moves when its agent's connection drops).
    */
-  visitorConnected?: (customerId: string, inboxId: string) => boolean;
+  visitorConnected?: (conversationId: string) => boolean;
   engine?: Pick<RoutingOptions, 'disconnectGraceMs' | 'declineCooldownMs'>;
 };
 
@@ -69,10 +69,7 @@ export function createRoutingService(d: RoutingDeps) {
     const data = d.store.get('conversation', item.conversationId)?.data as
       Partial<ConversationData> | undefined;
     if (!data || data.status === 'resolved') return false;
-    if (data.channel === 'chat')
-      return (
-        !!data.customerId && !!data.inboxId && (d.visitorConnected?.(data.customerId, data.inboxId) ?? false)
-      );
+    if (data.channel === 'chat') return d.visitorConnected?.(item.conversationId) ?? false;
     if (data.channel === 'voice') return ringing.get(item.conversationId) !== undefined;
     return false;
   }

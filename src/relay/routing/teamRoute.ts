@@ -3,6 +3,7 @@ import { teamRoutingSchema, type TeamRouting } from '../../shared/routing';
 import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import type { Accounts } from '../accounts';
+import { AUDIT, clientIp, type Audit } from '../audit';
 import type { Auth, Principal } from '../auth';
 import type { Database } from '../db';
 import { RelayError } from '../errors';
@@ -16,6 +17,7 @@ export type TeamRoutingRouteDeps = {
   store: Store;
   auth: Auth;
   accounts: Accounts;
+  audit: Audit;
   relayClock: HlcClock;
   log: Logger;
   now: () => number;
@@ -52,8 +54,13 @@ export function createTeamRoutingRoute(d: TeamRoutingRouteDeps) {
       ),
     )();
     d.publish();
-    // audit: team routing setting changed (actor p.agentId, team teamId, awayGraceMs)
-    d.log.info({ actor: p.agentId, team: teamId, awayGraceMs: routing.awayGraceMs }, 'team routing set');
+    d.audit.record({
+      actorId: p.agentId,
+      action: AUDIT.TEAM_ROUTING_CHANGED,
+      target: teamId,
+      detail: { routing },
+      ip: clientIp(req),
+    });
     return routing;
   }
 

@@ -117,6 +117,12 @@ describe('routing: presence is not ownership', () => {
       .pluck()
       .get(teamId);
     expect(team).toBe(GRACE_MS);
+    const audit = await fetch(new URL('/v1/admin/audit?action=routing.teamChanged', relay.url), {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(((await audit.json()) as { entries: { target: string }[] }).entries).toEqual([
+      expect.objectContaining({ target: teamId, detail: { routing: { awayGraceMs: GRACE_MS } } }),
+    ]);
   });
 
   it('after three minutes offline, email and API work is still hers; the waiting chat moved; she is told on return', async () => {

@@ -702,9 +702,9 @@ export function createWebchat(d: WebchatDeps) {
       if (last && !(typeof readAt === 'string' && readAt >= last)) stampRead(conversationId, 'agentReadAt');
     },
 
-    /** Whether a visitor of this customer has the inbox's chat open now (routing: the chat is live). */
-    visitorConnected(customerId: string, inboxId: string): boolean {
-      for (const v of visitors) if (v.customerId === customerId && v.inboxId === inboxId) return true;
+    /** Whether a visitor has this conversation's chat open now (routing: the chat is live). */
+    visitorConnected(conversationId: string): boolean {
+      for (const v of visitors) if (v.conversationId === conversationId) return true;
       return false;
     },
 
