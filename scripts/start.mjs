@@ -1,127 +1,162 @@
 // `npm start`: builds, starts an embedded relay with demo data, then launches the Electron app
 // signed in as the demo agent; where no Electron runtime is installed, says so in one line and
 // runs the browser host instead, which prints the URL to open.
-// `npm start -- --no-demo` skips the embedded relay (sign in to your own relay in the app).
-import { spawn, spawnSync } from 'node:child_process';
+//
+//   npm start -- [--no-demo] [--browser] [--data DIR] [--relay-port N] [--customers N]
+//                [--conversations N] [--no-build] [app options…]
+//
+// --no-demo skips the embedded relay (sign in to your own relay in the app); --browser runs the
+// browser host even where Electron exists; --data is the demo's folder (default .switchboard-data
+// or SWITCHBOARD_DATA_ROOT); --relay-port 0 picks a free port (default 8787 or
+// SWITCHBOARD_RELAY_PORT); --customers/--conversations size the first seeding (2000/5000);
+// --no-build uses the existing dist/. Anything else goes to the app (e.g. the host's --port 0).
+//
+// Stopping: SIGINT, SIGTERM or SIGHUP is forwarded to every process group this script started
+// (build, seed, relay, app, and the private D-Bus session with its gnome-keyring daemon), and the
+// script exits once all of them are gone: nothing outlives `npm start`.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findElectron } from './electronRuntime.mjs';
+import { createProcessGroups } from './processGroups.mjs';
+import { keychainCommand } from './privateKeychain.mjs';
 
-const args = process.argv.slice(2);
-const demo = !args.includes('--no-demo');
-const passArgs = args.filter((a) => a !== '--no-demo');
-const dataRoot = resolve(process.env.SWITCHBOARD_DATA_ROOT ?? '.switchboard-data');
-const relayPort = process.env.SWITCHBOARD_RELAY_PORT ?? '8787';
 const DEMO_PASSWORD = 'switchboard-demo';
 const DEMO_AGENT = 'agent@demo.switchboard';
 
-const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+/** Splits our own options from the ones passed on to the app. */
+function parseArgs(argv) {
+  const o = {
+    demo: true,
+    build: true,
+    browser: false,
+    dataRoot: process.env.SWITCHBOARD_DATA_ROOT ?? '.switchboard-data',
+    relayPort: process.env.SWITCHBOARD_RELAY_PORT ?? '8787',
+    customers: '2000',
+    conversations: '5000',
+    appArgs: [],
+  };
+  const valued = {
+    '--data': 'dataRoot',
+    '--relay-port': 'relayPort',
+    '--customers': 'customers',
+    '--conversations': 'conversations',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--no-demo') o.demo = false;
+    else if (a === '--no-build') o.build = false;
+    else if (a === '--browser') o.browser = true;
+    else if (a in valued) {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) {
+        console.error(`start: ${a} needs a value.`);
+        process.exit(2);
+      }
+      o[valued[a]] = v;
+    } else o.appArgs.push(a);
+  }
+  return o;
+}
 
-const children = [];
-const stopAll = (code) => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  process.exit(code);
-};
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => stopAll(0));
+const opts = parseArgs(process.argv.slice(2));
+const dataRoot = resolve(opts.dataRoot);
+// Everything the workstation writes (demo database, keys, cache, keyring) is for this user only;
+// the children inherit the umask.
+process.umask(0o077);
+mkdirSync(dataRoot, { recursive: true, mode: 0o700 });
+
+const groups = createProcessGroups({
+  graceMs: Number(process.env.SWITCHBOARD_STOP_GRACE_MS ?? 10_000),
+  onStopped: (code) => process.exit(code),
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => groups.stop(0));
+
+/** Runs a step to its end; a failed step stops everything with its exit code. */
+async function step(cmd, args) {
+  const child = groups.spawn(cmd, args, { stdio: 'inherit' });
+  const code = await new Promise((r) => child.once('exit', (c, s) => r(c ?? (s ? 1 : 0))));
+  if (code !== 0) await groups.stop(code);
+  return !groups.stopping;
+}
+
+if (opts.build && !(await step(process.execPath, ['scripts/build.mjs']))) await groups.done;
 
 const env = { ...process.env };
-if (demo) {
+if (opts.demo) {
   const relayData = resolve(dataRoot, 'relay');
-  mkdirSync(relayData, { recursive: true });
+  mkdirSync(relayData, { recursive: true, mode: 0o700 });
   if (!existsSync(resolve(relayData, '.seeded'))) {
     console.log('Seeding the embedded relay with demo data…');
-    const seed = spawnSync(
-      process.execPath,
-      [
-        'dist/relay/relay.cjs',
-        'seed',
-        '--data',
-        relayData,
-        '--customers',
-        '2000',
-        '--conversations',
-        '5000',
-        '--password',
-        DEMO_PASSWORD,
-      ],
-      { stdio: 'inherit' },
-    );
-    if (seed.status !== 0) stopAll(seed.status ?? 1);
+    const seeded = await step(process.execPath, [
+      'dist/relay/relay.cjs',
+      'seed',
+      '--data',
+      relayData,
+      '--customers',
+      opts.customers,
+      '--conversations',
+      opts.conversations,
+      '--password',
+      DEMO_PASSWORD,
+    ]);
+    if (!seeded) await groups.done;
     writeFileSync(resolve(relayData, '.seeded'), new Date().toISOString());
   }
-  const relay = spawn(
+  const relay = groups.spawn(
     process.execPath,
-    ['dist/relay/relay.cjs', 'serve', '--data', relayData, '--port', relayPort],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    ['dist/relay/relay.cjs', 'serve', '--data', relayData, '--port', opts.relayPort],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  children.push(relay);
-  await new Promise((ok, fail) => {
+  const relayUrl = await new Promise((ok, fail) => {
     let out = '';
     relay.stdout.on('data', (b) => {
       out += b;
-      if (out.includes('relay listening')) ok();
+      const m = /relay listening on (\S+)/.exec(out);
+      if (m) ok(m[1]);
     });
     relay.once('exit', (code) =>
       fail(
         new Error(
-          `the embedded relay exited with ${code}; is port ${relayPort} free? Set SWITCHBOARD_RELAY_PORT.`,
+          `the embedded relay exited with ${code}; is port ${opts.relayPort} free? Use --relay-port (0 picks a free one).`,
         ),
       ),
     );
   }).catch((err) => {
-    console.error(err.message);
-    stopAll(1);
+    if (!groups.stopping) console.error(err.message);
+    return groups.stop(1).then(() => groups.done);
   });
   relay.stdout.resume();
   Object.assign(env, {
-    SWITCHBOARD_RELAY_URL: `http://127.0.0.1:${relayPort}`,
+    SWITCHBOARD_RELAY_URL: relayUrl,
     SWITCHBOARD_LOGIN_EMAIL: DEMO_AGENT,
     SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
   });
-  console.log(`Embedded relay: http://127.0.0.1:${relayPort} (data in ${relayData})`);
+  console.log(`Embedded relay: ${relayUrl} (data in ${relayData})`);
   console.log(
     `Demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_AGENT}, agent2@demo.switchboard, supervisor@demo.switchboard, admin@demo.switchboard`,
   );
 }
 
-// The cache key belongs in the OS keychain. A desktop session has one; a bare console or SSH
-// session has no Secret Service, so start a private D-Bus session with gnome-keyring for the app.
-const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
-function withKeychain(cmd, cmdArgs) {
-  if (
-    process.env.DBUS_SESSION_BUS_ADDRESS ||
-    !onPath('dbus-run-session') ||
-    !onPath('gnome-keyring-daemon')
-  ) {
-    return [cmd, cmdArgs];
-  }
-  console.log('No desktop keychain session: starting gnome-keyring in a private D-Bus session for the app.');
-  const script =
-    'printf %s "$SWITCHBOARD_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"';
-  return ['dbus-run-session', ['--', 'sh', '-c', script, 'sh', cmd, ...cmdArgs]];
-}
 // The private keyring lives beside the demo data, apart from any keyring of the user's.
 if (!process.env.DBUS_SESSION_BUS_ADDRESS) env.XDG_DATA_HOME = resolve(dataRoot, 'keyring-home');
 env.SWITCHBOARD_KEYRING_PASSWORD ??= DEMO_PASSWORD;
 // Where no keychain can be had at all, the demo protects its cache with this passphrase.
-if (demo) env.SWITCHBOARD_CACHE_PASSPHRASE ??= `${DEMO_PASSWORD}-cache`;
+if (opts.demo) env.SWITCHBOARD_CACHE_PASSPHRASE ??= `${DEMO_PASSWORD}-cache`;
 
-const electron = findElectron();
+if (groups.stopping) await groups.done;
+const electron = opts.browser ? { missing: '--browser was given' } : findElectron();
 let app;
 if ('path' in electron) {
-  const [cmd, cmdArgs] = withKeychain(electron.path, ['.', ...passArgs]);
-  app = spawn(cmd, cmdArgs, {
+  const [cmd, cmdArgs] = keychainCommand(electron.path, ['.', ...opts.appArgs]);
+  app = groups.spawn(cmd, cmdArgs, {
     stdio: 'inherit',
     env: { ...env, SWITCHBOARD_USER_DATA: env.SWITCHBOARD_USER_DATA ?? resolve(dataRoot, 'app') },
   });
 } else {
   console.log(`No Electron runtime here (${electron.missing}); starting the browser host instead.`);
-  const hostArgs = ['dist/host/browserHost.cjs', '--data', resolve(dataRoot, 'host'), ...passArgs];
-  const [cmd, cmdArgs] = withKeychain(process.execPath, hostArgs);
-  app = spawn(cmd, cmdArgs, { stdio: 'inherit', env });
+  const hostArgs = ['dist/host/browserHost.cjs', '--data', resolve(dataRoot, 'host'), ...opts.appArgs];
+  const [cmd, cmdArgs] = keychainCommand(process.execPath, hostArgs);
+  app = groups.spawn(cmd, cmdArgs, { stdio: 'inherit', env });
 }
-children.push(app);
-app.on('exit', (code) => stopAll(code ?? 0));
+// The app ending on its own (window closed) ends the workstation: the relay and keyring go too.
+app.once('exit', (code) => void groups.stop(code ?? 0));
