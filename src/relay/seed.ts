@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import parsePhoneNumber from 'libphonenumber-js/max';
 import type { Channel, ConversationStatus, Role } from '../shared/sync/entities';
 import { HlcClock } from '../shared/sync/hlc';
@@ -8,6 +10,7 @@ import { openDatabase } from './db';
 import { appendRecord, writeFields } from './records';
 import { CANNED, LABELS, LOCALES, PHONE_PATTERNS, THREADS, type Locale } from './seedData';
 import { createStore } from './store';
+import { DEMO_FILE } from './demoPage';
 import { prng } from '../shared/prng';
 
 export type SeedOptions = {
@@ -83,6 +86,39 @@ async function ensureDirectory(accounts: Accounts, password: string) {
   return { teamIds, members, agents };
 }
 
+/**
+ * What the demo's live state may hold: each agent a few open conversations well within capacity
+ * (chats 5, emails 10 by default), a few customers waiting per team (emails, so a newcomer's chat
+ * on the demo page is the first chat in its queue), and everything else resolved history.
+ * [openChatsPerAgent=2] [openEmailsPerAgent=3] [waitingPerTeam=2]
+ */
+function createLiveState(teams: number, openChatsPerAgent = 2, openEmailsPerAgent = 3, waitingPerTeam = 2) {
+  const open = new Map<string, number>();
+  const waiting = Array.from({ length: teams }, () => 0);
+  return {
+    /** Decides a new conversation's status and assignee: open while a quota has room, else resolved. */
+    place(
+      team: number,
+      channel: Channel,
+      agentId: string | null,
+    ): { status: ConversationStatus; assigneeId: string | null } {
+      if (agentId) {
+        const key = `${agentId}:${channel}`;
+        const n = open.get(key) ?? 0;
+        if (n < (channel === 'chat' ? openChatsPerAgent : openEmailsPerAgent)) {
+          open.set(key, n + 1);
+          return { status: channel === 'email' && n === 0 ? 'pending' : 'open', assigneeId: agentId };
+        }
+      }
+      if (channel === 'email' && waiting[team]! < waitingPerTeam) {
+        waiting[team]! += 1;
+        return { status: 'open', assigneeId: null };
+      }
+      return { status: 'resolved', assigneeId: agentId };
+    },
+  };
+}
+
 /** Writes realistic demo data into `<dataDir>` in one transaction; see SeedOptions for defaults. */
 export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
   const started = Date.now();
@@ -95,6 +131,9 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
     const accounts = createAccounts(db, store, clock, Date.now);
     const password = o.demoPassword ?? randomBytes(9).toString('base64url');
     const dir = await ensureDirectory(accounts, password);
+    const chatInboxId = accounts.inboxFor(dir.teamIds[0]!, 'chat');
+    if (chatInboxId)
+      writeFileSync(join(o.dataDir, DEMO_FILE), JSON.stringify({ chatInboxId }) + '\n', { mode: 0o600 });
     const meta = { mutationId: null, agentId: null };
     let messages = 0;
     db.transaction(() => {
@@ -162,18 +201,20 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
         );
         customers.push({ id, locale });
       }
-      const statuses: ConversationStatus[] = ['open', 'open', 'open', 'pending', 'resolved', 'resolved'];
+      const live = createLiveState(dir.teamIds.length);
       for (let i = 0; i < o.conversations && customers.length > 0; i++) {
         const customer = pick(customers);
         const zh = customer.locale.language.startsWith('zh');
         const team = zh ? 0 : Math.floor(rand() * DEMO_TEAMS.length);
         const teamId = dir.teamIds[team]!;
-        const assigneeId = rand() < 0.8 && dir.members[team]!.length > 0 ? pick(dir.members[team]!) : null;
         const channel: Channel = rand() < 0.55 ? 'chat' : 'email';
+        const members = dir.members[team]!;
+        const { status, assigneeId } = live.place(team, channel, members.length ? pick(members) : null);
         const thread = pick(THREADS[zh ? 'zh' : 'en']);
         const orderNo = String(100000 + Math.floor(rand() * 900000));
         const id = uuidv7();
-        let t = now - Math.floor(rand() * 30 * 86_400_000);
+        // History is spread over 30 days; what is still open happened in the last few hours.
+        let t = now - Math.floor(rand() * (status === 'resolved' ? 30 * 86_400_000 : 6 * 3_600_000));
         const createdAt = iso(t);
         const lines = thread.lines.slice(0, 2 + Math.floor(rand() * (thread.lines.length - 1)));
         for (const [k, line] of lines.entries()) {
@@ -194,13 +235,13 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
           customerId: customer.id,
           channel,
           subject: channel === 'email' ? thread.subject : '',
-          status: pick(statuses),
+          status,
           snoozedUntil: null,
           assigneeId,
           teamId,
           inboxId: accounts.inboxFor(teamId, channel),
           labels: rand() < 0.3 ? [pick(LABELS).name] : [],
-          slaDueAt: iso(now + Math.floor(rand() * 8 * 3_600_000)),
+          slaDueAt: status === 'resolved' ? null : iso(now + Math.floor(rand() * 8 * 3_600_000)),
           lastMessageAt: iso(t),
           createdAt,
         };

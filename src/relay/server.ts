@@ -23,6 +23,7 @@ import { createStore } from './store';
 import { createSyncHub } from './sync';
 import { loadSigningSecret } from './tokens';
 import { createUpdatesHandler } from './updates';
+import { createDemoPage } from './demoPage';
 import { createApiChannelHandler } from './channels/apiChannel';
 import { createRecordings } from './recordings';
 import { createApiKeys } from './apiKeys';
@@ -211,9 +212,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       }),
   });
   const auditAdmin = createAuditHttp({ audit, auth, log });
+  const demoPage = createDemoPage(o.dataDir);
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
     void updates(req, res)
-      .then((done) => done || webchat.handle(req, res))
+      .then((done) => done || demoPage(req, res) || webchat.handle(req, res))
       .then((done) => done || apiChannel(req, res))
       .then((done) => done || recordings(req, res))
       .then((done) => done || teamRouting(req, res))

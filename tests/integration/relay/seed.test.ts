@@ -74,6 +74,78 @@ describe('relay/seed', () => {
     }
   });
 
+  it('leaves a live state a newcomer can work in: open work within capacity, a few waiting, the rest resolved', async () => {
+    const dataDir = tempDir();
+    await seedDemoData({
+      dataDir,
+      customers: 500,
+      conversations: 5000,
+      seed: 7,
+      demoPassword: 'demo-pass-1',
+    });
+    const db = new DatabaseCtor(`${dataDir}/relay.db`, { readonly: true });
+    const convs = (
+      db.prepare("SELECT data FROM records WHERE entity = 'conversation'").pluck().all() as string[]
+    ).map(
+      (d) => JSON.parse(d) as { status: string; assigneeId: string | null; channel: string; teamId: string },
+    );
+    db.close();
+    const live = convs.filter((c) => c.status !== 'resolved');
+    expect(live.length).toBeGreaterThan(0);
+    expect(live.length / convs.length).toBeLessThan(0.1);
+    const perAgent = new Map<string, { chat: number; email: number }>();
+    for (const c of live.filter((x) => x.assigneeId)) {
+      const n = perAgent.get(c.assigneeId!) ?? { chat: 0, email: 0 };
+      n[c.channel as 'chat' | 'email'] += 1;
+      perAgent.set(c.assigneeId!, n);
+    }
+    // Default capacity: 5 chats, 10 emails. Every demo agent holds some work, none is full.
+    expect(perAgent.size).toBe(4);
+    for (const n of perAgent.values()) {
+      expect(n.chat).toBeGreaterThan(0);
+      expect(n.chat).toBeLessThan(5);
+      expect(n.email).toBeLessThan(10);
+    }
+    // A few customers wait, none of them in a chat queue: a newcomer's chat is first in line.
+    const waiting = live.filter((c) => !c.assigneeId);
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.length).toBeLessThanOrEqual(6);
+    expect(waiting.every((c) => c.channel !== 'chat')).toBe(true);
+  });
+
+  it('serves /demo with the demo chat inbox widget only from a seeded data directory', async () => {
+    const seeded = tempDir();
+    await seedDemoData({
+      dataDir: seeded,
+      customers: 20,
+      conversations: 20,
+      seed: 3,
+      demoPassword: 'demo-pass-1',
+    });
+    const plain = tempDir();
+    const log = pino({ level: 'silent' });
+    const a = await startRelay({ dataDir: seeded, host: '127.0.0.1', port: 0, log });
+    const b = await startRelay({ dataDir: plain, host: '127.0.0.1', port: 0, log });
+    try {
+      const page = await fetch(`${a.url}/demo`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const inbox = /data-inbox="([0-9a-f-]{36})"/.exec(html)?.[1];
+      const chatInbox = a.db
+        .prepare(
+          `SELECT i.id FROM inboxes i JOIN team_members m ON m.team_id = i.team_id JOIN agents a ON a.id = m.agent_id
+           WHERE a.email = 'agent@demo.switchboard' AND i.channel = 'chat'`,
+        )
+        .pluck()
+        .get();
+      expect(inbox).toBe(chatInbox);
+      expect((await fetch(`${b.url}/demo`)).status).toBe(404);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('the built CLI prints help and one-line errors for bad arguments', () => {
     const cli = 'dist/relay/relay.cjs';
     if (!existsSync(cli)) return; // built by `node scripts/build.mjs`; the CLI logic is the same module.
