@@ -42,3 +42,34 @@ describe('electron-builder.yml', () => {
     expect(validate({ ...config, notAnOption: true }).ok).toBe(false);
   });
 });
+
+describe('electron-builder.yml electronFuses', () => {
+  const config = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as { electronFuses?: object };
+
+  it('flips the hardening fuses, as electron-builder hands them to @electron/fuses', async () => {
+    // electron-builder's own translation of the yml section into @electron/fuses' wire options.
+    const { PlatformPackager } = require('app-builder-lib') as {
+      PlatformPackager: { prototype: { generateFuseConfig(f: object): Promise<Record<string, unknown>> } };
+    };
+    const { FuseV1Options, FuseVersion } = require('@electron/fuses') as {
+      FuseV1Options: Record<string, number>;
+      FuseVersion: Record<string, string | number>;
+    };
+    expect(config.electronFuses).toBeDefined();
+    const wire = await PlatformPackager.prototype.generateFuseConfig.call({}, config.electronFuses!);
+    expect(wire['version']).toBe(FuseVersion['V1']);
+    const fuse = (name: string) => wire[String(FuseV1Options[name])];
+    expect(fuse('RunAsNode')).toBe(false);
+    expect(fuse('EnableNodeOptionsEnvironmentVariable')).toBe(false);
+    expect(fuse('EnableNodeCliInspectArguments')).toBe(false);
+    expect(fuse('EnableCookieEncryption')).toBe(true);
+    expect(fuse('OnlyLoadAppFromAsar')).toBe(true);
+    expect(fuse('EnableEmbeddedAsarIntegrityValidation')).toBe(true);
+    // The renderer comes from app://, never file://, so file:// needs no extra privileges.
+    expect(fuse('GrantFileProtocolExtraPrivileges')).toBe(false);
+  });
+
+  it('keeps the app in an asar archive, which the asar-only fuses depend on', () => {
+    expect((config as { asar?: unknown }).asar).toBe(true);
+  });
+});
