@@ -132,6 +132,9 @@ if (opts.demo) {
     SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
   });
   console.log(`Embedded relay: ${relayUrl} (data in ${relayData})`);
+  // Data seeded before the demo page existed has no demo.json: delete the folder to get one.
+  if (existsSync(resolve(relayData, 'demo.json')))
+    console.log(`Demo web page with the chat widget (talk to yourself as a customer): ${relayUrl}/demo`);
   console.log(
     `Demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_AGENT}, agent2@demo.switchboard, supervisor@demo.switchboard, admin@demo.switchboard`,
   );
