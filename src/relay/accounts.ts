@@ -80,6 +80,18 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
     oversees: (p: { agentId: string; role: Role }, teamId: string | null): boolean =>
       p.role === 'admin' ||
       (p.role === 'supervisor' && !!teamId && q.teamIds.all(p.agentId).includes(teamId)),
+    /**
+     * Whether `p` may change an agent's routing settings (skills, capacity): admins anyone; a
+     * supervisor only agents (role agent) of a team they oversee. Never an admin or a fellow
+     * supervisor, and never themselves: who takes how much work is set by the level above.
+     */
+    managesAgent(p: { agentId: string; role: Role }, agentId: string): boolean {
+      if (p.role === 'admin') return true;
+      const target = q.agentById.get(agentId);
+      if (p.role !== 'supervisor' || !target || target.role !== 'agent') return false;
+      const mine = new Set(q.teamIds.all(p.agentId));
+      return q.teamIds.all(agentId).some((t) => mine.has(t));
+    },
     teams: () => q.teams.all(),
     team: (id: string) => q.team.get(id) ?? null,
     members: (teamId: string) => (requireTeam(teamId), q.members.all(teamId)),

@@ -86,14 +86,35 @@ export function createHttpHandler(d: Deps) {
     throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
   }
 
+  /**
+   * Admins assign anything. A supervisor assigns only conversations of a team they oversee, into a
+   * team they oversee, to an agent of that (target) team. Who is asking is checked before the
+   * conversation is looked up, and a conversation outside the caller's teams is answered as one
+   * that does not exist, so the route tells nobody which ids exist.
+   */
   function assign(req: IncomingMessage, convId: string, a: z.infer<typeof schemas.assign>) {
+    const p = caller(req);
     const conv = d.store.get('conversation', convId);
-    if (!conv || conv.deleted)
-      throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no conversation ${convId}.`);
-    const p = overseer(req, (conv.data['teamId'] as string | null) ?? null);
+    const teamId = (conv?.data['teamId'] as string | null | undefined) ?? null;
+    if (!conv || conv.deleted || !accounts.oversees(p, teamId)) {
+      if (p.role === 'admin')
+        throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no conversation ${convId}.`);
+      throw new RelayError(
+        RELAY_ERR.FORBIDDEN,
+        'Only admins and the supervisors of its team may assign this conversation.',
+      );
+    }
     if (a.teamId) accounts.requireTeam(a.teamId);
+    if (a.teamId && !accounts.oversees(p, a.teamId))
+      throw new RelayError(RELAY_ERR.FORBIDDEN, 'You may move conversations only into teams you supervise.');
     if (a.assigneeId && !accounts.agentById(a.assigneeId))
       throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${a.assigneeId}.`);
+    const toTeam = a.teamId ?? teamId;
+    if (a.assigneeId && p.role !== 'admin' && !(toTeam && accounts.teamIdsOf(a.assigneeId).includes(toTeam)))
+      throw new RelayError(
+        RELAY_ERR.VALIDATION,
+        'assigneeId: that agent is not a member of the team the conversation is in; pick a member.',
+      );
     const fields = {
       ...(a.teamId ? { teamId: a.teamId } : {}),
       ...(a.assigneeId !== undefined ? { assigneeId: a.assigneeId } : {}),
@@ -197,15 +218,25 @@ export function createHttpHandler(d: Deps) {
       'PUT',
       /^\/v1\/admin\/inboxes\/([^/]+)\/routing$/,
       async (req, [id]) => {
+        caller(req); // signed in before anything is looked up
         const inbox = d.store.get('inbox', id!);
         if (!inbox) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
         const p = overseer(req, (inbox.data['teamId'] as string | null) ?? null);
         const routing = await body(req, queueRoutingSchema);
-        if (routing.overflow && !d.store.get('inbox', routing.overflow.toInboxId))
-          throw new RelayError(
-            RELAY_ERR.NOT_FOUND,
-            `There is no inbox ${routing.overflow.toInboxId} to overflow to.`,
-          );
+        if (routing.overflow) {
+          const to = d.store.get('inbox', routing.overflow.toInboxId);
+          if (!to)
+            throw new RelayError(
+              RELAY_ERR.NOT_FOUND,
+              `There is no inbox ${routing.overflow.toInboxId} to overflow to.`,
+            );
+          // Overflow hands work to the target's team: only a team the caller supervises too.
+          if (!accounts.oversees(p, (to.data['teamId'] as string | null) ?? null))
+            throw new RelayError(
+              RELAY_ERR.FORBIDDEN,
+              'A queue may overflow only to inboxes of teams you supervise; ask an admin for others.',
+            );
+        }
         audit(req, p, { action: AUDIT.QUEUE_ROUTING_CHANGED, target: id!, detail: { routing } });
         return setFields(p, 'inbox', id!, { routing });
       },
@@ -214,11 +245,13 @@ export function createHttpHandler(d: Deps) {
       'PUT',
       /^\/v1\/admin\/agents\/([^/]+)\/routing$/,
       async (req, [id]) => {
-        if (!accounts.agentById(id!)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${id}.`);
-        const teams = accounts.teamIdsOf(id!);
         const p = caller(req);
-        if (p.role !== 'admin')
-          overseer(req, teams.find((t) => accounts.teamIdsOf(p.agentId).includes(t)) ?? null);
+        if (!accounts.agentById(id!)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${id}.`);
+        if (!accounts.managesAgent(p, id!))
+          throw new RelayError(
+            RELAY_ERR.FORBIDDEN,
+            'Supervisors set the skills and capacity of the agents of their teams only; ask an admin for supervisors and admins.',
+          );
         const routing = await body(req, agentRoutingSchema);
         audit(req, p, { action: AUDIT.AGENT_ROUTING_CHANGED, target: id!, detail: routing });
         return setFields(p, 'agent', id!, routing);

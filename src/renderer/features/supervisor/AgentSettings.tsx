@@ -9,8 +9,11 @@ import { useSettingsForm } from './useSettingsForm';
 
 type Member = TeamSettingsView['members'][number];
 
-/** One member's skills and how much work of each kind they may hold at once. */
-export function AgentSettings(props: { member: Member }) {
+/**
+ * One member's skills and how much work of each kind they may hold at once. Not `editable`: a
+ * supervisor looking at a supervisor or admin (themselves too), whose settings only admins change.
+ */
+export function AgentSettings(props: { member: Member; editable: boolean }) {
   const { t } = useTranslation();
   const api = useApi();
   const agentId = props.member.id;
@@ -30,11 +33,12 @@ export function AgentSettings(props: { member: Member }) {
         void s.save();
       }}
     >
-      <fieldset className="card">
+      <fieldset className="card" disabled={!props.editable}>
         <legend>{name}</legend>
         {props.member.role !== 'agent' && (
           <p className="hint">{t(`teamSettings.agents.role.${props.member.role}`)}</p>
         )}
+        {!props.editable && <p className="hint">{t('teamSettings.agents.adminOnly')}</p>}
         <Field
           id={`${id}-skills`}
           label={t('teamSettings.agents.skills')}

@@ -16,13 +16,15 @@ export function TeamSettings() {
   const { t } = useTranslation();
   const q = useQuery('teams:getSettings', {});
   const online = useRoot((s) => s.session?.sync.status === 'online' || s.session?.sync.status === 'syncing');
+  const isAdmin = useRoot((s) => s.session?.agent?.role === 'admin');
   const [picked, setPicked] = useState<string | null>(null);
   const pickId = useId();
   if (!q.data) return q.error ? <ErrorText error={q.error} /> : null;
-  const { teams, inboxes } = q.data;
+  const { teams } = q.data;
   if (teams.length === 0) return <EmptyState text={t('teamSettings.noTeams')} />;
   const team = teams.find((x) => x.id === picked) ?? teams[0]!;
-  const targets = inboxes.map((i) => ({ id: i.id, name: i.name }));
+  // A queue overflows only into teams the viewer oversees (the relay refuses others): those listed.
+  const targets = teams.flatMap((x) => x.inboxes.map((i) => ({ id: i.id, name: i.name })));
   return (
     <>
       {!online && (
@@ -54,7 +56,7 @@ export function TeamSettings() {
           <h2 id={`${pickId}-agents`}>{t('teamSettings.agents.title')}</h2>
           {team.members.length === 0 && <EmptyState text={t('teamSettings.agents.none')} />}
           {team.members.map((m) => (
-            <AgentSettings key={m.id} member={m} />
+            <AgentSettings key={m.id} member={m} editable={isAdmin || m.role === 'agent'} />
           ))}
         </section>
       </div>
