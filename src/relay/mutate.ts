@@ -217,10 +217,23 @@ function unmergeCustomer(ctx: MutationContext, a: MutationArgs<'customer.unmerge
   moveConversations(ctx, back, a.sourceId);
 }
 
+/**
+ * Ids are global, so an id another team's record holds must not be told apart from one the caller's
+ * own record holds: one answer, naming neither the record nor its kind. It is checked last, after
+ * every refusal that does not depend on the id, so no refusal-without-a-write tells whether an id
+ * exists (a fresh id is simply used). Apps make UUIDv7 ids, so only a probe ever meets this.
+ */
+function refuseTakenId(
+  ctx: MutationContext,
+  entity: 'conversation' | 'message' | 'note' | 'call',
+  id: string,
+) {
+  if (ctx.store.get(entity, id))
+    throw new RelayError(RELAY_ERR.CONFLICT, 'That id is already used; make a new one and send again.');
+}
+
 function createConversation(ctx: MutationContext, a: MutationArgs<'conversation.create'>): void {
   const { store, accounts, viewer } = ctx;
-  if (store.get('conversation', a.id))
-    throw new RelayError(RELAY_ERR.CONFLICT, `Conversation ${a.id} already exists.`);
   const customer = store.get('customer', a.customerId);
   if (!customer || customer.deleted)
     throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no customer ${a.customerId}.`);
@@ -230,6 +243,7 @@ function createConversation(ctx: MutationContext, a: MutationArgs<'conversation.
   if (viewer.role !== 'admin' && !viewer.teamIds.has(teamId)) {
     throw new RelayError(RELAY_ERR.FORBIDDEN, `You are not a member of team ${teamId}.`);
   }
+  refuseTakenId(ctx, 'conversation', a.id);
   const createdAt = wallIso(ctx.clock);
   const fields = {
     customerId: a.customerId,
@@ -357,8 +371,7 @@ function changeLabel(
 
 function sendMessage(ctx: MutationContext, a: MutationArgs<'message.send'>): void {
   const conv = requireConversation(ctx, a.conversationId);
-  if (ctx.store.get('message', a.id))
-    throw new RelayError(RELAY_ERR.CONFLICT, `Message ${a.id} already exists.`);
+  refuseTakenId(ctx, 'message', a.id);
   const createdAt = wallIso(ctx.clock);
   appendRecord(
     ctx.store,
@@ -380,7 +393,7 @@ function sendMessage(ctx: MutationContext, a: MutationArgs<'message.send'>): voi
 
 function addNote(ctx: MutationContext, a: MutationArgs<'note.add'>): void {
   requireConversation(ctx, a.conversationId);
-  if (ctx.store.get('note', a.id)) throw new RelayError(RELAY_ERR.CONFLICT, `Note ${a.id} already exists.`);
+  refuseTakenId(ctx, 'note', a.id);
   const data = {
     conversationId: a.conversationId,
     authorId: ctx.viewer.agentId,
@@ -394,12 +407,12 @@ function addNote(ctx: MutationContext, a: MutationArgs<'note.add'>): void {
 // A call record shares its conversation's visibility (the team and the assignee), like messages.
 function logCall(ctx: MutationContext, a: MutationArgs<'call.log'>): void {
   const conv = requireConversation(ctx, a.conversationId);
-  if (ctx.store.get('call', a.id)) throw new RelayError(RELAY_ERR.CONFLICT, `Call ${a.id} already exists.`);
   if (a.endedAt < a.startedAt || (a.answeredAt !== null && a.answeredAt < a.startedAt))
     throw new RelayError(
       RELAY_ERR.VALIDATION,
       'endedAt/answeredAt: a call cannot end or answer before it starts.',
     );
+  refuseTakenId(ctx, 'call', a.id);
   const data = {
     customerId: conv.data['customerId'] ?? null,
     conversationId: a.conversationId,

@@ -15,7 +15,9 @@ export type ConversationScope = { teamId: string | null; assigneeId: string | nu
  *   members of its team and to its assignee, whatever their role.
  * A push naming a conversation the caller cannot see is answered RELAY_ERR_FORBIDDEN whether or
  * not it exists (one answer, so probing ids learns nothing), or RELAY_ERR_CONFLICT when the caller
- * could see it before a reassignment. NOT_FOUND is only for shared records that do not exist.
+ * could see it before a reassignment. NOT_FOUND is only for shared records that do not exist. An
+ * id a create names that some record already holds gets one CONFLICT answer whoever's record it
+ * is (mutate.ts refuseTakenId), checked after every other refusal.
  * Live fan-out (publish in sync.ts) applies this rule through an index of connections by team
  * and agent; tests/integration/relay/visibility.test.ts holds both to the same answers.
  */
