@@ -142,6 +142,35 @@ export default tseslint.config(
     },
   },
   {
+    // The web chat widget runs on customers' web pages, bundled into one script: it imports only its
+    // own modules, and every text goes in as textContent. (Its tests may import vitest.)
+    files: ['src/widget/**/*.ts'],
+    ignores: ['src/widget/**/*.test.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message:
+                "The widget runs on customers' pages: it imports only its own modules (./x), nothing of the app, the relay, Node or npm.",
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'write', 'writeln'].map((property) => ({
+          property,
+          message:
+            'The widget inserts text with textContent, never markup: a visitor could be sent anything.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['src/preload/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,7 +1,9 @@
-// Builds every bundle: renderer (Vite), Electron main and preload, and the browser host (esbuild).
-import { existsSync, readFileSync } from 'node:fs';
+// Builds every bundle: renderer (Vite), Electron main and preload, the browser host, and the web chat
+// widget, which the relay bundle embeds and serves at GET /widget.js (esbuild).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
+import { bundleWidget, widgetDefine } from './widgetBundle.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const started = Date.now();
@@ -16,7 +18,13 @@ const node = {
   logLevel: 'warning',
 };
 
-await viteBuild({ configFile: new URL('../vite.config.ts', import.meta.url).pathname });
+const [widget] = await Promise.all([
+  bundleWidget(),
+  viteBuild({ configFile: new URL('../vite.config.ts', import.meta.url).pathname }),
+]);
+// The same script as a file too, to read or diff what the relay serves.
+mkdirSync('dist/widget', { recursive: true });
+writeFileSync('dist/widget/widget.js', widget);
 await Promise.all([
   // Node code keeps node_modules external: native modules and pino's workers load from disk.
   esbuild({
@@ -37,6 +45,7 @@ await Promise.all([
       entryPoints: ['src/relay/cli.ts'],
       outfile: 'dist/relay/relay.cjs',
       packages: 'external',
+      define: { ...define, ...widgetDefine(widget) },
     }),
   esbuild({
     ...node,
@@ -53,5 +62,5 @@ await Promise.all([
   }),
 ]);
 console.log(
-  `build: renderer, main, preload and browser host in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  `build: renderer, main, preload, browser host, relay and widget in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );

@@ -54,6 +54,30 @@ describe('lint layering', () => {
     ).toBe(1);
   });
 
+  it('fails a widget file that imports Node, the relay, shared code or a package, or inserts markup', async () => {
+    for (const mod of [
+      'node:fs',
+      'fs',
+      '../relay/channels/webchat/token',
+      '../shared/sync/protocol',
+      'zod',
+    ]) {
+      const errors = await errorsFor(
+        'src/widget/probe.ts',
+        `import * as m from '${mod}';\nexport const x = m;\n`,
+      );
+      expect(errors.join('\n'), mod).toMatch(/no-restricted-imports: .*imports only its own modules/);
+    }
+    const markup = await errorsFor(
+      'src/widget/probe.ts',
+      'export const show = (n: HTMLElement, s: string) => {\n  n.innerHTML = s;\n};\n',
+    );
+    expect(markup.join('\n')).toMatch(/no-restricted-properties: .*never markup/);
+    expect(
+      await errorsFor('src/widget/probe.ts', "import { el } from './dom';\nexport const x = el;\n"),
+    ).toEqual([]);
+  });
+
   it('accepts the same imports where they belong', async () => {
     expect(
       await errorsFor(

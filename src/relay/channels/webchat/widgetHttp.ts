@@ -259,6 +259,11 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (path === '/widget.js') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Use GET.' });
+      if (WIDGET_SCRIPT === null) {
+        const message =
+          'This relay was built without the web chat widget: build it with node scripts/build.mjs.';
+        return json(res, 404, { error: { code: RELAY_ERR.NOT_FOUND, message } });
+      }
       res
         .writeHead(200, {
           'content-type': 'text/javascript; charset=utf-8',
