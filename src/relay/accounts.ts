@@ -15,6 +15,26 @@ export type AgentRow = {
   role: Role;
   password_hash: string;
   disabled: number;
+  disabled_at: number | null;
+  disabled_reason: string | null;
+  must_change_password: number;
+  last_sign_in_at: number | null;
+  created_at: number;
+};
+
+/** A person as IT manages them (never the password hash). */
+export type Person = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  teams: { id: string; name: string }[];
+  disabled: boolean;
+  disabledAt: string | null;
+  disabledReason: string | null;
+  mustChangePassword: boolean;
+  lastSignInAt: string | null;
+  createdAt: string;
 };
 export type Accounts = ReturnType<typeof createAccounts>;
 
@@ -47,6 +67,20 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
     ),
     addMember: db.prepare('INSERT OR IGNORE INTO team_members (team_id, agent_id) VALUES (?, ?)'),
     removeMember: db.prepare('DELETE FROM team_members WHERE team_id = ? AND agent_id = ?'),
+    removeAllMemberships: db.prepare('DELETE FROM team_members WHERE agent_id = ?'),
+    allAgents: db.prepare<[], AgentRow>('SELECT * FROM agents ORDER BY name COLLATE NOCASE, email'),
+    allMemberships: db.prepare<[], { agent_id: string; id: string; name: string }>(
+      'SELECT m.agent_id, t.id, t.name FROM team_members m JOIN teams t ON t.id = m.team_id ORDER BY t.name',
+    ),
+    countEnabledAdmins: db
+      .prepare<[], number>("SELECT count(*) FROM agents WHERE role = 'admin' AND disabled = 0")
+      .pluck(),
+    setDisabled: db.prepare(
+      'UPDATE agents SET disabled = ?, disabled_at = ?, disabled_reason = ? WHERE id = ?',
+    ),
+    setRole: db.prepare('UPDATE agents SET role = ? WHERE id = ?'),
+    setPassword: db.prepare('UPDATE agents SET password_hash = ?, must_change_password = ? WHERE id = ?'),
+    signedIn: db.prepare('UPDATE agents SET last_sign_in_at = ? WHERE id = ?'),
   };
   const at = () => new Date(now()).toISOString();
   const meta = (actorId: string | null) => ({ mutationId: null, agentId: actorId });
@@ -165,6 +199,58 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
       return { id, ...input };
     },
 
+    /** Everyone with role, teams, standing and last sign-in, by name. */
+    people(): Person[] {
+      const teams = new Map<string, { id: string; name: string }[]>();
+      for (const m of q.allMemberships.all())
+        teams.set(m.agent_id, [...(teams.get(m.agent_id) ?? []), { id: m.id, name: m.name }]);
+      return q.allAgents.all().map((a) => personOf(a, teams.get(a.id) ?? []));
+    },
+
+    person(agentId: string): Person {
+      const a = requireAgent(agentId);
+      return personOf(
+        a,
+        q.allMemberships.all().filter((m) => m.agent_id === agentId),
+      );
+    },
+
+    requireAgent,
+    enabledAdminCount: () => q.countEnabledAdmins.get() ?? 0,
+
+    /** Disables (with a reason people are shown) or re-enables an account. */
+    setDisabled(agentId: string, disabled: boolean, reason: string | null): void {
+      requireAgent(agentId);
+      q.setDisabled.run(disabled ? 1 : 0, disabled ? now() : null, disabled ? reason : null, agentId);
+    },
+
+    /** Changes a role in the accounts table and the synced agent record. */
+    setRole(agentId: string, role: Role, actorId: string | null): void {
+      db.transaction(() => {
+        requireAgent(agentId);
+        q.setRole.run(role, agentId);
+        syncAgentRecord(agentId, actorId, { role });
+      })();
+    },
+
+    /** Makes the agent a member of exactly `teamIds` and re-syncs their teamIds. */
+    setTeams(agentId: string, teamIds: readonly string[], actorId: string | null): void {
+      db.transaction(() => {
+        requireAgent(agentId);
+        for (const t of teamIds) requireTeam(t);
+        q.removeAllMemberships.run(agentId);
+        for (const t of teamIds) q.addMember.run(t, agentId);
+        syncAgentRecord(agentId, actorId, { teamIds: q.teamIds.all(agentId) });
+      })();
+    },
+
+    /** Stores a new password hash; `mustChange` makes the next sign-in ask for a new one. */
+    setPasswordHash(agentId: string, hash: string, mustChange: boolean): void {
+      q.setPassword.run(hash, mustChange ? 1 : 0, agentId);
+    },
+
+    markSignedIn: (agentId: string) => void q.signedIn.run(now(), agentId),
+
     /** Adds or removes a member and re-syncs the agent's teamIds. */
     setMembership(teamId: string, agentId: string, member: boolean, actorId: string | null): void {
       db.transaction(() => {
@@ -175,5 +261,22 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
         syncAgentRecord(agentId, actorId, { teamIds: q.teamIds.all(agentId) });
       })();
     },
+  };
+}
+
+function personOf(a: AgentRow, teams: { id: string; name: string }[]): Person {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: a.id,
+    email: a.email,
+    name: a.name,
+    role: a.role,
+    teams,
+    disabled: a.disabled === 1,
+    disabledAt: iso(a.disabled_at),
+    disabledReason: a.disabled_reason,
+    mustChangePassword: a.must_change_password === 1,
+    lastSignInAt: iso(a.last_sign_in_at),
+    createdAt: new Date(a.created_at).toISOString(),
   };
 }

@@ -1,7 +1,7 @@
 import type { Role } from '../shared/sync/entities';
 import { uuidv7 } from '../shared/sync/ids';
 import { RELAY_ERR, type LoginRequest, type TokenPair } from '../shared/sync/protocol';
-import type { Accounts } from './accounts';
+import type { Accounts, AgentRow } from './accounts';
 import { AUDIT, type Audit } from './audit';
 import type { Database } from './db';
 import { RelayError } from './errors';
@@ -69,6 +69,9 @@ export function createAuth(
       'SELECT * FROM refresh_tokens WHERE hash = ?',
     ),
     useToken: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
+    dropAgentTokens: db.prepare(
+      'DELETE FROM refresh_tokens WHERE device_id IN (SELECT id FROM devices WHERE agent_id = ? AND id != ?)',
+    ),
   };
   // Verifying against a throwaway hash when the email is unknown keeps both answers equally slow.
   let dummyHash: Promise<string> | null = null;
@@ -84,6 +87,7 @@ export function createAuth(
       refreshToken,
       deviceId,
       agent: accounts.publicAgent(agentId),
+      ...(accounts.agentById(agentId)?.must_change_password ? { mustChangePassword: true } : {}),
     };
   }
 
@@ -155,10 +159,7 @@ export function createAuth(
           detail: { reason: 'disabled' },
           ip,
         });
-        throw new RelayError(
-          RELAY_ERR.ACCOUNT_DISABLED,
-          'This account is disabled; ask an admin to enable it.',
-        );
+        throw disabledError(agent);
       }
       const deviceId = uuidv7(o.now());
       return db.transaction(() => {
@@ -170,8 +171,60 @@ export function createAuth(
           detail: { device: req.deviceName },
           ip,
         });
+        accounts.markSignedIn(agent.id);
         return issue(agent.id, agent.role, deviceId);
       })();
+    },
+
+    /**
+     * Changes the caller's own password after checking the current one (wrong guesses count in the
+     * sign-in throttle), clears a forced change, and ends every other device's session (their
+     * refresh tokens go; the caller closes their sockets). Returns how many sessions were ended.
+     */
+    async changePassword(
+      p: Principal,
+      current: string,
+      next: string,
+      ip: string | null = null,
+    ): Promise<{ endedSessions: number }> {
+      const agent = accounts.requireAgent(p.agentId);
+      const source = ip ?? 'unknown';
+      const refused = throttle.check(source, agent.email);
+      if (refused)
+        throw new RelayError(
+          RELAY_ERR.RATE_LIMITED,
+          `Too many wrong passwords; try again in ${Math.ceil(refused.retryAfterMs / 60_000)} min.`,
+          429,
+          { retryAfterSeconds: Math.max(1, Math.ceil(refused.retryAfterMs / 1000)) },
+        );
+      if (!(await verifyPassword(current, agent.password_hash))) {
+        throttle.fail(source, agent.email);
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'The current password is wrong; type it again.');
+      }
+      checkNewPassword(next);
+      if (next === current)
+        throw new RelayError(
+          RELAY_ERR.VALIDATION,
+          'Choose a new password that differs from the current one.',
+        );
+      const hash = await hashPassword(next);
+      const ended = db.transaction(() => {
+        accounts.setPasswordHash(agent.id, hash, false);
+        audit.record({
+          actorId: agent.id,
+          action: AUDIT.PASSWORD_CHANGED,
+          target: agent.id,
+          detail: { forced: agent.must_change_password === 1 },
+          ip,
+        });
+        return q.dropAgentTokens.run(agent.id, p.deviceId).changes;
+      })();
+      return { endedSessions: ended };
+    },
+
+    /** Drops the refresh tokens of every device of an agent (but `exceptDeviceId`), ending their sessions. */
+    endSessions(agentId: string, exceptDeviceId = ''): number {
+      return q.dropAgentTokens.run(agentId, exceptDeviceId).changes;
     },
 
     /** Rotates a refresh token. A token used twice means it leaked: the device is revoked. */
@@ -199,7 +252,8 @@ export function createAuth(
       if (row.expires_at <= o.now())
         throw new RelayError(RELAY_ERR.TOKEN_EXPIRED, 'The refresh token has expired; sign in again.');
       const agent = accounts.agentById(device.agent_id);
-      if (!agent || agent.disabled) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'This account is disabled.');
+      if (!agent) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'This account no longer exists.');
+      if (agent.disabled) throw disabledError(agent);
       return db.transaction(() => {
         q.useToken.run(o.now(), hash);
         q.seen.run(o.now(), device.id);
@@ -219,7 +273,7 @@ export function createAuth(
     },
 
     /** Verifies an access token and that its device and agent are still in good standing. */
-    authenticate(accessToken: string): Principal {
+    authenticate(accessToken: string, opts: { passwordChange?: boolean } = {}): Principal {
       const claims = verifyAccessToken(secret, accessToken, o.now());
       const device = q.device.get(claims.dev);
       if (!device || device.agent_id !== claims.sub)
@@ -227,7 +281,13 @@ export function createAuth(
       if (device.revoked_at !== null)
         throw new RelayError(RELAY_ERR.DEVICE_REVOKED, 'This device was revoked; sign in again.');
       const agent = accounts.agentById(claims.sub);
-      if (!agent || agent.disabled) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'This account is disabled.');
+      if (!agent) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'This account no longer exists.');
+      if (agent.disabled) throw disabledError(agent);
+      if (agent.must_change_password && !opts.passwordChange)
+        throw new RelayError(
+          RELAY_ERR.PASSWORD_CHANGE_REQUIRED,
+          'An admin reset this password: choose a new one (POST /v1/auth/password) before anything else.',
+        );
       // The role comes from the database, not the token, so a demotion takes effect at once.
       return { agentId: agent.id, role: agent.role, deviceId: device.id, expiresAt: claims.exp };
     },
@@ -256,4 +316,22 @@ export function createAuth(
       return info(q.device.get(deviceId)!);
     },
   };
+}
+
+/** The refusal a disabled account gets everywhere, with the admin's reason when one was given. */
+export function disabledError(agent: Pick<AgentRow, 'disabled_reason'>): RelayError {
+  const why = agent.disabled_reason ? ` (${agent.disabled_reason})` : '';
+  return new RelayError(
+    RELAY_ERR.ACCOUNT_DISABLED,
+    `This account was disabled by an admin${why}; ask an admin to enable it.`,
+  );
+}
+
+/** New passwords: 8 to 1024 characters. */
+export function checkNewPassword(password: string): void {
+  if (password.length < 8 || password.length > 1024)
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      'The new password needs at least 8 characters (at most 1024).',
+    );
 }

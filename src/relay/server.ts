@@ -11,6 +11,7 @@ import { createAccounts } from './accounts';
 import { createAudit, AUDIT, clientIp } from './audit';
 import { createAuditHttp } from './auditHttp';
 import { protectDataDir } from './dataFiles';
+import { createAccountsHttp } from './accountsHttp';
 import { createAuth } from './auth';
 import { RelayError } from './errors';
 import { openDatabase, type Database } from './db';
@@ -213,6 +214,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   });
   const auditAdmin = createAuditHttp({ audit, auth, log });
   const demoPage = createDemoPage(o.dataDir);
+  const people = createAccountsHttp({ db, auth, accounts, audit, hub, log, maxBodyBytes: o.maxBodyBytes });
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
     void updates(req, res)
       .then((done) => done || demoPage(req, res) || webchat.handle(req, res))
@@ -222,6 +224,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       .then((done) => done || apiKeys.handle(req, res))
       .then((done) => done || webchatAdmin(req, res))
       .then((done) => done || auditAdmin(req, res))
+      .then((done) => done || people(req, res))
       .then((done) => (done ? undefined : handle(req, res, () => metrics.render(store.head()))))
       .catch((err: unknown) => {
         log.error({ err }, 'update feed request failed');

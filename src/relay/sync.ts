@@ -327,7 +327,11 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     } catch (err) {
       if (!(err instanceof RelayError)) throw err;
       const close =
-        err.code === RELAY_ERR.DEVICE_REVOKED ? RELAY_CLOSE.DEVICE_REVOKED : RELAY_CLOSE.UNAUTHORIZED;
+        err.code === RELAY_ERR.DEVICE_REVOKED
+          ? RELAY_CLOSE.DEVICE_REVOKED
+          : err.code === RELAY_ERR.ACCOUNT_DISABLED
+            ? RELAY_CLOSE.ACCOUNT_DISABLED
+            : RELAY_CLOSE.UNAUTHORIZED;
       shut(c, err.code, err.message, close);
       return null;
     }
@@ -602,10 +606,27 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
       }
     },
 
-    /** After a membership change: reload the agent's teams and resend its view as a snapshot. */
+    /** Tells and disconnects every socket of an agent but `exceptDeviceId`'s (disabled, password changed). */
+    disconnectAgent(
+      agentId: string,
+      why: { code: RelayErrorCode; message: string; close: number },
+      exceptDeviceId?: string,
+    ): number {
+      let closed = 0;
+      for (const c of conns) {
+        if (c.principal?.agentId !== agentId || c.principal.deviceId === exceptDeviceId) continue;
+        shut(c, why.code, why.message, why.close);
+        closed += 1;
+      }
+      return closed;
+    },
+
+    /** After a membership or role change: reload the agent's role and teams and resend its view. */
     refreshAgent(agentId: string): void {
+      const role = accounts.agentById(agentId)?.role;
       for (const c of conns) {
         if (c.principal?.agentId !== agentId) continue;
+        if (role) c.principal = { ...c.principal, role };
         c.viewer = viewerOf(c.principal);
         c.forceSnapshot = true;
         c.gen += 1;

@@ -3,11 +3,18 @@ import { migration001 } from './001_initial';
 import { migration002 } from './002_api_keys';
 import { migration003 } from './003_webchat_settings';
 import { migration004 } from './004_audit_log';
+import { migration005 } from './005_account_management';
 
 export type Migration = { version: number; name: string; up(db: Database): void };
 
 /** Every migration in order. Released migrations are never edited; add a new file instead. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+];
 
 /** Applies pending migrations, each in its own transaction, tracking `PRAGMA user_version`. */
 export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {

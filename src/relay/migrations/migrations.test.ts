@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { migration001 } from './001_initial';
 import { migration002 } from './002_api_keys';
 import { migration003 } from './003_webchat_settings';
+import { migration004 } from './004_audit_log';
 import { MIGRATIONS, migrate } from './index';
 
 describe('relay/migrations', () => {
@@ -64,7 +65,7 @@ describe('relay/migrations', () => {
     const db = new DatabaseCtor(':memory:');
     expect(migrate(db, [migration001, migration002, migration003])).toBe(3);
     db.prepare("INSERT INTO teams (id, name, created_at) VALUES ('t1', 'Chat', 0)").run();
-    expect(migrate(db)).toBe(4);
+    expect(migrate(db, [migration001, migration002, migration003, migration004])).toBe(4);
     expect(db.prepare('SELECT count(*) FROM teams').pluck().get()).toBe(1);
     db.prepare(
       "INSERT INTO audit_log (at, actor_id, action, target) VALUES (1, 'a1', 'auth.signIn', 'a1')",
@@ -79,6 +80,24 @@ describe('relay/migrations', () => {
       )
       .all('a1', 99) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/audit_log_actor/);
+  });
+
+  it('005 adds account-management columns to agents at 004, keeping each agent as it was', () => {
+    const db = new DatabaseCtor(':memory:');
+    expect(migrate(db, [migration001, migration002, migration003, migration004])).toBe(4);
+    db.prepare(
+      "INSERT INTO agents (id, email, name, role, password_hash, created_at) VALUES ('a1', 'li@x.cn', '李', 'agent', 'h', 0)",
+    ).run();
+    expect(migrate(db)).toBe(5);
+    expect(db.prepare('SELECT * FROM agents').get()).toMatchObject({
+      email: 'li@x.cn',
+      disabled: 0,
+      disabled_at: null,
+      disabled_reason: null,
+      must_change_password: 0,
+      last_sign_in_at: null,
+    });
+    expect(() => db.prepare('UPDATE agents SET must_change_password = 2').run()).toThrow(/CHECK/);
   });
 
   it('is idempotent and refuses a database newer than the code', () => {

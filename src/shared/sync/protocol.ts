@@ -18,6 +18,8 @@ export const RELAY_ERR = {
   ACCOUNT_DISABLED: 'RELAY_ERR_ACCOUNT_DISABLED',
   /** The password was reset by an admin: only a password change is accepted until it is made. */
   PASSWORD_CHANGE_REQUIRED: 'RELAY_ERR_PASSWORD_CHANGE_REQUIRED',
+  /** The session was ended on the relay (password reset or changed elsewhere): sign in again. */
+  SESSION_ENDED: 'RELAY_ERR_SESSION_ENDED',
   FORBIDDEN: 'RELAY_ERR_FORBIDDEN',
   NOT_FOUND: 'RELAY_ERR_NOT_FOUND',
   VALIDATION: 'RELAY_ERR_VALIDATION',
@@ -142,6 +144,8 @@ export type TokenPair = {
   refreshToken: string;
   deviceId: string;
   agent: { id: string } & AgentData;
+  /** Set after an admin reset the password: only `POST /v1/auth/password` is accepted until then. */
+  mustChangePassword?: true;
 };
 
 export const refreshRequestSchema = z.object({ refreshToken: z.string().min(1).max(4096) }).strict();
