@@ -2,8 +2,8 @@ import type { Page } from '@playwright/test';
 import { expect, stopHost, test, type RunningHost } from './fixtures';
 import { openSignedIn, startSeededRelay, type RunningRelay } from './relay';
 
-// Team settings in the app: a supervisor turns call recording on for their team and lowers an
-// agent's chat capacity in the Supervisor place; the relay takes both (an admin's workstation
+// Team settings in the app: a supervisor turns call recording on for their team, lowers an agent's
+// chat capacity and sets how long live work waits for an agent whose connection dropped; the relay takes both (an admin's workstation
 // receives them through sync), the agent's workstation learns its calls are recorded and shows
 // the agent no controls, and with the relay gone the settings still open but saving says why not.
 test.describe.configure({ mode: 'serial' });
@@ -28,6 +28,8 @@ async function openTeamSettings(page: Page, email: string): Promise<void> {
 
 const recordingForm = (page: Page) => page.getByRole('form', { name: 'Call recording' });
 const agentGroup = (page: Page) => page.getByRole('group', { name: 'Alex Agent' });
+const graceForm = (page: Page) => page.getByRole('form', { name: "When an agent's connection drops" });
+const GRACE_FIELD = 'Seconds a waiting chat or call stays with them';
 
 test('a supervisor turns recording on and sets a chat capacity; the relay, an admin and the agent see it', async ({
   browser,
@@ -62,6 +64,21 @@ test('a supervisor turns recording on and sets a chat capacity; the relay, an ad
   await alex.getByRole('button', { name: 'Save Alex Agent' }).click();
   await expect(alex.getByRole('status')).toHaveText('Alex Agent saved.');
 
+  // How long a waiting chat stays with an agent whose Wi-Fi dropped: 3 minutes unless set, 30 s to 1 h.
+  const grace = graceForm(supervisor);
+  await expect(grace.getByLabel(GRACE_FIELD)).toHaveValue('180');
+  await grace.getByLabel(GRACE_FIELD).fill('10');
+  await grace.getByRole('button', { name: 'Save connection drop setting' }).click();
+  await expect(grace.getByRole('alert')).toHaveText(
+    'Not saved: correct the fields marked above, then save again.',
+  );
+  await expect(grace.getByLabel(GRACE_FIELD)).toHaveAccessibleDescription(
+    /Enter the time in whole seconds, from 30 to 3600\./,
+  );
+  await grace.getByLabel(GRACE_FIELD).fill('240');
+  await grace.getByRole('button', { name: 'Save connection drop setting' }).click();
+  await expect(grace.getByRole('status')).toHaveText('Connection drop setting saved.');
+
   // An admin's workstation gets both from the relay through sync.
   const admin = await (await browser.newContext()).newPage();
   await openTeamSettings(admin, 'admin@demo.switchboard');
@@ -73,6 +90,7 @@ test('a supervisor turns recording on and sets a chat capacity; the relay, an ad
   await expect(adminRecording.getByLabel('Days to keep recordings')).toHaveValue('30');
   await expect(agentGroup(admin).getByLabel('Chats at once')).toHaveValue('3');
   await expect(agentGroup(admin).getByLabel('Skills')).toHaveValue('lang:zh, product:billing');
+  await expect(graceForm(admin).getByLabel(GRACE_FIELD)).toHaveValue('240');
 
   // The agent learns its calls are recorded, and what to announce; it gets no controls.
   const agent = await (await browser.newContext()).newPage();

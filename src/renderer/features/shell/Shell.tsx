@@ -12,6 +12,7 @@ import { SupervisorView } from '../supervisor/SupervisorView';
 import { OfferBanner } from '../inbox/OfferBanner';
 import { InboxShortcuts } from '../inbox/InboxShortcuts';
 import { MentionNotices } from '../inbox/MentionNotices';
+import { MovedWhileAway } from '../inbox/MovedWhileAway';
 import { LoginView } from '../session/LoginView';
 import { SyncBadge } from '../session/SyncBadge';
 import { VIEWS, type View } from './shellSlice';
@@ -119,6 +120,7 @@ export function Shell() {
         <ErrorText error={error} />
         {signedIn && <OfferBanner />}
         {signedIn && <MentionNotices />}
+        {signedIn && <MovedWhileAway />}
         {signedIn && view === 'inbox' && <InboxShortcuts />}
         <CallPanel />
         {renderView(view, signedIn)}

@@ -5,11 +5,13 @@ import { useQuery } from '../../app/useQuery';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorText } from '../../ui/ErrorText';
 import { AgentSettings } from './AgentSettings';
+import { AwayGraceSettings } from './AwayGraceSettings';
 import { QueueSettings } from './QueueSettings';
 import { RecordingSettings } from './RecordingSettings';
 
 /**
- * Team settings for supervisors (their teams) and admins (all): call recording, queues and agents,
+ * Team settings for supervisors (their teams) and admins (all): call recording, the grace for
+ * live work when an agent's connection drops, queues and agents,
  * as last synced (so it opens offline); saving goes to the relay and needs the network.
  */
 export function TeamSettings() {
@@ -45,6 +47,7 @@ export function TeamSettings() {
       {/* Keyed by team: a form's unsaved edits belong to the team they were made for. */}
       <div key={team.id}>
         <RecordingSettings team={team} />
+        <AwayGraceSettings team={team} />
         <section aria-labelledby={`${pickId}-queues`}>
           <h2 id={`${pickId}-queues`}>{t('teamSettings.queue.title')}</h2>
           {team.inboxes.length === 0 && <EmptyState text={t('teamSettings.queue.none')} />}

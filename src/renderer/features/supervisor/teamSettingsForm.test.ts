@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RECORDING_POLICY, recordingPolicySchema } from '../../../shared/recording';
-import { DEFAULT_QUEUE_ROUTING, agentRoutingSchema, queueRoutingSchema } from '../../../shared/routing';
 import {
+  DEFAULT_QUEUE_ROUTING,
+  agentRoutingSchema,
+  queueRoutingSchema,
+  teamRoutingSchema,
+} from '../../../shared/routing';
+import {
+  awayGraceFormOf,
   agentFormOf,
   agentRoutingOfForm,
   parseSkills,
@@ -9,6 +15,7 @@ import {
   queueRoutingOfForm,
   recordingFormOf,
   recordingPolicyOf,
+  teamRoutingOfForm,
 } from './teamSettingsForm';
 
 const INBOX = '0190f5b4-7f1c-7c5e-9a59-4b9f3f0c2a11';
@@ -99,5 +106,18 @@ describe('renderer/supervisor/teamSettingsForm', () => {
 
   it('reads skills separated by commas or lines, each once', () => {
     expect(parseSkills(' a, b ,,\nc, a ')).toEqual(['a', 'b', 'c']);
+  });
+
+  it('turns the connection-drop grace in seconds into what the relay takes, within its bounds', () => {
+    expect(awayGraceFormOf({ awayGraceMs: 180_000 })).toEqual({ seconds: '180' });
+    const r = teamRoutingOfForm({ seconds: ' 240 ' });
+    expect(r).toEqual({ ok: true, value: { awayGraceMs: 240_000 } });
+    expect(teamRoutingSchema.safeParse(r.ok && r.value).success).toBe(true);
+    for (const seconds of ['29', '3601', '1.5', '', 'soon']) {
+      const bad = teamRoutingOfForm({ seconds });
+      expect(bad.ok ? null : bad.problems, seconds).toEqual([
+        { field: 'seconds', key: 'awayGraceRange', params: { min: 30, max: 3600 } },
+      ]);
+    }
   });
 });

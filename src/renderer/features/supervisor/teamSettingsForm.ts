@@ -1,10 +1,12 @@
 import type { RecordingPolicy } from '../../../shared/recording';
 import {
+  AWAY_GRACE_LIMITS,
   ROUTING_LIMITS,
   WORK_KINDS,
   type AgentRouting,
   type QueueRouting,
   type Strategy,
+  type TeamRouting,
   type WorkKind,
 } from '../../../shared/routing';
 import type { Role } from '../../../shared/sync/entities';
@@ -109,6 +111,21 @@ export function queueRoutingOfForm(f: QueueForm): Parsed<QueueRouting> {
     ok: true,
     value: { strategy: f.strategy, requiredSkills: skills, offerTimeoutMs: offer * 1000, overflow },
   };
+}
+
+export type AwayGraceForm = { seconds: string };
+
+export function awayGraceFormOf(r: TeamRouting): AwayGraceForm {
+  return { seconds: String(r.awayGraceMs / 1000) };
+}
+
+/** The team routing an away-grace form describes (seconds in the form, milliseconds on the relay). */
+export function teamRoutingOfForm(f: AwayGraceForm): Parsed<TeamRouting> {
+  const limits = { min: AWAY_GRACE_LIMITS.minMs / 1000, max: AWAY_GRACE_LIMITS.maxMs / 1000 };
+  const n = wholeNumber(f.seconds, limits.min, limits.max);
+  if (n === null)
+    return { ok: false, problems: [{ field: 'seconds', key: 'awayGraceRange', params: limits }] };
+  return { ok: true, value: { awayGraceMs: n * 1000 } };
 }
 
 export type AgentForm = { skills: string } & Record<WorkKind, string>;
