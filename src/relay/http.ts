@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { CHANNELS, ROLES } from '../shared/sync/entities';
+import { CHANNELS, ROLES, type Channel } from '../shared/sync/entities';
 import type { HlcClock } from '../shared/sync/hlc';
 import { UUID_RE } from '../shared/sync/ids';
 import { loginRequestSchema, refreshRequestSchema, RELAY_ERR } from '../shared/sync/protocol';
@@ -115,8 +115,12 @@ export function createHttpHandler(d: Deps) {
         RELAY_ERR.VALIDATION,
         'assigneeId: that agent is not a member of the team the conversation is in; pick a member.',
       );
+    // A new team means that team's inbox for the channel too (as a transfer does), so the
+    // conversation is queued, routed and overflowed by the team that now owns it.
+    const moved = a.teamId && a.teamId !== teamId;
+    const channel = conv.data['channel'] as Channel;
     const fields = {
-      ...(a.teamId ? { teamId: a.teamId } : {}),
+      ...(moved ? { teamId: a.teamId, inboxId: accounts.inboxFor(a.teamId!, channel) } : {}),
       ...(a.assigneeId !== undefined ? { assigneeId: a.assigneeId } : {}),
     };
     const at = new Date(d.now()).toISOString();

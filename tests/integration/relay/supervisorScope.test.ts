@@ -113,7 +113,11 @@ describe('relay/http supervisor scope', () => {
       setup.admin.accessToken,
     );
     expect(moved.status).toBe(200);
-    expect(field('conversation', convA, 'teamId')).toBe(setup.teamB);
+    // ...and the conversation now queues in team B's inbox, not in the one of the team it left.
+    expect([field('conversation', convA, 'teamId'), field('conversation', convA, 'inboxId')]).toEqual([
+      setup.teamB,
+      inboxB,
+    ]);
   });
 
   it("points a queue's overflow only at inboxes of supervised teams", async () => {
