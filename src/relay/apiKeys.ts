@@ -8,6 +8,7 @@ import { RelayError } from './errors';
 import { readJson, sendError, sendJson } from './httpReply';
 import { AUDIT, clientIp, type Audit } from './audit';
 import type { Logger } from './logger';
+import { decodeParam, targetOf } from './requestTarget';
 
 /** `sbk_<16 hex id>_<43 base64url secret>`: the id finds the row, the secret proves the caller. */
 const KEY_RE = /^sbk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -101,7 +102,7 @@ export function createApiKeys(d: { db: Database; auth: Auth; audit: Audit; log: 
 
   /** `POST|GET /v1/admin/inboxes/:id/api-keys`, `DELETE /v1/admin/api-keys/:id`. */
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const { path } = targetOf(req);
     const ofInbox = /^\/v1\/admin\/inboxes\/([^/]+)\/api-keys$/.exec(path);
     const one = /^\/v1\/admin\/api-keys\/([^/]+)$/.exec(path);
     if (!ofInbox && !one) return false;
@@ -109,7 +110,7 @@ export function createApiKeys(d: { db: Database; auth: Auth; audit: Audit; log: 
       const p = admin(req);
       if (ofInbox && req.method === 'POST') {
         const { name } = await readJson(req, 4096, nameSchema);
-        const created = api.create(decodeURIComponent(ofInbox[1]!), name, p.agentId);
+        const created = api.create(decodeParam(ofInbox[1]!), name, p.agentId);
         d.log.info({ key: created.id, inbox: created.inboxId, by: p.agentId }, 'api key created');
         d.audit.record({
           actorId: p.agentId,
@@ -120,9 +121,9 @@ export function createApiKeys(d: { db: Database; auth: Auth; audit: Audit; log: 
         });
         sendJson(res, 201, created);
       } else if (ofInbox && req.method === 'GET') {
-        sendJson(res, 200, { keys: api.list(decodeURIComponent(ofInbox[1]!)) });
+        sendJson(res, 200, { keys: api.list(decodeParam(ofInbox[1]!)) });
       } else if (one && req.method === 'DELETE') {
-        const revoked = api.revoke(decodeURIComponent(one[1]!));
+        const revoked = api.revoke(decodeParam(one[1]!));
         d.log.info({ key: revoked.id, by: p.agentId }, 'api key revoked');
         d.audit.record({
           actorId: p.agentId,

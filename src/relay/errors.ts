@@ -2,6 +2,8 @@ import { RELAY_ERR, type RelayErrorCode } from '../shared/sync/protocol';
 
 const STATUS: Record<RelayErrorCode, number> = {
   [RELAY_ERR.BAD_FRAME]: 400,
+  [RELAY_ERR.BAD_REQUEST]: 400,
+  [RELAY_ERR.TOO_DEEP]: 400,
   [RELAY_ERR.TOO_LARGE]: 413,
   [RELAY_ERR.PROTOCOL]: 400,
   [RELAY_ERR.UNAUTHORIZED]: 401,

@@ -17,6 +17,7 @@ import type { Store } from './store';
 import type { SyncHub } from './sync';
 import { agentRoutingSchema, queueRoutingSchema } from '../shared/routing';
 import { readJson } from './httpReply';
+import { decodeParam, targetOf } from './requestTarget';
 
 type Deps = {
   db: Database;
@@ -29,6 +30,7 @@ type Deps = {
   relayClock: HlcClock;
   log: Logger;
   maxBodyBytes: number;
+  maxJsonDepth: number;
   now: () => number;
   /** Bearer token a scraper may read /metrics with (RelayOptions.metricsToken); admins always may. */
   metricsToken?: string | undefined;
@@ -56,6 +58,9 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(h(a), h(b));
 }
 
+/** Routes anyone may call; every other route checks the caller's token before anything else. */
+const PUBLIC = new Set(['/healthz', '/v1/auth/login', '/v1/auth/refresh']);
+
 type Handler = (req: IncomingMessage, params: string[]) => Promise<unknown> | unknown;
 
 /** The relay's HTTP API: health, metrics, auth, devices and admin. Errors are `{error:{code,message}}`. */
@@ -67,7 +72,7 @@ export function createHttpHandler(d: Deps) {
     d.audit.record({ ...e, actorId: p.agentId, ip: clientIp(req) });
 
   const body = <T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> =>
-    readJson(req, d.maxBodyBytes, schema);
+    readJson(req, d.maxBodyBytes, schema, d.maxJsonDepth);
 
   function caller(req: IncomingMessage): Principal {
     return auth.authenticateRequest(req);
@@ -314,8 +319,9 @@ export function createHttpHandler(d: Deps) {
   }
 
   return async (req: IncomingMessage, res: ServerResponse, metricsText: () => string): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0]!;
+    let path = '';
     try {
+      path = targetOf(req).path;
       if (req.method === 'GET' && path === '/metrics') {
         authorizeMetrics(req);
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText());
@@ -328,7 +334,9 @@ export function createHttpHandler(d: Deps) {
           throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
         throw new RelayError(RELAY_ERR.NOT_FOUND, `There is nothing at ${path}.`);
       }
-      const params = route[1].exec(path)!.slice(1).map(decodeURIComponent);
+      // Who calls before what they name: a stranger learns nothing about which ids exist.
+      if (!PUBLIC.has(path)) caller(req);
+      const params = route[1].exec(path)!.slice(1).map(decodeParam);
       reply(res, 200, await route[2](req, params));
     } catch (err) {
       if (err instanceof RelayError) {

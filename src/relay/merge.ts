@@ -1,4 +1,6 @@
 import type { Hlc } from '../shared/sync/hlc';
+import { RELAY_ERR } from '../shared/sync/protocol';
+import { RelayError } from './errors';
 
 export type FieldOutcome = { field: string; value: unknown; outcome: 'won' | 'lost' };
 
@@ -36,15 +38,23 @@ export function mergeFields(
   return { data, clocks, outcomes, changed };
 }
 
+/**
+ * Deepest nesting canonicalJson walks. Inputs are depth-checked at the relay's entry (maxJsonDepth),
+ * so this only stops a bug from turning into a stack overflow.
+ */
+const CANONICAL_MAX_DEPTH = 1_000;
+
 /** JSON with object keys sorted, so equal content hashes equally whatever the key order. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+export function canonicalJson(v: unknown, depth = 0): string {
+  if (depth > CANONICAL_MAX_DEPTH)
+    throw new RelayError(RELAY_ERR.TOO_DEEP, `The value nests deeper than ${CANONICAL_MAX_DEPTH} levels.`);
+  if (Array.isArray(v)) return `[${v.map((x) => canonicalJson(x, depth + 1)).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     return `{${Object.keys(o)
       .filter((k) => o[k] !== undefined)
       .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k], depth + 1)}`)
       .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';

@@ -4,6 +4,9 @@ import type { Logger } from './logger';
 import { resolveLoginThrottle, type LoginThrottleOptions } from './loginThrottle';
 import { isLoopbackHost } from '../shared/relayUrl';
 
+/** Default of `maxJsonDepth`: far deeper than any of the relay's own shapes (about 8 levels). */
+export const DEFAULT_MAX_JSON_DEPTH = 64;
+
 /** Options of `startRelay`. Every limit is explicit and has a default, as `ws` does. */
 export type RelayOptions = {
   /** Directory of the database, signing secret and logs. Created if missing. */
@@ -28,6 +31,12 @@ export type RelayOptions = {
   maxPayload?: number;
   /** Largest HTTP request body, in bytes; larger ones get 413. Default 64 KiB. */
   maxBodyBytes?: number;
+  /**
+   * Deepest nesting of arrays and objects in any JSON a client sends (HTTP bodies, sync and web
+   * chat frames), checked before the JSON is parsed; deeper input gets RELAY_ERR_TOO_DEEP (400).
+   * Default 64.
+   */
+  maxJsonDepth?: number;
   /** Mutations accepted in one `push`; larger batches are refused whole. Default 500. */
   maxMutationsPerBatch?: number;
   /** Frames per second per connection (token bucket) with a burst. Default 50/s, burst 200. */
@@ -81,6 +90,7 @@ export function resolveOptions(o: RelayOptions): ResolvedOptions {
     insecureHttp: o.insecureHttp ?? false,
     maxPayload: o.maxPayload ?? 1024 * 1024,
     maxBodyBytes: o.maxBodyBytes ?? 64 * 1024,
+    maxJsonDepth: o.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
     maxMutationsPerBatch: o.maxMutationsPerBatch ?? 500,
     rateLimit: o.rateLimit ?? { perSecond: 50, burst: 200 },
     heartbeatMs: o.heartbeatMs ?? 30_000,
@@ -108,6 +118,7 @@ export function resolveOptions(o: RelayOptions): ResolvedOptions {
   for (const k of [
     'maxPayload',
     'maxBodyBytes',
+    'maxJsonDepth',
     'maxMutationsPerBatch',
     'heartbeatMs',
     'authTimeoutMs',

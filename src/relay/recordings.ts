@@ -19,10 +19,12 @@ import type { Accounts } from './accounts';
 import type { Auth, Principal } from './auth';
 import type { Database } from './db';
 import { RelayError } from './errors';
+import { guarded } from './guard';
 import { readBody, readJson, sendError, sendJson } from './httpReply';
 import { AUDIT, clientIp, type Audit } from './audit';
 import type { Logger } from './logger';
 import { writeFields } from './records';
+import { decodeParam, targetOf } from './requestTarget';
 import type { Store } from './store';
 import { canSee } from './visibility';
 
@@ -289,27 +291,31 @@ export function createRecordings(d: {
     return deleted;
   }
   sweep();
-  const sweeper = setInterval(sweep, d.options?.sweepIntervalMs ?? 3_600_000);
+  const sweeper = setInterval(
+    guarded(d.log, 'recording retention sweep', sweep),
+    d.options?.sweepIntervalMs ?? 3_600_000,
+  );
   sweeper.unref();
 
   const fail = (res: ServerResponse, err: unknown) => sendError(res, err, d.log);
   const json = (res: ServerResponse, value: unknown) => sendJson(res, 200, value);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const url = new URL(req.url ?? '/', 'http://relay');
-    const team = /^\/v1\/admin\/teams\/([^/]+)\/recording$/.exec(url.pathname);
-    const rec = /^\/v1\/recordings\/([^/]+)$/.exec(url.pathname);
+    const { path, query } = targetOf(req);
+    const team = /^\/v1\/admin\/teams\/([^/]+)\/recording$/.exec(path);
+    const rec = /^\/v1\/recordings\/([^/]+)$/.exec(path);
     if (!team && !rec) return false;
     try {
       if (team) {
         if (req.method !== 'PUT')
           throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed here.`, 405);
-        json(res, await setPolicy(req, decodeURIComponent(team[1]!)));
+        json(res, await setPolicy(req, decodeParam(team[1]!)));
         return true;
       }
-      const id = decodeURIComponent(rec![1]!);
+      caller(req); // who calls before what they name
+      const id = decodeParam(rec![1]!);
       if (!UUID_RE.test(id)) throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such recording (yet).');
-      if (req.method === 'PUT') json(res, await upload(req, id, url.searchParams.get('call')));
+      if (req.method === 'PUT') json(res, await upload(req, id, query.get('call')));
       else if (req.method === 'GET') download(req, res, id);
       else throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed here.`, 405);
     } catch (err) {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { HlcClock } from '../shared/sync/hlc';
 import { RELAY_ERR } from '../shared/sync/protocol';
 import { isLoopbackHost } from '../shared/relayUrl';
@@ -15,11 +16,14 @@ import { createAccountsHttp } from './accountsHttp';
 import { createAuth } from './auth';
 import { RelayError } from './errors';
 import { openDatabase, type Database } from './db';
+import { guarded } from './guard';
 import { createHttpHandler } from './http';
+import { refuseUpgrade, sendError } from './httpReply';
 import { createRelayLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { resolveOptions, type RelayOptions } from './options';
 import { createPusher } from './push';
+import { targetOf } from './requestTarget';
 import { createStore } from './store';
 import { createSyncHub } from './sync';
 import { loadSigningSecret } from './tokens';
@@ -117,6 +121,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     queuePosition: (id) => routing.queuePosition(id),
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
     maxBodyBytes: o.maxBodyBytes,
+    maxJsonDepth: o.maxJsonDepth,
     dataDir: o.dataDir,
     isStaffed: (inboxId) => routing.isStaffed(inboxId),
     authorizeAgent: (req) => {
@@ -157,6 +162,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const apiChannel = createApiChannelHandler({
     inbound,
     maxBodyBytes: o.maxBodyBytes,
+    maxJsonDepth: o.maxJsonDepth,
     authenticate: (req) => {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
       if (apiKeys.isKey(token)) return { inboxId: apiKeys.verify(token).inboxId };
@@ -180,10 +186,14 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     relayClock,
     log,
     maxBodyBytes: o.maxBodyBytes,
+    maxJsonDepth: o.maxJsonDepth,
     now: o.now,
     metricsToken: o.metricsToken,
   });
-  const compaction = setInterval(() => store.compact(o.logRetention), 60_000);
+  const compaction = setInterval(
+    guarded(log, 'log compaction', () => store.compact(o.logRetention)),
+    60_000,
+  );
   compaction.unref();
 
   const updates = createUpdatesHandler({
@@ -215,33 +225,41 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const auditAdmin = createAuditHttp({ audit, auth, log });
   const demoPage = createDemoPage(o.dataDir);
   const people = createAccountsHttp({ db, auth, accounts, audit, hub, log, maxBodyBytes: o.maxBodyBytes });
+  // First match answers; the core API (health, auth, admin) last, since it answers 404 otherwise.
+  const routes: ((req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>)[] = [
+    updates,
+    demoPage,
+    webchat.handle,
+    apiChannel,
+    recordings,
+    teamRouting,
+    apiKeys.handle,
+    webchatAdmin,
+    auditAdmin,
+    people,
+  ];
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
-    void updates(req, res)
-      .then((done) => done || demoPage(req, res) || webchat.handle(req, res))
-      .then((done) => done || apiChannel(req, res))
-      .then((done) => done || recordings(req, res))
-      .then((done) => done || teamRouting(req, res))
-      .then((done) => done || apiKeys.handle(req, res))
-      .then((done) => done || webchatAdmin(req, res))
-      .then((done) => done || auditAdmin(req, res))
-      .then((done) => done || people(req, res))
-      .then((done) => (done ? undefined : handle(req, res, () => metrics.render(store.head()))))
-      .catch((err: unknown) => {
-        log.error({ err }, 'update feed request failed');
-        if (!res.headersSent) res.writeHead(500).end();
-        else res.destroy();
-      });
+    void (async () => {
+      targetOf(req); // a target that cannot be read gets its 400 here, before any route looks at it
+      for (const route of routes) if (await route(req, res)) return;
+      await handle(req, res, () => metrics.render(store.head()));
+    })().catch((err: unknown) => sendError(res, err, log));
   const server = o.tls
     ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key }, onRequest)
     : createHttpServer(onRequest);
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
-  server.on('upgrade', (req, socket, head) => {
-    if (webchat.upgrade(req, socket, head)) return;
-    if ((req.url ?? '').split('?')[0] !== '/v1/sync') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+  const acceptSync = guarded(log, 'sync socket accept', (ws: WebSocket) => hub.accept(ws));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node takes its own error listener off an upgraded socket: without one, a reset stops the relay.
+    socket.on('error', (err) => log.debug({ err }, 'upgrade socket error'));
+    try {
+      const { path } = targetOf(req);
+      if (webchat.upgrade(req, socket, head)) return;
+      if (path !== '/v1/sync') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no socket at ${path}.`);
+      wss.handleUpgrade(req, socket, head, acceptSync);
+    } catch (err) {
+      refuseUpgrade(socket, err, log);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => hub.accept(ws));
   });
 
   protectDataDir(o.dataDir);

@@ -13,6 +13,8 @@ import {
 import type { Accounts } from './accounts';
 import type { Auth, Principal } from './auth';
 import { describeIssues, RelayError } from './errors';
+import { guarded } from './guard';
+import { parseJsonInput } from './jsonLimits';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { ResolvedOptions } from './options';
@@ -97,27 +99,30 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     c.ws.close(close, message.slice(0, 120));
   };
 
-  const heartbeat = setInterval(() => {
-    const now = o.now();
-    for (const c of conns) {
-      // A connection lives no longer than its access token unless the client re-authenticates.
-      if (c.principal && c.principal.expiresAt <= now) {
-        shut(
-          c,
-          RELAY_ERR.TOKEN_EXPIRED,
-          'The access token expired; refresh it and reconnect.',
-          RELAY_CLOSE.UNAUTHORIZED,
-        );
-        continue;
+  const heartbeat = setInterval(
+    guarded(log, 'sync heartbeat', () => {
+      const now = o.now();
+      for (const c of conns) {
+        // A connection lives no longer than its access token unless the client re-authenticates.
+        if (c.principal && c.principal.expiresAt <= now) {
+          shut(
+            c,
+            RELAY_ERR.TOKEN_EXPIRED,
+            'The access token expired; refresh it and reconnect.',
+            RELAY_CLOSE.UNAUTHORIZED,
+          );
+          continue;
+        }
+        if (!c.alive) {
+          c.ws.terminate();
+          continue;
+        }
+        c.alive = false;
+        c.ws.ping();
       }
-      if (!c.alive) {
-        c.ws.terminate();
-        continue;
-      }
-      c.alive = false;
-      c.ws.ping();
-    }
-  }, o.heartbeatMs);
+    }),
+    o.heartbeatMs,
+  );
   heartbeat.unref();
 
   function viewerOf(p: Principal): Viewer {
@@ -188,6 +193,14 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     } finally {
       c.catchingUp = false;
     }
+  }
+
+  /** Runs a catch-up in the background; a failure is logged and ends this connection alone. */
+  function startCatchUp(c: Conn): void {
+    catchUp(c).catch((err: unknown) => {
+      log.error({ err }, 'sync catch-up failed');
+      shut(c, RELAY_ERR.INTERNAL, 'The relay failed to send changes; reconnect.', RELAY_CLOSE.INTERNAL);
+    });
   }
 
   /**
@@ -356,7 +369,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     const resync = (f.cursor < store.floor() && f.cursor !== head) || f.cursor > head;
     send(c, { t: 'welcome', agent: accounts.publicAgent(p.agentId), deviceId: p.deviceId, head, resync });
     log.info({ agent: p.agentId, device: p.deviceId, cursor: f.cursor, head, resync }, 'sync hello');
-    void catchUp(c);
+    startCatchUp(c);
     connectedAgents.set(p.agentId, (connectedAgents.get(p.agentId) ?? 0) + 1);
     routing?.agentConnected(p.agentId);
   }
@@ -371,7 +384,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
       );
     }
     c.deferred = [];
-    if (queued.push({ c, p, v, f }) === 1) setImmediate(commitPushes);
+    if (queued.push({ c, p, v, f }) === 1) setImmediate(guarded(log, 'push commit', commitPushes));
   }
 
   function commitPushes(): void {
@@ -399,7 +412,8 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
       }
     }
     // Pushers get their own changes first, so their stores hold the relay's state when they ack.
-    publish();
+    // A failed fan-out is logged and the pushes still answered: they are committed either way.
+    guarded(log, 'fan-out after push', publish)();
     batch.forEach((b, i) => {
       if (outcomes[i]!.length > 0 || b.f.mutations.length === 0)
         send(b.c, { t: 'pushResult', batch: b.f.batch, results: outcomes[i]! });
@@ -436,16 +450,17 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     c.strikes = 0;
     let json: unknown;
     try {
-      json = JSON.parse(text);
-    } catch {
+      json = parseJsonInput(text, o.maxJsonDepth, 'The frame');
+    } catch (err) {
+      const e = err instanceof RelayError ? err : new RelayError(RELAY_ERR.BAD_FRAME, 'Unreadable frame.');
       if (!c.principal)
         return shut(
           c,
-          RELAY_ERR.BAD_FRAME,
-          'The first frame must be a hello in JSON.',
+          e.code,
+          `The first frame must be a hello in JSON. ${e.message}`,
           RELAY_CLOSE.UNAUTHORIZED,
         );
-      return fail(c, RELAY_ERR.BAD_FRAME, 'The frame was not valid JSON.');
+      return fail(c, e.code, e.message);
     }
     const parsed = clientFrameSchema.safeParse(json);
     if (!parsed.success) {
@@ -487,7 +502,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         c.cursor = f.cursor;
         c.gen += 1;
         c.live = false;
-        return void catchUp(c);
+        return startCatchUp(c);
       case 'push':
         return onPush(c, c.principal, c.viewer, f);
       case 'reauth': {
@@ -630,7 +645,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         c.viewer = viewerOf(c.principal);
         c.forceSnapshot = true;
         c.gen += 1;
-        void catchUp(c);
+        startCatchUp(c);
       }
     },
 

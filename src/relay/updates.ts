@@ -10,6 +10,7 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { decodeParam, targetOf } from './requestTarget';
 
 /** Options of the update feed endpoints. */
 export type UpdatesOptions = {
@@ -46,10 +47,10 @@ export function createUpdatesHandler(
   mkdirSync(opts.dir, { recursive: true });
 
   return async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://relay');
-    const pub = /^\/updates\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    const { path } = targetOf(req);
+    const pub = /^\/updates\/([^/]+)\/([^/]+)$/.exec(path);
     if (pub && (req.method === 'GET' || req.method === 'HEAD')) {
-      const [channel, file] = [pub[1]!, decodeURIComponent(pub[2]!)];
+      const [channel, file] = [pub[1]!, decodeParam(pub[2]!)];
       if (!CHANNEL.test(channel) || !FILE.test(file))
         return sendError(res, 404, 'RELAY_ERR_NOT_FOUND', 'No such file.');
       const path = join(opts.dir, channel, file);
@@ -73,12 +74,12 @@ export function createUpdatesHandler(
       return true;
     }
 
-    const admin = /^\/v1\/admin\/updates\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
+    const admin = /^\/v1\/admin\/updates\/([^/]+)(?:\/([^/]+))?$/.exec(path);
     if (!admin) return false;
     const auth = await opts.authorizeAdmin(req);
     if (!auth.ok) return sendError(res, auth.status, auth.code, auth.message);
     const channel = admin[1]!;
-    const file = admin[2] === undefined ? undefined : decodeURIComponent(admin[2]);
+    const file = admin[2] === undefined ? undefined : decodeParam(admin[2]);
     if (!CHANNEL.test(channel)) {
       return sendError(
         res,

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { RelayError } from '../errors';
 import type { createInbound } from './inbound';
-import { readBody } from '../httpReply';
+import { readJsonBody } from '../httpReply';
+import { targetOf } from '../requestTarget';
 
 const bodySchema = z
   .object({
@@ -31,9 +32,11 @@ export function createApiChannelHandler(opts: {
   /** The caller: an inbox's API key (that inbox only) or an admin account (`inboxId` null: any). */
   authenticate: (req: IncomingMessage) => { inboxId: string | null };
   maxBodyBytes: number;
+  /** Deepest JSON nesting accepted (the relay's `maxJsonDepth`). */
+  maxJsonDepth: number;
 }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    if ((req.url ?? '').split('?')[0] !== '/v1/channels/api/messages') return false;
+    if (targetOf(req).path !== '/v1/channels/api/messages') return false;
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
       return true;
@@ -42,17 +45,7 @@ export function createApiChannelHandler(opts: {
       if (req.method !== 'POST') throw new RelayError(RELAY_ERR.VALIDATION, 'Use POST.');
       // Before the body: who calls (an inbox's API key, or an admin account for any inbox).
       const caller = opts.authenticate(req);
-      const raw = await readBody(
-        req,
-        opts.maxBodyBytes,
-        () => new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${opts.maxBodyBytes} bytes.`),
-      );
-      let json: unknown;
-      try {
-        json = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new RelayError(RELAY_ERR.BAD_FRAME, 'The body is not valid JSON.');
-      }
+      const json = await readJsonBody(req, opts.maxBodyBytes, opts.maxJsonDepth);
       const parsed = bodySchema.safeParse(json);
       if (!parsed.success) {
         const i = parsed.error.issues[0];

@@ -11,6 +11,7 @@ import { capacityOf, queueRoutingOf, teamRoutingSchema, type MovedWhileAway } fr
 import { createAwayNotices } from './awayNotices';
 import { RoutingEngine, type RoutingOptions } from './engine';
 import { workKindOf, type RoutingEffect, type WorkItem } from './types';
+import { guarded } from '../guard';
 
 export type RoutingDeps = {
   db: Database;
@@ -225,7 +226,10 @@ export function createRoutingService(d: RoutingDeps) {
       d.log.info({ conversations: convs.length, agents: assignees.size }, 'routing recovered');
   }
 
-  const timer = setInterval(() => apply(engine.tick()), 1_000);
+  const timer = setInterval(
+    guarded(d.log, 'routing tick', () => apply(engine.tick())),
+    1_000,
+  );
   timer.unref();
   loadQueues();
   recover();

@@ -9,6 +9,10 @@ export const SYNC_PROTOCOL_VERSION = 1;
 /** Machine-readable relay error codes. */
 export const RELAY_ERR = {
   BAD_FRAME: 'RELAY_ERR_BAD_FRAME',
+  /** An HTTP request the relay cannot read: a malformed target or percent-encoding. */
+  BAD_REQUEST: 'RELAY_ERR_BAD_REQUEST',
+  /** JSON nested deeper than the relay's `maxJsonDepth`. */
+  TOO_DEEP: 'RELAY_ERR_TOO_DEEP',
   TOO_LARGE: 'RELAY_ERR_TOO_LARGE',
   PROTOCOL: 'RELAY_ERR_PROTOCOL',
   UNAUTHORIZED: 'RELAY_ERR_UNAUTHORIZED',
@@ -35,6 +39,8 @@ export type RelayErrorCode = (typeof RELAY_ERR)[keyof typeof RELAY_ERR];
 /** WebSocket close codes of the relay (hocuspocus style). */
 export const RELAY_CLOSE = {
   TOO_BIG: 1009,
+  /** The relay failed on its side (a bug, logged); the client may reconnect. */
+  INTERNAL: 1011,
   /** `hello` named a protocol version this relay does not speak. */
   PROTOCOL: 4400,
   UNAUTHORIZED: 4401,

@@ -30,10 +30,13 @@ export async function startTestRelay(opts: Partial<RelayOptions> = {}): Promise<
   return Object.assign(relay, { dataDir });
 }
 
+/** What the HTTP and socket helpers need of a relay: an in-process one or a relay process. */
+export type RelayAddress = Pick<Relay, 'url' | 'wsUrl'>;
+
 export type HttpResult<T = Record<string, unknown>> = { status: number; body: T };
 
 export async function http<T = Record<string, unknown>>(
-  relay: Relay,
+  relay: RelayAddress,
   method: string,
   path: string,
   body?: unknown,
@@ -48,7 +51,7 @@ export async function http<T = Record<string, unknown>>(
 }
 
 export async function login(
-  relay: Relay,
+  relay: RelayAddress,
   email: string,
   password: string,
   deviceName = 'test laptop',
@@ -59,7 +62,7 @@ export async function login(
 }
 
 /** Sets up two teams and one agent in each (plus the admin's token). */
-export async function twoTeams(relay: Relay) {
+export async function twoTeams(relay: RelayAddress) {
   const admin = await login(relay, ADMIN.email, ADMIN.password);
   const t = admin.accessToken;
   const teamA = (await http<{ id: string }>(relay, 'POST', '/v1/admin/teams', { name: 'Team A' }, t)).body.id;
@@ -98,7 +101,7 @@ export type Client = {
   closed: Promise<{ code: number; reason: string }>;
 };
 
-export function connect(relay: Relay): Promise<Client> {
+export function connect(relay: RelayAddress): Promise<Client> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(relay.wsUrl);
     const frames: ServerFrame[] = [];
@@ -147,7 +150,7 @@ export function connect(relay: Relay): Promise<Client> {
 }
 
 /** Connects and says hello; resolves after `welcome`. */
-export async function hello(relay: Relay, accessToken: string, cursor = 0): Promise<Client> {
+export async function hello(relay: RelayAddress, accessToken: string, cursor = 0): Promise<Client> {
   const c = await connect(relay);
   c.send({ t: 'hello', protocol: 1, accessToken, cursor });
   await c.next('welcome');

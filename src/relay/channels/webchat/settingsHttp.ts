@@ -8,6 +8,7 @@ import { RelayError } from '../../errors';
 import { AUDIT, clientIp, type Audit } from '../../audit';
 import { readJson, sendError, sendJson } from '../../httpReply';
 import type { Logger } from '../../logger';
+import { decodeParam, targetOf } from '../../requestTarget';
 import type { WebchatSettings } from './settings';
 
 const PATH = /^\/v1\/admin\/inboxes\/([^/]+)\/webchat$/;
@@ -77,12 +78,7 @@ export function createWebchatSettingsHttp(d: {
   );
 
   function inboxOf(raw: string) {
-    let id = raw;
-    try {
-      id = decodeURIComponent(raw);
-    } catch {
-      // a malformed escape names no inbox
-    }
+    const id = decodeParam(raw);
     const inbox = inboxQ.get(id);
     if (!inbox) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
     return inbox;
@@ -93,7 +89,7 @@ export function createWebchatSettingsHttp(d: {
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const { path } = targetOf(req);
     const m = PATH.exec(path);
     if (!m) return false;
     try {

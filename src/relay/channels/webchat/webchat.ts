@@ -7,9 +7,12 @@ import type { HlcClock } from '../../../shared/sync/hlc';
 import { uuidv7 } from '../../../shared/sync/ids';
 import { RELAY_CLOSE, RELAY_ERR, type ServerFrame } from '../../../shared/sync/protocol';
 import type { Database } from '../../db';
+import { guarded } from '../../guard';
 import { RelayError } from '../../errors';
+import { parseJsonInput } from '../../jsonLimits';
 import type { Logger } from '../../logger';
 import { TokenBucket } from '../../rateLimit';
+import { targetOf } from '../../requestTarget';
 import { appendRecord, raiseLastMessageAt, writeFields } from '../../records';
 import type { Store, WriteMeta } from '../../store';
 import type { Viewer } from '../../visibility';
@@ -121,6 +124,8 @@ export type WebchatDeps = {
   /** Tells the assigned agent's apps that the visitor is typing. */
   sendToAgent: (agentId: string, frame: ServerFrame) => void;
   maxBodyBytes: number;
+  /** Deepest JSON nesting accepted in a body or frame (the relay's `maxJsonDepth`). */
+  maxJsonDepth: number;
   /** The relay's data directory: attachments are stored under `attachments/`. */
   dataDir: string;
   /** Whether an agent who could take the inbox's conversations is there (else the offline form). */
@@ -399,9 +404,10 @@ export function createWebchat(d: WebchatDeps) {
     }
     let json: unknown;
     try {
-      json = JSON.parse(raw);
-    } catch {
-      send(v, { t: 'error', code: RELAY_ERR.BAD_FRAME, message: 'That message could not be read.' });
+      json = parseJsonInput(raw, d.maxJsonDepth, 'The frame');
+    } catch (err) {
+      const code = err instanceof RelayError ? err.code : RELAY_ERR.BAD_FRAME;
+      send(v, { t: 'error', code, message: 'That message could not be read.' });
       return;
     }
     const p = frameSchema.safeParse(json);
@@ -513,7 +519,7 @@ export function createWebchat(d: WebchatDeps) {
       }
     }
   }
-  const queueTimer = setInterval(tickQueue, o.queueTickMs);
+  const queueTimer = setInterval(guarded(d.log, 'web chat queue tick', tickQueue), o.queueTickMs);
   queueTimer.unref();
   // Files a visitor uploaded and never sent go after a day (at start, then hourly).
   const sweep = () => {
@@ -577,10 +583,64 @@ export function createWebchat(d: WebchatDeps) {
     return { replyWithinHours: inboxConfig(b.inboxId)?.offlineReplyHours ?? o.offlineReplyHours };
   }
 
+  /** A visitor socket once upgraded: checks the token and origin, then serves the chat. */
+  function acceptVisitor(ws: WebSocket, req: IncomingMessage, query: URLSearchParams): void {
+    const claims = verifyVisitorToken(d.secret, query.get('token') ?? '', d.now());
+    if (!claims || !d.store.get('customer', claims.cust)) {
+      ws.close(RELAY_CLOSE.UNAUTHORIZED, 'invalid visitor token');
+      return;
+    }
+    if (!originAllowed(claims.inbox, req.headers.origin)) {
+      ws.close(RELAY_CLOSE.FORBIDDEN, 'origin not allowed');
+      return;
+    }
+    const v: Visitor = {
+      ws,
+      inboxId: claims.inbox,
+      origin: req.headers.origin,
+      customerId: claims.cust,
+      conversationId: ownConversation(claims.cust, claims.inbox),
+      bucket: new TokenBucket(o.rateLimit.perSecond, o.rateLimit.burst, d.now),
+      sent: new Map(),
+      lastQueue: null,
+      announced: null,
+      readAt: null,
+    };
+    // A resend of a message whose answer the visitor missed still finds its first id.
+    for (const w of visitors)
+      if (w.customerId === v.customerId) for (const [k, id] of w.sent) v.sent.set(k, id);
+    visitors.add(v);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        send(v, { t: 'error', code: RELAY_ERR.VALIDATION, message: 'Only text messages are accepted.' });
+        return;
+      }
+      try {
+        onFrame(v, (data as Buffer).toString('utf8'));
+      } catch (err) {
+        if (err instanceof RelayError) send(v, { t: 'error', code: err.code, message: err.message });
+        else {
+          d.log.error({ err }, 'web chat frame failed');
+          send(v, {
+            t: 'error',
+            code: RELAY_ERR.INTERNAL,
+            message: 'That message could not be sent; try again.',
+          });
+        }
+      }
+    });
+    ws.on('close', () => visitors.delete(v));
+    ws.on('error', (err) => d.log.warn({ err }, 'web chat socket error'));
+    const since = query.get('since') ?? undefined;
+    backlog(v, since && since.length <= 64 ? since : undefined);
+    tickQueue();
+  }
+
   const handle = createWidgetHttp({
     store: d.store,
     secret: d.secret,
     maxBodyBytes: d.maxBodyBytes,
+    maxJsonDepth: d.maxJsonDepth,
     now: d.now,
     isStaffed: d.isStaffed,
     authorizeAgent: d.authorizeAgent,
@@ -602,51 +662,15 @@ export function createWebchat(d: WebchatDeps) {
 
     /** Takes `/v1/widget/socket` upgrades; false for other paths. */
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-      const u = new URL(req.url ?? '/', 'http://relay');
-      if (u.pathname !== '/v1/widget/socket') return false;
+      const { path, query } = targetOf(req);
+      if (path !== '/v1/widget/socket') return false;
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const claims = verifyVisitorToken(d.secret, u.searchParams.get('token') ?? '', d.now());
-        if (!claims || !d.store.get('customer', claims.cust)) {
-          ws.close(RELAY_CLOSE.UNAUTHORIZED, 'invalid visitor token');
-          return;
+        try {
+          acceptVisitor(ws, req, query);
+        } catch (err) {
+          d.log.error({ err }, 'web chat socket accept failed');
+          ws.close(RELAY_CLOSE.INTERNAL, 'the relay failed to open this chat');
         }
-        if (!originAllowed(claims.inbox, req.headers.origin)) {
-          ws.close(RELAY_CLOSE.FORBIDDEN, 'origin not allowed');
-          return;
-        }
-        const v: Visitor = {
-          ws,
-          inboxId: claims.inbox,
-          origin: req.headers.origin,
-          customerId: claims.cust,
-          conversationId: ownConversation(claims.cust, claims.inbox),
-          bucket: new TokenBucket(o.rateLimit.perSecond, o.rateLimit.burst, d.now),
-          sent: new Map(),
-          lastQueue: null,
-          announced: null,
-          readAt: null,
-        };
-        // A resend of a message whose answer the visitor missed still finds its first id.
-        for (const w of visitors)
-          if (w.customerId === v.customerId) for (const [k, id] of w.sent) v.sent.set(k, id);
-        visitors.add(v);
-        ws.on('message', (data, isBinary) => {
-          if (isBinary) {
-            send(v, { t: 'error', code: RELAY_ERR.VALIDATION, message: 'Only text messages are accepted.' });
-            return;
-          }
-          try {
-            onFrame(v, (data as Buffer).toString('utf8'));
-          } catch (err) {
-            if (err instanceof RelayError) send(v, { t: 'error', code: err.code, message: err.message });
-            else d.log.error({ err }, 'web chat frame failed');
-          }
-        });
-        ws.on('close', () => visitors.delete(v));
-        ws.on('error', (err) => d.log.warn({ err }, 'web chat socket error'));
-        const since = u.searchParams.get('since') ?? undefined;
-        backlog(v, since && since.length <= 64 ? since : undefined);
-        tickQueue();
       });
       return true;
     },

@@ -8,7 +8,8 @@ import { canSee, type Viewer } from '../../visibility';
 import { AttachmentRefused, type AttachmentMeta, type AttachmentStore } from './attachments';
 import { verifyVisitorToken, type VisitorClaims } from './token';
 import { WIDGET_SCRIPT } from './widgetScript';
-import { readBody } from '../../httpReply';
+import { readJsonBody } from '../../httpReply';
+import { targetOf } from '../../requestTarget';
 
 const sessionSchema = z
   .object({
@@ -56,6 +57,8 @@ export type WidgetHttpDeps = {
   store: Store;
   secret: Buffer;
   maxBodyBytes: number;
+  /** Deepest JSON nesting accepted in a body (the relay's `maxJsonDepth`). */
+  maxJsonDepth: number;
   now: () => number;
   isStaffed: (inboxId: string) => boolean;
   authorizeAgent: (req: IncomingMessage) => Viewer;
@@ -110,17 +113,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
   }
 
   async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
-    const raw = await readBody(
-      req,
-      h.maxBodyBytes,
-      () => new RelayError(RELAY_ERR.TOO_LARGE, `The body is over ${h.maxBodyBytes} bytes.`),
-    );
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new RelayError(RELAY_ERR.BAD_FRAME, 'The body is not valid JSON.');
-    }
+    const body = await readJsonBody(req, h.maxBodyBytes, h.maxJsonDepth);
     const p = schema.safeParse(body);
     if (!p.success) {
       const i = p.error.issues[0];
@@ -170,9 +163,9 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
     cors: Record<string, string>,
   ) {
     const origin = req.headers.origin;
-    const u = new URL(req.url ?? '/', 'http://relay');
+    const { query } = targetOf(req);
     if (path === '/v1/widget/config' && req.method === 'GET') {
-      const inboxId = u.searchParams.get('inbox') ?? '';
+      const inboxId = query.get('inbox') ?? '';
       if (!h.inboxExists(inboxId)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
       if (!h.originAllowed(inboxId, origin))
         throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
@@ -222,7 +215,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
     if (path === AGENT_UPLOAD && req.method === 'POST') {
       // An agent sends a file to the web chat visitor: it goes out at once as the agent's message.
       const viewer = h.authorizeAgent(req);
-      const conversationId = u.searchParams.get('conversationId') ?? '';
+      const conversationId = query.get('conversationId') ?? '';
       const conv = h.store.get('conversation', conversationId);
       if (!conv || conv.deleted || !canSee(viewer, conv.id, scopeOf(conv.data)))
         throw new RelayError(RELAY_ERR.FORBIDDEN, 'This conversation is not yours to write in.');
@@ -256,7 +249,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
 
   /** Serves `/widget.js`, `/v1/widget/*` (sessions, config, offline form, files) and agents' `/v1/attachments/:id`. */
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const path = (req.url ?? '').split('?')[0] ?? '';
+    const { path } = targetOf(req);
     if (path === '/widget.js') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Use GET.' });
       if (WIDGET_SCRIPT === null) {
