@@ -32,6 +32,9 @@ const label = z.string().superRefine((v, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+// No `identities`: an identity is what a channel verified (a signed web chat sign-in), so only the
+// relay's channels write it; an agent who could set one would route that person's next sign-in
+// (and their chat history) to any profile. Merges move identities with the profile.
 const customerFields = z
   .object({
     name: text(TEXT_LIMITS.name),
@@ -40,7 +43,6 @@ const customerFields = z
     company: text(TEXT_LIMITS.name),
     address: text(TEXT_LIMITS.short),
     language: text(16),
-    identities: z.array(z.object({ kind: text(32), value: text(200) }).strict()).max(20),
     customFields: z.record(text(64), text(TEXT_LIMITS.short)),
   })
   .strict();

@@ -49,7 +49,6 @@ function seedPair(app: App) {
       emails: ['wang.fang@example.cn'],
       phones: ['+8613812345678'],
       company: 'Fang Trading',
-      identities: [{ kind: 'webchat', value: 'visitor-42' }],
       customFields: { plan: 'gold' },
     },
   });
@@ -132,7 +131,6 @@ describe('merging customer profiles', () => {
         merge: null,
         phones: ['+8613812345678'],
         emails: ['wang.fang@example.cn'],
-        identities: [{ kind: 'webchat', value: 'visitor-42' }],
       });
       expect(app.store.customer(caller)).toMatchObject({
         phones: ['+14155550123'],

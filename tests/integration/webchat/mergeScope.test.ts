@@ -36,6 +36,13 @@ const customerOf = (convId: string) =>
     .pluck()
     .get(convId) as string;
 
+/** Some customer profile that exists (the first one made). */
+const aliceOrAny = () =>
+  relay.db
+    .prepare("SELECT id FROM records WHERE entity = 'customer' ORDER BY seq LIMIT 1")
+    .pluck()
+    .get() as string;
+
 /** A visitor who says `text` and waits for its echo. */
 async function say(v: Visitor, text: string): Promise<void> {
   v.send({ t: 'message', text, clientId: uuidv7() });
@@ -140,6 +147,24 @@ describe('relay/channels/webchat after a customer merge', () => {
     back.send({ t: 'csat', conversationId: aliceChat, score: 1 });
     expect((await back.next('error'))['code']).toBe('RELAY_ERR_FORBIDDEN');
     back.ws.close();
+  });
+
+  it("refuses an agent's write of a signed identity, so nobody's sign-in lands on a profile of the agent's choosing", async () => {
+    const decoy = uuidv7();
+    const identity = { kind: 'webchat', value: `${inboxId}:carol` };
+    const [create, update] = await push(
+      mutation('customer.create', { id: decoy, fields: { name: 'Decoy', identities: [identity] } }),
+      mutation('customer.update', { id: aliceOrAny(), fields: { identities: [identity] } }),
+    );
+    expect(create).toMatchObject({ status: 'rejected', code: 'RELAY_ERR_VALIDATION' });
+    expect(update).toMatchObject({ status: 'rejected', code: 'RELAY_ERR_VALIDATION' });
+    // Carol's own sign-in gets a profile of her own.
+    const carol = await visit(relay, await signed('carol', 'Carol'));
+    await say(carol, 'carol here');
+    const carolId = customerOf(convOfMessage('carol here'));
+    expect(carolId).not.toBe(decoy);
+    expect(carolId).not.toBe(aliceOrAny());
+    carol.ws.close();
   });
 
   it('refuses to merge a customer into an unverified visitor; the reverse keeps the visitor in their chat', async () => {
