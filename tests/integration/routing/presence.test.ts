@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Relay } from '../../../src/relay';
+import { startRelay, type Relay } from '../../../src/relay';
+import { createSilentLogger } from '../../../src/main/logger';
 import type { MovedWhileAway } from '../../../src/shared/routing';
 import { startChaosProxy, type ChaosProxy } from '../../support/chaosProxy';
 import { relayWithTeam, startApp, stopApp, until, type App } from '../store/relayHarness';
@@ -15,6 +16,10 @@ import { session, visit, type Visitor } from '../webchat/visitorClient';
 const GRACE_MS = 180_000;
 let offset = 0;
 let relay: Relay;
+let dataDir: string;
+/** Wen's web chat: still waiting when Hana dropped; Omar's since. */
+let wen: { token: string; id: string };
+const agentIds: Record<string, string> = {};
 let adminToken: string;
 let teamId: string;
 let proxy: ChaosProxy;
@@ -60,6 +65,7 @@ async function staffed(): Promise<boolean> {
 beforeAll(async () => {
   const t = await relayWithTeam({ now: () => Date.now() + offset });
   relay = t.relay;
+  dataDir = t.dataDir;
   teamId = t.team.id;
   const login = await fetch(new URL('/v1/auth/login', relay.url), {
     method: 'POST',
@@ -82,7 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const v of visitors) v.ws.close();
-  for (const a of apps) stopApp(a);
+  for (const a of apps.splice(0)) stopApp(a);
   await proxy?.close();
   await relay?.close();
 });
@@ -150,7 +156,8 @@ describe('routing: presence is not ownership', () => {
       await inbound(inbox.api, 'order2@example.com', 'Order 2'),
     ];
     const chat = async (name: string) => {
-      const v = await visit(relay, await session(relay, { inboxId: inbox.chat, name }));
+      const token = await session(relay, { inboxId: inbox.chat, name });
+      const v = await visit(relay, token);
       visitors.push(v);
       v.send({ t: 'message', text: 'are you there?', clientId: `${name}-1` });
       await v.next('message');
@@ -164,9 +171,11 @@ describe('routing: presence is not ownership', () => {
             .pluck()
             .get(name) as string | undefined,
       );
-      return { v, id };
+      return { v, id, token };
     };
     const waiting = await chat('Wen (waiting)');
+    wen = { token: waiting.token, id: waiting.id };
+    Object.assign(agentIds, { hana: hana.id, omar: omar.id });
     const left = await chat('Lee (left)');
     for (const id of [...async, waiting.id, left.id]) await until2(() => assigneeOf(id) === hana.id);
     // Lee closes the chat window; Wen keeps waiting.
@@ -217,6 +226,44 @@ describe('routing: presence is not ownership', () => {
           .pluck()
           .get() === 0,
     );
+  });
+});
+
+describe('routing after a relay restart (state rebuilt from the store)', () => {
+  it("an absent agent's async work stays; their waiting chat moves after the grace counted from the start; they are told", async () => {
+    // Omar takes a new email (he is the least busy), then everyone's apps and the relay stop.
+    const mail = (
+      await call(
+        'POST',
+        '/v1/channels/api/messages',
+        { inboxId: inbox.email, from: { email: 'd@example.com' }, text: 'hello', subject: 'Warranty' },
+        adminToken,
+      )
+    ).body['conversationId'] as string;
+    await until2(() => assigneeOf(mail) === agentIds['omar']);
+    expect(assigneeOf(wen.id)).toBe(agentIds['omar']);
+    for (const a of apps.splice(0)) stopApp(a);
+    await relay.close();
+
+    relay = await startRelay({ dataDir, port: 0, log: createSilentLogger(), now: () => Date.now() + offset });
+    // Wen's widget reconnects; Hana is back at work; Omar is not.
+    visitors.push(await visit(relay, wen.token));
+    const hana = await agentApp('hana@example.com');
+    hana.app.client.setPresence('available');
+    await until2(() => staffed());
+    offset += GRACE_MS;
+    await until2(() => assigneeOf(wen.id) === agentIds['hana']);
+    expect(assigneeOf(mail)).toBe(agentIds['omar']);
+
+    const omar = await agentApp('omar@example.com');
+    await until2(() => omar.moved.length === 1);
+    expect(omar.moved[0]).toEqual([
+      expect.objectContaining({
+        conversationId: wen.id,
+        customerName: 'Wen (waiting)',
+        reason: 'customer-waiting',
+      }),
+    ]);
   });
 });
 
