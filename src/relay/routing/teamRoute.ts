@@ -10,6 +10,7 @@ import { RelayError } from '../errors';
 import { readJson, sendError, sendJson } from '../httpReply';
 import type { Logger } from '../logger';
 import { writeFields } from '../records';
+import { decodeParam, targetOf } from '../requestTarget';
 import type { Store } from '../store';
 
 export type TeamRoutingRouteDeps = {
@@ -65,20 +66,14 @@ export function createTeamRoutingRoute(d: TeamRoutingRouteDeps) {
   }
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const m = PATH.exec((req.url ?? '').split('?')[0] ?? '');
+    const m = PATH.exec(targetOf(req).path);
     if (!m) return false;
     try {
       if (req.method !== 'PUT')
         throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
-      // Who asks comes first: a stranger learns nothing, not even whether the id decodes.
+      // Who asks comes first: a stranger learns nothing about which teams exist.
       const p = d.auth.authenticateRequest(req);
-      let teamId: string;
-      try {
-        teamId = decodeURIComponent(m[1]!);
-      } catch {
-        throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such team.');
-      }
-      sendJson(res, 200, await put(req, p, teamId));
+      sendJson(res, 200, await put(req, p, decodeParam(m[1]!)));
     } catch (err) {
       sendError(res, err, d.log);
     }

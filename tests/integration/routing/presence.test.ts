@@ -112,7 +112,8 @@ describe('routing: presence is not ownership', () => {
       expect(r.status, JSON.stringify(bad)).toBe(422);
       expect(r.body['error']).toMatchObject({ code: 'RELAY_ERR_VALIDATION' });
     }
-    expect((await put({ awayGraceMs: GRACE_MS }, adminToken, '%E0%A4%A')).status).toBe(404);
+    expect((await put({ awayGraceMs: GRACE_MS }, adminToken, '%E0%A4%A')).status).toBe(400);
+    expect((await put({ awayGraceMs: GRACE_MS }, adminToken, 'no-such-team')).status).toBe(404);
     expect((await put({ awayGraceMs: GRACE_MS }, '')).status).toBe(401);
     const ok = await put({ awayGraceMs: GRACE_MS });
     expect(ok).toEqual({ status: 200, body: { awayGraceMs: GRACE_MS } });
