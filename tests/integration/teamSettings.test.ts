@@ -66,6 +66,21 @@ describe('main/api/teamSettings', () => {
     expect(teams.map((t) => [t.id, t.recording])).toEqual([[teamId, POLICY]]);
   });
 
+  it("saves the team's connection-drop grace on the relay and reads it back from the synced team record", async () => {
+    const before = (await handlers['teams:getSettings']({})).teams[0]!;
+    expect(before.routing).toEqual({ awayGraceMs: 180_000 });
+    expect(await handlers['teams:setAwayGrace']({ teamId, routing: { awayGraceMs: 300_000 } })).toEqual({
+      awayGraceMs: 300_000,
+    });
+    await waitFor(
+      async () => (await handlers['teams:getSettings']({})).teams[0]?.routing.awayGraceMs === 300_000,
+      () => 'the team record with the new grace',
+    );
+    await expect(
+      handlers['teams:setAwayGrace']({ teamId: otherTeamId, routing: { awayGraceMs: 300_000 } }),
+    ).rejects.toMatchObject({ message: 'Only admins and the supervisors of this team may do this.' });
+  });
+
   it("reports the relay's reason when it refuses", async () => {
     await expect(
       handlers['teams:setRecording']({ teamId: otherTeamId, policy: POLICY }),

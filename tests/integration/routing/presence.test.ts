@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../../../src/relay';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createSilentLogger } from '../../../src/main/logger';
+import { EventHub } from '../../../src/main/services/events';
+import { WorkspaceService } from '../../../src/main/services/workspaceService';
 import type { MovedWhileAway } from '../../../src/shared/routing';
 import { startChaosProxy, type ChaosProxy } from '../../support/chaosProxy';
 import { relayWithTeam, startApp, stopApp, until, type App } from '../store/relayHarness';
@@ -23,6 +28,7 @@ const agentIds: Record<string, string> = {};
 let adminToken: string;
 let teamId: string;
 let proxy: ChaosProxy;
+const workspaces: WorkspaceService[] = [];
 const apps: App[] = [];
 const visitors: Visitor[] = [];
 let inbox: { email: string; api: string; chat: string };
@@ -89,6 +95,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const v of visitors) v.ws.close();
   for (const a of apps.splice(0)) stopApp(a);
+  for (const w of workspaces) await w.close();
   await proxy?.close();
   await relay?.close();
 });
@@ -265,6 +272,48 @@ describe('routing after a relay restart (state rebuilt from the store)', () => {
         reason: 'customer-waiting',
       }),
     ]);
+    stopApp(apps.splice(apps.indexOf(omar.app), 1)[0]!);
+  });
+
+  it('the workstation keeps the notice for the window; dismissed offline, it stays dismissed when the link returns', async () => {
+    await proxy.close();
+    proxy = await startChaosProxy({ targetPort: Number(new URL(relay.url).port), seed: 10 });
+    const events = new EventHub();
+    const heard: MovedWhileAway[][] = [];
+    events.subscribe((event, payload) => {
+      if (event === 'inbox:movedWhileAway') heard.push(payload as MovedWhileAway[]);
+    });
+    const w = new WorkspaceService({
+      dataDir: mkdtempSync(join(tmpdir(), 'sb-presence-ws-')),
+      events,
+      log: createSilentLogger(),
+      vault: { keychain: null, scryptN: 2 ** 12 },
+    });
+    workspaces.push(w);
+    await w.login({
+      relayUrl: `http://127.0.0.1:${proxy.port}`,
+      email: 'omar@example.com',
+      password: 'agent-pass-1',
+      passphrase: 'a passphrase',
+    });
+    await until2(() => w.listMovedWhileAway().length === 1);
+    expect(heard.at(-1)).toEqual(w.listMovedWhileAway());
+    const upTo = w.listMovedWhileAway()[0]!.movedAt;
+
+    // Read on a train with no signal: hidden at once, the relay not told yet.
+    proxy.setDown(true);
+    await until2(() => !w.dismissMovedWhileAway(upTo).sent);
+    expect(w.listMovedWhileAway()).toEqual([]);
+    const notices = () =>
+      relay.db.prepare(`SELECT count(*) FROM meta WHERE key LIKE 'routing.movedWhileAway.%'`).pluck().get();
+    expect(notices()).toBe(1);
+
+    // Signal again: the relay's copy is answered as seen and never shown again.
+    const shown = heard.length;
+    proxy.setDown(false);
+    await until2(() => notices() === 0);
+    expect(heard.slice(shown).every((m) => m.length === 0)).toBe(true);
+    expect(w.listMovedWhileAway()).toEqual([]);
   });
 });
 
