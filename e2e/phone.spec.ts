@@ -23,7 +23,7 @@ import {
 } from './support/phoneHarness';
 import { startPartyServer, type PartyServer } from './support/sipParty';
 
-// The softphone against a real Kamailio (Debian, config in tests/kamailio/) that challenges
+// The softphone against a real Kamailio (Debian, config deploy/kamailio/switchboard.cfg) that challenges
 // REGISTER and calls with digest auth, over ws on loopback (and wss with a certificate made for the
 // run, where the tls module is installed): the agent's app (browser host + relay) and plain pages
 // running the same sip.js core as the customer and a third party, each a headless Chromium page

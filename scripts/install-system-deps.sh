@@ -5,8 +5,11 @@
 #   python3, make, g++       building the encrypted SQLite addon from source at npm ci
 #   kamailio, kamailio-websocket-modules  the SIP server of the softphone end-to-end tests
 #   kamailio-tls-modules, openssl         its wss listener, on a certificate made at test time
+#   kamailio-extra-modules, kamailio-json-modules  call queues: evapi (the relay's socket) and
+#                                         jansson (reading the relay's answers), deploy/kamailio
 set -euo pipefail
-PKGS=(chromium gnome-keyring dbus-x11 python3 make g++ kamailio kamailio-websocket-modules kamailio-tls-modules openssl)
+PKGS=(chromium gnome-keyring dbus-x11 python3 make g++ kamailio kamailio-websocket-modules kamailio-tls-modules openssl
+  kamailio-extra-modules kamailio-json-modules)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,4 +1,4 @@
-// Bench worker for call.setup_p95_ms: Debian's Kamailio (tests/kamailio/kamailio.cfg, ws on
+// Bench worker for call.setup_p95_ms: Debian's Kamailio (deploy/kamailio/switchboard.cfg, ws on
 // loopback, digest auth on REGISTER and INVITE) and two headless Chromium pages running the app's
 // SIP core with fake media. Times
 // INVITE sent → "established" at the caller (the caller's own timestamps), after one warm-up call.

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 
 /** Debian's binary; the end-to-end phone tests are skipped (with a printed reason) without it. */
 export const KAMAILIO_BIN = process.env['KAMAILIO_BIN'] ?? '/usr/sbin/kamailio';
-const CONFIG = 'tests/kamailio/kamailio.cfg';
+// The deployment config itself, rendered with this run's ports and secret.
+const CONFIG = 'deploy/kamailio/switchboard.cfg';
 const MODULE_DIR = '/usr/lib/x86_64-linux-gnu/kamailio/modules';
 const MODULES = `${MODULE_DIR}/websocket.so`;
 const OPENSSL_BIN = process.env['OPENSSL_BIN'] ?? '/usr/bin/openssl';
@@ -16,6 +17,17 @@ const OPENSSL_BIN = process.env['OPENSSL_BIN'] ?? '/usr/bin/openssl';
 export function kamailioMissing(): string | null {
   if (!existsSync(KAMAILIO_BIN)) return `${KAMAILIO_BIN} not found (apt-get install kamailio)`;
   if (!existsSync(MODULES)) return 'websocket module not found (apt-get install kamailio-websocket-modules)';
+  return null;
+}
+
+/** Why Kamailio cannot run call queues here (evapi + jansson), or null when it can. */
+export function kamailioQueuesMissing(): string | null {
+  const base = kamailioMissing();
+  if (base) return base;
+  if (!existsSync(`${MODULE_DIR}/evapi.so`))
+    return 'evapi module not found (apt-get install kamailio-extra-modules)';
+  if (!existsSync(`${MODULE_DIR}/jansson.so`))
+    return 'jansson module not found (apt-get install kamailio-json-modules)';
   return null;
 }
 
@@ -43,6 +55,8 @@ export type RunningKamailio = {
   wsUrl: string;
   /** The wss listener, when started with `tls: true`. */
   tls: KamailioTls | null;
+  /** `127.0.0.1:<port>` of the evapi socket the relay connects to, when started with `queues: true`. */
+  evapiAddress: string | null;
   /** SIP domain the registrar serves. */
   domain: string;
   /**
@@ -149,7 +163,9 @@ function makeTls(dir: string, port: number): KamailioTls & { cfg: string } {
  * foreground (`-DD -E`, runtime files in that directory, no root paths). Resolves once it listens.
  * `tls: true` adds a wss listener with a certificate made now (see kamailioTlsMissing()).
  */
-export async function startKamailio(options: { tls?: boolean } = {}): Promise<RunningKamailio> {
+export async function startKamailio(
+  options: { tls?: boolean; queues?: boolean } = {},
+): Promise<RunningKamailio> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-kamailio-'));
   const port = await freePort();
   const secret = randomBytes(16).toString('hex');
@@ -159,6 +175,7 @@ export async function startKamailio(options: { tls?: boolean } = {}): Promise<Ru
     if (missing) throw new Error(`wss asked for but ${missing}`);
     tls = makeTls(dir, await freePort());
   }
+  const evapiPort = options.queues ? await freePort() : 0;
   const cfg = join(dir, 'kamailio.cfg');
   writeFileSync(
     cfg,
@@ -166,9 +183,10 @@ export async function startKamailio(options: { tls?: boolean } = {}): Promise<Ru
       .replaceAll('__PORT__', String(port))
       .replaceAll('__TLS_PORT__', String(tls?.port ?? 0))
       .replaceAll('__TLS_CFG__', tls?.cfg ?? '')
-      .replaceAll('__SECRET__', secret),
+      .replaceAll('__SECRET__', secret)
+      .replaceAll('__EVAPI_PORT__', String(evapiPort)),
   );
-  const defines = tls ? ['-A', 'WITH_TLS'] : [];
+  const defines = [...(tls ? ['-A', 'WITH_TLS'] : []), ...(options.queues ? ['-A', 'WITH_QUEUES'] : [])];
   const check = spawnSync(KAMAILIO_BIN, ['-c', ...defines, '-f', cfg], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`kamailio config check failed:\n${check.stderr}`);
   let out = '';
@@ -184,6 +202,7 @@ export async function startKamailio(options: { tls?: boolean } = {}): Promise<Ru
     proc.stderr!.on('data', keep);
     await waitListening(port, proc, () => out);
     if (tls) await waitListening(tls.port, proc, () => out);
+    if (evapiPort) await waitListening(evapiPort, proc, () => out);
   };
   const stopProc = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -198,6 +217,7 @@ export async function startKamailio(options: { tls?: boolean } = {}): Promise<Ru
     port,
     wsUrl: `ws://127.0.0.1:${port}`,
     tls: tls && { port: tls.port, wssUrl: tls.wssUrl, certPem: tls.certPem, spkiSha256: tls.spkiSha256 },
+    evapiAddress: evapiPort ? `127.0.0.1:${evapiPort}` : null,
     domain: 'switchboard.test',
     passwordFor: (user) => createHash('md5').update(`${user}:${secret}`).digest('hex'),
     log: () => out,

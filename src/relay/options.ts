@@ -1,6 +1,7 @@
 import type { WebchatOptions } from './channels/webchat/webchat';
 import type { RecordingsOptions } from './recordings';
 import type { Logger } from './logger';
+import type { VoiceOptions } from './voice';
 import { resolveLoginThrottle, type LoginThrottleOptions } from './loginThrottle';
 import { isLoopbackHost } from '../shared/relayUrl';
 
@@ -65,6 +66,8 @@ export type RelayOptions = {
   webchat?: WebchatOptions;
   /** Call recordings: the largest upload (default 64 MiB). */
   recordings?: RecordingsOptions;
+  /** Calls through Kamailio: where its evapi socket is. Default: calls are not queued. */
+  voice?: VoiceOptions;
   /** Logger; by default JSON lines in `<dataDir>/logs/relay.log`. */
   log?: Logger;
   /** Wall clock, replaceable in tests. Default Date.now. */
@@ -72,7 +75,7 @@ export type RelayOptions = {
 };
 
 export type ResolvedOptions = Required<
-  Omit<RelayOptions, 'tls' | 'log' | 'webchat' | 'recordings' | 'loginThrottle' | 'metricsToken'>
+  Omit<RelayOptions, 'tls' | 'log' | 'webchat' | 'recordings' | 'loginThrottle' | 'metricsToken' | 'voice'>
 > &
   Pick<RelayOptions, 'tls' | 'metricsToken'> & { loginThrottle: LoginThrottleOptions };
 

@@ -38,6 +38,8 @@ import { createTeamRoutingRoute } from './routing/teamRoute';
 import { createWebchat } from './channels/webchat/webchat';
 import { createWebchatSettings } from './channels/webchat/settings';
 import { createWebchatSettingsHttp } from './channels/webchat/settingsHttp';
+import { createVoice } from './voice';
+import { createPhoneSettingsHttp } from './voice/settingsHttp';
 
 export type Relay = {
   port: number;
@@ -103,6 +105,29 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     now: o.now,
     publish: () => hub.publish(),
     route: (id) => routing.enqueue(id),
+  });
+  const inboxIds = db.prepare<[], string>('SELECT id FROM inboxes').pluck();
+  const voice = createVoice(opts.voice ?? {}, {
+    store,
+    relayClock,
+    log,
+    now: o.now,
+    publish: () => hub.publish(),
+    inbound,
+    inboxIds: () => inboxIds.all(),
+    routing,
+  });
+  if (voice) routing.attachLiveOffers(voice.queue);
+  const phoneSettings = createPhoneSettingsHttp({
+    db,
+    store,
+    auth,
+    accounts,
+    audit,
+    relayClock,
+    log,
+    now: o.now,
+    publish: () => hub.publish(),
   });
   const webchatSettings = createWebchatSettings({
     db,
@@ -235,6 +260,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     teamRouting,
     apiKeys.handle,
     webchatAdmin,
+    phoneSettings,
     auditAdmin,
     people,
   ];
@@ -282,6 +308,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     close: async () => {
       clearInterval(compaction);
+      voice?.close();
       routing.close();
       recordings.close();
       webchat.close();

@@ -34,6 +34,11 @@ export type InboundMessage = {
    * Default (absent): the customer's open conversation in the inbox.
    */
   conversationId?: string | null;
+  /**
+   * Whether to ask routing for an agent at once. Default true; false for a channel that routes the
+   * conversation itself once it has noted it (a queued call, whose offers ring a phone).
+   */
+  route?: boolean;
 };
 
 export type InboundResult = {
@@ -204,7 +209,7 @@ export function createInbound(d: InboundDeps) {
         return { customerId, conversationId, messageId, newConversation };
       })();
       d.publish();
-      d.route(result.conversationId);
+      if (m.route !== false) d.route(result.conversationId);
       return result;
     },
   };

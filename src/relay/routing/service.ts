@@ -10,7 +10,7 @@ import type { Store } from '../store';
 import { capacityOf, queueRoutingOf, teamRoutingSchema, type MovedWhileAway } from '../../shared/routing';
 import { createAwayNotices } from './awayNotices';
 import { RoutingEngine, type RoutingOptions } from './engine';
-import { workKindOf, type RoutingEffect, type WorkItem } from './types';
+import { workKindOf, type Offer, type RoutingEffect, type WorkItem } from './types';
 import { guarded } from '../guard';
 
 export type RoutingDeps = {
@@ -35,6 +35,15 @@ export type RoutingDeps = {
 };
 
 export type RoutingService = ReturnType<typeof createRoutingService>;
+
+/**
+ * Work whose offers are not frames on the agent's socket: a live call's offer rings the agent's
+ * phone through the SIP server instead (src/relay/voice). Each returns true when it took the offer.
+ */
+export type LiveOffers = {
+  onOffer(offer: Offer): boolean;
+  onWithdrawn(offer: Offer): boolean;
+};
 
 /**
  * The relay's routing: one queue per inbox (its team, least-busy), agents as they connect, and
@@ -79,6 +88,7 @@ export function createRoutingService(d: RoutingDeps) {
     'SELECT id, team_id, channel FROM inboxes',
   );
   const knownAgents = new Set<string>();
+  let live: LiveOffers | null = null;
   const notices = createAwayNotices(d.db);
 
   function loadQueues(): void {
@@ -145,6 +155,7 @@ export function createRoutingService(d: RoutingDeps) {
     for (const e of effects) {
       switch (e.type) {
         case 'offer': {
+          if (live?.onOffer(e.offer)) break;
           const conv = d.store.get('conversation', e.offer.conversationId);
           const data = (conv?.data ?? {}) as Partial<ConversationData>;
           const customer = data.customerId ? d.store.get('customer', data.customerId) : null;
@@ -162,6 +173,7 @@ export function createRoutingService(d: RoutingDeps) {
           break;
         }
         case 'offerWithdrawn':
+          if (live?.onWithdrawn(e.offer)) break;
           d.sendToAgent(e.offer.agentId, { t: 'offerWithdrawn', offerId: e.offer.offerId, reason: e.reason });
           break;
         case 'assigned':
@@ -299,6 +311,20 @@ export function createRoutingService(d: RoutingDeps) {
       apply(engine.release(conversationId));
     },
     queuePosition: (conversationId: string) => engine.queuePosition(conversationId),
+    /** Plugs in the voice queue (set once at start). */
+    attachLiveOffers(l: LiveOffers): void {
+      live = l;
+    },
+    /** An agent took live work whose offer had been withdrawn meanwhile (answered a ringing phone). */
+    assignLive(conversationId: string, agentId: string): void {
+      const conv = d.store.get('conversation', conversationId);
+      const item = conv ? workItemOf(conversationId, conv.data as Partial<ConversationData>) : null;
+      if (!item) return;
+      if (!knownAgents.has(agentId)) ensureAgent(agentId);
+      apply(engine.release(conversationId));
+      apply(engine.enqueue(item, agentId));
+      assign(conversationId, agentId);
+    },
     /** Whether an agent who could take the inbox's conversations is there (web chat's offline form). */
     isStaffed(inboxId: string): boolean {
       if (engine.isStaffed(inboxId)) return true;

@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HlcClock } from '../../shared/sync/hlc';
+import { RELAY_ERR } from '../../shared/sync/protocol';
+import type { Accounts } from '../accounts';
+import { AUDIT, clientIp, type Audit } from '../audit';
+import type { Auth } from '../auth';
+import type { Database } from '../db';
+import { RelayError } from '../errors';
+import { readJson, sendError, sendJson } from '../httpReply';
+import type { Logger } from '../logger';
+import { writeFields } from '../records';
+import type { Store } from '../store';
+import { agentPhoneSchema, queuePhoneSchema } from './settings';
+
+export type PhoneSettingsDeps = {
+  db: Database;
+  store: Store;
+  auth: Auth;
+  accounts: Accounts;
+  audit: Audit;
+  relayClock: HlcClock;
+  log: Logger;
+  now: () => number;
+  publish: () => void;
+};
+
+const INBOX = /^\/v1\/admin\/inboxes\/([^/]+)\/phone$/;
+const AGENT = /^\/v1\/admin\/agents\/([^/]+)\/phone$/;
+
+/**
+ * `PUT /v1/admin/inboxes/:id/phone` `{addresses, waitLimitMs}`: the queue's phone addresses.
+ * `PUT /v1/admin/agents/:id/phone` `{sipUser}`: where the agent's softphone is registered.
+ * Admins only (they decide what rings where); both land on synced records and in the audit log.
+ */
+export function createPhoneSettingsHttp(d: PhoneSettingsDeps) {
+  function write(entity: 'inbox' | 'agent', id: string, fields: Record<string, unknown>, actor: string) {
+    d.db.transaction(() =>
+      writeFields(
+        d.store,
+        { entity, id, fields, clock: d.relayClock.now(), convId: null, at: new Date(d.now()).toISOString() },
+        { mutationId: null, agentId: actor },
+      ),
+    )();
+    d.publish();
+  }
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const mi = INBOX.exec(path);
+    const ma = mi ? null : AGENT.exec(path);
+    if (!mi && !ma) return false;
+    try {
+      if (req.method !== 'PUT')
+        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
+      const p = d.auth.authenticateRequest(req);
+      if (p.role !== 'admin')
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may set phone addresses; ask an admin.');
+      let id: string;
+      try {
+        id = decodeURIComponent((mi ?? ma)![1]!);
+      } catch {
+        throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such record.');
+      }
+      if (mi) {
+        if (!d.store.get('inbox', id)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
+        const phone = await readJson(req, 4 * 1024, queuePhoneSchema);
+        write('inbox', id, { phone }, p.agentId);
+        d.audit.record({
+          actorId: p.agentId,
+          action: AUDIT.QUEUE_ROUTING_CHANGED,
+          target: id,
+          detail: { phone },
+          ip: clientIp(req),
+        });
+        sendJson(res, 200, phone);
+      } else {
+        if (!d.accounts.agentById(id)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${id}.`);
+        const body = await readJson(req, 4 * 1024, agentPhoneSchema);
+        write('agent', id, { sipUser: body.sipUser }, p.agentId);
+        d.audit.record({
+          actorId: p.agentId,
+          action: AUDIT.AGENT_ROUTING_CHANGED,
+          target: id,
+          detail: body,
+          ip: clientIp(req),
+        });
+        sendJson(res, 200, body);
+      }
+    } catch (err) {
+      sendError(res, err, d.log);
+    }
+    return true;
+  };
+}

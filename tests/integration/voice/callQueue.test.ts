@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Relay } from '../../../src/relay';
+import { kamailioQueuesMissing, startKamailio, type RunningKamailio } from '../../../e2e/support/kamailio';
+import { header, startSipUa, statusOf } from '../../support/sipTcp';
+import { ADMIN, hello, http, login, startTestRelay, type Client } from '../relay/helpers';
+
+// Calls through a real Kamailio (deploy/kamailio/switchboard.cfg with WITH_QUEUES) and a real
+// relay connected to it over evapi: a call to the queue's address waits at Kamailio while the
+// relay's routing engine picks an agent, whose SIP phone (a small TCP user agent) then rings.
+
+const missing = kamailioQueuesMissing();
+if (missing) console.warn(`voice queue tests skipped: ${missing}`);
+
+type Agent = { id: string; name: string; client: Client; ua: Awaited<ReturnType<typeof startSipUa>> };
+let kamailio: RunningKamailio;
+let relay: Relay & { dataDir: string };
+let admin: string;
+let inboxId: string;
+const agents: Agent[] = [];
+let caller: Awaited<ReturnType<typeof startSipUa>>;
+
+async function until<T>(what: string, f: () => T | undefined | null | false): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const v = f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const conversationOf = (callId: string) =>
+  relay.db
+    .prepare<[string], { id: string; data: string }>(
+      `SELECT id, data FROM records WHERE entity = 'conversation' AND json_extract(data, '$.call.callId') = ?`,
+    )
+    .get(callId);
+const callState = (callId: string) => {
+  const r = conversationOf(callId);
+  return r
+    ? (JSON.parse(r.data) as {
+        call: { state: string; endedBy?: string };
+        assigneeId: string | null;
+        kind?: string;
+      })
+    : null;
+};
+
+/** The call `callId` as it reached this agent's phone, if it did. */
+const rung = (a: Agent, callId: string) => a.ua.incoming.find((c) => header(c.invite, 'Call-ID') === callId);
+
+describe.skipIf(missing !== null)('voice queue through Kamailio', () => {
+  beforeAll(async () => {
+    kamailio = await startKamailio({ queues: true });
+    relay = await startTestRelay({
+      voice: { kamailioEvapi: kamailio.evapiAddress! },
+      ...(process.env['VOICE_DEBUG'] ? { log: (await import('pino')).default({ level: 'debug' }) } : {}),
+    });
+    admin = (await login(relay, ADMIN.email, ADMIN.password)).accessToken;
+    const team = (await http<{ id: string }>(relay, 'POST', '/v1/admin/teams', { name: 'Phones' }, admin))
+      .body.id;
+    inboxId = (
+      await http<{ id: string }>(
+        relay,
+        'POST',
+        '/v1/admin/inboxes',
+        { name: 'Support line', channel: 'voice', teamId: team },
+        admin,
+      )
+    ).body.id;
+    expect(
+      (
+        await http(
+          relay,
+          'PUT',
+          `/v1/admin/inboxes/${inboxId}/phone`,
+          { addresses: ['support'], waitLimitMs: 3_000 },
+          admin,
+        )
+      ).status,
+    ).toBe(200);
+    await http(
+      relay,
+      'PUT',
+      `/v1/admin/inboxes/${inboxId}/routing`,
+      { strategy: 'least-busy', requiredSkills: [], offerTimeoutMs: 5_000, overflow: null },
+      admin,
+    );
+    for (const name of ['alice', 'bob']) {
+      const email = `${name}@voice.test`;
+      const id = (
+        await http<{ id: string }>(
+          relay,
+          'POST',
+          '/v1/admin/agents',
+          { email, password: 'password-123', name, teamIds: [team] },
+          admin,
+        )
+      ).body.id;
+      expect(
+        (await http(relay, 'PUT', `/v1/admin/agents/${id}/phone`, { sipUser: name }, admin)).status,
+      ).toBe(200);
+      const client = await hello(relay, (await login(relay, email, 'password-123')).accessToken);
+      const ua = await startSipUa({
+        user: name,
+        domain: kamailio.domain,
+        proxyPort: kamailio.port,
+        password: kamailio.passwordFor(name),
+      });
+      expect(await ua.register()).toBe(200);
+      agents.push({ id, name, client, ua });
+    }
+    caller = await startSipUa({ user: '+8613800000000', domain: kamailio.domain, proxyPort: kamailio.port });
+    await until('the relay connected to Kamailio', () => /queue: relay connected/.test(kamailio.log()));
+  }, 30_000);
+
+  afterAll(async () => {
+    if (process.env['VOICE_DEBUG'])
+      console.log(
+        kamailio.log().slice(-6000),
+        agents.map((a) => [a.name, a.ua.incoming.map((c) => c.invite.start)]),
+      );
+    for (const a of agents) {
+      a.client.ws.close();
+      a.ua.close();
+    }
+    caller?.close();
+    await relay?.close();
+    await kamailio?.stop();
+  });
+
+  const setAll = (state: 'available' | 'away') => {
+    for (const a of agents) a.client.send({ t: 'presence', state });
+  };
+
+  it('rings an available agent; her decline rings the other, who answers; the caller hangs up', async () => {
+    setAll('available');
+    await new Promise((r) => setTimeout(r, 100));
+    const call = caller.call('support', 'Wang Fang');
+    const first = await until('a phone rings', () =>
+      agents.map((a) => ({ a, c: rung(a, call.callId) })).find((x) => x.c),
+    ).then((x) => ({ a: x.a, c: x.c! }));
+    expect(header(first.c.invite, 'From')).toContain('+8613800000000');
+    first.c.ring();
+    await until('ringing state', () => callState(call.callId)?.call.state === 'ringing');
+    const other = agents.find((a) => a !== first.a)!;
+    first.c.decline(486);
+    const c2 = await until('the other phone rings', () => rung(other, call.callId));
+    // The caller never heard the decline: no final answer yet.
+    expect(call.responses.every((r) => statusOf(r) < 200)).toBe(true);
+    c2.answer();
+    expect(statusOf(await call.final)).toBe(200);
+    await until('talking', () => callState(call.callId)?.call.state === 'talking');
+    expect(callState(call.callId)?.assigneeId).toBe(other.id);
+    call.bye();
+    await until('ended by the customer', () => callState(call.callId)?.call.endedBy === 'customer');
+    expect(callState(call.callId)?.call.state).toBe('ended');
+  });
+
+  it('waits while everyone is away and rings the first agent to become available', async () => {
+    setAll('away');
+    await new Promise((r) => setTimeout(r, 100));
+    const call = caller.call('support');
+    await until('queued', () => callState(call.callId)?.call.state === 'queued');
+    const bob = agents.find((a) => a.name === 'bob')!;
+    expect(agents.some((a) => rung(a, call.callId))).toBe(false);
+    bob.client.send({ t: 'presence', state: 'available' });
+    const c = await until('bob rings', () => rung(bob, call.callId));
+    expect(header(c.invite, 'Call-ID')).toBe(call.callId);
+    call.cancel();
+    await until('abandoned', () => callState(call.callId)?.call.state === 'abandoned');
+    expect(statusOf(await call.final)).toBe(487);
+  });
+
+  it('past the queue limit the caller gets 480 with a reason and a callback task is offered', async () => {
+    setAll('away');
+    await new Promise((r) => setTimeout(r, 100));
+    const call = caller.call('support');
+    const final = await call.final;
+    expect(statusOf(final)).toBe(480);
+    expect(header(final, 'Reason')).toMatch(/cause=480/);
+    const conv = await until('callback', () =>
+      callState(call.callId)?.kind === 'callback' ? conversationOf(call.callId) : null,
+    );
+    const alice = agents.find((a) => a.name === 'alice')!;
+    alice.client.send({ t: 'presence', state: 'available' });
+    const offer = await alice.client.next('offer', (f) => f.offer.conversationId === conv.id);
+    expect(offer.offer.channel).toBe('voice');
+  });
+
+  it('an unknown address gets 404 and a direct call to a registered agent still rings them', async () => {
+    expect(statusOf(await caller.call('nobody-here').final)).toBe(404);
+    const alice = agents.find((a) => a.name === 'alice')!;
+    alice.client.send({ t: 'presence', state: 'away' });
+    const call = caller.call('alice');
+    (await until('alice rings', () => rung(alice, call.callId))).decline(603);
+    expect(statusOf(await call.final)).toBe(603);
+  });
+});
+
+describe.skipIf(missing !== null)('voice queue without the relay', () => {
+  it('refuses a queue call at once with 503 while no relay is connected', async () => {
+    const k = await startKamailio({ queues: true });
+    const ua = await startSipUa({ user: '+8613800000000', domain: k.domain, proxyPort: k.port });
+    try {
+      expect(statusOf(await ua.call('support').final)).toBe(503);
+    } finally {
+      ua.close();
+      await k.stop();
+    }
+  });
+});
