@@ -20,6 +20,7 @@ import {
   type WorkKind,
 } from './routing';
 import { mutationArgs, TEXT_LIMITS } from './sync/mutations';
+import { adminCalls } from './adminApi';
 import type {
   CannedReplyView,
   ConversationDetail,
@@ -131,6 +132,8 @@ export const apiCalls = {
         password: z.string().min(1).max(1024),
         /** Needed only where no OS keychain is reachable. */
         passphrase: z.string().min(8).max(1024).optional(),
+        /** A new password, when an admin reset the old one (LOCAL_ERR_PASSWORD_CHANGE_REQUIRED). */
+        newPassword: z.string().min(8).max(1024).optional(),
       })
       .strict(),
   ),
@@ -332,6 +335,7 @@ export const apiCalls = {
   ),
   /** Sets how long a team's live work waits for an agent whose connection dropped (relay; admins, its supervisors). */
   'teams:setAwayGrace': call<TeamRouting>()(z.object({ teamId: id, routing: teamRoutingSchema }).strict()),
+  ...adminCalls,
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 
 export type ApiCalls = typeof apiCalls;

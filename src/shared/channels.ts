@@ -59,6 +59,15 @@ export const CALL_CHANNELS = [
   'teams:setQueueRouting',
   'teams:setAgentRouting',
   'teams:setAwayGrace',
+  'account:changePassword',
+  'admin:listPeople',
+  'admin:createPerson',
+  'admin:setDisabled',
+  'admin:resetPassword',
+  'admin:setRole',
+  'admin:setTeams',
+  'admin:audit',
+  'admin:auditCsv',
 ] as const;
 
 /** Events the renderer may subscribe to. */

@@ -2,6 +2,7 @@ import type { CallChannel } from '../../shared/channels';
 import type { CallArgs, CallResult } from '../../shared/api';
 import { definedOnly } from '../../shared/objects';
 import type { Services } from '../services';
+import { createAdminHandlers } from './adminHandlers';
 import { createTeamSettingsHandlers } from './teamSettings';
 import { createWorkspaceHandlers } from './workspaceHandlers';
 
@@ -25,6 +26,7 @@ export function createHandlers(s: Services): Handlers {
     'updates:installNow': () => s.updates.installNow(),
     ...workspace,
     ...createTeamSettingsHandlers(s.workspace),
+    ...createAdminHandlers(s.workspace),
     'calls:log': (a) => {
       const logged = workspace['calls:log'](a);
       if (a.recording) void s.recordings.upload();

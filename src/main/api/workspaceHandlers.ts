@@ -46,7 +46,7 @@ export function createWorkspaceHandlers(w: WorkspaceService): WorkspaceHandlers 
         relayUrl: a.relayUrl,
         email: a.email,
         password: a.password,
-        ...definedOnly({ passphrase: a.passphrase }),
+        ...definedOnly({ passphrase: a.passphrase, newPassword: a.newPassword }),
       }),
     'session:unlock': ({ passphrase }) => w.unlock(passphrase),
     'session:logout': ({ wipe }) => w.logout(wipe ?? false),

@@ -88,12 +88,15 @@ export class WorkspaceService {
     email: string;
     password: string;
     passphrase?: string;
+    /** The new password, when an admin reset the old one (the relay asks for it at sign-in). */
+    newPassword?: string;
   }): Promise<SessionState> {
     const p: Profile = { relayUrl: checkedRelayOrigin(a.relayUrl), email: a.email.trim().toLowerCase() };
     if (this.store) await this.close();
     this.profile = p;
     try {
-      await this.open(p, a.passphrase);
+      // Not announced as signed in until the relay says yes: a refused sign-in keeps the form.
+      await this.open(p, a.passphrase, false);
     } catch (err) {
       // At sign-in a passphrase error is answered in the sign-in form itself (a new cache needs one
       // chosen); only a key loss changes the session's state.
@@ -101,14 +104,16 @@ export class WorkspaceService {
       throw err;
     }
     try {
-      await this.client!.login(p.email, a.password, `Switchboard on ${hostname()}`);
+      await this.client!.login(p.email, a.password, `Switchboard on ${hostname()}`, a.newPassword);
     } catch (err) {
       await this.close();
       throw err;
     }
     writeJsonFileAtomic(this.profileFile, p);
     this.notice = null;
+    this.status = 'signedIn';
     this.client!.start();
+    this.emit();
     return this.state();
   }
 
@@ -193,7 +198,7 @@ export class WorkspaceService {
     return new CacheVault({ dir, account, log: this.o.log, ...this.o.vault });
   }
 
-  private async open(p: Profile, passphrase: string | undefined): Promise<void> {
+  private async open(p: Profile, passphrase: string | undefined, announce = true): Promise<void> {
     const vault = this.vaultFor(p);
     const key = await vault.unlock(passphrase === undefined ? {} : { passphrase });
     const store = vault.openStore(key);
@@ -203,11 +208,12 @@ export class WorkspaceService {
       store,
       log: this.o.log,
       onRevoked: (reason) => this.onRevoked(reason),
+      onSignedOut: (_code, message) => void this.onSignedOut(message),
     });
     this.vault = vault;
     this.store = store;
     this.client = client;
-    this.status = 'signedIn';
+    if (announce) this.status = 'signedIn';
     client.setPresence(this.o.presence?.() ?? 'offline');
     // Mentions in notes arriving from now on are news; older ones (first sync, catch-up) are not.
     const mentions = new MentionWatcher({
@@ -231,7 +237,7 @@ export class WorkspaceService {
         }
       }),
     );
-    this.emit();
+    if (announce) this.emit();
   }
 
   /** Current offers, oldest first. */
@@ -358,6 +364,38 @@ export class WorkspaceService {
     };
     this.o.log.warn({ reason }, 'device revoked; cache wiped');
     this.emit();
+  }
+
+  /** The relay ended the session: close (keeping the cache and its outbox) and say why on the sign-in screen. */
+  private async onSignedOut(reason: string): Promise<void> {
+    const pending = this.pendingCount();
+    await this.close();
+    writeJsonFileAtomic(this.profileFile, {});
+    this.status = 'signedOut';
+    this.notice = {
+      code: LOCAL_ERR.SIGNED_OUT,
+      message: `You were signed out: ${reason}`,
+      pendingAtStake: pending,
+    };
+    this.o.log.warn({ reason }, 'signed out by the relay');
+    this.emit();
+  }
+
+  /** Changes the signed-in person's own password on the relay; other devices are signed out there. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<{ changed: true }> {
+    const res = await this.relayFetch('/v1/auth/password', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ currentPassword, newPassword })),
+    });
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+      throw new LocalError(
+        res.status === 401 ? LOCAL_ERR.AUTH_FAILED : LOCAL_ERR.INVALID_MUTATION,
+        body?.error?.message ?? `The server answered ${res.status}.`,
+      );
+    }
+    return { changed: true };
   }
 
   private emit(): void {

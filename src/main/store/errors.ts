@@ -23,6 +23,10 @@ export const LOCAL_ERR = {
   INSECURE_RELAY: 'LOCAL_ERR_INSECURE_RELAY',
   /** The relay revoked this device; its cache and key were wiped. */
   DEVICE_REVOKED: 'LOCAL_ERR_DEVICE_REVOKED',
+  /** An admin reset the password: sign in again with a new one (the sign-in form asks for it). */
+  PASSWORD_CHANGE_REQUIRED: 'LOCAL_ERR_PASSWORD_CHANGE_REQUIRED',
+  /** The relay ended this session (account disabled, password reset); the cache and outbox stay. */
+  SIGNED_OUT: 'LOCAL_ERR_SIGNED_OUT',
 } as const;
 export type LocalErrorCode = (typeof LOCAL_ERR)[keyof typeof LOCAL_ERR];
 

@@ -16,12 +16,18 @@ export class RelayHttpError extends Error {
 /** The tokens kept (encrypted, in the store) between runs. */
 export type Session = Pick<TokenPair, 'accessToken' | 'accessExpiresAt' | 'refreshToken' | 'deviceId'>;
 
-async function post(baseUrl: string, path: string, body: unknown, timeoutMs: number): Promise<TokenPair> {
+async function post(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<TokenPair> {
   let res: Response;
   try {
     res = await fetch(new URL(path, baseUrl), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -46,6 +52,16 @@ async function post(baseUrl: string, path: string, body: unknown, timeoutMs: num
 /** `POST /v1/auth/login`: email, password and a device name for a token pair. Timeout default 15 s. */
 export function login(baseUrl: string, req: LoginRequest, timeoutMs = 15_000): Promise<TokenPair> {
   return post(baseUrl, '/v1/auth/login', req, timeoutMs);
+}
+
+/** `POST /v1/auth/password` with an access token: the current and a new password. Timeout default 15 s. */
+export async function changePassword(
+  baseUrl: string,
+  accessToken: string,
+  body: { currentPassword: string; newPassword: string },
+  timeoutMs = 15_000,
+): Promise<void> {
+  await post(baseUrl, '/v1/auth/password', body, timeoutMs, { authorization: `Bearer ${accessToken}` });
 }
 
 /** `POST /v1/auth/refresh`: a fresh token pair for a refresh token. Timeout default 15 s. */

@@ -40,6 +40,8 @@ export type SyncClientOptions = {
   log: Logger;
   /** Called once when the relay revoked this device: close the store and wipe cache and key here. */
   onRevoked: (reason: string) => void | Promise<void>;
+  /** Called when the relay ended the session (disabled account, reset password) with its code and reason. */
+  onSignedOut?: (code: string, message: string) => void;
   /** First reconnect delay ceiling. Default 500 ms. */
   backoffBaseMs?: number;
   /** Largest reconnect delay ceiling: an agent back online waits at most this long. Default 10 000 ms. */
@@ -74,7 +76,9 @@ type Conn = {
  * jitter, heartbeat, token refresh, and revocation. State changes go to `onState` listeners.
  */
 export class SyncClient {
-  private readonly o: Required<Omit<SyncClientOptions, 'store' | 'log' | 'onRevoked' | 'relayUrl'>>;
+  private readonly o: Required<
+    Omit<SyncClientOptions, 'store' | 'log' | 'onRevoked' | 'onSignedOut' | 'relayUrl'>
+  >;
   private s: SyncState;
   private readonly listeners = new Set<(s: SyncState) => void>();
   private conn: Conn | null = null;
@@ -201,9 +205,26 @@ export class SyncClient {
   }
 
   /** Signs in over HTTP, remembers the session (encrypted in the store) and who this cache belongs to. */
-  async login(email: string, password: string, deviceName: string): Promise<AgentIdentity> {
+  async login(
+    email: string,
+    password: string,
+    deviceName: string,
+    newPassword?: string,
+  ): Promise<AgentIdentity> {
     try {
       const t = await auth.login(this.opts.relayUrl, { email, password, deviceName });
+      // An admin reset the password: nothing else is accepted until the person chooses a new one.
+      if (t.mustChangePassword) {
+        if (newPassword === undefined)
+          throw new LocalError(
+            LOCAL_ERR.PASSWORD_CHANGE_REQUIRED,
+            'An admin reset your password: choose a new one to sign in.',
+          );
+        await auth.changePassword(this.opts.relayUrl, t.accessToken, {
+          currentPassword: password,
+          newPassword,
+        });
+      }
       this.saveSession(t);
       const id = { deviceId: t.deviceId, agent: t.agent };
       this.opts.store.setIdentity(id);
@@ -318,6 +339,11 @@ export class SyncClient {
     this.conn = null;
     this.inflight = [];
     if (code === RELAY_CLOSE.DEVICE_REVOKED) return void this.revoke(reason || 'This device was revoked.');
+    if (code === RELAY_CLOSE.ACCOUNT_DISABLED)
+      return this.endedByRelay(
+        RELAY_ERR.ACCOUNT_DISABLED,
+        reason || 'This account was disabled by an admin.',
+      );
     if (!this.running || this.s.status === 'revoked' || this.s.status === 'signedOut') return;
     const delay = fullJitterDelay(this.attempt++, this.o.backoffBaseMs, this.o.backoffCapMs, this.o.random);
     this.opts.log.info({ code, reason, delay }, 'sync disconnected; retrying');
@@ -403,6 +429,9 @@ export class SyncClient {
     switch (f.code) {
       case RELAY_ERR.DEVICE_REVOKED:
         return void this.revoke(f.message);
+      case RELAY_ERR.ACCOUNT_DISABLED:
+      case RELAY_ERR.SESSION_ENDED:
+        return this.endedByRelay(f.code, f.message);
       case RELAY_ERR.TOKEN_EXPIRED:
         // Force a refresh on the next connect.
         this.expireSession();
@@ -546,6 +575,23 @@ export class SyncClient {
     const delay = fullJitterDelay(this.attempt++, this.o.backoffBaseMs, this.o.backoffCapMs, this.o.random);
     this.update({ status: 'offline' });
     if (this.running) this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  /**
+   * The relay ended this session (account disabled, password reset or changed elsewhere): stop,
+   * forget the tokens, keep the cache and outbox (they go out after the next sign-in), and say why.
+   */
+  private endedByRelay(code: string, message: string): void {
+    if (this.s.status === 'signedOut' || this.s.status === 'revoked') return;
+    this.opts.log.warn({ code, message }, 'session ended by the relay; signing out');
+    this.running = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.retryTimer = this.refreshTimer = null;
+    this.drop(1000, 'signed out');
+    this.opts.store.setSession(null);
+    this.update({ status: 'signedOut', progress: undefined, lastError: { code, message } });
+    this.opts.onSignedOut?.(code, message);
   }
 
   private async revoke(reason: string): Promise<void> {

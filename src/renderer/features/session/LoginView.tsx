@@ -23,9 +23,20 @@ export function LoginView() {
   const [password, setPassword] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [needPassphrase, setNeedPassphrase] = useState(false);
+  // An admin reset the password: the relay wants a new one before anything else.
+  const [mustChange, setMustChange] = useState(false);
+  const [newPassword, setNewPassword] = useState('');
+  const [confirmPassword, setConfirmPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const ids = { relay: useId(), email: useId(), password: useId(), passphrase: useId() };
+  const ids = {
+    relay: useId(),
+    email: useId(),
+    password: useId(),
+    passphrase: useId(),
+    newPassword: useId(),
+    confirm: useId(),
+  };
 
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
@@ -39,6 +50,10 @@ export function LoginView() {
       ) {
         setNeedPassphrase(true);
       }
+      if (err instanceof ApiCallError && err.code === 'LOCAL_ERR_PASSWORD_CHANGE_REQUIRED') {
+        setMustChange(true);
+        return setError(t('session.mustChange'));
+      }
       setError(err instanceof Error ? err.message : String(err));
     } finally {
       setBusy(false);
@@ -49,6 +64,8 @@ export function LoginView() {
     e.preventDefault();
     const problem = relayUrlProblem(relayUrl);
     if (problem) return setError(t(RELAY_PROBLEM_KEYS[problem]));
+    if (mustChange && newPassword.length < 8) return setError(t('session.passwordShort'));
+    if (mustChange && newPassword !== confirmPassword) return setError(t('session.passwordsDiffer'));
     void run(async () => {
       setSession(
         await api.call('session:login', {
@@ -56,9 +73,13 @@ export function LoginView() {
           email,
           password,
           ...(needPassphrase && passphrase ? { passphrase } : {}),
+          ...(mustChange ? { newPassword } : {}),
         }),
       );
       setPassword('');
+      setMustChange(false);
+      setNewPassword('');
+      setConfirmPassword('');
     });
   };
 
@@ -151,6 +172,34 @@ export function LoginView() {
             required
           />
         </div>
+        {mustChange && (
+          <>
+            <p>{t('session.mustChange')}</p>
+            <div className="field">
+              <label htmlFor={ids.newPassword}>{t('session.newPassword')}</label>
+              <input
+                id={ids.newPassword}
+                type="password"
+                autoComplete="new-password"
+                minLength={8}
+                value={newPassword}
+                onChange={(e) => setNewPassword(e.target.value)}
+                required
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.confirm}>{t('session.confirmPassword')}</label>
+              <input
+                id={ids.confirm}
+                type="password"
+                autoComplete="new-password"
+                value={confirmPassword}
+                onChange={(e) => setConfirmPassword(e.target.value)}
+                required
+              />
+            </div>
+          </>
+        )}
         {needPassphrase && (
           <div className="field">
             <label htmlFor={ids.passphrase}>{t('session.newPassphrase')}</label>

@@ -5,6 +5,7 @@ import { useApi, useRoot } from '../../app/context';
 import { LANGUAGE_NAMES } from '../../i18n';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { AccountSection } from './AccountSection';
+import { PasswordSection } from './PasswordSection';
 import { UpdatesSection } from './UpdatesSection';
 import { ErrorText } from '../../ui/ErrorText';
 
@@ -89,6 +90,7 @@ export function SettingsView() {
       )}
       <ErrorText error={error} />
       <AccountSection />
+      <PasswordSection />
       <UpdatesSection />
       <section aria-labelledby="about-title" className="card">
         <h2 id="about-title">{t('settings.about')}</h2>

@@ -9,6 +9,7 @@ import { CallPanel } from '../phone/CallPanel';
 import { PhoneView } from '../phone/PhoneView';
 import { SettingsView } from '../settings/SettingsView';
 import { SupervisorView } from '../supervisor/SupervisorView';
+import { AdminView } from '../admin/AdminView';
 import { OfferBanner } from '../inbox/OfferBanner';
 import { InboxShortcuts } from '../inbox/InboxShortcuts';
 import { MentionNotices } from '../inbox/MentionNotices';
@@ -30,25 +31,26 @@ export function Shell() {
   const error = useRoot((s) => s.error);
   const signedIn = useRoot((s) => s.session?.status === 'signedIn');
   const agentName = useRoot((s) => s.session?.agent?.name ?? null);
+  const isAdmin = useRoot((s) => s.session?.status === 'signedIn' && s.session.agent?.role === 'admin');
   const setError = useRoot((s) => s.setError);
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
   const stateId = useId();
 
-  // Alt+1…5 moves between places from anywhere.
+  // Alt+1…6 moves between places from anywhere (Alt+6, Admin, for admins only).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       const n = Number(e.key);
       const target = VIEWS[n - 1];
-      if (target) {
+      if (target && (target !== 'admin' || isAdmin)) {
         e.preventDefault();
         setView(target);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [setView]);
+  }, [setView, isAdmin]);
 
   // Focus the new view's heading so screen readers announce the change.
   useEffect(() => {
@@ -71,7 +73,7 @@ export function Shell() {
     id: v,
     label: t(`nav.${v}`),
     shortcut: t('nav.shortcut', { key: i + 1 }),
-  }));
+  })).filter((item) => item.id !== 'admin' || isAdmin);
 
   return (
     <div className="shell">
@@ -131,7 +133,8 @@ export function Shell() {
 
 // Places that show the agent's data need a signed-in workspace; Phone and Settings do not.
 function renderView(view: View, signedIn: boolean) {
-  if (!signedIn && (view === 'inbox' || view === 'customers' || view === 'supervisor')) return <LoginView />;
+  if (!signedIn && (view === 'inbox' || view === 'customers' || view === 'supervisor' || view === 'admin'))
+    return <LoginView />;
   switch (view) {
     case 'inbox':
       return <InboxView />;
@@ -143,6 +146,8 @@ function renderView(view: View, signedIn: boolean) {
       return <SupervisorView />;
     case 'settings':
       return <SettingsView />;
+    case 'admin':
+      return <AdminView />;
     default: {
       const never: never = view;
       return never;

@@ -2,7 +2,8 @@ import type { AgentStateInfo } from '../../../shared/agentState';
 import type { TransportStatus } from '../../api/transport';
 import type { SliceCreator } from '../../store/types';
 
-export const VIEWS = ['inbox', 'phone', 'customers', 'supervisor', 'settings'] as const;
+// Admin is last so everyone's Alt+N numbers are the same; only admins see it.
+export const VIEWS = ['inbox', 'phone', 'customers', 'supervisor', 'settings', 'admin'] as const;
 export type View = (typeof VIEWS)[number];
 
 export type ShellSlice = {
