@@ -15,7 +15,7 @@ import {
   HOST_PROTOCOL,
   SECRET_PROTOCOL_PREFIX,
   type ServerFrame,
-} from './protocol';
+} from '../../shared/hostProtocol';
 
 export type BrowserHostOptions = {
   services: Services;

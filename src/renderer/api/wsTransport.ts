@@ -1,7 +1,11 @@
 import { API_ERR, type ApiResult } from '../../shared/errors';
+import {
+  HOST_PROTOCOL,
+  SECRET_PROTOCOL_PREFIX,
+  type CallFrame,
+  type ServerFrame,
+} from '../../shared/hostProtocol';
 import type { Transport, TransportStatus } from './transport';
-
-const HOST_PROTOCOL = 'switchboard.v1';
 
 type Pending = { resolve: (r: ApiResult<unknown>) => void };
 
@@ -34,7 +38,7 @@ export function wsTransport(opts: WsTransportOptions): Transport {
 
   const connect = () => {
     let opened = false;
-    const sock = new WebSocket(opts.url, [HOST_PROTOCOL, `k.${opts.secret}`]);
+    const sock = new WebSocket(opts.url, [HOST_PROTOCOL, `${SECRET_PROTOCOL_PREFIX}${opts.secret}`]);
     ws = sock;
     sock.onopen = () => {
       opened = true;
@@ -43,15 +47,10 @@ export function wsTransport(opts: WsTransportOptions): Transport {
       for (const f of queue.splice(0)) sock.send(f);
     };
     sock.onmessage = (ev) => {
-      let frame: {
-        type?: string;
-        id?: number | null;
-        result?: ApiResult<unknown>;
-        event?: string;
-        payload?: unknown;
-      };
+      // The host is ours, but a frame is still checked before use: a bad one is dropped.
+      let frame: Partial<ServerFrame>;
       try {
-        frame = JSON.parse(String(ev.data)) as typeof frame;
+        frame = JSON.parse(String(ev.data)) as Partial<ServerFrame>;
       } catch {
         return;
       }
@@ -59,7 +58,7 @@ export function wsTransport(opts: WsTransportOptions): Transport {
         const p = pending.get(frame.id);
         pending.delete(frame.id);
         if (p && frame.result) p.resolve(frame.result);
-      } else if (frame.type === 'event' && frame.event) {
+      } else if (frame.type === 'event' && typeof frame.event === 'string') {
         for (const l of listeners.get(frame.event) ?? []) l(frame.payload);
       }
     };
@@ -89,7 +88,8 @@ export function wsTransport(opts: WsTransportOptions): Transport {
     kind: 'browser',
     invoke(channel, args) {
       const id = nextId++;
-      const frame = JSON.stringify({ type: 'call', id, channel, args: args ?? {} });
+      const call: CallFrame = { type: 'call', id, channel, args: args ?? {} };
+      const frame = JSON.stringify(call);
       return new Promise((resolve) => {
         pending.set(id, { resolve });
         if (ws && ws.readyState === WebSocket.OPEN) ws.send(frame);

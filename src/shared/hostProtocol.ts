@@ -1,5 +1,7 @@
+// The browser host's wire protocol, declared once for both ends: main/browserHost serves it,
+// renderer/api/wsTransport speaks it.
 import { z } from 'zod';
-import type { ApiResult } from '../../shared/errors';
+import type { ApiResult } from './errors';
 
 /** WebSocket subprotocol of the browser host; the per-launch secret rides in a second one. */
 export const HOST_PROTOCOL = 'switchboard.v1';
