@@ -286,7 +286,7 @@ export function createAuth(
       if (agent.must_change_password && !opts.passwordChange)
         throw new RelayError(
           RELAY_ERR.PASSWORD_CHANGE_REQUIRED,
-          'An admin reset this password: choose a new one (POST /v1/auth/password) before anything else.',
+          'An admin reset this password: sign in again and choose a new one (POST /v1/auth/password).',
         );
       // The role comes from the database, not the token, so a demotion takes effect at once.
       return { agentId: agent.id, role: agent.role, deviceId: device.id, expiresAt: claims.exp };

@@ -431,6 +431,8 @@ export class SyncClient {
         return void this.revoke(f.message);
       case RELAY_ERR.ACCOUNT_DISABLED:
       case RELAY_ERR.SESSION_ENDED:
+      // An app that was offline when an admin reset the password hears it at its next hello.
+      case RELAY_ERR.PASSWORD_CHANGE_REQUIRED:
         return this.endedByRelay(f.code, f.message);
       case RELAY_ERR.TOKEN_EXPIRED:
         // Force a refresh on the next connect.

@@ -57,6 +57,21 @@ describe('sync client signed out by an admin', () => {
     app.client.start();
     await until(() => settled(app));
   });
+
+  it('an app that was offline during the reset is signed out at its next connection', async () => {
+    const { id } = await agent('yu@relay.test', 'Yu');
+    const app = await startApp(relay, 'yu@relay.test');
+    apps.push(app);
+    await until(() => settled(app));
+    app.client.stop();
+    expect((await post(relay, `/v1/admin/agents/${id}/password`, {}, await adminToken())).status).toBe(200);
+    app.client.start();
+    await until(() => app.client.state().status === 'signedOut');
+    expect(app.client.state().lastError).toMatchObject({
+      code: 'RELAY_ERR_PASSWORD_CHANGE_REQUIRED',
+      message: expect.stringContaining('choose a new one'),
+    });
+  });
 });
 
 async function adminToken(): Promise<string> {
