@@ -429,9 +429,10 @@ export class SyncClient {
     switch (f.code) {
       case RELAY_ERR.DEVICE_REVOKED:
         return void this.revoke(f.message);
+      // PASSWORD_CHANGE_REQUIRED: an app that was offline when an admin reset the password hears
+      // it at its next hello.
       case RELAY_ERR.ACCOUNT_DISABLED:
       case RELAY_ERR.SESSION_ENDED:
-      // An app that was offline when an admin reset the password hears it at its next hello.
       case RELAY_ERR.PASSWORD_CHANGE_REQUIRED:
         return this.endedByRelay(f.code, f.message);
       case RELAY_ERR.TOKEN_EXPIRED:
