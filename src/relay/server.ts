@@ -149,6 +149,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     maxJsonDepth: o.maxJsonDepth,
     dataDir: o.dataDir,
     isStaffed: (inboxId) => routing.isStaffed(inboxId),
+    onVisitorReturned: (conversationId) => routing.customerReturned(conversationId),
     authorizeAgent: (req) => {
       const p = auth.authenticateRequest(req);
       return { agentId: p.agentId, role: p.role, teamIds: new Set(accounts.teamIdsOf(p.agentId)) };

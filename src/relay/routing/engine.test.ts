@@ -235,9 +235,17 @@ describe('relay/routing/engine', () => {
     t += 3_600_000;
     expect(engine.tick().filter((e) => e.type === 'requeued')).toEqual([]);
     for (const w of work.filter((x) => !waiting.has(x.id))) expect(engine.assigneeOf(w.id)).toBe('home');
+    expect(engine.customerReturned('chat-waiting')).toEqual([]); // already offered to 'office'
+    // The visitor who left reopens the chat while 'home' is still away: it moves now; mail never does.
+    waiting.add('chat-left');
+    waiting.add('mail-0');
+    expect(engine.customerReturned('mail-0').filter((e) => e.type === 'requeued')).toEqual([]);
+    expect(engine.customerReturned('chat-left')).toContainEqual(
+      expect.objectContaining({ type: 'requeued', conversationId: 'chat-left', agentId: 'home' }),
+    );
     // Back: the kept work still counts against their capacity.
     engine.agentConnected('home');
-    expect(engine.snapshot('home')?.load).toEqual({ call: 0, chat: 1, email: 20 });
+    expect(engine.snapshot('home')?.load).toEqual({ call: 0, chat: 0, email: 20 });
   });
 
   it("uses the queue's own grace (the team's setting) over the default", () => {

@@ -156,6 +156,18 @@ export class RoutingEngine {
     return [...this.withdrawOffersOf(a, 'agent-unavailable'), ...this.tick()];
   }
 
+  /**
+   * The customer of live work came back (a visitor reopened the chat) while its agent is still
+   * away: judged again, at once if the grace has already passed. No-op otherwise.
+   */
+  customerReturned(conversationId: string): RoutingEffect[] {
+    const rt = this.items.get(conversationId);
+    const a = rt?.assignedTo ? this.agents.get(rt.assignedTo) : undefined;
+    if (!a || a.connected) return [];
+    this.watchAway(a, conversationId);
+    return this.tick();
+  }
+
   /** New work, or work that was already assigned before a restart (`assignedTo`). */
   enqueue(item: WorkItem, assignedTo?: string): RoutingEffect[] {
     if (this.items.has(item.conversationId)) return [];

@@ -263,6 +263,10 @@ export function createRoutingService(d: RoutingDeps) {
       const moved = notices.list(agentId);
       if (moved.length > 0) d.sendToAgent(agentId, { t: 'movedWhileAway', moved });
     },
+    /** A web chat visitor reconnected: if their agent is gone past the grace, the chat moves now. */
+    customerReturned(conversationId: string): void {
+      apply(engine.customerReturned(conversationId));
+    },
     /** The agent saw what moved while they were away, up to that time. */
     movedSeen(agentId: string, upTo: string): void {
       notices.seen(agentId, upTo);

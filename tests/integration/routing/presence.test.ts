@@ -14,9 +14,9 @@ import { session, visit, type Visitor } from '../webchat/visitorClient';
 // Presence is not ownership. Hana works from home; her Wi-Fi drops for three minutes (the link
 // between her app and the relay is cut by a proxy; the relay's clock is moved on by three minutes,
 // the team's grace). Her emails and API conversations stay hers; the web chat whose visitor is
-// still waiting goes to Omar, who is available; the chat whose visitor left stays with her. When
-// her app reconnects she is told what moved and why, and told again after another reconnect until
-// she dismisses it.
+// still waiting goes to Omar, who is available; the chat whose visitor left stays with her until
+// that visitor comes back while she is still away. When her app reconnects she is told what moved
+// and why, and told again after another reconnect until she dismisses it.
 
 const GRACE_MS = 180_000;
 let offset = 0;
@@ -201,6 +201,10 @@ describe('routing: presence is not ownership', () => {
     await until2(() => assigneeOf(waiting.id) === omar.id);
     for (const id of async) expect(assigneeOf(id)).toBe(hana.id);
     expect(assigneeOf(left.id)).toBe(hana.id);
+    // Lee comes back to the shop's page while Hana is still offline: now their chat moves too.
+    visitors.push(await visit(relay, left.token));
+    await until2(() => assigneeOf(left.id) === omar.id);
+    for (const id of async) expect(assigneeOf(id)).toBe(hana.id);
 
     // Back online: told what moved and why; her cache still has her async work as hers.
     proxy.setDown(false);
@@ -212,6 +216,7 @@ describe('routing: presence is not ownership', () => {
         customerName: 'Wen (waiting)',
         reason: 'customer-waiting',
       }),
+      expect.objectContaining({ conversationId: left.id, customerName: 'Lee (left)' }),
     ]);
     await until2(() => hana.app.client.state().status === 'online');
     for (const id of async)
@@ -225,8 +230,8 @@ describe('routing: presence is not ownership', () => {
     await until2(() => hana.moved.length === 2);
     expect(hana.moved[1]).toEqual(hana.moved[0]);
 
-    // Dismissed: the relay forgets it.
-    expect(hana.app.client.sendMovedSeen(hana.moved[0]![0]!.movedAt)).toBe(true);
+    // Dismissed up to the newest move (as the app does): the relay forgets it.
+    expect(hana.app.client.sendMovedSeen(hana.moved[0]!.at(-1)!.movedAt)).toBe(true);
     await until2(
       () =>
         relay.db

@@ -130,6 +130,8 @@ export type WebchatDeps = {
   dataDir: string;
   /** Whether an agent who could take the inbox's conversations is there (else the offline form). */
   isStaffed: (inboxId: string) => boolean;
+  /** A visitor reopened their chat (routing moves it if its agent is gone past the grace). Default: nothing. */
+  onVisitorReturned?: (conversationId: string) => void;
   /** The agent behind an `Authorization: Bearer` access token; throws RelayError when there is none. */
   authorizeAgent: (req: IncomingMessage) => Viewer;
   log: Logger;
@@ -610,6 +612,7 @@ export function createWebchat(d: WebchatDeps) {
     for (const w of visitors)
       if (w.customerId === v.customerId) for (const [k, id] of w.sent) v.sent.set(k, id);
     visitors.add(v);
+    if (v.conversationId) d.onVisitorReturned?.(v.conversationId);
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         send(v, { t: 'error', code: RELAY_ERR.VALIDATION, message: 'Only text messages are accepted.' });
