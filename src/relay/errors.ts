@@ -1,3 +1,4 @@
+import { ExpectedError } from '../shared/errors';
 import { RELAY_ERR, type RelayErrorCode } from '../shared/sync/protocol';
 
 const STATUS: Record<RelayErrorCode, number> = {
@@ -24,11 +25,10 @@ const STATUS: Record<RelayErrorCode, number> = {
 };
 
 /**
- * An expected failure with a machine-readable code (bad input, forbidden, conflict), as opposed
- * to a bug. HTTP answers carry `httpStatus`; sync frames carry the code.
+ * An expected failure of the relay (see ExpectedError) with a RELAY_ERR_* code. HTTP answers
+ * carry `httpStatus`; sync frames carry the code.
  */
-export class RelayError extends Error {
-  readonly code: RelayErrorCode;
+export class RelayError extends ExpectedError<RelayErrorCode> {
   readonly httpStatus: number;
   /** Seconds after which a refused (429) request may be tried again; sent as `Retry-After`. */
   readonly retryAfterSeconds: number | undefined;
@@ -38,9 +38,8 @@ export class RelayError extends Error {
     httpStatus: number = STATUS[code],
     extra: { retryAfterSeconds?: number } = {},
   ) {
-    super(message);
+    super(code, message);
     this.name = 'RelayError';
-    this.code = code;
     this.httpStatus = httpStatus;
     this.retryAfterSeconds = extra.retryAfterSeconds;
   }

@@ -13,8 +13,8 @@ export type ApiErrorCode = (typeof API_ERR)[keyof typeof API_ERR];
 
 /** A serializable error: what went wrong, in a sentence a person can act on. */
 export type ApiError = {
-  /** API_ERR_* from the transport and dispatcher, LOCAL_ERR_* from the cache and sync. */
-  code: ApiErrorCode | `LOCAL_ERR_${string}`;
+  /** API_ERR_* from the transport and dispatcher, LOCAL_ERR_* from the cache and sync, RELAY_ERR_* from the relay. */
+  code: ApiErrorCode | `LOCAL_ERR_${string}` | `RELAY_ERR_${string}`;
   message: string;
   /** Field-level problems for INVALID_ARGS, as `path: message`. */
   issues?: string[];
@@ -25,14 +25,19 @@ export type ApiError = {
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 /**
- * An expected, user-facing failure (bad input, forbidden, offline), as opposed to a bug.
- * Handlers throw it; the dispatcher turns it into `{ ok: false, error }` with its code intact.
+ * The one base of expected, user-facing failures (bad input, forbidden, offline, refused by the
+ * relay), as opposed to bugs. Each runtime names its own codes (API_ERR_* here, LOCAL_ERR_* in
+ * main's store and sync, RELAY_ERR_* on the relay) and subclasses this for its extras; anything
+ * that catches "an error a person can act on" checks `instanceof ExpectedError`. `details`
+ * carries machine-readable extras such as `pendingAtStake`.
  */
-export class ExpectedError extends Error {
-  readonly code: ApiErrorCode;
-  constructor(code: ApiErrorCode, message: string) {
+export class ExpectedError<C extends string = string> extends Error {
+  readonly code: C;
+  readonly details: Record<string, unknown>;
+  constructor(code: C, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ExpectedError';
     this.code = code;
+    this.details = details;
   }
 }

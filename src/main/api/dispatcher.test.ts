@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { API_ERR, ExpectedError } from '../../shared/errors';
 import { createSilentLogger } from '../logger';
 import { createServices } from '../services';
+import { LOCAL_ERR, LocalError } from '../store/errors';
+import { RelayHttpError } from '../sync/authClient';
 import { createDispatcher } from './dispatcher';
 import { createHandlers, type Handlers } from './handlers';
 
@@ -69,6 +71,28 @@ describe('main/api/dispatcher', () => {
     expect(await dispatch('agent:getState', {})).toEqual({
       ok: false,
       error: { code: API_ERR.UNAUTHORIZED, message: 'Sign in again.' },
+    });
+  });
+
+  it('answers every expected error, whatever layer threw it, with its code, sentence and extras', async () => {
+    const { handlers, services } = setup();
+    const broken: Handlers = {
+      ...handlers,
+      'app:getInfo': () => {
+        throw new LocalError(LOCAL_ERR.KEY_LOST, 'The cache key is gone.', { pendingAtStake: 3 });
+      },
+      'agent:getState': () => {
+        throw new RelayHttpError('RELAY_ERR_FORBIDDEN', 'Only admins may do this.', 403);
+      },
+    };
+    const dispatch = createDispatcher(broken, services.log);
+    expect(await dispatch('app:getInfo', {})).toEqual({
+      ok: false,
+      error: { code: LOCAL_ERR.KEY_LOST, message: 'The cache key is gone.', pendingAtStake: 3 },
+    });
+    expect(await dispatch('agent:getState', {})).toEqual({
+      ok: false,
+      error: { code: 'RELAY_ERR_FORBIDDEN', message: 'Only admins may do this.' },
     });
   });
 

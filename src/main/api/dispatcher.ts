@@ -1,8 +1,13 @@
 import { apiCalls } from '../../shared/api';
 import { isCallChannel } from '../../shared/channels';
-import { API_ERR, ExpectedError, type ApiErrorCode, type ApiResult } from '../../shared/errors';
+import {
+  API_ERR,
+  ExpectedError,
+  type ApiError,
+  type ApiErrorCode,
+  type ApiResult,
+} from '../../shared/errors';
 import type { Logger } from '../logger';
-import { LocalError } from '../store/errors';
 import type { Handlers } from './handlers';
 
 export type Dispatch = (channel: unknown, args: unknown) => Promise<ApiResult<unknown>>;
@@ -31,13 +36,12 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
       const value = await handler(parsed.data);
       return { ok: true, value };
     } catch (err) {
-      if (err instanceof ExpectedError) return fail(err.code, err.message);
-      if (err instanceof LocalError) {
+      if (err instanceof ExpectedError) {
         const pendingAtStake = err.details['pendingAtStake'];
         return {
           ok: false,
           error: {
-            code: err.code,
+            code: err.code as ApiError['code'],
             message: err.message,
             ...(typeof pendingAtStake === 'number' ? { pendingAtStake } : {}),
           },

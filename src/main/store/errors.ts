@@ -1,3 +1,4 @@
+import { ExpectedError } from '../../shared/errors';
 /** Machine-readable codes of expected, user-facing failures of the local store, keychain and sync. */
 export const LOCAL_ERR = {
   /** A mutation's arguments failed validation; nothing was written. */
@@ -30,17 +31,10 @@ export const LOCAL_ERR = {
 } as const;
 export type LocalErrorCode = (typeof LOCAL_ERR)[keyof typeof LOCAL_ERR];
 
-/**
- * An expected failure the UI shows as a sentence (bad input, wrong passphrase, revoked device),
- * as opposed to a bug. `details` carries machine-readable extras such as `pendingAtStake`.
- */
-export class LocalError extends Error {
-  readonly code: LocalErrorCode;
-  readonly details: Record<string, unknown>;
+/** An expected failure of the cache, keychain or sync (see ExpectedError), with a LOCAL_ERR_* code. */
+export class LocalError extends ExpectedError<LocalErrorCode> {
   constructor(code: LocalErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
+    super(code, message, details);
     this.name = 'LocalError';
-    this.code = code;
-    this.details = details;
   }
 }

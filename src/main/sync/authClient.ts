@@ -1,14 +1,15 @@
+import { ExpectedError } from '../../shared/errors';
 import type { LoginRequest, RelayErrorCode, TokenPair } from '../../shared/sync/protocol';
 import { LOCAL_ERR, LocalError } from '../store/errors';
 
-/** A relay HTTP call that was refused: the relay's code and sentence, and the HTTP status. */
-export class RelayHttpError extends Error {
+/** A relay HTTP call that was refused (see ExpectedError): the relay's code and sentence, and the HTTP status. */
+export class RelayHttpError extends ExpectedError<RelayErrorCode | string> {
   constructor(
-    readonly code: RelayErrorCode | string,
+    code: RelayErrorCode | string,
     message: string,
     readonly status: number,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'RelayHttpError';
   }
 }
