@@ -90,6 +90,12 @@ describe('relay/audit over HTTP', () => {
       'device.revoked',
     ])
       expect(actions).toContain(a);
+    // The first admin, made on the relay's machine, is on the log with no actor.
+    expect(body.entries.at(-1)).toMatchObject({
+      action: 'account.created',
+      actorId: null,
+      detail: { email: ADMIN.email, via: 'command line' },
+    });
     const failed = body.entries.find((e) => e.action === 'auth.signInFailed')!;
     expect(failed).toMatchObject({
       target: ADMIN.email,
