@@ -7,9 +7,12 @@
 #   kamailio-tls-modules, openssl         its wss listener, on a certificate made at test time
 #   kamailio-extra-modules, kamailio-json-modules  call queues: evapi (the relay's socket) and
 #                                         jansson (reading the relay's answers), deploy/kamailio
+#   dovecot-imapd, postfix   the real IMAP and SMTP servers of the email channel's tests; each test
+#                            starts its own on 127.0.0.1 from a temp dir (tests/support/mail.ts), so
+#                            the system instances are stopped and disabled right after installing
 set -euo pipefail
 PKGS=(chromium gnome-keyring dbus-x11 python3 make g++ kamailio kamailio-websocket-modules kamailio-tls-modules openssl
-  kamailio-extra-modules kamailio-json-modules)
+  kamailio-extra-modules kamailio-json-modules dovecot-imapd postfix)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -21,6 +24,12 @@ fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "system packages: installing ${missing[*]}"
+# Postfix asks what kind of mail system this is: none; the tests bring their own configuration.
+echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# No system mail server keeps running (or starts at boot) on this machine's ports.
+for svc in dovecot postfix; do
+  $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || $SUDO service "$svc" stop >/dev/null 2>&1 || true
+done
 echo "system packages: installed ${missing[*]}"

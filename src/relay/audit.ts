@@ -33,6 +33,9 @@ export const AUDIT = {
   RECORDING_PLAYED: 'recording.played',
   WEBCHAT_SETTINGS_CHANGED: 'webchat.settingsChanged',
   WEBCHAT_SETTINGS_RESET: 'webchat.settingsReset',
+  /** An inbox's mailbox account (IMAP/SMTP servers, users, passwords) was set or changed. */
+  EMAIL_SETTINGS_CHANGED: 'email.settingsChanged',
+  EMAIL_SETTINGS_REMOVED: 'email.settingsRemoved',
   UPDATE_PUBLISHED: 'update.published',
   UPDATE_WITHDRAWN: 'update.withdrawn',
   MONITORING_GRANTED: 'monitoring.granted',

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../shared/sync/entities';
 import { createAdmin } from './admin';
 import { webchatOptionsSchema, type WebchatOptions } from './channels/webchat/webchat';
+import { emailOptionsSchema, type EmailOptions } from './channels/email/email';
 import { isLoopbackHost } from '../shared/relayUrl';
 import { RelayError } from './errors';
 import { RelayOptionsError } from './options';
@@ -13,7 +14,7 @@ import { startRelay } from './server';
 const USAGE = `Switchboard relay
 
 Usage:
-  relay [serve] --data <dir> [--port 8787] [--host 127.0.0.1] [--tls-cert file --tls-key file] [--webchat file.json]
+  relay [serve] --data <dir> [--port 8787] [--host 127.0.0.1] [--tls-cert file --tls-key file] [--webchat file.json] [--mail-options file.json]
         [--insecure-http] [--metrics-token <token>]
         Off loopback the relay serves only HTTPS/WSS (--tls-cert/--tls-key); --insecure-http allows
         plain HTTP there anyway (behind a TLS proxy on a trusted network) and logs a warning.
@@ -58,6 +59,24 @@ function readWebchatOptions(file: string): WebchatOptions {
   return p.data as WebchatOptions;
 }
 
+/** Reads and checks the email channel's limits file (polling, retries, the own-copy window). */
+function readEmailOptions(file: string): EmailOptions {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--mail-options ${file}: ${(err as Error).message}`);
+  }
+  const p = emailOptionsSchema.safeParse(json);
+  if (!p.success) {
+    const i = p.error.issues[0];
+    throw new UsageError(
+      `--mail-options ${file}: ${i?.path.join('.') || 'file'}: ${i?.message ?? 'invalid'}`,
+    );
+  }
+  return p.data as EmailOptions;
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -71,6 +90,7 @@ async function main(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       webchat: { type: 'string' },
+      'mail-options': { type: 'string' },
       'insecure-http': { type: 'boolean' },
       'metrics-token': { type: 'string' },
       email: { type: 'string' },
@@ -101,6 +121,7 @@ async function main(argv: string[]): Promise<void> {
       ...(values['insecure-http'] ? { insecureHttp: true } : {}),
       ...(metricsToken ? { metricsToken } : {}),
       ...(values.webchat ? { webchat: readWebchatOptions(values.webchat) } : {}),
+      ...(values['mail-options'] ? { email: readEmailOptions(values['mail-options']) } : {}),
     });
     out(`relay listening on ${relay.url} (sync ${relay.wsUrl}), data in ${dataDir}`);
     if (!tls && !isLoopbackHost(values.host ?? '127.0.0.1'))

@@ -1,5 +1,6 @@
 import type { WebchatOptions } from './channels/webchat/webchat';
 import type { RecordingsOptions } from './recordings';
+import type { EmailOptions } from './channels/email/email';
 import type { Logger } from './logger';
 import type { VoiceOptions } from './voice';
 import { resolveLoginThrottle, type LoginThrottleOptions } from './loginThrottle';
@@ -68,6 +69,8 @@ export type RelayOptions = {
   recordings?: RecordingsOptions;
   /** Calls through Kamailio: where its evapi socket is. Default: calls are not queued. */
   voice?: VoiceOptions;
+  /** Email channel: mailbox polling, reconnects, outbox retries and the own-copy window (see EmailOptions). */
+  email?: EmailOptions;
   /** Logger; by default JSON lines in `<dataDir>/logs/relay.log`. */
   log?: Logger;
   /** Wall clock, replaceable in tests. Default Date.now. */
@@ -75,7 +78,10 @@ export type RelayOptions = {
 };
 
 export type ResolvedOptions = Required<
-  Omit<RelayOptions, 'tls' | 'log' | 'webchat' | 'recordings' | 'loginThrottle' | 'metricsToken' | 'voice'>
+  Omit<
+    RelayOptions,
+    'tls' | 'log' | 'webchat' | 'recordings' | 'email' | 'loginThrottle' | 'metricsToken' | 'voice'
+  >
 > &
   Pick<RelayOptions, 'tls' | 'metricsToken'> & { loginThrottle: LoginThrottleOptions };
 

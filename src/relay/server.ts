@@ -40,6 +40,7 @@ import { createWebchatSettings } from './channels/webchat/settings';
 import { createWebchatSettingsHttp } from './channels/webchat/settingsHttp';
 import { createVoice } from './voice';
 import { createPhoneSettingsHttp } from './voice/settingsHttp';
+import { createEmailChannel } from './channels/email/email';
 
 export type Relay = {
   port: number;
@@ -169,6 +170,20 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     onChanged: (inboxId) => webchat.settingsChanged(inboxId),
   });
   hub.onChanges((changes) => webchat.onChanges(changes));
+  const email = createEmailChannel({
+    db,
+    store,
+    inbound,
+    auth,
+    accounts,
+    audit,
+    log,
+    dataDir: o.dataDir,
+    now: o.now,
+    publish: () => hub.publish(),
+    ...(opts.email ? { options: opts.email } : {}),
+  });
+  hub.onChanges((changes) => email.onChanges(changes));
   hub.onAgentTyping((agentId, conversationId, on) => webchat.agentTyping(agentId, conversationId, on));
   hub.onAgentRead((agentId, conversationId) => webchat.agentRead(agentId, conversationId));
   const recordings = createRecordings({
@@ -262,6 +277,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     apiKeys.handle,
     webchatAdmin,
     phoneSettings,
+    email.handle,
     auditAdmin,
     people,
   ];
@@ -290,6 +306,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   });
 
   protectDataDir(o.dataDir);
+  email.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());
@@ -313,6 +330,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       routing.close();
       recordings.close();
       webchat.close();
+      await email.close();
       hub.close();
       await new Promise<void>((r) => wss.close(() => r()));
       server.closeAllConnections();

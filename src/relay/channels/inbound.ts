@@ -5,6 +5,7 @@ import {
   type Channel,
   type ConversationStatus,
   type MessageAttachment,
+  type MessageData,
 } from '../../shared/sync/entities';
 import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
@@ -39,6 +40,13 @@ export type InboundMessage = {
    * conversation itself once it has noted it (a queued call, whose offers ring a phone).
    */
   route?: boolean;
+  /** Channel fields of the message record (an email's headers and sanitized HTML). */
+  messageFields?: Pick<MessageData, 'email'>;
+  /**
+   * Runs inside the same transaction once the records are written (a channel's own bookkeeping,
+   * such as an email's Message-ID and the mailbox position), so both commit or neither does.
+   */
+  alsoRecord?: (r: InboundResult) => void;
 };
 
 export type InboundResult = {
@@ -202,11 +210,14 @@ export function createInbound(d: InboundDeps) {
             body: text,
             createdAt: at,
             ...(attachments.length > 0 ? { attachments } : {}),
+            ...(m.messageFields ?? {}),
           },
           conversationId,
           SYSTEM,
         );
-        return { customerId, conversationId, messageId, newConversation };
+        const r = { customerId, conversationId, messageId, newConversation };
+        m.alsoRecord?.(r);
+        return r;
       })();
       d.publish();
       if (m.route !== false) d.route(result.conversationId);

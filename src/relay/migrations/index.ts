@@ -4,6 +4,7 @@ import { migration002 } from './002_api_keys';
 import { migration003 } from './003_webchat_settings';
 import { migration004 } from './004_audit_log';
 import { migration005 } from './005_account_management';
+import { migration006 } from './006_email';
 
 export type Migration = { version: number; name: string; up(db: Database): void };
 
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
 
 /** Applies pending migrations, each in its own transaction, tracking `PRAGMA user_version`. */

@@ -88,7 +88,7 @@ describe('relay/migrations', () => {
     db.prepare(
       "INSERT INTO agents (id, email, name, role, password_hash, created_at) VALUES ('a1', 'li@x.cn', '李', 'agent', 'h', 0)",
     ).run();
-    expect(migrate(db)).toBe(5);
+    expect(migrate(db)).toBe(MIGRATIONS.at(-1)!.version);
     expect(db.prepare('SELECT * FROM agents').get()).toMatchObject({
       email: 'li@x.cn',
       disabled: 0,
@@ -98,6 +98,22 @@ describe('relay/migrations', () => {
       last_sign_in_at: null,
     });
     expect(() => db.prepare('UPDATE agents SET must_change_password = 2').run()).toThrow(/CHECK/);
+  });
+
+  it('006 adds the email channel tables; an outbox row keeps one Message-ID and a known state', () => {
+    const db = new DatabaseCtor(':memory:');
+    migrate(db);
+    const ins = db.prepare(
+      `INSERT INTO email_outbox (message_id, inbox_id, conversation_id, header_id, state, created_at, updated_at)
+       VALUES (?, 'i1', 'c1', ?, ?, 0, 0)`,
+    );
+    ins.run('m1', '<m1@x>', 'queued');
+    expect(() => ins.run('m2', '<m1@x>', 'queued')).toThrow(/UNIQUE/);
+    expect(() => ins.run('m3', '<m3@x>', 'lost')).toThrow(/CHECK/);
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT * FROM email_messages WHERE inbox_id = ? AND header_id = ?')
+      .all('i1', '<a@b>') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/PRIMARY KEY/);
   });
 
   it('is idempotent and refuses a database newer than the code', () => {

@@ -116,7 +116,30 @@ export type MessageData = {
   createdAt: string;
   /** Files on the message (web chat); absent on older records and messages without files. */
   attachments?: MessageAttachment[];
+  /** The mail a message came as or went out as (email conversations only). */
+  email?: MessageEmail;
+  /** How far the relay got delivering an agent's reply on its channel (email); absent elsewhere. */
+  delivery?: MessageDelivery;
 };
+
+/** Headers and the sanitized HTML of a mail; the relay writes them, apps only show them. */
+export type MessageEmail = {
+  /** The RFC 5322 Message-ID, with angle brackets. */
+  messageId: string;
+  subject: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  /** HTML sanitized on the relay (no scripts, handlers, forms; remote images as data-remote-src). */
+  html?: string;
+  /** Remote images held back until the agent allows them for this message. */
+  remoteImages?: number;
+};
+
+export const DELIVERY_STATES = ['queued', 'sent', 'refused', 'bounced'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+/** `refused` and `bounced` carry the mail server's own words in `reason`. */
+export type MessageDelivery = { state: DeliveryState; at: string; reason?: string };
 
 /** A file stored by the relay (never in the change log), fetched by id by those who may see it. */
 export type MessageAttachment = { id: string; name: string; size: number; type: string };

@@ -1,7 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Database } from '../../db';
+import { createSealer } from '../../sealing';
 import type { Logger } from '../../logger';
 import type { WebchatInboxConfig, WebchatOptions } from './webchat';
 
@@ -81,33 +79,14 @@ export function createWebchatSettings(d: {
     remove: d.db.prepare('DELETE FROM webchat_settings WHERE inbox_id = ?'),
   };
 
-  let key: Buffer | null = null;
-  function secretKey(): Buffer {
-    if (key) return key;
-    const file = join(d.dataDir, KEY_FILE);
-    if (!existsSync(file)) writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
-    const k = readFileSync(file);
-    if (k.length !== 32) throw new Error(`${file} must hold 32 bytes.`);
-    return (key = k);
-  }
   // Bound to the inbox: a sealed secret copied onto another inbox's row does not open.
-  const aad = (inboxId: string) => Buffer.from(`switchboard/webchat-secret/v1:${inboxId}`);
-
-  function seal(inboxId: string, secret: string): Buffer {
-    const nonce = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', secretKey(), nonce);
-    c.setAAD(aad(inboxId));
-    const body = Buffer.concat([c.update(secret, 'utf8'), c.final()]);
-    return Buffer.concat([nonce, body, c.getAuthTag()]);
-  }
+  const sealer = createSealer(d.dataDir, KEY_FILE, 'switchboard/webchat-secret/v1');
+  const seal = (inboxId: string, secret: string) => sealer.seal(inboxId, secret);
 
   /** The secret, or null when it cannot be opened (key file lost or replaced): fail closed. */
   function open(inboxId: string, sealed: Buffer): string | null {
     try {
-      const dc = createDecipheriv('aes-256-gcm', secretKey(), sealed.subarray(0, 12));
-      dc.setAAD(aad(inboxId));
-      dc.setAuthTag(sealed.subarray(sealed.length - 16));
-      return Buffer.concat([dc.update(sealed.subarray(12, sealed.length - 16)), dc.final()]).toString('utf8');
+      return sealer.open(inboxId, sealed);
     } catch (err) {
       d.log.error(
         { err, inbox: inboxId },

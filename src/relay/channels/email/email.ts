@@ -1,0 +1,174 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Change } from '../../../shared/sync/entities';
+import type { Accounts } from '../../accounts';
+import type { Audit } from '../../audit';
+import type { Auth } from '../../auth';
+import type { Database } from '../../db';
+import type { Logger } from '../../logger';
+import type { Store } from '../../store';
+import type { createInbound } from '../inbound';
+import type { MailConnectOptions } from './connect';
+import { createIntake } from './intake';
+import { runMailbox, type MailboxOptions } from './mailbox';
+import { createOutbox, type OutboxOptions } from './outbox';
+import { createEmailSettings } from './settings';
+import { createEmailSettingsHttp } from './settingsHttp';
+
+/** The email channel's limits (all optional, each with its default where it is used). */
+export type EmailOptions = { mailbox?: MailboxOptions; outbox?: OutboxOptions; connect?: MailConnectOptions };
+
+const ms = z.number().int().min(1).max(86_400_000);
+/** The shape of `relay serve --mail-options file.json`. */
+export const emailOptionsSchema = z
+  .object({
+    mailbox: z
+      .object({
+        pollIntervalMs: ms,
+        retryMs: ms,
+        maxRetryMs: ms,
+        batchSize: z.number().int().min(1).max(1000),
+        connectTimeoutMs: ms,
+        socketTimeoutMs: ms,
+      })
+      .partial()
+      .strict()
+      .optional(),
+    outbox: z
+      .object({
+        confirmWindowMs: ms,
+        retryMs: ms,
+        maxAttempts: z.number().int().min(1).max(100),
+        connectTimeoutMs: ms,
+        socketTimeoutMs: ms,
+      })
+      .partial()
+      .strict()
+      .optional(),
+    connect: z.object({ connectTimeoutMs: ms, socketTimeoutMs: ms }).partial().strict().optional(),
+  })
+  .strict();
+
+/**
+ * The email channel: per-inbox mailbox accounts (admin routes), one reader per account turning
+ * mail into conversations, and the outbox sending agents' replies. `onChanges` sees every
+ * committed change and queues agents' new messages on email conversations.
+ */
+export function createEmailChannel(d: {
+  db: Database;
+  store: Store;
+  inbound: ReturnType<typeof createInbound>;
+  auth: Auth;
+  accounts: Accounts;
+  audit: Audit;
+  log: Logger;
+  dataDir: string;
+  now: () => number;
+  publish: () => void;
+  options?: EmailOptions;
+}) {
+  const settings = createEmailSettings({ db: d.db, dataDir: d.dataDir, now: d.now });
+  const account = (inboxId: string) => {
+    try {
+      return settings.get(inboxId);
+    } catch (err) {
+      d.log.error(
+        { err, inbox: inboxId },
+        'mailbox password cannot be opened (is email.key the one it was sealed with?); an admin must set it again',
+      );
+      return null;
+    }
+  };
+  const outbox = createOutbox({
+    db: d.db,
+    store: d.store,
+    log: d.log,
+    now: d.now,
+    account,
+    publish: d.publish,
+    ...(d.options?.outbox ? { options: d.options.outbox } : {}),
+  });
+  const intake = createIntake({
+    db: d.db,
+    inbound: d.inbound,
+    now: d.now,
+    ownCopy: (inboxId, headerId) => outbox.ownCopy(inboxId, headerId),
+  });
+  const readers = new Map<string, ReturnType<typeof runMailbox>>();
+  const channelOf = d.db.prepare<[string], { channel: string }>('SELECT channel FROM inboxes WHERE id = ?');
+  const unqueued = d.db.prepare<[], { id: string; conv_id: string; inbox_id: string }>(
+    `SELECT r.id, r.conv_id, t.inbox_id FROM records r JOIN email_threads t ON t.conversation_id = r.conv_id
+     WHERE r.entity = 'message' AND r.deleted = 0 AND json_extract(r.data, '$.direction') = 'out'
+       AND json_extract(r.data, '$.delivery') IS NULL
+       AND NOT EXISTS (SELECT 1 FROM email_outbox o WHERE o.message_id = r.id)`,
+  );
+
+  function startReader(inboxId: string): void {
+    const a = account(inboxId);
+    if (!a) return;
+    readers.set(
+      inboxId,
+      runMailbox({
+        account: a,
+        db: d.db,
+        intake,
+        log: d.log,
+        now: d.now,
+        ...(d.options?.mailbox ? { options: d.options.mailbox } : {}),
+      }),
+    );
+  }
+
+  async function restart(inboxId: string): Promise<void> {
+    const r = readers.get(inboxId);
+    readers.delete(inboxId);
+    await r?.stop();
+    startReader(inboxId);
+    outbox.kick();
+  }
+
+  const admin = createEmailSettingsHttp({
+    settings,
+    auth: d.auth,
+    accounts: d.accounts,
+    audit: d.audit,
+    db: d.db,
+    log: d.log,
+    ...(d.options?.connect ? { connect: d.options.connect } : {}),
+    onChanged: (inboxId) =>
+      void restart(inboxId).catch((err: unknown) =>
+        d.log.error({ err, inbox: inboxId }, 'mailbox restart failed'),
+      ),
+  });
+
+  return {
+    handle: (req: IncomingMessage, res: ServerResponse) => admin(req, res),
+
+    /** Starts every configured mailbox, and queues replies written while the relay was down. */
+    start(): void {
+      for (const id of settings.inboxIds()) startReader(id);
+      for (const m of unqueued.all()) outbox.enqueue(m.id, m.conv_id, m.inbox_id);
+      outbox.kick();
+    },
+
+    onChanges(changes: readonly Change[]): void {
+      for (const c of changes) {
+        if (c.entity !== 'message' || !c.data || c.data['direction'] !== 'out' || c.data['delivery'])
+          continue;
+        const convId = c.data['conversationId'];
+        if (typeof convId !== 'string') continue;
+        const inboxId = d.store.get('conversation', convId)?.data['inboxId'];
+        if (typeof inboxId !== 'string' || channelOf.get(inboxId)?.channel !== 'email') continue;
+        if (!outbox.has(c.id)) outbox.enqueue(c.id, convId, inboxId);
+      }
+    },
+
+    status: (inboxId: string) => readers.get(inboxId)?.status() ?? null,
+
+    async close(): Promise<void> {
+      outbox.close();
+      await Promise.all([...readers.values()].map((r) => r.stop()));
+      readers.clear();
+    },
+  };
+}

@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
+import { uuidv7 } from '../../../src/shared/sync/ids';
+import { ADMIN, count, hello, http, login, mutation, startTestRelay } from '../relay/helpers';
+import { mailServersMissing, startMailServers, type MailServers } from '../../support/mail';
+import type { Relay } from '../../../src/relay';
+
+// The email channel against real mail servers from Debian on 127.0.0.1 (Dovecot for IMAP, Postfix
+// for SMTP): a customer's mail becomes a conversation, the agent's reply reaches the customer's
+// mailbox once with threading headers, the answer joins the same conversation; automatic mail
+// and bounces open nothing; the account is tested on save with answers an admin can act on.
+
+const missing = mailServersMissing();
+if (missing) console.warn(`email round trip skipped: ${missing}`);
+
+const SHOP = { address: 'shop@shop.test', password: 'shop-pass-1' };
+const ANN = { address: 'ann@customer.test', password: 'ann-pass-1' };
+
+let mail: MailServers;
+let relay: Relay & { dataDir: string };
+let adminToken: string;
+let inboxId: string;
+
+async function until<T>(what: string, f: () => T | Promise<T>, tries = 400): Promise<NonNullable<T>> {
+  for (let i = 0; i < tries; i++) {
+    const v = await f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+const account = (over: Record<string, unknown> = {}) => ({
+  address: SHOP.address,
+  fromName: 'Shop support',
+  imap: {
+    host: '127.0.0.1',
+    port: mail.imapPort,
+    tls: 'none',
+    user: SHOP.address,
+    password: SHOP.password,
+    folder: 'INBOX',
+  },
+  smtp: { host: '127.0.0.1', port: mail.smtpPort, tls: 'none' },
+  ...over,
+});
+
+/** Mail from Ann to the shop, through Postfix as any mail client would send it. */
+async function annWrites(m: {
+  subject: string;
+  text: string;
+  html?: string;
+  headers?: Record<string, string>;
+  inReplyTo?: string;
+  references?: string[];
+  from?: string;
+}) {
+  const t = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: mail.smtpPort,
+    secure: false,
+    ignoreTLS: true,
+  });
+  const info = await t.sendMail({
+    from: m.from ?? `Ann Lee <${ANN.address}>`,
+    to: SHOP.address,
+    subject: m.subject,
+    text: m.text,
+    ...(m.html ? { html: m.html } : {}),
+    ...(m.headers ? { headers: m.headers } : {}),
+    ...(m.inReplyTo ? { inReplyTo: m.inReplyTo } : {}),
+    ...(m.references ? { references: m.references } : {}),
+  });
+  t.close();
+  return info.messageId;
+}
+
+const messagesIn = (conv: string) =>
+  relay.db
+    .prepare(
+      `SELECT data FROM records WHERE entity = 'message' AND json_extract(data, '$.conversationId') = ? ORDER BY seq`,
+    )
+    .all(conv)
+    .map((r) => JSON.parse((r as { data: string }).data) as Record<string, unknown>);
+
+const convByBody = (body: string) =>
+  (
+    relay.db
+      .prepare(
+        `SELECT json_extract(data, '$.conversationId') AS c FROM records WHERE entity = 'message' AND json_extract(data, '$.body') = ?`,
+      )
+      .get(body) as { c: string } | undefined
+  )?.c;
+
+describe.skipIf(missing)('relay/channels/email (Dovecot + Postfix)', () => {
+  beforeAll(async () => {
+    mail = await startMailServers([SHOP, ANN]);
+    relay = await startTestRelay({
+      email: { mailbox: { pollIntervalMs: 300, retryMs: 200 }, outbox: { confirmWindowMs: 2_000 } },
+    });
+    adminToken = (await login(relay, ADMIN.email, ADMIN.password)).accessToken;
+    const team = (await http<{ id: string }>(relay, 'POST', '/v1/admin/teams', { name: 'Mail' }, adminToken))
+      .body.id;
+    inboxId = (
+      await http<{ id: string }>(
+        relay,
+        'POST',
+        '/v1/admin/inboxes',
+        { name: 'Shop mail', channel: 'email', teamId: team },
+        adminToken,
+      )
+    ).body.id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await relay?.close();
+    await mail?.stop();
+  });
+
+  it('tests the account on save and says what is wrong', async () => {
+    const put = (body: unknown) =>
+      http<{ error?: { problem?: string; message: string } }>(
+        relay,
+        'PUT',
+        `/v1/admin/inboxes/${inboxId}/email`,
+        body,
+        adminToken,
+      );
+    const wrongPass = await put(account({ imap: { ...account().imap, password: 'nope' } }));
+    expect(wrongPass.status).toBe(422);
+    expect(wrongPass.body.error?.problem).toBe('login-refused');
+    expect(wrongPass.body.error?.message).toMatch(/^Login refused/);
+    const tls = await put(account({ imap: { ...account().imap, port: mail.imapsPort, tls: 'tls' } }));
+    expect(tls.body.error?.problem).toBe('certificate-untrusted');
+    expect(tls.body.error?.message).toMatch(/^Certificate not trusted/);
+    const folder = await put(account({ imap: { ...account().imap, folder: 'Support' } }));
+    expect(folder.body.error?.problem).toBe('no-such-folder');
+    expect(folder.body.error?.message).toMatch(/^No such folder/);
+    // Nothing refused was stored; the working account is, and its password is never answered.
+    expect(count(relay, 'SELECT count(*) FROM email_accounts')).toBe(0);
+    const ok = await put(account());
+    expect(ok.status).toBe(200);
+    const view = await http(relay, 'GET', `/v1/admin/inboxes/${inboxId}/email`, undefined, adminToken);
+    expect(JSON.stringify(view.body)).not.toContain(SHOP.password);
+    expect(view.body).toMatchObject({ address: SHOP.address, imap: { passwordSet: true } });
+    const sealed = relay.db.prepare('SELECT imap_password FROM email_accounts').pluck().get() as Buffer;
+    expect(sealed.toString('latin1')).not.toContain(SHOP.password);
+    expect(
+      count(
+        relay,
+        "SELECT count(*) FROM audit_log WHERE action = 'email.settingsChanged' AND target = ?",
+        inboxId,
+      ),
+    ).toBe(1);
+  });
+
+  it("turns a customer's mail into a conversation, sends the reply once, threads the answer", async () => {
+    const firstId = await annWrites({ subject: 'Where is my order?', text: 'Order 1234 has not arrived.' });
+    const conv = await until('the conversation', () => convByBody('Order 1234 has not arrived.'));
+    const c = JSON.parse(
+      relay.db
+        .prepare("SELECT data FROM records WHERE entity = 'conversation' AND id = ?")
+        .pluck()
+        .get(conv) as string,
+    ) as Record<string, unknown>;
+    expect(c).toMatchObject({ channel: 'email', inboxId, subject: 'Where is my order?' });
+    const customer = JSON.parse(
+      relay.db
+        .prepare("SELECT data FROM records WHERE entity = 'customer' AND id = ?")
+        .pluck()
+        .get(c['customerId']) as string,
+    ) as { emails: string[]; name: string };
+    expect(customer).toMatchObject({ name: 'Ann Lee', emails: [ANN.address] });
+
+    // The agent's reply, as the app pushes it when it is back online.
+    const agent = await hello(relay, adminToken);
+    const replyId = uuidv7();
+    agent.send({
+      t: 'push',
+      batch: 1,
+      mutations: [mutation('message.send', { id: replyId, conversationId: conv, body: 'It ships today.' })],
+    });
+    const inAnnsBox = await until("the reply in Ann's mailbox", async () => {
+      const all = await mail.messages(ANN);
+      return all.length > 0 ? all : null;
+    });
+    // Then the same push again (a resend after a lost answer): still one mail.
+    agent.send({
+      t: 'push',
+      batch: 1,
+      mutations: [mutation('message.send', { id: replyId, conversationId: conv, body: 'It ships today.' })],
+    });
+    await until(
+      'sent',
+      () =>
+        (
+          messagesIn(conv).find((m) => m['body'] === 'It ships today.')?.['delivery'] as
+            { state?: string } | undefined
+        )?.state === 'sent',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await mail.messages(ANN)).toHaveLength(1);
+    const reply = await simpleParser(inAnnsBox[0]!);
+    expect(reply.inReplyTo).toBe(firstId);
+    expect(reply.references).toContain(firstId);
+    expect(reply.from?.value[0]).toMatchObject({ address: SHOP.address, name: 'Root' });
+    expect(reply.text?.trim()).toBe('It ships today.');
+    expect(reply.html).toContain('It ships today.');
+    expect(reply.messageId).toBe(`<${replyId}@shop.test>`);
+
+    // Ann answers from her mail client: the same conversation.
+    await annWrites({
+      subject: `Re: ${reply.subject ?? ''}`,
+      text: 'Thanks!',
+      inReplyTo: reply.messageId!,
+      references: [firstId, reply.messageId!],
+    });
+    expect(await until('the answer', () => convByBody('Thanks!'))).toBe(conv);
+    // A client that drops the headers but keeps the subject's token: still the same conversation.
+    await annWrites({ subject: reply.subject ?? '', text: 'One more thing.' });
+    expect(await until('the headerless answer', () => convByBody('One more thing.'))).toBe(conv);
+    // The shop's own copy of the reply opened nothing.
+    expect(
+      count(
+        relay,
+        "SELECT count(*) FROM records WHERE entity = 'message' AND json_extract(data, '$.body') = 'It ships today.'",
+      ),
+    ).toBe(1);
+  });
+
+  it('opens nothing for auto-replies, bounces and mail from its own address', async () => {
+    const before = count(relay, "SELECT count(*) FROM records WHERE entity = 'conversation'");
+    await annWrites({
+      subject: 'Out of office',
+      text: 'I am away until Monday.',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    await annWrites({ subject: 'Holiday', text: 'Away.', headers: { Precedence: 'auto_reply' } });
+    await annWrites({ subject: 'Re: hello', text: 'Away too.', headers: { 'X-Autoreply': 'yes' } });
+    await annWrites({
+      subject: 'Undelivered Mail Returned to Sender',
+      text: 'It bounced.',
+      from: 'MAILER-DAEMON@customer.test',
+    });
+    await annWrites({ subject: 'Note to self', text: 'From myself.', from: SHOP.address });
+    await annWrites({ subject: 'A real question', text: 'Do you ship to Taipei?' });
+    // The mail after them arrived, so they were all read.
+    await until('the real question', () => convByBody('Do you ship to Taipei?'));
+    expect(count(relay, "SELECT count(*) FROM records WHERE entity = 'conversation'")).toBe(before + 1);
+  });
+});
