@@ -17,6 +17,7 @@ import { CallRecorder, toBase64 } from './callRecorder';
 import type { CallRecording } from '../../../shared/recording';
 import { SipPhone, type CallSnapshot } from './sipPhone';
 import type { PhoneControls, WrapUp } from './phoneSlice';
+import { CallStatus } from './callStatus';
 
 const msg = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -204,12 +205,11 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
           : null;
       const firstWrap = wrap !== null && s().wrapUps.length === 0;
       set({ calls: others, pops, ...(wrap ? { wrapUps: [...s().wrapUps, wrap] } : {}) });
-      if (wrap) void setAgent('after-call-work');
       if (firstWrap) startAcw();
     } else {
       set({ calls: [...others, c].sort((a, b) => a.startedAt - b.startedAt) });
-      if (first) void setAgent('busy');
     }
+    void syncStatus();
     // The ring plays on its own device while an incoming call rings and none is live.
     const ringing = s().calls.some((x) => x.direction === 'in' && x.state === 'ringing');
     const talking = s().calls.some((x) => x.state === 'established');
@@ -271,12 +271,22 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
     }
   }
 
-  async function setAgent(state: 'busy' | 'after-call-work' | 'available') {
-    try {
-      s().setAgent(await api.call('agent:setState', { state }));
-    } catch (err) {
-      fail(err);
-    }
+  // Status changes that calls cause, one at a time: each decision reads the status the last one set.
+  const callStatus = new CallStatus();
+  let statusChain: Promise<void> = Promise.resolve();
+  function syncStatus(): Promise<void> {
+    statusChain = statusChain.then(async () => {
+      const current = s().agent?.state;
+      if (!current) return;
+      const next = callStatus.next(current, s().calls, s().wrapUps.length);
+      if (!next) return;
+      try {
+        s().setAgent(await api.call('agent:setState', { state: next }));
+      } catch (err) {
+        fail(err);
+      }
+    });
+    return statusChain;
   }
 
   const ctl: PhoneControls = {
@@ -367,7 +377,7 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
       // An internal or anonymous call with nobody to file it under: nothing to record.
       set({ wrapUps: s().wrapUps.slice(1) });
       nextWrap();
-      if (s().calls.length === 0 && s().wrapUps.length === 0) await setAgent('available');
+      await syncStatus();
       return;
     }
     const c = w.call;
@@ -394,7 +404,7 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
     });
     set({ wrapUps: s().wrapUps.filter((x) => x !== w) });
     nextWrap();
-    if (s().calls.length === 0 && s().wrapUps.length === 0) await setAgent('available');
+    await syncStatus();
   }
 
   set({ phoneCtl: ctl });
