@@ -1,14 +1,18 @@
-import parsePhoneNumber from 'libphonenumber-js/max';
-import { CustomerMergeError, planMerge, planUnmerge } from '../shared/sync/customerMerge';
-import { emptyCustomerFields, type Channel, type CustomerData } from '../shared/sync/entities';
-import { decodeHlc, type Hlc, type HlcClock } from '../shared/sync/hlc';
-import { LABEL_LIMITS, type MutationArgs, type MutationName } from '../shared/sync/mutations';
+import type { Channel, CustomerData } from '../shared/sync/entities';
+import type { Hlc, HlcClock } from '../shared/sync/hlc';
+import type { MutationArgs, MutationName } from '../shared/sync/mutations';
 import { RELAY_ERR } from '../shared/sync/protocol';
+import { buildRecords, type BuildInput, type RecordWrite } from '../shared/sync/records';
+import { SyncRefusal } from '../shared/sync/refusal';
 import type { Accounts } from './accounts';
 import { RelayError } from './errors';
-import { appendRecord, raiseLastMessageAt, writeFields } from './records';
+import { applyRecordWrite } from './records';
 import type { StoredRecord, Store, WriteMeta } from './store';
 import { canSee, type Viewer } from './visibility';
+
+// The relay's authoritative apply: permission and conflict checks, the inputs only the relay
+// knows, then the shared record builders (shared/sync/records) written with history and log
+// positions (records.ts). What record a mutation makes is not decided here.
 
 export type MutationContext = {
   store: Store;
@@ -21,140 +25,107 @@ export type MutationContext = {
   at: string;
 };
 
-// lastMessageAt is a maximum the relay derives from messages, not an agent's edit: no history.
-const NO_HISTORY = new Set(['lastMessageAt']);
-
 /** Applies one validated mutation inside the caller's transaction; throws RelayError to reject it. */
 export function applyMutation<N extends MutationName>(
   ctx: MutationContext,
   name: N,
   args: MutationArgs<N>,
 ): void {
-  const a = args as MutationArgs<MutationName>;
+  const input = checkAndResolve(ctx, name, args as MutationArgs<MutationName>);
+  const writes = build(ctx, name, args, input);
+  checkWrites(ctx, name, args as MutationArgs<MutationName>, writes);
+  const meta: WriteMeta = { mutationId: ctx.mutationId, agentId: ctx.viewer.agentId };
+  for (const w of writes) applyRecordWrite(ctx.store, w, ctx.at, meta);
+  if (name === 'conversation.transfer') ctx.store.requestRouting((args as { id: string }).id);
+}
+
+function build<N extends MutationName>(
+  ctx: MutationContext,
+  name: N,
+  args: MutationArgs<N>,
+  input: BuildInput<MutationName>,
+): RecordWrite[] {
+  const read = (k: { entity: StoredRecord['entity']; id: string }) => ctx.store.get(k.entity, k.id);
+  try {
+    return buildRecords(name, args, { agentId: ctx.viewer.agentId, clock: ctx.clock, read }, input as never);
+  } catch (err) {
+    if (err instanceof SyncRefusal) throw new RelayError(err.code, err.message);
+    throw err;
+  }
+}
+
+/**
+ * The checks before building, in the order that keeps answers from telling whether an id exists,
+ * and the inputs the builder gets from the relay (team, inbox, assignee, visible conversations).
+ */
+function checkAndResolve(
+  ctx: MutationContext,
+  name: MutationName,
+  a: MutationArgs<MutationName>,
+): BuildInput<MutationName> {
   switch (name) {
-    case 'customer.create':
-      return createCustomer(ctx, a as MutationArgs<'customer.create'>);
+    case 'customer.create': {
+      const { id } = a as MutationArgs<'customer.create'>;
+      if (ctx.store.get('customer', id))
+        throw new RelayError(RELAY_ERR.CONFLICT, `Customer ${id} already exists.`);
+      return undefined;
+    }
     case 'customer.update':
-      return updateCustomer(ctx, a as MutationArgs<'customer.update'>);
+      liveCustomer(ctx, (a as MutationArgs<'customer.update'>).id);
+      return undefined;
     case 'customer.merge':
-      return mergeCustomers(ctx, a as MutationArgs<'customer.merge'>);
+      return checkMerge(ctx, a as MutationArgs<'customer.merge'>) as never;
     case 'customer.unmerge':
-      return unmergeCustomer(ctx, a as MutationArgs<'customer.unmerge'>);
+      liveCustomer(ctx, (a as MutationArgs<'customer.unmerge'>).sourceId);
+      return undefined;
     case 'conversation.create':
-      return createConversation(ctx, a as MutationArgs<'conversation.create'>);
-    case 'conversation.setStatus':
-      return setStatus(ctx, a as MutationArgs<'conversation.setStatus'>);
+      return checkCreateConversation(ctx, a as MutationArgs<'conversation.create'>) as never;
     case 'conversation.transfer':
-      return transfer(ctx, a as MutationArgs<'conversation.transfer'>);
+      return checkTransfer(ctx, a as MutationArgs<'conversation.transfer'>) as never;
+    case 'conversation.setStatus':
     case 'conversation.addLabel':
-      return changeLabel(ctx, 'add', a as MutationArgs<'conversation.addLabel'>);
     case 'conversation.removeLabel':
-      return changeLabel(ctx, 'remove', a as MutationArgs<'conversation.removeLabel'>);
+      requireConversation(ctx, (a as { id: string }).id);
+      return undefined;
     case 'message.send':
-      return sendMessage(ctx, a as MutationArgs<'message.send'>);
     case 'note.add':
-      return addNote(ctx, a as MutationArgs<'note.add'>);
     case 'call.log':
-      return logCall(ctx, a as MutationArgs<'call.log'>);
+      requireConversation(ctx, (a as { conversationId: string }).conversationId);
+      return undefined;
     default: {
-      const never: never = name as never;
+      const never: never = name;
       throw new RelayError(RELAY_ERR.UNKNOWN_MUTATION, `Unknown mutation ${String(never)}.`);
     }
   }
 }
 
-const meta = (ctx: MutationContext): WriteMeta => ({
-  mutationId: ctx.mutationId,
-  agentId: ctx.viewer.agentId,
-});
-
-/** Normalizes phones to E.164 and emails to lower case; throws VALIDATION on a bad number. */
-export function normalizeCustomerFields(f: {
-  [K in keyof CustomerData]?: CustomerData[K] | undefined;
-}): Partial<CustomerData> {
-  const out = Object.fromEntries(
-    Object.entries(f).filter(([, v]) => v !== undefined),
-  ) as Partial<CustomerData>;
-  if (f.phones) {
-    out.phones = [
-      ...new Set(
-        f.phones.map((p, i) => {
-          const n = parsePhoneNumber(p);
-          if (!n?.isValid())
-            throw new RelayError(
-              RELAY_ERR.VALIDATION,
-              `phones.${i}: "${p}" is not a valid international phone number.`,
-            );
-          return n.number;
-        }),
-      ),
-    ];
-  }
-  if (f.emails) out.emails = [...new Set(f.emails.map((e) => e.trim().toLowerCase()))];
-  return out;
-}
-
-function createCustomer(ctx: MutationContext, a: MutationArgs<'customer.create'>): void {
-  if (ctx.store.get('customer', a.id))
-    throw new RelayError(RELAY_ERR.CONFLICT, `Customer ${a.id} already exists.`);
-  const fields: CustomerData = {
-    name: a.fields.name,
-    ...emptyCustomerFields(),
-    createdAt: ctx.at,
-    ...normalizeCustomerFields(a.fields),
-  };
-  writeFields(
-    ctx.store,
-    {
-      entity: 'customer',
-      id: a.id,
-      fields,
-      clock: ctx.clock,
-      convId: null,
-      at: ctx.at,
-      noHistory: NO_HISTORY,
-    },
-    meta(ctx),
-  );
-}
-
-function updateCustomer(ctx: MutationContext, a: MutationArgs<'customer.update'>): void {
-  const cur = ctx.store.get('customer', a.id);
-  if (!cur || cur.deleted) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no customer ${a.id}.`);
-  const fields = normalizeCustomerFields(a.fields);
-  writeFields(
-    ctx.store,
-    { entity: 'customer', id: a.id, fields, clock: ctx.clock, convId: null, at: ctx.at },
-    meta(ctx),
-  );
+/** The checks that need the builder's answer: an undo's moves, and ids already taken (always last). */
+function checkWrites(
+  ctx: MutationContext,
+  name: MutationName,
+  a: MutationArgs<MutationName>,
+  writes: readonly RecordWrite[],
+): void {
+  // An undo is all or nothing: half of it would leave another team's conversations on a profile
+  // that is no longer their customer's. One answer whatever their number or teams.
+  if (
+    name === 'customer.unmerge' &&
+    writes.some((w) => w.key.entity === 'conversation' && !mayAct(ctx, w.key.id))
+  )
+    throw new RelayError(
+      RELAY_ERR.FORBIDDEN,
+      'This merge moved conversations of teams you are not in; ask an admin to undo it.',
+    );
+  if (name === 'conversation.create') refuseTakenId(ctx, 'conversation', (a as { id: string }).id);
+  if (name === 'message.send') refuseTakenId(ctx, 'message', (a as { id: string }).id);
+  if (name === 'note.add') refuseTakenId(ctx, 'note', (a as { id: string }).id);
+  if (name === 'call.log') refuseTakenId(ctx, 'call', (a as { id: string }).id);
 }
 
 function liveCustomer(ctx: MutationContext, id: string): CustomerData {
   const rec = ctx.store.get('customer', id);
   if (!rec || rec.deleted) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no customer ${id}.`);
   return rec.data as CustomerData;
-}
-
-function refuseMerge(err: unknown): never {
-  if (err instanceof CustomerMergeError) throw new RelayError(RELAY_ERR.CONFLICT, err.message);
-  throw err;
-}
-
-const customerWrite = (ctx: MutationContext, id: string, fields: Partial<CustomerData>) =>
-  writeFields(
-    ctx.store,
-    { entity: 'customer', id, fields, clock: ctx.clock, convId: null, at: ctx.at },
-    meta(ctx),
-  );
-
-/** Moves conversations to another customer (same clock as the merge, as the app's mirror). */
-function moveConversations(ctx: MutationContext, ids: string[], customerId: string): void {
-  for (const id of ids)
-    writeFields(
-      ctx.store,
-      { entity: 'conversation', id, fields: { customerId }, clock: ctx.clock, convId: id, at: ctx.at },
-      meta(ctx),
-    );
 }
 
 /** Whether the caller may see conversation `id` now (the one visibility rule). */
@@ -165,7 +136,7 @@ const mayAct = (ctx: MutationContext, id: string) => canSee(ctx.viewer, id, ctx.
 // see, since re-homing another team's conversation is a write the caller could not make directly.
 // The others stay on the merged profile (which points at the survivor); an admin who undoes and
 // redoes the merge moves them all. The merge keeps exactly what it moved, for the undo.
-function mergeCustomers(ctx: MutationContext, a: MutationArgs<'customer.merge'>): void {
+function checkMerge(ctx: MutationContext, a: MutationArgs<'customer.merge'>): BuildInput<'customer.merge'> {
   const source = liveCustomer(ctx, a.sourceId);
   const target = liveCustomer(ctx, a.targetId);
   if (ctx.store.customersMergedInto(a.sourceId).length > 0)
@@ -173,48 +144,7 @@ function mergeCustomers(ctx: MutationContext, a: MutationArgs<'customer.merge'>)
       RELAY_ERR.CONFLICT,
       `Other profiles were merged into ${source.name}; merge ${target.name} into it instead, or undo those merges first.`,
     );
-  const conversations = ctx.store.conversationIdsOfCustomer(a.sourceId).filter((id) => mayAct(ctx, id));
-  let plan: ReturnType<typeof planMerge>;
-  try {
-    plan = planMerge({ ...a, source, target, at: ctx.at, by: ctx.viewer.agentId, conversations });
-  } catch (err) {
-    refuseMerge(err);
-  }
-  if (Object.keys(plan.target).length) customerWrite(ctx, a.targetId, plan.target);
-  customerWrite(ctx, a.sourceId, plan.source);
-  moveConversations(ctx, conversations, a.targetId);
-}
-
-function unmergeCustomer(ctx: MutationContext, a: MutationArgs<'customer.unmerge'>): void {
-  const source = liveCustomer(ctx, a.sourceId);
-  const targetId = source.mergedInto;
-  if (targetId && targetId !== a.targetId)
-    throw new RelayError(
-      RELAY_ERR.CONFLICT,
-      `${source.name} is merged into another profile than the one named.`,
-    );
-  const targetRec = targetId ? ctx.store.get('customer', targetId) : null;
-  const target = targetRec && !targetRec.deleted ? (targetRec.data as CustomerData) : null;
-  let plan: ReturnType<typeof planUnmerge>;
-  try {
-    plan = planUnmerge({ source, target });
-  } catch (err) {
-    refuseMerge(err);
-  }
-  if (target && Object.keys(plan.target).length) customerWrite(ctx, targetId!, plan.target);
-  customerWrite(ctx, a.sourceId, plan.source);
-  // Only the conversations still on the target go back: one moved elsewhere since stays there.
-  const back = plan.merge.conversations.filter(
-    (id) => ctx.store.get('conversation', id)?.data['customerId'] === targetId,
-  );
-  // An undo is all or nothing: half of it would leave another team's conversations on a profile
-  // that is no longer their customer's. One answer whatever their number or teams.
-  if (back.some((id) => !mayAct(ctx, id)))
-    throw new RelayError(
-      RELAY_ERR.FORBIDDEN,
-      'This merge moved conversations of teams you are not in; ask an admin to undo it.',
-    );
-  moveConversations(ctx, back, a.sourceId);
+  return { conversations: ctx.store.conversationIdsOfCustomer(a.sourceId).filter((id) => mayAct(ctx, id)) };
 }
 
 /**
@@ -232,7 +162,10 @@ function refuseTakenId(
     throw new RelayError(RELAY_ERR.CONFLICT, 'That id is already used; make a new one and send again.');
 }
 
-function createConversation(ctx: MutationContext, a: MutationArgs<'conversation.create'>): void {
+function checkCreateConversation(
+  ctx: MutationContext,
+  a: MutationArgs<'conversation.create'>,
+): BuildInput<'conversation.create'> {
   const { store, accounts, viewer } = ctx;
   const customer = store.get('customer', a.customerId);
   if (!customer || customer.deleted)
@@ -243,36 +176,8 @@ function createConversation(ctx: MutationContext, a: MutationArgs<'conversation.
   if (viewer.role !== 'admin' && !viewer.teamIds.has(teamId)) {
     throw new RelayError(RELAY_ERR.FORBIDDEN, `You are not a member of team ${teamId}.`);
   }
-  refuseTakenId(ctx, 'conversation', a.id);
-  const createdAt = wallIso(ctx.clock);
-  const fields = {
-    customerId: a.customerId,
-    channel: a.channel,
-    subject: a.subject,
-    status: 'open',
-    snoozedUntil: null,
-    // Conversations an agent starts are theirs; routing assigns incoming ones.
-    assigneeId: viewer.agentId,
-    teamId,
-    inboxId: accounts.inboxFor(teamId, a.channel),
-    labels: [],
-    slaDueAt: null,
-    lastMessageAt: createdAt,
-    createdAt,
-  };
-  writeFields(
-    store,
-    {
-      entity: 'conversation',
-      id: a.id,
-      fields,
-      clock: ctx.clock,
-      convId: a.id,
-      at: ctx.at,
-      noHistory: NO_HISTORY,
-    },
-    meta(ctx),
-  );
+  // Conversations an agent starts are theirs; routing assigns incoming ones.
+  return { teamId, inboxId: accounts.inboxFor(teamId, a.channel), assigneeId: viewer.agentId };
 }
 
 /**
@@ -298,13 +203,15 @@ export function requireConversation(
 }
 
 /**
- * To an agent: they become the assignee (they must belong to the conversation's team or be named
- * with it). To a team: the conversation moves to that team's inbox for its channel, unassigned, and
- * routing offers it there. Either way the old assignee's capacity is freed.
+ * To an agent: they must belong to the conversation's team. To a team: it must exist, and the
+ * conversation goes to that team's inbox for its channel. Either way routing then frees the old
+ * assignee's capacity (and offers it in its new queue when nobody is named).
  */
-function transfer(ctx: MutationContext, a: MutationArgs<'conversation.transfer'>): void {
+function checkTransfer(
+  ctx: MutationContext,
+  a: MutationArgs<'conversation.transfer'>,
+): BuildInput<'conversation.transfer'> {
   const conv = requireConversation(ctx, a.id);
-  let fields: Record<string, unknown>;
   if (a.toAgentId) {
     const agent = ctx.accounts.agentById(a.toAgentId);
     if (!agent) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${a.toAgentId}.`);
@@ -314,125 +221,8 @@ function transfer(ctx: MutationContext, a: MutationArgs<'conversation.transfer'>
         RELAY_ERR.VALIDATION,
         'toAgentId: that agent is not in this conversation’s team; transfer to their team.',
       );
-    fields = { assigneeId: a.toAgentId };
-  } else {
-    const teamId = a.toTeamId!;
-    ctx.accounts.requireTeam(teamId);
-    const channel = conv.data['channel'] as Channel;
-    fields = { teamId, assigneeId: null, inboxId: ctx.accounts.inboxFor(teamId, channel) };
+    return { inboxId: null };
   }
-  writeFields(
-    ctx.store,
-    { entity: 'conversation', id: a.id, fields, clock: ctx.clock, convId: a.id, at: ctx.at },
-    meta(ctx),
-  );
-  ctx.store.requestRouting(a.id);
-}
-
-function setStatus(ctx: MutationContext, a: MutationArgs<'conversation.setStatus'>): void {
-  requireConversation(ctx, a.id);
-  if (a.status === 'snoozed' && !a.snoozedUntil)
-    throw new RelayError(RELAY_ERR.VALIDATION, 'snoozedUntil: a snoozed conversation needs a time to wake.');
-  const fields = { status: a.status, snoozedUntil: a.status === 'snoozed' ? a.snoozedUntil! : null };
-  writeFields(
-    ctx.store,
-    { entity: 'conversation', id: a.id, fields, clock: ctx.clock, convId: a.id, at: ctx.at },
-    meta(ctx),
-  );
-}
-
-/**
- * Adds or removes one label on the labels the conversation holds now (a set, merged by operation):
- * concurrent changes to different labels all stay, whatever their clocks. Stamped with a fresh relay
- * clock so the result always wins the field (its history keeps each step). Labels named in `label`
- * records are suggestions; any valid label may be used (the argument schema checks it).
- */
-function changeLabel(
-  ctx: MutationContext,
-  op: 'add' | 'remove',
-  a: MutationArgs<'conversation.addLabel'>,
-): void {
-  const conv = requireConversation(ctx, a.id);
-  const held = Array.isArray(conv.data['labels']) ? (conv.data['labels'] as unknown[]) : [];
-  const labels = held.filter((l): l is string => typeof l === 'string');
-  if ((op === 'add') === labels.includes(a.label)) return; // already so: nothing to change
-  if (op === 'add' && labels.length >= LABEL_LIMITS.perConversation)
-    throw new RelayError(
-      RELAY_ERR.VALIDATION,
-      `label: a conversation has at most ${LABEL_LIMITS.perConversation} labels; remove one first.`,
-    );
-  const fields = { labels: op === 'add' ? [...labels, a.label] : labels.filter((l) => l !== a.label) };
-  writeFields(
-    ctx.store,
-    { entity: 'conversation', id: a.id, fields, clock: ctx.relayClock.now(), convId: a.id, at: ctx.at },
-    meta(ctx),
-  );
-}
-
-function sendMessage(ctx: MutationContext, a: MutationArgs<'message.send'>): void {
-  const conv = requireConversation(ctx, a.conversationId);
-  refuseTakenId(ctx, 'message', a.id);
-  const createdAt = wallIso(ctx.clock);
-  appendRecord(
-    ctx.store,
-    'message',
-    a.id,
-    {
-      conversationId: a.conversationId,
-      customerId: conv.data['customerId'],
-      direction: 'out',
-      authorId: ctx.viewer.agentId,
-      body: a.body,
-      createdAt,
-    },
-    a.conversationId,
-    meta(ctx),
-  );
-  raiseLastMessageAt(ctx.store, ctx.relayClock, conv, createdAt, ctx.at, meta(ctx));
-}
-
-function addNote(ctx: MutationContext, a: MutationArgs<'note.add'>): void {
-  requireConversation(ctx, a.conversationId);
-  refuseTakenId(ctx, 'note', a.id);
-  const data = {
-    conversationId: a.conversationId,
-    authorId: ctx.viewer.agentId,
-    body: a.body,
-    mentions: [...new Set(a.mentions ?? [])],
-    createdAt: wallIso(ctx.clock),
-  };
-  appendRecord(ctx.store, 'note', a.id, data, a.conversationId, meta(ctx));
-}
-
-// A call record shares its conversation's visibility (the team and the assignee), like messages.
-function logCall(ctx: MutationContext, a: MutationArgs<'call.log'>): void {
-  const conv = requireConversation(ctx, a.conversationId);
-  if (a.endedAt < a.startedAt || (a.answeredAt !== null && a.answeredAt < a.startedAt))
-    throw new RelayError(
-      RELAY_ERR.VALIDATION,
-      'endedAt/answeredAt: a call cannot end or answer before it starts.',
-    );
-  refuseTakenId(ctx, 'call', a.id);
-  const data = {
-    customerId: conv.data['customerId'] ?? null,
-    conversationId: a.conversationId,
-    direction: a.direction,
-    from: a.from,
-    to: a.to,
-    agentId: ctx.viewer.agentId,
-    startedAt: a.startedAt,
-    answeredAt: a.answeredAt,
-    endedAt: a.endedAt,
-    disposition: a.disposition,
-    note: a.note,
-    ...(a.quality ? { quality: a.quality } : {}),
-    ...(a.recording ? { recording: a.recording } : {}),
-    createdAt: a.startedAt,
-  };
-  appendRecord(ctx.store, 'call', a.id, data, a.conversationId, meta(ctx));
-}
-
-/** The time an agent did something: the wall part of its clock. */
-function wallIso(clock: Hlc): string {
-  return new Date(decodeHlc(clock).wall).toISOString();
+  ctx.accounts.requireTeam(a.toTeamId!);
+  return { inboxId: ctx.accounts.inboxFor(a.toTeamId!, conv.data['channel'] as Channel) };
 }

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../shared/sync/canonicalJson';
 import { decodeHlc, isHlc, type HlcClock } from '../shared/sync/hlc';
 import { UUID_RE } from '../shared/sync/ids';
 import { isMutationName, mutationArgs } from '../shared/sync/mutations';
 import { RELAY_ERR, type PushOutcome } from '../shared/sync/protocol';
+import { SyncRefusal } from '../shared/sync/refusal';
 import type { Accounts } from './accounts';
 import type { Principal } from './auth';
 import type { Database } from './db';
 import { describeIssues, RelayError } from './errors';
 import type { Logger } from './logger';
-import { canonicalJson } from './merge';
 import { applyMutation } from './mutate';
 import type { Store } from './store';
 import type { Viewer } from './visibility';
@@ -101,7 +102,7 @@ export function createPusher(
             try {
               return savepoint(p, viewer, m);
             } catch (err) {
-              if (err instanceof RelayError)
+              if (err instanceof RelayError || err instanceof SyncRefusal)
                 return { id: m.id, status: 'rejected', code: err.code, message: err.message };
               o.log.error({ err, mutation: m.id, name: m.name }, 'mutation failed');
               return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labelProblem, mutationArgs } from '../../shared/sync/mutations';
 import { LOCAL_ERR } from './errors';
-import { applyLabelOp } from './mutators';
+import { applyWrite, type RecordState } from '../../shared/sync/records';
 import { change, clocksFor, customerData, openTestStore, relayClock } from './testHelpers';
 
 const CUST = '0190a000-0000-7000-8000-0000000c0001';
@@ -86,9 +86,14 @@ describe('main/store/mutators labels', () => {
 
   it('is a no-op when replayed on its own confirmed effect', () => {
     const state = { data: { labels: ['a', 'b'] }, clocks: { labels: relayClock(T9) }, deleted: false };
-    expect(applyLabelOp(state, 'add', 'b', relayClock(T0))).toBe(state);
-    expect(applyLabelOp(state, 'remove', 'c', relayClock(T0))).toBe(state);
-    const added = applyLabelOp(state, 'add', 'c', relayClock(T0));
+    const op = (o: 'add' | 'remove', label: string): RecordState => {
+      const key = { entity: 'conversation' as const, id: CONV };
+      const w = { kind: 'label' as const, key, convId: CONV, op: o, label, clock: relayClock(T0) };
+      return applyWrite(state, w)!.state;
+    };
+    expect(op('add', 'b')).toBe(state);
+    expect(op('remove', 'c')).toBe(state);
+    const added = op('add', 'c');
     expect(added.data['labels']).toEqual(['a', 'b', 'c']);
     // The field's clock never goes back.
     expect(added.clocks['labels']).toBe(relayClock(T9));

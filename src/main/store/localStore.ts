@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { AgentData, Change, Entity } from '../../shared/sync/entities';
-import { HlcClock, isHlc } from '../../shared/sync/hlc';
+import { canonicalJson } from '../../shared/sync/canonicalJson';
+import { HlcClock, isHlc, type Hlc } from '../../shared/sync/hlc';
 import { uuidv7 } from '../../shared/sync/ids';
 import { isMutationName, mutationArgs, type Mutation, type MutationName } from '../../shared/sync/mutations';
 import type { PushOutcome } from '../../shared/sync/protocol';
+import { SyncRefusal } from '../../shared/sync/refusal';
 import type { Logger } from '../logger';
 import { conversationsOfCustomer, getConversation, listConversations, markRead } from './conversations';
 import { getCustomer, listCustomers } from './customers';
@@ -12,12 +14,13 @@ import { LOCAL_ERR, LocalError } from './errors';
 import { fieldHistory } from './history';
 import { messagesOf, notesOf, timelineOf } from './messages';
 import { deleteMeta, getMeta, setMeta } from './meta';
-import { runMutator, touchesOf } from './mutators';
+import { runMutator, touchesOf, type MutatorContext, type RecordChange } from './mutators';
 import * as outbox from './outbox';
 import {
   confirmedState,
   currentState,
   getRow,
+  inboxFor,
   keyOf,
   setConfirmed,
   setConfirmedAndCurrent,
@@ -27,7 +30,6 @@ import {
 } from './records';
 import { search } from './search';
 import { indexBacklog, reindex } from './searchIndex';
-import { stableJson } from './stableJson';
 
 export type AgentIdentity = { deviceId: string; agent: { id: string } & AgentData };
 /** Why the store changed, for listeners that refresh views or the sync state. */
@@ -139,20 +141,47 @@ export class LocalStore {
       throw new LocalError(LOCAL_ERR.NOT_SIGNED_IN, 'Sign in once before working offline.');
     const m = this.db.transaction(() => {
       const m = { id: uuidv7(this.now()), name, args: parsed.data, clock: clock.now() } as Mutation<N>;
-      const ctx = {
-        agentId: agent.id,
-        teamIds: agent.teamIds,
-        clock: m.clock,
-        read: (k: RecordKey) => currentState(this.db, k),
-      };
-      const writes = runMutator(name, m.args, ctx);
+      const writes = this.build(m, agent, (k) => currentState(this.db, k));
       for (const w of writes) setCurrent(this.db, w.key, w.state);
-      outbox.appendOutbox(this.db, m, touchesOf(name, m.args), new Date(this.now()).toISOString());
+      // A mutation may write more than its arguments name (an undo moves conversations back):
+      // the outbox keeps every record it wrote, so a relay change to one replays it on top.
+      const touches = new Map<string, RecordKey>();
+      for (const k of [...touchesOf(name, m.args), ...writes.map((w) => w.key)]) touches.set(keyOf(k), k);
+      outbox.appendOutbox(this.db, m, [...touches.values()], new Date(this.now()).toISOString());
       setMeta(this.db, 'hlc', m.clock);
       return m;
     })();
     this.emit('mutate');
     return m;
+  }
+
+  /** Runs a new mutation's record builder; a refusal is the agent's to fix, before anything is written. */
+  private build(
+    m: Mutation,
+    agent: { id: string; teamIds: readonly string[] },
+    read: MutatorContext['read'],
+  ): RecordChange[] {
+    try {
+      return runMutator(m.name, m.args, this.mutatorContext(agent, m.clock, read));
+    } catch (err) {
+      if (err instanceof SyncRefusal)
+        throw new LocalError(LOCAL_ERR.INVALID_MUTATION, `This change is not valid: ${err.message}`);
+      throw err;
+    }
+  }
+
+  private mutatorContext(
+    agent: { id: string; teamIds: readonly string[] } | undefined,
+    clock: Hlc,
+    read: MutatorContext['read'],
+  ): MutatorContext {
+    return {
+      agentId: agent?.id ?? null,
+      teamIds: agent?.teamIds ?? [],
+      clock,
+      read,
+      inboxFor: (teamId, channel) => inboxFor(this.db, teamId, channel),
+    };
   }
 
   /** A new record id (UUIDv7) for mutation arguments. */
@@ -327,14 +356,20 @@ export class LocalStore {
       return working.has(id) ? (working.get(id) ?? null) : currentState(this.db, k);
     };
     const agent = this.identity()?.agent;
-    const agentId = agent?.id ?? null;
-    const teamIds = agent?.teamIds ?? [];
+    const wants = (k: RecordKey) => targets.has(keyOf(k));
     for (const p of [...positions].sort((a, b) => a - b)) {
       const row = outbox.outboxAt(this.db, p);
       if (!row) continue;
       const m = outbox.toMutation(row);
-      const wants = (k: RecordKey) => targets.has(keyOf(k));
-      for (const w of runMutator(m.name, m.args, { agentId, teamIds, clock: m.clock, read, wants })) {
+      let writes: RecordChange[];
+      try {
+        writes = runMutator(m.name, m.args, { ...this.mutatorContext(agent, m.clock, read), wants });
+      } catch (err) {
+        // On the state as it is now the relay refuses it too (and will say why): nothing to show.
+        if (err instanceof SyncRefusal) continue;
+        throw err;
+      }
+      for (const w of writes) {
         const id = keyOf(w.key);
         if (targets.has(id)) working.set(id, w.state);
       }
@@ -368,7 +403,7 @@ export class LocalStore {
     return outbox.dismissRejected(this.db, id);
   }
 
-  /** SHA-256 (hex) of the confirmed state, sorted by entity and id, as stable JSON: equal replicas, equal hashes. */
+  /** SHA-256 (hex) of the confirmed state, sorted by entity and id, as canonical JSON: equal replicas, equal hashes. */
   stateHash(): string {
     const h = createHash('sha256');
     const rows = stmt(
@@ -384,7 +419,7 @@ export class LocalStore {
     for (const r of rows) {
       const data = r.server_data === null ? null : (JSON.parse(r.server_data) as unknown);
       h.update(
-        stableJson([r.entity, r.id, data, JSON.parse(r.server_clocks), r.server_deleted === 1]) + '\n',
+        canonicalJson([r.entity, r.id, data, JSON.parse(r.server_clocks), r.server_deleted === 1]) + '\n',
       );
     }
     return h.digest('hex');

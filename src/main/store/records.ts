@@ -1,11 +1,10 @@
 import type { Change, Entity } from '../../shared/sync/entities';
 import type { Hlc } from '../../shared/sync/hlc';
+import type { RecordKey, RecordState } from '../../shared/sync/records';
 import { stmt, type Db } from './db';
 import { reindex } from './searchIndex';
 
-export type RecordKey = { entity: Entity; id: string };
-/** A record's state: its fields, per-field clocks (mutable kinds) and tombstone flag. */
-export type RecordState = { data: Record<string, unknown>; clocks: Record<string, Hlc>; deleted: boolean };
+export type { RecordKey, RecordState };
 
 /** A row of `records` as stored. */
 export type RecordRow = {
@@ -23,6 +22,16 @@ export type RecordRow = {
 };
 
 export const keyOf = (k: RecordKey): string => `${k.entity}\u0000${k.id}`;
+
+/** The lowest-id live inbox of a team for a channel, as the relay picks a new conversation's inbox. */
+export function inboxFor(db: Db, teamId: string, channel: string): string | null {
+  const r = stmt(
+    db,
+    `SELECT id FROM records WHERE entity = 'inbox' AND deleted = 0 AND data IS NOT NULL
+       AND json_extract(data, '$.teamId') = ? AND json_extract(data, '$.channel') = ? ORDER BY id LIMIT 1`,
+  ).get(teamId, channel) as { id: string } | undefined;
+  return r?.id ?? null;
+}
 
 function parseState(data: string | null, clocks: string, deleted: number): RecordState | null {
   if (data === null) return null;

@@ -68,7 +68,6 @@ export type InboundDeps = {
 };
 
 const SYSTEM: WriteMeta = { mutationId: null, agentId: null };
-const NO_HISTORY = new Set(['lastMessageAt']);
 const MAX_TEXT = 20_000;
 
 /**
@@ -178,7 +177,6 @@ export function createInbound(d: InboundDeps) {
               clock: d.relayClock.now(),
               convId: conversationId,
               at,
-              noHistory: NO_HISTORY,
             },
             SYSTEM,
           );
@@ -192,7 +190,6 @@ export function createInbound(d: InboundDeps) {
               clock: d.relayClock.now(),
               convId: conversationId,
               at,
-              noHistory: NO_HISTORY,
             },
             SYSTEM,
           );

@@ -207,8 +207,6 @@ type Visitor = {
   readAt: string | null;
 };
 
-const NO_HISTORY = new Set(['agentReadAt', 'visitorReadAt', 'lastMessageAt']);
-
 /**
  * The web chat channel: serves `GET /widget.js`, starts visitor sessions (`POST
  * /v1/widget/sessions`, answering with an HMAC-signed visitor token bound to the visitor's customer
@@ -372,7 +370,6 @@ export function createWebchat(d: WebchatDeps) {
           clock: d.relayClock.now(),
           convId,
           at,
-          noHistory: NO_HISTORY,
         },
         SYSTEM,
       ),

@@ -1,0 +1,81 @@
+import type { MutationArgs } from '../mutations';
+import { RELAY_ERR } from '../protocol';
+import { SyncRefusal } from '../refusal';
+import { live, recordKey, wallIso, type BuildContext } from './context';
+import type { RecordWrite } from './writes';
+
+// Messages, notes and calls are append-only and share their conversation's visibility.
+
+const customerOf = (ctx: BuildContext, conversationId: string): unknown =>
+  live(ctx, recordKey('conversation', conversationId))?.data['customerId'];
+
+/** An agent's reply, and the conversation's lastMessageAt raised to its time. */
+export function buildMessageSend(a: MutationArgs<'message.send'>, ctx: BuildContext): RecordWrite[] {
+  const createdAt = wallIso(ctx.clock);
+  const customerId = customerOf(ctx, a.conversationId);
+  return [
+    {
+      kind: 'append',
+      key: recordKey('message', a.id),
+      convId: a.conversationId,
+      data: {
+        conversationId: a.conversationId,
+        customerId: typeof customerId === 'string' ? customerId : '',
+        direction: 'out',
+        authorId: ctx.agentId,
+        body: a.body,
+        createdAt,
+      },
+    },
+    {
+      kind: 'raise',
+      key: recordKey('conversation', a.conversationId),
+      convId: a.conversationId,
+      field: 'lastMessageAt',
+      value: createdAt,
+      clock: ctx.clock,
+    },
+  ];
+}
+
+/** An internal note; mentions deduplicated. */
+export function buildNoteAdd(a: MutationArgs<'note.add'>, ctx: BuildContext): RecordWrite[] {
+  const data = {
+    conversationId: a.conversationId,
+    authorId: ctx.agentId ?? '',
+    body: a.body,
+    mentions: [...new Set(a.mentions ?? [])],
+    createdAt: wallIso(ctx.clock),
+  };
+  return [{ kind: 'append', key: recordKey('note', a.id), convId: a.conversationId, data }];
+}
+
+/**
+ * A finished call with its wrap-up, made when it started (so it sorts with the thread). Refuses
+ * a call that ends or is answered before it starts (VALIDATION).
+ */
+export function buildCallLog(a: MutationArgs<'call.log'>, ctx: BuildContext): RecordWrite[] {
+  if (a.endedAt < a.startedAt || (a.answeredAt !== null && a.answeredAt < a.startedAt))
+    throw new SyncRefusal(
+      RELAY_ERR.VALIDATION,
+      'endedAt/answeredAt: a call cannot end or answer before it starts.',
+    );
+  const customerId = customerOf(ctx, a.conversationId);
+  const data = {
+    customerId: typeof customerId === 'string' ? customerId : null,
+    conversationId: a.conversationId,
+    direction: a.direction,
+    from: a.from,
+    to: a.to,
+    agentId: ctx.agentId,
+    startedAt: a.startedAt,
+    answeredAt: a.answeredAt,
+    endedAt: a.endedAt,
+    disposition: a.disposition,
+    note: a.note,
+    ...(a.quality ? { quality: a.quality } : {}),
+    ...(a.recording ? { recording: a.recording } : {}),
+    createdAt: a.startedAt,
+  };
+  return [{ kind: 'append', key: recordKey('call', a.id), convId: a.conversationId, data }];
+}
