@@ -155,17 +155,22 @@ export class LocalStore {
     return m;
   }
 
-  /** Runs a new mutation's record builder; a refusal is the agent's to fix, before anything is written. */
+  /**
+   * Runs a mutation's record builder on the records as `read` gives them. A refusal (arguments
+   * that break a domain rule on the state held here) writes nothing: the mutation still goes to
+   * the relay, which refuses it with the same reason, shown to the agent as a rejected change.
+   */
   private build(
     m: Mutation,
-    agent: { id: string; teamIds: readonly string[] },
+    agent: { id: string; teamIds: readonly string[] } | undefined,
     read: MutatorContext['read'],
+    wants?: MutatorContext['wants'],
   ): RecordChange[] {
+    const ctx = this.mutatorContext(agent, m.clock, read);
     try {
-      return runMutator(m.name, m.args, this.mutatorContext(agent, m.clock, read));
+      return runMutator(m.name, m.args, wants ? { ...ctx, wants } : ctx);
     } catch (err) {
-      if (err instanceof SyncRefusal)
-        throw new LocalError(LOCAL_ERR.INVALID_MUTATION, `This change is not valid: ${err.message}`);
+      if (err instanceof SyncRefusal) return [];
       throw err;
     }
   }
@@ -361,15 +366,7 @@ export class LocalStore {
       const row = outbox.outboxAt(this.db, p);
       if (!row) continue;
       const m = outbox.toMutation(row);
-      let writes: RecordChange[];
-      try {
-        writes = runMutator(m.name, m.args, { ...this.mutatorContext(agent, m.clock, read), wants });
-      } catch (err) {
-        // On the state as it is now the relay refuses it too (and will say why): nothing to show.
-        if (err instanceof SyncRefusal) continue;
-        throw err;
-      }
-      for (const w of writes) {
+      for (const w of this.build(m, agent, read, wants)) {
         const id = keyOf(w.key);
         if (targets.has(id)) working.set(id, w.state);
       }
