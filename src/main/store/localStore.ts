@@ -18,6 +18,7 @@ import { runMutator, touchesOf, type MutatorContext, type RecordChange } from '.
 import * as outbox from './outbox';
 import {
   confirmedState,
+  conversationIdsOfCustomer,
   currentState,
   getRow,
   inboxFor,
@@ -186,6 +187,7 @@ export class LocalStore {
       clock,
       read,
       inboxFor: (teamId, channel) => inboxFor(this.db, teamId, channel),
+      conversationsOf: (customerId) => conversationIdsOfCustomer(this.db, customerId),
     };
   }
 

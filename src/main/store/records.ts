@@ -23,6 +23,19 @@ export type RecordRow = {
 
 export const keyOf = (k: RecordKey): string => `${k.entity}\u0000${k.id}`;
 
+/**
+ * Ids of the conversations held of a customer (confirmed or optimistic), by id: what a merge here
+ * moves, as the relay moves those of the source the agent may see.
+ */
+export function conversationIdsOfCustomer(db: Db, customerId: string): string[] {
+  const rows = stmt(
+    db,
+    `SELECT id FROM records WHERE entity = 'conversation' AND deleted = 0 AND data IS NOT NULL
+       AND (json_extract(data, '$.customerId') = @c OR json_extract(server_data, '$.customerId') = @c) ORDER BY id`,
+  ).all({ c: customerId }) as { id: string }[];
+  return rows.map((r) => r.id);
+}
+
 /** The lowest-id live inbox of a team for a channel, as the relay picks a new conversation's inbox. */
 export function inboxFor(db: Db, teamId: string, channel: string): string | null {
   const r = stmt(

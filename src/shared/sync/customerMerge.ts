@@ -35,7 +35,7 @@ export function planMerge(a: {
   target: CustomerData;
   at: string;
   by: string | null;
-  /** Conversations being moved (the relay's list; an app's optimistic copy passes []). */
+  /** Conversations being moved (those of the source the caller may see). */
   conversations: string[];
 }): MergeWrites & { merge: CustomerMerge } {
   const { source, target } = a;

@@ -71,7 +71,7 @@ export type CustomerMerge = {
     fields: Partial<Record<'company' | 'address' | 'language', string>>;
     customFields: Record<string, string>;
   };
-  /** Conversations the relay moved from the source to the target (empty in an app's optimistic copy). */
+  /** Conversations moved from the source to the target (those the merging agent could see). */
   conversations: string[];
 };
 

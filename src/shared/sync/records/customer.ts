@@ -66,9 +66,9 @@ function refusedMerge(err: unknown): never {
 
 /**
  * Merges the source profile into the target (customerMerge.ts) and moves `conversations` to the
- * target with the merge's clock. Input `conversations`: the relay's list of the source's
- * conversations the caller may see; an app passes [] and shows them through the merge link until
- * the relay's records arrive. Refuses an impossible merge (CONFLICT).
+ * target with the merge's clock. Input `conversations`: the source's conversations the caller may
+ * see, by id (the relay's visible ones; an app's, the ones it holds). Refuses an impossible merge
+ * (CONFLICT).
  */
 export function buildCustomerMerge(
   a: MutationArgs<'customer.merge'>,
