@@ -22,6 +22,8 @@ export type MutatorContext = {
   read: (k: RecordKey) => RecordState | null;
   /** A team's inbox for a channel, as the relay picks it (the lowest id), from the synced inbox records. */
   inboxFor: (teamId: string, channel: Channel) => string | null;
+  /** The conversations of a customer held here, by id (a merge moves them, as the relay does). */
+  conversationsOf: (customerId: string) => string[];
   /**
    * During a rebase, only some records are being recomputed: writes to others are skipped (and
    * their records not read). Absent: every write is wanted.
@@ -74,9 +76,10 @@ function inputOf(name: MutationName, args: unknown, ctx: MutatorContext): BuildI
       return { inboxId } as never;
     }
     case 'customer.merge':
-      // The relay moves the conversations it may; until its records arrive the app shows them by
-      // the merge link.
-      return { conversations: [] } as never;
+      // The relay moves those the agent may see: the ones held here.
+      return {
+        conversations: ctx.conversationsOf((args as MutationArgs<'customer.merge'>).sourceId),
+      } as never;
     default:
       return undefined as never;
   }
