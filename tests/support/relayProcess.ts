@@ -65,12 +65,16 @@ function freePort(): Promise<number> {
 
 /**
  * Starts `relay serve` on a free loopback port with a fresh data directory holding a root admin
- * (ROOT_ADMIN); resolves once `/healthz` answers. `args` are extra CLI flags.
+ * (ROOT_ADMIN), or on `opts.dataDir` as an earlier process left it (a restart); resolves once
+ * `/healthz` answers. `args` are extra CLI flags.
  */
-export async function startRelayProcess(args: string[] = []): Promise<RelayProcess> {
+export async function startRelayProcess(
+  args: string[] = [],
+  opts: { dataDir?: string } = {},
+): Promise<RelayProcess> {
   const bin = await bundle();
-  const dataDir = mkdtempSync(join(tmpdir(), 'sb-relay-proc-'));
-  await createAdmin({ dataDir, ...ROOT_ADMIN });
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sb-relay-proc-'));
+  if (!opts.dataDir) await createAdmin({ dataDir, ...ROOT_ADMIN });
   const port = await freePort();
   const proc = spawn(
     process.execPath,

@@ -5,6 +5,7 @@ import { migration003 } from './003_webchat_settings';
 import { migration004 } from './004_audit_log';
 import { migration005 } from './005_account_management';
 import { migration006 } from './006_email';
+import { migration007 } from './007_email_import_since';
 
 export type Migration = { version: number; name: string; up(db: Database): void };
 
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
 
 /** Applies pending migrations, each in its own transaction, tracking `PRAGMA user_version`. */

@@ -43,9 +43,11 @@ export function runMailbox(d: {
   const batch = o.batchSize ?? 100;
   const status: MailboxStatus = { state: 'connecting', imported: 0 };
   const q = {
-    get: d.db.prepare<[string, string], { uid_validity: string; last_uid: number }>(
-      'SELECT uid_validity, last_uid FROM email_sync WHERE inbox_id = ? AND folder = ?',
-    ),
+    get: d.db.prepare<
+      [string, string],
+      { uid_validity: string; last_uid: number; import_since: number | null }
+    >('SELECT uid_validity, last_uid, import_since FROM email_sync WHERE inbox_id = ? AND folder = ?'),
+    since: d.db.prepare('UPDATE email_sync SET import_since = ? WHERE inbox_id = ? AND folder = ?'),
     set: d.db.prepare(
       `INSERT INTO email_sync (inbox_id, folder, uid_validity, last_uid) VALUES (?, ?, ?, ?)
        ON CONFLICT (inbox_id, folder) DO UPDATE SET uid_validity = excluded.uid_validity,
@@ -66,6 +68,7 @@ export function runMailbox(d: {
     const recent = await c.search({ since }, { uid: true });
     const first = recent && recent.length > 0 ? Math.min(...recent) : uidNext;
     q.set.run(a.inboxId, a.imap.folder, validity, first - 1);
+    q.since.run(since.getTime(), a.inboxId, a.imap.folder);
     d.log.info(
       { inbox: a.inboxId, folder: a.imap.folder, recent: recent ? recent.length : 0, days: a.importDays },
       st
@@ -80,18 +83,34 @@ export function runMailbox(d: {
     if (!mb) return;
     const validity = String(mb.uidValidity);
     let last = await startUid(c, validity, Number(mb.uidNext));
+    const cutoff = q.get.get(a.inboxId, a.imap.folder)?.import_since ?? null;
     for (;;) {
-      const got: { uid: number; source: Buffer }[] = [];
-      for await (const m of c.fetch(`${last + 1}:*`, { uid: true, source: true }, { uid: true })) {
-        if (m.uid > last && m.source) got.push({ uid: m.uid, source: m.source });
+      const got: { uid: number; source: Buffer; old: boolean }[] = [];
+      for await (const m of c.fetch(
+        `${last + 1}:*`,
+        { uid: true, source: true, internalDate: true },
+        { uid: true },
+      )) {
+        const at = m.internalDate ? new Date(m.internalDate).getTime() : Infinity;
+        if (m.uid > last && m.source)
+          got.push({ uid: m.uid, source: m.source, old: cutoff !== null && at < cutoff });
         if (got.length >= batch) break;
       }
-      if (got.length === 0) return;
+      if (got.length === 0) {
+        // Caught up: the first import is over, and from now on every new mail is taken.
+        if (cutoff !== null) q.since.run(null, a.inboxId, a.imap.folder);
+        return;
+      }
       status.state = 'importing';
       got.sort((x, y) => x.uid - y.uid);
       for (const m of got) {
         if (stopped) return;
         const position = () => q.set.run(a.inboxId, a.imap.folder, validity, m.uid);
+        if (m.old) {
+          position();
+          last = m.uid;
+          continue;
+        }
         try {
           const r = await d.intake.take(a, m.source, position);
           if (r.kind === 'conversation') status.imported++;
