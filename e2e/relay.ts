@@ -16,7 +16,12 @@ export type RunningRelay = {
 };
 
 /** Seeds a small demo data set and runs the built relay (`dist/relay/relay.cjs`) on a free port. */
-export async function startSeededRelay(customers = 20, conversations = 40): Promise<RunningRelay> {
+export async function startSeededRelay(
+  customers = 20,
+  conversations = 40,
+  /** More `relay serve` flags (e.g. `--kamailio-evapi`). */
+  serveArgs: string[] = [],
+): Promise<RunningRelay> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-relay-'));
   const seed = spawnSync(
     process.execPath,
@@ -37,9 +42,13 @@ export async function startSeededRelay(customers = 20, conversations = 40): Prom
     { encoding: 'utf8' },
   );
   if (seed.status !== 0) throw new Error(`relay seed failed: ${seed.stderr}`);
-  const proc = spawn(process.execPath, ['dist/relay/relay.cjs', 'serve', '--data', dataDir, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['dist/relay/relay.cjs', 'serve', '--data', dataDir, '--port', '0', ...serveArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (b: Buffer) => {

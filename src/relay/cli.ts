@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../shared/sync/entities';
 import { createAdmin } from './admin';
+import { parseEvapiAddress } from './voice';
 import { webchatOptionsSchema, type WebchatOptions } from './channels/webchat/webchat';
 import { emailOptionsSchema, type EmailOptions } from './channels/email/email';
 import { isLoopbackHost } from '../shared/relayUrl';
@@ -15,7 +16,7 @@ const USAGE = `Switchboard relay
 
 Usage:
   relay [serve] --data <dir> [--port 8787] [--host 127.0.0.1] [--tls-cert file --tls-key file] [--webchat file.json] [--mail-options file.json]
-        [--insecure-http] [--metrics-token <token>]
+        [--insecure-http] [--metrics-token <token>] [--kamailio-evapi 127.0.0.1:8448]
         Off loopback the relay serves only HTTPS/WSS (--tls-cert/--tls-key); --insecure-http allows
         plain HTTP there anyway (behind a TLS proxy on a trusted network) and logs a warning.
         /metrics needs "Authorization: Bearer <token>": the metrics token (--metrics-token or
@@ -36,6 +37,16 @@ function int(v: string | undefined, name: string, dflt: number, min = 0): number
   if (!Number.isInteger(n) || n < min)
     throw new UsageError(`--${name} must be a whole number of at least ${min}, not "${v}".`);
   return n;
+}
+
+/** `--kamailio-evapi host:port`, checked before the relay starts. */
+function evapiAddress(v: string): string {
+  try {
+    parseEvapiAddress(v);
+  } catch (err) {
+    throw new UsageError(`--kamailio-evapi: ${(err as Error).message}`);
+  }
+  return v;
 }
 
 function need(v: string | undefined, name: string): string {
@@ -93,6 +104,7 @@ async function main(argv: string[]): Promise<void> {
       'mail-options': { type: 'string' },
       'insecure-http': { type: 'boolean' },
       'metrics-token': { type: 'string' },
+      'kamailio-evapi': { type: 'string' },
       email: { type: 'string' },
       password: { type: 'string' },
       name: { type: 'string' },
@@ -122,6 +134,9 @@ async function main(argv: string[]): Promise<void> {
       ...(metricsToken ? { metricsToken } : {}),
       ...(values.webchat ? { webchat: readWebchatOptions(values.webchat) } : {}),
       ...(values['mail-options'] ? { email: readEmailOptions(values['mail-options']) } : {}),
+      ...(values['kamailio-evapi']
+        ? { voice: { kamailioEvapi: evapiAddress(values['kamailio-evapi']) } }
+        : {}),
     });
     out(`relay listening on ${relay.url} (sync ${relay.wsUrl}), data in ${dataDir}`);
     if (!tls && !isLoopbackHost(values.host ?? '127.0.0.1'))

@@ -73,7 +73,7 @@ describe.skipIf(missing !== null)('voice queue through Kamailio', () => {
           relay,
           'PUT',
           `/v1/admin/inboxes/${inboxId}/phone`,
-          { addresses: ['support'], waitLimitMs: 3_000 },
+          { addresses: ['support'], waitLimitMs: 7_000 },
           admin,
         )
       ).status,
