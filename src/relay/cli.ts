@@ -21,6 +21,8 @@ Usage:
         plain HTTP there anyway (behind a TLS proxy on a trusted network) and logs a warning.
         /metrics needs "Authorization: Bearer <token>": the metrics token (--metrics-token or
         RELAY_METRICS_TOKEN, 16+ characters) or an admin's access token.
+        [--http-rate-limit 200/2000] [--auth-rate-limit 10/200]: requests per second / burst per
+        source address (all HTTP, and sign-ins and refreshes); over it, 429 with Retry-After.
   relay admin create --data <dir> --email <e> --password <p> --name <n> [--role admin|supervisor|agent]
         (the password may come from RELAY_ADMIN_PASSWORD instead)
   relay seed --data <dir> [--customers 200] [--conversations 500] [--password <demo password>] [--seed <n>]
@@ -47,6 +49,16 @@ function evapiAddress(v: string): string {
     throw new UsageError(`--kamailio-evapi: ${(err as Error).message}`);
   }
   return v;
+}
+
+/** `<perSecond>/<burst>`, e.g. `200/2000`. */
+function rate(v: string, name: string): { perSecond: number; burst: number } {
+  const m = /^(\d+(?:\.\d+)?)\/(\d+)$/.exec(v);
+  const perSecond = Number(m?.[1]);
+  const burst = Number(m?.[2]);
+  if (!m || !(perSecond > 0) || !(burst >= 1))
+    throw new UsageError(`--${name} is <per second>/<burst> such as 200/2000, not "${v}".`);
+  return { perSecond, burst };
 }
 
 function need(v: string | undefined, name: string): string {
@@ -105,6 +117,8 @@ async function main(argv: string[]): Promise<void> {
       'insecure-http': { type: 'boolean' },
       'metrics-token': { type: 'string' },
       'kamailio-evapi': { type: 'string' },
+      'http-rate-limit': { type: 'string' },
+      'auth-rate-limit': { type: 'string' },
       email: { type: 'string' },
       password: { type: 'string' },
       name: { type: 'string' },
@@ -132,6 +146,12 @@ async function main(argv: string[]): Promise<void> {
       ...(tls ? { tls } : {}),
       ...(values['insecure-http'] ? { insecureHttp: true } : {}),
       ...(metricsToken ? { metricsToken } : {}),
+      ...(values['http-rate-limit']
+        ? { httpRateLimit: rate(values['http-rate-limit'], 'http-rate-limit') }
+        : {}),
+      ...(values['auth-rate-limit']
+        ? { authRateLimit: rate(values['auth-rate-limit'], 'auth-rate-limit') }
+        : {}),
       ...(values.webchat ? { webchat: readWebchatOptions(values.webchat) } : {}),
       ...(values['mail-options'] ? { email: readEmailOptions(values['mail-options']) } : {}),
       ...(values['kamailio-evapi']

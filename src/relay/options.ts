@@ -3,6 +3,7 @@ import type { RecordingsOptions } from './recordings';
 import type { EmailOptions } from './channels/email/email';
 import type { Logger } from './logger';
 import type { VoiceOptions } from './voice';
+import type { Rate } from './rateLimit';
 import { resolveLoginThrottle, type LoginThrottleOptions } from './loginThrottle';
 import { isLoopbackHost } from '../shared/relayUrl';
 
@@ -63,6 +64,13 @@ export type RelayOptions = {
    * Default 10 per account and source, 50 per source, per 15 min; at most 10,000 entries kept.
    */
   loginThrottle?: Partial<LoginThrottleOptions>;
+  /**
+   * Plain HTTP requests (and WebSocket upgrades) per source address, a token bucket each; over it,
+   * 429 RELAY_ERR_RATE_LIMITED with Retry-After. Default 200/s, burst 2,000.
+   */
+  httpRateLimit?: Rate;
+  /** Sign-ins and token refreshes (`/v1/auth/*`) per source address, on top of httpRateLimit. Default 10/s, burst 200. */
+  authRateLimit?: Rate;
   /** Web chat widget: per-inbox origin allow-list and identity secret, limits. Default: allow all origins. */
   webchat?: WebchatOptions;
   /** Call recordings: the largest upload (default 64 MiB). */
@@ -110,6 +118,8 @@ export function resolveOptions(o: RelayOptions): ResolvedOptions {
     pageSize: o.pageSize ?? 500,
     maxClockSkewMs: o.maxClockSkewMs ?? 10 * 60_000,
     loginThrottle: resolveLoginThrottle(o.loginThrottle),
+    httpRateLimit: o.httpRateLimit ?? { perSecond: 200, burst: 2_000 },
+    authRateLimit: o.authRateLimit ?? { perSecond: 10, burst: 200 },
     now: o.now ?? Date.now,
   };
   if (o.tls) r.tls = o.tls;
@@ -138,7 +148,8 @@ export function resolveOptions(o: RelayOptions): ResolvedOptions {
     if (!Number.isFinite(r[k]) || r[k] <= 0)
       throw new Error(`Relay option ${k} must be a positive number, not ${String(r[k])}.`);
   }
-  if (!(r.rateLimit.perSecond > 0 && r.rateLimit.burst >= 1))
-    throw new Error('Relay option rateLimit needs perSecond > 0 and burst >= 1.');
+  for (const k of ['rateLimit', 'httpRateLimit', 'authRateLimit'] as const)
+    if (!(r[k].perSecond > 0 && r[k].burst >= 1))
+      throw new Error(`Relay option ${k} needs perSecond > 0 and burst >= 1.`);
   return r;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Summary } from './metrics';
-import { TokenBucket } from './rateLimit';
+import { KeyedBuckets, TokenBucket } from './rateLimit';
 
 describe('relay/rateLimit', () => {
   it('allows a burst, then refills at the configured rate', () => {
@@ -11,6 +11,27 @@ describe('relay/rateLimit', () => {
     expect([b.take(), b.take()]).toEqual([true, false]);
     t = 10_000;
     expect([b.take(), b.take(), b.take(), b.take()]).toEqual([true, true, true, false]);
+  });
+});
+
+describe('relay/rateLimit KeyedBuckets', () => {
+  it('gives each key its own bucket and says how long to wait', () => {
+    let t = 0;
+    const k = new KeyedBuckets({ perSecond: 1, burst: 2 }, () => t);
+    expect([k.take('a'), k.take('a'), k.take('b')]).toEqual([0, 0, 0]);
+    expect(k.take('a')).toBe(1000);
+    t = 1000;
+    expect(k.take('a')).toBe(0);
+  });
+
+  it('forgets the least recently used key past its size, so memory stays bounded', () => {
+    const k = new KeyedBuckets({ perSecond: 0.001, burst: 1 }, () => 0, 2);
+    k.take('a');
+    k.take('b');
+    k.take('a'); // a is used again: b is now the oldest
+    k.take('c'); // b goes
+    expect(k.take('b')).toBe(0); // a fresh bucket (and a goes in turn)
+    expect(k.take('c')).toBeGreaterThan(0); // c was kept: still spent
   });
 });
 

@@ -18,6 +18,7 @@ import { RelayError } from './errors';
 import { openDatabase, type Database } from './db';
 import { guarded } from './guard';
 import { createHttpHandler } from './http';
+import { createHttpRateLimit } from './httpRateLimit';
 import { refuseUpgrade, sendError } from './httpReply';
 import { createRelayLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -263,6 +264,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
         ip: clientIp(req),
       }),
   });
+  const rateLimit = createHttpRateLimit({ http: o.httpRateLimit, auth: o.authRateLimit, now: o.now });
   const auditAdmin = createAuditHttp({ audit, auth, log });
   const demoPage = createDemoPage(o.dataDir);
   const people = createAccountsHttp({ db, auth, accounts, audit, hub, log, maxBodyBytes: o.maxBodyBytes });
@@ -284,6 +286,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
     void (async () => {
       targetOf(req); // a target that cannot be read gets its 400 here, before any route looks at it
+      rateLimit.check(req);
       for (const route of routes) if (await route(req, res)) return;
       await handle(req, res, () => metrics.render(store.head()));
     })().catch((err: unknown) => sendError(res, err, log));
@@ -297,6 +300,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     socket.on('error', (err) => log.debug({ err }, 'upgrade socket error'));
     try {
       const { path } = targetOf(req);
+      rateLimit.check(req);
       if (webchat.upgrade(req, socket, head)) return;
       if (path !== '/v1/sync') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no socket at ${path}.`);
       wss.handleUpgrade(req, socket, head, acceptSync);
