@@ -13,6 +13,7 @@ let relay: Relay & { dataDir: string };
 let inboxId: string;
 let teamId: string;
 let agent: Client;
+let agentToken: string;
 let batch = 0;
 
 async function push(...mutations: ReturnType<typeof mutation>[]) {
@@ -42,6 +43,21 @@ const aliceOrAny = () =>
     .prepare("SELECT id FROM records WHERE entity = 'customer' ORDER BY seq LIMIT 1")
     .pluck()
     .get() as string;
+
+/** An agent sends a small text file into a web chat; resolves with the file's id. */
+async function agentFile(conversationId: string, name: string): Promise<string> {
+  const res = await fetch(`${relay.url}/v1/attachments?conversationId=${conversationId}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${agentToken}`,
+      'content-type': 'application/octet-stream',
+      'x-file-name': name,
+    },
+    body: Buffer.from(`${name} contents`),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { attachment: { id: string } }).attachment.id;
+}
 
 /** A visitor who says `text` and waits for its echo. */
 async function say(v: Visitor, text: string): Promise<void> {
@@ -85,7 +101,8 @@ beforeAll(async () => {
     { email: 'care@relay.test', password: 'password-123', name: 'Care agent', teamIds: [teamId] },
     admin,
   );
-  agent = await hello(relay, (await login(relay, 'care@relay.test', 'password-123')).accessToken);
+  agentToken = (await login(relay, 'care@relay.test', 'password-123')).accessToken;
+  agent = await hello(relay, agentToken);
 });
 
 afterAll(async () => {
@@ -146,6 +163,16 @@ describe('relay/channels/webchat after a customer merge', () => {
     // Alice's chat is not the stranger's to rate.
     back.send({ t: 'csat', conversationId: aliceChat, score: 1 });
     expect((await back.next('error'))['code']).toBe('RELAY_ERR_FORBIDDEN');
+
+    // Files: the agent's file in Alice's chat is not the stranger's to fetch; one in their own is.
+    const token = await signed('mallory', 'Mallory');
+    const fetchAs = (id: string) =>
+      fetch(`${relay.url}/v1/widget/attachments/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    const inAlice = await agentFile(aliceChat, 'statement.txt');
+    const inOwn = await agentFile(strangerChat, 'receipt.txt');
+    expect((await fetchAs(inAlice)).status).toBe(404);
+    const own = await fetchAs(inOwn);
+    expect([own.status, await own.text()]).toEqual([200, 'receipt.txt contents']);
     back.ws.close();
   });
 

@@ -650,6 +650,8 @@ export function createWebchat(d: WebchatDeps) {
     uploadRateLimit: o.rateLimit,
     offlineReplyHours: (inboxId) => inboxConfig(inboxId)?.offlineReplyHours ?? o.offlineReplyHours,
     inboxExists: (inboxId) => inboxQ.get(inboxId) !== undefined,
+    visitorOwns: (customerId, inboxId, conversationId) =>
+      ownConversation(customerId, inboxId, conversationId) !== null,
     originAllowed,
     startSession,
     leaveOfflineMessage,

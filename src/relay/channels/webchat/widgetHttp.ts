@@ -70,6 +70,8 @@ export type WidgetHttpDeps = {
   /** Hours the offline form promises an answer within, for an inbox. */
   offlineReplyHours: (inboxId: string) => number;
   inboxExists: (inboxId: string) => boolean;
+  /** Whether a conversation is one this visitor's session carries (webchat.ts, the one rule). */
+  visitorOwns: (customerId: string, inboxId: string, conversationId: string) => boolean;
   originAllowed: (inboxId: string, origin: string | undefined) => boolean;
   /** Starts a visitor session; answers the visitor token. */
   startSession: (b: SessionRequest) => string;
@@ -156,6 +158,17 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
     return canSee(viewer, conv.id, scopeOf(conv.data));
   }
 
+  /**
+   * A visitor reads a file they uploaded and have not sent yet, or a file of a message in their own
+   * conversation (theirs or the agent's): never one by customer alone, which a merge can change.
+   */
+  function visitorMayRead(claims: { cust: string; inbox: string }, m: AttachmentMeta): boolean {
+    if (m.inboxId !== claims.inbox) return false;
+    if (!m.messageId) return m.customerId === claims.cust;
+    const convId = h.store.get('message', m.messageId)?.convId;
+    return !!convId && h.visitorOwns(claims.cust, claims.inbox, convId);
+  }
+
   async function route(
     req: IncomingMessage,
     res: ServerResponse,
@@ -233,7 +246,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
       const meta = h.files.meta(m[2]!);
       if (m[1]) {
         const claims = visitorOf(req);
-        if (!meta || meta.customerId !== claims.cust || meta.inboxId !== claims.inbox) throw noSuchFile();
+        if (!meta || !visitorMayRead(claims, meta)) throw noSuchFile();
         h.files.serve(res, meta, { ...cors, 'access-control-expose-headers': 'content-disposition' });
       } else {
         const viewer = h.authorizeAgent(req);
