@@ -5,6 +5,7 @@ import { useApi, useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { ErrorText } from '../../ui/ErrorText';
 import { CannedReplies } from './CannedReplies';
+import { DeliveryState, EmailBody } from './EmailBody';
 import { MessageAttachments, SendFileButton } from './MessageAttachments';
 import { SlaBadge } from '../../ui/SlaBadge';
 import { useMinuteClock } from '../../ui/useMinuteClock';
@@ -188,7 +189,11 @@ export function ConversationPane(props: { id: string }) {
         {timeline.map((m) => (
           <li key={m.id} className={`bubble ${m.kind === 'note' ? 'note' : m.direction}`}>
             {m.kind === 'note' && <span className="tag">{t('inbox.note')}</span>}
-            {m.body !== '' && <p className="body">{m.body}</p>}
+            {m.kind === 'message' && m.email && m.direction === 'in' ? (
+              <EmailBody email={m.email} text={m.body} />
+            ) : (
+              m.body !== '' && <p className="body">{m.body}</p>
+            )}
             {m.kind === 'message' && m.attachments && m.attachments.length > 0 && (
               <MessageAttachments conversationId={c.id} attachments={m.attachments} />
             )}
@@ -201,6 +206,9 @@ export function ConversationPane(props: { id: string }) {
               {new Date(m.createdAt).toLocaleString()}
               {queuedSet.has(m.id) && <span className="queued"> · {t('inbox.queued')}</span>}
               {m.id === lastSeenReply && <span> · {t('inbox.seenByCustomer')}</span>}
+              {m.kind === 'message' && m.delivery && !queuedSet.has(m.id) && (
+                <DeliveryState delivery={m.delivery} />
+              )}
             </span>
           </li>
         ))}
