@@ -70,6 +70,7 @@ export type OutgoingCall = {
   final: Promise<SipMessage>;
   cancel(): void;
   bye(): void;
+  reinvite(direction: 'sendonly' | 'sendrecv'): Promise<number>;
 };
 
 /** A user agent `user@domain` talking to Kamailio at 127.0.0.1:`proxyPort` over TCP. */
@@ -125,6 +126,20 @@ export async function startSipUa(o: { user: string; domain: string; proxyPort: n
   }
 
   function onInvite(inv: SipMessage) {
+    if (/;tag=/.test(header(inv, 'To') ?? '')) {
+      // A re-INVITE (hold, resume) of a call already up: accept what is offered.
+      reply(
+        inv,
+        200,
+        'OK',
+        [
+          ['Contact', contact],
+          ['Content-Type', 'application/sdp'],
+        ],
+        SDP,
+      );
+      return;
+    }
     const myTag = tag();
     let answered = false;
     const call: IncomingCall = {
@@ -249,7 +264,7 @@ export async function startSipUa(o: { user: string; domain: string; proxyPort: n
         SDP,
       ),
     );
-    const inDialog = (method: string) => {
+    const inDialog = (method: string, seq = method === 'ACK' ? n : cseq++, sdp = '') => {
       const d = dialog!;
       const remote = /<([^>]+)>/.exec(header(d, 'Contact') ?? '')?.[1] ?? target;
       const hs: [string, string][] = [
@@ -257,13 +272,10 @@ export async function startSipUa(o: { user: string; domain: string; proxyPort: n
         ['Max-Forwards', '70'],
       ];
       for (const v of headersAll(d, 'Record-Route').reverse()) hs.push(['Route', v]);
-      hs.push(
-        ['From', from],
-        ['To', header(d, 'To')!],
-        ['Call-ID', callId],
-        ['CSeq', `${method === 'ACK' ? n : cseq++} ${method}`],
-      );
-      out.write(serialize(`${method} ${remote} SIP/2.0`, hs));
+      hs.push(['From', from], ['To', header(d, 'To')!], ['Call-ID', callId], ['CSeq', `${seq} ${method}`]);
+      if (sdp) hs.push(['Contact', contact], ['Content-Type', 'application/sdp']);
+      out.write(serialize(`${method} ${remote} SIP/2.0`, hs, sdp));
+      return seq;
     };
     void final.then((m) => {
       if (statusOf(m) < 300) inDialog('ACK');
@@ -284,7 +296,19 @@ export async function startSipUa(o: { user: string; domain: string; proxyPort: n
             ['CSeq', `${n} CANCEL`],
           ]),
         ),
-      bye: () => inDialog('BYE'),
+      bye: () => void inDialog('BYE'),
+      /** Hold (`sendonly`) or resume (`sendrecv`) with a re-INVITE; resolves with its final status. */
+      async reinvite(direction: 'sendonly' | 'sendrecv'): Promise<number> {
+        const seq = cseq++;
+        const done = response(
+          (m) =>
+            header(m, 'Call-ID') === callId && header(m, 'CSeq') === `${seq} INVITE` && statusOf(m) >= 200,
+        );
+        inDialog('INVITE', seq, `${SDP}a=${direction}\r\n`);
+        const r = await done;
+        if (statusOf(r) < 300) inDialog('ACK', seq);
+        return statusOf(r);
+      },
     };
   }
 

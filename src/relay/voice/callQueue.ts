@@ -10,7 +10,8 @@ import type { Store } from '../store';
 import { addressMatches, DEFAULT_WAIT_LIMIT_MS, queuePhoneOf, sipUserOf, sipUserPart } from './settings';
 
 /** What the relay learned of a call, as written on its conversation's `call` field (with history). */
-export type CallState = 'queued' | 'offered' | 'ringing' | 'talking' | 'ended' | 'abandoned' | 'callback';
+export type CallState =
+  'queued' | 'offered' | 'ringing' | 'talking' | 'held' | 'transferred' | 'ended' | 'abandoned' | 'callback';
 
 export type CallQueueDeps = {
   store: Store;
@@ -48,6 +49,7 @@ const frameSchema = z.discriminatedUnion('t', [
   z.object({ t: z.enum(['ringing', 'answered']), callId, ...ids }),
   z.object({ t: z.literal('cancel'), callId }),
   z.object({ t: z.literal('bye'), callId, fromTag: z.string().max(256).optional() }),
+  z.object({ t: z.enum(['held', 'resumed', 'refer']), callId, fromTag: z.string().max(256).optional() }),
 ]);
 
 type LiveCall = {
@@ -248,6 +250,15 @@ export function createCallQueue(d: CallQueueDeps) {
         d.routing.release(c.conversationId);
         writeState(c, 'ended', { endedBy: f.fromTag && f.fromTag === c.fromTag ? 'customer' : 'agent' });
         return;
+      case 'held':
+      case 'resumed':
+      case 'refer': {
+        if (!c.answered) return;
+        const by = f.fromTag && f.fromTag === c.fromTag ? 'customer' : 'agent';
+        const state = f.t === 'held' ? 'held' : f.t === 'refer' ? 'transferred' : 'talking';
+        writeState(c, state, { by });
+        return;
+      }
       default: {
         const never: never = f;
         return never;

@@ -18,6 +18,8 @@ let admin: string;
 let inboxId: string;
 const agents: Agent[] = [];
 let caller: Awaited<ReturnType<typeof startSipUa>>;
+/** A supervisor of the team, connected like an app: what it is sent is what a supervisor sees. */
+let supervisor: Client;
 
 async function until<T>(what: string, f: () => T | undefined | null | false): Promise<T> {
   for (let i = 0; i < 400; i++) {
@@ -109,6 +111,14 @@ describe.skipIf(missing !== null)('voice queue through Kamailio', () => {
       expect(await ua.register()).toBe(200);
       agents.push({ id, name, client, ua });
     }
+    await http(
+      relay,
+      'POST',
+      '/v1/admin/agents',
+      { email: 'sup@voice.test', password: 'password-123', name: 'Sup', role: 'supervisor', teamIds: [team] },
+      admin,
+    );
+    supervisor = await hello(relay, (await login(relay, 'sup@voice.test', 'password-123')).accessToken);
     caller = await startSipUa({ user: '+8613800000000', domain: kamailio.domain, proxyPort: kamailio.port });
     await until('the relay connected to Kamailio', () => /queue: relay connected/.test(kamailio.log()));
   }, 30_000);
@@ -124,6 +134,7 @@ describe.skipIf(missing !== null)('voice queue through Kamailio', () => {
       a.ua.close();
     }
     caller?.close();
+    supervisor?.ws.close();
     await relay?.close();
     await kamailio?.stop();
   });
@@ -151,9 +162,36 @@ describe.skipIf(missing !== null)('voice queue through Kamailio', () => {
     expect(statusOf(await call.final)).toBe(200);
     await until('talking', () => callState(call.callId)?.call.state === 'talking');
     expect(callState(call.callId)?.assigneeId).toBe(other.id);
+    expect(await call.reinvite('sendonly')).toBe(200);
+    await until('held', () => callState(call.callId)?.call.state === 'held');
+    expect(await call.reinvite('sendrecv')).toBe(200);
+    await until('talking again', () => callState(call.callId)?.call.state === 'talking');
     call.bye();
     await until('ended by the customer', () => callState(call.callId)?.call.endedBy === 'customer');
     expect(callState(call.callId)?.call.state).toBe('ended');
+    // The supervisor's app was sent every state as it happened, in order.
+    const convId = conversationOf(call.callId)!.id;
+    const seen = await until('the supervisor saw the call end', () => {
+      const states: string[] = [];
+      for (const f of supervisor.frames)
+        if (f.t === 'changes')
+          for (const ch of f.changes) {
+            const st = (ch.data?.['call'] as { state?: string } | undefined)?.state;
+            if (ch.id === convId && st && states.at(-1) !== st) states.push(st);
+          }
+      return states.at(-1) === 'ended' ? states : null;
+    });
+    expect(seen).toEqual([
+      'queued',
+      'offered',
+      'ringing',
+      'queued',
+      'offered',
+      'talking',
+      'held',
+      'talking',
+      'ended',
+    ]);
   });
 
   it('waits while everyone is away and rings the first agent to become available', async () => {
