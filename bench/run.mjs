@@ -9,6 +9,7 @@ import { screenpop } from './metrics/screenpop.mjs';
 import { shellFirstPaint } from './metrics/shellFirstPaint.mjs';
 import { inbox } from './metrics/inbox.mjs';
 import { syncInitial, syncPushApply } from './metrics/sync.mjs';
+import { emailImport } from './metrics/emailImport.mjs';
 
 const METRICS = [
   shellFirstPaint,
@@ -21,6 +22,7 @@ const METRICS = [
   screenpop,
   callSetup,
   invitePop,
+  emailImport,
 ];
 const only = process.argv.slice(2);
 
