@@ -30,7 +30,8 @@ export type InboundMessage = {
   status?: ConversationStatus;
   /**
    * The conversation a channel session is bound to (web chat; null before its first message): the
-   * message goes there while it is open in this inbox, else a new conversation starts. Another open
+   * message goes there while it is open (in whichever inbox of the channel a transfer put it), else
+   * a new conversation starts in this inbox. Another open
    * conversation of the customer is never picked, so a session never writes into one a merge brought.
    * Default (absent): the customer's open conversation in the inbox.
    */
@@ -94,9 +95,10 @@ export function createInbound(d: InboundDeps) {
      ORDER BY seq DESC LIMIT 1`,
   );
 
-  function stillOpen(conversationId: string, inboxId: string): boolean {
+  // Same channel, not same inbox: a chat transferred to another team's inbox is still the chat.
+  function stillOpen(conversationId: string, channel: Channel): boolean {
     const c = d.store.get('conversation', conversationId);
-    return !!c && !c.deleted && c.data['inboxId'] === inboxId && c.data['status'] !== 'resolved';
+    return !!c && !c.deleted && c.data['channel'] === channel && c.data['status'] !== 'resolved';
   }
 
   return {
@@ -149,7 +151,7 @@ export function createInbound(d: InboundDeps) {
         let conversationId =
           m.conversationId === undefined
             ? (openConv.get(customerId, inbox.id)?.id ?? null)
-            : m.conversationId && stillOpen(m.conversationId, inbox.id)
+            : m.conversationId && stillOpen(m.conversationId, inbox.channel)
               ? m.conversationId
               : null;
         const newConversation = conversationId === null;

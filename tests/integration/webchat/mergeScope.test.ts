@@ -14,6 +14,7 @@ let inboxId: string;
 let teamId: string;
 let agent: Client;
 let agentToken: string;
+let adminToken: string;
 let batch = 0;
 
 async function push(...mutations: ReturnType<typeof mutation>[]) {
@@ -76,6 +77,7 @@ const signed = (userId: string, name: string) =>
 beforeAll(async () => {
   relay = await startTestRelay();
   const admin = (await login(relay, ADMIN.email, ADMIN.password)).accessToken;
+  adminToken = admin;
   teamId = (await http<{ id: string }>(relay, 'POST', '/v1/admin/teams', { name: 'Care' }, admin)).body.id;
   inboxId = (
     await http<{ id: string }>(
@@ -228,5 +230,43 @@ describe('relay/channels/webchat after a customer merge', () => {
     expect(convOfMessage('great')).toBe(chat);
     expect(bodies(visitor)).toEqual(['it is Bo, from my phone', 'Thanks Bo, found you', 'great']);
     visitor.ws.close();
+  });
+
+  it('keeps a chat transferred to another team in the widget, after a reload too', async () => {
+    const billing = (
+      await http<{ id: string }>(relay, 'POST', '/v1/admin/teams', { name: 'Billing' }, adminToken)
+    ).body.id;
+    const billingInbox = (
+      await http<{ id: string }>(
+        relay,
+        'POST',
+        '/v1/admin/inboxes',
+        { name: 'Billing chat', channel: 'chat', teamId: billing },
+        adminToken,
+      )
+    ).body.id;
+    const token = await session(relay, { inboxId, name: 'Dee' });
+    const first = await visit(relay, token);
+    await say(first, 'a question about my bill');
+    const chat = convOfMessage('a question about my bill');
+    const [moved] = await push(mutation('conversation.transfer', { id: chat, toTeamId: billing }));
+    expect(moved?.status).toBe('applied');
+    expect(
+      relay.db
+        .prepare(
+          "SELECT json_extract(data, '$.inboxId') FROM records WHERE entity = 'conversation' AND id = ?",
+        )
+        .pluck()
+        .get(chat),
+    ).toBe(billingInbox);
+    first.ws.close();
+    const again = await visit(relay, token);
+    await again.next(
+      'message',
+      (f) => (f['message'] as { body: string }).body === 'a question about my bill',
+    );
+    await say(again, 'still there?');
+    expect(convOfMessage('still there?')).toBe(chat);
+    again.ws.close();
   });
 });

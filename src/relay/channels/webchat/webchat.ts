@@ -238,14 +238,15 @@ export function createWebchat(d: WebchatDeps) {
                    WHERE json_extract(value, '$.kind') = 'webchat' AND json_extract(value, '$.value') = ?)
      LIMIT 1`,
   );
-  // A session's conversation is one the visitor's own profile wrote in (message customerIds are
-  // written once and never moved by a merge), in this inbox, now on their profile or the one it was
-  // merged into. Conversations a merge brought onto the visitor's profile never qualify.
+  // A session's conversation is a chat the visitor's own profile wrote in (message customerIds are
+  // written once and never moved by a merge), now on their profile or the one it was merged into.
+  // Conversations a merge brought onto the visitor's profile never qualify. Any chat inbox: a
+  // transfer moves the chat to the new team's inbox, and the visitor keeps it.
   const ownConvQ = d.db
-    .prepare<{ cust: string; target: string; inbox: string; conv: string | null }, string>(
+    .prepare<{ cust: string; target: string; conv: string | null }, string>(
       `SELECT c.id FROM records c WHERE c.entity = 'conversation' AND c.deleted = 0
        AND (@conv IS NULL OR c.id = @conv)
-       AND json_extract(c.data, '$.inboxId') = @inbox
+       AND json_extract(c.data, '$.channel') = 'chat'
        AND json_extract(c.data, '$.customerId') IN (@cust, @target)
        AND EXISTS (SELECT 1 FROM records m WHERE m.conv_id = c.id AND m.entity = 'message' AND m.deleted = 0
                    AND json_extract(m.data, '$.direction') = 'in' AND json_extract(m.data, '$.customerId') = @cust)
@@ -256,11 +257,11 @@ export function createWebchat(d: WebchatDeps) {
     `SELECT id, seq, data FROM records WHERE entity = 'message' AND deleted = 0 AND conv_id = ? ORDER BY seq`,
   );
 
-  /** The visitor's latest own conversation in the inbox (or whether `conv` is one), else null. */
-  function ownConversation(customerId: string, inboxId: string, conv: string | null = null): string | null {
+  /** The visitor's latest own chat (or whether `conv` is one of theirs), else null. */
+  function ownConversation(customerId: string, conv: string | null = null): string | null {
     const merged = d.store.get('customer', customerId)?.data['mergedInto'];
     const target = typeof merged === 'string' ? merged : customerId;
-    return ownConvQ.get({ cust: customerId, target, inbox: inboxId, conv }) ?? null;
+    return ownConvQ.get({ cust: customerId, target, conv }) ?? null;
   }
 
   function originAllowed(inboxId: string, origin: string | undefined): boolean {
@@ -476,7 +477,7 @@ export function createWebchat(d: WebchatDeps) {
       }
       case 'csat': {
         const conv = d.store.get('conversation', f.conversationId);
-        if (!conv || ownConversation(v.customerId, v.inboxId, f.conversationId) === null) {
+        if (!conv || ownConversation(v.customerId, f.conversationId) === null) {
           send(v, { t: 'error', code: RELAY_ERR.FORBIDDEN, message: 'That conversation is not yours.' });
           return;
         }
@@ -598,7 +599,7 @@ export function createWebchat(d: WebchatDeps) {
       inboxId: claims.inbox,
       origin: req.headers.origin,
       customerId: claims.cust,
-      conversationId: ownConversation(claims.cust, claims.inbox),
+      conversationId: ownConversation(claims.cust),
       bucket: new TokenBucket(o.rateLimit.perSecond, o.rateLimit.burst, d.now),
       sent: new Map(),
       lastQueue: null,
@@ -650,8 +651,7 @@ export function createWebchat(d: WebchatDeps) {
     uploadRateLimit: o.rateLimit,
     offlineReplyHours: (inboxId) => inboxConfig(inboxId)?.offlineReplyHours ?? o.offlineReplyHours,
     inboxExists: (inboxId) => inboxQ.get(inboxId) !== undefined,
-    visitorOwns: (customerId, inboxId, conversationId) =>
-      ownConversation(customerId, inboxId, conversationId) !== null,
+    visitorOwns: (customerId, conversationId) => ownConversation(customerId, conversationId) !== null,
     originAllowed,
     startSession,
     leaveOfflineMessage,
@@ -692,7 +692,7 @@ export function createWebchat(d: WebchatDeps) {
           for (const v of visitors)
             if (v.customerId === c.data['customerId'] && v.conversationId !== c.data['conversationId']) {
               const conv = c.data['conversationId'];
-              if (typeof conv === 'string' && ownConversation(v.customerId, v.inboxId, conv)) bind(v, conv);
+              if (typeof conv === 'string' && ownConversation(v.customerId, conv)) bind(v, conv);
             }
         } else if (c.entity === 'conversation') {
           for (const v of visitors) {

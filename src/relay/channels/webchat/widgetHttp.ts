@@ -71,7 +71,7 @@ export type WidgetHttpDeps = {
   offlineReplyHours: (inboxId: string) => number;
   inboxExists: (inboxId: string) => boolean;
   /** Whether a conversation is one this visitor's session carries (webchat.ts, the one rule). */
-  visitorOwns: (customerId: string, inboxId: string, conversationId: string) => boolean;
+  visitorOwns: (customerId: string, conversationId: string) => boolean;
   originAllowed: (inboxId: string, origin: string | undefined) => boolean;
   /** Starts a visitor session; answers the visitor token. */
   startSession: (b: SessionRequest) => string;
@@ -163,10 +163,9 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
    * conversation (theirs or the agent's): never one by customer alone, which a merge can change.
    */
   function visitorMayRead(claims: { cust: string; inbox: string }, m: AttachmentMeta): boolean {
-    if (m.inboxId !== claims.inbox) return false;
-    if (!m.messageId) return m.customerId === claims.cust;
+    if (!m.messageId) return m.customerId === claims.cust && m.inboxId === claims.inbox;
     const convId = h.store.get('message', m.messageId)?.convId;
-    return !!convId && h.visitorOwns(claims.cust, claims.inbox, convId);
+    return !!convId && h.visitorOwns(claims.cust, convId);
   }
 
   async function route(
