@@ -83,7 +83,13 @@ export function createCallQueue(d: CallQueueDeps) {
   const byCallId = new Map<string, LiveCall>();
   const byConversation = new Map<string, LiveCall>();
 
-  function writeState(c: LiveCall, state: CallState, extra: Record<string, unknown> = {}): void {
+  /** `fields`: other conversation fields written in the same change (status, kind). */
+  function writeState(
+    c: LiveCall,
+    state: CallState,
+    extra: Record<string, unknown> = {},
+    fields: Record<string, unknown> = {},
+  ): void {
     const at = new Date(d.now()).toISOString();
     writeFields(
       d.store,
@@ -100,6 +106,7 @@ export function createCallQueue(d: CallQueueDeps) {
             queuedAt: new Date(c.queuedAt).toISOString(),
             ...extra,
           },
+          ...fields,
         },
         clock: d.relayClock.now(),
         convId: c.conversationId,
@@ -242,7 +249,13 @@ export function createCallQueue(d: CallQueueDeps) {
         reject(c, 487, 'Request Terminated');
         forget(c);
         d.routing.release(c.conversationId);
-        writeState(c, 'abandoned', { waitedMs: d.now() - c.queuedAt, endedBy: 'customer' });
+        // Counted (the call field says abandoned, with the wait) and closed: nobody is there to serve.
+        writeState(
+          c,
+          'abandoned',
+          { waitedMs: d.now() - c.queuedAt, endedBy: 'customer' },
+          { status: 'resolved' },
+        );
         return;
       case 'bye':
         if (!c.answered) return;

@@ -40,6 +40,7 @@ const callState = (callId: string) => {
   const r = conversationOf(callId);
   return r
     ? (JSON.parse(r.data) as {
+        status: string;
         call: { state: string; endedBy?: string };
         assigneeId: string | null;
         kind?: string;
@@ -194,6 +195,43 @@ describe.skipIf(missing !== null)('voice queue through Kamailio', () => {
     ]);
   });
 
+  it('rings the least busy agent: with one call each can take two, the second call goes to the other', async () => {
+    for (const a of agents)
+      expect(
+        (await http(relay, 'PUT', `/v1/admin/agents/${a.id}/routing`, { capacity: { call: 2 } }, admin))
+          .status,
+      ).toBe(200);
+    setAll('available');
+    await new Promise((r) => setTimeout(r, 100));
+    const one = caller.call('support');
+    const first = await until('a phone rings', () =>
+      agents.map((a) => ({ a, c: rung(a, one.callId) })).find((x) => x.c),
+    );
+    first.c!.answer();
+    await until('talking', () => callState(one.callId)?.call.state === 'talking');
+    // Another customer (the first one's last agent would be preferred for them).
+    const caller2 = await startSipUa({
+      user: '+8613900000000',
+      domain: kamailio.domain,
+      proxyPort: kamailio.port,
+    });
+    const two = caller2.call('support');
+    const other = agents.find((a) => a !== first.a)!;
+    const c2 = await until('the less busy agent rings', () => rung(other, two.callId));
+    expect(rung(first.a, two.callId)).toBeUndefined();
+    c2.answer();
+    await until('talking', () => callState(two.callId)?.call.state === 'talking');
+    one.bye();
+    two.bye();
+    await until(
+      'both ended',
+      () => callState(one.callId)?.call.state === 'ended' && callState(two.callId)?.call.state === 'ended',
+    );
+    caller2.close();
+    for (const a of agents)
+      await http(relay, 'PUT', `/v1/admin/agents/${a.id}/routing`, { capacity: { call: 1 } }, admin);
+  });
+
   it('waits while everyone is away and rings the first agent to become available', async () => {
     setAll('away');
     await new Promise((r) => setTimeout(r, 100));
@@ -206,6 +244,7 @@ describe.skipIf(missing !== null)('voice queue through Kamailio', () => {
     expect(header(c.invite, 'Call-ID')).toBe(call.callId);
     call.cancel();
     await until('abandoned', () => callState(call.callId)?.call.state === 'abandoned');
+    expect(callState(call.callId)?.status).toBe('resolved');
     expect(statusOf(await call.final)).toBe(487);
   });
 
