@@ -249,4 +249,70 @@ describe.skipIf(missing)('relay/channels/email (Dovecot + Postfix)', () => {
     await until('the real question', () => convByBody('Do you ship to Taipei?'));
     expect(count(relay, "SELECT count(*) FROM records WHERE entity = 'conversation'")).toBe(before + 1);
   });
+
+  it("records a refused reply and a bounced one with the mail server's words", async () => {
+    // ghost@ is in a domain Postfix serves but has no mailbox: the reply is refused at RCPT.
+    await annWrites({ subject: 'From a ghost', text: 'Do I exist?', from: 'Ghost <ghost@customer.test>' });
+    const ghostConv = await until('the ghost conversation', () => convByBody('Do I exist?'));
+    const agent = await hello(relay, adminToken);
+    const toGhost = uuidv7();
+    agent.send({
+      t: 'push',
+      batch: 1,
+      mutations: [mutation('message.send', { id: toGhost, conversationId: ghostConv, body: 'Hello ghost' })],
+    });
+    const refused = await until('refused', () => {
+      const d = messagesIn(ghostConv).find((m) => m['body'] === 'Hello ghost')?.['delivery'] as
+        { state?: string; reason?: string } | undefined;
+      return d?.state === 'refused' ? d : null;
+    });
+    expect(refused.reason).toMatch(/550|User unknown/i);
+
+    // A reply that was sent, then bounced later: the delivery report names its Message-ID.
+    await annWrites({ subject: 'Bounce me', text: 'Please answer me.' });
+    const conv = await until('the conversation', () => convByBody('Please answer me.'));
+    const replyId = uuidv7();
+    agent.send({
+      t: 'push',
+      batch: 2,
+      mutations: [
+        mutation('message.send', { id: replyId, conversationId: conv, body: 'Here is the answer.' }),
+      ],
+    });
+    const state = () =>
+      messagesIn(conv).find((m) => m['body'] === 'Here is the answer.')?.['delivery'] as
+        { state?: string; reason?: string } | undefined;
+    await until('sent', () => state()?.state === 'sent');
+    const report = [
+      'From: Mail Delivery System <MAILER-DAEMON@customer.test>',
+      `To: ${SHOP.address}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      'Message-ID: <report-1@customer.test>',
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain',
+      '',
+      'Your message could not be delivered.',
+      '--b1',
+      'Content-Type: message/delivery-status',
+      '',
+      'Final-Recipient: rfc822; ann@customer.test',
+      'Action: failed',
+      'Status: 5.2.2',
+      'Diagnostic-Code: smtp; 552 5.2.2 Mailbox full',
+      '--b1',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `From: ${SHOP.address}`,
+      `Message-ID: <${replyId}@shop.test>`,
+      '--b1--',
+      '',
+    ].join('\r\n');
+    await mail.append(SHOP, report);
+    const bounced = await until('bounced', () => (state()?.state === 'bounced' ? state() : null));
+    expect(bounced.reason).toBe('552 5.2.2 Mailbox full');
+  });
 });

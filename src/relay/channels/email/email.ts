@@ -93,6 +93,7 @@ export function createEmailChannel(d: {
     inbound: d.inbound,
     now: d.now,
     ownCopy: (inboxId, headerId) => outbox.ownCopy(inboxId, headerId),
+    bounced: (inboxId, headerId, reason) => outbox.bounced(inboxId, headerId, reason),
   });
   const readers = new Map<string, ReturnType<typeof runMailbox>>();
   const channelOf = d.db.prepare<[string], { channel: string }>('SELECT channel FROM inboxes WHERE id = ?');

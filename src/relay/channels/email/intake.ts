@@ -31,6 +31,23 @@ const addrs = (a: AddressObject | AddressObject[] | undefined): string[] =>
     o.value.map((v) => (v.address ?? '').toLowerCase()).filter(Boolean),
   );
 
+/**
+ * The mail a delivery report is about and why it failed: the Message-ID in its returned headers
+ * (message/rfc822 or text/rfc822-headers part) and the Diagnostic-Code (or Status) it gives.
+ */
+export function bounceOf(raw: string): { headerId: string; reason: string } | null {
+  const ids = [...raw.matchAll(/^Message-ID:\s*(<[^<>\s]+>)/gim)].map((m) => m[1]!);
+  // The report's own Message-ID comes first; the returned mail's is the last one.
+  const headerId = ids.length > 1 ? ids.at(-1)! : null;
+  if (!headerId) return null;
+  const diag = /^Diagnostic-Code:\s*(?:[\w-]+;\s*)?(.+(?:\r?\n[ \t].+)*)/im.exec(raw)?.[1];
+  const status = /^Status:\s*(\S+)/im.exec(raw)?.[1];
+  const reason = (diag ?? (status ? `status ${status}` : 'The mail could not be delivered.'))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return { headerId, reason };
+}
+
 export type Intake = ReturnType<typeof createIntake>;
 
 /**
@@ -45,6 +62,8 @@ export function createIntake(d: {
   inbound: ReturnType<typeof createInbound>;
   now: () => number;
   ownCopy: (inboxId: string, headerId: string) => void;
+  /** A delivery report about a mail this inbox sent (its Message-ID), with the server's words. */
+  bounced: (inboxId: string, headerId: string, reason: string) => void;
   /** Largest text body kept, in characters. Default 20,000 (the message limit). */
   maxTextChars?: number;
 }) {
@@ -90,6 +109,10 @@ export function createIntake(d: {
       });
       if (skip) {
         if (skip === 'own-address') d.ownCopy(a.inboxId, headerId);
+        if (skip === 'bounce') {
+          const b = bounceOf(raw.toString('latin1'));
+          if (b) d.bounced(a.inboxId, b.headerId, b.reason);
+        }
         position();
         return { kind: 'skipped', reason: skip };
       }

@@ -164,9 +164,17 @@ export function createOutbox(d: {
         envelope: { from: a.address, to: [thread.customer_address, ...cc, a.address] },
       });
       const refused = info.rejected.map(String).filter((x) => x !== a.address);
-      if (refused.length > 0 && info.accepted.length <= 1)
-        set(r, 'refused', `The mail server refused ${refused.join(', ')}: ${info.response}`);
-      else set(r, 'sent', null);
+      // Only the inbox's own copy went through: for the customer, the reply was refused.
+      if (refused.length > 0 && info.accepted.length <= 1) {
+        const why = ((info as { rejectedErrors?: { response?: string }[] }).rejectedErrors ?? [])
+          .map((e) => e.response ?? '')
+          .filter(Boolean);
+        set(
+          r,
+          'refused',
+          `The mail server refused ${refused.join(', ')}: ${why.join('; ') || info.response}`,
+        );
+      } else set(r, 'sent', null);
       d.log.info({ message: r.message_id, header: r.header_id, response: info.response }, 'email reply sent');
     } catch (err) {
       const e = err as { responseCode?: number; response?: string; message?: string };
@@ -253,6 +261,11 @@ export function createOutbox(d: {
     ownCopy(inboxId: string, headerId: string): void {
       const r = q.byHeader.get(inboxId, headerId);
       if (r && r.state === 'sending') set(r, 'sent', null);
+    },
+    /** A delivery report came back for a reply: it was sent, then bounced. */
+    bounced(inboxId: string, headerId: string, reason: string): void {
+      const r = q.byHeader.get(inboxId, headerId);
+      if (r) set(r, 'bounced', reason);
     },
     has: (messageId: string) => q.get.get(messageId) !== undefined,
     kick,
