@@ -117,6 +117,16 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     publish: () => hub.publish(),
     inbound,
     inboxIds: () => inboxIds.all(),
+    liveCallRows: () =>
+      db
+        .prepare<[], { id: string; inboxId: string; call: string }>(
+          `SELECT id, json_extract(data, '$.inboxId') AS inboxId, json_extract(data, '$.call') AS call
+             FROM records WHERE entity = 'conversation' AND deleted = 0
+              AND json_extract(data, '$.channel') = 'voice' AND json_extract(data, '$.status') <> 'resolved'
+              AND json_extract(data, '$.call.state') IN ('queued', 'offered', 'ringing')`,
+        )
+        .all()
+        .map((r) => ({ id: r.id, inboxId: r.inboxId, call: JSON.parse(r.call) as unknown })),
     routing,
   });
   if (voice) routing.attachLiveOffers(voice.queue);

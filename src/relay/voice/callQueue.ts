@@ -29,6 +29,8 @@ export type CallQueueDeps = {
     /** The agent answered although their offer was withdrawn meanwhile: theirs anyway. */
     assignLive(conversationId: string, agentId: string): void;
   };
+  /** Voice conversations that are not resolved, with their `call` field (read once at start). */
+  liveCallRows: () => { id: string; inboxId: string; call: unknown }[];
   /** Sends a message to Kamailio; false when it is not connected. */
   send: (msg: Record<string, unknown>) => boolean;
 };
@@ -51,6 +53,16 @@ const frameSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('bye'), callId, fromTag: z.string().max(256).optional() }),
   z.object({ t: z.enum(['held', 'resumed', 'refer']), callId, fromTag: z.string().max(256).optional() }),
 ]);
+
+/** The `call` field as writeState leaves it (only what a restart needs). */
+const persistedCall = z.object({
+  state: z.string(),
+  callId,
+  tindex: ids.tindex,
+  tlabel: ids.tlabel,
+  from: z.string(),
+  queuedAt: z.string(),
+});
 
 type LiveCall = {
   callId: string;
@@ -101,6 +113,9 @@ export function createCallQueue(d: CallQueueDeps) {
             state,
             at,
             callId: c.callId,
+            // Kamailio's transaction, so a restarted relay can still end a wait it cannot resume.
+            tindex: c.tindex,
+            tlabel: c.tlabel,
             agentId: c.agentId,
             from: c.from,
             queuedAt: new Date(c.queuedAt).toISOString(),
@@ -223,7 +238,18 @@ export function createCallQueue(d: CallQueueDeps) {
     d.log.debug({ frame: f }, 'voice: from Kamailio');
     if (f.t === 'queued') return onQueued(f);
     const c = byCallId.get(f.callId);
-    if (!c) return;
+    if (!c) {
+      // A call this relay does not know (cut by a restart) asks again: it is suspended now, so end it.
+      if (f.t === 'declined' || f.t === 'noanswer' || f.t === 'failed')
+        d.send({
+          t: 'reject',
+          tindex: f.tindex,
+          tlabel: f.tlabel,
+          code: 480,
+          reason: 'Temporarily Unavailable',
+        });
+      return;
+    }
     switch (f.t) {
       case 'declined':
       case 'noanswer':
@@ -289,28 +315,54 @@ export function createCallQueue(d: CallQueueDeps) {
       reject(c, 480, 'No agent available, we will call you back');
       forget(c);
       d.routing.release(c.conversationId);
-      const waitedMs = now - c.queuedAt;
-      writeState(c, 'callback', { waitedMs });
-      writeFields(
-        d.store,
-        {
-          entity: 'conversation',
-          id: c.conversationId,
-          fields: {
-            kind: 'callback',
-            callback: { number: c.from, waitedMs, at: new Date(now).toISOString() },
-          },
-          clock: d.relayClock.now(),
-          convId: c.conversationId,
-          at: new Date(now).toISOString(),
-        },
-        { mutationId: null, agentId: null },
-      );
-      d.publish();
-      // The callback is ordinary work now: offered on the agents' sockets like a chat.
-      d.routing.enqueue(c.conversationId);
+      toCallback(c, now);
     }
   }
+
+  function toCallback(c: LiveCall, now: number): void {
+    const waitedMs = now - c.queuedAt;
+    const callback = { number: c.from, waitedMs, at: new Date(now).toISOString() };
+    writeState(c, 'callback', { waitedMs }, { kind: 'callback', callback });
+    // The callback is ordinary work now: offered on the agents' sockets like a chat.
+    d.routing.enqueue(c.conversationId);
+  }
+
+  /**
+   * Calls that were waiting when the relay stopped: their place in memory is gone, so they become
+   * callback tasks now. Those that were waiting (not ringing anyone) are ended at Kamailio once it
+   * is connected; a ringing one is ended when its ring fails (an unknown call asking again).
+   */
+  const orphans: LiveCall[] = [];
+  for (const row of d.liveCallRows()) {
+    const p = persistedCall.safeParse(row.call);
+    if (!p.success || !['queued', 'offered', 'ringing'].includes(p.data.state)) continue;
+    const c: LiveCall = {
+      callId: p.data.callId,
+      tindex: p.data.tindex,
+      tlabel: p.data.tlabel,
+      conversationId: row.id,
+      inboxId: row.inboxId,
+      from: p.data.from,
+      fromTag: '',
+      queuedAt: Date.parse(p.data.queuedAt) || d.now(),
+      suspended: p.data.state === 'queued',
+      ringing: null,
+      offer: null,
+      agentId: null,
+      answered: false,
+    };
+    if (c.suspended) orphans.push(c);
+    try {
+      toCallback(c, d.now());
+    } catch (err) {
+      d.log.error(
+        { err, conversation: row.id },
+        'voice: could not make a callback of a call cut by a restart',
+      );
+    }
+  }
+  if (orphans.length > 0)
+    d.log.info({ waiting: orphans.length }, 'voice: calls cut by a relay restart became callback tasks');
 
   const timer = setInterval(() => {
     try {
@@ -323,6 +375,10 @@ export function createCallQueue(d: CallQueueDeps) {
 
   return {
     onMessage,
+    /** Kamailio is (again) connected: end the waits a restart cut off. */
+    onConnected(): void {
+      for (const c of orphans.splice(0)) reject(c, 480, 'No agent available, we will call you back');
+    },
     /** Routing's offer of a conversation: true when it is a live call (then its phone rings). */
     onOffer(offer: Offer): boolean {
       const c = byConversation.get(offer.conversationId);

@@ -31,6 +31,7 @@ export function createVoice(o: VoiceOptions, d: Omit<CallQueueDeps, 'send'> & { 
     ...addr,
     log: d.log,
     onMessage: (msg) => queue.onMessage(msg),
+    onConnected: () => queue.onConnected(),
     ...(o.maxFrameBytes ? { maxFrameBytes: o.maxFrameBytes } : {}),
   });
   return {

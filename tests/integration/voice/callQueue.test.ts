@@ -286,3 +286,51 @@ describe.skipIf(missing !== null)('voice queue without the relay', () => {
     }
   });
 });
+
+describe.skipIf(missing !== null)('voice queue across a relay restart', () => {
+  it('a call waiting when the relay stops is ended with 480 once it is back, and becomes a callback task', async () => {
+    const k = await startKamailio({ queues: true });
+    let r = await startTestRelay({ voice: { kamailioEvapi: k.evapiAddress! } });
+    const ua = await startSipUa({ user: '+8613700000000', domain: k.domain, proxyPort: k.port });
+    try {
+      const t = (await login(r, ADMIN.email, ADMIN.password)).accessToken;
+      const team = (await http<{ id: string }>(r, 'POST', '/v1/admin/teams', { name: 'Night' }, t)).body.id;
+      const inbox = (
+        await http<{ id: string }>(
+          r,
+          'POST',
+          '/v1/admin/inboxes',
+          { name: 'Night line', channel: 'voice', teamId: team },
+          t,
+        )
+      ).body.id;
+      await http(
+        r,
+        'PUT',
+        `/v1/admin/inboxes/${inbox}/phone`,
+        { addresses: ['night'], waitLimitMs: 600_000 },
+        t,
+      );
+      await until('the relay connected', () => /queue: relay connected/.test(k.log()));
+      const call = ua.call('night');
+      const state = (rel: Relay) => {
+        const row = rel.db
+          .prepare<[string], { data: string }>(
+            `SELECT data FROM records WHERE entity = 'conversation' AND json_extract(data, '$.call.callId') = ?`,
+          )
+          .get(call.callId);
+        return row ? (JSON.parse(row.data) as { kind?: string; call: { state: string } }) : null;
+      };
+      await until('queued', () => state(r)?.call.state === 'queued');
+      await r.close();
+      r = await startTestRelay({ dataDir: r.dataDir, voice: { kamailioEvapi: k.evapiAddress! } });
+      const final = await call.final;
+      expect(statusOf(final)).toBe(480);
+      expect(state(r)).toMatchObject({ kind: 'callback', call: { state: 'callback' } });
+    } finally {
+      ua.close();
+      await r.close();
+      await k.stop();
+    }
+  });
+});
