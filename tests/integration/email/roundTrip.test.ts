@@ -315,4 +315,44 @@ describe.skipIf(missing)('relay/channels/email (Dovecot + Postfix)', () => {
     const bounced = await until('bounced', () => (state()?.state === 'bounced' ? state() : null));
     expect(bounced.reason).toBe('552 5.2.2 Mailbox full');
   });
+
+  it('keeps sniffed, size-limited files of a mail and names the ones it refused', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const t = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: mail.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
+    await t.sendMail({
+      from: ANN.address,
+      to: SHOP.address,
+      subject: 'Broken item photo',
+      text: 'See the photo.',
+      attachments: [
+        { filename: 'photo.png', content: png },
+        { filename: 'tool.exe', content: Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00]) },
+        { filename: 'fake.png', content: Buffer.from('%PDF-1.4 not a png') },
+      ],
+    });
+    t.close();
+    const conv = await until('the conversation', () =>
+      messagesIn(convByBody('See the photo.\n\n[Not kept: tool.exe, fake.png]') ?? '').length > 0
+        ? convByBody('See the photo.\n\n[Not kept: tool.exe, fake.png]')
+        : null,
+    );
+    const m = messagesIn(conv)[0]!;
+    const files = m['attachments'] as { id: string; name: string; type: string; size: number }[];
+    expect(files).toEqual([
+      { id: expect.any(String), name: 'photo.png', type: 'image/png', size: png.length },
+    ]);
+    const res = await fetch(`${relay.url}/v1/attachments/${files[0]!.id}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true);
+  });
 });

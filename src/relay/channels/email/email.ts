@@ -10,13 +10,24 @@ import type { Store } from '../../store';
 import type { createInbound } from '../inbound';
 import type { MailConnectOptions } from './connect';
 import { createIntake } from './intake';
+import {
+  createAttachmentStore,
+  resolveAttachmentOptions,
+  type AttachmentOptions,
+} from '../webchat/attachments';
 import { runMailbox, type MailboxOptions } from './mailbox';
 import { createOutbox, type OutboxOptions } from './outbox';
 import { createEmailSettings } from './settings';
 import { createEmailSettingsHttp } from './settingsHttp';
 
 /** The email channel's limits (all optional, each with its default where it is used). */
-export type EmailOptions = { mailbox?: MailboxOptions; outbox?: OutboxOptions; connect?: MailConnectOptions };
+export type EmailOptions = {
+  mailbox?: MailboxOptions;
+  outbox?: OutboxOptions;
+  connect?: MailConnectOptions;
+  /** Limits of files kept from mail: as web chat files (10 MiB, 5 per message, sniffed types). */
+  attachments?: AttachmentOptions;
+};
 
 const ms = z.number().int().min(1).max(86_400_000);
 /** The shape of `relay serve --mail-options file.json`. */
@@ -90,6 +101,8 @@ export function createEmailChannel(d: {
   });
   const intake = createIntake({
     db: d.db,
+    files: createAttachmentStore(d.dataDir, resolveAttachmentOptions(d.options?.attachments), d.now),
+    log: d.log,
     inbound: d.inbound,
     now: d.now,
     ownCopy: (inboxId, headerId) => outbox.ownCopy(inboxId, headerId),

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { simpleParser, type AddressObject } from 'mailparser';
 import type { MessageEmail } from '../../../shared/sync/entities';
 import type { Database } from '../../db';
+import type { Logger } from '../../logger';
+import { AttachmentRefused, type AttachmentMeta, type AttachmentStore } from '../webchat/attachments';
 import type { createInbound } from '../inbound';
 import {
   cleanSubject,
@@ -64,6 +66,9 @@ export function createIntake(d: {
   ownCopy: (inboxId: string, headerId: string) => void;
   /** A delivery report about a mail this inbox sent (its Message-ID), with the server's words. */
   bounced: (inboxId: string, headerId: string, reason: string) => void;
+  /** Where a mail's files are kept (sniffed and size-limited like web chat files). */
+  files: AttachmentStore;
+  log: Logger;
   /** Largest text body kept, in characters. Default 20,000 (the message limit). */
   maxTextChars?: number;
 }) {
@@ -150,16 +155,42 @@ export function createIntake(d: {
           ? { html: html.html, ...(html.remoteImages ? { remoteImages: html.remoteImages } : {}) }
           : {}),
       };
+      // Files: each sniffed and limited like a web chat upload; one refused is named, not kept.
+      const kept: AttachmentMeta[] = [];
+      const dropped: string[] = [];
+      for (const f of mail.attachments) {
+        if (f.related && f.contentDisposition !== 'attachment') continue; // inline parts of the HTML
+        const name = f.filename ?? 'attachment';
+        if (kept.length >= d.files.options.maxFiles) {
+          dropped.push(name);
+          continue;
+        }
+        try {
+          kept.push(d.files.store(f.content, { customerId: '', inboxId: a.inboxId }, name));
+        } catch (err) {
+          if (!(err instanceof AttachmentRefused)) throw err;
+          dropped.push(name);
+          d.log.info({ inbox: a.inboxId, reason: err.reason, size: f.size }, 'mail attachment not kept');
+        }
+      }
+      const note = dropped.length ? `\n\n[Not kept: ${dropped.join(', ')}]` : '';
       const r = d.inbound.receive({
         inboxId: a.inboxId,
         from: { ...(from?.name ? { name: from.name } : {}), ...(fromAddress ? { email: fromAddress } : {}) },
-        text: text || '(HTML mail)',
+        text: (text || '(HTML mail)') + note,
+        ...(kept.length
+          ? { attachments: kept.map((m) => ({ id: m.id, name: m.name, size: m.size, type: m.type })) }
+          : {}),
         subject: cleanSubject(subject),
         conversationId,
         messageFields: { email },
         alsoRecord: (res) => {
           const at = d.now();
           q.remember.run(a.inboxId, headerId, res.conversationId, res.messageId, at);
+          d.files.bind(
+            kept.map((m) => ({ ...m, customerId: res.customerId })),
+            res.messageId,
+          );
           const others = cc.filter((x) => x !== a.address.toLowerCase());
           if (res.newConversation)
             q.thread.run(

@@ -157,6 +157,40 @@ export function createAttachmentStore(dataDir: string, o: ResolvedAttachmentOpti
 
   const sizeText = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
 
+  function store(
+    bytes: Buffer,
+    owner: { customerId: string; inboxId: string },
+    rawName: string,
+  ): AttachmentMeta {
+    if (bytes.length > o.maxBytes)
+      throw new AttachmentRefused('too-large', `Files can be at most ${sizeText(o.maxBytes)}.`, 413);
+    const size = bytes.length;
+    if (size === 0) throw new AttachmentRefused('empty', 'The file is empty.', 422);
+    const type = sniffType(bytes);
+    const name = sanitizeFileName(rawName);
+    const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+    // The bytes decide the type; a name claiming another type (a PDF named .png) is refused too.
+    if (!type || !o.types.includes(type) || (ext !== '' && !EXTENSIONS[type].includes(ext)))
+      throw new AttachmentRefused(
+        'type',
+        'This kind of file cannot be attached: send an image (PNG, JPEG, GIF, WebP), a PDF or a text file.',
+        415,
+      );
+    const id = randomBytes(16).toString('hex');
+    writeFileSync(join(dir, id), bytes, { mode: 0o600 });
+    const m: AttachmentMeta = {
+      id,
+      name,
+      size,
+      type,
+      customerId: owner.customerId,
+      inboxId: owner.inboxId,
+      createdAt: new Date(now()).toISOString(),
+    };
+    writeMeta(m);
+    return m;
+  }
+
   return {
     options: o,
 
@@ -179,36 +213,19 @@ export function createAttachmentStore(dataDir: string, o: ResolvedAttachmentOpti
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (Number.isFinite(declared) && declared > o.maxBytes) throw tooLarge();
       const bytes = await readBody(req, o.maxBytes, tooLarge);
-      const size = bytes.length;
-      if (size === 0) throw new AttachmentRefused('empty', 'The file is empty.', 422);
-      const type = sniffType(bytes);
-      const name = sanitizeFileName(rawName);
-      const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
-      // The bytes decide the type; a name claiming another type (a PDF named .png) is refused too.
-      if (!type || !o.types.includes(type) || (ext !== '' && !EXTENSIONS[type].includes(ext)))
-        throw new AttachmentRefused(
-          'type',
-          'This kind of file cannot be attached: send an image (PNG, JPEG, GIF, WebP), a PDF or a text file.',
-          415,
-        );
-      const id = randomBytes(16).toString('hex');
-      writeFileSync(join(dir, id), bytes, { mode: 0o600 });
-      const m: AttachmentMeta = {
-        id,
-        name,
-        size,
-        type,
-        customerId: owner.customerId,
-        inboxId: owner.inboxId,
-        createdAt: new Date(now()).toISOString(),
-      };
-      writeMeta(m);
+      const m = store(bytes, owner, rawName);
       if (waits) {
-        waiting.add(id);
+        waiting.add(m.id);
         pending.set(owner.customerId, waiting);
       }
-      return { id, name, size, type } satisfies MessageAttachment;
+      return { id: m.id, name: m.name, size: m.size, type: m.type } satisfies MessageAttachment;
     },
+
+    /**
+     * Keeps bytes a channel already holds (an email's attachment) under the same limits and
+     * sniffing as uploads; throws AttachmentRefused when they are too large, empty or not allowed.
+     */
+    store,
 
     meta,
 
