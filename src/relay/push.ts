@@ -3,7 +3,7 @@ import { canonicalJson } from '../shared/sync/canonicalJson';
 import { decodeHlc, isHlc, type HlcClock } from '../shared/sync/hlc';
 import { UUID_RE } from '../shared/sync/ids';
 import { isMutationName, mutationArgs } from '../shared/sync/mutations';
-import { RELAY_ERR, type PushOutcome } from '../shared/sync/protocol';
+import { RELAY_ERR, type PushedMutation, type PushOutcome } from '../shared/sync/protocol';
 import { SyncRefusal } from '../shared/sync/refusal';
 import type { Accounts } from './accounts';
 import type { Principal } from './auth';
@@ -13,8 +13,6 @@ import type { Logger } from './logger';
 import { applyMutation } from './mutate';
 import type { Store } from './store';
 import type { Viewer } from './visibility';
-
-export type PushedMutation = { id: string; name: string; args: unknown; clock: string };
 
 export type PushResult = { results: PushOutcome[]; from: number; to: number };
 

@@ -26,7 +26,7 @@ import type { Logger } from './logger';
 import { writeFields } from './records';
 import { decodeParam, targetOf } from './requestTarget';
 import type { Store } from './store';
-import { canSee } from './visibility';
+import { canSee, viewerOf } from './visibility';
 
 /** Stored file: magic, 12-byte nonce, AES-256-GCM ciphertext, 16-byte tag. */
 const MAGIC = Buffer.from('SBR1');
@@ -227,7 +227,7 @@ export function createRecordings(d: {
     const f = paths(id);
     if (!existsSync(f.meta)) throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such recording (yet).');
     const meta = JSON.parse(readFileSync(f.meta, 'utf8')) as RecordingMeta;
-    const viewer = { agentId: p.agentId, role: p.role, teamIds: new Set(d.accounts.teamIdsOf(p.agentId)) };
+    const viewer = viewerOf(p, d.accounts);
     if (
       meta.deletedAt &&
       canSee(viewer, meta.conversationId, meta.conversationId ? d.store.scopeOf(meta.conversationId) : null)

@@ -42,6 +42,7 @@ import { createWebchatSettingsHttp } from './channels/webchat/settingsHttp';
 import { createVoice } from './voice';
 import { createPhoneSettingsHttp } from './voice/settingsHttp';
 import { createEmailChannel } from './channels/email/email';
+import { viewerOf } from './visibility';
 
 export type Relay = {
   port: number;
@@ -163,8 +164,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     isStaffed: (inboxId) => routing.isStaffed(inboxId),
     onVisitorReturned: (conversationId) => routing.customerReturned(conversationId),
     authorizeAgent: (req) => {
-      const p = auth.authenticateRequest(req);
-      return { agentId: p.agentId, role: p.role, teamIds: new Set(accounts.teamIdsOf(p.agentId)) };
+      return viewerOf(auth.authenticateRequest(req), accounts);
     },
     log,
     now: o.now,

@@ -21,7 +21,7 @@ import type { ResolvedOptions } from './options';
 import type { Pusher } from './push';
 import { TokenBucket } from './rateLimit';
 import type { Store } from './store';
-import { canSee, type ConversationScope, type Viewer } from './visibility';
+import { canSee, viewerOf, type ConversationScope, type Viewer } from './visibility';
 import type { AgentState } from '../shared/agentState';
 import type { Change } from '../shared/sync/entities';
 
@@ -124,10 +124,6 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     o.heartbeatMs,
   );
   heartbeat.unref();
-
-  function viewerOf(p: Principal): Viewer {
-    return { agentId: p.agentId, role: p.role, teamIds: new Set(accounts.teamIdsOf(p.agentId)) };
-  }
 
   async function snapshot(c: Conn, viewer: Viewer, gen: number): Promise<void> {
     const head = store.head();
@@ -362,7 +358,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     const p = authenticateOrShut(c, f.accessToken);
     if (!p) return;
     c.principal = p;
-    c.viewer = viewerOf(p);
+    c.viewer = viewerOf(p, accounts);
     c.cursor = f.cursor;
     auth.touch(p.deviceId);
     const head = store.head();
@@ -516,7 +512,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
             RELAY_CLOSE.UNAUTHORIZED,
           );
         c.principal = p;
-        c.viewer = viewerOf(p);
+        c.viewer = viewerOf(p, accounts);
         return;
       }
       case 'presence':
@@ -642,7 +638,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
       for (const c of conns) {
         if (c.principal?.agentId !== agentId) continue;
         if (role) c.principal = { ...c.principal, role };
-        c.viewer = viewerOf(c.principal);
+        c.viewer = viewerOf(c.principal, accounts);
         c.forceSnapshot = true;
         c.gen += 1;
         startCatchUp(c);

@@ -3,6 +3,14 @@ import type { Role } from '../shared/sync/entities';
 /** Who is asking: the signed-in agent with its current role and team ids. */
 export type Viewer = { agentId: string; role: Role; teamIds: ReadonlySet<string> };
 
+/** The viewer a signed-in principal is now: its role and current teams (from the accounts). */
+export function viewerOf(
+  p: { agentId: string; role: Role },
+  accounts: { teamIdsOf(agentId: string): string[] },
+): Viewer {
+  return { agentId: p.agentId, role: p.role, teamIds: new Set(accounts.teamIdsOf(p.agentId)) };
+}
+
 /** The scope of a conversation: whose it is. */
 export type ConversationScope = { teamId: string | null; assigneeId: string | null };
 

@@ -45,20 +45,10 @@ export function logCall(s: LocalStore, a: CallArgs<'calls:log'>): CallView {
       );
   }
   const id = s.newId();
-  s.mutate('call.log', {
-    id,
-    conversationId,
-    direction: a.direction,
-    from: a.from,
-    to: a.to,
-    startedAt: a.startedAt,
-    answeredAt: a.answeredAt,
-    endedAt: a.endedAt,
-    disposition: a.disposition,
-    note: a.note,
-    ...(a.quality ? { quality: a.quality } : {}),
-    ...(a.recording ? { recording: a.recording } : {}),
-  });
+  // The call's own fields are the mutation's arguments as they are (the schema is shared); the
+  // record it makes is built by the sync core (shared/sync/records).
+  const { customerId: _customer, newCustomerName: _name, newCustomerPhone: _phone, ...call } = a;
+  s.mutate('call.log', { id, conversationId, ...call });
   // From now on the recording is due for upload (once this record has reached the relay).
   if (a.recording) linkRecording(s.db, a.recording.id, id);
   const logged = callsOfCustomer(s.db, customerId, 50).find((c) => c.id === id);

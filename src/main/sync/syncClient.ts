@@ -5,6 +5,7 @@ import {
   SYNC_PROTOCOL_VERSION,
   type ClientFrame,
   type OfferView,
+  type PushedMutation,
   type ServerFrame,
 } from '../../shared/sync/protocol';
 import type { AgentState } from '../../shared/agentState';
@@ -470,19 +471,23 @@ export class SyncClient {
       // Fill the batch up to the byte budget as well as the count: a batch of long replies must not
       // exceed the relay's frame limit (it would close the socket with 1009, and the same batch
       // would be resent forever). The first mutation always goes, alone if need be.
-      const mutations: Extract<ClientFrame, { t: 'push' }>['mutations'] = [];
+      // Each mutation is encoded once: its size counts against the budget and its text goes into
+      // the frame as is (the same JSON as encoding the whole frame).
+      const parts: string[] = [];
+      const ids: string[] = [];
       let bytes = 64;
       for (const m of pending) {
-        const wire = { id: m.id, name: m.name, args: m.args, clock: m.clock };
-        const size = Buffer.byteLength(JSON.stringify(wire)) + 1;
-        if (mutations.length > 0 && bytes + size > this.o.maxBatchBytes) break;
-        mutations.push(wire);
+        const wire: PushedMutation = { id: m.id, name: m.name, args: m.args, clock: m.clock };
+        const text = JSON.stringify(wire);
+        const size = Buffer.byteLength(text) + 1;
+        if (parts.length > 0 && bytes + size > this.o.maxBatchBytes) break;
+        parts.push(text);
+        ids.push(m.id);
         bytes += size;
       }
-      const batch = { batch: ++this.batchNo, ids: mutations.map((m) => m.id) };
+      const batch = { batch: ++this.batchNo, ids };
       this.inflight.push(batch);
-      const frame: ClientFrame = { t: 'push', batch: batch.batch, mutations };
-      c.ws.send(JSON.stringify(frame));
+      c.ws.send(`{"t":"push","batch":${batch.batch},"mutations":[${parts.join(',')}]}`);
       this.opts.store.markSent(batch.ids);
       this.update({ status: 'syncing' });
     }

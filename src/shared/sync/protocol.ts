@@ -55,6 +55,11 @@ export const RELAY_CLOSE = {
 const mutationFrame = z
   .object({ id: z.string().max(64), name: z.string().max(64), args: z.unknown(), clock: z.string().max(100) })
   .strict();
+/**
+ * A Mutation (mutations.ts: `{id, name, args, clock}`) as it crosses the wire: what an app pushes
+ * and the relay receives before it validates the name, arguments and clock.
+ */
+export type PushedMutation = z.infer<typeof mutationFrame>;
 
 /** Frames an app sends on `/v1/sync`. The first must be `hello`. */
 export const clientFrameSchema = z.discriminatedUnion('t', [

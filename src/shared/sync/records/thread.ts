@@ -61,20 +61,11 @@ export function buildCallLog(a: MutationArgs<'call.log'>, ctx: BuildContext): Re
       'endedAt/answeredAt: a call cannot end or answer before it starts.',
     );
   const customerId = customerOf(ctx, a.conversationId);
+  const { id: _id, ...call } = a;
   const data = {
+    ...call,
     customerId: typeof customerId === 'string' ? customerId : null,
-    conversationId: a.conversationId,
-    direction: a.direction,
-    from: a.from,
-    to: a.to,
     agentId: ctx.agentId,
-    startedAt: a.startedAt,
-    answeredAt: a.answeredAt,
-    endedAt: a.endedAt,
-    disposition: a.disposition,
-    note: a.note,
-    ...(a.quality ? { quality: a.quality } : {}),
-    ...(a.recording ? { recording: a.recording } : {}),
     createdAt: a.startedAt,
   };
   return [{ kind: 'append', key: recordKey('call', a.id), convId: a.conversationId, data }];
