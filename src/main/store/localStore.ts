@@ -15,12 +15,11 @@ import { fieldHistory } from './history';
 import { messagesOf, notesOf, timelineOf } from './messages';
 import { deleteMeta, getMeta, setMeta } from './meta';
 import { runMutator, touchesOf, type MutatorContext, type RecordChange } from './mutators';
+import { rebase } from './rebase';
 import * as outbox from './outbox';
 import {
-  confirmedState,
   conversationIdsOfCustomer,
   currentState,
-  getRow,
   inboxFor,
   keyOf,
   setConfirmed,
@@ -297,6 +296,10 @@ export class LocalStore {
       if (c.entity === 'conversation' && c.deleted) this.dropThread(c.id);
       if (!outbox.isTouched(this.db, c)) setConfirmedAndCurrent(this.db, c, deferFrom);
       else if (setConfirmed(this.db, c)) keys.push({ entity: c.entity, id: c.id });
+      // A pending merge of this conversation's customer moves it too: replay the merge on it.
+      const customerId = c.entity === 'conversation' ? c.data?.['customerId'] : undefined;
+      if (typeof customerId === 'string' && outbox.isMergePending(this.db, customerId))
+        keys.push({ entity: 'customer', id: customerId });
     }
     return keys;
   }
@@ -349,31 +352,8 @@ export class LocalStore {
 
   /** Current state := confirmed state + the pending mutations touching these records, in order. */
   private rebase(keys: readonly RecordKey[]): void {
-    if (keys.length === 0) return;
-    const targets = new Map<string, RecordKey>();
-    for (const k of keys) targets.set(keyOf(k), k);
-    const working = new Map<string, RecordState | null>();
-    const positions = new Set<number>();
-    for (const [id, k] of targets) {
-      working.set(id, confirmedState(getRow(this.db, k)));
-      for (const p of outbox.positionsTouching(this.db, k)) positions.add(p);
-    }
-    const read = (k: RecordKey) => {
-      const id = keyOf(k);
-      return working.has(id) ? (working.get(id) ?? null) : currentState(this.db, k);
-    };
     const agent = this.identity()?.agent;
-    const wants = (k: RecordKey) => targets.has(keyOf(k));
-    for (const p of [...positions].sort((a, b) => a - b)) {
-      const row = outbox.outboxAt(this.db, p);
-      if (!row) continue;
-      const m = outbox.toMutation(row);
-      for (const w of this.build(m, agent, read, wants)) {
-        const id = keyOf(w.key);
-        if (targets.has(id)) working.set(id, w.state);
-      }
-    }
-    for (const [id, k] of targets) setCurrent(this.db, k, working.get(id) ?? null);
+    rebase(this.db, keys, (m, read, wants) => this.build(m, agent, read, wants));
   }
 
   private emit(reason: StoreChange['reason']): void {

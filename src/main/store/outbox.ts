@@ -132,6 +132,17 @@ export function isTouched(db: Db, k: RecordKey): boolean {
   );
 }
 
+/** True when a pending merge or undo of a merge touches this customer. */
+export function isMergePending(db: Db, customerId: string): boolean {
+  return (
+    stmt(
+      db,
+      `SELECT 1 FROM outbox_touches t JOIN outbox o ON o.position = t.position
+       WHERE t.entity = 'customer' AND t.id = ? AND o.name IN ('customer.merge', 'customer.unmerge') LIMIT 1`,
+    ).get(customerId) !== undefined
+  );
+}
+
 /** Positions of pending mutations touching `k`, oldest first. */
 export function positionsTouching(db: Db, k: RecordKey): number[] {
   return (

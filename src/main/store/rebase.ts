@@ -1,0 +1,66 @@
+import type { Mutation, MutationName } from '../../shared/sync/mutations';
+import type { Db } from './db';
+import type { MutatorContext, RecordChange } from './mutators';
+import * as outbox from './outbox';
+import {
+  confirmedState,
+  currentState,
+  getRow,
+  keyOf,
+  setCurrent,
+  type RecordKey,
+  type RecordState,
+} from './records';
+
+// A merge or its undo writes several records from one reading of the state (the profiles and the
+// conversations it moves): when one of them is recomputed, all of them are, and a conversation it
+// now moves that no pending change touches is written too, so the result is the relay's.
+const WHOLE: ReadonlySet<MutationName> = new Set(['customer.merge', 'customer.unmerge']);
+
+type Build = (m: Mutation, read: MutatorContext['read'], wants: MutatorContext['wants']) => RecordChange[];
+
+/**
+ * Current state := confirmed state + the pending mutations touching these records, in order
+ * (inside the caller's transaction). Writes of a replay to other records are left alone (those
+ * records hold the effect of every pending mutation already), but for WHOLE mutations.
+ */
+export function rebase(db: Db, keys: readonly RecordKey[], build: Build): void {
+  if (keys.length === 0) return;
+  const targets = new Map<string, RecordKey>();
+  const working = new Map<string, RecordState | null>();
+  const rows = new Map<number, outbox.OutboxRow>();
+  const queue: RecordKey[] = [];
+  const target = (k: RecordKey) => {
+    const id = keyOf(k);
+    if (targets.has(id)) return;
+    targets.set(id, k);
+    working.set(id, confirmedState(getRow(db, k)));
+    queue.push(k);
+  };
+  for (const k of keys) target(k);
+  for (let k = queue.pop(); k; k = queue.pop()) {
+    for (const p of outbox.positionsTouching(db, k)) {
+      if (rows.has(p)) continue;
+      const row = outbox.outboxAt(db, p);
+      if (!row) continue;
+      rows.set(p, row);
+      if (WHOLE.has(row.name)) for (const t of outbox.touchesAt(db, p)) target(t);
+    }
+  }
+  const read = (k: RecordKey) => {
+    const id = keyOf(k);
+    return working.has(id) ? (working.get(id) ?? null) : currentState(db, k);
+  };
+  const wanted = (k: RecordKey) => targets.has(keyOf(k));
+  const wantedByWhole = (k: RecordKey) => wanted(k) || !outbox.isTouched(db, k);
+  for (const p of [...rows.keys()].sort((a, b) => a - b)) {
+    const row = rows.get(p)!;
+    const whole = WHOLE.has(row.name);
+    for (const w of build(outbox.toMutation(row), read, whole ? wantedByWhole : wanted)) {
+      const id = keyOf(w.key);
+      if (!targets.has(id)) targets.set(id, w.key);
+      working.set(id, w.state);
+    }
+  }
+  for (const [id, k] of targets) setCurrent(db, k, working.get(id) ?? null);
+}
