@@ -10,6 +10,7 @@ import { shellFirstPaint } from './metrics/shellFirstPaint.mjs';
 import { inbox } from './metrics/inbox.mjs';
 import { syncInitial, syncPushApply } from './metrics/sync.mjs';
 import { emailImport } from './metrics/emailImport.mjs';
+import { voiceQueue } from './metrics/voiceQueue.mjs';
 
 const METRICS = [
   shellFirstPaint,
@@ -23,6 +24,7 @@ const METRICS = [
   callSetup,
   invitePop,
   emailImport,
+  voiceQueue,
 ];
 const only = process.argv.slice(2);
 

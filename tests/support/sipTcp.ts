@@ -54,6 +54,8 @@ function serialize(start: string, headers: [string, string][], body = ''): strin
 
 export type IncomingCall = {
   invite: SipMessage;
+  /** performance.now() when the INVITE arrived. */
+  receivedAt: number;
   ring(): void;
   decline(code?: number): void;
   answer(): void;
@@ -74,7 +76,14 @@ export type OutgoingCall = {
 };
 
 /** A user agent `user@domain` talking to Kamailio at 127.0.0.1:`proxyPort` over TCP. */
-export async function startSipUa(o: { user: string; domain: string; proxyPort: number; password?: string }) {
+export async function startSipUa(o: {
+  user: string;
+  domain: string;
+  proxyPort: number;
+  password?: string;
+  /** Answer every new call at once (benchmarks). */
+  autoAnswer?: boolean;
+}) {
   const server: Server = createServer();
   const waiters: ((m: SipMessage) => boolean)[] = [];
   const incoming: IncomingCall[] = [];
@@ -144,6 +153,7 @@ export async function startSipUa(o: { user: string; domain: string; proxyPort: n
     let answered = false;
     const call: IncomingCall = {
       invite: inv,
+      receivedAt: performance.now(),
       ring: () => reply(inv, 180, 'Ringing', [], '', myTag),
       decline: (code = 486) => reply(inv, code, code === 603 ? 'Decline' : 'Busy Here', [], '', myTag),
       answer: () => {
@@ -175,6 +185,7 @@ export async function startSipUa(o: { user: string; domain: string; proxyPort: n
     };
     incoming.push(call);
     reply(inv, 100, 'Trying');
+    if (o.autoAnswer) call.answer();
   }
 
   function digest(challenge: string, method: string, uri: string): string {
