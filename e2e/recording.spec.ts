@@ -209,6 +209,9 @@ test('after-call work runs out: the wrap-up saves itself and the agent is availa
   await agent.getByRole('button', { name: 'Phone', exact: true }).click();
   await agent.getByLabel('After-call work limit in seconds (0 for no limit)').fill('3');
   await setUpPhone(agent, kamailio, 'agent2');
+  // Calls set Busy and After-call work only for an agent who was Available (a chosen Away or
+  // Offline stands), and give back Available afterwards.
+  await agent.getByLabel('My status').selectOption('available');
 
   const caller = await startParty(browser, parties, kamailio, customer.phone);
   try {
