@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageDelivery, MessageEmail } from '../../../shared/sync/entities';
 
@@ -21,14 +21,14 @@ export function mailDocument(html: string, remoteAllowed: boolean): string {
 
 /**
  * An email message in the thread: sender, recipients and subject as text, then the HTML in a
- * sandboxed frame (plain text when the mail had no HTML). Remote images stay blocked until the
- * agent allows them for this one message.
+ * sandboxed frame (plain text when the mail had no HTML), saying how many remote images were held back.
  */
 export function EmailBody(props: { email: MessageEmail; text: string }) {
   const { t } = useTranslation();
-  const [remoteAllowed, setRemoteAllowed] = useState(false);
   const e = props.email;
-  const doc = useMemo(() => (e.html ? mailDocument(e.html, remoteAllowed) : null), [e.html, remoteAllowed]);
+  // Remote images stay blocked: the app's own CSP (img-src 'self' data: blob:) also applies to
+  // srcdoc frames, so letting the agent allow them needs that policy (or a relay image proxy) first.
+  const doc = useMemo(() => (e.html ? mailDocument(e.html, false) : null), [e.html]);
   return (
     <div className="email">
       <dl className="email-headers">
@@ -58,13 +58,8 @@ export function EmailBody(props: { email: MessageEmail; text: string }) {
             referrerPolicy="no-referrer"
             srcDoc={doc}
           />
-          {(e.remoteImages ?? 0) > 0 && !remoteAllowed && (
-            <p className="item-sub">
-              {t('inbox.email.remoteBlocked', { count: e.remoteImages ?? 0 })}{' '}
-              <button type="button" onClick={() => setRemoteAllowed(true)}>
-                {t('inbox.email.allowRemote')}
-              </button>
-            </p>
+          {(e.remoteImages ?? 0) > 0 && (
+            <p className="item-sub">{t('inbox.email.remoteBlocked', { count: e.remoteImages ?? 0 })}</p>
           )}
         </>
       ) : (
