@@ -111,6 +111,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   });
   const inboxIds = db.prepare<[], string>('SELECT id FROM inboxes').pluck();
   const voice = createVoice(opts.voice ?? {}, {
+    db,
     store,
     relayClock,
     log,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { queueRoutingOf } from '../../shared/routing';
 import type { HlcClock } from '../../shared/sync/hlc';
 import type { InboundMessage, InboundResult } from '../channels/inbound';
+import type { Database } from '../db';
 import type { Logger } from '../logger';
 import { writeFields } from '../records';
 import type { Offer } from '../routing/types';
@@ -14,6 +15,7 @@ export type CallState =
   'queued' | 'offered' | 'ringing' | 'talking' | 'held' | 'transferred' | 'ended' | 'abandoned' | 'callback';
 
 export type CallQueueDeps = {
+  db: Database;
   store: Store;
   relayClock: HlcClock;
   log: Logger;
@@ -103,32 +105,35 @@ export function createCallQueue(d: CallQueueDeps) {
     fields: Record<string, unknown> = {},
   ): void {
     const at = new Date(d.now()).toISOString();
-    writeFields(
-      d.store,
-      {
-        entity: 'conversation',
-        id: c.conversationId,
-        fields: {
-          call: {
-            state,
-            at,
-            callId: c.callId,
-            // Kamailio's transaction, so a restarted relay can still end a wait it cannot resume.
-            tindex: c.tindex,
-            tlabel: c.tlabel,
-            agentId: c.agentId,
-            from: c.from,
-            queuedAt: new Date(c.queuedAt).toISOString(),
-            ...extra,
+    // One transaction: the record and its field history land together (the store's rule).
+    d.db.transaction(() =>
+      writeFields(
+        d.store,
+        {
+          entity: 'conversation',
+          id: c.conversationId,
+          fields: {
+            call: {
+              state,
+              at,
+              callId: c.callId,
+              // Kamailio's transaction, so a restarted relay can still end a wait it cannot resume.
+              tindex: c.tindex,
+              tlabel: c.tlabel,
+              agentId: c.agentId,
+              from: c.from,
+              queuedAt: new Date(c.queuedAt).toISOString(),
+              ...extra,
+            },
+            ...fields,
           },
-          ...fields,
+          clock: d.relayClock.now(),
+          convId: c.conversationId,
+          at,
         },
-        clock: d.relayClock.now(),
-        convId: c.conversationId,
-        at,
-      },
-      { mutationId: null, agentId: null },
-    );
+        { mutationId: null, agentId: null },
+      ),
+    )();
     d.publish();
   }
 
