@@ -603,7 +603,8 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
           if (left > 0) connectedAgents.set(agentId, left);
           else {
             connectedAgents.delete(agentId);
-            routing?.agentDisconnected(agentId);
+            // A routing failure here must not escape the socket's close event (it would stop the relay).
+            guarded(log, 'routing on disconnect', () => routing?.agentDisconnected(agentId))();
           }
         }
       });
