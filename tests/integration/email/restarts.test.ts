@@ -97,8 +97,11 @@ async function killingSmtpHop(target: number, victim: () => RelayProcess | null)
   const server: Server = createServer((client: Socket) => {
     const up = connect(target, '127.0.0.1');
     let afterData = false;
+    // The end of DATA may arrive split across chunks: look at the stream's last bytes.
+    let tail = '';
     client.on('data', (b) => {
-      if (b.toString('latin1').endsWith('\r\n.\r\n')) afterData = true;
+      tail = (tail + b.toString('latin1')).slice(-5);
+      if (tail === '\r\n.\r\n') afterData = true;
       up.write(b);
     });
     up.on('data', (b) => {

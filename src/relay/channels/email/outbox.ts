@@ -148,7 +148,9 @@ export function createOutbox(d: {
       .filter((h) => h !== r.header_id);
     const cc = (JSON.parse(thread.cc) as string[]).filter((x) => x !== thread.customer_address);
     const subject = `Re: ${thread.subject || '(no subject)'} [#${thread.token}]`;
-    set(r, 'sending', null, { attempts: r.attempts + 1, handedAt: d.now() });
+    const handedAt = d.now();
+    r = { ...r, attempts: r.attempts + 1, handed_at: handedAt };
+    set(r, 'sending', null, { attempts: r.attempts, handedAt });
     const t = smtpTransport(a, o);
     try {
       const info = await t.sendMail({
@@ -178,7 +180,7 @@ export function createOutbox(d: {
       d.log.info({ message: r.message_id, header: r.header_id, response: info.response }, 'email reply sent');
     } catch (err) {
       const e = err as { responseCode?: number; response?: string; message?: string };
-      const attempts = r.attempts + 1;
+      const attempts = r.attempts;
       if ((e.responseCode ?? 0) >= 500 || attempts >= maxAttempts) {
         set(r, 'refused', e.response ?? e.message ?? 'refused', { attempts, handedAt: null });
       } else {
