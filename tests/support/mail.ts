@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   readdirSync,
   rmSync,
   writeFileSync,
@@ -207,6 +208,14 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 `,
   );
 
+  const stopOne = (p: ChildProcess) =>
+    new Promise<void>((r) => {
+      if (p.exitCode !== null || p.signalCode !== null) return r();
+      const t = setTimeout(() => p.kill('SIGKILL'), 5_000);
+      p.once('exit', () => (clearTimeout(t), r()));
+      p.kill('SIGTERM');
+    });
+
   let dlog = '';
   const dovecot = spawn(DOVECOT, ['-F', '-c', join(dv, 'dovecot.conf')], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -216,8 +225,32 @@ postlog   unix-dgram n  -       n       -       1       postlogd
   const postfix = spawn(POSTFIX, ['-c', join(pf, 'etc'), 'start-fg'], { stdio: ['ignore', 'pipe', 'pipe'] });
   postfix.stderr!.on('data', (b: Buffer) => (plog += b.toString()));
   postfix.stdout!.on('data', (b: Buffer) => (plog += b.toString()));
-  await waitPort(imapPort, dovecot, 'dovecot', () => dlog);
-  await waitPort(smtpPort, postfix, 'postfix', () => plog);
+  // `postfix start-fg` leaves its master running when only the wrapper is signalled: stop it the
+  // way Postfix is stopped, then make sure by the master's pid file.
+  const stopPostfix = async () => {
+    spawnSync(POSTFIX, ['-c', join(pf, 'etc'), 'stop'], { stdio: 'ignore' });
+    const pidFile = join(pf, 'queue', 'pid', 'master.pid');
+    if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      for (let i = 0; i < 100 && pid > 0; i++) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+        if (i === 60) process.kill(pid, 'SIGKILL');
+      }
+    }
+    await stopOne(postfix);
+  };
+  try {
+    await waitPort(imapPort, dovecot, 'dovecot', () => dlog);
+    await waitPort(smtpPort, postfix, 'postfix', () => plog);
+  } catch (err) {
+    await Promise.all([stopOne(dovecot), stopPostfix()]);
+    throw err;
+  }
 
   const client = async (user: MailUser) => {
     const c = new ImapFlow({
@@ -231,14 +264,6 @@ postlog   unix-dgram n  -       n       -       1       postlogd
     await c.connect();
     return c;
   };
-
-  const stopOne = (p: ChildProcess) =>
-    new Promise<void>((r) => {
-      if (p.exitCode !== null || p.signalCode !== null) return r();
-      const t = setTimeout(() => p.kill('SIGKILL'), 5_000);
-      p.once('exit', () => (clearTimeout(t), r()));
-      p.kill('SIGTERM');
-    });
 
   return {
     dir,
@@ -257,7 +282,6 @@ postlog   unix-dgram n  -       n       -       1       postlogd
       // Straight from the Maildir: no IMAP session marks anything seen or races the relay's.
       const box = join(mail, user.address, 'Maildir', ...(folder === 'INBOX' ? [] : [`.${folder}`]));
       const out: { name: string; raw: string }[] = [];
-      const { readFileSync } = await import('node:fs');
       for (const sub of ['new', 'cur']) {
         const d = join(box, sub);
         if (!existsSync(d)) continue;
@@ -266,7 +290,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
       return out.sort((a, b) => a.name.localeCompare(b.name)).map((m) => m.raw);
     },
     async stop() {
-      await Promise.all([stopOne(dovecot), stopOne(postfix)]);
+      await Promise.all([stopOne(dovecot), stopPostfix()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
