@@ -31,11 +31,25 @@ export function applyMutation<N extends MutationName>(
   name: N,
   args: MutationArgs<N>,
 ): void {
-  const input = checkAndResolve(ctx, name, args as MutationArgs<MutationName>);
-  const writes = build(ctx, name, args, input);
-  checkWrites(ctx, name, args as MutationArgs<MutationName>, writes);
+  // Checks and builder read before anything is written: each record is read (and parsed) once,
+  // and a write starts from that reading instead of reading the record again.
+  const reads = new Map<string, StoredRecord | null>();
+  const get: Store['get'] = (entity, id) => {
+    const k = `${entity}\u0000${id}`;
+    if (!reads.has(k)) reads.set(k, ctx.store.get(entity, id));
+    return reads.get(k) ?? null;
+  };
+  const before = { ...ctx, store: { ...ctx.store, get } };
+  const input = checkAndResolve(before, name, args as MutationArgs<MutationName>);
+  const writes = build(before, name, args, input);
+  checkWrites(before, name, args as MutationArgs<MutationName>, writes);
   const meta: WriteMeta = { mutationId: ctx.mutationId, agentId: ctx.viewer.agentId };
-  for (const w of writes) applyRecordWrite(ctx.store, w, ctx.at, meta);
+  for (const w of writes) {
+    const k = `${w.key.entity}\u0000${w.key.id}`;
+    const held = reads.get(k);
+    reads.delete(k); // a second write to one record reads what the first wrote
+    applyRecordWrite(ctx.store, w, ctx.at, meta, held);
+  }
   if (name === 'conversation.transfer') ctx.store.requestRouting((args as { id: string }).id);
 }
 

@@ -28,8 +28,10 @@ export function applyRecordWrite(
   w: RecordWrite,
   at: string,
   meta: WriteMeta,
+  /** The record as just read in this transaction, when the caller has it; undefined: read it. */
+  held?: StoredRecord | null,
 ): { seq: number; outcomes: FieldOutcome[] } {
-  const current = store.get(w.key.entity, w.key.id);
+  const current = held === undefined ? store.get(w.key.entity, w.key.id) : held;
   const base = current && !current.deleted ? current : null;
   const applied = applyWrite(base && { data: base.data, clocks: base.clocks, deleted: false }, w);
   if (!applied) return { seq: 0, outcomes: [] };
