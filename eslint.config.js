@@ -21,6 +21,56 @@ const nodeBuiltins = [
 ];
 const ban = (groups, message) => ({ group: groups, message });
 
+/**
+ * The relay's rooms, one folder each (README › Layout). A room imports rooms below it, never above:
+ * core (errors, logs, metrics, limits) imports no room; data (store, records, visibility,
+ * migrations) imports only core; no room imports the wiring (server, cli, index). Flat config
+ * replaces a rule per file match, so each block repeats the relay-wide bans.
+ */
+function relayRooms() {
+  const relayWide = [
+    ban(['electron', 'electron/*'], 'The relay is a server: no Electron.'),
+    ban(
+      ['**/main/**', '**/preload/**', '**/renderer/**'],
+      'The relay never imports main, preload or renderer.',
+    ),
+  ];
+  const rooms = [
+    'core',
+    'data',
+    'identity',
+    'sync',
+    'http',
+    'channels',
+    'routing',
+    'voice',
+    'updates',
+    'demo',
+  ];
+  const wiring = ban(
+    ['../server', '../../server', '../cli', '../../cli', '../index', '../../index'],
+    'A room of the relay never imports its wiring (server, cli, index): the wiring imports the rooms.',
+  );
+  const only = (room, allowed) =>
+    ban(
+      rooms
+        .filter((r) => r !== room && !allowed.includes(r))
+        // Relative forms only, from a room's files and its subfolders: `**/sync/**` would also catch shared/sync.
+        .flatMap((r) => [`../${r}`, `../${r}/**`, `../../${r}`, `../../${r}/**`]),
+      `The relay's ${room} room is below the others: it imports ${allowed.length ? allowed.join(', ') + ' and ' : ''}shared only.`,
+    );
+  const block = (files, patterns) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: [...relayWide, ...patterns] }] },
+  });
+  return [
+    block(['src/relay/**/*.ts'], []),
+    block(['src/relay/*/**/*.ts'], [wiring]),
+    block(['src/relay/core/**/*.ts'], [wiring, only('core', [])]),
+    block(['src/relay/data/**/*.ts'], [wiring, only('data', ['core'])]),
+  ];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -87,23 +137,7 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/relay/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ban(['electron', 'electron/*'], 'The relay is a server: no Electron.'),
-            ban(
-              ['**/main/**', '**/preload/**', '**/renderer/**'],
-              'The relay never imports main, preload or renderer.',
-            ),
-          ],
-        },
-      ],
-    },
-  },
+  ...relayRooms(),
   {
     // Services and the browser host run under plain Node: only src/main/electron may import Electron.
     files: ['src/main/**/*.ts'],

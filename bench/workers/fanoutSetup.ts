@@ -5,12 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { HlcClock } from '../../src/shared/sync/hlc';
 import { uuidv7 } from '../../src/shared/sync/ids';
-import { createAccounts } from '../../src/relay/accounts';
-import { openDatabase } from '../../src/relay/db';
-import { hashPassword } from '../../src/relay/passwords';
-import { writeFields } from '../../src/relay/records';
-import { createStore } from '../../src/relay/store';
-import { loadSigningSecret, signAccessToken } from '../../src/relay/tokens';
+import { createAccounts } from '../../src/relay/identity/accounts';
+import { openDatabase } from '../../src/relay/data/db';
+import { hashPassword } from '../../src/relay/identity/passwords';
+import { writeFields } from '../../src/relay/data/records';
+import { createStore } from '../../src/relay/data/store';
+import { loadSigningSecret, signAccessToken } from '../../src/relay/identity/tokens';
 import { serve } from './lib/ipc';
 
 async function setup(m: Record<string, unknown>): Promise<Record<string, unknown>> {

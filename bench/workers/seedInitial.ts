@@ -4,10 +4,10 @@
 import { performance } from 'node:perf_hooks';
 import { HlcClock } from '../../src/shared/sync/hlc';
 import { uuidv7 } from '../../src/shared/sync/ids';
-import { createAccounts } from '../../src/relay/accounts';
-import { openDatabase } from '../../src/relay/db';
-import { THREADS } from '../../src/relay/seedData';
-import { createStore } from '../../src/relay/store';
+import { createAccounts } from '../../src/relay/identity/accounts';
+import { openDatabase } from '../../src/relay/data/db';
+import { THREADS } from '../../src/relay/demo/seedData';
+import { createStore } from '../../src/relay/data/store';
 import { progress, serve } from './lib/ipc';
 
 const PER_TX = 5_000;

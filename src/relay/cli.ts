@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../shared/sync/entities';
-import { createAdmin } from './admin';
+import { createAdmin } from './identity/admin';
 import { parseEvapiAddress } from './voice';
 import { webchatOptionsSchema, type WebchatOptions } from './channels/webchat/webchat';
 import { emailOptionsSchema, type EmailOptions } from './channels/email/email';
 import { isLoopbackHost } from '../shared/relayUrl';
-import { RelayError } from './errors';
+import { RelayError } from './core/errors';
 import { RelayOptionsError } from './options';
-import { seedDemoData } from './seed';
+import { seedDemoData } from './demo/seed';
 import { startRelay } from './server';
 
 const USAGE = `Switchboard relay

@@ -1,10 +1,10 @@
 import type { WebchatOptions } from './channels/webchat/webchat';
-import type { RecordingsOptions } from './recordings';
+import type { RecordingsOptions } from './voice/recordings';
 import type { EmailOptions } from './channels/email/email';
-import type { Logger } from './logger';
+import type { Logger } from './core/logger';
 import type { VoiceOptions } from './voice';
-import type { Rate } from './rateLimit';
-import { resolveLoginThrottle, type LoginThrottleOptions } from './loginThrottle';
+import type { Rate } from './core/rateLimit';
+import { resolveLoginThrottle, type LoginThrottleOptions } from './identity/loginThrottle';
 import { isLoopbackHost } from '../shared/relayUrl';
 
 /** Default of `maxJsonDepth`: far deeper than any of the relay's own shapes (about 8 levels). */

@@ -54,6 +54,21 @@ describe('lint layering', () => {
     ).toBe(1);
   });
 
+  it("fails relay files that break the rooms' layering, and passes those that keep it", async () => {
+    const probe = (path: string, from: string) =>
+      errorsFor(path, `import * as m from '${from}';\nexport const x = m;\n`).then((e) => e.join('\n'));
+    expect(await probe('src/relay/data/probe.ts', '../identity/auth')).toMatch(/data room is below/);
+    expect(await probe('src/relay/data/migrations/probe.ts', '../../sync/hub')).toMatch(/data room is below/);
+    expect(await probe('src/relay/core/probe.ts', '../data/store')).toMatch(/core room is below/);
+    expect(await probe('src/relay/routing/probe.ts', '../server')).toMatch(/never imports its wiring/);
+    expect(await probe('src/relay/channels/email/probe.ts', '../../server')).toMatch(
+      /never imports its wiring/,
+    );
+    expect(await probe('src/relay/data/probe.ts', '../core/errors')).toBe('');
+    expect(await probe('src/relay/sync/probe.ts', '../data/store')).toBe('');
+    expect(await probe('src/relay/server.ts', './sync/hub')).toBe('');
+  });
+
   it('fails a widget file that imports Node, the relay, shared code or a package, or inserts markup', async () => {
     for (const mod of [
       'node:fs',

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import { RelayError } from '../errors';
+import { RelayError } from '../core/errors';
 import type { createInbound } from './inbound';
-import { readJsonBody } from '../httpReply';
-import { targetOf } from '../requestTarget';
+import { readJsonBody } from '../http/reply';
+import { targetOf } from '../http/requestTarget';
 
 const bodySchema = z
   .object({

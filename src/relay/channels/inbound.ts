@@ -9,10 +9,10 @@ import {
 } from '../../shared/sync/entities';
 import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import type { Database } from '../db';
-import { RelayError } from '../errors';
-import { appendRecord, writeFields } from '../records';
-import type { Store, WriteMeta } from '../store';
+import type { Database } from '../data/db';
+import { RelayError } from '../core/errors';
+import { appendRecord, writeFields } from '../data/records';
+import type { Store, WriteMeta } from '../data/store';
 
 /** Who wrote in, as the channel knows them. Unverified: used to match a profile, never to merge two. */
 export type InboundFrom = { name?: string; email?: string; phone?: string; defaultRegion?: string };

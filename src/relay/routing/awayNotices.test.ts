@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MovedWhileAway } from '../../shared/routing';
-import { openMemoryDatabase } from '../db';
+import { openMemoryDatabase } from '../data/db';
 import { createAwayNotices } from './awayNotices';
 
 const moved = (conversationId: string, movedAt: string): MovedWhileAway => ({

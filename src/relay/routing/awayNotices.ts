@@ -1,5 +1,5 @@
 import type { MovedWhileAway } from '../../shared/routing';
-import type { Database } from '../db';
+import type { Database } from '../data/db';
 
 export type AwayNoticeOptions = {
   /** Notices kept per agent until they are seen (oldest dropped first). Default 200. */

@@ -4,10 +4,10 @@ import type { Channel } from '../../shared/sync/entities';
 import { HlcClock } from '../../shared/sync/hlc';
 import { uuidv7 } from '../../shared/sync/ids';
 import type { ServerFrame } from '../../shared/sync/protocol';
-import { createAccounts } from '../accounts';
-import { openMemoryDatabase } from '../db';
-import { appendRecord, writeFields } from '../records';
-import { createStore } from '../store';
+import { createAccounts } from '../identity/accounts';
+import { openMemoryDatabase } from '../data/db';
+import { appendRecord, writeFields } from '../data/records';
+import { createStore } from '../data/store';
 import { createRoutingService, type RoutingService } from './service';
 
 // The routing service over a real (in-memory) relay database: what "the customer is still

@@ -2,16 +2,16 @@ import type { AgentState } from '../../shared/agentState';
 import type { Change, Channel, ConversationData } from '../../shared/sync/entities';
 import type { HlcClock } from '../../shared/sync/hlc';
 import type { ServerFrame } from '../../shared/sync/protocol';
-import type { Accounts } from '../accounts';
-import type { Database } from '../db';
-import type { Logger } from '../logger';
-import { writeFields } from '../records';
-import type { Store } from '../store';
+import type { Accounts } from '../identity/accounts';
+import type { Database } from '../data/db';
+import type { Logger } from '../core/logger';
+import { writeFields } from '../data/records';
+import type { Store } from '../data/store';
 import { capacityOf, queueRoutingOf, teamRoutingSchema, type MovedWhileAway } from '../../shared/routing';
 import { createAwayNotices } from './awayNotices';
 import { RoutingEngine, type RoutingOptions } from './engine';
 import { workKindOf, type Offer, type RoutingEffect, type WorkItem } from './types';
-import { guarded } from '../guard';
+import { guarded } from '../core/guard';
 
 export type RoutingDeps = {
   db: Database;

@@ -2,16 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { teamRoutingSchema, type TeamRouting } from '../../shared/routing';
 import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import type { Accounts } from '../accounts';
-import { AUDIT, clientIp, type Audit } from '../audit';
-import type { Auth, Principal } from '../auth';
-import type { Database } from '../db';
-import { RelayError } from '../errors';
-import { readJson, sendError, sendJson } from '../httpReply';
-import type { Logger } from '../logger';
-import { writeFields } from '../records';
-import { decodeParam, targetOf } from '../requestTarget';
-import type { Store } from '../store';
+import type { Accounts } from '../identity/accounts';
+import { AUDIT, clientIp, type Audit } from '../identity/audit';
+import type { Auth, Principal } from '../identity/auth';
+import type { Database } from '../data/db';
+import { RelayError } from '../core/errors';
+import { readJson, sendError, sendJson } from '../http/reply';
+import type { Logger } from '../core/logger';
+import { writeFields } from '../data/records';
+import { decodeParam, targetOf } from '../http/requestTarget';
+import type { Store } from '../data/store';
 
 export type TeamRoutingRouteDeps = {
   db: Database;

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { queueRoutingOf } from '../../shared/routing';
 import type { HlcClock } from '../../shared/sync/hlc';
 import type { InboundMessage, InboundResult } from '../channels/inbound';
-import type { Database } from '../db';
-import type { Logger } from '../logger';
-import { writeFields } from '../records';
+import type { Database } from '../data/db';
+import type { Logger } from '../core/logger';
+import { writeFields } from '../data/records';
 import type { Offer } from '../routing/types';
-import type { Store } from '../store';
+import type { Store } from '../data/store';
 import { addressMatches, DEFAULT_WAIT_LIMIT_MS, queuePhoneOf, sipUserOf, sipUserPart } from './settings';
 
 /** What the relay learned of a call, as written on its conversation's `call` field (with history). */

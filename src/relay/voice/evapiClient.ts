@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import type { Logger } from '../logger';
+import type { Logger } from '../core/logger';
 import { encodeNetstring, NetstringDecoder } from './netstring';
 
 export type EvapiClientOptions = {

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from '../core/logger';
 import { createCallQueue, type CallQueueDeps } from './callQueue';
 import { createEvapiClient } from './evapiClient';
 

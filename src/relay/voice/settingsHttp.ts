@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import type { Accounts } from '../accounts';
-import { AUDIT, clientIp, type Audit } from '../audit';
-import type { Auth } from '../auth';
-import type { Database } from '../db';
-import { RelayError } from '../errors';
-import { readJson, sendError, sendJson } from '../httpReply';
-import type { Logger } from '../logger';
-import { writeFields } from '../records';
-import type { Store } from '../store';
+import type { Accounts } from '../identity/accounts';
+import { AUDIT, clientIp, type Audit } from '../identity/audit';
+import type { Auth } from '../identity/auth';
+import type { Database } from '../data/db';
+import { RelayError } from '../core/errors';
+import { readJson, sendError, sendJson } from '../http/reply';
+import type { Logger } from '../core/logger';
+import { writeFields } from '../data/records';
+import type { Store } from '../data/store';
 import { agentPhoneSchema, queuePhoneSchema } from './settings';
 
 export type PhoneSettingsDeps = {

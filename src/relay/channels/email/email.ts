@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Change } from '../../../shared/sync/entities';
-import type { Accounts } from '../../accounts';
-import type { Audit } from '../../audit';
-import type { Auth } from '../../auth';
-import type { Database } from '../../db';
-import type { Logger } from '../../logger';
-import type { Store } from '../../store';
+import type { Accounts } from '../../identity/accounts';
+import type { Audit } from '../../identity/audit';
+import type { Auth } from '../../identity/auth';
+import type { Database } from '../../data/db';
+import type { Logger } from '../../core/logger';
+import type { Store } from '../../data/store';
 import type { createInbound } from '../inbound';
 import type { MailConnectOptions } from './connect';
 import { createIntake } from './intake';

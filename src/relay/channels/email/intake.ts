@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser, type AddressObject } from 'mailparser';
 import type { MessageEmail } from '../../../shared/sync/entities';
-import type { Database } from '../../db';
-import type { Logger } from '../../logger';
+import type { Database } from '../../data/db';
+import type { Logger } from '../../core/logger';
 import { AttachmentRefused, type AttachmentMeta, type AttachmentStore } from '../webchat/attachments';
 import type { createInbound } from '../inbound';
 import {

@@ -1,6 +1,6 @@
 import type { ImapFlow } from 'imapflow';
-import type { Database } from '../../db';
-import type { Logger } from '../../logger';
+import type { Database } from '../../data/db';
+import type { Logger } from '../../core/logger';
 import { imapClient, imapProblem, type MailConnectOptions } from './connect';
 import type { Intake } from './intake';
 import type { EmailAccount } from './settings';

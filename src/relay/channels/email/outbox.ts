@@ -1,7 +1,7 @@
 import type { DeliveryState, MessageData } from '../../../shared/sync/entities';
-import type { Database } from '../../db';
-import type { Logger } from '../../logger';
-import type { Store } from '../../store';
+import type { Database } from '../../data/db';
+import type { Logger } from '../../core/logger';
+import type { Store } from '../../data/store';
 import { imapClient, smtpTransport, type MailConnectOptions } from './connect';
 import type { EmailAccount } from './settings';
 

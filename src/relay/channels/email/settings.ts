@@ -1,5 +1,5 @@
-import type { Database } from '../../db';
-import { createSealer } from '../../sealing';
+import type { Database } from '../../data/db';
+import { createSealer } from '../../data/sealing';
 
 export const TLS_MODES = ['tls', 'starttls', 'none'] as const;
 /** `tls`: implicit TLS (993/465); `starttls`: upgrade required; `none`: plain (loopback tests only). */

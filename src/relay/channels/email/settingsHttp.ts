@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
-import type { Accounts } from '../../accounts';
-import { AUDIT, clientIp, type Audit } from '../../audit';
-import type { Auth } from '../../auth';
-import type { Database } from '../../db';
-import { RelayError } from '../../errors';
-import { readJson, sendError, sendJson } from '../../httpReply';
-import type { Logger } from '../../logger';
-import { decodeParam, targetOf } from '../../requestTarget';
+import type { Accounts } from '../../identity/accounts';
+import { AUDIT, clientIp, type Audit } from '../../identity/audit';
+import type { Auth } from '../../identity/auth';
+import type { Database } from '../../data/db';
+import { RelayError } from '../../core/errors';
+import { readJson, sendError, sendJson } from '../../http/reply';
+import type { Logger } from '../../core/logger';
+import { decodeParam, targetOf } from '../../http/requestTarget';
 import { MailAccountError, testAccount, type MailConnectOptions } from './connect';
 import { TLS_MODES, type EmailAccount, type EmailSettings } from './settings';
 

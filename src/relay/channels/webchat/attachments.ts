@@ -4,8 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { MessageAttachment } from '../../../shared/sync/entities';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
-import { RelayError } from '../../errors';
-import { readBody } from '../../httpReply';
+import { RelayError } from '../../core/errors';
+import { readBody } from '../../http/reply';
 
 /** File types a visitor may attach, by the MIME type their content is sniffed as. */
 export const ATTACHMENT_TYPES = [

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { openMemoryDatabase } from '../../db';
+import { openMemoryDatabase } from '../../data/db';
 import { createWebchatSettings } from './settings';
 
 function setup(file = {}) {

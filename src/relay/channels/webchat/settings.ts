@@ -1,6 +1,6 @@
-import type { Database } from '../../db';
-import { createSealer } from '../../sealing';
-import type { Logger } from '../../logger';
+import type { Database } from '../../data/db';
+import { createSealer } from '../../data/sealing';
+import type { Logger } from '../../core/logger';
 import type { WebchatInboxConfig, WebchatOptions } from './webchat';
 
 /** Hours the offline form promises an answer within when neither the file nor an admin said. */

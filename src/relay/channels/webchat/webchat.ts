@@ -6,16 +6,16 @@ import { emptyCustomerFields, type Change, type MessageData } from '../../../sha
 import type { HlcClock } from '../../../shared/sync/hlc';
 import { uuidv7 } from '../../../shared/sync/ids';
 import { RELAY_CLOSE, RELAY_ERR, type ServerFrame } from '../../../shared/sync/protocol';
-import type { Database } from '../../db';
-import { guarded } from '../../guard';
-import { RelayError } from '../../errors';
-import { parseJsonInput } from '../../jsonLimits';
-import type { Logger } from '../../logger';
-import { TokenBucket } from '../../rateLimit';
-import { targetOf } from '../../requestTarget';
-import { appendRecord, raiseLastMessageAt, writeFields } from '../../records';
-import type { Store, WriteMeta } from '../../store';
-import type { Viewer } from '../../visibility';
+import type { Database } from '../../data/db';
+import { guarded } from '../../core/guard';
+import { RelayError } from '../../core/errors';
+import { parseJsonInput } from '../../http/jsonLimits';
+import type { Logger } from '../../core/logger';
+import { TokenBucket } from '../../core/rateLimit';
+import { targetOf } from '../../http/requestTarget';
+import { appendRecord, raiseLastMessageAt, writeFields } from '../../data/records';
+import type { Store, WriteMeta } from '../../data/store';
+import type { Viewer } from '../../data/visibility';
 import type { createInbound } from '../inbound';
 import {
   ATTACHMENT_TYPES,

@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
-import { RelayError } from '../../errors';
-import { TokenBucket } from '../../rateLimit';
-import type { Store } from '../../store';
-import { canSee, type Viewer } from '../../visibility';
+import { RelayError } from '../../core/errors';
+import { TokenBucket } from '../../core/rateLimit';
+import type { Store } from '../../data/store';
+import { canSee, type Viewer } from '../../data/visibility';
 import { AttachmentRefused, type AttachmentMeta, type AttachmentStore } from './attachments';
 import { verifyVisitorToken, type VisitorClaims } from './token';
 import { WIDGET_SCRIPT } from './widgetScript';
-import { readJsonBody } from '../../httpReply';
-import { targetOf } from '../../requestTarget';
+import { readJsonBody } from '../../http/reply';
+import { targetOf } from '../../http/requestTarget';
 
 const sessionSchema = z
   .object({

@@ -32,7 +32,7 @@ export type BuildInput<N extends MutationName> = N extends keyof BuildInputs ? B
 
 /**
  * What record(s) a mutation makes: the one place this is written, called by the app's optimistic
- * apply (main/store/mutators.ts) and the relay's authoritative one (relay/mutate.ts). Pure: it
+ * apply (main/store/mutators.ts) and the relay's authoritative one (relay/sync/mutate.ts). Pure: it
  * reads through `ctx.read` and returns writes for the caller to apply (records/writes.ts).
  * Throws SyncRefusal when the arguments break a domain rule; writes nothing for a record it needs
  * and does not find (the relay refuses those before building, with its own answer).

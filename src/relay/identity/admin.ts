@@ -1,0 +1,38 @@
+import type { AgentData, Role } from '../../shared/sync/entities';
+import { HlcClock } from '../../shared/sync/hlc';
+import { createAccounts } from './accounts';
+import { AUDIT, createAudit } from './audit';
+import pino from 'pino';
+import { openDatabase } from '../data/db';
+import { createStore } from '../data/store';
+
+/**
+ * Creates an agent (by default an admin) directly in `<dataDir>`, for bootstrapping the first
+ * admin from the command line. Safe while a relay runs on the same directory (WAL, busy timeout).
+ */
+export async function createAdmin(input: {
+  dataDir: string;
+  email: string;
+  password: string;
+  name: string;
+  role?: Role;
+}): Promise<{ id: string } & AgentData> {
+  const db = openDatabase(input.dataDir);
+  try {
+    const accounts = createAccounts(db, createStore(db, Date.now), new HlcClock('relay-admin'), Date.now);
+    const agent = await accounts.createAgent(
+      { email: input.email, password: input.password, name: input.name, role: input.role ?? 'admin' },
+      null,
+    );
+    // No actor: whoever could run this on the relay's machine; the line says it came from there.
+    createAudit({ db, now: Date.now, log: pino({ level: 'error' }, pino.destination(2)) }).record({
+      actorId: null,
+      action: AUDIT.ACCOUNT_CREATED,
+      target: agent.id,
+      detail: { email: agent.email, role: agent.role, via: 'command line' },
+    });
+    return agent;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,219 @@
+import type { IncomingMessage } from 'node:http';
+import type { Database } from '../data/db';
+import type { Logger } from '../core/logger';
+
+/**
+ * Named actions of the audit log. Names read `<area>.<what happened>`; a new security-relevant
+ * action gets a constant here, never a string at the call site.
+ */
+export const AUDIT = {
+  SIGN_IN: 'auth.signIn',
+  SIGN_IN_FAILED: 'auth.signInFailed',
+  SIGN_IN_THROTTLED: 'auth.signInThrottled',
+  /** A refresh token was used twice (it leaked), so its device was revoked. */
+  REFRESH_REUSED: 'auth.refreshReused',
+  PASSWORD_CHANGED: 'auth.passwordChanged',
+  DEVICE_REVOKED: 'device.revoked',
+  ACCOUNT_CREATED: 'account.created',
+  ACCOUNT_DISABLED: 'account.disabled',
+  ACCOUNT_ENABLED: 'account.enabled',
+  PASSWORD_RESET: 'account.passwordReset',
+  ROLE_CHANGED: 'account.roleChanged',
+  TEAMS_CHANGED: 'account.teamsChanged',
+  TEAM_CREATED: 'team.created',
+  INBOX_CREATED: 'inbox.created',
+  API_KEY_CREATED: 'apiKey.created',
+  API_KEY_REVOKED: 'apiKey.revoked',
+  QUEUE_ROUTING_CHANGED: 'routing.queueChanged',
+  AGENT_ROUTING_CHANGED: 'routing.agentChanged',
+  /** A team's grace for live work on a dropped connection. */
+  TEAM_ROUTING_CHANGED: 'routing.teamChanged',
+  CONVERSATION_ASSIGNED: 'routing.conversationAssigned',
+  RECORDING_POLICY_CHANGED: 'recording.policyChanged',
+  RECORDING_PLAYED: 'recording.played',
+  WEBCHAT_SETTINGS_CHANGED: 'webchat.settingsChanged',
+  WEBCHAT_SETTINGS_RESET: 'webchat.settingsReset',
+  /** An inbox's mailbox account (IMAP/SMTP servers, users, passwords) was set or changed. */
+  EMAIL_SETTINGS_CHANGED: 'email.settingsChanged',
+  EMAIL_SETTINGS_REMOVED: 'email.settingsRemoved',
+  UPDATE_PUBLISHED: 'update.published',
+  UPDATE_WITHDRAWN: 'update.withdrawn',
+  MONITORING_GRANTED: 'monitoring.granted',
+  AUDIT_EXPORTED: 'audit.exported',
+} as const;
+export type AuditAction = (typeof AUDIT)[keyof typeof AUDIT];
+export const AUDIT_ACTIONS: readonly AuditAction[] = Object.values(AUDIT);
+
+/** What a caller records. `detail` says what changed (never a secret or a password). */
+export type AuditInput = {
+  /** Who acted; null when nobody was signed in (a failed sign-in, the command line). */
+  actorId: string | null;
+  action: AuditAction;
+  /** What was acted on: an agent, device, inbox, key or team id, a file, an email tried. */
+  target?: string | null;
+  detail?: Record<string, unknown>;
+  /** The source address of the request, when there was one (see `clientIp`). */
+  ip?: string | null;
+};
+
+export type AuditEntry = {
+  seq: number;
+  at: string;
+  actorId: string | null;
+  /** The actor's email and name today (null for no actor, or one that no longer exists). */
+  actorEmail: string | null;
+  actorName: string | null;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown>;
+  ip: string | null;
+};
+
+export type AuditQuery = {
+  /** An agent id, or an email (matched case-insensitively to that agent). */
+  actor?: string;
+  action?: string;
+  /** Inclusive lower bound, ms since the epoch. */
+  since?: number;
+  /** Exclusive upper bound, ms since the epoch. */
+  until?: number;
+  /** Entries older than this seq (the previous page's `nextCursor`). */
+  cursor?: number;
+  limit: number;
+};
+
+export type AuditOptions = {
+  /** Largest `detail` kept, in bytes of JSON; larger ones are cut to a marker. Default 4 KiB. */
+  maxDetailBytes?: number;
+};
+
+type Row = {
+  seq: number;
+  at: number;
+  actor_id: string | null;
+  action: string;
+  target: string | null;
+  detail: string;
+  ip: string | null;
+  email: string | null;
+  name: string | null;
+};
+
+export type Audit = ReturnType<typeof createAudit>;
+
+/** The source address of a request, without the IPv4-mapped prefix (`::ffff:`). */
+export function clientIp(req: Pick<IncomingMessage, 'socket'>): string | null {
+  const a = req.socket.remoteAddress;
+  if (!a) return null;
+  return a.startsWith('::ffff:') ? a.slice(7) : a;
+}
+
+/**
+ * The relay's append-only audit log: `record` writes one line (inside the caller's transaction
+ * when there is one, so a rolled-back change leaves no line), `query` reads newest first.
+ * [maxDetailBytes=4096]
+ */
+export function createAudit(d: { db: Database; now: () => number; log: Logger; options?: AuditOptions }) {
+  const maxDetail = d.options?.maxDetailBytes ?? 4096;
+  const insert = d.db.prepare(
+    'INSERT INTO audit_log (at, actor_id, action, target, detail, ip) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const agentIdByEmail = d.db
+    .prepare<[string], string>('SELECT id FROM agents WHERE email = ? COLLATE NOCASE')
+    .pluck();
+
+  return {
+    /** Appends one line. A failure to write is logged with the whole entry, never thrown at the caller. */
+    record(e: AuditInput): void {
+      let detail = JSON.stringify(e.detail ?? {});
+      if (Buffer.byteLength(detail) > maxDetail) detail = JSON.stringify({ truncated: true });
+      try {
+        insert.run(d.now(), e.actorId, e.action, e.target ?? null, detail, e.ip ?? null);
+      } catch (err) {
+        d.log.error({ err, audit: e }, 'could not write an audit line');
+      }
+    },
+
+    /** One page, newest first; `nextCursor` is null on the last page. */
+    query(q: AuditQuery): { entries: AuditEntry[]; nextCursor: number | null } {
+      const where: string[] = [];
+      const args: (string | number)[] = [];
+      if (q.actor !== undefined) {
+        where.push('l.actor_id = ?');
+        args.push(q.actor.includes('@') ? (agentIdByEmail.get(q.actor.trim()) ?? '') : q.actor);
+      }
+      const add = (clause: string, v: string | number | undefined) => {
+        if (v === undefined) return;
+        where.push(clause);
+        args.push(v);
+      };
+      add('l.action = ?', q.action);
+      add('l.at >= ?', q.since);
+      add('l.at < ?', q.until);
+      add('l.seq < ?', q.cursor);
+      // Prepared per call: the filter combination varies and the log is read rarely.
+      const rows = d.db
+        .prepare<(string | number)[], Row>(
+          `SELECT l.*, a.email, a.name FROM audit_log l LEFT JOIN agents a ON a.id = l.actor_id
+           ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.seq DESC LIMIT ?`,
+        )
+        .all(...args, q.limit + 1);
+      const more = rows.length > q.limit;
+      const page = more ? rows.slice(0, q.limit) : rows;
+      return { entries: page.map(entryOf), nextCursor: more ? page.at(-1)!.seq : null };
+    },
+  };
+}
+
+function entryOf(r: Row): AuditEntry {
+  let detail: Record<string, unknown> = {};
+  try {
+    detail = JSON.parse(r.detail) as Record<string, unknown>;
+  } catch {
+    detail = { unreadable: r.detail };
+  }
+  return {
+    seq: r.seq,
+    at: new Date(r.at).toISOString(),
+    actorId: r.actor_id,
+    actorEmail: r.email,
+    actorName: r.name,
+    action: r.action,
+    target: r.target,
+    detail,
+    ip: r.ip,
+  };
+}
+
+export const AUDIT_CSV_HEADER = [
+  'seq',
+  'time',
+  'actor email',
+  'actor id',
+  'action',
+  'target',
+  'ip',
+  'detail',
+];
+
+/**
+ * One CSV cell (RFC 4180): quoted when it holds a quote, comma or line break. A cell that a
+ * spreadsheet would run as a formula (starting with = + - @, or a tab or CR) gets a leading `'`.
+ */
+export function csvCell(value: string | number | null): string {
+  let s = value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV lines (CRLF-terminated) for entries, in the columns of AUDIT_CSV_HEADER. */
+export function auditCsvRows(entries: readonly AuditEntry[]): string {
+  return entries
+    .map(
+      (e) =>
+        [e.seq, e.at, e.actorEmail, e.actorId, e.action, e.target, e.ip, JSON.stringify(e.detail)]
+          .map(csvCell)
+          .join(',') + '\r\n',
+    )
+    .join('');
+}
