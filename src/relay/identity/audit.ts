@@ -1,3 +1,4 @@
+import type { AuditEntryView } from '../../shared/adminApi';
 import type { IncomingMessage } from 'node:http';
 import type { Database } from '../data/db';
 import type { Logger } from '../core/logger';
@@ -56,18 +57,8 @@ export type AuditInput = {
   ip?: string | null;
 };
 
-export type AuditEntry = {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  /** The actor's email and name today (null for no actor, or one that no longer exists). */
-  actorEmail: string | null;
-  actorName: string | null;
-  action: string;
-  target: string | null;
-  detail: Record<string, unknown>;
-  ip: string | null;
-};
+/** One line as the admin API answers it: the shape the app reads (shared/adminApi). */
+export type AuditEntry = AuditEntryView;
 
 export type AuditQuery = {
   /** An agent id, or an email (matched case-insensitively to that agent). */
