@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { UUID_RE } from '../../shared/sync/ids';
+import { targetOf } from '../http/requestTarget';
 
 /** The file `relay seed` writes into a demo data directory; its presence turns `/demo` on. */
 export const DEMO_FILE = 'demo.json';
@@ -27,7 +28,7 @@ export function createDemoPage(dataDir: string) {
   const info = readDemoInfo(dataDir);
   const html = info ? demoHtml(info.chatInboxId) : null;
   return (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (!html || (req.url ?? '').split('?')[0] !== '/demo') return false;
+    if (!html || targetOf(req).path !== '/demo') return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return true;

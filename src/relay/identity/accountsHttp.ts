@@ -13,6 +13,7 @@ import { readJson, sendError, sendJson } from '../http/reply';
 import type { Logger } from '../core/logger';
 import { hashPassword } from './passwords';
 import type { SyncHub } from '../sync/hub';
+import { targetOf } from '../http/requestTarget';
 
 type Deps = {
   db: Database;
@@ -210,7 +211,7 @@ export function createAccountsHttp(d: Deps) {
   ];
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const path = targetOf(req).path;
     const matches = routes.filter(([, re]) => re.test(path));
     if (matches.length === 0) return false;
     const route = matches.find(([method]) => method === req.method);

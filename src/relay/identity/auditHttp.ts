@@ -13,6 +13,7 @@ import type { Auth, Principal } from './auth';
 import { RelayError } from '../core/errors';
 import { sendError, sendJson } from '../http/reply';
 import type { Logger } from '../core/logger';
+import { targetOf } from '../http/requestTarget';
 
 export type AuditHttpOptions = {
   /** Entries per page of `GET /v1/admin/audit` when `limit` is absent. Default 100. */
@@ -39,9 +40,9 @@ function int(name: string, v: string | null, max: number): number | undefined {
   return Number(v);
 }
 
-/** The filters of a request's query string (URLSearchParams never throws on bad encoding). */
+/** The filters of a request's query string. */
 function filters(req: IncomingMessage, limit: number, maxLimit: number): AuditQuery {
-  const qs = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+  const qs = targetOf(req).query;
   const text = (k: string) => {
     const v = qs.get(k)?.trim();
     if (v && v.length > 254) throw new RelayError(RELAY_ERR.VALIDATION, `${k} is too long.`);
@@ -111,7 +112,7 @@ export function createAuditHttp(d: { audit: Audit; auth: Auth; log: Logger; opti
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const path = targetOf(req).path;
     if (path !== '/v1/admin/audit' && path !== '/v1/admin/audit.csv') return false;
     try {
       if (req.method !== 'GET')

@@ -11,6 +11,7 @@ import type { Logger } from '../core/logger';
 import { writeFields } from '../data/records';
 import type { Store } from '../data/store';
 import { agentPhoneSchema, queuePhoneSchema } from './settings';
+import { decodeParam, targetOf } from '../http/requestTarget';
 
 export type PhoneSettingsDeps = {
   db: Database;
@@ -45,7 +46,7 @@ export function createPhoneSettingsHttp(d: PhoneSettingsDeps) {
   }
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const path = (req.url ?? '').split('?')[0] ?? '';
+    const path = targetOf(req).path;
     const mi = INBOX.exec(path);
     const ma = mi ? null : AGENT.exec(path);
     if (!mi && !ma) return false;
@@ -55,12 +56,7 @@ export function createPhoneSettingsHttp(d: PhoneSettingsDeps) {
       const p = d.auth.authenticateRequest(req);
       if (p.role !== 'admin')
         throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may set phone addresses; ask an admin.');
-      let id: string;
-      try {
-        id = decodeURIComponent((mi ?? ma)![1]!);
-      } catch {
-        throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such record.');
-      }
+      const id = decodeParam((mi ?? ma)![1]!);
       if (mi) {
         if (!d.store.get('inbox', id)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
         const phone = await readJson(req, 4 * 1024, queuePhoneSchema);
