@@ -3,6 +3,7 @@ import type { RecordingsOptions } from './voice/recordings';
 import type { EmailOptions } from './channels/email/email';
 import type { Logger } from './core/logger';
 import type { VoiceOptions } from './voice';
+import type { MonitoringOptions } from './voice/monitoringGrants';
 import type { Rate } from './core/rateLimit';
 import { resolveLoginThrottle, type LoginThrottleOptions } from './identity/loginThrottle';
 import { isLoopbackHost } from '../shared/relayUrl';
@@ -77,6 +78,8 @@ export type RelayOptions = {
   recordings?: RecordingsOptions;
   /** Calls through Kamailio: where its evapi socket is. Default: calls are not queued. */
   voice?: VoiceOptions;
+  /** Listen / whisper / barge: how long a monitoring grant is good for (default 30 s). */
+  monitoring?: MonitoringOptions;
   /** Email channel: mailbox polling, reconnects, outbox retries and the own-copy window (see EmailOptions). */
   email?: EmailOptions;
   /** Logger; by default JSON lines in `<dataDir>/logs/relay.log`. */
@@ -88,7 +91,15 @@ export type RelayOptions = {
 export type ResolvedOptions = Required<
   Omit<
     RelayOptions,
-    'tls' | 'log' | 'webchat' | 'recordings' | 'email' | 'loginThrottle' | 'metricsToken' | 'voice'
+    | 'tls'
+    | 'log'
+    | 'webchat'
+    | 'recordings'
+    | 'email'
+    | 'loginThrottle'
+    | 'metricsToken'
+    | 'voice'
+    | 'monitoring'
   >
 > &
   Pick<RelayOptions, 'tls' | 'metricsToken'> & { loginThrottle: LoginThrottleOptions };

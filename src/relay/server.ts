@@ -41,6 +41,8 @@ import { createWebchatSettings } from './channels/webchat/settings';
 import { createWebchatSettingsHttp } from './channels/webchat/settingsHttp';
 import { createVoice } from './voice';
 import { createPhoneSettingsHttp } from './voice/settingsHttp';
+import { createMonitoringGrants } from './voice/monitoringGrants';
+import { createMonitoringHttp } from './voice/monitoringHttp';
 import { createEmailChannel } from './channels/email/email';
 import { viewerOf } from './data/visibility';
 
@@ -142,6 +144,27 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     now: o.now,
     publish: () => hub.publish(),
+  });
+  const monitoring = createMonitoringHttp({
+    db,
+    store,
+    auth,
+    accounts,
+    audit,
+    relayClock,
+    log,
+    now: o.now,
+    maxJsonDepth: o.maxJsonDepth,
+    publish: () => hub.publish(),
+    grants: createMonitoringGrants({
+      db,
+      store,
+      accounts,
+      audit,
+      dataDir: o.dataDir,
+      now: o.now,
+      ...(opts.monitoring ? { options: opts.monitoring } : {}),
+    }),
   });
   const webchatSettings = createWebchatSettings({
     db,
@@ -290,6 +313,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     apiKeys.handle,
     webchatAdmin,
     phoneSettings,
+    monitoring,
     email.handle,
     auditAdmin,
     people,

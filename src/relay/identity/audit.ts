@@ -40,6 +40,12 @@ export const AUDIT = {
   UPDATE_PUBLISHED: 'update.published',
   UPDATE_WITHDRAWN: 'update.withdrawn',
   MONITORING_GRANTED: 'monitoring.granted',
+  /** A grant was refused: asked for by someone who may not, or redeemed forged, expired, replayed or mismatched. */
+  MONITORING_REFUSED: 'monitoring.refused',
+  /** The agent's app checked a grant at the relay and joined the supervisor to the call. */
+  MONITORING_REDEEMED: 'monitoring.redeemed',
+  /** A team's setting of whether its agents see that they are monitored. */
+  MONITORING_POLICY_CHANGED: 'monitoring.policyChanged',
   AUDIT_EXPORTED: 'audit.exported',
 } as const;
 export type AuditAction = (typeof AUDIT)[keyof typeof AUDIT];

@@ -6,6 +6,7 @@ import { migration004 } from './004_audit_log';
 import { migration005 } from './005_account_management';
 import { migration006 } from './006_email';
 import { migration007 } from './007_email_import_since';
+import { migration008 } from './008_monitoring_grants';
 
 export type Migration = { version: number; name: string; up(db: Database): void };
 
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
 
 /** Applies pending migrations, each in its own transaction, tracking `PRAGMA user_version`. */
