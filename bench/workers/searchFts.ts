@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createSilentLogger } from '../../src/main/logger';
+import { createSilentLogger } from '../../src/main/base/logger';
 import { LocalStore } from '../../src/main/store/localStore';
 import type { Change } from '../../src/shared/sync/entities';
 import { prng } from '../../src/shared/prng';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CacheVault } from '../../src/main/keychain/cacheVault';
-import { createSilentLogger } from '../../src/main/logger';
+import { createSilentLogger } from '../../src/main/base/logger';
 import type { LocalStore } from '../../src/main/store/localStore';
 import { SyncClient } from '../../src/main/sync/syncClient';
 import { progress, serve, until } from './lib/ipc';

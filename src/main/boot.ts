@@ -1,7 +1,7 @@
 import { createDispatcher, type Dispatch } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
-import { APP_VERSION } from './buildInfo';
-import { createLogger, type Logger } from './logger';
+import { APP_VERSION } from './base/buildInfo';
+import { createLogger, type Logger } from './base/logger';
 import { protectAppDataDir } from './security/privateFiles';
 import { createServices, type Services } from './services';
 import { resumeOrSignIn } from './services/autoSignIn';
@@ -41,7 +41,7 @@ export function resumeFromEnvironment(
   overrides: { relayUrl?: string | undefined; email?: string | undefined } = {},
 ) {
   const env = process.env;
-  return resumeOrSignIn(core.services.workspace, {
+  return resumeOrSignIn(core.services.session, {
     relayUrl: overrides.relayUrl ?? env['SWITCHBOARD_RELAY_URL'],
     email: overrides.email ?? env['SWITCHBOARD_LOGIN_EMAIL'],
     password: env['SWITCHBOARD_LOGIN_PASSWORD'],

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { createDispatcher } from '../../src/main/api/dispatcher';
 import { createHandlers } from '../../src/main/api/handlers';
 import { startBrowserHost, type BrowserHost } from '../../src/main/browserHost/server';
-import { createSilentLogger } from '../../src/main/logger';
+import { createSilentLogger } from '../../src/main/base/logger';
 import { createServices, type Services } from '../../src/main/services';
 
 let host: BrowserHost;

@@ -1,13 +1,12 @@
-// Team settings through main's handlers: a real relay, a real workspace (encrypted cache, sync).
+// Team settings through main's handlers: a real relay, real services (encrypted cache, sync).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTeamSettingsHandlers, type TeamSettingsHandlers } from '../../src/main/api/teamSettings';
-import { createSilentLogger } from '../../src/main/logger';
-import { EventHub } from '../../src/main/services/events';
-import { WorkspaceService } from '../../src/main/services/workspaceService';
-import { LOCAL_ERR } from '../../src/main/store/errors';
+import { createHandlers, type Handlers } from '../../src/main/api/handlers';
+import { createSilentLogger } from '../../src/main/base/logger';
+import { createServices, type Services } from '../../src/main/services';
+import { LOCAL_ERR } from '../../src/main/base/errors';
 import type { Relay } from '../../src/relay/index';
 import { relayWithTeam } from './store/relayHarness';
 import { waitFor } from './sync/waitFor';
@@ -18,8 +17,8 @@ const POLICY = {
   playbackRoles: ['supervisor' as const, 'admin' as const],
 };
 let relay: Relay;
-let workspace: WorkspaceService;
-let handlers: TeamSettingsHandlers;
+let services: Services;
+let handlers: Handlers;
 let teamId: string;
 let otherTeamId: string;
 
@@ -35,23 +34,25 @@ beforeAll(async () => {
     role: 'supervisor',
     teamIds: [teamId],
   });
-  workspace = new WorkspaceService({
+  services = createServices({
     dataDir: mkdtempSync(join(tmpdir(), 'sb-team-settings-')),
-    events: new EventHub(),
+    host: 'browser',
+    version: '0.0.0-test',
+    runtime: 'Node test',
     log: createSilentLogger(),
-    vault: { keychain: null, scryptN: 2 ** 12 },
+    session: { vault: { keychain: null, scryptN: 2 ** 12 } },
   });
-  await workspace.login({
+  await services.session.login({
     relayUrl: relay.url,
     email: 'sup@example.com',
     password: 'sup-pass-12',
     passphrase: 'a passphrase',
   });
-  handlers = createTeamSettingsHandlers(workspace);
+  handlers = createHandlers(services);
 });
 
 afterAll(async () => {
-  await workspace?.close();
+  await services?.session.close();
   await relay?.close();
 });
 

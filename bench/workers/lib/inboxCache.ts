@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { CacheVault } from '../../../src/main/keychain/cacheVault';
-import { createSilentLogger } from '../../../src/main/logger';
-import { writeJsonFileAtomic } from '../../../src/main/services/jsonFile';
+import { createSilentLogger } from '../../../src/main/base/logger';
+import { writeJsonFileAtomic } from '../../../src/main/base/jsonFile';
 import type { Change } from '../../../src/shared/sync/entities';
 import { prng } from '../../../src/shared/prng';
 
@@ -36,7 +36,7 @@ export async function seedInboxCache(
   conversations: number,
   passphrase: string,
 ): Promise<void> {
-  // The same profile layout as WorkspaceService (profile.json, profiles/<account>/cache.*).
+  // The same profile layout as SessionService (profile.json, profiles/<account>/cache.*).
   writeJsonFileAtomic(join(dataDir, 'profile.json'), { relayUrl: RELAY, email: EMAIL });
   const account = createHash('sha256').update(`${RELAY}\n${EMAIL}`).digest('hex').slice(0, 24);
   const vault = new CacheVault({

@@ -7,7 +7,7 @@ import {
   type ApiErrorCode,
   type ApiResult,
 } from '../../shared/errors';
-import type { Logger } from '../logger';
+import type { Logger } from '../base/logger';
 import type { Handlers } from './handlers';
 
 export type Dispatch = (channel: unknown, args: unknown) => Promise<ApiResult<unknown>>;

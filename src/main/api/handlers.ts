@@ -1,39 +1,102 @@
-import type { CallChannel } from '../../shared/channels';
 import type { CallArgs, CallResult } from '../../shared/api';
+import type { CallChannel } from '../../shared/channels';
 import { definedOnly } from '../../shared/objects';
 import type { Services } from '../services';
-import { createAdminHandlers } from './adminHandlers';
-import { createTeamSettingsHandlers } from './teamSettings';
-import { createWorkspaceHandlers } from './workspaceHandlers';
 
 export type Handlers = { [C in CallChannel]: (args: CallArgs<C>) => CallResult<C> | Promise<CallResult<C>> };
 
-/** One handler per call of the contract; arguments arrive already validated. */
+/**
+ * One line per call of the contract, naming the service that answers it. Arguments arrive
+ * validated by the dispatcher (the contract's zod schemas): services do not check them again.
+ */
 export function createHandlers(s: Services): Handlers {
-  const workspace = createWorkspaceHandlers(s.workspace);
   return {
+    // The app and this device
     'app:getInfo': () => s.appInfo(),
     'settings:get': () => s.settings.get(),
     'settings:update': (patch) => s.settings.update(definedOnly(patch)),
     'agent:getState': () => s.agentState.get(),
     'agent:setState': ({ state }) => s.agentState.set(state),
+    'updates:getStatus': () => s.updates.get(),
+    'updates:check': () => s.updates.check(),
+    'updates:installNow': () => s.updates.installNow(),
+
+    // Softphone and calls
     'phone:setCallActive': ({ active }) => s.activity.setCallActive(active),
     'phone:getAccount': () => s.phone.get(),
     'phone:saveAccount': ({ account, password }) => s.phone.save(account, password),
     'phone:getCredentials': () => s.phone.credentials(),
-    'updates:getStatus': () => s.updates.get(),
-    'updates:check': () => s.updates.check(),
-    'updates:installNow': () => s.updates.installNow(),
-    ...workspace,
-    ...createTeamSettingsHandlers(s.workspace),
-    ...createAdminHandlers(s.workspace),
-    'calls:log': (a) => {
-      const logged = workspace['calls:log'](a);
-      if (a.recording) void s.recordings.upload();
-      return logged;
-    },
+    'customers:lookupPhone': ({ phone }) => s.calls.lookupPhone(phone),
+    'calls:log': (a) => s.calls.log(a),
     'recordings:policy': () => s.recordings.policy(),
     'recordings:save': (a) => s.recordings.save(a),
     'recordings:read': ({ id, offset }) => s.recordings.read(id, offset),
+
+    // Session: sign-in, the cache, sync
+    'session:get': () => s.session.state(),
+    'session:login': (a) =>
+      s.session.login({
+        relayUrl: a.relayUrl,
+        email: a.email,
+        password: a.password,
+        ...definedOnly({ passphrase: a.passphrase, newPassword: a.newPassword }),
+      }),
+    'session:unlock': ({ passphrase }) => s.session.unlock(passphrase),
+    'session:logout': ({ wipe }) => s.session.logout(wipe ?? false),
+    'session:discardLostCache': () => s.session.discardLostCache(),
+    'sync:listRejected': () => s.session.listRejected(),
+    'sync:dismissRejected': ({ id }) => s.session.dismissRejected(id),
+    'account:changePassword': ({ currentPassword, newPassword }) =>
+      s.session.changePassword(currentPassword, newPassword),
+
+    // Work the relay offers live
+    'inbox:listOffers': () => s.session.listOffers(),
+    'inbox:replyOffer': ({ offerId, accept }) => s.session.replyOffer(offerId, accept),
+    'inbox:listMovedWhileAway': () => s.session.listMovedWhileAway(),
+    'inbox:dismissMovedWhileAway': ({ upTo }) => s.session.dismissMovedWhileAway(upTo),
+    'inbox:setTyping': ({ conversationId, on }) => s.session.setTyping(conversationId, on),
+
+    // Customers
+    'customers:list': (a) => s.customers.list(a),
+    'customers:get': ({ id }) => s.customers.get(id),
+    'customers:create': (a) => s.customers.create(a),
+    'customers:update': (a) => s.customers.update(a),
+    'customers:merge': (a) => s.customers.merge(a),
+    'customers:unmerge': ({ sourceId }) => s.customers.unmerge(sourceId),
+
+    // Conversations: the inbox, replies, notes and what an agent looks up while answering
+    'conversations:list': (a) => s.conversations.list(a),
+    'conversations:labels': () => s.conversations.labels(),
+    'conversations:get': ({ id }) => s.conversations.get(id),
+    'conversations:addLabel': (a) => s.conversations.addLabel(a),
+    'conversations:removeLabel': (a) => s.conversations.removeLabel(a),
+    'conversations:setStatus': (a) => s.conversations.setStatus(a),
+    'conversations:transfer': (a) => s.conversations.transfer(a),
+    'conversations:markRead': ({ id }) => s.conversations.markRead(id),
+    'messages:send': (a) => s.conversations.sendMessage(a),
+    'notes:add': (a) => s.conversations.addNote(a),
+    'history:get': (a) => s.conversations.history(a),
+    'search:query': (a) => s.conversations.search(a),
+    'inbox:directory': () => s.conversations.directory(),
+    'inbox:searchCannedReplies': ({ q }) => s.conversations.searchCannedReplies(q),
+    'messages:sendAttachment': (a) => s.attachments.send(a),
+    'messages:getAttachment': (a) => s.attachments.get(a),
+
+    // Team settings (supervisors, admins)
+    'teams:getSettings': () => s.teams.get(),
+    'teams:setRecording': (a) => s.teams.setRecording(a),
+    'teams:setAwayGrace': (a) => s.teams.setAwayGrace(a),
+    'teams:setQueueRouting': (a) => s.teams.setQueueRouting(a),
+    'teams:setAgentRouting': (a) => s.teams.setAgentRouting(a),
+
+    // People and the audit log (admins)
+    'admin:listPeople': () => s.admin.listPeople(),
+    'admin:createPerson': (a) => s.admin.createPerson(a),
+    'admin:setDisabled': (a) => s.admin.setDisabled(a),
+    'admin:resetPassword': ({ agentId }) => s.admin.resetPassword(agentId),
+    'admin:setRole': (a) => s.admin.setRole(a),
+    'admin:setTeams': (a) => s.admin.setTeams(a),
+    'admin:audit': (a) => s.admin.audit(a),
+    'admin:auditCsv': (a) => s.admin.auditCsv(a),
   };
 }

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const stop = () => {
     void host
       .close()
-      .then(() => services.workspace.close())
+      .then(() => services.session.close())
       .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);

@@ -1,6 +1,6 @@
 import { app, session, shell, type WebContents } from 'electron';
 import { parseDialLink } from '../../shared/dialLink';
-import type { Logger } from '../logger';
+import type { Logger } from '../base/logger';
 import { isAppUrl, isPermissionAllowed, isPermissionCheckAllowed } from '../security/policy';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow } from 'electron';
 import { DIAL_SCHEMES, findDialLinkInArgv, parseDialLink } from '../../shared/dialLink';
 import { bootAppCore, resumeFromEnvironment } from '../boot';
-import { APP_VERSION } from '../buildInfo';
+import { APP_VERSION } from '../base/buildInfo';
 import { APP_ORIGIN } from '../security/policy';
 import { handleAppProtocol, registerAppSchemePrivileges } from './appProtocol';
 import { applyHardening } from './hardening';
@@ -37,7 +37,7 @@ async function start(): Promise<void> {
   });
   const { services, dispatch, log } = core;
   void resumeFromEnvironment(core).then((note) => log.info(note));
-  app.on('before-quit', () => void services.workspace.close());
+  app.on('before-quit', () => void services.session.close());
   let win: BrowserWindow | null = null;
   let pendingDial = findDialLinkInArgv(process.argv);
 

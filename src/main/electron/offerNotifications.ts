@@ -26,7 +26,7 @@ export function notifyOffers(services: Services, showWindow: () => void): void {
         ],
       });
       const answer = (accept: boolean) => {
-        const { sent } = services.workspace.replyOffer(o.offerId, accept);
+        const { sent } = services.session.replyOffer(o.offerId, accept);
         if (sent && accept)
           services.events.emit('inbox:openConversation', { conversationId: o.conversationId });
         showWindow();

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../logger';
-import { LOCAL_ERR } from '../store/errors';
+import { createSilentLogger } from '../base/logger';
+import { LOCAL_ERR } from '../base/errors';
 import { AGENT, DEVICE, tempDir } from '../store/testHelpers';
 import { CacheVault } from './cacheVault';
 import type { SecretStore } from './secretStore';

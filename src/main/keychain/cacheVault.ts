@@ -2,10 +2,10 @@ import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Logger } from '../logger';
-import { readJsonFile, writeJsonFileAtomic } from '../services/jsonFile';
+import type { Logger } from '../base/logger';
+import { readJsonFile, writeJsonFileAtomic } from '../base/jsonFile';
 import { removeCacheFiles } from '../store/db';
-import { LOCAL_ERR, LocalError } from '../store/errors';
+import { LOCAL_ERR, LocalError } from '../base/errors';
 import { LocalStore } from '../store/localStore';
 import { osKeychain, probeKeychain, type SecretStore } from './secretStore';
 

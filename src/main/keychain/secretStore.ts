@@ -1,5 +1,5 @@
 import { Entry } from '@napi-rs/keyring';
-import { LOCAL_ERR, LocalError } from '../store/errors';
+import { LOCAL_ERR, LocalError } from '../base/errors';
 
 /** The keychain service name every Switchboard secret is filed under. */
 export const KEYCHAIN_SERVICE = 'Switchboard';

@@ -1,5 +1,5 @@
 import type { AgentState, AgentStateInfo } from '../../shared/agentState';
-import type { EventHub } from './events';
+import type { EventHub } from '../base/events';
 
 /**
  * The agent's routing state as this app knows it. The relay becomes the authority once routing

@@ -1,12 +1,12 @@
-import type { WorkspaceService } from './workspaceService';
+import type { SessionService } from './sessionService';
 
 /**
- * Reopens the remembered workspace; when there is none and an account is given (the demo, or IT's
+ * Reopens the remembered session; when there is none and an account is given (the demo, or IT's
  * kiosk setup: SWITCHBOARD_RELAY_URL, _LOGIN_EMAIL, _LOGIN_PASSWORD), signs in with it.
  * Returns a sentence for the log or the console.
  */
 export async function resumeOrSignIn(
-  workspace: WorkspaceService,
+  session: SessionService,
   account: {
     relayUrl?: string | undefined;
     email?: string | undefined;
@@ -15,10 +15,10 @@ export async function resumeOrSignIn(
     passphrase?: string | undefined;
   },
 ): Promise<string> {
-  const resumed = await workspace.resume();
+  const resumed = await session.resume();
   if (resumed.status === 'locked' && account.passphrase) {
     try {
-      const s = await workspace.unlock(account.passphrase);
+      const s = await session.unlock(account.passphrase);
       return `Signed in as ${s.email} (cache unlocked with its passphrase).`;
     } catch (err) {
       return `Could not unlock the offline cache: ${err instanceof Error ? err.message : String(err)}`;
@@ -32,7 +32,7 @@ export async function resumeOrSignIn(
   }
   const login = { relayUrl: account.relayUrl, email: account.email, password: account.password };
   try {
-    const s = await workspace.login(login);
+    const s = await session.login(login);
     return `Signed in as ${s.email} at ${s.relayUrl}.`;
   } catch (err) {
     const code = (err as { code?: string }).code;
@@ -40,7 +40,7 @@ export async function resumeOrSignIn(
     if (!account.passphrase || !noKeychain) return failed(account.email, err);
   }
   try {
-    const s = await workspace.login({ ...login, passphrase: account.passphrase });
+    const s = await session.login({ ...login, passphrase: account.passphrase });
     return `Signed in as ${s.email} at ${s.relayUrl} (no keychain here: the cache is protected by a passphrase).`;
   } catch (err) {
     return failed(account.email, err);

@@ -1,15 +1,21 @@
 import type { AppInfo } from '../../shared/api';
 import type { AgentState } from '../../shared/agentState';
-import type { Logger } from '../logger';
+import type { Logger } from '../base/logger';
 import { ActivityService } from './activityService';
 import { AgentStateService } from './agentStateService';
-import { EventHub } from './events';
+import { EventHub } from '../base/events';
 import { osKeychain, type SecretStore } from '../keychain/secretStore';
 import { PhoneAccountService } from './phoneAccountService';
 import { SettingsService } from './settingsService';
 import { UpdateStatusService } from './updateStatusService';
-import { WorkspaceService, type WorkspaceOptions } from './workspaceService';
+import { SessionService, type SessionOptions } from './sessionService';
 import { RecordingService } from './recordingService';
+import { AdminService } from './adminService';
+import { AttachmentService } from './attachmentService';
+import { CallService } from './callService';
+import { ConversationService } from './conversationService';
+import { CustomerService } from './customerService';
+import { TeamSettingsService } from './teamSettingsService';
 import type { SessionState } from '../../shared/session';
 
 /** The main-side services. None imports Electron, so Electron and the browser host share them. */
@@ -19,8 +25,15 @@ export type Services = {
   agentState: AgentStateService;
   activity: ActivityService;
   updates: UpdateStatusService;
-  workspace: WorkspaceService;
+  /** Sign-in, the encrypted cache and the sync client of the signed-in agent (`session:*`). */
+  session: SessionService;
+  customers: CustomerService;
+  conversations: ConversationService;
+  calls: CallService;
+  attachments: AttachmentService;
   recordings: RecordingService;
+  teams: TeamSettingsService;
+  admin: AdminService;
   phone: PhoneAccountService;
   appInfo: () => AppInfo;
   log: Logger;
@@ -32,8 +45,8 @@ export type ServiceOptions = {
   version: string;
   runtime: string;
   log: Logger;
-  /** Test overrides for the workspace (sync timings, keychain). */
-  workspace?: Pick<WorkspaceOptions, 'sync' | 'vault'>;
+  /** Test overrides for the session (sync timings, keychain). */
+  session?: Pick<SessionOptions, 'sync' | 'vault'>;
   /** Where the SIP password goes; default the OS keychain. */
   secrets?: SecretStore;
 };
@@ -50,20 +63,22 @@ export function createServices(opts: ServiceOptions): Services {
     runtime: opts.runtime,
   };
   const agentState = new AgentStateService(events);
-  const workspace = new WorkspaceService({
+  const session = new SessionService({
     dataDir: opts.dataDir,
     events,
     log: opts.log,
     presence: () => agentState.get().state,
-    ...opts.workspace,
+    ...opts.session,
   });
+  const store = () => session.requireStore();
+  const relay = session.relayFetch.bind(session);
   // The relay routes work by this state: keep it told.
   events.subscribe((event, payload) => {
-    if (event === 'agent:stateChanged') workspace.setPresence((payload as { state: AgentState }).state);
+    if (event === 'agent:stateChanged') session.setPresence((payload as { state: AgentState }).state);
   });
   const recordings = new RecordingService({
-    store: () => workspace.requireStore(),
-    relay: (path, init) => workspace.relayFetch(path, init),
+    store,
+    relay: (path, init) => session.relayFetch(path, init),
     log: opts.log,
   });
   // Recordings waiting for the relay go up whenever the app is back online.
@@ -72,11 +87,17 @@ export function createServices(opts: ServiceOptions): Services {
       void recordings.upload();
   });
   const activity = new ActivityService();
-  activity.setPendingSource(() => workspace.pendingCount());
+  activity.setPendingSource(() => session.pendingCount());
   return {
     events,
-    workspace,
+    session,
+    customers: new CustomerService(store),
+    conversations: new ConversationService({ store, sendRead: (id) => session.sendRead(id) }),
+    calls: new CallService({ store, uploadRecordings: () => void recordings.upload() }),
+    attachments: new AttachmentService({ store, relay }),
     recordings,
+    teams: new TeamSettingsService({ store, relay }),
+    admin: new AdminService(relay),
     phone: new PhoneAccountService(opts.dataDir, opts.secrets ?? osKeychain(), opts.log),
     settings: new SettingsService(opts.dataDir, events, opts.log),
     agentState,

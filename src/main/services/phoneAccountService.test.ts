@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SipAccount } from '../../shared/phone';
 import type { SecretStore } from '../keychain/secretStore';
-import { createSilentLogger } from '../logger';
+import { createSilentLogger } from '../base/logger';
 import { tempDir } from '../store/testHelpers';
 import { PhoneAccountService, sipSecretAccount } from './phoneAccountService';
 

@@ -7,9 +7,9 @@ import {
   type SipCredentials,
 } from '../../shared/phone';
 import { probeKeychain, type SecretStore } from '../keychain/secretStore';
-import type { Logger } from '../logger';
-import { LOCAL_ERR, LocalError } from '../store/errors';
-import { readJsonFile, writeJsonFileAtomic } from './jsonFile';
+import type { Logger } from '../base/logger';
+import { LOCAL_ERR, LocalError } from '../base/errors';
+import { readJsonFile, writeJsonFileAtomic } from '../base/jsonFile';
 
 /** Where versions before the per-workstation account kept the one SIP password of the OS user. */
 const LEGACY_SECRET_ACCOUNT = 'sip-password';

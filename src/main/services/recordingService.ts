@@ -5,8 +5,8 @@ import {
   type RecordingMime,
   type RecordingPolicy,
 } from '../../shared/recording';
-import type { Logger } from '../logger';
-import { LOCAL_ERR, LocalError } from '../store/errors';
+import type { Logger } from '../base/logger';
+import { LOCAL_ERR, LocalError } from '../base/errors';
 import type { LocalStore } from '../store/localStore';
 import {
   deleteRecording,

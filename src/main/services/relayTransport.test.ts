@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { API_ERR } from '../../shared/errors';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers } from '../api/handlers';
-import { createSilentLogger } from '../logger';
-import { LOCAL_ERR } from '../store/errors';
+import { createSilentLogger } from '../base/logger';
+import { LOCAL_ERR } from '../base/errors';
 import { createServices } from '.';
 
 function setup() {
@@ -33,15 +33,13 @@ describe('main/services relay transport', () => {
       expect(r.error.issues?.join(' ')).toMatch(/https:\/\//);
     }
     // Main checks again below the API (the environment's SWITCHBOARD_RELAY_URL takes this path).
-    await expect(
-      services.workspace.login({ relayUrl: 'ws://relay.example.com', ...account }),
-    ).rejects.toThrow(
+    await expect(services.session.login({ relayUrl: 'ws://relay.example.com', ...account })).rejects.toThrow(
       expect.objectContaining({
         code: LOCAL_ERR.INSECURE_RELAY,
         message: expect.stringMatching(/unencrypted/),
       }),
     );
-    expect(services.workspace.state().status).toBe('signedOut');
+    expect(services.session.state().status).toBe('signedOut');
   });
 
   it('lets a loopback http relay through to the sign-in itself', async () => {
@@ -57,7 +55,7 @@ describe('main/services relay transport', () => {
       join(dataDir, 'profile.json'),
       JSON.stringify({ relayUrl: 'http://10.0.0.9:8787', ...account }),
     );
-    const s = await services.workspace.resume();
+    const s = await services.session.resume();
     expect(s.status).toBe('signedOut');
     expect(s.notice).toMatchObject({ code: LOCAL_ERR.INSECURE_RELAY });
   });

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../logger';
-import { EventHub } from './events';
+import { createSilentLogger } from '../base/logger';
+import { EventHub } from '../base/events';
 import { SettingsService } from './settingsService';
 
 const make = (dir: string) => new SettingsService(dir, new EventHub(), createSilentLogger());

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../shared/settings';
 import { definedOnly } from '../../shared/objects';
-import type { EventHub } from './events';
-import { readJsonFile, writeJsonFileAtomic } from './jsonFile';
-import type { Logger } from '../logger';
+import type { EventHub } from '../base/events';
+import { readJsonFile, writeJsonFileAtomic } from '../base/jsonFile';
+import type { Logger } from '../base/logger';
 
 /** The agent's preferences (language, theme), kept in `<dataDir>/settings.json`. */
 export class SettingsService {

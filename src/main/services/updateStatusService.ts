@@ -1,5 +1,5 @@
 import type { UpdateStatus } from '../../shared/updates/status';
-import type { EventHub } from './events';
+import type { EventHub } from '../base/events';
 
 /** The hooks the Electron updater installs; absent in the browser host. */
 export type UpdateDriver = {

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../logger';
+import { createSilentLogger } from '../base/logger';
 import { hasPlainHeader, openEncryptedDb } from './db';
-import { LOCAL_ERR } from './errors';
+import { LOCAL_ERR } from '../base/errors';
 import { LocalStore } from './localStore';
 import { openTestStore, tempDir } from './testHelpers';
 

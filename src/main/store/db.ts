@@ -2,7 +2,7 @@ import { installUnsentCounter } from './outbox';
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { createPrivateFile } from '../security/privateFiles';
-import { LOCAL_ERR, LocalError } from './errors';
+import { LOCAL_ERR, LocalError } from '../base/errors';
 import { runMigrations } from './migrations/index';
 
 export type Db = Database.Database;

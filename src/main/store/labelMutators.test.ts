@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { labelProblem, mutationArgs } from '../../shared/sync/mutations';
-import { LOCAL_ERR } from './errors';
+import { LOCAL_ERR } from '../base/errors';
 import { applyWrite, type RecordState } from '../../shared/sync/records';
 import { change, clocksFor, customerData, openTestStore, relayClock } from './testHelpers';
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import { createSilentLogger } from '../logger';
-import { LOCAL_ERR } from './errors';
+import { createSilentLogger } from '../base/logger';
+import { LOCAL_ERR } from '../base/errors';
 import { LocalStore } from './localStore';
 import { change, clocksFor, customerData, openTestStore, relayClock } from './testHelpers';
 

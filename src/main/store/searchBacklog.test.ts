@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalStore } from './localStore';
-import { createSilentLogger } from '../logger';
+import { createSilentLogger } from '../base/logger';
 import { change, openTestStore } from './testHelpers';
 
 const CONV = '0190a000-0000-7000-8000-0000000c0009';

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Change, Entity } from '../../shared/sync/entities';
-import { createSilentLogger } from '../logger';
+import { createSilentLogger } from '../base/logger';
 import { LocalStore } from './localStore';
 
 export const DEVICE = '0190a000-0000-7000-8000-00000000d001';

@@ -1,6 +1,6 @@
 import { ExpectedError } from '../../shared/errors';
 import type { LoginRequest, RelayErrorCode, TokenPair } from '../../shared/sync/protocol';
-import { LOCAL_ERR, LocalError } from '../store/errors';
+import { LOCAL_ERR, LocalError } from '../base/errors';
 
 /** A relay HTTP call that was refused (see ExpectedError): the relay's code and sentence, and the HTTP status. */
 export class RelayHttpError extends ExpectedError<RelayErrorCode | string> {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerFrame } from '../../shared/sync/protocol';
-import { createSilentLogger } from '../logger';
+import { createSilentLogger } from '../base/logger';
 import { AGENT, DEVICE, change, customerData, openTestStore } from '../store/testHelpers';
 import { fullJitterDelay } from './backoff';
 import { SyncClient } from './syncClient';

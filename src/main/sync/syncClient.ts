@@ -10,8 +10,8 @@ import {
 } from '../../shared/sync/protocol';
 import type { AgentState } from '../../shared/agentState';
 import type { MovedWhileAway } from '../../shared/routing';
-import type { Logger } from '../logger';
-import { LOCAL_ERR, LocalError } from '../store/errors';
+import type { Logger } from '../base/logger';
+import { LOCAL_ERR, LocalError } from '../base/errors';
 import type { AgentIdentity, LocalStore } from '../store/localStore';
 import * as auth from './authClient';
 import { fullJitterDelay } from './backoff';

@@ -3,9 +3,9 @@ import { startRelay, type Relay } from '../../../src/relay';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSilentLogger } from '../../../src/main/logger';
-import { EventHub } from '../../../src/main/services/events';
-import { WorkspaceService } from '../../../src/main/services/workspaceService';
+import { createSilentLogger } from '../../../src/main/base/logger';
+import { EventHub } from '../../../src/main/base/events';
+import { SessionService } from '../../../src/main/services/sessionService';
 import type { MovedWhileAway } from '../../../src/shared/routing';
 import { startChaosProxy, type ChaosProxy } from '../../support/chaosProxy';
 import { relayWithTeam, startApp, stopApp, until, type App } from '../store/relayHarness';
@@ -28,7 +28,7 @@ const agentIds: Record<string, string> = {};
 let adminToken: string;
 let teamId: string;
 let proxy: ChaosProxy;
-const workspaces: WorkspaceService[] = [];
+const workspaces: SessionService[] = [];
 const apps: App[] = [];
 const visitors: Visitor[] = [];
 let inbox: { email: string; api: string; chat: string };
@@ -288,7 +288,7 @@ describe('routing after a relay restart (state rebuilt from the store)', () => {
     events.subscribe((event, payload) => {
       if (event === 'inbox:movedWhileAway') heard.push(payload as MovedWhileAway[]);
     });
-    const w = new WorkspaceService({
+    const w = new SessionService({
       dataDir: mkdtempSync(join(tmpdir(), 'sb-presence-ws-')),
       events,
       log: createSilentLogger(),

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CacheVault } from '../../../src/main/keychain/cacheVault';
 import { osKeychain, probeKeychain } from '../../../src/main/keychain/secretStore';
-import { createSilentLogger } from '../../../src/main/logger';
-import { LOCAL_ERR } from '../../../src/main/store/errors';
+import { createSilentLogger } from '../../../src/main/base/logger';
+import { LOCAL_ERR } from '../../../src/main/base/errors';
 import { AGENT, DEVICE } from '../../../src/main/store/testHelpers';
 
 const SERVICE = 'Switchboard-test';

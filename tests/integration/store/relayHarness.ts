@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdmin, startRelay, type Relay, type RelayOptions } from '../../../src/relay/index';
 import { CacheVault } from '../../../src/main/keychain/cacheVault';
-import { createSilentLogger } from '../../../src/main/logger';
+import { createSilentLogger } from '../../../src/main/base/logger';
 import type { LocalStore } from '../../../src/main/store/localStore';
 import { SyncClient, type SyncClientOptions, type SyncState } from '../../../src/main/sync/syncClient';
 

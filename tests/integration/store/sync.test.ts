@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../../src/shared/sync/ids';
-import { LOCAL_ERR } from '../../../src/main/store/errors';
+import { LOCAL_ERR } from '../../../src/main/base/errors';
 import { post, relayWithTeam, settled, startApp, stopApp, until, type App } from './relayHarness';
 
 const cleanups: (() => unknown)[] = [];

@@ -4,7 +4,7 @@
 // Protocol: one JSON config as argv[2]; JSON lines on stdout; "status" / "exit" lines on stdin.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createSilentLogger } from '../../../src/main/logger';
+import { createSilentLogger } from '../../../src/main/base/logger';
 import { LocalStore } from '../../../src/main/store/localStore';
 import { SyncClient } from '../../../src/main/sync/syncClient';
 import type { MutationName } from '../../../src/shared/sync/mutations';

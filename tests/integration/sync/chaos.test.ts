@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../../../src/main/logger';
+import { createSilentLogger } from '../../../src/main/base/logger';
 import { LocalStore } from '../../../src/main/store/localStore';
 import { SyncClient } from '../../../src/main/sync/syncClient';
 import { createAdmin } from '../../../src/relay/index';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../../../src/main/logger';
+import { createSilentLogger } from '../../../src/main/base/logger';
 import { LocalStore } from '../../../src/main/store/localStore';
 import { touchesOf } from '../../../src/main/store/mutators';
 import { createAccounts } from '../../../src/relay/identity/accounts';

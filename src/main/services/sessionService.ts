@@ -4,18 +4,19 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RELAY_URL_MESSAGES, relayUrlProblem } from '../../shared/relayUrl';
 import type { SessionState } from '../../shared/session';
-import type { MutationName } from '../../shared/sync/mutations';
+import type { RejectedView } from '../../shared/views';
 import { CacheVault } from '../keychain/cacheVault';
-import type { Logger } from '../logger';
-import { LOCAL_ERR, LocalError } from '../store/errors';
+import type { Logger } from '../base/logger';
+import { LOCAL_ERR, LocalError } from '../base/errors';
 import type { LocalStore } from '../store/localStore';
 import { SyncClient, type RoutingEvent, type SyncClientOptions, type SyncState } from '../sync/syncClient';
 import type { AgentState } from '../../shared/agentState';
 import type { MovedWhileAway } from '../../shared/routing';
 import type { OfferView } from '../../shared/sync/protocol';
-import type { EventHub } from './events';
+import type { EventHub } from '../base/events';
 import { MentionWatcher } from './mentionNotices';
-import { readJsonFile, writeJsonFileAtomic } from './jsonFile';
+import { readJsonFile, writeJsonFileAtomic } from '../base/jsonFile';
+import { jsonRequest, relayOk, type RelayInit } from './relayRequests';
 
 type Profile = { relayUrl: string; email: string };
 
@@ -29,7 +30,7 @@ function checkedRelayOrigin(url: string): string {
   return u.origin;
 }
 
-export type WorkspaceOptions = {
+export type SessionOptions = {
   dataDir: string;
   events: EventHub;
   log: Logger;
@@ -42,11 +43,11 @@ export type WorkspaceOptions = {
 };
 
 /**
- * The signed-in agent's workspace: the encrypted cache (CacheVault + LocalStore) and the sync
- * client, per profile (relay + agent). Remembers the last profile so a restart reopens the cache
- * from the keychain and resumes syncing, online or not.
+ * The signed-in agent's session (what the `session:*` calls drive): the encrypted cache
+ * (CacheVault + LocalStore) and the sync client, per profile (relay + agent). Remembers the last
+ * profile so a restart reopens the cache from the keychain and resumes syncing, online or not.
  */
-export class WorkspaceService {
+export class SessionService {
   private store: LocalStore | null = null;
   private vault: CacheVault | null = null;
   private client: SyncClient | null = null;
@@ -62,7 +63,7 @@ export class WorkspaceService {
   private movedSeenUpTo = '';
   private readonly profileFile: string;
 
-  constructor(private readonly o: WorkspaceOptions) {
+  constructor(private readonly o: SessionOptions) {
     this.profileFile = join(o.dataDir, 'profile.json');
   }
 
@@ -168,8 +169,15 @@ export class WorkspaceService {
     return this.store;
   }
 
-  mutate(name: MutationName, args: unknown) {
-    return this.requireStore().mutate(name, args);
+  /** Changes the relay refused, for the agent to review (the cache rolled them back). */
+  listRejected(): RejectedView[] {
+    return this.requireStore()
+      .rejected()
+      .map((r) => ({ id: r.id, name: r.name, code: r.code, message: r.message, at: r.rejectedAt }));
+  }
+
+  dismissRejected(id: string): { dismissed: boolean } {
+    return { dismissed: this.requireStore().dismissRejected(id) };
   }
 
   pendingCount(): number {
@@ -283,29 +291,8 @@ export class WorkspaceService {
     this.client?.sendRead(conversationId);
   }
 
-  /**
-   * The bytes of a file on a message, fetched from the relay with the agent's token (the relay
-   * checks that the agent may see the conversation). Needs the network.
-   */
-  async fetchAttachment(id: string): Promise<Buffer> {
-    if (!this.client) throw new LocalError(LOCAL_ERR.NOT_SIGNED_IN, 'Sign in to open files.');
-    const res = await this.client.fetchWithToken(`/v1/attachments/${encodeURIComponent(id)}`);
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      throw new LocalError(
-        res.status === 401 ? LOCAL_ERR.AUTH_FAILED : LOCAL_ERR.INVALID_MUTATION,
-        body?.error?.message ?? `The server answered ${res.status}.`,
-      );
-    }
-    return Buffer.from(await res.arrayBuffer());
-  }
-
   /** A relay request with the agent's token (recordings); throws NOT_SIGNED_IN or OFFLINE. */
-  relayFetch(
-    path: string,
-    init?: { method?: string; headers?: Record<string, string>; body?: Uint8Array },
-    timeoutMs = 120_000,
-  ): Promise<Response> {
+  relayFetch(path: string, init?: RelayInit, timeoutMs = 120_000): Promise<Response> {
     if (!this.client) throw new LocalError(LOCAL_ERR.NOT_SIGNED_IN, 'Sign in first.');
     return this.client.fetchWithToken(path, timeoutMs, init);
   }
@@ -383,18 +370,8 @@ export class WorkspaceService {
 
   /** Changes the signed-in person's own password on the relay; other devices are signed out there. */
   async changePassword(currentPassword: string, newPassword: string): Promise<{ changed: true }> {
-    const res = await this.relayFetch('/v1/auth/password', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: Buffer.from(JSON.stringify({ currentPassword, newPassword })),
-    });
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      throw new LocalError(
-        res.status === 401 ? LOCAL_ERR.AUTH_FAILED : LOCAL_ERR.INVALID_MUTATION,
-        body?.error?.message ?? `The server answered ${res.status}.`,
-      );
-    }
+    const init = jsonRequest('POST', { currentPassword, newPassword });
+    await relayOk((path, i) => this.relayFetch(path, i), '/v1/auth/password', init);
     return { changed: true };
   }
 

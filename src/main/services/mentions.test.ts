@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentionsIn } from './workspaceHandlers';
+import { mentionsIn } from './mentions';
 
 const agents = [
   { id: 'a1', name: 'Li' },
@@ -8,7 +8,7 @@ const agents = [
   { id: 'a4', name: '李娜' },
 ];
 
-describe('main/api mentionsIn', () => {
+describe('main/services mentionsIn', () => {
   it('finds colleagues named with @, longest name first, case-insensitive, Chinese too', () => {
     expect(mentionsIn('@li na please check, and @OLIVER taylor too', agents)).toEqual(['a3', 'a2']);
     expect(mentionsIn('请 @李娜 看一下', agents)).toEqual(['a4']);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiCalls } from '../../shared/api';
-import type { WorkspaceService } from '../services/workspaceService';
 import { AGENT, change, DEVICE, openTestStore } from '../store/testHelpers';
-import { createWorkspaceHandlers } from './workspaceHandlers';
+import { ConversationService } from './conversationService';
 
 const conv = (id: string, teamId: string, assigneeId: string | null, at: string, labels: string[] = []) =>
   change('conversation', id, {
@@ -30,14 +29,14 @@ function handlers() {
     conv('t2-mine', 't2', AGENT.id, '2026-01-01T00:00:02.000Z', ['vip']),
     conv('t2-free', 't2', null, '2026-01-01T00:00:01.000Z'),
   ]);
-  return createWorkspaceHandlers({ requireStore: () => store } as unknown as WorkspaceService);
+  return new ConversationService({ store: () => store, sendRead: () => {} });
 }
 
-describe('main/api conversations:list', () => {
+describe('main/services/conversationService list', () => {
   it('answers views as the agent sees them: all, my teams, mine, unassigned', async () => {
     const h = handlers();
     const ids = async (view: 'all' | 'teams' | 'mine' | 'unassigned') =>
-      (await h['conversations:list']({ view })).items.map((c) => c.id);
+      h.list({ view }).items.map((c) => c.id);
     expect(await ids('all')).toEqual(['t1-free', 't1-other', 't2-mine', 't2-free']);
     expect(await ids('teams')).toEqual(['t1-free', 't1-other']);
     expect(await ids('mine')).toEqual(['t2-mine']);
@@ -46,15 +45,15 @@ describe('main/api conversations:list', () => {
 
   it('answers one window with the length of the whole filtered list', async () => {
     const h = handlers();
-    expect(await h['conversations:list']({ view: 'all', offset: 1, limit: 2 })).toMatchObject({
+    expect(h.list({ view: 'all', offset: 1, limit: 2 })).toMatchObject({
       total: 4,
       offset: 1,
       items: [{ id: 't1-other' }, { id: 't2-mine' }],
     });
-    const vip = await h['conversations:list']({ view: 'teams', label: 'vip' });
+    const vip = h.list({ view: 'teams', label: 'vip' });
     expect(vip.total).toBe(1);
     expect(vip.items.map((c) => c.id)).toEqual(['t1-free']);
-    expect(await h['conversations:labels']({})).toEqual([]);
+    expect(h.labels()).toEqual([]);
   });
 
   it('refuses unknown views and SLA filters before any query', () => {

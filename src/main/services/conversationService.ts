@@ -1,0 +1,147 @@
+import type { CallArgs, CallResult } from '../../shared/api';
+import { definedOnly } from '../../shared/objects';
+import { LABEL_LIMITS } from '../../shared/sync/mutations';
+import type { ConversationView } from '../../shared/views';
+import { LOCAL_ERR, LocalError } from '../base/errors';
+import { searchCannedReplies } from '../store/cannedReplies';
+import { countConversations, labelNames, listConversations } from '../store/conversations';
+import { customerHistory } from '../store/customerHistory';
+import type { LocalStore } from '../store/localStore';
+import { mentionsIn } from './mentions';
+import { notFound } from './notFound';
+
+/**
+ * The inbox: conversations, their timelines, replies and notes, labels, status and transfers, and
+ * what the agent looks up while answering (history, search, colleagues, canned replies). Reads come
+ * from the cache; every change is a mutation, so all of it works offline.
+ */
+export class ConversationService {
+  constructor(
+    private readonly o: {
+      store: () => LocalStore;
+      /** Tells the relay the agent read a conversation (the web chat visitor sees it). */
+      sendRead: (conversationId: string) => void;
+    },
+  ) {}
+
+  /** One window of the inbox list, with the length of the whole filtered list. */
+  list({ view, limit, offset, ...rest }: CallArgs<'conversations:list'>): CallResult<'conversations:list'> {
+    const s = this.o.store();
+    const agent = s.identity()?.agent;
+    const filters = definedOnly({
+      ...rest,
+      assignee: view === 'mine' ? (agent?.id ?? '') : view === 'unassigned' ? '' : undefined,
+      teamIds: view === 'teams' ? (agent?.teamIds ?? []) : undefined,
+      now: Date.now(),
+    });
+    const at = offset ?? 0;
+    return {
+      total: countConversations(s.db, filters),
+      offset: at,
+      items: listConversations(s.db, { ...filters, offset: at, limit: limit ?? 100 }),
+    };
+  }
+
+  labels(): string[] {
+    return labelNames(this.o.store().db);
+  }
+
+  /** A conversation with its timeline, the customer's other history, and its replies still queued. */
+  get(id: string): CallResult<'conversations:get'> {
+    const s = this.o.store();
+    const conversation = s.conversation(id);
+    if (!conversation) throw notFound('This conversation');
+    const queued = s
+      .pending(10_000)
+      .filter(
+        (m) =>
+          (m.name === 'message.send' || m.name === 'note.add') &&
+          (m.args as { conversationId?: string }).conversationId === id,
+      )
+      .map((m) => (m.args as { id: string }).id);
+    return {
+      conversation,
+      timeline: s.timeline(id),
+      customerHistory: customerHistory(s.db, conversation.customerId, id),
+      queued,
+    };
+  }
+
+  addLabel({ id, label }: CallArgs<'conversations:addLabel'>): ConversationView {
+    const s = this.o.store();
+    const before = s.conversation(id);
+    if (!before) throw notFound('This conversation');
+    if (!before.labels.includes(label) && before.labels.length >= LABEL_LIMITS.perConversation)
+      throw new LocalError(
+        LOCAL_ERR.INVALID_MUTATION,
+        `A conversation has at most ${LABEL_LIMITS.perConversation} labels; remove one first.`,
+      );
+    s.mutate('conversation.addLabel', { id, label });
+    return s.conversation(id)!;
+  }
+
+  removeLabel({ id, label }: CallArgs<'conversations:removeLabel'>): ConversationView {
+    const s = this.o.store();
+    if (!s.conversation(id)) throw notFound('This conversation');
+    s.mutate('conversation.removeLabel', { id, label });
+    return s.conversation(id)!;
+  }
+
+  setStatus({ id, status, snoozedUntil }: CallArgs<'conversations:setStatus'>): ConversationView {
+    const s = this.o.store();
+    s.mutate('conversation.setStatus', { id, status, ...definedOnly({ snoozedUntil }) });
+    return this.current(id);
+  }
+
+  /** Hands a conversation to a colleague or a team's queue (offline too; sent when back). */
+  transfer(a: CallArgs<'conversations:transfer'>): ConversationView {
+    this.o.store().mutate('conversation.transfer', definedOnly(a));
+    return this.current(a.id);
+  }
+
+  /** Marks a conversation read here and tells the relay (not queued offline). */
+  markRead(id: string): { unread: number } {
+    const s = this.o.store();
+    s.markRead(id);
+    this.o.sendRead(id);
+    return { unread: s.conversation(id)?.unread ?? 0 };
+  }
+
+  sendMessage({ conversationId, body }: CallArgs<'messages:send'>): { id: string } {
+    const s = this.o.store();
+    const id = s.newId();
+    s.mutate('message.send', { id, conversationId, body });
+    return { id };
+  }
+
+  /** An internal note; colleagues named as "@Full Name" in it are told (see mentionsIn). */
+  addNote({ conversationId, body }: CallArgs<'notes:add'>): { id: string } {
+    const s = this.o.store();
+    const id = s.newId();
+    s.mutate('note.add', { id, conversationId, body, mentions: mentionsIn(body, s.directory().agents) });
+    return { id };
+  }
+
+  history({ entity, id, field }: CallArgs<'history:get'>): CallResult<'history:get'> {
+    return this.o.store().fieldHistory(entity, id, field);
+  }
+
+  search({ q, limit }: CallArgs<'search:query'>): CallResult<'search:query'> {
+    return this.o.store().search(q, definedOnly({ limit }));
+  }
+
+  /** Teams and agents (names, team membership) for transfers and @mentions. */
+  directory(): CallResult<'inbox:directory'> {
+    return this.o.store().directory();
+  }
+
+  searchCannedReplies(q: string): CallResult<'inbox:searchCannedReplies'> {
+    return searchCannedReplies(this.o.store().db, q);
+  }
+
+  private current(id: string): ConversationView {
+    const c = this.o.store().conversation(id);
+    if (!c) throw notFound('This conversation');
+    return c;
+  }
+}

@@ -1,0 +1,51 @@
+import type { CallArgs, CallResult } from '../../shared/api';
+import type { RecordingPolicy } from '../../shared/recording';
+import { capacityOf, skillsOf, type QueueRouting, type TeamRouting } from '../../shared/routing';
+import type { LocalStore } from '../store/localStore';
+import { teamSettings } from '../store/teams';
+import { relayJson, type RelayFetch } from './relayRequests';
+
+const id = encodeURIComponent;
+
+/**
+ * Team settings (call recording, queues, agents' skills and capacity) for supervisors and admins:
+ * read from the synced records in the cache, so they show offline; saved on the relay with the
+ * agent's token (the relay decides who may), and back through sync like any change.
+ */
+export class TeamSettingsService {
+  constructor(private readonly o: { store: () => LocalStore; relay: RelayFetch }) {}
+
+  /** The teams this agent may manage: all for admins, their own for supervisors, none for agents. */
+  get(): CallResult<'teams:getSettings'> {
+    const s = this.o.store();
+    const agent = s.identity()?.agent;
+    if (agent?.role === 'admin') return teamSettings(s.db, null);
+    if (agent?.role === 'supervisor') return teamSettings(s.db, agent.teamIds);
+    return { teams: [], inboxes: [] };
+  }
+
+  async setRecording({ teamId, policy }: CallArgs<'teams:setRecording'>): Promise<RecordingPolicy> {
+    return (await this.put(`/v1/admin/teams/${id(teamId)}/recording`, policy)) as RecordingPolicy;
+  }
+
+  async setAwayGrace({ teamId, routing }: CallArgs<'teams:setAwayGrace'>): Promise<TeamRouting> {
+    return (await this.put(`/v1/admin/teams/${id(teamId)}/routing`, routing)) as TeamRouting;
+  }
+
+  async setQueueRouting({ inboxId, routing }: CallArgs<'teams:setQueueRouting'>): Promise<QueueRouting> {
+    const inbox = await this.put(`/v1/admin/inboxes/${id(inboxId)}/routing`, routing);
+    return inbox['routing'] as QueueRouting;
+  }
+
+  async setAgentRouting({
+    agentId,
+    routing,
+  }: CallArgs<'teams:setAgentRouting'>): Promise<CallResult<'teams:setAgentRouting'>> {
+    const agent = await this.put(`/v1/admin/agents/${id(agentId)}/routing`, routing);
+    return { skills: skillsOf(agent), capacity: capacityOf(agent) };
+  }
+
+  private put(path: string, body: unknown): Promise<Record<string, unknown>> {
+    return relayJson<Record<string, unknown>>(this.o.relay, 'PUT', path, body);
+  }
+}
