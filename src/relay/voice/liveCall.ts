@@ -1,0 +1,110 @@
+import type { HlcClock } from '../../shared/sync/hlc';
+import type { Database } from '../data/db';
+import { writeFields } from '../data/records';
+import type { Store } from '../data/store';
+import type { Offer } from '../routing/types';
+import type { CallState } from './callFrames';
+import type { CallQueueDeps } from './callQueue';
+
+/** A call held at Kamailio (or ringing an agent) as the queue tracks it in memory. */
+export type LiveCall = {
+  callId: string;
+  tindex: number;
+  tlabel: number;
+  conversationId: string;
+  inboxId: string;
+  from: string;
+  fromTag: string;
+  queuedAt: number;
+  /** Kamailio holds the transaction and waits for our word (no agent is ringing). */
+  suspended: boolean;
+  /** The offer whose agent's phone is ringing (or about to). */
+  ringing: Offer | null;
+  /** The routing engine's current offer, which may be newer than the ringing one. */
+  offer: Offer | null;
+  agentId: string | null;
+  answered: boolean;
+};
+
+/** A call nobody rings yet. */
+export function newLiveCall(
+  c: Pick<
+    LiveCall,
+    'callId' | 'tindex' | 'tlabel' | 'conversationId' | 'inboxId' | 'from' | 'fromTag' | 'queuedAt'
+  > & {
+    suspended: boolean;
+  },
+): LiveCall {
+  return { ...c, ringing: null, offer: null, agentId: null, answered: false };
+}
+
+export type CallStateDeps = {
+  db: Database;
+  store: Store;
+  relayClock: HlcClock;
+  now: () => number;
+  publish: () => void;
+};
+
+/**
+ * Writes a call's state on its conversation's `call` field (the field's history keeps every
+ * earlier state). `fields`: other conversation fields written in the same change (status, kind).
+ */
+export function writeCallState(
+  d: CallStateDeps,
+  c: LiveCall,
+  state: CallState,
+  extra: Record<string, unknown> = {},
+  fields: Record<string, unknown> = {},
+): void {
+  const at = new Date(d.now()).toISOString();
+  // One transaction: the record and its field history land together (the store's rule).
+  d.db.transaction(() =>
+    writeFields(
+      d.store,
+      {
+        entity: 'conversation',
+        id: c.conversationId,
+        fields: {
+          call: {
+            state,
+            at,
+            callId: c.callId,
+            // Kamailio's transaction, so a restarted relay can still end a wait it cannot resume.
+            tindex: c.tindex,
+            tlabel: c.tlabel,
+            agentId: c.agentId,
+            from: c.from,
+            queuedAt: new Date(c.queuedAt).toISOString(),
+            ...extra,
+          },
+          ...fields,
+        },
+        clock: d.relayClock.now(),
+        convId: c.conversationId,
+        at,
+      },
+      { mutationId: null, agentId: null },
+    ),
+  )();
+  d.publish();
+}
+
+/** The queue's memory: the live calls by Kamailio's Call-ID and by conversation. */
+export type QueueCtx = {
+  d: CallQueueDeps;
+  byCallId: Map<string, LiveCall>;
+  byConversation: Map<string, LiveCall>;
+};
+
+/** The queue no longer tracks the call. */
+export function forget(q: QueueCtx, c: LiveCall): void {
+  q.byCallId.delete(c.callId);
+  q.byConversation.delete(c.conversationId);
+}
+
+/** Ends Kamailio's suspended transaction with a final answer (the caller hears `reason`). */
+export function rejectCall(q: QueueCtx, c: LiveCall, code: number, reason: string): void {
+  if (c.suspended) q.d.send({ t: 'reject', tindex: c.tindex, tlabel: c.tlabel, code, reason });
+  c.suspended = false;
+}
