@@ -4,6 +4,7 @@ import type { EmailOptions } from './channels/email/email';
 import type { Logger } from './core/logger';
 import type { VoiceOptions } from './voice';
 import type { MonitoringOptions } from './voice/monitoringGrants';
+import type { ReportsOptions } from './http/reportsHttp';
 import type { Rate } from './core/rateLimit';
 import { resolveLoginThrottle, type LoginThrottleOptions } from './identity/loginThrottle';
 import { isLoopbackHost } from '../shared/relayUrl';
@@ -82,6 +83,8 @@ export type RelayOptions = {
   monitoring?: MonitoringOptions;
   /** Email channel: mailbox polling, reconnects, outbox retries and the own-copy window (see EmailOptions). */
   email?: EmailOptions;
+  /** Reports: longest ranges (92 days by day, 31 by hour) and the service-level and first-response targets. */
+  reports?: ReportsOptions;
   /** Logger; by default JSON lines in `<dataDir>/logs/relay.log`. */
   log?: Logger;
   /** Wall clock, replaceable in tests. Default Date.now. */
@@ -100,6 +103,7 @@ export type ResolvedOptions = Required<
     | 'metricsToken'
     | 'voice'
     | 'monitoring'
+    | 'reports'
   >
 > &
   Pick<RelayOptions, 'tls' | 'metricsToken'> & { loginThrottle: LoginThrottleOptions };

@@ -45,6 +45,7 @@ import { createMonitoringGrants } from './voice/monitoringGrants';
 import { createMonitoringHttp } from './voice/monitoringHttp';
 import { createEmailChannel } from './channels/email/email';
 import { viewerOf } from './data/visibility';
+import { createReportsHttp } from './http/reportsHttp';
 
 export type Relay = {
   port: number;
@@ -301,6 +302,15 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const rateLimit = createHttpRateLimit({ http: o.httpRateLimit, auth: o.authRateLimit, now: o.now });
   const auditAdmin = createAuditHttp({ audit, auth, log });
   const demoPage = createDemoPage(o.dataDir);
+  const reports = createReportsHttp({
+    db,
+    auth,
+    accounts,
+    audit,
+    log,
+    now: o.now,
+    ...(opts.reports ? { options: opts.reports } : {}),
+  });
   const people = createAccountsHttp({ db, auth, accounts, audit, hub, log, maxBodyBytes: o.maxBodyBytes });
   // First match answers; the core API (health, auth, admin) last, since it answers 404 otherwise.
   const routes: ((req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>)[] = [
@@ -316,6 +326,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     monitoring,
     email.handle,
     auditAdmin,
+    reports,
     people,
   ];
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>

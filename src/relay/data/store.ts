@@ -2,6 +2,7 @@ import type { Change, Entity, FieldChangeData } from '../../shared/sync/entities
 import type { Hlc } from '../../shared/sync/hlc';
 import { uuidv7 } from '../../shared/sync/ids';
 import type { Database } from './db';
+import { createReportFacts } from './reportFacts';
 import { VISIBLE_SQL, visibilityParams, type ConversationScope, type Viewer } from './visibility';
 
 export type StoredRecord = {
@@ -105,6 +106,9 @@ export function createStore(db: Database, now: () => number) {
     ),
   };
 
+  // Derived in the same transaction as the record, like field history: reports never lag the data.
+  const facts = createReportFacts(db);
+
   function toRecord(r: Row): StoredRecord {
     return {
       entity: r.entity,
@@ -161,6 +165,7 @@ export function createStore(db: Database, now: () => number) {
       team_id: conv ? ((conv['teamId'] as string | null) ?? null) : null,
       assignee_id: conv ? ((conv['assigneeId'] as string | null) ?? null) : null,
     });
+    facts.apply(rec);
     return seq;
   }
 

@@ -47,6 +47,8 @@ export const AUDIT = {
   /** A team's setting of whether its agents see that they are monitored. */
   MONITORING_POLICY_CHANGED: 'monitoring.policyChanged',
   AUDIT_EXPORTED: 'audit.exported',
+  /** A report's figures (per agent, team, queue or channel) were exported as a CSV file. */
+  REPORT_EXPORTED: 'report.exported',
 } as const;
 export type AuditAction = (typeof AUDIT)[keyof typeof AUDIT];
 export const AUDIT_ACTIONS: readonly AuditAction[] = Object.values(AUDIT);

@@ -170,6 +170,8 @@ export type CallData = {
   recording?: CallRecording;
   /** When the record was made (the call's start), so calls sort with messages and notes. */
   createdAt: string;
+  /** When the agent saved the wrap-up (logged the call); absent on older records. */
+  wrappedUpAt?: string;
 };
 
 export type LabelData = { name: string; color: string };

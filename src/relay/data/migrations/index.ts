@@ -7,6 +7,7 @@ import { migration005 } from './005_account_management';
 import { migration006 } from './006_email';
 import { migration007 } from './007_email_import_since';
 import { migration008 } from './008_monitoring_grants';
+import { migration009 } from './009_report_facts';
 
 export type Migration = { version: number; name: string; up(db: Database): void };
 
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
 
 /** Applies pending migrations, each in its own transaction, tracking `PRAGMA user_version`. */

@@ -116,6 +116,43 @@ describe('relay/data/migrations', () => {
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/PRIMARY KEY/);
   });
 
+  it('009 fills report facts from the conversations and messages a database at 008 holds', () => {
+    const db = new DatabaseCtor(':memory:');
+    expect(migrate(db, MIGRATIONS.slice(0, 8))).toBe(8);
+    const put = db.prepare(
+      "INSERT INTO records (entity, id, data, clocks, seq, conv_id) VALUES (?, ?, ?, '{}', ?, ?)",
+    );
+    const conv = { channel: 'chat', teamId: 't1', inboxId: 'i1', assigneeId: 'a1', status: 'open' };
+    put.run(
+      'conversation',
+      'c1',
+      JSON.stringify({ ...conv, createdAt: '2026-03-08T10:00:00.000Z' }),
+      1,
+      'c1',
+    );
+    const msg = (direction: string, at: string) =>
+      JSON.stringify({
+        conversationId: 'c1',
+        direction,
+        authorId: direction === 'out' ? 'a1' : null,
+        createdAt: at,
+      });
+    put.run('message', 'm1', msg('in', '2026-03-08T10:00:00.000Z'), 2, 'c1');
+    put.run('message', 'm2', msg('out', '2026-03-08T10:00:42.000Z'), 3, 'c1');
+    expect(migrate(db)).toBeGreaterThanOrEqual(9);
+    expect(
+      db.prepare('SELECT channel, team_id, agent_id, first_in_at, first_response_at FROM report_facts').all(),
+    ).toEqual([
+      {
+        channel: 'chat',
+        team_id: 't1',
+        agent_id: 'a1',
+        first_in_at: Date.parse('2026-03-08T10:00:00.000Z'),
+        first_response_at: Date.parse('2026-03-08T10:00:42.000Z'),
+      },
+    ]);
+  });
+
   it('is idempotent and refuses a database newer than the code', () => {
     const db = new DatabaseCtor(':memory:');
     migrate(db);

@@ -67,6 +67,8 @@ export function buildCallLog(a: MutationArgs<'call.log'>, ctx: BuildContext): Re
     customerId: typeof customerId === 'string' ? customerId : null,
     agentId: ctx.agentId,
     createdAt: a.startedAt,
+    // The wrap-up is saved when the call is logged: hang-up to here is after-call work (reports).
+    wrappedUpAt: wallIso(ctx.clock),
   };
   return [{ kind: 'append', key: recordKey('call', a.id), convId: a.conversationId, data }];
 }

@@ -1,0 +1,156 @@
+import { SUM_FIELDS, type ReportGroupBy, type ReportRow } from '../../shared/reports/figures';
+import { CHANNELS } from '../../shared/sync/entities';
+import type { Database } from './db';
+
+/** Seconds by channel; a channel missing from a target map has no target (its figure is not measured). */
+export type Targets = Record<string, number>;
+
+/** Default service-level targets: a call answered within 20 s, a chat within 60 s (live channels only). */
+export const DEFAULT_SERVICE_LEVEL_SEC: Targets = { voice: 20, chat: 60 };
+/**
+ * Default first-response targets by channel, used as the SLA of a conversation that has no SLA
+ * due time of its own (`slaDueAt`): live channels in a minute or two, messaging in 15 minutes,
+ * email and the API in 4 hours.
+ */
+export const DEFAULT_FIRST_RESPONSE_SEC: Targets = {
+  voice: 60,
+  chat: 120,
+  sms: 900,
+  whatsapp: 900,
+  wechat: 900,
+  email: 14_400,
+  api: 14_400,
+};
+
+const GROUP_COLUMN: Record<ReportGroupBy, string> = {
+  agent: 'agent_id',
+  team: 'team_id',
+  queue: 'inbox_id',
+  channel: 'channel',
+};
+
+/** `CASE f.channel WHEN 'voice' THEN 20000 … END` (ms), from validated numbers only. */
+function perChannelMs(targets: Targets): string {
+  const arms = CHANNELS.filter((c) => Number.isFinite(targets[c])).map(
+    (c) => `WHEN '${c}' THEN ${Math.round(targets[c]! * 1000)}`,
+  );
+  return arms.length ? `(CASE f.channel ${arms.join(' ')} END)` : 'NULL';
+}
+
+/**
+ * When a conversation's SLA falls due: its own `slaDueAt` when it has one, else the channel's
+ * first-response target after the customer's first message. The one place SLA compliance is
+ * defined; SLA policies change it here.
+ */
+export function slaDueSql(firstResponse: Targets): string {
+  return `coalesce(f.sla_due_at, f.first_in_at + ${perChannelMs(firstResponse)})`;
+}
+
+export type ReportQueries = ReturnType<typeof createReportQueries>;
+
+/**
+ * The named report queries over report_facts (reportFacts.ts): sums per group and bucket for a
+ * list of [start, end) buckets, for every conversation (admins) or those of a set of teams.
+ * Each bucket is one range scan of report_facts_created (report_facts_team_created for teams).
+ */
+export function createReportQueries(
+  db: Database,
+  targets: { serviceLevelSec: Targets; firstResponseSec: Targets },
+) {
+  const due = slaDueSql(targets.firstResponseSec);
+  const sl = perChannelMs(targets.serviceLevelSec);
+  // Per conversation first (flags and times), then sums: SQLite has no column aliases in the same SELECT.
+  const perConversation = (col: string, scoped: boolean) => `
+    SELECT b.i AS bucket, coalesce(f.${col}, '') AS grp, f.channel, f.first_in_at AS fin, f.first_response_at AS fr,
+      f.created_at, f.resolved_at, f.csat, f.abandoned, f.talk_ms, f.hold_ms, f.rec_calls, f.rec_talk_ms, f.acw_ms,
+      ${due} AS due, ${sl} AS sl,
+      (f.first_in_at IS NOT NULL AND f.first_response_at IS NOT NULL AND f.first_response_at >= f.first_in_at) AS responded,
+      (f.channel = 'chat' AND f.resolved_at IS NOT NULL AND f.first_response_at IS NULL AND f.first_in_at IS NOT NULL) AS left_chat
+    FROM b ${
+      scoped
+        ? // Team by team, so each bucket is a range of (team_id, created_at), not every row of a team.
+          `CROSS JOIN (SELECT DISTINCT value AS id FROM json_each(@teams)) t
+           CROSS JOIN report_facts f INDEXED BY report_facts_team_created
+             ON f.team_id = t.id AND f.created_at >= b.s AND f.created_at < b.e`
+        : `CROSS JOIN report_facts f INDEXED BY report_facts_created ON f.created_at >= b.s AND f.created_at < b.e`
+    }`;
+  const sql = (col: string, scoped: boolean) => `
+    WITH b(i, s, e) AS (
+      SELECT CAST(key AS INTEGER), json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@bounds))
+    SELECT bucket, grp AS "group",
+      count(*) AS volume,
+      total(responded) AS firstResponseCount,
+      total(CASE WHEN responded THEN fr - fin ELSE 0 END) AS firstResponseMs,
+      total(CASE WHEN channel = 'voice' AND fr IS NOT NULL THEN max(1, rec_calls) ELSE rec_calls END) AS handledCalls,
+      total(CASE WHEN talk_ms + hold_ms > 0 THEN talk_ms ELSE rec_talk_ms END) AS talkMs,
+      total(hold_ms) AS holdMs,
+      total(acw_ms) AS afterCallMs,
+      total(resolved_at IS NOT NULL) AS resolvedCount,
+      total(CASE WHEN resolved_at IS NOT NULL THEN max(0, resolved_at - created_at) ELSE 0 END) AS resolutionMs,
+      total(csat IS NOT NULL) AS csatCount,
+      total(csat) AS csatSum,
+      total(responded AND due IS NOT NULL AND fr <= due) AS slaMet,
+      total(fin IS NOT NULL AND due IS NOT NULL AND abandoned = 0 AND left_chat = 0
+        AND ((responded AND fr > due) OR (fr IS NULL AND due <= @now))) AS slaBreached,
+      total(channel = 'voice' AND abandoned = 1) AS abandonedCalls,
+      total(left_chat) AS abandonedChats,
+      total(sl IS NOT NULL AND fin IS NOT NULL) AS serviceOffered,
+      total(sl IS NOT NULL AND responded AND fr - fin <= sl) AS serviceWithin
+    FROM (${perConversation(col, scoped)})
+    GROUP BY bucket, grp`;
+  type Params = { bounds: string; now: number; teams?: string };
+  const statements = new Map<
+    string,
+    ReturnType<typeof db.prepare<[Params], Record<string, number | string>>>
+  >();
+  const statement = (groupBy: ReportGroupBy, scoped: boolean) => {
+    const key = `${groupBy}:${scoped}`;
+    let s = statements.get(key);
+    if (!s)
+      statements.set(
+        key,
+        (s = db.prepare<[Params], Record<string, number | string>>(sql(GROUP_COLUMN[groupBy], scoped))),
+      );
+    return s;
+  };
+  const names = {
+    agent: db.prepare<[], { key: string; name: string }>('SELECT id AS key, name FROM agents'),
+    team: db.prepare<[], { key: string; name: string }>('SELECT id AS key, name FROM teams'),
+    queue: db.prepare<[], { key: string; name: string }>('SELECT id AS key, name FROM inboxes'),
+  };
+
+  return {
+    /**
+     * Sums per group and bucket. `teamIds` null: every conversation (admins); else only those
+     * of these teams. `now` decides which unanswered conversations are past their SLA.
+     */
+    sums(
+      groupBy: ReportGroupBy,
+      bounds: readonly (readonly [number, number])[],
+      teamIds: readonly string[] | null,
+      now: number,
+    ): ReportRow[] {
+      const params: Params = { bounds: JSON.stringify(bounds), now };
+      if (teamIds) params.teams = JSON.stringify(teamIds);
+      return statement(groupBy, teamIds !== null)
+        .all(params)
+        .map((r) => {
+          const row = { group: String(r['group']), bucket: Number(r['bucket']) } as ReportRow;
+          for (const f of SUM_FIELDS) row[f] = Number(r[f] ?? 0);
+          return row;
+        });
+    },
+    /** Names of the groups' keys (agents, teams, inboxes); channels are named by the app. */
+    names(groupBy: ReportGroupBy): Map<string, string> {
+      if (groupBy === 'channel') return new Map();
+      return new Map(names[groupBy].all().map((r) => [r.key, r.name]));
+    },
+    /** The plan of a report's query, for the test that it uses its index. */
+    plan(groupBy: ReportGroupBy, scoped: boolean): string[] {
+      const p = { bounds: '[[0,1]]', now: 0, ...(scoped ? { teams: '[]' } : {}) };
+      return (
+        db.prepare(`EXPLAIN QUERY PLAN ${sql(GROUP_COLUMN[groupBy], scoped)}`).all(p) as { detail: string }[]
+      ).map((r) => r.detail);
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { reportCsv } from '../../shared/reports/csv';
+import { reportQuerySchema, type Report, type ReportQuery } from '../../shared/reports/figures';
+import { bucketBounds, daysBetween } from '../../shared/reports/zonedTime';
+import { RELAY_ERR } from '../../shared/sync/protocol';
+import { describeIssues, RelayError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { Database } from '../data/db';
+import {
+  createReportQueries,
+  DEFAULT_FIRST_RESPONSE_SEC,
+  DEFAULT_SERVICE_LEVEL_SEC,
+  type Targets,
+} from '../data/reportQueries';
+import type { Accounts } from '../identity/accounts';
+import { AUDIT, clientIp, type Audit } from '../identity/audit';
+import type { Auth, Principal } from '../identity/auth';
+import { sendError, sendJson } from './reply';
+import { targetOf } from './requestTarget';
+
+export type ReportsOptions = {
+  /** Longest range of a day-by-day report, in days. Default 92 (a quarter). */
+  maxDays?: number;
+  /** Longest range of an hour-by-hour report, in days. Default 31. */
+  maxHourDays?: number;
+  /** Service-level targets by channel, in seconds. Default DEFAULT_SERVICE_LEVEL_SEC (calls 20, chats 60). */
+  serviceLevelSec?: Targets;
+  /** First-response targets by channel (the SLA where a conversation has none), in seconds. Default DEFAULT_FIRST_RESPONSE_SEC. */
+  firstResponseSec?: Targets;
+};
+
+/**
+ * Whose conversations a viewer's reports cover: admins every team's (null), supervisors their
+ * own teams'. Agents get no reports: the figures compare colleagues, so they are for those who
+ * oversee the team (an agent's own figures are in their queue and history).
+ */
+function scopeOf(p: Principal, accounts: Accounts): string[] | null {
+  if (p.role === 'admin') return null;
+  if (p.role === 'supervisor') return accounts.teamIdsOf(p.agentId);
+  throw new RelayError(
+    RELAY_ERR.FORBIDDEN,
+    'Reports are for supervisors and admins; ask your supervisor for your team’s figures.',
+  );
+}
+
+/**
+ * `GET /v1/reports?from=YYYY-MM-DD&to=YYYY-MM-DD&tz=<IANA>&groupBy=agent|team|queue|channel&bucket=hour|day`
+ * (JSON) and `GET /v1/reports.csv` (the same figures as a file; each export is in the audit log).
+ * `from` is inclusive and `to` exclusive, both local days in `tz`.
+ * [maxDays=92] [maxHourDays=31] [serviceLevelSec={voice:20,chat:60}] [firstResponseSec=DEFAULT_FIRST_RESPONSE_SEC]
+ */
+export function createReportsHttp(d: {
+  db: Database;
+  auth: Auth;
+  accounts: Accounts;
+  audit: Audit;
+  log: Logger;
+  now: () => number;
+  options?: ReportsOptions;
+}) {
+  const maxDays = d.options?.maxDays ?? 92;
+  const maxHourDays = d.options?.maxHourDays ?? 31;
+  const targets = {
+    serviceLevelSec: d.options?.serviceLevelSec ?? DEFAULT_SERVICE_LEVEL_SEC,
+    firstResponseSec: d.options?.firstResponseSec ?? DEFAULT_FIRST_RESPONSE_SEC,
+  };
+  const queries = createReportQueries(d.db, targets);
+
+  function parse(req: IncomingMessage): ReportQuery {
+    const qs = targetOf(req).query;
+    const raw: Record<string, string> = {};
+    for (const [k, v] of qs) raw[k] ??= v;
+    const r = reportQuerySchema.safeParse(raw);
+    if (!r.success) throw new RelayError(RELAY_ERR.VALIDATION, describeIssues(r.error.issues));
+    const days = daysBetween(r.data.from, r.data.to);
+    const limit = r.data.bucket === 'hour' ? maxHourDays : maxDays;
+    if (days > limit)
+      throw new RelayError(
+        RELAY_ERR.VALIDATION,
+        `A report by ${r.data.bucket} covers at most ${limit} days; pick a shorter range${r.data.bucket === 'hour' ? ' or group by day' : ''}.`,
+      );
+    return r.data;
+  }
+
+  /** The report of `q` for principal `p`, from report_facts. */
+  function report(p: Principal, q: ReportQuery): Report {
+    const teams = scopeOf(p, d.accounts);
+    const bounds = bucketBounds(q.from, q.to, q.tz, q.bucket);
+    const now = d.now();
+    const rows = queries.sums(q.groupBy, bounds, teams, now);
+    const names = queries.names(q.groupBy);
+    const keys = [...new Set(rows.map((r) => r.group))];
+    return {
+      ...q,
+      generatedAt: new Date(now).toISOString(),
+      buckets: bounds.map(([s, e]) => ({ start: new Date(s).toISOString(), end: new Date(e).toISOString() })),
+      groups: keys
+        .map((key) => ({ key, name: names.get(key) ?? key }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      rows,
+      targets,
+      notes: [],
+    };
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const path = targetOf(req).path;
+    if (path !== '/v1/reports' && path !== '/v1/reports.csv') return false;
+    try {
+      if (req.method !== 'GET')
+        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
+      const p = d.auth.authenticateRequest(req);
+      const q = parse(req);
+      const r = report(p, q);
+      if (path === '/v1/reports') {
+        sendJson(res, 200, r);
+        return true;
+      }
+      const csv = reportCsv(r);
+      res.writeHead(200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="switchboard-report-${q.groupBy}-${q.from}.csv"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(csv);
+      // Figures about people leave the relay as a file: who took which, and how much.
+      d.audit.record({
+        actorId: p.agentId,
+        action: AUDIT.REPORT_EXPORTED,
+        target: q.groupBy,
+        detail: { from: q.from, to: q.to, tz: q.tz, bucket: q.bucket, rows: r.rows.length },
+        ip: clientIp(req),
+      });
+    } catch (err) {
+      sendError(res, err, d.log);
+    }
+    return true;
+  };
+}
