@@ -3,7 +3,7 @@
 // runs the browser host instead, which prints the URL to open.
 //
 //   npm start -- [--no-demo] [--browser] [--data DIR] [--relay-port N] [--customers N]
-//                [--conversations N] [--no-build] [app options…]
+//                [--conversations N] [--sip-port N] [--no-phone] [--no-build] [app options…]
 //
 // --no-demo skips the embedded relay (sign in to your own relay in the app); --browser runs the
 // browser host even where Electron exists; --data is the demo's folder (default .switchboard-data
@@ -11,14 +11,22 @@
 // SWITCHBOARD_RELAY_PORT); --customers/--conversations size the first seeding (2000/5000);
 // --no-build uses the existing dist/. Anything else goes to the app (e.g. the host's --port 0).
 //
+// Where Kamailio is installed, the demo also gets a phone: the embedded PBX (scripts/embeddedPbx.mjs,
+// deploy/kamailio/switchboard.cfg with call queues) on ws://127.0.0.1:<--sip-port, default 5066 or
+// SWITCHBOARD_SIP_PORT; 0 picks a free one>, the relay routing its queue `support`, and a SIP account
+// for each demo user handed to the app (SWITCHBOARD_DEMO_PHONE_ACCOUNTS), which keeps the password
+// in the keychain and connects the phone at launch. --no-phone leaves it out. Without Kamailio the
+// app's Phone place says what to install (SWITCHBOARD_DEMO_PBX_MISSING).
+//
 // Stopping: SIGINT, SIGTERM or SIGHUP is forwarded to every process group this script started
 // (build, seed, relay, app, and the private D-Bus session with its gnome-keyring daemon), and the
 // script exits once all of them are gone: nothing outlives `npm start`.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findElectron } from './electronRuntime.mjs';
 import { createProcessGroups } from './processGroups.mjs';
 import { keychainCommand } from './privateKeychain.mjs';
+import { PBX_PACKAGES, pbxMissing, startEmbeddedPbx, writePhoneAccounts } from './embeddedPbx.mjs';
 
 const DEMO_PASSWORD = 'switchboard-demo';
 const DEMO_AGENT = 'agent@demo.switchboard';
@@ -31,6 +39,8 @@ function parseArgs(argv) {
     browser: false,
     dataRoot: process.env.SWITCHBOARD_DATA_ROOT ?? '.switchboard-data',
     relayPort: process.env.SWITCHBOARD_RELAY_PORT ?? '8787',
+    sipPort: process.env.SWITCHBOARD_SIP_PORT ?? '5066',
+    phone: true,
     customers: '2000',
     conversations: '5000',
     appArgs: [],
@@ -38,6 +48,7 @@ function parseArgs(argv) {
   const valued = {
     '--data': 'dataRoot',
     '--relay-port': 'relayPort',
+    '--sip-port': 'sipPort',
     '--customers': 'customers',
     '--conversations': 'conversations',
   };
@@ -45,6 +56,7 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a === '--no-demo') o.demo = false;
     else if (a === '--no-build') o.build = false;
+    else if (a === '--no-phone') o.phone = false;
     else if (a === '--browser') o.browser = true;
     else if (a in valued) {
       const v = argv[++i];
@@ -56,6 +68,47 @@ function parseArgs(argv) {
     } else o.appArgs.push(a);
   }
   return o;
+}
+
+/**
+ * Starts the embedded PBX for the demo's phone queue and writes the demo users' SIP accounts;
+ * returns null (with the reason in SWITCHBOARD_DEMO_PBX_MISSING for the app) where it cannot run.
+ */
+async function startPhone(root, relayData) {
+  const noPhone = (reason, hint) => {
+    console.log(`No phone in this demo: ${reason}. ${hint}`);
+    env.SWITCHBOARD_DEMO_PBX_MISSING = reason;
+    return null;
+  };
+  const missing = pbxMissing();
+  const install = `Install it with "sudo apt-get install ${PBX_PACKAGES}" (or "bash scripts/setup.sh") and run npm start again.`;
+  if (missing) return noPhone(missing, install);
+  let demo = null;
+  try {
+    demo = JSON.parse(readFileSync(resolve(relayData, 'demo.json'), 'utf8')).phone ?? null;
+  } catch {
+    // no demo.json: seeded before the demo page existed
+  }
+  if (!demo)
+    return noPhone(
+      'this demo data was seeded before the demo had a phone',
+      `Delete ${relayData} to seed it again.`,
+    );
+  const dir = resolve(root, 'pbx');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const sipPort = Number(opts.sipPort);
+  if (!Number.isInteger(sipPort) || sipPort < 0 || sipPort > 65535) {
+    console.error(`start: --sip-port must be a port number (0 picks a free one), not "${opts.sipPort}".`);
+    process.exit(2);
+  }
+  try {
+    const pbx = await startEmbeddedPbx({ dir, sipPort, spawnChild: (c, a, o) => groups.spawn(c, a, o) });
+    const accountsFile = resolve(dir, 'phone-accounts.json');
+    writePhoneAccounts(accountsFile, pbx, demo.sipUsers);
+    return { ...pbx, accountsFile, queue: demo.queue };
+  } catch (err) {
+    return noPhone(`the embedded PBX did not start: ${err.message}`, `Its files are in ${dir}.`);
+  }
 }
 
 const opts = parseArgs(process.argv.slice(2));
@@ -102,9 +155,19 @@ if (opts.demo) {
     if (!seeded) await groups.done;
     writeFileSync(resolve(relayData, '.seeded'), new Date().toISOString());
   }
+  const pbx = opts.phone ? await startPhone(dataRoot, relayData) : null;
+  if (groups.stopping) await groups.done;
   const relay = groups.spawn(
     process.execPath,
-    ['dist/relay/relay.cjs', 'serve', '--data', relayData, '--port', opts.relayPort],
+    [
+      'dist/relay/relay.cjs',
+      'serve',
+      '--data',
+      relayData,
+      '--port',
+      opts.relayPort,
+      ...(pbx ? ['--kamailio-evapi', pbx.evapi] : []),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const relayUrl = await new Promise((ok, fail) => {
@@ -138,6 +201,13 @@ if (opts.demo) {
   console.log(
     `Demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_AGENT}, agent2@demo.switchboard, supervisor@demo.switchboard, admin@demo.switchboard`,
   );
+  if (pbx) {
+    env.SWITCHBOARD_DEMO_PHONE_ACCOUNTS = pbx.accountsFile;
+    console.log(
+      `Embedded PBX (Kamailio): ${pbx.wsUrl}, queue sip:${pbx.queue}@${pbx.domain} (log in ${pbx.logFile}). ` +
+        `Set yourself Available, then call in as a customer: npm run demo:call -- --to ${pbx.queue} --from +8613800000000`,
+    );
+  }
 }
 
 // The private keyring lives beside the demo data, apart from any keyring of the user's.

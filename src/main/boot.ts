@@ -28,6 +28,12 @@ export function bootAppCore(opts: {
     version: APP_VERSION,
     runtime: opts.runtime,
     log,
+    ...(process.env['SWITCHBOARD_DEMO_PHONE_ACCOUNTS']
+      ? { demoPhoneAccounts: process.env['SWITCHBOARD_DEMO_PHONE_ACCOUNTS'] }
+      : {}),
+    ...(process.env['SWITCHBOARD_DEMO_PBX_MISSING']
+      ? { pbxMissing: process.env['SWITCHBOARD_DEMO_PBX_MISSING'] }
+      : {}),
   });
   return { services, dispatch: createDispatcher(createHandlers(services), log), log, dataDir: opts.dataDir };
 }

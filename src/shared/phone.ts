@@ -45,6 +45,8 @@ export const sipAccountSchema = z
     dispositions: z.array(z.string().trim().min(1).max(64)).min(1).max(30),
     /** After-call work limit in seconds (0: none); when it runs out the wrap-up saves itself. */
     afterCallWorkSeconds: z.number().int().min(0).max(3600).optional(),
+    /** Register when the workstation opens (the demo's provisioned accounts do). Default: no. */
+    connectAtLaunch: z.boolean().optional(),
   })
   .strict();
 
@@ -57,6 +59,11 @@ export type SipAccountView = {
   account: SipAccount | null;
   /** `keychain`: in the OS keychain; `memory`: no keychain here, kept until the app quits; `none`. */
   password: 'keychain' | 'memory' | 'none';
+  /**
+   * Set where `npm start` could not run its embedded PBX: why (what is not installed), so the
+   * phone view says what to install instead of only "no account".
+   */
+  pbxMissing?: string;
 };
 
 /** Handed to the renderer only when it registers. */

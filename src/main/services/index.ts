@@ -6,6 +6,7 @@ import { AgentStateService } from './agentStateService';
 import { EventHub } from '../base/events';
 import { osKeychain, type SecretStore } from '../keychain/secretStore';
 import { PhoneAccountService } from './phoneAccountService';
+import { provisionDemoPhone, readDemoPhoneAccounts } from './demoPhone';
 import { SettingsService } from './settingsService';
 import { UpdateStatusService } from './updateStatusService';
 import { SessionService, type SessionOptions } from './sessionService';
@@ -49,6 +50,10 @@ export type ServiceOptions = {
   session?: Pick<SessionOptions, 'sync' | 'vault'>;
   /** Where the SIP password goes; default the OS keychain. */
   secrets?: SecretStore;
+  /** The demo's SIP accounts file (SWITCHBOARD_DEMO_PHONE_ACCOUNTS, see demoPhone.ts). Default: none. */
+  demoPhoneAccounts?: string;
+  /** Why the demo has no embedded PBX (SWITCHBOARD_DEMO_PBX_MISSING). Default: none. */
+  pbxMissing?: string;
 };
 
 /** Builds the services for one app instance rooted at `dataDir`. */
@@ -86,6 +91,25 @@ export function createServices(opts: ServiceOptions): Services {
     if (event === 'session:changed' && (payload as SessionState).sync.status === 'online')
       void recordings.upload();
   });
+  const phone = new PhoneAccountService(
+    opts.dataDir,
+    opts.secrets ?? osKeychain(),
+    opts.log,
+    opts.pbxMissing ?? null,
+  );
+  // The demo's accounts are set up before the windows hear of the sign-in (this listener is first).
+  const demoPhones = opts.demoPhoneAccounts ? readDemoPhoneAccounts(opts.demoPhoneAccounts, opts.log) : null;
+  let provisionedFor: string | null = null;
+  if (demoPhones)
+    events.subscribe((event, payload) => {
+      const session = payload as SessionState;
+      if (event !== 'session:changed' || session.status !== 'signedIn' || !session.email) return;
+      // Again once the relay has told us the agent's name (the softphone's display name).
+      const key = `${session.email}\n${session.agent?.name ?? ''}`;
+      if (key === provisionedFor) return;
+      provisionedFor = key;
+      provisionDemoPhone(phone, demoPhones, session.email, session.agent?.name ?? '', opts.log);
+    });
   const activity = new ActivityService();
   activity.setPendingSource(() => session.pendingCount());
   return {
@@ -98,7 +122,7 @@ export function createServices(opts: ServiceOptions): Services {
     recordings,
     teams: new TeamSettingsService({ store, relay }),
     admin: new AdminService(relay),
-    phone: new PhoneAccountService(opts.dataDir, opts.secrets ?? osKeychain(), opts.log),
+    phone,
     settings: new SettingsService(opts.dataDir, events, opts.log),
     agentState,
     activity,

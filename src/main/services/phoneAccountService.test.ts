@@ -4,6 +4,7 @@ import type { SecretStore } from '../keychain/secretStore';
 import { createSilentLogger } from '../base/logger';
 import { tempDir } from '../store/testHelpers';
 import { PhoneAccountService, sipSecretAccount } from './phoneAccountService';
+import { provisionDemoPhone } from './demoPhone';
 
 /** A fake keychain in memory, shared by the workstations of one OS user as the real one is. */
 function memoryKeychain(): SecretStore & { items: Map<string, string> } {
@@ -52,5 +53,61 @@ describe('main/services/phoneAccountService', () => {
     phone.save(account('agent1'), 'new password');
     expect(phone.credentials().password).toBe('new password');
     expect(keychain.items.get(sipSecretAccount(dir))).toBe('new password');
+  });
+
+  it("sets up the demo's SIP account to connect at launch, switches demo users, and leaves an own account alone", () => {
+    const keychain = memoryKeychain();
+    const dir = tempDir('sb-sip-d-');
+    const log = createSilentLogger();
+    const demo = {
+      'agent@demo.switchboard': {
+        server: 'ws://127.0.0.1:5066',
+        uri: 'sip:agent@switchboard.test',
+        authUser: 'agent',
+        password: 'pw-agent',
+      },
+      'agent2@demo.switchboard': {
+        server: 'ws://127.0.0.1:5066',
+        uri: 'sip:agent2@switchboard.test',
+        authUser: 'agent2',
+        password: 'pw-agent2',
+      },
+    };
+    const phone = new PhoneAccountService(dir, keychain, log, 'kamailio is not installed');
+    expect(phone.get().pbxMissing).toBe('kamailio is not installed');
+    provisionDemoPhone(phone, demo, 'agent@demo.switchboard', 'Alex Agent', log);
+    expect(phone.get()).toMatchObject({
+      account: { uri: 'sip:agent@switchboard.test', displayName: 'Alex Agent', connectAtLaunch: true },
+      password: 'keychain',
+    });
+    expect(phone.get().pbxMissing).toBeUndefined();
+    expect(phone.credentials().password).toBe('pw-agent');
+    // A restart of npm start on another port: the same account follows it, settings kept.
+    phone.save({ ...phone.get().account!, region: 'CN' });
+    provisionDemoPhone(
+      phone,
+      {
+        ...demo,
+        'agent@demo.switchboard': { ...demo['agent@demo.switchboard'], server: 'ws://127.0.0.1:6000' },
+      },
+      'agent@demo.switchboard',
+      'Alex Agent',
+      log,
+    );
+    expect(phone.get().account).toMatchObject({ server: 'ws://127.0.0.1:6000', region: 'CN' });
+    // Another demo user signs in on this workstation: their account replaces the demo one.
+    provisionDemoPhone(phone, demo, 'agent2@demo.switchboard', '李娜', log);
+    expect(new PhoneAccountService(dir, keychain, log).credentials()).toMatchObject({
+      uri: 'sip:agent2@switchboard.test',
+      password: 'pw-agent2',
+    });
+    // An account the agent set up themselves is theirs; the demo never overwrites it.
+    phone.save(account('own'), 'own password');
+    provisionDemoPhone(phone, demo, 'agent@demo.switchboard', 'Alex Agent', log);
+    expect(phone.credentials()).toMatchObject({ uri: 'sip:own@example.com', password: 'own password' });
+    // Someone who is not a demo user gets nothing.
+    const other = new PhoneAccountService(tempDir('sb-sip-e-'), keychain, log);
+    provisionDemoPhone(other, demo, 'someone@example.com', 'Someone', log);
+    expect(other.get().account).toBeNull();
   });
 });

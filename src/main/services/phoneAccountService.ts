@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import {
+  DEFAULT_DISPOSITIONS,
   sipAccountSchema,
   type SipAccount,
   type SipAccountView,
@@ -38,6 +39,8 @@ export class PhoneAccountService {
     dataDir: string,
     private readonly secrets: SecretStore | null,
     private readonly log: Logger,
+    /** Why `npm start` has no embedded PBX here (shown by the phone view); null where it has one. */
+    private readonly pbxMissing: string | null = null,
   ) {
     this.file = join(dataDir, 'sip-account.json');
     this.secretAccount = sipSecretAccount(dataDir);
@@ -46,7 +49,42 @@ export class PhoneAccountService {
   }
 
   get(): SipAccountView {
-    return { account: this.account ? { ...this.account } : null, password: this.passwordPlace() };
+    return {
+      account: this.account ? { ...this.account } : null,
+      password: this.passwordPlace(),
+      ...(this.pbxMissing && !this.account ? { pbxMissing: this.pbxMissing } : {}),
+    };
+  }
+
+  /**
+   * Sets up an account handed over by whoever provisions this workstation (the demo's embedded
+   * PBX), connecting at launch, unless the agent has an account of their own: one whose URI
+   * `replaceable` does not claim is left alone. Other settings of a replaced account are kept.
+   * Returns whether anything was saved.
+   */
+  provision(
+    fields: Pick<SipAccount, 'server' | 'uri' | 'authUser' | 'displayName'>,
+    password: string,
+    replaceable: (uri: string) => boolean,
+  ): boolean {
+    const current = this.account;
+    if (current && !replaceable(current.uri)) return false;
+    const next: SipAccount = sipAccountSchema.parse({
+      iceServers: [],
+      region: 'US',
+      dtmf: 'auto',
+      dispositions: [...DEFAULT_DISPOSITIONS],
+      ...current,
+      ...fields,
+      connectAtLaunch: true,
+    });
+    const same =
+      current !== null &&
+      JSON.stringify(current) === JSON.stringify(next) &&
+      (this.memoryPassword ?? (this.keychain() ? this.kept() : null)) === password;
+    if (same) return false;
+    this.save(next, password);
+    return true;
   }
 
   save(account: SipAccount, password?: string): SipAccountView {

@@ -7,7 +7,11 @@ import { targetOf } from '../http/requestTarget';
 /** The file `relay seed` writes into a demo data directory; its presence turns `/demo` on. */
 export const DEMO_FILE = 'demo.json';
 
-export type DemoInfo = { chatInboxId: string };
+export type DemoInfo = {
+  chatInboxId: string;
+  /** The demo's phone queue and each demo account's SIP user (scripts/start.mjs provisions them at the PBX). */
+  phone?: { voiceInboxId: string; queue: string; sipUsers: Record<string, string> };
+};
 
 /** Reads `<dataDir>/demo.json`, or null where the directory was not seeded as a demo. */
 export function readDemoInfo(dataDir: string): DemoInfo | null {

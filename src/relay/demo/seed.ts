@@ -10,7 +10,8 @@ import { openDatabase } from '../data/db';
 import { appendRecord, writeFields } from '../data/records';
 import { CANNED, LABELS, LOCALES, PHONE_PATTERNS, THREADS, type Locale } from './seedData';
 import { createStore } from '../data/store';
-import { DEMO_FILE } from './page';
+import { DEMO_FILE, type DemoInfo } from './page';
+import { ensureDemoPhone } from './phone';
 import { prng } from '../../shared/prng';
 
 export type SeedOptions = {
@@ -132,8 +133,19 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
     const password = o.demoPassword ?? randomBytes(9).toString('base64url');
     const dir = await ensureDirectory(accounts, password);
     const chatInboxId = accounts.inboxFor(dir.teamIds[0]!, 'chat');
-    if (chatInboxId)
-      writeFileSync(join(o.dataDir, DEMO_FILE), JSON.stringify({ chatInboxId }) + '\n', { mode: 0o600 });
+    const phone = ensureDemoPhone(
+      { db, store, accounts, clock },
+      dir.teamIds[0]!,
+      DEMO_TEAMS[0]!,
+      DEMO_AGENTS.map((a) => a.email),
+    );
+    if (chatInboxId) {
+      const info: DemoInfo = {
+        chatInboxId,
+        phone: { voiceInboxId: phone.voiceInboxId, queue: phone.queue, sipUsers: phone.sipUsers },
+      };
+      writeFileSync(join(o.dataDir, DEMO_FILE), JSON.stringify(info) + '\n', { mode: 0o600 });
+    }
     const meta = { mutationId: null, agentId: null };
     let messages = 0;
     db.transaction(() => {
@@ -155,7 +167,8 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
           );
         }
       }
-      const customers: { id: string; locale: Locale }[] = [];
+      // The demo caller has a history too, so the screen-pop of `npm run demo:call` shows some.
+      const customers: { id: string; locale: Locale }[] = [{ id: phone.callerId, locale: LOCALES[0]! }];
       for (let i = 0; i < o.customers; i++) {
         const locale = pick(LOCALES);
         const given = pick(locale.given);

@@ -4,6 +4,7 @@ import type { RootStore } from '../store';
 import { applyTheme } from '../ui/theme';
 import { ringOnce } from '../features/inbox/ring';
 import { connectPhone } from '../features/phone/phoneController';
+import { connectAtLaunch } from '../features/phone/connectAtLaunch';
 
 /**
  * Connects the store to the app API: loads settings, app info and agent state, and turns
@@ -12,6 +13,7 @@ import { connectPhone } from '../features/phone/phoneController';
 export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => void {
   const s = store.getState;
   const phone = connectPhone(api, store);
+  const autoConnect = connectAtLaunch(api, store);
   // What main pushed since the current initial load began: an event is newer than the snapshot
   // a call in flight will return, so the snapshot must not overwrite it (the sync status would
   // otherwise stay "Connecting" when it went online while the page was loading).
@@ -38,6 +40,7 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
     api.on('session:changed', (session) => {
       live.add('session');
       s().setSession(session);
+      void autoConnect();
     }),
     api.on('data:changed', () => s().bumpData()),
     api.on('inbox:openConversation', ({ conversationId }) => s().openConversation(conversationId)),
@@ -84,6 +87,7 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
       }
       s().setAppInfo(info);
       if (!live.has('agent')) s().setAgent(agent);
+      void autoConnect();
     } catch (err) {
       s().setError(err instanceof Error ? err.message : String(err));
     }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import DatabaseCtor from 'better-sqlite3-multiple-ciphers';
 import parsePhoneNumber from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +26,8 @@ describe('relay/seed', () => {
     const customers = (
       db.prepare("SELECT data FROM records WHERE entity = 'customer'").pluck().all() as string[]
     ).map((d) => JSON.parse(d) as { phones: string[]; name: string; emails: string[] });
-    expect(customers).toHaveLength(300);
+    // The random ones, and the demo caller of `npm run demo:call`.
+    expect(customers).toHaveLength(301);
     const countries = new Set<string>();
     for (const c of customers) {
       expect(c.phones.length).toBeGreaterThan(0);
@@ -111,6 +112,42 @@ describe('relay/seed', () => {
     expect(waiting.length).toBeGreaterThan(0);
     expect(waiting.length).toBeLessThanOrEqual(6);
     expect(waiting.every((c) => c.channel !== 'chat')).toBe(true);
+  });
+
+  it('gives the demo a phone: a queue at "support", a SIP user per demo account, and the demo caller', async () => {
+    const dataDir = tempDir();
+    await seedDemoData({ dataDir, customers: 10, conversations: 20, seed: 5, demoPassword: 'demo-pass-1' });
+    const info = JSON.parse(readFileSync(`${dataDir}/demo.json`, 'utf8')) as {
+      phone: { voiceInboxId: string; queue: string; sipUsers: Record<string, string> };
+    };
+    expect(info.phone.queue).toBe('support');
+    expect(info.phone.sipUsers).toMatchObject({
+      'agent@demo.switchboard': 'agent',
+      'agent2@demo.switchboard': 'agent2',
+    });
+    const db = new DatabaseCtor(`${dataDir}/relay.db`, { readonly: true });
+    const data = (entity: string, id: string) =>
+      JSON.parse(
+        db.prepare('SELECT data FROM records WHERE entity = ? AND id = ?').pluck().get(entity, id) as string,
+      ) as Record<string, unknown>;
+    const inbox = data('inbox', info.phone.voiceInboxId);
+    expect(inbox).toMatchObject({
+      channel: 'voice',
+      phone: { addresses: expect.arrayContaining(['support']) },
+    });
+    const agentId = db
+      .prepare("SELECT id FROM agents WHERE email = 'agent@demo.switchboard'")
+      .pluck()
+      .get() as string;
+    expect(data('agent', agentId)['sipUser']).toBe('agent');
+    const callers = db
+      .prepare(
+        "SELECT json_extract(data, '$.name') FROM records WHERE entity = 'customer' AND json_extract(data, '$.phones[0]') = '+8613800000000'",
+      )
+      .pluck()
+      .all();
+    expect(callers).toEqual(['陈静']);
+    db.close();
   });
 
   it('serves /demo with the demo chat inbox widget only from a seeded data directory', async () => {

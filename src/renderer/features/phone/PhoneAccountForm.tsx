@@ -35,6 +35,7 @@ export function PhoneAccountForm(props: { view: SipAccountView }) {
   const [acwSeconds, setAcwSeconds] = useState(
     String(a?.afterCallWorkSeconds ?? DEFAULT_AFTER_CALL_WORK_SECONDS),
   );
+  const [atLaunch, setAtLaunch] = useState(a?.connectAtLaunch ?? false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const ids = {
@@ -63,6 +64,7 @@ export function PhoneAccountForm(props: { view: SipAccountView }) {
         dtmf,
         dispositions: lines(dispositions),
         afterCallWorkSeconds: Number(acwSeconds),
+        ...(atLaunch ? { connectAtLaunch: true } : {}),
       };
       await api.call('phone:saveAccount', { account, ...(password ? { password } : {}) });
       setPassword('');
@@ -162,6 +164,12 @@ export function PhoneAccountForm(props: { view: SipAccountView }) {
           value={acwSeconds}
           onChange={(e) => setAcwSeconds(e.target.value)}
         />
+      </div>
+      <div className="field">
+        <label>
+          <input type="checkbox" checked={atLaunch} onChange={(e) => setAtLaunch(e.target.checked)} />{' '}
+          {t('phoneAccount.connectAtLaunch')}
+        </label>
       </div>
       <button type="submit">{t('phoneAccount.save')}</button>
       {saved && <p role="status">{t('phoneAccount.saved')}</p>}

@@ -106,7 +106,13 @@ export function PhoneView() {
             </button>
           </div>
         )}
-        {!ready && <p className="hint">{t('phone.noAccount')}</p>}
+        {!ready && (
+          <p className="hint">
+            {account.data?.pbxMissing
+              ? t('phone.demoPbxMissing', { reason: account.data.pbxMissing })
+              : t('phone.noAccount')}
+          </p>
+        )}
       </div>
       <AudioDevicesForm />
       {account.data && <PhoneAccountForm view={account.data} />}
