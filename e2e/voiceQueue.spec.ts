@@ -17,7 +17,7 @@ import {
 import { startPartyServer, type PartyServer } from './support/sipParty';
 
 // Calls through the queue, end to end: Kamailio (deploy/kamailio/switchboard.cfg, WITH_QUEUES)
-// holds a customer's call to `support` while the relay's routing engine picks an agent; the
+// holds a customer's call to `support-line` while the relay's routing engine picks an agent; the
 // agents' workstations (browser host + headless Chromium, sip.js registered at Kamailio) ring in
 // the order the relay decides. The customer is a sip.js page with fake media.
 const missing = kamailioQueuesMissing();
@@ -48,7 +48,8 @@ test.beforeAll(async ({ browser }) => {
   kamailio = await startKamailio({ queues: true });
   parties = await startPartyServer();
   relay = await startSeededRelay(20, 40, ['--kamailio-evapi', kamailio.evapiAddress!]);
-  // The queue: a voice inbox of the demo agents' team, reached at sip:support@…, with a short wait.
+  // The queue: a voice inbox of the demo agents' team, reached at sip:support-line@…, with a short
+  // wait (the seed's own demo queue, `support`, waits two minutes).
   const admin = String(
     (
       await api('/v1/auth/login', 'POST', null, {
@@ -72,7 +73,7 @@ test.beforeAll(async ({ browser }) => {
   });
   const inboxId = String(inbox['id']);
   await api(`/v1/admin/inboxes/${inboxId}/phone`, 'PUT', admin, {
-    addresses: ['support'],
+    addresses: ['support-line'],
     waitLimitMs: 6_000,
   });
   await api(`/v1/admin/inboxes/${inboxId}/routing`, 'PUT', admin, {
@@ -129,7 +130,7 @@ test('a queued call rings an available agent with the caller profile, then the n
   for (const a of agents) await status(a).selectOption('available');
   const caller = await startParty(browser, parties, kamailio, customer.phone, false, 'all', {});
   try {
-    await partyCall(caller.page, `sip:support@${kamailio.domain}`);
+    await partyCall(caller.page, `sip:support-line@${kamailio.domain}`);
     // Exactly one of the two rings first, with the customer's profile.
     await expect
       .poll(async () => (await Promise.all(agents.map((a) => callCard(a.page).count()))).join())
@@ -162,7 +163,7 @@ test('a queued call rings an available agent with the caller profile, then the n
 
     // Both away: the call waits; the first agent to become available rings.
     for (const a of agents) await status(a).selectOption('away');
-    await partyCall(caller.page, `sip:support@${kamailio.domain}`);
+    await partyCall(caller.page, `sip:support-line@${kamailio.domain}`);
     await expect.poll(() => partyLive(caller.page).then((l) => l.length)).toBe(1);
     for (const a of agents) await expect(callCard(a.page)).toHaveCount(0);
     await status(second).selectOption('available');
