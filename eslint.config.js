@@ -71,6 +71,83 @@ function relayRooms() {
   ];
 }
 
+/**
+ * The layers of src/main, top to bottom, and what each may import (besides src/shared and npm
+ * packages); one table, as VS Code's code-layering keeps one. The hosts (Electron, the browser host,
+ * boot.ts) wire the app: they reach the data only through the API and the services.
+ *   api       maps each channel of the contract to a service, in one line (api/handlers.ts)
+ *   services  the domain: session, customers, conversations, calls, attachments, team settings...
+ *   sync      the sync client (the relay's socket, push, pull, auth)
+ *   keychain  the OS keychain and the cache's key (CacheVault opens the store)
+ *   store     the encrypted SQLite cache: records, outbox, queries, migrations
+ *   updater   the signed update feed and install policy (used by the Electron host)
+ *   security  app-origin policy, static files, private files and folders
+ *   base      what knows no domain: logger, main's error codes, JSON files, the event hub
+ * Tests may set up lower layers (a store with rows under a service's test), so they are exempt.
+ */
+const MAIN_LAYERS = {
+  hosts: ['api', 'services', 'updater', 'security', 'base'],
+  api: ['services', 'base'],
+  services: ['sync', 'keychain', 'store', 'security', 'base'],
+  sync: ['store', 'base'],
+  keychain: ['store', 'base'],
+  store: ['security', 'base'],
+  updater: ['base'],
+  security: ['base'],
+  base: [],
+};
+/** The folders of each layer; the hosts also have boot.ts at the top of src/main. */
+const MAIN_FOLDERS = { hosts: ['electron', 'browserHost'] };
+
+function mainLayers() {
+  const folders = (layer) => MAIN_FOLDERS[layer] ?? [layer];
+  const all = Object.keys(MAIN_LAYERS).flatMap(folders);
+  const mainWide = [
+    ban(['**/renderer/**', '**/relay/**'], 'src/main does not import the renderer or the relay.'),
+  ];
+  const noElectron = ban(
+    ['electron', 'electron/*'],
+    'Only src/main/electron imports Electron; services must run under plain Node.',
+  );
+  // Relative forms only, as for the relay's rooms: `**/sync/**` would also catch shared/sync.
+  const forms = (prefixes, f) => prefixes.flatMap((p) => [`${p}${f}`, `${p}${f}/**`]);
+  // A folder imports itself and the layers below its own; the two hosts import neither the other.
+  const only = (layer, folder, prefixes) => {
+    const allowed = [folder, ...MAIN_LAYERS[layer].flatMap(folders)];
+    const banned = all.filter((f) => !allowed.includes(f));
+    return ban(
+      banned.flatMap((f) => forms(prefixes, f)),
+      `In src/main the ${layer} layer imports ${MAIN_LAYERS[layer].join(', ') || 'no other layer'} (and shared): see the layer map in eslint.config.js.`,
+    );
+  };
+  const block = (files, patterns, ignores = []) => ({
+    files,
+    ignores: ['src/main/**/*.test.ts', ...ignores],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...mainWide, ...patterns] }] },
+  });
+  return [
+    // Every file of main, tests too: no renderer or relay; Electron only in src/main/electron.
+    {
+      files: ['src/main/**/*.ts'],
+      ignores: ['src/main/electron/**'],
+      rules: { 'no-restricted-imports': ['error', { patterns: [...mainWide, noElectron] }] },
+    },
+    {
+      files: ['src/main/electron/**/*.ts'],
+      rules: { 'no-restricted-imports': ['error', { patterns: mainWide }] },
+    },
+    block(['src/main/*.ts'], [noElectron, only('hosts', null, ['./'])]),
+    ...Object.keys(MAIN_LAYERS).flatMap((layer) =>
+      folders(layer).map((f) =>
+        block(
+          [`src/main/${f}/**/*.ts`],
+          [...(f === 'electron' ? [] : [noElectron]), only(layer, f, ['../', '../../'])],
+        ),
+      ),
+    ),
+  ];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -138,25 +215,7 @@ export default tseslint.config(
     },
   },
   ...relayRooms(),
-  {
-    // Services and the browser host run under plain Node: only src/main/electron may import Electron.
-    files: ['src/main/**/*.ts'],
-    ignores: ['src/main/electron/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ban(
-              ['electron', 'electron/*'],
-              'Only src/main/electron imports Electron; services must run under plain Node.',
-            ),
-            ban(['**/renderer/**', '**/relay/**'], 'src/main does not import the renderer or the relay.'),
-          ],
-        },
-      ],
-    },
-  },
+  ...mainLayers(),
   {
     // IT's release tool runs under plain Node on IT's machine.
     files: ['src/release/**/*.ts'],

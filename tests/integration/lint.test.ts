@@ -1,5 +1,6 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { importCycles, sourcesUnder } from './importCycles';
 
 // Lints probe files in place (their text, under a path in each folder) with the project's
 // real ESLint config, proving the layering rules fire.
@@ -67,6 +68,58 @@ describe('lint layering', () => {
     expect(await probe('src/relay/data/probe.ts', '../core/errors')).toBe('');
     expect(await probe('src/relay/sync/probe.ts', '../data/store')).toBe('');
     expect(await probe('src/relay/server.ts', './sync/hub')).toBe('');
+  });
+
+  it('fails main files that break the layer map (api → services → sync/keychain → store → base), and passes those that keep it', async () => {
+    const probe = (path: string, from: string) =>
+      errorsFor(path, `import * as m from '${from}';\nexport const x = m;\n`).then((e) => e.join('\n'));
+    const layer = (name: string) => new RegExp(`the ${name} layer imports`);
+    // Each rule of the map, broken once.
+    expect(await probe('src/main/api/probe.ts', '../store/localStore')).toMatch(layer('api'));
+    expect(await probe('src/main/api/probe.ts', '../sync/syncClient')).toMatch(layer('api'));
+    expect(await probe('src/main/api/probe.ts', '../keychain/cacheVault')).toMatch(layer('api'));
+    expect(await probe('src/main/services/probe.ts', '../api/handlers')).toMatch(layer('services'));
+    expect(await probe('src/main/services/session/probe.ts', '../../electron/tray')).toMatch(
+      layer('services'),
+    );
+    expect(await probe('src/main/sync/probe.ts', '../services/sessionService')).toMatch(layer('sync'));
+    expect(await probe('src/main/sync/probe.ts', '../keychain/cacheVault')).toMatch(layer('sync'));
+    expect(await probe('src/main/keychain/probe.ts', '../sync/syncClient')).toMatch(layer('keychain'));
+    expect(await probe('src/main/store/probe.ts', '../sync/syncClient')).toMatch(layer('store'));
+    expect(await probe('src/main/store/migrations/probe.ts', '../../services/index')).toMatch(layer('store'));
+    expect(await probe('src/main/base/probe.ts', '../store/db')).toMatch(layer('base'));
+    expect(await probe('src/main/security/probe.ts', '../store/db')).toMatch(layer('security'));
+    expect(await probe('src/main/updater/probe.ts', '../services/index')).toMatch(layer('updater'));
+    // The hosts reach the data only through the API and the services, and never each other.
+    expect(await probe('src/main/electron/probe.ts', '../store/localStore')).toMatch(layer('hosts'));
+    expect(await probe('src/main/browserHost/probe.ts', '../sync/syncClient')).toMatch(layer('hosts'));
+    expect(await probe('src/main/browserHost/probe.ts', '../electron/tray')).toMatch(layer('hosts'));
+    expect(await probe('src/main/probe.ts', './store/db')).toMatch(layer('hosts'));
+    // Kept: each layer importing the ones below it, shared, and itself.
+    for (const [path, from] of [
+      ['src/main/api/probe.ts', '../services/index'],
+      ['src/main/api/probe.ts', '../base/errors'],
+      ['src/main/services/probe.ts', '../sync/syncClient'],
+      ['src/main/services/probe.ts', '../keychain/cacheVault'],
+      ['src/main/services/probe.ts', '../store/localStore'],
+      ['src/main/sync/probe.ts', '../store/localStore'],
+      ['src/main/keychain/probe.ts', '../store/db'],
+      ['src/main/store/probe.ts', '../../shared/sync/mutations'],
+      ['src/main/store/migrations/probe.ts', '../statements'],
+      ['src/main/electron/probe.ts', '../api/dispatcher'],
+      ['src/main/probe.ts', './services/index'],
+    ] as const)
+      expect(await probe(path, from), `${path} <- ${from}`).toBe('');
+  });
+
+  it('finds no import cycle inside src/main, and finds one in a probe that makes it', () => {
+    expect(importCycles(sourcesUnder('src/main'))).toEqual([]);
+    const probe = new Map([
+      ['src/main/store/db.ts', "import { installUnsentCounter } from './outbox';\n"],
+      ['src/main/store/outbox.ts', "import type { Db } from './db';\n"],
+      ['src/main/store/meta.ts', "import type { Db } from './db';\n"],
+    ]);
+    expect(importCycles(probe)).toEqual([['src/main/store/db.ts', 'src/main/store/outbox.ts']]);
   });
 
   it('fails a widget file that imports Node, the relay, shared code or a package, or inserts markup', async () => {

@@ -5,7 +5,7 @@ import type { CustomerView } from '../../shared/views';
 import { LOCAL_ERR, LocalError } from '../base/errors';
 import { callsOfCustomer, profileConversations } from '../store/calls';
 import { getCustomer, mergedInto } from '../store/customers';
-import type { Db } from '../store/db';
+import type { Db } from '../store/statements';
 import type { LocalStore } from '../store/localStore';
 import { notFound } from './notFound';
 

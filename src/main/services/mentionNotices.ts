@@ -1,6 +1,6 @@
 import type { MentionNotice } from '../../shared/api';
 import type { NoteData } from '../../shared/sync/entities';
-import { stmt, type Db } from '../store/db';
+import { stmt, type Db } from '../store/statements';
 import type { LocalStore } from '../store/localStore';
 import { mentionNotificationText as textOf } from './notificationText';
 

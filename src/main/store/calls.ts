@@ -2,7 +2,7 @@ import type { CallData } from '../../shared/sync/entities';
 import type { CallView, ConversationView, ScreenPop, TimelineItemView } from '../../shared/views';
 import { conversationsOfCustomer } from './conversations';
 import { getCustomer, profileIds } from './customers';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 import { timelineOf } from './messages';
 
 /** The phone lookup behind the screen-pop; its plan is pinned by a test (customer_phones' key). */

@@ -1,5 +1,5 @@
 import type { CannedReplyView } from '../../shared/views';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 
 export const SEARCH_CANNED_SQL = `SELECT id, data FROM records
   WHERE entity = 'cannedReply' AND deleted = 0 AND data IS NOT NULL

@@ -1,6 +1,6 @@
 import type { Channel, ConversationData, ConversationStatus } from '../../shared/sync/entities';
 import type { SlaFilter } from '../../shared/api';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 
 export type ConversationSummary = { id: string } & ConversationData & {
     customerName: string | null;

@@ -1,6 +1,6 @@
 import type { CustomerHistoryItem } from '../../shared/views';
 import { callsOfCustomer, profileConversations } from './calls';
-import type { Db } from './db';
+import type { Db } from './statements';
 import { timelineOf } from './messages';
 
 /** How far back the history beside a conversation reaches: enough to know the customer, bounded. */

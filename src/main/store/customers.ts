@@ -1,5 +1,5 @@
 import type { CustomerData } from '../../shared/sync/entities';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 
 export type Customer = { id: string } & CustomerData;
 type CustomerRow = { id: string; data: string };

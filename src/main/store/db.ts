@@ -1,23 +1,10 @@
-import { installUnsentCounter } from './outbox';
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { createPrivateFile } from '../security/privateFiles';
 import { LOCAL_ERR, LocalError } from '../base/errors';
 import { runMigrations } from './migrations/index';
-
-export type Db = Database.Database;
-export type Statement = Database.Statement;
-
-const statements = new WeakMap<Db, Map<string, Statement>>();
-
-/** A prepared statement cached per connection: hot paths run thousands of times per sync. */
-export function stmt(db: Db, sql: string): Statement {
-  let m = statements.get(db);
-  if (!m) statements.set(db, (m = new Map()));
-  let s = m.get(sql);
-  if (!s) m.set(sql, (s = db.prepare(sql)));
-  return s;
-}
+import { installUnsentCounter } from './outbox';
+import type { Db } from './statements';
 
 const PLAIN_HEADER = 'SQLite format 3\0';
 

@@ -1,5 +1,5 @@
 import type { Entity, FieldChangeData } from '../../shared/sync/entities';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 
 export type FieldChange = { id: string } & FieldChangeData;
 

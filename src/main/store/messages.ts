@@ -1,5 +1,5 @@
 import type { MessageData, NoteData } from '../../shared/sync/entities';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 
 export type Message = { kind: 'message'; id: string } & MessageData;
 export type Note = { kind: 'note'; id: string } & NoteData;

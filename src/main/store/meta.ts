@@ -1,4 +1,4 @@
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 
 /** Keys of the `meta` table. */
 export type MetaKey =

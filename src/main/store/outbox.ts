@@ -1,7 +1,7 @@
 import type { Entity } from '../../shared/sync/entities';
 import type { Mutation, MutationName } from '../../shared/sync/mutations';
 import type { RelayErrorCode } from '../../shared/sync/protocol';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 import type { RecordKey } from './records';
 
 /** A row of `outbox` as stored. */

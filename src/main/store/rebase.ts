@@ -1,5 +1,5 @@
 import type { Mutation, MutationName } from '../../shared/sync/mutations';
-import type { Db } from './db';
+import type { Db } from './statements';
 import type { MutatorContext, RecordChange } from './mutators';
 import * as outbox from './outbox';
 import {

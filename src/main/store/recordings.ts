@@ -1,5 +1,5 @@
 import type { RecordingMime } from '../../shared/recording';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 
 /** Largest chunk the renderer may hand over at once (fits the app API's frames as base64). */
 export const RECORDING_CHUNK_BYTES = 512 * 1024;

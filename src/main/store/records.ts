@@ -1,7 +1,7 @@
 import type { Change, Entity } from '../../shared/sync/entities';
 import type { Hlc } from '../../shared/sync/hlc';
 import type { RecordKey, RecordState } from '../../shared/sync/records';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 import { reindex } from './searchIndex';
 
 export type { RecordKey, RecordState };

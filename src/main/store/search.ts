@@ -1,5 +1,5 @@
 import type { Entity } from '../../shared/sync/entities';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 import { toFtsQuery } from './searchIndex';
 
 /** A search result: a customer, or a message/note with the conversation it belongs to. */

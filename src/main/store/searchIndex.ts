@@ -1,5 +1,5 @@
 import type { Entity } from '../../shared/sync/entities';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 
 // One fixed locale for text and queries alike, so both split the same way. ICU's dictionary
 // segmentation handles Simplified and Traditional Chinese and falls back to word boundaries

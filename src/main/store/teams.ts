@@ -2,7 +2,7 @@ import type { TeamSettingsView } from '../../shared/api';
 import { DEFAULT_RECORDING_POLICY, recordingPolicySchema } from '../../shared/recording';
 import { capacityOf, queueRoutingOf, skillsOf, teamRoutingOf } from '../../shared/routing';
 import { CHANNELS, ROLES, type Channel, type Role } from '../../shared/sync/entities';
-import { stmt, type Db } from './db';
+import { stmt, type Db } from './statements';
 
 type Row = { entity: 'team' | 'inbox' | 'agent'; id: string; data: string };
 

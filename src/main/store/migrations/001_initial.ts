@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 // Released: never edit. Add a new numbered file instead.
 export const migration001: Migration = {

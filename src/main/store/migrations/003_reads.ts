@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /** When this agent last read each conversation on this device, for unread counts (local only). */
 export const migration003: Migration = {

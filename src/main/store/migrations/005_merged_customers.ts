@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * Profiles merged into another, by target: a profile's timeline includes the conversations and

@@ -5,8 +5,9 @@ import { migration003 } from './003_reads';
 import { migration004 } from './004_conversation_list';
 import { migration005 } from './005_merged_customers';
 import { migration006 } from './006_recordings';
+import type { Migration } from './migration';
 
-export type Migration = { version: number; name: string; sql: string };
+export type { Migration } from './migration';
 
 /** Every migration in order. Released files are never edited; add the next number instead. */
 export const MIGRATIONS: readonly Migration[] = [

@@ -1,0 +1,2 @@
+/** One numbered schema change of the cache (see index.ts). */
+export type Migration = { version: number; name: string; sql: string };
