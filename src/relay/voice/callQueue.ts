@@ -8,7 +8,14 @@ import type { Offer } from '../routing/types';
 import type { Store } from '../data/store';
 import { frameSchema, type Frame, type QueuedFrame } from './callFrames';
 import { forget, newLiveCall, rejectCall, writeCallState, type LiveCall, type QueueCtx } from './liveCall';
-import { endWaitsPastLimit, restoreCutCalls } from './queueWait';
+import { isOpen } from './openingHours';
+import {
+  endWaitsPastLimit,
+  makeCallback,
+  REASON_CLOSED,
+  REASON_NO_AGENT,
+  restoreCutCalls,
+} from './queueWait';
 import { addressMatches, queuePhoneOf, sipUserOf, sipUserPart } from './settings';
 
 export type { CallState } from './callFrames';
@@ -63,7 +70,7 @@ export function createCallQueue(d: CallQueueDeps) {
     onMessage: (raw: unknown) => onMessage(q, raw),
     /** Kamailio is (again) connected: end the waits a restart cut off. */
     onConnected(): void {
-      for (const c of orphans.splice(0)) rejectCall(q, c, 480, 'No agent available, we will call you back');
+      for (const c of orphans.splice(0)) rejectCall(q, c, 480, REASON_NO_AGENT);
     },
     /** Routing's offer of a conversation: true when it is a live call (then its phone rings). */
     onOffer(offer: Offer): boolean {
@@ -151,6 +158,12 @@ function onQueued(q: QueueCtx, f: QueuedFrame): void {
     route: false,
   });
   c.conversationId = r.conversationId;
+  if (!isOpen(queuePhoneOf(d.store.get('inbox', inboxId)?.data)?.hours, c.queuedAt)) {
+    // Outside opening hours: told so at once, and called back when the team is there.
+    rejectCall(q, c, 480, REASON_CLOSED);
+    makeCallback(q, c, c.queuedAt, { closed: true });
+    return;
+  }
   q.byCallId.set(c.callId, c);
   q.byConversation.set(c.conversationId, c);
   writeCallState(q.d, c, 'queued');

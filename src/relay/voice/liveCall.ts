@@ -16,6 +16,10 @@ export type LiveCall = {
   from: string;
   fromTag: string;
   queuedAt: number;
+  /** When the call entered the queue it waits in now (its limits count from here). */
+  enteredAt: number;
+  /** The queues the call has waited in, first to last (overflow never goes back to one). */
+  visited: string[];
   /** Kamailio holds the transaction and waits for our word (no agent is ringing). */
   suspended: boolean;
   /** The offer whose agent's phone is ringing (or about to). */
@@ -35,7 +39,15 @@ export function newLiveCall(
     suspended: boolean;
   },
 ): LiveCall {
-  return { ...c, ringing: null, offer: null, agentId: null, answered: false };
+  return {
+    ...c,
+    enteredAt: c.queuedAt,
+    visited: [c.inboxId],
+    ringing: null,
+    offer: null,
+    agentId: null,
+    answered: false,
+  };
 }
 
 export type CallStateDeps = {

@@ -2,25 +2,58 @@ import { persistedCallSchema } from './callFrames';
 import { forget, newLiveCall, rejectCall, writeCallState, type LiveCall, type QueueCtx } from './liveCall';
 import { DEFAULT_WAIT_LIMIT_MS, queuePhoneOf } from './settings';
 
-/** Callers who waited past their queue's limit with nobody ringing: told so, then called back. */
+/** What the caller hears when the queue gives up on finding an agent. */
+export const REASON_NO_AGENT = 'No agent available, we will call you back';
+/** What the caller hears outside the queue's opening hours. */
+export const REASON_CLOSED = 'Closed now, we will call you back';
+
+/**
+ * Calls waiting with nobody ringing: past their queue's overflow wait they move to the overflow
+ * queue; past its wait limit the caller is told so, and the call becomes a callback task.
+ */
 export function endWaitsPastLimit(q: QueueCtx): void {
   const now = q.d.now();
   for (const c of [...q.byCallId.values()]) {
     if (!c.suspended || c.answered) continue;
-    const limit = queuePhoneOf(q.d.store.get('inbox', c.inboxId)?.data)?.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS;
-    if (now - c.queuedAt < limit) continue;
-    rejectCall(q, c, 480, 'No agent available, we will call you back');
+    const phone = queuePhoneOf(q.d.store.get('inbox', c.inboxId)?.data);
+    const waited = now - c.enteredAt;
+    const to = phone?.overflowToInboxId;
+    if (to && phone.overflowAfterMs != null && waited >= phone.overflowAfterMs && !c.visited.includes(to)) {
+      if (overflow(q, c, to, now)) continue;
+    }
+    if (waited < (phone?.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS)) continue;
+    rejectCall(q, c, 480, REASON_NO_AGENT);
     forget(q, c);
     q.d.routing.release(c.conversationId);
     makeCallback(q, c, now);
   }
 }
 
+/**
+ * Moves a waiting call to another queue: its conversation now belongs to that inbox and team
+ * (so that team's agents are offered it and its supervisors see it), and it waits there afresh.
+ * False when the target inbox is gone (the call stays where it is).
+ */
+function overflow(q: QueueCtx, c: LiveCall, toInboxId: string, now: number): boolean {
+  const target = q.d.store.get('inbox', toInboxId);
+  const teamId = target?.data['teamId'];
+  if (!target || target.deleted || typeof teamId !== 'string') return false;
+  const from = c.inboxId;
+  q.d.routing.release(c.conversationId);
+  c.inboxId = toInboxId;
+  c.enteredAt = now;
+  c.visited.push(toInboxId);
+  writeCallState(q.d, c, 'queued', { overflowedFrom: from }, { inboxId: toInboxId, teamId });
+  q.d.routing.enqueue(c.conversationId);
+  q.d.log.info({ conversation: c.conversationId, from, to: toInboxId }, 'voice: a waiting call overflowed');
+  return true;
+}
+
 /** The call's conversation becomes a callback task (kind callback, the number, the wait), routed. */
-export function makeCallback(q: QueueCtx, c: LiveCall, now: number): void {
+export function makeCallback(q: QueueCtx, c: LiveCall, now: number, why: { closed?: true } = {}): void {
   const waitedMs = now - c.queuedAt;
-  const callback = { number: c.from, waitedMs, at: new Date(now).toISOString() };
-  writeCallState(q.d, c, 'callback', { waitedMs }, { kind: 'callback', callback });
+  const callback = { number: c.from, waitedMs, at: new Date(now).toISOString(), ...why };
+  writeCallState(q.d, c, 'callback', { waitedMs, ...why }, { kind: 'callback', callback });
   // The callback is ordinary work now: offered on the agents' sockets like a chat.
   q.d.routing.enqueue(c.conversationId);
 }

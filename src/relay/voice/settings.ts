@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { UUID_RE } from '../../shared/sync/ids';
+import { openingHoursSchema } from './openingHours';
 
 /** Limits of a queue's phone settings; the relay's schema and any form share them. */
 export const PHONE_LIMITS = {
   addresses: 10,
   address: 64,
   waitLimitMs: { min: 1_000, max: 3_600_000 },
+  overflowAfterMs: { min: 1_000, max: 3_600_000 },
 } as const;
 
 export const DEFAULT_WAIT_LIMIT_MS = 120_000;
@@ -12,7 +15,9 @@ export const DEFAULT_WAIT_LIMIT_MS = 120_000;
 /**
  * A queue's phone address, on the inbox record (`phone`): the SIP users or numbers that reach it
  * (`support`, `+86105550100`) and how long a caller waits for an agent before the call ends with
- * a SIP reason and becomes a callback task.
+ * a SIP reason and becomes a callback task. Optional: after `overflowAfterMs` with nobody ringing
+ * the call moves to the queue `overflowToInboxId` (whose own limits then count from the move), and
+ * opening hours, outside which a call is refused at once (480 with a reason) and called back.
  */
 export const queuePhoneSchema = z
   .object({
@@ -26,8 +31,25 @@ export const queuePhoneSchema = z
       )
       .max(PHONE_LIMITS.addresses),
     waitLimitMs: z.number().int().min(PHONE_LIMITS.waitLimitMs.min).max(PHONE_LIMITS.waitLimitMs.max),
+    overflowToInboxId: z.string().regex(UUID_RE, 'must be an inbox id').nullable().optional(),
+    overflowAfterMs: z
+      .number()
+      .int()
+      .min(PHONE_LIMITS.overflowAfterMs.min)
+      .max(PHONE_LIMITS.overflowAfterMs.max)
+      .nullable()
+      .optional(),
+    hours: openingHoursSchema.nullable().optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => (p.overflowToInboxId == null) === (p.overflowAfterMs == null), {
+    message: 'overflowToInboxId and overflowAfterMs go together: give both or neither',
+    path: ['overflowAfterMs'],
+  })
+  .refine((p) => p.overflowAfterMs == null || p.overflowAfterMs < p.waitLimitMs, {
+    message: 'overflowAfterMs must be shorter than waitLimitMs, or the call ends before it overflows',
+    path: ['overflowAfterMs'],
+  });
 export type QueuePhone = z.infer<typeof queuePhoneSchema>;
 
 /** An agent's SIP user at the SIP server (what their softphone registers as), on the agent record. */

@@ -29,7 +29,8 @@ const INBOX = /^\/v1\/admin\/inboxes\/([^/]+)\/phone$/;
 const AGENT = /^\/v1\/admin\/agents\/([^/]+)\/phone$/;
 
 /**
- * `PUT /v1/admin/inboxes/:id/phone` `{addresses, waitLimitMs}`: the queue's phone addresses.
+ * `PUT /v1/admin/inboxes/:id/phone` `{addresses, waitLimitMs, overflowToInboxId?, overflowAfterMs?,
+ * hours?}`: the queue's phone addresses, wait limit, overflow and opening hours (settings.ts).
  * `PUT /v1/admin/agents/:id/phone` `{sipUser}`: where the agent's softphone is registered.
  * Admins only (they decide what rings where); both land on synced records and in the audit log.
  */
@@ -59,7 +60,14 @@ export function createPhoneSettingsHttp(d: PhoneSettingsDeps) {
       const id = decodeParam((mi ?? ma)![1]!);
       if (mi) {
         if (!d.store.get('inbox', id)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
-        const phone = await readJson(req, 4 * 1024, queuePhoneSchema);
+        const phone = await readJson(req, 16 * 1024, queuePhoneSchema);
+        if (phone.overflowToInboxId === id)
+          throw new RelayError(RELAY_ERR.VALIDATION, 'overflowToInboxId: a queue cannot overflow to itself.');
+        if (phone.overflowToInboxId && !d.store.get('inbox', phone.overflowToInboxId))
+          throw new RelayError(
+            RELAY_ERR.VALIDATION,
+            `overflowToInboxId: there is no inbox ${phone.overflowToInboxId}; create it first.`,
+          );
         write('inbox', id, { phone }, p.agentId);
         d.audit.record({
           actorId: p.agentId,
