@@ -46,6 +46,7 @@ function relayRooms() {
     'voice',
     'updates',
     'demo',
+    'sla',
   ];
   const wiring = ban(
     ['../server', '../../server', '../cli', '../../cli', '../index', '../../index'],

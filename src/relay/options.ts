@@ -5,6 +5,7 @@ import type { Logger } from './core/logger';
 import type { VoiceOptions } from './voice';
 import type { MonitoringOptions } from './voice/monitoringGrants';
 import type { ReportsOptions } from './http/reportsHttp';
+import type { SlaTimerOptions } from './sla/timers';
 import type { Rate } from './core/rateLimit';
 import { resolveLoginThrottle, type LoginThrottleOptions } from './identity/loginThrottle';
 import { isLoopbackHost } from '../shared/relayUrl';
@@ -85,6 +86,12 @@ export type RelayOptions = {
   email?: EmailOptions;
   /** Reports: longest ranges (92 days by day, 31 by hour) and the service-level and first-response targets. */
   reports?: ReportsOptions;
+  /**
+   * Conversation clocks: how often the relay wakes snoozes and marks SLA breaches (default each
+   * 1 s, 500 per kind and tick), and how long a resolved conversation reopens when its customer
+   * writes in it again (default 30 days; later, a new one starts).
+   */
+  sla?: SlaTimerOptions & { reopenResolvedWithinMs?: number };
   /** Logger; by default JSON lines in `<dataDir>/logs/relay.log`. */
   log?: Logger;
   /** Wall clock, replaceable in tests. Default Date.now. */
@@ -104,6 +111,7 @@ export type ResolvedOptions = Required<
     | 'voice'
     | 'monitoring'
     | 'reports'
+    | 'sla'
   >
 > &
   Pick<RelayOptions, 'tls' | 'metricsToken'> & { loginThrottle: LoginThrottleOptions };

@@ -46,6 +46,8 @@ import { createMonitoringHttp } from './voice/monitoringHttp';
 import { createEmailChannel } from './channels/email/email';
 import { viewerOf } from './data/visibility';
 import { createReportsHttp } from './http/reportsHttp';
+import { createSlaTimers } from './sla/timers';
+import { createSlaPolicyRoute } from './sla/policyRoute';
 
 export type Relay = {
   port: number;
@@ -111,6 +113,20 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     now: o.now,
     publish: () => hub.publish(),
     route: (id) => routing.enqueue(id),
+    ...(opts.sla?.reopenResolvedWithinMs !== undefined
+      ? { reopenResolvedWithinMs: opts.sla.reopenResolvedWithinMs }
+      : {}),
+  });
+  const slaPolicy = createSlaPolicyRoute({
+    db,
+    store,
+    auth,
+    accounts,
+    audit,
+    relayClock,
+    log,
+    now: o.now,
+    publish: () => hub.publish(),
   });
   const inboxIds = db.prepare<[], string>('SELECT id FROM inboxes').pluck();
   const voice = createVoice(opts.voice ?? {}, {
@@ -272,6 +288,23 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     60_000,
   );
   compaction.unref();
+  const timers = createSlaTimers(
+    {
+      db,
+      store,
+      relayClock,
+      log,
+      now: o.now,
+      publish: () => hub.publish(),
+      route: (id) => routing.enqueue(id),
+      onTick: (r) => {
+        metrics.timerRuns += 1;
+        metrics.snoozesWoken += r.woken;
+        metrics.slaBreaches += r.breaches.firstResponse + r.breaches.resolution;
+      },
+    },
+    opts.sla ?? {},
+  );
 
   const updates = createUpdatesHandler({
     dir: join(o.dataDir, 'updates'),
@@ -320,6 +353,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     apiChannel,
     recordings,
     teamRouting,
+    slaPolicy,
     apiKeys.handle,
     webchatAdmin,
     phoneSettings,
@@ -376,6 +410,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     close: async () => {
       clearInterval(compaction);
+      timers.close();
       voice?.close();
       routing.close();
       recordings.close();

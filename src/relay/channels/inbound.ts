@@ -9,6 +9,8 @@ import {
 } from '../../shared/sync/entities';
 import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
+import { duesOnCustomerMessage } from '../../shared/sla/dues';
+import { slaPolicyOf } from '../../shared/sla/policy';
 import type { Database } from '../data/db';
 import { RelayError } from '../core/errors';
 import { appendRecord, writeFields } from '../data/records';
@@ -66,17 +68,29 @@ export type InboundDeps = {
   publish: () => void;
   /** Asks routing for an agent for a conversation that has none. */
   route: (conversationId: string) => void;
+  /**
+   * How long after its last message a resolved conversation still reopens when its customer
+   * writes in it again (a reply to its mail, the same chat session, the API naming the customer);
+   * later, a new conversation starts. Default 30 days.
+   */
+  reopenResolvedWithinMs?: number;
 };
+
+/** Default of InboundDeps.reopenResolvedWithinMs: 30 days. */
+export const DEFAULT_REOPEN_RESOLVED_WITHIN_MS = 30 * 86_400_000;
 
 const SYSTEM: WriteMeta = { mutationId: null, agentId: null };
 const MAX_TEXT = 20_000;
 
 /**
- * Customer channels (API, web chat, messaging webhooks) all come in here: find the customer by
- * normalized email or phone (libphonenumber-js) or create one, find their open conversation in the
- * inbox or start one, append the message, and ask routing for an agent. One transaction.
+ * Customer channels (API, web chat, email, messaging webhooks) all come in here: find the customer
+ * by normalized email or phone (libphonenumber-js) or create one, find their conversation in the
+ * inbox (reopening it when snoozed, or resolved within `reopenResolvedWithinMs`) or start one,
+ * set its SLA due times from the inbox's policy (shared/sla), append the message, and ask routing
+ * for an agent. One transaction.
  */
 export function createInbound(d: InboundDeps) {
+  const reopenWithin = d.reopenResolvedWithinMs ?? DEFAULT_REOPEN_RESOLVED_WITHIN_MS;
   const inboxQ = d.db.prepare<[string], { id: string; team_id: string; channel: Channel }>(
     'SELECT id, team_id, channel FROM inboxes WHERE id = ?',
   );
@@ -88,17 +102,30 @@ export function createInbound(d: InboundDeps) {
     `SELECT id FROM records WHERE entity = 'customer' AND deleted = 0
        AND EXISTS (SELECT 1 FROM json_each(records.data, '$.phones') WHERE value = ?) LIMIT 1`,
   );
-  const openConv = d.db.prepare<[string, string], { id: string }>(
+  // The customer's newest conversation in the inbox, resolved ones too (reopenable decides).
+  const latestConv = d.db.prepare<[string, string], { id: string }>(
     `SELECT id FROM records WHERE entity = 'conversation' AND deleted = 0
        AND json_extract(data, '$.customerId') = ? AND json_extract(data, '$.inboxId') = ?
-       AND json_extract(data, '$.status') != 'resolved'
-     ORDER BY seq DESC LIMIT 1`,
+     ORDER BY json_extract(data, '$.status') = 'resolved', seq DESC LIMIT 1`,
   );
 
+  /** Whether a customer's message may go into this conversation: not resolved, or resolved lately. */
+  function reopenable(data: Record<string, unknown>, nowMs: number): boolean {
+    if (data['status'] !== 'resolved') return true;
+    const last = Date.parse(String(data['lastMessageAt'] ?? ''));
+    return Number.isFinite(last) && nowMs - last <= reopenWithin;
+  }
+
   // Same channel, not same inbox: a chat transferred to another team's inbox is still the chat.
-  function stillOpen(conversationId: string, channel: Channel): boolean {
+  function stillOpen(conversationId: string, channel: Channel, nowMs: number): boolean {
     const c = d.store.get('conversation', conversationId);
-    return !!c && !c.deleted && c.data['channel'] === channel && c.data['status'] !== 'resolved';
+    return !!c && !c.deleted && c.data['channel'] === channel && reopenable(c.data, nowMs);
+  }
+
+  function customersConversation(customerId: string, inboxId: string, nowMs: number): string | null {
+    const id = latestConv.get(customerId, inboxId)?.id;
+    const c = id ? d.store.get('conversation', id) : null;
+    return c && reopenable(c.data, nowMs) ? c.id : null;
   }
 
   return {
@@ -122,7 +149,9 @@ export function createInbound(d: InboundDeps) {
           throw new RelayError(RELAY_ERR.VALIDATION, 'from.phone: not a valid phone number.');
         phone = p.number;
       }
-      const at = new Date(d.now()).toISOString();
+      const nowMs = d.now();
+      const at = new Date(nowMs).toISOString();
+      const policy = slaPolicyOf(d.store.get('inbox', inbox.id)?.data);
       const result = d.db.transaction((): InboundResult => {
         let customerId =
           m.customerId ?? ((email && byEmail.get(email)?.id) || (phone && byPhone.get(phone)?.id) || null);
@@ -150,8 +179,8 @@ export function createInbound(d: InboundDeps) {
         }
         let conversationId =
           m.conversationId === undefined
-            ? (openConv.get(customerId, inbox.id)?.id ?? null)
-            : m.conversationId && stillOpen(m.conversationId, inbox.channel)
+            ? customersConversation(customerId, inbox.id, nowMs)
+            : m.conversationId && stillOpen(m.conversationId, inbox.channel, nowMs)
               ? m.conversationId
               : null;
         const newConversation = conversationId === null;
@@ -172,7 +201,7 @@ export function createInbound(d: InboundDeps) {
                 teamId: inbox.team_id,
                 inboxId: inbox.id,
                 labels: [],
-                slaDueAt: null,
+                ...duesOnCustomerMessage(null, policy, nowMs),
                 lastMessageAt: at,
                 createdAt: at,
               },
@@ -183,12 +212,24 @@ export function createInbound(d: InboundDeps) {
             SYSTEM,
           );
         } else {
+          // A snoozed or resolved conversation wakes: its customer is waiting again. The SLA
+          // policy of the inbox it is in now (a transfer may have moved it) sets its due times.
+          const held = d.store.get('conversation', conversationId)!.data;
+          const reopen = held['status'] === 'snoozed' || held['status'] === 'resolved';
+          const heldPolicy =
+            held['inboxId'] === inbox.id
+              ? policy
+              : slaPolicyOf(d.store.get('inbox', String(held['inboxId']))?.data);
           writeFields(
             d.store,
             {
               entity: 'conversation',
               id: conversationId,
-              fields: { lastMessageAt: at },
+              fields: {
+                lastMessageAt: at,
+                ...(reopen ? { status: 'open', snoozedUntil: null } : {}),
+                ...duesOnCustomerMessage(held, heldPolicy, nowMs),
+              },
               clock: d.relayClock.now(),
               convId: conversationId,
               at,

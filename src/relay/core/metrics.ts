@@ -30,6 +30,10 @@ export function createMetrics() {
     connections: 0,
     applied: 0,
     duplicates: 0,
+    /** Runs of the SLA and snooze timer, conversations it woke, and SLA breaches it marked. */
+    timerRuns: 0,
+    snoozesWoken: 0,
+    slaBreaches: 0,
     push: new Summary(),
     pull: new Summary(),
     reject(code: string): void {
@@ -53,6 +57,15 @@ export function createMetrics() {
         'Mutations rejected, by error code.',
         [...rejected].map(([code, n]) => `relay_mutations_rejected_total{code="${code}"} ${n}`),
       );
+      metric('relay_conversation_timer_runs_total', 'counter', 'Runs of the SLA and snooze timer.', [
+        `relay_conversation_timer_runs_total ${m.timerRuns}`,
+      ]);
+      metric('relay_snoozes_woken_total', 'counter', 'Snoozed conversations woken at their time.', [
+        `relay_snoozes_woken_total ${m.snoozesWoken}`,
+      ]);
+      metric('relay_sla_breaches_total', 'counter', 'SLA due times passed without being met.', [
+        `relay_sla_breaches_total ${m.slaBreaches}`,
+      ]);
       metric('relay_log_position', 'gauge', 'Newest position of the change log.', [
         `relay_log_position ${logPosition}`,
       ]);

@@ -30,6 +30,8 @@ export const AUDIT = {
   /** A team's grace for live work on a dropped connection. */
   TEAM_ROUTING_CHANGED: 'routing.teamChanged',
   CONVERSATION_ASSIGNED: 'routing.conversationAssigned',
+  /** An inbox's SLA policy (targets, business hours, holidays). */
+  SLA_POLICY_CHANGED: 'sla.policyChanged',
   RECORDING_POLICY_CHANGED: 'recording.policyChanged',
   RECORDING_PLAYED: 'recording.played',
   WEBCHAT_SETTINGS_CHANGED: 'webchat.settingsChanged',

@@ -247,14 +247,21 @@ export function createRoutingService(d: RoutingDeps) {
   recover();
 
   return {
-    /** A conversation that needs an agent (new from a channel, or back in the queue). */
+    /**
+     * A conversation that needs an agent (new from a channel, or back in the queue). One that has
+     * an agent (a resolved one its customer reopened) counts against them again; the engine
+     * counts a conversation it already holds once.
+     */
     enqueue(conversationId: string): void {
       const conv = d.store.get('conversation', conversationId);
       const data = conv?.data as Partial<ConversationData> | undefined;
-      const item = data && !data.assigneeId ? workItemOf(conversationId, data) : null;
+      const item = data ? workItemOf(conversationId, data) : null;
       if (!item) return;
       loadQueues();
-      apply(engine.enqueue(item));
+      if (data?.assigneeId) {
+        if (!knownAgents.has(data.assigneeId)) ensureAgent(data.assigneeId);
+        apply(engine.enqueue(item, data.assigneeId));
+      } else apply(engine.enqueue(item));
     },
     agentConnected(agentId: string): void {
       if (!knownAgents.has(agentId)) ensureAgent(agentId);

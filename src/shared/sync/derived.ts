@@ -6,13 +6,22 @@ import type { Hlc } from './hlc';
 // and the write's, never a fresh clock of one side).
 
 /**
- * Fields kept without field history: derived values (lastMessageAt, a maximum over messages) and
- * read receipts, which are bookkeeping rather than edits anyone would restore.
+ * Fields kept without field history: derived values (lastMessageAt, a maximum over messages, and
+ * the SLA fields) and read receipts, which are bookkeeping rather than edits anyone would restore.
  */
 export const NO_HISTORY_FIELDS: ReadonlySet<string> = new Set([
   'lastMessageAt',
   'agentReadAt',
   'visitorReadAt',
+  // SLA due times follow from messages and the inbox's policy (shared/sla/dues.ts); breaches are
+  // the relay's marks. Their values are kept on the conversation, not as edits to restore.
+  'slaDueAt',
+  'slaFirstResponseDueAt',
+  'slaResolutionDueAt',
+  'slaFirstResponseBreachedAt',
+  'slaResolutionBreachedAt',
+  'slaFirstResponseBreaches',
+  'slaResolutionBreaches',
 ]);
 
 const laterClock = (held: Hlc | undefined, clock: Hlc): Hlc =>

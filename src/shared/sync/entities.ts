@@ -93,7 +93,16 @@ export type ConversationData = {
   teamId: string;
   inboxId: string | null;
   labels: string[];
+  /** The earlier of the SLA due times still owed (the inbox badge and filter); null: none. */
   slaDueAt: string | null;
+  /** SLA (shared/sla/dues.ts), set by the relay from the inbox's policy; absent on older records. */
+  slaFirstResponseDueAt?: string | null;
+  slaResolutionDueAt?: string | null;
+  /** The due time last breached (the relay's timer marks it when it passes), and the breach count. */
+  slaFirstResponseBreachedAt?: string | null;
+  slaResolutionBreachedAt?: string | null;
+  slaFirstResponseBreaches?: number;
+  slaResolutionBreaches?: number;
   lastMessageAt: string;
   createdAt: string;
   /** The customer's satisfaction score (1–5) after resolution, written by the relay (web chat). */

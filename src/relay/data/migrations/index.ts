@@ -8,6 +8,7 @@ import { migration006 } from './006_email';
 import { migration007 } from './007_email_import_since';
 import { migration008 } from './008_monitoring_grants';
 import { migration009 } from './009_report_facts';
+import { migration010 } from './010_sla_timers';
 
 export type Migration = { version: number; name: string; up(db: Database): void };
 
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
 
 /** Applies pending migrations, each in its own transaction, tracking `PRAGMA user_version`. */

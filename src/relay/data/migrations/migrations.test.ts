@@ -169,4 +169,24 @@ describe('relay/data/migrations', () => {
       .all(0) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/records_seq/);
   });
+
+  // The timer names its index (INDEXED BY, which fails to prepare when the index cannot serve it).
+  it("the SLA and snooze timer's queries are range scans of their indexes (010)", () => {
+    const db = new DatabaseCtor(':memory:');
+    migrate(db);
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ');
+    expect(
+      plan(`SELECT id FROM records INDEXED BY records_conv_snoozed_until WHERE entity = 'conversation' AND deleted = 0
+        AND json_extract(data, '$.snoozedUntil') <= '2026' AND json_extract(data, '$.status') = 'snoozed'`),
+    ).toMatch(/records_conv_snoozed_until/);
+    for (const [field, index] of [
+      ['slaFirstResponseDueAt', 'records_conv_first_response_due'],
+      ['slaResolutionDueAt', 'records_conv_resolution_due'],
+    ])
+      expect(
+        plan(`SELECT id FROM records INDEXED BY ${index} WHERE entity = 'conversation' AND deleted = 0
+          AND json_extract(data, '$.${field}') > '' AND json_extract(data, '$.${field}') <= '2026'`),
+      ).toMatch(new RegExp(index!));
+  });
 });

@@ -3,6 +3,7 @@ import { heldLabels } from '../derived';
 import { LABEL_LIMITS } from '../mutations';
 import { RELAY_ERR } from '../protocol';
 import { SyncRefusal } from '../refusal';
+import { duesOnResolve } from '../../sla/dues';
 import { live, recordKey, wallIso, type BuildContext } from './context';
 import type { RecordWrite } from './writes';
 
@@ -58,15 +59,23 @@ export function buildConversationTransfer(
   return [conversationWrite(a.id, fields, ctx)];
 }
 
-/** A status; snoozedUntil only for snoozed (refused without one: VALIDATION), null otherwise. */
+/**
+ * A status; snoozedUntil only for snoozed (refused without one: VALIDATION), null otherwise. A
+ * resolve clears the SLA due times (met, or no longer owed).
+ */
 export function buildConversationSetStatus(
   a: MutationArgs<'conversation.setStatus'>,
   ctx: BuildContext,
 ): RecordWrite[] {
   if (a.status === 'snoozed' && !a.snoozedUntil)
     throw new SyncRefusal(RELAY_ERR.VALIDATION, 'snoozedUntil: a snoozed conversation needs a time to wake.');
-  if (!live(ctx, recordKey('conversation', a.id))) return [];
-  const fields = { status: a.status, snoozedUntil: a.status === 'snoozed' ? a.snoozedUntil! : null };
+  const conv = live(ctx, recordKey('conversation', a.id));
+  if (!conv) return [];
+  const fields = {
+    status: a.status,
+    snoozedUntil: a.status === 'snoozed' ? a.snoozedUntil! : null,
+    ...(a.status === 'resolved' ? duesOnResolve(conv.data) : null),
+  };
   return [conversationWrite(a.id, fields, ctx)];
 }
 

@@ -1,6 +1,7 @@
 import type { MutationArgs } from '../mutations';
 import { RELAY_ERR } from '../protocol';
 import { SyncRefusal } from '../refusal';
+import { duesOnAgentReply } from '../../sla/dues';
 import { live, recordKey, wallIso, type BuildContext } from './context';
 import type { RecordWrite } from './writes';
 
@@ -9,10 +10,16 @@ import type { RecordWrite } from './writes';
 const customerOf = (ctx: BuildContext, conversationId: string): unknown =>
   live(ctx, recordKey('conversation', conversationId))?.data['customerId'];
 
-/** An agent's reply, and the conversation's lastMessageAt raised to its time. */
+/**
+ * An agent's reply, the conversation's lastMessageAt raised to its time, and the first response
+ * it gives cleared from the SLA (shared/sla/dues.ts; a reply made before the customer's newer
+ * message has the older clock, so that message's due time stays).
+ */
 export function buildMessageSend(a: MutationArgs<'message.send'>, ctx: BuildContext): RecordWrite[] {
   const createdAt = wallIso(ctx.clock);
-  const customerId = customerOf(ctx, a.conversationId);
+  const conv = live(ctx, recordKey('conversation', a.conversationId));
+  const customerId = conv?.data['customerId'];
+  const met = conv ? duesOnAgentReply(conv.data) : null;
   return [
     {
       kind: 'append',
@@ -35,6 +42,17 @@ export function buildMessageSend(a: MutationArgs<'message.send'>, ctx: BuildCont
       value: createdAt,
       clock: ctx.clock,
     },
+    ...(met
+      ? [
+          {
+            kind: 'fields' as const,
+            key: recordKey('conversation', a.conversationId),
+            convId: a.conversationId,
+            fields: met,
+            clock: ctx.clock,
+          },
+        ]
+      : []),
   ];
 }
 
