@@ -177,6 +177,14 @@ test('a queued call rings an available agent with the caller profile, then the n
     await expect(offer).toBeVisible({ timeout: 15_000 });
     await offer.getByRole('button', { name: 'Accept' }).click();
     await expect(offer).toHaveCount(0);
+
+    // One click on the callback task calls the customer back from her softphone: their phone rings.
+    const task = second.page.getByRole('article', { name: `Conversation with ${customer.name}` });
+    await expect(task.getByRole('group', { name: 'Callback request' })).toContainText(customer.phone);
+    await task.getByRole('button', { name: 'Call back' }).click();
+    await expect
+      .poll(() => partyLive(caller.page).then((l) => l.filter((c) => c.direction === 'in').length))
+      .toBe(1);
   } finally {
     await caller.close();
   }

@@ -113,6 +113,10 @@ export type ConversationData = {
   agentReadAt?: string;
   /** When the web chat visitor last read the agent's messages. */
   visitorReadAt?: string;
+  /** `callback`: a caller nobody could take within the queue's limit, to call back (the relay writes it). */
+  kind?: 'callback';
+  /** The callback's number, how long the caller waited, and when they gave up waiting. */
+  callback?: { number: string; waitedMs: number; at: string };
 };
 
 export type MessageData = {

@@ -13,6 +13,7 @@ import { TransferControl } from './TransferControl';
 import { LabelEditor } from './LabelEditor';
 import { onComposerCommand } from './shortcuts';
 import { CustomerHistory } from './CustomerHistory';
+import { CallbackBar, callbackOf } from '../phone/CallbackBar';
 
 /** One conversation: the thread (messages and internal notes), a composer, and its status. */
 /** A local datetime-local value one hour from now. */
@@ -88,6 +89,7 @@ export function ConversationPane(props: { id: string }) {
   if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
   const { conversation: c, timeline, queued } = detail.data;
   const queuedSet = new Set(queued);
+  const callback = callbackOf(c);
   // The web chat visitor's read receipt goes on the agents' last reply they have seen.
   const lastSeenReply =
     c.visitorReadAt === undefined
@@ -124,6 +126,7 @@ export function ConversationPane(props: { id: string }) {
           {t(`channels.${c.channel}`)} · {c.subject}{' '}
           <SlaBadge dueAt={c.slaDueAt} status={c.status} now={now} />
         </p>
+        {callback && <CallbackBar callback={callback} />}
         <LabelEditor conversationId={c.id} labels={c.labels} />
         {c.status === 'snoozed' && c.snoozedUntil && (
           <p className="item-sub">
