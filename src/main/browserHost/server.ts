@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { API_ERR } from '../../shared/errors';
 import type { Dispatch } from '../api/dispatcher';
 import type { Services } from '../services';
-import { contentSecurityPolicy } from '../security/policy';
+import { contentSecurityPolicy, LOOPBACK_WS } from '../security/policy';
 import { mimeType, resolveStaticPath } from '../security/staticFiles';
 import {
   callFrameSchema,
@@ -60,7 +60,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const secret = opts.secret ?? randomBytes(32).toString('base64url');
   const maxPayload = opts.maxPayload ?? 1024 * 1024;
   const log = opts.services.log;
-  const csp = contentSecurityPolicy(opts.connectExtra ?? ['ws://127.0.0.1:*', 'ws://localhost:*']);
+  const csp = contentSecurityPolicy(opts.connectExtra ?? LOOPBACK_WS);
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const allowedOrigins = () => new Set([...allowedHosts()].map((h) => `http://${h}`));

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
-import { APP_HOST, APP_SCHEME, contentSecurityPolicy } from '../security/policy';
+import { APP_HOST, APP_SCHEME, contentSecurityPolicy, LOOPBACK_WS } from '../security/policy';
 import { mimeType, resolveStaticPath } from '../security/staticFiles';
 
 /** Must run before `app.ready`: makes `app://` a standard, secure origin. */
@@ -12,7 +12,8 @@ export function registerAppSchemePrivileges(): void {
 
 /** Serves the built renderer at `app://switchboard/` with the CSP header. */
 export function handleAppProtocol(rendererDir: string): void {
-  const csp = contentSecurityPolicy();
+  // The softphone may reach a SIP server on this machine over plain ws (the demo's PBX).
+  const csp = contentSecurityPolicy(LOOPBACK_WS);
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const file = url.host === APP_HOST ? resolveStaticPath(rendererDir, url.pathname) : null;

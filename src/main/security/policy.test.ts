@@ -3,6 +3,7 @@ import {
   APP_ORIGIN,
   contentSecurityPolicy,
   isAppUrl,
+  LOOPBACK_WS,
   isPermissionAllowed,
   isPermissionCheckAllowed,
 } from './policy';
@@ -46,5 +47,14 @@ describe('main/security/policy', () => {
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  it('lets the softphone reach plain ws on this machine only (a local SIP server), wss anywhere', () => {
+    const connect = contentSecurityPolicy(LOOPBACK_WS)
+      .split('; ')
+      .find((d) => d.startsWith('connect-src'))!;
+    expect(connect.split(' ').sort()).toEqual(
+      ["'self'", 'connect-src', 'wss:', 'ws://127.0.0.1:*', 'ws://localhost:*'].sort(),
+    );
   });
 });

@@ -7,6 +7,12 @@ export const APP_HOST = 'switchboard';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /**
+ * Plain-ws sources the renderer may reach besides wss: only this machine (a SIP server on
+ * loopback, such as the demo's embedded PBX), as the phone account's own rule allows.
+ */
+export const LOOPBACK_WS = ['ws://127.0.0.1:*', 'ws://localhost:*'] as const;
+
+/**
  * The Content-Security-Policy of the renderer. `connectExtra` adds the sources the renderer may
  * open sockets to beyond its own origin (the relay and the SIP server, over wss in production).
  */
