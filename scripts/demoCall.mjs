@@ -164,8 +164,9 @@ function report() {
     if (!call) return;
     const key = `${call.state}:${call.offeredTo ?? call.agentId ?? ''}`;
     if (key === seen) return;
+    const before = seen.split(':')[0];
     seen = key;
-    say(describe(call));
+    say(describe(call, before));
   } catch (err) {
     say(`(could not read the relay's record of the call: ${err.message})`);
   }
@@ -175,8 +176,8 @@ const agentName = (id) => {
   return a ? `${a.name} (${a.email})` : 'an agent';
 };
 
-/** One line per new call state the relay records. */
-function describe(call) {
+/** One line per new call state the relay records (`before`: the state printed last). */
+function describe(call, before) {
   const who = agentName(call.offeredTo ?? call.agentId);
   switch (call.state) {
     case 'queued':
@@ -188,7 +189,9 @@ function describe(call) {
     case 'ringing':
       return `Ringing ${who}: their workstation shows the screen-pop.`;
     case 'talking':
-      return `Answered by ${who}: talking (your voice is a beeping test tone).`;
+      return before === 'held'
+        ? `Off hold: talking with ${who} again.`
+        : `Answered by ${who}: talking (your voice is a beeping test tone).`;
     case 'held':
       return 'On hold.';
     case 'transferred':
