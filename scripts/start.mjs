@@ -72,17 +72,20 @@ function parseArgs(argv) {
 
 /**
  * Starts the embedded PBX for the demo's phone queue and writes the demo users' SIP accounts;
- * returns null (with the reason in SWITCHBOARD_DEMO_PBX_MISSING for the app) where it cannot run.
+ * returns null where it cannot run, saying why (and, where Kamailio is not installed, telling the
+ * app in SWITCHBOARD_DEMO_PBX_MISSING, so its Phone place says what to install).
  */
 async function startPhone(root, relayData) {
   const noPhone = (reason, hint) => {
     console.log(`No phone in this demo: ${reason}. ${hint}`);
-    env.SWITCHBOARD_DEMO_PBX_MISSING = reason;
     return null;
   };
   const missing = pbxMissing();
   const install = `Install it with "sudo apt-get install ${PBX_PACKAGES}" (or "bash scripts/setup.sh") and run npm start again.`;
-  if (missing) return noPhone(missing, install);
+  if (missing) {
+    env.SWITCHBOARD_DEMO_PBX_MISSING = missing;
+    return noPhone(missing, install);
+  }
   let demo = null;
   try {
     demo = JSON.parse(readFileSync(resolve(relayData, 'demo.json'), 'utf8')).phone ?? null;
