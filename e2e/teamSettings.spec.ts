@@ -23,6 +23,7 @@ test.afterAll(async () => {
 async function openTeamSettings(page: Page, email: string): Promise<void> {
   await openSignedIn(page, relay, email, hosts);
   await page.getByRole('button', { name: 'Supervisor' }).click();
+  await page.getByRole('tab', { name: 'Team settings' }).click();
   await page.getByLabel('Team', { exact: true }).selectOption({ label: TEAM });
 }
 

@@ -6,6 +6,7 @@ import type { VoiceOptions } from './voice';
 import type { MonitoringOptions } from './voice/monitoringGrants';
 import type { ReportsOptions } from './http/reportsHttp';
 import type { SlaTimerOptions } from './sla/timers';
+import type { SupervisorOptions } from './supervisor';
 import type { Rate } from './core/rateLimit';
 import { resolveLoginThrottle, type LoginThrottleOptions } from './identity/loginThrottle';
 import { isLoopbackHost } from '../shared/relayUrl';
@@ -92,6 +93,8 @@ export type RelayOptions = {
    * writes in it again (default 30 days; later, a new one starts).
    */
   sla?: SlaTimerOptions & { reopenResolvedWithinMs?: number };
+  /** The supervisor's live board: service level target, SLA at-risk window, day start, redraw tick. */
+  supervisor?: SupervisorOptions;
   /** Logger; by default JSON lines in `<dataDir>/logs/relay.log`. */
   log?: Logger;
   /** Wall clock, replaceable in tests. Default Date.now. */
@@ -112,6 +115,7 @@ export type ResolvedOptions = Required<
     | 'monitoring'
     | 'reports'
     | 'sla'
+    | 'supervisor'
   >
 > &
   Pick<RelayOptions, 'tls' | 'metricsToken'> & { loginThrottle: LoginThrottleOptions };

@@ -48,6 +48,7 @@ import { viewerOf } from './data/visibility';
 import { createReportsHttp } from './http/reportsHttp';
 import { createSlaTimers } from './sla/timers';
 import { createSlaPolicyRoute } from './sla/policyRoute';
+import { createSupervision } from './supervisor';
 
 export type Relay = {
   port: number;
@@ -95,6 +96,27 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     visitorConnected: (conversationId) => webchat.visitorConnected(conversationId),
   });
   hub.attachRouting(routing);
+  const supervision = createSupervision({
+    db,
+    store,
+    auth,
+    accounts,
+    audit,
+    relayClock,
+    log,
+    now: o.now,
+    publish: () => hub.publish(),
+    routingPresence: (agentId, state) => routing.setPresence(agentId, state),
+    isConnected: (agentId) => hub.isConnected(agentId),
+    sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
+    // The wallboard's service level counts against the reports' targets unless told otherwise.
+    options: {
+      ...(opts.reports?.serviceLevelSec ? { serviceLevelSec: opts.reports.serviceLevelSec } : {}),
+      ...opts.supervisor,
+    },
+  });
+  hub.attachSupervision(supervision.hooks);
+  hub.onChanges((changes) => supervision.onChanges(changes));
   const teamRouting = createTeamRoutingRoute({
     db,
     store,
@@ -359,6 +381,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     phoneSettings,
     monitoring,
     email.handle,
+    supervision.handle,
     auditAdmin,
     reports,
     people,
@@ -413,6 +436,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       timers.close();
       voice?.close();
       routing.close();
+      supervision.close();
       recordings.close();
       webchat.close();
       await email.close();

@@ -13,6 +13,7 @@ import { createI18n } from './i18n';
 import { createRootStore } from './store';
 import { applyTheme } from './ui/theme';
 import './styles.css';
+import './features/supervisor/liveView.css';
 
 function pickTransport(): Transport | null {
   const bridge = (window as unknown as { switchboard?: PreloadApi }).switchboard;

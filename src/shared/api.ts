@@ -21,6 +21,7 @@ import {
 } from './routing';
 import { mutationArgs, TEXT_LIMITS } from './sync/mutations';
 import { adminCalls } from './adminApi';
+import { supervisorCalls, type SupervisorEvents } from './supervisorApi';
 import type {
   CannedReplyView,
   ConversationDetail,
@@ -336,6 +337,7 @@ export const apiCalls = {
   /** Sets how long a team's live work waits for an agent whose connection dropped (relay; admins, its supervisors). */
   'teams:setAwayGrace': call<TeamRouting>()(z.object({ teamId: id, routing: teamRoutingSchema }).strict()),
   ...adminCalls,
+  ...supervisorCalls,
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 
 export type ApiCalls = typeof apiCalls;
@@ -343,7 +345,7 @@ export type CallArgs<C extends CallChannel> = z.input<ApiCalls[C]['args']>;
 export type CallResult<C extends CallChannel> = NonNullable<ApiCalls[C]['result']>;
 
 /** Events the main process sends to the renderer, with their payloads. */
-type EventMap = {
+type EventMap = SupervisorEvents & {
   'settings:changed': Settings;
   'agent:stateChanged': AgentStateInfo;
   'phone:dialRequested': DialRequest;

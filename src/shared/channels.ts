@@ -68,6 +68,13 @@ export const CALL_CHANNELS = [
   'admin:setTeams',
   'admin:audit',
   'admin:auditCsv',
+  'supervisor:watch',
+  'supervisor:setStatus',
+  'supervisor:logout',
+  'supervisor:assign',
+  'supervisor:whisper',
+  'supervisor:listNotices',
+  'supervisor:dismissNotice',
 ] as const;
 
 /** Events the renderer may subscribe to. */
@@ -83,6 +90,8 @@ export const EVENT_CHANNELS = [
   'inbox:typing',
   'inbox:mentioned',
   'inbox:movedWhileAway',
+  'supervisor:board',
+  'supervisor:notices',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

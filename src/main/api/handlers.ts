@@ -89,6 +89,15 @@ export function createHandlers(s: Services): Handlers {
     'teams:setQueueRouting': (a) => s.teams.setQueueRouting(a),
     'teams:setAgentRouting': (a) => s.teams.setAgentRouting(a),
 
+    // The live view and its actions (supervisors, admins), and what they told this agent
+    'supervisor:watch': ({ on }) => s.supervisor.watch(on),
+    'supervisor:setStatus': (a) => s.supervisor.setStatus(a),
+    'supervisor:logout': (a) => s.supervisor.logout(a),
+    'supervisor:assign': (a) => s.supervisor.assign(a),
+    'supervisor:whisper': (a) => s.supervisor.whisper(a),
+    'supervisor:listNotices': () => s.supervisor.listNotices(),
+    'supervisor:dismissNotice': ({ id }) => s.supervisor.dismiss(id),
+
     // People and the audit log (admins)
     'admin:listPeople': () => s.admin.listPeople(),
     'admin:createPerson': (a) => s.admin.createPerson(a),

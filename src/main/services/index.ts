@@ -18,6 +18,7 @@ import { ConversationService } from './conversationService';
 import { CustomerService } from './customerService';
 import { TeamSettingsService } from './teamSettingsService';
 import type { SessionState } from '../../shared/session';
+import { SupervisorService } from './supervisorService';
 
 /** The main-side services. None imports Electron, so Electron and the browser host share them. */
 export type Services = {
@@ -32,6 +33,8 @@ export type Services = {
   conversations: ConversationService;
   calls: CallService;
   attachments: AttachmentService;
+  /** The supervisor's live board and actions, and supervisors' notices to this agent. */
+  supervisor: SupervisorService;
   recordings: RecordingService;
   teams: TeamSettingsService;
   admin: AdminService;
@@ -68,11 +71,18 @@ export function createServices(opts: ServiceOptions): Services {
     runtime: opts.runtime,
   };
   const agentState = new AgentStateService(events);
-  const session = new SessionService({
+  // The supervisor's desk and the session name each other (actions go out through the session).
+  const supervisor: SupervisorService = new SupervisorService({
+    events,
+    setOwnState: (state) => agentState.set(state),
+    relay: (path, init) => session.relayFetch(path, init),
+  });
+  const session: SessionService = new SessionService({
     dataDir: opts.dataDir,
     events,
     log: opts.log,
     presence: () => agentState.get().state,
+    onClientOpened: (client) => supervisor.attach(client),
     ...opts.session,
   });
   const store = () => session.requireStore();
@@ -119,6 +129,7 @@ export function createServices(opts: ServiceOptions): Services {
     conversations: new ConversationService({ store, sendRead: (id) => session.sendRead(id) }),
     calls: new CallService({ store, uploadRecordings: () => void recordings.upload() }),
     attachments: new AttachmentService({ store, relay }),
+    supervisor,
     recordings,
     teams: new TeamSettingsService({ store, relay }),
     admin: new AdminService(relay),

@@ -40,6 +40,8 @@ export type SessionOptions = {
   vault?: Partial<Pick<ConstructorParameters<typeof CacheVault>[0], 'keychain' | 'scryptN'>>;
   /** The agent's routing state now, sent to the relay on every connection. Default: offline. */
   presence?: () => AgentState;
+  /** Each new sync client (the supervisor's desk listens to it); returns what detaches it. */
+  onClientOpened?: (client: SyncClient) => () => void;
 };
 
 /**
@@ -229,6 +231,7 @@ export class SessionService {
       since: new Date().toISOString(),
       onNotice: (n) => this.o.events.emit('inbox:mentioned', n),
     });
+    if (this.o.onClientOpened) this.offs.push(this.o.onClientOpened(client));
     this.offs.push(
       client.onRouting((e) => this.onRouting(e)),
       client.onState(() => this.emit()),

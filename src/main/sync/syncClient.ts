@@ -12,6 +12,7 @@ import type { AgentState } from '../../shared/agentState';
 import type { MovedWhileAway } from '../../shared/routing';
 import type { Logger } from '../base/logger';
 import { LOCAL_ERR, LocalError } from '../base/errors';
+import type { SupervisorBoard, SupervisorNotice } from '../../shared/supervisor';
 import type { AgentIdentity, LocalStore } from '../store/localStore';
 import * as auth from './authClient';
 import { fullJitterDelay } from './backoff';
@@ -33,6 +34,10 @@ export type RoutingEvent =
   | { type: 'typing'; conversationId: string; on: boolean }
   /** Live work that moved to colleagues while this agent was offline (until sendMovedSeen). */
   | { type: 'moved'; moved: MovedWhileAway[] };
+
+/** The supervisor's live board (pushed while watching), and what supervisors did to this agent. */
+export type SupervisionEvent =
+  { type: 'board'; board: SupervisorBoard } | { type: 'notice'; notice: SupervisorNotice };
 
 export type SyncClientOptions = {
   /** Base URL of the relay, e.g. `http://127.0.0.1:8080`; the socket is `<ws>/v1/sync`. */
@@ -94,6 +99,9 @@ export class SyncClient {
   private indexing = false;
   private presence: AgentState | null = null;
   private readonly routingListeners = new Set<(e: RoutingEvent) => void>();
+  private readonly supervisionListeners = new Set<(e: SupervisionEvent) => void>();
+  /** Whether this app watches the supervisor's board (said again on every connection). */
+  private watching = false;
 
   private emitRouting(e: RoutingEvent): void {
     for (const l of this.routingListeners) l(e);
@@ -135,6 +143,23 @@ export class SyncClient {
   onRouting(listener: (e: RoutingEvent) => void): () => void {
     this.routingListeners.add(listener);
     return () => this.routingListeners.delete(listener);
+  }
+
+  /** Subscribes to the supervisor's board and to supervisors' notices to this agent. */
+  onSupervision(listener: (e: SupervisionEvent) => void): () => void {
+    this.supervisionListeners.add(listener);
+    return () => this.supervisionListeners.delete(listener);
+  }
+
+  /**
+   * Starts or stops receiving the live board; said again after every reconnect, so a wallboard
+   * survives a relay restart by itself. The relay refuses people who are not supervisors or admins.
+   */
+  watchBoard(on: boolean): void {
+    this.watching = on;
+    const c = this.conn;
+    if (c?.welcomed && c.ws.readyState === WebSocket.OPEN)
+      c.ws.send(JSON.stringify({ t: 'watch', on } satisfies ClientFrame));
   }
 
   /**
@@ -379,6 +404,7 @@ export class SyncClient {
         store.setIdentity({ deviceId: f.deviceId, agent: f.agent });
         this.update({ status: 'syncing', lastError: undefined });
         if (this.presence) conn.ws.send(JSON.stringify({ t: 'presence', state: this.presence }));
+        if (this.watching) conn.ws.send(JSON.stringify({ t: 'watch', on: true } satisfies ClientFrame));
         return;
       case 'changes':
         store.applyChanges(f.changes, f.cursor);
@@ -415,6 +441,12 @@ export class SyncClient {
         return this.emitRouting({ type: 'typing', conversationId: f.conversationId, on: f.on });
       case 'movedWhileAway':
         return this.emitRouting({ type: 'moved', moved: f.moved });
+      case 'board':
+        for (const l of this.supervisionListeners) l({ type: 'board', board: f.board });
+        return;
+      case 'supervisorNotice':
+        for (const l of this.supervisionListeners) l({ type: 'notice', notice: f.notice });
+        return;
       case 'error':
         return this.onRelayError(conn, f);
       default: {

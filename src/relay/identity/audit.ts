@@ -48,6 +48,15 @@ export const AUDIT = {
   MONITORING_REDEEMED: 'monitoring.redeemed',
   /** A team's setting of whether its agents see that they are monitored. */
   MONITORING_POLICY_CHANGED: 'monitoring.policyChanged',
+  /** A supervisor or admin set an agent's status from the live view (with the reason they were shown). */
+  SUPERVISOR_STATUS_SET: 'supervisor.statusSet',
+  SUPERVISOR_LOGGED_OUT: 'supervisor.loggedOut',
+  SUPERVISOR_REASSIGNED: 'supervisor.reassigned',
+  SUPERVISOR_TOOK: 'supervisor.took',
+  /** A note shown only to the agent (its length is kept, not its words). */
+  SUPERVISOR_WHISPERED: 'supervisor.whispered',
+  /** A supervisor action refused for lack of scope (who tried, on what). */
+  SUPERVISOR_REFUSED: 'supervisor.refused',
   AUDIT_EXPORTED: 'audit.exported',
   /** A report's figures (per agent, team, queue or channel) were exported as a CSV file. */
   REPORT_EXPORTED: 'report.exported',

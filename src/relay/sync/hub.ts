@@ -42,6 +42,8 @@ type Conn = {
   strikes: number;
   /** Frames received while a push of this connection waits for the group commit, in order. */
   deferred: string[] | null;
+  /** Set while this connection watches the supervisor's board. */
+  watcher: { agentId: string; send(text: string): void } | null;
 };
 
 type QueuedPush = { c: Conn; p: Principal; v: Viewer; f: Extract<ClientFrame, { t: 'push' }> };
@@ -57,6 +59,18 @@ type Deps = {
 };
 
 export type SyncHub = ReturnType<typeof createSyncHub>;
+
+/** What the hub tells the supervisor's live board: presence as apps state it, and board watches. */
+export type SupervisionHooks = {
+  connected(agentId: string): void;
+  /** The agent's last connection closed. */
+  disconnected(agentId: string): void;
+  presence(agentId: string, state: AgentState): void;
+  /** Starts or stops a watch; false when the person may not watch. */
+  watch(w: { agentId: string; send(text: string): void }, on: boolean): boolean;
+  /** The watching connection closed. */
+  gone(w: { agentId: string; send(text: string): void }): void;
+};
 
 /** What the hub tells routing: who is connected, their presence, their answers to offers. */
 export type RoutingHooks = {
@@ -75,6 +89,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
   const conns = new Set<Conn>();
   // Routing is created after the hub (it sends through it): attached by the server's wiring.
   let routing: RoutingHooks | null = null;
+  let supervision: SupervisionHooks | null = null;
   const connectedAgents = new Map<string, number>();
   let published = store.head();
   const changeListeners: ((changes: readonly Change[]) => void)[] = [];
@@ -368,6 +383,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     startCatchUp(c);
     connectedAgents.set(p.agentId, (connectedAgents.get(p.agentId) ?? 0) + 1);
     routing?.agentConnected(p.agentId);
+    supervision?.connected(p.agentId);
   }
 
   function onPush(c: Conn, p: Principal, v: Viewer, f: Extract<ClientFrame, { t: 'push' }>): void {
@@ -473,6 +489,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
           'typing',
           'read',
           'movedSeen',
+          'watch',
         ].includes(type)
           ? `Unknown frame type "${type.slice(0, 32)}".`
           : `Malformed frame: ${describeIssues(parsed.error.issues)}`;
@@ -516,7 +533,24 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         return;
       }
       case 'presence':
-        return routing?.setPresence(c.principal.agentId, f.state);
+        routing?.setPresence(c.principal.agentId, f.state);
+        return supervision?.presence(c.principal.agentId, f.state);
+      case 'watch': {
+        const p = c.principal;
+        c.watcher ??= {
+          agentId: p.agentId,
+          send: (text) => {
+            if (c.ws.readyState === c.ws.OPEN) c.ws.send(text);
+          },
+        };
+        if (supervision?.watch(c.watcher, f.on)) return;
+        if (!f.on) return;
+        return fail(
+          c,
+          RELAY_ERR.FORBIDDEN,
+          'Only supervisors (for their teams) and admins may watch the live view.',
+        );
+      }
       case 'offerReply': {
         const assigned = routing?.reply(c.principal.agentId, f.offerId, f.accept) ?? false;
         if (f.accept) send(c, { t: 'offerResult', offerId: f.offerId, assigned });
@@ -543,6 +577,13 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
     attachRouting(r: RoutingHooks): void {
       routing = r;
     },
+
+    attachSupervision(s: SupervisionHooks): void {
+      supervision = s;
+    },
+
+    /** Whether an app of this agent is connected now. */
+    isConnected: (agentId: string): boolean => connectedAgents.has(agentId),
 
     /** Sees every change fanned out, after routing (web chat pushes agents' replies to visitors). */
     onChanges(listener: (changes: readonly Change[]) => void): void {
@@ -579,6 +620,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         bucket: new TokenBucket(o.rateLimit.perSecond, o.rateLimit.burst),
         strikes: 0,
         deferred: null,
+        watcher: null,
       };
       conns.add(c);
       metrics.connections += 1;
@@ -597,6 +639,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
         c.gen += 1;
         conns.delete(c);
         metrics.connections -= 1;
+        if (c.watcher) supervision?.gone(c.watcher);
         const agentId = c.principal?.agentId;
         if (agentId) {
           const left = (connectedAgents.get(agentId) ?? 1) - 1;
@@ -605,6 +648,7 @@ export function createSyncHub({ store, auth, accounts, pusher, metrics, log, o }
             connectedAgents.delete(agentId);
             // A routing failure here must not escape the socket's close event (it would stop the relay).
             guarded(log, 'routing on disconnect', () => routing?.agentDisconnected(agentId))();
+            guarded(log, 'board on disconnect', () => supervision?.disconnected(agentId))();
           }
         }
       });

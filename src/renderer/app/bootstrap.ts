@@ -52,6 +52,8 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
       s().setOffers(offers);
     }),
     api.on('inbox:typing', (e) => s().setCustomerTyping(e.conversationId, e.on)),
+    api.on('supervisor:board', (board) => s().setBoard(board)),
+    api.on('supervisor:notices', (notices) => s().setSupervisorNotices(notices)),
   ];
 
   function applySettings(language: string, theme: 'system' | 'light' | 'dark') {

@@ -5,8 +5,9 @@ import { createSettingsSlice, type SettingsSlice } from '../features/settings/se
 import { createPhoneSlice, type PhoneSlice } from '../features/phone/phoneSlice';
 import { createSessionSlice, type SessionSlice } from '../features/session/sessionSlice';
 import { createInboxSlice, type InboxSlice } from '../features/inbox/inboxSlice';
+import { createSupervisorSlice, type SupervisorSlice } from '../features/supervisor/supervisorSlice';
 
-export type RootState = ShellSlice & SettingsSlice & PhoneSlice & SessionSlice & InboxSlice;
+export type RootState = ShellSlice & SettingsSlice & PhoneSlice & SessionSlice & InboxSlice & SupervisorSlice;
 
 /** Creates the window's one store from its slices; middleware only here, at the root. */
 export function createRootStore() {
@@ -18,6 +19,7 @@ export function createRootStore() {
         ...createPhoneSlice(...a),
         ...createSessionSlice(...a),
         ...createInboxSlice(...a),
+        ...createSupervisorSlice(...a),
       }),
       { name: 'switchboard', enabled: false },
     ),

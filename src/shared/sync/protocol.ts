@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentStateSchema } from '../agentState';
 import type { MovedWhileAway } from '../routing';
 import type { AgentData, Change, Channel } from './entities';
+import type { SupervisorBoard, SupervisorNotice } from '../supervisor';
 
 /** Version of the sync protocol; the relay refuses others with RELAY_ERR_PROTOCOL. */
 export const SYNC_PROTOCOL_VERSION = 1;
@@ -95,6 +96,11 @@ export const clientFrameSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('read'), conversationId: z.string().max(64) }).strict(),
   /** The agent saw what moved from them while they were offline, up to this ISO time (see movedWhileAway). */
   z.object({ t: z.literal('movedSeen'), upTo: z.string().datetime() }).strict(),
+  /**
+   * A supervisor (their teams) or admin (all) starts or stops receiving the live board
+   * (`board` frames); anyone else is answered RELAY_ERR_FORBIDDEN and gets nothing.
+   */
+  z.object({ t: z.literal('watch'), on: z.boolean() }).strict(),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -136,6 +142,10 @@ export type ServerFrame =
    * the team's grace ran out). Sent on every connection until answered with movedSeen.
    */
   | { t: 'movedWhileAway'; moved: MovedWhileAway[] }
+  /** The live board of this supervisor's scope, whole, each time a figure in it changed (after `watch`). */
+  | { t: 'board'; board: SupervisorBoard }
+  /** A supervisor acted on this agent (status, routing, a reassignment, a whisper), with the reason. */
+  | { t: 'supervisorNotice'; notice: SupervisorNotice }
   | { t: 'error'; code: RelayErrorCode; message: string; batch?: number };
 
 /** HTTP bodies of `/v1/auth/*`. */

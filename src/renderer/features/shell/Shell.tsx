@@ -14,6 +14,7 @@ import { OfferBanner } from '../inbox/OfferBanner';
 import { InboxShortcuts } from '../inbox/InboxShortcuts';
 import { MentionNotices } from '../inbox/MentionNotices';
 import { MovedWhileAway } from '../inbox/MovedWhileAway';
+import { SupervisorNotices } from '../supervisor/SupervisorNotices';
 import { LoginView } from '../session/LoginView';
 import { SyncBadge } from '../session/SyncBadge';
 import { VIEWS, type View } from './shellSlice';
@@ -123,6 +124,7 @@ export function Shell() {
         {signedIn && <OfferBanner />}
         {signedIn && <MentionNotices />}
         {signedIn && <MovedWhileAway />}
+        {signedIn && <SupervisorNotices />}
         {signedIn && view === 'inbox' && <InboxShortcuts />}
         <CallPanel />
         {renderView(view, signedIn)}

@@ -1,0 +1,107 @@
+import type { AgentState } from '../../shared/agentState';
+import type { CallArgs, CallResult } from '../../shared/api';
+import type { SupervisorBoard, SupervisorNotice } from '../../shared/supervisor';
+import type { EventHub } from '../base/events';
+import type { SupervisionEvent, SyncClient } from '../sync/syncClient';
+import { relayJson, type RelayFetch } from './relayRequests';
+
+const agentPath = (id: string) => `/v1/supervisor/agents/${encodeURIComponent(id)}`;
+const conversationPath = (id: string) => `/v1/supervisor/conversations/${encodeURIComponent(id)}`;
+
+export type SupervisorServiceOptions = {
+  events: EventHub;
+  /** Requests to the relay with the signed-in person's token (the actions). */
+  relay: RelayFetch;
+  /** Sets this agent's own state (a supervisor set it, or logged them out of routing). */
+  setOwnState: (state: AgentState) => void;
+  /** Notices kept until dismissed; the oldest go first. Default 50. */
+  maxNotices?: number;
+};
+
+/**
+ * The supervisor's desk in main: whether this app watches the live board (kept across reconnects,
+ * said to every new sync client), the last board the relay pushed, the actions (sent to the relay
+ * with the person's token: it checks scope and audits, so they need the network), and the notices
+ * supervisors sent this agent. A status a supervisor set becomes the agent's own state here, so
+ * the app tells the relay the same from then on. [maxNotices=50]
+ */
+export class SupervisorService {
+  private board: SupervisorBoard | null = null;
+  private notices: SupervisorNotice[] = [];
+  private client: SyncClient | null = null;
+  private watching = false;
+  private readonly max: number;
+
+  constructor(private readonly o: SupervisorServiceOptions) {
+    this.max = o.maxNotices ?? 50;
+  }
+
+  /** A new sync client (sign-in, reopen): returns what detaches it. */
+  attach(client: SyncClient): () => void {
+    this.client = client;
+    const off = client.onSupervision((e) => this.onEvent(e));
+    if (this.watching) client.watchBoard(true);
+    return () => {
+      off();
+      if (this.client === client) this.client = null;
+      this.board = null;
+      this.notices = [];
+    };
+  }
+
+  watch(on: boolean): { watching: boolean; board: SupervisorBoard | null } {
+    this.watching = on;
+    this.client?.watchBoard(on);
+    if (!on) this.board = null;
+    return { watching: on, board: this.board };
+  }
+
+  setStatus({
+    agentId,
+    state,
+    reason,
+  }: CallArgs<'supervisor:setStatus'>): Promise<CallResult<'supervisor:setStatus'>> {
+    return relayJson(this.o.relay, 'POST', `${agentPath(agentId)}/status`, { state, reason });
+  }
+
+  logout({ agentId, reason }: CallArgs<'supervisor:logout'>): Promise<CallResult<'supervisor:logout'>> {
+    return relayJson(this.o.relay, 'POST', `${agentPath(agentId)}/logout`, { reason });
+  }
+
+  assign(a: CallArgs<'supervisor:assign'>): Promise<CallResult<'supervisor:assign'>> {
+    const body = a.take ? { take: true, reason: a.reason } : { toAgentId: a.toAgentId, reason: a.reason };
+    return relayJson(this.o.relay, 'POST', `${conversationPath(a.conversationId)}/assign`, body);
+  }
+
+  whisper({
+    conversationId,
+    body,
+  }: CallArgs<'supervisor:whisper'>): Promise<CallResult<'supervisor:whisper'>> {
+    return relayJson(this.o.relay, 'POST', `${conversationPath(conversationId)}/whisper`, { body });
+  }
+
+  listNotices(): SupervisorNotice[] {
+    return [...this.notices];
+  }
+
+  dismiss(id: string): { dismissed: boolean } {
+    const before = this.notices.length;
+    this.notices = this.notices.filter((n) => n.id !== id);
+    if (this.notices.length !== before) this.o.events.emit('supervisor:notices', this.listNotices());
+    return { dismissed: this.notices.length !== before };
+  }
+
+  private onEvent(e: SupervisionEvent): void {
+    if (e.type === 'board') {
+      if (!this.watching) return;
+      this.board = e.board;
+      this.o.events.emit('supervisor:board', e.board);
+      return;
+    }
+    const n = e.notice;
+    if (n.kind === 'status') this.o.setOwnState(n.state);
+    if (n.kind === 'loggedOut') this.o.setOwnState('offline');
+    this.notices = [...this.notices.filter((x) => x.id !== n.id), n].slice(-this.max);
+    this.o.events.emit('supervisor:notices', this.listNotices());
+  }
+}

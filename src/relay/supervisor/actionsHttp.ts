@@ -1,0 +1,261 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import type { AgentState } from '../../shared/agentState';
+import type { HlcClock } from '../../shared/sync/hlc';
+import { uuidv7 } from '../../shared/sync/ids';
+import { RELAY_ERR, type ServerFrame } from '../../shared/sync/protocol';
+import { supervisorActionSchemas, type SupervisorNotice } from '../../shared/supervisor';
+import type { Accounts } from '../identity/accounts';
+import { AUDIT, clientIp, type Audit, type AuditAction } from '../identity/audit';
+import type { Auth, Principal } from '../identity/auth';
+import type { Database } from '../data/db';
+import { RelayError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { writeFields } from '../data/records';
+import type { StoredRecord, Store } from '../data/store';
+import { readJson, sendError, sendJson } from '../http/reply';
+import { decodeParam, targetOf } from '../http/requestTarget';
+
+export type SupervisorActionsDeps = {
+  db: Database;
+  store: Store;
+  auth: Auth;
+  accounts: Accounts;
+  audit: Audit;
+  relayClock: HlcClock;
+  log: Logger;
+  now: () => number;
+  publish: () => void;
+  /** Sets an agent's routing state as if their app had stated it (routing and the board). */
+  setPresence: (agentId: string, state: AgentState) => void;
+  isConnected: (agentId: string) => boolean;
+  sendToAgent: (agentId: string, frame: ServerFrame) => void;
+  /** The board of the caller's scope (GET /v1/supervisor/board). */
+  boardOf: (p: Principal) => unknown;
+};
+
+/** Bodies are small: a reason or a whisper. */
+const BODY_LIMIT = 16 * 1024;
+const LIVE_CALL = new Set(['offered', 'ringing', 'talking', 'held']);
+
+/**
+ * The supervisor's actions on `/v1/supervisor/*`, each checked here (a supervisor acts only on the
+ * agents and conversations of teams they supervise, never on admins, fellow supervisors or
+ * themselves; admins on anyone), each audited, each told to the agent at once with the reason:
+ * - `GET  /board`: the live board of the caller's scope (the app gets it pushed; this is for tools).
+ * - `POST /agents/:id/status {state, reason}`: sets a connected agent's status.
+ * - `POST /agents/:id/logout {reason}`: logs a connected agent out of routing (offline, offers withdrawn).
+ * - `POST /conversations/:id/assign {toAgentId | take, reason}`: reassigns, or takes it oneself.
+ * - `POST /conversations/:id/whisper {body}`: a note shown at once to the assigned agent alone.
+ * A refused attempt by a signed-in person is audited too (`supervisor.refused`).
+ */
+export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
+  const actor = (p: Principal) => ({ id: p.agentId, name: d.accounts.agentById(p.agentId)?.name ?? '' });
+  const notice = (p: Principal, n: DistributiveOmit<SupervisorNotice, 'id' | 'at' | 'by'>) =>
+    ({ ...n, id: uuidv7(d.now()), at: new Date(d.now()).toISOString(), by: actor(p) }) as SupervisorNotice;
+  const body = <T>(req: IncomingMessage, schema: z.ZodType<T>) => readJson(req, BODY_LIMIT, schema);
+  const record = (req: IncomingMessage, p: Principal, action: AuditAction, target: string, detail: object) =>
+    d.audit.record({ actorId: p.agentId, action, target, detail: { ...detail }, ip: clientIp(req) });
+
+  function requireOverseer(p: Principal): void {
+    if (p.role !== 'admin' && p.role !== 'supervisor')
+      throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only supervisors and admins may do this.');
+  }
+
+  /** An agent the caller may act on; one answer for "not yours" and "no such agent" to supervisors. */
+  function requireManaged(p: Principal, agentId: string): { id: string; name: string } {
+    requireOverseer(p);
+    const a = d.accounts.agentById(agentId);
+    if (!a && p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${agentId}.`);
+    if (!a || !d.accounts.managesAgent(p, agentId) || agentId === p.agentId)
+      throw new RelayError(
+        RELAY_ERR.FORBIDDEN,
+        'You may act only on the agents of the teams you supervise (not admins, other supervisors or yourself).',
+      );
+    return a;
+  }
+
+  function requireConnected(a: { id: string; name: string }): void {
+    if (!d.isConnected(a.id))
+      throw new RelayError(
+        RELAY_ERR.CONFLICT,
+        `${a.name} is not connected now, so no work is routed to them; try again when they are back.`,
+      );
+  }
+
+  /** A conversation of a team the caller supervises; one answer for "not yours" and "none" to supervisors. */
+  function requireConversation(p: Principal, id: string): StoredRecord {
+    requireOverseer(p);
+    const conv = d.store.get('conversation', id);
+    const teamId = (conv?.data['teamId'] as string | null | undefined) ?? null;
+    if (conv && !conv.deleted && d.accounts.oversees(p, teamId)) return conv;
+    if (p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no conversation ${id}.`);
+    throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of its team may do this.');
+  }
+
+  function setStatus(req: IncomingMessage, p: Principal, agentId: string, state: AgentState, reason: string) {
+    const a = requireManaged(p, agentId);
+    requireConnected(a);
+    d.setPresence(agentId, state);
+    d.sendToAgent(agentId, { t: 'supervisorNotice', notice: notice(p, { kind: 'status', state, reason }) });
+    record(req, p, AUDIT.SUPERVISOR_STATUS_SET, agentId, { state, reason });
+    return { agentId, state };
+  }
+
+  function logout(req: IncomingMessage, p: Principal, agentId: string, reason: string) {
+    const a = requireManaged(p, agentId);
+    requireConnected(a);
+    d.setPresence(agentId, 'offline');
+    d.sendToAgent(agentId, { t: 'supervisorNotice', notice: notice(p, { kind: 'loggedOut', reason }) });
+    record(req, p, AUDIT.SUPERVISOR_LOGGED_OUT, agentId, { reason });
+    return { agentId, state: 'offline' };
+  }
+
+  function assign(
+    req: IncomingMessage,
+    p: Principal,
+    convId: string,
+    a: z.infer<typeof supervisorActionSchemas.assign>,
+  ) {
+    const conv = requireConversation(p, convId);
+    const data = conv.data;
+    if (data['status'] === 'resolved')
+      throw new RelayError(RELAY_ERR.CONFLICT, 'This conversation is resolved; reopen it first.');
+    const call = data['call'] as { state?: unknown } | undefined;
+    if (data['channel'] === 'voice' && typeof call?.state === 'string' && LIVE_CALL.has(call.state))
+      throw new RelayError(
+        RELAY_ERR.CONFLICT,
+        'A live call stays with the agent on it; ask them to transfer it from their phone.',
+      );
+    const to = a.take ? p.agentId : a.toAgentId!;
+    const target = d.accounts.agentById(to);
+    const teamId = data['teamId'] as string;
+    if (!target) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${to}.`);
+    if (!a.take && !d.accounts.teamIdsOf(to).includes(teamId))
+      throw new RelayError(
+        RELAY_ERR.VALIDATION,
+        'toAgentId: that agent is not a member of the conversation’s team; pick a member.',
+      );
+    const from = (data['assigneeId'] as string | null | undefined) ?? null;
+    if (from === to)
+      throw new RelayError(RELAY_ERR.CONFLICT, `This conversation is already ${target.name}’s.`);
+    const at = new Date(d.now()).toISOString();
+    d.db.transaction(() => {
+      writeFields(
+        d.store,
+        {
+          entity: 'conversation',
+          id: convId,
+          fields: { assigneeId: to },
+          clock: d.relayClock.now(),
+          convId,
+          at,
+        },
+        { mutationId: null, agentId: p.agentId },
+      );
+      // Routing frees the old assignee's capacity and counts it against the new one.
+      d.store.requestRouting(convId);
+    })();
+    d.publish();
+    const n = notice(p, {
+      kind: 'reassigned',
+      conversationId: convId,
+      toAgentName: target.name,
+      reason: a.reason,
+    });
+    if (from) d.sendToAgent(from, { t: 'supervisorNotice', notice: n });
+    if (to !== p.agentId) d.sendToAgent(to, { t: 'supervisorNotice', notice: n });
+    record(req, p, a.take ? AUDIT.SUPERVISOR_TOOK : AUDIT.SUPERVISOR_REASSIGNED, convId, {
+      from,
+      to,
+      reason: a.reason,
+    });
+    return { conversationId: convId, assigneeId: to };
+  }
+
+  function whisper(req: IncomingMessage, p: Principal, convId: string, text: string) {
+    const conv = requireConversation(p, convId);
+    const agentId = (conv.data['assigneeId'] as string | null | undefined) ?? null;
+    const agent = agentId ? d.accounts.agentById(agentId) : null;
+    if (!agentId || !agent || conv.data['status'] === 'resolved')
+      throw new RelayError(
+        RELAY_ERR.CONFLICT,
+        'Nobody is working on this conversation now, so there is nobody to whisper to.',
+      );
+    if (agentId === p.agentId) throw new RelayError(RELAY_ERR.CONFLICT, 'This conversation is yours.');
+    requireConnected(agent);
+    const n = notice(p, { kind: 'whisper', conversationId: convId, body: text });
+    d.sendToAgent(agentId, { t: 'supervisorNotice', notice: n });
+    // The words stay between the two; the log keeps that it happened and how long it was.
+    record(req, p, AUDIT.SUPERVISOR_WHISPERED, convId, { agentId, chars: text.length });
+    return { notice: n };
+  }
+
+  const routes: [string, RegExp, (req: IncomingMessage, p: Principal, id: string) => Promise<unknown>][] = [
+    [
+      'GET',
+      /^\/v1\/supervisor\/board$/,
+      async (_req, p) => {
+        requireOverseer(p);
+        return d.boardOf(p);
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/supervisor\/agents\/([^/]+)\/status$/,
+      async (req, p, id) => {
+        const b = await body(req, supervisorActionSchemas.status);
+        return setStatus(req, p, id, b.state, b.reason);
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/supervisor\/agents\/([^/]+)\/logout$/,
+      async (req, p, id) => logout(req, p, id, (await body(req, supervisorActionSchemas.logout)).reason),
+    ],
+    [
+      'POST',
+      /^\/v1\/supervisor\/conversations\/([^/]+)\/assign$/,
+      async (req, p, id) => assign(req, p, id, await body(req, supervisorActionSchemas.assign)),
+    ],
+    [
+      'POST',
+      /^\/v1\/supervisor\/conversations\/([^/]+)\/whisper$/,
+      async (req, p, id) => whisper(req, p, id, (await body(req, supervisorActionSchemas.whisper)).body),
+    ],
+  ];
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const { path } = targetOf(req);
+    if (!path.startsWith('/v1/supervisor/')) return false;
+    let p: Principal | null = null;
+    try {
+      const match = routes
+        .map(([method, re, run]) => ({ method, m: re.exec(path), run }))
+        .find((r) => r.m !== null);
+      if (!match) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no route ${path}.`);
+      if (req.method !== match.method)
+        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
+      // Who asks comes first: a stranger learns nothing about which agents or conversations exist.
+      p = d.auth.authenticateRequest(req);
+      sendJson(res, 200, await match.run(req, p, decodeParam(match.m![1] ?? '')));
+    } catch (err) {
+      if (
+        p &&
+        err instanceof RelayError &&
+        (err.code === RELAY_ERR.FORBIDDEN || err.code === RELAY_ERR.NOT_FOUND)
+      )
+        d.audit.record({
+          actorId: p.agentId,
+          action: AUDIT.SUPERVISOR_REFUSED,
+          target: path.slice('/v1/supervisor/'.length),
+          detail: { code: err.code },
+          ip: clientIp(req),
+        });
+      sendError(res, err, d.log);
+    }
+    return true;
+  };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

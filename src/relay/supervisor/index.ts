@@ -1,0 +1,102 @@
+import type { AgentState } from '../../shared/agentState';
+import type { Change } from '../../shared/sync/entities';
+import type { HlcClock } from '../../shared/sync/hlc';
+import type { ServerFrame } from '../../shared/sync/protocol';
+import type { SupervisorBoard } from '../../shared/supervisor';
+import type { Accounts } from '../identity/accounts';
+import type { Audit } from '../identity/audit';
+import type { Auth, Principal } from '../identity/auth';
+import type { Database } from '../data/db';
+import type { Logger } from '../core/logger';
+import type { Store } from '../data/store';
+import { createBoardWatch, type BoardWatchOptions } from './boardWatch';
+import { createLiveBoard, type BoardScope, type LiveBoardOptions } from './liveBoard';
+import { createSupervisorActionsHttp } from './actionsHttp';
+
+/** `startRelay({ supervisor })`: the live board's limits and targets (defaults in each type). */
+export type SupervisorOptions = LiveBoardOptions & BoardWatchOptions;
+
+export type SupervisionDeps = {
+  db: Database;
+  store: Store;
+  auth: Auth;
+  accounts: Accounts;
+  audit: Audit;
+  relayClock: HlcClock;
+  log: Logger;
+  now: () => number;
+  publish: () => void;
+  /** Routing's view of presence: a supervisor's status change must reach it as the app's would. */
+  routingPresence: (agentId: string, state: AgentState) => void;
+  isConnected: (agentId: string) => boolean;
+  sendToAgent: (agentId: string, frame: ServerFrame) => void;
+  options?: SupervisorOptions;
+};
+
+/**
+ * The supervisor room: the live board (computed here, on the relay, for each watcher's scope),
+ * its pushes over the sync socket, and the supervisor's actions over HTTP. The hub feeds it
+ * presence and watches (SupervisionHooks) and every fanned-out change (`onChanges`).
+ */
+export function createSupervision(d: SupervisionDeps) {
+  const board = createLiveBoard({
+    db: d.db,
+    store: d.store,
+    accounts: d.accounts,
+    now: d.now,
+    ...(d.options ? { options: d.options } : {}),
+  });
+  board.load();
+  const watch = createBoardWatch({
+    board,
+    accounts: d.accounts,
+    log: d.log,
+    now: d.now,
+    ...(d.options ? { options: d.options } : {}),
+  });
+  const presence = (agentId: string, state: AgentState) => {
+    if (board.setPresence(agentId, state)) watch.changed();
+  };
+  const scopeOf = (p: Principal): BoardScope =>
+    p.role === 'admin' ? { all: true } : { all: false, teamIds: new Set(d.accounts.teamIdsOf(p.agentId)) };
+  const handle = createSupervisorActionsHttp({
+    db: d.db,
+    store: d.store,
+    auth: d.auth,
+    accounts: d.accounts,
+    audit: d.audit,
+    relayClock: d.relayClock,
+    log: d.log,
+    now: d.now,
+    publish: d.publish,
+    setPresence: (agentId, state) => {
+      d.routingPresence(agentId, state);
+      presence(agentId, state);
+    },
+    isConnected: d.isConnected,
+    sendToAgent: d.sendToAgent,
+    boardOf: (p): SupervisorBoard => ({ at: new Date(d.now()).toISOString(), ...board.boardFor(scopeOf(p)) }),
+  });
+
+  return {
+    /** The hub's hooks (SupervisionHooks). */
+    hooks: {
+      connected(agentId: string): void {
+        board.connected(agentId);
+        watch.changed();
+      },
+      disconnected(agentId: string): void {
+        board.disconnected(agentId);
+        watch.changed();
+      },
+      presence,
+      watch: watch.watch,
+      gone: watch.gone,
+    },
+    onChanges(changes: readonly Change[]): void {
+      if (board.onChanges(changes)) watch.changed();
+    },
+    handle,
+    close: () => watch.close(),
+  };
+}
