@@ -6,11 +6,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 export const KAMAILIO_BIN = process.env.KAMAILIO_BIN ?? '/usr/sbin/kamailio';
 const MODULE_DIR = '/usr/lib/x86_64-linux-gnu/kamailio/modules';
-const CONFIG = resolve(import.meta.dirname, '../deploy/kamailio/switchboard.cfg');
+/** The deployment config itself (relative to the repo, where npm runs scripts). */
+export const PBX_CONFIG = 'deploy/kamailio/switchboard.cfg';
 /** The SIP domain the demo's registrar serves (the config aliases it). */
 export const PBX_DOMAIN = 'switchboard.test';
 /** The packages the embedded PBX needs, as scripts/install-system-deps.sh installs them. */
@@ -28,6 +29,19 @@ export function pbxMissing() {
   for (const [file, pkg] of modules)
     if (!existsSync(join(MODULE_DIR, file))) return `Kamailio's ${file} is not installed (package ${pkg})`;
   return null;
+}
+
+/**
+ * The config with this run's values in place of its placeholders, as the tests and the demo run it.
+ * [tlsPort=0] [tlsCfg=''] [evapiPort=0: no queues]
+ */
+export function renderPbxConfig({ port, secret, tlsPort = 0, tlsCfg = '', evapiPort = 0 }) {
+  return readFileSync(PBX_CONFIG, 'utf8')
+    .replaceAll('__PORT__', String(port))
+    .replaceAll('__TLS_PORT__', String(tlsPort))
+    .replaceAll('__TLS_CFG__', tlsCfg)
+    .replaceAll('__SECRET__', secret)
+    .replaceAll('__EVAPI_PORT__', String(evapiPort));
 }
 
 /** The password Kamailio accepts for `user`: hex MD5 of "<user>:<secret>" (see switchboard.cfg). */
@@ -72,16 +86,7 @@ export async function startEmbeddedPbx({ dir, sipPort = 5066, spawnChild = spawn
     throw new Error(`port ${port} is taken (another npm start?); use --sip-port (0 picks a free one)`);
   const evapiPort = await freePort();
   const cfg = join(dir, 'kamailio.cfg');
-  writeFileSync(
-    cfg,
-    readFileSync(CONFIG, 'utf8')
-      .replaceAll('__PORT__', String(port))
-      .replaceAll('__TLS_PORT__', '0')
-      .replaceAll('__TLS_CFG__', '')
-      .replaceAll('__SECRET__', secret)
-      .replaceAll('__EVAPI_PORT__', String(evapiPort)),
-    { mode: 0o600 },
-  );
+  writeFileSync(cfg, renderPbxConfig({ port, secret, evapiPort }), { mode: 0o600 });
   const defines = ['-A', 'WITH_QUEUES'];
   const check = spawnSync(KAMAILIO_BIN, ['-c', ...defines, '-f', cfg], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`its config check failed:\n${check.stderr.slice(-2000)}`);

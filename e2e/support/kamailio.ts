@@ -4,11 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { renderPbxConfig } from '../../scripts/embeddedPbx.mjs';
 
 /** Debian's binary; the end-to-end phone tests are skipped (with a printed reason) without it. */
 export const KAMAILIO_BIN = process.env['KAMAILIO_BIN'] ?? '/usr/sbin/kamailio';
-// The deployment config itself, rendered with this run's ports and secret.
-const CONFIG = 'deploy/kamailio/switchboard.cfg';
+// The deployment config itself, rendered with this run's ports and secret as the demo's PBX is
+// (scripts/embeddedPbx.mjs).
 const MODULE_DIR = '/usr/lib/x86_64-linux-gnu/kamailio/modules';
 const MODULES = `${MODULE_DIR}/websocket.so`;
 const OPENSSL_BIN = process.env['OPENSSL_BIN'] ?? '/usr/bin/openssl';
@@ -179,12 +180,7 @@ export async function startKamailio(
   const cfg = join(dir, 'kamailio.cfg');
   writeFileSync(
     cfg,
-    readFileSync(CONFIG, 'utf8')
-      .replaceAll('__PORT__', String(port))
-      .replaceAll('__TLS_PORT__', String(tls?.port ?? 0))
-      .replaceAll('__TLS_CFG__', tls?.cfg ?? '')
-      .replaceAll('__SECRET__', secret)
-      .replaceAll('__EVAPI_PORT__', String(evapiPort)),
+    renderPbxConfig({ port, secret, tlsPort: tls?.port ?? 0, tlsCfg: tls?.cfg ?? '', evapiPort }),
   );
   const defines = [...(tls ? ['-A', 'WITH_TLS'] : []), ...(options.queues ? ['-A', 'WITH_QUEUES'] : [])];
   const check = spawnSync(KAMAILIO_BIN, ['-c', ...defines, '-f', cfg], { encoding: 'utf8' });
