@@ -3,6 +3,7 @@ import { expect } from '../fixtures';
 import { DEMO_PASSWORD } from '../relay';
 import type { RunningKamailio } from './kamailio';
 import { openParty, type PartyServer } from './sipParty';
+import { speakTone } from './tones';
 
 // Shared by the phone specs: the agent's sign-in, the phone account form, and the far-end parties
 // (plain pages running the same sip.js core) with their controls.
@@ -86,10 +87,13 @@ export async function startParty(
     password?: string;
     registration?: 'registered' | 'failed' | 'reconnecting';
     noTelephoneEvent?: boolean;
+    /** Its microphone is a sine tone of this frequency (e2e/support/tones.ts). */
+    tone?: number;
   } = {},
 ): Promise<Party> {
   const ctx = await browser.newContext();
   if (options.noTelephoneEvent) await ctx.addInitScript(stripTelephoneEvent);
+  if (options.tone) await speakTone(ctx, options.tone);
   const page = await ctx.newPage();
   await openParty(page, parties);
   if (process.env['PHONE_DEBUG']) page.on('console', (m) => console.log(`${user}: ${m.text()}`));

@@ -22,6 +22,8 @@ import {
 import { mutationArgs, TEXT_LIMITS } from './sync/mutations';
 import { adminCalls } from './adminApi';
 import { supervisorCalls, type SupervisorEvents } from './supervisorApi';
+import { monitoringCalls } from './monitoringApi';
+import type { TeamMonitoring } from './monitoring';
 import type {
   CannedReplyView,
   ConversationDetail,
@@ -66,6 +68,8 @@ export type TeamSettingsView = {
   recording: RecordingPolicy;
   /** The team's routing (grace for live work on a dropped connection), or the defaults. */
   routing: TeamRouting;
+  /** Whether the team's agents see that a supervisor is on their call (default: shown). */
+  monitoring: TeamMonitoring;
   inboxes: { id: string; name: string; channel: Channel; routing: QueueRouting }[];
   members: { id: string; name: string; role: Role; skills: string[]; capacity: Record<WorkKind, number> }[];
 };
@@ -338,6 +342,7 @@ export const apiCalls = {
   'teams:setAwayGrace': call<TeamRouting>()(z.object({ teamId: id, routing: teamRoutingSchema }).strict()),
   ...adminCalls,
   ...supervisorCalls,
+  ...monitoringCalls,
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 
 export type ApiCalls = typeof apiCalls;

@@ -88,6 +88,13 @@ export function createHandlers(s: Services): Handlers {
     'teams:setAwayGrace': (a) => s.teams.setAwayGrace(a),
     'teams:setQueueRouting': (a) => s.teams.setQueueRouting(a),
     'teams:setAgentRouting': (a) => s.teams.setAgentRouting(a),
+    'teams:setMonitoring': (a) => s.teams.setMonitoring(a),
+
+    // Listen / whisper / barge
+    'monitoring:liveCalls': () => s.monitoring.liveCalls(),
+    'monitoring:requestGrant': (a) => s.monitoring.requestGrant(a),
+    'monitoring:redeem': (a) => s.monitoring.redeem(a),
+    'monitoring:prepare': () => s.monitoring.prepare(),
 
     // The live view and its actions (supervisors, admins), and what they told this agent
     'supervisor:watch': ({ on }) => s.supervisor.watch(on),

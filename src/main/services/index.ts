@@ -17,6 +17,7 @@ import { CallService } from './callService';
 import { ConversationService } from './conversationService';
 import { CustomerService } from './customerService';
 import { TeamSettingsService } from './teamSettingsService';
+import { MonitoringService } from './monitoringService';
 import type { SessionState } from '../../shared/session';
 import { SupervisorService } from './supervisorService';
 
@@ -37,6 +38,8 @@ export type Services = {
   supervisor: SupervisorService;
   recordings: RecordingService;
   teams: TeamSettingsService;
+  /** Listen / whisper / barge: grants, their checks, the live calls a supervisor may join. */
+  monitoring: MonitoringService;
   admin: AdminService;
   phone: PhoneAccountService;
   appInfo: () => AppInfo;
@@ -132,6 +135,7 @@ export function createServices(opts: ServiceOptions): Services {
     supervisor,
     recordings,
     teams: new TeamSettingsService({ store, relay }),
+    monitoring: new MonitoringService({ store, relay }),
     admin: new AdminService(relay),
     phone,
     settings: new SettingsService(opts.dataDir, events, opts.log),

@@ -1,5 +1,6 @@
 import type { CallArgs, CallResult } from '../../shared/api';
 import type { RecordingPolicy } from '../../shared/recording';
+import type { TeamMonitoring } from '../../shared/monitoring';
 import { capacityOf, skillsOf, type QueueRouting, type TeamRouting } from '../../shared/routing';
 import type { LocalStore } from '../store/localStore';
 import { teamSettings } from '../store/teams';
@@ -30,6 +31,10 @@ export class TeamSettingsService {
 
   async setAwayGrace({ teamId, routing }: CallArgs<'teams:setAwayGrace'>): Promise<TeamRouting> {
     return (await this.put(`/v1/admin/teams/${id(teamId)}/routing`, routing)) as TeamRouting;
+  }
+
+  async setMonitoring({ teamId, monitoring }: CallArgs<'teams:setMonitoring'>): Promise<TeamMonitoring> {
+    return (await this.put(`/v1/admin/teams/${id(teamId)}/monitoring`, monitoring)) as TeamMonitoring;
   }
 
   async setQueueRouting({ inboxId, routing }: CallArgs<'teams:setQueueRouting'>): Promise<QueueRouting> {

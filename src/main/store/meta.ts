@@ -9,7 +9,11 @@ export type MetaKey =
   | 'resyncing'
   | 'session'
   /** Records from this rowid on still wait to be added to the search index (see indexSearchBacklog). */
-  | 'searchBacklogFrom';
+  | 'searchBacklogFrom'
+  /** The relay's grant-signing public key (PEM), for checking monitoring grants offline. */
+  | 'monitoringKey'
+  /** Monitoring grants used on this workstation (id → expiry), so none is used twice offline. */
+  | 'monitoringUsed';
 
 export function getMeta(db: Db, key: MetaKey): string | undefined {
   return (stmt(db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;

@@ -1,6 +1,7 @@
 import type { TeamSettingsView } from '../../shared/api';
 import { DEFAULT_RECORDING_POLICY, recordingPolicySchema } from '../../shared/recording';
 import { capacityOf, queueRoutingOf, skillsOf, teamRoutingOf } from '../../shared/routing';
+import { teamMonitoringOf } from '../../shared/monitoring';
 import { CHANNELS, ROLES, type Channel, type Role } from '../../shared/sync/entities';
 import { stmt, type Db } from './statements';
 
@@ -34,6 +35,7 @@ export function teamSettings(
         name: text(d['name']),
         recording: p.success ? p.data : DEFAULT_RECORDING_POLICY,
         routing: teamRoutingOf(d),
+        monitoring: teamMonitoringOf(d),
         inboxes: [],
         members: [],
       });

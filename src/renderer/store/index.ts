@@ -7,7 +7,15 @@ import { createSessionSlice, type SessionSlice } from '../features/session/sessi
 import { createInboxSlice, type InboxSlice } from '../features/inbox/inboxSlice';
 import { createSupervisorSlice, type SupervisorSlice } from '../features/supervisor/supervisorSlice';
 
-export type RootState = ShellSlice & SettingsSlice & PhoneSlice & SessionSlice & InboxSlice & SupervisorSlice;
+import { createMonitoringSlice, type MonitoringSlice } from '../features/phone/monitoring/monitoringSlice';
+
+export type RootState = ShellSlice &
+  SettingsSlice &
+  PhoneSlice &
+  SessionSlice &
+  InboxSlice &
+  SupervisorSlice &
+  MonitoringSlice;
 
 /** Creates the window's one store from its slices; middleware only here, at the root. */
 export function createRootStore() {
@@ -20,6 +28,7 @@ export function createRootStore() {
         ...createSessionSlice(...a),
         ...createInboxSlice(...a),
         ...createSupervisorSlice(...a),
+        ...createMonitoringSlice(...a),
       }),
       { name: 'switchboard', enabled: false },
     ),

@@ -6,6 +6,7 @@ import { ErrorText } from '../../ui/ErrorText';
 import { useTicker } from '../../ui/useTicker';
 import { ScreenPopView } from './ScreenPopView';
 import type { CallSnapshot } from './sipPhone';
+import { MonitoredNotice } from './monitoring/MonitoredNotice';
 import { WrapUpForm } from './WrapUpForm';
 
 const TONES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
@@ -72,6 +73,7 @@ function CallCard(props: { call: CallSnapshot; others: CallSnapshot[] }) {
           <strong>{t('call.recording')}</strong> {t('call.consent', { text: consent })}
         </p>
       )}
+      <MonitoredNotice callId={c.id} />
       {live && <CallQuality call={c} />}
       {c.media === 'none' && <p role="alert">{t('call.noMedia')}</p>}
       {c.signalingLost && <p role="alert">{t('call.signalingLost')}</p>}

@@ -9,6 +9,7 @@ import { PhoneDevices } from './phoneDevices';
 import { PhoneRecordings } from './phoneRecording';
 import type { PhoneControls } from './phoneSlice';
 import { PhoneWrapUps } from './phoneWrapUps';
+import { PhoneMonitoring } from './monitoring/phoneMonitoring';
 import { Ringer } from './ringer';
 import { popFor } from './screenPop';
 import { SipPhone } from './sipPhone';
@@ -22,8 +23,9 @@ const msg = (err: unknown) => (err instanceof Error ? err.message : String(err))
  * call record. Module-level (not a hook), like the other handlers of main's events.
  */
 export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
-  const ctl = new PhoneController(api, store).controls();
-  store.setState({ phoneCtl: ctl });
+  const controller = new PhoneController(api, store);
+  const ctl = controller.controls();
+  store.setState({ phoneCtl: ctl, monitorCtl: controller.monitoring.controls() });
   return ctl;
 }
 
@@ -36,6 +38,7 @@ class PhoneController {
   private readonly devices: PhoneDevices;
   private readonly recordings: PhoneRecordings;
   private readonly wrapUps: PhoneWrapUps;
+  readonly monitoring: PhoneMonitoring;
   // Status changes that calls cause, one at a time: each decision reads the status the last one set.
   private readonly callStatus = new CallStatus();
   private statusChain: Promise<void> = Promise.resolve();
@@ -58,6 +61,7 @@ class PhoneController {
       this.fail,
     );
     this.wrapUps = new PhoneWrapUps(api, store, this.recordings, () => this.syncStatus(), this.fail);
+    this.monitoring = new PhoneMonitoring(api, store, () => this.recordings.inputChanged(), this.fail);
   }
 
   controls(): PhoneControls {
@@ -118,6 +122,7 @@ class PhoneController {
       },
       this.listener(),
     );
+    this.monitoring.attach(this.phone);
     const resolved = this.devices.resolved;
     if (resolved)
       await this.phone.setDevices({ input: resolved.input.deviceId, output: resolved.output.deviceId });
@@ -158,6 +163,7 @@ class PhoneController {
   private onCall(c: CallSnapshot): void {
     const s = this.store.getState;
     this.recordings.onCall(c);
+    this.monitoring.onCall(c);
     const others = s().calls.filter((x) => x.id !== c.id);
     const first = !s().calls.some((x) => x.id === c.id);
     if (c.state === 'ended') {

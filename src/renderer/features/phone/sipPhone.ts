@@ -21,6 +21,7 @@ import {
   type MediaStats,
 } from './callMedia';
 import { startWatchdog } from './mediaWatchdog';
+import type { MonitorPhone } from './monitoring/monitorPhone';
 import { probeReachable, referCall, reinviteHold, restartIce, sendDtmf } from './callControls';
 import { backoffDelay, makeUserAgent, registerOnce, targetUri, toneOfInfo } from './sipUserAgent';
 import {
@@ -70,6 +71,8 @@ export class SipPhone {
   /** Microphone and call-audio output device ids; '' is the system default. */
   private devices = { input: '', output: '' };
   private readonly onOnline = () => this.networkChanged();
+  /** Takes an INVITE before it rings (a supervisor's monitoring leg); true when it took it. */
+  screenInvite: ((inv: Invitation) => boolean) | null = null;
 
   constructor(
     private readonly config: SipConfig,
@@ -237,6 +240,7 @@ export class SipPhone {
   }
 
   private incoming(inv: Invitation): void {
+    if (this.screenInvite?.(inv)) return;
     const who = callerIdentity(inv.request);
     const snap = newSnapshot('in', 'ringing', who.user, who.name, who.source);
     this.track(inv, snap);
@@ -390,6 +394,25 @@ export class SipPhone {
   /** The call's audio as it goes out (the agent's microphone) and comes in (the far end), for recording. */
   streams(id: string): { local: MediaStream; remote: MediaStream } | null {
     return callStreams(peerConnectionOf(this.calls.get(id)));
+  }
+
+  /** What listen / whisper / barge needs of this phone (see monitoring/monitorPhone.ts). */
+  monitorPort(): MonitorPhone {
+    return {
+      userAgent: () => this.ua,
+      uriFor: (user) => targetUri(user, this.config.uri),
+      establishedCalls: () =>
+        [...this.calls.values()]
+          .filter((c) => c.snap.state === 'established' && !c.snap.consult)
+          .map((c) => ({ id: c.snap.id, sipCallId: (c.session as Invitation | Inviter).request.callId })),
+      peerConnection: (id) => peerConnectionOf(this.calls.get(id)),
+      sendsAudio: (id) => {
+        const c = this.calls.get(id);
+        return !!c && !c.snap.held && !c.snap.muted;
+      },
+      inputConstraints: () => this.media().constraints,
+      outputDevice: () => this.devices.output,
+    };
   }
 
   private attachMedia(c: LiveCall): void {

@@ -5,6 +5,7 @@ import { useQuery } from '../../app/useQuery';
 import { EmptyState } from '../../ui/EmptyState';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { LiveView } from './LiveView';
+import { LiveCalls } from './LiveCalls';
 import { TeamSettings } from './TeamSettings';
 import { SUPERVISOR_TABS, type SupervisorTab } from './supervisorSlice';
 
@@ -67,7 +68,12 @@ function Tabs() {
 function panel(tab: SupervisorTab) {
   switch (tab) {
     case 'live':
-      return <LiveView />;
+      return (
+        <>
+          <LiveCalls />
+          <LiveView />
+        </>
+      );
     case 'settings':
       return <TeamSettings />;
     default: {

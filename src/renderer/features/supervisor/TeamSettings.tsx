@@ -6,6 +6,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { ErrorText } from '../../ui/ErrorText';
 import { AgentSettings } from './AgentSettings';
 import { AwayGraceSettings } from './AwayGraceSettings';
+import { MonitoringSettings } from './MonitoringSettings';
 import { QueueSettings } from './QueueSettings';
 import { RecordingSettings } from './RecordingSettings';
 
@@ -48,6 +49,7 @@ export function TeamSettings() {
       <div key={team.id}>
         <RecordingSettings team={team} />
         <AwayGraceSettings team={team} />
+        <MonitoringSettings team={team} />
         <section aria-labelledby={`${pickId}-queues`}>
           <h2 id={`${pickId}-queues`}>{t('teamSettings.queue.title')}</h2>
           {team.inboxes.length === 0 && <EmptyState text={t('teamSettings.queue.none')} />}

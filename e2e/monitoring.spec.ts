@@ -1,0 +1,203 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, startHost, stopHost, test, type RunningHost } from './fixtures';
+import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
+import { kamailioQueuesMissing, startKamailio, type RunningKamailio } from './support/kamailio';
+import {
+  callCard,
+  firstCustomerWithPhone,
+  instrumentAgentPage,
+  partyCall,
+  partyLive,
+  setUpPhone,
+  signInEnv,
+  startParty,
+  type Party,
+  type PartyWindow,
+} from './support/phoneHarness';
+import { startPartyServer, type PartyServer } from './support/sipParty';
+import { speakTone, tonesHeard } from './support/tones';
+
+// Listen / whisper / barge end to end: a customer (a sip.js page) calls the queue through
+// Kamailio (deploy/kamailio/switchboard.cfg, WITH_QUEUES), the relay routes it to the agent's
+// workstation, and the supervisor's workstation joins from Supervisor › Live calls: its softphone
+// calls the agent's with the relay's grant, the agent's app checks it and mixes in Web Audio.
+// Tones are the voices (customer 440 Hz, agent 660 Hz, supervisor 880 Hz) and what each party
+// hears is measured by frequency analysis of what its page plays out.
+const missing = kamailioQueuesMissing();
+if (missing) process.stdout.write(`monitoring.spec: skipped, ${missing}\n`);
+test.skip(!!missing, `Kamailio with queues cannot run here: ${missing}`);
+test.describe.configure({ mode: 'serial' });
+
+type Desk = { page: Page; ctx: BrowserContext; host: RunningHost };
+let kamailio: RunningKamailio;
+let relay: RunningRelay;
+let parties: PartyServer;
+let agent: Desk;
+let supervisor: Desk;
+let customer: { name: string; phone: string };
+let admin: string;
+
+async function api(path: string, method: string, token: string | null, body?: unknown) {
+  const res = await fetch(new URL(path, relay.url), {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function desk(
+  browser: import('@playwright/test').Browser,
+  email: string,
+  sipUser: string,
+  hz: number,
+): Promise<Desk> {
+  const host = await startHost(undefined, signInEnv(relay.url, email, `${email} passphrase`));
+  const ctx = await browser.newContext();
+  await speakTone(ctx, hz);
+  await instrumentAgentPage(ctx);
+  const page = await ctx.newPage();
+  await page.goto(host.url);
+  await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
+  await setUpPhone(page, kamailio, sipUser);
+  return { page, ctx, host };
+}
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(180_000);
+  kamailio = await startKamailio({ queues: true });
+  parties = await startPartyServer();
+  relay = await startSeededRelay(20, 40, ['--kamailio-evapi', kamailio.evapiAddress!]);
+  admin = String(
+    (
+      await api('/v1/auth/login', 'POST', null, {
+        email: 'admin@demo.switchboard',
+        password: DEMO_PASSWORD,
+        deviceName: 'e2e setup',
+      })
+    )['accessToken'],
+  );
+  const people = (await api('/v1/admin/agents', 'GET', admin))['people'] as {
+    id: string;
+    email: string;
+    teams: { id: string }[];
+  }[];
+  const alex = people.find((p) => p.email === 'agent@demo.switchboard')!;
+  const sam = people.find((p) => p.email === 'supervisor@demo.switchboard')!;
+  const inbox = await api('/v1/admin/inboxes', 'POST', admin, {
+    name: 'Support line',
+    channel: 'voice',
+    teamId: alex.teams[0]!.id,
+  });
+  await api(`/v1/admin/inboxes/${String(inbox['id'])}/phone`, 'PUT', admin, {
+    addresses: ['support'],
+    waitLimitMs: 60_000,
+  });
+  await api(`/v1/admin/agents/${alex.id}/phone`, 'PUT', admin, { sipUser: 'agent1' });
+  await api(`/v1/admin/agents/${sam.id}/phone`, 'PUT', admin, { sipUser: 'super1' });
+  agent = await desk(browser, 'agent@demo.switchboard', 'agent1', 660);
+  supervisor = await desk(browser, 'supervisor@demo.switchboard', 'super1', 880);
+  customer = await firstCustomerWithPhone(agent.page);
+});
+
+test.afterAll(async () => {
+  if (process.env['PHONE_DEBUG']) console.log(kamailio?.log().slice(-8000));
+  for (const d of [agent, supervisor]) {
+    if (!d) continue;
+    await d.ctx.close();
+    await stopHost(d.host);
+  }
+  await relay?.stop();
+  await kamailio?.stop();
+  await parties?.close();
+});
+
+/** The customer calls the queue with a 440 Hz voice; the agent answers. */
+async function customerCalls(browser: import('@playwright/test').Browser): Promise<Party> {
+  await agent.page.getByLabel('My status').selectOption('available');
+  const caller = await startParty(browser, parties, kamailio, customer.phone, false, 'all', { tone: 440 });
+  await partyCall(caller.page, `sip:support@${kamailio.domain}`);
+  const card = callCard(agent.page);
+  await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Incoming call');
+  await card.getByRole('button', { name: 'Answer' }).click();
+  await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+  return caller;
+}
+
+/** How many local descriptions the customer call's peer connection set (each renegotiation sets one). */
+const customerCallDescriptions = () =>
+  agent.page.evaluate(
+    () =>
+      (globalThis as unknown as { __pcs: { localDescriptionsSet: number }[] }).__pcs[0]!.localDescriptionsSet,
+  );
+
+const liveCall = () =>
+  supervisor.page.getByRole('group', { name: `Call of ${customer.name} with Alex Agent` });
+const session = () => supervisor.page.getByRole('status', { name: 'Monitoring' });
+
+/** What each party hears, once the tones that must be there are. */
+async function expectHeard(p: Page, tones: string) {
+  await expect.poll(() => tonesHeard(p), { timeout: 20_000 }).toBe(tones);
+}
+
+test('listen, whisper and barge: each party hears what the mode says, switching mid-call, and the customer call flows throughout', async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const caller = await customerCalls(browser);
+  try {
+    await expectHeard(caller.page, '660');
+    await expectHeard(agent.page, '440');
+    const before = await customerCallDescriptions();
+
+    await supervisor.page.getByRole('button', { name: 'Supervisor', exact: true }).click();
+    await liveCall().getByRole('button', { name: 'Listen' }).click();
+    await expect(session()).toHaveText('On the call: Listen', { timeout: 20_000 });
+    // The agent's app took the supervisor's call without ringing: still one call card.
+    await expect(callCard(agent.page)).toHaveCount(1);
+    await expect(callCard(agent.page).getByRole('status', { name: 'Supervisor on the call' })).toHaveText(
+      'Sam Supervisor is on this call (Listen)',
+    );
+    // Listen: the supervisor hears both; nobody hears the supervisor.
+    await expectHeard(supervisor.page, '440,660');
+    await expectHeard(agent.page, '440');
+    await expectHeard(caller.page, '660');
+
+    // Whisper: the agent hears the supervisor, the customer does not.
+    await liveCall().getByRole('button', { name: 'Whisper' }).click();
+    await expect(session()).toHaveText('On the call: Whisper');
+    await expectHeard(agent.page, '440,880');
+    await expectHeard(caller.page, '660');
+    await expectHeard(supervisor.page, '440,660');
+
+    // Barge: all three hear the other two.
+    await liveCall().getByRole('button', { name: 'Barge' }).click();
+    await expect(session()).toHaveText('On the call: Barge');
+    await expectHeard(caller.page, '660,880');
+    await expectHeard(agent.page, '440,880');
+    await expectHeard(supervisor.page, '440,660');
+
+    // Back to listen: the supervisor is silent again for both.
+    await liveCall().getByRole('button', { name: 'Listen' }).click();
+    await expect(session()).toHaveText('On the call: Listen');
+    await expectHeard(caller.page, '660');
+    await expectHeard(agent.page, '440');
+
+    // The supervisor leaves; the customer's call goes on as before.
+    await liveCall().getByRole('button', { name: 'Leave' }).click();
+    await expect(session()).toHaveText('You left the call.');
+    await expectHeard(caller.page, '660');
+    await expectHeard(agent.page, '440');
+    await expect(callCard(agent.page).getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    // Never renegotiated: the customer call set no new local description the whole time.
+    expect(await customerCallDescriptions()).toBe(before);
+    expect((await partyLive(caller.page)).length).toBe(1);
+  } finally {
+    const [live] = await partyLive(caller.page).catch(() => []);
+    if (live)
+      await caller.page.evaluate((i) => (globalThis as unknown as PartyWindow).party.hangup(i), live.id);
+    await caller.close();
+  }
+});

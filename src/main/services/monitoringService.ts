@@ -1,0 +1,181 @@
+import { createPublicKey, verify } from 'node:crypto';
+import {
+  grantClaimsSchema,
+  splitGrant,
+  type GrantClaims,
+  type GrantRefusal,
+  type IssuedGrant,
+  type MonitorMode,
+  type RedeemRequest,
+} from '../../shared/monitoring';
+import type { LiveCallView, RedeemResult } from '../../shared/monitoringApi';
+import { stmt, type Db } from '../store/db';
+import type { LocalStore } from '../store/localStore';
+import { getMeta, setMeta } from '../store/meta';
+import { answerOf, jsonRequest, refusalOf, type RelayFetch } from './relayRequests';
+
+/** Used grant ids are kept this long past their expiry (a clock set back a little cannot revive one). */
+const USED_KEEP_MS = 10 * 60_000;
+
+const LOCAL_TEXT: Record<GrantRefusal, string> = {
+  malformed: 'This is not a monitoring grant.',
+  forged: 'The grant is not signed by the relay.',
+  expired: 'The grant has expired.',
+  replayed: 'The grant was used already.',
+  unknown: 'The relay is out of reach and its key is not known here, so the grant cannot be checked.',
+  'not-for-you': 'The grant names another agent.',
+  'call-not-live': 'The call the grant names is not live here.',
+  'wrong-call': 'The grant names another call.',
+  'wrong-supervisor': 'The call does not come from the supervisor the grant names.',
+  'wrong-session': 'The grant does not belong to this monitoring session.',
+};
+
+/**
+ * Listen / whisper / barge in the app. The supervisor's side asks the relay for grants; the
+ * agent's side redeems each grant at the relay before answering (single use, audited there).
+ * Only when the relay cannot be reached does it check the grant here, with the relay's public key
+ * fetched earlier (`monitoring:prepare`), and remember it so it is never used twice.
+ */
+export class MonitoringService {
+  constructor(private readonly o: { store: () => LocalStore; relay: RelayFetch }) {}
+
+  /** The live calls this person may join (the cache holds only their teams' conversations). */
+  liveCalls(): { calls: LiveCallView[] } {
+    return { calls: liveCalls(this.o.store().db) };
+  }
+
+  async requestGrant(args: { callConversationId: string; mode: MonitorMode }): Promise<IssuedGrant> {
+    const res = await this.o.relay('/v1/monitoring/grants', jsonRequest('POST', args), 10_000);
+    const answer = await answerOf<IssuedGrant>(res);
+    if (!res.ok || answer === null) throw refusalOf(res.status, answer);
+    return answer;
+  }
+
+  async redeem(r: RedeemRequest): Promise<RedeemResult> {
+    const db = this.o.store().db;
+    let res: Response | null = null;
+    try {
+      res = await this.o.relay('/v1/monitoring/redeem', jsonRequest('POST', r), 10_000);
+    } catch {
+      res = null; // the relay is out of reach: check here
+    }
+    if (!res || res.status >= 500) return this.checkLocally(db, r);
+    const answer = await answerOf<{ claims?: GrantClaims; error?: { message?: unknown } }>(res);
+    if (res.ok && answer?.claims) {
+      remember(db, answer.claims);
+      return { ok: true, claims: answer.claims, verifiedBy: 'relay' };
+    }
+    const m = answer?.error?.message;
+    const message = typeof m === 'string' ? m : `The server answered ${res.status}.`;
+    const reason = /\(([a-z-]+)\)/.exec(message)?.[1] as GrantRefusal | undefined;
+    return { ok: false, reason: reason && reason in LOCAL_TEXT ? reason : 'unknown', message };
+  }
+
+  /** Fetches the relay's grant-signing public key and keeps it in the cache for offline checks. */
+  async prepare(): Promise<{ ready: boolean }> {
+    const db = this.o.store().db;
+    try {
+      const res = await this.o.relay('/v1/monitoring/key', { method: 'GET' }, 10_000);
+      const body = await answerOf<{ publicKeyPem?: unknown }>(res);
+      if (res.ok && typeof body?.publicKeyPem === 'string') {
+        createPublicKey(body.publicKeyPem); // only a key that parses is kept
+        setMeta(db, 'monitoringKey', body.publicKeyPem);
+      }
+    } catch {
+      // Offline: keep the key fetched before, if any.
+    }
+    return { ready: getMeta(db, 'monitoringKey') !== undefined };
+  }
+
+  private checkLocally(db: Db, r: RedeemRequest): RedeemResult {
+    const refuse = (reason: GrantRefusal): RedeemResult => ({
+      ok: false,
+      reason,
+      message: LOCAL_TEXT[reason],
+    });
+    const pem = getMeta(db, 'monitoringKey');
+    const parts = splitGrant(r.grant);
+    if (!parts) return refuse('malformed');
+    if (!pem) return refuse('unknown');
+    const good = verify(
+      null,
+      Buffer.from(parts.signed),
+      createPublicKey(pem),
+      Buffer.from(parts.signature, 'base64url'),
+    );
+    if (!good) return refuse('forged');
+    let claims: GrantClaims;
+    try {
+      const parsed = grantClaimsSchema.safeParse(
+        JSON.parse(Buffer.from(parts.claims, 'base64url').toString()),
+      );
+      if (!parsed.success) return refuse('malformed');
+      claims = parsed.data;
+    } catch {
+      return refuse('malformed');
+    }
+    const me = this.o.store().identity()?.agent.id;
+    const seen = used(db);
+    if (claims.agentId !== me) return refuse('not-for-you');
+    if (Date.now() >= claims.expiresAt) return refuse('expired');
+    if (seen[claims.id] !== undefined) return refuse('replayed');
+    if (r.observed.callId === null) return refuse('call-not-live');
+    if (r.observed.callId !== claims.callId) return refuse('wrong-call');
+    if (r.observed.fromUser.toLowerCase() !== claims.supervisorSipUser.toLowerCase())
+      return refuse('wrong-supervisor');
+    if (r.observed.sessionGrantId && seen[r.observed.sessionGrantId] === undefined)
+      return refuse('wrong-session');
+    remember(db, claims);
+    return { ok: true, claims, verifiedBy: 'local' };
+  }
+}
+
+function used(db: Db): Record<string, number> {
+  try {
+    return JSON.parse(getMeta(db, 'monitoringUsed') ?? '{}') as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+/** Remembers a grant as used (and forgets those long expired). */
+function remember(db: Db, claims: GrantClaims): void {
+  const now = Date.now();
+  const kept = Object.fromEntries(Object.entries(used(db)).filter(([, exp]) => exp + USED_KEEP_MS > now));
+  kept[claims.id] = claims.expiresAt;
+  setMeta(db, 'monitoringUsed', JSON.stringify(kept));
+}
+
+type LiveRow = { id: string; data: string; customerName: string | null; agentName: string | null };
+
+/** Voice conversations in this cache whose call is live with an agent (the cache holds only what this person may see). */
+export function liveCalls(db: Db): LiveCallView[] {
+  const rows = stmt(
+    db,
+    `SELECT c.id, c.data, json_extract(cu.data, '$.name') AS customerName, json_extract(a.data, '$.name') AS agentName
+       FROM records c
+       LEFT JOIN records cu ON cu.entity = 'customer' AND cu.id = c.parent_id AND cu.deleted = 0
+       LEFT JOIN records a ON a.entity = 'agent' AND a.id = json_extract(c.data, '$.call.agentId') AND a.deleted = 0
+      WHERE c.entity = 'conversation' AND c.deleted = 0 AND json_extract(c.data, '$.channel') = 'voice'
+        AND json_extract(c.data, '$.call.state') IN ('talking', 'held')`,
+  ).all() as LiveRow[];
+  const out: LiveCallView[] = [];
+  for (const r of rows) {
+    const d = JSON.parse(r.data) as Record<string, unknown>;
+    const call = d['call'] as Record<string, unknown>;
+    if (typeof call['callId'] !== 'string' || typeof call['agentId'] !== 'string') continue;
+    const from = typeof call['from'] === 'string' ? call['from'] : '';
+    out.push({
+      conversationId: r.id,
+      teamId: typeof d['teamId'] === 'string' ? d['teamId'] : null,
+      callId: call['callId'],
+      state: call['state'] === 'held' ? 'held' : 'talking',
+      agentId: call['agentId'],
+      agentName: r.agentName ?? '',
+      customerName: r.customerName ?? from,
+      from,
+      since: typeof call['at'] === 'string' ? call['at'] : '',
+    });
+  }
+  return out.sort((a, b) => a.since.localeCompare(b.since));
+}
