@@ -9,7 +9,8 @@ import {
   type RedeemRequest,
 } from '../../shared/monitoring';
 import type { LiveCallView, RedeemResult } from '../../shared/monitoringApi';
-import { stmt, type Db } from '../store/db';
+import type { Db } from '../store/statements';
+import { liveCalls } from '../store/liveCalls';
 import type { LocalStore } from '../store/localStore';
 import { getMeta, setMeta } from '../store/meta';
 import { answerOf, jsonRequest, refusalOf, type RelayFetch } from './relayRequests';
@@ -144,38 +145,4 @@ function remember(db: Db, claims: GrantClaims): void {
   const kept = Object.fromEntries(Object.entries(used(db)).filter(([, exp]) => exp + USED_KEEP_MS > now));
   kept[claims.id] = claims.expiresAt;
   setMeta(db, 'monitoringUsed', JSON.stringify(kept));
-}
-
-type LiveRow = { id: string; data: string; customerName: string | null; agentName: string | null };
-
-/** Voice conversations in this cache whose call is live with an agent (the cache holds only what this person may see). */
-export function liveCalls(db: Db): LiveCallView[] {
-  const rows = stmt(
-    db,
-    `SELECT c.id, c.data, json_extract(cu.data, '$.name') AS customerName, json_extract(a.data, '$.name') AS agentName
-       FROM records c
-       LEFT JOIN records cu ON cu.entity = 'customer' AND cu.id = c.parent_id AND cu.deleted = 0
-       LEFT JOIN records a ON a.entity = 'agent' AND a.id = json_extract(c.data, '$.call.agentId') AND a.deleted = 0
-      WHERE c.entity = 'conversation' AND c.deleted = 0 AND json_extract(c.data, '$.channel') = 'voice'
-        AND json_extract(c.data, '$.call.state') IN ('talking', 'held')`,
-  ).all() as LiveRow[];
-  const out: LiveCallView[] = [];
-  for (const r of rows) {
-    const d = JSON.parse(r.data) as Record<string, unknown>;
-    const call = d['call'] as Record<string, unknown>;
-    if (typeof call['callId'] !== 'string' || typeof call['agentId'] !== 'string') continue;
-    const from = typeof call['from'] === 'string' ? call['from'] : '';
-    out.push({
-      conversationId: r.id,
-      teamId: typeof d['teamId'] === 'string' ? d['teamId'] : null,
-      callId: call['callId'],
-      state: call['state'] === 'held' ? 'held' : 'talking',
-      agentId: call['agentId'],
-      agentName: r.agentName ?? '',
-      customerName: r.customerName ?? from,
-      from,
-      since: typeof call['at'] === 'string' ? call['at'] : '',
-    });
-  }
-  return out.sort((a, b) => a.since.localeCompare(b.since));
 }
