@@ -11,6 +11,7 @@ import { inbox } from './metrics/inbox.mjs';
 import { syncInitial, syncPushApply } from './metrics/sync.mjs';
 import { emailImport } from './metrics/emailImport.mjs';
 import { voiceQueue } from './metrics/voiceQueue.mjs';
+import { wallboard } from './metrics/wallboard.mjs';
 
 const METRICS = [
   shellFirstPaint,
@@ -25,6 +26,7 @@ const METRICS = [
   invitePop,
   emailImport,
   voiceQueue,
+  wallboard,
 ];
 const only = process.argv.slice(2);
 

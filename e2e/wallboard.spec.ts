@@ -157,4 +157,26 @@ test('the wallboard shows a status change and a new waiting customer at once, an
 
   await wall.getByRole('button', { name: 'Exit the wallboard' }).click();
   await expect(wall).toBeHidden();
+
+  // Actions from the live view, each with a reason the agent sees at once.
+  await row.getByLabel('Actions for Alex Agent').click();
+  await row.getByLabel('New status').selectOption('away');
+  await row.getByLabel('Reason (the agent sees it)').fill('Coaching session at 11');
+  await row.getByRole('button', { name: "Set Alex Agent's status" }).click();
+  await expect(row.getByRole('status')).toContainText('Alex Agent is now Away');
+  const notices = agent.getByRole('region', { name: 'From your supervisor' });
+  await expect(notices).toContainText('Sam Supervisor set your status to Away: Coaching session at 11');
+  await expect(agent.getByLabel('My status')).toHaveValue('away');
+
+  // Read one of the agent's live chats and whisper in it: the agent sees it at once.
+  await row
+    .getByRole('button', { name: /^Read the chat of .* with Alex Agent$/ })
+    .first()
+    .click();
+  const pane = supervisor.getByRole('region', { name: /with Alex Agent$/ });
+  await expect(pane.getByRole('list', { name: 'Messages' }).getByRole('listitem').first()).toBeVisible();
+  await pane.getByLabel('Whisper to Alex Agent (only they see it)').fill('Offer free shipping.');
+  await pane.getByRole('button', { name: 'Whisper', exact: true }).click();
+  await expect(pane.getByRole('status')).toContainText('Whispered to Alex Agent.');
+  await expect(notices).toContainText('Sam Supervisor whispers (only you see this): Offer free shipping.');
 });
