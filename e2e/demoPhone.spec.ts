@@ -120,6 +120,24 @@ test.describe('with the embedded PBX', () => {
       if (call.proc.exitCode === null) call.proc.kill('SIGTERM');
       await call.exited;
     }
+
+    // Again, and this time the customer hangs up with Ctrl+C: the agent's call ends, the relay says so.
+    await expect(page.getByLabel('My status')).toHaveValue('available');
+    const again = run('scripts/demoCall.mjs', ['--data', join(root, 'demo'), '--seconds', '120'], env);
+    try {
+      const card = callCard(page);
+      await card.getByRole('button', { name: 'Answer' }).click({ timeout: 30_000 });
+      await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+      await expect.poll(again.out).toContain('Answered by Alex Agent');
+      again.proc.kill('SIGINT');
+      expect(await again.exited, again.out()).toBe(0);
+      expect(again.out()).toContain('Ended (hung up by the customer)');
+      await expect(card).toHaveCount(0);
+      await wrapUp(page, 'resolved');
+    } finally {
+      if (again.proc.exitCode === null) again.proc.kill('SIGTERM');
+      await again.exited;
+    }
   });
 
   test("a chat started on npm start's /demo page is offered to the Available demo agent", async ({

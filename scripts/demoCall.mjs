@@ -122,12 +122,12 @@ async function finish(code, why) {
   try {
     // Hang up properly (a BYE or CANCEL), so the agent's phone and the relay hear of it.
     if (page && callId)
-      await Promise.race([
-        page.evaluate((id) => window.caller.hangup(id), callId).then(() => pause(500)),
-        pause(3000),
-      ]);
-    // The relay's last word on the call.
-    report();
+      await Promise.race([page.evaluate((id) => window.caller.hangup(id), callId), pause(3000)]);
+    // The relay's last word on the call (it lands a moment after the hang-up).
+    for (let i = 0; placed && i < 30 && !FINAL.has(seen.split(':')[0]); i++) {
+      report();
+      await pause(100);
+    }
     await browser?.close();
   } catch {
     // already gone
@@ -155,8 +155,12 @@ function relayCall(since) {
     .get(`%${opts.from}%`, since);
   return row ? JSON.parse(row.data).call : null;
 }
+/** Call states after which nothing more happens. */
+const FINAL = new Set(['ended', 'abandoned', 'callback']);
 let since = new Date().toISOString();
 let seen = '';
+/** Whether the call was placed (so the relay may have a record of it). */
+let placed = false;
 /** Prints the relay's record of the call (as a supervisor sees it) when it changed. */
 function report() {
   try {
@@ -240,6 +244,10 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 browser = await chromium.launch({
   executablePath: CHROMIUM_PATH,
   args: [...CHROMIUM_ARGS, ...CHROMIUM_MEDIA_ARGS],
+  // Ctrl+C is ours to handle: the browser must live until the caller has hung up (BYE or CANCEL).
+  handleSIGINT: false,
+  handleSIGTERM: false,
+  handleSIGHUP: false,
 });
 page = await browser.newPage();
 await page.addInitScript(toneMicrophone);
@@ -280,6 +288,7 @@ await registeredOnce;
 clearTimeout(timeout);
 since = new Date(Date.now() - 2000).toISOString();
 callId = await page.evaluate((t) => window.caller.call(t), `sip:${opts.to}@${pbx.domain}`);
+placed = true;
 setTimeout(() => void finish(0, `${opts.seconds} s are up: hanging up.`), opts.seconds * 1000);
 
 setInterval(report, 250);
