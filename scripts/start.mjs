@@ -19,7 +19,7 @@
 // app's Phone place says what to install (SWITCHBOARD_DEMO_PBX_MISSING).
 //
 // Stopping: SIGINT, SIGTERM or SIGHUP is forwarded to every process group this script started
-// (build, seed, relay, app, and the private D-Bus session with its gnome-keyring daemon), and the
+// (build, seed, relay, PBX, app, and the private D-Bus session with its gnome-keyring daemon), and the
 // script exits once all of them are gone: nothing outlives `npm start`.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
