@@ -35,7 +35,7 @@ export function dayFiguresFromHistory(db: Database, dayStart: number): Map<strin
   const rows = db
     .prepare<[string], Row>(
       `SELECT json_extract(data, '$.recordId') AS conv, json_extract(data, '$.field') AS field,
-              json(json_extract(data, '$.value')) AS value, json_extract(data, '$.at') AS at,
+              data -> '$.value' AS value, json_extract(data, '$.at') AS at,
               json_extract(data, '$.authorId') AS author
          FROM records WHERE entity = 'fieldChange' AND id >= ?
           AND json_extract(data, '$.entity') = 'conversation' AND json_extract(data, '$.outcome') = 'won'

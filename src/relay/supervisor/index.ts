@@ -8,6 +8,7 @@ import type { Audit } from '../identity/audit';
 import type { Auth, Principal } from '../identity/auth';
 import type { Database } from '../data/db';
 import type { Logger } from '../core/logger';
+import { guarded } from '../core/guard';
 import type { Store } from '../data/store';
 import { createBoardWatch, type BoardWatchOptions } from './boardWatch';
 import { createLiveBoard, type BoardScope, type LiveBoardOptions } from './liveBoard';
@@ -46,7 +47,12 @@ export function createSupervision(d: SupervisionDeps) {
     now: d.now,
     ...(d.options ? { options: d.options } : {}),
   });
-  board.load();
+  try {
+    board.load();
+  } catch (err) {
+    // The relay serves without the day's earlier figures rather than not at all.
+    d.log.error({ err }, 'supervisor board: could not rebuild the day from the store');
+  }
   const watch = createBoardWatch({
     board,
     accounts: d.accounts,
@@ -78,24 +84,28 @@ export function createSupervision(d: SupervisionDeps) {
     boardOf: (p): SupervisorBoard => ({ at: new Date(d.now()).toISOString(), ...board.boardFor(scopeOf(p)) }),
   });
 
+  // The board is a view: a failure in it is logged and never reaches the sync frame, the write
+  // or the routing that told it.
+  const safe = <A extends unknown[]>(what: string, fn: (...args: A) => unknown) =>
+    guarded(d.log, `supervisor board: ${what}`, fn);
   return {
     /** The hub's hooks (SupervisionHooks). */
     hooks: {
-      connected(agentId: string): void {
+      connected: safe('connect', (agentId: string) => {
         board.connected(agentId);
         watch.changed();
-      },
-      disconnected(agentId: string): void {
+      }),
+      disconnected: safe('disconnect', (agentId: string) => {
         board.disconnected(agentId);
         watch.changed();
-      },
-      presence,
+      }),
+      presence: safe('presence', presence),
       watch: watch.watch,
       gone: watch.gone,
     },
-    onChanges(changes: readonly Change[]): void {
+    onChanges: safe('changes', (changes: readonly Change[]) => {
       if (board.onChanges(changes)) watch.changed();
-    },
+    }),
     handle,
     close: () => watch.close(),
   };

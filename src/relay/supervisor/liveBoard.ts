@@ -163,9 +163,7 @@ export function createLiveBoard(d: {
     if (status === 'resolved' && prev?.status !== 'resolved' && prev) {
       c.resolvedAt = at;
       c.resolvedBy = prev.assigneeId ?? assigneeId;
-      // A chat closed before anyone took it: its customer left unanswered.
-      if (channel !== 'voice' && c.queued && c.answeredAt === null && workKindOf(channel) === 'chat')
-        c.abandoned = true;
+      if (leftUnanswered(c)) c.abandoned = true;
     }
     convs.set(id, c);
   }
@@ -195,6 +193,7 @@ export function createLiveBoard(d: {
       // What history says wins over what a first sight guessed (it was seen when it happened).
       if (m) Object.assign(c, m);
       else if (c.createdAt < dayStart) c.queued = false;
+      if (leftUnanswered(c)) c.abandoned = true;
     }
     for (const r of lastSeen.all())
       if (!agents.has(r.agent_id))
@@ -424,6 +423,17 @@ export function createLiveBoard(d: {
 }
 
 export type LiveBoard = ReturnType<typeof createLiveBoard>;
+
+/** A chat closed before anyone took it: its customer left unanswered (calls say so in their state). */
+function leftUnanswered(c: ConvLive): boolean {
+  return (
+    c.resolvedAt !== null &&
+    c.channel !== 'voice' &&
+    c.queued &&
+    c.answeredAt === null &&
+    workKindOf(c.channel) === 'chat'
+  );
+}
 
 /** Waiting for an agent: open or pending, nobody assigned, or a call still ringing in the queue. */
 function isWaiting(c: ConvLive): boolean {
