@@ -12,6 +12,7 @@ import { syncInitial, syncPushApply } from './metrics/sync.mjs';
 import { emailImport } from './metrics/emailImport.mjs';
 import { voiceQueue } from './metrics/voiceQueue.mjs';
 import { wallboard } from './metrics/wallboard.mjs';
+import { reports } from './metrics/reports.mjs';
 
 const METRICS = [
   shellFirstPaint,
@@ -27,6 +28,7 @@ const METRICS = [
   emailImport,
   voiceQueue,
   wallboard,
+  reports,
 ];
 const only = process.argv.slice(2);
 

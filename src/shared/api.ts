@@ -24,6 +24,7 @@ import { adminCalls } from './adminApi';
 import { supervisorCalls, type SupervisorEvents } from './supervisorApi';
 import { monitoringCalls } from './monitoringApi';
 import type { TeamMonitoring } from './monitoring';
+import { reportCalls } from './reportsApi';
 import type {
   CannedReplyView,
   ConversationDetail,
@@ -343,6 +344,7 @@ export const apiCalls = {
   ...adminCalls,
   ...supervisorCalls,
   ...monitoringCalls,
+  ...reportCalls,
 } satisfies Record<CallChannel, CallSpec<z.ZodType, unknown>>;
 
 export type ApiCalls = typeof apiCalls;

@@ -80,6 +80,8 @@ export const CALL_CHANNELS = [
   'supervisor:whisper',
   'supervisor:listNotices',
   'supervisor:dismissNotice',
+  'reports:get',
+  'reports:csv',
 ] as const;
 
 /** Events the renderer may subscribe to. */

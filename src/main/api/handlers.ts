@@ -114,5 +114,9 @@ export function createHandlers(s: Services): Handlers {
     'admin:setTeams': (a) => s.admin.setTeams(a),
     'admin:audit': (a) => s.admin.audit(a),
     'admin:auditCsv': (a) => s.admin.auditCsv(a),
+
+    // Reports (supervisors, admins; the last figures offline)
+    'reports:get': (q) => s.reports.get(q),
+    'reports:csv': (q) => s.reports.csv(q),
   };
 }

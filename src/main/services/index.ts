@@ -18,6 +18,7 @@ import { ConversationService } from './conversationService';
 import { CustomerService } from './customerService';
 import { TeamSettingsService } from './teamSettingsService';
 import { MonitoringService } from './monitoringService';
+import { ReportService } from './reportService';
 import type { SessionState } from '../../shared/session';
 import { SupervisorService } from './supervisorService';
 
@@ -41,6 +42,7 @@ export type Services = {
   /** Listen / whisper / barge: grants, their checks, the live calls a supervisor may join. */
   monitoring: MonitoringService;
   admin: AdminService;
+  reports: ReportService;
   phone: PhoneAccountService;
   appInfo: () => AppInfo;
   log: Logger;
@@ -137,6 +139,7 @@ export function createServices(opts: ServiceOptions): Services {
     teams: new TeamSettingsService({ store, relay }),
     monitoring: new MonitoringService({ store, relay }),
     admin: new AdminService(relay),
+    reports: new ReportService({ store, relay }),
     phone,
     settings: new SettingsService(opts.dataDir, events, opts.log),
     agentState,

@@ -92,6 +92,44 @@ describe('relay/data/reportFacts', () => {
     ]);
   });
 
+  it('counts messages and call records written before their conversation', () => {
+    const db = openMemoryDatabase();
+    const store = createStore(db, () => T0);
+    db.transaction(() => {
+      const msg = (id: string, direction: string, at: number) =>
+        appendRecord(
+          store,
+          'message',
+          id,
+          {
+            conversationId: 'c2',
+            direction,
+            authorId: direction === 'out' ? 'bo' : null,
+            createdAt: iso(at),
+          },
+          'c2',
+          meta,
+        );
+      msg('m1', 'in', T0);
+      msg('m2', 'out', T0 + 90_000);
+      writeFields(
+        store,
+        {
+          entity: 'conversation',
+          id: 'c2',
+          fields: { channel: 'chat', teamId: 'team', status: 'open', createdAt: iso(T0) },
+          clock: encodeHlc({ wall: T0, counter: 0, node: 't' }),
+          convId: 'c2',
+          at: iso(T0),
+        },
+        meta,
+      );
+    })();
+    expect(factsOf(db)).toEqual([
+      expect.objectContaining({ first_in_at: T0, first_response_at: T0 + 90_000 }),
+    ]);
+  });
+
   it('backfills the same facts from records already stored (migration 009)', () => {
     const db = seeded();
     const before = factsOf(db);
@@ -106,7 +144,7 @@ describe('relay/data/reportFacts', () => {
       firstResponseSec: DEFAULT_FIRST_RESPONSE_SEC,
     });
     expect(q.plan('agent', false).join('\n')).toMatch(
-      /SEARCH f USING INDEX report_facts_created \(created_at>\? AND created_at<\?\)/,
+      /SEARCH f USING PRIMARY KEY \(created_at>\? AND created_at<\?\)/,
     );
     expect(q.plan('queue', true).join('\n')).toMatch(
       /SEARCH f USING INDEX report_facts_team_created \(team_id=\? AND created_at>\? AND created_at<\?\)/,

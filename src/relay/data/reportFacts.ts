@@ -74,6 +74,11 @@ export function createReportFacts(db: Database) {
       ON CONFLICT (call_id) DO UPDATE SET conv_id = excluded.conv_id, answered = excluded.answered,
         talk_ms = excluded.talk_ms, acw_ms = excluded.acw_ms`),
     // A call record may be written again (its recording, its quality): the sums are recomputed, never added twice.
+    threadOf: db
+      .prepare<[string], string>(
+        "SELECT data FROM records WHERE conv_id = ? AND entity = 'message' AND deleted = 0 ORDER BY seq",
+      )
+      .pluck(),
     sumCalls: db.prepare(`UPDATE report_facts SET
         rec_calls = (SELECT count(*) FROM report_calls c WHERE c.conv_id = @conv AND c.answered = 1),
         rec_talk_ms = (SELECT total(talk_ms) FROM report_calls c WHERE c.conv_id = @conv),
@@ -140,6 +145,13 @@ export function createReportFacts(db: Database) {
       talk_ms: talk,
       hold_ms: hold,
     });
+    if (!prev) {
+      // Messages and call records written before their conversation (the demo seed, an import)
+      // count as well: they found no row to update then.
+      for (const json of q.threadOf.all(r.id))
+        message({ ...r, entity: 'message', data: JSON.parse(json) as Record<string, unknown> });
+      q.sumCalls.run({ conv: r.id });
+    }
   }
 
   function message(r: FactRecord): void {

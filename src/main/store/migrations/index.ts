@@ -5,6 +5,7 @@ import { migration003 } from './003_reads';
 import { migration004 } from './004_conversation_list';
 import { migration005 } from './005_merged_customers';
 import { migration006 } from './006_recordings';
+import { migration007 } from './007_report_cache';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
 
 /** Applies the migrations newer than `PRAGMA user_version`, each in its own transaction. */

@@ -6,11 +6,12 @@ import { EmptyState } from '../../ui/EmptyState';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { LiveView } from './LiveView';
 import { LiveCalls } from './LiveCalls';
+import { ReportsView } from './reports/ReportsView';
 import { TeamSettings } from './TeamSettings';
 import { SUPERVISOR_TABS, type SupervisorTab } from './supervisorSlice';
 
 /**
- * The Supervisor place: tabs for supervisors and admins (the live view, team settings); agents
+ * The Supervisor place: tabs for supervisors and admins (the live view, reports, team settings); agents
  * see what applies to them. Each tab is its own component; a new one adds an entry to
  * SUPERVISOR_TABS and a case below.
  */
@@ -74,6 +75,8 @@ function panel(tab: SupervisorTab) {
           <LiveView />
         </>
       );
+    case 'reports':
+      return <ReportsView />;
     case 'settings':
       return <TeamSettings />;
     default: {

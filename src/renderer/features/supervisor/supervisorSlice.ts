@@ -2,7 +2,7 @@ import type { SupervisorBoard, SupervisorNotice } from '../../../shared/supervis
 import type { SliceCreator } from '../../store/types';
 
 /** The Supervisor place's tabs, in order. */
-export const SUPERVISOR_TABS = ['live', 'settings'] as const;
+export const SUPERVISOR_TABS = ['live', 'reports', 'settings'] as const;
 export type SupervisorTab = (typeof SUPERVISOR_TABS)[number];
 
 export type SupervisorSlice = {
