@@ -108,7 +108,10 @@ function ring(q: QueueCtx, c: LiveCall, offer: Offer): void {
     return;
   }
   const ringMs = queueRoutingOf(d.store.get('inbox', c.inboxId)?.data).offerTimeoutMs;
-  if (!d.send({ t: 'route', tindex: c.tindex, tlabel: c.tlabel, target: sipUser, ringMs })) return;
+  // The conversation rides along as X-Switchboard-Conversation, so the agent's app files its call
+  // events under it even while its own link to the relay is down.
+  const route = { t: 'route', tindex: c.tindex, tlabel: c.tlabel, target: sipUser, ringMs };
+  if (!d.send({ ...route, conversationId: c.conversationId })) return;
   c.suspended = false;
   c.ringing = offer;
   c.agentId = offer.agentId;

@@ -157,6 +157,12 @@ describe.skipIf(missing !== null)('voice queue through Kamailio', () => {
     const other = agents.find((a) => a !== first.a)!;
     first.c.decline(486);
     const c2 = await until('the other phone rings', () => rung(other, call.callId));
+    // Each ring names the call's conversation once (for the agent's app), also after a decline.
+    const convOfCall = conversationOf(call.callId)!.id;
+    for (const inv of [first.c.invite, c2.invite])
+      expect(
+        inv.headers.filter(([k]) => k.toLowerCase() === 'x-switchboard-conversation').map(([, v]) => v),
+      ).toEqual([convOfCall]);
     // The caller never heard the decline: no final answer yet.
     expect(call.responses.every((r) => statusOf(r) < 200)).toBe(true);
     c2.answer();
