@@ -169,11 +169,25 @@ export const apiCalls = {
     z
       .object({
         customerId: id.nullable(),
+        /** The call's own conversation (a queue call's, or one the agent placed); else found as above. */
+        conversationId: id.optional(),
         newCustomerName: z.string().trim().min(1).max(TEXT_LIMITS.name).optional(),
         newCustomerPhone: z.string().regex(E164_RE).optional(),
         ...mutationArgs['call.log'].omit({ id: true, conversationId: true }).shape,
       })
       .strict(),
+  ),
+  /**
+   * An event of a live call (answered, held, resumed, transferred, ended), written to the call's
+   * conversation through the outbox: offline too, and reaching the relay once, in order.
+   */
+  'calls:event': call<{ ok: true }>()(mutationArgs['call.event'].omit({ id: true })),
+  /**
+   * The agent dials a customer's number: a new voice conversation in the agent's team inbox,
+   * assigned to them, for the customer with that number (matched here, or created). Returns it.
+   */
+  'calls:dial': call<{ conversationId: string; customerId: string }>()(
+    z.object({ phone: z.string().regex(E164_RE), customerId: id.nullable() }).strict(),
   ),
   /** Whether this agent's calls are recorded (team setting), the consent text, and playback right. */
   'recordings:policy': call<{ enabled: boolean; consentText: string; canPlay: boolean }>()(noArgs),

@@ -28,6 +28,8 @@ export const CALL_CHANNELS = [
   'customers:unmerge',
   'customers:lookupPhone',
   'calls:log',
+  'calls:event',
+  'calls:dial',
   'recordings:policy',
   'recordings:save',
   'recordings:read',

@@ -28,6 +28,8 @@ export function createHandlers(s: Services): Handlers {
     'phone:getCredentials': () => s.phone.credentials(),
     'customers:lookupPhone': ({ phone }) => s.calls.lookupPhone(phone),
     'calls:log': (a) => s.calls.log(a),
+    'calls:event': (a) => s.calls.event(a),
+    'calls:dial': (a) => s.calls.dial(a),
     'recordings:policy': () => s.recordings.policy(),
     'recordings:save': (a) => s.recordings.save(a),
     'recordings:read': ({ id, offset }) => s.recordings.read(id, offset),

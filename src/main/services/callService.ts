@@ -29,6 +29,41 @@ export class CallService {
     if (a.recording) this.o.uploadRecordings();
     return logged;
   }
+
+  /** A live call's event, as a `call.event` mutation (local store and outbox in one transaction). */
+  event(a: CallArgs<'calls:event'>): { ok: true } {
+    const s = this.o.store();
+    if (!s.record('conversation', a.conversationId))
+      throw new LocalError(
+        LOCAL_ERR.INVALID_MUTATION,
+        "This call's conversation is not in this workstation's data.",
+      );
+    s.mutate('call.event', { id: s.newId(), ...a });
+    return { ok: true };
+  }
+
+  /**
+   * An outbound call to a customer: their profile (the one named, else the one with this number,
+   * else a new one named after the number) and a new voice conversation for the call, which the
+   * relay puts in the agent's team inbox and assigns to them, as it does for any they start.
+   */
+  dial(a: CallArgs<'calls:dial'>): { conversationId: string; customerId: string } {
+    const s = this.o.store();
+    const named = a.customerId !== null && s.customer(a.customerId) ? a.customerId : null;
+    let customerId = named ?? screenPop(s.db, a.phone)?.customer.id ?? null;
+    if (customerId === null) {
+      customerId = s.newId();
+      s.mutate('customer.create', { id: customerId, fields: { name: a.phone, phones: [a.phone] } });
+    }
+    const conversationId = s.newId();
+    s.mutate('conversation.create', {
+      id: conversationId,
+      customerId,
+      channel: 'voice',
+      subject: `Call to ${a.phone}`,
+    });
+    return { conversationId, customerId };
+  }
 }
 
 /**
@@ -38,8 +73,14 @@ export class CallService {
  */
 export function logCall(s: LocalStore, a: CallArgs<'calls:log'>): CallView {
   const remote = a.direction === 'in' ? a.from : a.to;
-  const customerId = callerOf(s, a, remote);
-  const conversationId = voiceConversationOf(s, customerId, remote);
+  const own = a.conversationId ? s.record('conversation', a.conversationId) : null;
+  const ownCustomer = own?.data['customerId'];
+  const customerId =
+    a.customerId === null && typeof ownCustomer === 'string' && s.customer(ownCustomer)
+      ? ownCustomer
+      : callerOf(s, a, remote);
+  // The call's own conversation when it has one (a queue call, a call the agent placed).
+  const conversationId = own ? a.conversationId! : voiceConversationOf(s, customerId, remote);
   if (a.recording) {
     const r = getRecording(s.db, a.recording.id);
     if (!r?.complete || r.bytes !== a.recording.bytes)
@@ -51,8 +92,18 @@ export function logCall(s: LocalStore, a: CallArgs<'calls:log'>): CallView {
   const id = s.newId();
   // The call's own fields are the mutation's arguments as they are (the schema is shared); the
   // record it makes is built by the sync core (shared/sync/records).
-  const { customerId: _customer, newCustomerName: _name, newCustomerPhone: _phone, ...call } = a;
+  const {
+    customerId: _customer,
+    newCustomerName: _name,
+    newCustomerPhone: _phone,
+    conversationId: _conversation,
+    ...call
+  } = a;
   s.mutate('call.log', { id, conversationId, ...call });
+  // The call's own conversation is done with the wrap-up: resolved, so it no longer counts
+  // against the agent's call capacity.
+  if (own && own.data['status'] !== 'resolved')
+    s.mutate('conversation.setStatus', { id: conversationId, status: 'resolved' });
   // From now on the recording is due for upload (once this record has reached the relay).
   if (a.recording) linkRecording(s.db, a.recording.id, id);
   const logged = callsOfCustomer(s.db, customerId, 50).find((c) => c.id === id);

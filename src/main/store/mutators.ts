@@ -54,6 +54,8 @@ export function touchesOf(name: MutationName, args: unknown): RecordKey[] {
       return [recordKey('note', a['id']!)];
     case 'call.log':
       return [recordKey('call', a['id']!)];
+    case 'call.event':
+      return [recordKey('conversation', a['conversationId']!)];
     default: {
       const never: never = name;
       throw new Error(`no touches for ${String(never)}`);

@@ -106,6 +106,15 @@ function checkAndResolve(
     case 'call.log':
       requireConversation(ctx, (a as { conversationId: string }).conversationId);
       return undefined;
+    case 'call.event': {
+      const conv = requireConversation(ctx, (a as { conversationId: string }).conversationId);
+      if (conv.data['channel'] !== 'voice')
+        throw new RelayError(
+          RELAY_ERR.VALIDATION,
+          'conversationId: call events belong to a voice conversation.',
+        );
+      return undefined;
+    }
     default: {
       const never: never = name;
       throw new RelayError(RELAY_ERR.UNKNOWN_MUTATION, `Unknown mutation ${String(never)}.`);

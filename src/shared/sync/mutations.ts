@@ -8,6 +8,10 @@ const id = z.string().regex(UUID_RE, 'must be a UUID');
 const text = (max: number) => z.string().max(max);
 const mos = z.number().min(1).max(5);
 
+/** The call states an agent's app reports (the relay adds queued, offered, abandoned, callback). */
+export const CALL_EVENT_STATES = ['dialing', 'ringing', 'talking', 'held', 'transferred', 'ended'] as const;
+export type CallEventState = (typeof CALL_EVENT_STATES)[number];
+
 /** Limits on user text, shared by relay validation and the app's forms. */
 export const TEXT_LIMITS = { body: 20_000, name: 200, short: 500 } as const;
 
@@ -135,6 +139,25 @@ export const mutationArgs = {
         .optional(),
       /** Optional (added later): the call's recording, uploaded separately once this record is in. */
       recording: callRecordingSchema.optional(),
+    })
+    .strict(),
+  /**
+   * What only the agent's app knows of a live call, as it happens: answered (talking), held and
+   * resumed, transferred, ended (by whom). The id names the event, so a replay lands once. Written
+   * on the conversation's `call` field (last writer wins by clock, every value kept in the field's
+   * history), beside the states the relay learns from the SIP server.
+   */
+  'call.event': z
+    .object({
+      id,
+      conversationId: id,
+      /** The SIP Call-ID. */
+      callId: text(256).min(1),
+      state: z.enum(CALL_EVENT_STATES),
+      direction: z.enum(['in', 'out']),
+      endedBy: z.enum(['agent', 'customer']).optional(),
+      /** For a call the agent places: the number (or SIP user) dialled. */
+      dialled: text(256).optional(),
     })
     .strict(),
 } as const;

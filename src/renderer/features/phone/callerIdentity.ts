@@ -32,3 +32,14 @@ export function callerIdentity(req: IncomingRequestMessage): {
     source: 'from',
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The conversation a queue call belongs to, as the SIP server names it (X-Switchboard-Conversation,
+ * set from the relay's word; a caller's own header is removed there). Anything but a UUID: none.
+ */
+export function conversationOf(req: IncomingRequestMessage): string | null {
+  const v = req.getHeader('X-Switchboard-Conversation')?.trim().toLowerCase() ?? '';
+  return UUID.test(v) ? v : null;
+}

@@ -1,8 +1,9 @@
-import { DEFAULT_AFTER_CALL_WORK_SECONDS } from '../../../shared/phone';
+import { DEFAULT_AFTER_CALL_WORK_SECONDS, normalizeCallerNumber } from '../../../shared/phone';
 import { DEFAULT_AUDIO_DEVICES } from '../../../shared/settings';
 import type { ApiClient } from '../../api/client';
 import type { RootStore } from '../../store';
 import { prefFor, type AudioRole } from './audioDevices';
+import { callEventsBetween } from './callEvents';
 import { NO_MEDIA } from './callMedia';
 import { CallStatus } from './callStatus';
 import { PhoneDevices } from './phoneDevices';
@@ -42,6 +43,7 @@ class PhoneController {
   // Status changes that calls cause, one at a time: each decision reads the status the last one set.
   private readonly callStatus = new CallStatus();
   private statusChain: Promise<void> = Promise.resolve();
+  private eventChain: Promise<void> = Promise.resolve();
   private readonly fail = (err: unknown) => this.store.setState({ phoneError: msg(err) });
 
   constructor(
@@ -82,7 +84,7 @@ class PhoneController {
       },
       refreshDevices: () => this.devices.refresh(),
       setAudioDevice: (role, id) => this.setAudioDevice(role, id),
-      dial: (target) => guard(() => this.phone?.call(target)),
+      dial: (target) => guard(() => this.dial(target)),
       answer: (id) => guard(() => this.phone?.answer(id)),
       decline: (id) => guard(() => this.phone?.decline(id)),
       hangup: (id) => guard(() => this.phone?.hangup(id)),
@@ -162,6 +164,10 @@ class PhoneController {
 
   private onCall(c: CallSnapshot): void {
     const s = this.store.getState;
+    this.reportEvents(
+      s().calls.find((x) => x.id === c.id),
+      c,
+    );
     this.recordings.onCall(c);
     this.monitoring.onCall(c);
     const others = s().calls.filter((x) => x.id !== c.id);
@@ -181,6 +187,41 @@ class PhoneController {
     this.followCalls();
     // Outgoing calls are looked up too, so their wrap-up lands in the right timeline.
     if (first) void popFor(this.api, this.store, c, this.region, this.fail);
+  }
+
+  /**
+   * What happened to a call with a conversation goes to main as call events, one after another
+   * (so they enter the outbox, and reach the relay, in the order they happened).
+   */
+  private reportEvents(prev: CallSnapshot | undefined, c: CallSnapshot): void {
+    const conversationId = c.conversationId;
+    if (!conversationId || this.store.getState().session?.status !== 'signedIn') return;
+    for (const e of callEventsBetween(prev, c))
+      this.eventChain = this.eventChain
+        .then(() => this.api.call('calls:event', { ...e, conversationId }))
+        .then(() => undefined, this.fail);
+  }
+
+  /**
+   * Dials a number or extension. A customer's number (E.164 once normalized) first gets its voice
+   * conversation (offline too): the call is then reported like a queue call. An extension or SIP
+   * address is a direct call, as before.
+   */
+  private async dial(target: string): Promise<void> {
+    const phone = this.phone;
+    if (!phone) return;
+    const number = /^[+\d\s().-]+$/.test(target.trim()) ? normalizeCallerNumber(target, this.region) : null;
+    let conversationId: string | null = null;
+    if (number && this.store.getState().session?.status === 'signedIn') {
+      try {
+        conversationId = (await this.api.call('calls:dial', { phone: number, customerId: null }))
+          .conversationId;
+      } catch (err) {
+        // The call matters more than its record: it goes out, and the wrap-up still files it.
+        this.fail(err);
+      }
+    }
+    phone.call(target, [], conversationId);
   }
 
   /** The ring and main's "call active" (updates never install during a call) follow the calls. */

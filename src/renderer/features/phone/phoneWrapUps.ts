@@ -66,6 +66,7 @@ export class PhoneWrapUps {
       const iso = (t: number) => new Date(t).toISOString();
       await this.api.call('calls:log', {
         customerId: w.customerId,
+        ...(c.conversationId ? { conversationId: c.conversationId } : {}),
         ...(newCustomerName ? { newCustomerName } : {}),
         ...(w.customerId === null && w.number ? { newCustomerPhone: w.number } : {}),
         direction: c.direction,

@@ -8,7 +8,7 @@ import {
   type Referral,
   type Session,
 } from 'sip.js';
-import { callerIdentity, cleanIdText } from './callerIdentity';
+import { callerIdentity, cleanIdText, conversationOf } from './callerIdentity';
 import {
   applyTracks,
   callStreams,
@@ -242,14 +242,20 @@ export class SipPhone {
   private incoming(inv: Invitation): void {
     if (this.screenInvite?.(inv)) return;
     const who = callerIdentity(inv.request);
-    const snap = newSnapshot('in', 'ringing', who.user, who.name, who.source);
+    const snap = newSnapshot('in', 'ringing', who.user, who.name, who.source, {
+      callId: inv.request.callId,
+      conversationId: conversationOf(inv.request),
+    });
     this.track(inv, snap);
     // The second leg of an attended transfer replaces a call this agent already answered.
     if (inv.replacee) void this.answer(snap.id);
   }
 
-  /** Places a call to a SIP URI or a user at the agent's domain; returns its id. */
-  call(target: string, extraHeaders: string[] = []): string {
+  /**
+   * Places a call to a SIP URI or a user at the agent's domain; returns its id. `conversationId`:
+   * the voice conversation the app made for it (a customer call), reported on its snapshots.
+   */
+  call(target: string, extraHeaders: string[] = [], conversationId: string | null = null): string {
     if (!this.ua) throw new Error('The phone is not started.');
     const uri = UserAgent.makeURI(targetUri(target, this.config.uri));
     if (!uri) throw new Error(`Cannot call ${target}`);
@@ -257,7 +263,8 @@ export class SipPhone {
       sessionDescriptionHandlerOptions: this.media(),
       extraHeaders,
     });
-    const c = this.track(inviter, newSnapshot('out', 'dialing', cleanIdText(uri.user ?? ''), '', 'to'));
+    const sip = { callId: inviter.request.callId, conversationId };
+    const c = this.track(inviter, newSnapshot('out', 'dialing', cleanIdText(uri.user ?? ''), '', 'to', sip));
     inviter
       .invite({
         requestDelegate: {
@@ -358,7 +365,11 @@ export class SipPhone {
     void referral.accept().then(() => {
       if (!this.ua) return;
       const inviter = referral.makeInviter({ sessionDescriptionHandlerOptions: this.media() });
-      const snap = newSnapshot('out', 'dialing', cleanIdText(referral.referTo.uri.user ?? ''), '', 'to');
+      const user = cleanIdText(referral.referTo.uri.user ?? '');
+      const snap = newSnapshot('out', 'dialing', user, '', 'to', {
+        callId: inviter.request.callId,
+        conversationId: null,
+      });
       const next = this.track(inviter, snap);
       inviter.invite().catch(() => this.ended(next, 'failed'));
       this.hangup(c.snap.id, 'transferred');

@@ -28,6 +28,14 @@ export type EndReason = 'local' | 'remote' | 'declined' | 'cancelled' | 'failed'
 /** A call as the UI sees it: plain data, caller ids as untrusted text. */
 export type CallSnapshot = {
   id: string;
+  /** The SIP Call-ID (what the SIP server and the relay know the call by). */
+  sipCallId: string;
+  /**
+   * The voice conversation of the call: named by the relay for a queue call (the INVITE's
+   * X-Switchboard-Conversation), made by the app for a customer call the agent places; null for
+   * a direct call between extensions.
+   */
+  conversationId: string | null;
   direction: 'in' | 'out';
   state: CallState;
   /** The remote user part (a number, usually), clipped to MAX_ID_TEXT characters. */
@@ -110,9 +118,12 @@ export function newSnapshot(
   user: string,
   name: string,
   source: CallSnapshot['identitySource'],
+  sip: { callId: string; conversationId: string | null } = { callId: '', conversationId: null },
 ): CallSnapshot {
   return {
     id: crypto.randomUUID(),
+    sipCallId: sip.callId,
+    conversationId: sip.conversationId,
     direction,
     state,
     remoteUser: user,

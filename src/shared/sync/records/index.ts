@@ -12,7 +12,7 @@ import {
   buildCustomerUnmerge,
   buildCustomerUpdate,
 } from './customer';
-import { buildCallLog, buildMessageSend, buildNoteAdd } from './thread';
+import { buildCallEvent, buildCallLog, buildMessageSend, buildNoteAdd } from './thread';
 import type { RecordWrite } from './writes';
 
 export { applyWrite, type AppliedWrite, type RecordKey, type RecordState, type RecordWrite } from './writes';
@@ -78,6 +78,8 @@ export function buildRecords<N extends MutationName>(
       return buildNoteAdd(a as MutationArgs<'note.add'>, ctx);
     case 'call.log':
       return buildCallLog(a as MutationArgs<'call.log'>, ctx);
+    case 'call.event':
+      return buildCallEvent(a as MutationArgs<'call.event'>, ctx);
     default: {
       const never: never = name as never;
       throw new Error(`no record builder for ${String(never)}`);

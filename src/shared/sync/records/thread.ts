@@ -90,3 +90,36 @@ export function buildCallLog(a: MutationArgs<'call.log'>, ctx: BuildContext): Re
   };
   return [{ kind: 'append', key: recordKey('call', a.id), convId: a.conversationId, data }];
 }
+
+/** What a call's `call` field keeps of the value before it, whoever wrote that (the relay or an app). */
+const CALL_IDENTITY = ['tindex', 'tlabel', 'from', 'queuedAt'] as const;
+
+/**
+ * One event of a live call on the conversation's `call` field: the state, when (the mutation's
+ * clock), who, and the event's id. The call's identity kept by the relay (its place at the SIP
+ * server, the caller, when it queued) is carried over when it is the same call.
+ */
+export function buildCallEvent(a: MutationArgs<'call.event'>, ctx: BuildContext): RecordWrite[] {
+  const key = recordKey('conversation', a.conversationId);
+  const conv = live(ctx, key);
+  if (!conv) return [];
+  const held = conv.data['call'];
+  const same =
+    typeof held === 'object' && held !== null && (held as Record<string, unknown>)['callId'] === a.callId
+      ? (held as Record<string, unknown>)
+      : {};
+  const kept = Object.fromEntries(CALL_IDENTITY.filter((k) => k in same).map((k) => [k, same[k]]));
+  const call = {
+    ...kept,
+    state: a.state,
+    at: wallIso(ctx.clock),
+    callId: a.callId,
+    agentId: ctx.agentId,
+    direction: a.direction,
+    eventId: a.id,
+    source: 'app',
+    ...(a.endedBy ? { endedBy: a.endedBy } : {}),
+    ...(a.dialled ? { dialled: a.dialled } : {}),
+  };
+  return [{ kind: 'fields', key, convId: a.conversationId, fields: { call }, clock: ctx.clock }];
+}
