@@ -116,6 +116,31 @@ export const apiCalls = {
   'agent:setState': call<AgentStateInfo>()(z.object({ state: agentStateSchema }).strict()),
   /** The softphone reports whether a call is ringing, live or held (updates never install during one). */
   'phone:setCallActive': call<{ active: boolean }>()(z.object({ active: z.boolean() }).strict()),
+  /**
+   * The softphone's incoming calls ringing now (empty when none), so a hidden window still reaches
+   * the agent: main shows a notification with Answer and Decline, and the tray says so.
+   */
+  'phone:setRinging': call<{ ok: true }>()(
+    z
+      .object({
+        calls: z
+          .array(
+            z
+              .object({
+                callId: z.string().min(1).max(64),
+                caller: z.string().max(256),
+                customerName: z.string().max(TEXT_LIMITS.name).nullable(),
+              })
+              .strict(),
+          )
+          .max(8),
+      })
+      .strict(),
+  ),
+  /** Answers or declines a ringing call from outside the window (a notification, the tray). */
+  'phone:callAction': call<{ ok: true }>()(
+    z.object({ callId: z.string().min(1).max(64), action: z.enum(['answer', 'decline']) }).strict(),
+  ),
   /** SIP account settings and where its password is kept (never the password itself). */
   'phone:getAccount': call<SipAccountView>()(noArgs),
   /** Saves the settings; a password given goes to the OS keychain (or memory only, without one). */
@@ -383,7 +408,14 @@ type EventMap = SupervisorEvents & {
   'inbox:mentioned': MentionNotice;
   /** What moved to colleagues while this agent was offline (sent by the relay on reconnect). */
   'inbox:movedWhileAway': MovedWhileAway[];
+  /** The incoming calls ringing now, as the softphone reported them (for notifications and tray). */
+  'phone:ringingChanged': RingingCall[];
+  /** Answer or decline a ringing call: chosen in a notification or the tray, done by the softphone. */
+  'phone:callAction': { callId: string; action: 'answer' | 'decline' };
 };
+
+/** An incoming call ringing on the softphone, as notifications show it (untrusted caller text). */
+export type RingingCall = { callId: string; caller: string; customerName: string | null };
 // Fails to compile when EventMap and EVENT_CHANNELS disagree.
 type Exact<T, K extends PropertyKey> = [Exclude<K, keyof T>, Exclude<keyof T, K>] extends [never, never]
   ? T

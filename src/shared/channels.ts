@@ -30,6 +30,8 @@ export const CALL_CHANNELS = [
   'calls:log',
   'calls:event',
   'calls:dial',
+  'phone:setRinging',
+  'phone:callAction',
   'recordings:policy',
   'recordings:save',
   'recordings:read',
@@ -101,6 +103,8 @@ export const EVENT_CHANNELS = [
   'inbox:movedWhileAway',
   'supervisor:board',
   'supervisor:notices',
+  'phone:ringingChanged',
+  'phone:callAction',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

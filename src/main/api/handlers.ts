@@ -23,6 +23,8 @@ export function createHandlers(s: Services): Handlers {
 
     // Softphone and calls
     'phone:setCallActive': ({ active }) => s.activity.setCallActive(active),
+    'phone:setRinging': ({ calls }) => s.activity.setRinging(calls),
+    'phone:callAction': ({ callId, action }) => s.activity.callAction(callId, action),
     'phone:getAccount': () => s.phone.get(),
     'phone:saveAccount': ({ account, password }) => s.phone.save(account, password),
     'phone:getCredentials': () => s.phone.credentials(),

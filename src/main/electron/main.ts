@@ -9,6 +9,7 @@ import { handleAppProtocol, registerAppSchemePrivileges } from './appProtocol';
 import { applyHardening } from './hardening';
 import { registerIpc } from './ipc';
 import { notifyMentions } from './mentionNotifications';
+import { notifyRingingCalls } from './callNotifications';
 import { notifyOffers } from './offerNotifications';
 import { createAgentTray } from './tray';
 import { startUpdater } from './updater';
@@ -97,6 +98,7 @@ async function start(): Promise<void> {
   win.on('closed', () => (win = null));
   createAgentTray(resourcesDir, services, showWindow);
   notifyOffers(services, showWindow);
+  notifyRingingCalls(services, showWindow);
   notifyMentions(services, showWindow);
   await win.loadURL(`${APP_ORIGIN}/index.html`);
   log.info({ version: APP_VERSION }, 'window loaded');

@@ -125,7 +125,7 @@ export function createServices(opts: ServiceOptions): Services {
       provisionedFor = key;
       provisionDemoPhone(phone, demoPhones, session.email, session.agent?.name ?? '', opts.log);
     });
-  const activity = new ActivityService();
+  const activity = new ActivityService(events);
   activity.setPendingSource(() => session.pendingCount());
   return {
     events,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentionNotificationText, offerNotificationText } from './notificationText';
+import { callNotificationText, mentionNotificationText, offerNotificationText } from './notificationText';
 
 describe('main/services/notificationText', () => {
   it('speaks the agent’s language, falls back to English, and keeps untrusted text short and plain', () => {
@@ -30,5 +30,29 @@ describe('main/services/notificationText', () => {
         body: '在 一個對話',
       },
     );
+  });
+
+  it('a ringing call names the customer and the number, offers Answer and Decline, in the agent’s language', () => {
+    expect(callNotificationText('en', { caller: '+8613800000000', customerName: 'Wang Fang' })).toEqual({
+      title: 'Switchboard: incoming call',
+      body: 'Wang Fang (+8613800000000)',
+      answer: 'Answer',
+      decline: 'Decline',
+      tray: 'Switchboard: call from Wang Fang (+8613800000000)',
+    });
+    expect(callNotificationText('zh-CN', { caller: '+8613800000000', customerName: null })).toMatchObject({
+      title: 'Switchboard：来电',
+      body: '+8613800000000',
+      answer: '接听',
+      decline: '拒绝',
+    });
+    expect(callNotificationText('zh-TW', { caller: '', customerName: null })).toMatchObject({
+      body: '未知來電',
+      answer: '接聽',
+    });
+    // A hostile caller id stays one short line.
+    const long = callNotificationText('en', { caller: `1\n2${'9'.repeat(500)}`, customerName: 'A\tB' });
+    expect(long.body).not.toMatch(/[\n\t]/);
+    expect(long.body.length).toBeLessThan(200);
   });
 });

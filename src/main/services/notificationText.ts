@@ -25,6 +25,10 @@ const T = {
     colleague: 'A colleague',
     mentionBody: (where: string) => `in ${where}`,
     aConversation: 'a conversation',
+    callTitle: 'Switchboard: incoming call',
+    unknownCaller: 'Unknown caller',
+    answer: 'Answer',
+    trayCall: (who: string) => `Switchboard: call from ${who}`,
   },
   'zh-CN': {
     channels: {
@@ -44,6 +48,10 @@ const T = {
     colleague: '一位同事',
     mentionBody: (where: string) => `在 ${where}`,
     aConversation: '一个会话',
+    callTitle: 'Switchboard：来电',
+    unknownCaller: '未知来电',
+    answer: '接听',
+    trayCall: (who: string) => `Switchboard：${who} 来电`,
   },
   'zh-TW': {
     channels: {
@@ -63,6 +71,10 @@ const T = {
     colleague: '一位同事',
     mentionBody: (where: string) => `在 ${where}`,
     aConversation: '一個對話',
+    callTitle: 'Switchboard：來電',
+    unknownCaller: '未知來電',
+    answer: '接聽',
+    trayCall: (who: string) => `Switchboard：${who} 來電`,
   },
 } satisfies Record<Language, unknown>;
 
@@ -98,4 +110,19 @@ export function mentionNotificationText(
     title: t.mentionTitle(clip(m.authorName) || t.colleague),
     body: t.mentionBody(where || t.aConversation),
   };
+}
+
+/**
+ * A ringing call's notification and tray text: who calls (the customer's name with the number, or
+ * the number alone), and the Answer and Decline actions. The caller id is untrusted text.
+ */
+export function callNotificationText(
+  lang: string,
+  c: { caller: string; customerName: string | null },
+): { title: string; body: string; answer: string; decline: string; tray: string } {
+  const t = pick(lang);
+  const number = clip(c.caller, 64);
+  const name = clip(c.customerName ?? '');
+  const who = name && number ? `${name} (${number})` : name || number || t.unknownCaller;
+  return { title: t.callTitle, body: who, answer: t.answer, decline: t.decline, tray: t.trayCall(who) };
 }

@@ -33,6 +33,12 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
       s().setAgent(info);
     }),
     api.on('phone:dialRequested', (req) => s().requestDial(req)),
+    // Answer or Decline chosen in a desktop notification or the tray (the window may be hidden).
+    api.on('phone:callAction', ({ callId, action }) => {
+      const ctl = s().phoneCtl;
+      if (action === 'answer') ctl?.answer(callId);
+      else ctl?.decline(callId);
+    }),
     api.on('updates:statusChanged', (u) => {
       live.add('updates');
       s().setUpdates(u);

@@ -44,6 +44,7 @@ class PhoneController {
   private readonly callStatus = new CallStatus();
   private statusChain: Promise<void> = Promise.resolve();
   private eventChain: Promise<void> = Promise.resolve();
+  private ringingKey = '[]';
   private readonly fail = (err: unknown) => this.store.setState({ phoneError: msg(err) });
 
   constructor(
@@ -64,6 +65,10 @@ class PhoneController {
     );
     this.wrapUps = new PhoneWrapUps(api, store, this.recordings, () => this.syncStatus(), this.fail);
     this.monitoring = new PhoneMonitoring(api, store, () => this.recordings.inputChanged(), this.fail);
+    // The caller's profile pops after the ring started: the notification names them then.
+    store.subscribe((st, prev) => {
+      if (st.pops !== prev.pops) this.reportRinging();
+    });
   }
 
   controls(): PhoneControls {
@@ -232,11 +237,29 @@ class PhoneController {
     const talking = calls.some((x) => x.state === 'established');
     if (ringing && !talking) this.ringer.start();
     else this.ringer.stop();
+    this.reportRinging();
     const nowActive = calls.length > 0;
     if (nowActive !== this.active) {
       this.active = nowActive;
       void this.api.call('phone:setCallActive', { active: nowActive }).catch(this.fail);
     }
+  }
+
+  /** Main hears which calls ring now, so a hidden window's agent gets a notification and the tray. */
+  private reportRinging(): void {
+    const s = this.store.getState();
+    const calls = s.calls
+      .filter((c) => c.direction === 'in' && c.state === 'ringing')
+      .slice(0, 8)
+      .map((c) => ({
+        callId: c.id,
+        caller: (s.pops[c.id]?.number ?? c.remoteUser).slice(0, 256),
+        customerName: s.pops[c.id]?.pop?.customer.name.slice(0, 200) ?? (c.remoteName.slice(0, 200) || null),
+      }));
+    const key = JSON.stringify(calls);
+    if (key === this.ringingKey) return;
+    this.ringingKey = key;
+    void this.api.call('phone:setRinging', { calls }).catch(this.fail);
   }
 
   private syncStatus(): Promise<void> {
