@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { expect, startHost, stopHost, test, type RunningHost } from './fixtures';
 import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
 import { kamailioQueuesMissing, startKamailio, type RunningKamailio } from './support/kamailio';
@@ -187,7 +189,7 @@ test('listen, whisper and barge: each party hears what the mode says, switching 
 
     // The supervisor leaves; the customer's call goes on as before.
     await liveCall().getByRole('button', { name: 'Leave' }).click();
-    await expect(session()).toHaveText('You left the call.');
+    await expect(session()).toHaveText('Monitoring ended: you are no longer on the call.');
     await expectHeard(caller.page, '660');
     await expectHeard(agent.page, '440');
     await expect(callCard(agent.page).getByRole('status', { name: 'Call state' })).toHaveText('Connected');
@@ -201,3 +203,100 @@ test('listen, whisper and barge: each party hears what the mode says, switching 
     await caller.close();
   }
 });
+
+test('a forged or replayed grant is refused by the agent’s app without ringing and logged; ending the customer call ends the monitoring', async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const caller = await customerCalls(browser);
+  // Someone registered as the supervisor's SIP user, calling with grants of their own making.
+  const mallory = await startParty(browser, parties, kamailio, 'super1', false, 'all', { tone: 880 });
+  try {
+    const supToken = String(
+      (
+        await api('/v1/auth/login', 'POST', null, {
+          email: 'supervisor@demo.switchboard',
+          password: DEMO_PASSWORD,
+          deviceName: 'e2e mallory',
+        })
+      )['accessToken'],
+    );
+    await expect.poll(() => liveCalls().length).toBe(1);
+    const [call] = liveCalls();
+    const issued = await api('/v1/monitoring/grants', 'POST', supToken, {
+      callConversationId: call!.conversationId,
+      mode: 'barge',
+    });
+    const grant = String(issued['grant']);
+    const [prefix, claims] = grant.split('.');
+    const forged = `${prefix}.${claims}.${Buffer.alloc(64, 7).toString('base64url')}`;
+    const target = `sip:agent1@${kamailio.domain}`;
+    const refusedBefore = (await refusals()).length;
+
+    // Forged: refused, never rung, logged.
+    await partyCall(mallory.page, target, [`X-Switchboard-Grant: ${forged}`]);
+    await expect.poll(() => partyEnds(mallory.page)).toEqual(['failed']);
+    await expect(callCard(agent.page)).toHaveCount(1);
+    // The genuine grant joins once (barge: the customer hears 880)...
+    await partyCall(mallory.page, target, [`X-Switchboard-Grant: ${grant}`]);
+    await expect
+      .poll(() => partyLive(mallory.page).then((l) => l.map((c) => c.state)))
+      .toEqual(['established']);
+    await expectHeard(caller.page, '660,880');
+    const [leg] = await partyLive(mallory.page);
+    await mallory.page.evaluate((i) => (globalThis as unknown as PartyWindow).party.hangup(i), leg!.id);
+    await expectHeard(caller.page, '660');
+    // ...and replayed, it is refused.
+    await partyCall(mallory.page, target, [`X-Switchboard-Grant: ${grant}`]);
+    await expect.poll(() => partyEnds(mallory.page)).toEqual(['failed', 'local', 'failed']);
+    await expect(callCard(agent.page)).toHaveCount(1);
+    const all = await refusals();
+    const reasons = all.slice(0, all.length - refusedBefore).map((e) => e.detail['reason']);
+    expect(reasons).toEqual(['replayed', 'forged']);
+
+    // The supervisor joins from the app; the customer hangs up: the monitoring ends with the call.
+    await supervisor.page.getByRole('button', { name: 'Supervisor', exact: true }).click();
+    await liveCall().getByRole('button', { name: 'Listen' }).click();
+    await expect(session()).toHaveText('On the call: Listen', { timeout: 20_000 });
+    await expectHeard(supervisor.page, '440,660');
+    const [live] = await partyLive(caller.page);
+    await caller.page.evaluate((i) => (globalThis as unknown as PartyWindow).party.hangup(i), live!.id);
+    await expect(session()).toHaveText('Monitoring ended: you are no longer on the call.', {
+      timeout: 20_000,
+    });
+    await expect(callCard(agent.page)).toHaveCount(0);
+    await expectHeard(supervisor.page, '');
+  } finally {
+    await mallory.close();
+    await caller.close();
+  }
+});
+
+/** The relay's voice conversations whose call is live with an agent (read from its database, read-only). */
+function liveCalls(): { conversationId: string }[] {
+  const db = new Database(join(relay.dataDir, 'relay.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare<[], { conversationId: string }>(
+        `SELECT id AS conversationId FROM records WHERE entity = 'conversation' AND deleted = 0
+           AND json_extract(data, '$.call.state') IN ('talking', 'held')`,
+      )
+      .all();
+  } finally {
+    db.close();
+  }
+}
+
+/** How the party's calls ended, oldest first. */
+const partyEnds = (p: Page) =>
+  p.evaluate(() =>
+    (globalThis as unknown as PartyWindow).party
+      .state()
+      .calls.filter((c) => c.state === 'ended')
+      .map((c) => c.endReason),
+  );
+
+async function refusals(): Promise<{ detail: Record<string, unknown> }[]> {
+  const r = await api('/v1/admin/audit?action=monitoring.refused', 'GET', admin);
+  return r['entries'] as { detail: Record<string, unknown> }[];
+}
