@@ -2,7 +2,7 @@
 export const PBX_CONFIG: string;
 export const PBX_DOMAIN: string;
 export const PBX_PACKAGES: string;
-export function pbxMissing(): string | null;
+export function pbxMissing(): { package: string; reason: string } | null;
 export function renderPbxConfig(values: {
   port: number;
   secret: string;

@@ -18,16 +18,21 @@ export const PBX_DOMAIN = 'switchboard.test';
 export const PBX_PACKAGES =
   'kamailio kamailio-websocket-modules kamailio-extra-modules kamailio-json-modules';
 
-/** Why the embedded PBX cannot run here (a sentence naming the package), or null when it can. */
+/**
+ * Why the embedded PBX cannot run here: the Debian package that is missing and a sentence saying
+ * so, or null when it can run.
+ */
 export function pbxMissing() {
-  if (!existsSync(KAMAILIO_BIN)) return `${KAMAILIO_BIN} is not installed (package kamailio)`;
+  if (!existsSync(KAMAILIO_BIN))
+    return { package: 'kamailio', reason: `${KAMAILIO_BIN} is not installed (package kamailio)` };
   const modules = [
     ['websocket.so', 'kamailio-websocket-modules'],
     ['evapi.so', 'kamailio-extra-modules'],
     ['jansson.so', 'kamailio-json-modules'],
   ];
   for (const [file, pkg] of modules)
-    if (!existsSync(join(MODULE_DIR, file))) return `Kamailio's ${file} is not installed (package ${pkg})`;
+    if (!existsSync(join(MODULE_DIR, file)))
+      return { package: pkg, reason: `Kamailio's ${file} is not installed (package ${pkg})` };
   return null;
 }
 

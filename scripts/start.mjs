@@ -83,8 +83,8 @@ async function startPhone(root, relayData) {
   const missing = pbxMissing();
   const install = `Install it with "sudo apt-get install ${PBX_PACKAGES}" (or "bash scripts/setup.sh") and run npm start again.`;
   if (missing) {
-    env.SWITCHBOARD_DEMO_PBX_MISSING = missing;
-    return noPhone(missing, install);
+    env.SWITCHBOARD_DEMO_PBX_MISSING = missing.package;
+    return noPhone(missing.reason, install);
   }
   let demo = null;
   try {

@@ -60,8 +60,8 @@ export type SipAccountView = {
   /** `keychain`: in the OS keychain; `memory`: no keychain here, kept until the app quits; `none`. */
   password: 'keychain' | 'memory' | 'none';
   /**
-   * Set where `npm start` could not run its embedded PBX: why (what is not installed), so the
-   * phone view says what to install instead of only "no account".
+   * Set where `npm start` could not run its embedded PBX: the Debian package that is missing, so
+   * the phone view says what to install instead of only "no account".
    */
   pbxMissing?: string;
 };

@@ -60,7 +60,7 @@ export type ServiceOptions = {
   secrets?: SecretStore;
   /** The demo's SIP accounts file (SWITCHBOARD_DEMO_PHONE_ACCOUNTS, see demoPhone.ts). Default: none. */
   demoPhoneAccounts?: string;
-  /** Why the demo has no embedded PBX (SWITCHBOARD_DEMO_PBX_MISSING). Default: none. */
+  /** The package the demo's embedded PBX misses (SWITCHBOARD_DEMO_PBX_MISSING). Default: none. */
   pbxMissing?: string;
 };
 

@@ -73,8 +73,8 @@ describe('main/services/phoneAccountService', () => {
         password: 'pw-agent2',
       },
     };
-    const phone = new PhoneAccountService(dir, keychain, log, 'kamailio is not installed');
-    expect(phone.get().pbxMissing).toBe('kamailio is not installed');
+    const phone = new PhoneAccountService(dir, keychain, log, 'kamailio-extra-modules');
+    expect(phone.get().pbxMissing).toBe('kamailio-extra-modules');
     provisionDemoPhone(phone, demo, 'agent@demo.switchboard', 'Alex Agent', log);
     expect(phone.get()).toMatchObject({
       account: { uri: 'sip:agent@switchboard.test', displayName: 'Alex Agent', connectAtLaunch: true },

@@ -39,7 +39,7 @@ export class PhoneAccountService {
     dataDir: string,
     private readonly secrets: SecretStore | null,
     private readonly log: Logger,
-    /** Why `npm start` has no embedded PBX here (shown by the phone view); null where it has one. */
+    /** The package `npm start` misses for its embedded PBX (the phone view names it); null where it has one. */
     private readonly pbxMissing: string | null = null,
   ) {
     this.file = join(dataDir, 'sip-account.json');

@@ -109,7 +109,7 @@ export function PhoneView() {
         {!ready && (
           <p className="hint">
             {account.data?.pbxMissing
-              ? t('phone.demoPbxMissing', { reason: account.data.pbxMissing })
+              ? t('phone.demoPbxMissing', { package: account.data.pbxMissing })
               : t('phone.noAccount')}
           </p>
         )}
