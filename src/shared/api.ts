@@ -25,6 +25,7 @@ import { supervisorCalls, type SupervisorEvents } from './supervisorApi';
 import { monitoringCalls } from './monitoringApi';
 import type { TeamMonitoring } from './monitoring';
 import { reportCalls } from './reportsApi';
+import { slaPolicySchema, type SlaPolicy } from './sla/policy';
 import type {
   CannedReplyView,
   ConversationDetail,
@@ -71,7 +72,8 @@ export type TeamSettingsView = {
   routing: TeamRouting;
   /** Whether the team's agents see that a supervisor is on their call (default: shown). */
   monitoring: TeamMonitoring;
-  inboxes: { id: string; name: string; channel: Channel; routing: QueueRouting }[];
+  /** Each inbox's queue routing and SLA policy (null: no SLA). */
+  inboxes: { id: string; name: string; channel: Channel; routing: QueueRouting; sla: SlaPolicy | null }[];
   members: { id: string; name: string; role: Role; skills: string[]; capacity: Record<WorkKind, number> }[];
 };
 
@@ -373,6 +375,10 @@ export const apiCalls = {
   /** Sets how an inbox's queue routes, on the relay (needs the network; admins, its team's supervisors). */
   'teams:setQueueRouting': call<QueueRouting>()(
     z.object({ inboxId: id, routing: queueRoutingSchema }).strict(),
+  ),
+  /** Sets (or, with null, removes) an inbox's SLA policy, on the relay (needs the network; admins, its team's supervisors). */
+  'teams:setSlaPolicy': call<{ sla: SlaPolicy | null }>()(
+    z.object({ inboxId: id, sla: slaPolicySchema.nullable() }).strict(),
   ),
   /** Sets an agent's skills and capacity, on the relay (needs the network; admins, its supervisors). */
   'teams:setAgentRouting': call<{ skills: string[]; capacity: Record<WorkKind, number> }>()(

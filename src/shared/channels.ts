@@ -61,6 +61,7 @@ export const CALL_CHANNELS = [
   'teams:getSettings',
   'teams:setRecording',
   'teams:setQueueRouting',
+  'teams:setSlaPolicy',
   'teams:setAgentRouting',
   'teams:setAwayGrace',
   'teams:setMonitoring',

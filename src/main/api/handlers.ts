@@ -91,6 +91,7 @@ export function createHandlers(s: Services): Handlers {
     'teams:setRecording': (a) => s.teams.setRecording(a),
     'teams:setAwayGrace': (a) => s.teams.setAwayGrace(a),
     'teams:setQueueRouting': (a) => s.teams.setQueueRouting(a),
+    'teams:setSlaPolicy': (a) => s.teams.setSlaPolicy(a),
     'teams:setAgentRouting': (a) => s.teams.setAgentRouting(a),
     'teams:setMonitoring': (a) => s.teams.setMonitoring(a),
 

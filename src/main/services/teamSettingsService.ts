@@ -5,6 +5,7 @@ import { capacityOf, skillsOf, type QueueRouting, type TeamRouting } from '../..
 import type { LocalStore } from '../store/localStore';
 import { teamSettings } from '../store/teams';
 import { relayJson, type RelayFetch } from './relayRequests';
+import type { SlaPolicy } from '../../shared/sla/policy';
 
 const id = encodeURIComponent;
 
@@ -40,6 +41,11 @@ export class TeamSettingsService {
   async setQueueRouting({ inboxId, routing }: CallArgs<'teams:setQueueRouting'>): Promise<QueueRouting> {
     const inbox = await this.put(`/v1/admin/inboxes/${id(inboxId)}/routing`, routing);
     return inbox['routing'] as QueueRouting;
+  }
+
+  async setSlaPolicy({ inboxId, sla }: CallArgs<'teams:setSlaPolicy'>): Promise<{ sla: SlaPolicy | null }> {
+    const r = await this.put(`/v1/admin/inboxes/${id(inboxId)}/sla`, sla);
+    return { sla: (r['sla'] as SlaPolicy | null | undefined) ?? null };
   }
 
   async setAgentRouting({

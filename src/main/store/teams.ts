@@ -2,6 +2,7 @@ import type { TeamSettingsView } from '../../shared/api';
 import { DEFAULT_RECORDING_POLICY, recordingPolicySchema } from '../../shared/recording';
 import { capacityOf, queueRoutingOf, skillsOf, teamRoutingOf } from '../../shared/routing';
 import { teamMonitoringOf } from '../../shared/monitoring';
+import { slaPolicyOf } from '../../shared/sla/policy';
 import { CHANNELS, ROLES, type Channel, type Role } from '../../shared/sync/entities';
 import { stmt, type Db } from './statements';
 
@@ -47,6 +48,7 @@ export function teamSettings(
         teamId: text(d['teamId']),
         channel: (CHANNELS as readonly unknown[]).includes(channel) ? (channel as Channel) : 'api',
         routing: queueRoutingOf(d),
+        sla: slaPolicyOf(d),
       });
     } else {
       const role = d['role'];
@@ -68,7 +70,7 @@ export function teamSettings(
     t.inboxes = inboxes
       .filter((i) => i.teamId === t.id)
       .sort(byName)
-      .map((i) => ({ id: i.id, name: i.name, channel: i.channel, routing: i.routing }));
+      .map((i) => ({ id: i.id, name: i.name, channel: i.channel, routing: i.routing, sla: i.sla }));
     t.members = agents
       .filter((a) => a.teamIds.includes(t.id))
       .sort(byName)

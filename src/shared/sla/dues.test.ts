@@ -81,5 +81,6 @@ describe('shared/sla/dues', () => {
       slaPolicySchema.safeParse({ ...policy, hours: [{ day: 1, from: '09:00', to: '24:00' }] }).success,
     ).toBe(true);
     expect(slaPolicySchema.safeParse({ ...policy, holidays: ['2026-13-40'] }).success).toBe(false);
+    expect(slaPolicySchema.safeParse({ ...policy, holidays: ['2026-02-30'] }).success).toBe(false);
   });
 });

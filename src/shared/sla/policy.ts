@@ -52,7 +52,7 @@ export const slaPolicySchema = z
         z
           .string()
           .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-          .refine((d) => !Number.isNaN(Date.parse(d)), 'not a date'),
+          .refine(isCalendarDate, 'not a date in the calendar'),
       )
       .max(SLA_LIMITS.holidays),
   })
@@ -75,6 +75,12 @@ export const slaPolicySchema = z
     }
   });
 export type SlaPolicy = z.infer<typeof slaPolicySchema>;
+
+/** Whether `d` (YYYY-MM-DD) is a real date: Date.parse takes 2026-02-30 as 2 March. */
+export function isCalendarDate(d: string): boolean {
+  const ms = Date.parse(`${d}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === d;
+}
 
 /** The policy an inbox record holds, or null (no SLA). Stored values are trusted only after parsing. */
 export function slaPolicyOf(inbox: Record<string, unknown> | undefined | null): SlaPolicy | null {

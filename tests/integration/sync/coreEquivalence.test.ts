@@ -5,6 +5,8 @@
 // mutate.ts on a real SQLite file); after every push the app's records must equal the relay's,
 // data and clocks, as canonical JSON. The two caches act for one agent with one device id and one
 // wall clock, so mutations made in the same round carry equal clocks: ties from both sides.
+// Customers write in too (the relay's inbound path, under an SLA policy), so the SLA fields the
+// relay sets are met by the builders that clear them (a reply, a resolve) on both sides.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,8 @@ import { createSilentLogger } from '../../../src/main/base/logger';
 import { LocalStore } from '../../../src/main/store/localStore';
 import { touchesOf } from '../../../src/main/store/mutators';
 import { createAccounts } from '../../../src/relay/identity/accounts';
+import { createInbound } from '../../../src/relay/channels/inbound';
+import { writeFields } from '../../../src/relay/data/records';
 import type { Principal } from '../../../src/relay/identity/auth';
 import { openDatabase, type Database } from '../../../src/relay/data/db';
 import { createPusher } from '../../../src/relay/sync/push';
@@ -110,11 +114,16 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     quality: fc.boolean(),
   }),
 );
-// Rounds of [app A's mutations, app B's mutations], made offline in the same round.
-const program = fc.array(fc.tuple(fc.array(op, { maxLength: 5 }), fc.array(op, { maxLength: 5 })), {
-  minLength: 1,
-  maxLength: 4,
-});
+// Rounds of [app A's mutations, app B's mutations, conversations customers write in first],
+// the apps' made offline in the same round.
+const program = fc.array(
+  fc.tuple(
+    fc.array(op, { maxLength: 5 }),
+    fc.array(op, { maxLength: 5 }),
+    fc.array(fc.nat({ max: 5 }), { maxLength: 2 }),
+  ),
+  { minLength: 1, maxLength: 4 },
+);
 
 type World = {
   db: Database;
@@ -124,6 +133,8 @@ type World = {
   ids: { X: string; Y: string; T1: string; T2: string };
   apps: [LocalStore, LocalStore];
   setWall: (ms: number) => void;
+  /** The customer of conversation `id` writes in it (the relay's inbound path). */
+  customerWrites: (id: string) => void;
 };
 
 async function world(): Promise<World> {
@@ -140,13 +151,29 @@ async function world(): Promise<World> {
   });
   const t1 = accounts.createTeam('Support', null);
   const t2 = accounts.createTeam('Billing', null);
+  const inbound = createInbound({ db, store, relayClock, now, publish: () => {}, route: () => {} });
+  const sla = {
+    firstResponseMinutes: 30,
+    resolutionMinutes: 240,
+    timeZone: 'Asia/Shanghai',
+    hours: null,
+    holidays: [],
+  };
   for (const [teamId, channel] of [
     [t1.id, 'chat'],
     [t1.id, 'voice'],
     [t2.id, 'chat'],
     [t2.id, 'email'],
-  ] as const)
-    accounts.createInbox({ name: `${channel} ${teamId.slice(-4)}`, channel, teamId }, null);
+  ] as const) {
+    const inbox = accounts.createInbox({ name: `${channel} ${teamId.slice(-4)}`, channel, teamId }, null);
+    db.transaction(() =>
+      writeFields(
+        store,
+        { entity: 'inbox', id: inbox.id, fields: { sla }, clock: relayClock.now(), convId: null, at: '' },
+        { mutationId: null, agentId: null },
+      ),
+    )();
+  }
   const x = await accounts.createAgent(
     { email: 'x@example.com', password: 'agent-pass-1', name: 'X', role: 'agent', teamIds: [t1.id, t2.id] },
     null,
@@ -180,6 +207,17 @@ async function world(): Promise<World> {
     ids: { X: x.id, Y: y.id, T1: t1.id, T2: t2.id },
     apps,
     setWall: (ms) => (wall = ms),
+    customerWrites: (id) => {
+      const c = store.get('conversation', id)?.data;
+      if (!c || typeof c['inboxId'] !== 'string') return; // no inbox of its channel: no customer writes
+      inbound.receive({
+        inboxId: c['inboxId'],
+        from: {},
+        text: 'Any news?',
+        customerId: String(c['customerId']),
+        conversationId: id,
+      });
+    },
   };
 }
 
@@ -331,17 +369,24 @@ function pull(app: LocalStore, w: World): void {
 }
 
 let ties = 0;
+let met = 0;
 
-async function runProgram(rounds: [Op[], Op[]][]): Promise<void> {
+async function runProgram(rounds: [Op[], Op[], number[]][]): Promise<void> {
   const w = await world();
   const [a, b] = w.apps;
   try {
     pull(a, w);
     pull(b, w);
-    for (const [r, [opsA, opsB]] of rounds.entries()) {
+    for (const [r, [opsA, opsB, writes]] of rounds.entries()) {
       // One wall time per round, later than every clock so far: A's k-th and B's k-th mutation
       // carry the same clock.
       w.setWall(T0 + (r + 1) * 60_000);
+      const held = idsOf(a, 'conversation');
+      for (const v of writes) if (held.length > 0) w.customerWrites(held[v % held.length]!);
+      if (writes.length > 0) {
+        pull(a, w);
+        pull(b, w);
+      }
       for (const o of opsA) make(a, w, o);
       for (const o of opsB) make(b, w, o);
       const sentA = pushAll(a, w);
@@ -352,6 +397,14 @@ async function runProgram(rounds: [Op[], Op[]][]): Promise<void> {
       const sentB = pushAll(b, w);
       expect(sorted(appRecords(b)), 'app B optimistic vs relay').toEqual(sorted(relayRecords(w.store, w.db)));
       ties += countTies(sentA, sentB);
+      // A reply met a first response the relay had set (the SLA builders ran on both sides).
+      met += w.db
+        .prepare(
+          `SELECT count(*) FROM records WHERE entity = 'conversation' AND json_extract(data, '$.slaResolutionDueAt') IS NOT NULL
+             AND json_extract(data, '$.slaFirstResponseDueAt') IS NULL`,
+        )
+        .pluck()
+        .get() as number;
       pull(a, w);
       pull(b, w);
     }
@@ -379,6 +432,7 @@ describe('sync core: app and relay make the same records', () => {
     });
     // The runs met equal clocks on the same records from both sides (not only distinct clocks).
     expect(ties).toBeGreaterThan(0);
+    expect(met).toBeGreaterThan(0);
     // Bounded by count (25 programs of at most 4 rounds); the time allowed is for a loaded machine.
   }, 300_000);
 });

@@ -9,10 +9,11 @@ import { AwayGraceSettings } from './AwayGraceSettings';
 import { MonitoringSettings } from './MonitoringSettings';
 import { QueueSettings } from './QueueSettings';
 import { RecordingSettings } from './RecordingSettings';
+import { SlaSettings } from './SlaSettings';
 
 /**
  * Team settings for supervisors (their teams) and admins (all): call recording, the grace for
- * live work when an agent's connection drops, queues and agents,
+ * live work when an agent's connection drops, queues, inboxes' SLAs and agents,
  * as last synced (so it opens offline); saving goes to the relay and needs the network.
  */
 export function TeamSettings() {
@@ -55,6 +56,13 @@ export function TeamSettings() {
           {team.inboxes.length === 0 && <EmptyState text={t('teamSettings.queue.none')} />}
           {team.inboxes.map((i) => (
             <QueueSettings key={i.id} inbox={i} targets={targets} />
+          ))}
+        </section>
+        <section aria-labelledby={`${pickId}-sla`}>
+          <h2 id={`${pickId}-sla`}>{t('sla.settings.title')}</h2>
+          {team.inboxes.length === 0 && <EmptyState text={t('teamSettings.queue.none')} />}
+          {team.inboxes.map((i) => (
+            <SlaSettings key={i.id} inbox={i} />
           ))}
         </section>
         <section aria-labelledby={`${pickId}-agents`}>
