@@ -113,6 +113,8 @@ function checkAndResolve(
           RELAY_ERR.VALIDATION,
           'conversationId: call events belong to a voice conversation.',
         );
+      if (!onTheCall(ctx, conv))
+        throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only the agent on this call reports its events.');
       return undefined;
     }
     default: {
@@ -143,6 +145,18 @@ function checkWrites(
   if (name === 'message.send') refuseTakenId(ctx, 'message', (a as { id: string }).id);
   if (name === 'note.add') refuseTakenId(ctx, 'note', (a as { id: string }).id);
   if (name === 'call.log') refuseTakenId(ctx, 'call', (a as { id: string }).id);
+}
+
+/**
+ * Whether the caller is (or was) the agent on the conversation's call: its assignee now or before,
+ * or the agent the relay last rang (an answer may reach the relay before routing assigns it).
+ */
+function onTheCall(ctx: MutationContext, conv: StoredRecord): boolean {
+  const me = ctx.viewer.agentId;
+  if (conv.data['assigneeId'] === me) return true;
+  const call = conv.data['call'] as { agentId?: unknown; offeredTo?: unknown } | undefined;
+  if (call?.agentId === me || call?.offeredTo === me) return true;
+  return ctx.store.pastScopes(conv.id).assigneeIds.has(me);
 }
 
 function liveCustomer(ctx: MutationContext, id: string): CustomerData {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Relay } from '../../../src/relay';
 import { CallService } from '../../../src/main/services/callService';
+import { drain, hello, mutation } from '../relay/helpers';
 import { relayWithTeam, settled, startApp, stopApp, until, type App } from '../store/relayHarness';
 
 // Calls an agent places from the workstation are voice conversations too: the app (encrypted
@@ -13,6 +14,7 @@ let app: App;
 let agentId: string;
 let voiceInbox: string;
 let calls: CallService;
+let colleagueToken: string;
 
 const relayRecord = (entity: string, id: string) => {
   const r = relay.db
@@ -32,6 +34,13 @@ describe('outbound calls as voice conversations', () => {
     app = await startApp(relay, 'dana@calls.test');
     await until(() => settled(app));
     calls = new CallService({ store: () => app.store, uploadRecordings: () => undefined });
+    await h.agent('eve@calls.test', 'Eve');
+    const login = await fetch(new URL('/v1/auth/login', relay.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'eve@calls.test', password: 'agent-pass-1', deviceName: 'eve' }),
+    });
+    colleagueToken = ((await login.json()) as { accessToken: string }).accessToken;
   }, 30_000);
 
   afterAll(async () => {
@@ -104,5 +113,30 @@ describe('outbound calls as voice conversations', () => {
       customerId: a.customerId,
       assigneeId: agentId,
     });
+  });
+
+  it('only the agent on the call reports its events: a teammate who can see it is refused', async () => {
+    const { conversationId } = calls.dial({ phone: '+8613900000011', customerId: null });
+    await until(() => settled(app));
+    const eve = await hello(relay, colleagueToken);
+    // Eve sees the conversation (her team's), so only the rule about the call refuses her.
+    expect((await drain(eve)).changes.some((c) => c.id === conversationId)).toBe(true);
+    eve.send({
+      t: 'push',
+      batch: 1,
+      mutations: [
+        mutation('call.event', {
+          id: app.store.newId(),
+          conversationId,
+          callId: 'x',
+          state: 'ended',
+          direction: 'out',
+        }),
+      ],
+    });
+    const r = await eve.next('pushResult', (f) => f.batch === 1);
+    expect(r.results[0]).toMatchObject({ status: 'rejected', code: 'RELAY_ERR_FORBIDDEN' });
+    eve.ws.close();
+    expect(relayRecord('conversation', conversationId)?.['call']).toBeUndefined();
   });
 });
