@@ -35,6 +35,8 @@ export type GenConv = {
   callStates: { state: string; at: number }[];
   /** Voice: the app's call record (answered calls). */
   callRecord: { answeredAt: number; endedAt: number; wrappedUpAt: number } | null;
+  /** Under an inbox's SLA policy: the first-response due time its first message set. */
+  slaDue: number | null;
 };
 
 /** Service-level and first-response targets the oracle measures against (the relay's defaults). */
@@ -76,6 +78,7 @@ export function generate(o: {
       csat: null,
       callStates: [],
       callRecord: null,
+      slaDue: null,
     };
     if (channel === 'voice') {
       const wait = between(2_000, 45_000);
@@ -120,6 +123,8 @@ export function generate(o: {
       if (rnd() < 0.8) c.replies.push(created + between(600_000, 6 * 3_600_000));
       if (c.replies.length && rnd() < 0.6) c.resolvedAt = c.replies[0]! + between(60_000, 86_400_000);
     }
+    // Some answered chats and mails are under an SLA policy (5 minutes, 1 hour), met or breached.
+    if (c.replies.length > 0 && rnd() < 0.4) c.slaDue = created + (channel === 'chat' ? 300_000 : 3_600_000);
     out.push(c);
   });
   return out;
@@ -184,6 +189,14 @@ export function writeAll(
       c.created,
     );
     if (c.firstIn !== null) message(c, 'in', c.firstIn);
+    // As the relay's SLA timer and the sync core write them: due on the first message, breached
+    // when it passes unanswered, cleared by the first reply.
+    if (c.slaDue !== null && !final) {
+      const due = iso(c.slaDue);
+      set(c, { slaDueAt: due, slaFirstResponseDueAt: due, slaResolutionDueAt: null }, c.created + 1);
+      if (c.replies[0]! > c.slaDue)
+        set(c, { slaFirstResponseBreachedAt: due, slaFirstResponseBreaches: 1 }, c.slaDue);
+    }
     if (c.opening !== null) message(c, 'out', c.opening);
     for (const s of final ? [] : c.callStates)
       set(
@@ -192,6 +205,7 @@ export function writeAll(
         s.at,
       );
     for (const r of c.replies) message(c, 'out', r);
+    if (c.slaDue !== null && !final) set(c, { slaDueAt: null, slaFirstResponseDueAt: null }, c.replies[0]!);
     if (c.callRecord)
       appendRecord(
         store,
@@ -321,10 +335,15 @@ export function oracle(
     const leftChat = c.channel === 'chat' && c.resolvedAt !== null && c.replies.length === 0;
     if (abandonedCall) s.abandonedCalls! += 1;
     if (leftChat) s.abandonedChats! += 1;
-    if (c.firstIn !== null) {
+    if (c.slaDue !== null) {
+      if (firstReply! > c.slaDue) s.slaBreached! += 1;
+      else s.slaMet! += 1;
+    } else if (c.firstIn !== null) {
       const due = c.firstIn + FRT_SEC[c.channel]! * 1000;
       if (responded && firstReply <= due) s.slaMet! += 1;
       else if (!abandonedCall && !leftChat && (responded || due <= o.now)) s.slaBreached! += 1;
+    }
+    if (c.firstIn !== null) {
       const sl = SL_SEC[c.channel];
       if (sl !== undefined) {
         s.serviceOffered! += 1;

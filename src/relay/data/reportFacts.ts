@@ -9,8 +9,8 @@ import type { Database } from './db';
  * conversation counts in the bucket the conversation began in.
  *
  * Sources, all synced records:
- * - the conversation: channel, team, queue (inbox), agent (assignee), createdAt, CSAT, the SLA due
- *   time when one is set, resolution (the clock of its `status` field when that is `resolved`),
+ * - the conversation: channel, team, queue (inbox), agent (assignee), createdAt, CSAT, its SLA
+ *   (whether a policy ever set it a due time, the due time still owed, breaches), resolution (the clock of its `status` field when that is `resolved`),
  *   and for voice the relay's `call` state: each change closes an interval of talking or held
  *   (talk and hold time), the first `talking` is the answer, `abandoned` a caller who hung up;
  * - messages: the customer's first message, the first agent reply after it (first response);
@@ -33,6 +33,7 @@ type FactRow = {
   call_state_at: number | null;
   talk_ms: number;
   hold_ms: number;
+  sla_owed: number;
 };
 
 const ms = (v: unknown): number | null => {
@@ -41,6 +42,8 @@ const ms = (v: unknown): number | null => {
   return Number.isFinite(t) ? t : null;
 };
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const count = (v: unknown): number =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0;
 const minOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 
 export type ReportFacts = ReturnType<typeof createReportFacts>;
@@ -49,16 +52,17 @@ export type ReportFacts = ReturnType<typeof createReportFacts>;
 export function createReportFacts(db: Database) {
   const q = {
     get: db.prepare<[string], FactRow>(
-      'SELECT conv_id, first_in_at, first_response_at, call_state, call_state_at, talk_ms, hold_ms FROM report_facts WHERE conv_id = ?',
+      'SELECT conv_id, first_in_at, first_response_at, call_state, call_state_at, talk_ms, hold_ms, sla_owed FROM report_facts WHERE conv_id = ?',
     ),
     upsert: db.prepare(`INSERT INTO report_facts (conv_id, created_at, channel, team_id, inbox_id, agent_id,
-        first_in_at, first_response_at, resolved_at, csat, sla_due_at, abandoned, call_state, call_state_at, talk_ms, hold_ms)
+        first_in_at, first_response_at, resolved_at, csat, sla_due_at, sla_owed, sla_breaches, abandoned, call_state, call_state_at, talk_ms, hold_ms)
       VALUES (@conv_id, @created_at, @channel, @team_id, @inbox_id, @agent_id, @first_in_at, @first_response_at,
-        @resolved_at, @csat, @sla_due_at, @abandoned, @call_state, @call_state_at, @talk_ms, @hold_ms)
+        @resolved_at, @csat, @sla_due_at, @sla_owed, @sla_breaches, @abandoned, @call_state, @call_state_at, @talk_ms, @hold_ms)
       ON CONFLICT (conv_id) DO UPDATE SET created_at = excluded.created_at, channel = excluded.channel,
         team_id = excluded.team_id, inbox_id = excluded.inbox_id, agent_id = excluded.agent_id,
         first_in_at = excluded.first_in_at, first_response_at = excluded.first_response_at,
         resolved_at = excluded.resolved_at, csat = excluded.csat, sla_due_at = excluded.sla_due_at,
+        sla_owed = excluded.sla_owed, sla_breaches = excluded.sla_breaches,
         abandoned = excluded.abandoned, call_state = excluded.call_state, call_state_at = excluded.call_state_at,
         talk_ms = excluded.talk_ms, hold_ms = excluded.hold_ms`),
     drop: db.prepare('DELETE FROM report_facts WHERE conv_id = ?'),
@@ -139,6 +143,14 @@ export function createReportFacts(db: Database) {
       resolved_at: resolvedAt,
       csat,
       sla_due_at: ms(d['slaDueAt']),
+      // Due times are cleared once met, so whether one was ever owed is remembered here.
+      sla_owed:
+        prev?.sla_owed === 1 ||
+        ms(d['slaFirstResponseDueAt']) !== null ||
+        ms(d['slaResolutionDueAt']) !== null
+          ? 1
+          : 0,
+      sla_breaches: count(d['slaFirstResponseBreaches']) + count(d['slaResolutionBreaches']),
       abandoned,
       call_state: callState,
       call_state_at: callAt,

@@ -8,9 +8,8 @@ export type Targets = Record<string, number>;
 /** Default service-level targets: a call answered within 20 s, a chat within 60 s (live channels only). */
 export const DEFAULT_SERVICE_LEVEL_SEC: Targets = { voice: 20, chat: 60 };
 /**
- * Default first-response targets by channel, used as the SLA of a conversation that has no SLA
- * due time of its own (`slaDueAt`): live channels in a minute or two, messaging in 15 minutes,
- * email and the API in 4 hours.
+ * Default first-response targets by channel, the SLA of a conversation under no SLA policy: live
+ * channels in a minute or two, messaging in 15 minutes, email and the API in 4 hours.
  */
 export const DEFAULT_FIRST_RESPONSE_SEC: Targets = {
   voice: 60,
@@ -38,12 +37,25 @@ function perChannelMs(targets: Targets): string {
 }
 
 /**
- * When a conversation's SLA falls due: its own `slaDueAt` when it has one, else the channel's
- * first-response target after the customer's first message. The one place SLA compliance is
- * defined; SLA policies change it here.
+ * SLA compliance, the one place it is defined, as SQL over `report_facts f` (`@now` bound):
+ * - under an inbox's SLA policy (shared/sla: due times set as customers write, cleared when met,
+ *   breaches counted by the relay's timer): breached when a due time was breached, or one still
+ *   owed has passed; met when nothing was breached and nothing is owed any more;
+ * - with no policy: a first response within the channel's target after the customer's first
+ *   message; a customer who left unanswered (abandoned) counts neither way.
  */
-export function slaDueSql(firstResponse: Targets): string {
-  return `coalesce(f.sla_due_at, f.first_in_at + ${perChannelMs(firstResponse)})`;
+export function slaSql(firstResponse: Targets): { met: string; breached: string } {
+  const due = `(f.first_in_at + ${perChannelMs(firstResponse)})`;
+  const responded = `(f.first_in_at IS NOT NULL AND f.first_response_at IS NOT NULL AND f.first_response_at >= f.first_in_at)`;
+  const left = `(f.channel = 'chat' AND f.resolved_at IS NOT NULL AND f.first_response_at IS NULL AND f.first_in_at IS NOT NULL)`;
+  const policyBreached = `(f.sla_breaches > 0 OR (f.sla_due_at IS NOT NULL AND f.sla_due_at <= @now AND f.resolved_at IS NULL))`;
+  return {
+    met: `(CASE WHEN f.sla_owed = 1 THEN NOT ${policyBreached} AND (f.sla_due_at IS NULL OR f.resolved_at IS NOT NULL)
+      ELSE ${responded} AND ${due} IS NOT NULL AND f.first_response_at <= ${due} END)`,
+    breached: `(CASE WHEN f.sla_owed = 1 THEN ${policyBreached}
+      ELSE f.first_in_at IS NOT NULL AND ${due} IS NOT NULL AND f.abandoned = 0 AND NOT ${left}
+        AND ((${responded} AND f.first_response_at > ${due}) OR (f.first_response_at IS NULL AND ${due} <= @now)) END)`,
+  };
 }
 
 export type ReportQueries = ReturnType<typeof createReportQueries>;
@@ -57,13 +69,13 @@ export function createReportQueries(
   db: Database,
   targets: { serviceLevelSec: Targets; firstResponseSec: Targets },
 ) {
-  const due = slaDueSql(targets.firstResponseSec);
+  const sla = slaSql(targets.firstResponseSec);
   const sl = perChannelMs(targets.serviceLevelSec);
   // Per conversation first (flags and times), then sums: SQLite has no column aliases in the same SELECT.
   const perConversation = (col: string, scoped: boolean) => `
     SELECT b.i AS bucket, coalesce(f.${col}, '') AS grp, f.channel, f.first_in_at AS fin, f.first_response_at AS fr,
       f.created_at, f.resolved_at, f.csat, f.abandoned, f.talk_ms, f.hold_ms, f.rec_calls, f.rec_talk_ms, f.acw_ms,
-      ${due} AS due, ${sl} AS sl,
+      ${sla.met} AS sla_met, ${sla.breached} AS sla_breached, ${sl} AS sl,
       (f.first_in_at IS NOT NULL AND f.first_response_at IS NOT NULL AND f.first_response_at >= f.first_in_at) AS responded,
       (f.channel = 'chat' AND f.resolved_at IS NOT NULL AND f.first_response_at IS NULL AND f.first_in_at IS NOT NULL) AS left_chat
     FROM b ${
@@ -89,9 +101,8 @@ export function createReportQueries(
       total(CASE WHEN resolved_at IS NOT NULL THEN max(0, resolved_at - created_at) ELSE 0 END) AS resolutionMs,
       total(csat IS NOT NULL) AS csatCount,
       total(csat) AS csatSum,
-      total(responded AND due IS NOT NULL AND fr <= due) AS slaMet,
-      total(fin IS NOT NULL AND due IS NOT NULL AND abandoned = 0 AND left_chat = 0
-        AND ((responded AND fr > due) OR (fr IS NULL AND due <= @now))) AS slaBreached,
+      total(sla_met) AS slaMet,
+      total(sla_breached) AS slaBreached,
       total(channel = 'voice' AND abandoned = 1) AS abandonedCalls,
       total(left_chat) AS abandonedChats,
       total(sl IS NOT NULL AND fin IS NOT NULL) AS serviceOffered,

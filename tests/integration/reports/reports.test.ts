@@ -32,13 +32,20 @@ const SH_DAYS = [
 ];
 
 async function report(token: string, q: Record<string, string>) {
-  return http<Report & { error?: { code: string } }>(
-    relay,
-    'GET',
-    `/v1/reports?${new URLSearchParams(q)}`,
-    undefined,
-    token,
-  );
+  const get = () =>
+    http<Report & { error?: { code: string } }>(
+      relay,
+      'GET',
+      `/v1/reports?${new URLSearchParams(q)}`,
+      undefined,
+      token,
+    );
+  // Seeding can leave fetch's pooled connection idle for about the server's keep-alive timeout
+  // (5 s): a reuse that races the server's close is reset before any request is read. Once more.
+  return get().catch((err: unknown) => {
+    if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw err;
+    return get();
+  });
 }
 
 /** The relay's rows as `${group}|${local key}` → sums, with the bucket named by its start's local day or hour. */

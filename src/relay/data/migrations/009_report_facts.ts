@@ -27,6 +27,9 @@ export const migration009 = {
         resolved_at INTEGER,
         csat REAL,
         sla_due_at INTEGER,
+        -- Under an inbox's SLA policy (a due time was ever set), and its breaches so far.
+        sla_owed INTEGER NOT NULL DEFAULT 0,
+        sla_breaches INTEGER NOT NULL DEFAULT 0,
         abandoned INTEGER NOT NULL DEFAULT 0,
         call_state TEXT,
         call_state_at INTEGER,
