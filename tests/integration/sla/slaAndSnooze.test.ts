@@ -10,11 +10,13 @@ import type { Relay } from '../../../src/relay';
 import type { ConversationData } from '../../../src/shared/sync/entities';
 import { ADMIN, hello, http, login, mutation, startTestRelay, tempDir } from '../relay/helpers';
 import { waitFor } from '../sync/waitFor';
+import { session, visit } from '../webchat/visitorClient';
 
 const H = 3_600_000;
 let clock = Date.parse('2026-03-06T09:30:00Z'); // Friday 17:30 in Shanghai
 let relay: Relay & { dataDir: string };
 let inboxId: string;
+let chatInboxId: string;
 const dataDir = tempDir('sb-sla-');
 const start = () => startTestRelay({ dataDir, now: () => clock, sla: { tickMs: 20 } });
 
@@ -81,6 +83,15 @@ beforeAll(async () => {
       'POST',
       '/v1/admin/inboxes',
       { name: 'Orders', channel: 'api', teamId: team },
+      t,
+    )
+  ).body.id;
+  chatInboxId = (
+    await http<{ id: string }>(
+      relay,
+      'POST',
+      '/v1/admin/inboxes',
+      { name: 'Chat', channel: 'chat', teamId: team },
       t,
     )
   ).body.id;
@@ -239,5 +250,28 @@ describe('relay/sla: snoozes wake on the relay, and customers reopen conversatio
     // Reopened: both clocks start again from this message.
     expect(c.slaFirstResponseDueAt).not.toBeNull();
     expect(c.slaResolutionDueAt).not.toBeNull();
+  });
+
+  it('a web chat visitor writing again after a resolve reopens the same chat', async () => {
+    const v = await visit(relay, await session(relay, { inboxId: chatInboxId, name: 'Lu Visitor' }));
+    v.send({ t: 'message', text: 'Is the store open on Sunday?', clientId: 'w1' });
+    const first = (await v.next('message'))['message'] as { id: string };
+    const convOf = (messageId: string) =>
+      relay.db
+        .prepare(
+          `SELECT json_extract(data, '$.conversationId') FROM records WHERE entity = 'message' AND id = ?`,
+        )
+        .pluck()
+        .get(messageId) as string;
+    const id = convOf(first.id);
+    await push('conversation.setStatus', { id, status: 'resolved' });
+    expect(conv(id).status).toBe('resolved');
+    v.send({ t: 'message', text: 'One more thing', clientId: 'w2' });
+    const second = (await v.next('message', (f) => (f['message'] as { id: string }).id !== first.id))[
+      'message'
+    ] as { id: string };
+    expect(convOf(second.id)).toBe(id);
+    expect(conv(id).status).toBe('open');
+    v.ws.close();
   });
 });
