@@ -1,12 +1,24 @@
 import type { AgentState } from '../../shared/agentState';
-import type { Change, Channel, ConversationStatus } from '../../shared/sync/entities';
+import type { Change, Channel } from '../../shared/sync/entities';
 import type { BoardAgent, BoardCall, BoardChat, BoardQueue, SupervisorBoard } from '../../shared/supervisor';
 import type { Accounts, Person } from '../identity/accounts';
 import type { Database } from '../data/db';
 import type { Store } from '../data/store';
 import { workKindOf } from '../routing/types';
 import { DEFAULT_SERVICE_LEVEL_SEC, type Targets } from '../data/reportQueries';
-import { dayFiguresFromHistory, type DayMarks } from './dayHistory';
+import { dayFiguresFromHistory } from './dayHistory';
+import {
+  isWaiting,
+  iso,
+  leftUnanswered,
+  LIVE_CALL,
+  localMidnight,
+  nextConv,
+  time,
+  type AgentLive,
+  type CallLive,
+  type ConvLive,
+} from './convLive';
 
 export type LiveBoardOptions = {
   /**
@@ -22,62 +34,6 @@ export type LiveBoardOptions = {
 };
 
 export type BoardScope = { all: true } | { all: false; teamIds: ReadonlySet<string> };
-
-type CallLive = {
-  state: string;
-  at: number;
-  queuedAt: number;
-  agentId: string | null;
-  offeredTo: string | null;
-};
-
-/** What the board keeps of a conversation: its scope, its waiting and its day's marks. */
-type ConvLive = {
-  id: string;
-  inboxId: string | null;
-  teamId: string | null;
-  channel: Channel;
-  status: ConversationStatus;
-  assigneeId: string | null;
-  customerId: string;
-  subject: string;
-  createdAt: number;
-  slaDueAt: number | null;
-  call: CallLive | null;
-  /** When the current assignee got it (seen by the relay), else null. */
-  assignedAt: number | null;
-} & DayMarks;
-
-type AgentLive = { state: AgentState; since: number; connected: boolean; disconnectedSince: number | null };
-
-const LIVE_CALL = new Set(['offered', 'ringing', 'talking', 'held']);
-const ANSWERED_CALL = new Set(['talking', 'held', 'transferred', 'ended']);
-const WAITING_CALL = new Set(['queued', 'offered', 'ringing']);
-
-const localMidnight = (ms: number): number => {
-  const d = new Date(ms);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
-};
-const iso = (ms: number) => new Date(ms).toISOString();
-const time = (v: unknown): number | null => {
-  const t = typeof v === 'string' ? Date.parse(v) : NaN;
-  return Number.isFinite(t) ? t : null;
-};
-
-function callOf(v: unknown): CallLive | null {
-  if (!v || typeof v !== 'object') return null;
-  const c = v as Record<string, unknown>;
-  const at = time(c['at']);
-  if (typeof c['state'] !== 'string' || at === null) return null;
-  return {
-    state: c['state'],
-    at,
-    queuedAt: time(c['queuedAt']) ?? at,
-    agentId: typeof c['agentId'] === 'string' ? c['agentId'] : null,
-    offeredTo: typeof c['offeredTo'] === 'string' ? c['offeredTo'] : null,
-  };
-}
 
 /**
  * The relay's live model of what supervisors watch: agents' presence (told by the sync hub),
@@ -127,45 +83,8 @@ export function createLiveBoard(d: {
 
   /** Takes a conversation's new state; marks the day's events the relay sees happen now. */
   function observe(id: string, data: Record<string, unknown> | null, at: number): void {
-    const prev = convs.get(id);
     if (!data) return void convs.delete(id);
-    const channel = data['channel'] as Channel;
-    const status = (data['status'] as ConversationStatus | undefined) ?? 'open';
-    const assigneeId = typeof data['assigneeId'] === 'string' ? data['assigneeId'] : null;
-    const createdAt = time(data['createdAt']) ?? at;
-    const call = callOf(data['call']);
-    const c: ConvLive = {
-      id,
-      inboxId: typeof data['inboxId'] === 'string' ? data['inboxId'] : null,
-      teamId: typeof data['teamId'] === 'string' ? data['teamId'] : null,
-      channel,
-      status,
-      assigneeId,
-      customerId: typeof data['customerId'] === 'string' ? data['customerId'] : '',
-      subject: typeof data['subject'] === 'string' ? data['subject'] : '',
-      createdAt,
-      slaDueAt: time(data['slaDueAt']),
-      call,
-      assignedAt: assigneeId && prev?.assigneeId === assigneeId ? prev.assignedAt : assigneeId ? at : null,
-      queued: prev ? prev.queued : assigneeId === null,
-      answeredAt: prev?.answeredAt ?? null,
-      resolvedAt: prev?.resolvedAt ?? null,
-      resolvedBy: prev?.resolvedBy ?? null,
-      abandoned: prev?.abandoned ?? false,
-      callEndedBy: prev?.callEndedBy ?? null,
-    };
-    if (channel === 'voice' && call) {
-      if (c.answeredAt === null && ANSWERED_CALL.has(call.state))
-        c.answeredAt = call.state === 'talking' ? call.at : at;
-      if (call.state === 'abandoned') c.abandoned = true;
-      if (call.state === 'ended' && call.agentId && c.callEndedBy === null) c.callEndedBy = call.agentId;
-    } else if (c.answeredAt === null && assigneeId && c.queued) c.answeredAt = at;
-    if (status === 'resolved' && prev?.status !== 'resolved' && prev) {
-      c.resolvedAt = at;
-      c.resolvedBy = prev.assigneeId ?? assigneeId;
-      if (leftUnanswered(c)) c.abandoned = true;
-    }
-    convs.set(id, c);
+    convs.set(id, nextConv(convs.get(id), id, data, at));
   }
 
   /** Rebuilds the model: open conversations, today's, and today's marks from field history. */
@@ -423,21 +342,3 @@ export function createLiveBoard(d: {
 }
 
 export type LiveBoard = ReturnType<typeof createLiveBoard>;
-
-/** A chat closed before anyone took it: its customer left unanswered (calls say so in their state). */
-function leftUnanswered(c: ConvLive): boolean {
-  return (
-    c.resolvedAt !== null &&
-    c.channel !== 'voice' &&
-    c.queued &&
-    c.answeredAt === null &&
-    workKindOf(c.channel) === 'chat'
-  );
-}
-
-/** Waiting for an agent: open or pending, nobody assigned, or a call still ringing in the queue. */
-function isWaiting(c: ConvLive): boolean {
-  if (c.status !== 'open' && c.status !== 'pending') return false;
-  if (c.channel === 'voice' && c.call && WAITING_CALL.has(c.call.state)) return true;
-  return c.assigneeId === null && c.inboxId !== null;
-}
