@@ -1,13 +1,4 @@
-import {
-  Invitation,
-  Inviter,
-  Registerer,
-  RegistererState,
-  SessionState,
-  UserAgent,
-  type Referral,
-  type Session,
-} from 'sip.js';
+import { Invitation, Inviter, SessionState, UserAgent, type Referral, type Session } from 'sip.js';
 import { callerIdentity, cleanIdText, conversationOf } from './callerIdentity';
 import {
   applyTracks,
@@ -23,7 +14,8 @@ import {
 import { startWatchdog } from './mediaWatchdog';
 import type { MonitorPhone } from './monitoring/monitorPhone';
 import { probeReachable, referCall, reinviteHold, restartIce, sendDtmf } from './callControls';
-import { backoffDelay, makeUserAgent, registerOnce, targetUri, toneOfInfo } from './sipUserAgent';
+import { SipConnection } from './sipConnection';
+import { targetUri, toneOfInfo } from './sipUserAgent';
 import {
   newLiveCall,
   newSnapshot,
@@ -58,19 +50,12 @@ export { setSink } from './callMedia';
  * transfers, and calls whose dialog is lost when the server restarts (ended, never left as ghosts).
  */
 export class SipPhone {
-  private ua: UserAgent | null = null;
-  private registerer: Registerer | null = null;
+  private readonly conn: SipConnection;
   private readonly calls = new Map<string, LiveCall>();
-  private registration: Registration = 'stopped';
-  private stopping = false;
-  private attempt = 0;
-  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  private wasLost = false;
   private readonly opts: ResolvedSipOptions;
   private readonly audio = new Map<string, HTMLAudioElement>();
   /** Microphone and call-audio output device ids; '' is the system default. */
   private devices = { input: '', output: '' };
-  private readonly onOnline = () => this.networkChanged();
   /** Takes an INVITE before it rings (a supervisor's monitoring leg); true when it took it. */
   screenInvite: ((inv: Invitation) => boolean) | null = null;
 
@@ -80,102 +65,42 @@ export class SipPhone {
     options: SipPhoneOptions = {},
   ) {
     this.opts = resolveSipOptions(options);
+    this.conn = new SipConnection(config, this.opts, {
+      onRegistration: (r, detail) => listener.onRegistration(r, detail),
+      onInvite: (inv) => this.incoming(inv),
+      onLost: () => {
+        for (const c of this.calls.values()) if (c.snap.state === 'established') c.snap.signalingLost = true;
+      },
+      onReconnected: () => this.reconnected(),
+      onNetworkChange: () => {
+        for (const c of this.calls.values())
+          if (c.snap.state === 'established') restartIce(c, (m) => this.opts.log('warn', m));
+      },
+    });
   }
 
   get state(): Registration {
-    return this.registration;
+    return this.conn.state;
+  }
+
+  private get ua(): UserAgent | null {
+    return this.conn.ua;
   }
 
   /** Connects and registers; on failure keeps retrying with backoff until stop(). */
-  async start(): Promise<void> {
-    this.stopping = false;
-    this.ua = makeUserAgent(this.config, this.opts, {
-      disconnect: (error) => {
-        if (this.stopping) return;
-        this.opts.log('warn', `SIP transport lost: ${error.message}`);
-        this.lost();
-      },
-      invite: (inv) => this.incoming(inv),
-    });
-    this.registerer = new Registerer(this.ua, { expires: this.opts.expiresS });
-    // The registerer stays "Registered" across a transport loss, so a re-register fires no state
-    // change: registration is reported from each REGISTER's answer (see register()).
-    this.registerer.stateChange.addListener((s) => {
-      if (s === RegistererState.Unregistered && !this.stopping && this.registration === 'registered')
-        this.setRegistration('connecting', { reconnected: false });
-    });
-    if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
-    this.setRegistration('connecting', { reconnected: false });
-    try {
-      await this.ua.start();
-      await this.register();
-    } catch (err) {
-      this.opts.log('warn', `SIP connect failed: ${String(err)}`);
-      this.lost();
-    }
+  start(): Promise<void> {
+    return this.conn.start();
   }
 
   /** Ends every call, unregisters and disconnects. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline);
-    for (const id of [...this.calls.keys()]) this.hangup(id);
-    try {
-      if (this.registerer?.state === RegistererState.Registered) await this.registerer.unregister();
-    } catch {
-      // The server may be gone; the registration expires by itself.
-    }
-    await this.ua?.stop().catch(() => undefined);
-    this.setRegistration('stopped', { reconnected: false });
+  stop(): Promise<void> {
+    return this.conn.stop(() => {
+      for (const id of [...this.calls.keys()]) this.hangup(id);
+    });
   }
 
-  private async register(): Promise<void> {
-    const r = await registerOnce(this.registerer!, this.opts.log);
-    if (r.ok) {
-      const reconnected = this.wasLost;
-      this.wasLost = false;
-      this.attempt = 0;
-      this.setRegistration('registered', { reconnected });
-    } else if (r.error !== null) {
-      this.setRegistration('failed', { reconnected: false, error: r.error });
-    }
-  }
-
-  private setRegistration(r: Registration, detail: { reconnected: boolean; error?: string }): void {
-    this.registration = r;
-    this.listener.onRegistration(r, detail);
-  }
-
-  // Transport lost: tell the agent, mark live calls, reconnect with backoff, re-register.
-  private lost(): void {
-    if (this.stopping) return;
-    this.wasLost = true;
-    for (const c of this.calls.values()) if (c.snap.state === 'established') c.snap.signalingLost = true;
-    this.setRegistration('reconnecting', { reconnected: false });
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.reconnectTimer || this.stopping) return;
-    const delay = backoffDelay(this.attempt, this.opts.backoffMs);
-    this.attempt++;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      void this.reconnect();
-    }, delay);
-  }
-
-  private async reconnect(): Promise<void> {
-    if (!this.ua || this.stopping) return;
-    try {
-      await this.ua.reconnect();
-    } catch (err) {
-      this.opts.log('debug', `reconnect failed: ${String(err)}`);
-      this.scheduleReconnect();
-      return;
-    }
-    await this.register();
+  /** Back after a loss: probe calls whose dialog may be gone; end calls still being set up. */
+  private reconnected(): void {
     for (const c of [...this.calls.values()]) {
       if (c.snap.signalingLost) this.probe(c);
       // A call still being set up lost its transaction with the server: its answer (or CANCEL)
@@ -190,17 +115,6 @@ export class SipPhone {
   private probe(c: LiveCall): void {
     probeReachable(c, (yes) => this.update(c, { signalingLost: !yes }));
     this.emit(c);
-  }
-
-  private networkChanged(): void {
-    if (this.registration !== 'registered') {
-      if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-      this.reconnectTimer = null;
-      this.attempt = 0;
-      void this.reconnect();
-    }
-    for (const c of this.calls.values())
-      if (c.snap.state === 'established') restartIce(c, (m) => this.opts.log('warn', m));
   }
 
   // --- calls ------------------------------------------------------------------------------------
