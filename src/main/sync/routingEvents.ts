@@ -1,0 +1,34 @@
+import type { MovedWhileAway } from '../../shared/routing';
+import type { SupervisorBoard, SupervisorNotice } from '../../shared/supervisor';
+import type { OfferView, ServerFrame } from '../../shared/sync/protocol';
+
+/** Routing news for this agent: work offered, an offer gone, the answer to an accept. */
+export type RoutingEvent =
+  | { type: 'offer'; offer: OfferView }
+  | { type: 'withdrawn'; offerId: string; reason: string }
+  | { type: 'result'; offerId: string; assigned: boolean }
+  | { type: 'typing'; conversationId: string; on: boolean }
+  /** Live work that moved to colleagues while this agent was offline (until sendMovedSeen). */
+  | { type: 'moved'; moved: MovedWhileAway[] };
+
+/** The supervisor's live board (pushed while watching), and what supervisors did to this agent. */
+export type SupervisionEvent =
+  { type: 'board'; board: SupervisorBoard } | { type: 'notice'; notice: SupervisorNotice };
+
+/** The routing news a frame carries, or null for a frame of another kind (sync, errors). */
+export function routingEventOf(f: ServerFrame): RoutingEvent | null {
+  switch (f.t) {
+    case 'offer':
+      return { type: 'offer', offer: f.offer };
+    case 'offerWithdrawn':
+      return { type: 'withdrawn', offerId: f.offerId, reason: f.reason };
+    case 'offerResult':
+      return { type: 'result', offerId: f.offerId, assigned: f.assigned };
+    case 'typing':
+      return { type: 'typing', conversationId: f.conversationId, on: f.on };
+    case 'movedWhileAway':
+      return { type: 'moved', moved: f.moved };
+    default:
+      return null;
+  }
+}
