@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import type { AgentData, Change, Entity } from '../../shared/sync/entities';
-import { canonicalJson } from '../../shared/sync/canonicalJson';
 import { HlcClock, isHlc, type Hlc } from '../../shared/sync/hlc';
 import { uuidv7 } from '../../shared/sync/ids';
 import { isMutationName, mutationArgs, type Mutation, type MutationName } from '../../shared/sync/mutations';
@@ -23,14 +21,14 @@ import {
   currentState,
   inboxFor,
   keyOf,
-  setConfirmed,
-  setConfirmedAndCurrent,
   setCurrent,
   type RecordKey,
   type RecordState,
 } from './records';
 import { search } from './search';
-import { indexBacklog, reindex } from './searchIndex';
+import { acknowledgeResults, confirmChanges, indexSearchBacklog } from './relayInput';
+import { confirmedStateHash } from './stateHash';
+import { directory, type Directory } from './directory';
 
 export type AgentIdentity = { deviceId: string; agent: { id: string } & AgentData };
 /** Why the store changed, for listeners that refresh views or the sync state. */
@@ -41,9 +39,6 @@ export type LocalStoreOptions = { path: string; key: Buffer; log: Logger; now?: 
  * The agent's encrypted replica: confirmed relay state, the optimistic state the UI reads, the
  * outbox and rejected mutations. One writer connection; every write is one transaction.
  */
-/** Changes in one frame from which on new rows are indexed for search afterwards, in the backlog. */
-const BULK_PAGE = 100;
-
 export class LocalStore {
   readonly db: Db;
   private readonly log: Logger;
@@ -218,39 +213,14 @@ export class LocalStore {
 
   /** Takes the relay's answers to a pushed batch: applied/duplicate are acknowledged, rejected are rolled back. */
   acknowledge(results: readonly PushOutcome[]): { acked: number; rejected: number } {
-    let acked = 0;
-    let rejected = 0;
-    this.db.transaction(() => {
-      const cursor = this.cursor();
-      const rebase: RecordKey[] = [];
-      for (const r of results) {
-        const row = outbox.getOutboxRow(this.db, r.id);
-        if (!row || row.state === 'acked') continue;
-        if (r.status === 'rejected') {
-          outbox.insertRejected(
-            this.db,
-            outbox.toMutation(row),
-            r.code,
-            r.message,
-            new Date(this.now()).toISOString(),
-          );
-          rebase.push(...outbox.removeFromOutbox(this.db, row.position));
-          rejected++;
-          this.log.warn({ mutation: row.id, name: row.name, code: r.code }, 'relay rejected a mutation');
-        } else if (r.seq <= cursor) {
-          // Its effect already arrived with the changes we hold: replaying it on them was a no-op
-          // (mutators are idempotent on their own confirmed effect), so no current state changes.
-          outbox.removeFromOutbox(this.db, row.position);
-          acked++;
-        } else {
-          outbox.markAcked(this.db, row.position, r.seq);
-          acked++;
-        }
-      }
-      this.rebase(rebase);
+    const answer = this.db.transaction(() => {
+      const now = () => new Date(this.now()).toISOString();
+      const a = acknowledgeResults(this.db, results, { cursor: this.cursor(), now, log: this.log });
+      this.rebase(a.rebase);
+      return a;
     })();
-    this.emit(rejected > 0 ? 'reject' : 'ack');
-    return { acked, rejected };
+    this.emit(answer.rejected > 0 ? 'reject' : 'ack');
+    return { acked: answer.acked, rejected: answer.rejected };
   }
 
   /** Marks mutations as sent (for the UI: "sending" vs "waiting"). */
@@ -287,52 +257,7 @@ export class LocalStore {
   }
 
   private confirm(changes: readonly Change[]): RecordKey[] {
-    const keys: RecordKey[] = [];
-    // A page of a catch-up or snapshot (many changes at once) leaves new rows' search indexing to
-    // the backlog, done after catch-up; live changes (a few at a time) are indexed at once.
-    const deferFrom = changes.length >= BULK_PAGE ? this.searchBacklogFrom() : null;
-    for (const c of changes) {
-      for (const h of Object.values(c.clocks)) if (isHlc(h)) this.clock?.receive(h);
-      // Untouched by the outbox (the bulk of an initial sync): confirmed and current in one write.
-      if (c.entity === 'conversation' && c.deleted) this.dropThread(c.id);
-      if (!outbox.isTouched(this.db, c)) setConfirmedAndCurrent(this.db, c, deferFrom);
-      else if (setConfirmed(this.db, c)) keys.push({ entity: c.entity, id: c.id });
-      // A pending merge of this conversation's customer moves it too: replay the merge on it.
-      const customerId = c.entity === 'conversation' ? c.data?.['customerId'] : undefined;
-      if (typeof customerId === 'string' && outbox.isMergePending(this.db, customerId))
-        keys.push({ entity: 'customer', id: customerId });
-    }
-    return keys;
-  }
-
-  /**
-   * A conversation this agent may no longer see (moved to another team, or deleted): its thread,
-   * calls and field history leave the cache and the search index with it (inside a transaction).
-   */
-  private dropThread(convId: string): void {
-    for (const entity of ['message', 'note', 'call', 'fieldChange'] as const) {
-      const rows = stmt(this.db, 'SELECT rowid FROM records WHERE entity = ? AND parent_id = ?').all(
-        entity,
-        convId,
-      ) as {
-        rowid: number;
-      }[];
-      for (const r of rows) {
-        reindex(this.db, r.rowid, entity, null);
-        stmt(this.db, 'DELETE FROM records WHERE rowid = ?').run(r.rowid);
-      }
-    }
-  }
-
-  /** Where the search backlog starts, starting one at the next rowid if there is none (inside a transaction). */
-  private searchBacklogFrom(): number {
-    const held = getMeta(this.db, 'searchBacklogFrom');
-    if (held !== undefined) return Number(held);
-    const next = (
-      stmt(this.db, 'SELECT coalesce(max(rowid), 0) + 1 AS n FROM records').get() as { n: number }
-    ).n;
-    setMeta(this.db, 'searchBacklogFrom', String(next));
-    return next;
+    return confirmChanges(this.db, changes, this.clock);
   }
 
   /**
@@ -340,15 +265,7 @@ export class LocalStore {
    * The sync client calls it in idle moments after catching up. Default limit 2,000.
    */
   indexSearchBacklog(limit = 2_000): boolean {
-    const more = this.db.transaction(() => {
-      const held = getMeta(this.db, 'searchBacklogFrom');
-      if (held === undefined) return false;
-      const next = indexBacklog(this.db, Number(held), limit);
-      if (next === null) deleteMeta(this.db, 'searchBacklogFrom');
-      else setMeta(this.db, 'searchBacklogFrom', String(next));
-      return next !== null;
-    })();
-    return more;
+    return this.db.transaction(() => indexSearchBacklog(this.db, limit))();
   }
 
   /** Current state := confirmed state + the pending mutations touching these records, in order. */
@@ -385,24 +302,7 @@ export class LocalStore {
 
   /** SHA-256 (hex) of the confirmed state, sorted by entity and id, as canonical JSON: equal replicas, equal hashes. */
   stateHash(): string {
-    const h = createHash('sha256');
-    const rows = stmt(
-      this.db,
-      'SELECT entity, id, server_data, server_clocks, server_deleted FROM records WHERE confirmed = 1 ORDER BY entity, id',
-    ).iterate() as IterableIterator<{
-      entity: string;
-      id: string;
-      server_data: string | null;
-      server_clocks: string;
-      server_deleted: number;
-    }>;
-    for (const r of rows) {
-      const data = r.server_data === null ? null : (JSON.parse(r.server_data) as unknown);
-      h.update(
-        canonicalJson([r.entity, r.id, data, JSON.parse(r.server_clocks), r.server_deleted === 1]) + '\n',
-      );
-    }
-    return h.digest('hex');
+    return confirmedStateHash(this.db);
   }
 
   /** The record as the UI sees it now (confirmed + pending), or null. */
@@ -425,23 +325,7 @@ export class LocalStore {
   search = (query: string, opts?: { limit?: number }) => search(this.db, query, opts);
 
   /** Teams and agents as synced (names and team membership only), for transfer and @mentions. */
-  directory(): {
-    teams: { id: string; name: string }[];
-    agents: { id: string; name: string; teamIds: string[] }[];
-  } {
-    const rows = stmt(
-      this.db,
-      "SELECT entity, id, data FROM records WHERE entity IN ('team', 'agent') AND data IS NOT NULL AND deleted = 0",
-    ).all() as { entity: 'team' | 'agent'; id: string; data: string }[];
-    const teams: { id: string; name: string }[] = [];
-    const agents: { id: string; name: string; teamIds: string[] }[] = [];
-    for (const r of rows) {
-      const d = JSON.parse(r.data) as { name?: unknown; teamIds?: unknown };
-      const name = typeof d.name === 'string' ? d.name : '';
-      if (r.entity === 'team') teams.push({ id: r.id, name });
-      else agents.push({ id: r.id, name, teamIds: Array.isArray(d.teamIds) ? (d.teamIds as string[]) : [] });
-    }
-    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-    return { teams: teams.sort(byName), agents: agents.sort(byName) };
+  directory(): Directory {
+    return directory(this.db);
   }
 }
