@@ -1,34 +1,26 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { RELAY_URL_MESSAGES, relayUrlProblem } from '../../shared/relayUrl';
-import type { SessionState } from '../../shared/session';
-import type { RejectedView } from '../../shared/views';
-import { CacheVault } from '../keychain/cacheVault';
-import type { Logger } from '../base/logger';
-import { LOCAL_ERR, LocalError } from '../base/errors';
-import type { LocalStore } from '../store/localStore';
-import { SyncClient, type RoutingEvent, type SyncClientOptions, type SyncState } from '../sync/syncClient';
 import type { AgentState } from '../../shared/agentState';
 import type { MovedWhileAway } from '../../shared/routing';
+import type { SessionState } from '../../shared/session';
 import type { OfferView } from '../../shared/sync/protocol';
+import type { RejectedView } from '../../shared/views';
+import { LOCAL_ERR, LocalError } from '../base/errors';
 import type { EventHub } from '../base/events';
+import type { Logger } from '../base/logger';
+import type { CacheVault } from '../keychain/cacheVault';
+import type { LocalStore } from '../store/localStore';
+import { SyncClient, type SyncClientOptions, type SyncState } from '../sync/syncClient';
+import { LiveWork } from './liveWork';
 import { MentionWatcher } from './mentionNotices';
-import { readJsonFile, writeJsonFileAtomic } from '../base/jsonFile';
 import { jsonRequest, relayOk, type RelayInit } from './relayRequests';
-
-type Profile = { relayUrl: string; email: string };
-
-/** The relay's origin, or INSECURE_RELAY for a non-URL or clear-text http:// off this machine. */
-function checkedRelayOrigin(url: string): string {
-  const problem = relayUrlProblem(url);
-  if (problem) throw new LocalError(LOCAL_ERR.INSECURE_RELAY, RELAY_URL_MESSAGES[problem]);
-  const u = new URL(url);
-  // The sync client speaks HTTP first (sign-in) and derives the WebSocket address from it.
-  if (u.protocol === 'ws:' || u.protocol === 'wss:') u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
-  return u.origin;
-}
+import {
+  checkedRelayOrigin,
+  openFailure,
+  ProfileFile,
+  vaultFor,
+  type Profile,
+  type VaultOverrides,
+} from './sessionProfile';
 
 export type SessionOptions = {
   dataDir: string;
@@ -37,7 +29,7 @@ export type SessionOptions = {
   /** Options passed to every SyncClient (tests shorten timings). */
   sync?: Partial<Omit<SyncClientOptions, 'relayUrl' | 'store' | 'log' | 'onRevoked'>>;
   /** Keychain override for CacheVault (tests); default: the OS keychain. */
-  vault?: Partial<Pick<ConstructorParameters<typeof CacheVault>[0], 'keychain' | 'scryptN'>>;
+  vault?: VaultOverrides;
   /** The agent's routing state now, sent to the relay on every connection. Default: offline. */
   presence?: () => AgentState;
   /** Each new sync client (the supervisor's desk listens to it); returns what detaches it. */
@@ -57,21 +49,17 @@ export class SessionService {
   private status: SessionState['status'] = 'signedOut';
   private notice: SessionState['notice'] = null;
   private offs: (() => void)[] = [];
-  /** Work the relay offers this agent now, by offer id. */
-  private readonly offers = new Map<string, OfferView>();
-  /** What the relay last said moved to colleagues while this agent was offline (until dismissed). */
-  private moved: MovedWhileAway[] = [];
-  /** The newest dismissal, so a dismissal made offline still hides the relay's next copy. */
-  private movedSeenUpTo = '';
-  private readonly profileFile: string;
+  private readonly live: LiveWork;
+  private readonly profileFile: ProfileFile;
 
   constructor(private readonly o: SessionOptions) {
-    this.profileFile = join(o.dataDir, 'profile.json');
+    this.profileFile = new ProfileFile(o.dataDir);
+    this.live = new LiveWork(o.events, () => this.client);
   }
 
   /** Reopens the last profile, if any, without a password (the relay session is in the cache). */
   async resume(): Promise<SessionState> {
-    const p = readJsonFile(this.profileFile) as Profile | undefined;
+    const p = this.profileFile.read();
     if (!p?.relayUrl || !p.email) return this.state();
     this.profile = p;
     try {
@@ -112,7 +100,7 @@ export class SessionService {
       await this.close();
       throw err;
     }
-    writeJsonFileAtomic(this.profileFile, p);
+    this.profileFile.remember(p);
     this.notice = null;
     this.status = 'signedIn';
     this.client!.start();
@@ -134,7 +122,7 @@ export class SessionService {
     const vault = this.vault;
     await this.close();
     if (wipe && vault) vault.wipe();
-    writeJsonFileAtomic(this.profileFile, {});
+    this.profileFile.forget();
     this.profile = null;
     this.status = 'signedOut';
     this.emit();
@@ -188,9 +176,7 @@ export class SessionService {
 
   async close(): Promise<void> {
     for (const off of this.offs.splice(0)) off();
-    this.offers.clear();
-    this.moved = [];
-    this.movedSeenUpTo = '';
+    this.live.clear();
     this.client?.dispose();
     this.store?.close();
     this.client = null;
@@ -202,10 +188,7 @@ export class SessionService {
   // --- internals ----------------------------------------------------------------------------
 
   private vaultFor(p: Profile): CacheVault {
-    const account = createHash('sha256').update(`${p.relayUrl}\n${p.email}`).digest('hex').slice(0, 24);
-    const dir = join(this.o.dataDir, 'profiles', account);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return new CacheVault({ dir, account, log: this.o.log, ...this.o.vault });
+    return vaultFor(p, this.o);
   }
 
   private async open(p: Profile, passphrase: string | undefined, announce = true): Promise<void> {
@@ -233,7 +216,7 @@ export class SessionService {
     });
     if (this.o.onClientOpened) this.offs.push(this.o.onClientOpened(client));
     this.offs.push(
-      client.onRouting((e) => this.onRouting(e)),
+      client.onRouting((e) => this.live.onRouting(e)),
       client.onState(() => this.emit()),
       store.onChange((c) => {
         this.o.events.emit('data:changed', { reason: c.reason, pending: c.pending });
@@ -253,30 +236,22 @@ export class SessionService {
 
   /** Current offers, oldest first. */
   listOffers(): OfferView[] {
-    return [...this.offers.values()];
+    return this.live.listOffers();
   }
 
   /** Live work that moved to colleagues while this agent was offline, oldest first. */
   listMovedWhileAway(): MovedWhileAway[] {
-    return this.moved;
+    return this.live.listMovedWhileAway();
   }
 
-  /**
-   * The agent read the notice: hidden here at once; the relay forgets it when told (now, or on the
-   * next connection's notice, which is dismissed again if still older than `upTo`).
-   */
+  /** The agent read the notice of what moved (see LiveWork.dismissMovedWhileAway). */
   dismissMovedWhileAway(upTo: string): { sent: boolean } {
-    this.moved = this.moved.filter((m) => m.movedAt > upTo);
-    this.movedSeenUpTo = upTo > this.movedSeenUpTo ? upTo : this.movedSeenUpTo;
-    this.o.events.emit('inbox:movedWhileAway', this.moved);
-    return { sent: this.client?.sendMovedSeen(upTo) ?? false };
+    return this.live.dismissMovedWhileAway(upTo);
   }
 
   /** Accepts or declines an offer; false when offline (it will go to someone else). */
   replyOffer(offerId: string, accept: boolean): { sent: boolean } {
-    const sent = this.client?.replyOffer(offerId, accept) ?? false;
-    if (sent && !accept) this.dropOffer(offerId);
-    return { sent };
+    return this.live.replyOffer(offerId, accept);
   }
 
   /** Tells the relay the agent's routing state (available, away, ...). */
@@ -300,41 +275,11 @@ export class SessionService {
     return this.client.fetchWithToken(path, timeoutMs, init);
   }
 
-  private onRouting(e: RoutingEvent): void {
-    if (e.type === 'typing') {
-      this.o.events.emit('inbox:typing', { conversationId: e.conversationId, on: e.on });
-      return;
-    }
-    if (e.type === 'moved') {
-      // Dismissed offline: the relay did not hear it, so say it again and show only what is newer.
-      if (this.movedSeenUpTo && e.moved.some((m) => m.movedAt <= this.movedSeenUpTo))
-        this.client?.sendMovedSeen(this.movedSeenUpTo);
-      this.moved = e.moved.filter((m) => m.movedAt > this.movedSeenUpTo);
-      this.o.events.emit('inbox:movedWhileAway', this.moved);
-      return;
-    }
-    if (e.type === 'offer') {
-      this.offers.set(e.offer.offerId, e.offer);
-      this.o.events.emit('inbox:offersChanged', this.listOffers());
-    } else this.dropOffer(e.offerId);
-  }
-
-  private dropOffer(offerId: string): void {
-    if (this.offers.delete(offerId)) this.o.events.emit('inbox:offersChanged', this.listOffers());
-  }
-
   private onOpenError(err: unknown): void {
     if (err instanceof LocalError) {
-      if (err.code === LOCAL_ERR.NEEDS_PASSPHRASE || err.code === LOCAL_ERR.WRONG_PASSPHRASE)
-        this.status = 'locked';
-      else if (err.code === LOCAL_ERR.KEY_LOST) {
-        this.status = 'keyLost';
-        this.notice = {
-          code: err.code,
-          message: err.message,
-          pendingAtStake: Number(err.details['pendingAtStake'] ?? 0),
-        };
-      } else this.notice = { code: err.code, message: err.message, pendingAtStake: 0 };
+      const { status, notice } = openFailure(err);
+      if (status) this.status = status;
+      if (notice) this.notice = notice;
     } else {
       this.o.log.error({ err }, 'could not open the offline cache');
     }
@@ -345,7 +290,7 @@ export class SessionService {
     const vault = this.vault;
     await this.close();
     vault?.wipe();
-    writeJsonFileAtomic(this.profileFile, {});
+    this.profileFile.forget();
     this.status = 'signedOut';
     this.notice = {
       code: LOCAL_ERR.DEVICE_REVOKED,
@@ -360,7 +305,7 @@ export class SessionService {
   private async onSignedOut(reason: string): Promise<void> {
     const pending = this.pendingCount();
     await this.close();
-    writeJsonFileAtomic(this.profileFile, {});
+    this.profileFile.forget();
     this.status = 'signedOut';
     this.notice = {
       code: LOCAL_ERR.SIGNED_OUT,
