@@ -6,12 +6,31 @@ import type { Services } from '../services';
 export type Handlers = { [C in CallChannel]: (args: CallArgs<C>) => CallResult<C> | Promise<CallResult<C>> };
 
 /**
- * One line per call of the contract, naming the service that answers it. Arguments arrive
- * validated by the dispatcher (the contract's zod schemas): services do not check them again.
+ * One line per call of the contract, naming the service that answers it, grouped by domain.
+ * Arguments arrive validated by the dispatcher (the contract's zod schemas), the one place they are
+ * parsed: services take them as typed. (The store still checks each mutation a service builds from
+ * them, with ids and values of its own, before it enters the outbox.)
  */
 export function createHandlers(s: Services): Handlers {
   return {
-    // The app and this device
+    ...deviceCalls(s),
+    ...phoneCalls(s),
+    ...sessionCalls(s),
+    ...customerCalls(s),
+    ...conversationCalls(s),
+    ...managerCalls(s),
+    ...supervisorCalls(s),
+    ...monitoringCalls(s),
+    ...reportCalls(s),
+  };
+}
+
+/** Handlers for some of the channels, typed by the contract. */
+const calls = <C extends CallChannel>(h: { [K in C]: Handlers[K] }) => h;
+
+/** The app and this device. */
+const deviceCalls = (s: Services) =>
+  calls({
     'app:getInfo': () => s.appInfo(),
     'settings:get': () => s.settings.get(),
     'settings:update': (patch) => s.settings.update(definedOnly(patch)),
@@ -20,8 +39,11 @@ export function createHandlers(s: Services): Handlers {
     'updates:getStatus': () => s.updates.get(),
     'updates:check': () => s.updates.check(),
     'updates:installNow': () => s.updates.installNow(),
+  });
 
-    // Softphone and calls
+/** Softphone and calls: the screen pop, wrap-up and recordings. */
+const phoneCalls = (s: Services) =>
+  calls({
     'phone:setCallActive': ({ active }) => s.activity.setCallActive(active),
     'phone:setRinging': ({ calls }) => s.activity.setRinging(calls),
     'phone:callAction': ({ callId, action }) => s.activity.callAction(callId, action),
@@ -35,8 +57,11 @@ export function createHandlers(s: Services): Handlers {
     'recordings:policy': () => s.recordings.policy(),
     'recordings:save': (a) => s.recordings.save(a),
     'recordings:read': ({ id, offset }) => s.recordings.read(id, offset),
+  });
 
-    // Session: sign-in, the cache, sync
+/** Session: sign-in, the cache, sync, and the work the relay offers live. */
+const sessionCalls = (s: Services) =>
+  calls({
     'session:get': () => s.session.state(),
     'session:login': (a) =>
       s.session.login({
@@ -52,23 +77,27 @@ export function createHandlers(s: Services): Handlers {
     'sync:dismissRejected': ({ id }) => s.session.dismissRejected(id),
     'account:changePassword': ({ currentPassword, newPassword }) =>
       s.session.changePassword(currentPassword, newPassword),
-
-    // Work the relay offers live
     'inbox:listOffers': () => s.session.listOffers(),
     'inbox:replyOffer': ({ offerId, accept }) => s.session.replyOffer(offerId, accept),
     'inbox:listMovedWhileAway': () => s.session.listMovedWhileAway(),
     'inbox:dismissMovedWhileAway': ({ upTo }) => s.session.dismissMovedWhileAway(upTo),
     'inbox:setTyping': ({ conversationId, on }) => s.session.setTyping(conversationId, on),
+  });
 
-    // Customers
+/** Customers' profiles. */
+const customerCalls = (s: Services) =>
+  calls({
     'customers:list': (a) => s.customers.list(a),
     'customers:get': ({ id }) => s.customers.get(id),
     'customers:create': (a) => s.customers.create(a),
     'customers:update': (a) => s.customers.update(a),
     'customers:merge': (a) => s.customers.merge(a),
     'customers:unmerge': ({ sourceId }) => s.customers.unmerge(sourceId),
+  });
 
-    // Conversations: the inbox, replies, notes and what an agent looks up while answering
+/** Conversations: the inbox, replies, notes and what an agent looks up while answering. */
+const conversationCalls = (s: Services) =>
+  calls({
     'conversations:list': (a) => s.conversations.list(a),
     'conversations:labels': () => s.conversations.labels(),
     'conversations:get': ({ id }) => s.conversations.get(id),
@@ -85,8 +114,11 @@ export function createHandlers(s: Services): Handlers {
     'inbox:searchCannedReplies': ({ q }) => s.conversations.searchCannedReplies(q),
     'messages:sendAttachment': (a) => s.attachments.send(a),
     'messages:getAttachment': (a) => s.attachments.get(a),
+  });
 
-    // Team settings (supervisors, admins)
+/** Team settings (supervisors, admins), people and the audit log (admins). */
+const managerCalls = (s: Services) =>
+  calls({
     'teams:getSettings': () => s.teams.get(),
     'teams:setRecording': (a) => s.teams.setRecording(a),
     'teams:setAwayGrace': (a) => s.teams.setAwayGrace(a),
@@ -94,23 +126,6 @@ export function createHandlers(s: Services): Handlers {
     'teams:setSlaPolicy': (a) => s.teams.setSlaPolicy(a),
     'teams:setAgentRouting': (a) => s.teams.setAgentRouting(a),
     'teams:setMonitoring': (a) => s.teams.setMonitoring(a),
-
-    // Listen / whisper / barge
-    'monitoring:liveCalls': () => s.monitoring.liveCalls(),
-    'monitoring:requestGrant': (a) => s.monitoring.requestGrant(a),
-    'monitoring:redeem': (a) => s.monitoring.redeem(a),
-    'monitoring:prepare': () => s.monitoring.prepare(),
-
-    // The live view and its actions (supervisors, admins), and what they told this agent
-    'supervisor:watch': ({ on }) => s.supervisor.watch(on),
-    'supervisor:setStatus': (a) => s.supervisor.setStatus(a),
-    'supervisor:logout': (a) => s.supervisor.logout(a),
-    'supervisor:assign': (a) => s.supervisor.assign(a),
-    'supervisor:whisper': (a) => s.supervisor.whisper(a),
-    'supervisor:listNotices': () => s.supervisor.listNotices(),
-    'supervisor:dismissNotice': ({ id }) => s.supervisor.dismiss(id),
-
-    // People and the audit log (admins)
     'admin:listPeople': () => s.admin.listPeople(),
     'admin:createPerson': (a) => s.admin.createPerson(a),
     'admin:setDisabled': (a) => s.admin.setDisabled(a),
@@ -119,9 +134,32 @@ export function createHandlers(s: Services): Handlers {
     'admin:setTeams': (a) => s.admin.setTeams(a),
     'admin:audit': (a) => s.admin.audit(a),
     'admin:auditCsv': (a) => s.admin.auditCsv(a),
+  });
 
-    // Reports (supervisors, admins; the last figures offline)
+/** The live view and its actions (supervisors, admins), and what they told this agent. */
+const supervisorCalls = (s: Services) =>
+  calls({
+    'supervisor:watch': ({ on }) => s.supervisor.watch(on),
+    'supervisor:setStatus': (a) => s.supervisor.setStatus(a),
+    'supervisor:logout': (a) => s.supervisor.logout(a),
+    'supervisor:assign': (a) => s.supervisor.assign(a),
+    'supervisor:whisper': (a) => s.supervisor.whisper(a),
+    'supervisor:listNotices': () => s.supervisor.listNotices(),
+    'supervisor:dismissNotice': ({ id }) => s.supervisor.dismiss(id),
+  });
+
+/** Listen / whisper / barge: live calls, grants and their redemption. */
+const monitoringCalls = (s: Services) =>
+  calls({
+    'monitoring:liveCalls': () => s.monitoring.liveCalls(),
+    'monitoring:requestGrant': (a) => s.monitoring.requestGrant(a),
+    'monitoring:redeem': (a) => s.monitoring.redeem(a),
+    'monitoring:prepare': () => s.monitoring.prepare(),
+  });
+
+/** Reports (supervisors, admins; the last figures offline). */
+const reportCalls = (s: Services) =>
+  calls({
     'reports:get': (q) => s.reports.get(q),
     'reports:csv': (q) => s.reports.csv(q),
-  };
-}
+  });
