@@ -26,7 +26,7 @@ import { createStore, type Store } from '../../../src/relay/data/store';
 import type { Viewer } from '../../../src/relay/data/visibility';
 import { canonicalJson } from '../../../src/shared/sync/canonicalJson';
 import { HlcClock } from '../../../src/shared/sync/hlc';
-import type { Mutation, MutationName } from '../../../src/shared/sync/mutations';
+import { CALL_EVENT_STATES, type Mutation, type MutationName } from '../../../src/shared/sync/mutations';
 
 const KINDS = ['customer', 'conversation', 'message', 'note', 'call'] as const;
 const T0 = Date.UTC(2026, 0, 5, 9);
@@ -63,7 +63,8 @@ type Op =
   | { k: 'label'; v: number; add: boolean; label: number }
   | { k: 'message.send'; v: number; body: number }
   | { k: 'note.add'; v: number; body: number; mentions: ('X' | 'Y')[] }
-  | { k: 'call.log'; v: number; inbound: boolean; backwards: boolean; quality: boolean };
+  | { k: 'call.log'; v: number; inbound: boolean; backwards: boolean; quality: boolean }
+  | { k: 'call.event'; v: number; state: number; call: number };
 
 const n = fc.nat({ max: 5 });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -112,6 +113,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     inbound: fc.boolean(),
     backwards: fc.boolean(),
     quality: fc.boolean(),
+  }),
+  fc.record({
+    k: fc.constant('call.event' as const),
+    v: n,
+    state: fc.nat({ max: CALL_EVENT_STATES.length - 1 }),
+    call: fc.nat({ max: 1 }),
   }),
 );
 // Rounds of [app A's mutations, app B's mutations, conversations customers write in first],
@@ -323,6 +330,18 @@ function make(app: LocalStore, w: World, o: Op): void {
         disposition: o.inbound ? null : 'resolved',
         note: 'Wrap-up',
         ...(o.quality ? { quality: { mosMin: 3.1, mosAvg: 4.2, samples: 12, warnings: [] } } : {}),
+      });
+    }
+    case 'call.event': {
+      // On any conversation: the relay refuses those not voice or not the agent's (then rolled back).
+      const state = CALL_EVENT_STATES[o.state]!;
+      return void app.mutate('call.event', {
+        id: app.newId(),
+        conversationId: conv(o.v),
+        callId: `call-${o.call}@pbx`,
+        state,
+        direction: 'in',
+        ...(state === 'ended' ? { endedBy: 'agent' as const } : {}),
       });
     }
   }
