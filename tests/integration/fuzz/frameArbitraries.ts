@@ -115,6 +115,7 @@ export function syncFrameArb(p: Pools): fc.Arbitrary<string> {
     fc.record({ t: fc.constant('offerReply'), offerId: fc.uuid(), accept: fc.boolean() }),
     fc.record({ t: fc.constant('typing'), conversationId: idArb(p.conversations), on: fc.boolean() }),
     fc.record({ t: fc.constant('read'), conversationId: idArb(p.conversations) }),
+    fc.record({ t: fc.constant('watch'), on: fc.boolean() }),
     fc.record({ t: fc.constant('reauth'), accessToken: fc.oneof(ascii, fc.constant(p.tokens.agent)) }),
     fc.record({
       t: fc.constant('hello'),
