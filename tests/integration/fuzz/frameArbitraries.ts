@@ -18,6 +18,7 @@ const MUTATION_NAMES = [
   'message.send',
   'note.add',
   'call.log',
+  'call.event',
 ];
 
 function mutationArb(p: Pools) {
@@ -36,6 +37,9 @@ function mutationArb(p: Pools) {
       body: unicode,
       label: unicode,
       status: fc.constantFrom('open', 'pending', 'resolved', 'snoozed', 'deleted'),
+      callId: unicode,
+      state: fc.constantFrom('dialing', 'ringing', 'talking', 'held', 'transferred', 'ended', 'queued'),
+      direction: fc.constantFrom('in', 'out', 'sideways'),
       fields: fc.dictionary(
         fc.constantFrom('name', 'company', 'phones', 'emails', 'notes', '__proto__', 'x'),
         fc.jsonValue({ maxDepth: 2 }),
