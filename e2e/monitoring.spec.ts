@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import Database from 'better-sqlite3-multiple-ciphers';
@@ -13,6 +14,7 @@ import {
   setUpPhone,
   signInEnv,
   startParty,
+  wrapUp,
   type Party,
   type PartyWindow,
 } from './support/phoneHarness';
@@ -38,6 +40,7 @@ let agent: Desk;
 let supervisor: Desk;
 let customer: { name: string; phone: string };
 let admin: string;
+let teamId: string;
 
 async function api(path: string, method: string, token: string | null, body?: unknown) {
   const res = await fetch(new URL(path, relay.url), {
@@ -88,6 +91,7 @@ test.beforeAll(async ({ browser }) => {
   }[];
   const alex = people.find((p) => p.email === 'agent@demo.switchboard')!;
   const sam = people.find((p) => p.email === 'supervisor@demo.switchboard')!;
+  teamId = alex.teams[0]!.id;
   const inbox = await api('/v1/admin/inboxes', 'POST', admin, {
     name: 'Support line',
     channel: 'voice',
@@ -202,6 +206,7 @@ test('listen, whisper and barge: each party hears what the mode says, switching 
       await caller.page.evaluate((i) => (globalThis as unknown as PartyWindow).party.hangup(i), live.id);
     await caller.close();
   }
+  await wrapUp(agent.page, 'resolved');
 });
 
 test('a forged or replayed grant is refused by the agent’s app without ringing and logged; ending the customer call ends the monitoring', async ({
@@ -266,6 +271,7 @@ test('a forged or replayed grant is refused by the agent’s app without ringing
     });
     await expect(callCard(agent.page)).toHaveCount(0);
     await expectHeard(supervisor.page, '');
+    await wrapUp(agent.page, 'resolved');
   } finally {
     await mallory.close();
     await caller.close();
@@ -299,4 +305,94 @@ const partyEnds = (p: Page) =>
 async function refusals(): Promise<{ detail: Record<string, unknown> }[]> {
   const r = await api('/v1/admin/audit?action=monitoring.refused', 'GET', admin);
   return r['entries'] as { detail: Record<string, unknown> }[];
+}
+
+test('a recorded call records what the customer hears: the supervisor in barge, never in listen or whisper', async ({
+  browser,
+}) => {
+  test.setTimeout(300_000);
+  await api(`/v1/admin/teams/${teamId}/recording`, 'PUT', admin, {
+    enabled: true,
+    consentText: 'This call is recorded.',
+    playbackRoles: ['supervisor'],
+  });
+  for (const [modes, expected] of [
+    [['Whisper', 'Listen'], '440,660'],
+    [['Barge'], '440,660,880'],
+  ] as const) {
+    const before = recordingFiles();
+    const caller = await customerCalls(browser);
+    try {
+      await expect(callCard(agent.page).getByRole('status', { name: 'Recording' })).toBeVisible({
+        timeout: 20_000,
+      });
+      await supervisor.page.getByRole('button', { name: 'Supervisor', exact: true }).click();
+      for (const mode of modes) {
+        const button = liveCall().getByRole('button', { name: mode });
+        await expect(button).toBeEnabled({ timeout: 20_000 });
+        await button.click();
+        await expect(session()).toHaveText(`On the call: ${mode}`, { timeout: 20_000 });
+        await expectHeard(agent.page, mode === 'Listen' ? '440' : '440,880');
+      }
+      await liveCall().getByRole('button', { name: 'Leave' }).click();
+      await expectHeard(caller.page, '660');
+    } finally {
+      const [live] = await partyLive(caller.page);
+      if (live)
+        await caller.page.evaluate((i) => (globalThis as unknown as PartyWindow).party.hangup(i), live.id);
+      await caller.close();
+    }
+    await wrapUp(agent.page, 'resolved');
+    await expect.poll(() => recordingFiles().length, { timeout: 60_000 }).toBe(before.length + 1);
+    const id = recordingFiles().find((f) => !before.includes(f))!;
+    expect(await recordedTones(id)).toBe(expected);
+  }
+});
+
+/** The recordings the relay stores (encrypted), by id. */
+const recordingFiles = () =>
+  (existsSync(join(relay.dataDir, 'recordings')) ? readdirSync(join(relay.dataDir, 'recordings')) : [])
+    .filter((f) => f.endsWith('.sbr'))
+    .map((f) => f.replace(/\.sbr$/, ''));
+
+/** Which tones a recording holds, as the relay plays it to the supervisor (Goertzel, half-second windows). */
+async function recordedTones(id: string): Promise<string> {
+  const token = String(
+    (
+      await api('/v1/auth/login', 'POST', null, {
+        email: 'supervisor@demo.switchboard',
+        password: DEMO_PASSWORD,
+        deviceName: 'e2e recording check',
+      })
+    )['accessToken'],
+  );
+  const res = await fetch(new URL(`/v1/recordings/${id}`, relay.url), {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(res.status).toBe(200);
+  const b64 = Buffer.from(await res.arrayBuffer()).toString('base64');
+  const levels = (await supervisor.page.evaluate(`(async () => {
+    const bin = atob(${JSON.stringify(b64)});
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const buf = await new OfflineAudioContext(1, 48000, 48000).decodeAudioData(bytes.buffer);
+    const x = buf.getChannelData(0);
+    // The loudest half second of each tone (a whole-recording sum would let phase jumps cancel).
+    const out = {};
+    const win = Math.floor(buf.sampleRate / 2);
+    for (const f of [440, 660, 880]) {
+      const w = (2 * Math.PI * f) / buf.sampleRate;
+      let best = 0;
+      for (let at = 0; at + win <= x.length; at += win) {
+        let re = 0, im = 0;
+        for (let n = 0; n < win; n++) { re += x[at + n] * Math.cos(w * n); im -= x[at + n] * Math.sin(w * n); }
+        best = Math.max(best, (2 * Math.hypot(re, im)) / win);
+      }
+      out[f] = best;
+    }
+    return out;
+  })()`)) as Record<string, number>;
+  if (process.env['TONES_DEBUG']) process.stdout.write(`recording ${JSON.stringify(levels)}\n`);
+  // Each tone is 0.3 at its source; codec noise stays far below 0.01.
+  return ['440', '660', '880'].filter((f) => (levels[f] ?? 0) > 0.03).join(',');
 }
