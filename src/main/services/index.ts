@@ -67,14 +67,7 @@ export type ServiceOptions = {
 /** Builds the services for one app instance rooted at `dataDir`. */
 export function createServices(opts: ServiceOptions): Services {
   const events = new EventHub();
-  const info: AppInfo = {
-    name: 'Switchboard',
-    version: opts.version,
-    platform: process.platform,
-    arch: process.arch,
-    host: opts.host,
-    runtime: opts.runtime,
-  };
+  const info = appInfoOf(opts);
   const agentState = new AgentStateService(events);
   // The supervisor's desk and the session name each other (actions go out through the session).
   const supervisor: SupervisorService = new SupervisorService({
@@ -113,18 +106,7 @@ export function createServices(opts: ServiceOptions): Services {
     opts.pbxMissing ?? null,
   );
   // The demo's accounts are set up before the windows hear of the sign-in (this listener is first).
-  const demoPhones = opts.demoPhoneAccounts ? readDemoPhoneAccounts(opts.demoPhoneAccounts, opts.log) : null;
-  let provisionedFor: string | null = null;
-  if (demoPhones)
-    events.subscribe((event, payload) => {
-      const session = payload as SessionState;
-      if (event !== 'session:changed' || session.status !== 'signedIn' || !session.email) return;
-      // Again once the relay has told us the agent's name (the softphone's display name).
-      const key = `${session.email}\n${session.agent?.name ?? ''}`;
-      if (key === provisionedFor) return;
-      provisionedFor = key;
-      provisionDemoPhone(phone, demoPhones, session.email, session.agent?.name ?? '', opts.log);
-    });
+  if (opts.demoPhoneAccounts) provisionDemoPhoneAtSignIn(events, phone, opts.demoPhoneAccounts, opts.log);
   const activity = new ActivityService(events);
   activity.setPendingSource(() => session.pendingCount());
   return {
@@ -154,4 +136,36 @@ export function createServices(opts: ServiceOptions): Services {
     appInfo: () => ({ ...info }),
     log: opts.log,
   };
+}
+
+function appInfoOf(opts: ServiceOptions): AppInfo {
+  return {
+    name: 'Switchboard',
+    version: opts.version,
+    platform: process.platform,
+    arch: process.arch,
+    host: opts.host,
+    runtime: opts.runtime,
+  };
+}
+
+/** Sets up the demo's SIP account of whoever signs in, again once the relay names the agent. */
+function provisionDemoPhoneAtSignIn(
+  events: EventHub,
+  phone: PhoneAccountService,
+  accountsFile: string,
+  log: Logger,
+): void {
+  const demoPhones = readDemoPhoneAccounts(accountsFile, log);
+  if (!demoPhones) return;
+  let provisionedFor: string | null = null;
+  events.subscribe((event, payload) => {
+    const session = payload as SessionState;
+    if (event !== 'session:changed' || session.status !== 'signedIn' || !session.email) return;
+    // Again once the relay has told us the agent's name (the softphone's display name).
+    const key = `${session.email}\n${session.agent?.name ?? ''}`;
+    if (key === provisionedFor) return;
+    provisionedFor = key;
+    provisionDemoPhone(phone, demoPhones, session.email, session.agent?.name ?? '', log);
+  });
 }
