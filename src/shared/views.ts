@@ -1,3 +1,4 @@
+import type { ReplyRoute } from './replyRoute';
 import type {
   CallData,
   Channel,
@@ -69,6 +70,8 @@ export type ConversationDetail = {
   customerHistory: CustomerHistoryItem[];
   /** Ids of this agent's messages and notes not yet acknowledged by the relay (shown as queued). */
   queued: string[];
+  /** Where a reply goes out, or why none can (the composer says it; shared/replyRoute.ts). */
+  replyRoute: ReplyRoute;
 };
 export type { Entity };
 

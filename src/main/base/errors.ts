@@ -1,6 +1,8 @@
 import { ExpectedError } from '../../shared/errors';
 /** Machine-readable codes of expected, user-facing failures of the local store, keychain and sync. */
 export const LOCAL_ERR = {
+  /** A reply its conversation's channel cannot deliver (shared/replyRoute.ts); nothing was queued. */
+  UNDELIVERABLE: 'LOCAL_ERR_UNDELIVERABLE',
   /** A mutation's arguments failed validation; nothing was written. */
   INVALID_MUTATION: 'LOCAL_ERR_INVALID_MUTATION',
   /** No agent has signed in on this cache yet, so there is no device id to clock mutations with. */

@@ -1,5 +1,7 @@
 import type { CallArgs, CallResult } from '../../shared/api';
 import { definedOnly } from '../../shared/objects';
+import { REPLY_REFUSAL_TEXT, replyRoute, type ReplyRoute } from '../../shared/replyRoute';
+import type { CustomerData } from '../../shared/sync/entities';
 import { LABEL_LIMITS } from '../../shared/sync/mutations';
 import type { ConversationView } from '../../shared/views';
 import { LOCAL_ERR, LocalError } from '../base/errors';
@@ -64,7 +66,16 @@ export class ConversationService {
       timeline: s.timeline(id),
       customerHistory: customerHistory(s.db, conversation.customerId, id),
       queued,
+      replyRoute: this.replyRoute(conversation),
     };
+  }
+
+  /** Where a reply on `c` goes, from the cached conversation and customer (the relay checks again). */
+  private replyRoute(c: ConversationView): ReplyRoute {
+    const customer = this.o.store().record('customer', c.customerId);
+    const emails =
+      customer && !customer.deleted ? (customer.data as Partial<CustomerData>).emails : undefined;
+    return replyRoute(c.channel, { emails: emails ?? [] });
   }
 
   addLabel({ id, label }: CallArgs<'conversations:addLabel'>): ConversationView {
@@ -109,6 +120,11 @@ export class ConversationService {
 
   sendMessage({ conversationId, body }: CallArgs<'messages:send'>): { id: string } {
     const s = this.o.store();
+    const conversation = s.conversation(conversationId);
+    if (!conversation) throw notFound('This conversation');
+    // Refused before queuing: a reply its channel cannot deliver would be stored and go nowhere.
+    const route = this.replyRoute(conversation);
+    if (!route.ok) throw new LocalError(LOCAL_ERR.UNDELIVERABLE, REPLY_REFUSAL_TEXT[route.reason]);
     const id = s.newId();
     s.mutate('message.send', { id, conversationId, body });
     return { id };

@@ -4,6 +4,7 @@ import type { MutationArgs, MutationName } from '../../shared/sync/mutations';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { buildRecords, type BuildInput, type RecordWrite } from '../../shared/sync/records';
 import { SyncRefusal } from '../../shared/sync/refusal';
+import { REPLY_REFUSAL_TEXT, replyRoute } from '../../shared/replyRoute';
 import type { Accounts } from '../identity/accounts';
 import { RelayError } from '../core/errors';
 import { applyRecordWrite } from '../data/records';
@@ -101,7 +102,11 @@ function checkAndResolve(
     case 'conversation.removeLabel':
       requireConversation(ctx, (a as { id: string }).id);
       return undefined;
-    case 'message.send':
+    case 'message.send': {
+      const conv = requireConversation(ctx, (a as MutationArgs<'message.send'>).conversationId);
+      refuseUndeliverable(ctx, conv);
+      return undefined;
+    }
     case 'note.add':
     case 'call.log':
       requireConversation(ctx, (a as { conversationId: string }).conversationId);
@@ -157,6 +162,14 @@ function onTheCall(ctx: MutationContext, conv: StoredRecord): boolean {
   const call = conv.data['call'] as { agentId?: unknown; offeredTo?: unknown } | undefined;
   if (call?.agentId === me || call?.offeredTo === me) return true;
   return ctx.store.pastScopes(conv.id).assigneeIds.has(me);
+}
+
+/** A reply its channel cannot deliver is refused, so none is stored that goes nowhere. */
+function refuseUndeliverable(ctx: MutationContext, conv: StoredRecord): void {
+  const customer = ctx.store.get('customer', String(conv.data['customerId']));
+  const emails = customer && !customer.deleted ? (customer.data as CustomerData).emails : [];
+  const route = replyRoute(conv.data['channel'] as Channel, { emails: emails ?? [] });
+  if (!route.ok) throw new RelayError(RELAY_ERR.UNDELIVERABLE, REPLY_REFUSAL_TEXT[route.reason]);
 }
 
 function liveCustomer(ctx: MutationContext, id: string): CustomerData {

@@ -160,7 +160,11 @@ describe('relay/sync', () => {
       t: 'push',
       batch: 7,
       mutations: [
-        mutation('customer.create', { id: customerId, fields: { name: 'Bob' } }, t),
+        mutation(
+          'customer.create',
+          { id: customerId, fields: { name: 'Bob', emails: ['bob@example.com'] } },
+          t,
+        ),
         mutation(
           'conversation.create',
           { id: convId, customerId, channel: 'email', subject: 'Hello' },

@@ -12,6 +12,7 @@ import { useMinuteClock } from '../../ui/useMinuteClock';
 import { TransferControl } from './TransferControl';
 import { LabelEditor } from './LabelEditor';
 import { onComposerCommand } from './shortcuts';
+import { ReplyChannel } from './ReplyChannel';
 import { CustomerHistory } from './CustomerHistory';
 import { CallbackBar, callbackOf } from '../phone/CallbackBar';
 
@@ -33,7 +34,14 @@ export function ConversationPane(props: { id: string }) {
   const setBody = (text: string) => setDraft(props.id, text);
   const [asNote, setAsNote] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const ids = { body: useId(), status: useId(), note: useId(), hint: useId(), snooze: useId() };
+  const ids = {
+    body: useId(),
+    status: useId(),
+    note: useId(),
+    hint: useId(),
+    snooze: useId(),
+    route: useId(),
+  };
   const [snoozeUntil, setSnoozeUntil] = useState<string | null>(null);
   const now = useMinuteClock();
   const directory = useQuery('inbox:directory', {});
@@ -87,7 +95,9 @@ export function ConversationPane(props: { id: string }) {
 
   if (detail.error) return <ErrorText error={detail.error} />;
   if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
-  const { conversation: c, timeline, queued } = detail.data;
+  const { conversation: c, timeline, queued, replyRoute } = detail.data;
+  // A reply its channel cannot deliver is not offered (main and the relay refuse it too).
+  const refused = !asNote && !replyRoute.ok;
   const queuedSet = new Set(queued);
   const callback = callbackOf(c);
   // The web chat visitor's read receipt goes on the agents' last reply they have seen.
@@ -109,7 +119,7 @@ export function ConversationPane(props: { id: string }) {
   const send = (e: FormEvent) => {
     e.preventDefault();
     const text = body.trim();
-    if (!text) return;
+    if (!text || refused) return;
     if (!asNote) setTyping(false);
     void act(async () => {
       // The draft is props.id's: send it there (never to a conversation shown a moment before).
@@ -228,7 +238,7 @@ export function ConversationPane(props: { id: string }) {
           value={body}
           rows={3}
           maxLength={20000}
-          aria-describedby={asNote ? undefined : ids.hint}
+          aria-describedby={asNote ? undefined : `${ids.route} ${ids.hint}`}
           onKeyDown={(e) => {
             // Ctrl+Enter (Cmd+Enter on a Mac) sends, as in most inbox tools.
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -241,6 +251,16 @@ export function ConversationPane(props: { id: string }) {
             if (!asNote && !e.target.value.startsWith('/')) setTyping(e.target.value.trim() !== '');
           }}
         />
+        {!asNote && (
+          <ReplyChannel
+            route={replyRoute}
+            id={ids.route}
+            onWriteNote={() => {
+              setAsNote(true);
+              composer.current?.focus();
+            }}
+          />
+        )}
         {!asNote && (
           <p id={ids.hint} className="item-sub">
             {t('inbox.cannedHint')}
@@ -255,7 +275,7 @@ export function ConversationPane(props: { id: string }) {
             {t('inbox.asNote')}
           </label>
           {c.channel === 'chat' && !asNote && <SendFileButton conversationId={c.id} />}
-          <button type="submit" disabled={!body.trim()}>
+          <button type="submit" disabled={!body.trim() || refused}>
             {asNote ? t('inbox.addNote') : t('inbox.send')}
           </button>
         </div>

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Relay } from '../../../src/relay';
+import { uuidv7 } from '../../../src/shared/sync/ids';
+import { drain, hello, mutation, startTestRelay, twoTeams } from './helpers';
+
+// Channel truth on the relay: a reply its conversation's channel cannot deliver is refused with
+// RELAY_ERR_UNDELIVERABLE and nothing is stored (no message, lastMessageAt unmoved), whatever an
+// app sends; one that can be delivered is applied.
+
+let relay: Relay;
+let setup: Awaited<ReturnType<typeof twoTeams>>;
+
+beforeAll(async () => {
+  relay = await startTestRelay({});
+  setup = await twoTeams(relay);
+});
+afterAll(async () => {
+  await relay.close();
+});
+
+const messageStored = (id: string) =>
+  relay.db.prepare("SELECT COUNT(*) FROM records WHERE entity='message' AND id=?").pluck().get(id) as number;
+
+describe('relay/replyRoute', () => {
+  it('refuses a reply on a call and on an email conversation with no address, and stores none', async () => {
+    const c = await hello(relay, setup.a.tokens.accessToken);
+    await drain(c);
+    const noMail = uuidv7();
+    const withMail = uuidv7();
+    const call = uuidv7();
+    const mailNoAddress = uuidv7();
+    const mail = uuidv7();
+    const replies = [uuidv7(), uuidv7(), uuidv7()];
+    const t = Date.now();
+    c.send({
+      t: 'push',
+      batch: 1,
+      mutations: [
+        mutation('customer.create', { id: noMail, fields: { name: 'No Mail' } }, t),
+        mutation(
+          'customer.create',
+          { id: withMail, fields: { name: 'Ann', emails: ['ann@example.com'] } },
+          t + 1,
+        ),
+        mutation(
+          'conversation.create',
+          { id: call, customerId: withMail, channel: 'voice', subject: '' },
+          t + 2,
+        ),
+        mutation(
+          'conversation.create',
+          { id: mailNoAddress, customerId: noMail, channel: 'email', subject: 'Hi' },
+          t + 3,
+        ),
+        mutation(
+          'conversation.create',
+          { id: mail, customerId: withMail, channel: 'email', subject: 'Hi' },
+          t + 4,
+        ),
+        mutation('message.send', { id: replies[0], conversationId: call, body: 'Hello' }, t + 5),
+        mutation('message.send', { id: replies[1], conversationId: mailNoAddress, body: 'Hello' }, t + 6),
+        mutation('message.send', { id: replies[2], conversationId: mail, body: 'Hello' }, t + 7),
+      ],
+    });
+    const r = await c.next('pushResult', (f) => f.batch === 1);
+    expect(r.results.map((x) => x.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+      'rejected',
+      'rejected',
+      'applied',
+    ]);
+    expect(r.results[5]).toMatchObject({
+      code: 'RELAY_ERR_UNDELIVERABLE',
+      message: expect.stringMatching(/note/),
+    });
+    expect(r.results[6]).toMatchObject({
+      code: 'RELAY_ERR_UNDELIVERABLE',
+      message: expect.stringMatching(/no email address/),
+    });
+    expect(replies.map(messageStored)).toEqual([0, 0, 1]);
+    c.ws.close();
+  });
+});
