@@ -65,109 +65,35 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const allowedOrigins = () => new Set([...allowedHosts()].map((h) => `http://${h}`));
 
-  const http = createServer((req, res) => serveStatic(req, res));
+  const http = createServer((req, res) =>
+    serveStatic(req, res, { allowedHosts, rendererDir: opts.rendererDir, csp }),
+  );
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload,
     handleProtocols: (protocols) => (protocols.has(HOST_PROTOCOL) ? HOST_PROTOCOL : false),
   });
 
-  function serveStatic(req: IncomingMessage, res: ServerResponse): void {
-    if (!allowedHosts().has(req.headers.host ?? '')) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request: use the printed URL.\n');
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    const file = resolveStaticPath(opts.rendererDir, req.url ?? '/');
-    let size = -1;
-    try {
-      if (file) {
-        const st = statSync(file);
-        if (st.isFile()) size = st.size;
-      }
-    } catch {
-      size = -1;
-    }
-    if (!file || size < 0) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found.\n');
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': mimeType(file),
-      'content-length': size,
-      'content-security-policy': csp,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'cross-origin-opener-policy': 'same-origin',
-      'cache-control': file.endsWith('.html') ? 'no-cache' : 'max-age=3600',
-    });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
-  }
-
-  function refuse(socket: Duplex, status: number, reason: string): void {
-    log.warn({ status, reason }, 'browser host refused a WebSocket');
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  }
-
   http.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== '/api') return refuse(socket, 404, 'Not Found');
-    if (!allowedHosts().has(req.headers.host ?? '')) return refuse(socket, 421, 'Misdirected Request');
+    if (path !== '/api') return refuse(socket, 404, 'Not Found', log);
+    if (!allowedHosts().has(req.headers.host ?? '')) return refuse(socket, 421, 'Misdirected Request', log);
     const origin = req.headers.origin;
     // Browsers always send Origin; a page served elsewhere is refused even if it guessed the secret.
-    if (origin !== undefined && !allowedOrigins().has(origin)) return refuse(socket, 403, 'Forbidden');
+    if (origin !== undefined && !allowedOrigins().has(origin)) return refuse(socket, 403, 'Forbidden', log);
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     const token = offered
       .find((p) => p.startsWith(SECRET_PROTOCOL_PREFIX))
       ?.slice(SECRET_PROTOCOL_PREFIX.length);
-    if (!token || !safeEqual(token, secret)) return refuse(socket, 401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
-  });
-
-  function onConnection(ws: WebSocket): void {
-    let alive = true;
-    ws.on('pong', () => (alive = true));
-    const send = (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
-    };
-    const unsubscribe = opts.services.events.subscribe((event, payload) =>
-      send({ type: 'event', event, payload }),
+    if (!token || !safeEqual(token, secret)) return refuse(socket, 401, 'Unauthorized', log);
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      onConnection(ws, {
+        services: opts.services,
+        dispatch: opts.dispatch,
+        heartbeatMs: opts.heartbeatMs ?? 30_000,
+      }),
     );
-    const heartbeat = setInterval(() => {
-      if (!alive) return ws.terminate();
-      alive = false;
-      ws.ping();
-    }, opts.heartbeatMs ?? 30_000);
-    ws.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-    });
-    ws.on('error', (err) => log.warn({ err }, 'browser host socket error'));
-    ws.on('message', (data, isBinary) => {
-      void handleFrame(data.toString(), isBinary).then((f) => f && send(f));
-    });
-  }
-
-  async function handleFrame(text: string, isBinary: boolean): Promise<ServerFrame | null> {
-    let json: unknown;
-    try {
-      if (isBinary) throw new Error('binary');
-      json = JSON.parse(text);
-    } catch {
-      return badFrame(null, 'The message was not valid JSON text.');
-    }
-    const frame = callFrameSchema.safeParse(json);
-    if (!frame.success) {
-      const id = typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : null;
-      return badFrame(id, 'The message is not a call frame {type:"call", id, channel, args}.');
-    }
-    const result = await opts.dispatch(frame.data.channel, frame.data.args);
-    return { type: 'result', id: frame.data.id, result };
-  }
+  });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -189,6 +115,100 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       await new Promise<void>((r) => http.close(() => r()));
     },
   };
+}
+
+/** The built renderer's files, to this host's own address only, with the app's CSP. */
+function serveStatic(
+  req: IncomingMessage,
+  res: ServerResponse,
+  o: { allowedHosts: () => Set<string>; rendererDir: string; csp: string },
+): void {
+  if (!o.allowedHosts().has(req.headers.host ?? '')) {
+    res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request: use the printed URL.\n');
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const file = resolveStaticPath(o.rendererDir, req.url ?? '/');
+  let size = -1;
+  try {
+    if (file) {
+      const st = statSync(file);
+      if (st.isFile()) size = st.size;
+    }
+  } catch {
+    size = -1;
+  }
+  if (!file || size < 0) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found.\n');
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': mimeType(file),
+    'content-length': size,
+    'content-security-policy': o.csp,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cache-control': file.endsWith('.html') ? 'no-cache' : 'max-age=3600',
+  });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
+}
+
+/** Answers an upgrade that is refused with its status, and logs why. */
+function refuse(socket: Duplex, status: number, reason: string, log: Services['log']): void {
+  log.warn({ status, reason }, 'browser host refused a WebSocket');
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** One renderer's socket: events out, calls in, a heartbeat. */
+function onConnection(
+  ws: WebSocket,
+  o: { services: Services; dispatch: Dispatch; heartbeatMs: number },
+): void {
+  const log = o.services.log;
+  let alive = true;
+  ws.on('pong', () => (alive = true));
+  const send = (frame: ServerFrame) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  };
+  const unsubscribe = o.services.events.subscribe((event, payload) =>
+    send({ type: 'event', event, payload }),
+  );
+  const heartbeat = setInterval(() => {
+    if (!alive) return ws.terminate();
+    alive = false;
+    ws.ping();
+  }, o.heartbeatMs);
+  ws.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
+  ws.on('error', (err) => log.warn({ err }, 'browser host socket error'));
+  ws.on('message', (data, isBinary) => {
+    void handleFrame(data.toString(), isBinary, o.dispatch).then((f) => f && send(f));
+  });
+}
+
+/** Answers one frame: a call's result, or BAD_FRAME for anything that is not a call frame. */
+async function handleFrame(text: string, isBinary: boolean, dispatch: Dispatch): Promise<ServerFrame | null> {
+  let json: unknown;
+  try {
+    if (isBinary) throw new Error('binary');
+    json = JSON.parse(text);
+  } catch {
+    return badFrame(null, 'The message was not valid JSON text.');
+  }
+  const frame = callFrameSchema.safeParse(json);
+  if (!frame.success) {
+    const id = typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : null;
+    return badFrame(id, 'The message is not a call frame {type:"call", id, channel, args}.');
+  }
+  const result = await dispatch(frame.data.channel, frame.data.args);
+  return { type: 'result', id: frame.data.id, result };
 }
 
 function badFrame(id: number | null, message: string): ServerFrame {
