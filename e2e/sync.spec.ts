@@ -48,6 +48,10 @@ test('sign in, see synced conversations, reply offline: queued, then delivered o
     await list.getByRole('button').first().click();
     const conversation = page.getByRole('article');
     const customer = (await conversation.getByRole('heading', { level: 2 }).textContent())!;
+    // The composer says where the reply goes out (a demo conversation is a chat or an email).
+    await expect(page.getByLabel('Reply to the customer')).toHaveAccessibleDescription(
+      /Your reply goes (to the customer by web chat|by email to \S+@\S+)\./,
+    );
 
     // The network drops: the agent keeps working.
     proxy.setDown(true);
