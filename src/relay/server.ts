@@ -94,6 +94,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
     publish: () => hub.publish(),
     visitorConnected: (conversationId) => webchat.visitorConnected(conversationId),
+    countOverflow: () => {
+      metrics.routingOverflows += 1;
+    },
   });
   hub.attachRouting(routing);
   const supervision = createSupervision({

@@ -34,6 +34,8 @@ export function createMetrics() {
     timerRuns: 0,
     snoozesWoken: 0,
     slaBreaches: 0,
+    /** Conversations moved to another team's queue by their queue's overflow. */
+    routingOverflows: 0,
     push: new Summary(),
     pull: new Summary(),
     reject(code: string): void {
@@ -65,6 +67,9 @@ export function createMetrics() {
       ]);
       metric('relay_sla_breaches_total', 'counter', 'SLA due times passed without being met.', [
         `relay_sla_breaches_total ${m.slaBreaches}`,
+      ]);
+      metric('relay_routing_overflows_total', 'counter', 'Waiting conversations moved by queue overflow.', [
+        `relay_routing_overflows_total ${m.routingOverflows}`,
       ]);
       metric('relay_log_position', 'gauge', 'Newest position of the change log.', [
         `relay_log_position ${logPosition}`,

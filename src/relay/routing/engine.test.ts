@@ -120,6 +120,28 @@ describe('relay/routing/engine', () => {
     expect(who).toEqual(['a1', 'a2', 'a3', 'a1']);
   });
 
+  it('leaves to its owner the overflow of work another part moves itself (a live call: the voice queue)', () => {
+    let t = 0;
+    const engine = new RoutingEngine({ now: () => t, ownOverflow: (item) => item.kind === 'call' });
+    for (const [id, teamId] of [
+      ['q1', 'A'],
+      ['q2', 'B'],
+    ] as const)
+      engine.upsertQueue({
+        id,
+        teamId,
+        strategy: 'least-busy',
+        requiredSkills: [],
+        offerTimeoutMs: 30_000,
+        overflow: id === 'q1' ? { afterMs: 60_000, toQueueId: 'q2' } : null,
+      });
+    engine.enqueue({ conversationId: 'call', customerId: null, queueId: 'q1', kind: 'call' });
+    engine.enqueue({ conversationId: 'chat', customerId: null, queueId: 'q1', kind: 'chat' });
+    t = 60_000;
+    const moved = engine.tick().flatMap((e) => (e.type === 'overflowed' ? [e.conversationId] : []));
+    expect(moved).toEqual(['chat']);
+  });
+
   it('overflows to another team after the wait, and re-queues work of an agent gone past the grace period', () => {
     const { engine, online, chat, advance } = setup('least-busy', {
       overflow: { afterMs: 120_000, toQueueId: 'q2' },

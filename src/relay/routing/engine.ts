@@ -26,6 +26,12 @@ export type RoutingOptions = {
    * Default: every chat and call counts as waiting.
    */
   customerWaiting?: (item: WorkItem) => boolean;
+  /**
+   * Whether another part of the relay moves this item between queues itself (a live call: the
+   * voice queue overflows it by its phone settings), so the queue's overflow must leave it alone
+   * and it is never moved twice. Default: none.
+   */
+  ownOverflow?: (item: WorkItem) => boolean;
   /** An agent who declined or let an offer time out is not offered the same item again for this long. Default 60 s. */
   declineCooldownMs?: number;
   newId?: () => string;
@@ -75,6 +81,7 @@ export class RoutingEngine {
   private readonly now: () => number;
   private readonly graceMs: number;
   private readonly customerWaiting: (item: WorkItem) => boolean;
+  private readonly ownOverflow: (item: WorkItem) => boolean;
   private readonly cooldownMs: number;
   private readonly newId: () => string;
 
@@ -82,6 +89,7 @@ export class RoutingEngine {
     this.now = o.now ?? Date.now;
     this.graceMs = o.disconnectGraceMs ?? DEFAULT_AWAY_GRACE_MS;
     this.customerWaiting = o.customerWaiting ?? (() => true);
+    this.ownOverflow = o.ownOverflow ?? (() => false);
     this.cooldownMs = o.declineCooldownMs ?? 60_000;
     this.newId = o.newId ?? randomUUID;
   }
@@ -244,7 +252,11 @@ export class RoutingEngine {
     for (const rt of this.items.values()) {
       const q = this.queues.get(rt.queueId);
       if (rt.assignedTo || rt.offer || !q?.cfg.overflow) continue;
-      if (now - rt.queuedAt >= q.cfg.overflow.afterMs && this.queues.has(q.cfg.overflow.toQueueId)) {
+      if (
+        now - rt.queuedAt >= q.cfg.overflow.afterMs &&
+        this.queues.has(q.cfg.overflow.toQueueId) &&
+        !this.ownOverflow(rt.item)
+      ) {
         effects.push({
           type: 'overflowed',
           conversationId: rt.item.conversationId,

@@ -32,6 +32,8 @@ export type RoutingDeps = {
    */
   visitorConnected?: (conversationId: string) => boolean;
   engine?: Pick<RoutingOptions, 'disconnectGraceMs' | 'declineCooldownMs'>;
+  /** Counts a conversation moved by its queue's overflow (for `/metrics`). */
+  countOverflow?: () => void;
 };
 
 export type RoutingService = ReturnType<typeof createRoutingService>;
@@ -83,7 +85,11 @@ export function createRoutingService(d: RoutingDeps) {
     if (data.channel === 'voice') return ringing.get(item.conversationId) !== undefined;
     return false;
   }
-  const engine = new RoutingEngine({ now: d.now, customerWaiting, ...d.engine });
+  // A live call's overflow is the voice queue's (its phone settings): it moves the conversation
+  // itself, so the queue's overflow leaving it alone means it never moves twice.
+  const ownOverflow = (item: WorkItem) =>
+    item.kind === 'call' && ringing.get(item.conversationId) !== undefined;
+  const engine = new RoutingEngine({ now: d.now, customerWaiting, ownOverflow, ...d.engine });
   const inboxes = d.db.prepare<[], { id: string; team_id: string; channel: Channel }>(
     'SELECT id, team_id, channel FROM inboxes',
   );
@@ -134,6 +140,41 @@ export function createRoutingService(d: RoutingDeps) {
       ),
     )();
     d.publish();
+  }
+
+  /**
+   * The engine moved waiting work to another queue: the conversation now belongs to that inbox
+   * and its team, written like any change (field history, fan-out), so the new team's agents who
+   * are offered it can see it and the old team's view drops it (the store's scope moves).
+   */
+  function overflowTo(conversationId: string, fromInboxId: string, toInboxId: string): void {
+    const target = d.store.get('inbox', toInboxId);
+    const teamId = target?.data['teamId'];
+    if (!target || target.deleted || typeof teamId !== 'string') {
+      d.log.warn({ conversation: conversationId, to: toInboxId }, 'routing: overflow target inbox is gone');
+      return;
+    }
+    const at = new Date(d.now()).toISOString();
+    d.db.transaction(() =>
+      writeFields(
+        d.store,
+        {
+          entity: 'conversation',
+          id: conversationId,
+          fields: { inboxId: toInboxId, teamId },
+          clock: d.relayClock.now(),
+          convId: conversationId,
+          at,
+        },
+        { mutationId: null, agentId: null },
+      ),
+    )();
+    d.publish();
+    d.countOverflow?.();
+    d.log.info(
+      { conversation: conversationId, from: fromInboxId, to: toInboxId, team: teamId },
+      'routing: a waiting conversation overflowed',
+    );
   }
 
   /** What the agent is told on return about a conversation that moved from them. */
@@ -187,6 +228,7 @@ export function createRoutingService(d: RoutingDeps) {
           break;
         }
         case 'overflowed':
+          overflowTo(e.conversationId, e.fromQueueId, e.toQueueId);
           break;
         default: {
           const never: never = e;
