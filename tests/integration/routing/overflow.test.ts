@@ -121,7 +121,7 @@ describe('routing: queue overflow moves the conversation to the target team', ()
     expect(new Set(history)).toEqual(new Set(['inboxId', 'teamId']));
     // Ana's view drops it: it is no longer her team's.
     await ana.client.next('changes', (f) => f.changes.some((c) => c.id === conversationId && c.deleted));
-    // Bo accepted the offer: it is his, and Ana is not told about it any more.
+    // Bo accepted the offer: it is his now.
     await until(() => bo.app.store.conversation(conversationId)?.assigneeId === bo.id);
     const metrics = await (
       await fetch(new URL('/metrics', relay.url), { headers: { authorization: `Bearer ${adminToken}` } })
