@@ -2,12 +2,13 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import { replyRoute } from '../../../shared/replyRoute';
+import type { Language } from '../../../shared/settings';
 import { createI18n } from '../../i18n';
 import { ReplyChannel } from './ReplyChannel';
 
 afterEach(cleanup);
 
-function show(route: ReturnType<typeof replyRoute>, lang = 'en') {
+function show(route: ReturnType<typeof replyRoute>, lang: Language = 'en') {
   const notes: number[] = [];
   render(
     <I18nextProvider i18n={createI18n(lang)}>
