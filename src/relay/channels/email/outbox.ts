@@ -3,6 +3,7 @@ import type { Database } from '../../data/db';
 import type { Logger } from '../../core/logger';
 import type { Store } from '../../data/store';
 import { imapClient, smtpTransport, type MailConnectOptions } from './connect';
+import { newToken } from './intake';
 import type { EmailAccount } from './settings';
 
 /** Limits of sending; every one has a default. */
@@ -77,6 +78,10 @@ export function createOutbox(d: {
     thread: d.db.prepare<[string], { customer_address: string; subject: string; cc: string; token: string }>(
       'SELECT customer_address, subject, cc, token FROM email_threads WHERE conversation_id = ?',
     ),
+    startThread: d.db.prepare(
+      `INSERT OR IGNORE INTO email_threads (conversation_id, inbox_id, token, customer_address, subject, cc)
+       VALUES (?, ?, ?, ?, ?, '[]')`,
+    ),
     refs: d.db.prepare<[string], { header_id: string }>(
       'SELECT header_id FROM email_messages WHERE conversation_id = ? ORDER BY created_at, header_id',
     ),
@@ -128,10 +133,27 @@ export function createOutbox(d: {
     }
   }
 
+  /**
+   * A conversation an agent started (no mail came in): its thread begins with the agent's first
+   * mail, to the customer's first address, under the conversation's subject and a fresh token, so
+   * the customer's answer joins it by headers or token.
+   */
+  function startThread(r: Row) {
+    const conv = d.store.get('conversation', r.conversation_id)?.data;
+    const customer =
+      typeof conv?.['customerId'] === 'string' ? d.store.get('customer', conv['customerId']) : null;
+    const emails = customer && !customer.deleted ? (customer.data['emails'] as unknown) : undefined;
+    const to = Array.isArray(emails) && typeof emails[0] === 'string' ? emails[0] : '';
+    if (!conv || !to) return undefined;
+    const subject = typeof conv['subject'] === 'string' ? conv['subject'] : '';
+    q.startThread.run(r.conversation_id, r.inbox_id, newToken(), to, subject);
+    return q.thread.get(r.conversation_id);
+  }
+
   async function send(r: Row): Promise<void> {
     const a = d.account(r.inbox_id);
     const msg = d.store.get('message', r.message_id)?.data as MessageData | undefined;
-    const thread = q.thread.get(r.conversation_id);
+    const thread = q.thread.get(r.conversation_id) ?? startThread(r);
     if (!a || !msg)
       return set(
         r,
@@ -147,7 +169,8 @@ export function createOutbox(d: {
       .map((x) => x.header_id)
       .filter((h) => h !== r.header_id);
     const cc = (JSON.parse(thread.cc) as string[]).filter((x) => x !== thread.customer_address);
-    const subject = `Re: ${thread.subject || '(no subject)'} [#${thread.token}]`;
+    // An agent's first mail of a conversation they started is no answer: no "Re:".
+    const subject = `${refs.length ? 'Re: ' : ''}${thread.subject || '(no subject)'} [#${thread.token}]`;
     const handedAt = d.now();
     r = { ...r, attempts: r.attempts + 1, handed_at: handedAt };
     set(r, 'sending', null, { attempts: r.attempts, handedAt });
