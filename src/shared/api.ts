@@ -287,6 +287,20 @@ export const apiCalls = {
       })
       .strict(),
   ),
+  /**
+   * The agent writes to a customer first (offline too: queued as conversation.create and
+   * message.send): a new email conversation, theirs, in their team's email inbox; the relay sends
+   * the mail to the customer's first address (refused with LOCAL_ERR_UNDELIVERABLE without one).
+   */
+  'conversations:startEmail': call<{ conversationId: string; messageId: string }>()(
+    z
+      .object({
+        customerId: id,
+        subject: z.string().trim().min(1).max(TEXT_LIMITS.short),
+        body: z.string().trim().min(1).max(TEXT_LIMITS.body),
+      })
+      .strict(),
+  ),
   'messages:send': call<{ id: string }>()(
     z.object({ conversationId: id, body: z.string().trim().min(1).max(TEXT_LIMITS.body) }).strict(),
   ),

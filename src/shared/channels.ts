@@ -41,6 +41,7 @@ export const CALL_CHANNELS = [
   'conversations:addLabel',
   'conversations:removeLabel',
   'conversations:setStatus',
+  'conversations:startEmail',
   'messages:send',
   'notes:add',
   'history:get',

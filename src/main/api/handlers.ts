@@ -106,6 +106,7 @@ const conversationCalls = (s: Services) =>
     'conversations:setStatus': (a) => s.conversations.setStatus(a),
     'conversations:transfer': (a) => s.conversations.transfer(a),
     'conversations:markRead': ({ id }) => s.conversations.markRead(id),
+    'conversations:startEmail': (a) => s.conversations.startEmail(a),
     'messages:send': (a) => s.conversations.sendMessage(a),
     'notes:add': (a) => s.conversations.addNote(a),
     'history:get': (a) => s.conversations.history(a),

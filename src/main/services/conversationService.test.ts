@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiCalls } from '../../shared/api';
-import { AGENT, change, DEVICE, openTestStore } from '../store/testHelpers';
+import { AGENT, change, customerData, DEVICE, openTestStore } from '../store/testHelpers';
 import { ConversationService } from './conversationService';
 
 const conv = (id: string, teamId: string, assigneeId: string | null, at: string, labels: string[] = []) =>
@@ -62,5 +62,48 @@ describe('main/services/conversationService list', () => {
     expect(args.safeParse({ view: 'everyone' }).success).toBe(false);
     expect(args.safeParse({ sla: 'later' }).success).toBe(false);
     expect(args.safeParse({ limit: 501 }).success).toBe(false);
+  });
+});
+
+const ANA = '0190a000-0000-7000-8000-0000000c0a01';
+const BO = '0190a000-0000-7000-8000-0000000c0b02';
+
+describe('main/services/conversationService channel truth', () => {
+  function withCustomers() {
+    const { store } = openTestStore();
+    store.setIdentity({ deviceId: DEVICE, agent: { ...AGENT, teamIds: ['t1'] } });
+    store.applyChanges([
+      change('customer', ANA, customerData('Ana', { emails: ['ana@example.com'] })),
+      change('customer', BO, customerData('Bo')),
+      {
+        ...conv('call', 't1', AGENT.id, '2026-01-01T00:00:01.000Z'),
+        data: { ...conv('call', 't1', AGENT.id, '2026-01-01T00:00:01.000Z').data, channel: 'voice' },
+      },
+    ]);
+    return { store, h: new ConversationService({ store: () => store, sendRead: () => {} }) };
+  }
+
+  it('refuses a reply on a call before queuing it, and names where a reply goes', () => {
+    const { store, h } = withCustomers();
+    expect(h.get('call').replyRoute).toEqual({ ok: false, reason: 'voice' });
+    expect(() => h.sendMessage({ conversationId: 'call', body: 'Hello' })).toThrow(/note/);
+    expect(store.pendingCount()).toBe(0);
+  });
+
+  it('starts an email conversation with its first mail, queued, to a customer with an address only', () => {
+    const { store, h } = withCustomers();
+    expect(() => h.startEmail({ customerId: BO, subject: 'Hi', body: 'Hello' })).toThrow(/no email address/);
+    expect(store.pendingCount()).toBe(0);
+    const { conversationId } = h.startEmail({
+      customerId: ANA,
+      subject: 'Your refund',
+      body: 'Sent today.',
+    });
+    expect(store.pending().map((m) => m.name)).toEqual(['conversation.create', 'message.send']);
+    expect(h.get(conversationId)).toMatchObject({
+      conversation: { channel: 'email', subject: 'Your refund', assigneeId: AGENT.id, teamId: 't1' },
+      replyRoute: { ok: true, channel: 'email', to: 'ana@example.com' },
+      timeline: [{ body: 'Sent today.', direction: 'out' }],
+    });
   });
 });

@@ -130,6 +130,23 @@ export class ConversationService {
     return { id };
   }
 
+  /** A new email conversation the agent starts, theirs, with its first mail (see replyRoute). */
+  startEmail({ customerId, subject, body }: CallArgs<'conversations:startEmail'>): {
+    conversationId: string;
+    messageId: string;
+  } {
+    const s = this.o.store();
+    const customer = s.record('customer', customerId);
+    if (!customer || customer.deleted) throw notFound('This customer');
+    const route = replyRoute('email', { emails: (customer.data as Partial<CustomerData>).emails ?? [] });
+    if (!route.ok) throw new LocalError(LOCAL_ERR.UNDELIVERABLE, REPLY_REFUSAL_TEXT[route.reason]);
+    const conversationId = s.newId();
+    const messageId = s.newId();
+    s.mutate('conversation.create', { id: conversationId, customerId, channel: 'email', subject });
+    s.mutate('message.send', { id: messageId, conversationId, body });
+    return { conversationId, messageId };
+  }
+
   /** An internal note; colleagues named as "@Full Name" in it are told (see mentionsIn). */
   addNote({ conversationId, body }: CallArgs<'notes:add'>): { id: string } {
     const s = this.o.store();

@@ -9,6 +9,7 @@ import { PhoneNumberButton } from '../phone/PhoneNumberButton';
 import { qualitySummaryText } from '../phone/qualityText';
 import { MergeProfiles } from './MergeProfiles';
 import { RecordingPlayer } from './RecordingPlayer';
+import { StartEmail } from './StartEmail';
 
 const TEXT_FIELDS = ['name', 'company', 'address', 'language'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
@@ -40,6 +41,7 @@ export function CustomerProfile(props: { id: string; onOpen?: (id: string) => vo
           history={history.filter((h) => h.field === f)}
         />
       ))}
+      {customer.emails[0] && <StartEmail customerId={customer.id} to={customer.emails[0]} />}
       <h3>{t('customers.conversations')}</h3>
       <ul>
         {conversations.map((c) => (
