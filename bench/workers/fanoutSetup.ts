@@ -34,7 +34,7 @@ async function setup(m: Record<string, unknown>): Promise<Record<string, unknown
       'INSERT INTO devices (id, agent_id, name, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)',
     );
     const out: { teamId: string; conversations: string[]; agents: { id: string; token: string }[] }[] = [];
-    db.transaction(() => {
+    store.transaction(() => {
       for (let t = 0; t < teams; t++) {
         const team = accounts.createTeam(`Team ${t}`, null);
         const customerId = uuidv7();
@@ -87,7 +87,7 @@ async function setup(m: Record<string, unknown>): Promise<Record<string, unknown
         });
         out.push({ teamId: team.id, conversations, agents });
       }
-    })();
+    });
     const file = `${dataDir}/bench-directory.json`;
     writeFileSync(file, JSON.stringify({ head: store.head(), teams: out }));
     return { file, head: store.head() };

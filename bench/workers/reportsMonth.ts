@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     });
     const seeded = performance.now();
     const db = openDatabase(dir);
-    writeAll(db, createStore(db, Date.now), convs, 2000, true);
+    writeAll(createStore(db, Date.now), convs, 2000, true);
     db.close();
     process.stderr.write(
       `reports: ${convs.length} conversations written in ${Math.round(performance.now() - seeded)} ms\n`,

@@ -37,7 +37,7 @@ async function seed(m: Record<string, unknown>): Promise<Record<string, unknown>
     // Times run forward so ids are time-ordered, as real UUIDv7 ids are.
     let t = Date.now() - 40 * 86_400_000;
     const customers: string[] = [];
-    db.transaction(() => {
+    store.transaction(() => {
       for (let i = 0; i < customerCount; i++) {
         const id = uuidv7((t += 1));
         const zh = i % 2 === 0;
@@ -55,10 +55,10 @@ async function seed(m: Record<string, unknown>): Promise<Record<string, unknown>
         store.put({ entity: 'customer', id, ...withClocks(fields), deleted: false, convId: null }, meta);
         customers.push(id);
       }
-    })();
+    });
     let messages = 0;
     for (let start = 0; start < conversations; start += PER_TX) {
-      db.transaction(() => {
+      store.transaction(() => {
         for (let i = start; i < Math.min(conversations, start + PER_TX); i++) {
           const id = uuidv7((t += 1));
           const customerId = customers[i % customers.length]!;
@@ -98,7 +98,7 @@ async function seed(m: Record<string, unknown>): Promise<Record<string, unknown>
           };
           store.put({ entity: 'conversation', id, ...withClocks(fields), deleted: false, convId: id }, meta);
         }
-      })();
+      });
       if ((start / PER_TX) % 4 === 3) progress(`seed: ${start + PER_TX} conversations, ${messages} messages`);
     }
     db.pragma('wal_checkpoint(TRUNCATE)');

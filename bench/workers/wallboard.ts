@@ -65,7 +65,7 @@ async function setup(m: Record<string, unknown>): Promise<Record<string, unknown
     };
     const supervisor = uuidv7();
     const dir: Directory = { head: 0, supervisor: '', agents: [] };
-    db.transaction(() => {
+    store.transaction(() => {
       insertAgent.run(supervisor, 'supervisor@bench.example', 'Bench Supervisor', 'supervisor', hash, now);
       for (let t = 0; t < teams; t++) {
         const team = accounts.createTeam(`Team ${t}`, null);
@@ -100,7 +100,7 @@ async function setup(m: Record<string, unknown>): Promise<Record<string, unknown
         }
       }
       dir.supervisor = token(supervisor, 'supervisor');
-    })();
+    });
     dir.head = store.head();
     const file = `${dataDir}/bench-wallboard.json`;
     writeFileSync(file, JSON.stringify(dir));

@@ -71,7 +71,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const db = openDatabase(o.dataDir);
   const secret = loadSigningSecret(o.dataDir);
   const relayClock = new HlcClock('relay', o.now);
-  const store = createStore(db, o.now);
+  const store = createStore(db, o.now, {
+    onListenerError: (err) => log.error({ err }, 'commit listener failed'),
+  });
   const accounts = createAccounts(db, store, relayClock, o.now);
   const metrics = createMetrics();
   const pusher = createPusher(db, store, accounts, relayClock, {
@@ -92,7 +94,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     now: o.now,
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
-    publish: () => hub.publish(),
     visitorConnected: (conversationId) => webchat.visitorConnected(conversationId),
     countOverflow: () => {
       metrics.routingOverflows += 1;
@@ -108,7 +109,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     relayClock,
     log,
     now: o.now,
-    publish: () => hub.publish(),
     routingPresence: (agentId, state) => routing.setPresence(agentId, state),
     isConnected: (agentId) => hub.isConnected(agentId),
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
@@ -119,7 +119,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     },
   });
   hub.attachSupervision(supervision.hooks);
-  hub.onChanges((changes) => supervision.onChanges(changes));
   const teamRouting = createTeamRoutingRoute({
     db,
     store,
@@ -129,14 +128,12 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     relayClock,
     log,
     now: o.now,
-    publish: () => hub.publish(),
   });
   const inbound = createInbound({
     db,
     store,
     relayClock,
     now: o.now,
-    publish: () => hub.publish(),
     route: (id) => routing.enqueue(id),
     ...(opts.sla?.reopenResolvedWithinMs !== undefined
       ? { reopenResolvedWithinMs: opts.sla.reopenResolvedWithinMs }
@@ -151,7 +148,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     relayClock,
     log,
     now: o.now,
-    publish: () => hub.publish(),
   });
   const inboxIds = db.prepare<[], string>('SELECT id FROM inboxes').pluck();
   const voice = createVoice(opts.voice ?? {}, {
@@ -160,7 +156,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     relayClock,
     log,
     now: o.now,
-    publish: () => hub.publish(),
     inbound,
     inboxIds: () => inboxIds.all(),
     liveCallRows: () =>
@@ -185,7 +180,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     relayClock,
     log,
     now: o.now,
-    publish: () => hub.publish(),
   });
   const monitoring = createMonitoringHttp({
     db,
@@ -197,7 +191,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     now: o.now,
     maxJsonDepth: o.maxJsonDepth,
-    publish: () => hub.publish(),
     grants: createMonitoringGrants({
       db,
       store,
@@ -221,7 +214,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     relayClock,
     secret,
     inbound,
-    publish: () => hub.publish(),
     queuePosition: (id) => routing.queuePosition(id),
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
     maxBodyBytes: o.maxBodyBytes,
@@ -246,7 +238,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     onChanged: (inboxId) => webchat.settingsChanged(inboxId),
   });
-  hub.onChanges((changes) => webchat.onChanges(changes));
   const email = createEmailChannel({
     db,
     store,
@@ -257,10 +248,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     dataDir: o.dataDir,
     now: o.now,
-    publish: () => hub.publish(),
     ...(opts.email ? { options: opts.email } : {}),
   });
-  hub.onChanges((changes) => email.onChanges(changes));
   hub.onAgentTyping((agentId, conversationId, on) => webchat.agentTyping(agentId, conversationId, on));
   hub.onAgentRead((agentId, conversationId) => webchat.agentRead(agentId, conversationId));
   const recordings = createRecordings({
@@ -271,7 +260,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     accounts,
     relayClock,
     dataDir: o.dataDir,
-    publish: () => hub.publish(),
     log,
     now: o.now,
     ...(opts.recordings ? { options: opts.recordings } : {}),
@@ -308,6 +296,17 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     now: o.now,
     metricsToken: o.metricsToken,
   });
+  // What each commit tells, in this order: routing (capacity freed, transfers offered again), the
+  // supervisor's board, the channels (visitors see replies, email queues them), log compaction, then the apps (fan-out).
+  store.onCommit((c) => routing.onCommit(c));
+  store.onCommit((c) => supervision.onChanges(c.changes));
+  store.onCommit((c) => webchat.onChanges(c.changes));
+  store.onCommit((c) => email.onChanges(c.changes));
+  // Compaction rides on writes so a log never grows far past its retention between timer runs.
+  store.onCommit(() => {
+    if (store.head() - store.floor() > o.logRetention) store.compact(o.logRetention);
+  });
+  store.onCommit((c) => hub.fanOut(c));
   const compaction = setInterval(
     guarded(log, 'log compaction', () => store.compact(o.logRetention)),
     60_000,
@@ -320,7 +319,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       relayClock,
       log,
       now: o.now,
-      publish: () => hub.publish(),
       route: (id) => routing.enqueue(id),
       onTick: (r) => {
         metrics.timerRuns += 1;
@@ -369,7 +367,16 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     now: o.now,
     ...(opts.reports ? { options: opts.reports } : {}),
   });
-  const people = createAccountsHttp({ db, auth, accounts, audit, hub, log, maxBodyBytes: o.maxBodyBytes });
+  const people = createAccountsHttp({
+    db,
+    store,
+    auth,
+    accounts,
+    audit,
+    hub,
+    log,
+    maxBodyBytes: o.maxBodyBytes,
+  });
   // First match answers; the core API (health, auth, admin) last, since it answers 404 otherwise.
   const routes: ((req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>)[] = [
     updates,

@@ -2,7 +2,6 @@
 // chat and email with what happened to each (times in ms), written through the relay's store as
 // its channels, routing, call queue and the apps' pushes write them, and an oracle that computes
 // the expected figures straight from the generated events (no relay code).
-import type { Database } from '../../src/relay/data/db';
 import { appendRecord, writeFields } from '../../src/relay/data/records';
 import type { Store } from '../../src/relay/data/store';
 import { prng } from '../../src/shared/prng';
@@ -135,13 +134,7 @@ export function generate(o: {
  * `final`: each conversation written once in its last state (no call-state or status changes, so
  * talk and hold stay 0), for a bench that needs many rows fast; default every change in order.
  */
-export function writeAll(
-  db: Database,
-  store: Store,
-  convs: readonly GenConv[],
-  perTransaction = 1,
-  final = false,
-): void {
+export function writeAll(store: Store, convs: readonly GenConv[], perTransaction = 1, final = false): void {
   const meta = { mutationId: null, agentId: null };
   let counter = 0;
   const clock = (wall: number) => encodeHlc({ wall, counter: counter++ % 99_999, node: 'reports-test' });
@@ -168,77 +161,78 @@ export function writeAll(
       c.id,
       meta,
     );
-  const write = db.transaction((c: GenConv) => {
-    set(
-      c,
-      {
-        customerId: c.customerId,
-        channel: c.channel,
-        subject: 'Generated',
-        status: 'open',
-        snoozedUntil: null,
-        assigneeId: c.agentId,
-        teamId: c.teamId,
-        inboxId: c.inboxId,
-        labels: [],
-        slaDueAt: null,
-        lastMessageAt: iso(c.created),
-        createdAt: iso(c.created),
-        ...(final ? finalFields(c) : {}),
-      },
-      c.created,
-    );
-    if (c.firstIn !== null) message(c, 'in', c.firstIn);
-    // As the relay's SLA timer and the sync core write them: due on the first message, breached
-    // when it passes unanswered, cleared by the first reply.
-    if (c.slaDue !== null && !final) {
-      const due = iso(c.slaDue);
-      set(c, { slaDueAt: due, slaFirstResponseDueAt: due, slaResolutionDueAt: null }, c.created + 1);
-      if (c.replies[0]! > c.slaDue)
-        set(c, { slaFirstResponseBreachedAt: due, slaFirstResponseBreaches: 1 }, c.slaDue);
-    }
-    if (c.opening !== null) message(c, 'out', c.opening);
-    for (const s of final ? [] : c.callStates)
+  const write = (c: GenConv) =>
+    store.transaction(() => {
       set(
         c,
-        { call: { state: s.state, at: iso(s.at), callId: `call-${c.id}`, queuedAt: iso(c.created) } },
-        s.at,
-      );
-    for (const r of c.replies) message(c, 'out', r);
-    if (c.slaDue !== null && !final) set(c, { slaDueAt: null, slaFirstResponseDueAt: null }, c.replies[0]!);
-    if (c.callRecord)
-      appendRecord(
-        store,
-        'call',
-        uuidv7(c.callRecord.answeredAt),
         {
           customerId: c.customerId,
-          conversationId: c.id,
-          direction: 'in',
-          from: '+15550100',
-          to: 'queue',
-          agentId: c.agentId,
-          startedAt: iso(c.created),
-          answeredAt: iso(c.callRecord.answeredAt),
-          endedAt: iso(c.callRecord.endedAt),
-          disposition: 'solved',
-          note: '',
+          channel: c.channel,
+          subject: 'Generated',
+          status: 'open',
+          snoozedUntil: null,
+          assigneeId: c.agentId,
+          teamId: c.teamId,
+          inboxId: c.inboxId,
+          labels: [],
+          slaDueAt: null,
+          lastMessageAt: iso(c.created),
           createdAt: iso(c.created),
-          wrappedUpAt: iso(c.callRecord.wrappedUpAt),
+          ...(final ? finalFields(c) : {}),
         },
-        c.id,
-        meta,
+        c.created,
       );
-    if (final) return;
-    if (c.resolvedAt !== null) set(c, { status: 'resolved' }, c.resolvedAt);
-    if (c.csat !== null)
-      set(
-        c,
-        { csatScore: c.csat, csatAt: iso((c.resolvedAt ?? c.created) + 1) },
-        (c.resolvedAt ?? c.created) + 1,
-      );
-  });
-  const many = db.transaction((cs: readonly GenConv[]) => cs.forEach((c) => write(c)));
+      if (c.firstIn !== null) message(c, 'in', c.firstIn);
+      // As the relay's SLA timer and the sync core write them: due on the first message, breached
+      // when it passes unanswered, cleared by the first reply.
+      if (c.slaDue !== null && !final) {
+        const due = iso(c.slaDue);
+        set(c, { slaDueAt: due, slaFirstResponseDueAt: due, slaResolutionDueAt: null }, c.created + 1);
+        if (c.replies[0]! > c.slaDue)
+          set(c, { slaFirstResponseBreachedAt: due, slaFirstResponseBreaches: 1 }, c.slaDue);
+      }
+      if (c.opening !== null) message(c, 'out', c.opening);
+      for (const s of final ? [] : c.callStates)
+        set(
+          c,
+          { call: { state: s.state, at: iso(s.at), callId: `call-${c.id}`, queuedAt: iso(c.created) } },
+          s.at,
+        );
+      for (const r of c.replies) message(c, 'out', r);
+      if (c.slaDue !== null && !final) set(c, { slaDueAt: null, slaFirstResponseDueAt: null }, c.replies[0]!);
+      if (c.callRecord)
+        appendRecord(
+          store,
+          'call',
+          uuidv7(c.callRecord.answeredAt),
+          {
+            customerId: c.customerId,
+            conversationId: c.id,
+            direction: 'in',
+            from: '+15550100',
+            to: 'queue',
+            agentId: c.agentId,
+            startedAt: iso(c.created),
+            answeredAt: iso(c.callRecord.answeredAt),
+            endedAt: iso(c.callRecord.endedAt),
+            disposition: 'solved',
+            note: '',
+            createdAt: iso(c.created),
+            wrappedUpAt: iso(c.callRecord.wrappedUpAt),
+          },
+          c.id,
+          meta,
+        );
+      if (final) return;
+      if (c.resolvedAt !== null) set(c, { status: 'resolved' }, c.resolvedAt);
+      if (c.csat !== null)
+        set(
+          c,
+          { csatScore: c.csat, csatAt: iso((c.resolvedAt ?? c.created) + 1) },
+          (c.resolvedAt ?? c.created) + 1,
+        );
+    });
+  const many = (cs: readonly GenConv[]) => store.transaction(() => cs.forEach((c) => write(c)));
   for (let i = 0; i < convs.length; i += perTransaction) many(convs.slice(i, i + perTransaction));
 }
 

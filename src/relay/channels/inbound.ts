@@ -64,8 +64,6 @@ export type InboundDeps = {
   store: Store;
   relayClock: HlcClock;
   now: () => number;
-  /** Fans the new records out to the apps allowed to see them. */
-  publish: () => void;
   /** Asks routing for an agent for a conversation that has none. */
   route: (conversationId: string) => void;
   /**
@@ -152,7 +150,7 @@ export function createInbound(d: InboundDeps) {
       const nowMs = d.now();
       const at = new Date(nowMs).toISOString();
       const policy = slaPolicyOf(d.store.get('inbox', inbox.id)?.data);
-      const result = d.db.transaction((): InboundResult => {
+      const result = d.store.transaction((): InboundResult => {
         let customerId =
           m.customerId ?? ((email && byEmail.get(email)?.id) || (phone && byPhone.get(phone)?.id) || null);
         if (!customerId) {
@@ -258,8 +256,7 @@ export function createInbound(d: InboundDeps) {
         const r = { customerId, conversationId, messageId, newConversation };
         m.alsoRecord?.(r);
         return r;
-      })();
-      d.publish();
+      });
       if (m.route !== false) d.route(result.conversationId);
       return result;
     },

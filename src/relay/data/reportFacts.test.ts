@@ -27,7 +27,7 @@ function seeded() {
       },
       meta,
     );
-  db.transaction(() => {
+  store.transaction(() => {
     set(
       {
         channel: 'voice',
@@ -65,7 +65,7 @@ function seeded() {
     // Written again (a recording attached): counted once.
     appendRecord(store, 'call', 'k1', { ...call, recording: { id: 'r' } }, 'c1', meta);
     set({ status: 'resolved' }, T0 + 200_000);
-  })();
+  });
   return db;
 }
 
@@ -95,7 +95,7 @@ describe('relay/data/reportFacts', () => {
   it('counts messages and call records written before their conversation', () => {
     const db = openMemoryDatabase();
     const store = createStore(db, () => T0);
-    db.transaction(() => {
+    store.transaction(() => {
       const msg = (id: string, direction: string, at: number) =>
         appendRecord(
           store,
@@ -124,7 +124,7 @@ describe('relay/data/reportFacts', () => {
         },
         meta,
       );
-    })();
+    });
     expect(factsOf(db)).toEqual([
       expect.objectContaining({ first_in_at: T0, first_response_at: T0 + 90_000 }),
     ]);

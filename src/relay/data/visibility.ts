@@ -26,8 +26,8 @@ export type ConversationScope = { teamId: string | null; assigneeId: string | nu
  * could see it before a reassignment. NOT_FOUND is only for shared records that do not exist. An
  * id a create names that some record already holds gets one CONFLICT answer whoever's record it
  * is (mutate.ts refuseTakenId), checked after every other refusal.
- * Live fan-out (publish in sync.ts) applies this rule through an index of connections by team
- * and agent; tests/integration/relay/visibility.test.ts holds both to the same answers.
+ * Live fan-out (sync/fanout.ts) applies this rule through audienceOf below, an index of viewers
+ * by team and agent; tests/integration/relay/visibility.test.ts holds both to the same answers.
  */
 export function canSee(viewer: Viewer, convId: string | null, scope: ConversationScope | null): boolean {
   if (viewer.role === 'admin' || convId === null) return true;
@@ -46,4 +46,42 @@ export const VISIBLE_SQL = `(@all = 1 OR r.conv_id IS NULL OR EXISTS (
 /** Parameters for VISIBLE_SQL. */
 export function visibilityParams(viewer: Viewer): { all: number; agent: string } {
   return { all: viewer.role === 'admin' ? 1 : 0, agent: viewer.agentId };
+}
+
+/** Who may see a record, for many viewers at once: canSee's rule, indexed (see audienceOf). */
+export type Audience<T> = {
+  /** Calls `fn` for each viewer that may see a record of `convId` (possibly twice: team and assignee). */
+  each(convId: string | null, scope: ConversationScope | null, fn: (member: T) => void): void;
+};
+
+/**
+ * The rule of canSee over many viewers, indexed once by team and agent, so telling which of them
+ * may see each of n records costs O(viewers + n x audience) rather than O(viewers x n): a record
+ * of no conversation goes to everyone; one of a conversation to the admins, its team and its
+ * assignee.
+ */
+export function audienceOf<T>(members: readonly { member: T; viewer: Viewer }[]): Audience<T> {
+  const admins: T[] = [];
+  const byTeam = new Map<string, T[]>();
+  const byAgent = new Map<string, T[]>();
+  const add = (m: Map<string, T[]>, k: string, t: T) => {
+    const l = m.get(k);
+    if (l) l.push(t);
+    else m.set(k, [t]);
+  };
+  for (const { member, viewer } of members) {
+    if (viewer.role === 'admin') admins.push(member);
+    else {
+      for (const t of viewer.teamIds) add(byTeam, t, member);
+      add(byAgent, viewer.agentId, member);
+    }
+  }
+  return {
+    each(convId, scope, fn) {
+      if (convId === null) return members.forEach((m) => fn(m.member));
+      admins.forEach(fn);
+      if (scope?.teamId) byTeam.get(scope.teamId)?.forEach(fn);
+      if (scope?.assigneeId) byAgent.get(scope.assigneeId)?.forEach(fn);
+    },
+  };
 }

@@ -55,7 +55,7 @@ export function ensureDemoPhone(
     d.accounts.createInbox({ name: `${teamName} phone`, channel: 'voice', teamId }, null).id;
   const sipUsers: Record<string, string> = {};
   let callerId = '';
-  d.db.transaction(() => {
+  d.store.transaction(() => {
     if (!queuePhoneOf(d.store.get('inbox', voiceInboxId)?.data))
       write('inbox', voiceInboxId, {
         phone: { addresses: [DEMO_QUEUE_ADDRESS, DEMO_QUEUE_NUMBER], waitLimitMs: DEMO_WAIT_LIMIT_MS },
@@ -87,6 +87,6 @@ export function ensureDemoPhone(
         customFields: {},
         createdAt: at(),
       });
-  })();
+  });
   return { voiceInboxId, queue: DEMO_QUEUE_ADDRESS, sipUsers, callerId };
 }

@@ -148,7 +148,7 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
     }
     const meta = { mutationId: null, agentId: null };
     let messages = 0;
-    db.transaction(() => {
+    store.transaction(() => {
       const now = Date.now();
       const iso = (t: number) => new Date(t).toISOString();
       if (!db.prepare("SELECT 1 FROM records WHERE entity = 'label' LIMIT 1").get()) {
@@ -264,7 +264,7 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
           meta,
         );
       }
-    })();
+    });
     return {
       customers: o.customers,
       conversations: o.conversations,

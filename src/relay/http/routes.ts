@@ -129,14 +129,13 @@ export function createHttpHandler(d: Deps) {
       ...(a.assigneeId !== undefined ? { assigneeId: a.assigneeId } : {}),
     };
     const at = new Date(d.now()).toISOString();
-    d.db.transaction(() =>
+    d.store.transaction(() =>
       writeFields(
         d.store,
         { entity: 'conversation', id: convId, fields, clock: d.relayClock.now(), convId, at },
         { mutationId: null, agentId: p.agentId },
       ),
-    )();
-    hub.publish();
+    );
     audit(req, p, { action: AUDIT.CONVERSATION_ASSIGNED, target: convId, detail: fields });
     return d.store.get('conversation', convId)!.data;
   }
@@ -166,7 +165,6 @@ export function createHttpHandler(d: Deps) {
         const p = admin(req);
         const a = await body(req, schemas.agent);
         const agent = await accounts.createAgent({ ...a, teamIds: a.teamIds ?? [] }, p.agentId);
-        hub.publish();
         audit(req, p, {
           action: AUDIT.ACCOUNT_CREATED,
           target: agent.id,
@@ -193,7 +191,6 @@ export function createHttpHandler(d: Deps) {
       async (req) => {
         const p = admin(req);
         const team = accounts.createTeam((await body(req, schemas.team)).name, p.agentId);
-        hub.publish();
         audit(req, p, { action: AUDIT.TEAM_CREATED, target: team.id, detail: { name: team.name } });
         return team;
       },
@@ -214,7 +211,6 @@ export function createHttpHandler(d: Deps) {
       async (req) => {
         const p = admin(req);
         const inbox = accounts.createInbox(await body(req, schemas.inbox), p.agentId);
-        hub.publish();
         audit(req, p, {
           action: AUDIT.INBOX_CREATED,
           target: inbox.id,
@@ -276,21 +272,19 @@ export function createHttpHandler(d: Deps) {
   /** Writes admin settings onto a shared record (with history, like any edit) and fans it out. */
   function setFields(p: Principal, entity: 'inbox' | 'agent', id: string, fields: Record<string, unknown>) {
     const at = new Date(d.now()).toISOString();
-    d.db.transaction(() =>
+    d.store.transaction(() =>
       writeFields(
         d.store,
         { entity, id, fields, clock: d.relayClock.now(), convId: null, at },
         { mutationId: null, agentId: p.agentId },
       ),
-    )();
-    hub.publish();
+    );
     return d.store.get(entity, id)!.data;
   }
 
   function membership(req: IncomingMessage, teamId: string, agentId: string, member: boolean) {
     const p = admin(req);
     accounts.setMembership(teamId, agentId, member, p.agentId);
-    hub.publish();
     hub.refreshAgent(agentId);
     audit(req, p, { action: AUDIT.TEAMS_CHANGED, target: agentId, detail: { teamId, member } });
     return { teamId, agentId, member };

@@ -150,7 +150,7 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
         throw new RelayError(RELAY_ERR.VALIDATION, 'The password must have at least 8 characters.');
       const hash = await hashPassword(input.password);
       const id = uuidv7(now());
-      db.transaction(() => {
+      store.transaction(() => {
         if (q.agentByEmail.get(email))
           throw new RelayError(RELAY_ERR.CONFLICT, `An agent with the email ${email} already exists.`);
         q.insertAgent.run(id, email, input.name, input.role, hash, now());
@@ -165,7 +165,7 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
           teamIds: q.teamIds.all(id),
           skills: [],
         });
-      })();
+      });
       return this.publicAgent(id);
     },
 
@@ -174,20 +174,20 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
       actorId: string | null,
       id: string = uuidv7(now()),
     ): { id: string; name: string } {
-      db.transaction(() => {
+      store.transaction(() => {
         q.insertTeam.run(id, name, now());
         writeFields(
           store,
           { entity: 'team', id, fields: { name }, clock: clock.now(), convId: null, at: at() },
           meta(actorId),
         );
-      })();
+      });
       return { id, name };
     },
 
     createInbox(input: { name: string; channel: Channel; teamId: string }, actorId: string | null) {
       const id = uuidv7(now());
-      db.transaction(() => {
+      store.transaction(() => {
         requireTeam(input.teamId);
         q.insertInbox.run(id, input.name, input.channel, input.teamId);
         writeFields(
@@ -195,7 +195,7 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
           { entity: 'inbox', id, fields: { ...input }, clock: clock.now(), convId: null, at: at() },
           meta(actorId),
         );
-      })();
+      });
       return { id, ...input };
     },
 
@@ -226,22 +226,22 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
 
     /** Changes a role in the accounts table and the synced agent record. */
     setRole(agentId: string, role: Role, actorId: string | null): void {
-      db.transaction(() => {
+      store.transaction(() => {
         requireAgent(agentId);
         q.setRole.run(role, agentId);
         syncAgentRecord(agentId, actorId, { role });
-      })();
+      });
     },
 
     /** Makes the agent a member of exactly `teamIds` and re-syncs their teamIds. */
     setTeams(agentId: string, teamIds: readonly string[], actorId: string | null): void {
-      db.transaction(() => {
+      store.transaction(() => {
         requireAgent(agentId);
         for (const t of teamIds) requireTeam(t);
         q.removeAllMemberships.run(agentId);
         for (const t of teamIds) q.addMember.run(t, agentId);
         syncAgentRecord(agentId, actorId, { teamIds: q.teamIds.all(agentId) });
-      })();
+      });
     },
 
     /** Stores a new password hash; `mustChange` makes the next sign-in ask for a new one. */
@@ -253,13 +253,13 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
 
     /** Adds or removes a member and re-syncs the agent's teamIds. */
     setMembership(teamId: string, agentId: string, member: boolean, actorId: string | null): void {
-      db.transaction(() => {
+      store.transaction(() => {
         requireTeam(teamId);
         requireAgent(agentId);
         if (member) q.addMember.run(teamId, agentId);
         else q.removeMember.run(teamId, agentId);
         syncAgentRecord(agentId, actorId, { teamIds: q.teamIds.all(agentId) });
-      })();
+      });
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Accounts } from './accounts';
 import { AUDIT, clientIp, type Audit, type AuditInput } from './audit';
 import { checkNewPassword, disabledError, type Auth, type Principal } from './auth';
 import type { Database } from '../data/db';
+import type { Store } from '../data/store';
 import { RelayError } from '../core/errors';
 import { readJson, sendError, sendJson } from '../http/reply';
 import type { Logger } from '../core/logger';
@@ -17,6 +18,8 @@ import { targetOf } from '../http/requestTarget';
 
 type Deps = {
   db: Database;
+  /** Account changes that touch synced agent records run in its transactions. */
+  store: Store;
   auth: Auth;
   accounts: Accounts;
   audit: Audit;
@@ -93,11 +96,11 @@ export function createAccountsHttp(d: Deps) {
       async (req, id) => {
         const p = adminOnOther(req, id, 'disable');
         const { reason } = await body(req, schemas.disable);
-        const ended = d.db.transaction(() => {
+        const ended = d.store.transaction(() => {
           accounts.setDisabled(id, true, reason);
           audit(req, p, { action: AUDIT.ACCOUNT_DISABLED, target: id, detail: { reason } });
           return auth.endSessions(id);
-        })();
+        });
         // At once, not at the next token refresh: the person's open apps are told why and closed.
         const message = disabledError({ disabled_reason: reason }).message;
         const closed = hub.disconnectAgent(id, {
@@ -114,10 +117,10 @@ export function createAccountsHttp(d: Deps) {
       new RegExp(`^/v1/admin/agents/${ID}/enable$`),
       async (req, id) => {
         const p = adminOnOther(req, id, 'enable');
-        d.db.transaction(() => {
+        d.store.transaction(() => {
           accounts.setDisabled(id, false, null);
           audit(req, p, { action: AUDIT.ACCOUNT_ENABLED, target: id });
-        })();
+        });
         return accounts.person(id);
       },
     ],
@@ -131,11 +134,11 @@ export function createAccountsHttp(d: Deps) {
         const temp = temporaryPassword ?? randomBytes(9).toString('base64url');
         checkNewPassword(temp);
         const hash = await hashPassword(temp);
-        d.db.transaction(() => {
+        d.store.transaction(() => {
           accounts.setPasswordHash(id, hash, true);
           auth.endSessions(id);
           audit(req, p, { action: AUDIT.PASSWORD_RESET, target: id });
-        })();
+        });
         hub.disconnectAgent(id, {
           code: RELAY_ERR.SESSION_ENDED,
           message: 'An admin reset your password; sign in with the temporary password they give you.',
@@ -152,11 +155,10 @@ export function createAccountsHttp(d: Deps) {
         const { role } = await body(req, schemas.role);
         const before = accounts.requireAgent(id).role;
         if (before === role) return accounts.person(id);
-        d.db.transaction(() => {
+        d.store.transaction(() => {
           accounts.setRole(id, role, p.agentId);
           audit(req, p, { action: AUDIT.ROLE_CHANGED, target: id, detail: { from: before, to: role } });
-        })();
-        hub.publish();
+        });
         hub.refreshAgent(id);
         return accounts.person(id);
       },
@@ -169,15 +171,14 @@ export function createAccountsHttp(d: Deps) {
         accounts.requireAgent(id);
         const teamIds = [...new Set((await body(req, schemas.teams)).teamIds)];
         const before = accounts.teamIdsOf(id);
-        d.db.transaction(() => {
+        d.store.transaction(() => {
           accounts.setTeams(id, teamIds, p.agentId);
           audit(req, p, {
             action: AUDIT.TEAMS_CHANGED,
             target: id,
             detail: { from: before, to: accounts.teamIdsOf(id) },
           });
-        })();
-        hub.publish();
+        });
         hub.refreshAgent(id);
         return accounts.person(id);
       },

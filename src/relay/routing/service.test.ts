@@ -27,7 +27,7 @@ async function world() {
   const accounts = createAccounts(db, store, clock, now);
   const team = accounts.createTeam('Support', null);
   const write = (entity: 'team' | 'conversation', id: string, fields: Record<string, unknown>) =>
-    db.transaction(() =>
+    store.transaction(() =>
       writeFields(
         store,
         {
@@ -40,7 +40,7 @@ async function world() {
         },
         { mutationId: null, agentId: null },
       ),
-    )();
+    );
   write('team', team.id, { routing: { awayGraceMs: GRACE } });
   const home = await accounts.createAgent(
     { email: 'hana@example.com', password: 'password-1', name: 'Hana', role: 'agent', teamIds: [team.id] },
@@ -68,7 +68,7 @@ async function world() {
     return id;
   };
   const call = (conversationId: string, answered: boolean) =>
-    db.transaction(() =>
+    store.transaction(() =>
       appendRecord(
         store,
         'call',
@@ -82,7 +82,7 @@ async function world() {
         conversationId,
         { mutationId: null, agentId: null },
       ),
-    )();
+    );
   const frames: { agentId: string; frame: ServerFrame }[] = [];
   const start = (visitorConnected: (conversationId: string) => boolean = () => false) =>
     (service = createRoutingService({
@@ -93,7 +93,6 @@ async function world() {
       log: pino({ level: 'silent' }),
       now,
       sendToAgent: (agentId, frame) => frames.push({ agentId, frame }),
-      publish: () => {},
       visitorConnected,
     }));
   const assignee = (id: string) => store.get('conversation', id)?.data['assigneeId'];

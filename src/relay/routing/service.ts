@@ -1,12 +1,12 @@
 import type { AgentState } from '../../shared/agentState';
-import type { Change, Channel, ConversationData } from '../../shared/sync/entities';
+import type { Channel, ConversationData } from '../../shared/sync/entities';
 import type { HlcClock } from '../../shared/sync/hlc';
 import type { ServerFrame } from '../../shared/sync/protocol';
 import type { Accounts } from '../identity/accounts';
 import type { Database } from '../data/db';
 import type { Logger } from '../core/logger';
 import { writeFields } from '../data/records';
-import type { Store } from '../data/store';
+import type { Commit, Store } from '../data/store';
 import { capacityOf, queueRoutingOf, teamRoutingSchema, type MovedWhileAway } from '../../shared/routing';
 import { createAwayNotices } from './awayNotices';
 import { RoutingEngine, type RoutingOptions } from './engine';
@@ -22,8 +22,6 @@ export type RoutingDeps = {
   now: () => number;
   /** Sends a frame to every live connection of an agent. */
   sendToAgent: (agentId: string, frame: ServerFrame) => void;
-  /** Fans out changes just written (assignments). */
-  publish: () => void;
   /** Offer timeout per queue. Default 30 s. */
   offerTimeoutMs?: number;
   /**
@@ -125,7 +123,7 @@ export function createRoutingService(d: RoutingDeps) {
 
   function assign(conversationId: string, agentId: string | null): void {
     const at = new Date(d.now()).toISOString();
-    d.db.transaction(() =>
+    d.store.transaction(() =>
       writeFields(
         d.store,
         {
@@ -138,8 +136,7 @@ export function createRoutingService(d: RoutingDeps) {
         },
         { mutationId: null, agentId: null },
       ),
-    )();
-    d.publish();
+    );
   }
 
   /**
@@ -155,7 +152,7 @@ export function createRoutingService(d: RoutingDeps) {
       return;
     }
     const at = new Date(d.now()).toISOString();
-    d.db.transaction(() =>
+    d.store.transaction(() =>
       writeFields(
         d.store,
         {
@@ -168,8 +165,7 @@ export function createRoutingService(d: RoutingDeps) {
         },
         { mutationId: null, agentId: null },
       ),
-    )();
-    d.publish();
+    );
     d.countOverflow?.();
     d.log.info(
       { conversation: conversationId, from: fromInboxId, to: toInboxId, team: teamId },
@@ -338,10 +334,10 @@ export function createRoutingService(d: RoutingDeps) {
       apply(r.effects);
       return true;
     },
-    /** Watches fanned-out changes: a resolved conversation frees its agent; a reopened one needs one again. */
-    onChanges(changes: readonly Change[]): void {
+    /** Hears each commit (store.onCommit): a resolved conversation frees its agent; a transfer is offered again. */
+    onCommit({ changes, routingRequests }: Commit): void {
       // Transfers: free the old assignee, then offer in the new queue if nobody was named.
-      for (const id of d.store.takeRoutingRequests()) {
+      for (const id of routingRequests) {
         apply(engine.release(id));
         const conv = d.store.get('conversation', id);
         if (conv && !conv.data['assigneeId']) this.enqueue(id);

@@ -22,8 +22,6 @@ export type TeamRoutingRouteDeps = {
   relayClock: HlcClock;
   log: Logger;
   now: () => number;
-  /** Fans out the team record just written (routing takes the new grace from it at once). */
-  publish: () => void;
 };
 
 const PATH = /^\/v1\/admin\/teams\/([^/]+)\/routing$/;
@@ -40,7 +38,7 @@ export function createTeamRoutingRoute(d: TeamRoutingRouteDeps) {
     if (!d.accounts.oversees(p, teamId))
       throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
     const routing = await readJson(req, 4 * 1024, teamRoutingSchema);
-    d.db.transaction(() =>
+    d.store.transaction(() =>
       writeFields(
         d.store,
         {
@@ -53,8 +51,7 @@ export function createTeamRoutingRoute(d: TeamRoutingRouteDeps) {
         },
         { mutationId: null, agentId: p.agentId },
       ),
-    )();
-    d.publish();
+    );
     d.audit.record({
       actorId: p.agentId,
       action: AUDIT.TEAM_ROUTING_CHANGED,

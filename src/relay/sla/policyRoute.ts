@@ -22,8 +22,6 @@ export type SlaPolicyRouteDeps = {
   relayClock: HlcClock;
   log: Logger;
   now: () => number;
-  /** Fans out the inbox record just written. */
-  publish: () => void;
 };
 
 const PATH = /^\/v1\/admin\/inboxes\/([^/]+)\/sla$/;
@@ -46,14 +44,13 @@ export function createSlaPolicyRoute(d: SlaPolicyRouteDeps) {
     }
     const sla = await readJson(req, 16 * 1024, slaPolicySchema.nullable());
     const at = new Date(d.now()).toISOString();
-    d.db.transaction(() =>
+    d.store.transaction(() =>
       writeFields(
         d.store,
         { entity: 'inbox', id: inboxId, fields: { sla }, clock: d.relayClock.now(), convId: null, at },
         { mutationId: null, agentId: p.agentId },
       ),
-    )();
-    d.publish();
+    );
     d.audit.record({
       actorId: p.agentId,
       action: AUDIT.SLA_POLICY_CHANGED,

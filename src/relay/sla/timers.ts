@@ -21,8 +21,6 @@ export type SlaTimerDeps = {
   relayClock: HlcClock;
   log: Logger;
   now: () => number;
-  /** Fans out what a tick wrote. */
-  publish: () => void;
   /** Asks routing for an agent for a conversation that woke (a no-op for one that has its agent). */
   route: (conversationId: string) => void;
   /** Told of each tick's work, for /metrics. */
@@ -65,7 +63,7 @@ export function createSlaTimers(d: SlaTimerDeps, o: SlaTimerOptions = {}) {
     const nowIso = new Date(nowMs).toISOString();
     const result: SlaTickResult = { woken: 0, breaches: { firstResponse: 0, resolution: 0 } };
     const woken: string[] = [];
-    d.db.transaction(() => {
+    d.store.transaction(() => {
       for (const id of q.wake.all(nowIso, batch)) {
         write(id, { status: 'open', snoozedUntil: null }, nowIso);
         woken.push(id);
@@ -84,10 +82,9 @@ export function createSlaTimers(d: SlaTimerDeps, o: SlaTimerOptions = {}) {
         // A full batch may leave more due at the same instant: look again from the start next tick.
         checkedUpTo[kind] = ids.length < batch ? nowIso : checkedUpTo[kind];
       }
-    })();
+    });
     result.woken = woken.length;
     if (woken.length > 0 || result.breaches.firstResponse > 0 || result.breaches.resolution > 0) {
-      d.publish();
       d.log.info({ woken: woken.length, breaches: result.breaches }, 'conversation timers fired');
     }
     for (const id of woken) d.route(id);

@@ -25,7 +25,6 @@ export type SupervisorActionsDeps = {
   relayClock: HlcClock;
   log: Logger;
   now: () => number;
-  publish: () => void;
   /** Sets an agent's routing state as if their app had stated it (routing and the board). */
   setPresence: (agentId: string, state: AgentState) => void;
   isConnected: (agentId: string) => boolean;
@@ -140,7 +139,7 @@ export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
     if (from === to)
       throw new RelayError(RELAY_ERR.CONFLICT, `This conversation is already ${target.name}’s.`);
     const at = new Date(d.now()).toISOString();
-    d.db.transaction(() => {
+    d.store.transaction(() => {
       writeFields(
         d.store,
         {
@@ -155,8 +154,7 @@ export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
       );
       // Routing frees the old assignee's capacity and counts it against the new one.
       d.store.requestRouting(convId);
-    })();
-    d.publish();
+    });
     const n = notice(p, {
       kind: 'reassigned',
       conversationId: convId,

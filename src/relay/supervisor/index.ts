@@ -26,7 +26,6 @@ export type SupervisionDeps = {
   relayClock: HlcClock;
   log: Logger;
   now: () => number;
-  publish: () => void;
   /** Routing's view of presence: a supervisor's status change must reach it as the app's would. */
   routingPresence: (agentId: string, state: AgentState) => void;
   isConnected: (agentId: string) => boolean;
@@ -74,7 +73,6 @@ export function createSupervision(d: SupervisionDeps) {
     relayClock: d.relayClock,
     log: d.log,
     now: d.now,
-    publish: d.publish,
     setPresence: (agentId, state) => {
       d.routingPresence(agentId, state);
       presence(agentId, state);

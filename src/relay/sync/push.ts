@@ -80,22 +80,23 @@ export function createPusher(
     return { id: m.id, status: 'applied', seq };
   }
 
-  const savepoint = db.transaction((p: Principal, viewer: Viewer, m: PushedMutation) => one(p, viewer, m));
+  const savepoint = (p: Principal, viewer: Viewer, m: PushedMutation) =>
+    store.transaction(() => one(p, viewer, m));
 
   const api = {
     /**
      * Applies several connections' pushes in one transaction (group commit: one synchronous
-     * commit for all instead of one each, see sync.ts); each push is still a savepoint of its own.
+     * commit for all instead of one each, see groupCommit.ts); each push is still a savepoint of its own.
      */
     pushMany(items: { p: Principal; viewer: Viewer; mutations: PushedMutation[] }[]): PushResult[] {
-      return db.transaction(() => items.map((i) => api.push(i.p, i.viewer, i.mutations))).immediate();
+      return store.transaction(() => items.map((i) => api.push(i.p, i.viewer, i.mutations)), 'immediate');
     },
 
     /** Applies `mutations` in order; returns one outcome each and the log range they wrote. */
     push(p: Principal, viewer: Viewer, mutations: PushedMutation[]): PushResult {
       const from = store.head();
-      const results = db
-        .transaction(() =>
+      const results = store.transaction(
+        () =>
           mutations.map((m): PushOutcome => {
             try {
               return savepoint(p, viewer, m);
@@ -111,8 +112,8 @@ export function createPusher(
               };
             }
           }),
-        )
-        .immediate();
+        'immediate',
+      );
       return { results, from, to: store.head() };
     },
   };

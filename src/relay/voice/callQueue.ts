@@ -26,7 +26,6 @@ export type CallQueueDeps = {
   relayClock: HlcClock;
   log: Logger;
   now: () => number;
-  publish: () => void;
   inbound: { receive(m: InboundMessage): InboundResult };
   /** Inbox ids (the queues). */
   inboxIds: () => string[];

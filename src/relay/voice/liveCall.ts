@@ -55,7 +55,6 @@ export type CallStateDeps = {
   store: Store;
   relayClock: HlcClock;
   now: () => number;
-  publish: () => void;
 };
 
 /**
@@ -71,7 +70,7 @@ export function writeCallState(
 ): void {
   const at = new Date(d.now()).toISOString();
   // One transaction: the record and its field history land together (the store's rule).
-  d.db.transaction(() =>
+  d.store.transaction(() =>
     writeFields(
       d.store,
       {
@@ -98,8 +97,7 @@ export function writeCallState(
       },
       { mutationId: null, agentId: null },
     ),
-  )();
-  d.publish();
+  );
 }
 
 /** The queue's memory: the live calls by Kamailio's Call-ID and by conversation. */

@@ -25,8 +25,6 @@ export type MonitoringHttpDeps = {
   log: Logger;
   now: () => number;
   maxJsonDepth: number;
-  /** Fans out the team record just written. */
-  publish: () => void;
 };
 
 const TEAM = /^\/v1\/admin\/teams\/([^/]+)\/monitoring$/;
@@ -68,7 +66,7 @@ export function createMonitoringHttp(d: MonitoringHttpDeps) {
       throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
     const monitoring = await readJson(req, BODY_LIMIT, teamMonitoringSchema, d.maxJsonDepth);
     const at = new Date(d.now()).toISOString();
-    d.db.transaction(() => {
+    d.store.transaction(() => {
       writeFields(
         d.store,
         { entity: 'team', id: teamId, fields: { monitoring }, clock: d.relayClock.now(), convId: null, at },
@@ -81,8 +79,7 @@ export function createMonitoringHttp(d: MonitoringHttpDeps) {
         detail: { monitoring },
         ip: clientIp(req),
       });
-    })();
-    d.publish();
+    });
     return monitoring;
   }
 

@@ -70,7 +70,6 @@ export function createRecordings(d: {
   accounts: Accounts;
   relayClock: HlcClock;
   dataDir: string;
-  publish: () => void;
   log: Logger;
   now: () => number;
   options?: RecordingsOptions;
@@ -132,7 +131,7 @@ export function createRecordings(d: {
       throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
     const policy = await readJson(req, 16 * 1024, recordingPolicySchema);
     const at = new Date(d.now()).toISOString();
-    d.db.transaction(() =>
+    d.store.transaction(() =>
       writeFields(
         d.store,
         {
@@ -145,8 +144,7 @@ export function createRecordings(d: {
         },
         { mutationId: null, agentId: p.agentId },
       ),
-    )();
-    d.publish();
+    );
     d.audit.record({
       actorId: p.agentId,
       action: AUDIT.RECORDING_POLICY_CHANGED,

@@ -22,7 +22,6 @@ export type PhoneSettingsDeps = {
   relayClock: HlcClock;
   log: Logger;
   now: () => number;
-  publish: () => void;
 };
 
 const INBOX = /^\/v1\/admin\/inboxes\/([^/]+)\/phone$/;
@@ -36,14 +35,13 @@ const AGENT = /^\/v1\/admin\/agents\/([^/]+)\/phone$/;
  */
 export function createPhoneSettingsHttp(d: PhoneSettingsDeps) {
   function write(entity: 'inbox' | 'agent', id: string, fields: Record<string, unknown>, actor: string) {
-    d.db.transaction(() =>
+    d.store.transaction(() =>
       writeFields(
         d.store,
         { entity, id, fields, clock: d.relayClock.now(), convId: null, at: new Date(d.now()).toISOString() },
         { mutationId: null, agentId: actor },
       ),
-    )();
-    d.publish();
+    );
   }
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {

@@ -111,7 +111,7 @@ beforeAll(async () => {
     pins,
   });
   // Through the relay's own store on its database: the write path its channels and pushes take.
-  writeAll(relay.db, createStore(relay.db, Date.now), convs);
+  writeAll(createStore(relay.db, Date.now), convs);
 });
 
 afterAll(async () => {

@@ -158,7 +158,7 @@ async function world(): Promise<World> {
   });
   const t1 = accounts.createTeam('Support', null);
   const t2 = accounts.createTeam('Billing', null);
-  const inbound = createInbound({ db, store, relayClock, now, publish: () => {}, route: () => {} });
+  const inbound = createInbound({ db, store, relayClock, now, route: () => {} });
   const sla = {
     firstResponseMinutes: 30,
     resolutionMinutes: 240,
@@ -173,13 +173,13 @@ async function world(): Promise<World> {
     [t2.id, 'email'],
   ] as const) {
     const inbox = accounts.createInbox({ name: `${channel} ${teamId.slice(-4)}`, channel, teamId }, null);
-    db.transaction(() =>
+    store.transaction(() =>
       writeFields(
         store,
         { entity: 'inbox', id: inbox.id, fields: { sla }, clock: relayClock.now(), convId: null, at: '' },
         { mutationId: null, agentId: null },
       ),
-    )();
+    );
   }
   const x = await accounts.createAgent(
     { email: 'x@example.com', password: 'agent-pass-1', name: 'X', role: 'agent', teamIds: [t1.id, t2.id] },

@@ -75,7 +75,6 @@ export function createEmailChannel(d: {
   log: Logger;
   dataDir: string;
   now: () => number;
-  publish: () => void;
   options?: EmailOptions;
 }) {
   const settings = createEmailSettings({ db: d.db, dataDir: d.dataDir, now: d.now });
@@ -96,7 +95,6 @@ export function createEmailChannel(d: {
     log: d.log,
     now: d.now,
     account,
-    publish: d.publish,
     ...(d.options?.outbox ? { options: d.options.outbox } : {}),
   });
   const intake = createIntake({

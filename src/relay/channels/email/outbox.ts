@@ -49,7 +49,6 @@ export function createOutbox(d: {
   log: Logger;
   now: () => number;
   account: (inboxId: string) => EmailAccount | null;
-  publish: () => void;
   options?: OutboxOptions;
 }) {
   const o = d.options ?? {};
@@ -105,7 +104,7 @@ export function createOutbox(d: {
     reason: string | null,
     extra: { attempts?: number; handedAt?: number | null } = {},
   ) {
-    d.db.transaction(() => {
+    d.store.transaction(() => {
       q.set.run(
         state,
         reason,
@@ -115,8 +114,7 @@ export function createOutbox(d: {
         r.message_id,
       );
       if (state !== 'sending') mark(r.message_id, state === 'queued' ? 'queued' : state, reason ?? undefined);
-    })();
-    d.publish();
+    });
   }
 
   /** Whether the mailbox holds the inbox's own copy of the reply (it was handed over and accepted). */
@@ -271,15 +269,11 @@ export function createOutbox(d: {
       const domain = a?.address.split('@')[1] ?? 'switchboard.invalid';
       const headerId = `<${messageId}@${domain}>`;
       const now = d.now();
-      const added = d.db.transaction(() => {
-        const n = q.add.run(messageId, inboxId, conversationId, headerId, now, now).changes;
-        if (n > 0) {
-          q.remember.run(inboxId, headerId, conversationId, messageId, now);
-          mark(messageId, 'queued');
-        }
-        return n > 0;
-      })();
-      if (added) d.publish();
+      d.store.transaction(() => {
+        if (q.add.run(messageId, inboxId, conversationId, headerId, now, now).changes === 0) return;
+        q.remember.run(inboxId, headerId, conversationId, messageId, now);
+        mark(messageId, 'queued');
+      });
       kick();
     },
     /** The mailbox holds the inbox's own copy of a reply: a hand-off in doubt went through. */

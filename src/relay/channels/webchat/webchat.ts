@@ -119,7 +119,6 @@ export type WebchatDeps = {
   relayClock: HlcClock;
   secret: Buffer;
   inbound: ReturnType<typeof createInbound>;
-  publish: () => void;
   queuePosition: (conversationId: string) => number | null;
   /** Tells the assigned agent's apps that the visitor is typing. */
   sendToAgent: (agentId: string, frame: ServerFrame) => void;
@@ -273,7 +272,7 @@ export function createWebchat(d: WebchatDeps) {
   function createCustomer(fields: Record<string, unknown>): string {
     const id = uuidv7(d.now());
     const at = new Date(d.now()).toISOString();
-    d.db.transaction(() =>
+    d.store.transaction(() =>
       writeFields(
         d.store,
         {
@@ -291,8 +290,7 @@ export function createWebchat(d: WebchatDeps) {
         },
         SYSTEM,
       ),
-    )();
-    d.publish();
+    );
     return id;
   }
 
@@ -361,7 +359,7 @@ export function createWebchat(d: WebchatDeps) {
   /** Stamps a read time on the conversation (no field history: it moves on every read). */
   function stampRead(convId: string, field: 'agentReadAt' | 'visitorReadAt'): void {
     const at = new Date(d.now()).toISOString();
-    d.db.transaction(() =>
+    d.store.transaction(() =>
       writeFields(
         d.store,
         {
@@ -374,8 +372,7 @@ export function createWebchat(d: WebchatDeps) {
         },
         SYSTEM,
       ),
-    )();
-    d.publish();
+    );
   }
 
   function tellRead(v: Visitor, at: unknown): void {
@@ -482,7 +479,7 @@ export function createWebchat(d: WebchatDeps) {
           return;
         }
         const at = new Date(d.now()).toISOString();
-        d.db.transaction(() =>
+        d.store.transaction(() =>
           writeFields(
             d.store,
             {
@@ -495,8 +492,7 @@ export function createWebchat(d: WebchatDeps) {
             },
             SYSTEM,
           ),
-        )();
-        d.publish();
+        );
         for (const w of visitors)
           if (w.conversationId === f.conversationId)
             send(w, { t: 'csatSaved', conversationId: f.conversationId });
@@ -541,7 +537,7 @@ export function createWebchat(d: WebchatDeps) {
     const id = uuidv7(d.now());
     const at = new Date(d.now()).toISOString();
     const meta: WriteMeta = { mutationId: null, agentId };
-    d.db.transaction(() => {
+    d.store.transaction(() => {
       appendRecord(
         d.store,
         'message',
@@ -559,9 +555,8 @@ export function createWebchat(d: WebchatDeps) {
         meta,
       );
       raiseLastMessageAt(d.store, d.relayClock, conv, at, at, meta);
-    })();
+    });
     files.bind([file], id);
-    d.publish();
     return id;
   }
 
