@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { HlcClock } from '../shared/sync/hlc';
 import { RELAY_ERR } from '../shared/sync/protocol';
 import { isLoopbackHost } from '../shared/relayUrl';
+import { SYNC_PATH } from '../shared/relayRoutes';
 import { createAccounts } from './identity/accounts';
 import { createAudit, AUDIT, clientIp } from './identity/audit';
 import { createAuditHttp } from './identity/auditHttp';
@@ -415,7 +416,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       const { path } = targetOf(req);
       rateLimit.check(req);
       if (webchat.upgrade(req, socket, head)) return;
-      if (path !== '/v1/sync') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no socket at ${path}.`);
+      if (path !== SYNC_PATH) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no socket at ${path}.`);
       wss.handleUpgrade(req, socket, head, acceptSync);
     } catch (err) {
       refuseUpgrade(socket, err, log);

@@ -1,22 +1,25 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { RELAY_ROUTES, routePath } from '../shared/relayRoutes';
+import type { LoginRequest, TokenPair } from '../shared/sync/protocol';
 
 export type RelayTarget = { relayUrl: string; token: string; channel: string };
 
 /** Signs in to the relay as an admin and returns an access token. */
 export async function loginForToken(relayUrl: string, email: string, password: string): Promise<string> {
-  const res = await fetch(new URL('/v1/auth/login', relayUrl), {
-    method: 'POST',
+  const res = await fetch(new URL(RELAY_ROUTES.login.pattern, relayUrl), {
+    method: RELAY_ROUTES.login.method,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password, deviceName: 'release tool' }),
+    body: JSON.stringify({ email, password, deviceName: 'release tool' } satisfies LoginRequest),
   });
-  const body = (await res.json().catch(() => ({}))) as { accessToken?: string; error?: { message?: string } };
+  const body = (await res.json().catch(() => ({}))) as Partial<TokenPair> & { error?: { message?: string } };
   if (!res.ok || !body.accessToken) throw new Error(`login failed (${res.status}): ${body.error?.message ?? 'no token'}`);
   return body.accessToken;
 }
 
-async function call(t: RelayTarget, method: string, file: string, body?: Buffer): Promise<unknown> {
-  const url = new URL(`/v1/admin/updates/${t.channel}/${encodeURIComponent(file)}`, t.relayUrl);
+async function call(t: RelayTarget, route: typeof RELAY_ROUTES.updateFile | typeof RELAY_ROUTES.withdrawUpdateFile, file: string, body?: Buffer): Promise<unknown> {
+  const url = new URL(routePath(route, { channel: t.channel, file }), t.relayUrl);
+  const method = route.method;
   const res = await fetch(url, {
     method,
     headers: { authorization: `Bearer ${t.token}`, ...(body ? { 'content-length': String(body.length) } : {}) },
@@ -29,7 +32,7 @@ async function call(t: RelayTarget, method: string, file: string, body?: Buffer)
 
 /** Uploads one file to the channel. */
 export function uploadFile(t: RelayTarget, path: string): Promise<unknown> {
-  return call(t, 'PUT', basename(path), readFileSync(path));
+  return call(t, RELAY_ROUTES.updateFile, basename(path), readFileSync(path));
 }
 
 /**
@@ -50,7 +53,7 @@ export async function publishDir(t: RelayTarget, dir: string, onFile: (name: str
 /** Withdraws feeds from the channel: apps then see no update there. */
 export async function withdraw(t: RelayTarget, feedNames: string[]) {
   for (const n of feedNames) {
-    await call(t, 'DELETE', n);
-    await call(t, 'DELETE', `${n}.sig`);
+    await call(t, RELAY_ROUTES.withdrawUpdateFile, n);
+    await call(t, RELAY_ROUTES.withdrawUpdateFile, `${n}.sig`);
   }
 }

@@ -3,6 +3,7 @@ import { LOCAL_ERR, LocalError } from '../base/errors';
 import type { LocalStore } from '../store/localStore';
 import { notFound } from './notFound';
 import { answerOf, refusalOf, type RelayFetch } from './relayRequests';
+import { RELAY_ROUTES as R, routePath } from '../../shared/relayRoutes';
 
 type Upload = { conversationId: string; parts: Buffer[]; size: number; at: number };
 
@@ -49,11 +50,14 @@ export class AttachmentService {
     this.uploads.set(uploadId, u);
     if (!done) return { messageId: null };
     this.uploads.delete(uploadId);
-    const res = await this.o.relay(`/v1/attachments?conversationId=${encodeURIComponent(conversationId)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) },
-      body: Buffer.concat(u.parts),
-    });
+    const res = await this.o.relay(
+      routePath(R.uploadAttachment, {}, `conversationId=${encodeURIComponent(conversationId)}`),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) },
+        body: Buffer.concat(u.parts),
+      },
+    );
     const body = await answerOf<{ messageId?: string }>(res);
     if (!res.ok || !body?.messageId) throw refusalOf(res.status, body);
     return { messageId: body.messageId };
@@ -70,7 +74,7 @@ export class AttachmentService {
       .flatMap((m) => m.attachments ?? [])
       .find((x) => x.id === attachmentId);
     if (!a) throw notFound('This file');
-    const res = await this.o.relay(`/v1/attachments/${encodeURIComponent(a.id)}`, {}, 60_000);
+    const res = await this.o.relay(routePath(R.attachment, { attachmentId: a.id }), {}, 60_000);
     if (!res.ok) throw refusalOf(res.status, await answerOf(res));
     const bytes = Buffer.from(await res.arrayBuffer());
     return { name: a.name, type: a.type, size: bytes.length, base64: bytes.toString('base64') };

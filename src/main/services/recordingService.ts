@@ -18,6 +18,7 @@ import {
   recordingsToUpload,
   saveRecordingChunk,
 } from '../store/recordings';
+import { RELAY_ROUTES as R, routePath } from '../../shared/relayRoutes';
 
 export type RecordingPolicyView = { enabled: boolean; consentText: string; canPlay: boolean };
 
@@ -103,7 +104,7 @@ export class RecordingService {
     if (local?.complete) whole = { mime: local.mime!, bytes: recordingBytes(this.o.store().db, id) };
     else if (this.played?.id === id) whole = this.played;
     else {
-      const res = await this.o.relay(`/v1/recordings/${encodeURIComponent(id)}`);
+      const res = await this.o.relay(routePath(R.recording, { recordingId: id }));
       if (!res.ok) throw new LocalError(LOCAL_ERR.INVALID_MUTATION, await reason(res));
       whole = {
         mime: res.headers.get('content-type') ?? 'audio/webm',
@@ -126,7 +127,7 @@ export class RecordingService {
       for (const r of recordingsToUpload(db)) {
         let res: Response;
         try {
-          res = await this.o.relay(`/v1/recordings/${r.id}?call=${r.callId!}`, {
+          res = await this.o.relay(routePath(R.uploadRecording, { recordingId: r.id }, `call=${r.callId!}`), {
             method: 'PUT',
             headers: { 'content-type': r.mime! },
             body: recordingBytes(db, r.id),

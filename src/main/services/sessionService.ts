@@ -21,6 +21,7 @@ import {
   type Profile,
   type VaultOverrides,
 } from './sessionProfile';
+import { RELAY_ROUTES } from '../../shared/relayRoutes';
 
 export type SessionOptions = {
   dataDir: string;
@@ -319,7 +320,7 @@ export class SessionService {
   /** Changes the signed-in person's own password on the relay; other devices are signed out there. */
   async changePassword(currentPassword: string, newPassword: string): Promise<{ changed: true }> {
     const init = jsonRequest('POST', { currentPassword, newPassword });
-    await relayOk((path, i) => this.relayFetch(path, i), '/v1/auth/password', init);
+    await relayOk((path, i) => this.relayFetch(path, i), RELAY_ROUTES.changePassword.pattern, init);
     return { changed: true };
   }
 

@@ -6,8 +6,7 @@ import type { LocalStore } from '../store/localStore';
 import { teamSettings } from '../store/teams';
 import { relayJson, type RelayFetch } from './relayRequests';
 import type { SlaPolicy } from '../../shared/sla/policy';
-
-const id = encodeURIComponent;
+import { RELAY_ROUTES as R, routePath } from '../../shared/relayRoutes';
 
 /**
  * Team settings (call recording, queues, agents' skills and capacity) for supervisors and admins:
@@ -27,24 +26,24 @@ export class TeamSettingsService {
   }
 
   async setRecording({ teamId, policy }: CallArgs<'teams:setRecording'>): Promise<RecordingPolicy> {
-    return (await this.put(`/v1/admin/teams/${id(teamId)}/recording`, policy)) as RecordingPolicy;
+    return (await this.put(routePath(R.teamRecording, { teamId }), policy)) as RecordingPolicy;
   }
 
   async setAwayGrace({ teamId, routing }: CallArgs<'teams:setAwayGrace'>): Promise<TeamRouting> {
-    return (await this.put(`/v1/admin/teams/${id(teamId)}/routing`, routing)) as TeamRouting;
+    return (await this.put(routePath(R.teamRouting, { teamId }), routing)) as TeamRouting;
   }
 
   async setMonitoring({ teamId, monitoring }: CallArgs<'teams:setMonitoring'>): Promise<TeamMonitoring> {
-    return (await this.put(`/v1/admin/teams/${id(teamId)}/monitoring`, monitoring)) as TeamMonitoring;
+    return (await this.put(routePath(R.teamMonitoring, { teamId }), monitoring)) as TeamMonitoring;
   }
 
   async setQueueRouting({ inboxId, routing }: CallArgs<'teams:setQueueRouting'>): Promise<QueueRouting> {
-    const inbox = await this.put(`/v1/admin/inboxes/${id(inboxId)}/routing`, routing);
+    const inbox = await this.put(routePath(R.queueRouting, { inboxId }), routing);
     return inbox['routing'] as QueueRouting;
   }
 
   async setSlaPolicy({ inboxId, sla }: CallArgs<'teams:setSlaPolicy'>): Promise<{ sla: SlaPolicy | null }> {
-    const r = await this.put(`/v1/admin/inboxes/${id(inboxId)}/sla`, sla);
+    const r = await this.put(routePath(R.queueSla, { inboxId }), sla);
     return { sla: (r['sla'] as SlaPolicy | null | undefined) ?? null };
   }
 
@@ -52,7 +51,7 @@ export class TeamSettingsService {
     agentId,
     routing,
   }: CallArgs<'teams:setAgentRouting'>): Promise<CallResult<'teams:setAgentRouting'>> {
-    const agent = await this.put(`/v1/admin/agents/${id(agentId)}/routing`, routing);
+    const agent = await this.put(routePath(R.agentRouting, { agentId }), routing);
     return { skills: skillsOf(agent), capacity: capacityOf(agent) };
   }
 

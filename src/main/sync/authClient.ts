@@ -1,6 +1,7 @@
 import { ExpectedError } from '../../shared/errors';
 import type { LoginRequest, RelayErrorCode, TokenPair } from '../../shared/sync/protocol';
 import { LOCAL_ERR, LocalError } from '../base/errors';
+import { RELAY_ROUTES } from '../../shared/relayRoutes';
 
 /** A relay HTTP call that was refused (see ExpectedError): the relay's code and sentence, and the HTTP status. */
 export class RelayHttpError extends ExpectedError<RelayErrorCode | string> {
@@ -52,7 +53,7 @@ async function post(
 
 /** `POST /v1/auth/login`: email, password and a device name for a token pair. Timeout default 15 s. */
 export function login(baseUrl: string, req: LoginRequest, timeoutMs = 15_000): Promise<TokenPair> {
-  return post(baseUrl, '/v1/auth/login', req, timeoutMs);
+  return post(baseUrl, RELAY_ROUTES.login.pattern, req, timeoutMs);
 }
 
 /** `POST /v1/auth/password` with an access token: the current and a new password. Timeout default 15 s. */
@@ -62,10 +63,12 @@ export async function changePassword(
   body: { currentPassword: string; newPassword: string },
   timeoutMs = 15_000,
 ): Promise<void> {
-  await post(baseUrl, '/v1/auth/password', body, timeoutMs, { authorization: `Bearer ${accessToken}` });
+  await post(baseUrl, RELAY_ROUTES.changePassword.pattern, body, timeoutMs, {
+    authorization: `Bearer ${accessToken}`,
+  });
 }
 
 /** `POST /v1/auth/refresh`: a fresh token pair for a refresh token. Timeout default 15 s. */
 export function refresh(baseUrl: string, refreshToken: string, timeoutMs = 15_000): Promise<TokenPair> {
-  return post(baseUrl, '/v1/auth/refresh', { refreshToken }, timeoutMs);
+  return post(baseUrl, RELAY_ROUTES.refresh.pattern, { refreshToken }, timeoutMs);
 }

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import type { ClientFrame, ServerFrame } from '../../shared/sync/protocol';
 import type { Logger } from '../base/logger';
+import { SYNC_PATH } from '../../shared/relayRoutes';
 
 /** One WebSocket to the relay and what the sync client knows of it. */
 export type Conn = {
@@ -34,7 +35,7 @@ export type SocketOptions = {
 
 /** Opens the sync socket: hello on open, a deadline for the welcome, heartbeat, frames in order. */
 export function openSyncSocket(o: SocketOptions): Conn {
-  const url = new URL('/v1/sync', o.relayUrl);
+  const url = new URL(SYNC_PATH, o.relayUrl);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   const ws = new WebSocket(url, { handshakeTimeout: o.connectTimeoutMs });
   const conn: Conn = {

@@ -18,6 +18,7 @@ import type { SyncHub } from '../sync/hub';
 import { agentRoutingSchema, queueRoutingSchema } from '../../shared/routing';
 import { readJson } from './reply';
 import { decodeParam, targetOf } from './requestTarget';
+import { RELAY_ROUTES as R, routeRegex } from '../../shared/relayRoutes';
 
 type Deps = {
   db: Database;
@@ -59,7 +60,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /** Routes anyone may call; every other route checks the caller's token before anything else. */
-const PUBLIC = new Set(['/healthz', '/v1/auth/login', '/v1/auth/refresh']);
+const PUBLIC = new Set(['/healthz', R.login.pattern, R.refresh.pattern]);
 
 type Handler = (req: IncomingMessage, params: string[]) => Promise<unknown> | unknown;
 
@@ -143,13 +144,13 @@ export function createHttpHandler(d: Deps) {
   const routes: [string, RegExp, Handler][] = [
     ['GET', /^\/healthz$/, () => ({ status: 'ok' })],
     [
-      'POST',
-      /^\/v1\/auth\/login$/,
+      R.login.method,
+      routeRegex(R.login),
       async (req) => auth.login(await body(req, loginRequestSchema), clientIp(req)),
     ],
     [
-      'POST',
-      /^\/v1\/auth\/refresh$/,
+      R.refresh.method,
+      routeRegex(R.refresh),
       async (req) => auth.refresh((await body(req, refreshRequestSchema)).refreshToken, clientIp(req)),
     ],
     ['GET', /^\/v1\/devices$/, (req) => ({ devices: auth.devices(caller(req)) })],
@@ -159,8 +160,8 @@ export function createHttpHandler(d: Deps) {
       (req, [id]) => auth.revokeDevice(caller(req), id!, clientIp(req)),
     ],
     [
-      'POST',
-      /^\/v1\/admin\/agents$/,
+      R.createAgent.method,
+      routeRegex(R.createAgent),
       async (req) => {
         const p = admin(req);
         const a = await body(req, schemas.agent);
@@ -174,8 +175,8 @@ export function createHttpHandler(d: Deps) {
       },
     ],
     [
-      'GET',
-      /^\/v1\/admin\/teams$/,
+      R.teams.method,
+      routeRegex(R.teams),
       (req) => {
         const p = caller(req);
         if (p.role === 'agent')
@@ -220,8 +221,8 @@ export function createHttpHandler(d: Deps) {
       },
     ],
     [
-      'PUT',
-      /^\/v1\/admin\/inboxes\/([^/]+)\/routing$/,
+      R.queueRouting.method,
+      routeRegex(R.queueRouting),
       async (req, [id]) => {
         caller(req); // signed in before anything is looked up
         const inbox = d.store.get('inbox', id!);
@@ -247,8 +248,8 @@ export function createHttpHandler(d: Deps) {
       },
     ],
     [
-      'PUT',
-      /^\/v1\/admin\/agents\/([^/]+)\/routing$/,
+      R.agentRouting.method,
+      routeRegex(R.agentRouting),
       async (req, [id]) => {
         const p = caller(req);
         if (!accounts.agentById(id!)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${id}.`);

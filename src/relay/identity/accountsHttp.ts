@@ -15,6 +15,7 @@ import type { Logger } from '../core/logger';
 import { hashPassword } from './passwords';
 import type { SyncHub } from '../sync/hub';
 import { targetOf } from '../http/requestTarget';
+import { RELAY_ROUTES as R, routeRegex } from '../../shared/relayRoutes';
 
 type Deps = {
   db: Database;
@@ -39,7 +40,7 @@ const schemas = {
     .strict(),
 };
 
-const ID = '([0-9a-fA-F-]{36})';
+const ID = '[0-9a-fA-F-]{36}';
 type Route = [method: string, path: RegExp, run: (req: IncomingMessage, id: string) => Promise<unknown>];
 
 /**
@@ -76,7 +77,7 @@ export function createAccountsHttp(d: Deps) {
   const routes: Route[] = [
     [
       'GET',
-      /^\/v1\/admin\/agents$/,
+      routeRegex(R.people),
       async (req) => {
         admin(req);
         return { people: accounts.people() };
@@ -84,7 +85,7 @@ export function createAccountsHttp(d: Deps) {
     ],
     [
       'GET',
-      new RegExp(`^/v1/admin/agents/${ID}$`),
+      routeRegex(R.person, ID),
       async (req, id) => {
         admin(req);
         return accounts.person(id);
@@ -92,7 +93,7 @@ export function createAccountsHttp(d: Deps) {
     ],
     [
       'POST',
-      new RegExp(`^/v1/admin/agents/${ID}/disable$`),
+      routeRegex(R.disableAgent, ID),
       async (req, id) => {
         const p = adminOnOther(req, id, 'disable');
         const { reason } = await body(req, schemas.disable);
@@ -114,7 +115,7 @@ export function createAccountsHttp(d: Deps) {
     ],
     [
       'POST',
-      new RegExp(`^/v1/admin/agents/${ID}/enable$`),
+      routeRegex(R.enableAgent, ID),
       async (req, id) => {
         const p = adminOnOther(req, id, 'enable');
         d.store.transaction(() => {
@@ -126,7 +127,7 @@ export function createAccountsHttp(d: Deps) {
     ],
     [
       'POST',
-      new RegExp(`^/v1/admin/agents/${ID}/password$`),
+      routeRegex(R.resetPassword, ID),
       async (req, id) => {
         const p = adminOnOther(req, id, 'reset the password of');
         const { temporaryPassword } = await body(req, schemas.reset);
@@ -149,7 +150,7 @@ export function createAccountsHttp(d: Deps) {
     ],
     [
       'PUT',
-      new RegExp(`^/v1/admin/agents/${ID}/role$`),
+      routeRegex(R.setRole, ID),
       async (req, id) => {
         const p = adminOnOther(req, id, 'change the role of');
         const { role } = await body(req, schemas.role);
@@ -165,7 +166,7 @@ export function createAccountsHttp(d: Deps) {
     ],
     [
       'PUT',
-      new RegExp(`^/v1/admin/agents/${ID}/teams$`),
+      routeRegex(R.setTeams, ID),
       async (req, id) => {
         const p = admin(req);
         accounts.requireAgent(id);
@@ -185,7 +186,7 @@ export function createAccountsHttp(d: Deps) {
     ],
     [
       'POST',
-      /^\/v1\/auth\/password$/,
+      routeRegex(R.changePassword),
       async (req) => {
         // The one call a person with a reset password may make.
         const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -219,7 +220,7 @@ export function createAccountsHttp(d: Deps) {
     try {
       if (!route) {
         // POST /v1/admin/agents (create) lives in http.ts.
-        if (path === '/v1/admin/agents') return false;
+        if (path === R.createAgent.pattern) return false;
         throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
       }
       sendJson(res, 200, await route[2](req, route[1].exec(path)![1]?.toLowerCase() ?? ''));

@@ -14,6 +14,7 @@ import { RelayError } from '../core/errors';
 import { sendError, sendJson } from '../http/reply';
 import type { Logger } from '../core/logger';
 import { targetOf } from '../http/requestTarget';
+import { RELAY_ROUTES as R } from '../../shared/relayRoutes';
 
 export type AuditHttpOptions = {
   /** Entries per page of `GET /v1/admin/audit` when `limit` is absent. Default 100. */
@@ -113,12 +114,12 @@ export function createAuditHttp(d: { audit: Audit; auth: Auth; log: Logger; opti
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const path = targetOf(req).path;
-    if (path !== '/v1/admin/audit' && path !== '/v1/admin/audit.csv') return false;
+    if (path !== R.audit.pattern && path !== R.auditCsv.pattern) return false;
     try {
       if (req.method !== 'GET')
         throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
       const p = admin(req);
-      if (path === '/v1/admin/audit.csv') exportCsv(req, res, p);
+      if (path === R.auditCsv.pattern) exportCsv(req, res, p);
       else sendJson(res, 200, d.audit.query(filters(req, pageSize, maxPage)));
     } catch (err) {
       sendError(res, err, d.log);

@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger';
 import { writeFields } from '../data/records';
 import { decodeParam, targetOf } from '../http/requestTarget';
 import type { Store } from '../data/store';
+import { RELAY_ROUTES, routeRegex } from '../../shared/relayRoutes';
 
 export type TeamRoutingRouteDeps = {
   db: Database;
@@ -24,7 +25,7 @@ export type TeamRoutingRouteDeps = {
   now: () => number;
 };
 
-const PATH = /^\/v1\/admin\/teams\/([^/]+)\/routing$/;
+const PATH = routeRegex(RELAY_ROUTES.teamRouting);
 
 /**
  * `PUT /v1/admin/teams/:id/routing` with `{awayGraceMs}`: how long the team's live work (a chat

@@ -12,6 +12,7 @@ import { decodeParam, targetOf } from '../http/requestTarget';
 import type { Accounts } from '../identity/accounts';
 import { AUDIT, clientIp, type Audit } from '../identity/audit';
 import type { Auth } from '../identity/auth';
+import { RELAY_ROUTES, routeRegex } from '../../shared/relayRoutes';
 
 export type SlaPolicyRouteDeps = {
   db: Database;
@@ -24,7 +25,7 @@ export type SlaPolicyRouteDeps = {
   now: () => number;
 };
 
-const PATH = /^\/v1\/admin\/inboxes\/([^/]+)\/sla$/;
+const PATH = routeRegex(RELAY_ROUTES.queueSla);
 
 /**
  * `PUT /v1/admin/inboxes/:id/sla` with an SLA policy (shared/sla/policy.ts), or `null` to remove

@@ -11,6 +11,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { decodeParam, targetOf } from '../http/requestTarget';
+import { RELAY_ROUTES, routeRegex } from '../../shared/relayRoutes';
+
+// Admins' routes: a channel's listing, and one file to put or withdraw.
+const UPDATE_CHANNEL = routeRegex(RELAY_ROUTES.updateChannel);
+const UPDATE_FILE = routeRegex(RELAY_ROUTES.updateFile);
 
 /** Options of the update feed endpoints. */
 export type UpdatesOptions = {
@@ -74,7 +79,7 @@ export function createUpdatesHandler(
       return true;
     }
 
-    const admin = /^\/v1\/admin\/updates\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+    const admin = UPDATE_FILE.exec(path) ?? UPDATE_CHANNEL.exec(path);
     if (!admin) return false;
     const auth = await opts.authorizeAdmin(req);
     if (!auth.ok) return sendError(res, auth.status, auth.code, auth.message);

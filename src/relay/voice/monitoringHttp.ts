@@ -13,6 +13,7 @@ import { writeFields } from '../data/records';
 import { decodeParam, targetOf } from '../http/requestTarget';
 import type { Store } from '../data/store';
 import type { MonitoringGrants } from './monitoringGrants';
+import { RELAY_ROUTES, routeRegex } from '../../shared/relayRoutes';
 
 export type MonitoringHttpDeps = {
   db: Database;
@@ -27,7 +28,7 @@ export type MonitoringHttpDeps = {
   maxJsonDepth: number;
 };
 
-const TEAM = /^\/v1\/admin\/teams\/([^/]+)\/monitoring$/;
+const TEAM = routeRegex(RELAY_ROUTES.teamMonitoring);
 const BODY_LIMIT = 8 * 1024;
 
 /**

@@ -27,6 +27,11 @@ import { writeFields } from '../data/records';
 import { decodeParam, targetOf } from '../http/requestTarget';
 import type { Store } from '../data/store';
 import { canSee, viewerOf } from '../data/visibility';
+import { RELAY_ROUTES, routeRegex } from '../../shared/relayRoutes';
+
+// PUT (admins, supervisors) sets a team's policy; GET and PUT of a recording are its audio.
+const TEAM_RECORDING = routeRegex(RELAY_ROUTES.teamRecording);
+const RECORDING = routeRegex(RELAY_ROUTES.recording);
 
 /** Stored file: magic, 12-byte nonce, AES-256-GCM ciphertext, 16-byte tag. */
 const MAGIC = Buffer.from('SBR1');
@@ -300,8 +305,8 @@ export function createRecordings(d: {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const { path, query } = targetOf(req);
-    const team = /^\/v1\/admin\/teams\/([^/]+)\/recording$/.exec(path);
-    const rec = /^\/v1\/recordings\/([^/]+)$/.exec(path);
+    const team = TEAM_RECORDING.exec(path);
+    const rec = RECORDING.exec(path);
     if (!team && !rec) return false;
     try {
       if (team) {

@@ -10,6 +10,7 @@ import { verifyVisitorToken, type VisitorClaims } from './token';
 import { WIDGET_SCRIPT } from './widgetScript';
 import { readJsonBody } from '../../http/reply';
 import { targetOf } from '../../http/requestTarget';
+import { RELAY_ROUTES } from '../../../shared/relayRoutes';
 
 const sessionSchema = z
   .object({
@@ -36,7 +37,7 @@ export type OfflineRequest = z.infer<typeof offlineSchema>;
 
 const WIDGET_PREFIX = '/v1/widget/';
 const ATTACHMENT_PATH = /^\/v1\/(widget\/)?attachments\/([^/]+)$/;
-const AGENT_UPLOAD = '/v1/attachments';
+const AGENT_UPLOAD = RELAY_ROUTES.uploadAttachment.pattern;
 
 const scopeOf = (c: Record<string, unknown>) => ({
   teamId: typeof c['teamId'] === 'string' ? c['teamId'] : null,
