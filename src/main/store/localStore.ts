@@ -137,11 +137,17 @@ export class LocalStore {
       throw new LocalError(LOCAL_ERR.NOT_SIGNED_IN, 'Sign in once before working offline.');
     const m = this.db.transaction(() => {
       const m = { id: uuidv7(this.now()), name, args: parsed.data, clock: clock.now() } as Mutation<N>;
-      const writes = this.build(m, agent, (k) => currentState(this.db, k));
+      const read = new Map<string, RecordKey>();
+      const writes = this.build(m, agent, (k) => {
+        read.set(keyOf(k), k);
+        return currentState(this.db, k);
+      });
       for (const w of writes) setCurrent(this.db, w.key, w.state);
-      // A mutation may write more than its arguments name (an undo moves conversations back):
-      // the outbox keeps every record it wrote, so a relay change to one replays it on top.
-      const touches = new Map<string, RecordKey>();
+      // A mutation may write more than its arguments name (an undo moves conversations back), and
+      // what it writes may depend on records it only read (a call copies its conversation's
+      // customer): the outbox keeps every record it wrote or read, so a relay change to one replays
+      // it on top.
+      const touches = new Map<string, RecordKey>(read);
       for (const k of [...touchesOf(name, m.args), ...writes.map((w) => w.key)]) touches.set(keyOf(k), k);
       outbox.appendOutbox(this.db, m, [...touches.values()], new Date(this.now()).toISOString());
       setMeta(this.db, 'hlc', m.clock);

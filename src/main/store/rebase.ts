@@ -12,17 +12,20 @@ import {
   type RecordState,
 } from './records';
 
-// A merge or its undo writes several records from one reading of the state (the profiles and the
-// conversations it moves): when one of them is recomputed, all of them are, and a conversation it
-// now moves that no pending change touches is written too, so the result is the relay's.
+// A mutation writes its records from one reading of the state (a reply copies its conversation's
+// customer into the message; a merge moves the conversations it finds): when one record it touches
+// is recomputed, every record it touches is, or a write that depends on what changed (the customer a
+// merge from the relay moved the conversation to) would stay as first built. A merge or its undo
+// also writes a conversation it now moves that no pending change touches, so the result is the relay's.
 const WHOLE: ReadonlySet<MutationName> = new Set(['customer.merge', 'customer.unmerge']);
 
 type Build = (m: Mutation, read: MutatorContext['read'], wants: MutatorContext['wants']) => RecordChange[];
 
 /**
  * Current state := confirmed state + the pending mutations touching these records, in order
- * (inside the caller's transaction). Writes of a replay to other records are left alone (those
- * records hold the effect of every pending mutation already), but for WHOLE mutations.
+ * (inside the caller's transaction), and so every record those mutations touch, transitively.
+ * Writes of a replay beyond the records its mutation touched when made are left alone (they hold
+ * its effect already), but for WHOLE mutations.
  */
 export function rebase(db: Db, keys: readonly RecordKey[], build: Build): void {
   if (keys.length === 0) return;
@@ -44,7 +47,7 @@ export function rebase(db: Db, keys: readonly RecordKey[], build: Build): void {
       const row = outbox.outboxAt(db, p);
       if (!row) continue;
       rows.set(p, row);
-      if (WHOLE.has(row.name)) for (const t of outbox.touchesAt(db, p)) target(t);
+      for (const t of outbox.touchesAt(db, p)) target(t);
     }
   }
   const read = (k: RecordKey) => {

@@ -8,7 +8,7 @@
 // Customers write in too (the relay's inbound path, under an SLA policy), so the SLA fields the
 // relay sets are met by the builders that clear them (a reply, a resolve) on both sides.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -25,7 +25,7 @@ import { createPusher } from '../../../src/relay/sync/push';
 import { createStore, type Store } from '../../../src/relay/data/store';
 import type { Viewer } from '../../../src/relay/data/visibility';
 import { canonicalJson } from '../../../src/shared/sync/canonicalJson';
-import { HlcClock } from '../../../src/shared/sync/hlc';
+import { HlcClock, type Hlc } from '../../../src/shared/sync/hlc';
 import { CALL_EVENT_STATES, type Mutation, type MutationName } from '../../../src/shared/sync/mutations';
 
 const KINDS = ['customer', 'conversation', 'message', 'note', 'call'] as const;
@@ -144,21 +144,20 @@ type World = {
   customerWrites: (id: string) => void;
 };
 
-async function world(): Promise<World> {
-  let wall = T0;
-  const now = () => wall;
-  const db = openDatabase(tmp('sb-core-relay-'));
-  const store = createStore(db, now);
+// The relay's accounts (two teams, their inboxes under an SLA policy, two agents) are made once and
+// each program starts from a copy of that database: hashing the agents' passwords (scrypt) was most
+// of a program's cost, and it is not what the property is about.
+type Setup = { dir: string; ids: World['ids']; last: Hlc };
+let setupOnce: Promise<Setup> | undefined;
+
+async function setup(): Promise<Setup> {
+  const dir = tmp('sb-core-setup-');
+  const db = openDatabase(dir);
+  const store = createStore(db, () => T0);
   const relayClock = new HlcClock('relay', () => T0 - 60_000);
-  const accounts = createAccounts(db, store, relayClock, now);
-  const pusher = createPusher(db, store, accounts, relayClock, {
-    maxClockSkewMs: 600_000,
-    now,
-    log: createSilentLogger(),
-  });
+  const accounts = createAccounts(db, store, relayClock, () => T0);
   const t1 = accounts.createTeam('Support', null);
   const t2 = accounts.createTeam('Billing', null);
-  const inbound = createInbound({ db, store, relayClock, now, route: () => {} });
   const sla = {
     firstResponseMinutes: 30,
     resolutionMinutes: 240,
@@ -189,6 +188,29 @@ async function world(): Promise<World> {
     { email: 'y@example.com', password: 'agent-pass-1', name: 'Y', role: 'agent', teamIds: [t1.id] },
     null,
   );
+  const last = relayClock.now();
+  db.close();
+  return { dir, ids: { X: x.id, Y: y.id, T1: t1.id, T2: t2.id }, last };
+}
+
+async function world(): Promise<World> {
+  const { dir, ids, last } = await (setupOnce ??= setup());
+  let wall = T0;
+  const now = () => wall;
+  const relayDir = tmp('sb-core-relay-');
+  cpSync(dir, relayDir, { recursive: true });
+  const db = openDatabase(relayDir);
+  const store = createStore(db, now);
+  const relayClock = new HlcClock('relay', () => T0 - 60_000);
+  relayClock.receive(last);
+  const accounts = createAccounts(db, store, relayClock, now);
+  const pusher = createPusher(db, store, accounts, relayClock, {
+    maxClockSkewMs: 600_000,
+    now,
+    log: createSilentLogger(),
+  });
+  const inbound = createInbound({ db, store, relayClock, now, route: () => {} });
+  const x = accounts.publicAgent(ids.X);
   const viewer: Viewer = { agentId: x.id, role: 'agent', teamIds: new Set(x.teamIds) };
   const p: Principal = {
     agentId: x.id,
@@ -211,7 +233,7 @@ async function world(): Promise<World> {
     store,
     push: (ms) => pusher.push(p, viewer, ms),
     viewer,
-    ids: { X: x.id, Y: y.id, T1: t1.id, T2: t2.id },
+    ids,
     apps,
     setWall: (ms) => (wall = ms),
     customerWrites: (id) => {
@@ -442,13 +464,44 @@ function countTies(as: Mutation[], bs: Mutation[]): number {
 }
 
 describe('sync core: app and relay make the same records', () => {
+  it('a reply or call made offline while the relay merges its customer carries the customer the merge moved the conversation to', async () => {
+    // A counterexample fast-check found (shrunk): B starts a conversation; next round A merges its
+    // customer away while B replies in it. B's rebase on the merge must rebuild the reply's message
+    // and call (their customerId), not only the conversation, as the relay builds them after the merge.
+    // Which of the two customers sorts first depends on their random ids: both ways round, so one
+    // of them merges B's customer (with the conversation) away.
+    for (const [s, t] of [
+      [1, 0],
+      [0, 1],
+    ] as const)
+      await runProgram([
+        [
+          [{ k: 'conversation.transfer', v: 0, to: 'X' }],
+          [
+            { k: 'call.log', v: 0, inbound: false, backwards: false, quality: false },
+            { k: 'message.send', v: 0, body: 0 },
+          ],
+          [],
+        ],
+        [
+          [{ k: 'customer.merge', s, t }],
+          [
+            { k: 'message.send', v: 0, body: 0 },
+            { k: 'call.log', v: 0, inbound: true, backwards: false, quality: false },
+            { k: 'customer.create', name: 0, phones: [0], emails: [] },
+          ],
+          [],
+        ],
+      ]);
+  });
+
   it('random mutation sequences through the optimistic and the authoritative path give byte-identical records, equal clocks included', async () => {
-    // CORE_SEED=<n> replays a run fast-check reported.
-    const seed = process.env['CORE_SEED'];
-    await fc.assert(fc.asyncProperty(program, runProgram), {
-      numRuns: 25,
-      ...(seed ? { seed: Number(seed) } : {}),
-    });
+    // CORE_SEED=<n> replays a run: the seed is printed first, so a failure in CI can be replayed.
+    const seed = process.env['CORE_SEED']
+      ? Number(process.env['CORE_SEED'])
+      : Date.now() ^ (Math.random() * 2 ** 31);
+    console.info(`coreEquivalence: CORE_SEED=${seed}`);
+    await fc.assert(fc.asyncProperty(program, runProgram), { numRuns: 25, seed });
     // The runs met equal clocks on the same records from both sides (not only distinct clocks).
     expect(ties).toBeGreaterThan(0);
     expect(met).toBeGreaterThan(0);
