@@ -188,7 +188,13 @@ export class LocalStore {
       clock,
       read,
       inboxFor: (teamId, channel) => inboxFor(this.db, teamId, channel),
-      conversationsOf: (customerId) => conversationIdsOfCustomer(this.db, customerId),
+      // As `read` has them: in a rebase, a conversation a later pending change makes or moves is
+      // not yet the customer's at this mutation's place (the relay had not seen that change either).
+      conversationsOf: (customerId) =>
+        conversationIdsOfCustomer(this.db, customerId).filter((id) => {
+          const s = read({ entity: 'conversation', id });
+          return s !== null && !s.deleted && s.data['customerId'] === customerId;
+        }),
     };
   }
 

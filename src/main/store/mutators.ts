@@ -32,7 +32,7 @@ export type MutatorContext = {
 };
 export type RecordChange = { key: RecordKey; state: RecordState };
 
-/** The records a mutation may write whatever the state (arguments already validated). */
+/** The records a mutation may write, or depends on, whatever the state (arguments already validated). */
 export function touchesOf(name: MutationName, args: unknown): RecordKey[] {
   const a = args as Record<string, string | undefined>;
   switch (name) {
@@ -43,6 +43,9 @@ export function touchesOf(name: MutationName, args: unknown): RecordKey[] {
     case 'customer.unmerge':
       return [recordKey('customer', a['sourceId']!), recordKey('customer', a['targetId']!)];
     case 'conversation.create':
+      // Its customer too: a rebase replaying a merge of that customer must see the conversation
+      // made after it as not yet there.
+      return [recordKey('conversation', a['id']!), recordKey('customer', a['customerId']!)];
     case 'conversation.transfer':
     case 'conversation.setStatus':
     case 'conversation.addLabel':

@@ -495,6 +495,27 @@ describe('sync core: app and relay make the same records', () => {
       ]);
   });
 
+  it('a merge made offline and replayed on a relay change moves only the conversations its customer had then', async () => {
+    // A counterexample fast-check found (shrunk): B merges a customer away, then starts a conversation
+    // for it; A's edit of that customer makes B replay the merge, which must not take the
+    // conversation made after it (the relay merged before it was made).
+    await runProgram([
+      [
+        [{ k: 'customer.update', c: 0, field: 'name', v: 0 }],
+        [{ k: 'call.log', v: 0, inbound: false, backwards: false, quality: false }],
+        [],
+      ],
+      [
+        [{ k: 'customer.update', c: 0, field: 'name', v: 0 }],
+        [
+          { k: 'customer.merge', s: 0, t: 3 },
+          { k: 'note.add', v: 0, body: 0, mentions: [] },
+        ],
+        [],
+      ],
+    ]);
+  });
+
   it('random mutation sequences through the optimistic and the authoritative path give byte-identical records, equal clocks included', async () => {
     // CORE_SEED=<n> replays a run: the seed is printed first, so a failure in CI can be replayed.
     const seed = process.env['CORE_SEED']
