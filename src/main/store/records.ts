@@ -24,14 +24,17 @@ export type RecordRow = {
 export const keyOf = (k: RecordKey): string => `${k.entity}\u0000${k.id}`;
 
 /**
- * Ids of the conversations held of a customer (confirmed or optimistic), by id: what a merge here
- * moves, as the relay moves those of the source the agent may see.
+ * Ids of the conversations that may be a customer's (confirmed or optimistic, or touched by a
+ * pending change, which a rebase may read as the customer's), by id: the caller keeps those its
+ * reading of the records gives the customer. What a merge here moves, as the relay moves those of
+ * the source the agent may see.
  */
 export function conversationIdsOfCustomer(db: Db, customerId: string): string[] {
   const rows = stmt(
     db,
-    `SELECT id FROM records WHERE entity = 'conversation' AND deleted = 0 AND data IS NOT NULL
-       AND (json_extract(data, '$.customerId') = @c OR json_extract(server_data, '$.customerId') = @c) ORDER BY id`,
+    `SELECT id FROM records WHERE entity = 'conversation'
+       AND (json_extract(data, '$.customerId') = @c OR json_extract(server_data, '$.customerId') = @c
+         OR id IN (SELECT id FROM outbox_touches WHERE entity = 'conversation')) ORDER BY id`,
   ).all({ c: customerId }) as { id: string }[];
   return rows.map((r) => r.id);
 }

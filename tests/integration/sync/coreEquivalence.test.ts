@@ -516,6 +516,28 @@ describe('sync core: app and relay make the same records', () => {
     ]);
   });
 
+  it('a refused change replays the merge before it, which still moves the conversation made before the merge', async () => {
+    // A counterexample fast-check found (shrunk): A starts a conversation for a customer, merges
+    // that customer away, then tries a merge the relay refuses; rolling that back replays the
+    // first merge, which must find the new conversation (held only optimistically) and move it.
+    await runProgram([
+      [
+        [{ k: 'conversation.setStatus', v: 0, status: 'open', wake: false }],
+        [{ k: 'message.send', v: 0, body: 0 }],
+        [],
+      ],
+      [
+        [
+          { k: 'conversation.create', c: 1, channel: 'chat', team: null },
+          { k: 'customer.merge', s: 3, t: 0 },
+          { k: 'customer.merge', s: 0, t: 0 },
+        ],
+        [],
+        [],
+      ],
+    ]);
+  });
+
   it('random mutation sequences through the optimistic and the authoritative path give byte-identical records, equal clocks included', async () => {
     // CORE_SEED=<n> replays a run: the seed is printed first, so a failure in CI can be replayed.
     const seed = process.env['CORE_SEED']
