@@ -56,6 +56,12 @@ export function appendOutbox(db: Db, m: Mutation, touches: RecordKey[], now: str
   for (const k of touches) t.run(lastInsertRowid, k.entity, k.id);
 }
 
+/** Records that a replay of the mutation at `position` wrote: it touches them from now on too. */
+export function addTouches(db: Db, position: number, touches: readonly RecordKey[]): void {
+  const t = stmt(db, 'INSERT OR IGNORE INTO outbox_touches (position, entity, id) VALUES (?, ?, ?)');
+  for (const k of touches) t.run(position, k.entity, k.id);
+}
+
 /** Mutations the relay has not acknowledged yet (the changes at stake if the cache were lost). */
 export function unsentCount(db: Db): number {
   return (stmt(db, 'SELECT n FROM temp.outbox_unsent').get() as { n: number }).n;

@@ -37,8 +37,17 @@ export function rebase(db: Db, keys: readonly RecordKey[], build: Build): void {
     const id = keyOf(k);
     if (targets.has(id)) return;
     targets.set(id, k);
-    working.set(id, confirmedState(getRow(db, k)));
+    const row = getRow(db, k);
+    const confirmed = confirmedState(row);
+    working.set(id, confirmed);
     queue.push(k);
+    // A merge reads which conversations are its customer's: a conversation changed by the relay
+    // (one started elsewhere for the customer this app is merging) replays the merges of its customer.
+    if (k.entity === 'conversation')
+      for (const s of [confirmed, currentState(db, k)]) {
+        const c = s?.data['customerId'];
+        if (typeof c === 'string') target({ entity: 'customer', id: c });
+      }
   };
   for (const k of keys) target(k);
   for (let k = queue.pop(); k; k = queue.pop()) {
@@ -59,11 +68,19 @@ export function rebase(db: Db, keys: readonly RecordKey[], build: Build): void {
   for (const p of [...rows.keys()].sort((a, b) => a - b)) {
     const row = rows.get(p)!;
     const whole = WHOLE.has(row.name);
-    for (const w of build(outbox.toMutation(row), read, whole ? wantedByWhole : wanted)) {
+    const writes = build(outbox.toMutation(row), read, whole ? wantedByWhole : wanted);
+    for (const w of writes) {
       const id = keyOf(w.key);
       if (!targets.has(id)) targets.set(id, w.key);
       working.set(id, w.state);
     }
+    // A merge now moving a conversation it did not when made: a later rebase must rebuild that
+    // conversation with the merge (its current state holds the move; the relay's may not yet).
+    outbox.addTouches(
+      db,
+      p,
+      writes.map((w) => w.key),
+    );
   }
   for (const [id, k] of targets) setCurrent(db, k, working.get(id) ?? null);
 }

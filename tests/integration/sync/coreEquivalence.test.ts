@@ -538,6 +538,31 @@ describe('sync core: app and relay make the same records', () => {
     ]);
   });
 
+  it('a merge made offline moves a conversation the relay sends back, started elsewhere for its customer', async () => {
+    // A counterexample fast-check found (shrunk): A starts a conversation for a customer while B
+    // merges that customer away; taking A's conversation from the relay must replay B's merge,
+    // which moves it, as the relay's merge (after A's create) did.
+    await runProgram([
+      [
+        [],
+        [
+          { k: 'customer.create', name: 0, phones: [], emails: [] },
+          { k: 'customer.create', name: 0, phones: [], emails: [] },
+        ],
+        [],
+      ],
+      [
+        [{ k: 'conversation.create', c: 0, channel: 'chat', team: null }],
+        [
+          { k: 'customer.merge', s: 0, t: 3 },
+          { k: 'label', v: 0, add: false, label: 0 },
+          { k: 'conversation.setStatus', v: 0, status: 'snoozed', wake: false },
+        ],
+        [],
+      ],
+    ]);
+  });
+
   it('random mutation sequences through the optimistic and the authoritative path give byte-identical records, equal clocks included', async () => {
     // CORE_SEED=<n> replays a run: the seed is printed first, so a failure in CI can be replayed.
     const seed = process.env['CORE_SEED']
