@@ -39,7 +39,10 @@ describe('reassigning a conversation to another team', () => {
 
     const customer = ana.store.newId();
     const conv = ana.store.newId();
-    ana.store.mutate('customer.create', { id: customer, fields: { name: 'Liu Yang' } });
+    ana.store.mutate('customer.create', {
+      id: customer,
+      fields: { name: 'Liu Yang', emails: ['liu.yang@example.cn'] },
+    });
     ana.store.mutate('conversation.create', {
       id: conv,
       customerId: customer,
@@ -75,7 +78,10 @@ describe('reassigning a conversation to another team', () => {
     const [ana, bo] = apps as [App, App];
     const customer = ana.store.newId();
     const conv = ana.store.newId();
-    ana.store.mutate('customer.create', { id: customer, fields: { name: 'Zhao Lei' } });
+    ana.store.mutate('customer.create', {
+      id: customer,
+      fields: { name: 'Zhao Lei', emails: ['zhao.lei@example.cn'] },
+    });
     ana.store.mutate('conversation.create', {
       id: conv,
       customerId: customer,
