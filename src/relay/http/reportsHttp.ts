@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { reportCsv } from '../../shared/reports/csv';
 import { reportQuerySchema, type Report, type ReportQuery } from '../../shared/reports/figures';
-import { bucketBounds, daysBetween } from '../../shared/reports/zonedTime';
+import { bucketBounds, daysBetween } from '../../shared/zonedTime';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { describeIssues, RelayError } from '../core/errors';
 import type { Logger } from '../core/logger';

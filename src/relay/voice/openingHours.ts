@@ -1,17 +1,10 @@
 import { z } from 'zod';
+import { isTimeZone, localParts } from '../../shared/zonedTime';
 
 /** Limits of opening hours; the relay's schema and any form share them. */
 export const HOURS_LIMITS = { periods: 28, closedDates: 366, timeZone: 64 } as const;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time as HH:MM (00:00 to 24:00)');
-const isTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * A queue's opening hours: weekly periods (day 0 is Sunday; `open` before `close`, same day,
@@ -39,25 +32,15 @@ export const openingHoursSchema = z
   .strict();
 export type OpeningHours = z.infer<typeof openingHoursSchema>;
 
-const DAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+const two = (n: number) => String(n).padStart(2, '0');
 
 /** The wall-clock date, weekday and time of `atMs` in `timeZone`. */
 export function localTime(atMs: number, timeZone: string): { date: string; day: number; time: string } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    weekday: 'short',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(atMs);
-  const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? '';
+  const l = localParts(atMs, timeZone);
   return {
-    date: `${get('year')}-${get('month')}-${get('day')}`,
-    day: DAYS[get('weekday')] ?? 0,
-    time: `${get('hour')}:${get('minute')}`,
+    date: `${l.year}-${two(l.month)}-${two(l.day)}`,
+    day: new Date(Date.UTC(l.year, l.month - 1, l.day)).getUTCDay(),
+    time: `${two(l.hour)}:${two(l.minute)}`,
   };
 }
 

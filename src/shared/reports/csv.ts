@@ -1,5 +1,5 @@
 import { FIGURES, figuresOf, type Report } from './figures';
-import { localIso } from './zonedTime';
+import { localIso } from '../zonedTime';
 
 /** The export's columns: who, when (the viewer's wall clock, with its offset), then every figure. */
 export const REPORT_CSV_HEADER = ['group', 'group_name', 'bucket_start', 'bucket_end', ...FIGURES] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone, type Bucket } from './zonedTime';
+import { isTimeZone, type Bucket } from '../zonedTime';
 
 // What a report is: the relay answers sums and counts per group and bucket (they add up across
 // buckets and groups), and everyone derives averages and percentages from them the same way.

@@ -2,6 +2,7 @@
 // IANA time zone, over weekly opening hours and holiday dates. Pure and DST-correct: every opening
 // interval is turned into real instants through the zone's offset at that local time (Intl, full
 // ICU), so a day that springs forward has one hour less to count and one that falls back one more.
+import { localParts, offsetAt } from '../zonedTime';
 
 /** One opening on a weekday: minutes since local midnight, `from` < `to` (`to` may be 1440). */
 export type Opening = { day: number; from: number; to: number };
@@ -20,57 +21,6 @@ export type BusinessCalendar = {
 export const MAX_SEARCH_DAYS = 3_700;
 
 const MINUTE = 60_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** Whether `tz` names a time zone this runtime knows (IANA, e.g. Asia/Shanghai). */
-export function isTimeZone(tz: string): boolean {
-  try {
-    formatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The local wall time at instant `ms` in `timeZone`, as fields. */
-function localParts(ms: number, timeZone: string) {
-  const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(ms)))
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return {
-    y: p['year']!,
-    m: p['month']!,
-    d: p['day']!,
-    h: p['hour']! % 24,
-    mi: p['minute']!,
-    s: p['second']!,
-  };
-}
-
-/** The zone's offset from UTC at instant `ms`, in ms (east positive). */
-function offsetAt(ms: number, timeZone: string): number {
-  const l = localParts(ms, timeZone);
-  const asUtc = Date.UTC(l.y, l.m - 1, l.d, l.h, l.mi, l.s);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
 
 /**
  * The instant of local wall time (`dayUtc`: the local date as a UTC midnight, plus `minutes`) in
@@ -92,7 +42,7 @@ export function localToInstant(dayUtc: number, minutes: number, timeZone: string
 /** The local date of instant `ms` as a UTC midnight (for calendar stepping). */
 function localDay(ms: number, timeZone: string): number {
   const l = localParts(ms, timeZone);
-  return Date.UTC(l.y, l.m - 1, l.d);
+  return Date.UTC(l.year, l.month - 1, l.day);
 }
 
 const isoDay = (dayUtc: number) => new Date(dayUtc).toISOString().slice(0, 10);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isTimeZone, type BusinessCalendar, type Opening } from './businessTime';
+import { isTimeZone } from '../zonedTime';
+import type { BusinessCalendar, Opening } from './businessTime';
 
 /** Limits of an SLA policy, shared by the relay's schema and the app's form. */
 export const SLA_LIMITS = {

@@ -1,4 +1,4 @@
-import { isTimeZone } from '../../../shared/sla/businessTime';
+import { isTimeZone } from '../../../shared/zonedTime';
 import { isCalendarDate, SLA_LIMITS, type SlaPolicy } from '../../../shared/sla/policy';
 import type { Parsed, Problem } from './teamSettingsForm';
 

@@ -1,5 +1,6 @@
 // Local days and hours of an IANA time zone as UTC instants, DST-correct, with nothing but Intl
-// (full ICU in Node and Chromium): a report's buckets begin where the viewer's clock turns over.
+// (full ICU in Node and Chromium): a report's buckets begin where the viewer's clock turns over,
+// SLA business time and a call queue's opening hours read the team's wall clock from here too.
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -50,7 +51,7 @@ export function localParts(ms: number, tz: string): LocalParts {
     year: p['year']!,
     month: p['month']!,
     day: p['day']!,
-    hour: p['hour']!,
+    hour: p['hour']! % 24,
     minute: p['minute']!,
     second: p['second']!,
   };

@@ -3,7 +3,7 @@ import { bucketBounds, isTimeZone, localIso, startOfLocalDay } from './zonedTime
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-describe('shared/reports/zonedTime', () => {
+describe('shared/zonedTime', () => {
   it('starts local days where the zone’s clock turns over, across DST both ways', () => {
     expect(iso(startOfLocalDay('2026-03-08', 'America/New_York'))).toBe('2026-03-08T05:00:00.000Z');
     expect(iso(startOfLocalDay('2026-03-09', 'America/New_York'))).toBe('2026-03-09T04:00:00.000Z');
