@@ -91,10 +91,16 @@ export function nextDay(day: string): string {
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
 }
 
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** The date of a wall-clock reading, YYYY-MM-DD. */
+export function localDate(p: LocalParts): string {
+  return `${String(p.year).padStart(4, '0')}-${two(p.month)}-${two(p.day)}`;
+}
+
 /** The local day (YYYY-MM-DD) that instant `ms` falls on in `tz`. */
 export function localDay(ms: number, tz: string): string {
-  const p = localParts(ms, tz);
-  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  return localDate(localParts(ms, tz));
 }
 
 /** `2026-03-08T02:00:00-05:00`: an instant as the zone's wall clock, with its offset. */
@@ -103,9 +109,8 @@ export function localIso(ms: number, tz: string): string {
   const off = Math.round(offsetAt(ms, tz) / 60_000);
   const sign = off < 0 ? '-' : '+';
   const abs = Math.abs(off);
-  const two = (n: number) => String(n).padStart(2, '0');
   return (
-    `${String(p.year).padStart(4, '0')}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}` +
+    `${localDate(p)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}` +
     `${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`
   );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone, localParts } from '../../shared/zonedTime';
+import { isTimeZone, localDate, localParts } from '../../shared/zonedTime';
 
 /** Limits of opening hours; the relay's schema and any form share them. */
 export const HOURS_LIMITS = { periods: 28, closedDates: 366, timeZone: 64 } as const;
@@ -38,7 +38,7 @@ const two = (n: number) => String(n).padStart(2, '0');
 export function localTime(atMs: number, timeZone: string): { date: string; day: number; time: string } {
   const l = localParts(atMs, timeZone);
   return {
-    date: `${l.year}-${two(l.month)}-${two(l.day)}`,
+    date: localDate(l),
     day: new Date(Date.UTC(l.year, l.month - 1, l.day)).getUTCDay(),
     time: `${two(l.hour)}:${two(l.minute)}`,
   };
