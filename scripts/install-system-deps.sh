@@ -10,9 +10,13 @@
 #   dovecot-imapd, postfix   the real IMAP and SMTP servers of the email channel's tests; each test
 #                            starts its own on 127.0.0.1 from a temp dir (tests/support/mail.ts), so
 #                            the system instances are stopped and disabled right after installing
+#   postgresql, nats-server  the scale-out store and fan-out (#15); tests start their own throwaway
+#                            cluster and server on 127.0.0.1 (tests/support/postgres.ts, nats.ts), so
+#                            the system services are stopped and disabled the same way
+#   fonts-noto-cjk           Chinese names render as glyphs, not boxes, in Chromium and screenshots
 set -euo pipefail
 PKGS=(chromium gnome-keyring dbus-x11 python3 make g++ kamailio kamailio-websocket-modules kamailio-tls-modules openssl
-  kamailio-extra-modules kamailio-json-modules dovecot-imapd postfix)
+  kamailio-extra-modules kamailio-json-modules dovecot-imapd postfix postgresql nats-server fonts-noto-cjk)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -29,7 +33,7 @@ echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # No system mail server keeps running (or starts at boot) on this machine's ports.
-for svc in dovecot postfix; do
+for svc in dovecot postfix postgresql nats-server; do
   $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done
 echo "system packages: installed ${missing[*]}"
