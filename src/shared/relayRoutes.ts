@@ -88,6 +88,11 @@ export const RELAY_ROUTES = {
   /** Query: conversationId; the file's bytes as the body, its name in `x-file-name`. */
   uploadAttachment: route<Bytes, { messageId: string }>()('POST', '/v1/attachments'),
   attachment: route<undefined, Bytes>()('GET', '/v1/attachments/:attachmentId'),
+  /** A mail's remote images fetched by the relay: each as a data: URL, or why it could not be. */
+  remoteImages: route<
+    undefined,
+    { images: ({ url: string; dataUrl: string } | { url: string; error: string })[] }
+  >()('GET', '/v1/messages/:messageId/remote-images'),
   recording: route<undefined, Bytes>()('GET', '/v1/recordings/:recordingId'),
   /** Query: call (the call record's id); the audio as the body. */
   uploadRecording: route<Bytes, unknown>()('PUT', '/v1/recordings/:recordingId'),

@@ -39,6 +39,8 @@ export const AUDIT = {
   /** An inbox's mailbox account (IMAP/SMTP servers, users, passwords) was set or changed. */
   EMAIL_SETTINGS_CHANGED: 'email.settingsChanged',
   EMAIL_SETTINGS_REMOVED: 'email.settingsRemoved',
+  /** An agent had the relay fetch a mail's remote images (which tells a tracking sender it was opened). */
+  EMAIL_REMOTE_IMAGES_LOADED: 'email.remoteImagesLoaded',
   UPDATE_PUBLISHED: 'update.published',
   UPDATE_WITHDRAWN: 'update.withdrawn',
   MONITORING_GRANTED: 'monitoring.granted',

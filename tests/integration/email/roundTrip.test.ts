@@ -1,8 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { uuidv7 } from '../../../src/shared/sync/ids';
-import { ADMIN, count, hello, http, login, mutation, startTestRelay } from '../relay/helpers';
+import { ADMIN, count, hello, http, login, mutation, startTestRelay, twoTeams } from '../relay/helpers';
 import { mailServersMissing, startMailServers, type MailServers } from '../../support/mail';
 import type { Relay } from '../../../src/relay';
 
@@ -97,7 +99,12 @@ describe.skipIf(missing)('relay/channels/email (Dovecot + Postfix)', () => {
   beforeAll(async () => {
     mail = await startMailServers([SHOP, ANN]);
     relay = await startTestRelay({
-      email: { mailbox: { pollIntervalMs: 300, retryMs: 200 }, outbox: { confirmWindowMs: 2_000 } },
+      email: {
+        mailbox: { pollIntervalMs: 300, retryMs: 200 },
+        outbox: { confirmWindowMs: 2_000 },
+        // The "remote" images of these tests are served from 127.0.0.1.
+        remoteImages: { allowPrivateHosts: true },
+      },
     });
     adminToken = (await login(relay, ADMIN.email, ADMIN.password)).accessToken;
     const team = (await http<{ id: string }>(relay, 'POST', '/v1/admin/teams', { name: 'Mail' }, adminToken))
@@ -354,5 +361,69 @@ describe.skipIf(missing)('relay/channels/email (Dovecot + Postfix)', () => {
     });
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true);
+  });
+
+  it("fetches a mail's remote images through the relay for an agent who may see it, sniffed and audited", async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const served: string[] = [];
+    const images = createServer((req, res) => {
+      served.push(req.url ?? '');
+      if (req.url === '/logo.png') res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+      else if (req.url === '/moved.png') res.writeHead(302, { location: '/logo.png' }).end();
+      else if (req.url === '/page.html')
+        res.writeHead(200, { 'content-type': 'image/png' }).end('<html>not an image</html>');
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => images.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+    try {
+      await annWrites({
+        subject: 'Newsletter',
+        text: 'Our news.',
+        html: `<p>Our news.</p><img src="${base}/logo.png" alt="logo"><img src="${base}/moved.png"><img src="${base}/page.html"><img src="${base}/logo.png">`,
+      });
+      const conv = await until('the conversation', () => convByBody('Our news.'));
+      const id = (
+        relay.db
+          .prepare(
+            `SELECT id FROM records WHERE entity = 'message' AND json_extract(data, '$.conversationId') = ?`,
+          )
+          .get(conv) as { id: string }
+      ).id;
+      expect(served).toEqual([]); // nothing is fetched before someone asks
+      const get = (token: string) =>
+        http<{ images: { url: string; dataUrl?: string; error?: string }[] }>(
+          relay,
+          'GET',
+          `/v1/messages/${id}/remote-images`,
+          undefined,
+          token,
+        );
+      const r = await get(adminToken);
+      expect(r.status).toBe(200);
+      expect(r.body.images).toEqual([
+        { url: `${base}/logo.png`, dataUrl: `data:image/png;base64,${png.toString('base64')}` },
+        { url: `${base}/moved.png`, dataUrl: `data:image/png;base64,${png.toString('base64')}` },
+        { url: `${base}/page.html`, error: 'not a PNG, JPEG, GIF or WebP image' },
+      ]);
+      expect(
+        count(
+          relay,
+          `SELECT COUNT(*) AS n FROM audit_log WHERE action = 'email.remoteImagesLoaded' AND target = ?`,
+          id,
+        ),
+      ).toBe(1);
+      // An agent of another team learns nothing, not even that the message exists.
+      const { b } = await twoTeams(relay);
+      expect((await get(b.tokens.accessToken)).status).toBe(404);
+      expect(
+        (await http(relay, 'GET', '/v1/messages/nope/remote-images', undefined, adminToken)).status,
+      ).toBe(404);
+    } finally {
+      images.close();
+    }
   });
 });

@@ -18,6 +18,7 @@ import {
 import { runMailbox, type MailboxOptions } from './mailbox';
 import { createOutbox, type OutboxOptions } from './outbox';
 import { createEmailSettings } from './settings';
+import { createRemoteImagesRoute, type RemoteImageOptions } from './remoteImages';
 import { createEmailSettingsHttp } from './settingsHttp';
 
 /** The email channel's limits (all optional, each with its default where it is used). */
@@ -27,6 +28,8 @@ export type EmailOptions = {
   connect?: MailConnectOptions;
   /** Limits of files kept from mail: as web chat files (10 MiB, 5 per message, sniffed types). */
   attachments?: AttachmentOptions;
+  /** Fetching a mail's remote images when an agent allows them (limits; private hosts refused). */
+  remoteImages?: RemoteImageOptions;
 };
 
 const ms = z.number().int().min(1).max(86_400_000);
@@ -57,6 +60,21 @@ export const emailOptionsSchema = z
       .strict()
       .optional(),
     connect: z.object({ connectTimeoutMs: ms, socketTimeoutMs: ms }).partial().strict().optional(),
+    remoteImages: z
+      .object({
+        maxImages: z.number().int().min(0).max(200),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(50 * 1024 * 1024),
+        timeoutMs: ms,
+        maxRedirects: z.number().int().min(0).max(10),
+        allowPrivateHosts: z.boolean(),
+      })
+      .partial()
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -153,8 +171,18 @@ export function createEmailChannel(d: {
       ),
   });
 
+  const remoteImages = createRemoteImagesRoute({
+    store: d.store,
+    auth: d.auth,
+    accounts: d.accounts,
+    audit: d.audit,
+    log: d.log,
+    ...(d.options?.remoteImages ? { options: d.options.remoteImages } : {}),
+  });
+
   return {
-    handle: (req: IncomingMessage, res: ServerResponse) => admin(req, res),
+    handle: async (req: IncomingMessage, res: ServerResponse) =>
+      (await remoteImages(req, res)) || admin(req, res),
 
     /** Starts every configured mailbox, and queues replies written while the relay was down. */
     start(): void {

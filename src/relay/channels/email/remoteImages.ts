@@ -1,0 +1,259 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { RELAY_ERR } from '../../../shared/sync/protocol';
+import { RELAY_ROUTES as R, routeRegex, type RouteResponse } from '../../../shared/relayRoutes';
+import { RelayError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import type { Store } from '../../data/store';
+import { canSee, viewerOf } from '../../data/visibility';
+import { sendError, sendJson } from '../../http/reply';
+import { decodeParam, targetOf } from '../../http/requestTarget';
+import type { Accounts } from '../../identity/accounts';
+import { AUDIT, clientIp, type Audit } from '../../identity/audit';
+import type { Auth } from '../../identity/auth';
+
+export type RemoteImageOptions = {
+  /** Images fetched per message at most (the rest answer "too many"). Default 20. */
+  maxImages?: number;
+  /** Bytes per image at most. Default 2 MiB. */
+  maxBytes?: number;
+  /** Per image, connecting and reading together. Default 8 s. */
+  timeoutMs?: number;
+  /** Redirects followed per image. Default 3. */
+  maxRedirects?: number;
+  /**
+   * Fetch from loopback and private networks too. Off by default: the relay sits inside the
+   * center's network, and a mail's image address must not reach what only the relay can reach.
+   * Tests turn it on to serve images from 127.0.0.1.
+   */
+  allowPrivateHosts?: boolean;
+};
+
+type Resolved = Required<RemoteImageOptions>;
+type ImageAnswer = RouteResponse<typeof R.remoteImages>['images'][number];
+
+export const DEFAULTS: Resolved = {
+  maxImages: 20,
+  maxBytes: 2 * 1024 * 1024,
+  timeoutMs: 8000,
+  maxRedirects: 3,
+  allowPrivateHosts: false,
+};
+
+/** Addresses a mail may not make the relay fetch from: loopback, private, link-local, reserved. */
+const PRIVATE = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 3],
+] as const)
+  PRIVATE.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 127],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  PRIVATE.addSubnet(net, bits, 'ipv6');
+
+/** Whether an address is one a mail may not reach through the relay (IPv4-mapped IPv6 as IPv4). */
+export function isPrivateAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
+  const family = isIP(address);
+  if (family === 0) return true;
+  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * A DNS lookup that refuses private addresses. The check is on the address the socket connects
+ * to (not on a lookup made beforehand), so a name that resolves differently the second time
+ * (DNS rebinding) cannot slip past it.
+ */
+function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      const list = addresses as LookupAddress[];
+      const ok = allowPrivate ? list : list.filter((a) => !isPrivateAddress(a.address));
+      if (ok.length === 0)
+        return callback(
+          Object.assign(new Error(`${hostname} is on a private network`), { code: 'EPRIVATE' }),
+          '',
+          0,
+        );
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, ok);
+      callback(null, ok[0]!.address, ok[0]!.family);
+    });
+  };
+}
+
+/** The image type the bytes are, by their first bytes (not by what the server said). */
+export function sniffImage(b: Buffer): 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | null {
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'image/png';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length >= 6 && /^GIF8[79]a$/.test(b.subarray(0, 6).toString('latin1'))) return 'image/gif';
+  if (
+    b.length >= 12 &&
+    b.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    b.subarray(8, 12).toString('latin1') === 'WEBP'
+  )
+    return 'image/webp';
+  return null;
+}
+
+/** One GET with the limits; follows redirects itself so each hop is checked the same way. */
+export function fetchImage(url: string, o: Resolved, hops = 0): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return reject(new Error('not a web address'));
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return reject(new Error('not a web address'));
+    if (
+      isIP(u.hostname.replace(/^\[|\]$/g, '')) &&
+      !o.allowPrivateHosts &&
+      isPrivateAddress(u.hostname.replace(/^\[|\]$/g, ''))
+    )
+      return reject(new Error(`${u.hostname} is on a private network`));
+    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
+      u,
+      {
+        method: 'GET',
+        lookup: guardedLookup(o.allowPrivateHosts),
+        // No cookies, no referrer, nothing about the agent or the relay beyond the request itself.
+        headers: { accept: 'image/png,image/jpeg,image/gif,image/webp', 'user-agent': 'Switchboard-relay' },
+        timeout: o.timeoutMs,
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400 && res.headers.location) {
+          res.resume();
+          if (hops >= o.maxRedirects) return reject(new Error('too many redirects'));
+          return resolve(fetchImage(new URL(res.headers.location, u).toString(), o, hops + 1));
+        }
+        if (status !== 200) {
+          res.resume();
+          return reject(new Error(`the image server answered ${status}`));
+        }
+        const declared = Number(res.headers['content-length'] ?? 0);
+        if (declared > o.maxBytes) {
+          res.destroy();
+          return reject(new Error('larger than the limit'));
+        }
+        const parts: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > o.maxBytes) {
+            res.destroy();
+            reject(new Error('larger than the limit'));
+          } else parts.push(c);
+        });
+        res.on('end', () => resolve(Buffer.concat(parts)));
+        res.on('error', reject);
+      },
+    );
+    const timer = setTimeout(() => req.destroy(new Error('took too long')), o.timeoutMs);
+    req.on('close', () => clearTimeout(timer));
+    req.on('timeout', () => req.destroy(new Error('took too long')));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EPRIVATE'
+          ? err
+          : new Error(err.message.includes('too long') ? 'took too long' : 'could not be reached'),
+      ),
+    );
+    req.end();
+  });
+}
+
+/** The remote image addresses the relay's sanitizer kept in a message's HTML, once each, in order. */
+export function remoteSources(html: string): string[] {
+  const seen = new Set<string>();
+  for (const m of html.matchAll(/\sdata-remote-src="([^"]*)"/g)) {
+    const url = m[1]!
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&#x27;|&#39;/g, "'");
+    seen.add(url);
+  }
+  return [...seen];
+}
+
+const PATH = routeRegex(R.remoteImages);
+
+/**
+ * `GET /v1/messages/:messageId/remote-images`: the remote images of a mail the agent can see,
+ * fetched by the relay (so the sender's server sees the relay, never the agent's address, and no
+ * cookie) and answered as data: URLs the app puts into its sandboxed frame. Only the addresses
+ * the mail itself holds are fetched, never private networks, each type sniffed and size-limited.
+ * Audited: loading them tells a sender (a tracking pixel) that the mail was opened.
+ */
+export function createRemoteImagesRoute(d: {
+  store: Store;
+  auth: Auth;
+  accounts: Accounts;
+  audit: Audit;
+  log: Logger;
+  options?: RemoteImageOptions;
+}) {
+  const o: Resolved = { ...DEFAULTS, ...d.options };
+
+  async function images(req: IncomingMessage, messageId: string): Promise<ImageAnswer[]> {
+    const p = d.auth.authenticateRequest(req);
+    const msg = d.store.get('message', messageId);
+    const convId = msg?.data['conversationId'];
+    const scope = typeof convId === 'string' ? d.store.scopeOf(convId) : null;
+    // One answer for "not yours" and "not there", so ids reveal nothing.
+    if (!msg || msg.deleted || typeof convId !== 'string' || !canSee(viewerOf(p, d.accounts), convId, scope))
+      throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such message.');
+    const html = (msg.data['email'] as { html?: unknown } | undefined)?.html;
+    const urls = typeof html === 'string' ? remoteSources(html) : [];
+    d.audit.record({
+      actorId: p.agentId,
+      action: AUDIT.EMAIL_REMOTE_IMAGES_LOADED,
+      target: messageId,
+      detail: { conversation: convId, images: urls.length },
+      ip: clientIp(req),
+    });
+    return Promise.all(
+      urls.map(async (url, i): Promise<ImageAnswer> => {
+        if (i >= o.maxImages) return { url, error: 'too many images in this mail' };
+        try {
+          const bytes = await fetchImage(url, o);
+          const type = sniffImage(bytes);
+          if (!type) return { url, error: 'not a PNG, JPEG, GIF or WebP image' };
+          return { url, dataUrl: `data:${type};base64,${bytes.toString('base64')}` };
+        } catch (err) {
+          return { url, error: (err as Error).message };
+        }
+      }),
+    );
+  }
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const m = PATH.exec(targetOf(req).path);
+    if (!m) return false;
+    try {
+      if (req.method !== 'GET')
+        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
+      sendJson(res, 200, { images: await images(req, decodeParam(m[1]!)) });
+    } catch (err) {
+      sendError(res, err, d.log);
+    }
+    return true;
+  };
+}
