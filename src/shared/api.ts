@@ -358,6 +358,14 @@ export const apiCalls = {
     z.object({ conversationId: id, attachmentId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
   ),
   /**
+   * The remote images of a mail in this workstation's data, fetched by the relay (needs the
+   * network): address → data: URL for each it could fetch, and how many it could not (with why).
+   */
+  'messages:remoteImages': call<{
+    images: Record<string, string>;
+    failed: { url: string; error: string }[];
+  }>()(z.object({ messageId: id }).strict()),
+  /**
    * Sends a file to a web chat's visitor as the agent's message (needs the network; the relay
    * checks type and size as for visitors). The bytes come in base64 parts of at most 512 KiB under
    * one `uploadId`, so no frame is large; the part with `done` sends it and answers the message id.

@@ -58,6 +58,7 @@ export const CALL_CHANNELS = [
   'inbox:listMovedWhileAway',
   'inbox:dismissMovedWhileAway',
   'messages:getAttachment',
+  'messages:remoteImages',
   'messages:sendAttachment',
   'teams:getSettings',
   'teams:setRecording',

@@ -115,6 +115,7 @@ const conversationCalls = (s: Services) =>
     'inbox:searchCannedReplies': ({ q }) => s.conversations.searchCannedReplies(q),
     'messages:sendAttachment': (a) => s.attachments.send(a),
     'messages:getAttachment': (a) => s.attachments.get(a),
+    'messages:remoteImages': (a) => s.attachments.remoteImages(a),
   });
 
 /** Team settings (supervisors, admins), people and the audit log (admins). */

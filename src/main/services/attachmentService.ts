@@ -3,7 +3,7 @@ import { LOCAL_ERR, LocalError } from '../base/errors';
 import type { LocalStore } from '../store/localStore';
 import { notFound } from './notFound';
 import { answerOf, refusalOf, type RelayFetch } from './relayRequests';
-import { RELAY_ROUTES as R, routePath } from '../../shared/relayRoutes';
+import { RELAY_ROUTES as R, routePath, type RouteResponse } from '../../shared/relayRoutes';
 
 type Upload = { conversationId: string; parts: Buffer[]; size: number; at: number };
 
@@ -78,5 +78,26 @@ export class AttachmentService {
     if (!res.ok) throw refusalOf(res.status, await answerOf(res));
     const bytes = Buffer.from(await res.arrayBuffer());
     return { name: a.name, type: a.type, size: bytes.length, base64: bytes.toString('base64') };
+  }
+
+  /**
+   * A mail's remote images, which the agent allowed for this message: the relay fetches them (the
+   * sender's server sees the relay, not this machine) and main hands them on as data: URLs.
+   */
+  async remoteImages({
+    messageId,
+  }: CallArgs<'messages:remoteImages'>): Promise<CallResult<'messages:remoteImages'>> {
+    const m = this.o.store().record('message', messageId);
+    if (!m || m.deleted) throw notFound('This message');
+    const res = await this.o.relay(routePath(R.remoteImages, { messageId }), {}, 60_000);
+    const answer = await answerOf<RouteResponse<typeof R.remoteImages>>(res);
+    if (!res.ok || !answer) throw refusalOf(res.status, answer);
+    const images: Record<string, string> = {};
+    const failed: { url: string; error: string }[] = [];
+    for (const i of answer.images) {
+      if ('dataUrl' in i && i.dataUrl.startsWith('data:image/')) images[i.url] = i.dataUrl;
+      else failed.push({ url: i.url, error: 'error' in i ? i.error : 'not an image' });
+    }
+    return { images, failed };
   }
 }

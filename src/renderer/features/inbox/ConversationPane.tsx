@@ -203,7 +203,7 @@ export function ConversationPane(props: { id: string }) {
           <li key={m.id} className={`bubble ${m.kind === 'note' ? 'note' : m.direction}`}>
             {m.kind === 'note' && <span className="tag">{t('inbox.note')}</span>}
             {m.kind === 'message' && m.email && m.direction === 'in' ? (
-              <EmailBody email={m.email} text={m.body} />
+              <EmailBody email={m.email} text={m.body} messageId={m.id} />
             ) : (
               m.body !== '' && <p className="body">{m.body}</p>
             )}

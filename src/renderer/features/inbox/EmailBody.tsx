@@ -1,34 +1,106 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageDelivery, MessageEmail } from '../../../shared/sync/entities';
+import { useApi } from '../../app/context';
+import { ErrorText } from '../../ui/ErrorText';
 
 /**
  * The document of a mail's frame: the relay's sanitized HTML under a policy of its own that
- * loads nothing (no scripts, no fetches, no forms; images only inline, or remote ones once the
- * agent allowed them), links opening outside. The frame itself is sandboxed without scripts.
+ * loads nothing (no scripts, no fetches, no forms; images only inline: remote ones the agent
+ * allowed arrive from the relay as data: URLs in `images`), links opening outside. Quoted history
+ * (blockquotes) is hidden unless `showQuoted`. The frame itself is sandboxed without scripts.
  */
-export function mailDocument(html: string, remoteAllowed: boolean): string {
-  const body = remoteAllowed ? html.replace(/\sdata-remote-src="/g, ' src="') : html;
+export function mailDocument(
+  html: string,
+  images: Readonly<Record<string, string>> | null = null,
+  showQuoted = true,
+): string {
+  const body = images
+    ? html.replace(/\sdata-remote-src="([^"]*)"/g, (whole, url: string) => {
+        const data = images[url.replace(/&amp;/g, '&')];
+        return data && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(data)
+          ? ` src="${data}"`
+          : whole;
+      })
+    : html;
   const csp = [
     "default-src 'none'",
-    `img-src data:${remoteAllowed ? ' https: http:' : ''}`,
+    'img-src data:',
     "style-src 'unsafe-inline'",
     "form-action 'none'",
     "base-uri 'none'",
   ].join('; ');
-  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank"><style>body{font:14px/1.45 system-ui,sans-serif;margin:8px;overflow-wrap:anywhere}img{max-width:100%;height:auto}</style></head><body>${body}</body></html>`;
+  const quotes = showQuoted ? '' : 'blockquote{display:none}';
+  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank"><style>body{font:14px/1.45 system-ui,sans-serif;margin:8px;overflow-wrap:anywhere}img{max-width:100%;height:auto}${quotes}</style></head><body>${body}</body></html>`;
+}
+
+/** Whether a mail's HTML holds quoted history (what most clients put in a blockquote). */
+export const hasQuotedHtml = (html: string): boolean => /<blockquote[\s>]/i.test(html);
+
+const QUOTE_HEADER = /(wrote|写道|寫道)\s*[:：]\s*$/i;
+
+/**
+ * A plain-text mail split into what the customer wrote now and the quoted history under it:
+ * from an "On … wrote:" line followed by "> " lines, or from the first line of a trailing run of
+ * "> " lines. `quoted` is null when there is none.
+ */
+export function splitQuoted(text: string): { fresh: string; quoted: string | null } {
+  const lines = text.split('\n');
+  const quotedFrom = (i: number) => lines.slice(i).every((l) => l.startsWith('>') || l.trim() === '');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const next = lines.slice(i + 1).find((l) => l.trim() !== '');
+    const start =
+      QUOTE_HEADER.test(line) && next?.startsWith('>') && quotedFrom(i + 1)
+        ? i
+        : line.startsWith('>') && quotedFrom(i)
+          ? i
+          : -1;
+    if (start < 0) continue;
+    const fresh = lines.slice(0, start).join('\n').trimEnd();
+    if (fresh === '') return { fresh: text, quoted: null }; // all quote: show it as it is
+    return { fresh, quoted: lines.slice(start).join('\n') };
+  }
+  return { fresh: text, quoted: null };
 }
 
 /**
  * An email message in the thread: sender, recipients and subject as text, then the HTML in a
- * sandboxed frame (plain text when the mail had no HTML), saying how many remote images were held back.
+ * sandboxed frame (plain text when the mail had no HTML) with its quoted history folded away.
+ * Remote images stay blocked until the agent allows them for this message; the relay then
+ * fetches them (the sender sees the relay, not the agent) and they arrive as data: URLs.
  */
-export function EmailBody(props: { email: MessageEmail; text: string }) {
+export function EmailBody(props: { email: MessageEmail; text: string; messageId: string }) {
   const { t } = useTranslation();
+  const api = useApi();
   const e = props.email;
-  // Remote images stay blocked: the app's own CSP (img-src 'self' data: blob:) also applies to
-  // srcdoc frames, so letting the agent allow them needs that policy (or a relay image proxy) first.
-  const doc = useMemo(() => (e.html ? mailDocument(e.html, false) : null), [e.html]);
+  const [images, setImages] = useState<Record<string, string> | null>(null);
+  const [failed, setFailed] = useState(0);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [showQuoted, setShowQuoted] = useState(false);
+  const split = useMemo(() => splitQuoted(props.text), [props.text]);
+  const quoted = e.html ? hasQuotedHtml(e.html) : split.quoted !== null;
+  const doc = useMemo(
+    () => (e.html ? mailDocument(e.html, images, showQuoted) : null),
+    [e.html, images, showQuoted],
+  );
+  const blocked = e.remoteImages ?? 0;
+
+  const allow = async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      const r = await api.call('messages:remoteImages', { messageId: props.messageId });
+      setImages(r.images);
+      setFailed(r.failed.length);
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  };
+
   return (
     <div className="email">
       <dl className="email-headers">
@@ -50,21 +122,33 @@ export function EmailBody(props: { email: MessageEmail; text: string }) {
         <dd>{e.subject}</dd>
       </dl>
       {doc ? (
-        <>
-          <iframe
-            className="email-frame"
-            title={t('inbox.email.frameTitle', { subject: e.subject })}
-            sandbox=""
-            referrerPolicy="no-referrer"
-            srcDoc={doc}
-          />
-          {(e.remoteImages ?? 0) > 0 && (
-            <p className="item-sub">{t('inbox.email.remoteBlocked', { count: e.remoteImages ?? 0 })}</p>
-          )}
-        </>
+        <iframe
+          className="email-frame"
+          title={t('inbox.email.frameTitle', { subject: e.subject })}
+          sandbox=""
+          referrerPolicy="no-referrer"
+          srcDoc={doc}
+        />
       ) : (
-        <p className="body">{props.text}</p>
+        <p className="body">{split.quoted !== null && !showQuoted ? split.fresh : props.text}</p>
       )}
+      {quoted && (
+        <button type="button" aria-expanded={showQuoted} onClick={() => setShowQuoted(!showQuoted)}>
+          {showQuoted ? t('inbox.email.hideQuoted') : t('inbox.email.showQuoted')}
+        </button>
+      )}
+      {doc && blocked > 0 && images === null && (
+        <p className="item-sub">
+          {t('inbox.email.remoteBlocked', { count: blocked })}{' '}
+          <button type="button" disabled={loading} onClick={() => void allow()}>
+            {loading ? t('inbox.email.remoteLoading') : t('inbox.email.remoteAllow')}
+          </button>
+        </p>
+      )}
+      {images !== null && failed > 0 && (
+        <p className="item-sub">{t('inbox.email.remoteFailed', { count: failed })}</p>
+      )}
+      <ErrorText error={error ? t('inbox.email.remoteError', { error }) : null} />
     </div>
   );
 }
