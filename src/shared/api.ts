@@ -366,7 +366,8 @@ export const apiCalls = {
     failed: { url: string; error: string }[];
   }>()(z.object({ messageId: id }).strict()),
   /**
-   * Sends a file to a web chat's visitor as the agent's message (needs the network; the relay
+   * Sends a file to a web chat's visitor, or by mail on an email conversation, as the agent's
+   * message (needs the network; the relay
    * checks type and size as for visitors). The bytes come in base64 parts of at most 512 KiB under
    * one `uploadId`, so no frame is large; the part with `done` sends it and answers the message id.
    */

@@ -426,4 +426,38 @@ describe.skipIf(missing)('relay/channels/email (Dovecot + Postfix)', () => {
       images.close();
     }
   });
+
+  it("sends an agent's file with the reply as a mail attachment, sniffed type and name kept", async () => {
+    await annWrites({ subject: 'Invoice please', text: 'Can I have the invoice?' });
+    const conv = await until('the conversation', () => convByBody('Can I have the invoice?'));
+    const before = (await mail.messages(ANN)).length;
+    const pdf = Buffer.from('%PDF-1.4\n% invoice 1234\n%%EOF\n');
+    const res = await fetch(`${relay.url}/v1/attachments?conversationId=${conv}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        'content-type': 'application/octet-stream',
+        'x-file-name': encodeURIComponent('发票 1234.pdf'),
+      },
+      body: pdf,
+    });
+    expect(res.status).toBe(201);
+    const { messageId } = (await res.json()) as { messageId: string };
+    const sent = await until("the file in Ann's mailbox", async () => {
+      const all = await mail.messages(ANN);
+      return all.length > before ? all.at(-1) : null;
+    });
+    const m = await simpleParser(sent);
+    expect(m.subject).toMatch(/^Re: Invoice please \[#/);
+    expect(m.attachments.map((a) => [a.filename, a.contentType, a.content.equals(pdf)])).toEqual([
+      ['发票 1234.pdf', 'application/pdf', true],
+    ]);
+    await until(
+      'sent',
+      () =>
+        (messagesIn(conv).find((x) => x['attachments'])?.['delivery'] as { state?: string } | undefined)
+          ?.state === 'sent',
+    );
+    expect(messageId).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });

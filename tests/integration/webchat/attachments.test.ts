@@ -268,24 +268,25 @@ describe('relay/channels/webchat attachments', () => {
     expect((await send(teamAgentToken, 'manual.pdf', Buffer.from('<html></html>'))).status).toBe(415);
     expect((await send(otherAgentToken, 'manual.pdf', PDF)).status).toBe(403);
     expect((await send(teamAgentToken, 'manual.pdf', PDF, 'no-such-conversation')).status).toBe(403);
-    // Only web chats have a visitor to send files to.
-    const emailInbox = (
+    // Files go to a web chat's visitor, or attached to a mail (tests/integration/email); an API
+    // conversation has nobody to hand a file to.
+    const apiInbox = (
       await http<{ id: string }>(
         relay,
         'POST',
         '/v1/admin/inboxes',
-        { name: 'Mail', channel: 'email', teamId: chatTeamId },
+        { name: 'Orders API', channel: 'api', teamId: chatTeamId },
         adminToken,
       )
     ).body.id;
-    const mail = await http<{ conversationId: string }>(
+    const posted = await http<{ conversationId: string }>(
       relay,
       'POST',
       '/v1/channels/api/messages',
-      { inboxId: emailInbox, from: { name: 'Hal', email: 'hal@example.com' }, text: 'hello' },
+      { inboxId: apiInbox, from: { name: 'Hal', email: 'hal@example.com' }, text: 'hello' },
       adminToken,
     );
-    expect((await send(adminToken, 'manual.pdf', PDF, mail.body.conversationId)).status).toBe(422);
+    expect((await send(adminToken, 'manual.pdf', PDF, posted.body.conversationId)).status).toBe(422);
     v.ws.close();
   });
 

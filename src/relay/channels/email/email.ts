@@ -107,7 +107,9 @@ export function createEmailChannel(d: {
       return null;
     }
   };
+  const files = createAttachmentStore(d.dataDir, resolveAttachmentOptions(d.options?.attachments), d.now);
   const outbox = createOutbox({
+    files,
     db: d.db,
     store: d.store,
     log: d.log,
@@ -117,7 +119,7 @@ export function createEmailChannel(d: {
   });
   const intake = createIntake({
     db: d.db,
-    files: createAttachmentStore(d.dataDir, resolveAttachmentOptions(d.options?.attachments), d.now),
+    files,
     log: d.log,
     inbound: d.inbound,
     now: d.now,

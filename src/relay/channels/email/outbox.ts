@@ -5,6 +5,7 @@ import type { Store } from '../../data/store';
 import { imapClient, smtpTransport, type MailConnectOptions } from './connect';
 import { newToken } from './intake';
 import type { EmailAccount } from './settings';
+import type { AttachmentStore } from '../webchat/attachments';
 
 /** Limits of sending; every one has a default. */
 export type OutboxOptions = MailConnectOptions & {
@@ -49,6 +50,8 @@ export function createOutbox(d: {
   log: Logger;
   now: () => number;
   account: (inboxId: string) => EmailAccount | null;
+  /** Where the files an agent sends with a reply are kept (the channels' attachment store). */
+  files: Pick<AttachmentStore, 'meta' | 'bytes'>;
   options?: OutboxOptions;
 }) {
   const o = d.options ?? {};
@@ -169,6 +172,9 @@ export function createOutbox(d: {
     const cc = (JSON.parse(thread.cc) as string[]).filter((x) => x !== thread.customer_address);
     // An agent's first mail of a conversation they started is no answer: no "Re:".
     const subject = `${refs.length ? 'Re: ' : ''}${thread.subject || '(no subject)'} [#${thread.token}]`;
+    // The agent's files go as attachments, their stored (sniffed) type and name; one gone refuses it.
+    const files = (msg.attachments ?? []).map((f) => d.files.meta(f.id));
+    if (files.some((f) => !f)) return set(r, 'refused', 'A file of this reply is no longer on the relay.');
     const handedAt = d.now();
     r = { ...r, attempts: r.attempts + 1, handed_at: handedAt };
     set(r, 'sending', null, { attempts: r.attempts, handedAt });
@@ -182,6 +188,15 @@ export function createOutbox(d: {
         subject,
         text: msg.body,
         html: `<div style="white-space: pre-wrap">${escapeHtml(msg.body)}</div>`,
+        ...(files.length
+          ? {
+              attachments: files.map((f) => ({
+                filename: f!.name,
+                content: d.files.bytes(f!),
+                contentType: f!.type,
+              })),
+            }
+          : {}),
         ...(refs.length ? { inReplyTo: refs.at(-1)!, references: refs.slice(-20) } : {}),
         // The inbox's own copy (envelope only, not a header): the proof a hand-off went through.
         envelope: { from: a.address, to: [thread.customer_address, ...cc, a.address] },

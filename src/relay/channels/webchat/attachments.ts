@@ -270,6 +270,11 @@ export function createAttachmentStore(dataDir: string, o: ResolvedAttachmentOpti
       }
     },
 
+    /** A stored file's bytes (an agent's file going out on another channel, e.g. attached to a mail). */
+    bytes(m: AttachmentMeta): Buffer {
+      return readFileSync(join(dir, m.id));
+    },
+
     /**
      * Sends the file with headers that keep a browser from running it: its sniffed type, `nosniff`,
      * a CSP that allows nothing, and `Content-Disposition: attachment` for everything but images.

@@ -232,8 +232,10 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
       const conv = h.store.get('conversation', conversationId);
       if (!conv || conv.deleted || !canSee(viewer, conv.id, scopeOf(conv.data)))
         throw new RelayError(RELAY_ERR.FORBIDDEN, 'This conversation is not yours to write in.');
-      if (conv.data['channel'] !== 'chat' || typeof conv.data['inboxId'] !== 'string')
-        throw new RelayError(RELAY_ERR.VALIDATION, 'Files can only be sent in web chats.');
+      // A web chat's visitor gets it at once; on an email conversation it goes with the mail outbox.
+      const channel = conv.data['channel'];
+      if ((channel !== 'chat' && channel !== 'email') || typeof conv.data['inboxId'] !== 'string')
+        throw new RelayError(RELAY_ERR.VALIDATION, 'Files can only be sent in web chats and emails.');
       const owner = { customerId: String(conv.data['customerId']), inboxId: conv.data['inboxId'] };
       const attachment = await h.files.upload(req, owner, fileNameOf(req), false);
       const meta = h.files.meta(attachment.id)!;

@@ -274,7 +274,9 @@ export function ConversationPane(props: { id: string }) {
             <input type="checkbox" checked={asNote} onChange={(e) => setAsNote(e.target.checked)} />{' '}
             {t('inbox.asNote')}
           </label>
-          {c.channel === 'chat' && !asNote && <SendFileButton conversationId={c.id} />}
+          {(c.channel === 'chat' || c.channel === 'email') && !asNote && (
+            <SendFileButton conversationId={c.id} />
+          )}
           <button type="submit" disabled={!body.trim() || refused}>
             {asNote ? t('inbox.addNote') : t('inbox.send')}
           </button>

@@ -91,8 +91,8 @@ function toBase64(bytes: Uint8Array): string {
 const PART = 384 * 1024;
 
 /**
- * Sends files to a web chat's visitor: each goes out as its own message once main has handed it
- * to the relay (online only). The relay's refusal (type, size) is shown as it says it.
+ * Sends files to a web chat's visitor or an email customer: each goes out as its own message (on
+ * email, as a mail with the file attached) once main has handed it to the relay (online only). The relay's refusal (type, size) is shown as it says it.
  */
 export function SendFileButton(props: { conversationId: string }) {
   const { t } = useTranslation();
