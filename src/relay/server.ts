@@ -101,6 +101,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     },
   });
   hub.attachRouting(routing);
+  // What the admin and supervisor routes that act on one team's things need.
+  const scoped = { store, auth, accounts, audit, relayClock, log, now: o.now };
   const supervision = createSupervision({
     db,
     store,
@@ -120,16 +122,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     },
   });
   hub.attachSupervision(supervision.hooks);
-  const teamRouting = createTeamRoutingRoute({
-    db,
-    store,
-    auth,
-    accounts,
-    audit,
-    relayClock,
-    log,
-    now: o.now,
-  });
+  const teamRouting = createTeamRoutingRoute(scoped);
   const inbound = createInbound({
     db,
     store,
@@ -140,16 +133,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       ? { reopenResolvedWithinMs: opts.sla.reopenResolvedWithinMs }
       : {}),
   });
-  const slaPolicy = createSlaPolicyRoute({
-    db,
-    store,
-    auth,
-    accounts,
-    audit,
-    relayClock,
-    log,
-    now: o.now,
-  });
+  const slaPolicy = createSlaPolicyRoute(scoped);
   const inboxIds = db.prepare<[], string>('SELECT id FROM inboxes').pluck();
   const voice = createVoice(opts.voice ?? {}, {
     db,
