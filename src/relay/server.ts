@@ -104,14 +104,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   // What the admin and supervisor routes that act on one team's things need.
   const scoped = { store, auth, accounts, audit, relayClock, log, now: o.now };
   const supervision = createSupervision({
+    ...scoped,
     db,
-    store,
-    auth,
-    accounts,
-    audit,
-    relayClock,
-    log,
-    now: o.now,
     routingPresence: (agentId, state) => routing.setPresence(agentId, state),
     isConnected: (agentId) => hub.isConnected(agentId),
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
@@ -156,25 +150,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     routing,
   });
   if (voice) routing.attachLiveOffers(voice.queue);
-  const phoneSettings = createPhoneSettingsHttp({
-    db,
-    store,
-    auth,
-    accounts,
-    audit,
-    relayClock,
-    log,
-    now: o.now,
-  });
+  const phoneSettings = createPhoneSettingsHttp(scoped);
   const monitoring = createMonitoringHttp({
-    db,
-    store,
-    auth,
-    accounts,
-    audit,
-    relayClock,
-    log,
-    now: o.now,
+    ...scoped,
     maxJsonDepth: o.maxJsonDepth,
     grants: createMonitoringGrants({
       db,
