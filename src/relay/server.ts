@@ -101,15 +101,11 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     },
   });
   hub.attachRouting(routing);
+  // What the admin and supervisor routes that act on one team's things need.
+  const scoped = { store, auth, accounts, audit, relayClock, log, now: o.now };
   const supervision = createSupervision({
+    ...scoped,
     db,
-    store,
-    auth,
-    accounts,
-    audit,
-    relayClock,
-    log,
-    now: o.now,
     routingPresence: (agentId, state) => routing.setPresence(agentId, state),
     isConnected: (agentId) => hub.isConnected(agentId),
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
@@ -120,16 +116,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     },
   });
   hub.attachSupervision(supervision.hooks);
-  const teamRouting = createTeamRoutingRoute({
-    db,
-    store,
-    auth,
-    accounts,
-    audit,
-    relayClock,
-    log,
-    now: o.now,
-  });
+  const teamRouting = createTeamRoutingRoute(scoped);
   const inbound = createInbound({
     db,
     store,
@@ -140,16 +127,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       ? { reopenResolvedWithinMs: opts.sla.reopenResolvedWithinMs }
       : {}),
   });
-  const slaPolicy = createSlaPolicyRoute({
-    db,
-    store,
-    auth,
-    accounts,
-    audit,
-    relayClock,
-    log,
-    now: o.now,
-  });
+  const slaPolicy = createSlaPolicyRoute(scoped);
   const inboxIds = db.prepare<[], string>('SELECT id FROM inboxes').pluck();
   const voice = createVoice(opts.voice ?? {}, {
     db,
@@ -172,25 +150,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     routing,
   });
   if (voice) routing.attachLiveOffers(voice.queue);
-  const phoneSettings = createPhoneSettingsHttp({
-    db,
-    store,
-    auth,
-    accounts,
-    audit,
-    relayClock,
-    log,
-    now: o.now,
-  });
+  const phoneSettings = createPhoneSettingsHttp(scoped);
   const monitoring = createMonitoringHttp({
-    db,
-    store,
-    auth,
-    accounts,
-    audit,
-    relayClock,
-    log,
-    now: o.now,
+    ...scoped,
     maxJsonDepth: o.maxJsonDepth,
     grants: createMonitoringGrants({
       db,

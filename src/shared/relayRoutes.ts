@@ -1,8 +1,12 @@
+import type { z } from 'zod';
+import type { AgentState } from './agentState';
 import type { AuditEntryView, PersonView } from './adminApi';
-import type { TeamMonitoring } from './monitoring';
+import type { GrantClaims, GrantRequest, IssuedGrant, RedeemRequest, TeamMonitoring } from './monitoring';
 import type { RecordingPolicy } from './recording';
+import type { Report } from './reports/figures';
 import type { QueueRouting, TeamRouting } from './routing';
 import type { SlaPolicy } from './sla/policy';
+import type { supervisorActionSchemas, SupervisorBoard, SupervisorNotice } from './supervisor';
 import type { AgentData, Role } from './sync/entities';
 import type { LoginRequest, TokenPair } from './sync/protocol';
 
@@ -35,6 +39,9 @@ const route =
   <P extends string>(method: HttpMethod, pattern: P): RelayRoute<P, Req, Res> => ({ method, pattern });
 
 type Bytes = 'bytes';
+type SupervisorBody<K extends keyof typeof supervisorActionSchemas> = z.input<
+  (typeof supervisorActionSchemas)[K]
+>;
 
 export const RELAY_ROUTES = {
   login: route<LoginRequest, TokenPair>()('POST', '/v1/auth/login'),
@@ -83,6 +90,51 @@ export const RELAY_ROUTES = {
   agentRouting: route<Record<string, unknown>, Record<string, unknown>>()(
     'PUT',
     '/v1/admin/agents/:agentId/routing',
+  ),
+
+  /** A queue's phone addresses, wait limit, overflow and opening hours (relay/voice/settings.ts); admins. */
+  inboxPhone: route<Record<string, unknown>, Record<string, unknown>>()(
+    'PUT',
+    '/v1/admin/inboxes/:inboxId/phone',
+  ),
+  /** `{sipUser}`: where the agent's softphone is registered; admins. */
+  agentPhone: route<{ sipUser: string | null }, { sipUser: string | null }>()(
+    'PUT',
+    '/v1/admin/agents/:agentId/phone',
+  ),
+
+  /** Query: the ReportQuery (from, to, tz, groupBy, bucket); supervisors and admins. */
+  reports: route<undefined, Report>()('GET', '/v1/reports'),
+  /** Query as reports; answers CSV text (each export is audited). */
+  reportsCsv: route<undefined, string>()('GET', '/v1/reports.csv'),
+
+  /** A grant to listen to, whisper into or barge into a live call. */
+  monitoringGrants: route<GrantRequest, IssuedGrant>()('POST', '/v1/monitoring/grants'),
+  /** The agent's app redeems a grant before it answers the supervisor's call. */
+  monitoringRedeem: route<RedeemRequest, { claims: GrantClaims }>()('POST', '/v1/monitoring/redeem'),
+  /** The public key apps check grants with while the relay is out of reach. */
+  monitoringKey: route<undefined, { algorithm: 'Ed25519'; publicKeyPem: string }>()(
+    'GET',
+    '/v1/monitoring/key',
+  ),
+
+  /** The live board of the caller's scope (apps get it pushed; this is for tools). */
+  supervisorBoard: route<undefined, SupervisorBoard>()('GET', '/v1/supervisor/board'),
+  supervisorStatus: route<SupervisorBody<'status'>, { agentId: string; state: AgentState }>()(
+    'POST',
+    '/v1/supervisor/agents/:agentId/status',
+  ),
+  supervisorLogout: route<SupervisorBody<'logout'>, { agentId: string; state: 'offline' }>()(
+    'POST',
+    '/v1/supervisor/agents/:agentId/logout',
+  ),
+  supervisorAssign: route<SupervisorBody<'assign'>, { conversationId: string; assigneeId: string }>()(
+    'POST',
+    '/v1/supervisor/conversations/:conversationId/assign',
+  ),
+  supervisorWhisper: route<SupervisorBody<'whisper'>, { notice: SupervisorNotice }>()(
+    'POST',
+    '/v1/supervisor/conversations/:conversationId/whisper',
   ),
 
   /** Query: conversationId; the file's bytes as the body, its name in `x-file-name`. */

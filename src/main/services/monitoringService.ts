@@ -9,6 +9,7 @@ import {
   type RedeemRequest,
 } from '../../shared/monitoring';
 import type { LiveCallView, RedeemResult } from '../../shared/monitoringApi';
+import { RELAY_ROUTES as R } from '../../shared/relayRoutes';
 import type { Db } from '../store/statements';
 import { liveCalls } from '../store/liveCalls';
 import type { LocalStore } from '../store/localStore';
@@ -46,7 +47,11 @@ export class MonitoringService {
   }
 
   async requestGrant(args: { callConversationId: string; mode: MonitorMode }): Promise<IssuedGrant> {
-    const res = await this.o.relay('/v1/monitoring/grants', jsonRequest('POST', args), 10_000);
+    const res = await this.o.relay(
+      R.monitoringGrants.pattern,
+      jsonRequest(R.monitoringGrants.method, args),
+      10_000,
+    );
     const answer = await answerOf<IssuedGrant>(res);
     if (!res.ok || answer === null) throw refusalOf(res.status, answer);
     return answer;
@@ -56,7 +61,7 @@ export class MonitoringService {
     const db = this.o.store().db;
     let res: Response | null = null;
     try {
-      res = await this.o.relay('/v1/monitoring/redeem', jsonRequest('POST', r), 10_000);
+      res = await this.o.relay(R.monitoringRedeem.pattern, jsonRequest(R.monitoringRedeem.method, r), 10_000);
     } catch {
       res = null; // the relay is out of reach: check here
     }
@@ -76,7 +81,7 @@ export class MonitoringService {
   async prepare(): Promise<{ ready: boolean }> {
     const db = this.o.store().db;
     try {
-      const res = await this.o.relay('/v1/monitoring/key', { method: 'GET' }, 10_000);
+      const res = await this.o.relay(R.monitoringKey.pattern, { method: R.monitoringKey.method }, 10_000);
       const body = await answerOf<{ publicKeyPem?: unknown }>(res);
       if (res.ok && typeof body?.publicKeyPem === 'string') {
         createPublicKey(body.publicKeyPem); // only a key that parses is kept

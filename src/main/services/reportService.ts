@@ -1,5 +1,6 @@
 import type { ReportAnswer } from '../../shared/reportsApi';
-import type { Report, ReportQuery } from '../../shared/reports/figures';
+import type { ReportQuery } from '../../shared/reports/figures';
+import { RELAY_ROUTES as R, routePath, type RouteResponse } from '../../shared/relayRoutes';
 import { LOCAL_ERR, LocalError } from '../base/errors';
 import type { LocalStore } from '../store/localStore';
 import { cachedReport, latestReport, putReport } from '../store/reportCache';
@@ -21,7 +22,11 @@ export class ReportService {
 
   async get(q: ReportQuery): Promise<ReportAnswer> {
     try {
-      const report = await relayJson<Report>(this.o.relay, 'GET', `/v1/reports?${queryString(q)}`);
+      const report = await relayJson<RouteResponse<typeof R.reports>>(
+        this.o.relay,
+        R.reports.method,
+        routePath(R.reports, {}, queryString(q)),
+      );
       const fetchedAt = new Date((this.o.now ?? Date.now)()).toISOString();
       putReport(this.o.store().db, report, fetchedAt);
       return { report, fetchedAt, offline: false };
@@ -36,7 +41,7 @@ export class ReportService {
 
   async csv(q: ReportQuery): Promise<{ name: string; csv: string }> {
     try {
-      const res = await relayOk(this.o.relay, `/v1/reports.csv?${queryString(q)}`);
+      const res = await relayOk(this.o.relay, routePath(R.reportsCsv, {}, queryString(q)));
       return { name: `switchboard-report-${q.groupBy}-${q.from}-${q.to}.csv`, csv: await res.text() };
     } catch (err) {
       if (!offline(err)) throw err;

@@ -3,10 +3,8 @@ import type { CallArgs, CallResult } from '../../shared/api';
 import type { SupervisorBoard, SupervisorNotice } from '../../shared/supervisor';
 import type { EventHub } from '../base/events';
 import type { SupervisionEvent, SyncClient } from '../sync/syncClient';
+import { RELAY_ROUTES as R, routePath, type ParamsOf, type RelayRoute } from '../../shared/relayRoutes';
 import { relayJson, type RelayFetch } from './relayRequests';
-
-const agentPath = (id: string) => `/v1/supervisor/agents/${encodeURIComponent(id)}`;
-const conversationPath = (id: string) => `/v1/supervisor/conversations/${encodeURIComponent(id)}`;
 
 export type SupervisorServiceOptions = {
   events: EventHub;
@@ -61,23 +59,25 @@ export class SupervisorService {
     state,
     reason,
   }: CallArgs<'supervisor:setStatus'>): Promise<CallResult<'supervisor:setStatus'>> {
-    return relayJson(this.o.relay, 'POST', `${agentPath(agentId)}/status`, { state, reason });
+    return send(this.o.relay, R.supervisorStatus, { agentId }, { state, reason });
   }
 
   logout({ agentId, reason }: CallArgs<'supervisor:logout'>): Promise<CallResult<'supervisor:logout'>> {
-    return relayJson(this.o.relay, 'POST', `${agentPath(agentId)}/logout`, { reason });
+    return send(this.o.relay, R.supervisorLogout, { agentId }, { reason });
   }
 
   assign(a: CallArgs<'supervisor:assign'>): Promise<CallResult<'supervisor:assign'>> {
-    const body = a.take ? { take: true, reason: a.reason } : { toAgentId: a.toAgentId, reason: a.reason };
-    return relayJson(this.o.relay, 'POST', `${conversationPath(a.conversationId)}/assign`, body);
+    const body = a.take
+      ? { take: true as const, reason: a.reason }
+      : { toAgentId: a.toAgentId, reason: a.reason };
+    return send(this.o.relay, R.supervisorAssign, { conversationId: a.conversationId }, body);
   }
 
   whisper({
     conversationId,
     body,
   }: CallArgs<'supervisor:whisper'>): Promise<CallResult<'supervisor:whisper'>> {
-    return relayJson(this.o.relay, 'POST', `${conversationPath(conversationId)}/whisper`, { body });
+    return send(this.o.relay, R.supervisorWhisper, { conversationId }, { body });
   }
 
   listNotices(): SupervisorNotice[] {
@@ -104,4 +104,14 @@ export class SupervisorService {
     this.notices = [...this.notices.filter((x) => x.id !== n.id), n].slice(-this.max);
     this.o.events.emit('supervisor:notices', this.listNotices());
   }
+}
+
+/** One of the supervisor's actions, sent to the relay as `route` declares it. */
+function send<P extends string, Q, S>(
+  relay: RelayFetch,
+  route: RelayRoute<P, Q, S>,
+  params: Record<ParamsOf<P>, string>,
+  body: Q,
+): Promise<S> {
+  return relayJson(relay, route.method, routePath(route, params), body);
 }

@@ -17,6 +17,7 @@ import { AUDIT, clientIp, type Audit } from '../identity/audit';
 import type { Auth, Principal } from '../identity/auth';
 import { sendError, sendJson } from './reply';
 import { targetOf } from './requestTarget';
+import { RELAY_ROUTES as R } from '../../shared/relayRoutes';
 
 export type ReportsOptions = {
   /** Longest range of a day-by-day report, in days. Default 92 (a quarter). */
@@ -105,14 +106,14 @@ export function createReportsHttp(d: {
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const path = targetOf(req).path;
-    if (path !== '/v1/reports' && path !== '/v1/reports.csv') return false;
+    if (path !== R.reports.pattern && path !== R.reportsCsv.pattern) return false;
     try {
       if (req.method !== 'GET')
         throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
       const p = d.auth.authenticateRequest(req);
       const q = parse(req);
       const r = report(p, q);
-      if (path === '/v1/reports') {
+      if (path === R.reports.pattern) {
         sendJson(res, 200, r);
         return true;
       }

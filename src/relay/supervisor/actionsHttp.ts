@@ -1,30 +1,19 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import type { AgentState } from '../../shared/agentState';
-import type { HlcClock } from '../../shared/sync/hlc';
+import { RELAY_ROUTES } from '../../shared/relayRoutes';
 import { uuidv7 } from '../../shared/sync/ids';
 import { RELAY_ERR, type ServerFrame } from '../../shared/sync/protocol';
 import { supervisorActionSchemas, type SupervisorNotice } from '../../shared/supervisor';
-import type { Accounts } from '../identity/accounts';
-import { AUDIT, clientIp, type Audit, type AuditAction } from '../identity/audit';
-import type { Auth, Principal } from '../identity/auth';
-import type { Database } from '../data/db';
+import { AUDIT, type AuditAction } from '../identity/audit';
+import type { Principal } from '../identity/auth';
 import { RelayError } from '../core/errors';
-import type { Logger } from '../core/logger';
 import { writeFields } from '../data/records';
-import type { StoredRecord, Store } from '../data/store';
-import { readJson, sendError, sendJson } from '../http/reply';
-import { decodeParam, targetOf } from '../http/requestTarget';
+import type { StoredRecord } from '../data/store';
+import { readJson } from '../http/reply';
+import { auditAs, recordInScope, scopedRoutes, type TeamScopedDeps } from '../http/teamScopedRoute';
 
-export type SupervisorActionsDeps = {
-  db: Database;
-  store: Store;
-  auth: Auth;
-  accounts: Accounts;
-  audit: Audit;
-  relayClock: HlcClock;
-  log: Logger;
-  now: () => number;
+export type SupervisorActionsDeps = TeamScopedDeps & {
   /** Sets an agent's routing state as if their app had stated it (routing and the board). */
   setPresence: (agentId: string, state: AgentState) => void;
   isConnected: (agentId: string) => boolean;
@@ -36,6 +25,7 @@ export type SupervisorActionsDeps = {
 /** Bodies are small: a reason or a whisper. */
 const BODY_LIMIT = 16 * 1024;
 const LIVE_CALL = new Set(['offered', 'ringing', 'talking', 'held']);
+const PREFIX = '/v1/supervisor/';
 
 /**
  * The supervisor's actions on `/v1/supervisor/*`, each checked here (a supervisor acts only on the
@@ -54,7 +44,7 @@ export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
     ({ ...n, id: uuidv7(d.now()), at: new Date(d.now()).toISOString(), by: actor(p) }) as SupervisorNotice;
   const body = <T>(req: IncomingMessage, schema: z.ZodType<T>) => readJson(req, BODY_LIMIT, schema);
   const record = (req: IncomingMessage, p: Principal, action: AuditAction, target: string, detail: object) =>
-    d.audit.record({ actorId: p.agentId, action, target, detail: { ...detail }, ip: clientIp(req) });
+    auditAs(d.audit, req, p, action, target, { ...detail });
 
   function requireOverseer(p: Principal): void {
     if (p.role !== 'admin' && p.role !== 'supervisor')
@@ -85,11 +75,13 @@ export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
   /** A conversation of a team the caller supervises; one answer for "not yours" and "none" to supervisors. */
   function requireConversation(p: Principal, id: string): StoredRecord {
     requireOverseer(p);
-    const conv = d.store.get('conversation', id);
-    const teamId = (conv?.data['teamId'] as string | null | undefined) ?? null;
-    if (conv && !conv.deleted && d.accounts.oversees(p, teamId)) return conv;
-    if (p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no conversation ${id}.`);
-    throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of its team may do this.');
+    return recordInScope(
+      d,
+      p,
+      'conversation',
+      id,
+      'Only admins and the supervisors of its team may do this.',
+    );
   }
 
   function setStatus(req: IncomingMessage, p: Principal, agentId: string, state: AgentState, reason: string) {
@@ -189,71 +181,49 @@ export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
     return { notice: n };
   }
 
-  const routes: [string, RegExp, (req: IncomingMessage, p: Principal, id: string) => Promise<unknown>][] = [
+  const R = RELAY_ROUTES;
+  return scopedRoutes(
+    d,
     [
-      'GET',
-      /^\/v1\/supervisor\/board$/,
-      async (_req, p) => {
-        requireOverseer(p);
-        return d.boardOf(p);
+      {
+        route: R.supervisorBoard,
+        run: (_req, p) => {
+          requireOverseer(p);
+          return d.boardOf(p);
+        },
+      },
+      {
+        route: R.supervisorStatus,
+        run: async (req, p, [id]) => {
+          const b = await body(req, supervisorActionSchemas.status);
+          return setStatus(req, p, id!, b.state, b.reason);
+        },
+      },
+      {
+        route: R.supervisorLogout,
+        run: async (req, p, [id]) =>
+          logout(req, p, id!, (await body(req, supervisorActionSchemas.logout)).reason),
+      },
+      {
+        route: R.supervisorAssign,
+        run: async (req, p, [id]) => assign(req, p, id!, await body(req, supervisorActionSchemas.assign)),
+      },
+      {
+        route: R.supervisorWhisper,
+        run: async (req, p, [id]) =>
+          whisper(req, p, id!, (await body(req, supervisorActionSchemas.whisper)).body),
       },
     ],
-    [
-      'POST',
-      /^\/v1\/supervisor\/agents\/([^/]+)\/status$/,
-      async (req, p, id) => {
-        const b = await body(req, supervisorActionSchemas.status);
-        return setStatus(req, p, id, b.state, b.reason);
+    {
+      // Any path under it is answered here (404 for one that is none), and who asks comes first:
+      // a stranger learns nothing about which agents or conversations exist.
+      claim: PREFIX,
+      onRelayError: (req, p, path, err) => {
+        if (err.code === RELAY_ERR.FORBIDDEN || err.code === RELAY_ERR.NOT_FOUND)
+          record(req, p, AUDIT.SUPERVISOR_REFUSED, path.slice(PREFIX.length), { code: err.code });
       },
-    ],
-    [
-      'POST',
-      /^\/v1\/supervisor\/agents\/([^/]+)\/logout$/,
-      async (req, p, id) => logout(req, p, id, (await body(req, supervisorActionSchemas.logout)).reason),
-    ],
-    [
-      'POST',
-      /^\/v1\/supervisor\/conversations\/([^/]+)\/assign$/,
-      async (req, p, id) => assign(req, p, id, await body(req, supervisorActionSchemas.assign)),
-    ],
-    [
-      'POST',
-      /^\/v1\/supervisor\/conversations\/([^/]+)\/whisper$/,
-      async (req, p, id) => whisper(req, p, id, (await body(req, supervisorActionSchemas.whisper)).body),
-    ],
-  ];
-
-  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const { path } = targetOf(req);
-    if (!path.startsWith('/v1/supervisor/')) return false;
-    let p: Principal | null = null;
-    try {
-      const match = routes
-        .map(([method, re, run]) => ({ method, m: re.exec(path), run }))
-        .find((r) => r.m !== null);
-      if (!match) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no route ${path}.`);
-      if (req.method !== match.method)
-        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
-      // Who asks comes first: a stranger learns nothing about which agents or conversations exist.
-      p = d.auth.authenticateRequest(req);
-      sendJson(res, 200, await match.run(req, p, decodeParam(match.m![1] ?? '')));
-    } catch (err) {
-      if (
-        p &&
-        err instanceof RelayError &&
-        (err.code === RELAY_ERR.FORBIDDEN || err.code === RELAY_ERR.NOT_FOUND)
-      )
-        d.audit.record({
-          actorId: p.agentId,
-          action: AUDIT.SUPERVISOR_REFUSED,
-          target: path.slice('/v1/supervisor/'.length),
-          detail: { code: err.code },
-          ip: clientIp(req),
-        });
-      sendError(res, err, d.log);
-    }
-    return true;
-  };
+    },
+  );
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,31 +1,20 @@
 import type { AgentState } from '../../shared/agentState';
 import type { Change } from '../../shared/sync/entities';
-import type { HlcClock } from '../../shared/sync/hlc';
 import type { ServerFrame } from '../../shared/sync/protocol';
 import type { SupervisorBoard } from '../../shared/supervisor';
-import type { Accounts } from '../identity/accounts';
-import type { Audit } from '../identity/audit';
-import type { Auth, Principal } from '../identity/auth';
+import type { Principal } from '../identity/auth';
 import type { Database } from '../data/db';
-import type { Logger } from '../core/logger';
 import { guarded } from '../core/guard';
-import type { Store } from '../data/store';
 import { createBoardWatch, type BoardWatchOptions } from './boardWatch';
 import { createLiveBoard, type BoardScope, type LiveBoardOptions } from './liveBoard';
 import { createSupervisorActionsHttp } from './actionsHttp';
+import type { TeamScopedDeps } from '../http/teamScopedRoute';
 
 /** `startRelay({ supervisor })`: the live board's limits and targets (defaults in each type). */
 export type SupervisorOptions = LiveBoardOptions & BoardWatchOptions;
 
-export type SupervisionDeps = {
+export type SupervisionDeps = TeamScopedDeps & {
   db: Database;
-  store: Store;
-  auth: Auth;
-  accounts: Accounts;
-  audit: Audit;
-  relayClock: HlcClock;
-  log: Logger;
-  now: () => number;
   /** Routing's view of presence: a supervisor's status change must reach it as the app's would. */
   routingPresence: (agentId: string, state: AgentState) => void;
   isConnected: (agentId: string) => boolean;
@@ -65,7 +54,6 @@ export function createSupervision(d: SupervisionDeps) {
   const scopeOf = (p: Principal): BoardScope =>
     p.role === 'admin' ? { all: true } : { all: false, teamIds: new Set(d.accounts.teamIdsOf(p.agentId)) };
   const handle = createSupervisorActionsHttp({
-    db: d.db,
     store: d.store,
     auth: d.auth,
     accounts: d.accounts,

@@ -1,34 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { grantRequestSchema, redeemRequestSchema, teamMonitoringSchema } from '../../shared/monitoring';
-import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import type { Accounts } from '../identity/accounts';
-import { AUDIT, clientIp, type Audit } from '../identity/audit';
-import type { Auth } from '../identity/auth';
-import type { Database } from '../data/db';
+import { AUDIT, clientIp } from '../identity/audit';
+import type { Principal } from '../identity/auth';
 import { RelayError } from '../core/errors';
 import { readJson, sendError, sendJson } from '../http/reply';
-import type { Logger } from '../core/logger';
 import { writeFields } from '../data/records';
-import { decodeParam, targetOf } from '../http/requestTarget';
-import type { Store } from '../data/store';
+import { targetOf } from '../http/requestTarget';
+import { requireOverseer, scopedRoutes, type TeamScopedDeps } from '../http/teamScopedRoute';
 import type { MonitoringGrants } from './monitoringGrants';
-import { RELAY_ROUTES, routeRegex } from '../../shared/relayRoutes';
+import { RELAY_ROUTES, type RelayRoute } from '../../shared/relayRoutes';
 
-export type MonitoringHttpDeps = {
-  db: Database;
-  store: Store;
-  auth: Auth;
-  accounts: Accounts;
-  audit: Audit;
+export type MonitoringHttpDeps = TeamScopedDeps & {
   grants: MonitoringGrants;
-  relayClock: HlcClock;
-  log: Logger;
-  now: () => number;
   maxJsonDepth: number;
 };
 
-const TEAM = routeRegex(RELAY_ROUTES.teamMonitoring);
+const R = RELAY_ROUTES;
 const BODY_LIMIT = 8 * 1024;
 
 /**
@@ -44,27 +32,25 @@ const BODY_LIMIT = 8 * 1024;
  */
 export function createMonitoringHttp(d: MonitoringHttpDeps) {
   const routes: Record<string, (req: IncomingMessage) => Promise<unknown> | unknown> = {
-    'POST /v1/monitoring/grants': async (req) => {
+    [key(R.monitoringGrants)]: async (req) => {
       const p = d.auth.authenticateRequest(req);
       const body = await readJson(req, BODY_LIMIT, grantRequestSchema, d.maxJsonDepth);
       return d.grants.issue({ principal: p, ip: clientIp(req) }, body);
     },
-    'POST /v1/monitoring/redeem': async (req) => {
+    [key(R.monitoringRedeem)]: async (req) => {
       const p = d.auth.authenticateRequest(req);
       const body = await readJson(req, BODY_LIMIT, redeemRequestSchema, d.maxJsonDepth);
       return { claims: d.grants.redeem({ principal: p, ip: clientIp(req) }, body) };
     },
-    'GET /v1/monitoring/key': (req) => {
+    [key(R.monitoringKey)]: (req) => {
       d.auth.authenticateRequest(req);
       return { algorithm: 'Ed25519', publicKeyPem: d.grants.publicKeyPem };
     },
   };
 
-  async function putTeam(req: IncomingMessage, teamId: string) {
-    const p = d.auth.authenticateRequest(req);
+  async function putTeam(req: IncomingMessage, p: Principal, teamId: string) {
     d.accounts.requireTeam(teamId);
-    if (!d.accounts.oversees(p, teamId))
-      throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
+    requireOverseer(d.accounts, p, teamId);
     const monitoring = await readJson(req, BODY_LIMIT, teamMonitoringSchema, d.maxJsonDepth);
     const at = new Date(d.now()).toISOString();
     d.store.transaction(() => {
@@ -84,22 +70,16 @@ export function createMonitoringHttp(d: MonitoringHttpDeps) {
     return monitoring;
   }
 
+  // The team's id is read before who asks, as it always was.
+  const team = scopedRoutes(d, [{ route: R.teamMonitoring, run: (req, p, [id]) => putTeam(req, p, id!) }], {
+    decodeBeforeSignIn: true,
+  });
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (await team(req, res)) return true;
     const path = targetOf(req).path;
-    const team = TEAM.exec(path);
-    const known = team || Object.keys(routes).some((k) => k.endsWith(` ${path}`));
-    if (!known) return false;
+    if (!Object.keys(routes).some((k) => k.endsWith(` ${path}`))) return false;
     try {
-      if (team) {
-        if (req.method !== 'PUT')
-          throw new RelayError(
-            RELAY_ERR.NOT_FOUND,
-            `${req.method ?? 'This method'} is not allowed here.`,
-            405,
-          );
-        sendJson(res, 200, await putTeam(req, decodeParam(team[1]!)));
-        return true;
-      }
       const route = routes[`${req.method ?? ''} ${path}`];
       if (!route) {
         // Who asks comes first, even for a wrong method.
@@ -113,3 +93,6 @@ export function createMonitoringHttp(d: MonitoringHttpDeps) {
     return true;
   };
 }
+
+/** A route's key in the table: `METHOD /path`. */
+const key = (r: RelayRoute) => `${r.method} ${r.pattern}`;

@@ -1,0 +1,143 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Entity } from '../../shared/sync/entities';
+import type { HlcClock } from '../../shared/sync/hlc';
+import { RELAY_ERR } from '../../shared/sync/protocol';
+import { routeRegex, type RelayRoute } from '../../shared/relayRoutes';
+import { RelayError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { writeFields } from '../data/records';
+import type { StoredRecord, Store } from '../data/store';
+import type { Accounts } from '../identity/accounts';
+import { clientIp, type Audit, type AuditAction } from '../identity/audit';
+import type { Auth, Principal } from '../identity/auth';
+import { sendError, sendJson } from './reply';
+import { decodeParam, targetOf } from './requestTarget';
+
+// The shape shared by the admin and supervisor routes that act on one team's things (a team's
+// routing, a queue's SLA or phone settings, the supervisor's actions): the path picks the route,
+// a wrong method is refused, who asks is known before anything is looked up, the answer is JSON.
+
+/** What a team-scoped route needs from the relay. */
+export type TeamScopedDeps = {
+  store: Store;
+  auth: Auth;
+  accounts: Accounts;
+  audit: Audit;
+  relayClock: HlcClock;
+  log: Logger;
+  now: () => number;
+};
+
+/** One route of a table: what it answers for the signed-in `p`, given the path's parameters (decoded). */
+export type ScopedRoute = {
+  route: RelayRoute;
+  /** The path's matcher [default: routeRegex(route)]. */
+  path?: RegExp;
+  run: (req: IncomingMessage, p: Principal, params: string[]) => unknown;
+};
+
+export type ScopedRoutesOptions = {
+  /**
+   * A path prefix the table answers for whole: a path under it that no route matches is a 404
+   * (before sign-in) instead of passed on [default: none, such paths return false].
+   */
+  claim?: string;
+  /** Decodes the path's parameters before the caller is authenticated [default: false, after]. */
+  decodeBeforeSignIn?: boolean;
+  /** Who may use the table at all: throws for anyone else, after sign-in and before decoding [default: all]. */
+  admit?: (p: Principal) => void;
+  /** Told of a RelayError answered to a signed-in caller, before it is sent. */
+  onRelayError?: (req: IncomingMessage, p: Principal, path: string, err: RelayError) => void;
+};
+
+/**
+ * An HTTP handler for `routes`: false for a path none of them matches; a matching path with
+ * another method is a 405 before anything else; then the caller is authenticated, so a stranger
+ * learns nothing about which ids exist; the route's answer is sent as JSON 200 and any error as
+ * `{error:{code,message}}`. The first route whose path and method match runs.
+ */
+export function scopedRoutes(
+  d: { auth: Auth; log: Logger },
+  routes: readonly ScopedRoute[],
+  o: ScopedRoutesOptions = {},
+) {
+  const table = routes.map((r) => ({ ...r, re: r.path ?? routeRegex(r.route) }));
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const { path } = targetOf(req);
+    const matches = table.flatMap((r) => {
+      const m = r.re.exec(path);
+      return m ? [{ run: r.run, method: r.route.method, raw: m.slice(1) }] : [];
+    });
+    if (matches.length === 0 && !(o.claim && path.startsWith(o.claim))) return false;
+    let p: Principal | null = null;
+    try {
+      if (matches.length === 0) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no route ${path}.`);
+      const hit = matches.find((x) => x.method === req.method);
+      if (!hit)
+        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
+      const early = o.decodeBeforeSignIn ? hit.raw.map(decodeParam) : null;
+      p = d.auth.authenticateRequest(req);
+      o.admit?.(p);
+      sendJson(res, 200, await hit.run(req, p, early ?? hit.raw.map(decodeParam)));
+    } catch (err) {
+      if (p && o.onRelayError && err instanceof RelayError) o.onRelayError(req, p, path, err);
+      sendError(res, err, d.log);
+    }
+    return true;
+  };
+}
+
+/** Admins, or a supervisor of `teamId`; FORBIDDEN for anyone else. */
+export function requireOverseer(accounts: Accounts, p: Principal, teamId: string | null): void {
+  if (!accounts.oversees(p, teamId))
+    throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
+}
+
+/**
+ * The live record `entity`/`id` of a team `p` oversees. Otherwise admins hear that there is
+ * none (NOT_FOUND) and everyone else `refusal` (FORBIDDEN), one answer for "not yours" and
+ * "none", so a stranger to the team learns nothing about which ids exist.
+ */
+export function recordInScope(
+  d: { store: Store; accounts: Accounts },
+  p: Principal,
+  entity: Entity,
+  id: string,
+  refusal: string,
+): StoredRecord {
+  const rec = d.store.get(entity, id);
+  const teamId = (rec?.data['teamId'] as string | null | undefined) ?? null;
+  if (rec && !rec.deleted && d.accounts.oversees(p, teamId)) return rec;
+  if (p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no ${entity} ${id}.`);
+  throw new RelayError(RELAY_ERR.FORBIDDEN, refusal);
+}
+
+/** Writes `fields` on the synced record `entity`/`id` as `p`, stamped by the relay's clock, in one transaction. */
+export function writeSetting(
+  d: Pick<TeamScopedDeps, 'store' | 'relayClock' | 'now'>,
+  p: Principal,
+  entity: Entity,
+  id: string,
+  fields: Record<string, unknown>,
+): void {
+  const at = new Date(d.now()).toISOString();
+  d.store.transaction(() =>
+    writeFields(
+      d.store,
+      { entity, id, fields, clock: d.relayClock.now(), convId: null, at },
+      { mutationId: null, agentId: p.agentId },
+    ),
+  );
+}
+
+/** One audit line for what `p` did through `req`. */
+export function auditAs(
+  audit: Audit,
+  req: IncomingMessage,
+  p: Principal,
+  action: AuditAction,
+  target: string,
+  detail: Record<string, unknown>,
+): void {
+  audit.record({ actorId: p.agentId, action, target, detail, ip: clientIp(req) });
+}
