@@ -39,6 +39,9 @@ export const AUDIT = {
   /** An inbox's mailbox account (IMAP/SMTP servers, users, passwords) was set or changed. */
   EMAIL_SETTINGS_CHANGED: 'email.settingsChanged',
   EMAIL_SETTINGS_REMOVED: 'email.settingsRemoved',
+  /** An API inbox's webhook (URL, signing secret) was set or changed; the secret itself is never logged. */
+  WEBHOOK_CHANGED: 'webhook.changed',
+  WEBHOOK_REMOVED: 'webhook.removed',
   UPDATE_PUBLISHED: 'update.published',
   UPDATE_WITHDRAWN: 'update.withdrawn',
   MONITORING_GRANTED: 'monitoring.granted',
