@@ -6,6 +6,7 @@ import { createAdmin } from './identity/admin';
 import { parseEvapiAddress } from './voice';
 import { webchatOptionsSchema, type WebchatOptions } from './channels/webchat/webchat';
 import { emailOptionsSchema, type EmailOptions } from './channels/email/email';
+import { webhookOptionsSchema, type WebhookOptions } from './channels/api/webhook';
 import { isLoopbackHost } from '../shared/relayUrl';
 import { RelayError } from './core/errors';
 import { RelayOptionsError } from './options';
@@ -15,7 +16,7 @@ import { startRelay } from './server';
 const USAGE = `Switchboard relay
 
 Usage:
-  relay [serve] --data <dir> [--port 8787] [--host 127.0.0.1] [--tls-cert file --tls-key file] [--webchat file.json] [--mail-options file.json]
+  relay [serve] --data <dir> [--port 8787] [--host 127.0.0.1] [--tls-cert file --tls-key file] [--webchat file.json] [--mail-options file.json] [--webhook-options file.json]
         [--insecure-http] [--metrics-token <token>] [--kamailio-evapi 127.0.0.1:8448]
         Off loopback the relay serves only HTTPS/WSS (--tls-cert/--tls-key); --insecure-http allows
         plain HTTP there anyway (behind a TLS proxy on a trusted network) and logs a warning.
@@ -100,6 +101,24 @@ function readEmailOptions(file: string): EmailOptions {
   return p.data as EmailOptions;
 }
 
+/** Reads and checks the API webhook's limits file (retries, timeouts). */
+function readWebhookOptions(file: string): WebhookOptions {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--webhook-options ${file}: ${(err as Error).message}`);
+  }
+  const p = webhookOptionsSchema.safeParse(json);
+  if (!p.success) {
+    const i = p.error.issues[0];
+    throw new UsageError(
+      `--webhook-options ${file}: ${i?.path.join('.') || 'file'}: ${i?.message ?? 'invalid'}`,
+    );
+  }
+  return p.data as WebhookOptions;
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -114,6 +133,7 @@ async function main(argv: string[]): Promise<void> {
       'tls-key': { type: 'string' },
       webchat: { type: 'string' },
       'mail-options': { type: 'string' },
+      'webhook-options': { type: 'string' },
       'insecure-http': { type: 'boolean' },
       'metrics-token': { type: 'string' },
       'kamailio-evapi': { type: 'string' },
@@ -154,6 +174,7 @@ async function main(argv: string[]): Promise<void> {
         : {}),
       ...(values.webchat ? { webchat: readWebchatOptions(values.webchat) } : {}),
       ...(values['mail-options'] ? { email: readEmailOptions(values['mail-options']) } : {}),
+      ...(values['webhook-options'] ? { webhook: readWebhookOptions(values['webhook-options']) } : {}),
       ...(values['kamailio-evapi']
         ? { voice: { kamailioEvapi: evapiAddress(values['kamailio-evapi']) } }
         : {}),

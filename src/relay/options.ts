@@ -1,6 +1,7 @@
 import type { WebchatOptions } from './channels/webchat/webchat';
 import type { RecordingsOptions } from './voice/recordings';
 import type { EmailOptions } from './channels/email/email';
+import type { WebhookOptions } from './channels/api/webhook';
 import type { Logger } from './core/logger';
 import type { VoiceOptions } from './voice';
 import type { MonitoringOptions } from './voice/monitoringGrants';
@@ -85,6 +86,8 @@ export type RelayOptions = {
   monitoring?: MonitoringOptions;
   /** Email channel: mailbox polling, reconnects, outbox retries and the own-copy window (see EmailOptions). */
   email?: EmailOptions;
+  /** API channel webhook: retries (30 s doubling to 1 h, 10 attempts) and timeouts (10 s); see WebhookOptions. */
+  webhook?: WebhookOptions;
   /** Reports: longest ranges (92 days by day, 31 by hour) and the service-level and first-response targets. */
   reports?: ReportsOptions;
   /**
@@ -109,6 +112,7 @@ export type ResolvedOptions = Required<
     | 'webchat'
     | 'recordings'
     | 'email'
+    | 'webhook'
     | 'loginThrottle'
     | 'metricsToken'
     | 'voice'

@@ -45,6 +45,7 @@ import { createPhoneSettingsHttp } from './voice/settingsHttp';
 import { createMonitoringGrants } from './voice/monitoringGrants';
 import { createMonitoringHttp } from './voice/monitoringHttp';
 import { createEmailChannel } from './channels/email/email';
+import { createApiWebhook } from './channels/api/webhook';
 import { viewerOf } from './data/visibility';
 import { createReportsHttp } from './http/reportsHttp';
 import { createSlaTimers } from './sla/timers';
@@ -213,6 +214,18 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     now: o.now,
     ...(opts.email ? { options: opts.email } : {}),
   });
+  const apiWebhook = createApiWebhook({
+    db,
+    store,
+    auth,
+    accounts,
+    audit,
+    relayClock,
+    log,
+    dataDir: o.dataDir,
+    now: o.now,
+    ...(opts.webhook ? { options: opts.webhook } : {}),
+  });
   hub.onAgentTyping((agentId, conversationId, on) => webchat.agentTyping(agentId, conversationId, on));
   hub.onAgentRead((agentId, conversationId) => webchat.agentRead(agentId, conversationId));
   const recordings = createRecordings({
@@ -260,11 +273,13 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     metricsToken: o.metricsToken,
   });
   // What each commit tells, in this order: routing (capacity freed, transfers offered again), the
-  // supervisor's board, the channels (visitors see replies, email queues them), log compaction, then the apps (fan-out).
+  // supervisor's board, the channels (visitors see replies, email and the API webhook queue them),
+  // log compaction, then the apps (fan-out).
   store.onCommit((c) => routing.onCommit(c));
   store.onCommit((c) => supervision.onChanges(c.changes));
   store.onCommit((c) => webchat.onChanges(c.changes));
   store.onCommit((c) => email.onChanges(c.changes));
+  store.onCommit((c) => apiWebhook.onChanges(c.changes));
   // Compaction rides on writes so a log never grows far past its retention between timer runs.
   store.onCommit(() => {
     if (store.head() - store.floor() > o.logRetention) store.compact(o.logRetention);
@@ -354,6 +369,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     phoneSettings,
     monitoring,
     email.handle,
+    apiWebhook.handle,
     supervision.handle,
     auditAdmin,
     reports,
@@ -387,6 +403,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 
   protectDataDir(o.dataDir);
   email.start();
+  apiWebhook.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());
@@ -413,6 +430,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       recordings.close();
       webchat.close();
       await email.close();
+      apiWebhook.close();
       hub.close();
       await new Promise<void>((r) => wss.close(() => r()));
       server.closeAllConnections();

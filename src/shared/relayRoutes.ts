@@ -43,6 +43,15 @@ type SupervisorBody<K extends keyof typeof supervisorActionSchemas> = z.input<
   (typeof supervisorActionSchemas)[K]
 >;
 
+/** An API inbox's webhook as admins read it back: never the secret. */
+export type InboxWebhookView = {
+  inboxId: string;
+  url: string;
+  secretSet: true;
+  updatedAt: string;
+  updatedBy: string | null;
+};
+
 export const RELAY_ROUTES = {
   login: route<LoginRequest, TokenPair>()('POST', '/v1/auth/login'),
   refresh: route<{ refreshToken: string }, TokenPair>()('POST', '/v1/auth/refresh'),
@@ -86,6 +95,19 @@ export const RELAY_ROUTES = {
   queueRouting: route<QueueRouting, Record<string, unknown>>()('PUT', '/v1/admin/inboxes/:inboxId/routing'),
   /** A policy, or null to remove it; answers the inbox's synced record data. */
   queueSla: route<SlaPolicy | null, Record<string, unknown>>()('PUT', '/v1/admin/inboxes/:inboxId/sla'),
+  /**
+   * An API inbox's webhook: tested (a signed `webhook.test` POST) before it is saved. Without
+   * `secret` the relay keeps the one it has or makes one, answered once as `secret`.
+   */
+  setInboxWebhook: route<{ url: string; secret?: string }, InboxWebhookView & { secret?: string }>()(
+    'PUT',
+    '/v1/admin/inboxes/:inboxId/webhook',
+  ),
+  inboxWebhook: route<undefined, InboxWebhookView>()('GET', '/v1/admin/inboxes/:inboxId/webhook'),
+  removeInboxWebhook: route<undefined, { inboxId: string; removed: boolean }>()(
+    'DELETE',
+    '/v1/admin/inboxes/:inboxId/webhook',
+  ),
   /** Skills and capacity; answers the agent's synced record data. */
   agentRouting: route<Record<string, unknown>, Record<string, unknown>>()(
     'PUT',

@@ -1,4 +1,4 @@
-import type { Channel } from './sync/entities';
+import type { Channel, ConversationStatus } from './sync/entities';
 
 /**
  * Where an agent's reply on a conversation goes out, or why it cannot go anywhere. One rule for the
@@ -13,18 +13,36 @@ export type ReplyRoute =
 
 /**
  * Why a reply cannot be delivered: a call has no written channel (write a note), the customer has
- * no email address (add one to the profile), or the channel has no connector on this relay (sms,
- * WhatsApp, WeChat: nothing would carry the reply).
+ * no email address (add one to the profile), the API inbox has no webhook to carry it back (an admin
+ * sets one), the web chat was closed (its visitor was asked for a rating and may have left; reopen
+ * it to write again), or the channel has no connector on this relay (sms, WhatsApp, WeChat).
  */
-export type ReplyRefusal = 'voice' | 'noAddress' | 'noConnector';
+export type ReplyRefusal = 'voice' | 'noAddress' | 'noWebhook' | 'chatClosed' | 'noConnector';
 
-/** What the rule reads: the conversation's channel and the customer's addresses (the profile's). */
-export function replyRoute(channel: Channel, customer: { emails: readonly string[] } | null): ReplyRoute {
+/** What the rule reads of the conversation besides its channel: its status and its inbox. */
+export type ReplyConversation = {
+  status: ConversationStatus;
+  /** Whether the conversation's inbox has a webhook (the synced inbox record's `webhook`). */
+  inboxWebhook: boolean;
+};
+
+/**
+ * What the rule reads: the conversation's channel, the customer's addresses (the profile's), the
+ * conversation's status and whether its inbox has a webhook.
+ */
+export function replyRoute(
+  channel: Channel,
+  customer: { emails: readonly string[] } | null,
+  conversation: ReplyConversation,
+): ReplyRoute {
   switch (channel) {
     case 'chat':
-      return { ok: true, channel: 'chat' };
+      // A closed chat's visitor saw it end; the customer writing again (or an agent) reopens it.
+      return conversation.status === 'resolved'
+        ? { ok: false, reason: 'chatClosed' }
+        : { ok: true, channel: 'chat' };
     case 'api':
-      return { ok: true, channel: 'api' };
+      return conversation.inboxWebhook ? { ok: true, channel: 'api' } : { ok: false, reason: 'noWebhook' };
     case 'email': {
       const to = customer?.emails[0];
       return to ? { ok: true, channel: 'email', to } : { ok: false, reason: 'noAddress' };
@@ -41,6 +59,10 @@ export const REPLY_REFUSAL_TEXT: Record<ReplyRefusal, string> = {
   voice: 'A voice conversation has no written channel to the customer; write a note instead.',
   noAddress:
     'The customer has no email address, so this reply could not be sent; add an address to the profile or write a note instead.',
+  noWebhook:
+    'This API inbox has no webhook, so nothing would carry this reply back to the system that posted the conversation; an admin sets one (PUT /v1/admin/inboxes/:id/webhook), or write a note instead.',
+  chatClosed:
+    'This web chat is closed and its visitor may have left, so this reply was not sent; reopen the conversation to write again, or write a note instead.',
   noConnector:
     'This channel has no connection on the relay, so nothing would deliver this reply; write a note instead.',
 };

@@ -1,7 +1,7 @@
 import type { CallArgs, CallResult } from '../../shared/api';
 import { definedOnly } from '../../shared/objects';
 import { REPLY_REFUSAL_TEXT, replyRoute, type ReplyRoute } from '../../shared/replyRoute';
-import type { CustomerData } from '../../shared/sync/entities';
+import type { CustomerData, InboxData } from '../../shared/sync/entities';
 import { LABEL_LIMITS } from '../../shared/sync/mutations';
 import type { ConversationView } from '../../shared/views';
 import { LOCAL_ERR, LocalError } from '../base/errors';
@@ -75,7 +75,15 @@ export class ConversationService {
     const customer = this.o.store().record('customer', c.customerId);
     const emails =
       customer && !customer.deleted ? (customer.data as Partial<CustomerData>).emails : undefined;
-    return replyRoute(c.channel, { emails: emails ?? [] });
+    const inbox = c.inboxId ? this.o.store().record('inbox', c.inboxId) : null;
+    return replyRoute(
+      c.channel,
+      { emails: emails ?? [] },
+      {
+        status: c.status,
+        inboxWebhook: !!inbox && !inbox.deleted && (inbox.data as Partial<InboxData>).webhook === true,
+      },
+    );
   }
 
   addLabel({ id, label }: CallArgs<'conversations:addLabel'>): ConversationView {
@@ -138,7 +146,11 @@ export class ConversationService {
     const s = this.o.store();
     const customer = s.record('customer', customerId);
     if (!customer || customer.deleted) throw notFound('This customer');
-    const route = replyRoute('email', { emails: (customer.data as Partial<CustomerData>).emails ?? [] });
+    const route = replyRoute(
+      'email',
+      { emails: (customer.data as Partial<CustomerData>).emails ?? [] },
+      { status: 'open', inboxWebhook: false },
+    );
     if (!route.ok) throw new LocalError(LOCAL_ERR.UNDELIVERABLE, REPLY_REFUSAL_TEXT[route.reason]);
     const conversationId = s.newId();
     const messageId = s.newId();

@@ -19,13 +19,16 @@ const bodySchema = z
       .strict(),
     text: z.string().max(20_000),
     subject: z.string().max(500).optional(),
+    /** The caller's own id for the conversation, sent back with each reply on the inbox's webhook. */
+    externalId: z.string().min(1).max(200).optional(),
   })
   .strict();
 
 /**
- * The API channel: `POST /v1/channels/api/messages` with `{inboxId, from, text}`, for systems that
- * hand conversations to the contact center (order systems, IVR, a messaging provider's webhook
- * adapter). Callers authenticate as an admin service account. Returns false for other routes.
+ * The API channel: `POST /v1/channels/api/messages` with `{inboxId, from, text, externalId?}`, for
+ * systems that hand conversations to the contact center (order systems, IVR, a messaging provider's
+ * webhook adapter); agents' replies go back on the inbox's webhook (api/webhook.ts). Callers
+ * authenticate with an inbox's API key or as an admin. Returns false for other routes.
  */
 export function createApiChannelHandler(opts: {
   inbound: ReturnType<typeof createInbound>;
@@ -65,6 +68,7 @@ export function createApiChannelHandler(opts: {
           from,
           text: b.text,
           ...(b.subject ? { subject: b.subject } : {}),
+          ...(b.externalId ? { externalId: b.externalId } : {}),
         }),
       );
     } catch (err) {

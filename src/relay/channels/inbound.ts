@@ -43,6 +43,11 @@ export type InboundMessage = {
    * conversation itself once it has noted it (a queued call, whose offers ring a phone).
    */
   route?: boolean;
+  /**
+   * The poster's own id for the conversation (API channel): kept on the conversation record (the
+   * latest given wins) and sent back with every reply on the webhook, so the poster can correlate.
+   */
+  externalId?: string;
   /** Channel fields of the message record (an email's headers and sanitized HTML). */
   messageFields?: Pick<MessageData, 'email'>;
   /**
@@ -199,6 +204,7 @@ export function createInbound(d: InboundDeps) {
                 teamId: inbox.team_id,
                 inboxId: inbox.id,
                 labels: [],
+                ...(m.externalId ? { externalId: m.externalId } : {}),
                 ...duesOnCustomerMessage(null, policy, nowMs),
                 lastMessageAt: at,
                 createdAt: at,
@@ -225,6 +231,7 @@ export function createInbound(d: InboundDeps) {
               id: conversationId,
               fields: {
                 lastMessageAt: at,
+                ...(m.externalId && held['externalId'] !== m.externalId ? { externalId: m.externalId } : {}),
                 ...(reopen ? { status: 'open', snoozedUntil: null } : {}),
                 ...duesOnCustomerMessage(held, heldPolicy, nowMs),
               },

@@ -41,6 +41,9 @@ export const AUDIT = {
   EMAIL_SETTINGS_REMOVED: 'email.settingsRemoved',
   /** An agent had the relay fetch a mail's remote images (which tells a tracking sender it was opened). */
   EMAIL_REMOTE_IMAGES_LOADED: 'email.remoteImagesLoaded',
+  /** An API inbox's webhook (URL, signing secret) was set or changed; the secret itself is never logged. */
+  WEBHOOK_CHANGED: 'webhook.changed',
+  WEBHOOK_REMOVED: 'webhook.removed',
   UPDATE_PUBLISHED: 'update.published',
   UPDATE_WITHDRAWN: 'update.withdrawn',
   MONITORING_GRANTED: 'monitoring.granted',

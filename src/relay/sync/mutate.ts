@@ -1,4 +1,4 @@
-import type { Channel, CustomerData } from '../../shared/sync/entities';
+import type { Channel, ConversationStatus, CustomerData } from '../../shared/sync/entities';
 import type { Hlc, HlcClock } from '../../shared/sync/hlc';
 import type { MutationArgs, MutationName } from '../../shared/sync/mutations';
 import { RELAY_ERR } from '../../shared/sync/protocol';
@@ -164,11 +164,22 @@ function onTheCall(ctx: MutationContext, conv: StoredRecord): boolean {
   return ctx.store.pastScopes(conv.id).assigneeIds.has(me);
 }
 
-/** A reply its channel cannot deliver is refused, so none is stored that goes nowhere. */
+/**
+ * A reply its channel cannot deliver is refused, so none is stored that goes nowhere: a call, an
+ * email without an address, an API inbox without a webhook, a closed web chat (shared/replyRoute).
+ */
 function refuseUndeliverable(ctx: MutationContext, conv: StoredRecord): void {
   const customer = ctx.store.get('customer', String(conv.data['customerId']));
   const emails = customer && !customer.deleted ? (customer.data as CustomerData).emails : [];
-  const route = replyRoute(conv.data['channel'] as Channel, { emails: emails ?? [] });
+  const inbox = ctx.store.get('inbox', String(conv.data['inboxId']));
+  const route = replyRoute(
+    conv.data['channel'] as Channel,
+    { emails: emails ?? [] },
+    {
+      status: conv.data['status'] as ConversationStatus,
+      inboxWebhook: !!inbox && !inbox.deleted && inbox.data['webhook'] === true,
+    },
+  );
   if (!route.ok) throw new RelayError(RELAY_ERR.UNDELIVERABLE, REPLY_REFUSAL_TEXT[route.reason]);
 }
 

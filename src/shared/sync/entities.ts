@@ -113,6 +113,8 @@ export type ConversationData = {
   agentReadAt?: string;
   /** When the web chat visitor last read the agent's messages. */
   visitorReadAt?: string;
+  /** The API poster's own id for the conversation, as it gave it; sent back with each reply. */
+  externalId?: string;
   /** `callback`: a caller nobody could take within the queue's limit, to call back (the relay writes it). */
   kind?: 'callback';
   /** The callback's number, how long the caller waited, and when they gave up waiting. */
@@ -131,7 +133,7 @@ export type MessageData = {
   attachments?: MessageAttachment[];
   /** The mail a message came as or went out as (email conversations only). */
   email?: MessageEmail;
-  /** How far the relay got delivering an agent's reply on its channel (email); absent elsewhere. */
+  /** How far the relay got delivering an agent's reply on its channel (email, API webhook); absent elsewhere. */
   delivery?: MessageDelivery;
 };
 
@@ -151,7 +153,7 @@ export type MessageEmail = {
 
 export const DELIVERY_STATES = ['queued', 'sent', 'refused', 'bounced'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
-/** `refused` and `bounced` carry the mail server's own words in `reason`. */
+/** `refused` and `bounced` carry the mail server's (or webhook receiver's) own words in `reason`. */
 export type MessageDelivery = { state: DeliveryState; at: string; reason?: string };
 
 /** A file stored by the relay (never in the change log), fetched by id by those who may see it. */
@@ -197,7 +199,13 @@ export type TeamData = {
   routing?: TeamRouting;
 };
 export type AgentData = { name: string; email: string; role: Role; teamIds: string[]; skills: string[] };
-export type InboxData = { name: string; channel: Channel; teamId: string };
+export type InboxData = {
+  name: string;
+  channel: Channel;
+  teamId: string;
+  /** API inboxes: whether a webhook carries agents' replies back (the relay writes it; never its URL or secret). */
+  webhook?: boolean;
+};
 
 /** One value a field held: the winner, or a value that lost or was overwritten (nothing is lost). */
 export type FieldChangeData = {

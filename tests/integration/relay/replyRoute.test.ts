@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Relay } from '../../../src/relay';
 import { uuidv7 } from '../../../src/shared/sync/ids';
-import { drain, hello, mutation, startTestRelay, twoTeams } from './helpers';
+import { drain, hello, http, mutation, startTestRelay, twoTeams } from './helpers';
 
 // Channel truth on the relay: a reply its conversation's channel cannot deliver is refused with
 // RELAY_ERR_UNDELIVERABLE and nothing is stored (no message, lastMessageAt unmoved), whatever an
@@ -80,6 +80,73 @@ describe('relay/replyRoute', () => {
     expect(r.results[6]).toMatchObject({
       code: 'RELAY_ERR_UNDELIVERABLE',
       message: expect.stringMatching(/no email address/),
+    });
+    expect(replies.map(messageStored)).toEqual([0, 0, 1]);
+    c.ws.close();
+  });
+
+  it('refuses a reply on an API inbox without a webhook and on a closed web chat until it reopens', async () => {
+    const admin = setup.admin.accessToken;
+    const inbox = await http<{ id: string }>(
+      relay,
+      'POST',
+      '/v1/admin/inboxes',
+      { name: 'Orders API', channel: 'api', teamId: setup.teamA },
+      admin,
+    );
+    expect(inbox.status).toBe(200);
+    const posted = await http<{ conversationId: string }>(
+      relay,
+      'POST',
+      '/v1/channels/api/messages',
+      { inboxId: inbox.body.id, from: { email: 'ola@orders.test' }, text: 'Where is my order?' },
+      admin,
+    );
+    expect(posted.status).toBe(201);
+    const c = await hello(relay, setup.a.tokens.accessToken);
+    await drain(c);
+    const customer = uuidv7();
+    const chat = uuidv7();
+    const replies = [uuidv7(), uuidv7(), uuidv7()];
+    const t = Date.now();
+    c.send({
+      t: 'push',
+      batch: 2,
+      mutations: [
+        mutation(
+          'message.send',
+          { id: replies[0], conversationId: posted.body.conversationId, body: 'Soon' },
+          t,
+        ),
+        mutation('customer.create', { id: customer, fields: { name: 'Lu' } }, t + 1),
+        mutation(
+          'conversation.create',
+          { id: chat, customerId: customer, channel: 'chat', subject: '' },
+          t + 2,
+        ),
+        mutation('conversation.setStatus', { id: chat, status: 'resolved' }, t + 3),
+        mutation('message.send', { id: replies[1], conversationId: chat, body: 'One more thing' }, t + 4),
+        mutation('conversation.setStatus', { id: chat, status: 'open' }, t + 5),
+        mutation('message.send', { id: replies[2], conversationId: chat, body: 'One more thing' }, t + 6),
+      ],
+    });
+    const r = await c.next('pushResult', (f) => f.batch === 2);
+    expect(r.results.map((x) => x.status)).toEqual([
+      'rejected',
+      'applied',
+      'applied',
+      'applied',
+      'rejected',
+      'applied',
+      'applied',
+    ]);
+    expect(r.results[0]).toMatchObject({
+      code: 'RELAY_ERR_UNDELIVERABLE',
+      message: expect.stringMatching(/no webhook/),
+    });
+    expect(r.results[4]).toMatchObject({
+      code: 'RELAY_ERR_UNDELIVERABLE',
+      message: expect.stringMatching(/chat is closed.*reopen/),
     });
     expect(replies.map(messageStored)).toEqual([0, 0, 1]);
     c.ws.close();

@@ -5,6 +5,8 @@
 // restart; a customer's new message reopens a snoozed or resolved conversation. The relay's wall
 // clock is the test's (RelayOptions.now), moved by hand; the tests wait for a run of the relay's
 // timer (its /metrics counter) after moving it, never for a length of time.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Relay } from '../../../src/relay';
 import type { ConversationData } from '../../../src/shared/sync/entities';
@@ -17,6 +19,8 @@ let clock = Date.parse('2026-03-06T09:30:00Z'); // Friday 17:30 in Shanghai
 let relay: Relay & { dataDir: string };
 let inboxId: string;
 let chatInboxId: string;
+// The API inbox's webhook (a real receiver on 127.0.0.1): without one, agents' replies are refused.
+let receiver: Server;
 const dataDir = tempDir('sb-sla-');
 const start = () => startTestRelay({ dataDir, now: () => clock, sla: { tickMs: 20 } });
 
@@ -95,6 +99,16 @@ beforeAll(async () => {
       t,
     )
   ).body.id;
+  receiver = createServer((req, res) => void req.resume().on('end', () => res.writeHead(200).end('{}')));
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  const hook = await http(
+    relay,
+    'PUT',
+    `/v1/admin/inboxes/${inboxId}/webhook`,
+    { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` },
+    t,
+  );
+  expect(hook.status).toBe(200);
   const sla = await http(
     relay,
     'PUT',
@@ -113,6 +127,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await relay?.close();
+  receiver?.closeAllConnections();
+  await new Promise((r) => receiver?.close(r));
 });
 
 describe('relay/sla: due times and breaches on real conversations', () => {

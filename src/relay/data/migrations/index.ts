@@ -9,6 +9,7 @@ import { migration007 } from './007_email_import_since';
 import { migration008 } from './008_monitoring_grants';
 import { migration009 } from './009_report_facts';
 import { migration010 } from './010_sla_timers';
+import { migration011 } from './011_api_webhooks';
 
 export type Migration = { version: number; name: string; up(db: Database): void };
 
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 
 /** Applies pending migrations, each in its own transaction, tracking `PRAGMA user_version`. */

@@ -153,6 +153,34 @@ describe('relay/data/migrations', () => {
     ]);
   });
 
+  it('011 adds API webhooks and their outbox: one row per message, a known state, due rows by index', () => {
+    const db = new DatabaseCtor(':memory:');
+    db.pragma('foreign_keys = ON');
+    expect(migrate(db, MIGRATIONS.slice(0, 10))).toBe(10);
+    db.prepare("INSERT INTO teams (id, name, created_at) VALUES ('t1', 'Api', 0)").run();
+    db.prepare("INSERT INTO inboxes (id, name, channel, team_id) VALUES ('i1', 'Orders', 'api', 't1')").run();
+    expect(migrate(db)).toBeGreaterThanOrEqual(11);
+    const hook = db.prepare(
+      "INSERT INTO api_webhooks (inbox_id, url, secret, from_seq, updated_at) VALUES (?, 'https://x.test/h', x'00', 0, 0)",
+    );
+    hook.run('i1');
+    // A webhook belongs to a real inbox.
+    expect(() => hook.run('nope')).toThrow(/FOREIGN KEY/);
+    const ins = db.prepare(
+      `INSERT INTO webhook_outbox (message_id, inbox_id, conversation_id, state, next_at, created_at, updated_at)
+       VALUES (?, 'i1', 'c1', ?, 0, 0, 0)`,
+    );
+    ins.run('m1', 'queued');
+    expect(() => ins.run('m1', 'queued')).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => ins.run('m2', 'bounced')).toThrow(/CHECK/);
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT * FROM webhook_outbox WHERE state IN ('queued', 'sending') AND next_at <= ?",
+      )
+      .all(0) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/webhook_outbox_due/);
+  });
+
   it('is idempotent and refuses a database newer than the code', () => {
     const db = new DatabaseCtor(':memory:');
     migrate(db);

@@ -8,6 +8,9 @@ import { ReplyChannel } from './ReplyChannel';
 
 afterEach(cleanup);
 
+const open = { status: 'open', inboxWebhook: false } as const;
+const withWebhook = { status: 'open', inboxWebhook: true } as const;
+
 function show(route: ReturnType<typeof replyRoute>, lang: Language = 'en') {
   const notes: number[] = [];
   render(
@@ -19,29 +22,44 @@ function show(route: ReturnType<typeof replyRoute>, lang: Language = 'en') {
 }
 
 describe('renderer/inbox/ReplyChannel', () => {
-  it('names where a reply goes out: web chat, email to the address, the API channel', () => {
-    show(replyRoute('email', { emails: ['ana@example.com'] }));
+  it('names where a reply goes out: web chat, email to the address, the API channel with a webhook', () => {
+    show(replyRoute('email', { emails: ['ana@example.com'] }, open));
     expect(screen.getByText('Your reply goes by email to ana@example.com.')).toBeTruthy();
     cleanup();
-    show(replyRoute('chat', null));
+    show(replyRoute('chat', null, open));
     expect(screen.getByText(/by web chat/)).toBeTruthy();
     cleanup();
-    show(replyRoute('api', null));
+    show(replyRoute('api', null, withWebhook));
     expect(screen.getByText(/API channel/)).toBeTruthy();
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('says why a reply cannot go out and offers a note instead, in Chinese too', () => {
-    const notes = show(replyRoute('voice', null));
+    const notes = show(replyRoute('voice', null, open));
     expect(screen.getByRole('alert').textContent).toMatch(/call/);
     fireEvent.click(screen.getByRole('button', { name: 'Write a note instead' }));
     expect(notes).toEqual([1]);
     cleanup();
-    show(replyRoute('email', { emails: [] }));
+    show(replyRoute('email', { emails: [] }, open));
     expect(screen.getByRole('alert').textContent).toMatch(/no email address.*Add an address/);
     cleanup();
-    show(replyRoute('sms', null), 'zh-CN');
+    show(replyRoute('sms', null, open), 'zh-CN');
     expect(screen.getByRole('alert').textContent).toMatch(/未连接/);
     expect(screen.getByRole('button', { name: '改写备注' })).toBeTruthy();
+  });
+
+  it('refuses a reply on an API inbox without a webhook and on a closed web chat, in Chinese too', () => {
+    show(replyRoute('api', null, open));
+    expect(screen.getByRole('alert').textContent).toMatch(/no webhook.*admin/);
+    expect(screen.getByRole('button', { name: 'Write a note instead' })).toBeTruthy();
+    cleanup();
+    show(replyRoute('chat', null, { status: 'resolved', inboxWebhook: false }));
+    expect(screen.getByRole('alert').textContent).toMatch(/chat is closed.*Reopen/);
+    cleanup();
+    show(replyRoute('api', null, open), 'zh-TW');
+    expect(screen.getByRole('alert').textContent).toMatch(/Webhook/);
+    cleanup();
+    show(replyRoute('chat', null, { status: 'resolved', inboxWebhook: false }), 'zh-CN');
+    expect(screen.getByRole('alert').textContent).toMatch(/已关闭/);
   });
 });

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { RELAY_ROUTES, routeRegex } from '../../../shared/relayRoutes';
+import type { HlcClock } from '../../../shared/sync/hlc';
+import { uuidv7 } from '../../../shared/sync/ids';
+import { RELAY_ERR } from '../../../shared/sync/protocol';
+import { RelayError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { writeFields } from '../../data/records';
+import type { Store } from '../../data/store';
+import { readJson, sendError, sendJson } from '../../http/reply';
+import { decodeParam, targetOf } from '../../http/requestTarget';
+import type { Accounts } from '../../identity/accounts';
+import { AUDIT, clientIp, type Audit } from '../../identity/audit';
+import type { Auth } from '../../identity/auth';
+import { postWebhook } from './deliver';
+import type { WebhookSettings } from './webhookSettings';
+
+const PATH = routeRegex(RELAY_ROUTES.inboxWebhook);
+
+const bodySchema = z
+  .object({
+    url: z
+      .string()
+      .max(2000)
+      .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'an http:// or https:// URL'),
+    secret: z.string().min(16, 'at least 16 characters').max(200).optional(),
+  })
+  .strict();
+
+/**
+ * `GET|PUT|DELETE /v1/admin/inboxes/:id/webhook`: where an API inbox's replies go. Admins and the
+ * inbox team's supervisors. PUT first POSTs a signed `webhook.test` event to the URL and saves
+ * only when it answers 2xx, else 422 with what it answered; without a `secret` the stored one is
+ * kept or a new one made (answered once). The synced inbox record carries `webhook: true|false`
+ * (never the URL or secret), so apps tell before queueing whether a reply can go out. Audited.
+ * `[testTimeoutMs=10 s]` is how long the test waits for an answer.
+ */
+export function createWebhookHttp(d: {
+  settings: WebhookSettings;
+  store: Store;
+  auth: Auth;
+  accounts: Accounts;
+  audit: Audit;
+  relayClock: HlcClock;
+  log: Logger;
+  now: () => number;
+  testTimeoutMs?: number;
+}) {
+  /** The inbox, if the caller oversees it; a stranger to the team learns nothing about which exist. */
+  function inboxFor(req: IncomingMessage, inboxId: string) {
+    const p = d.auth.authenticateRequest(req);
+    if (p.role === 'agent')
+      throw new RelayError(
+        RELAY_ERR.FORBIDDEN,
+        "Only admins and the inbox team's supervisors manage webhooks.",
+      );
+    const inbox = d.store.get('inbox', inboxId);
+    const teamId = (inbox?.data['teamId'] as string | undefined) ?? null;
+    if (!inbox || inbox.deleted || !d.accounts.oversees(p, teamId)) {
+      if (p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
+      throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
+    }
+    return { p, inbox };
+  }
+
+  /** The synced flag apps read (shared/replyRoute.ts): whether replies in this inbox can go out. */
+  function flag(inboxId: string, on: boolean, agentId: string): void {
+    const at = new Date(d.now()).toISOString();
+    d.store.transaction(() =>
+      writeFields(
+        d.store,
+        {
+          entity: 'inbox',
+          id: inboxId,
+          fields: { webhook: on },
+          clock: d.relayClock.now(),
+          convId: null,
+          at,
+        },
+        { mutationId: null, agentId },
+      ),
+    );
+  }
+
+  async function put(req: IncomingMessage, res: ServerResponse, inboxId: string): Promise<void> {
+    const { p, inbox } = inboxFor(req, inboxId);
+    const b = await readJson(req, 16 * 1024, bodySchema);
+    if (inbox.data['channel'] !== 'api')
+      throw new RelayError(
+        RELAY_ERR.VALIDATION,
+        `Inbox ${inboxId} is a ${String(inbox.data['channel'])} inbox; webhooks belong to API inboxes.`,
+      );
+    let before: string | null = null;
+    try {
+      before = d.settings.get(inboxId)?.secret ?? null;
+    } catch (err) {
+      // The key file changed: the old secret is lost, so a new one must be given or made.
+      d.log.warn({ err, inbox: inboxId }, 'webhook secret cannot be opened; a new one replaces it');
+    }
+    const made = b.secret === undefined && before === null;
+    const secret = b.secret ?? before ?? randomBytes(32).toString('hex');
+    const test = await postWebhook({
+      url: b.url,
+      secret,
+      body: JSON.stringify({
+        type: 'webhook.test',
+        id: `test-${uuidv7(d.now())}`,
+        inboxId,
+        at: new Date(d.now()).toISOString(),
+      }),
+      idempotencyKey: `test-${uuidv7(d.now())}`,
+      nowMs: d.now(),
+      ...(d.testTimeoutMs ? { timeoutMs: d.testTimeoutMs } : {}),
+    });
+    if (test.outcome !== 'delivered') {
+      d.log.info({ inbox: inboxId, reason: test.reason }, 'webhook refused by its test');
+      return sendJson(res, 422, {
+        error: { code: RELAY_ERR.VALIDATION, message: `${test.reason} Nothing was saved.` },
+      });
+    }
+    d.settings.save({ inboxId, url: b.url, secret }, p.agentId, d.store.head());
+    flag(inboxId, true, p.agentId);
+    d.audit.record({
+      actorId: p.agentId,
+      action: AUDIT.WEBHOOK_CHANGED,
+      target: inboxId,
+      detail: { url: b.url, secret: b.secret !== undefined ? 'given' : made ? 'made' : 'kept' },
+      ip: clientIp(req),
+    });
+    sendJson(res, 200, { ...d.settings.view(inboxId), ...(made ? { secret } : {}) });
+  }
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const m = PATH.exec(targetOf(req).path);
+    if (!m) return false;
+    try {
+      const inboxId = decodeParam(m[1]!);
+      if (req.method === 'PUT') await put(req, res, inboxId);
+      else if (req.method === 'GET') {
+        inboxFor(req, inboxId);
+        const view = d.settings.view(inboxId);
+        if (!view)
+          throw new RelayError(RELAY_ERR.NOT_FOUND, `Inbox ${inboxId} has no webhook yet; set one with PUT.`);
+        sendJson(res, 200, view);
+      } else if (req.method === 'DELETE') {
+        const { p } = inboxFor(req, inboxId);
+        const removed = d.settings.remove(inboxId);
+        flag(inboxId, false, p.agentId);
+        d.audit.record({
+          actorId: p.agentId,
+          action: AUDIT.WEBHOOK_REMOVED,
+          target: inboxId,
+          ip: clientIp(req),
+        });
+        sendJson(res, 200, { inboxId, removed });
+      } else
+        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
+    } catch (err) {
+      sendError(res, err, d.log);
+    }
+    return true;
+  };
+}
