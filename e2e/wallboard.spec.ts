@@ -179,4 +179,15 @@ test('the wallboard shows a status change and a new waiting customer at once, an
   await pane.getByRole('button', { name: 'Whisper', exact: true }).click();
   await expect(pane.getByRole('status')).toContainText('Whispered to Alex Agent.');
   await expect(notices).toContainText('Sam Supervisor whispers (only you see this): Offer free shipping.');
+  // The whisper is a note kept in the conversation: back in the supervisor's reading of it, and in
+  // the agent's thread marked as a whisper.
+  await expect(pane.getByRole('list', { name: 'Messages' })).toContainText(
+    'You whispered: Offer free shipping.',
+  );
+  const whisperNotice = notices.getByText(/whispers \(only you see this\)/).locator('..');
+  await whisperNotice.getByRole('button', { name: 'Open the conversation' }).click();
+  const thread = agent.getByRole('list', { name: 'Messages and notes' });
+  await expect(thread.getByRole('listitem').filter({ hasText: 'Offer free shipping.' })).toContainText(
+    'Whisper from Sam Supervisor, your supervisor',
+  );
 });

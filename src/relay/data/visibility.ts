@@ -26,6 +26,9 @@ export type ConversationScope = { teamId: string | null; assigneeId: string | nu
  * could see it before a reassignment. NOT_FOUND is only for shared records that do not exist. An
  * id a create names that some record already holds gets one CONFLICT answer whoever's record it
  * is (mutate.ts refuseTakenId), checked after every other refusal.
+ * - a record may narrow that further with an audience of its own (privateToOf): a supervisor's
+ *   whisper is seen by the agent it is for, the supervisors who see the conversation and admins,
+ *   never by the team's other agents (canSeeRecord).
  * Live fan-out (sync/fanout.ts) applies this rule through audienceOf below, an index of viewers
  * by team and agent; tests/integration/relay/visibility.test.ts holds both to the same answers.
  */
@@ -36,22 +39,68 @@ export function canSee(viewer: Viewer, convId: string | null, scope: Conversatio
 }
 
 /**
- * The same rule as SQL over `records r`, for pulls and snapshots. Bind `@all` (1 for admins)
- * and `@agent`.
+ * The one agent a record is private to within its conversation, or null when the conversation's
+ * audience sees it: a supervisor's whisper (a note with `whisperTo`). A tombstone has none.
  */
-export const VISIBLE_SQL = `(@all = 1 OR r.conv_id IS NULL OR EXISTS (
+export function privateToOf(entity: string, data: Record<string, unknown> | null): string | null {
+  const to = entity === 'note' ? data?.['whisperTo'] : undefined;
+  return typeof to === 'string' ? to : null;
+}
+
+/** Whether a record with this audience is one the viewer may see (`privateTo` from privateToOf). */
+export function canSeeRecord(
+  viewer: Viewer,
+  convId: string | null,
+  scope: ConversationScope | null,
+  privateTo: string | null,
+): boolean {
+  return canSee(viewer, convId, scope) && mayHearPrivate(viewer, privateTo);
+}
+
+/** A record private to one agent is theirs, and their overseers' (supervisors, admins). */
+function mayHearPrivate(viewer: Viewer, privateTo: string | null): boolean {
+  return privateTo === null || viewer.role !== 'agent' || viewer.agentId === privateTo;
+}
+
+/** The records of a thread the viewer may see, who already sees the conversation. */
+export function visibleOfThread<T extends { entity: string; data: Record<string, unknown> | null }>(
+  viewer: Viewer,
+  records: readonly T[],
+): T[] {
+  return records.filter((r) => mayHearPrivate(viewer, privateToOf(r.entity, r.data)));
+}
+
+/**
+ * The same rule as SQL over `records r`, for pulls and snapshots. Bind `@all` (1 for admins),
+ * `@plain` (1 for the role agent) and `@agent`. The audience of a whisper is read from its JSON
+ * (notes only, so the hot path of messages and calls never parses a document).
+ */
+export const VISIBLE_SQL = `(@all = 1 OR r.conv_id IS NULL OR (EXISTS (
   SELECT 1 FROM records c WHERE c.entity = 'conversation' AND c.id = r.conv_id
-    AND (c.assignee_id = @agent OR c.team_id IN (SELECT team_id FROM team_members WHERE agent_id = @agent))))`;
+    AND (c.assignee_id = @agent OR c.team_id IN (SELECT team_id FROM team_members WHERE agent_id = @agent)))
+  AND (@plain = 0 OR r.entity <> 'note' OR coalesce(json_extract(r.data, '$.whisperTo'), @agent) = @agent)))`;
 
 /** Parameters for VISIBLE_SQL. */
-export function visibilityParams(viewer: Viewer): { all: number; agent: string } {
-  return { all: viewer.role === 'admin' ? 1 : 0, agent: viewer.agentId };
+export function visibilityParams(viewer: Viewer): { all: number; plain: number; agent: string } {
+  return {
+    all: viewer.role === 'admin' ? 1 : 0,
+    plain: viewer.role === 'agent' ? 1 : 0,
+    agent: viewer.agentId,
+  };
 }
 
 /** Who may see a record, for many viewers at once: canSee's rule, indexed (see audienceOf). */
 export type Audience<T> = {
-  /** Calls `fn` for each viewer that may see a record of `convId` (possibly twice: team and assignee). */
-  each(convId: string | null, scope: ConversationScope | null, fn: (member: T) => void): void;
+  /**
+   * Calls `fn` for each viewer that may see a record of `convId` (possibly twice: team and
+   * assignee); `privateTo` (privateToOf) narrows it to that agent and the overseers. [default: null]
+   */
+  each(
+    convId: string | null,
+    scope: ConversationScope | null,
+    fn: (member: T) => void,
+    privateTo?: string | null,
+  ): void;
 };
 
 /**
@@ -61,27 +110,31 @@ export type Audience<T> = {
  * assignee.
  */
 export function audienceOf<T>(members: readonly { member: T; viewer: Viewer }[]): Audience<T> {
+  type Entry = { member: T; viewer: Viewer };
   const admins: T[] = [];
-  const byTeam = new Map<string, T[]>();
-  const byAgent = new Map<string, T[]>();
-  const add = (m: Map<string, T[]>, k: string, t: T) => {
+  const byTeam = new Map<string, Entry[]>();
+  const byAgent = new Map<string, Entry[]>();
+  const add = (m: Map<string, Entry[]>, k: string, e: Entry) => {
     const l = m.get(k);
-    if (l) l.push(t);
-    else m.set(k, [t]);
+    if (l) l.push(e);
+    else m.set(k, [e]);
   };
-  for (const { member, viewer } of members) {
-    if (viewer.role === 'admin') admins.push(member);
+  for (const e of members) {
+    if (e.viewer.role === 'admin') admins.push(e.member);
     else {
-      for (const t of viewer.teamIds) add(byTeam, t, member);
-      add(byAgent, viewer.agentId, member);
+      for (const t of e.viewer.teamIds) add(byTeam, t, e);
+      add(byAgent, e.viewer.agentId, e);
     }
   }
   return {
-    each(convId, scope, fn) {
+    each(convId, scope, fn, privateTo = null) {
       if (convId === null) return members.forEach((m) => fn(m.member));
       admins.forEach(fn);
-      if (scope?.teamId) byTeam.get(scope.teamId)?.forEach(fn);
-      if (scope?.assigneeId) byAgent.get(scope.assigneeId)?.forEach(fn);
+      const tell = (e: Entry) => {
+        if (mayHearPrivate(e.viewer, privateTo)) fn(e.member);
+      };
+      if (scope?.teamId) byTeam.get(scope.teamId)?.forEach(tell);
+      if (scope?.assigneeId) byAgent.get(scope.assigneeId)?.forEach(tell);
     },
   };
 }

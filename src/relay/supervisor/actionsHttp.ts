@@ -2,13 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import type { AgentState } from '../../shared/agentState';
 import { RELAY_ROUTES } from '../../shared/relayRoutes';
+import type { NoteData } from '../../shared/sync/entities';
 import { uuidv7 } from '../../shared/sync/ids';
 import { RELAY_ERR, type ServerFrame } from '../../shared/sync/protocol';
 import { supervisorActionSchemas, type SupervisorNotice } from '../../shared/supervisor';
 import { AUDIT, type AuditAction } from '../identity/audit';
 import type { Principal } from '../identity/auth';
 import { RelayError } from '../core/errors';
-import { writeFields } from '../data/records';
+import { appendRecord, writeFields } from '../data/records';
 import type { StoredRecord } from '../data/store';
 import { readJson } from '../http/reply';
 import { auditAs, recordInScope, scopedRoutes, type TeamScopedDeps } from '../http/teamScopedRoute';
@@ -35,7 +36,9 @@ const PREFIX = '/v1/supervisor/';
  * - `POST /agents/:id/status {state, reason}`: sets a connected agent's status.
  * - `POST /agents/:id/logout {reason}`: logs a connected agent out of routing (offline, offers withdrawn).
  * - `POST /conversations/:id/assign {toAgentId | take, reason}`: reassigns, or takes it oneself.
- * - `POST /conversations/:id/whisper {body}`: a note shown at once to the assigned agent alone.
+ * - `POST /conversations/:id/whisper {body}`: a note in the conversation for its assigned agent
+ *   alone (and its overseers: visibility.ts privateToOf), synced like any record, so an agent who
+ *   is offline or reconnecting reads it on catch-up; a connected one is also told at once.
  * A refused attempt by a signed-in person is audited too (`supervisor.refused`).
  */
 export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
@@ -173,12 +176,23 @@ export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
         'Nobody is working on this conversation now, so there is nobody to whisper to.',
       );
     if (agentId === p.agentId) throw new RelayError(RELAY_ERR.CONFLICT, 'This conversation is yours.');
-    requireConnected(agent);
     const n = notice(p, { kind: 'whisper', conversationId: convId, body: text });
-    d.sendToAgent(agentId, { t: 'supervisorNotice', notice: n });
+    // The note is the whisper (kept, synced to its audience only); the notice is the live heads-up.
+    const note: NoteData = {
+      conversationId: convId,
+      authorId: p.agentId,
+      body: text,
+      mentions: [],
+      createdAt: n.at,
+      whisperTo: agentId,
+    };
+    d.store.transaction(() =>
+      appendRecord(d.store, 'note', n.id, note, convId, { mutationId: null, agentId: p.agentId }),
+    );
+    if (d.isConnected(agentId)) d.sendToAgent(agentId, { t: 'supervisorNotice', notice: n });
     // The words stay between the two; the log keeps that it happened and how long it was.
-    record(req, p, AUDIT.SUPERVISOR_WHISPERED, convId, { agentId, chars: text.length });
-    return { notice: n };
+    record(req, p, AUDIT.SUPERVISOR_WHISPERED, convId, { agentId, noteId: n.id, chars: text.length });
+    return { notice: n, noteId: n.id };
   }
 
   const R = RELAY_ROUTES;

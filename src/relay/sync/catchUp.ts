@@ -4,7 +4,7 @@ import { RELAY_CLOSE, RELAY_ERR } from '../../shared/sync/protocol';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { Store } from '../data/store';
-import { canSee, type Viewer } from '../data/visibility';
+import { canSee, visibleOfThread, type Viewer } from '../data/visibility';
 import { send, sendPaced, shut, type Conn } from './connection';
 
 // Bringing one connection up to date: a snapshot when its cursor is unusable, then pages of
@@ -103,7 +103,8 @@ async function snapshot(d: CatchUpDeps, c: Conn, viewer: Viewer, gen: number): P
 /**
  * Scope moves an app missed while it was away (live connections get them from fan-out): a
  * conversation it may have held and no longer sees gets a tombstone; one it now sees through a
- * team or assignee that changed since `from` comes whole (its older thread was never sent to it).
+ * team or assignee that changed since `from` comes whole (its older thread was never sent to it),
+ * less what is private to others (a whisper to another agent).
  * Nothing for a fresh app (`from` 0: the catch-up is everything it sees) or an admin (sees all).
  */
 function scopeCatchUp(store: Store, viewer: Viewer, from: number, head: number): Change[] {
@@ -114,7 +115,8 @@ function scopeCatchUp(store: Store, viewer: Viewer, from: number, head: number):
     if (!scope) continue;
     if (canSee(viewer, convId, scope)) {
       const viaTeam = scope.teamId !== null && viewer.teamIds.has(scope.teamId);
-      if (fields.has(viaTeam ? 'teamId' : 'assigneeId')) out.push(...store.conversationRecords(convId));
+      if (fields.has(viaTeam ? 'teamId' : 'assigneeId'))
+        out.push(...visibleOfThread(viewer, store.conversationRecords(convId)));
     } else {
       const past = store.pastScopes(convId);
       if ([...viewer.teamIds].some((t) => past.teamIds.has(t)) || past.assigneeIds.has(viewer.agentId))

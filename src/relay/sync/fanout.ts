@@ -1,7 +1,7 @@
 import type { ServerFrame } from '../../shared/sync/protocol';
 import { scopeOfData } from '../data/commits';
 import type { Commit, Store } from '../data/store';
-import { audienceOf, canSee, type ConversationScope } from '../data/visibility';
+import { audienceOf, canSee, privateToOf, visibleOfThread, type ConversationScope } from '../data/visibility';
 import { tombstone } from './catchUp';
 import { sendText, type Conn } from './connection';
 
@@ -29,11 +29,13 @@ export function fanOut(store: Store, conns: Iterable<Conn>, commit: Commit): voi
   const scopes = scopesOf(store, commit);
   const visible = new Map<Conn, number[]>();
   commit.records.forEach((r, i) => {
-    audience.each(r.convId, r.convId === null ? null : (scopes.get(r.convId) ?? null), (c) => {
+    const scope = r.convId === null ? null : (scopes.get(r.convId) ?? null);
+    const add = (c: Conn) => {
       const l = visible.get(c);
       if (!l) visible.set(c, [i]);
       else if (l.at(-1) !== i) l.push(i);
-    });
+    };
+    audience.each(r.convId, scope, add, privateToOf(r.change.entity, r.change.data));
   });
   const encoded = new Map<string, Buffer>();
   for (const [c, indices] of visible) {
@@ -73,11 +75,13 @@ function scopesOf(store: Store, commit: Commit): Map<string, ConversationScope |
 /**
  * A conversation moved to another team or assignee: whoever lost sight of it gets a tombstone
  * (the app drops it and its thread from the cache); whoever gained it gets the whole thread, which
- * the commit alone would not carry (only the changed record).
+ * the commit alone would not carry (only the changed record), less what is private to others.
  */
 function sendScopeMoves(store: Store, live: readonly { member: Conn }[], commit: Commit): void {
   for (const [convId, { before, after }] of commit.scopeMoves) {
-    let thread: Buffer | null = null;
+    let records: ReturnType<Store['conversationRecords']> | null = null;
+    // One frame per distinct part of the thread: agents may each miss others' whispers.
+    const threads = new Map<string, Buffer>();
     let gone: Buffer | null = null;
     for (const { member: c } of live) {
       const v = c.viewer!;
@@ -85,7 +89,15 @@ function sendScopeMoves(store: Store, live: readonly { member: Conn }[], commit:
       const sees = canSee(v, convId, after);
       if (saw === sees) continue;
       if (saw) sendText(c, (gone ??= frame([tombstone(convId, commit.head)], commit.head)));
-      else sendText(c, (thread ??= frame(store.conversationRecords(convId), commit.head)));
+      else {
+        const key = v.role === 'agent' ? v.agentId : '';
+        let thread = threads.get(key);
+        if (!thread) {
+          records ??= store.conversationRecords(convId);
+          threads.set(key, (thread = frame(visibleOfThread(v, records), commit.head)));
+        }
+        sendText(c, thread);
+      }
     }
   }
 }

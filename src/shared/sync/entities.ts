@@ -165,6 +165,11 @@ export type NoteData = {
   body: string;
   mentions: string[];
   createdAt: string;
+  /**
+   * A supervisor's whisper: the agent it is for. Only they, the team's supervisors and admins see
+   * the note (relay/data/visibility.ts); absent on every other note. The relay writes it, apps never.
+   */
+  whisperTo?: string;
 };
 
 export type CallData = {

@@ -15,6 +15,7 @@ import { onComposerCommand } from './shortcuts';
 import { ReplyChannel } from './ReplyChannel';
 import { CustomerHistory } from './CustomerHistory';
 import { CallbackBar, callbackOf } from '../phone/CallbackBar';
+import { NoteTag } from '../supervisor/NoteTag';
 
 /** One conversation: the thread (messages and internal notes), a composer, and its status. */
 /** A local datetime-local value one hour from now. */
@@ -201,7 +202,7 @@ export function ConversationPane(props: { id: string }) {
       <ol className="thread" aria-label={t('inbox.thread')}>
         {timeline.map((m) => (
           <li key={m.id} className={`bubble ${m.kind === 'note' ? 'note' : m.direction}`}>
-            {m.kind === 'note' && <span className="tag">{t('inbox.note')}</span>}
+            {m.kind === 'note' && <NoteTag note={m} authorName={agentNames.get(m.authorId) ?? ''} />}
             {m.kind === 'message' && m.email && m.direction === 'in' ? (
               <EmailBody email={m.email} text={m.body} messageId={m.id} />
             ) : (

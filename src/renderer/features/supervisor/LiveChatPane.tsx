@@ -16,7 +16,6 @@ export function LiveChatPane(props: { conversationId: string; board: SupervisorB
   const me = useRoot((s) => s.session?.agent ?? null);
   const q = useQuery('conversations:get', { id: props.conversationId });
   const [whisper, setWhisper] = useState('');
-  const [sent, setSent] = useState<string[]>([]);
   const [reason, setReason] = useState('');
   const [to, setTo] = useState('');
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -36,7 +35,6 @@ export function LiveChatPane(props: { conversationId: string; board: SupervisorB
     if (!whisper.trim()) return;
     try {
       await api.call('supervisor:whisper', { conversationId: props.conversationId, body: whisper.trim() });
-      setSent((s) => [...s, whisper.trim()]);
       setWhisper('');
       setResult({ ok: true, text: t('liveView.whispered', { name: owner?.name ?? '' }) });
     } catch (err) {
@@ -73,23 +71,27 @@ export function LiveChatPane(props: { conversationId: string; board: SupervisorB
       </button>
       <ErrorText error={q.error} />
       <ol className="live-chat-thread" aria-label={t('liveView.thread')}>
-        {q.data?.timeline.map((m) => (
-          <li key={m.id} className={m.kind === 'note' ? 'note' : m.direction === 'in' ? 'in' : 'out'}>
-            <span className="muted">
-              {m.kind === 'note'
-                ? t('liveView.note')
-                : m.direction === 'in'
-                  ? t('liveView.customer')
-                  : t('liveView.agentSaid')}
-            </span>{' '}
-            {m.body}
-          </li>
-        ))}
-        {sent.map((w, i) => (
-          <li key={`w${i}`} className="whisper">
-            <span className="muted">{t('liveView.yourWhisper')}</span> {w}
-          </li>
-        ))}
+        {q.data?.timeline.map((m) => {
+          // A whisper is a stored note now: it comes back in the thread, marked as the caller's.
+          const mine = m.kind === 'note' && !!m.whisperTo && m.authorId === me?.id;
+          return (
+            <li
+              key={m.id}
+              className={mine ? 'whisper' : m.kind === 'note' ? 'note' : m.direction === 'in' ? 'in' : 'out'}
+            >
+              <span className="muted">
+                {mine
+                  ? t('liveView.yourWhisper')
+                  : m.kind === 'note'
+                    ? t('liveView.note')
+                    : m.direction === 'in'
+                      ? t('liveView.customer')
+                      : t('liveView.agentSaid')}
+              </span>{' '}
+              {m.body}
+            </li>
+          );
+        })}
       </ol>
       <div className="field">
         <label htmlFor={ids.whisper}>{t('liveView.whisperLabel', { name: owner?.name ?? '' })}</label>
