@@ -33,6 +33,8 @@ export default defineConfig({
           name: 'unit-dom',
           environment: 'jsdom',
           include: ['src/renderer/**/*.test.{ts,tsx}', 'src/widget/**/*.test.ts'],
+          // Rendering whole panes in jsdom takes seconds on a loaded 2-core machine; a limit, not a target.
+          testTimeout: 20_000,
         },
       },
       {

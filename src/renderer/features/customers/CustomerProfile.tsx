@@ -11,8 +11,9 @@ import { MergeProfiles } from './MergeProfiles';
 import { RecordingPlayer } from './RecordingPlayer';
 import { StartEmail } from './StartEmail';
 
-const TEXT_FIELDS = ['name', 'company', 'address', 'language'] as const;
-type TextField = (typeof TEXT_FIELDS)[number];
+/** The profile's free-text fields, edited in place (here and in the inbox's context sidebar). */
+export const TEXT_FIELDS = ['name', 'company', 'address', 'language'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
 
 /** A customer's profile: editable fields, each with its history (overwritten values can be restored). */
 export function CustomerProfile(props: { id: string; onOpen?: (id: string) => void }) {
@@ -75,7 +76,8 @@ export function CustomerProfile(props: { id: string; onOpen?: (id: string) => vo
   );
 }
 
-function ProfileField(props: {
+/** One editable profile field with its history of overwritten values, each restorable. */
+export function ProfileField(props: {
   customerId: string;
   field: TextField;
   value: string;

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '../../../shared/sync/entities';
 import { useApi, useRoot } from '../../app/context';
@@ -10,14 +10,11 @@ import { MessageAttachments, SendFileButton } from './MessageAttachments';
 import { SlaBadge } from '../../ui/SlaBadge';
 import { useMinuteClock } from '../../ui/useMinuteClock';
 import { TransferControl } from './TransferControl';
-import { LabelEditor } from './LabelEditor';
 import { onComposerCommand } from './shortcuts';
 import { ReplyChannel } from './ReplyChannel';
-import { CustomerHistory } from './CustomerHistory';
-import { CallbackBar, callbackOf } from '../phone/CallbackBar';
+import { ConversationSidebar } from './ConversationSidebar';
 import { NoteTag } from '../supervisor/NoteTag';
 
-/** One conversation: the thread (messages and internal notes), a composer, and its status. */
 /** A local datetime-local value one hour from now. */
 function inAnHour(): string {
   const d = new Date(Date.now() + 3_600_000);
@@ -25,6 +22,11 @@ function inAnHour(): string {
   return d.toISOString().slice(0, 16);
 }
 
+/**
+ * One conversation: a compact header (customer, channel, status, snooze, transfer), the thread
+ * (messages and internal notes, the one scroller), the composer pinned below it, and the context
+ * sidebar (ConversationSidebar) beside them.
+ */
 export function ConversationPane(props: { id: string }) {
   const { t } = useTranslation();
   const api = useApi();
@@ -94,13 +96,20 @@ export function ConversationPane(props: { id: string }) {
     [],
   );
 
+  // The thread is the pane's one scroller: it opens at the newest message and follows new ones.
+  const thread = useRef<HTMLOListElement>(null);
+  useLayoutEffect(() => {
+    const el = thread.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [props.id, seen]);
+  const [sending, setSending] = useState(false);
+
   if (detail.error) return <ErrorText error={detail.error} />;
   if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
   const { conversation: c, timeline, queued, replyRoute } = detail.data;
   // A reply its channel cannot deliver is not offered (main and the relay refuse it too).
   const refused = !asNote && !replyRoute.ok;
   const queuedSet = new Set(queued);
-  const callback = callbackOf(c);
   // The web chat visitor's read receipt goes on the agents' last reply they have seen.
   const lastSeenReply =
     c.visitorReadAt === undefined
@@ -122,168 +131,176 @@ export function ConversationPane(props: { id: string }) {
     const text = body.trim();
     if (!text || refused) return;
     if (!asNote) setTyping(false);
+    setSending(true);
     void act(async () => {
       // The draft is props.id's: send it there (never to a conversation shown a moment before).
       await api.call(asNote ? 'notes:add' : 'messages:send', { conversationId: props.id, body: text });
       setBody('');
-    });
+    }).finally(() => setSending(false));
   };
 
   return (
-    <article aria-label={t('inbox.conversationWith', { name: c.customerName ?? t('inbox.unknownCustomer') })}>
-      <header className="pane-header">
-        <h2>{c.customerName ?? t('inbox.unknownCustomer')}</h2>
-        <p className="item-sub">
-          {t(`channels.${c.channel}`)} · {c.subject}{' '}
-          <SlaBadge dueAt={c.slaDueAt} status={c.status} now={now} />
-        </p>
-        {callback && <CallbackBar callback={callback} />}
-        <LabelEditor conversationId={c.id} labels={c.labels} />
-        {c.status === 'snoozed' && c.snoozedUntil && (
-          <p className="item-sub">
-            {t('inbox.snoozedUntil', { when: new Date(c.snoozedUntil).toLocaleString() })}
-          </p>
-        )}
-        {typeof c.csatScore === 'number' && (
-          <p className="item-sub">{t('inbox.csatScore', { score: c.csatScore })}</p>
-        )}
-        <div className="field inline">
-          <label htmlFor={ids.status}>{t('inbox.status')}</label>
-          <select
-            id={ids.status}
-            value={c.status}
-            onChange={(e) => {
-              const status = e.target.value as ConversationStatus;
-              // Snoozing asks until when first; the other statuses apply at once.
-              if (status === 'snoozed') return setSnoozeUntil(inAnHour());
-              void act(() => api.call('conversations:setStatus', { id: c.id, status }));
-            }}
-          >
-            {CONVERSATION_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`inbox.statuses.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <TransferControl conversationId={c.id} teamId={c.teamId} assigneeId={c.assigneeId} />
-        {snoozeUntil !== null && (
-          <form
-            className="field inline"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const until = new Date(snoozeUntil);
-              if (Number.isNaN(until.getTime())) return;
-              setSnoozeUntil(null);
-              void act(() =>
-                api.call('conversations:setStatus', {
-                  id: c.id,
-                  status: 'snoozed',
-                  snoozedUntil: until.toISOString(),
-                }),
-              );
-            }}
-          >
-            <label htmlFor={ids.snooze}>{t('inbox.snoozeUntil')}</label>
-            <input
-              id={ids.snooze}
-              type="datetime-local"
-              value={snoozeUntil}
-              onChange={(e) => setSnoozeUntil(e.target.value)}
-              required
-            />
-            <button type="submit">{t('inbox.snooze')}</button>
-            <button type="button" onClick={() => setSnoozeUntil(null)}>
-              {t('inbox.cancel')}
-            </button>
-          </form>
-        )}
-      </header>
-      <ol className="thread" aria-label={t('inbox.thread')}>
-        {timeline.map((m) => (
-          <li key={m.id} className={`bubble ${m.kind === 'note' ? 'note' : m.direction}`}>
-            {m.kind === 'note' && <NoteTag note={m} authorName={agentNames.get(m.authorId) ?? ''} />}
-            {m.kind === 'message' && m.email && m.direction === 'in' ? (
-              <EmailBody email={m.email} text={m.body} messageId={m.id} />
-            ) : (
-              m.body !== '' && <p className="body">{m.body}</p>
-            )}
-            {m.kind === 'message' && m.attachments && m.attachments.length > 0 && (
-              <MessageAttachments conversationId={c.id} attachments={m.attachments} />
-            )}
-            {m.kind === 'note' && m.mentions.length > 0 && (
-              <span className="meta">
-                {t('inbox.mentions', { names: m.mentions.map((id) => agentNames.get(id) ?? id).join(', ') })}
-              </span>
-            )}
-            <span className="meta">
-              {new Date(m.createdAt).toLocaleString()}
-              {queuedSet.has(m.id) && <span className="queued"> · {t('inbox.queued')}</span>}
-              {m.id === lastSeenReply && <span> · {t('inbox.seenByCustomer')}</span>}
-              {m.kind === 'message' && m.delivery && !queuedSet.has(m.id) && (
-                <DeliveryState delivery={m.delivery} />
+    <article
+      className="conversation"
+      aria-label={t('inbox.conversationWith', { name: c.customerName ?? t('inbox.unknownCustomer') })}
+    >
+      <div className="conversation-main">
+        <header className="conversation-header">
+          <div className="conversation-title">
+            <h2>{c.customerName ?? t('inbox.unknownCustomer')}</h2>
+            <p className="item-sub">
+              {t(`channels.${c.channel}`)} · {c.subject}{' '}
+              <SlaBadge dueAt={c.slaDueAt} status={c.status} now={now} />
+              {c.status === 'snoozed' && c.snoozedUntil && (
+                <> · {t('inbox.snoozedUntil', { when: new Date(c.snoozedUntil).toLocaleString() })}</>
               )}
-            </span>
-          </li>
-        ))}
-      </ol>
-      <CustomerHistory items={detail.data.customerHistory} />
-      <p role="status" aria-label={t('inbox.typingStatus')} className="item-sub">
-        {customerTyping ? t('inbox.customerTyping') : ''}
-      </p>
-      <form className="composer" onSubmit={send}>
-        <label htmlFor={ids.body}>{asNote ? t('inbox.noteLabel') : t('inbox.replyLabel')}</label>
-        <textarea
-          ref={composer}
-          id={ids.body}
-          value={body}
-          rows={3}
-          maxLength={20000}
-          aria-describedby={asNote ? undefined : `${ids.route} ${ids.hint}`}
-          onKeyDown={(e) => {
-            // Ctrl+Enter (Cmd+Enter on a Mac) sends, as in most inbox tools.
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              e.currentTarget.form?.requestSubmit();
-            }
-          }}
-          onChange={(e) => {
-            setBody(e.target.value);
-            if (!asNote && !e.target.value.startsWith('/')) setTyping(e.target.value.trim() !== '');
-          }}
-        />
-        {!asNote && (
-          <ReplyChannel
-            route={replyRoute}
-            id={ids.route}
-            onWriteNote={() => {
-              setAsNote(true);
-              composer.current?.focus();
+            </p>
+          </div>
+          <div className="conversation-controls">
+            <div className="field inline">
+              <label htmlFor={ids.status}>{t('inbox.status')}</label>
+              <select
+                id={ids.status}
+                value={c.status}
+                onChange={(e) => {
+                  const status = e.target.value as ConversationStatus;
+                  // Snoozing asks until when first; the other statuses apply at once.
+                  if (status === 'snoozed') return setSnoozeUntil(inAnHour());
+                  void act(() => api.call('conversations:setStatus', { id: c.id, status }));
+                }}
+              >
+                {CONVERSATION_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`inbox.statuses.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <TransferControl conversationId={c.id} teamId={c.teamId} assigneeId={c.assigneeId} />
+          </div>
+          {snoozeUntil !== null && (
+            <form
+              className="field inline"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const until = new Date(snoozeUntil);
+                if (Number.isNaN(until.getTime())) return;
+                setSnoozeUntil(null);
+                void act(() =>
+                  api.call('conversations:setStatus', {
+                    id: c.id,
+                    status: 'snoozed',
+                    snoozedUntil: until.toISOString(),
+                  }),
+                );
+              }}
+            >
+              <label htmlFor={ids.snooze}>{t('inbox.snoozeUntil')}</label>
+              <input
+                id={ids.snooze}
+                type="datetime-local"
+                value={snoozeUntil}
+                onChange={(e) => setSnoozeUntil(e.target.value)}
+                required
+              />
+              <button type="submit">{t('inbox.snooze')}</button>
+              <button type="button" onClick={() => setSnoozeUntil(null)}>
+                {t('inbox.cancel')}
+              </button>
+            </form>
+          )}
+        </header>
+        <ol ref={thread} className="thread" aria-label={t('inbox.thread')}>
+          {timeline.map((m) => (
+            <li key={m.id} className={`bubble ${m.kind === 'note' ? 'note' : m.direction}`}>
+              {m.kind === 'note' && <NoteTag note={m} authorName={agentNames.get(m.authorId) ?? ''} />}
+              {m.kind === 'message' && m.email && m.direction === 'in' ? (
+                <EmailBody email={m.email} text={m.body} messageId={m.id} />
+              ) : (
+                m.body !== '' && <p className="body">{m.body}</p>
+              )}
+              {m.kind === 'message' && m.attachments && m.attachments.length > 0 && (
+                <MessageAttachments conversationId={c.id} attachments={m.attachments} />
+              )}
+              {m.kind === 'note' && m.mentions.length > 0 && (
+                <span className="meta">
+                  {t('inbox.mentions', {
+                    names: m.mentions.map((id) => agentNames.get(id) ?? id).join(', '),
+                  })}
+                </span>
+              )}
+              <span className="meta">
+                {new Date(m.createdAt).toLocaleString()}
+                {queuedSet.has(m.id) && <span className="queued"> · {t('inbox.queued')}</span>}
+                {m.id === lastSeenReply && <span> · {t('inbox.seenByCustomer')}</span>}
+                {m.kind === 'message' && m.delivery && !queuedSet.has(m.id) && (
+                  <DeliveryState delivery={m.delivery} />
+                )}
+              </span>
+            </li>
+          ))}
+        </ol>
+        <p role="status" aria-label={t('inbox.typingStatus')} className="item-sub">
+          {customerTyping ? t('inbox.customerTyping') : ''}
+        </p>
+        <form className="composer" onSubmit={send}>
+          <label htmlFor={ids.body}>{asNote ? t('inbox.noteLabel') : t('inbox.replyLabel')}</label>
+          <textarea
+            ref={composer}
+            id={ids.body}
+            value={body}
+            rows={3}
+            maxLength={20000}
+            aria-describedby={asNote ? undefined : `${ids.route} ${ids.hint}`}
+            onKeyDown={(e) => {
+              // Ctrl+Enter (Cmd+Enter on a Mac) sends, as in most inbox tools.
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                e.currentTarget.form?.requestSubmit();
+              }
+            }}
+            onChange={(e) => {
+              setBody(e.target.value);
+              if (!asNote && !e.target.value.startsWith('/')) setTyping(e.target.value.trim() !== '');
             }}
           />
-        )}
-        {!asNote && (
-          <p id={ids.hint} className="item-sub">
-            {t('inbox.cannedHint')}
-          </p>
-        )}
-        {!asNote && body.startsWith('/') && (
-          <CannedReplies query={body.slice(1)} onPick={(text) => setBody(text)} />
-        )}
-        <div className="actions">
-          <label>
-            <input type="checkbox" checked={asNote} onChange={(e) => setAsNote(e.target.checked)} />{' '}
-            {t('inbox.asNote')}
-          </label>
-          {(c.channel === 'chat' || c.channel === 'email') && !asNote && (
-            <SendFileButton conversationId={c.id} />
+          {!asNote && (
+            <ReplyChannel
+              route={replyRoute}
+              id={ids.route}
+              onWriteNote={() => {
+                setAsNote(true);
+                composer.current?.focus();
+              }}
+            />
           )}
-          <button type="submit" disabled={!body.trim() || refused}>
-            {asNote ? t('inbox.addNote') : t('inbox.send')}
-          </button>
-        </div>
-        <ErrorText error={error} />
-      </form>
+          {!asNote && (
+            <p id={ids.hint} className="item-sub">
+              {t('inbox.cannedHint')}
+            </p>
+          )}
+          {!asNote && body.startsWith('/') && (
+            <CannedReplies query={body.slice(1)} onPick={(text) => setBody(text)} />
+          )}
+          <div className="actions">
+            <label>
+              <input type="checkbox" checked={asNote} onChange={(e) => setAsNote(e.target.checked)} />{' '}
+              {t('inbox.asNote')}
+            </label>
+            {(c.channel === 'chat' || c.channel === 'email') && !asNote && (
+              <SendFileButton conversationId={c.id} />
+            )}
+            <span className="send-state" role="status" aria-label={t('inbox.workspace.sendState')}>
+              {sending ? t('inbox.workspace.sending') : ''}
+            </span>
+            <button type="submit" disabled={!body.trim() || refused || sending} aria-busy={sending}>
+              {asNote ? t('inbox.addNote') : t('inbox.send')}
+            </button>
+          </div>
+          <ErrorText error={error} />
+        </form>
+      </div>
+      <ConversationSidebar conversation={c} history={detail.data.customerHistory} now={now} />
     </article>
   );
 }

@@ -23,12 +23,14 @@ import { useMinuteClock } from '../../ui/useMinuteClock';
 import { ConversationRow, ROW_HEIGHT } from './ConversationRow';
 import { useConversationWindow, type ConversationFilters } from './useConversationWindow';
 import { VirtualList } from './VirtualList';
+import './workspace.css';
 import type { RowRange } from './virtualWindow';
 
 /**
  * Conversations in the cache, filterable by view, channel, status, label and SLA, as a virtualized
  * list (any length: rows are fetched from main in pages as they scroll into view), with the
- * selected one beside the list.
+ * selected one beside the list: three panes (list | conversation | its context sidebar) that fill
+ * the window, the thread the one scroller of the conversation (workspace.css).
  */
 export function InboxView() {
   const { t } = useTranslation();
@@ -59,79 +61,83 @@ export function InboxView() {
   const total = list.total ?? 0;
 
   return (
-    <section className="view">
-      <ViewHeader title={t('inbox.title')} />
+    <section className="view inbox-view">
       <RejectedList />
-      <div className="split">
+      <div className="workspace">
         <div className="list-pane">
-          <div className="field inline">
-            <label htmlFor={viewId}>{t('inbox.viewLabel')}</label>
-            <select id={viewId} value={view} onChange={(e) => setView(e.target.value as InboxListView)}>
-              {INBOX_VIEWS.map((v) => (
-                <option key={v} value={v}>
-                  {t(`inbox.views.${v}`)}
-                </option>
-              ))}
-            </select>
+          <div className="list-head">
+            <ViewHeader title={t('inbox.title')} />
+            <p className="meta" role="status" aria-label={t('inbox.countLabel')}>
+              {list.total === null ? '' : t('inbox.count', { count: total })}
+            </p>
           </div>
-          <div className="field inline">
-            <label htmlFor={channelId}>{t('inbox.filterChannel')}</label>
-            <select
-              id={channelId}
-              value={channel}
-              onChange={(e) => setChannel(e.target.value as Channel | '')}
-            >
-              <option value="">{t('inbox.allChannels')}</option>
-              {CHANNELS.map((ch) => (
-                <option key={ch} value={ch}>
-                  {t(`channels.${ch}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field inline">
-            <label htmlFor={filterId}>{t('inbox.filterStatus')}</label>
-            <select
-              id={filterId}
-              value={status}
-              onChange={(e) => setStatus(e.target.value as ConversationStatus | '')}
-            >
-              <option value="">{t('inbox.all')}</option>
-              {CONVERSATION_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`inbox.statuses.${s}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field inline">
-            <label htmlFor={labelId}>{t('inbox.filterLabel')}</label>
-            <select id={labelId} value={label} onChange={(e) => setLabel(e.target.value)}>
-              <option value="">{t('inbox.allLabels')}</option>
-              {/* The chosen label stays offered even before (or after) it is in the cache. */}
-              {[...new Set([...(labels.data ?? []), ...(label ? [label] : [])])].map((l) => (
-                <option key={l} value={l}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field inline">
-            <label htmlFor={slaId}>{t('inbox.filterSla')}</label>
-            <select id={slaId} value={sla} onChange={(e) => setSla(e.target.value as SlaFilter | '')}>
-              <option value="">{t('inbox.slaFilters.any')}</option>
-              {SLA_FILTERS.map((f) => (
-                <option key={f} value={f}>
-                  {t(`inbox.slaFilters.${f}`)}
-                </option>
-              ))}
-            </select>
+          <div className="list-filters">
+            <div className="field inline">
+              <label htmlFor={viewId}>{t('inbox.viewLabel')}</label>
+              <select id={viewId} value={view} onChange={(e) => setView(e.target.value as InboxListView)}>
+                {INBOX_VIEWS.map((v) => (
+                  <option key={v} value={v}>
+                    {t(`inbox.views.${v}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field inline">
+              <label htmlFor={channelId}>{t('inbox.filterChannel')}</label>
+              <select
+                id={channelId}
+                value={channel}
+                onChange={(e) => setChannel(e.target.value as Channel | '')}
+              >
+                <option value="">{t('inbox.allChannels')}</option>
+                {CHANNELS.map((ch) => (
+                  <option key={ch} value={ch}>
+                    {t(`channels.${ch}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field inline">
+              <label htmlFor={filterId}>{t('inbox.filterStatus')}</label>
+              <select
+                id={filterId}
+                value={status}
+                onChange={(e) => setStatus(e.target.value as ConversationStatus | '')}
+              >
+                <option value="">{t('inbox.all')}</option>
+                {CONVERSATION_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`inbox.statuses.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field inline">
+              <label htmlFor={labelId}>{t('inbox.filterLabel')}</label>
+              <select id={labelId} value={label} onChange={(e) => setLabel(e.target.value)}>
+                <option value="">{t('inbox.allLabels')}</option>
+                {/* The chosen label stays offered even before (or after) it is in the cache. */}
+                {[...new Set([...(labels.data ?? []), ...(label ? [label] : [])])].map((l) => (
+                  <option key={l} value={l}>
+                    {l}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field inline">
+              <label htmlFor={slaId}>{t('inbox.filterSla')}</label>
+              <select id={slaId} value={sla} onChange={(e) => setSla(e.target.value as SlaFilter | '')}>
+                <option value="">{t('inbox.slaFilters.any')}</option>
+                {SLA_FILTERS.map((f) => (
+                  <option key={f} value={f}>
+                    {t(`inbox.slaFilters.${f}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
           </div>
           <ErrorText error={list.error} />
           {list.total === 0 && <EmptyState text={t('inbox.empty')} />}
-          <p className="meta" role="status" aria-label={t('inbox.countLabel')}>
-            {list.total === null ? '' : t('inbox.count', { count: total })}
-          </p>
           <VirtualList
             // New filters: a new list, scrolled to its top.
             key={JSON.stringify(filters)}
