@@ -185,6 +185,7 @@ describe('relay/channels/api webhook', () => {
     // The test event came signed with that secret.
     const test = hook.hits.at(-1)!;
     expect(JSON.parse(test.body)).toMatchObject({ type: 'webhook.test', inboxId });
+    expect(test.headers['idempotency-key']).toBe(JSON.parse(test.body).id);
     expect(signedBy(secret, test)).toBe(true);
 
     // Read back (and saved again without a secret): the secret stays, and is never answered.
