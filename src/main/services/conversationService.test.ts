@@ -106,4 +106,34 @@ describe('main/services/conversationService channel truth', () => {
       timeline: [{ body: 'Sent today.', direction: 'out' }],
     });
   });
+
+  it('refuses a reply on an API inbox until its synced record says it has a webhook, and on a closed chat', () => {
+    const { store, h } = withCustomers();
+    const API_CONV = '01900000-0000-7000-8000-0000000000a1';
+    const apiConv = conv(API_CONV, 't1', AGENT.id, '2026-01-01T00:00:02.000Z');
+    const inbox = (webhook?: boolean) =>
+      change('inbox', 'orders', {
+        name: 'Orders',
+        channel: 'api',
+        teamId: 't1',
+        ...(webhook === undefined ? {} : { webhook }),
+      });
+    store.applyChanges([
+      inbox(),
+      { ...apiConv, data: { ...apiConv.data, channel: 'api', inboxId: 'orders' } },
+      {
+        ...conv('closed', 't1', AGENT.id, '2026-01-01T00:00:03.000Z'),
+        data: { ...conv('closed', 't1', AGENT.id, '2026-01-01T00:00:03.000Z').data, status: 'resolved' },
+      },
+    ]);
+    expect(h.get(API_CONV).replyRoute).toEqual({ ok: false, reason: 'noWebhook' });
+    expect(() => h.sendMessage({ conversationId: API_CONV, body: 'Soon' })).toThrow(/no webhook/);
+    expect(h.get('closed').replyRoute).toEqual({ ok: false, reason: 'chatClosed' });
+    expect(() => h.sendMessage({ conversationId: 'closed', body: 'Hi' })).toThrow(/closed/);
+    expect(store.pendingCount()).toBe(0);
+    store.applyChanges([inbox(true)]);
+    expect(h.get(API_CONV).replyRoute).toEqual({ ok: true, channel: 'api' });
+    h.sendMessage({ conversationId: API_CONV, body: 'Soon' });
+    expect(store.pendingCount()).toBe(1);
+  });
 });

@@ -151,15 +151,19 @@ describe('relay/channels/api webhook', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.error.message).toMatch(/http:\/\/ or https:\/\//);
 
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
     const nobody = await http<{ error: { message: string } }>(
       relay,
       'PUT',
       path,
-      { url: 'http://127.0.0.1:9/nobody' },
+      { url: `http://127.0.0.1:${port}/nobody` },
       admin,
     );
     expect(nobody.status).toBe(422);
-    expect(nobody.body.error.message).toMatch(/could not be reached.*Nothing was saved/);
+    expect(nobody.body.error.message).toMatch(/could not be reached \(ECONNREFUSED\).*Nothing was saved/);
 
     hook.script.push({ status: 404, body: '{"error":{"message":"no such hook"}}' });
     const missing = await http<{ error: { message: string } }>(relay, 'PUT', path, { url: hook.url }, admin);
@@ -181,6 +185,7 @@ describe('relay/channels/api webhook', () => {
     // The test event came signed with that secret.
     const test = hook.hits.at(-1)!;
     expect(JSON.parse(test.body)).toMatchObject({ type: 'webhook.test', inboxId });
+    expect(test.headers['idempotency-key']).toBe(JSON.parse(test.body).id);
     expect(signedBy(secret, test)).toBe(true);
 
     // Read back (and saved again without a secret): the secret stays, and is never answered.

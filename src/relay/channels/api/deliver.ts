@@ -96,6 +96,12 @@ export async function postWebhook(a: {
         outcome: 'retry',
         reason: `The webhook did not answer within ${(a.timeoutMs ?? 10_000) / 1000} s.`,
       };
+    // fetch never connects to ports on the Fetch standard's blocked list (25, 6000, ...): no retry helps.
+    if (e.cause?.message === 'bad port')
+      return {
+        outcome: 'refused',
+        reason: `The webhook's port ${new URL(a.url).port} is one the relay may not connect to (reserved); use another.`,
+      };
     const why = e.cause?.code ?? e.cause?.message ?? e.message ?? 'unknown error';
     return { outcome: 'retry', reason: `The webhook could not be reached (${why}).` };
   }

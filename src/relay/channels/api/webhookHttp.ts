@@ -101,16 +101,17 @@ export function createWebhookHttp(d: {
     }
     const made = b.secret === undefined && before === null;
     const secret = b.secret ?? before ?? randomBytes(32).toString('hex');
+    const testId = `test-${uuidv7(d.now())}`;
     const test = await postWebhook({
       url: b.url,
       secret,
       body: JSON.stringify({
         type: 'webhook.test',
-        id: `test-${uuidv7(d.now())}`,
+        id: testId,
         inboxId,
         at: new Date(d.now()).toISOString(),
       }),
-      idempotencyKey: `test-${uuidv7(d.now())}`,
+      idempotencyKey: testId,
       nowMs: d.now(),
       ...(d.testTimeoutMs ? { timeoutMs: d.testTimeoutMs } : {}),
     });

@@ -1,0 +1,97 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postWebhook, signWebhook } from './deliver';
+
+// One attempt against a real HTTP server on 127.0.0.1: what each answer comes to, and what is signed.
+let url = '';
+let last: { headers: IncomingMessage['headers']; body: string } | null = null;
+const held: ServerResponse[] = [];
+const server = createServer((req, res) => {
+  const parts: Buffer[] = [];
+  req.on('data', (b: Buffer) => parts.push(b));
+  req.on('end', () => {
+    last = { headers: req.headers, body: Buffer.concat(parts).toString('utf8') };
+    const status = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('status') ?? 200);
+    if (status === 0) return void held.push(res);
+    if (status === 301) return void res.writeHead(301, { location: 'https://elsewhere.test/h' }).end();
+    res
+      .writeHead(status, { 'content-type': 'text/plain' })
+      .end(status === 400 ? 'bad   order\nid' : 'x'.repeat(5000));
+  });
+});
+
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/h`;
+});
+afterAll(async () => {
+  for (const r of held) r.destroy();
+  await new Promise((r) => server.close(r));
+});
+
+const post = (status: number, timeoutMs?: number) =>
+  postWebhook({
+    url: `${url}?status=${status}`,
+    secret: 'a-secret-of-16-chars',
+    body: '{"type":"message.created"}',
+    idempotencyKey: 'm1',
+    nowMs: 1_700_000_000_123,
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
+
+describe('relay/channels/api/deliver', () => {
+  it('signs `${timestamp}.${body}` with the secret and sends the key and the timestamp', async () => {
+    expect((await post(204)).outcome).toBe('delivered');
+    expect(last!.headers['x-switchboard-timestamp']).toBe('1700000000');
+    expect(last!.headers['idempotency-key']).toBe('m1');
+    expect(last!.headers['x-switchboard-signature']).toBe(
+      signWebhook('a-secret-of-16-chars', 1_700_000_000, '{"type":"message.created"}'),
+    );
+    expect(signWebhook('s', 1, 'b')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('retries 5xx, 408 and 429; refuses other 4xx and redirects, with what the receiver said', async () => {
+    for (const s of [500, 502, 408, 429]) expect((await post(s)).outcome, String(s)).toBe('retry');
+    const bad = await post(400);
+    expect(bad).toEqual({ outcome: 'refused', reason: 'The webhook answered 400 Bad Request: bad order id' });
+    expect((await post(404)).outcome).toBe('refused');
+    // A long answer is cut, not kept whole.
+    expect((await post(410)).reason.length).toBeLessThan(400);
+    const moved = await post(301);
+    expect(moved.outcome).toBe('refused');
+    expect(moved.reason).toMatch(/redirect to https:\/\/elsewhere\.test\/h.*final URL/);
+  });
+
+  it('retries when nobody answers in time or nothing listens', async () => {
+    expect(await post(0, 200)).toEqual({
+      outcome: 'retry',
+      reason: 'The webhook did not answer within 0.2 s.',
+    });
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const nobody = await postWebhook({
+      url: `http://127.0.0.1:${port}/h`,
+      secret: 's',
+      body: '{}',
+      idempotencyKey: 'k',
+      nowMs: 0,
+    });
+    expect(nobody.outcome).toBe('retry');
+    expect(nobody.reason).toMatch(/could not be reached \(ECONNREFUSED\)/);
+    // A port fetch never connects to is refused at once, saying so.
+    const reserved = await postWebhook({
+      url: 'http://127.0.0.1:6000/h',
+      secret: 's',
+      body: '{}',
+      idempotencyKey: 'k',
+      nowMs: 0,
+    });
+    expect(reserved).toMatchObject({
+      outcome: 'refused',
+      reason: expect.stringMatching(/port 6000.*use another/),
+    });
+  });
+});
