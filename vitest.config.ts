@@ -32,6 +32,8 @@ export default defineConfig({
         test: {
           name: 'unit-dom',
           environment: 'jsdom',
+          // The design tokens' test reads styles.css as text (?raw); other CSS stays unprocessed.
+          css: { include: [/src\/renderer\/styles\.css/] },
           include: ['src/renderer/**/*.test.{ts,tsx}', 'src/widget/**/*.test.ts'],
         },
       },

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the workstation and its tests need, if missing (needs root or sudo).
 #   chromium                 end-to-end tests and benchmarks (Playwright drives Debian's Chromium)
+#   fonts-noto-cjk           Chinese text in that Chromium (the font stacks name Noto Sans CJK SC/TC);
+#                            without it every Chinese name renders as a row of boxes
 #   gnome-keyring, dbus-x11  a real Secret Service for the keychain tests
 #   python3, make, g++       building the encrypted SQLite addon from source at npm ci
 #   kamailio, kamailio-websocket-modules  the SIP server of the softphone end-to-end tests
@@ -11,7 +13,7 @@
 #                            starts its own on 127.0.0.1 from a temp dir (tests/support/mail.ts), so
 #                            the system instances are stopped and disabled right after installing
 set -euo pipefail
-PKGS=(chromium gnome-keyring dbus-x11 python3 make g++ kamailio kamailio-websocket-modules kamailio-tls-modules openssl
+PKGS=(chromium fonts-noto-cjk gnome-keyring dbus-x11 python3 make g++ kamailio kamailio-websocket-modules kamailio-tls-modules openssl
   kamailio-extra-modules kamailio-json-modules dovecot-imapd postfix)
 missing=()
 for p in "${PKGS[@]}"; do
