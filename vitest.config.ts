@@ -32,6 +32,8 @@ export default defineConfig({
         test: {
           name: 'unit-dom',
           environment: 'jsdom',
+          // The design tokens' test reads styles.css as text (?raw); other CSS stays unprocessed.
+          css: { include: [/src\/renderer\/styles\.css/] },
           include: ['src/renderer/**/*.test.{ts,tsx}', 'src/widget/**/*.test.ts'],
           // Rendering whole panes in jsdom takes seconds on a loaded 2-core machine; a limit, not a target.
           testTimeout: 20_000,

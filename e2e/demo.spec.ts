@@ -1,5 +1,6 @@
 import { expect, startHost, stopHost, test } from './fixtures';
 import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
+import { setMyStatus } from './support/agentStatus';
 
 // The demo as a newcomer meets it: a relay seeded like `npm start`'s, its /demo page with the
 // widget, and the demo agent set to Available. The newcomer's chat is the first in its queue
@@ -28,7 +29,7 @@ test("a chat started on the relay's /demo page is offered to the Available demo 
   try {
     await page.goto(host.url);
     await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
-    await page.getByLabel('My status').selectOption('available');
+    await setMyStatus(page, 'available');
 
     const visitor = await visitorContext.newPage();
     await visitor.goto(`${relay.url}/demo`);

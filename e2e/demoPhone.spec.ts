@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { kamailioQueuesMissing } from './support/kamailio';
 import { callCard, wrapUp } from './support/phoneHarness';
+import { expectMyStatus, setMyStatus } from './support/agentStatus';
 
 // The demo as a newcomer runs it, from the real scripts: `npm start` (scripts/start.mjs, browser
 // host, a fresh data folder) starts the embedded relay and the embedded PBX (Kamailio) and signs
@@ -92,7 +93,7 @@ test.describe('with the embedded PBX', () => {
     });
     await expect(page.getByLabel('SIP address')).toHaveValue('sip:agent@switchboard.test');
     await expect(page.getByText('A password is stored in the system keychain.')).toBeVisible();
-    await page.getByLabel('My status').selectOption('available');
+    await setMyStatus(page, 'available');
 
     const call = run(
       'scripts/demoCall.mjs',
@@ -122,7 +123,7 @@ test.describe('with the embedded PBX', () => {
     }
 
     // Again, and this time the customer hangs up with Ctrl+C: the agent's call ends, the relay says so.
-    await expect(page.getByLabel('My status')).toHaveValue('available');
+    await expectMyStatus(page, 'available');
     const again = run('scripts/demoCall.mjs', ['--data', join(root, 'demo'), '--seconds', '120'], env);
     try {
       const card = callCard(page);
@@ -147,7 +148,7 @@ test.describe('with the embedded PBX', () => {
     test.setTimeout(90_000);
     await page.goto(hostUrl);
     await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
-    await page.getByLabel('My status').selectOption('available');
+    await setMyStatus(page, 'available');
     const visitorContext = await browser.newContext();
     try {
       const visitor = await visitorContext.newPage();

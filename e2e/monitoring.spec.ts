@@ -20,6 +20,7 @@ import {
 } from './support/phoneHarness';
 import { startPartyServer, type PartyServer } from './support/sipParty';
 import { speakTone, tonesHeard } from './support/tones';
+import { setMyStatus } from './support/agentStatus';
 
 // Listen / whisper / barge end to end: a customer (a sip.js page) calls the queue through
 // Kamailio (deploy/kamailio/switchboard.cfg, WITH_QUEUES), the relay routes it to the agent's
@@ -122,7 +123,7 @@ test.afterAll(async () => {
 
 /** The customer calls the queue with a 440 Hz voice; the agent answers. */
 async function customerCalls(browser: import('@playwright/test').Browser): Promise<Party> {
-  await agent.page.getByLabel('My status').selectOption('available');
+  await setMyStatus(agent.page, 'available');
   const caller = await startParty(browser, parties, kamailio, customer.phone, false, 'all', { tone: 440 });
   await partyCall(caller.page, `sip:support@${kamailio.domain}`);
   const card = callCard(agent.page);

@@ -14,6 +14,7 @@ import {
   type PartyWindow,
 } from './support/phoneHarness';
 import { startPartyServer, type PartyServer } from './support/sipParty';
+import { expectMyStatus, setMyStatus } from './support/agentStatus';
 
 // The agent status that calls cause is undone however the call ends: a declined call and a call
 // the caller gave up on leave the agent's status as it was; a chosen Away survives a whole call
@@ -58,9 +59,8 @@ test('after a declined and after a missed call the status is what it was; a chos
   browser,
 }) => {
   test.setTimeout(120_000);
-  const status = agent.getByLabel('My status');
-  await status.selectOption('available');
-  await expect(status).toHaveValue('available');
+  await setMyStatus(agent, 'available');
+  await expectMyStatus(agent, 'available');
   const caller = await startParty(browser, parties, kamailio, customerPhone, false, 'all', {});
   try {
     const card = callCard(agent);
@@ -69,34 +69,34 @@ test('after a declined and after a missed call the status is what it was; a chos
     await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Incoming call');
     await card.getByRole('button', { name: 'Decline' }).click();
     await expect(card).toHaveCount(0);
-    await expect(status).toHaveValue('available');
+    await expectMyStatus(agent, 'available');
 
     // Missed: the caller gives up before anyone answers.
     const id = await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
     await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Incoming call');
     await caller.page.evaluate((i) => (globalThis as unknown as PartyWindow).party.hangup(i), id);
     await expect(card).toHaveCount(0);
-    await expect(status).toHaveValue('available');
+    await expectMyStatus(agent, 'available');
 
     // Away by choice: answering, hanging up and wrapping up leave it Away.
-    await status.selectOption('away');
+    await setMyStatus(agent, 'away');
     await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
     await card.getByRole('button', { name: 'Answer' }).click();
     await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
-    await expect(status).toHaveValue('away');
+    await expectMyStatus(agent, 'away');
     await card.getByRole('button', { name: 'Hang up' }).click();
     await wrapUp(agent, 'resolved');
-    await expect(status).toHaveValue('away');
+    await expectMyStatus(agent, 'away');
 
     // Available: Busy while talking, After-call work while wrapping up, then Available again.
-    await status.selectOption('available');
+    await setMyStatus(agent, 'available');
     await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
     await card.getByRole('button', { name: 'Answer' }).click();
-    await expect(status).toHaveValue('busy');
+    await expectMyStatus(agent, 'busy');
     await card.getByRole('button', { name: 'Hang up' }).click();
-    await expect(status).toHaveValue('after-call-work');
+    await expectMyStatus(agent, 'after-call-work');
     await wrapUp(agent, 'resolved');
-    await expect(status).toHaveValue('available');
+    await expectMyStatus(agent, 'available');
   } finally {
     await caller.close();
   }

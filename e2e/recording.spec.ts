@@ -14,6 +14,7 @@ import {
   wrapUp,
 } from './support/phoneHarness';
 import { startPartyServer, type PartyServer } from './support/sipParty';
+import { expectMyStatus, setMyStatus } from './support/agentStatus';
 
 // Call recording end to end: the team turns recording on, a customer calls, the agent sees the
 // consent text to announce, both sides are recorded, the recording reaches the relay encrypted,
@@ -211,7 +212,7 @@ test('after-call work runs out: the wrap-up saves itself and the agent is availa
   await setUpPhone(agent, kamailio, 'agent2');
   // Calls set Busy and After-call work only for an agent who was Available (a chosen Away or
   // Offline stands), and give back Available afterwards.
-  await agent.getByLabel('My status').selectOption('available');
+  await setMyStatus(agent, 'available');
 
   const caller = await startParty(browser, parties, kamailio, customer.phone);
   try {
@@ -225,14 +226,14 @@ test('after-call work runs out: the wrap-up saves itself and the agent is availa
   }
   const wrap = agent.getByRole('form', { name: 'Wrap-up' });
   await expect(wrap.getByRole('timer', { name: 'After-call work time' })).toContainText('of 0:03');
-  await expect(agent.getByLabel('My status')).toHaveValue('after-call-work');
+  await expectMyStatus(agent, 'after-call-work');
   await wrap.getByLabel('Call note').fill('left before choosing a code');
   // Nobody saves it: the clock does, with the note typed so far, and routing may send work again.
   await expect(wrap).toHaveCount(0, { timeout: 30_000 });
   await expect(agent.getByRole('region', { name: 'Calls' }).getByRole('status')).toContainText(
     'After-call work time ran out',
   );
-  await expect(agent.getByLabel('My status')).toHaveValue('available');
+  await expectMyStatus(agent, 'available');
   const calls = await openCustomerCalls(agent, customer.name);
   await expect(calls.getByRole('listitem').filter({ hasText: 'left before choosing a code' })).toHaveCount(
     1,

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import { expect, startHost, stopHost, test } from './fixtures';
 import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
+import { setMyStatus } from './support/agentStatus';
 
 // A customer writes in through the API channel; the relay offers the conversation to the agent
 // who is available; the agent hears and sees the offer, accepts, and the conversation opens.
@@ -38,7 +39,7 @@ test('an available agent is offered a new chat, accepts it and the conversation 
   try {
     await page.goto(host.url);
     await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
-    await page.getByLabel('My status').selectOption('available');
+    await setMyStatus(page, 'available');
 
     const login = await fetch(`${relay.url}/v1/auth/login`, {
       method: 'POST',

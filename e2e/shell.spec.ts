@@ -1,4 +1,5 @@
 import { expect, startHost, stopHost, test } from './fixtures';
+import { expectMyStatus, myStatus, setMyStatus } from './support/agentStatus';
 
 test.describe('shell through the browser host', () => {
   test('loads, answers through the app API, and switches language to 简体中文 and back', async ({
@@ -84,10 +85,10 @@ test.describe('shell through the browser host', () => {
     await page.goto(`${host.origin}/?dial=${encodeURIComponent('tel:+86 10 6552-9988')}#k=${host.secret}`);
     await expect(page.getByRole('heading', { name: 'Phone', level: 1 })).toBeVisible();
     await expect(page.getByLabel('Number to call')).toHaveValue('+861065529988');
-    const status = page.getByLabel('My status');
-    await expect(status).toBeEnabled();
-    await status.selectOption('available');
+    await expect(myStatus(page)).toBeEnabled();
+    await setMyStatus(page, 'available');
+    await expectMyStatus(page, 'available');
     await page.reload();
-    await expect(page.getByLabel('My status')).toHaveValue('available');
+    await expectMyStatus(page, 'available');
   });
 });

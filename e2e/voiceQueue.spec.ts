@@ -15,6 +15,7 @@ import {
   type PartyWindow,
 } from './support/phoneHarness';
 import { startPartyServer, type PartyServer } from './support/sipParty';
+import { expectMyStatus, setMyStatus } from './support/agentStatus';
 
 // Calls through the queue, end to end: Kamailio (deploy/kamailio/switchboard.cfg, WITH_QUEUES)
 // holds a customer's call to `support-line` while the relay's routing engine picks an agent; the
@@ -120,14 +121,13 @@ test.afterAll(async () => {
   await parties?.close();
 });
 
-const status = (a: Agent) => a.page.getByLabel('My status');
 const incoming = (a: Agent) => callCard(a.page).getByRole('status', { name: 'Call state' });
 
 test('a queued call rings an available agent with the caller profile, then the next on decline; away agents are skipped until one is available; past the limit a callback is offered', async ({
   browser,
 }) => {
   test.setTimeout(180_000);
-  for (const a of agents) await status(a).selectOption('available');
+  for (const a of agents) await setMyStatus(a.page, 'available');
   const caller = await startParty(browser, parties, kamailio, customer.phone, false, 'all', {});
   try {
     await partyCall(caller.page, `sip:support-line@${kamailio.domain}`);
@@ -153,20 +153,20 @@ test('a queued call rings an available agent with the caller profile, then the n
         .getByRole('heading', { name: customer.name }),
     ).toBeVisible();
     expect((await partyLive(caller.page)).length).toBe(1);
-    await expect(status(first)).toHaveValue('available');
+    await expectMyStatus(first.page, 'available');
     await callCard(second.page).getByRole('button', { name: 'Answer' }).click();
     await expect(incoming(second)).toHaveText('Connected');
     const [live] = await partyLive(caller.page);
     await caller.page.evaluate((i) => (globalThis as unknown as PartyWindow).party.hangup(i), live!.id);
     await wrapUp(second.page, 'resolved');
-    await expect(status(second)).toHaveValue('available');
+    await expectMyStatus(second.page, 'available');
 
     // Both away: the call waits; the first agent to become available rings.
-    for (const a of agents) await status(a).selectOption('away');
+    for (const a of agents) await setMyStatus(a.page, 'away');
     await partyCall(caller.page, `sip:support-line@${kamailio.domain}`);
     await expect.poll(() => partyLive(caller.page).then((l) => l.length)).toBe(1);
     for (const a of agents) await expect(callCard(a.page)).toHaveCount(0);
-    await status(second).selectOption('available');
+    await setMyStatus(second.page, 'available');
     await expect(incoming(second)).toHaveText('Incoming call');
 
     // She declines and nobody else is available: past the queue's limit the caller is told so and

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, stopHost, test, type RunningHost } from './fixtures';
 import { DEMO_PASSWORD, openSignedIn, startSeededRelay, type RunningRelay } from './relay';
+import { expectMyStatus, setMyStatus } from './support/agentStatus';
 
 // The supervisor's wallboard in headless Chromium, through the browser host and a relay process:
 // it shows an agent's status change and a new waiting customer as they happen (the time each took
@@ -99,7 +100,7 @@ test('the wallboard shows a status change and a new waiting customer at once, an
   const supervisor = await (await browser.newContext()).newPage();
   const agent = await (await browser.newContext()).newPage();
   await openSignedIn(agent, relay, 'agent@demo.switchboard', hosts);
-  await agent.getByLabel('My status').selectOption('available');
+  await setMyStatus(agent, 'available');
   await openSignedIn(supervisor, relay, 'supervisor@demo.switchboard', hosts);
   await supervisor.getByRole('button', { name: 'Supervisor' }).click();
   await expect(supervisor.getByRole('tab', { name: 'Live view' })).toHaveAttribute('aria-selected', 'true');
@@ -116,7 +117,7 @@ test('the wallboard shows a status change and a new waiting customer at once, an
   // An agent's status change, from their app to the wallboard.
   const shownAway = whenTextMatches(supervisor, tile, 'Away');
   const t0 = Date.now();
-  await agent.getByLabel('My status').selectOption('away');
+  await setMyStatus(agent, 'away');
   const statusMs = (await shownAway) - t0;
   await expect(supervisor.locator(tile)).toContainText('Away');
 
@@ -151,7 +152,7 @@ test('the wallboard shows a status change and a new waiting customer at once, an
   await restartRelay();
   await expect(wall.getByText(/The relay cannot be reached/)).toBeVisible({ timeout: 30_000 });
   await expect(wall.getByText(/The relay cannot be reached/)).toBeHidden({ timeout: 45_000 });
-  await agent.getByLabel('My status').selectOption('available');
+  await setMyStatus(agent, 'available');
   await expect(supervisor.locator(tile)).toContainText('Available', { timeout: 30_000 });
   await expect(waiting).toContainText(String(before + 1));
 
@@ -166,7 +167,7 @@ test('the wallboard shows a status change and a new waiting customer at once, an
   await expect(row.getByRole('status')).toContainText('Alex Agent is now Away');
   const notices = agent.getByRole('region', { name: 'From your supervisor' });
   await expect(notices).toContainText('Sam Supervisor set your status to Away: Coaching session at 11');
-  await expect(agent.getByLabel('My status')).toHaveValue('away');
+  await expectMyStatus(agent, 'away');
 
   // Read one of the agent's live chats and whisper in it: the agent sees it at once.
   await row

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startChaosProxy } from '../tests/support/chaosProxy';
 import { expect, startHost, stopHost, test } from './fixtures';
 import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
+import { setMyStatus } from './support/agentStatus';
 
 // A customer on a web page (its own origin) opens the embedded widget and writes; the relay routes
 // the chat to the available agent, who accepts, replies and resolves; the customer sees the reply,
@@ -80,7 +81,7 @@ test('a visitor chats through the widget, the agent replies and resolves, and th
   try {
     await page.goto(host.url);
     await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
-    await page.getByLabel('My status').selectOption('available');
+    await setMyStatus(page, 'available');
     await agentThere();
 
     const customer = await visitorContext.newPage();
@@ -183,7 +184,7 @@ test('a reply written while the agent is offline shows as queued and reaches the
     await page.goto(host.url);
     const sync = page.getByRole('status', { name: 'Sync status' });
     await expect(sync).toHaveText('Online', { timeout: 30_000 });
-    await page.getByLabel('My status').selectOption('available');
+    await setMyStatus(page, 'available');
     await agentThere();
 
     const customer = await visitorContext.newPage();
@@ -255,7 +256,7 @@ test('a visitor attaches files: the agent sees and opens the allowed one, refuse
   try {
     await page.goto(host.url);
     await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
-    await page.getByLabel('My status').selectOption('available');
+    await setMyStatus(page, 'available');
     await agentThere();
 
     const customer = await visitorContext.newPage();

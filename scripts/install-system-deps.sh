@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the workstation and its tests need, if missing (needs root or sudo).
 #   chromium                 end-to-end tests and benchmarks (Playwright drives Debian's Chromium)
+#   fonts-noto-cjk           Chinese text in that Chromium (the font stacks name Noto Sans CJK SC/TC);
+#                            without it every Chinese name renders as a row of boxes
 #   gnome-keyring, dbus-x11  a real Secret Service for the keychain tests
 #   python3, make, g++       building the encrypted SQLite addon from source at npm ci
 #   kamailio, kamailio-websocket-modules  the SIP server of the softphone end-to-end tests
@@ -13,7 +15,6 @@
 #   postgresql, nats-server  the scale-out store and fan-out (#15); tests start their own throwaway
 #                            cluster and server on 127.0.0.1 (tests/support/postgres.ts, nats.ts), so
 #                            the system services are stopped and disabled the same way
-#   fonts-noto-cjk           Chinese names render as glyphs, not boxes, in Chromium and screenshots
 set -euo pipefail
 PKGS=(chromium gnome-keyring dbus-x11 python3 make g++ kamailio kamailio-websocket-modules kamailio-tls-modules openssl
   kamailio-extra-modules kamailio-json-modules dovecot-imapd postfix postgresql nats-server fonts-noto-cjk)

@@ -12,4 +12,19 @@ export const SELECTABLE_AGENT_STATES = [
   'offline',
 ] as const satisfies readonly AgentState[];
 
-export type AgentStateInfo = { state: AgentState; since: string };
+/** Why an agent is away, chosen with Away (shown in the header and to the agent only). */
+export const AWAY_REASONS = ['break', 'lunch', 'meeting', 'training'] as const;
+export const awayReasonSchema = z.enum(AWAY_REASONS);
+export type AwayReason = z.infer<typeof awayReasonSchema>;
+
+/** The agent's state since a moment; `reason` only with `away`, when the agent gave one. */
+export type AgentStateInfo = { state: AgentState; since: string; reason?: AwayReason };
+
+/** Arguments of `agent:setState`: a reason is accepted with `away` only. */
+export const setAgentStateSchema = z
+  .object({ state: agentStateSchema, reason: awayReasonSchema.optional() })
+  .strict()
+  .refine((v) => v.reason === undefined || v.state === 'away', {
+    message: 'A reason can only be given with the away state',
+    path: ['reason'],
+  });

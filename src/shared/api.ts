@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CallChannel, EventChannel } from './channels';
 import { audioDevicesSchema, languageSchema, themeSchema, type Settings } from './settings';
-import { agentStateSchema, type AgentStateInfo } from './agentState';
+import { setAgentStateSchema, type AgentStateInfo } from './agentState';
 import type { DialRequest } from './dialLink';
 import type { UpdateStatus } from './updates/status';
 import type { SessionState } from './session';
@@ -115,7 +115,7 @@ export const apiCalls = {
       .strict(),
   ),
   'agent:getState': call<AgentStateInfo>()(noArgs),
-  'agent:setState': call<AgentStateInfo>()(z.object({ state: agentStateSchema }).strict()),
+  'agent:setState': call<AgentStateInfo>()(setAgentStateSchema),
   /** The softphone reports whether a call is ringing, live or held (updates never install during one). */
   'phone:setCallActive': call<{ active: boolean }>()(z.object({ active: z.boolean() }).strict()),
   /**

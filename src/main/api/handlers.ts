@@ -35,7 +35,7 @@ const deviceCalls = (s: Services) =>
     'settings:get': () => s.settings.get(),
     'settings:update': (patch) => s.settings.update(definedOnly(patch)),
     'agent:getState': () => s.agentState.get(),
-    'agent:setState': ({ state }) => s.agentState.set(state),
+    'agent:setState': ({ state, reason }) => s.agentState.set(state, reason),
     'updates:getStatus': () => s.updates.get(),
     'updates:check': () => s.updates.check(),
     'updates:installNow': () => s.updates.installNow(),

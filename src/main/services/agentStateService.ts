@@ -1,4 +1,4 @@
-import type { AgentState, AgentStateInfo } from '../../shared/agentState';
+import type { AgentState, AgentStateInfo, AwayReason } from '../../shared/agentState';
 import type { EventHub } from '../base/events';
 
 /**
@@ -19,9 +19,11 @@ export class AgentStateService {
     return { ...this.info };
   }
 
-  set(state: AgentState): AgentStateInfo {
-    if (state !== this.info.state) {
-      this.info = { state, since: this.now().toISOString() };
+  /** Sets the state (and the reason for away); a new reason is a new status, so its time restarts. */
+  set(state: AgentState, reason?: AwayReason): AgentStateInfo {
+    const nextReason = state === 'away' ? reason : undefined;
+    if (state !== this.info.state || nextReason !== this.info.reason) {
+      this.info = { state, since: this.now().toISOString(), ...(nextReason ? { reason: nextReason } : {}) };
       this.events.emit('agent:stateChanged', this.get());
     }
     return this.get();
