@@ -61,7 +61,8 @@ export type AsyncStore = AsyncStoreReads & {
    * process) what it wrote, in commit order. Transactions that write are serialized with every
    * other writer of the same log, in this process or another (the PostgreSQL store takes the log
    * lock when it begins), so what `fn` reads is not changed under it before it commits and log
-   * positions are commit-ordered. A throw rolls back and rethrows.
+   * positions are commit-ordered. A throw rolls back and rethrows. A body never starts another
+   * store transaction (it would wait behind itself); nest with `tx.savepoint`.
    */
   transaction<R>(fn: (tx: AsyncTx) => Promise<R>): Promise<R>;
   /** Subscribes to this process's commits; returns the unsubscribe. */
