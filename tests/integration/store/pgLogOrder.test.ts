@@ -162,6 +162,47 @@ describe.skipIf(missing !== null)('relay/data/postgres log order', () => {
     await Promise.all([a!.close(), b!.close()]);
   });
 
+  it('survives a writer whose connection dies mid-transaction: it fails alone, the lock is freed, nothing half-written', async () => {
+    const url = await server.createDatabase();
+    const store = await createPgStore({ connectionString: url, now: Date.now });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      let cut!: () => void;
+      const wrote = new Promise<void>((r) => (cut = r));
+      let resume!: () => void;
+      const resumed = new Promise<void>((r) => (resume = r));
+      const dying = store.transaction(async (tx) => {
+        await putMessage(tx, 'half');
+        cut();
+        await resumed; // the connection is terminated while the body waits here
+        await putMessage(tx, 'never');
+      });
+      await wrote;
+      const killed = await admin.query<{ n: number }>(
+        `SELECT count(pg_terminate_backend(l.pid))::int AS n FROM pg_locks l
+         WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_backend_pid()`,
+      );
+      expect(killed.rows[0]!.n).toBe(1);
+      // Wait until the server has ended that backend, then let the body go on.
+      for (;;) {
+        const r = await admin.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'",
+        );
+        if (r.rows[0]!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      resume();
+      await expect(dying).rejects.toThrow();
+      expect(await store.get('message', 'half')).toBeNull();
+      // The store goes on: the next writer takes the lock and position 1.
+      expect(await store.transaction((tx) => putMessage(tx, 'after'))).toBe(1);
+    } finally {
+      await admin.end();
+      await store.close();
+    }
+  });
+
   it('shows why: a bare sequence lets a reader at N skip a smaller position that commits late', async () => {
     const url = await server.createDatabase();
     const [slow, quick, reader] = [0, 1, 2].map(() => new pg.Client({ connectionString: url }));

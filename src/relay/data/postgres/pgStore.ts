@@ -6,6 +6,7 @@ import type { AsyncStore, AsyncStoreReads, AsyncTx } from '../asyncStore';
 import { committedRecord, createCommitNotifier, type CommitNotifier } from '../commits';
 import type { StoredRecord, WriteMeta } from '../store';
 import { VISIBLE_SQL, visibilityParams, type ConversationScope, type Viewer } from '../visibility';
+import { checkout } from './checkout';
 import { migratePostgres } from './migrations';
 import { named } from './sql';
 
@@ -74,7 +75,8 @@ export async function createPgStore(o: PgStoreOptions): Promise<AsyncStore> {
 
   async function compact(retention: number): Promise<number> {
     const run = async (): Promise<number> => {
-      const client = await pool.connect();
+      const { client, release } = await checkout(pool);
+      let broken: unknown = null;
       try {
         await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK_ID})`);
         try {
@@ -94,11 +96,11 @@ export async function createPgStore(o: PgStoreOptions): Promise<AsyncStore> {
           await client.query('COMMIT');
           return floor;
         } catch (err) {
-          await client.query('ROLLBACK');
+          await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
           throw err;
         }
       } finally {
-        client.release();
+        release(broken);
       }
     };
     const mine = turn.then(run);
@@ -122,7 +124,7 @@ async function runOne<R>(
   now: () => number,
   fn: (tx: AsyncTx) => Promise<R>,
 ): Promise<R> {
-  const client = await pool.connect();
+  const { client, release } = await checkout(pool);
   const mark = notes.mark();
   let lastSeq = 0;
   let result: R;
@@ -140,7 +142,7 @@ async function runOne<R>(
     }
   } finally {
     // A connection whose ROLLBACK failed is in an unknown state: the pool must not hand it out again.
-    client.release(broken instanceof Error ? broken : undefined);
+    release(broken);
   }
   notes.committed(lastSeq || (await headOn(pool)));
   return result;

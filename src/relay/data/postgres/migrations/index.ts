@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { checkout } from '../checkout';
 import { pgMigration001 } from './001_store';
 
 export type PgMigration = { version: number; name: string; sql: string };
@@ -18,7 +19,7 @@ export async function migratePostgres(
   pool: pg.Pool,
   migrations: readonly PgMigration[] = PG_MIGRATIONS,
 ): Promise<number> {
-  const client = await pool.connect();
+  const { client, release } = await checkout(pool);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATE_LOCK]);
     try {
@@ -52,6 +53,6 @@ export async function migratePostgres(
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATE_LOCK]);
     }
   } finally {
-    client.release();
+    release();
   }
 }
