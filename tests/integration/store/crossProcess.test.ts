@@ -166,7 +166,7 @@ describe.skipIf(missing !== null)('relay/data/postgres/notify across processes',
       );
       // The listener's connection is cut, as a failover or a network blip would.
       const killed = await pool.query<{ n: number }>(
-        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE query = 'LISTEN sb_log'`,
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN sb_log'`,
       );
       expect(killed.rows[0]!.n).toBe(1);
       const seq = await write(a!, 'c-during', 't1');
