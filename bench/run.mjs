@@ -13,6 +13,7 @@ import { emailImport } from './metrics/emailImport.mjs';
 import { voiceQueue } from './metrics/voiceQueue.mjs';
 import { wallboard } from './metrics/wallboard.mjs';
 import { reports } from './metrics/reports.mjs';
+import { scaleout } from './metrics/scaleout.mjs';
 
 const METRICS = [
   shellFirstPaint,
@@ -29,6 +30,7 @@ const METRICS = [
   voiceQueue,
   wallboard,
   reports,
+  scaleout,
 ];
 const only = process.argv.slice(2);
 

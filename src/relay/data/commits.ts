@@ -1,5 +1,5 @@
 import type { Change } from '../../shared/sync/entities';
-import type { Commit, CommitListener, CommittedRecord } from './store';
+import type { Commit, CommitListener, CommittedRecord, StoredRecord } from './store';
 import type { ConversationScope } from './visibility';
 
 /** Where an open transaction's notes stood when a savepoint began, to drop what it rolls back. */
@@ -126,4 +126,23 @@ export function scopeOfData(data: Record<string, unknown> | null): ConversationS
     teamId: (data?.['teamId'] as string | null | undefined) ?? null,
     assigneeId: (data?.['assigneeId'] as string | null | undefined) ?? null,
   };
+}
+
+/** A record as written, for commit listeners (either store); its JSON is made from the text written to the row. */
+export function committedRecord(
+  rec: Omit<StoredRecord, 'seq'>,
+  seq: number,
+  data: string,
+  clocks: string,
+): CommittedRecord {
+  const change: Change = {
+    seq,
+    entity: rec.entity,
+    id: rec.id,
+    data: rec.deleted ? null : rec.data,
+    clocks: rec.clocks,
+    deleted: rec.deleted,
+  };
+  const json = `{"seq":${seq},"entity":${JSON.stringify(rec.entity)},"id":${JSON.stringify(rec.id)},"data":${rec.deleted ? 'null' : data},"clocks":${clocks},"deleted":${rec.deleted}}`;
+  return { change, convId: rec.convId, json };
 }

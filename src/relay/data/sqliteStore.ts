@@ -1,11 +1,28 @@
 import type { Change, Entity, FieldChangeData } from '../../shared/sync/entities';
 import type { Hlc } from '../../shared/sync/hlc';
 import { uuidv7 } from '../../shared/sync/ids';
-import { createCommitNotifier } from './commits';
+import { committedRecord, createCommitNotifier } from './commits';
 import type { Database } from './db';
 import { createReportFacts } from './reportFacts';
-import type { CommitListener, CommittedRecord, Store, StoredRecord, StoreOptions, WriteMeta } from './store';
+import type { CommitListener, Store, StoredRecord, StoreOptions, WriteMeta } from './store';
 import { VISIBLE_SQL, visibilityParams, type ConversationScope, type Viewer } from './visibility';
+
+/** The SQLite store: the Store contract, plus the hook its async adapter (sqliteAsync.ts) needs. */
+export type SqliteStore = Store & {
+  /**
+   * Opens a transaction that stays open across awaits, for the async adapter only. While it is
+   * open, writes go into it and a synchronous `transaction` from elsewhere is refused (it would
+   * otherwise become a savepoint of a transaction it knows nothing of).
+   */
+  openTransaction(): OpenSqliteTransaction;
+};
+
+/** A transaction opened by openTransaction; commit tells the commit listeners, as `transaction` does. */
+export type OpenSqliteTransaction = {
+  savepoint(): { release(): void; rollback(): void };
+  commit(): void;
+  rollback(): void;
+};
 
 type Row = {
   entity: Entity;
@@ -22,7 +39,7 @@ type Row = {
  * appends to the log and stamps the record with the new position, inside `transaction`, which
  * tells commit listeners what was written once the outermost transaction commits.
  */
-export function createSqliteStore(db: Database, o: StoreOptions): Store {
+export function createSqliteStore(db: Database, o: StoreOptions): SqliteStore {
   const now = o.now;
   const q = {
     get: db.prepare<[string, string], Row>('SELECT * FROM records WHERE entity = ? AND id = ?'),
@@ -121,8 +138,13 @@ export function createSqliteStore(db: Database, o: StoreOptions): Store {
   // better-sqlite3 makes a nested call a savepoint; one wrapper serves every transaction.
   const run = db.transaction((fn: () => unknown) => fn());
   let depth = 0;
+  let openAsync = false;
 
   function transaction<R>(fn: () => R, mode?: 'immediate'): R {
+    if (openAsync)
+      throw new Error(
+        'A synchronous store transaction cannot run while an async one is open (sqliteAsync.ts); use its tx.',
+      );
     // Inside a bare db.transaction this one would "commit" before the outer one did.
     if (depth === 0 && db.inTransaction)
       throw new Error(
@@ -141,6 +163,51 @@ export function createSqliteStore(db: Database, o: StoreOptions): Store {
     depth -= 1;
     if (depth === 0) notes.committed(head());
     return result;
+  }
+
+  function openTransaction(): OpenSqliteTransaction {
+    if (depth > 0 || db.inTransaction)
+      throw new Error('An async store transaction cannot nest in another one.');
+    db.exec('BEGIN IMMEDIATE');
+    const mark = notes.mark();
+    depth = 1;
+    openAsync = true;
+    let savepoints = 0;
+    const end = () => {
+      depth = 0;
+      openAsync = false;
+    };
+    return {
+      savepoint() {
+        const name = `async_sp_${++savepoints}`;
+        const at = notes.mark();
+        db.exec(`SAVEPOINT ${name}`);
+        return {
+          release: () => db.exec(`RELEASE ${name}`),
+          rollback() {
+            db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+            notes.rollBackTo(at);
+          },
+        };
+      },
+      commit() {
+        try {
+          db.exec('COMMIT');
+        } catch (err) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          end();
+          notes.rollBackTo(mark);
+          throw err;
+        }
+        end();
+        notes.committed(head());
+      },
+      rollback() {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        end();
+        notes.rollBackTo(mark);
+      },
+    };
   }
 
   function head(): number {
@@ -175,7 +242,7 @@ export function createSqliteStore(db: Database, o: StoreOptions): Store {
       assignee_id: assigneeId,
     });
     facts.apply(rec);
-    if (notes.listening()) notes.wrote(committed(rec, seq, data, clocks));
+    if (notes.listening()) notes.wrote(committedRecord(rec, seq, data, clocks));
     return seq;
   }
 
@@ -188,6 +255,7 @@ export function createSqliteStore(db: Database, o: StoreOptions): Store {
 
   return {
     transaction,
+    openTransaction,
     onCommit: (listener: CommitListener) => notes.subscribe(listener),
     put,
     putFieldChange,
@@ -266,23 +334,4 @@ export function createSqliteStore(db: Database, o: StoreOptions): Store {
       return floor;
     },
   };
-}
-
-/** A record as written, for commit listeners; its JSON is made from the text written to the row. */
-function committed(
-  rec: Omit<StoredRecord, 'seq'>,
-  seq: number,
-  data: string,
-  clocks: string,
-): CommittedRecord {
-  const change: Change = {
-    seq,
-    entity: rec.entity,
-    id: rec.id,
-    data: rec.deleted ? null : rec.data,
-    clocks: rec.clocks,
-    deleted: rec.deleted,
-  };
-  const json = `{"seq":${seq},"entity":${JSON.stringify(rec.entity)},"id":${JSON.stringify(rec.id)},"data":${rec.deleted ? 'null' : data},"clocks":${clocks},"deleted":${rec.deleted}}`;
-  return { change, convId: rec.convId, json };
 }

@@ -1,7 +1,7 @@
 import type { Change, Entity, FieldChangeData } from '../../shared/sync/entities';
 import type { Hlc } from '../../shared/sync/hlc';
 import type { Database } from './db';
-import { createSqliteStore } from './sqliteStore';
+import { createSqliteStore, type SqliteStore } from './sqliteStore';
 import type { ConversationScope, Viewer } from './visibility';
 
 // The relay's store as a contract: what the rooms above (sync, routing, channels, voice) may ask
@@ -109,6 +109,6 @@ export type StoreOptions = {
 };
 
 /** The relay's store on its SQLite database (the embedded default; see sqliteStore.ts). */
-export function createStore(db: Database, now: () => number, o: Omit<StoreOptions, 'now'> = {}): Store {
+export function createStore(db: Database, now: () => number, o: Omit<StoreOptions, 'now'> = {}): SqliteStore {
   return createSqliteStore(db, { now, ...o });
 }

@@ -1,0 +1,377 @@
+import pg from 'pg';
+import type { Change, Entity, FieldChangeData } from '../../../shared/sync/entities';
+import type { Hlc } from '../../../shared/sync/hlc';
+import { uuidv7 } from '../../../shared/sync/ids';
+import type { AsyncStore, AsyncStoreReads, AsyncTx } from '../asyncStore';
+import { committedRecord, createCommitNotifier, type CommitNotifier } from '../commits';
+import type { StoredRecord, WriteMeta } from '../store';
+import { VISIBLE_SQL, visibilityParams, type ConversationScope, type Viewer } from '../visibility';
+import { checkout } from './checkout';
+import { migratePostgres } from './migrations';
+import { named } from './sql';
+
+/**
+ * The advisory lock every writer of the log holds from BEGIN to COMMIT, in every relay process.
+ * Positions are taken under it and it is released only after the commit is visible, so a reader
+ * that has seen position N has seen every position below N that will ever commit.
+ */
+export const LOG_LOCK_ID = 0x5342_4c4f_47; // 'SBLOG'
+
+export type PgStoreOptions = {
+  /** A connection string (`postgres://user@host:port/db`). */
+  connectionString: string;
+  /** Relay time in ms. */
+  now: () => number;
+  /** Connections in this process's pool. [default: 10] */
+  poolSize?: number;
+  /** Runs pending migrations before the store is handed out. [default: true] */
+  migrate?: boolean;
+  /** Where a commit listener's throw goes. [default: the first one is thrown to the writer] */
+  onListenerError?: (err: unknown) => void;
+  /** Where an idle pooled connection's error goes (the pool drops that connection). [default: ignored] */
+  onPoolError?: (err: Error) => void;
+};
+
+type Row = {
+  entity: Entity;
+  id: string;
+  data: string;
+  clocks: string;
+  deleted: boolean;
+  seq: string;
+  conv_id: string | null;
+};
+
+type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+/**
+ * The AsyncStore (asyncStore.ts) on PostgreSQL, pooled (node-postgres). Several relay processes
+ * may share one database. Every transaction takes the log lock (LOG_LOCK_ID) when it begins, so
+ * writers are serialized across processes as SQLite's one connection serializes them: what a
+ * transaction reads stays true until it commits, and log positions are commit-ordered. Within
+ * this process transactions also wait their turn before taking a connection, so a queue of
+ * writers does not hold the pool that readers need. Commit listeners hear this process's commits;
+ * other processes' commits reach it through fan-out pokes (notify.ts) and a read of the log.
+ */
+export async function createPgStore(o: PgStoreOptions): Promise<AsyncStore> {
+  const pool = new pg.Pool({ connectionString: o.connectionString, max: o.poolSize ?? 10 });
+  pool.on('error', (err) => o.onPoolError?.(err));
+  if (o.migrate ?? true) {
+    try {
+      await migratePostgres(pool);
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
+  }
+  const notes = createCommitNotifier(o.onListenerError);
+  let turn: Promise<unknown> = Promise.resolve();
+
+  function transaction<R>(fn: (tx: AsyncTx) => Promise<R>): Promise<R> {
+    const mine = turn.then(() => runOne(pool, notes, o.now, fn));
+    turn = mine.catch(() => undefined);
+    return mine;
+  }
+
+  async function compact(retention: number): Promise<number> {
+    const run = async (): Promise<number> => {
+      const { client, release } = await checkout(pool);
+      let broken: unknown = null;
+      try {
+        await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK_ID})`);
+        try {
+          const head = await headOn(client);
+          const prior = await floorOn(client);
+          const floor = head - retention;
+          if (floor <= prior) {
+            await client.query('COMMIT');
+            return prior;
+          }
+          await client.query('DELETE FROM log WHERE seq <= $1', [floor]);
+          await client.query('DELETE FROM records WHERE deleted AND seq <= $1', [floor]);
+          await client.query(
+            "INSERT INTO meta (key, value) VALUES ('log_floor', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [String(floor)],
+          );
+          await client.query('COMMIT');
+          return floor;
+        } catch (err) {
+          await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
+          throw err;
+        }
+      } finally {
+        release(broken);
+      }
+    };
+    const mine = turn.then(run);
+    turn = mine.catch(() => undefined);
+    return mine;
+  }
+
+  return {
+    ...readsOn(pool),
+    transaction,
+    onCommit: (listener) => notes.subscribe(listener),
+    compact,
+    close: () => pool.end(),
+  };
+}
+
+/** One transaction, start to commit, under the log lock; then tells this process's listeners. */
+async function runOne<R>(
+  pool: pg.Pool,
+  notes: CommitNotifier,
+  now: () => number,
+  fn: (tx: AsyncTx) => Promise<R>,
+): Promise<R> {
+  const { client, release } = await checkout(pool);
+  const mark = notes.mark();
+  let lastSeq = 0;
+  let result: R;
+  let broken: unknown = null;
+  try {
+    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK_ID})`);
+    const tx = txOn(client, notes, now, (seq) => (lastSeq = Math.max(lastSeq, seq)));
+    try {
+      result = await fn(tx);
+      await client.query('COMMIT');
+    } catch (err) {
+      notes.rollBackTo(mark);
+      await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
+      throw err;
+    }
+  } finally {
+    // A connection whose ROLLBACK failed is in an unknown state: the pool must not hand it out again.
+    release(broken);
+  }
+  notes.committed(lastSeq || (await headOn(pool)));
+  return result;
+}
+
+let savepoints = 0;
+
+function txOn(
+  client: pg.PoolClient,
+  notes: CommitNotifier,
+  now: () => number,
+  wrote: (seq: number) => void,
+): AsyncTx {
+  async function put(rec: Omit<StoredRecord, 'seq'>, meta: WriteMeta): Promise<number> {
+    const conv = rec.entity === 'conversation' ? rec.data : null;
+    const teamId = conv ? ((conv['teamId'] as string | null | undefined) ?? null) : null;
+    const assigneeId = conv ? ((conv['assigneeId'] as string | null | undefined) ?? null) : null;
+    const data = JSON.stringify(rec.data);
+    const clocks = JSON.stringify(rec.clocks);
+    const r = await client.query<{
+      seq: string;
+      had: boolean;
+      team_id: string | null;
+      assignee_id: string | null;
+    }>({
+      name: 'sb_put',
+      text: PUT_SQL,
+      values: [
+        rec.entity,
+        rec.id,
+        meta.mutationId,
+        meta.agentId,
+        now(),
+        data,
+        clocks,
+        rec.deleted,
+        rec.convId,
+        teamId,
+        assigneeId,
+      ],
+    });
+    const row = r.rows[0]!;
+    const seq = Number(row.seq);
+    if (conv && row.had && !notes.hasScopeMove(rec.id)) {
+      if (row.team_id !== teamId || row.assignee_id !== assigneeId)
+        notes.scopeMoved(rec.id, { teamId: row.team_id, assigneeId: row.assignee_id });
+    }
+    wrote(seq);
+    if (notes.listening()) notes.wrote(committedRecord(rec, seq, data, clocks));
+    return seq;
+  }
+
+  const tx: AsyncTx = {
+    ...readsOn(client),
+    put,
+    async putFieldChange(fc: FieldChangeData, convId: string | null, meta: WriteMeta): Promise<number> {
+      const id = uuidv7(now());
+      await client.query({
+        name: 'sb_history',
+        text: 'INSERT INTO field_history (change_id, entity, record_id, field, clock, outcome) VALUES ($1, $2, $3, $4, $5, $6)',
+        values: [id, fc.entity, fc.recordId, fc.field, fc.clock, fc.outcome],
+      });
+      return put({ entity: 'fieldChange', id, data: fc, clocks: {}, deleted: false, convId }, meta);
+    },
+    requestRouting: (convId) => notes.requestRouting(convId),
+    async savepoint(fn) {
+      const name = `sb_sp_${++savepoints}`;
+      const at = notes.mark();
+      await client.query(`SAVEPOINT ${name}`);
+      let result;
+      try {
+        result = await fn(tx);
+      } catch (err) {
+        notes.rollBackTo(at);
+        await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        throw err;
+      }
+      await client.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    },
+  };
+  return tx;
+}
+
+// One round trip per write: the record's scope before (for scope moves; every sub-statement of
+// one statement sees the same snapshot, so `old` is the row as it was), the next position (the
+// counter row, advanced under the log lock), the log entry and the record's new state.
+const PUT_SQL = `WITH old AS (SELECT team_id, assignee_id FROM records WHERE entity = $1::text AND id = $2::text),
+  s AS (UPDATE log_head SET seq = seq + 1 RETURNING seq),
+  l AS (INSERT INTO log (seq, entity, record_id, mutation_id, agent_id, at)
+        SELECT s.seq, $1::text, $2::text, $3::text, $4::text, $5::bigint FROM s),
+  r AS (INSERT INTO records (entity, id, data, clocks, deleted, seq, conv_id, team_id, assignee_id)
+        SELECT $1::text, $2::text, $6::text, $7::text, $8::boolean, s.seq, $9::text, $10::text, $11::text FROM s
+        ON CONFLICT (entity, id) DO UPDATE SET data = excluded.data, clocks = excluded.clocks,
+          deleted = excluded.deleted, seq = excluded.seq, conv_id = excluded.conv_id,
+          team_id = excluded.team_id, assignee_id = excluded.assignee_id
+        RETURNING seq)
+SELECT r.seq::text AS seq, EXISTS (SELECT 1 FROM old) AS had,
+  (SELECT team_id FROM old) AS team_id, (SELECT assignee_id FROM old) AS assignee_id FROM r`;
+
+const AFTER_SQL = `SELECT r.* FROM records r WHERE r.seq > @cursor AND ${VISIBLE_SQL} ORDER BY r.seq LIMIT @limit`;
+const SNAPSHOT_SQL = `SELECT r.* FROM records r WHERE r.seq > @after AND r.seq <= @head AND NOT r.deleted AND ${VISIBLE_SQL} ORDER BY r.seq LIMIT @limit`;
+const COUNT_SQL = `SELECT count(*)::int AS n FROM records r WHERE r.seq <= @head AND NOT r.deleted AND ${VISIBLE_SQL}`;
+
+async function headOn(q: Queryable): Promise<number> {
+  const r = await q.query<{ seq: string }>('SELECT seq::text AS seq FROM log_head');
+  return Number(r.rows[0]?.seq ?? 0);
+}
+
+async function floorOn(q: Queryable): Promise<number> {
+  const r = await q.query<{ value: string }>("SELECT value FROM meta WHERE key = 'log_floor'");
+  return Number(r.rows[0]?.value ?? 0);
+}
+
+/** The reads of the contract on a pool (committed data) or on a transaction's connection. */
+function readsOn(q: Queryable): AsyncStoreReads {
+  const ids = async (sql: string, v: unknown[]) =>
+    (await q.query<{ id: string }>(sql, v)).rows.map((r) => r.id);
+  return {
+    async get(entity, id) {
+      const r = await q.query<Row>({
+        name: 'sb_get',
+        text: 'SELECT * FROM records WHERE entity = $1 AND id = $2',
+        values: [entity, id],
+      });
+      const row = r.rows[0];
+      return row ? toRecord(row) : null;
+    },
+    async hasHistory(entity, id, field) {
+      const r = await q.query({
+        name: 'sb_has_history',
+        text: 'SELECT 1 FROM field_history WHERE entity = $1 AND record_id = $2 AND field = $3 LIMIT 1',
+        values: [entity, id, field],
+      });
+      return r.rows.length > 0;
+    },
+    // Merges are rare: these scan the kind's records rather than keep another index up to date.
+    conversationIdsOfCustomer: (customerId) =>
+      ids(
+        `SELECT id FROM records WHERE entity = 'conversation' AND NOT deleted AND data::jsonb->>'customerId' = $1 ORDER BY id COLLATE "C"`,
+        [customerId],
+      ),
+    customersMergedInto: (customerId) =>
+      ids(
+        `SELECT id FROM records WHERE entity = 'customer' AND NOT deleted AND data::jsonb->>'mergedInto' = $1 ORDER BY id COLLATE "C"`,
+        [customerId],
+      ),
+    async scopeOf(convId): Promise<ConversationScope | null> {
+      const r = await q.query<{ team_id: string | null; assignee_id: string | null }>(
+        "SELECT team_id, assignee_id FROM records WHERE entity = 'conversation' AND id = $1",
+        [convId],
+      );
+      const s = r.rows[0];
+      return s ? { teamId: s.team_id, assigneeId: s.assignee_id } : null;
+    },
+    head: () => headOn(q),
+    async scopeMovesAfter(cursor) {
+      const r = await q.query<{ conv: string; field: 'teamId' | 'assigneeId' }>(
+        `SELECT d->>'recordId' AS conv, d->>'field' AS field
+         FROM (SELECT data::jsonb AS d FROM records WHERE seq > $1 AND entity = 'fieldChange') x
+         WHERE d->>'entity' = 'conversation' AND d->>'field' IN ('teamId', 'assigneeId') AND d->>'outcome' = 'won'`,
+        [cursor],
+      );
+      const moves = new Map<string, Set<'teamId' | 'assigneeId'>>();
+      for (const row of r.rows) {
+        let fields = moves.get(row.conv);
+        if (!fields) moves.set(row.conv, (fields = new Set()));
+        fields.add(row.field);
+      }
+      return moves;
+    },
+    async conversationRecords(convId) {
+      const r = await q.query<Row>(
+        "SELECT * FROM records WHERE conv_id = $1 AND NOT deleted ORDER BY entity = 'conversation' DESC, seq",
+        [convId],
+      );
+      return r.rows.map(toChange);
+    },
+    async pastScopes(convId) {
+      const r = await q.query<{ data: string }>(
+        `SELECT r.data FROM field_history h
+         JOIN records r ON r.entity = 'fieldChange' AND r.id = h.change_id
+         WHERE h.entity = 'conversation' AND h.record_id = $1 AND h.field IN ('teamId', 'assigneeId') AND h.outcome = 'won'`,
+        [convId],
+      );
+      const teamIds = new Set<string>();
+      const assigneeIds = new Set<string>();
+      for (const { data } of r.rows) {
+        const fc = JSON.parse(data) as FieldChangeData;
+        if (typeof fc.value !== 'string') continue;
+        (fc.field === 'teamId' ? teamIds : assigneeIds).add(fc.value);
+      }
+      return { teamIds, assigneeIds };
+    },
+    floor: () => floorOn(q),
+    async changesAfter(viewer: Viewer, cursor: number, limit: number): Promise<Change[]> {
+      const sql = named(AFTER_SQL, { cursor, limit, ...visibilityParams(viewer) });
+      return (await q.query<Row>({ name: 'sb_after', ...sql })).rows.map(toChange);
+    },
+    async snapshotPage(viewer, after, head, limit) {
+      const sql = named(SNAPSHOT_SQL, { after, head, limit, ...visibilityParams(viewer) });
+      return (await q.query<Row>({ name: 'sb_snapshot', ...sql })).rows.map(toChange);
+    },
+    async snapshotTotal(viewer, head) {
+      const sql = named(COUNT_SQL, { head, ...visibilityParams(viewer) });
+      return (await q.query<{ n: number }>(sql)).rows[0]?.n ?? 0;
+    },
+  };
+}
+
+function toRecord(r: Row): StoredRecord {
+  return {
+    entity: r.entity,
+    id: r.id,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    clocks: JSON.parse(r.clocks) as Record<string, Hlc>,
+    deleted: r.deleted,
+    seq: Number(r.seq),
+    convId: r.conv_id,
+  };
+}
+
+function toChange(r: Row): Change {
+  return {
+    seq: Number(r.seq),
+    entity: r.entity,
+    id: r.id,
+    data: r.deleted ? null : (JSON.parse(r.data) as Record<string, unknown>),
+    clocks: JSON.parse(r.clocks) as Record<string, Hlc>,
+    deleted: r.deleted,
+  };
+}

@@ -1,0 +1,67 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migratePostgres, PG_MIGRATIONS } from '../../../src/relay/data/postgres/migrations';
+import { postgresMissing, startPostgres, type RunningPostgres } from '../../support/postgres';
+
+const missing = postgresMissing();
+if (missing) console.warn(`PostgreSQL migration tests skipped: ${missing}`);
+
+describe.skipIf(missing !== null)('relay/data/postgres/migrations', () => {
+  let server: RunningPostgres;
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('migrates once when three relays start together, and again is a no-op', async () => {
+    const url = await server.createDatabase();
+    const pools = [0, 1, 2].map(() => new pg.Pool({ connectionString: url, max: 2 }));
+    try {
+      const newest = PG_MIGRATIONS.at(-1)!.version;
+      expect(await Promise.all(pools.map((p) => migratePostgres(p)))).toEqual([newest, newest, newest]);
+      expect(await migratePostgres(pools[0]!)).toBe(newest);
+      const applied = await pools[0]!.query<{ version: number }>('SELECT version FROM schema_migrations');
+      expect(applied.rows.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((m) => m.version));
+      // 001: the log starts empty at head 0, with the tables the store reads.
+      const head = await pools[0]!.query<{ seq: string }>('SELECT seq FROM log_head');
+      expect(head.rows).toEqual([{ seq: '0' }]);
+      const tables = await pools[0]!.query<{ t: string }>(
+        "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+      );
+      expect(tables.rows.map((r) => r.t)).toEqual([
+        'field_history',
+        'log',
+        'log_head',
+        'meta',
+        'records',
+        'schema_migrations',
+        'team_members',
+      ]);
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
+    }
+  });
+
+  it('refuses a database newer than this relay, and rolls back a migration that fails', async () => {
+    const url = await server.createDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      await migratePostgres(pool);
+      await expect(migratePostgres(pool, PG_MIGRATIONS.slice(0, 0))).rejects.toThrow('newer than this relay');
+      const broken = {
+        version: 99,
+        name: 'broken',
+        sql: 'CREATE TABLE half (x int); SELECT no_such_function()',
+      };
+      await expect(migratePostgres(pool, [...PG_MIGRATIONS, broken])).rejects.toThrow(
+        'PostgreSQL migration 99 (broken) failed',
+      );
+      const half = await pool.query("SELECT 1 FROM pg_tables WHERE tablename = 'half'");
+      expect(half.rows).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+  });
+});
