@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AsyncStore } from '../../../src/relay/data/asyncStore';
-import { createPgStore } from '../../../src/relay/data/postgres/pgStore';
+import { createPgStore, LOG_LOCK_ID } from '../../../src/relay/data/postgres/pgStore';
 import type { Viewer } from '../../../src/relay/data/visibility';
 import { postgresMissing, startPostgres, type RunningPostgres } from '../../support/postgres';
 
@@ -199,6 +199,32 @@ describe.skipIf(missing !== null)('relay/data/postgres log order', () => {
       expect(await store.transaction((tx) => putMessage(tx, 'after'))).toBe(1);
     } finally {
       await admin.end();
+      await store.close();
+    }
+  });
+
+  it('hands back a usable connection when a wait for the log lock is cancelled', async () => {
+    const url = await server.createDatabase();
+    const store = await createPgStore({ connectionString: url, now: Date.now, poolSize: 1 });
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK_ID})`);
+      const waiting = store.transaction((tx) => putMessage(tx, 'cancelled'));
+      for (;;) {
+        const r = await holder.query<{ n: number }>(
+          "SELECT count(pg_cancel_backend(pid))::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        );
+        if (r.rows[0]!.n === 1) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await expect(waiting).rejects.toThrow('canceling statement');
+      await holder.query('COMMIT');
+      // The pool's one connection serves the next writer (it was not left in an aborted transaction).
+      expect(await store.transaction((tx) => putMessage(tx, 'next'))).toBe(1);
+      expect(await store.get('message', 'cancelled')).toBeNull();
+    } finally {
+      await holder.end();
       await store.close();
     }
   });

@@ -78,8 +78,8 @@ export async function createPgStore(o: PgStoreOptions): Promise<AsyncStore> {
       const { client, release } = await checkout(pool);
       let broken: unknown = null;
       try {
-        await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK_ID})`);
         try {
+          await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK_ID})`);
           const head = await headOn(client);
           const prior = await floorOn(client);
           const floor = head - retention;
@@ -130,9 +130,10 @@ async function runOne<R>(
   let result: R;
   let broken: unknown = null;
   try {
-    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK_ID})`);
     const tx = txOn(client, notes, now, (seq) => (lastSeq = Math.max(lastSeq, seq)));
     try {
+      // Inside the try: a lock wait that fails (lock_timeout, cancel) leaves the transaction open.
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK_ID})`);
       result = await fn(tx);
       await client.query('COMMIT');
     } catch (err) {
