@@ -71,14 +71,19 @@ export function visibleOfThread<T extends { entity: string; data: Record<string,
 }
 
 /**
- * The same rule as SQL over `records r`, for pulls and snapshots. Bind `@all` (1 for admins),
+ * The same rule as SQL over `records r`, for pulls and snapshots (SQLite's or PostgreSQL's JSON). Bind `@all` (1 for admins),
  * `@plain` (1 for the role agent) and `@agent`. The audience of a whisper is read from its JSON
  * (notes only, so the hot path of messages and calls never parses a document).
  */
-export const VISIBLE_SQL = `(@all = 1 OR r.conv_id IS NULL OR (EXISTS (
+export function visibleSql(dialect: 'sqlite' | 'postgres'): string {
+  const whisperTo =
+    dialect === 'sqlite' ? "json_extract(r.data, '$.whisperTo')" : "(r.data::jsonb ->> 'whisperTo')";
+  return `(@all = 1 OR r.conv_id IS NULL OR (EXISTS (
   SELECT 1 FROM records c WHERE c.entity = 'conversation' AND c.id = r.conv_id
     AND (c.assignee_id = @agent OR c.team_id IN (SELECT team_id FROM team_members WHERE agent_id = @agent)))
-  AND (@plain = 0 OR r.entity <> 'note' OR coalesce(json_extract(r.data, '$.whisperTo'), @agent) = @agent)))`;
+  AND (@plain = 0 OR r.entity <> 'note' OR coalesce(${whisperTo}, @agent) = @agent)))`;
+}
+export const VISIBLE_SQL = visibleSql('sqlite');
 
 /** Parameters for VISIBLE_SQL. */
 export function visibilityParams(viewer: Viewer): { all: number; plain: number; agent: string } {

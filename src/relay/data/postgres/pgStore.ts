@@ -5,7 +5,7 @@ import { uuidv7 } from '../../../shared/sync/ids';
 import type { AsyncStore, AsyncStoreReads, AsyncTx } from '../asyncStore';
 import { committedRecord, createCommitNotifier, type CommitNotifier } from '../commits';
 import type { StoredRecord, WriteMeta } from '../store';
-import { VISIBLE_SQL, visibilityParams, type ConversationScope, type Viewer } from '../visibility';
+import { visibleSql, visibilityParams, type ConversationScope, type Viewer } from '../visibility';
 import { checkout } from './checkout';
 import { migratePostgres } from './migrations';
 import { named } from './sql';
@@ -244,6 +244,7 @@ const PUT_SQL = `WITH old AS (SELECT team_id, assignee_id FROM records WHERE ent
 SELECT r.seq::text AS seq, EXISTS (SELECT 1 FROM old) AS had,
   (SELECT team_id FROM old) AS team_id, (SELECT assignee_id FROM old) AS assignee_id FROM r`;
 
+const VISIBLE_SQL = visibleSql('postgres');
 const AFTER_SQL = `SELECT r.* FROM records r WHERE r.seq > @cursor AND ${VISIBLE_SQL} ORDER BY r.seq LIMIT @limit`;
 const SNAPSHOT_SQL = `SELECT r.* FROM records r WHERE r.seq > @after AND r.seq <= @head AND NOT r.deleted AND ${VISIBLE_SQL} ORDER BY r.seq LIMIT @limit`;
 const COUNT_SQL = `SELECT count(*)::int AS n FROM records r WHERE r.seq <= @head AND NOT r.deleted AND ${VISIBLE_SQL}`;
