@@ -104,6 +104,7 @@ export const EVENT_CHANNELS = [
   'inbox:mentioned',
   'inbox:movedWhileAway',
   'supervisor:board',
+  'supervisor:accessLost',
   'supervisor:notices',
   'phone:ringingChanged',
   'phone:callAction',
