@@ -105,6 +105,7 @@ export const EVENT_CHANNELS = [
   'inbox:mentioned',
   'inbox:movedWhileAway',
   'supervisor:board',
+  'supervisor:accessLost',
   'supervisor:notices',
   'phone:ringingChanged',
   'phone:callAction',

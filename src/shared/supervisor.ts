@@ -91,6 +91,20 @@ export type SupervisorBoard = {
   atRiskMs: number;
 };
 
+/**
+ * The board lost part or all of what it showed: `role` when the person is no longer a supervisor or
+ * admin (no more boards come) or no longer an admin (it narrows to their teams); `teams` when they
+ * were taken off the teams listed. `teams` names what it no longer shows; `ended` is true when no
+ * more boards come (the watch ended: no scope left).
+ */
+export type BoardAccessLost = {
+  reason: 'role' | 'teams';
+  teams: { id: string; name: string }[];
+  ended: boolean;
+};
+/** A BoardAccessLost as the app heard it, and when. */
+export type BoardAccess = BoardAccessLost & { at: string };
+
 const uuid = z.string().uuid();
 const reason = z.string().trim().min(1).max(500);
 

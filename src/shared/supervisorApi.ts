@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { supervisorActionSchemas, type SupervisorBoard, type SupervisorNotice } from './supervisor';
+import {
+  supervisorActionSchemas,
+  type BoardAccess,
+  type SupervisorBoard,
+  type SupervisorNotice,
+} from './supervisor';
 
 // The app API's calls for the supervisor's live view and its actions (the relay decides who may
 // and audits each), and for the notices an agent gets from them. Spread into `apiCalls` in api.ts.
@@ -13,11 +18,14 @@ const id = z.string().uuid();
 export const supervisorCalls = {
   /**
    * Starts or stops watching the live board (pushed by the relay as `supervisor:board`, again after
-   * every reconnect); answers the last board this app has, or null before the first.
+   * every reconnect); answers the last board this app has, or null before the first, and what the
+   * board last lost while watched (`supervisor:accessLost`), or null.
    */
-  'supervisor:watch': call<{ watching: boolean; board: SupervisorBoard | null }>()(
-    z.object({ on: z.boolean() }).strict(),
-  ),
+  'supervisor:watch': call<{
+    watching: boolean;
+    board: SupervisorBoard | null;
+    accessLost: BoardAccess | null;
+  }>()(z.object({ on: z.boolean() }).strict()),
   /** Sets a connected agent's status, with the reason they are shown (needs the network). */
   'supervisor:setStatus': call<{ agentId: string; state: string }>()(
     supervisorActionSchemas.status.extend({ agentId: id }).strict(),
@@ -38,8 +46,11 @@ export const supervisorCalls = {
       .strict()
       .refine((a) => (a.toAgentId === undefined) !== (a.take === undefined), 'name toAgentId or take'),
   ),
-  /** A note shown at once to the agent working on the conversation, and to nobody else. */
-  'supervisor:whisper': call<{ notice: SupervisorNotice }>()(
+  /**
+   * A note kept in the conversation for the agent working on it (and supervisors), never the
+   * customer or other agents; shown to the agent at once when connected, else when they are back.
+   */
+  'supervisor:whisper': call<{ notice: SupervisorNotice; noteId: string }>()(
     supervisorActionSchemas.whisper.extend({ conversationId: id }).strict(),
   ),
   /** What supervisors did to this agent since the app started (newest last), until dismissed. */
@@ -51,6 +62,11 @@ export const supervisorCalls = {
 export type SupervisorEvents = {
   /** The live board as the relay last pushed it. */
   'supervisor:board': SupervisorBoard;
+  /**
+   * The watched board lost some or all of its scope (a team taken away, the role changed): the
+   * view says what happened and what to do.
+   */
+  'supervisor:accessLost': BoardAccess;
   /** The notices this agent has from supervisors now (after one arrived or was dismissed). */
   'supervisor:notices': SupervisorNotice[];
 };

@@ -1,6 +1,6 @@
 import type { AgentState } from '../../shared/agentState';
 import type { CallArgs, CallResult } from '../../shared/api';
-import type { SupervisorBoard, SupervisorNotice } from '../../shared/supervisor';
+import type { BoardAccess, SupervisorBoard, SupervisorNotice } from '../../shared/supervisor';
 import type { EventHub } from '../base/events';
 import type { SupervisionEvent, SyncClient } from '../sync/syncClient';
 import { RELAY_ROUTES as R, routePath, type ParamsOf, type RelayRoute } from '../../shared/relayRoutes';
@@ -25,6 +25,8 @@ export type SupervisorServiceOptions = {
  */
 export class SupervisorService {
   private board: SupervisorBoard | null = null;
+  /** What the board lost last while watched (kept for a view opened later), or null. */
+  private lost: BoardAccess | null = null;
   private notices: SupervisorNotice[] = [];
   private client: SyncClient | null = null;
   private watching = false;
@@ -43,15 +45,19 @@ export class SupervisorService {
       off();
       if (this.client === client) this.client = null;
       this.board = null;
+      this.lost = null;
       this.notices = [];
     };
   }
 
-  watch(on: boolean): { watching: boolean; board: SupervisorBoard | null } {
+  watch(on: boolean): { watching: boolean; board: SupervisorBoard | null; accessLost: BoardAccess | null } {
     this.watching = on;
     this.client?.watchBoard(on);
-    if (!on) this.board = null;
-    return { watching: on, board: this.board };
+    if (!on) {
+      this.board = null;
+      this.lost = null;
+    }
+    return { watching: on, board: this.board, accessLost: this.lost };
   }
 
   setStatus({
@@ -96,6 +102,14 @@ export class SupervisorService {
       if (!this.watching) return;
       this.board = e.board;
       this.o.events.emit('supervisor:board', e.board);
+      return;
+    }
+    if (e.type === 'accessLost') {
+      if (!this.watching) return;
+      this.lost = { ...e.lost, at: new Date().toISOString() };
+      // No scope left: the relay ended the watch, so the last board is no longer the truth.
+      if (e.lost.ended) this.board = null;
+      this.o.events.emit('supervisor:accessLost', this.lost);
       return;
     }
     const n = e.notice;

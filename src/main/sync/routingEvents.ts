@@ -1,5 +1,5 @@
 import type { MovedWhileAway } from '../../shared/routing';
-import type { SupervisorBoard, SupervisorNotice } from '../../shared/supervisor';
+import type { BoardAccessLost, SupervisorBoard, SupervisorNotice } from '../../shared/supervisor';
 import type { OfferView, ServerFrame } from '../../shared/sync/protocol';
 
 /** Routing news for this agent: work offered, an offer gone, the answer to an accept. */
@@ -13,7 +13,10 @@ export type RoutingEvent =
 
 /** The supervisor's live board (pushed while watching), and what supervisors did to this agent. */
 export type SupervisionEvent =
-  { type: 'board'; board: SupervisorBoard } | { type: 'notice'; notice: SupervisorNotice };
+  | { type: 'board'; board: SupervisorBoard }
+  | { type: 'notice'; notice: SupervisorNotice }
+  /** The board lost some or all of its scope (see the `boardAccessLost` frame). */
+  | { type: 'accessLost'; lost: BoardAccessLost };
 
 /** The routing news a frame carries, or null for a frame of another kind (sync, errors). */
 export function routingEventOf(f: ServerFrame): RoutingEvent | null {

@@ -292,6 +292,10 @@ export class SyncClient {
       case 'board':
         for (const l of this.supervisionListeners) l({ type: 'board', board: f.board });
         return;
+      case 'boardAccessLost':
+        for (const l of this.supervisionListeners)
+          l({ type: 'accessLost', lost: { reason: f.reason, teams: f.teams, ended: f.ended } });
+        return;
       case 'supervisorNotice':
         for (const l of this.supervisionListeners) l({ type: 'notice', notice: f.notice });
         return;

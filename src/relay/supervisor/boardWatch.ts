@@ -1,3 +1,4 @@
+import type { ServerFrame } from '../../shared/sync/protocol';
 import type { Accounts } from '../identity/accounts';
 import type { Logger } from '../core/logger';
 import { guarded } from '../core/guard';
@@ -18,7 +19,8 @@ export type BoardWatchOptions = {
  * Supervisors' board subscriptions. Anything that may change a figure calls `changed()`; on the
  * next turn of the event loop each scope's board is drawn once (a supervisor's teams, or all for
  * an admin) and sent to the watchers whose last board differs. Scope is read from the accounts at
- * every draw, so a role or team change takes effect at once (an agent's watch is dropped).
+ * every draw, so a role or team change takes effect at once (an agent's watch is dropped), and a
+ * watcher who lost some or all of it is told so first (`boardAccessLost`, lostAccess below).
  * [tickMs=1000]
  */
 export function createBoardWatch(d: {
@@ -28,7 +30,7 @@ export function createBoardWatch(d: {
   now: () => number;
   options?: BoardWatchOptions;
 }) {
-  const watchers = new Map<BoardWatcher, { last: string }>();
+  const watchers = new Map<BoardWatcher, WatchState>();
   let scheduled = false;
 
   function scopeOf(agentId: string): BoardScope | null {
@@ -43,24 +45,29 @@ export function createBoardWatch(d: {
     scheduled = false;
     if (watchers.size === 0) return;
     d.board.rollDay(d.now());
-    const drawn = new Map<string, string>();
+    const drawn = new Map<string, { content: string; teams: WatchState['teams'] }>();
     const at = JSON.stringify(new Date(d.now()).toISOString());
     for (const [w, state] of watchers) {
       const scope = scopeOf(w.agentId);
+      const lost = lostAccess(state, scope);
+      if (lost) w.send(JSON.stringify(lost));
       if (!scope) {
         watchers.delete(w);
         continue;
       }
+      state.scope = scope;
       const key = scope.all ? '*' : [...scope.teamIds].sort().join(',');
-      let content = drawn.get(key);
-      if (content === undefined) {
-        content = JSON.stringify(d.board.boardFor(scope));
-        drawn.set(key, content);
+      let drawing = drawn.get(key);
+      if (drawing === undefined) {
+        const board = d.board.boardFor(scope);
+        drawing = { content: JSON.stringify(board), teams: board.teams };
+        drawn.set(key, drawing);
       }
-      if (content === state.last) continue;
-      state.last = content;
+      state.teams = drawing.teams;
+      if (drawing.content === state.last) continue;
+      state.last = drawing.content;
       // The board's own JSON with the time in front: encoded once per scope, not per watcher.
-      w.send(`{"t":"board","board":{"at":${at},${content.slice(1)}}`);
+      w.send(`{"t":"board","board":{"at":${at},${drawing.content.slice(1)}}`);
     }
   }
 
@@ -81,7 +88,7 @@ export function createBoardWatch(d: {
       }
       if (!scopeOf(w.agentId)) return false;
       // A fresh watch always gets the board, even one equal to what an earlier watch was sent.
-      watchers.set(w, { last: '' });
+      watchers.set(w, { last: '', scope: null, teams: [] });
       schedule();
       return true;
     },
@@ -99,3 +106,25 @@ export function createBoardWatch(d: {
 }
 
 export type BoardWatch = ReturnType<typeof createBoardWatch>;
+
+/** What a watcher was last shown: the board's JSON, its scope and the teams on it. */
+type WatchState = { last: string; scope: BoardScope | null; teams: readonly { id: string; name: string }[] };
+
+/**
+ * What a watcher lost since its last board, as the frame that tells them, or null: everything
+ * (`role`: no scope now), the whole relay (`role`: an admin who is now a supervisor), or some of
+ * their teams (`teams`). Named from the teams of the board they were last sent.
+ */
+function lostAccess(
+  state: WatchState,
+  now: BoardScope | null,
+): Extract<ServerFrame, { t: 'boardAccessLost' }> | null {
+  const before = state.scope;
+  if (!before) return null; // nothing was drawn for them yet
+  const gone = (t: { id: string }) => !now || (!now.all && !now.teamIds.has(t.id));
+  if (!now || (before.all && !now.all))
+    return { t: 'boardAccessLost', reason: 'role', teams: state.teams.filter(gone), ended: !now };
+  if (before.all || now.all) return null;
+  const teams = state.teams.filter(gone);
+  return teams.length > 0 ? { t: 'boardAccessLost', reason: 'teams', teams, ended: false } : null;
+}

@@ -59,6 +59,10 @@ export function connectApp(api: ApiClient, store: RootStore, i18n: i18n): () => 
     }),
     api.on('inbox:typing', (e) => s().setCustomerTyping(e.conversationId, e.on)),
     api.on('supervisor:board', (board) => s().setBoard(board)),
+    api.on('supervisor:accessLost', (lost) => {
+      s().setBoardAccessLost(lost);
+      if (lost.ended) s().setBoard(null);
+    }),
     api.on('supervisor:notices', (notices) => s().setSupervisorNotices(notices)),
   ];
 

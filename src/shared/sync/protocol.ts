@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { agentStateSchema } from '../agentState';
 import type { MovedWhileAway } from '../routing';
 import type { AgentData, Change, Channel } from './entities';
-import type { SupervisorBoard, SupervisorNotice } from '../supervisor';
+import type { BoardAccessLost, SupervisorBoard, SupervisorNotice } from '../supervisor';
 
 /** Version of the sync protocol; the relay refuses others with RELAY_ERR_PROTOCOL. */
 export const SYNC_PROTOCOL_VERSION = 1;
@@ -146,6 +146,11 @@ export type ServerFrame =
   | { t: 'movedWhileAway'; moved: MovedWhileAway[] }
   /** The live board of this supervisor's scope, whole, each time a figure in it changed (after `watch`). */
   | { t: 'board'; board: SupervisorBoard }
+  /**
+   * This watcher's board lost part or all of its scope since the last board (BoardAccessLost); sent
+   * before the narrower board, or instead of any more boards when the watch ended.
+   */
+  | ({ t: 'boardAccessLost' } & BoardAccessLost)
   /** A supervisor acted on this agent (status, routing, a reassignment, a whisper), with the reason. */
   | { t: 'supervisorNotice'; notice: SupervisorNotice }
   | { t: 'error'; code: RelayErrorCode; message: string; batch?: number };

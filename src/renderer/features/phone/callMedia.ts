@@ -71,8 +71,16 @@ export function playRemoteAudio(
   return el;
 }
 
-/** A live call captures from another microphone (replaceTrack, 1-2 ms: no renegotiation). */
-export async function switchMicrophone(c: LiveCall, constraints: MediaStreamConstraints): Promise<void> {
+/**
+ * A live call captures from another microphone (replaceTrack, 1-2 ms: no renegotiation). When the
+ * call sends a mix (a supervisor listens), `take` puts the new microphone into it instead and the
+ * sender keeps the mix, so the supervisor goes on hearing the agent. [take: never]
+ */
+export async function switchMicrophone(
+  c: LiveCall,
+  constraints: MediaStreamConstraints,
+  take: (track: MediaStreamTrack) => boolean = () => false,
+): Promise<void> {
   const sender = peerConnectionOf(c)
     ?.getSenders()
     .find((x) => x.track?.kind === 'audio');
@@ -80,6 +88,7 @@ export async function switchMicrophone(c: LiveCall, constraints: MediaStreamCons
   const stream = await navigator.mediaDevices.getUserMedia(constraints);
   const track = stream.getAudioTracks()[0];
   if (!track) return;
+  if (take(track)) return;
   const old = sender.track;
   await sender.replaceTrack(track);
   old?.stop();

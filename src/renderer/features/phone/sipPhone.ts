@@ -58,6 +58,11 @@ export class SipPhone {
   private devices = { input: '', output: '' };
   /** Takes an INVITE before it rings (a supervisor's monitoring leg); true when it took it. */
   screenInvite: ((inv: Invitation) => boolean) | null = null;
+  /**
+   * Takes a call's new microphone when the call sends a mix rather than the microphone itself (a
+   * supervisor listens: monitoring/agentMonitoring.ts); true when it took it.
+   */
+  takeMicrophone: ((callId: string, track: MediaStreamTrack) => boolean) | null = null;
 
   constructor(
     private readonly config: SipConfig,
@@ -304,7 +309,12 @@ export class SipPhone {
     this.devices = { ...next };
     for (const el of this.audio.values()) await setSink(el, next.output);
     if (!inputChanged) return;
-    for (const c of this.calls.values()) await switchMicrophone(c, this.media().constraints);
+    for (const c of this.calls.values())
+      await switchMicrophone(
+        c,
+        this.media().constraints,
+        (track) => !!this.takeMicrophone?.(c.snap.id, track),
+      );
   }
 
   private media(): { constraints: MediaStreamConstraints } {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRoot } from '../../app/context';
 import { useTicker } from '../../ui/useTicker';
+import { BoardAccessNotice } from './BoardAccessNotice';
 import { AgentTable, QueueTable } from './LiveTables';
 import { LiveChatPane } from './LiveChatPane';
 import { Wallboard } from './Wallboard';
@@ -16,6 +17,8 @@ export function LiveView() {
   const { t } = useTranslation();
   useBoardWatch();
   const board = useRoot((s) => s.board);
+  const lost = useRoot((s) => s.boardAccessLost);
+  const setLost = useRoot((s) => s.setBoardAccessLost);
   const connected = useRoot(
     (s) => s.session?.sync.status === 'online' || s.session?.sync.status === 'syncing',
   );
@@ -23,7 +26,15 @@ export function LiveView() {
   const [reading, setReading] = useState<string | null>(null);
   const now = useTicker(true);
   if (wallboard)
-    return <Wallboard board={board} now={now} connected={connected} onExit={() => setWallboard(false)} />;
+    return (
+      <Wallboard
+        board={board}
+        now={now}
+        connected={connected}
+        accessLost={lost}
+        onExit={() => setWallboard(false)}
+      />
+    );
   return (
     <div className="live-view">
       <div className="live-toolbar">
@@ -32,7 +43,8 @@ export function LiveView() {
         </button>
         <Freshness at={board?.at ?? null} connected={connected} />
       </div>
-      {!board ? (
+      <BoardAccessNotice lost={lost} onDismiss={lost?.ended ? undefined : () => setLost(null)} />
+      {lost?.ended ? null : !board ? (
         <p role="status" className="hint">
           {connected ? t('liveView.loading') : t('liveView.waitingForRelay')}
         </p>

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { BoardQueue, SupervisorBoard } from '../../../shared/supervisor';
+import type { BoardAccess, BoardQueue, SupervisorBoard } from '../../../shared/supervisor';
 import { createI18n } from '../../i18n';
 import { Wallboard } from './Wallboard';
 
@@ -82,13 +82,21 @@ const board: SupervisorBoard = {
   ],
 };
 
-function show(props: { connected?: boolean; lang?: 'en' | 'zh-CN'; onExit?: () => void } = {}) {
+function show(
+  props: {
+    connected?: boolean;
+    lang?: 'en' | 'zh-CN';
+    onExit?: () => void;
+    accessLost?: BoardAccess | null;
+  } = {},
+) {
   render(
     <I18nextProvider i18n={createI18n(props.lang ?? 'en')}>
       <Wallboard
         board={board}
         now={now}
         connected={props.connected ?? true}
+        accessLost={props.accessLost ?? null}
         onExit={props.onExit ?? (() => {})}
       />
     </I18nextProvider>,
@@ -97,6 +105,24 @@ function show(props: { connected?: boolean; lang?: 'en' | 'zh-CN'; onExit?: () =
 }
 
 describe('renderer/supervisor/Wallboard', () => {
+  it('says what the board lost and what to do, in words on the board itself', () => {
+    const at = ago(0);
+    const wb = show({
+      accessLost: { reason: 'teams', teams: [{ id: 't2', name: 'Billing' }], ended: false, at },
+    });
+    expect(within(wb).getByRole('alert').textContent).toMatch(
+      /You no longer supervise Billing.*ask an admin to add you back/,
+    );
+    cleanup();
+    const ended = show({ accessLost: { reason: 'role', teams: [], ended: true, at }, lang: 'zh-CN' });
+    expect(within(ended).getByRole('alert').textContent).toMatch(/不再是主管或管理员.*停止更新/);
+    cleanup();
+    const narrowed = show({ accessLost: { reason: 'role', teams: [], ended: false, at } });
+    expect(within(narrowed).getByRole('alert').textContent).toMatch(/no longer an admin/);
+    cleanup();
+    expect(within(show()).queryByRole('alert')).toBeNull();
+  });
+
   it('shows the figures large, each level in words as well as colour', () => {
     const wall = show();
     const waiting = within(wall).getByRole('group', { name: 'Waiting' });

@@ -6,8 +6,10 @@ import {
   levelBelow,
   type BoardAgent,
   type BoardLevel,
+  type BoardAccess,
   type SupervisorBoard,
 } from '../../../shared/supervisor';
+import { BoardAccessNotice } from './BoardAccessNotice';
 import { Freshness } from './LiveView';
 import {
   activityOf,
@@ -28,6 +30,8 @@ export function Wallboard(props: {
   board: SupervisorBoard | null;
   now: number;
   connected: boolean;
+  /** What the board lost last (shown until the live view's notice is dismissed), if anything. */
+  accessLost?: BoardAccess | null;
   onExit: () => void;
 }) {
   const { t } = useTranslation();
@@ -59,6 +63,7 @@ export function Wallboard(props: {
         </button>
       </header>
       <Freshness at={board?.at ?? null} connected={props.connected} />
+      <BoardAccessNotice lost={props.accessLost ?? null} />
       {totals && counts && board && (
         <>
           <div className="wallboard-figures">

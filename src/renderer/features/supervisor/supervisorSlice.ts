@@ -1,4 +1,4 @@
-import type { SupervisorBoard, SupervisorNotice } from '../../../shared/supervisor';
+import type { BoardAccess, SupervisorBoard, SupervisorNotice } from '../../../shared/supervisor';
 import type { SliceCreator } from '../../store/types';
 
 /** The Supervisor place's tabs, in order. */
@@ -11,6 +11,9 @@ export type SupervisorSlice = {
   setSupervisorTab: (tab: SupervisorTab) => void;
   /** The live board as the relay last pushed it (while the live view watches), else null. */
   board: SupervisorBoard | null;
+  /** What the watched board lost last (a team taken away, the role changed), until dismissed. */
+  boardAccessLost: BoardAccess | null;
+  setBoardAccessLost: (lost: BoardAccess | null) => void;
   /** What supervisors did to this agent (status, routing, reassignments, whispers), until dismissed. */
   supervisorNotices: SupervisorNotice[];
   setBoard: (board: SupervisorBoard | null) => void;
@@ -21,6 +24,8 @@ export const createSupervisorSlice: SliceCreator<SupervisorSlice> = (set) => ({
   supervisorTab: 'live',
   setSupervisorTab: (supervisorTab) => set({ supervisorTab }),
   board: null,
+  boardAccessLost: null,
+  setBoardAccessLost: (boardAccessLost) => set({ boardAccessLost }),
   supervisorNotices: [],
   setBoard: (board) => set({ board }),
   setSupervisorNotices: (supervisorNotices) => set({ supervisorNotices }),

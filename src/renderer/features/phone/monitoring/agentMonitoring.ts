@@ -83,6 +83,24 @@ export class AgentMonitoring {
     return true;
   }
 
+  /**
+   * The agent switched microphone on a call. When a supervisor's mix is what the call sends, the
+   * new track goes into the mix (true: the call's sender keeps the mix, so the customer and the
+   * supervisor both hear the new microphone); false when nobody's mix sends on that call.
+   */
+  takeMicrophone(callId: string, track: MediaStreamTrack): boolean {
+    // The first session's mix takes the microphone; a second one mixes the first one's output.
+    const j = [...this.sessions.values()].find((x) => x.callId === callId && !x.ended && x.mixer);
+    if (!j?.mixer) return false;
+    const old = j.mic;
+    // Muted or held meanwhile: the new microphone is as the old one was.
+    track.enabled = old?.enabled ?? true;
+    j.mixer.replaceMic(track);
+    j.mic = track; // what unmix puts back on the call when the supervisor leaves
+    old?.stop();
+    return true;
+  }
+
   /** A customer call ended: so does every monitoring of it. */
   callEnded(callId: string): void {
     for (const j of [...this.sessions.values()]) if (j.callId === callId) this.end(j, true);

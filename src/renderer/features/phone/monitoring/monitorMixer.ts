@@ -15,10 +15,15 @@ export const MODE_ROUTES: Record<MonitorMode, { toAgent: number; toCustomer: num
  * - to the supervisor: the microphone and the customer (what the supervisor hears in every mode);
  * - to the agent's ear: the supervisor in whisper and barge (the customer is heard as before).
  * The supervisor's own audio element must stay muted: what the agent hears of them is `toAgent`.
+ * A microphone switch during the session goes through `replaceMic`, so the output tracks (already
+ * on the calls' senders) stay and both the customer and the supervisor hear the new microphone.
  */
 export class MonitorMixer {
   private readonly ctx: AudioContext;
   private readonly sources: MediaStreamAudioSourceNode[] = [];
+  private mic: MediaStreamAudioSourceNode;
+  /** Where the microphone goes: to the customer and to the supervisor. */
+  private readonly micTo: readonly MediaStreamAudioDestinationNode[];
   private readonly supToAgent: GainNode;
   private readonly supToCustomer: GainNode;
   readonly toCustomer: MediaStreamTrack;
@@ -38,7 +43,6 @@ export class MonitorMixer {
       this.sources.push(s);
       return s;
     };
-    const mic = src(inputs.mic);
     const customer = src(inputs.customer);
     const supervisor = src(inputs.supervisor);
     const toCustomer = this.ctx.createMediaStreamDestination();
@@ -46,8 +50,8 @@ export class MonitorMixer {
     const toAgent = this.ctx.createMediaStreamDestination();
     this.supToAgent = this.ctx.createGain();
     this.supToCustomer = this.ctx.createGain();
-    mic.connect(toCustomer);
-    mic.connect(toSupervisor);
+    this.micTo = [toCustomer, toSupervisor];
+    this.mic = this.connectMic(inputs.mic);
     customer.connect(toSupervisor);
     supervisor.connect(this.supToAgent).connect(toAgent);
     supervisor.connect(this.supToCustomer).connect(toCustomer);
@@ -60,6 +64,25 @@ export class MonitorMixer {
 
   get current(): MonitorMode {
     return this.mode;
+  }
+
+  /**
+   * Takes a new microphone into the mix (the agent switched device mid-call): the new one feeds
+   * the customer and the supervisor, the old one leaves the graph; the output tracks stay the same,
+   * so no sender changes track and nothing is renegotiated. Stopping the old track is the caller's.
+   */
+  replaceMic(track: MediaStreamTrack): void {
+    const old = this.mic;
+    this.mic = this.connectMic(track);
+    old.disconnect();
+    this.sources.splice(this.sources.indexOf(old), 1);
+  }
+
+  private connectMic(track: MediaStreamTrack): MediaStreamAudioSourceNode {
+    const s = this.ctx.createMediaStreamSource(new MediaStream([track]));
+    this.sources.push(s);
+    for (const d of this.micTo) s.connect(d);
+    return s;
   }
 
   /** Switches what each party hears; takes effect at once, with nothing renegotiated. */

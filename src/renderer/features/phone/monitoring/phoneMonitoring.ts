@@ -38,6 +38,8 @@ export class PhoneMonitoring {
     );
     const agent = this.agent;
     phone.screenInvite = (inv) => agent.screen(inv);
+    // A microphone switch on a monitored call goes into the mix, not over it.
+    phone.takeMicrophone = (callId, track) => agent.takeMicrophone(callId, track);
     // The relay's public key, for checking grants should the relay be out of reach later.
     void this.api.call('monitoring:prepare', {}).catch(() => undefined);
   }
