@@ -154,7 +154,7 @@ export const RELAY_ROUTES = {
     'POST',
     '/v1/supervisor/conversations/:conversationId/assign',
   ),
-  supervisorWhisper: route<SupervisorBody<'whisper'>, { notice: SupervisorNotice }>()(
+  supervisorWhisper: route<SupervisorBody<'whisper'>, { notice: SupervisorNotice; noteId: string }>()(
     'POST',
     '/v1/supervisor/conversations/:conversationId/whisper',
   ),
