@@ -306,11 +306,16 @@ async function openWorld(n: number): Promise<void> {
   for (let i = 0; i < 3; i++) {
     const customerId = a.newId();
     const conversationId = a.newId();
-    a.mutate('customer.create', { id: customerId, fields: { name: `Customer ${i}`, language: 'en' } });
+    // Email conversations with an address: a reply is deliverable whatever status the schedule
+    // sets (a resolved web chat refuses replies, which would make the count depend on timing).
+    a.mutate('customer.create', {
+      id: customerId,
+      fields: { name: `Customer ${i}`, language: 'en', emails: [`customer${i}@example.test`] },
+    });
     a.mutate('conversation.create', {
       id: conversationId,
       customerId,
-      channel: 'chat',
+      channel: 'email',
       subject: `Case ${i}`,
     });
     customers.push(customerId);
