@@ -17,7 +17,7 @@ import type { Store } from '../data/store';
 import type { SyncHub } from '../sync/hub';
 import { agentRoutingSchema, queueRoutingSchema } from '../../shared/routing';
 import { readJson } from './reply';
-import { recordInScope, requireOverseer } from './teamScopedRoute';
+import { recordInScope, requireOverseer, writeSetting } from './teamScopedRoute';
 import { decodeParam, targetOf } from './requestTarget';
 import { RELAY_ROUTES as R, routeRegex } from '../../shared/relayRoutes';
 
@@ -271,14 +271,7 @@ export function createHttpHandler(d: Deps) {
 
   /** Writes admin settings onto a shared record (with history, like any edit) and fans it out. */
   function setFields(p: Principal, entity: 'inbox' | 'agent', id: string, fields: Record<string, unknown>) {
-    const at = new Date(d.now()).toISOString();
-    d.store.transaction(() =>
-      writeFields(
-        d.store,
-        { entity, id, fields, clock: d.relayClock.now(), convId: null, at },
-        { mutationId: null, agentId: p.agentId },
-      ),
-    );
+    writeSetting(d, p, entity, id, fields);
     return d.store.get(entity, id)!.data;
   }
 

@@ -42,22 +42,18 @@ export function chooseAgent(
   // A returning customer goes to the agent who served them last, when that agent can take it.
   const a = c.last;
   if (a && a.cfg.teamIds.includes(q.cfg.teamId) && eligible(a, q, rt, now, cooldownMs)) return a;
-  if (q.cfg.strategy === 'round-robin') return roundRobin(q, rt, now, members, cooldownMs);
-  return leastBusy(q, rt, now, members, cooldownMs);
+  const may = (m: AgentRt) => eligible(m, q, rt, now, cooldownMs);
+  return q.cfg.strategy === 'round-robin'
+    ? roundRobin(q, members, may)
+    : leastBusy(members, rt.item.kind, may);
 }
 
-/** The next eligible member after the last one offered, moving the queue's cursor past them. */
-function roundRobin(
-  q: QueueRt,
-  rt: ItemRt,
-  now: number,
-  members: readonly AgentRt[],
-  cooldownMs: number,
-): AgentRt | null {
+/** The next member who `may` take it after the last one offered, moving the queue's cursor past them. */
+function roundRobin(q: QueueRt, members: readonly AgentRt[], may: (a: AgentRt) => boolean): AgentRt | null {
   for (let i = 0; i < members.length; i++) {
     const idx = (q.rr + i) % members.length;
     const a = members[idx]!;
-    if (eligible(a, q, rt, now, cooldownMs)) {
+    if (may(a)) {
       q.rr = idx + 1;
       return a;
     }
@@ -66,21 +62,14 @@ function roundRobin(
 }
 
 /**
- * least-busy, and skills (candidates already filtered by skills): lowest load share first, then
- * the one offered work longest ago, then by id for determinism.
+ * least-busy, and skills (candidates already filtered by skills): lowest load share of kind `k`
+ * first, then the one offered work longest ago, then by id for determinism.
  */
-function leastBusy(
-  q: QueueRt,
-  rt: ItemRt,
-  now: number,
-  members: readonly AgentRt[],
-  cooldownMs: number,
-): AgentRt | null {
+function leastBusy(members: readonly AgentRt[], k: WorkKind, may: (a: AgentRt) => boolean): AgentRt | null {
   let best: AgentRt | null = null;
   let bestScore = Infinity;
-  const k = rt.item.kind;
   for (const a of members) {
-    if (!eligible(a, q, rt, now, cooldownMs)) continue;
+    if (!may(a)) continue;
     const score = (a.load[k] + a.offered[k]) / a.capacity[k];
     if (
       score < bestScore ||

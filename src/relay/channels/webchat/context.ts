@@ -4,6 +4,7 @@ import type { HlcClock } from '../../../shared/sync/hlc';
 import type { ServerFrame } from '../../../shared/sync/protocol';
 import type { Database } from '../../data/db';
 import type { Logger } from '../../core/logger';
+import { writeFields } from '../../data/records';
 import type { Store, WriteMeta } from '../../data/store';
 import type { Viewer } from '../../data/visibility';
 import type { createInbound } from '../inbound';
@@ -47,6 +48,22 @@ export type WebchatDeps = {
 
 /** Writes the channel makes on its own (no agent, no app mutation). */
 export const SYSTEM: WriteMeta = { mutationId: null, agentId: null };
+
+/** Writes `fields` on conversation `convId` as the channel (SYSTEM) at `at`, in one transaction. */
+export function writeConversation(
+  d: Pick<WebchatDeps, 'store' | 'relayClock'>,
+  convId: string,
+  fields: Record<string, unknown>,
+  at: string,
+): void {
+  d.store.transaction(() =>
+    writeFields(
+      d.store,
+      { entity: 'conversation', id: convId, fields, clock: d.relayClock.now(), convId, at },
+      SYSTEM,
+    ),
+  );
+}
 
 /** The channel's options with their defaults filled in. */
 export function resolveWebchatOptions(options: WebchatOptions | undefined) {

@@ -36,6 +36,13 @@ export type WebchatOptions = {
   offlineReplyHours?: number;
 };
 
+/** Hours within which an offline form promises an answer: 1 to 336 (two weeks). */
+const replyHours = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 14)
+  .optional();
 const rate = z.object({ perSecond: z.number().positive(), burst: z.number().min(1) }).strict();
 /** The web chat settings file (`relay serve --webchat file.json`), checked before the relay starts. */
 export const webchatOptionsSchema = z
@@ -47,12 +54,7 @@ export const webchatOptionsSchema = z
           .object({
             allowedOrigins: z.array(z.string().url().max(200)).max(100).optional(),
             identitySecret: z.string().min(16).max(200).optional(),
-            offlineReplyHours: z
-              .number()
-              .int()
-              .min(1)
-              .max(24 * 14)
-              .optional(),
+            offlineReplyHours: replyHours,
           })
           .strict(),
       )
@@ -77,11 +79,6 @@ export const webchatOptionsSchema = z
       })
       .strict()
       .optional(),
-    offlineReplyHours: z
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 14)
-      .optional(),
+    offlineReplyHours: replyHours,
   })
   .strict();

@@ -1,6 +1,5 @@
 import type { Change, MessageData } from '../../../shared/sync/entities';
-import { writeFields } from '../../data/records';
-import { SYSTEM, type WebchatContext } from './context';
+import { writeConversation, type WebchatContext } from './context';
 import { bind, send, tellRead, toWidget, type Visitor } from './visitor';
 
 // What a visitor sees of their conversation: the backlog when a socket opens, then every change
@@ -11,20 +10,7 @@ import { bind, send, tellRead, toWidget, type Visitor } from './visitor';
 export function stampRead(ctx: WebchatContext, convId: string, field: 'agentReadAt' | 'visitorReadAt'): void {
   const { d } = ctx;
   const at = new Date(d.now()).toISOString();
-  d.store.transaction(() =>
-    writeFields(
-      d.store,
-      {
-        entity: 'conversation',
-        id: convId,
-        fields: { [field]: at },
-        clock: d.relayClock.now(),
-        convId,
-        at,
-      },
-      SYSTEM,
-    ),
-  );
+  writeConversation(d, convId, { [field]: at }, at);
 }
 
 /** Everything after the visitor's last message id in the session's conversation (all when unknown). */

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
 import { RelayError } from '../../core/errors';
-import { writeFields } from '../../data/records';
 import { parseJsonInput } from '../../http/jsonLimits';
-import { SYSTEM, type WebchatContext } from './context';
+import { writeConversation, type WebchatContext } from './context';
 import { stampRead } from './transcript';
 import { bind, send, tickQueue, toWidget, type Visitor } from './visitor';
 
@@ -142,20 +141,7 @@ function visitorCsat(ctx: WebchatContext, v: Visitor, f: FrameOf<'csat'>): void 
     return;
   }
   const at = new Date(d.now()).toISOString();
-  d.store.transaction(() =>
-    writeFields(
-      d.store,
-      {
-        entity: 'conversation',
-        id: f.conversationId,
-        fields: { csatScore: f.score, csatAt: at },
-        clock: d.relayClock.now(),
-        convId: f.conversationId,
-        at,
-      },
-      SYSTEM,
-    ),
-  );
+  writeConversation(d, f.conversationId, { csatScore: f.score, csatAt: at }, at);
   for (const w of ctx.visitors)
     if (w.conversationId === f.conversationId) send(w, { t: 'csatSaved', conversationId: f.conversationId });
 }
