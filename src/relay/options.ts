@@ -1,4 +1,4 @@
-import type { WebchatOptions } from './channels/webchat/webchat';
+import type { WebchatOptions } from './channels/webchat/options';
 import type { RecordingsOptions } from './voice/recordings';
 import type { EmailOptions } from './channels/email/email';
 import type { WebhookOptions } from './channels/api/webhook';

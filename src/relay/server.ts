@@ -10,11 +10,11 @@ import { RELAY_ERR } from '../shared/sync/protocol';
 import { isLoopbackHost } from '../shared/relayUrl';
 import { SYNC_PATH } from '../shared/relayRoutes';
 import { createAccounts } from './identity/accounts';
-import { createAudit, AUDIT, clientIp } from './identity/audit';
+import { createAudit, AUDIT, clientIp, type Audit } from './identity/audit';
 import { createAuditHttp } from './identity/auditHttp';
 import { protectDataDir } from './data/dataFiles';
 import { createAccountsHttp } from './identity/accountsHttp';
-import { createAuth } from './identity/auth';
+import { createAuth, type Auth } from './identity/auth';
 import { RelayError } from './core/errors';
 import { openDatabase, type Database } from './data/db';
 import { guarded } from './core/guard';
@@ -33,7 +33,7 @@ import { createUpdatesHandler } from './updates/feed';
 import { createDemoPage } from './demo/page';
 import { createApiChannelHandler } from './channels/apiChannel';
 import { createRecordings } from './voice/recordings';
-import { createApiKeys } from './identity/apiKeys';
+import { createApiKeys, type ApiKeys } from './identity/apiKeys';
 import { createInbound } from './channels/inbound';
 import { createRoutingService } from './routing/service';
 import { createTeamRoutingRoute } from './routing/teamRoute';
@@ -51,6 +51,7 @@ import { createReportsHttp } from './http/reportsHttp';
 import { createSlaTimers } from './sla/timers';
 import { createSlaPolicyRoute } from './sla/policyRoute';
 import { createSupervision } from './supervisor';
+import type { TeamScopedDeps } from './http/teamScopedRoute';
 
 export type Relay = {
   port: number;
@@ -66,6 +67,38 @@ export type Relay = {
 
 /** Opens the store in `opts.dataDir` and serves HTTP and `/v1/sync`; defaults in RelayOptions. */
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
+  const core = openCore(opts);
+  const rooms = wireRooms(core);
+  const commits = subscribeToCommits(core, rooms);
+  const http = httpRoutes(core, rooms);
+  const { server, wss } = createServers(core, rooms, http);
+  const { o, log, db, store } = core;
+  protectDataDir(o.dataDir);
+  rooms.email.start();
+  rooms.apiWebhook.start();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  const url = `${o.tls ? 'https' : 'http'}://${host}:${port}`;
+  log.info({ url, dataDir: o.dataDir, head: store.head() }, 'relay listening');
+  if (!o.tls && !isLoopbackHost(o.host))
+    log.warn({ host: o.host }, 'serving plain HTTP off loopback (--insecure-http): traffic is not encrypted');
+
+  return {
+    port,
+    url,
+    wsUrl: `${o.tls ? 'wss' : 'ws'}://${host}:${port}/v1/sync`,
+    db,
+    log,
+    close: () => closeRelay(core, rooms, commits, server, wss),
+  };
+}
+
+/** Step 1: options, log, database, store, identity (accounts, audit, auth) and the sync hub. */
+function openCore(opts: RelayOptions) {
   const o = resolveOptions(opts);
   // Owner-only: the directory holds customer data and the token signing secret.
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
@@ -88,6 +121,27 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const audit = createAudit({ db, now: o.now, log });
   const auth = createAuth(db, accounts, secret, o, revoked, audit);
   const hub = createSyncHub({ store, auth, accounts, pusher, metrics, log, o });
+  // What the admin and supervisor routes that act on one team's things need.
+  const scoped: TeamScopedDeps = { store, auth, accounts, audit, relayClock, log, now: o.now };
+  return { opts, o, log, db, secret, relayClock, store, accounts, metrics, audit, auth, hub, scoped };
+}
+
+type Core = ReturnType<typeof openCore>;
+
+/**
+ * Step 2: the rooms, in the order they need each other. Routing asks web chat whether a visitor
+ * is connected and web chat asks routing for queue positions, so that one is late-bound.
+ */
+function wireRooms(c: Core) {
+  let channels: ReturnType<typeof wireChannels> | null = null;
+  const work = wireWork(c, (conversationId) => channels!.webchat.visitorConnected(conversationId));
+  channels = wireChannels(c, work);
+  return { ...work, ...channels };
+}
+
+/** Step 2a: routing, the supervisor's board, inbound (where customers' messages enter) and voice. */
+function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean) {
+  const { opts, o, log, db, relayClock, store, accounts, metrics, hub, scoped } = c;
   const routing = createRoutingService({
     db,
     store,
@@ -96,14 +150,12 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     now: o.now,
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
-    visitorConnected: (conversationId) => webchat.visitorConnected(conversationId),
+    visitorConnected,
     countOverflow: () => {
       metrics.routingOverflows += 1;
     },
   });
   hub.attachRouting(routing);
-  // What the admin and supervisor routes that act on one team's things need.
-  const scoped = { store, auth, accounts, audit, relayClock, log, now: o.now };
   const supervision = createSupervision({
     ...scoped,
     db,
@@ -117,7 +169,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     },
   });
   hub.attachSupervision(supervision.hooks);
-  const teamRouting = createTeamRoutingRoute(scoped);
   const inbound = createInbound({
     db,
     store,
@@ -128,7 +179,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       ? { reopenResolvedWithinMs: opts.sla.reopenResolvedWithinMs }
       : {}),
   });
-  const slaPolicy = createSlaPolicyRoute(scoped);
   const inboxIds = db.prepare<[], string>('SELECT id FROM inboxes').pluck();
   const voice = createVoice(opts.voice ?? {}, {
     db,
@@ -138,33 +188,17 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     now: o.now,
     inbound,
     inboxIds: () => inboxIds.all(),
-    liveCallRows: () =>
-      db
-        .prepare<[], { id: string; inboxId: string; call: string }>(
-          `SELECT id, json_extract(data, '$.inboxId') AS inboxId, json_extract(data, '$.call') AS call
-             FROM records WHERE entity = 'conversation' AND deleted = 0
-              AND json_extract(data, '$.channel') = 'voice' AND json_extract(data, '$.status') <> 'resolved'
-              AND json_extract(data, '$.call.state') IN ('queued', 'offered', 'ringing')`,
-        )
-        .all()
-        .map((r) => ({ id: r.id, inboxId: r.inboxId, call: JSON.parse(r.call) as unknown })),
+    liveCallRows: () => liveCallRows(db),
     routing,
   });
   if (voice) routing.attachLiveOffers(voice.queue);
-  const phoneSettings = createPhoneSettingsHttp(scoped);
-  const monitoring = createMonitoringHttp({
-    ...scoped,
-    maxJsonDepth: o.maxJsonDepth,
-    grants: createMonitoringGrants({
-      db,
-      store,
-      accounts,
-      audit,
-      dataDir: o.dataDir,
-      now: o.now,
-      ...(opts.monitoring ? { options: opts.monitoring } : {}),
-    }),
-  });
+  return { routing, supervision, inbound, voice };
+}
+
+/** Step 2b: the channels (web chat, email, the API channel) and call recordings. */
+function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
+  const { opts, o, log, db, secret, relayClock, store, accounts, audit, auth, hub } = c;
+  const { routing, inbound } = w;
   const webchatSettings = createWebchatSettings({
     db,
     dataDir: o.dataDir,
@@ -192,15 +226,6 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     now: o.now,
     ...(opts.webchat ? { options: opts.webchat } : {}),
     inboxConfig: (inboxId) => webchatSettings.config(inboxId),
-  });
-  const webchatAdmin = createWebchatSettingsHttp({
-    settings: webchatSettings,
-    auth,
-    audit,
-    accounts,
-    db,
-    log,
-    onChanged: (inboxId) => webchat.settingsChanged(inboxId),
   });
   const email = createEmailChannel({
     db,
@@ -245,33 +270,20 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     inbound,
     maxBodyBytes: o.maxBodyBytes,
     maxJsonDepth: o.maxJsonDepth,
-    authenticate: (req) => {
-      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      if (apiKeys.isKey(token)) return { inboxId: apiKeys.verify(token).inboxId };
-      const p = auth.authenticateRequest(req);
-      if (p.role !== 'admin')
-        throw new RelayError(
-          RELAY_ERR.FORBIDDEN,
-          'The API channel takes an inbox API key (or an admin account); ask an admin for a key.',
-        );
-      return { inboxId: null };
-    },
+    authenticate: (req) => apiChannelCaller(apiKeys, auth, req),
   });
-  const handle = createHttpHandler({
-    db,
-    store,
-    auth,
-    audit,
-    accounts,
-    hub,
-    metrics,
-    relayClock,
-    log,
-    maxBodyBytes: o.maxBodyBytes,
-    maxJsonDepth: o.maxJsonDepth,
-    now: o.now,
-    metricsToken: o.metricsToken,
-  });
+  return { webchatSettings, webchat, email, apiWebhook, recordings, apiKeys, apiChannel };
+}
+
+type Rooms = ReturnType<typeof wireRooms>;
+
+/**
+ * Step 3: what each commit tells, compaction on a timer, and the SLA timers. Returns what stops
+ * the timers.
+ */
+function subscribeToCommits(c: Core, r: Rooms) {
+  const { opts, o, log, db, relayClock, store, metrics, hub } = c;
+  const { routing, supervision, webchat, email, apiWebhook } = r;
   // What each commit tells, in this order: routing (capacity freed, transfers offered again), the
   // supervisor's board, the channels (visitors see replies, email and the API webhook queue them),
   // log compaction, then the apps (fan-out).
@@ -307,32 +319,59 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     opts.sla ?? {},
   );
 
-  const updates = createUpdatesHandler({
-    dir: join(o.dataDir, 'updates'),
-    authorizeAdmin: async (req) => {
-      try {
-        const p = auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
-        if (p.role === 'admin') return { ok: true, agentId: p.agentId };
-        return {
-          ok: false,
-          status: 403,
-          code: RELAY_ERR.FORBIDDEN,
-          message: 'Only admins may publish updates.',
-        };
-      } catch (err) {
-        if (!(err instanceof RelayError)) throw err;
-        return { ok: false, status: err.httpStatus, code: err.code, message: err.message };
-      }
+  return {
+    close(): void {
+      clearInterval(compaction);
+      timers.close();
     },
-    onAdminChange: (c, agentId, req) =>
-      audit.record({
-        actorId: agentId,
-        action: c.kind === 'published' ? AUDIT.UPDATE_PUBLISHED : AUDIT.UPDATE_WITHDRAWN,
-        target: `${c.channel}/${c.file}`,
-        detail: c.size === undefined ? {} : { size: c.size },
-        ip: clientIp(req),
-      }),
+  };
+}
+
+/** Step 4: the HTTP routes, in the order they are tried, and the core API that answers the rest. */
+function httpRoutes(c: Core, r: Rooms) {
+  const { opts, o, log, db, store, accounts, metrics, relayClock, audit, auth, hub, scoped } = c;
+  const { webchatSettings, webchat, email, apiWebhook, supervision, recordings, apiKeys, apiChannel } = r;
+  const teamRouting = createTeamRoutingRoute(scoped);
+  const slaPolicy = createSlaPolicyRoute(scoped);
+  const phoneSettings = createPhoneSettingsHttp(scoped);
+  const monitoring = createMonitoringHttp({
+    ...scoped,
+    maxJsonDepth: o.maxJsonDepth,
+    grants: createMonitoringGrants({
+      db,
+      store,
+      accounts,
+      audit,
+      dataDir: o.dataDir,
+      now: o.now,
+      ...(opts.monitoring ? { options: opts.monitoring } : {}),
+    }),
   });
+  const webchatAdmin = createWebchatSettingsHttp({
+    settings: webchatSettings,
+    auth,
+    audit,
+    accounts,
+    db,
+    log,
+    onChanged: (inboxId) => webchat.settingsChanged(inboxId),
+  });
+  const handle = createHttpHandler({
+    db,
+    store,
+    auth,
+    audit,
+    accounts,
+    hub,
+    metrics,
+    relayClock,
+    log,
+    maxBodyBytes: o.maxBodyBytes,
+    maxJsonDepth: o.maxJsonDepth,
+    now: o.now,
+    metricsToken: o.metricsToken,
+  });
+  const updates = createUpdatesRoute(o.dataDir, auth, audit);
   const rateLimit = createHttpRateLimit({ http: o.httpRateLimit, auth: o.authRateLimit, now: o.now });
   const auditAdmin = createAuditHttp({ audit, auth, log });
   const demoPage = createDemoPage(o.dataDir);
@@ -375,6 +414,17 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     reports,
     people,
   ];
+  return { routes, handle, rateLimit };
+}
+
+/**
+ * Step 5: the HTTP(S) server (each request through the rate limit, then the routes in order, then
+ * the core API) and the WebSocket upgrades (web chat's, then `/v1/sync`).
+ */
+function createServers(c: Core, r: Rooms, h: ReturnType<typeof httpRoutes>) {
+  const { o, log, store, metrics, hub } = c;
+  const { webchat } = r;
+  const { routes, handle, rateLimit } = h;
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
     void (async () => {
       targetOf(req); // a target that cannot be read gets its 400 here, before any route looks at it
@@ -401,42 +451,90 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     }
   });
 
-  protectDataDir(o.dataDir);
-  email.start();
-  apiWebhook.start();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-  const url = `${o.tls ? 'https' : 'http'}://${host}:${port}`;
-  log.info({ url, dataDir: o.dataDir, head: store.head() }, 'relay listening');
-  if (!o.tls && !isLoopbackHost(o.host))
-    log.warn({ host: o.host }, 'serving plain HTTP off loopback (--insecure-http): traffic is not encrypted');
+  return { server, wss };
+}
 
-  return {
-    port,
-    url,
-    wsUrl: `${o.tls ? 'wss' : 'ws'}://${host}:${port}/v1/sync`,
-    db,
-    log,
-    close: async () => {
-      clearInterval(compaction);
-      timers.close();
-      voice?.close();
-      routing.close();
-      supervision.close();
-      recordings.close();
-      webchat.close();
-      await email.close();
-      apiWebhook.close();
-      hub.close();
-      await new Promise<void>((r) => wss.close(() => r()));
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      db.close();
-      log.info('relay closed');
-    },
-  };
+/** Stops the timers and rooms, closes every socket and the server, then the database. */
+async function closeRelay(
+  c: Core,
+  r: Rooms,
+  commits: { close(): void },
+  server: ReturnType<typeof createServers>['server'],
+  wss: WebSocketServer,
+): Promise<void> {
+  const { log, db, hub } = c;
+  const { voice, routing, supervision, recordings, webchat, email, apiWebhook } = r;
+  commits.close();
+  voice?.close();
+  routing.close();
+  supervision.close();
+  recordings.close();
+  webchat.close();
+  await email.close();
+  apiWebhook.close();
+  hub.close();
+  await new Promise<void>((done) => wss.close(() => done()));
+  server.closeAllConnections();
+  await new Promise<void>((done) => server.close(() => done()));
+  db.close();
+  log.info('relay closed');
+}
+
+/** Conversations of live calls still waiting for an agent (queued, offered, ringing), for the voice queue's restart. */
+function liveCallRows(db: Database) {
+  return db
+    .prepare<[], { id: string; inboxId: string; call: string }>(
+      `SELECT id, json_extract(data, '$.inboxId') AS inboxId, json_extract(data, '$.call') AS call
+         FROM records WHERE entity = 'conversation' AND deleted = 0
+          AND json_extract(data, '$.channel') = 'voice' AND json_extract(data, '$.status') <> 'resolved'
+          AND json_extract(data, '$.call.state') IN ('queued', 'offered', 'ringing')`,
+    )
+    .all()
+    .map((r) => ({ id: r.id, inboxId: r.inboxId, call: JSON.parse(r.call) as unknown }));
+}
+
+/** Who calls the API channel: an inbox API key, or an admin's account (any inbox). */
+function apiChannelCaller(apiKeys: ApiKeys, auth: Auth, req: IncomingMessage): { inboxId: string | null } {
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  if (apiKeys.isKey(token)) return { inboxId: apiKeys.verify(token).inboxId };
+  const p = auth.authenticateRequest(req);
+  if (p.role !== 'admin')
+    throw new RelayError(
+      RELAY_ERR.FORBIDDEN,
+      'The API channel takes an inbox API key (or an admin account); ask an admin for a key.',
+    );
+  return { inboxId: null };
+}
+
+/** The update feed of `<dataDir>/updates`: anyone reads; admins publish and withdraw, each audited. */
+function createUpdatesRoute(dataDir: string, auth: Auth, audit: Audit) {
+  return createUpdatesHandler({
+    dir: join(dataDir, 'updates'),
+    authorizeAdmin: async (req) => updatesAdmin(auth, req),
+    onAdminChange: (c, agentId, req) =>
+      audit.record({
+        actorId: agentId,
+        action: c.kind === 'published' ? AUDIT.UPDATE_PUBLISHED : AUDIT.UPDATE_WITHDRAWN,
+        target: `${c.channel}/${c.file}`,
+        detail: c.size === undefined ? {} : { size: c.size },
+        ip: clientIp(req),
+      }),
+  });
+}
+
+/** Whether the caller may publish or withdraw update files: admins only, as the updates feed asks. */
+function updatesAdmin(auth: Auth, req: IncomingMessage) {
+  try {
+    const p = auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+    if (p.role === 'admin') return { ok: true as const, agentId: p.agentId };
+    return {
+      ok: false as const,
+      status: 403,
+      code: RELAY_ERR.FORBIDDEN,
+      message: 'Only admins may publish updates.',
+    };
+  } catch (err) {
+    if (!(err instanceof RelayError)) throw err;
+    return { ok: false as const, status: err.httpStatus, code: err.code, message: err.message };
+  }
 }

@@ -17,6 +17,7 @@ import type { Store } from '../data/store';
 import type { SyncHub } from '../sync/hub';
 import { agentRoutingSchema, queueRoutingSchema } from '../../shared/routing';
 import { readJson } from './reply';
+import { recordInScope, requireOverseer, writeSetting } from './teamScopedRoute';
 import { decodeParam, targetOf } from './requestTarget';
 import { RELAY_ROUTES as R, routeRegex } from '../../shared/relayRoutes';
 
@@ -88,8 +89,8 @@ export function createHttpHandler(d: Deps) {
   /** Admins, or a supervisor who belongs to `teamId`. */
   function overseer(req: IncomingMessage, teamId: string | null): Principal {
     const p = caller(req);
-    if (accounts.oversees(p, teamId)) return p;
-    throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
+    requireOverseer(accounts, p, teamId);
+    return p;
   }
 
   /**
@@ -100,16 +101,14 @@ export function createHttpHandler(d: Deps) {
    */
   function assign(req: IncomingMessage, convId: string, a: z.infer<typeof schemas.assign>) {
     const p = caller(req);
-    const conv = d.store.get('conversation', convId);
-    const teamId = (conv?.data['teamId'] as string | null | undefined) ?? null;
-    if (!conv || conv.deleted || !accounts.oversees(p, teamId)) {
-      if (p.role === 'admin')
-        throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no conversation ${convId}.`);
-      throw new RelayError(
-        RELAY_ERR.FORBIDDEN,
-        'Only admins and the supervisors of its team may assign this conversation.',
-      );
-    }
+    const conv = recordInScope(
+      d,
+      p,
+      'conversation',
+      convId,
+      'Only admins and the supervisors of its team may assign this conversation.',
+    );
+    const teamId = (conv.data['teamId'] as string | null | undefined) ?? null;
     if (a.teamId) accounts.requireTeam(a.teamId);
     if (a.teamId && !accounts.oversees(p, a.teamId))
       throw new RelayError(RELAY_ERR.FORBIDDEN, 'You may move conversations only into teams you supervise.');
@@ -272,14 +271,7 @@ export function createHttpHandler(d: Deps) {
 
   /** Writes admin settings onto a shared record (with history, like any edit) and fans it out. */
   function setFields(p: Principal, entity: 'inbox' | 'agent', id: string, fields: Record<string, unknown>) {
-    const at = new Date(d.now()).toISOString();
-    d.store.transaction(() =>
-      writeFields(
-        d.store,
-        { entity, id, fields, clock: d.relayClock.now(), convId: null, at },
-        { mutationId: null, agentId: p.agentId },
-      ),
-    );
+    writeSetting(d, p, entity, id, fields);
     return d.store.get(entity, id)!.data;
   }
 

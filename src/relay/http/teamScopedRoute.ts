@@ -42,9 +42,7 @@ export type ScopedRoutesOptions = {
    * (before sign-in) instead of passed on [default: none, such paths return false].
    */
   claim?: string;
-  /** Decodes the path's parameters before the caller is authenticated [default: false, after]. */
-  decodeBeforeSignIn?: boolean;
-  /** Who may use the table at all: throws for anyone else, after sign-in and before decoding [default: all]. */
+  /** Who may use the table at all: throws for anyone else, right after sign-in [default: all]. */
   admit?: (p: Principal) => void;
   /** Told of a RelayError answered to a signed-in caller, before it is sent. */
   onRelayError?: (req: IncomingMessage, p: Principal, path: string, err: RelayError) => void;
@@ -75,10 +73,10 @@ export function scopedRoutes(
       const hit = matches.find((x) => x.method === req.method);
       if (!hit)
         throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
-      const early = o.decodeBeforeSignIn ? hit.raw.map(decodeParam) : null;
       p = d.auth.authenticateRequest(req);
       o.admit?.(p);
-      sendJson(res, 200, await hit.run(req, p, early ?? hit.raw.map(decodeParam)));
+      // targetOf checked that the whole path decodes, so no segment fails here (nor before sign-in).
+      sendJson(res, 200, await hit.run(req, p, hit.raw.map(decodeParam)));
     } catch (err) {
       if (p && o.onRelayError && err instanceof RelayError) o.onRelayError(req, p, path, err);
       sendError(res, err, d.log);

@@ -9,8 +9,9 @@ import {
   type QueueConfig,
   type RoutingEffect,
   type WorkItem,
-  type WorkKind,
 } from './types';
+import { chooseAgent, hasRoom } from './agentChoice';
+import { zero, type AgentRt, type ItemRt, type QueueRt } from './engineState';
 
 export type RoutingOptions = {
   now?: () => number;
@@ -36,34 +37,6 @@ export type RoutingOptions = {
   declineCooldownMs?: number;
   newId?: () => string;
 };
-
-type AgentRt = {
-  cfg: AgentConfig;
-  capacity: Record<WorkKind, number>;
-  state: AgentState;
-  connected: boolean;
-  disconnectedAt: number;
-  load: Record<WorkKind, number>;
-  offered: Record<WorkKind, number>;
-  assigned: Set<string>;
-  /** Live work (chat, call kinds) assigned while disconnected, whose grace has not yet been judged. */
-  away: Set<string>;
-  lastOfferAt: number;
-};
-
-type ItemRt = {
-  item: WorkItem;
-  queueId: string;
-  queuedAt: number;
-  offer: Offer | null;
-  assignedTo: string | null;
-  /** agent id → time of the decline or timeout */
-  declined: Map<string, number>;
-};
-
-type QueueRt = { cfg: QueueConfig; rr: number };
-
-const zero = (): Record<WorkKind, number> => ({ call: 0, chat: 0, email: 0 });
 
 /**
  * Decides who gets which conversation. One offer per conversation at a time; an agent is offered
@@ -249,25 +222,7 @@ export class RoutingEngine {
       if (offer.expiresAt <= now) effects.push(...this.withdraw(offer, 'timeout'));
     }
     for (const a of this.agents.values()) if (!a.connected) effects.push(...this.endGraces(a, now));
-    for (const rt of this.items.values()) {
-      const q = this.queues.get(rt.queueId);
-      if (rt.assignedTo || rt.offer || !q?.cfg.overflow) continue;
-      if (
-        now - rt.queuedAt >= q.cfg.overflow.afterMs &&
-        this.queues.has(q.cfg.overflow.toQueueId) &&
-        !this.ownOverflow(rt.item)
-      ) {
-        effects.push({
-          type: 'overflowed',
-          conversationId: rt.item.conversationId,
-          fromQueueId: rt.queueId,
-          toQueueId: q.cfg.overflow.toQueueId,
-        });
-        rt.queueId = q.cfg.overflow.toQueueId;
-        rt.queuedAt = now;
-        rt.declined.clear();
-      }
-    }
+    effects.push(...this.overflowLongWaits(now));
     effects.push(...this.dispatch(now));
     return effects;
   }
@@ -362,6 +317,31 @@ export class RoutingEngine {
     return effects;
   }
 
+  /** Waiting work past its queue's overflow time moves to the overflow queue (unless moved elsewhere). */
+  private overflowLongWaits(now: number): RoutingEffect[] {
+    const effects: RoutingEffect[] = [];
+    for (const rt of this.items.values()) {
+      const q = this.queues.get(rt.queueId);
+      if (rt.assignedTo || rt.offer || !q?.cfg.overflow) continue;
+      if (
+        now - rt.queuedAt >= q.cfg.overflow.afterMs &&
+        this.queues.has(q.cfg.overflow.toQueueId) &&
+        !this.ownOverflow(rt.item)
+      ) {
+        effects.push({
+          type: 'overflowed',
+          conversationId: rt.item.conversationId,
+          fromQueueId: rt.queueId,
+          toQueueId: q.cfg.overflow.toQueueId,
+        });
+        rt.queueId = q.cfg.overflow.toQueueId;
+        rt.queuedAt = now;
+        rt.declined.clear();
+      }
+    }
+    return effects;
+  }
+
   private indexTeams(): void {
     this.teams.clear();
     for (const a of this.agents.values()) {
@@ -385,9 +365,12 @@ export class RoutingEngine {
       if (!q) continue;
       const key = `${q.cfg.id}\u0000${rt.item.kind}`;
       if (full.has(key)) continue;
-      const agent = this.choose(q, rt, now);
+      const members = this.teams.get(q.cfg.teamId) ?? [];
+      const lastId = rt.item.customerId ? this.lastAgentOf.get(rt.item.customerId) : undefined;
+      const last = lastId ? this.agents.get(lastId) : undefined;
+      const agent = chooseAgent(q, rt, now, { members, last, cooldownMs: this.cooldownMs });
       if (!agent) {
-        if (!this.hasRoom(q, rt.item.kind)) full.add(key);
+        if (!hasRoom(members, rt.item.kind)) full.add(key);
         continue;
       }
       const offer: Offer = {
@@ -403,65 +386,6 @@ export class RoutingEngine {
       effects.push({ type: 'offer', offer });
     }
     return effects;
-  }
-
-  private eligible(a: AgentRt, q: QueueRt, rt: ItemRt, now: number): boolean {
-    const k = rt.item.kind;
-    if (a.state !== 'available' || !a.connected) return false;
-    if (a.load[k] + a.offered[k] >= a.capacity[k]) return false;
-    const declinedAt = rt.declined.get(a.cfg.id);
-    if (declinedAt !== undefined && now - declinedAt < this.cooldownMs) return false;
-    for (const s of q.cfg.requiredSkills) if (!a.cfg.skills.includes(s)) return false;
-    for (const s of rt.item.requiredSkills ?? []) if (!a.cfg.skills.includes(s)) return false;
-    return true;
-  }
-
-  private hasRoom(q: QueueRt, k: WorkKind): boolean {
-    for (const a of this.teams.get(q.cfg.teamId) ?? []) {
-      if (a.state === 'available' && a.connected && a.load[k] + a.offered[k] < a.capacity[k]) return true;
-    }
-    return false;
-  }
-
-  private choose(q: QueueRt, rt: ItemRt, now: number): AgentRt | null {
-    const members = this.teams.get(q.cfg.teamId) ?? [];
-    // A returning customer goes to the agent who served them last, when that agent can take it.
-    const last = rt.item.customerId ? this.lastAgentOf.get(rt.item.customerId) : undefined;
-    if (last) {
-      const a = this.agents.get(last);
-      if (a && a.cfg.teamIds.includes(q.cfg.teamId) && this.eligible(a, q, rt, now)) return a;
-    }
-    if (q.cfg.strategy === 'round-robin') {
-      for (let i = 0; i < members.length; i++) {
-        const idx = (q.rr + i) % members.length;
-        const a = members[idx]!;
-        if (this.eligible(a, q, rt, now)) {
-          q.rr = idx + 1;
-          return a;
-        }
-      }
-      return null;
-    }
-    // least-busy, and skills (candidates already filtered by skills): lowest load share first,
-    // then the one offered work longest ago, then by id for determinism.
-    let best: AgentRt | null = null;
-    let bestScore = Infinity;
-    const k = rt.item.kind;
-    for (const a of members) {
-      if (!this.eligible(a, q, rt, now)) continue;
-      const score = (a.load[k] + a.offered[k]) / a.capacity[k];
-      if (
-        score < bestScore ||
-        (score === bestScore &&
-          best &&
-          (a.lastOfferAt < best.lastOfferAt ||
-            (a.lastOfferAt === best.lastOfferAt && a.cfg.id < best.cfg.id)))
-      ) {
-        best = a;
-        bestScore = score;
-      }
-    }
-    return best;
   }
 
   private withdraw(offer: Offer, reason: 'timeout' | 'declined' | 'agent-unavailable'): RoutingEffect[] {

@@ -17,22 +17,18 @@ import { RELAY_ROUTES } from '../../shared/relayRoutes';
  * Returns false for other paths.
  */
 export function createSlaPolicyRoute(d: TeamScopedDeps) {
-  return scopedRoutes(
-    d,
-    [
-      {
-        route: RELAY_ROUTES.queueSla,
-        run: async (req, p, [inboxId]) => {
-          // Signed in before anything is looked up; a stranger to the team learns nothing about
-          // which inboxes exist.
-          recordInScope(d, p, 'inbox', inboxId!, 'Only admins and the supervisors of this team may do this.');
-          const sla = await readJson(req, 16 * 1024, slaPolicySchema.nullable());
-          writeSetting(d, p, 'inbox', inboxId!, { sla });
-          auditAs(d.audit, req, p, AUDIT.SLA_POLICY_CHANGED, inboxId!, { sla });
-          return { sla };
-        },
+  return scopedRoutes(d, [
+    {
+      route: RELAY_ROUTES.queueSla,
+      run: async (req, p, [inboxId]) => {
+        // Signed in before anything is looked up; a stranger to the team learns nothing about
+        // which inboxes exist.
+        recordInScope(d, p, 'inbox', inboxId!, 'Only admins and the supervisors of this team may do this.');
+        const sla = await readJson(req, 16 * 1024, slaPolicySchema.nullable());
+        writeSetting(d, p, 'inbox', inboxId!, { sla });
+        auditAs(d.audit, req, p, AUDIT.SLA_POLICY_CHANGED, inboxId!, { sla });
+        return { sla };
       },
-    ],
-    { decodeBeforeSignIn: true },
-  );
+    },
+  ]);
 }

@@ -70,10 +70,7 @@ export function createMonitoringHttp(d: MonitoringHttpDeps) {
     return monitoring;
   }
 
-  // The team's id is read before who asks, as it always was.
-  const team = scopedRoutes(d, [{ route: R.teamMonitoring, run: (req, p, [id]) => putTeam(req, p, id!) }], {
-    decodeBeforeSignIn: true,
-  });
+  const team = scopedRoutes(d, [{ route: R.teamMonitoring, run: (req, p, [id]) => putTeam(req, p, id!) }]);
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (await team(req, res)) return true;

@@ -1,7 +1,7 @@
 import type { Database } from '../../data/db';
 import { createSealer } from '../../data/sealing';
 import type { Logger } from '../../core/logger';
-import type { WebchatInboxConfig, WebchatOptions } from './webchat';
+import type { WebchatInboxConfig, WebchatOptions } from './options';
 
 /** Hours the offline form promises an answer within when neither the file nor an admin said. */
 export const DEFAULT_OFFLINE_REPLY_HOURS = 24;

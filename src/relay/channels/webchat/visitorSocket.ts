@@ -1,0 +1,76 @@
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { RELAY_CLOSE, RELAY_ERR } from '../../../shared/sync/protocol';
+import { RelayError } from '../../core/errors';
+import { TokenBucket } from '../../core/rateLimit';
+import type { WebchatContext } from './context';
+import { originAllowed } from './sessions';
+import { verifyVisitorToken } from './token';
+import { backlog } from './transcript';
+import { send, tickQueue, type Visitor } from './visitor';
+import { onVisitorFrame } from './visitorFrames';
+
+/** A visitor socket once upgraded: checks the token and origin, then serves the chat. */
+export function acceptVisitor(
+  ctx: WebchatContext,
+  ws: WebSocket,
+  req: IncomingMessage,
+  query: URLSearchParams,
+): void {
+  const { d, o, visitors } = ctx;
+  const claims = verifyVisitorToken(d.secret, query.get('token') ?? '', d.now());
+  if (!claims || !d.store.get('customer', claims.cust)) {
+    ws.close(RELAY_CLOSE.UNAUTHORIZED, 'invalid visitor token');
+    return;
+  }
+  if (!originAllowed(ctx, claims.inbox, req.headers.origin)) {
+    ws.close(RELAY_CLOSE.FORBIDDEN, 'origin not allowed');
+    return;
+  }
+  const v: Visitor = {
+    ws,
+    inboxId: claims.inbox,
+    origin: req.headers.origin,
+    customerId: claims.cust,
+    conversationId: ctx.q.ownConversation(claims.cust),
+    bucket: new TokenBucket(o.rateLimit.perSecond, o.rateLimit.burst, d.now),
+    sent: new Map(),
+    lastQueue: null,
+    announced: null,
+    readAt: null,
+  };
+  // A resend of a message whose answer the visitor missed still finds its first id.
+  for (const w of visitors)
+    if (w.customerId === v.customerId) for (const [k, id] of w.sent) v.sent.set(k, id);
+  visitors.add(v);
+  if (v.conversationId) d.onVisitorReturned?.(v.conversationId);
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) {
+      send(v, { t: 'error', code: RELAY_ERR.VALIDATION, message: 'Only text messages are accepted.' });
+      return;
+    }
+    onText(ctx, v, (data as Buffer).toString('utf8'));
+  });
+  ws.on('close', () => visitors.delete(v));
+  ws.on('error', (err) => d.log.warn({ err }, 'web chat socket error'));
+  const since = query.get('since') ?? undefined;
+  backlog(ctx, v, since && since.length <= 64 ? since : undefined);
+  tickQueue(visitors, d.queuePosition);
+}
+
+/** A frame that fails is told to the visitor (a RelayError with its code; anything else logged). */
+function onText(ctx: WebchatContext, v: Visitor, text: string): void {
+  try {
+    onVisitorFrame(ctx, v, text);
+  } catch (err) {
+    if (err instanceof RelayError) send(v, { t: 'error', code: err.code, message: err.message });
+    else {
+      ctx.d.log.error({ err }, 'web chat frame failed');
+      send(v, {
+        t: 'error',
+        code: RELAY_ERR.INTERNAL,
+        message: 'That message could not be sent; try again.',
+      });
+    }
+  }
+}
