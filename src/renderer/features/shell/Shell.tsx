@@ -5,7 +5,7 @@ import { useRoot } from '../../app/context';
 import { NavBar } from '../../ui/NavBar';
 import { CustomersView } from '../customers/CustomersView';
 import { InboxView } from '../inbox/InboxView';
-import { CallPanel } from '../phone/CallPanel';
+import { CallBar } from '../phone/CallBar';
 import { PhoneView } from '../phone/PhoneView';
 import { SettingsView } from '../settings/SettingsView';
 import { SupervisorView } from '../supervisor/SupervisorView';
@@ -91,9 +91,9 @@ export function Shell() {
           {signedIn && <MovedWhileAway />}
           {signedIn && <SupervisorNotices />}
           {signedIn && view === 'inbox' && <InboxShortcuts />}
-          <CallPanel />
           {renderView(view, signedIn)}
         </main>
+        <CallBar />
       </div>
     </Tooltip.Provider>
   );
