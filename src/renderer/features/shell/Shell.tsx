@@ -16,6 +16,7 @@ import { MentionNotices } from '../inbox/MentionNotices';
 import { MovedWhileAway } from '../inbox/MovedWhileAway';
 import { SupervisorNotices } from '../supervisor/SupervisorNotices';
 import { LoginView } from '../session/LoginView';
+import { CommandPalette } from './CommandPalette';
 import { ConnectionHealth } from './ConnectionHealth';
 import { PersonMenu } from './PersonMenu';
 import { VIEWS, type View } from './shellSlice';
@@ -94,6 +95,7 @@ export function Shell() {
           {renderView(view, signedIn)}
         </main>
         <CallBar />
+        <CommandPalette />
       </div>
     </Tooltip.Provider>
   );
