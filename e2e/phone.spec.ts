@@ -151,7 +151,8 @@ test('a customer calls: profile before answering, two-way audio, hold, DTMF, han
       .poll(() => partyStats(caller.page, callerCall!.id).then((s) => s.direction))
       .toBe('sendrecv');
 
-    // DTMF reaches the far end.
+    // DTMF reaches the far end (the keypad opens above the call bar).
+    await card.getByRole('button', { name: 'Keypad' }).click();
     await card.getByRole('button', { name: 'Send tone 4' }).click();
     await card.getByRole('button', { name: 'Send tone #' }).click();
     await expect.poll(() => partyState(caller.page).then((s) => s.dtmf)).toBe('4#');
@@ -216,6 +217,7 @@ test('blind transfer: the customer ends up talking to a third party', async ({ b
     const card = callCard(agent);
     await card.getByRole('button', { name: 'Answer' }).click();
     await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await card.getByRole('button', { name: 'Transfer…' }).click();
     await card.getByLabel('Transfer to').fill('3000');
     await card.getByRole('button', { name: 'Transfer', exact: true }).click();
     await expect(card).toHaveCount(0);
@@ -334,7 +336,7 @@ test('hostile caller ids show as plain text and do not break the lookup', async 
     // The lookup ran and found nobody: the new-customer form, not an error.
     await expect(card.getByRole('form', { name: 'New customer' })).toBeVisible();
     await expect(card.getByText(/^<img src=x onerror=/)).toBeVisible();
-    await expect(agent.locator('.call-panel img, .call-panel script')).toHaveCount(0);
+    await expect(card.locator('img, script')).toHaveCount(0);
     expect(
       await agent.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned),
     ).toBeUndefined();
@@ -545,6 +547,7 @@ test('DTMF in auto mode goes in-band as RFC 4733 events when the SDP negotiated 
     expect(sdp.local).toMatch(/^a=rtpmap:\d+ telephone-event\/8000\r?$/m);
 
     // Keys pressed in quick succession all go out, in order, through the audio sender.
+    await card.getByRole('button', { name: 'Keypad' }).click();
     for (const tone of ['1', '2', '3', '#'])
       await card.getByRole('button', { name: `Send tone ${tone}` }).click();
     await expect.poll(() => agentDtmf(agent)).toEqual({ played: '123#', buffer: '' });
@@ -568,6 +571,7 @@ test('DTMF in auto mode goes in-band as RFC 4733 events when the SDP negotiated 
     const card = callCard(agent);
     await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
     expect((await agentSdp(agent)).remote).not.toContain('telephone-event');
+    await card.getByRole('button', { name: 'Keypad' }).click();
     await card.getByRole('button', { name: 'Send tone 5' }).click();
     await card.getByRole('button', { name: 'Send tone *' }).click();
     await expect.poll(() => partyState(callee.page).then((s) => s.dtmf)).toBe('5*');

@@ -67,6 +67,10 @@ const PAIRS: readonly [fg: string, bg: string, min: number][] = [
   ['--callbar-ring', '--callbar-bg', TEXT],
   ['--callbar-danger', '--callbar-bg', TEXT],
   ['--callbar-focus', '--callbar-bg', UI],
+  ['--callbar-on-accent', '--callbar-ok', TEXT],
+  ['--callbar-on-accent', '--callbar-danger', TEXT],
+  ['--callbar-ok', '--callbar-bg', UI],
+  ['--callbar-danger', '--callbar-bg', UI],
 ];
 
 describe('renderer/styles tokens', () => {

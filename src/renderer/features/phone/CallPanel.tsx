@@ -1,35 +1,27 @@
+import * as Popover from '@radix-ui/react-popover';
+import {
+  ArrowRightLeft,
+  Grid3x3,
+  Mic,
+  MicOff,
+  Pause,
+  Phone,
+  PhoneIncoming,
+  PhoneOff,
+  Play,
+  Signal,
+  UserRound,
+} from 'lucide-react';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useShallow } from 'zustand/react/shallow';
 import { useRoot } from '../../app/context';
-import { ErrorText } from '../../ui/ErrorText';
 import { useTicker } from '../../ui/useTicker';
+import { MonitoredNotice } from './monitoring/MonitoredNotice';
+import type { CallPop } from './phoneSlice';
 import { ScreenPopView } from './ScreenPopView';
 import type { CallSnapshot } from './sipPhone';
-import { MonitoredNotice } from './monitoring/MonitoredNotice';
-import { WrapUpForm } from './WrapUpForm';
 
 const TONES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
-
-/** Live calls, their screen-pop and the wrap-up, shown above whatever place the agent is in. */
-export function CallPanel() {
-  const { t } = useTranslation();
-  const calls = useRoot(useShallow((s) => s.calls));
-  const wrapUp = useRoot((s) => s.wrapUps[0] ?? null);
-  const error = useRoot((s) => s.phoneError);
-  const acwNotice = useRoot((s) => s.acwNotice);
-  if (calls.length === 0 && !wrapUp && !error && !acwNotice) return null;
-  return (
-    <section className="call-panel" aria-label={t('call.panel')}>
-      <ErrorText error={error} />
-      {acwNotice && <p role="status">{t('call.acwTimedOut')}</p>}
-      {calls.map((c) => (
-        <CallCard key={c.id} call={c} others={calls.filter((o) => o.id !== c.id)} />
-      ))}
-      {wrapUp && <WrapUpForm key={wrapUp.call.id} />}
-    </section>
-  );
-}
 
 /** mm:ss (h:mm:ss past an hour). */
 export function formatDuration(ms: number): string {
@@ -40,127 +32,251 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-function CallCard(props: { call: CallSnapshot; others: CallSnapshot[] }) {
+/**
+ * One call in the call bar: who (with the screen-pop's summary), its state and timer, recording
+ * and quality, and its controls. The caller's profile, the keypad and transfer open above the bar
+ * (popovers kept in this call's element), so nothing on the page moves.
+ */
+export function CallCard(props: { call: CallSnapshot; others: CallSnapshot[] }) {
   const { t } = useTranslation();
   const c = props.call;
   const ctl = useRoot((s) => s.phoneCtl);
   const pop = useRoot((s) => s.pops[c.id]);
-  const dtmfIn = useRoot((s) => s.dtmfIn[c.id] ?? '');
   const consent = useRoot((s) => s.recordingCalls[c.id] ?? null);
   const now = useTicker(c.state === 'established');
-  const transferId = useId();
-  const [target, setTarget] = useState('');
+  // The caller's profile opens by itself while an incoming call rings (without taking focus).
+  const [profileOpen, setProfileOpen] = useState(c.direction === 'in');
   // Caller ids are untrusted text: React renders them as text, never markup.
   const who = pop?.pop?.customer.name ?? pop?.number ?? (c.remoteUser || c.remoteName || t('call.unknown'));
   const live = c.state === 'established';
+  const ringingIn = c.state === 'ringing' && c.direction === 'in';
   const consult = props.others.find((o) => o.state === 'established' && !o.held);
   return (
     <article className={`call-card call-${c.state}`} aria-label={t('call.cardLabel', { who })}>
-      <h2 className="call-who">{who}</h2>
-      {c.remoteName && <p className="item-sub">{c.remoteName}</p>}
-      <p role="status" aria-label={t('call.stateLabel')}>
-        {t(`call.state.${c.direction}.${c.state}`)}
-        {c.held ? ` · ${t('call.onHold')}` : ''}
-        {c.muted ? ` · ${t('call.muted')}` : ''}
-      </p>
-      {live && c.answeredAt !== null && (
-        <p className="call-timer" aria-label={t('call.timer')}>
-          {formatDuration(now - c.answeredAt)}
+      <span className="call-icon" aria-hidden="true">
+        {ringingIn ? <PhoneIncoming size={18} /> : <Phone size={18} />}
+      </span>
+      <div className="call-id">
+        <h2 className="call-who">{who}</h2>
+        <p className="call-sub">
+          <span role="status" aria-label={t('call.stateLabel')}>
+            {t(`call.state.${c.direction}.${c.state}`)}
+            {c.held ? ` · ${t('call.onHold')}` : ''}
+            {c.muted ? ` · ${t('call.muted')}` : ''}
+          </span>
+          {pop && <PopSummary pop={pop} />}
+          {c.remoteName && c.remoteName !== who && <span className="call-remote-name">{c.remoteName}</span>}
         </p>
+      </div>
+      {live && c.answeredAt !== null && (
+        <span className="call-timer" aria-label={t('call.timer')}>
+          {formatDuration(now - c.answeredAt)}
+        </span>
       )}
       {consent !== null && (
-        <p className="call-recording" role="status" aria-label={t('call.recordingLabel')}>
-          <strong>{t('call.recording')}</strong> {t('call.consent', { text: consent })}
+        // The consent sentence stays in view: the agent reads it to the caller.
+        <p
+          className="call-recording"
+          role="status"
+          aria-label={t('call.recordingLabel')}
+          title={t('call.consent', { text: consent })}
+        >
+          <strong>{t('call.recording')}</strong>{' '}
+          <span className="call-consent">{t('call.consent', { text: consent })}</span>
         </p>
       )}
       <MonitoredNotice callId={c.id} />
       {live && <CallQuality call={c} />}
-      {c.media === 'none' && <p role="alert">{t('call.noMedia')}</p>}
-      {c.signalingLost && <p role="alert">{t('call.signalingLost')}</p>}
-      <div className="actions">
-        {c.state === 'ringing' && c.direction === 'in' && (
+      {c.media === 'none' && (
+        <p role="alert" className="call-alert">
+          {t('call.noMedia')}
+        </p>
+      )}
+      {c.signalingLost && (
+        <p role="alert" className="call-alert">
+          {t('call.signalingLost')}
+        </p>
+      )}
+      <div className="call-actions">
+        {c.direction === 'in' && pop && (
+          <Popover.Root open={profileOpen} onOpenChange={setProfileOpen}>
+            <Popover.Trigger asChild>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={t('call.profile')}
+                title={t('call.profile')}
+              >
+                <UserRound size={18} aria-hidden="true" />
+              </button>
+            </Popover.Trigger>
+            <Popover.Content
+              className="popover call-popover"
+              side="top"
+              align="end"
+              sideOffset={8}
+              // A call must not take the keyboard from the reply the agent is typing.
+              onOpenAutoFocus={(e) => e.preventDefault()}
+              onInteractOutside={(e) => e.preventDefault()}
+            >
+              <ScreenPopView callId={c.id} pop={pop} />
+            </Popover.Content>
+          </Popover.Root>
+        )}
+        {ringingIn && (
           <>
-            <button type="button" onClick={() => ctl?.answer(c.id)}>
+            <button type="button" className="button-ok" onClick={() => ctl?.answer(c.id)}>
+              <Phone size={16} aria-hidden="true" />
               {t('call.answer')}
             </button>
-            <button type="button" onClick={() => ctl?.decline(c.id)}>
+            <button type="button" className="button-danger" onClick={() => ctl?.decline(c.id)}>
+              <PhoneOff size={16} aria-hidden="true" />
               {t('call.decline')}
             </button>
           </>
         )}
         {live && (
           <>
-            <button type="button" aria-pressed={c.held} onClick={() => ctl?.hold(c.id, !c.held)}>
-              {c.held ? t('call.resume') : t('call.hold')}
+            <button
+              type="button"
+              className="icon-button"
+              aria-pressed={c.muted}
+              aria-label={c.muted ? t('call.unmute') : t('call.mute')}
+              title={c.muted ? t('call.unmute') : t('call.mute')}
+              onClick={() => ctl?.mute(c.id, !c.muted)}
+            >
+              {c.muted ? <MicOff size={18} aria-hidden="true" /> : <Mic size={18} aria-hidden="true" />}
             </button>
-            <button type="button" aria-pressed={c.muted} onClick={() => ctl?.mute(c.id, !c.muted)}>
-              {c.muted ? t('call.unmute') : t('call.mute')}
+            <button
+              type="button"
+              className="icon-button"
+              aria-pressed={c.held}
+              aria-label={c.held ? t('call.resume') : t('call.hold')}
+              title={c.held ? t('call.resume') : t('call.hold')}
+              onClick={() => ctl?.hold(c.id, !c.held)}
+            >
+              {c.held ? <Play size={18} aria-hidden="true" /> : <Pause size={18} aria-hidden="true" />}
             </button>
+            <Keypad callId={c.id} />
+            <Transfer callId={c.id} />
+            {c.held && consult && (
+              <button type="button" onClick={() => ctl?.attendedTransfer(c.id, consult.id)}>
+                {t('call.completeTransfer')}
+              </button>
+            )}
           </>
         )}
-        {c.state !== 'ringing' || c.direction === 'out' ? (
-          <button type="button" className="danger" onClick={() => ctl?.hangup(c.id)}>
+        {!ringingIn && (
+          <button type="button" className="button-danger" onClick={() => ctl?.hangup(c.id)}>
+            <PhoneOff size={16} aria-hidden="true" />
             {t('call.hangUp')}
           </button>
-        ) : null}
+        )}
       </div>
-      {live && (
-        <>
-          <div className="keypad" role="group" aria-label={t('call.keypad')}>
-            {TONES.map((k) => (
-              <button
-                key={k}
-                type="button"
-                aria-label={t('call.tone', { tone: k })}
-                onClick={() => ctl?.dtmf(c.id, k)}
-              >
-                {k}
-              </button>
-            ))}
-          </div>
-          {dtmfIn && (
-            <p className="item-sub" aria-label={t('call.tonesReceived')}>
-              {dtmfIn}
-            </p>
-          )}
-          <div className="field inline">
-            <label htmlFor={transferId}>{t('call.transferTo')}</label>
+    </article>
+  );
+}
+
+/** The screen-pop in a few words beside the caller's name: company, open conversations. */
+function PopSummary(props: { pop: CallPop }) {
+  const { t } = useTranslation();
+  const { pop, looked } = props.pop;
+  if (!looked) return <span> · {t('call.lookingUp')}</span>;
+  if (!pop) return <span> · {t('call.unknownShort')}</span>;
+  const parts = [pop.customer.company, t('call.openCount', { count: pop.openConversations.length })];
+  return <span> · {parts.filter(Boolean).join(' · ')}</span>;
+}
+
+/** The keypad (DTMF) above the bar, with the tones received. */
+function Keypad(props: { callId: string }) {
+  const { t } = useTranslation();
+  const ctl = useRoot((s) => s.phoneCtl);
+  const dtmfIn = useRoot((s) => s.dtmfIn[props.callId] ?? '');
+  return (
+    <Popover.Root>
+      <Popover.Trigger asChild>
+        <button type="button" className="icon-button" aria-label={t('call.keypad')} title={t('call.keypad')}>
+          <Grid3x3 size={18} aria-hidden="true" />
+        </button>
+      </Popover.Trigger>
+      <Popover.Content className="popover keypad-popover" side="top" align="center" sideOffset={8}>
+        <div className="keypad" role="group" aria-label={t('call.keypad')}>
+          {TONES.map((k) => (
+            <button
+              key={k}
+              type="button"
+              aria-label={t('call.tone', { tone: k })}
+              onClick={() => ctl?.dtmf(props.callId, k)}
+            >
+              {k}
+            </button>
+          ))}
+        </div>
+        {dtmfIn && (
+          <p className="item-sub" aria-label={t('call.tonesReceived')}>
+            {dtmfIn}
+          </p>
+        )}
+      </Popover.Content>
+    </Popover.Root>
+  );
+}
+
+/** Blind transfer to a number or extension, above the bar. */
+function Transfer(props: { callId: string }) {
+  const { t } = useTranslation();
+  const ctl = useRoot((s) => s.phoneCtl);
+  const id = useId();
+  const [target, setTarget] = useState('');
+  return (
+    <Popover.Root>
+      <Popover.Trigger asChild>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t('call.transferMenu')}
+          title={t('call.transferMenu')}
+        >
+          <ArrowRightLeft size={18} aria-hidden="true" />
+        </button>
+      </Popover.Trigger>
+      <Popover.Content className="popover" side="top" align="end" sideOffset={8}>
+        <form
+          className="field"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (target.trim()) ctl?.blindTransfer(props.callId, target.trim());
+          }}
+        >
+          <label htmlFor={id}>{t('call.transferTo')}</label>
+          <div className="inline">
             <input
-              id={transferId}
+              id={id}
               value={target}
               maxLength={128}
               autoComplete="off"
               onChange={(e) => setTarget(e.target.value)}
             />
-            <button
-              type="button"
-              disabled={!target.trim()}
-              onClick={() => ctl?.blindTransfer(c.id, target.trim())}
-            >
+            <button type="submit" disabled={!target.trim()}>
               {t('call.blindTransfer')}
             </button>
           </div>
-          {c.held && consult && (
-            <button type="button" onClick={() => ctl?.attendedTransfer(c.id, consult.id)}>
-              {t('call.completeTransfer')}
-            </button>
-          )}
-        </>
-      )}
-      {c.direction === 'in' && pop && <ScreenPopView callId={c.id} pop={pop} />}
-    </article>
+        </form>
+      </Popover.Content>
+    </Popover.Root>
   );
 }
 
-/** Live MOS and the warnings raised now, as text (Twilio's thresholds, see quality.ts). */
+/** Live MOS as an icon and figure; the warnings raised now as text beside it. */
 function CallQuality(props: { call: CallSnapshot }) {
   const { t } = useTranslation();
   const { mos, warnings } = props.call.quality;
   return (
-    <>
-      <p className="call-quality" aria-label={t('call.quality')}>
+    <span className={`call-quality-box${warnings.length > 0 ? ' call-quality-warn' : ''}`}>
+      <Signal size={16} aria-hidden="true" />
+      <span className="call-quality" aria-label={t('call.quality')}>
         {mos === null ? t('call.qualityPending') : t('call.mos', { mos: mos.toFixed(1) })}
-      </p>
+      </span>
       {warnings.length > 0 && (
         <ul className="call-quality-warnings" aria-label={t('call.qualityWarnings')}>
           {warnings.map((w) => (
@@ -168,6 +284,6 @@ function CallQuality(props: { call: CallSnapshot }) {
           ))}
         </ul>
       )}
-    </>
+    </span>
   );
 }

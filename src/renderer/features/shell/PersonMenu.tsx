@@ -1,7 +1,8 @@
 import * as Menu from '@radix-ui/react-dropdown-menu';
-import { ChevronDown, LogOut, Settings } from 'lucide-react';
+import { ChevronDown, LogOut, Search, Settings } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { useApi, useRoot } from '../../app/context';
+import { openPalette } from './CommandPalette';
 
 /** Up to two initials of a name, for the avatar ("Alex Agent" → "AA", "王小明" → "王"). */
 export function initials(name: string): string {
@@ -54,6 +55,11 @@ export function PersonMenu() {
             <Settings size={16} aria-hidden="true" />
             <span className="menu-item-label">{t('nav.settings')}</span>
             <kbd className="menu-shortcut">{t('nav.shortcut', { key: 5 })}</kbd>
+          </Menu.Item>
+          <Menu.Item className="menu-item" onSelect={openPalette}>
+            <Search size={16} aria-hidden="true" />
+            <span className="menu-item-label">{t('palette.title')}</span>
+            <kbd className="menu-shortcut">{t('palette.shortcut')}</kbd>
           </Menu.Item>
           <Menu.Item className="menu-item" onSelect={() => void signOut()}>
             <LogOut size={16} aria-hidden="true" />

@@ -5,7 +5,7 @@ import { useRoot } from '../../app/context';
 import { NavBar } from '../../ui/NavBar';
 import { CustomersView } from '../customers/CustomersView';
 import { InboxView } from '../inbox/InboxView';
-import { CallPanel } from '../phone/CallPanel';
+import { CallBar } from '../phone/CallBar';
 import { PhoneView } from '../phone/PhoneView';
 import { SettingsView } from '../settings/SettingsView';
 import { SupervisorView } from '../supervisor/SupervisorView';
@@ -16,6 +16,7 @@ import { MentionNotices } from '../inbox/MentionNotices';
 import { MovedWhileAway } from '../inbox/MovedWhileAway';
 import { SupervisorNotices } from '../supervisor/SupervisorNotices';
 import { LoginView } from '../session/LoginView';
+import { CommandPalette } from './CommandPalette';
 import { ConnectionHealth } from './ConnectionHealth';
 import { PersonMenu } from './PersonMenu';
 import { VIEWS, type View } from './shellSlice';
@@ -91,9 +92,10 @@ export function Shell() {
           {signedIn && <MovedWhileAway />}
           {signedIn && <SupervisorNotices />}
           {signedIn && view === 'inbox' && <InboxShortcuts />}
-          <CallPanel />
           {renderView(view, signedIn)}
         </main>
+        <CallBar />
+        <CommandPalette />
       </div>
     </Tooltip.Provider>
   );

@@ -1,0 +1,56 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, stopHost, test, type RunningHost } from './fixtures';
+import { openSignedIn, startSeededRelay, type RunningRelay } from './relay';
+import { myStatus } from './support/agentStatus';
+
+// axe-core over every place and the frame's menus, popover and dialog, in both themes: no
+// violations of WCAG 2.x A/AA. Signed in against a seeded relay, as an admin (every place).
+let relay: RunningRelay;
+const hosts: RunningHost[] = [];
+test.beforeAll(async () => {
+  relay = await startSeededRelay();
+});
+test.afterAll(async () => {
+  for (const h of hosts) await stopHost(h);
+  await relay.stop();
+});
+
+async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('every place, the header menus, the connection popover and the command palette', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openSignedIn(page, relay, 'agent@demo.switchboard', hosts);
+  const found: Record<string, string[]> = {};
+  for (const theme of ['Light', 'Dark']) {
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByLabel('Theme').selectOption({ label: theme });
+    for (const place of ['Inbox', 'Phone', 'Customers', 'Supervisor', 'Settings']) {
+      await page.getByRole('button', { name: place, exact: true }).click();
+      await expect(page.getByRole('heading', { name: place, level: 1 })).toBeVisible();
+      found[`${theme} ${place}`] = await violations(page);
+    }
+    await myStatus(page).click();
+    await expect(page.getByRole('menu')).toBeVisible();
+    found[`${theme} status menu`] = await violations(page);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: /^Connection health/ }).click();
+    await expect(page.getByRole('dialog', { name: 'Connections' })).toBeVisible();
+    found[`${theme} connections`] = await violations(page);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Account: Alex Agent' }).click();
+    await expect(page.getByRole('menu')).toBeVisible();
+    found[`${theme} person menu`] = await violations(page);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+K');
+    await expect(page.getByRole('dialog', { name: 'Command palette' })).toBeVisible();
+    found[`${theme} palette`] = await violations(page);
+    await page.keyboard.press('Escape');
+  }
+  expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0))).toEqual({});
+});
