@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { CallChannel, EventChannel } from './channels';
-import { audioDevicesSchema, languageSchema, themeSchema, type Settings } from './settings';
+import {
+  audioDevicesSchema,
+  languageSchema,
+  themeSchema,
+  workspaceLayoutsSchema,
+  type Settings,
+} from './settings';
 import { agentStateSchema, type AgentStateInfo } from './agentState';
 import type { DialRequest } from './dialLink';
 import type { UpdateStatus } from './updates/status';
@@ -111,6 +117,7 @@ export const apiCalls = {
         language: languageSchema.optional(),
         theme: themeSchema.optional(),
         audioDevices: audioDevicesSchema.optional(),
+        workspaceLayouts: workspaceLayoutsSchema.optional(),
       })
       .strict(),
   ),
