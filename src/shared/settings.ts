@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SAVED_VIEWS, savedInboxViewSchema } from './inboxFilters';
 
 export const LANGUAGES = ['en', 'zh-CN', 'zh-TW'] as const;
 export const languageSchema = z.enum(LANGUAGES);
@@ -40,6 +41,13 @@ export const workspaceLayoutsSchema = z
     message: `At most ${MAX_WORKSPACE_LAYOUTS} workspace layouts are kept.`,
   });
 
+/** Saved inbox views by agent id (at most MAX_WORKSPACE_LAYOUTS agents, MAX_SAVED_VIEWS each). */
+export const savedInboxViewsSchema = z
+  .record(z.string().min(1).max(128), z.array(savedInboxViewSchema).max(MAX_SAVED_VIEWS))
+  .refine((r) => Object.keys(r).length <= MAX_WORKSPACE_LAYOUTS, {
+    message: `Saved views are kept for at most ${MAX_WORKSPACE_LAYOUTS} agents.`,
+  });
+
 export const settingsSchema = z
   .object({
     language: languageSchema,
@@ -48,6 +56,8 @@ export const settingsSchema = z
     audioDevices: audioDevicesSchema.optional(),
     /** Optional (added later); absent means each agent has the default layout. */
     workspaceLayouts: workspaceLayoutsSchema.optional(),
+    /** Optional (added later); absent means no agent has saved a view. */
+    savedInboxViews: savedInboxViewsSchema.optional(),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;

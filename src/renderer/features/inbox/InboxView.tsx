@@ -1,18 +1,7 @@
-import { useId, useState, type CSSProperties } from 'react';
+import { useId, useMemo, useState, type CSSProperties } from 'react';
 import { PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
-import {
-  INBOX_VIEWS,
-  SLA_FILTERS,
-  type InboxView as InboxListView,
-  type SlaFilter,
-} from '../../../shared/api';
-import {
-  CHANNELS,
-  CONVERSATION_STATUSES,
-  type Channel,
-  type ConversationStatus,
-} from '../../../shared/sync/entities';
+import type { InboxFilters } from '../../../shared/inboxFilters';
 import { useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { EmptyState } from '../../ui/EmptyState';
@@ -22,8 +11,10 @@ import { RejectedList } from './RejectedList';
 import { ErrorText } from '../../ui/ErrorText';
 import { useMinuteClock } from '../../ui/useMinuteClock';
 import { ConversationRow, ROW_HEIGHT } from './ConversationRow';
-import { useConversationWindow, type ConversationFilters } from './useConversationWindow';
+import { useConversationWindow } from './useConversationWindow';
 import { VirtualList } from './VirtualList';
+import { FilterBar } from './FilterBar';
+import { DEFAULT_FILTERS } from './savedViews';
 import { PaneToggle } from './PaneToggle';
 import { Splitter } from './Splitter';
 import { isCollapsed, useWorkspaceLayout, widthOf } from './useWorkspaceLayout';
@@ -38,30 +29,19 @@ import type { RowRange } from './virtualWindow';
  */
 export function InboxView() {
   const { t } = useTranslation();
-  const [status, setStatus] = useState<ConversationStatus | ''>('open');
   const selected = useRoot((s) => s.selectedConversationId);
   const setSelected = useRoot((s) => s.openConversation);
-  const [view, setView] = useState<InboxListView>('all');
-  const [channel, setChannel] = useState<Channel | ''>('');
-  const filterId = useId();
-  const viewId = useId();
   const now = useMinuteClock();
-  const channelId = useId();
-  const labelId = useId();
-  const slaId = useId();
-  const [label, setLabel] = useState('');
-  const [sla, setSla] = useState<SlaFilter | ''>('');
+  const [filters, setFilters] = useState<InboxFilters>(DEFAULT_FILTERS);
   const labels = useQuery('conversations:labels', {});
-  const filters: ConversationFilters = {
-    view,
-    ...(status ? { status } : {}),
-    ...(channel ? { channel } : {}),
-    ...(label ? { label } : {}),
-    ...(sla ? { sla } : {}),
-  };
+  const directory = useQuery('inbox:directory', {});
+  const agentNames = useMemo(
+    () => new Map((directory.data?.agents ?? []).map((a) => [a.id, a.name] as const)),
+    [directory.data],
+  );
   const [range, setRange] = useState<RowRange>({ start: 0, end: 0 });
   // Conversations become overdue or due soon as time passes: the SLA filters ask again each minute.
-  const list = useConversationWindow(filters, range, sla ? Math.floor(now / 60_000) : 0);
+  const list = useConversationWindow(filters, range, filters.sla ? Math.floor(now / 60_000) : 0);
   const total = list.total ?? 0;
   const layout = useWorkspaceLayout();
   const listCollapsed = isCollapsed(layout.layout, 'list');
@@ -96,71 +76,12 @@ export function InboxView() {
           </div>
           <ErrorText error={layout.error && t('inbox.workspace.layoutNotSaved', { reason: layout.error })} />
           <div className="list-body" id={listBodyId} hidden={listCollapsed}>
-            <div className="list-filters">
-              <div className="field inline">
-                <label htmlFor={viewId}>{t('inbox.viewLabel')}</label>
-                <select id={viewId} value={view} onChange={(e) => setView(e.target.value as InboxListView)}>
-                  {INBOX_VIEWS.map((v) => (
-                    <option key={v} value={v}>
-                      {t(`inbox.views.${v}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field inline">
-                <label htmlFor={channelId}>{t('inbox.filterChannel')}</label>
-                <select
-                  id={channelId}
-                  value={channel}
-                  onChange={(e) => setChannel(e.target.value as Channel | '')}
-                >
-                  <option value="">{t('inbox.allChannels')}</option>
-                  {CHANNELS.map((ch) => (
-                    <option key={ch} value={ch}>
-                      {t(`channels.${ch}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field inline">
-                <label htmlFor={filterId}>{t('inbox.filterStatus')}</label>
-                <select
-                  id={filterId}
-                  value={status}
-                  onChange={(e) => setStatus(e.target.value as ConversationStatus | '')}
-                >
-                  <option value="">{t('inbox.all')}</option>
-                  {CONVERSATION_STATUSES.map((s) => (
-                    <option key={s} value={s}>
-                      {t(`inbox.statuses.${s}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field inline">
-                <label htmlFor={labelId}>{t('inbox.filterLabel')}</label>
-                <select id={labelId} value={label} onChange={(e) => setLabel(e.target.value)}>
-                  <option value="">{t('inbox.allLabels')}</option>
-                  {/* The chosen label stays offered even before (or after) it is in the cache. */}
-                  {[...new Set([...(labels.data ?? []), ...(label ? [label] : [])])].map((l) => (
-                    <option key={l} value={l}>
-                      {l}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field inline">
-                <label htmlFor={slaId}>{t('inbox.filterSla')}</label>
-                <select id={slaId} value={sla} onChange={(e) => setSla(e.target.value as SlaFilter | '')}>
-                  <option value="">{t('inbox.slaFilters.any')}</option>
-                  {SLA_FILTERS.map((f) => (
-                    <option key={f} value={f}>
-                      {t(`inbox.slaFilters.${f}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </div>
+            <FilterBar
+              filters={filters}
+              labels={labels.data ?? []}
+              countsEnabled={list.total !== null}
+              onChange={setFilters}
+            />
             <ErrorText error={list.error} />
             {list.total === 0 && <EmptyState text={t('inbox.empty')} />}
             <VirtualList
@@ -174,6 +95,7 @@ export function InboxView() {
               renderRow={(i, tabIndex) => (
                 <ConversationRow
                   conversation={list.rowAt(i)}
+                  agentNames={agentNames}
                   selected={selected}
                   tabIndex={tabIndex}
                   now={now}
