@@ -114,8 +114,14 @@ export function ConversationPane(props: {
   const layout = props.layout;
   const sidebarCollapsed = layout ? isCollapsed(layout.layout, 'sidebar') : false;
 
-  if (detail.error) return <ErrorText error={detail.error} />;
-  if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
+  if (detail.error)
+    return (
+      <div className="pane-state">
+        <ErrorText error={detail.error} />
+        <p className="hint">{t('inbox.workspace.states.conversationError')}</p>
+      </div>
+    );
+  if (!detail.data) return <p role="status">{t('inbox.workspace.states.loadingConversation')}</p>;
   const { conversation: c, timeline, queued, replyRoute } = detail.data;
   // A reply its channel cannot deliver is not offered (main and the relay refuse it too).
   const refused = !asNote && !replyRoute.ok;

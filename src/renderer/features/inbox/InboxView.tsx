@@ -14,7 +14,7 @@ import { ConversationRow, ROW_HEIGHT } from './ConversationRow';
 import { useConversationWindow } from './useConversationWindow';
 import { VirtualList } from './VirtualList';
 import { FilterBar } from './FilterBar';
-import { DEFAULT_FILTERS } from './savedViews';
+import { DEFAULT_FILTERS, sameFilters } from './savedViews';
 import { PaneToggle } from './PaneToggle';
 import { Splitter } from './Splitter';
 import { isCollapsed, useWorkspaceLayout, widthOf } from './useWorkspaceLayout';
@@ -83,7 +83,18 @@ export function InboxView() {
               onChange={setFilters}
             />
             <ErrorText error={list.error} />
-            {list.total === 0 && <EmptyState text={t('inbox.empty')} />}
+            {list.total === 0 &&
+              (sameFilters(filters, DEFAULT_FILTERS) ? (
+                <EmptyState text={t('inbox.empty')} />
+              ) : (
+                // Filtered to nothing: say so, and offer the way back to the open conversations.
+                <div className="empty-state pane-state" role="status">
+                  <p>{t('inbox.workspace.states.noMatch')}</p>
+                  <button type="button" onClick={() => setFilters(DEFAULT_FILTERS)}>
+                    {t('inbox.workspace.states.showOpen')}
+                  </button>
+                </div>
+              ))}
             <VirtualList
               // New filters: a new list, scrolled to its top.
               key={JSON.stringify(filters)}
@@ -120,7 +131,7 @@ export function InboxView() {
           {selected ? (
             <ConversationPane id={selected} layout={layout} />
           ) : (
-            <EmptyState text={t('inbox.pick')} />
+            <EmptyState text={t('inbox.workspace.states.pick')} />
           )}
         </div>
       </div>
