@@ -67,3 +67,45 @@ test('with a long thread open the composer is in view and the thread is the scro
   await expect(note).toBeInViewport({ ratio: 1 });
   await expect(article.getByRole('heading', { level: 2 })).toBeInViewport();
 });
+
+test('the list and the sidebar resize by keyboard and hide, and stay so after a reload', async ({ page }) => {
+  await openSignedIn(page, relay, 'agent2@demo.switchboard', hosts);
+  await page.getByRole('button', { name: 'Inbox' }).click();
+  const list = page.getByRole('list', { name: 'Conversations' });
+  await list.getByRole('button').first().click();
+  const article = page.getByRole('article');
+  const sidebar = article.getByRole('complementary', { name: 'Conversation details' });
+  await expect(sidebar).toBeVisible();
+
+  const splitter = page.getByRole('separator', { name: 'Resize conversation list' });
+  const before = (await list.boundingBox())!.width;
+  await splitter.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(splitter).toHaveAttribute('aria-valuenow', '352');
+  expect((await list.boundingBox())!.width).toBeGreaterThan(before);
+
+  await article.getByRole('button', { name: 'Hide conversation details' }).click();
+  await expect(sidebar).toHaveCount(0);
+  const show = article.getByRole('button', { name: 'Show conversation details' });
+  await expect(show).toHaveAttribute('aria-expanded', 'false');
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Inbox' }).click();
+  await expect(page.getByRole('separator', { name: 'Resize conversation list' })).toHaveAttribute(
+    'aria-valuenow',
+    '352',
+  );
+  await list.getByRole('button').first().click();
+  await expect(
+    page.getByRole('article').getByRole('button', { name: 'Show conversation details' }),
+  ).toBeVisible();
+  await page.getByRole('article').getByRole('button', { name: 'Show conversation details' }).click();
+  await expect(page.getByRole('complementary', { name: 'Conversation details' })).toBeVisible();
+
+  // The list hides to a rail whose button brings it back.
+  await page.getByRole('button', { name: 'Hide conversation list' }).click();
+  await expect(list).toBeHidden();
+  await page.getByRole('button', { name: 'Show conversation list' }).click();
+  await expect(list).toBeVisible();
+});

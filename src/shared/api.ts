@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import type { CallChannel, EventChannel } from './channels';
-import { audioDevicesSchema, languageSchema, themeSchema, type Settings } from './settings';
+import {
+  audioDevicesSchema,
+  languageSchema,
+  themeSchema,
+  savedInboxViewsSchema,
+  workspaceLayoutsSchema,
+  type Settings,
+} from './settings';
+import { inboxFiltersSchema } from './inboxFilters';
 import { setAgentStateSchema, type AgentStateInfo } from './agentState';
 import type { DialRequest } from './dialLink';
 import type { UpdateStatus } from './updates/status';
@@ -8,7 +16,7 @@ import type { SessionState } from './session';
 import type { OfferView } from './sync/protocol';
 import { relayUrlSchema } from './relayUrl';
 import { E164_RE, sipAccountSchema, type SipAccountView, type SipCredentials } from './phone';
-import { CHANNELS, CONVERSATION_STATUSES, type Channel, type Role } from './sync/entities';
+import { CONVERSATION_STATUSES, type Channel, type Role } from './sync/entities';
 import { RECORDING_MIME_TYPES, recordingPolicySchema, type RecordingPolicy } from './recording';
 import {
   agentRoutingSchema,
@@ -77,12 +85,7 @@ export type TeamSettingsView = {
   members: { id: string; name: string; role: Role; skills: string[]; capacity: Record<WorkKind, number> }[];
 };
 
-/** The inbox list's views (see `conversations:list`). */
-export const INBOX_VIEWS = ['all', 'teams', 'mine', 'unassigned'] as const;
-export type InboxView = (typeof INBOX_VIEWS)[number];
-/** The inbox list's SLA filters (see `conversations:list`). */
-export const SLA_FILTERS = ['overdue', 'soon', 'none'] as const;
-export type SlaFilter = (typeof SLA_FILTERS)[number];
+export { INBOX_VIEWS, SLA_FILTERS, type InboxView, type SlaFilter } from './inboxFilters';
 
 type CallSpec<A extends z.ZodType, R> = { args: A; result?: R };
 const call =
@@ -111,6 +114,8 @@ export const apiCalls = {
         language: languageSchema.optional(),
         theme: themeSchema.optional(),
         audioDevices: audioDevicesSchema.optional(),
+        workspaceLayouts: workspaceLayoutsSchema.optional(),
+        savedInboxViews: savedInboxViewsSchema.optional(),
       })
       .strict(),
   ),
@@ -247,22 +252,12 @@ export const apiCalls = {
    * whole filtered list (`total`) so a virtualized list can size itself.
    */
   'conversations:list': call<{ total: number; offset: number; items: ConversationView[] }>()(
-    z
-      .object({
-        status: z.enum(CONVERSATION_STATUSES).optional(),
-        channel: z.enum(CHANNELS).optional(),
-        /**
-         * mine: assigned to me; unassigned; teams: of the teams I belong to; all: everything this
-         * agent may see (its teams, and conversations assigned to it from other teams).
-         */
-        view: z.enum(INBOX_VIEWS).optional(),
-        /** Only conversations carrying this label (by name). */
-        label: z.string().min(1).max(100).optional(),
-        /** overdue; soon: due within 30 minutes; none: without a due time. */
-        sla: z.enum(SLA_FILTERS).optional(),
-        ...page,
-      })
-      .strict(),
+    /**
+     * view: mine: assigned to me; unassigned; teams: of the teams I belong to; all: everything this
+     * agent may see (its teams, and conversations assigned to it from other teams). sla: overdue;
+     * soon: due within 30 minutes; none: without a due time.
+     */
+    inboxFiltersSchema.extend(page).strict(),
   ),
   /** Label names to filter the inbox by, sorted by name. */
   'conversations:labels': call<string[]>()(noArgs),

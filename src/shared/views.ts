@@ -18,6 +18,8 @@ export type ConversationView = { id: string } & ConversationData & {
     customerName: string | null;
     /** Customer messages newer than this device last read the conversation. */
     unread: number;
+    /** The start of the latest message (the inbox row's preview); absent without one. */
+    preview?: string;
   };
 export type TimelineItemView =
   ({ kind: 'message'; id: string } & MessageData) | ({ kind: 'note'; id: string } & NoteData);

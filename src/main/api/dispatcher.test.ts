@@ -41,7 +41,17 @@ describe('main/api/dispatcher', () => {
   it('refuses malformed arguments, naming the field, and changes nothing', async () => {
     const { dispatch, services } = setup();
     const before = services.settings.get();
-    for (const args of [{ language: 'klingon' }, { theme: 3 }, { language: 'en', extra: true }, 'en', [1]]) {
+    const pane = { listWidth: 320, sidebarWidth: 300, listCollapsed: false, sidebarCollapsed: false };
+    for (const args of [
+      { language: 'klingon' },
+      { theme: 3 },
+      { language: 'en', extra: true },
+      'en',
+      [1],
+      { workspaceLayouts: { alex: { ...pane, listWidth: 5 } } },
+      { workspaceLayouts: { alex: { ...pane, extra: 1 } } },
+      { workspaceLayouts: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`a${i}`, pane])) },
+    ]) {
       const r = await dispatch('settings:update', args);
       expect(r.ok).toBe(false);
       if (!r.ok) {

@@ -21,6 +21,14 @@ describe('main/services/settingsService', () => {
     if (process.platform !== 'win32') expect(statSync(join(dir, 'settings.json')).mode & 0o077).toBe(0);
   });
 
+  it("remembers each agent's workspace layout beside language and theme", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-settings-'));
+    const alex = { listWidth: 400, sidebarWidth: 260, listCollapsed: false, sidebarCollapsed: true };
+    make(dir).update({ workspaceLayouts: { alex } });
+    make(dir).update({ theme: 'dark' });
+    expect(make(dir).get()).toEqual({ language: 'en', theme: 'dark', workspaceLayouts: { alex } });
+  });
+
   it('survives a corrupt or hostile settings file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-settings-'));
     writeFileSync(join(dir, 'settings.json'), '{"language": "<img src=x onerror=alert(1)>"');

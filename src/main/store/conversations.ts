@@ -6,22 +6,38 @@ export type ConversationSummary = { id: string } & ConversationData & {
     customerName: string | null;
     /** Customer messages newer than this device last read the conversation. */
     unread: number;
+    /** The start of the latest message (either direction); absent without one. */
+    preview?: string;
   };
-type ConversationRow = { id: string; data: string; customerName: string | null; unread: number };
+type ConversationRow = {
+  id: string;
+  data: string;
+  customerName: string | null;
+  unread: number;
+  preview: string | null;
+};
 
 const toSummary = (r: ConversationRow): ConversationSummary => ({
   ...(JSON.parse(r.data) as ConversationData),
   id: r.id,
   customerName: r.customerName,
   unread: r.unread,
+  ...(r.preview ? { preview: r.preview } : {}),
 });
 
+/** Characters of the latest message kept for the inbox row's preview line. */
+const PREVIEW_CHARS = 160;
+
+// The preview is the newest message's body, the last entry of records_by_parent for the conversation.
 // parent_id of a conversation is its customerId (see migration 001), so the join is a key lookup;
 // unread counts inbound messages after the last read through records_by_parent (a range scan).
 const COLUMNS = `c.id, c.data, json_extract(cu.data, '$.name') AS customerName,
   (SELECT count(*) FROM records m WHERE m.entity = 'message' AND m.parent_id = c.id AND m.deleted = 0
      AND m.sort_at > coalesce((SELECT read_at FROM conversation_reads WHERE conversation_id = c.id), '')
-     AND json_extract(m.data, '$.direction') = 'in') AS unread`;
+     AND json_extract(m.data, '$.direction') = 'in') AS unread,
+  (SELECT substr(json_extract(m.data, '$.body'), 1, ${PREVIEW_CHARS}) FROM records m
+     WHERE m.entity = 'message' AND m.parent_id = c.id AND m.deleted = 0
+     ORDER BY m.sort_at DESC LIMIT 1) AS preview`;
 const CUSTOMER_JOIN = `LEFT JOIN records cu ON cu.entity = 'customer' AND cu.id = c.parent_id AND cu.deleted = 0`;
 const SELECT = `SELECT ${COLUMNS} FROM records c ${CUSTOMER_JOIN}`;
 

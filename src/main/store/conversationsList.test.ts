@@ -50,17 +50,17 @@ describe('main/store conversation list filters', () => {
 });
 
 describe('main/store unread counts', () => {
+  const msg = (id: string, direction: 'in' | 'out', at: string) =>
+    change('message', id, {
+      conversationId: 'chat-me',
+      customerId: 'c1',
+      direction,
+      authorId: null,
+      body: id,
+      createdAt: at,
+    });
   it('counts customer messages after this device last read the conversation', () => {
     const { store } = openTestStore();
-    const msg = (id: string, direction: 'in' | 'out', at: string) =>
-      change('message', id, {
-        conversationId: 'chat-me',
-        customerId: 'c1',
-        direction,
-        authorId: null,
-        body: id,
-        createdAt: at,
-      });
     store.applyChanges([
       conv('chat-me', 'chat', 'me'),
       msg('m1', 'in', '2024-01-01T10:00:00.000Z'),
@@ -72,6 +72,21 @@ describe('main/store unread counts', () => {
     expect(store.conversation('chat-me')?.unread).toBe(0);
     store.applyChanges([msg('m4', 'in', '2099-01-01T00:00:00.000Z')]);
     expect(store.conversations({}).find((c) => c.id === 'chat-me')?.unread).toBe(1);
+  });
+
+  it('previews the newest message, in either direction, for the inbox row', () => {
+    const { store } = openTestStore();
+    store.applyChanges([conv('quiet', 'chat', null), conv('chat-me', 'chat', 'me')]);
+    expect(store.conversation('quiet')?.preview).toBeUndefined();
+    store.applyChanges([
+      msg('m1', 'in', '2024-01-01T10:00:00.000Z'),
+      msg('m2', 'out', '2024-01-01T10:01:00.000Z'),
+    ]);
+    expect(store.conversation('chat-me')?.preview).toBe('m2');
+    store.applyChanges([msg(`long ${'x'.repeat(400)}`, 'in', '2024-01-01T10:02:00.000Z')]);
+    expect(
+      listConversations(store.db, { offset: 0, limit: 10 }).find((c) => c.id === 'chat-me')?.preview,
+    ).toHaveLength(160);
   });
 });
 

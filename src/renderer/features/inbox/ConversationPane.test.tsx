@@ -77,7 +77,7 @@ const customer = {
 } as unknown as CustomerDetail;
 
 /** Main as the pane sees it: each query answers from the fixtures above. */
-function fakeMain(d: ConversationDetail) {
+function fakeMain(d: ConversationDetail | Error) {
   const answers: Record<string, unknown> = {
     'conversations:get': d,
     'customers:get': customer,
@@ -91,13 +91,16 @@ function fakeMain(d: ConversationDetail) {
   };
   return {
     kind: 'browser',
-    call: (channel: string) => Promise.resolve(answers[channel] ?? null),
+    call: (channel: string) =>
+      d instanceof Error && channel === 'conversations:get'
+        ? Promise.reject(d)
+        : Promise.resolve(answers[channel] ?? null),
     on: () => () => {},
     onStatus: () => () => {},
   } as unknown as ApiClient;
 }
 
-async function show(d: ConversationDetail) {
+async function show(d: ConversationDetail | Error) {
   render(
     <AppProvider api={fakeMain(d)} store={createRootStore()}>
       <I18nextProvider i18n={createI18n('en')}>
@@ -106,12 +109,12 @@ async function show(d: ConversationDetail) {
     </AppProvider>,
   );
   await act(async () => {});
-  return screen.getByRole('article', { name: 'Conversation with Wen Li' });
+  return screen.queryByRole('article', { name: 'Conversation with Wen Li' });
 }
 
 describe('renderer/inbox/ConversationPane', () => {
   it('lays out a compact header, the thread, the composer after it, and the context sidebar', async () => {
-    const article = await show(detail(50));
+    const article = (await show(detail(50)))!;
     // One h2 in the article (the conversation's): the sidebar's headings are h3.
     expect(
       within(article)
@@ -146,5 +149,11 @@ describe('renderer/inbox/ConversationPane', () => {
     expect(within(sidebar).getByText('Support')).toBeTruthy();
     expect(within(sidebar).getByText('No SLA applies to this conversation.')).toBeTruthy();
     expect(within(sidebar).getByRole('list', { name: "Customer's history on other channels" })).toBeTruthy();
+  });
+
+  it('says what went wrong opening a conversation, and what to do next', async () => {
+    expect(await show(new Error('The relay is unreachable.'))).toBeNull();
+    expect(screen.getByRole('alert').textContent).toBe('The relay is unreachable.');
+    expect(screen.getByText(/Choose it again in the list/)).toBeTruthy();
   });
 });

@@ -1,4 +1,5 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
+import { PanelRightClose, PanelRightOpen } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '../../../shared/sync/entities';
 import { useApi, useRoot } from '../../app/context';
@@ -14,6 +15,9 @@ import { onComposerCommand } from './shortcuts';
 import { ReplyChannel } from './ReplyChannel';
 import { ConversationSidebar } from './ConversationSidebar';
 import { NoteTag } from '../supervisor/NoteTag';
+import { PaneToggle } from './PaneToggle';
+import { Splitter } from './Splitter';
+import { isCollapsed, widthOf, type WorkspaceLayoutControl } from './useWorkspaceLayout';
 
 /** A local datetime-local value one hour from now. */
 function inAnHour(): string {
@@ -27,7 +31,11 @@ function inAnHour(): string {
  * (messages and internal notes, the one scroller), the composer pinned below it, and the context
  * sidebar (ConversationSidebar) beside them.
  */
-export function ConversationPane(props: { id: string }) {
+export function ConversationPane(props: {
+  id: string;
+  /** The workspace's pane layout (sidebar width, shown or hidden); without it the sidebar is fixed. */
+  layout?: WorkspaceLayoutControl;
+}) {
   const { t } = useTranslation();
   const api = useApi();
   const detail = useQuery('conversations:get', { id: props.id });
@@ -44,6 +52,7 @@ export function ConversationPane(props: { id: string }) {
     hint: useId(),
     snooze: useId(),
     route: useId(),
+    sidebar: useId(),
   };
   const [snoozeUntil, setSnoozeUntil] = useState<string | null>(null);
   const now = useMinuteClock();
@@ -103,9 +112,17 @@ export function ConversationPane(props: { id: string }) {
     if (el) el.scrollTop = el.scrollHeight;
   }, [props.id, seen]);
   const [sending, setSending] = useState(false);
+  const layout = props.layout;
+  const sidebarCollapsed = layout ? isCollapsed(layout.layout, 'sidebar') : false;
 
-  if (detail.error) return <ErrorText error={detail.error} />;
-  if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
+  if (detail.error)
+    return (
+      <div className="pane-state">
+        <ErrorText error={detail.error} />
+        <p className="hint">{t('inbox.workspace.states.conversationError')}</p>
+      </div>
+    );
+  if (!detail.data) return <p role="status">{t('inbox.workspace.states.loadingConversation')}</p>;
   const { conversation: c, timeline, queued, replyRoute } = detail.data;
   // A reply its channel cannot deliver is not offered (main and the relay refuse it too).
   const refused = !asNote && !replyRoute.ok;
@@ -141,7 +158,7 @@ export function ConversationPane(props: { id: string }) {
 
   return (
     <article
-      className="conversation"
+      className={`conversation${sidebarCollapsed ? ' sidebar-collapsed' : ''}`}
       aria-label={t('inbox.conversationWith', { name: c.customerName ?? t('inbox.unknownCustomer') })}
     >
       <div className="conversation-main">
@@ -177,6 +194,15 @@ export function ConversationPane(props: { id: string }) {
               </select>
             </div>
             <TransferControl conversationId={c.id} teamId={c.teamId} assigneeId={c.assigneeId} />
+            {layout && (
+              <PaneToggle
+                expanded={!sidebarCollapsed}
+                controls={ids.sidebar}
+                label={sidebarCollapsed ? t('inbox.workspace.showSidebar') : t('inbox.workspace.hideSidebar')}
+                icon={sidebarCollapsed ? PanelRightOpen : PanelRightClose}
+                onToggle={() => layout.toggle('sidebar')}
+              />
+            )}
           </div>
           {snoozeUntil !== null && (
             <form
@@ -300,7 +326,25 @@ export function ConversationPane(props: { id: string }) {
           <ErrorText error={error} />
         </form>
       </div>
-      <ConversationSidebar conversation={c} history={detail.data.customerHistory} now={now} />
+      {layout && !sidebarCollapsed && (
+        <Splitter
+          pane="sidebar"
+          label={t('inbox.workspace.resizeSidebar')}
+          width={widthOf(layout.layout, 'sidebar')}
+          controls={ids.sidebar}
+          onPreview={(w) => layout.preview('sidebar', w)}
+          onCommit={(w) => layout.resize('sidebar', w)}
+          onToggle={() => layout.toggle('sidebar')}
+        />
+      )}
+      {!sidebarCollapsed && (
+        <ConversationSidebar
+          id={ids.sidebar}
+          conversation={c}
+          history={detail.data.customerHistory}
+          now={now}
+        />
+      )}
     </article>
   );
 }

@@ -18,6 +18,7 @@ type Conversation = ConversationDetail['conversation'];
  * Headings are h3: the conversation's own h2 stays the one heading of its level in the article.
  */
 export function ConversationSidebar(props: {
+  id?: string;
   conversation: Conversation;
   history: ConversationDetail['customerHistory'];
   now: number;
@@ -26,7 +27,7 @@ export function ConversationSidebar(props: {
   const c = props.conversation;
   const callback = callbackOf(c);
   return (
-    <aside className="context-sidebar" aria-label={t('inbox.workspace.sidebar')}>
+    <aside id={props.id} className="context-sidebar" aria-label={t('inbox.workspace.sidebar')}>
       <CustomerCard customerId={c.customerId} />
       <SidebarSection title={t('inbox.workspace.labels')}>
         <LabelEditor conversationId={c.id} labels={c.labels} />
