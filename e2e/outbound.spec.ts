@@ -28,7 +28,8 @@ test('an agent starts an email conversation from a customer profile', async ({ p
 
   await page.getByRole('button', { name: 'Inbox' }).click();
   const list = page.getByRole('list', { name: 'Conversations' });
-  await list.getByRole('button').filter({ hasText: subject }).first().click();
+  // The row shows the latest message (the reply just written), not the subject.
+  await list.getByRole('button').filter({ hasText: 'Your refund was sent today.' }).first().click();
   const article = page.getByRole('article');
   await expect(article.getByRole('listitem').filter({ hasText: 'Your refund was sent today.' })).toHaveCount(
     1,

@@ -20,7 +20,7 @@ test('a supervisor reads a report, exports it as CSV, and reads it offline after
   page,
 }) => {
   await openSignedIn(page, relay, 'supervisor@demo.switchboard', hosts);
-  await page.getByRole('button', { name: 'Supervisor' }).click();
+  await page.getByRole('button', { name: 'Supervisor', exact: true }).click();
   await page.getByRole('tab', { name: 'Reports' }).click();
   const panel = page.getByRole('tabpanel', { name: 'Reports' });
 

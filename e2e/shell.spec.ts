@@ -78,7 +78,10 @@ test.describe('shell through the browser host', () => {
     await page.keyboard.press('Enter');
     // Signed out, the places that show the agent's data ask to sign in first.
     await expect(page.getByRole('heading', { name: 'Sign in', level: 1 })).toBeFocused();
-    await expect(page.getByRole('button', { name: 'Supervisor' })).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByRole('button', { name: 'Supervisor', exact: true })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
   });
 
   test('agent status changes through the API and a tel: link fills the dialer', async ({ page, host }) => {

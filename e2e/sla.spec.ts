@@ -30,7 +30,7 @@ test('a supervisor sets an SLA; a new customer message gets a due time the inbox
   page,
 }) => {
   await openSignedIn(page, relay, 'supervisor@demo.switchboard', hosts);
-  await page.getByRole('button', { name: 'Supervisor' }).click();
+  await page.getByRole('button', { name: 'Supervisor', exact: true }).click();
   await page.getByRole('tab', { name: 'Team settings' }).click();
   await page.getByLabel('Team', { exact: true }).selectOption({ label: TEAM });
   const form = page.getByRole('form', { name: `SLA of ${TEAM} email` });

@@ -22,7 +22,7 @@ test.afterAll(async () => {
 
 async function openTeamSettings(page: Page, email: string): Promise<void> {
   await openSignedIn(page, relay, email, hosts);
-  await page.getByRole('button', { name: 'Supervisor' }).click();
+  await page.getByRole('button', { name: 'Supervisor', exact: true }).click();
   await page.getByRole('tab', { name: 'Team settings' }).click();
   await page.getByLabel('Team', { exact: true }).selectOption({ label: TEAM });
 }
@@ -96,7 +96,7 @@ test('a supervisor turns recording on and sets a chat capacity; the relay, an ad
   // The agent learns its calls are recorded, and what to announce; it gets no controls.
   const agent = await (await browser.newContext()).newPage();
   await openSignedIn(agent, relay, 'agent@demo.switchboard', hosts);
-  await agent.getByRole('button', { name: 'Supervisor' }).click();
+  await agent.getByRole('button', { name: 'Supervisor', exact: true }).click();
   await expect(agent.getByText('Team settings are for supervisors and admins.')).toBeVisible();
   await expect(agent.getByRole('status', { name: 'Call recording' })).toContainText(CONSENT, {
     timeout: 30_000,
@@ -109,7 +109,7 @@ test('a supervisor turns recording on and sets a chat capacity; the relay, an ad
   // Without the relay the settings still open from the cache, and saving says what to do.
   await relay.proc.kill('SIGTERM');
   await supervisor.getByRole('button', { name: 'Inbox' }).click();
-  await supervisor.getByRole('button', { name: 'Supervisor' }).click();
+  await supervisor.getByRole('button', { name: 'Supervisor', exact: true }).click();
   await expect(supervisor.getByText('Saving needs a connection to the relay.')).toBeVisible({
     timeout: 30_000,
   });

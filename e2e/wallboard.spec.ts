@@ -102,7 +102,7 @@ test('the wallboard shows a status change and a new waiting customer at once, an
   await openSignedIn(agent, relay, 'agent@demo.switchboard', hosts);
   await setMyStatus(agent, 'available');
   await openSignedIn(supervisor, relay, 'supervisor@demo.switchboard', hosts);
-  await supervisor.getByRole('button', { name: 'Supervisor' }).click();
+  await supervisor.getByRole('button', { name: 'Supervisor', exact: true }).click();
   await expect(supervisor.getByRole('tab', { name: 'Live view' })).toHaveAttribute('aria-selected', 'true');
   // The live view lists the agent with their status as the relay has it.
   const row = supervisor.getByRole('table', { name: 'Agents' }).getByRole('row', { name: 'Alex Agent' });
