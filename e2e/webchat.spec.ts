@@ -134,7 +134,7 @@ test('a visitor chats through the widget, the agent replies and resolves, and th
     await customer.getByRole('button', { name: 'Open chat' }).click();
     await expect(messages.getByRole('listitem')).toHaveText([hostile, reply], { timeout: 15_000 });
 
-    await conversation.getByLabel('Status').selectOption('resolved');
+    await conversation.getByLabel('Status', { exact: true }).selectOption('resolved');
     const csat = widget.getByRole('group', { name: 'How did we do?' });
     await expect(csat).toBeVisible({ timeout: 15_000 });
     await csat.getByRole('button', { name: 'Rate 4 out of 5' }).click();
