@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Change } from '../../../shared/sync/entities';
+import { outgoingReplies } from '../outgoingReplies';
 import type { HlcClock } from '../../../shared/sync/hlc';
 import type { Logger } from '../../core/logger';
 import type { Database } from '../../data/db';
@@ -79,7 +80,7 @@ export function createApiWebhook(d: {
     now: d.now,
     ...(testTimeoutMs ? { testTimeoutMs } : {}),
   });
-  const channelOf = d.db.prepare<[string], { channel: string }>('SELECT channel FROM inboxes WHERE id = ?');
+  const replies = outgoingReplies(d.db, d.store, 'api');
   // Replies committed while the relay stopped before queueing them (none but in a crash), in
   // inboxes with a webhook, since it was first set.
   const unqueued = d.db.prepare<[], { id: string; conv_id: string; inbox_id: string }>(
@@ -102,15 +103,8 @@ export function createApiWebhook(d: {
     },
 
     onChanges(changes: readonly Change[]): void {
-      for (const c of changes) {
-        if (c.entity !== 'message' || !c.data || c.data['direction'] !== 'out' || c.data['delivery'])
-          continue;
-        const convId = c.data['conversationId'];
-        if (typeof convId !== 'string') continue;
-        const inboxId = d.store.get('conversation', convId)?.data['inboxId'];
-        if (typeof inboxId !== 'string' || channelOf.get(inboxId)?.channel !== 'api') continue;
-        if (!outbox.has(c.id)) outbox.enqueue(c.id, convId, inboxId);
-      }
+      for (const r of replies(changes))
+        if (!outbox.has(r.messageId)) outbox.enqueue(r.messageId, r.conversationId, r.inboxId);
     },
 
     close: () => outbox.close(),

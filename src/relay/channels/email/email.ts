@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Change } from '../../../shared/sync/entities';
+import { outgoingReplies } from '../outgoingReplies';
 import type { Accounts } from '../../identity/accounts';
 import type { Audit } from '../../identity/audit';
 import type { Auth } from '../../identity/auth';
@@ -127,7 +128,7 @@ export function createEmailChannel(d: {
     bounced: (inboxId, headerId, reason) => outbox.bounced(inboxId, headerId, reason),
   });
   const readers = new Map<string, ReturnType<typeof runMailbox>>();
-  const channelOf = d.db.prepare<[string], { channel: string }>('SELECT channel FROM inboxes WHERE id = ?');
+  const replies = outgoingReplies(d.db, d.store, 'email');
   const unqueued = d.db.prepare<[], { id: string; conv_id: string; inbox_id: string }>(
     `SELECT r.id, r.conv_id, t.inbox_id FROM records r JOIN email_threads t ON t.conversation_id = r.conv_id
      WHERE r.entity = 'message' AND r.deleted = 0 AND json_extract(r.data, '$.direction') = 'out'
@@ -194,15 +195,8 @@ export function createEmailChannel(d: {
     },
 
     onChanges(changes: readonly Change[]): void {
-      for (const c of changes) {
-        if (c.entity !== 'message' || !c.data || c.data['direction'] !== 'out' || c.data['delivery'])
-          continue;
-        const convId = c.data['conversationId'];
-        if (typeof convId !== 'string') continue;
-        const inboxId = d.store.get('conversation', convId)?.data['inboxId'];
-        if (typeof inboxId !== 'string' || channelOf.get(inboxId)?.channel !== 'email') continue;
-        if (!outbox.has(c.id)) outbox.enqueue(c.id, convId, inboxId);
-      }
+      for (const r of replies(changes))
+        if (!outbox.has(r.messageId)) outbox.enqueue(r.messageId, r.conversationId, r.inboxId);
     },
 
     status: (inboxId: string) => readers.get(inboxId)?.status() ?? null,
