@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { REMOTE_SRC_RE, unescapeAttribute } from '../../../shared/remoteImages';
 import type { MessageDelivery, MessageEmail } from '../../../shared/sync/entities';
 import { useApi } from '../../app/context';
 import { ErrorText } from '../../ui/ErrorText';
@@ -16,8 +17,8 @@ export function mailDocument(
   showQuoted = true,
 ): string {
   const body = images
-    ? html.replace(/\sdata-remote-src="([^"]*)"/g, (whole, url: string) => {
-        const data = images[url.replace(/&amp;/g, '&')];
+    ? html.replace(REMOTE_SRC_RE, (whole, url: string) => {
+        const data = images[unescapeAttribute(url)];
         return data && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(data)
           ? ` src="${data}"`
           : whole;
