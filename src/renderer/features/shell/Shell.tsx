@@ -87,10 +87,16 @@ export function Shell() {
         <NavBar label={t('nav.label')} items={items} current={view} onSelect={(id) => setView(id as View)} />
         <main id="main" className="content" tabIndex={-1} ref={mainRef}>
           <ErrorText error={error} />
-          {signedIn && <OfferBanner />}
-          {signedIn && <MentionNotices />}
-          {signedIn && <MovedWhileAway />}
-          {signedIn && <SupervisorNotices />}
+          {signedIn && (
+            // Offers and notices float over the place instead of sitting above it, so one
+            // arriving or leaving (an offer withdrawn when a call is answered) moves nothing.
+            <div className="notice-stack">
+              <OfferBanner />
+              <MentionNotices />
+              <MovedWhileAway />
+              <SupervisorNotices />
+            </div>
+          )}
           {signedIn && view === 'inbox' && <InboxShortcuts />}
           {renderView(view, signedIn)}
         </main>
