@@ -23,7 +23,7 @@ import { createHttpRateLimit } from './http/httpRateLimit';
 import { refuseUpgrade, sendError } from './http/reply';
 import { createRelayLogger, type Logger } from './core/logger';
 import { createMetrics } from './core/metrics';
-import { resolveOptions, type RelayOptions } from './options';
+import { RelayOptionsError, resolveOptions, type RelayOptions } from './options';
 import { createPusher } from './sync/push';
 import { targetOf } from './http/requestTarget';
 import { createStore } from './data/store';
@@ -103,7 +103,8 @@ function openCore(opts: RelayOptions) {
   // Owner-only: the directory holds customer data and the token signing secret.
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const log = opts.log ?? createRelayLogger(o.dataDir);
-  const db = openDatabase(o.dataDir);
+  if (o.store.kind === 'postgres') throw postgresNotYetServed();
+  const db = openDatabase(o.dataDir, o.store.file);
   const secret = loadSigningSecret(o.dataDir);
   const relayClock = new HlcClock('relay', o.now);
   const store = createStore(db, o.now, {
@@ -537,4 +538,17 @@ function updatesAdmin(auth: Auth, req: IncomingMessage) {
     if (!(err instanceof RelayError)) throw err;
     return { ok: false as const, status: err.httpStatus, code: err.code, message: err.message };
   }
+}
+
+/**
+ * `--store postgres://` for `serve`: the PostgreSQL store, its migrations and the cross-process
+ * pokes exist (data/postgres/), but the sync path, identity, routing and the channels still call
+ * the synchronous SQLite Store. Refused whole rather than served half.
+ */
+function postgresNotYetServed(): RelayOptionsError {
+  return new RelayOptionsError(
+    'Serving on PostgreSQL (--store postgres://) is not available yet: sync, sign-in, routing and the channels ' +
+      'still run on the SQLite store only. Run "relay migrate --store postgres://…" to prepare the database, ' +
+      'and serve with --store sqlite:PATH (the default) for now.',
+  );
 }
