@@ -19,6 +19,7 @@ import { RelayError } from './core/errors';
 import { openDatabase, type Database } from './data/db';
 import { guarded } from './core/guard';
 import { createHttpHandler } from './http/routes';
+import { createHealth, sqliteCheck } from './http/health';
 import { createHttpRateLimit } from './http/httpRateLimit';
 import { refuseUpgrade, sendError } from './http/reply';
 import { createRelayLogger, type Logger } from './core/logger';
@@ -93,7 +94,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     wsUrl: `${o.tls ? 'wss' : 'ws'}://${host}:${port}/v1/sync`,
     db,
     log,
-    close: () => closeRelay(core, rooms, commits, server, wss),
+    close: () => {
+      http.health.drain();
+      return closeRelay(core, rooms, commits, server, wss);
+    },
   };
 }
 
@@ -395,8 +399,11 @@ function httpRoutes(c: Core, r: Rooms) {
     log,
     maxBodyBytes: o.maxBodyBytes,
   });
-  // First match answers; the core API (health, auth, admin) last, since it answers 404 otherwise.
+  // /healthz and /readyz: what the store (and, on PostgreSQL, NATS) answers, for balancers.
+  const health = createHealth([sqliteCheck(db)], { log });
+  // First match answers; the core API (auth, admin) last, since it answers 404 otherwise.
   const routes: ((req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>)[] = [
+    health.handle,
     updates,
     demoPage,
     webchat.handle,
@@ -415,7 +422,7 @@ function httpRoutes(c: Core, r: Rooms) {
     reports,
     people,
   ];
-  return { routes, handle, rateLimit };
+  return { routes, handle, rateLimit, health };
 }
 
 /**
