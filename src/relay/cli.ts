@@ -9,14 +9,15 @@ import { emailOptionsSchema, type EmailOptions } from './channels/email/email';
 import { webhookOptionsSchema, type WebhookOptions } from './channels/api/webhook';
 import { isLoopbackHost } from '../shared/relayUrl';
 import { RelayError } from './core/errors';
-import { RelayOptionsError } from './options';
+import { parseStoreOption, RelayOptionsError } from './options';
+import { MigrateError, migrateStore } from './data/migrateStore';
 import { seedDemoData } from './demo/seed';
 import { startRelay } from './server';
 
 const USAGE = `Switchboard relay
 
 Usage:
-  relay [serve] --data <dir> [--port 8787] [--host 127.0.0.1] [--tls-cert file --tls-key file] [--webchat file.json] [--mail-options file.json] [--webhook-options file.json]
+  relay [serve] --data <dir> [--store sqlite:PATH | --store postgres://user:pass@host:5432/db] [--port 8787] [--host 127.0.0.1] [--tls-cert file --tls-key file] [--webchat file.json] [--mail-options file.json] [--webhook-options file.json]
         [--insecure-http] [--metrics-token <token>] [--kamailio-evapi 127.0.0.1:8448]
         Off loopback the relay serves only HTTPS/WSS (--tls-cert/--tls-key); --insecure-http allows
         plain HTTP there anyway (behind a TLS proxy on a trusted network) and logs a warning.
@@ -24,6 +25,10 @@ Usage:
         RELAY_METRICS_TOKEN, 16+ characters) or an admin's access token.
         [--http-rate-limit 200/2000] [--auth-rate-limit 10/200]: requests per second / burst per
         source address (all HTTP, and sign-ins and refreshes); over it, 429 with Retry-After.
+        --store: where records and the log live; default sqlite:<data>/relay.db. (PostgreSQL is
+        accepted by "migrate" only for now: serving on it is not wired yet.)
+  relay migrate --store postgres://… | --data <dir> [--store sqlite:PATH]
+        Applies pending database migrations and exits (safe to repeat, and beside running relays).
   relay admin create --data <dir> --email <e> --password <p> --name <n> [--role admin|supervisor|agent]
         (the password may come from RELAY_ADMIN_PASSWORD instead)
   relay seed --data <dir> [--customers 200] [--conversations 500] [--password <demo password>] [--seed <n>]
@@ -127,6 +132,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       help: { type: 'boolean', short: 'h' },
       data: { type: 'string' },
+      store: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       'tls-cert': { type: 'string' },
@@ -150,7 +156,18 @@ async function main(argv: string[]): Promise<void> {
   });
   if (values.help) return void out(USAGE);
   const [command = 'serve', sub] = positionals;
+  if (command === 'migrate') {
+    // PostgreSQL needs no data directory; SQLite's default file lives in one.
+    const postgres = values.store !== undefined && !values.store.startsWith('sqlite:');
+    const dir = postgres ? resolve(values.data ?? '.') : resolve(need(values.data, 'data'));
+    const r = await migrateStore(parseStoreOption(values.store, dir), dir);
+    return void out(`migrated the ${r.kind} store at ${r.where}: schema version ${r.version}`);
+  }
   const dataDir = resolve(need(values.data, 'data'));
+  const store = parseStoreOption(values.store, dataDir);
+  const dbFile = store.kind === 'sqlite' ? store.file : undefined;
+  if (store.kind === 'postgres' && command !== 'serve')
+    throw new UsageError(`"${command}" works on a SQLite store only for now; leave out --store postgres://.`);
 
   if (command === 'serve') {
     if (!!values['tls-cert'] !== !!values['tls-key'])
@@ -161,6 +178,7 @@ async function main(argv: string[]): Promise<void> {
     const metricsToken = values['metrics-token'] ?? process.env['RELAY_METRICS_TOKEN'];
     const relay = await startRelay({
       dataDir,
+      store,
       host: values.host ?? '127.0.0.1',
       port: int(values.port, 'port', 8787),
       ...(tls ? { tls } : {}),
@@ -201,12 +219,14 @@ async function main(argv: string[]): Promise<void> {
       password,
       name: need(values.name, 'name'),
       role,
+      ...(dbFile ? { dbFile } : {}),
     });
     return void out(`created ${agent.role} ${agent.email} (${agent.id})`);
   }
   if (command === 'seed') {
     const s = await seedDemoData({
       dataDir,
+      ...(dbFile ? { dbFile } : {}),
       customers: int(values.customers, 'customers', 200),
       conversations: int(values.conversations, 'conversations', 500),
       ...(values.password ? { demoPassword: values.password } : {}),
@@ -232,6 +252,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     err instanceof UsageError ||
     err instanceof RelayError ||
     err instanceof RelayOptionsError ||
+    err instanceof MigrateError ||
     (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   process.stderr.write(`relay: ${err instanceof Error ? err.message : String(err)}\n`);
   if (!known) process.stderr.write('(see the relay log in <data>/logs/relay.log for details)\n');

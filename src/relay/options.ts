@@ -10,7 +10,58 @@ import type { SlaTimerOptions } from './sla/timers';
 import type { SupervisorOptions } from './supervisor';
 import type { Rate } from './core/rateLimit';
 import { resolveLoginThrottle, type LoginThrottleOptions } from './identity/loginThrottle';
+import { isAbsolute, join, resolve } from 'node:path';
 import { isLoopbackHost } from '../shared/relayUrl';
+
+/**
+ * Where the relay keeps its records and log: a SQLite file (the embedded default, one process) or
+ * a PostgreSQL database that several relay processes share.
+ */
+export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/**
+ * Reads `--store`: `sqlite:PATH` (a database file; a relative PATH is taken from the working
+ * directory) or `postgres://…` / `postgresql://…` (a node-postgres connection string). Without a
+ * value: SQLite in `<dataDir>/relay.db`. Anything else throws RelayOptionsError saying what fits.
+ */
+export function parseStoreOption(value: string | undefined, dataDir: string): StoreLocation {
+  if (value === undefined || value === '') return { kind: 'sqlite', file: join(dataDir, 'relay.db') };
+  if (value.startsWith('sqlite:')) {
+    const path = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path || path.endsWith('/'))
+      throw new RelayOptionsError(
+        `--store ${value}: give the database file after "sqlite:", such as sqlite:/var/lib/switchboard/relay.db.`,
+      );
+    return { kind: 'sqlite', file: isAbsolute(path) ? path : resolve(path) };
+  }
+  if (/^postgres(ql)?:/i.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new RelayOptionsError(
+        `--store: "${redactPassword(value)}" is not a connection string; use postgres://user:password@host:5432/database.`,
+      );
+    }
+    if (!url.hostname && !url.searchParams.get('host'))
+      throw new RelayOptionsError(
+        `--store ${redactPassword(value)}: the connection string names no host; use postgres://user:password@host:5432/database.`,
+      );
+    if (url.pathname.replace(/^\//, '') === '')
+      throw new RelayOptionsError(
+        `--store ${redactPassword(value)}: the connection string names no database; add it after the host, as in postgres://host:5432/switchboard.`,
+      );
+    return { kind: 'postgres', url: value };
+  }
+  throw new RelayOptionsError(
+    `--store must be sqlite:PATH or postgres://user:password@host:port/database, not "${redactPassword(value)}".`,
+  );
+}
+
+/** A connection string fit for a log line or an error: its password replaced by `***`. */
+export function redactPassword(connectionString: string): string {
+  return connectionString.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
 
 /** Default of `maxJsonDepth`: far deeper than any of the relay's own shapes (about 8 levels). */
 export const DEFAULT_MAX_JSON_DEPTH = 64;
@@ -19,6 +70,8 @@ export const DEFAULT_MAX_JSON_DEPTH = 64;
 export type RelayOptions = {
   /** Directory of the database, signing secret and logs. Created if missing. */
   dataDir: string;
+  /** Where records and the log live (parseStoreOption reads `--store`). Default SQLite in `<dataDir>/relay.db`. */
+  store?: StoreLocation;
   /** Interface to bind. Default 127.0.0.1. */
   host?: string;
   /** TCP port; 0 picks a free one. Default 0. */
@@ -133,6 +186,7 @@ export class RelayOptionsError extends Error {
 export function resolveOptions(o: RelayOptions): ResolvedOptions {
   const r: ResolvedOptions = {
     dataDir: o.dataDir,
+    store: o.store ?? parseStoreOption(undefined, o.dataDir),
     host: o.host ?? '127.0.0.1',
     port: o.port ?? 0,
     insecureHttp: o.insecureHttp ?? false,

@@ -19,11 +19,12 @@ import { RelayError } from './core/errors';
 import { openDatabase, type Database } from './data/db';
 import { guarded } from './core/guard';
 import { createHttpHandler } from './http/routes';
+import { createHealth, sqliteCheck } from './http/health';
 import { createHttpRateLimit } from './http/httpRateLimit';
 import { refuseUpgrade, sendError } from './http/reply';
 import { createRelayLogger, type Logger } from './core/logger';
 import { createMetrics } from './core/metrics';
-import { resolveOptions, type RelayOptions } from './options';
+import { RelayOptionsError, resolveOptions, type RelayOptions } from './options';
 import { createPusher } from './sync/push';
 import { targetOf } from './http/requestTarget';
 import { createStore } from './data/store';
@@ -93,7 +94,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     wsUrl: `${o.tls ? 'wss' : 'ws'}://${host}:${port}/v1/sync`,
     db,
     log,
-    close: () => closeRelay(core, rooms, commits, server, wss),
+    close: () => {
+      http.health.drain();
+      return closeRelay(core, rooms, commits, server, wss);
+    },
   };
 }
 
@@ -103,7 +107,8 @@ function openCore(opts: RelayOptions) {
   // Owner-only: the directory holds customer data and the token signing secret.
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const log = opts.log ?? createRelayLogger(o.dataDir);
-  const db = openDatabase(o.dataDir);
+  if (o.store.kind === 'postgres') throw postgresNotYetServed();
+  const db = openDatabase(o.dataDir, o.store.file);
   const secret = loadSigningSecret(o.dataDir);
   const relayClock = new HlcClock('relay', o.now);
   const store = createStore(db, o.now, {
@@ -394,8 +399,11 @@ function httpRoutes(c: Core, r: Rooms) {
     log,
     maxBodyBytes: o.maxBodyBytes,
   });
-  // First match answers; the core API (health, auth, admin) last, since it answers 404 otherwise.
+  // /healthz and /readyz: what the store (and, on PostgreSQL, NATS) answers, for balancers.
+  const health = createHealth([sqliteCheck(db)], { log });
+  // First match answers; the core API (auth, admin) last, since it answers 404 otherwise.
   const routes: ((req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>)[] = [
+    health.handle,
     updates,
     demoPage,
     webchat.handle,
@@ -414,7 +422,7 @@ function httpRoutes(c: Core, r: Rooms) {
     reports,
     people,
   ];
-  return { routes, handle, rateLimit };
+  return { routes, handle, rateLimit, health };
 }
 
 /**
@@ -537,4 +545,17 @@ function updatesAdmin(auth: Auth, req: IncomingMessage) {
     if (!(err instanceof RelayError)) throw err;
     return { ok: false as const, status: err.httpStatus, code: err.code, message: err.message };
   }
+}
+
+/**
+ * `--store postgres://` for `serve`: the PostgreSQL store, its migrations and the cross-process
+ * pokes exist (data/postgres/), but the sync path, identity, routing and the channels still call
+ * the synchronous SQLite Store. Refused whole rather than served half.
+ */
+function postgresNotYetServed(): RelayOptionsError {
+  return new RelayOptionsError(
+    'Serving on PostgreSQL (--store postgres://) is not available yet: sync, sign-in, routing and the channels ' +
+      'still run on the SQLite store only. Run "relay migrate --store postgres://…" to prepare the database, ' +
+      'and serve with --store sqlite:PATH (the default) for now.',
+  );
 }

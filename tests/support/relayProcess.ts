@@ -52,6 +52,29 @@ function bundle(): Promise<{ relay: string; watchdog: string }> {
   return bundled;
 }
 
+/**
+ * Runs one relay CLI command (`migrate`, `admin create`…) to its end, bundled as for
+ * startRelayProcess; resolves to its exit code and output. Killed after `timeoutMs` [default 60 s].
+ */
+export async function runRelayCli(
+  args: string[],
+  opts: { timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const bin = await bundle();
+  const proc = spawn(process.execPath, [bin.relay, ...args], {
+    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const kill = setTimeout(() => proc.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  const code = await new Promise<number | null>((r) => proc.once('close', (c) => r(c)));
+  clearTimeout(kill);
+  return { code, stdout, stderr };
+}
+
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();

@@ -1,13 +1,14 @@
 import { chmodSync, closeSync, fchmodSync, mkdirSync, openSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
- * Creates `<dataDir>/relay.db` empty with mode 0600 before SQLite opens it: SQLite gives the
- * `-wal` and `-shm` files it creates later the mode of the database file.
+ * Creates `file` [default `<dataDir>/relay.db`] empty with mode 0600 before SQLite opens it:
+ * SQLite gives the `-wal` and `-shm` files it creates later the mode of the database file.
  */
-export function createPrivateDatabaseFile(dataDir: string): void {
+export function createPrivateDatabaseFile(dataDir: string, file = join(dataDir, 'relay.db')): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const fd = openSync(join(dataDir, 'relay.db'), 'a', 0o600);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const fd = openSync(file, 'a', 0o600);
   try {
     fchmodSync(fd, 0o600); // a database made by an older version may be world-readable
   } finally {

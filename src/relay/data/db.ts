@@ -6,13 +6,14 @@ import { migrate } from './migrations';
 export type Database = DatabaseCtor.Database;
 
 /**
- * Opens (creating if needed) `<dataDir>/relay.db` in WAL mode and migrates it. This connection is
- * the relay's only writer; better-sqlite3 is synchronous, so writes never interleave.
+ * Opens (creating if needed) `file` [default `<dataDir>/relay.db`] in WAL mode and migrates it.
+ * This connection is the relay's only writer; better-sqlite3 is synchronous, so writes never
+ * interleave.
  */
-export function openDatabase(dataDir: string): Database {
+export function openDatabase(dataDir: string, file = join(dataDir, 'relay.db')): Database {
   // Owner-only (0700 folder, 0600 file and so -wal/-shm): customer data and the token signing secret.
-  createPrivateDatabaseFile(dataDir);
-  const db = new DatabaseCtor(join(dataDir, 'relay.db'));
+  createPrivateDatabaseFile(dataDir, file);
+  const db = new DatabaseCtor(file);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL keeps the database consistent across power loss; FULL also keeps the last
   // commits, which a relay that has acknowledged a push must not lose.

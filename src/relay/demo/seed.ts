@@ -16,6 +16,8 @@ import { prng } from '../../shared/prng';
 
 export type SeedOptions = {
   dataDir: string;
+  /** The SQLite database file (`--store sqlite:PATH`). [default `<dataDir>/relay.db`] */
+  dbFile?: string;
   customers: number;
   conversations: number;
   /** Password of newly created demo agents. Default: a random one, returned in the summary. */
@@ -125,7 +127,7 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
   const started = Date.now();
   const rand = prng(o.seed ?? randomBytes(4).readUInt32LE());
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const db = openDatabase(o.dataDir);
+  const db = openDatabase(o.dataDir, o.dbFile);
   try {
     const clock = new HlcClock('relay-seed');
     const store = createStore(db, Date.now);

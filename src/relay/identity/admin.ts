@@ -16,8 +16,10 @@ export async function createAdmin(input: {
   password: string;
   name: string;
   role?: Role;
+  /** The SQLite database file (`--store sqlite:PATH`). [default `<dataDir>/relay.db`] */
+  dbFile?: string;
 }): Promise<{ id: string } & AgentData> {
-  const db = openDatabase(input.dataDir);
+  const db = openDatabase(input.dataDir, input.dbFile);
   try {
     const accounts = createAccounts(db, createStore(db, Date.now), new HlcClock('relay-admin'), Date.now);
     const agent = await accounts.createAgent(

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../../shared/sync/entities';
 import { RELAY_ERR } from '../../shared/sync/protocol';
@@ -15,7 +15,17 @@ export type AccessClaims = { sub: string; role: Role; dev: string; exp: number }
 export function loadSigningSecret(dataDir: string): Buffer {
   const file = join(dataDir, 'relay.secret');
   if (!existsSync(file)) {
-    writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+    // Written aside and linked into place: relays sharing one data directory may start together,
+    // and none may read a half-written secret. The one that links first wins; the others use it.
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, randomBytes(32).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      unlinkSync(tmp);
+    }
   }
   chmodSync(file, 0o600);
   const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
