@@ -41,6 +41,27 @@ export function createBoardWatch(d: {
     return null;
   }
 
+  /** The teams a scope's board names (as the board itself lists them). */
+  function teamsIn(scope: BoardScope): WatchState['teams'] {
+    return d.accounts.teams().filter((t) => scope.all || scope.teamIds.has(t.id));
+  }
+
+  /**
+   * Reads the watcher's scope now and tells them what they lost since the scope they were last
+   * known to have; the scope, or null when the watch ended (it is dropped).
+   */
+  function rescope(w: BoardWatcher, state: WatchState): BoardScope | null {
+    const scope = scopeOf(w.agentId);
+    const lost = lostAccess(state, scope);
+    if (lost) w.send(JSON.stringify(lost));
+    if (!scope) {
+      watchers.delete(w);
+      return null;
+    }
+    state.scope = scope;
+    return scope;
+  }
+
   function flush(): void {
     scheduled = false;
     if (watchers.size === 0) return;
@@ -48,14 +69,8 @@ export function createBoardWatch(d: {
     const drawn = new Map<string, { content: string; teams: WatchState['teams'] }>();
     const at = JSON.stringify(new Date(d.now()).toISOString());
     for (const [w, state] of watchers) {
-      const scope = scopeOf(w.agentId);
-      const lost = lostAccess(state, scope);
-      if (lost) w.send(JSON.stringify(lost));
-      if (!scope) {
-        watchers.delete(w);
-        continue;
-      }
-      state.scope = scope;
+      const scope = rescope(w, state);
+      if (!scope) continue;
       const key = scope.all ? '*' : [...scope.teamIds].sort().join(',');
       let drawing = drawn.get(key);
       if (drawing === undefined) {
@@ -86,11 +101,27 @@ export function createBoardWatch(d: {
         watchers.delete(w);
         return true;
       }
-      if (!scopeOf(w.agentId)) return false;
+      const scope = scopeOf(w.agentId);
+      if (!scope) return false;
       // A fresh watch always gets the board, even one equal to what an earlier watch was sent.
-      watchers.set(w, { last: '', scope: null, teams: [] });
+      // Its scope is known from now on, so a loss before the first draw is still told; a watch
+      // said again keeps the scope it had.
+      const state = watchers.get(w);
+      if (state) state.last = '';
+      else watchers.set(w, { last: '', scope, teams: teamsIn(scope) });
       schedule();
       return true;
+    },
+    /**
+     * The person's role or teams changed: their watchers hear what they lost at once (before the
+     * view the hub resends), a watch with no scope left ends, and the board is drawn again.
+     */
+    rescoped(agentId: string): void {
+      for (const [w, state] of watchers) {
+        const scope = w.agentId === agentId ? rescope(w, state) : null;
+        if (scope) state.teams = teamsIn(scope);
+      }
+      schedule();
     },
     /** The watcher's connection closed. */
     gone(w: BoardWatcher): void {
@@ -108,7 +139,7 @@ export function createBoardWatch(d: {
 export type BoardWatch = ReturnType<typeof createBoardWatch>;
 
 /** What a watcher was last shown: the board's JSON, its scope and the teams on it. */
-type WatchState = { last: string; scope: BoardScope | null; teams: readonly { id: string; name: string }[] };
+type WatchState = { last: string; scope: BoardScope; teams: readonly { id: string; name: string }[] };
 
 /**
  * What a watcher lost since its last board, as the frame that tells them, or null: everything
@@ -120,7 +151,6 @@ function lostAccess(
   now: BoardScope | null,
 ): Extract<ServerFrame, { t: 'boardAccessLost' }> | null {
   const before = state.scope;
-  if (!before) return null; // nothing was drawn for them yet
   const gone = (t: { id: string }) => !now || (!now.all && !now.teamIds.has(t.id));
   if (!now || (before.all && !now.all))
     return { t: 'boardAccessLost', reason: 'role', teams: state.teams.filter(gone), ended: !now };

@@ -88,6 +88,7 @@ export function createSupervision(d: SupervisionDeps) {
       presence: safe('presence', presence),
       watch: watch.watch,
       gone: watch.gone,
+      rescoped: safe('rescope', watch.rescoped),
     },
     onChanges: safe('changes', (changes: readonly Change[]) => {
       if (board.onChanges(changes)) watch.changed();

@@ -46,6 +46,8 @@ export type SupervisionHooks = {
   watch(w: { agentId: string; send(text: string): void }, on: boolean): boolean;
   /** The watching connection closed. */
   gone(w: { agentId: string; send(text: string): void }): void;
+  /** The person's role or teams changed: their watches are narrowed or ended at once. */
+  rescoped(agentId: string): void;
 };
 
 /** What the hub tells routing: who is connected, their presence, their answers to offers. */
@@ -300,6 +302,7 @@ export function createSyncHub(d: Deps) {
     /** After a membership or role change: reload the agent's role and teams and resend its view. */
     refreshAgent(agentId: string): void {
       const role = accounts.agentById(agentId)?.role;
+      supervision?.rescoped(agentId);
       for (const c of conns) {
         if (c.principal?.agentId !== agentId) continue;
         if (role) c.principal = { ...c.principal, role };

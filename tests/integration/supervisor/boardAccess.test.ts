@@ -68,7 +68,7 @@ afterAll(async () => {
 });
 
 describe('supervisor board access', () => {
-  it('tells a supervisor taken off a team which one, then narrows the board', async () => {
+  it('tells a supervisor taken off a team which one, then narrows the board; a role change ends it', async () => {
     const sup = await asAdmin('/v1/admin/agents', {
       email: 'sam@example.com',
       password: 'agent-pass-1',
@@ -89,6 +89,37 @@ describe('supervisor board access', () => {
     await until(() => teamIdsOf(w.boards().at(-1)).join() === teams.support);
     // A view opened later still learns what happened.
     expect(w.service.watch(true).accessLost).toMatchObject({ reason: 'teams' });
+
+    await put(`/v1/admin/agents/${sup.id}/role`, { role: 'agent' });
+    await until(() => w.lost().length === 2);
+    expect(w.lost()[1]).toMatchObject({
+      reason: 'role',
+      ended: true,
+      teams: [{ id: teams.support, name: 'Support' }],
+    });
+    // The last board is no longer the truth: the service drops it.
+    expect(w.service.watch(true).board).toBeNull();
+  });
+
+  it("ends the old team's board for a supervisor moved to another team", async () => {
+    const sue = await asAdmin('/v1/admin/agents', {
+      email: 'sue@example.com',
+      password: 'agent-pass-1',
+      name: 'Sue',
+      role: 'supervisor',
+      teamIds: [teams.support],
+    });
+    const w = await watching('sue@example.com');
+    await until(() => teamIdsOf(w.boards().at(-1)).join() === teams.support);
+
+    await put(`/v1/admin/agents/${sue.id}/teams`, { teamIds: [teams.billing] });
+    await until(() => w.lost().length === 1);
+    expect(w.lost()[0]).toMatchObject({
+      reason: 'teams',
+      ended: false,
+      teams: [{ id: teams.support, name: 'Support' }],
+    });
+    await until(() => teamIdsOf(w.boards().at(-1)).join() === teams.billing);
   });
 
   it('tells an admin made a supervisor that the board now shows only their teams', async () => {
