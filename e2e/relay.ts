@@ -21,6 +21,8 @@ export async function startSeededRelay(
   conversations = 40,
   /** More `relay serve` flags (e.g. `--kamailio-evapi`). */
   serveArgs: string[] = [],
+  /** More `relay seed` flags (e.g. `--now <ISO time>` for identical data on every run). */
+  seedArgs: string[] = [],
 ): Promise<RunningRelay> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-relay-'));
   const seed = spawnSync(
@@ -38,6 +40,7 @@ export async function startSeededRelay(
       DEMO_PASSWORD,
       '--seed',
       '7',
+      ...seedArgs,
     ],
     { encoding: 'utf8' },
   );

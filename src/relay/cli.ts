@@ -32,12 +32,21 @@ Usage:
   relay admin create --data <dir> --email <e> --password <p> --name <n> [--role admin|supervisor|agent]
         (the password may come from RELAY_ADMIN_PASSWORD instead)
   relay seed --data <dir> [--customers 200] [--conversations 500] [--password <demo password>] [--seed <n>]
+        [--now <ISO time>]: the data's clock (history before it, SLAs due after it) and fixed ids,
+        for identical data on every run (visual tests); default: the wall clock, random ids
   relay --help
 `;
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 
 class UsageError extends Error {}
+
+function isoTime(v: string, name: string): number {
+  const t = Date.parse(v);
+  if (!/^\d{4}-\d\d-\d\dT/.test(v) || Number.isNaN(t))
+    throw new UsageError(`--${name} must be an ISO time such as 2036-01-15T09:30:00Z, not "${v}"`);
+  return t;
+}
 
 function int(v: string | undefined, name: string, dflt: number, min = 0): number {
   if (v === undefined) return dflt;
@@ -152,6 +161,7 @@ async function main(argv: string[]): Promise<void> {
       customers: { type: 'string' },
       conversations: { type: 'string' },
       seed: { type: 'string' },
+      now: { type: 'string' },
     },
   });
   if (values.help) return void out(USAGE);
@@ -231,6 +241,7 @@ async function main(argv: string[]): Promise<void> {
       conversations: int(values.conversations, 'conversations', 500),
       ...(values.password ? { demoPassword: values.password } : {}),
       ...(values.seed ? { seed: int(values.seed, 'seed', 0) } : {}),
+      ...(values.now ? { now: isoTime(values.now, 'now') } : {}),
     });
     out(
       `seeded ${s.customers} customers, ${s.conversations} conversations, ${s.messages} messages in ${(s.ms / 1000).toFixed(1)} s`,

@@ -24,6 +24,12 @@ export type SeedOptions = {
   demoPassword?: string;
   /** PRNG seed, for reproducible data. Default: random. */
   seed?: number;
+  /**
+   * The data's "now" (ms): history is spread before it, SLAs fall due after it. Default: the wall
+   * clock. Given, record ids are derived from it and the seed too, so two seeds with the same
+   * options into fresh data dirs write the same data (the visual comparisons rely on it).
+   */
+  now?: number;
 };
 
 export type SeedSummary = {
@@ -127,6 +133,10 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
   const started = Date.now();
   const rand = prng(o.seed ?? randomBytes(4).readUInt32LE());
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  // A second PRNG for ids, so fixing the clock leaves the data itself as --seed alone makes it.
+  const idRand = o.now === undefined ? null : prng((o.seed ?? 0) ^ 0x5eed);
+  const newId = (t: number) =>
+    idRand ? uuidv7(t, (b) => b.map(() => Math.floor(idRand() * 256))) : uuidv7(t);
   const db = openDatabase(o.dataDir, o.dbFile);
   try {
     const clock = new HlcClock('relay-seed');
@@ -151,20 +161,20 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
     const meta = { mutationId: null, agentId: null };
     let messages = 0;
     store.transaction(() => {
-      const now = Date.now();
+      const now = o.now ?? Date.now();
       const iso = (t: number) => new Date(t).toISOString();
       if (!db.prepare("SELECT 1 FROM records WHERE entity = 'label' LIMIT 1").get()) {
         for (const l of LABELS)
           writeFields(
             store,
-            { entity: 'label', id: uuidv7(), fields: l, clock: clock.now(), convId: null, at: iso(now) },
+            { entity: 'label', id: newId(now), fields: l, clock: clock.now(), convId: null, at: iso(now) },
             meta,
           );
         for (const c of CANNED) {
           const fields = { ...c, teamId: null };
           writeFields(
             store,
-            { entity: 'cannedReply', id: uuidv7(), fields, clock: clock.now(), convId: null, at: iso(now) },
+            { entity: 'cannedReply', id: newId(now), fields, clock: clock.now(), convId: null, at: iso(now) },
             meta,
           );
         }
@@ -196,7 +206,7 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
           locale.country === 'CN' && rand() < 0.6
             ? [{ kind: 'wechat', value: `wxid_${Math.floor(rand() * 1e10).toString(36)}` }]
             : [];
-        const id = uuidv7();
+        const id = newId(now);
         const createdAt = iso(now - Math.floor(rand() * 365 * 86_400_000));
         const fields = {
           name,
@@ -227,7 +237,7 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
         const { status, assigneeId } = live.place(team, channel, members.length ? pick(members) : null);
         const thread = pick(THREADS[zh ? 'zh' : 'en']);
         const orderNo = String(100000 + Math.floor(rand() * 900000));
-        const id = uuidv7();
+        const id = newId(now);
         // History is spread over 30 days; what is still open happened in the last few hours.
         let t = now - Math.floor(rand() * (status === 'resolved' ? 30 * 86_400_000 : 6 * 3_600_000));
         const createdAt = iso(t);
@@ -242,7 +252,7 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
             body: line.replace('{n}', orderNo),
             createdAt: iso(t),
           };
-          appendRecord(store, 'message', uuidv7(t), data, id, meta);
+          appendRecord(store, 'message', newId(t), data, id, meta);
           messages += 1;
           t += 60_000 + Math.floor(rand() * 3_600_000);
         }
