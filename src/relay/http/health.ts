@@ -3,6 +3,7 @@ import type { NatsConnection } from 'nats';
 import type pg from 'pg';
 import type { Logger } from '../core/logger';
 import type { Database } from '../data/db';
+import { RELAY_ERR } from '../../shared/sync/protocol';
 import { sendJson } from './reply';
 import { targetOf } from './requestTarget';
 
@@ -13,7 +14,7 @@ export type HealthCheck = { name: string; kind: string; probe(): Promise<void> |
 export type CheckReport = { kind: string; ok: boolean; ms: number; error?: 'failing' | 'timed out' };
 
 export type Health = {
-  /** Answers GET/HEAD /healthz and /readyz; false for every other request. */
+  /** Answers /healthz and /readyz (GET/HEAD; any other method is a 405); false for every other path. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** From now on /readyz answers 503 "draining" (the relay is closing): balancers stop sending. */
   drain(): void;
@@ -68,7 +69,13 @@ export function createHealth(checks: readonly HealthCheck[], o: { log: Logger; t
     async handle(req, res) {
       const { path } = targetOf(req);
       if (path !== '/healthz' && path !== '/readyz') return false;
-      if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('allow', 'GET, HEAD');
+        sendJson(res, 405, {
+          error: { code: RELAY_ERR.NOT_FOUND, message: `${req.method} is not allowed on ${path}.` },
+        });
+        return true;
+      }
       const { ready, checks: reports } = await run();
       if (path === '/healthz') sendJson(res, 200, { status: ready ? 'ok' : 'degraded', checks: reports });
       else if (draining) sendJson(res, 503, { status: 'draining', checks: reports });

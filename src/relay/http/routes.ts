@@ -61,7 +61,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /** Routes anyone may call; every other route checks the caller's token before anything else. */
-const PUBLIC = new Set(['/healthz', R.login.pattern, R.refresh.pattern]);
+const PUBLIC = new Set([R.login.pattern, R.refresh.pattern]);
 
 type Handler = (req: IncomingMessage, params: string[]) => Promise<unknown> | unknown;
 
@@ -141,7 +141,6 @@ export function createHttpHandler(d: Deps) {
   }
 
   const routes: [string, RegExp, Handler][] = [
-    ['GET', /^\/healthz$/, () => ({ status: 'ok' })],
     [
       R.login.method,
       routeRegex(R.login),

@@ -49,6 +49,21 @@ describe('relay/http/health', () => {
     }
   });
 
+  it('answers another method on /healthz and /readyz with 405 and what is allowed', async () => {
+    const relay = await startTestRelay();
+    try {
+      for (const path of ['/healthz', '/readyz']) {
+        const r = await fetch(`${relay.url}${path}`, { method: 'POST', body: '{}' });
+        expect(r.status).toBe(405);
+        expect(r.headers.get('allow')).toBe('GET, HEAD');
+        expect(((await r.json()) as { error: { message: string } }).error.message).toContain(path);
+      }
+      expect((await fetch(`${relay.url}/healthz`, { method: 'HEAD' })).status).toBe(200);
+    } finally {
+      await relay.close();
+    }
+  });
+
   const missing = postgresMissing() ?? natsMissing();
   if (missing) console.warn(`health checks on PostgreSQL and NATS skipped: ${missing}`);
   const servers: { stop(): Promise<void> }[] = [];
