@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../shared/sync/entities';
 import { createAdmin } from './identity/admin';
@@ -167,10 +167,11 @@ async function main(argv: string[]): Promise<void> {
   if (values.help) return void out(USAGE);
   const [command = 'serve', sub] = positionals;
   if (command === 'migrate') {
-    // PostgreSQL needs no data directory; SQLite's default file lives in one.
-    const postgres = values.store !== undefined && !values.store.startsWith('sqlite:');
-    const dir = postgres ? resolve(values.data ?? '.') : resolve(need(values.data, 'data'));
-    const r = await migrateStore(parseStoreOption(values.store, dir), dir);
+    // Only SQLite's default file (no --store) needs --data; a store given names its own place.
+    const dir = values.store ? resolve(values.data ?? '.') : resolve(need(values.data, 'data'));
+    const location = parseStoreOption(values.store, dir);
+    const home = location.kind === 'sqlite' && values.data === undefined ? dirname(location.file) : dir;
+    const r = await migrateStore(location, home);
     return void out(`migrated the ${r.kind} store at ${r.where}: schema version ${r.version}`);
   }
   const dataDir = resolve(need(values.data, 'data'));

@@ -28,6 +28,18 @@ describe('relay migrate (SQLite)', () => {
     const b = await runRelayCli(['migrate', '--data', dir, '--store', `sqlite:${file}`]);
     expect(b.code).toBe(0);
     expect(b.stdout).toContain(`at ${file}: schema version ${newest}`);
+    // The file --store names is enough: no --data needed.
+    const lone = join(dir, 'lone', 'relay.db');
+    const c = await runRelayCli(['migrate', '--store', `sqlite:${lone}`]);
+    expect(c.stderr).toBe('');
+    expect(c.code).toBe(0);
+    expect(c.stdout).toContain(`at ${lone}: schema version ${newest}`);
+  });
+
+  it('asks for --data when neither it nor --store says where the store is', async () => {
+    const r = await runRelayCli(['migrate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--data');
   });
 
   it('refuses a --store it cannot read, saying what fits', async () => {
