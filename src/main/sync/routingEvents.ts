@@ -18,11 +18,18 @@ export type SupervisionEvent =
   /** The board lost some or all of its scope (see the `boardAccessLost` frame). */
   | { type: 'accessLost'; lost: BoardAccessLost };
 
-/** The routing news a frame carries, or null for a frame of another kind (sync, errors). */
-export function routingEventOf(f: ServerFrame): RoutingEvent | null {
+/**
+ * The routing news a frame carries, or null for a frame of another kind (sync, errors). An offer's
+ * `expiresAt` is rebased on this machine's clock (`now`) from the time it had left when sent, so the
+ * countdown the agent sees is right however far this clock is from the relay's.
+ */
+export function routingEventOf(f: ServerFrame, now = Date.now()): RoutingEvent | null {
   switch (f.t) {
     case 'offer':
-      return { type: 'offer', offer: f.offer };
+      return {
+        type: 'offer',
+        offer: { ...f.offer, expiresAt: new Date(now + f.offer.expiresInMs).toISOString() },
+      };
     case 'offerWithdrawn':
       return { type: 'withdrawn', offerId: f.offerId, reason: f.reason };
     case 'offerResult':

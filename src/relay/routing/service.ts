@@ -202,6 +202,7 @@ export function createRoutingService(d: RoutingDeps) {
               offerId: e.offer.offerId,
               conversationId: e.offer.conversationId,
               expiresAt: new Date(e.offer.expiresAt).toISOString(),
+              expiresInMs: Math.max(0, e.offer.expiresAt - d.now()),
               channel: data.channel ?? 'chat',
               subject: data.subject ?? '',
               customerName: typeof customer?.data['name'] === 'string' ? customer.data['name'] : '',

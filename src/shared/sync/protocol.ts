@@ -116,7 +116,10 @@ export type PushOutcome =
 export type OfferView = {
   offerId: string;
   conversationId: string;
+  /** When the offer lapses, by the relay's clock when the relay sends it; the app rebases it on its own clock (see expiresInMs). */
   expiresAt: string;
+  /** How long the offer has left when the relay sends it, so a clock that differs from the relay's still counts down right. */
+  expiresInMs: number;
   channel: Channel;
   subject: string;
   customerName: string;
