@@ -64,7 +64,8 @@ async function until<T>(what: string, f: () => T | Promise<T>, tries = 400): Pro
 }
 
 const dataDir = tempDir();
-const options = { webhook: { retryMs: 40, maxRetryMs: 200, timeoutMs: 30_000 } };
+// The receiver is on loopback, which a relay refuses unless told that private networks are allowed.
+const options = { webhook: { retryMs: 40, maxRetryMs: 200, timeoutMs: 30_000, allowPrivateNetworks: true } };
 let relay: Awaited<ReturnType<typeof startTestRelay>>;
 let hook: Awaited<ReturnType<typeof receiver>>;
 let admin: string;
@@ -310,5 +311,51 @@ describe('relay/channels/api webhook', () => {
     expect(
       relay.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'webhook.removed'").pluck().get(),
     ).toBe(1);
+  });
+});
+
+describe('relay/channels/api webhook on a relay that posts to public addresses only (the default)', () => {
+  it('refuses a loopback, private or credential-bearing URL on save, sending it nothing', async () => {
+    const guarded = await startTestRelay({ dataDir: tempDir() });
+    try {
+      const t = (await login(guarded, ADMIN.email, ADMIN.password)).accessToken;
+      const team = (await http<{ id: string }>(guarded, 'POST', '/v1/admin/teams', { name: 'Web' }, t)).body
+        .id;
+      const inbox = (
+        await http<{ id: string }>(
+          guarded,
+          'POST',
+          '/v1/admin/inboxes',
+          { name: 'API', channel: 'api', teamId: team },
+          t,
+        )
+      ).body.id;
+      const path = `/v1/admin/inboxes/${inbox}/webhook`;
+      const hits = hook.hits.length;
+      for (const url of [
+        hook.url,
+        hook.url.replace('127.0.0.1', 'localhost'),
+        'http://169.254.169.254/latest/',
+      ]) {
+        const r = await http<{ error: { message: string } }>(guarded, 'PUT', path, { url }, t);
+        expect(r.status, url).toBe(422);
+        expect(r.body.error.message, url).toMatch(
+          /private or reserved address.*public addresses only.*Nothing was saved/,
+        );
+      }
+      const creds = await http<{ error: { message: string } }>(
+        guarded,
+        'PUT',
+        path,
+        { url: 'https://u:p@hooks.example.com/h' },
+        t,
+      );
+      expect(creds.status).toBe(422);
+      expect(creds.body.error.message).toMatch(/user name and password/);
+      expect(hook.hits.length).toBe(hits);
+      expect((await http(guarded, 'GET', path, undefined, t)).status).toBe(404);
+    } finally {
+      await guarded.close();
+    }
   });
 });

@@ -62,7 +62,10 @@ describe('relay/channels/api webhook across a relay crash (relay process)', () =
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const opts = join(tempDir('sb-hookopts-'), 'webhook.json');
-    writeFileSync(opts, JSON.stringify({ retryMs: 50, maxRetryMs: 200, timeoutMs: 60_000 }));
+    writeFileSync(
+      opts,
+      JSON.stringify({ retryMs: 50, maxRetryMs: 200, timeoutMs: 60_000, allowPrivateNetworks: true }),
+    );
     const first = await startRelayProcess(['--webhook-options', opts]);
     relays.push(first);
     const admin = (await login(first, ROOT_ADMIN.email, ROOT_ADMIN.password)).accessToken;

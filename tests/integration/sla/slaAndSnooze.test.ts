@@ -22,7 +22,13 @@ let chatInboxId: string;
 // The API inbox's webhook (a real receiver on 127.0.0.1): without one, agents' replies are refused.
 let receiver: Server;
 const dataDir = tempDir('sb-sla-');
-const start = () => startTestRelay({ dataDir, now: () => clock, sla: { tickMs: 20 } });
+const start = () =>
+  startTestRelay({
+    dataDir,
+    now: () => clock,
+    sla: { tickMs: 20 },
+    webhook: { allowPrivateNetworks: true },
+  });
 
 /** A fresh admin token (tokens expire on the relay's clock, which the tests move by days). */
 const admin = async () => (await login(relay, ADMIN.email, ADMIN.password)).accessToken;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postWebhook, signWebhook } from './deliver';
+import { isPrivateAddress } from './publicAddress';
 
 // One attempt against a real HTTP server on 127.0.0.1: what each answer comes to, and what is signed.
 let url = '';
@@ -37,6 +38,7 @@ const post = (status: number, timeoutMs?: number) =>
     body: '{"type":"message.created"}',
     idempotencyKey: 'm1',
     nowMs: 1_700_000_000_123,
+    allowPrivateNetworks: true,
     ...(timeoutMs ? { timeoutMs } : {}),
   });
 
@@ -78,6 +80,7 @@ describe('relay/channels/api/deliver', () => {
       body: '{}',
       idempotencyKey: 'k',
       nowMs: 0,
+      allowPrivateNetworks: true,
     });
     expect(nobody.outcome).toBe('retry');
     expect(nobody.reason).toMatch(/could not be reached \(ECONNREFUSED\)/);
@@ -88,10 +91,54 @@ describe('relay/channels/api/deliver', () => {
       body: '{}',
       idempotencyKey: 'k',
       nowMs: 0,
+      allowPrivateNetworks: true,
     });
     expect(reserved).toMatchObject({
       outcome: 'refused',
       reason: expect.stringMatching(/port 6000.*use another/),
     });
+  });
+
+  it('refuses loopback, private and metadata hosts unless private networks are allowed, sending nothing', async () => {
+    const before = last;
+    last = null;
+    const to = (u: string) => postWebhook({ url: u, secret: 's', body: '{}', idempotencyKey: 'k', nowMs: 0 });
+    const port = new URL(url).port;
+    for (const u of [
+      `http://127.0.0.1:${port}/h`,
+      `http://[::1]:${port}/h`,
+      `http://[::ffff:127.0.0.1]:${port}/h`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.1.2.3/h',
+      'http://192.168.0.10/h',
+    ]) {
+      const a = await to(u);
+      expect(a.outcome, u).toBe('refused');
+      expect(a.reason, u).toMatch(/private or reserved address.*public addresses only.*allowPrivateNetworks/);
+    }
+    // A name is checked where the socket connects: localhost resolves to loopback, so it is refused too.
+    const named = await to(`http://localhost:${port}/h`);
+    expect(named.outcome).toBe('refused');
+    expect(named.reason).toMatch(/localhost is (127\.0\.0\.1|::1), a private or reserved address/);
+    expect(last).toBeNull();
+    last = before;
+  });
+
+  it('tells private from public addresses', () => {
+    for (const a of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.20.1.1',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:10.0.0.1',
+      'not-an-ip',
+    ])
+      expect(isPrivateAddress(a), a).toBe(true);
+    for (const a of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])
+      expect(isPrivateAddress(a), a).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { literalRefusal, PRIVATE_ADDRESS, publicOnlyDispatcher } from './publicAddress';
 
 /** Headers of every webhook request (lower-case, as Node's HTTP server reads them). */
 export const WEBHOOK_HEADERS = {
@@ -60,6 +61,8 @@ function wordsOf(text: string): string {
 /**
  * POSTs one signed JSON body to `url` [timeoutMs default 10 s] with X-Switchboard-Signature,
  * X-Switchboard-Timestamp and Idempotency-Key, and sorts the answer into an Attempt. Never throws.
+ * Unless `allowPrivateNetworks`, a host that is (or resolves to) a private, loopback, link-local or
+ * reserved address is refused before anything is sent (see publicAddress.ts).
  */
 export async function postWebhook(a: {
   url: string;
@@ -70,11 +73,20 @@ export async function postWebhook(a: {
   timeoutMs?: number;
   /** Aborts the attempt (the relay is closing); it then answers `retry`. */
   signal?: AbortSignal;
+  /** Post to loopback and private networks too (an on-premises receiver, tests). Default false. */
+  allowPrivateNetworks?: boolean;
 }): Promise<Attempt> {
   const timestamp = Math.floor(a.nowMs / 1000);
+  const privateHint =
+    'the relay posts webhooks to public addresses only (an operator may allow private networks with allowPrivateNetworks in --webhook-options)';
+  if (!a.allowPrivateNetworks) {
+    const literal = literalRefusal(new URL(a.url));
+    if (literal) return { outcome: 'refused', reason: `The webhook's host ${literal}: ${privateHint}.` };
+  }
   let res: Response;
   try {
     res = await fetch(a.url, {
+      ...(a.allowPrivateNetworks ? {} : { dispatcher: publicOnlyDispatcher() }),
       method: 'POST',
       redirect: 'manual',
       signal: a.signal
@@ -91,6 +103,8 @@ export async function postWebhook(a: {
     });
   } catch (err) {
     const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    if (e.cause?.code === PRIVATE_ADDRESS)
+      return { outcome: 'refused', reason: `The webhook's host ${e.cause.message}: ${privateHint}.` };
     if (e.name === 'TimeoutError')
       return {
         outcome: 'retry',

@@ -28,6 +28,7 @@ export const webhookOptionsSchema = z
     maxAttempts: z.number().int().min(1).max(100),
     timeoutMs: ms,
     testTimeoutMs: ms,
+    allowPrivateNetworks: z.boolean(),
   })
   .partial()
   .strict();
@@ -78,6 +79,7 @@ export function createApiWebhook(d: {
     relayClock: d.relayClock,
     log: d.log,
     now: d.now,
+    allowPrivateNetworks: outboxOptions.allowPrivateNetworks === true,
     ...(testTimeoutMs ? { testTimeoutMs } : {}),
   });
   const replies = outgoingReplies(d.db, d.store, 'api');

@@ -47,6 +47,8 @@ export function createWebhookHttp(d: {
   log: Logger;
   now: () => number;
   testTimeoutMs?: number;
+  /** See WebhookOutboxOptions.allowPrivateNetworks. */
+  allowPrivateNetworks?: boolean;
 }) {
   /** The inbox, if the caller oversees it; a stranger to the team learns nothing about which exist. */
   function inboxFor(req: IncomingMessage, inboxId: string) {
@@ -87,6 +89,12 @@ export function createWebhookHttp(d: {
   async function put(req: IncomingMessage, res: ServerResponse, inboxId: string): Promise<void> {
     const { p, inbox } = inboxFor(req, inboxId);
     const b = await readJson(req, 16 * 1024, bodySchema);
+    // Only http(s), no credentials in the URL (they would be logged and shown to every admin).
+    if (new URL(b.url).username || new URL(b.url).password)
+      throw new RelayError(
+        RELAY_ERR.VALIDATION,
+        'Leave user name and password out of the webhook URL; the signature authenticates the relay.',
+      );
     if (inbox.data['channel'] !== 'api')
       throw new RelayError(
         RELAY_ERR.VALIDATION,
@@ -113,6 +121,7 @@ export function createWebhookHttp(d: {
       }),
       idempotencyKey: testId,
       nowMs: d.now(),
+      allowPrivateNetworks: d.allowPrivateNetworks === true,
       ...(d.testTimeoutMs ? { timeoutMs: d.testTimeoutMs } : {}),
     });
     if (test.outcome !== 'delivered') {

@@ -16,6 +16,8 @@ export type WebhookOutboxOptions = {
   maxAttempts?: number;
   /** How long one attempt waits for the receiver's answer. Default 10 s. */
   timeoutMs?: number;
+  /** Webhooks may be on loopback and private networks (an on-premises receiver). Default false. */
+  allowPrivateNetworks?: boolean;
 };
 
 type Row = {
@@ -165,6 +167,7 @@ export function createWebhookOutbox(d: {
       idempotencyKey: r.message_id,
       nowMs: d.now(),
       signal: inFlight.signal,
+      allowPrivateNetworks: o.allowPrivateNetworks === true,
       ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
     });
     // Stopped in the middle: the row stays `sending`, so the next start makes the attempt again.
