@@ -54,3 +54,17 @@ test('every place, the header menus, the connection popover and the command pale
   }
   expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0))).toEqual({});
 });
+
+test('the Admin place (people and the audit log), as an admin, in both themes', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openSignedIn(page, relay, 'admin@demo.switchboard', hosts);
+  const found: Record<string, string[]> = {};
+  for (const theme of ['Light', 'Dark']) {
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByLabel('Theme').selectOption({ label: theme });
+    await page.getByRole('button', { name: 'Admin', exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Admin', level: 1 })).toBeVisible();
+    found[`${theme} Admin`] = await violations(page);
+  }
+  expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0))).toEqual({});
+});
