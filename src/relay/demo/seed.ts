@@ -240,9 +240,12 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
         const id = newId(now);
         // History is spread over 30 days; what is still open happened in the last few hours.
         let t = now - Math.floor(rand() * (status === 'resolved' ? 30 * 86_400_000 : 6 * 3_600_000));
-        const createdAt = iso(t);
         const lines = thread.lines.slice(0, 2 + Math.floor(rand() * (thread.lines.length - 1)));
+        const createdAt = iso(Math.min(t, now - lines.length * 1000));
+        let last = t;
         for (const [k, line] of lines.entries()) {
+          // Every message is before "now", a second apart at the latest, and in order.
+          last = Math.min(t, now - (lines.length - k) * 1000);
           const out = k % 2 === 1;
           const data = {
             conversationId: id,
@@ -250,9 +253,9 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
             direction: out ? 'out' : 'in',
             authorId: out ? assigneeId : null,
             body: line.replace('{n}', orderNo),
-            createdAt: iso(t),
+            createdAt: iso(last),
           };
-          appendRecord(store, 'message', newId(t), data, id, meta);
+          appendRecord(store, 'message', newId(last), data, id, meta);
           messages += 1;
           t += 60_000 + Math.floor(rand() * 3_600_000);
         }
@@ -267,7 +270,7 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
           inboxId: accounts.inboxFor(teamId, channel),
           labels: rand() < 0.3 ? [pick(LABELS).name] : [],
           slaDueAt: status === 'resolved' ? null : iso(now + Math.floor(rand() * 8 * 3_600_000)),
-          lastMessageAt: iso(t),
+          lastMessageAt: iso(last),
           createdAt,
         };
         writeFields(

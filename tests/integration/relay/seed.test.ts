@@ -200,4 +200,37 @@ describe('relay/seed', () => {
       'relay: --customers must be a whole number of at least 0, not "many".',
     ]);
   });
+
+  it('with --now, puts every message and conversation before it, in order, and every open SLA after it', async () => {
+    const dataDir = tempDir();
+    const now = Date.parse('2026-01-15T09:30:00Z');
+    await seedDemoData({
+      dataDir,
+      customers: 50,
+      conversations: 200,
+      seed: 7,
+      demoPassword: 'demo-pass-1',
+      now,
+    });
+    const db = new DatabaseCtor(`${dataDir}/relay.db`, { readonly: true });
+    const rows = (entity: string) =>
+      (db.prepare('SELECT data FROM records WHERE entity = ?').pluck().all(entity) as string[]).map(
+        (d) => JSON.parse(d) as Record<string, string | null>,
+      );
+    const byConv = new Map<string, number[]>();
+    for (const m of rows('message')) {
+      expect(Date.parse(m['createdAt']!)).toBeLessThan(now);
+      byConv.set(m['conversationId']!, [
+        ...(byConv.get(m['conversationId']!) ?? []),
+        Date.parse(m['createdAt']!),
+      ]);
+    }
+    for (const c of rows('conversation')) {
+      const times = byConv.get(c['id'] ?? '') ?? [];
+      expect(Date.parse(c['createdAt']!)).toBeLessThan(now);
+      if (c['slaDueAt']) expect(Date.parse(c['slaDueAt'])).toBeGreaterThanOrEqual(now);
+      if (times.length) expect(Date.parse(c['lastMessageAt']!)).toBe(Math.max(...times));
+    }
+    db.close();
+  });
 });
