@@ -1,4 +1,3 @@
-import WebSocket from 'ws';
 import {
   RELAY_CLOSE,
   RELAY_ERR,
@@ -14,7 +13,7 @@ import { fullJitterDelay } from './backoff';
 import { fetchWithToken, signIn, type TokenFetchInit } from './relayHttp';
 import { routingEventOf, type RoutingEvent, type SupervisionEvent } from './routingEvents';
 import { syncLimits, type SyncClientOptions, type SyncLimits } from './syncOptions';
-import { PushQueue } from './pushQueue';
+import { OutboxPush } from './outboxPush';
 import { SessionTokens } from './sessionTokens';
 import { closeSyncSocket, openSyncSocket, sendIfLive, type Conn } from './socket';
 import { patchedState, type SyncState, type SyncStatePatch } from './syncState';
@@ -37,8 +36,7 @@ export class SyncClient {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly tokens: SessionTokens;
-  private readonly push: PushQueue;
-  private indexing = false;
+  private readonly push: OutboxPush;
   private presence: AgentState | null = null;
   private readonly routingListeners = new Set<(e: RoutingEvent) => void>();
   private readonly supervisionListeners = new Set<(e: SupervisionEvent) => void>();
@@ -57,16 +55,18 @@ export class SyncClient {
       onRefreshed: (accessToken) => void sendIfLive(this.conn, { t: 'reauth', accessToken }),
       onRefreshFailed: (err) => this.onAuthFailure(err),
     });
-    this.push = new PushQueue({
-      pending: (limit) => opts.store.pending(limit),
-      batchSize: this.o.batchSize,
-      maxBatchBytes: this.o.maxBatchBytes,
-      pipeline: this.o.pipeline,
+    this.push = new OutboxPush({
+      store: opts.store,
+      log: opts.log,
+      limits: this.o,
+      conn: () => this.conn,
+      progress: () => this.s.progress,
+      update: (patch) => this.update(patch),
     });
     this.s = { status: this.tokens.current() ? 'offline' : 'signedOut', pending: opts.store.pendingCount() };
     this.unsubscribe = opts.store.onChange((c) => {
       this.update({ pending: c.pending });
-      if (c.reason === 'mutate') this.pushNext();
+      if (c.reason === 'mutate') this.push.pushNext();
     });
   }
 
@@ -264,9 +264,9 @@ export class SyncClient {
         store.applyChanges(f.changes, f.cursor);
         if (!f.more && !conn.caughtUp) {
           conn.caughtUp = true;
-          this.pushNext();
+          this.push.pushNext();
         }
-        return this.settle();
+        return this.push.settle();
       case 'snapshotBegin':
         conn.caughtUp = false;
         store.beginResync();
@@ -278,11 +278,7 @@ export class SyncClient {
         store.endResync(f.cursor);
         return this.update({ progress: undefined });
       case 'pushResult':
-        // Answers come in the order batches were sent (see PushQueue.answered).
-        if (!this.push.answered(f.batch)) return;
-        store.acknowledge(f.results);
-        this.pushNext();
-        return this.settle();
+        return this.push.answered(f.batch, f.results);
       case 'offer':
       case 'offerWithdrawn':
       case 'offerResult':
@@ -328,51 +324,11 @@ export class SyncClient {
         if (!conn.welcomed) this.tokens.expire();
         return;
       case RELAY_ERR.BATCH_TOO_LARGE:
-        if (this.push.tooLarge(f.batch)) this.pushNext();
-        return;
+        return this.push.tooLarge(f.batch);
       default:
         // RATE_LIMITED and the rest: an unanswered batch is resent on the next connection.
         return;
     }
-  }
-
-  /**
-   * Keeps up to `pipeline` batches of the outbox in flight while the connection is caught up, so
-   * the relay applies one batch while this app applies the changes of the previous one.
-   */
-  private pushNext(): void {
-    const c = this.conn;
-    while (c && c.caughtUp && c.ws.readyState === WebSocket.OPEN && this.push.hasRoom()) {
-      const frame = this.push.next();
-      if (frame === null) return this.settle();
-      c.ws.send(frame.text);
-      this.opts.store.markSent(frame.ids);
-      this.update({ status: 'syncing' });
-    }
-  }
-
-  /** online once caught up with nothing in flight. */
-  private settle(): void {
-    const c = this.conn;
-    if (c?.caughtUp && this.push.isIdle() && this.s.progress === undefined) {
-      this.update({ status: 'online' });
-      this.indexWhenIdle();
-    }
-  }
-
-  /** Works through the search backlog a catch-up left, a slice per turn of the event loop. */
-  private indexWhenIdle(): void {
-    if (this.indexing) return;
-    this.indexing = true;
-    const step = () => {
-      try {
-        if (this.opts.store.db.open && this.opts.store.indexSearchBacklog()) return void setImmediate(step);
-      } catch (err) {
-        this.opts.log.warn({ err }, 'search indexing stopped; it resumes after the next catch-up');
-      }
-      this.indexing = false;
-    };
-    setImmediate(step);
   }
 
   // --- tokens and revocation ------------------------------------------------------------------
