@@ -1,20 +1,15 @@
-import {
-  RELAY_CLOSE,
-  RELAY_ERR,
-  SYNC_PROTOCOL_VERSION,
-  type ClientFrame,
-  type ServerFrame,
-} from '../../shared/sync/protocol';
+import { RELAY_CLOSE, RELAY_ERR, SYNC_PROTOCOL_VERSION } from '../../shared/sync/protocol';
 import type { AgentState } from '../../shared/agentState';
 import { LOCAL_ERR, LocalError } from '../base/errors';
 import type { AgentIdentity } from '../store/localStore';
 import * as auth from './authClient';
 import { fullJitterDelay } from './backoff';
 import { fetchWithToken, signIn, type TokenFetchInit } from './relayHttp';
-import { routingEventOf, type RoutingEvent, type SupervisionEvent } from './routingEvents';
+import type { RoutingEvent, SupervisionEvent } from './routingEvents';
 import { syncLimits, type SyncClientOptions, type SyncLimits } from './syncOptions';
 import { OutboxPush } from './outboxPush';
 import { SessionTokens } from './sessionTokens';
+import { handleFrame, type FrameHost } from './syncFrames';
 import { closeSyncSocket, openSyncSocket, sendIfLive, type Conn } from './socket';
 import { patchedState, type SyncState, type SyncStatePatch } from './syncState';
 
@@ -43,6 +38,7 @@ export class SyncClient {
   /** Whether this app watches the supervisor's board (said again on every connection). */
   private watching = false;
   private readonly unsubscribe: () => void;
+  private readonly frameHost: FrameHost;
 
   /** See SyncClientOptions for defaults. */
   constructor(private readonly opts: SyncClientOptions) {
@@ -63,6 +59,23 @@ export class SyncClient {
       progress: () => this.s.progress,
       update: (patch) => this.update(patch),
     });
+    this.frameHost = {
+      store: opts.store,
+      log: opts.log,
+      push: this.push,
+      welcomed: () => {
+        this.attempt = 0;
+      },
+      presence: () => this.presence,
+      watching: () => this.watching,
+      update: (patch) => this.update(patch),
+      emitRouting: (e) => this.emitRouting(e),
+      supervisionListeners: this.supervisionListeners,
+      revoke: (reason) => void this.revoke(reason),
+      endedByRelay: (code, message) => this.endedByRelay(code, message),
+      expireToken: () => this.tokens.expire(),
+      reconnectNow: () => this.reconnectNow(),
+    };
     this.s = { status: this.tokens.current() ? 'offline' : 'signedOut', pending: opts.store.pendingCount() };
     this.unsubscribe = opts.store.onChange((c) => {
       this.update({ pending: c.pending });
@@ -207,7 +220,7 @@ export class SyncClient {
         cursor: this.opts.store.cursor(),
       }),
       isCurrent: (conn) => this.conn === conn,
-      onFrame: (conn, frame) => this.onFrame(conn, frame),
+      onFrame: (conn, frame) => handleFrame(this.frameHost, conn, frame),
       onFrameFailed: (err) => {
         this.opts.log.error({ err }, 'sync frame failed');
         this.update({ lastError: { code: LOCAL_ERR.OFFLINE, message: 'Sync hit an error and will retry.' } });
@@ -245,90 +258,6 @@ export class SyncClient {
   private reconnectNow(): void {
     this.drop(1000, 'reconnecting');
     if (this.running) void this.connect();
-  }
-
-  // --- frames -------------------------------------------------------------------------------
-
-  private onFrame(conn: Conn, f: ServerFrame): void {
-    const store = this.opts.store;
-    switch (f.t) {
-      case 'welcome':
-        conn.welcomed = true;
-        this.attempt = 0;
-        store.setIdentity({ deviceId: f.deviceId, agent: f.agent });
-        this.update({ status: 'syncing', lastError: undefined });
-        if (this.presence) conn.ws.send(JSON.stringify({ t: 'presence', state: this.presence }));
-        if (this.watching) conn.ws.send(JSON.stringify({ t: 'watch', on: true } satisfies ClientFrame));
-        return;
-      case 'changes':
-        store.applyChanges(f.changes, f.cursor);
-        if (!f.more && !conn.caughtUp) {
-          conn.caughtUp = true;
-          this.push.pushNext();
-        }
-        return this.push.settle();
-      case 'snapshotBegin':
-        conn.caughtUp = false;
-        store.beginResync();
-        return this.update({ status: 'syncing', progress: { done: 0, total: f.total } });
-      case 'snapshot':
-        store.applySnapshotPage(f.changes);
-        return this.update({ progress: { done: f.done, total: f.total } });
-      case 'snapshotEnd':
-        store.endResync(f.cursor);
-        return this.update({ progress: undefined });
-      case 'pushResult':
-        return this.push.answered(f.batch, f.results);
-      case 'offer':
-      case 'offerWithdrawn':
-      case 'offerResult':
-      case 'typing':
-      case 'movedWhileAway':
-        return this.emitRouting(routingEventOf(f)!);
-      case 'board':
-        for (const l of this.supervisionListeners) l({ type: 'board', board: f.board });
-        return;
-      case 'boardAccessLost':
-        for (const l of this.supervisionListeners)
-          l({ type: 'accessLost', lost: { reason: f.reason, teams: f.teams, ended: f.ended } });
-        return;
-      case 'supervisorNotice':
-        for (const l of this.supervisionListeners) l({ type: 'notice', notice: f.notice });
-        return;
-      case 'error':
-        return this.onRelayError(conn, f);
-      default: {
-        const never: never = f;
-        this.opts.log.warn({ frame: (never as { t?: unknown }).t }, 'unknown frame from relay');
-      }
-    }
-  }
-
-  private onRelayError(conn: Conn, f: Extract<ServerFrame, { t: 'error' }>): void {
-    this.opts.log.warn({ code: f.code, message: f.message }, 'relay error');
-    this.update({ lastError: { code: f.code, message: f.message } });
-    switch (f.code) {
-      case RELAY_ERR.DEVICE_REVOKED:
-        return void this.revoke(f.message);
-      // PASSWORD_CHANGE_REQUIRED: an app that was offline when an admin reset the password hears
-      // it at its next hello.
-      case RELAY_ERR.ACCOUNT_DISABLED:
-      case RELAY_ERR.SESSION_ENDED:
-      case RELAY_ERR.PASSWORD_CHANGE_REQUIRED:
-        return this.endedByRelay(f.code, f.message);
-      case RELAY_ERR.TOKEN_EXPIRED:
-        // Force a refresh on the next connect.
-        this.tokens.expire();
-        return this.reconnectNow();
-      case RELAY_ERR.UNAUTHORIZED:
-        if (!conn.welcomed) this.tokens.expire();
-        return;
-      case RELAY_ERR.BATCH_TOO_LARGE:
-        return this.push.tooLarge(f.batch);
-      default:
-        // RATE_LIMITED and the rest: an unanswered batch is resent on the next connection.
-        return;
-    }
   }
 
   // --- tokens and revocation ------------------------------------------------------------------
