@@ -3,7 +3,7 @@ import type { AgentState } from '../../shared/agentState';
 import { LOCAL_ERR, LocalError } from '../base/errors';
 import type { AgentIdentity } from '../store/localStore';
 import * as auth from './authClient';
-import { fullJitterDelay } from './backoff';
+import { Backoff } from './backoff';
 import { fetchWithToken, signIn, type TokenFetchInit } from './relayHttp';
 import type { RoutingEvent, SupervisionEvent } from './routingEvents';
 import { syncLimits, type SyncClientOptions, type SyncLimits } from './syncOptions';
@@ -28,8 +28,7 @@ export class SyncClient {
   private readonly listeners = new Set<(s: SyncState) => void>();
   private conn: Conn | null = null;
   private running = false;
-  private attempt = 0;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly backoff: Backoff;
   private readonly tokens: SessionTokens;
   private readonly push: OutboxPush;
   private presence: AgentState | null = null;
@@ -43,6 +42,11 @@ export class SyncClient {
   /** See SyncClientOptions for defaults. */
   constructor(private readonly opts: SyncClientOptions) {
     this.o = syncLimits(opts);
+    this.backoff = new Backoff({
+      baseMs: this.o.backoffBaseMs,
+      capMs: this.o.backoffCapMs,
+      random: this.o.random,
+    });
     this.tokens = new SessionTokens({
       relayUrl: opts.relayUrl,
       store: opts.store,
@@ -63,9 +67,7 @@ export class SyncClient {
       store: opts.store,
       log: opts.log,
       push: this.push,
-      welcomed: () => {
-        this.attempt = 0;
-      },
+      welcomed: () => this.backoff.reset(),
       presence: () => this.presence,
       watching: () => this.watching,
       update: (patch) => this.update(patch),
@@ -241,10 +243,10 @@ export class SyncClient {
         reason || 'This account was disabled by an admin.',
       );
     if (!this.running || this.s.status === 'revoked' || this.s.status === 'signedOut') return;
-    const delay = fullJitterDelay(this.attempt++, this.o.backoffBaseMs, this.o.backoffCapMs, this.o.random);
+    const delay = this.backoff.nextDelay();
     this.opts.log.info({ code, reason, delay }, 'sync disconnected; retrying');
     this.update({ status: 'offline', progress: undefined });
-    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    this.backoff.retryAfter(delay, () => void this.connect());
   }
 
   private drop(code: number, reason: string): void {
@@ -263,8 +265,7 @@ export class SyncClient {
   // --- tokens and revocation ------------------------------------------------------------------
 
   private cancelTimers(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.backoff.cancel();
     this.tokens.cancel();
   }
 
@@ -283,9 +284,9 @@ export class SyncClient {
     this.update({ lastError: { code: err instanceof LocalError ? err.code : LOCAL_ERR.OFFLINE, message } });
     // Treat like a dropped connection: back off and try again.
     if (this.conn) return;
-    const delay = fullJitterDelay(this.attempt++, this.o.backoffBaseMs, this.o.backoffCapMs, this.o.random);
+    const delay = this.backoff.nextDelay();
     this.update({ status: 'offline' });
-    if (this.running) this.retryTimer = setTimeout(() => void this.connect(), delay);
+    if (this.running) this.backoff.retryAfter(delay, () => void this.connect());
   }
 
   /**
