@@ -1,21 +1,15 @@
-import WebSocket from 'ws';
-import {
-  RELAY_CLOSE,
-  RELAY_ERR,
-  SYNC_PROTOCOL_VERSION,
-  type ClientFrame,
-  type ServerFrame,
-} from '../../shared/sync/protocol';
+import { RELAY_CLOSE, RELAY_ERR, SYNC_PROTOCOL_VERSION } from '../../shared/sync/protocol';
 import type { AgentState } from '../../shared/agentState';
 import { LOCAL_ERR, LocalError } from '../base/errors';
 import type { AgentIdentity } from '../store/localStore';
 import * as auth from './authClient';
-import { fullJitterDelay } from './backoff';
+import { Backoff } from './backoff';
 import { fetchWithToken, signIn, type TokenFetchInit } from './relayHttp';
-import { routingEventOf, type RoutingEvent, type SupervisionEvent } from './routingEvents';
+import type { RoutingEvent, SupervisionEvent } from './routingEvents';
 import { syncLimits, type SyncClientOptions, type SyncLimits } from './syncOptions';
-import { PushQueue } from './pushQueue';
+import { OutboxPush } from './outboxPush';
 import { SessionTokens } from './sessionTokens';
+import { handleFrame, type FrameHost } from './syncFrames';
 import { closeSyncSocket, openSyncSocket, sendIfLive, type Conn } from './socket';
 import { patchedState, type SyncState, type SyncStatePatch } from './syncState';
 
@@ -34,21 +28,25 @@ export class SyncClient {
   private readonly listeners = new Set<(s: SyncState) => void>();
   private conn: Conn | null = null;
   private running = false;
-  private attempt = 0;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly backoff: Backoff;
   private readonly tokens: SessionTokens;
-  private readonly push: PushQueue;
-  private indexing = false;
+  private readonly push: OutboxPush;
   private presence: AgentState | null = null;
   private readonly routingListeners = new Set<(e: RoutingEvent) => void>();
   private readonly supervisionListeners = new Set<(e: SupervisionEvent) => void>();
   /** Whether this app watches the supervisor's board (said again on every connection). */
   private watching = false;
   private readonly unsubscribe: () => void;
+  private readonly frameHost: FrameHost;
 
   /** See SyncClientOptions for defaults. */
   constructor(private readonly opts: SyncClientOptions) {
     this.o = syncLimits(opts);
+    this.backoff = new Backoff({
+      baseMs: this.o.backoffBaseMs,
+      capMs: this.o.backoffCapMs,
+      random: this.o.random,
+    });
     this.tokens = new SessionTokens({
       relayUrl: opts.relayUrl,
       store: opts.store,
@@ -57,16 +55,33 @@ export class SyncClient {
       onRefreshed: (accessToken) => void sendIfLive(this.conn, { t: 'reauth', accessToken }),
       onRefreshFailed: (err) => this.onAuthFailure(err),
     });
-    this.push = new PushQueue({
-      pending: (limit) => opts.store.pending(limit),
-      batchSize: this.o.batchSize,
-      maxBatchBytes: this.o.maxBatchBytes,
-      pipeline: this.o.pipeline,
+    this.push = new OutboxPush({
+      store: opts.store,
+      log: opts.log,
+      limits: this.o,
+      conn: () => this.conn,
+      progress: () => this.s.progress,
+      update: (patch) => this.update(patch),
     });
+    this.frameHost = {
+      store: opts.store,
+      log: opts.log,
+      push: this.push,
+      welcomed: () => this.backoff.reset(),
+      presence: () => this.presence,
+      watching: () => this.watching,
+      update: (patch) => this.update(patch),
+      emitRouting: (e) => this.emitRouting(e),
+      supervisionListeners: this.supervisionListeners,
+      revoke: (reason) => void this.revoke(reason),
+      endedByRelay: (code, message) => this.endedByRelay(code, message),
+      expireToken: () => this.tokens.expire(),
+      reconnectNow: () => this.reconnectNow(),
+    };
     this.s = { status: this.tokens.current() ? 'offline' : 'signedOut', pending: opts.store.pendingCount() };
     this.unsubscribe = opts.store.onChange((c) => {
       this.update({ pending: c.pending });
-      if (c.reason === 'mutate') this.pushNext();
+      if (c.reason === 'mutate') this.push.pushNext();
     });
   }
 
@@ -207,7 +222,7 @@ export class SyncClient {
         cursor: this.opts.store.cursor(),
       }),
       isCurrent: (conn) => this.conn === conn,
-      onFrame: (conn, frame) => this.onFrame(conn, frame),
+      onFrame: (conn, frame) => handleFrame(this.frameHost, conn, frame),
       onFrameFailed: (err) => {
         this.opts.log.error({ err }, 'sync frame failed');
         this.update({ lastError: { code: LOCAL_ERR.OFFLINE, message: 'Sync hit an error and will retry.' } });
@@ -228,10 +243,10 @@ export class SyncClient {
         reason || 'This account was disabled by an admin.',
       );
     if (!this.running || this.s.status === 'revoked' || this.s.status === 'signedOut') return;
-    const delay = fullJitterDelay(this.attempt++, this.o.backoffBaseMs, this.o.backoffCapMs, this.o.random);
+    const delay = this.backoff.nextDelay();
     this.opts.log.info({ code, reason, delay }, 'sync disconnected; retrying');
     this.update({ status: 'offline', progress: undefined });
-    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    this.backoff.retryAfter(delay, () => void this.connect());
   }
 
   private drop(code: number, reason: string): void {
@@ -247,139 +262,10 @@ export class SyncClient {
     if (this.running) void this.connect();
   }
 
-  // --- frames -------------------------------------------------------------------------------
-
-  private onFrame(conn: Conn, f: ServerFrame): void {
-    const store = this.opts.store;
-    switch (f.t) {
-      case 'welcome':
-        conn.welcomed = true;
-        this.attempt = 0;
-        store.setIdentity({ deviceId: f.deviceId, agent: f.agent });
-        this.update({ status: 'syncing', lastError: undefined });
-        if (this.presence) conn.ws.send(JSON.stringify({ t: 'presence', state: this.presence }));
-        if (this.watching) conn.ws.send(JSON.stringify({ t: 'watch', on: true } satisfies ClientFrame));
-        return;
-      case 'changes':
-        store.applyChanges(f.changes, f.cursor);
-        if (!f.more && !conn.caughtUp) {
-          conn.caughtUp = true;
-          this.pushNext();
-        }
-        return this.settle();
-      case 'snapshotBegin':
-        conn.caughtUp = false;
-        store.beginResync();
-        return this.update({ status: 'syncing', progress: { done: 0, total: f.total } });
-      case 'snapshot':
-        store.applySnapshotPage(f.changes);
-        return this.update({ progress: { done: f.done, total: f.total } });
-      case 'snapshotEnd':
-        store.endResync(f.cursor);
-        return this.update({ progress: undefined });
-      case 'pushResult':
-        // Answers come in the order batches were sent (see PushQueue.answered).
-        if (!this.push.answered(f.batch)) return;
-        store.acknowledge(f.results);
-        this.pushNext();
-        return this.settle();
-      case 'offer':
-      case 'offerWithdrawn':
-      case 'offerResult':
-      case 'typing':
-      case 'movedWhileAway':
-        return this.emitRouting(routingEventOf(f)!);
-      case 'board':
-        for (const l of this.supervisionListeners) l({ type: 'board', board: f.board });
-        return;
-      case 'boardAccessLost':
-        for (const l of this.supervisionListeners)
-          l({ type: 'accessLost', lost: { reason: f.reason, teams: f.teams, ended: f.ended } });
-        return;
-      case 'supervisorNotice':
-        for (const l of this.supervisionListeners) l({ type: 'notice', notice: f.notice });
-        return;
-      case 'error':
-        return this.onRelayError(conn, f);
-      default: {
-        const never: never = f;
-        this.opts.log.warn({ frame: (never as { t?: unknown }).t }, 'unknown frame from relay');
-      }
-    }
-  }
-
-  private onRelayError(conn: Conn, f: Extract<ServerFrame, { t: 'error' }>): void {
-    this.opts.log.warn({ code: f.code, message: f.message }, 'relay error');
-    this.update({ lastError: { code: f.code, message: f.message } });
-    switch (f.code) {
-      case RELAY_ERR.DEVICE_REVOKED:
-        return void this.revoke(f.message);
-      // PASSWORD_CHANGE_REQUIRED: an app that was offline when an admin reset the password hears
-      // it at its next hello.
-      case RELAY_ERR.ACCOUNT_DISABLED:
-      case RELAY_ERR.SESSION_ENDED:
-      case RELAY_ERR.PASSWORD_CHANGE_REQUIRED:
-        return this.endedByRelay(f.code, f.message);
-      case RELAY_ERR.TOKEN_EXPIRED:
-        // Force a refresh on the next connect.
-        this.tokens.expire();
-        return this.reconnectNow();
-      case RELAY_ERR.UNAUTHORIZED:
-        if (!conn.welcomed) this.tokens.expire();
-        return;
-      case RELAY_ERR.BATCH_TOO_LARGE:
-        if (this.push.tooLarge(f.batch)) this.pushNext();
-        return;
-      default:
-        // RATE_LIMITED and the rest: an unanswered batch is resent on the next connection.
-        return;
-    }
-  }
-
-  /**
-   * Keeps up to `pipeline` batches of the outbox in flight while the connection is caught up, so
-   * the relay applies one batch while this app applies the changes of the previous one.
-   */
-  private pushNext(): void {
-    const c = this.conn;
-    while (c && c.caughtUp && c.ws.readyState === WebSocket.OPEN && this.push.hasRoom()) {
-      const frame = this.push.next();
-      if (frame === null) return this.settle();
-      c.ws.send(frame.text);
-      this.opts.store.markSent(frame.ids);
-      this.update({ status: 'syncing' });
-    }
-  }
-
-  /** online once caught up with nothing in flight. */
-  private settle(): void {
-    const c = this.conn;
-    if (c?.caughtUp && this.push.isIdle() && this.s.progress === undefined) {
-      this.update({ status: 'online' });
-      this.indexWhenIdle();
-    }
-  }
-
-  /** Works through the search backlog a catch-up left, a slice per turn of the event loop. */
-  private indexWhenIdle(): void {
-    if (this.indexing) return;
-    this.indexing = true;
-    const step = () => {
-      try {
-        if (this.opts.store.db.open && this.opts.store.indexSearchBacklog()) return void setImmediate(step);
-      } catch (err) {
-        this.opts.log.warn({ err }, 'search indexing stopped; it resumes after the next catch-up');
-      }
-      this.indexing = false;
-    };
-    setImmediate(step);
-  }
-
   // --- tokens and revocation ------------------------------------------------------------------
 
   private cancelTimers(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.backoff.cancel();
     this.tokens.cancel();
   }
 
@@ -398,9 +284,9 @@ export class SyncClient {
     this.update({ lastError: { code: err instanceof LocalError ? err.code : LOCAL_ERR.OFFLINE, message } });
     // Treat like a dropped connection: back off and try again.
     if (this.conn) return;
-    const delay = fullJitterDelay(this.attempt++, this.o.backoffBaseMs, this.o.backoffCapMs, this.o.random);
+    const delay = this.backoff.nextDelay();
     this.update({ status: 'offline' });
-    if (this.running) this.retryTimer = setTimeout(() => void this.connect(), delay);
+    if (this.running) this.backoff.retryAfter(delay, () => void this.connect());
   }
 
   /**
