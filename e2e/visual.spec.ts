@@ -39,7 +39,7 @@ async function place(page: Page, n: number): Promise<void> {
 
 async function shot(page: Page, name: string): Promise<void> {
   // Let the fonts load and the last frames settle before comparing.
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  await page.evaluate('document.fonts.ready.then(() => undefined)');
   await expect(page).toHaveScreenshot(`${name}.png`, {
     animations: 'disabled',
     caret: 'hide',

@@ -61,7 +61,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /** Routes anyone may call; every other route checks the caller's token before anything else. */
-const PUBLIC = new Set([R.login.pattern, R.refresh.pattern]);
+const PUBLIC = new Set<string>([R.login.pattern, R.refresh.pattern]);
 
 type Handler = (req: IncomingMessage, params: string[]) => Promise<unknown> | unknown;
 

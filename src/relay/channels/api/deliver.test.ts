@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postWebhook, signWebhook } from './deliver';
-import { isPrivateAddress } from './publicAddress';
+import { isPrivateAddress } from '../../core/publicAddress';
 
 // One attempt against a real HTTP server on 127.0.0.1: what each answer comes to, and what is signed.
 let url = '';

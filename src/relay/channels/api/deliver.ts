@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { literalRefusal, PRIVATE_ADDRESS, publicOnlyDispatcher } from './publicAddress';
+import { literalRefusal, PRIVATE_ADDRESS, publicOnlyDispatcher } from '../../core/publicAddress';
 
 /** Headers of every webhook request (lower-case, as Node's HTTP server reads them). */
 export const WEBHOOK_HEADERS = {
@@ -86,7 +86,11 @@ export async function postWebhook(a: {
   let res: Response;
   try {
     res = await fetch(a.url, {
-      ...(a.allowPrivateNetworks ? {} : { dispatcher: publicOnlyDispatcher() }),
+      // undici's Agent is the dispatcher Node's fetch runs on; its types are a copy of undici's
+      // own (undici-types), which TypeScript tells apart, hence the cast.
+      ...(a.allowPrivateNetworks
+        ? {}
+        : { dispatcher: publicOnlyDispatcher() as unknown as NonNullable<RequestInit['dispatcher']> }),
       method: 'POST',
       redirect: 'manual',
       signal: a.signal

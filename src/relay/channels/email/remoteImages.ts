@@ -1,7 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import { isPrivateAddress } from '../../core/publicAddress';
 import { REMOTE_SRC_RE, unescapeAttribute } from '../../../shared/remoteImages';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
 import { RELAY_ROUTES as R, routeRegex, type RouteResponse } from '../../../shared/relayRoutes';
@@ -43,37 +44,8 @@ export const DEFAULTS: Resolved = {
   allowPrivateHosts: false,
 };
 
-/** Addresses a mail may not make the relay fetch from: loopback, private, link-local, reserved. */
-const PRIVATE = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 3],
-] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
-  ['::', 127],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv6');
-
-/** Whether an address is one a mail may not reach through the relay (IPv4-mapped IPv6 as IPv4). */
-export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
-  const family = isIP(address);
-  if (family === 0) return true;
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
+/** Whether an address is one a mail may not reach through the relay (see core/publicAddress.ts). */
+export { isPrivateAddress };
 
 /**
  * A DNS lookup that refuses private addresses. The check is on the address the socket connects

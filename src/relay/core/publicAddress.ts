@@ -3,10 +3,12 @@ import { BlockList, isIP } from 'node:net';
 import { Agent } from 'undici';
 
 /**
- * Addresses a webhook may not reach unless the relay is told it may (`allowPrivateNetworks`):
- * loopback, private ranges, link-local (cloud metadata at 169.254.169.254), carrier-grade NAT,
- * multicast, reserved and unspecified. Otherwise a supervisor who sets a webhook could make the relay
- * probe or call services on its own network (server-side request forgery).
+ * Addresses the relay may not be made to connect to by what users give it (a webhook's URL, a
+ * mail's remote images) unless an operator allows private networks: loopback, private ranges,
+ * link-local (cloud metadata at 169.254.169.254), carrier-grade NAT, multicast, documentation,
+ * reserved and unspecified. Otherwise a supervisor who sets a webhook, or a sender whose mail an
+ * agent opens, could make the relay probe or call services on its own network (server-side
+ * request forgery).
  */
 const PRIVATE = new BlockList();
 for (const [net, bits] of [
@@ -39,7 +41,7 @@ for (const [net, bits] of [
 ] as const)
   PRIVATE.addSubnet(net, bits, 'ipv6');
 
-/** Whether an IP address (v4, v6, or v4 mapped into v6) is one a webhook may not reach by default. */
+/** Whether an IP address (v4, v6, or v4 mapped into v6) is one the relay may not reach by default. */
 export function isPrivateAddress(address: string): boolean {
   const ip = address.replace(/^\[|\]$/g, '');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
