@@ -2,6 +2,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { startChaosProxy } from '../tests/support/chaosProxy';
 import { mailServersMissing, startMailServers, type MailServers } from '../tests/support/mail';
 import { expect, stopHost, test, type RunningHost } from './fixtures';
 import { DEMO_PASSWORD, openSignedIn, startSeededRelay, type RunningRelay } from './relay';
@@ -13,6 +14,7 @@ import { DEMO_PASSWORD, openSignedIn, startSeededRelay, type RunningRelay } from
 
 const missing = mailServersMissing();
 const SHOP = { address: 'shop@shop.test', password: 'shop-pass-1' };
+const ANN = { address: 'ann@customer.test', password: 'ann-pass-1' };
 
 let mail: MailServers;
 let relay: RunningRelay;
@@ -42,7 +44,7 @@ test.beforeAll(async () => {
   });
   await new Promise<void>((r) => counter.listen(0, '127.0.0.1', () => r()));
   counterUrl = `http://127.0.0.1:${(counter.address() as AddressInfo).port}`;
-  mail = await startMailServers([SHOP]);
+  mail = await startMailServers([SHOP, ANN]);
   relay = await startSeededRelay();
   const inboxId = readRelay<string>("SELECT id FROM inboxes WHERE channel = 'email' ORDER BY id LIMIT 1");
   const login = await fetch(`${relay.url}/v1/auth/login`, {
@@ -148,4 +150,75 @@ test('a hostile HTML mail renders in a sandboxed frame: readable, nothing execut
   await page.waitForTimeout(1_500);
   expect(requests).toEqual([]);
   expect(await page.title()).toBe(title);
+});
+
+test("a reply written offline reaches the customer's mailbox once, threaded, after the app reconnects", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  // The agent's network runs through a loopback proxy the test can cut.
+  const proxy = await startChaosProxy({ targetPort: relay.port, seed: 1 });
+  try {
+    const stamp = Date.now();
+    const messageId = `<order-${stamp}@customer.test>`;
+    await mail.append(
+      SHOP,
+      [
+        `From: Ann Lee <${ANN.address}>`,
+        `To: ${SHOP.address}`,
+        `Subject: Where is order ${stamp}?`,
+        `Message-ID: ${messageId}`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'It has not arrived yet.',
+      ].join('\r\n'),
+    );
+    await openSignedIn(
+      page,
+      { ...relay, url: `http://127.0.0.1:${proxy.port}` },
+      'admin@demo.switchboard',
+      hosts,
+    );
+    await page.getByLabel('Show').selectOption({ label: 'All I can see' });
+    const row = page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Ann Lee/ });
+    await expect(row).toBeVisible({ timeout: 30_000 });
+    await row.click();
+    await expect(page.getByLabel('Reply to the customer')).toHaveAccessibleDescription(
+      new RegExp(`by email to ${ANN.address.replace('.', '\\.')}`),
+    );
+
+    proxy.setDown(true);
+    await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText(/Offline/, {
+      timeout: 30_000,
+    });
+    const reply = `It left our warehouse today (${stamp}).`;
+    await page.getByLabel('Reply to the customer').fill(reply);
+    await page.getByRole('button', { name: 'Send' }).click();
+    const bubble = page.getByRole('article').getByRole('listitem').filter({ hasText: reply });
+    await expect(bubble).toContainText('Queued');
+    expect(await mail.messages(ANN)).toEqual([]);
+
+    proxy.setDown(false);
+    await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
+    // The relay records the Message-ID it sent once the mail server took the reply.
+    await expect
+      .poll(
+        () =>
+          readRelay<string | null>(
+            "SELECT state FROM email_outbox WHERE message_id = (SELECT id FROM records WHERE entity = 'message' AND json_extract(data, '$.body') = ?)",
+            reply,
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe('sent');
+    await expect.poll(async () => (await mail.messages(ANN)).length, { timeout: 30_000 }).toBe(1);
+    const [sent] = await mail.messages(ANN);
+    expect(sent).toContain(reply);
+    expect(sent).toMatch(new RegExp(`^In-Reply-To: ${messageId}`, 'm'));
+    expect(sent).toMatch(new RegExp(`^References:.*${messageId}`, 'm'));
+    expect(sent).toMatch(/^From: .*shop@shop\.test/m);
+  } finally {
+    await proxy.close();
+  }
 });
