@@ -34,6 +34,7 @@ import { monitoringCalls } from './monitoringApi';
 import type { TeamMonitoring } from './monitoring';
 import { reportCalls } from './reportsApi';
 import { slaPolicySchema, type SlaPolicy } from './sla/policy';
+import type { InboxWebhookView } from './relayRoutes';
 import type {
   CannedReplyView,
   ConversationDetail,
@@ -99,6 +100,24 @@ const page = {
   offset: z.number().int().min(0).optional(),
 };
 const customerFields = mutationArgs['customer.update'].shape.fields;
+
+/** True when `u` parses as an http:// or https:// URL (the relay checks the same). */
+const isHttpUrl = (u: string): boolean => {
+  try {
+    return /^https?:$/.test(new URL(u).protocol);
+  } catch {
+    return false;
+  }
+};
+/** An API inbox's webhook as an admin or supervisor sets it (the relay's PUT body). */
+export const webhookInputSchema = z
+  .object({
+    inboxId: id,
+    url: z.string().trim().max(2000).refine(isHttpUrl, 'an http:// or https:// URL'),
+    /** Optional: without it the relay keeps the secret it has, or makes one and answers it once. */
+    secret: z.string().min(16, 'at least 16 characters').max(200).optional(),
+  })
+  .strict();
 
 /**
  * The app API: every call the renderer may make of the main process, with the zod schema
@@ -398,6 +417,19 @@ export const apiCalls = {
   'teams:setSlaPolicy': call<{ sla: SlaPolicy | null }>()(
     z.object({ inboxId: id, sla: slaPolicySchema.nullable() }).strict(),
   ),
+  /**
+   * An API inbox's webhook as the relay has it (null: none, so replies there cannot be sent);
+   * read from the relay, so it needs the network (admins, the inbox team's supervisors).
+   */
+  'teams:getWebhook': call<{ webhook: InboxWebhookView | null }>()(z.object({ inboxId: id }).strict()),
+  /**
+   * Sets an API inbox's webhook on the relay, which tests the URL first and refuses with the
+   * receiver's words when the test fails. `secret` in the answer only when the relay made one:
+   * it is shown once, never again.
+   */
+  'teams:setWebhook': call<InboxWebhookView & { secret?: string }>()(webhookInputSchema),
+  /** Removes an API inbox's webhook on the relay (replies there can no longer be sent). */
+  'teams:removeWebhook': call<{ inboxId: string; removed: boolean }>()(z.object({ inboxId: id }).strict()),
   /** Sets an agent's skills and capacity, on the relay (needs the network; admins, its supervisors). */
   'teams:setAgentRouting': call<{ skills: string[]; capacity: Record<WorkKind, number> }>()(
     z.object({ agentId: id, routing: agentRoutingSchema }).strict(),

@@ -4,9 +4,9 @@ import type { TeamMonitoring } from '../../shared/monitoring';
 import { capacityOf, skillsOf, type QueueRouting, type TeamRouting } from '../../shared/routing';
 import type { LocalStore } from '../store/localStore';
 import { teamSettings } from '../store/teams';
-import { relayJson, type RelayFetch } from './relayRequests';
+import { answerOf, jsonRequest, refusalOf, relayJson, type RelayFetch } from './relayRequests';
 import type { SlaPolicy } from '../../shared/sla/policy';
-import { RELAY_ROUTES as R, routePath } from '../../shared/relayRoutes';
+import { RELAY_ROUTES as R, routePath, type InboxWebhookView } from '../../shared/relayRoutes';
 
 /**
  * Team settings (call recording, queues, agents' skills and capacity) for supervisors and admins:
@@ -45,6 +45,31 @@ export class TeamSettingsService {
   async setSlaPolicy({ inboxId, sla }: CallArgs<'teams:setSlaPolicy'>): Promise<{ sla: SlaPolicy | null }> {
     const r = await this.put(routePath(R.queueSla, { inboxId }), sla);
     return { sla: (r['sla'] as SlaPolicy | null | undefined) ?? null };
+  }
+
+  /** The inbox's webhook on the relay, or null when it has none (the relay answers 404). */
+  async getWebhook({ inboxId }: CallArgs<'teams:getWebhook'>): Promise<CallResult<'teams:getWebhook'>> {
+    const res = await this.o.relay(routePath(R.inboxWebhook, { inboxId }), jsonRequest('GET'));
+    if (res.status === 404) return { webhook: null };
+    const answer = await answerOf<InboxWebhookView>(res);
+    if (!res.ok || answer === null) throw refusalOf(res.status, answer);
+    return { webhook: answer };
+  }
+
+  /** Tested by the relay before it is saved: a failed test is its refusal, in the receiver's words. */
+  async setWebhook({
+    inboxId,
+    url,
+    secret,
+  }: CallArgs<'teams:setWebhook'>): Promise<CallResult<'teams:setWebhook'>> {
+    const body = secret === undefined ? { url } : { url, secret };
+    return relayJson(this.o.relay, 'PUT', routePath(R.setInboxWebhook, { inboxId }), body);
+  }
+
+  async removeWebhook({
+    inboxId,
+  }: CallArgs<'teams:removeWebhook'>): Promise<CallResult<'teams:removeWebhook'>> {
+    return relayJson(this.o.relay, 'DELETE', routePath(R.removeInboxWebhook, { inboxId }));
   }
 
   async setAgentRouting({

@@ -10,11 +10,13 @@ import { MonitoringSettings } from './MonitoringSettings';
 import { QueueSettings } from './QueueSettings';
 import { RecordingSettings } from './RecordingSettings';
 import { SlaSettings } from './SlaSettings';
+import { WebhookSettings } from './WebhookSettings';
 
 /**
  * Team settings for supervisors (their teams) and admins (all): call recording, the grace for
- * live work when an agent's connection drops, queues, inboxes' SLAs and agents,
- * as last synced (so it opens offline); saving goes to the relay and needs the network.
+ * live work when an agent's connection drops, queues, inboxes' SLAs, API inboxes' webhooks and
+ * agents, as last synced (so it opens offline; webhooks are read from the relay); saving goes to the
+ * relay and needs the network.
  */
 export function TeamSettings() {
   const { t } = useTranslation();
@@ -29,6 +31,7 @@ export function TeamSettings() {
   const team = teams.find((x) => x.id === picked) ?? teams[0]!;
   // A queue overflows only into teams the viewer oversees (the relay refuses others): those listed.
   const targets = teams.flatMap((x) => x.inboxes.map((i) => ({ id: i.id, name: i.name })));
+  const apiInboxes = team.inboxes.filter((i) => i.channel === 'api');
   return (
     <>
       {!online && (
@@ -65,6 +68,14 @@ export function TeamSettings() {
             <SlaSettings key={i.id} inbox={i} />
           ))}
         </section>
+        {apiInboxes.length > 0 && (
+          <section aria-labelledby={`${pickId}-webhooks`}>
+            <h2 id={`${pickId}-webhooks`}>{t('teamSettings.webhook.title')}</h2>
+            {apiInboxes.map((i) => (
+              <WebhookSettings key={i.id} inbox={i} />
+            ))}
+          </section>
+        )}
         <section aria-labelledby={`${pickId}-agents`}>
           <h2 id={`${pickId}-agents`}>{t('teamSettings.agents.title')}</h2>
           {team.members.length === 0 && <EmptyState text={t('teamSettings.agents.none')} />}
