@@ -1,14 +1,10 @@
 // Team settings through main's handlers: a real relay, real services (encrypted cache, sync).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers, type Handlers } from '../../src/main/api/handlers';
-import { createSilentLogger } from '../../src/main/base/logger';
-import { createServices, type Services } from '../../src/main/services';
+import type { Handlers } from '../../src/main/api/handlers';
+import type { Services } from '../../src/main/services';
 import { LOCAL_ERR } from '../../src/main/base/errors';
 import type { Relay } from '../../src/relay/index';
-import { relayWithTeam } from './store/relayHarness';
+import { relayWithTeam, signedInSupervisor } from './store/relayHarness';
 import { waitFor } from './sync/waitFor';
 
 const POLICY = {
@@ -27,28 +23,7 @@ beforeAll(async () => {
   relay = r.relay;
   teamId = r.team.id;
   otherTeamId = (await r.asAdmin('/v1/admin/teams', { name: 'Elsewhere' })).id;
-  await r.asAdmin('/v1/admin/agents', {
-    email: 'sup@example.com',
-    password: 'sup-pass-12',
-    name: 'Sup',
-    role: 'supervisor',
-    teamIds: [teamId],
-  });
-  services = createServices({
-    dataDir: mkdtempSync(join(tmpdir(), 'sb-team-settings-')),
-    host: 'browser',
-    version: '0.0.0-test',
-    runtime: 'Node test',
-    log: createSilentLogger(),
-    session: { vault: { keychain: null, scryptN: 2 ** 12 } },
-  });
-  await services.session.login({
-    relayUrl: relay.url,
-    email: 'sup@example.com',
-    password: 'sup-pass-12',
-    passphrase: 'a passphrase',
-  });
-  handlers = createHandlers(services);
+  ({ services, handlers } = await signedInSupervisor(r, teamId));
 });
 
 afterAll(async () => {

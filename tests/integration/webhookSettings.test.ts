@@ -1,17 +1,13 @@
 // An API inbox's webhook through main's handlers: a real relay, real services, a real receiver.
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers, type Handlers } from '../../src/main/api/handlers';
-import { createSilentLogger } from '../../src/main/base/logger';
+import type { Handlers } from '../../src/main/api/handlers';
+import type { Services } from '../../src/main/services';
 import { LOCAL_ERR } from '../../src/main/base/errors';
-import { createServices, type Services } from '../../src/main/services';
 import type { Relay } from '../../src/relay/index';
 import { apiCalls } from '../../src/shared/api';
-import { relayWithTeam } from './store/relayHarness';
+import { relayWithTeam, signedInSupervisor } from './store/relayHarness';
 
 let relay: Relay;
 let services: Services;
@@ -41,28 +37,7 @@ beforeAll(async () => {
   otherInboxId = (
     await r.asAdmin('/v1/admin/inboxes', { name: 'Other API', channel: 'api', teamId: otherTeamId })
   ).id;
-  await r.asAdmin('/v1/admin/agents', {
-    email: 'sup@example.com',
-    password: 'sup-pass-12',
-    name: 'Sup',
-    role: 'supervisor',
-    teamIds: [teamId],
-  });
-  services = createServices({
-    dataDir: mkdtempSync(join(tmpdir(), 'sb-webhook-settings-')),
-    host: 'browser',
-    version: '0.0.0-test',
-    runtime: 'Node test',
-    log: createSilentLogger(),
-    session: { vault: { keychain: null, scryptN: 2 ** 12 } },
-  });
-  await services.session.login({
-    relayUrl: relay.url,
-    email: 'sup@example.com',
-    password: 'sup-pass-12',
-    passphrase: 'a passphrase',
-  });
-  handlers = createHandlers(services);
+  ({ services, handlers } = await signedInSupervisor(r, teamId));
 });
 
 afterAll(async () => {

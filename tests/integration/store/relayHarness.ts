@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdmin, startRelay, type Relay, type RelayOptions } from '../../../src/relay/index';
+import { createHandlers, type Handlers } from '../../../src/main/api/handlers';
 import { CacheVault } from '../../../src/main/keychain/cacheVault';
+import { createServices, type Services } from '../../../src/main/services';
 import { createSilentLogger } from '../../../src/main/base/logger';
 import type { LocalStore } from '../../../src/main/store/localStore';
 import { SyncClient, type SyncClientOptions, type SyncState } from '../../../src/main/sync/syncClient';
@@ -41,6 +43,38 @@ export async function relayWithTeam(opts: Partial<RelayOptions> = {}) {
   const agent = (email: string, name: string) =>
     asAdmin('/v1/admin/agents', { email, password: 'agent-pass-1', name, teamIds: [team.id] });
   return { relay, dataDir, team, asAdmin, agent };
+}
+
+/**
+ * A supervisor of `teamId` (sup@example.com) signed in through the app's real services (encrypted
+ * cache, sync) to the relay, and main's handlers over them: what the renderer's calls reach.
+ */
+export async function signedInSupervisor(
+  r: Awaited<ReturnType<typeof relayWithTeam>>,
+  teamId: string,
+): Promise<{ services: Services; handlers: Handlers }> {
+  await r.asAdmin('/v1/admin/agents', {
+    email: 'sup@example.com',
+    password: 'sup-pass-12',
+    name: 'Sup',
+    role: 'supervisor',
+    teamIds: [teamId],
+  });
+  const services = createServices({
+    dataDir: tmp('sb-supervisor-app-'),
+    host: 'browser',
+    version: '0.0.0-test',
+    runtime: 'Node test',
+    log: createSilentLogger(),
+    session: { vault: { keychain: null, scryptN: 2 ** 12 } },
+  });
+  await services.session.login({
+    relayUrl: r.relay.url,
+    email: 'sup@example.com',
+    password: 'sup-pass-12',
+    passphrase: 'a passphrase',
+  });
+  return { services, handlers: createHandlers(services) };
 }
 
 export function post(relay: Relay, path: string, body: unknown, token?: string): Promise<Response> {
