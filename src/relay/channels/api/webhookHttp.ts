@@ -90,7 +90,8 @@ export function createWebhookHttp(d: {
     const { p, inbox } = inboxFor(req, inboxId);
     const b = await readJson(req, 16 * 1024, bodySchema);
     // Only http(s), no credentials in the URL (they would be logged and shown to every admin).
-    if (new URL(b.url).username || new URL(b.url).password)
+    const target = new URL(b.url);
+    if (target.username || target.password)
       throw new RelayError(
         RELAY_ERR.VALIDATION,
         'Leave user name and password out of the webhook URL; the signature authenticates the relay.',

@@ -1,8 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
-import { isPrivateAddress } from '../../core/publicAddress';
+import type { LookupFunction } from 'node:net';
+import { isPrivateAddress, literalRefusal } from '../../core/publicAddress';
 import { REMOTE_SRC_RE, unescapeAttribute } from '../../../shared/remoteImages';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
 import { RELAY_ROUTES as R, routeRegex, type RouteResponse } from '../../../shared/relayRoutes';
@@ -96,8 +96,7 @@ export function fetchImage(url: string, o: Resolved, hops = 0): Promise<Buffer> 
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return reject(new Error('not a web address'));
     // A literal address is never looked up, so the guarded lookup cannot see it: checked here.
-    const literal = u.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(literal) && !o.allowPrivateHosts && isPrivateAddress(literal))
+    if (!o.allowPrivateHosts && literalRefusal(u) !== null)
       return reject(new Error(`${u.hostname} is on a private network`));
     const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
       u,
