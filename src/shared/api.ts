@@ -35,6 +35,7 @@ import type { TeamMonitoring } from './monitoring';
 import { reportCalls } from './reportsApi';
 import { slaPolicySchema, type SlaPolicy } from './sla/policy';
 import type { InboxWebhookView } from './relayRoutes';
+import { webhookBodySchema } from './webhook';
 import type {
   CannedReplyView,
   ConversationDetail,
@@ -101,23 +102,11 @@ const page = {
 };
 const customerFields = mutationArgs['customer.update'].shape.fields;
 
-/** True when `u` parses as an http:// or https:// URL (the relay checks the same). */
-const isHttpUrl = (u: string): boolean => {
-  try {
-    return /^https?:$/.test(new URL(u).protocol);
-  } catch {
-    return false;
-  }
-};
-/** An API inbox's webhook as an admin or supervisor sets it (the relay's PUT body). */
-export const webhookInputSchema = z
-  .object({
-    inboxId: id,
-    url: z.string().trim().max(2000).refine(isHttpUrl, 'an http:// or https:// URL'),
-    /** Optional: without it the relay keeps the secret it has, or makes one and answers it once. */
-    secret: z.string().min(16, 'at least 16 characters').max(200).optional(),
-  })
-  .strict();
+/** An API inbox's webhook as an admin or supervisor sets it: the relay's PUT body (trimmed) and the inbox. */
+export const webhookInputSchema = webhookBodySchema.extend({
+  inboxId: id,
+  url: z.string().trim().pipe(webhookBodySchema.shape.url),
+});
 
 /**
  * The app API: every call the renderer may make of the main process, with the zod schema

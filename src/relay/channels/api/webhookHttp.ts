@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
 import { RELAY_ROUTES, routeRegex } from '../../../shared/relayRoutes';
+import { webhookBodySchema } from '../../../shared/webhook';
 import type { HlcClock } from '../../../shared/sync/hlc';
 import { uuidv7 } from '../../../shared/sync/ids';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
@@ -18,16 +18,6 @@ import { postWebhook } from './deliver';
 import type { WebhookSettings } from './webhookSettings';
 
 const PATH = routeRegex(RELAY_ROUTES.inboxWebhook);
-
-const bodySchema = z
-  .object({
-    url: z
-      .string()
-      .max(2000)
-      .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'an http:// or https:// URL'),
-    secret: z.string().min(16, 'at least 16 characters').max(200).optional(),
-  })
-  .strict();
 
 /**
  * `GET|PUT|DELETE /v1/admin/inboxes/:id/webhook`: where an API inbox's replies go. Admins and the
@@ -88,7 +78,7 @@ export function createWebhookHttp(d: {
 
   async function put(req: IncomingMessage, res: ServerResponse, inboxId: string): Promise<void> {
     const { p, inbox } = inboxFor(req, inboxId);
-    const b = await readJson(req, 16 * 1024, bodySchema);
+    const b = await readJson(req, 16 * 1024, webhookBodySchema);
     // Only http(s), no credentials in the URL (they would be logged and shown to every admin).
     const target = new URL(b.url);
     if (target.username || target.password)
