@@ -4,7 +4,8 @@ import type pg from 'pg';
 import type { Logger } from '../core/logger';
 import type { Database } from '../data/db';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import { sendJson } from './reply';
+import { RelayError } from '../core/errors';
+import { sendError, sendJson } from './reply';
 import { targetOf } from './requestTarget';
 
 /** One dependency the relay needs to serve (its database, NATS): `probe` throws when it cannot. */
@@ -71,9 +72,11 @@ export function createHealth(checks: readonly HealthCheck[], o: { log: Logger; t
       if (path !== '/healthz' && path !== '/readyz') return false;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('allow', 'GET, HEAD');
-        sendJson(res, 405, {
-          error: { code: RELAY_ERR.NOT_FOUND, message: `${req.method} is not allowed on ${path}.` },
-        });
+        sendError(
+          res,
+          new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405),
+          o.log,
+        );
         return true;
       }
       const { ready, checks: reports } = await run();
