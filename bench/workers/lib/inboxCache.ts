@@ -30,11 +30,16 @@ const CHANNELS = ['chat', 'email', 'sms', 'whatsapp', 'voice'] as const;
 const rand = prng(7);
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
 
-/** Writes the profile and cache into `dataDir`: `conversations` open conversations, newest last. */
+/**
+ * Writes the profile and cache into `dataDir`: `conversations` open conversations, newest last.
+ * With `historyMessages`, the customer of the newest conversation (the inbox's first row) gets that
+ * many messages spread over their conversations, half of them in that newest one.
+ */
 export async function seedInboxCache(
   dataDir: string,
   conversations: number,
   passphrase: string,
+  historyMessages = 0,
 ): Promise<void> {
   // The same profile layout as SessionService (profile.json, profiles/<account>/cache.*).
   writeJsonFileAtomic(join(dataDir, 'profile.json'), { relayUrl: RELAY, email: EMAIL });
@@ -113,7 +118,38 @@ export async function seedInboxCache(
       }
       store.applyChanges(changes, seq);
     }
+    if (historyMessages > 0) store.applyChanges(customerHistory(conversations, historyMessages, rec), seq);
   } finally {
     store.close();
   }
+}
+
+/** `count` messages of the newest conversation's customer: half in that conversation, the rest spread over their older ones. */
+function customerHistory(
+  conversations: number,
+  count: number,
+  rec: (entity: Change['entity'], id: string, data: Record<string, unknown>) => Change,
+): Change[] {
+  const newest = conversations - 1;
+  const customer = newest % CUSTOMERS;
+  const theirs: number[] = [];
+  for (let i = newest; i >= 0; i -= CUSTOMERS) theirs.push(i);
+  const older = theirs.slice(1);
+  const changes: Change[] = [];
+  const start = Date.UTC(2025, 11, 1);
+  for (let m = 0; m < count; m++) {
+    const conv = m < count / 2 || older.length === 0 ? newest : older[m % older.length]!;
+    const out = m % 3 === 2;
+    changes.push(
+      rec('message', uuid('005', m), {
+        conversationId: uuid('003', conv),
+        customerId: uuid('002', customer),
+        direction: out ? 'out' : 'in',
+        authorId: out ? AGENT.id : null,
+        body: `Message ${m} about order ${conv}: ${m % 4 === 0 ? '包裹什么时候到？' : 'where is my parcel?'}`,
+        createdAt: new Date(start + m * 60_000).toISOString(),
+      }),
+    );
+  }
+  return changes;
 }
