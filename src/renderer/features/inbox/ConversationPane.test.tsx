@@ -7,7 +7,7 @@ import type { ApiClient } from '../../api/client';
 import { AppProvider } from '../../app/context';
 import { createI18n } from '../../i18n';
 import { createRootStore } from '../../store';
-import { ConversationPane } from './ConversationPane';
+import { ConversationPane, THREAD_PAGE } from './ConversationPane';
 
 afterEach(cleanup);
 
@@ -149,6 +149,21 @@ describe('renderer/inbox/ConversationPane', () => {
     expect(within(sidebar).getByText('Support')).toBeTruthy();
     expect(within(sidebar).getByText('No SLA applies to this conversation.')).toBeTruthy();
     expect(within(sidebar).getByRole('list', { name: "Customer's history on other channels" })).toBeTruthy();
+  });
+
+  it('opens a long thread at its newest messages; older ones come a page at a time', async () => {
+    const article = (await show(detail(250)))!;
+    const thread = within(article).getByRole('list', { name: 'Messages and notes' });
+    const bodies = () => [...thread.querySelectorAll('p.body')].map((p) => p.textContent);
+    expect(bodies()).toHaveLength(THREAD_PAGE);
+    expect(bodies().at(-1)).toBe('Message 250');
+    expect(bodies()[0]).toBe(`Message ${250 - THREAD_PAGE + 1}`);
+    act(() => within(thread).getByRole('button', { name: 'Show earlier messages (150 not shown)' }).click());
+    expect(bodies()).toHaveLength(2 * THREAD_PAGE);
+    act(() => within(thread).getByRole('button', { name: 'Show earlier messages (50 not shown)' }).click());
+    expect(bodies()).toHaveLength(250);
+    expect(bodies()[0]).toBe('Message 1');
+    expect(within(thread).queryByRole('button', { name: /Show earlier/ })).toBeNull();
   });
 
   it('says what went wrong opening a conversation, and what to do next', async () => {

@@ -19,6 +19,9 @@ import { PaneToggle } from './PaneToggle';
 import { Splitter } from './Splitter';
 import { isCollapsed, widthOf, type WorkspaceLayoutControl } from './useWorkspaceLayout';
 
+/** Messages of a thread shown at first (the newest); "Show earlier" adds as many again. */
+export const THREAD_PAGE = 100;
+
 /** A local datetime-local value one hour from now. */
 function inAnHour(): string {
   const d = new Date(Date.now() + 3_600_000);
@@ -112,6 +115,9 @@ export function ConversationPane(props: {
     if (el) el.scrollTop = el.scrollHeight;
   }, [props.id, seen]);
   const [sending, setSending] = useState(false);
+  // A long history opens at its newest messages; older ones are a click away (per conversation).
+  const [earlier, setEarlier] = useState({ id: props.id, shown: THREAD_PAGE });
+  const shown = earlier.id === props.id ? earlier.shown : THREAD_PAGE;
   const layout = props.layout;
   const sidebarCollapsed = layout ? isCollapsed(layout.layout, 'sidebar') : false;
 
@@ -237,7 +243,14 @@ export function ConversationPane(props: {
           )}
         </header>
         <ol ref={thread} className="thread" aria-label={t('inbox.thread')}>
-          {timeline.map((m) => (
+          {timeline.length > shown && (
+            <li className="thread-earlier">
+              <button type="button" onClick={() => setEarlier({ id: props.id, shown: shown + THREAD_PAGE })}>
+                {t('inbox.showEarlier', { count: timeline.length - shown })}
+              </button>
+            </li>
+          )}
+          {timeline.slice(-shown).map((m) => (
             <li key={m.id} className={`bubble ${m.kind === 'note' ? 'note' : m.direction}`}>
               {m.kind === 'note' && <NoteTag note={m} authorName={agentNames.get(m.authorId) ?? ''} />}
               {m.kind === 'message' && m.email && m.direction === 'in' ? (
