@@ -64,7 +64,9 @@ export async function setUpPhone(
 ) {
   await fillPhoneAccount(page, kamailio, user, fields);
   await page.getByRole('button', { name: 'Connect phone' }).click();
-  await expect(page.getByRole('status', { name: 'Phone registration' })).toHaveText('Phone ready');
+  await expect(page.getByRole('status', { name: 'Phone registration' })).toHaveText('Phone ready', {
+    timeout: 15_000,
+  });
 }
 
 export type Party = { page: Page; close: () => Promise<void> };

@@ -33,6 +33,8 @@ export function connectPhone(api: ApiClient, store: RootStore): PhoneControls {
 /** The phone controller's parts: devices, recordings, wrap-ups, the call status rule, the phone. */
 class PhoneController {
   private phone: SipPhone | null = null;
+  /** Bumped by each connect and disconnect: a connect still reading its account when another starts gives way. */
+  private generation = 0;
   private region = 'US';
   private active = false;
   private readonly ringer = new Ringer();
@@ -83,9 +85,13 @@ class PhoneController {
     return {
       register: () => this.register(),
       unregister: async () => {
+        this.generation++;
         this.ringer.stop();
-        await this.phone?.stop();
+        const phone = this.phone;
         this.phone = null;
+        if (phone) await phone.stop();
+        // Disconnected while the account was still being read: nothing was started.
+        else this.store.setState({ registration: 'stopped' });
       },
       refreshDevices: () => this.devices.refresh(),
       setAudioDevice: (role, id) => this.setAudioDevice(role, id),
@@ -108,12 +114,33 @@ class PhoneController {
     // A new connection: the last one's "reconnected"/"lost" note no longer applies.
     set({ phoneError: null, registrationError: null, registrationNote: null });
     await this.phone?.stop();
+    this.phone = null;
+    // Connecting from the click on: reading the account and the devices takes a moment, and a
+    // failure there is the registration's to show, with its reason.
+    set({ registration: 'connecting' });
+    const generation = ++this.generation;
+    let phone: SipPhone;
+    try {
+      phone = await this.newPhone();
+    } catch (err) {
+      if (generation === this.generation)
+        set({ registration: 'failed', registrationError: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    // Disconnected, or connected again, meanwhile: this one is not wanted.
+    if (generation !== this.generation) return;
+    this.phone = phone;
+    await phone.start();
+  }
+
+  /** A SipPhone for the saved account, on the chosen devices, not started yet. */
+  private async newPhone(): Promise<SipPhone> {
     await this.devices.refresh().catch(this.fail);
     const creds = await this.api.call('phone:getCredentials', {});
     this.region = creds.region;
     this.wrapUps.limitSec = creds.afterCallWorkSeconds ?? DEFAULT_AFTER_CALL_WORK_SECONDS;
-    set({ dispositions: creds.dispositions });
-    this.phone = new SipPhone(
+    this.store.setState({ dispositions: creds.dispositions });
+    const phone = new SipPhone(
       {
         server: creds.server,
         uri: creds.uri,
@@ -129,11 +156,11 @@ class PhoneController {
       },
       this.listener(),
     );
-    this.monitoring.attach(this.phone);
+    this.monitoring.attach(phone);
     const resolved = this.devices.resolved;
     if (resolved)
-      await this.phone.setDevices({ input: resolved.input.deviceId, output: resolved.output.deviceId });
-    await this.phone.start();
+      await phone.setDevices({ input: resolved.input.deviceId, output: resolved.output.deviceId });
+    return phone;
   }
 
   private listener(): PhoneListener {
