@@ -1,8 +1,8 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { isPrivateAddress, literalRefusal } from '../../core/publicAddress';
+import { isPrivateAddress, literalRefusal, PRIVATE_ADDRESS, publicLookup } from '../../core/publicAddress';
 import { REMOTE_SRC_RE, unescapeAttribute } from '../../../shared/remoteImages';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
 import { RELAY_ROUTES as R, routeRegex, type RouteResponse } from '../../../shared/relayRoutes';
@@ -47,29 +47,6 @@ export const DEFAULTS: Resolved = {
 /** Whether an address is one a mail may not reach through the relay (see core/publicAddress.ts). */
 export { isPrivateAddress };
 
-/**
- * A DNS lookup that refuses private addresses. The check is on the address the socket connects
- * to (not on a lookup made beforehand), so a name that resolves differently the second time
- * (DNS rebinding) cannot slip past it.
- */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '', 0);
-      const list = addresses as LookupAddress[];
-      const ok = allowPrivate ? list : list.filter((a) => !isPrivateAddress(a.address));
-      if (ok.length === 0)
-        return callback(
-          Object.assign(new Error(`${hostname} is on a private network`), { code: 'EPRIVATE' }),
-          '',
-          0,
-        );
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, ok);
-      callback(null, ok[0]!.address, ok[0]!.family);
-    });
-  };
-}
-
 /** The image type the bytes are, by their first bytes (not by what the server said). */
 export function sniffImage(b: Buffer): 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | null {
   if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
@@ -102,7 +79,9 @@ export function fetchImage(url: string, o: Resolved, hops = 0): Promise<Buffer> 
       u,
       {
         method: 'GET',
-        lookup: guardedLookup(o.allowPrivateHosts),
+        // The webhook's lookup: at connect time (DNS rebinding is caught), and a name with any
+        // private address is refused whole.
+        lookup: o.allowPrivateHosts ? dnsLookup : (publicLookup as unknown as LookupFunction),
         // No cookies, no referrer, nothing about the agent or the relay beyond the request itself.
         headers: { accept: 'image/png,image/jpeg,image/gif,image/webp', 'user-agent': 'Switchboard-relay' },
       },
@@ -139,8 +118,8 @@ export function fetchImage(url: string, o: Resolved, hops = 0): Promise<Buffer> 
     req.on('close', () => clearTimeout(timer));
     req.on('error', (err: NodeJS.ErrnoException) =>
       reject(
-        err.code === 'EPRIVATE'
-          ? err
+        err.code === PRIVATE_ADDRESS
+          ? new Error(`${u.hostname} is on a private network`)
           : new Error(err.message.includes('too long') ? 'took too long' : 'could not be reached'),
       ),
     );
