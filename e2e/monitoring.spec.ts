@@ -195,6 +195,8 @@ test('listen, whisper and barge: each party hears what the mode says, switching 
     // The supervisor leaves; the customer's call goes on as before.
     await liveCall().getByRole('button', { name: 'Leave' }).click();
     await expect(session()).toHaveText('Monitoring ended: you are no longer on the call.');
+    // The session's end is one audit line on the relay, with why it ended.
+    await expect.poll(async () => (await endings())[0]?.['reason']).toBe('supervisor-left');
     await expectHeard(caller.page, '660');
     await expectHeard(agent.page, '440');
     await expect(callCard(agent.page).getByRole('status', { name: 'Call state' })).toHaveText('Connected');
@@ -271,6 +273,7 @@ test('a forged or replayed grant is refused by the agent’s app without ringing
       timeout: 20_000,
     });
     await expect(callCard(agent.page)).toHaveCount(0);
+    await expect.poll(async () => (await endings())[0]?.['reason']).toBe('call-ended');
     await expectHeard(supervisor.page, '');
     await wrapUp(agent.page, 'resolved');
   } finally {
@@ -302,6 +305,12 @@ const partyEnds = (p: Page) =>
       .calls.filter((c) => c.state === 'ended')
       .map((c) => c.endReason),
   );
+
+/** The relay's audit lines of monitoring sessions that ended (newest first): their details. */
+async function endings(): Promise<Record<string, unknown>[]> {
+  const r = await api('/v1/admin/audit?action=monitoring.ended', 'GET', admin);
+  return (r['entries'] as { detail: Record<string, unknown> }[]).map((e) => e.detail);
+}
 
 async function refusals(): Promise<{ detail: Record<string, unknown> }[]> {
   const r = await api('/v1/admin/audit?action=monitoring.refused', 'GET', admin);

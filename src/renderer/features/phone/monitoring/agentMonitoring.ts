@@ -6,6 +6,7 @@ import {
   grantClaimsSchema,
   splitGrant,
   type GrantClaims,
+  type MonitorEndReason,
 } from '../../../../shared/monitoring';
 import type { RedeemResult } from '../../../../shared/monitoringApi';
 import type { ApiClient } from '../../../api/client';
@@ -103,7 +104,7 @@ export class AgentMonitoring {
 
   /** A customer call ended: so does every monitoring of it. */
   callEnded(callId: string): void {
-    for (const j of [...this.sessions.values()]) if (j.callId === callId) this.end(j, true);
+    for (const j of [...this.sessions.values()]) if (j.callId === callId) this.end(j, true, 'call-ended');
   }
 
   private observed(claims: GrantClaims | null) {
@@ -146,7 +147,7 @@ export class AgentMonitoring {
     inv.stateChange.addListener((s) => {
       if (s === SessionState.Established)
         void this.mix(j, r.claims).catch((err: unknown) => this.fail(j, err));
-      if (s === SessionState.Terminated) this.end(j, false);
+      if (s === SessionState.Terminated) this.end(j, false, 'supervisor-left');
     });
     await inv.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
   }
@@ -206,13 +207,17 @@ export class AgentMonitoring {
 
   private fail(j: Joined, err: unknown): void {
     this.log(`monitoring: mixing failed: ${String(err)}`);
-    this.end(j, true);
+    this.end(j, true, 'failed');
   }
 
-  /** Puts the microphone back on the customer call (when it still runs) and ends the supervisor's leg. */
-  private end(j: Joined, hangUp: boolean): void {
+  /**
+   * Puts the microphone back on the customer call (when it still runs), ends the supervisor's leg
+   * and tells the relay why (it audits the session's end once, whichever side reports first).
+   */
+  private end(j: Joined, hangUp: boolean, reason: MonitorEndReason): void {
     if (j.ended) return;
     j.ended = true;
+    void this.api.call('monitoring:end', { grantId: j.first.id, reason }).catch(() => undefined);
     this.sessions.delete(j.first.id);
     this.unmix(j);
     const { [j.callId]: _gone, ...rest } = this.store.getState().monitoredCalls;
