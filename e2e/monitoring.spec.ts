@@ -212,6 +212,36 @@ test('listen, whisper and barge: each party hears what the mode says, switching 
   await wrapUp(agent.page, 'resolved');
 });
 
+test('an agent muted when the supervisor joins: the customer hears nothing of them, the supervisor does, and unmuting gives the customer the voice back', async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const caller = await customerCalls(browser);
+  try {
+    const card = callCard(agent.page);
+    await card.getByRole('button', { name: 'Mute' }).click();
+    await expectHeard(caller.page, '');
+    await supervisor.page.getByRole('button', { name: 'Supervisor', exact: true }).click();
+    await liveCall().getByRole('button', { name: 'Whisper' }).click();
+    await expect(session()).toHaveText('On the call: Whisper', { timeout: 20_000 });
+    // Muted to the customer only: the supervisor hears the agent, who hears the whisper.
+    await expectHeard(caller.page, '');
+    await expectHeard(supervisor.page, '440,660');
+    await expectHeard(agent.page, '440,880');
+    await card.getByRole('button', { name: 'Unmute' }).click();
+    await expectHeard(caller.page, '660');
+    await liveCall().getByRole('button', { name: 'Leave' }).click();
+    await expect(session()).toHaveText('Monitoring ended: you are no longer on the call.');
+    await expectHeard(caller.page, '660');
+  } finally {
+    const [live] = await partyLive(caller.page).catch(() => []);
+    if (live)
+      await caller.page.evaluate((i) => (globalThis as unknown as PartyWindow).party.hangup(i), live.id);
+    await caller.close();
+  }
+  await wrapUp(agent.page, 'resolved');
+});
+
 test('a forged or replayed grant is refused by the agent’s app without ringing and logged; ending the customer call ends the monitoring', async ({
   browser,
 }) => {

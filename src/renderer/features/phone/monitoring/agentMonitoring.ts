@@ -163,8 +163,12 @@ export class AgentMonitoring {
       throw new Error('the calls have no audio to mix');
     j.mic = toCustomer.track;
     j.mixer = new MonitorMixer({ mic: j.mic, customer, supervisor }, claims.mode);
-    // Mute and hold act on whatever the call sends: the mix starts as the microphone was.
-    j.mixer.toCustomer.enabled = j.mic.enabled;
+    // Mute and hold act on what the call sends, now the mix: it starts as the call was. The
+    // microphone feeding the mix stays on, so a muted or holding agent is still heard by the
+    // supervisor (and can answer a whisper), never by the customer; and unmuting brings the voice
+    // back (a microphone left off inside the mix would keep the agent silent to everyone).
+    j.mixer.toCustomer.enabled = this.phone.sendsAudio(j.callId);
+    j.mic.enabled = true;
     // The supervisor's leg sent a microphone of its own until now: the mix replaces it.
     const own = toSupervisor.track;
     await toSupervisor.replaceTrack(j.mixer.toSupervisor);
