@@ -33,7 +33,7 @@ const bodySchema = z
 export function createApiChannelHandler(opts: {
   inbound: ReturnType<typeof createInbound>;
   /** The caller: an inbox's API key (that inbox only) or an admin account (`inboxId` null: any). */
-  authenticate: (req: IncomingMessage) => { inboxId: string | null };
+  authenticate: (req: IncomingMessage) => Promise<{ inboxId: string | null }>;
   maxBodyBytes: number;
   /** Deepest JSON nesting accepted (the relay's `maxJsonDepth`). */
   maxJsonDepth: number;
@@ -47,7 +47,7 @@ export function createApiChannelHandler(opts: {
     try {
       if (req.method !== 'POST') throw new RelayError(RELAY_ERR.VALIDATION, 'Use POST.');
       // Before the body: who calls (an inbox's API key, or an admin account for any inbox).
-      const caller = opts.authenticate(req);
+      const caller = await opts.authenticate(req);
       const json = await readJsonBody(req, opts.maxBodyBytes, opts.maxJsonDepth);
       const parsed = bodySchema.safeParse(json);
       if (!parsed.success) {

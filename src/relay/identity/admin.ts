@@ -5,6 +5,8 @@ import { AUDIT, createAudit } from './audit';
 import pino from 'pino';
 import { openDatabase } from '../data/db';
 import { createStore } from '../data/store';
+import { asyncSqliteStore } from '../data/sqliteAsync';
+import { createSqliteIdentity } from '../data/sqliteIdentity';
 
 /**
  * Creates an agent (by default an admin) directly in `<dataDir>`, for bootstrapping the first
@@ -21,18 +23,22 @@ export async function createAdmin(input: {
 }): Promise<{ id: string } & AgentData> {
   const db = openDatabase(input.dataDir, input.dbFile);
   try {
-    const accounts = createAccounts(db, createStore(db, Date.now), new HlcClock('relay-admin'), Date.now);
+    const store = createStore(db, Date.now);
+    const accounts = createAccounts(db, store, new HlcClock('relay-admin'), Date.now);
     const agent = await accounts.createAgent(
       { email: input.email, password: input.password, name: input.name, role: input.role ?? 'admin' },
       null,
     );
     // No actor: whoever could run this on the relay's machine; the line says it came from there.
-    createAudit({ db, now: Date.now, log: pino({ level: 'error' }, pino.destination(2)) }).record({
-      actorId: null,
-      action: AUDIT.ACCOUNT_CREATED,
-      target: agent.id,
-      detail: { email: agent.email, role: agent.role, via: 'command line' },
-    });
+    const identity = createSqliteIdentity(db, asyncSqliteStore(store));
+    await createAudit({ identity, now: Date.now, log: pino({ level: 'error' }, pino.destination(2)) }).record(
+      {
+        actorId: null,
+        action: AUDIT.ACCOUNT_CREATED,
+        target: agent.id,
+        detail: { email: agent.email, role: agent.role, via: 'command line' },
+      },
+    );
     return agent;
   } finally {
     db.close();

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import type { Auth } from './auth';
-import type { Database } from '../data/db';
+import type { ApiKeyRow, IdentityData } from '../data/identityData';
 import { RelayError } from '../core/errors';
 import { readJson, sendError, sendJson } from '../http/reply';
 import { AUDIT, clientIp, type Audit } from './audit';
@@ -14,15 +14,6 @@ import { decodeParam, targetOf } from '../http/requestTarget';
 const KEY_RE = /^sbk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-type Row = {
-  id: string;
-  inbox_id: string;
-  name: string;
-  secret_hash: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-};
 export type ApiKeyView = {
   id: string;
   inboxId: string;
@@ -32,7 +23,7 @@ export type ApiKeyView = {
   revokedAt: string | null;
 };
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const view = (r: Row): ApiKeyView => ({
+const view = (r: ApiKeyRow): ApiKeyView => ({
   id: r.id,
   inboxId: r.inbox_id,
   name: r.name,
@@ -47,17 +38,14 @@ const view = (r: Row): ApiKeyView => ({
  * admin account. The secret is shown once; the relay keeps its SHA-256 (a 256-bit random secret
  * needs no slow hash). Admins create, list and revoke keys.
  */
-export function createApiKeys(d: { db: Database; auth: Auth; audit: Audit; log: Logger; now: () => number }) {
-  const q = {
-    insert: d.db.prepare(
-      'INSERT INTO api_keys (id, inbox_id, name, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    get: d.db.prepare<[string], Row>('SELECT * FROM api_keys WHERE id = ?'),
-    ofInbox: d.db.prepare<[string], Row>('SELECT * FROM api_keys WHERE inbox_id = ? ORDER BY created_at, id'),
-    used: d.db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?'),
-    revoke: d.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-    inbox: d.db.prepare<[string], { id: string }>('SELECT id FROM inboxes WHERE id = ?'),
-  };
+export function createApiKeys(d: {
+  identity: IdentityData;
+  auth: Auth;
+  audit: Audit;
+  log: Logger;
+  now: () => number;
+}) {
+  const { identity } = d;
 
   function admin(req: IncomingMessage) {
     const p = d.auth.authenticateRequest(req);
@@ -66,26 +54,39 @@ export function createApiKeys(d: { db: Database; auth: Auth; audit: Audit; log: 
   }
 
   const api = {
-    create(inboxId: string, name: string, actorId: string | null): ApiKeyView & { key: string } {
-      if (!q.inbox.get(inboxId)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
+    async create(
+      inboxId: string,
+      name: string,
+      actorId: string | null,
+    ): Promise<ApiKeyView & { key: string }> {
+      if (!(await identity.inbox(inboxId)))
+        throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
       const id = randomBytes(8).toString('hex');
       const secret = randomBytes(32).toString('base64url');
-      q.insert.run(id, inboxId, name, hash(secret), d.now(), actorId);
-      return { ...view(q.get.get(id)!), key: `sbk_${id}_${secret}` };
+      const row = {
+        id,
+        inbox_id: inboxId,
+        name,
+        secret_hash: hash(secret),
+        created_at: d.now(),
+        created_by: actorId,
+      };
+      await identity.insertApiKey(row);
+      return { ...view({ ...row, last_used_at: null, revoked_at: null }), key: `sbk_${id}_${secret}` };
     },
-    list: (inboxId: string): ApiKeyView[] => q.ofInbox.all(inboxId).map(view),
-    revoke(id: string): ApiKeyView {
-      const r = q.get.get(id);
-      if (!r) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no API key ${id}.`);
-      q.revoke.run(d.now(), id);
-      return view(q.get.get(id)!);
+    list: async (inboxId: string): Promise<ApiKeyView[]> => (await identity.apiKeysOf(inboxId)).map(view),
+    async revoke(id: string): Promise<ApiKeyView> {
+      if (!(await identity.apiKey(id)))
+        throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no API key ${id}.`);
+      await identity.revokeApiKey(id, d.now());
+      return view((await identity.apiKey(id))!);
     },
     /** Whether a bearer token looks like an API key (else it is an account's access token). */
     isKey: (token: string) => token.startsWith('sbk_'),
     /** The inbox a valid, unrevoked key may post into; one answer for every kind of bad key. */
-    verify(token: string): { keyId: string; inboxId: string } {
+    async verify(token: string): Promise<{ keyId: string; inboxId: string }> {
       const m = KEY_RE.exec(token);
-      const r = m ? q.get.get(m[1]!) : undefined;
+      const r = m ? await identity.apiKey(m[1]!) : null;
       const ok =
         !!m &&
         !!r &&
@@ -93,7 +94,7 @@ export function createApiKeys(d: { db: Database; auth: Auth; audit: Audit; log: 
         timingSafeEqual(Buffer.from(hash(m[2]!), 'hex'), Buffer.from(r.secret_hash, 'hex'));
       if (!ok)
         throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'This API key is not valid (revoked, or mistyped).');
-      q.used.run(d.now(), r.id);
+      await identity.markApiKeyUsed(r.id, d.now());
       return { keyId: r.id, inboxId: r.inbox_id };
     },
   };
@@ -110,7 +111,7 @@ export function createApiKeys(d: { db: Database; auth: Auth; audit: Audit; log: 
       const p = admin(req);
       if (ofInbox && req.method === 'POST') {
         const { name } = await readJson(req, 4096, nameSchema);
-        const created = api.create(decodeParam(ofInbox[1]!), name, p.agentId);
+        const created = await api.create(decodeParam(ofInbox[1]!), name, p.agentId);
         d.log.info({ key: created.id, inbox: created.inboxId, by: p.agentId }, 'api key created');
         d.audit.record({
           actorId: p.agentId,
@@ -121,9 +122,9 @@ export function createApiKeys(d: { db: Database; auth: Auth; audit: Audit; log: 
         });
         sendJson(res, 201, created);
       } else if (ofInbox && req.method === 'GET') {
-        sendJson(res, 200, { keys: api.list(decodeParam(ofInbox[1]!)) });
+        sendJson(res, 200, { keys: await api.list(decodeParam(ofInbox[1]!)) });
       } else if (one && req.method === 'DELETE') {
-        const revoked = api.revoke(decodeParam(one[1]!));
+        const revoked = await api.revoke(decodeParam(one[1]!));
         d.log.info({ key: revoked.id, by: p.agentId }, 'api key revoked');
         d.audit.record({
           actorId: p.agentId,

@@ -1,6 +1,6 @@
 import type { AuditEntryView } from '../../shared/adminApi';
 import type { IncomingMessage } from 'node:http';
-import type { Database } from '../data/db';
+import type { AuditRow, IdentityData, IdentityWrites } from '../data/identityData';
 import type { Logger } from '../core/logger';
 
 /**
@@ -104,18 +104,6 @@ export type AuditOptions = {
   maxDetailBytes?: number;
 };
 
-type Row = {
-  seq: number;
-  at: number;
-  actor_id: string | null;
-  action: string;
-  target: string | null;
-  detail: string;
-  ip: string | null;
-  email: string | null;
-  name: string | null;
-};
-
 export type Audit = ReturnType<typeof createAudit>;
 
 /** The source address of a request, without the IPv4-mapped prefix (`::ffff:`). */
@@ -126,55 +114,57 @@ export function clientIp(req: Pick<IncomingMessage, 'socket'>): string | null {
 }
 
 /**
- * The relay's append-only audit log: `record` writes one line (inside the caller's transaction
- * when there is one, so a rolled-back change leaves no line), `query` reads newest first.
+ * The relay's append-only audit log on the identity repository: `record` writes one line (through
+ * `tx` when given, so a rolled-back change leaves no line; on SQLite a line recorded inside an
+ * open transaction of the connection is part of it anyway), `query` reads newest first.
  * [maxDetailBytes=4096]
  */
-export function createAudit(d: { db: Database; now: () => number; log: Logger; options?: AuditOptions }) {
+export function createAudit(d: {
+  identity: IdentityData;
+  now: () => number;
+  log: Logger;
+  options?: AuditOptions;
+}) {
   const maxDetail = d.options?.maxDetailBytes ?? 4096;
-  const insert = d.db.prepare(
-    'INSERT INTO audit_log (at, actor_id, action, target, detail, ip) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const agentIdByEmail = d.db
-    .prepare<[string], string>('SELECT id FROM agents WHERE email = ? COLLATE NOCASE')
-    .pluck();
 
   return {
-    /** Appends one line. A failure to write is logged with the whole entry, never thrown at the caller. */
-    record(e: AuditInput): void {
+    /**
+     * Appends one line. A failure to write is logged with the whole entry, never thrown at the
+     * caller: the promise always resolves (await it only to know the line was written).
+     */
+    async record(e: AuditInput, tx: Pick<IdentityWrites, 'appendAudit'> = d.identity): Promise<void> {
       let detail = JSON.stringify(e.detail ?? {});
       if (Buffer.byteLength(detail) > maxDetail) detail = JSON.stringify({ truncated: true });
+      const line = {
+        at: d.now(),
+        actor_id: e.actorId,
+        action: e.action,
+        target: e.target ?? null,
+        detail,
+        ip: e.ip ?? null,
+      };
       try {
-        insert.run(d.now(), e.actorId, e.action, e.target ?? null, detail, e.ip ?? null);
+        await tx.appendAudit(line);
       } catch (err) {
         d.log.error({ err, audit: e }, 'could not write an audit line');
       }
     },
 
     /** One page, newest first; `nextCursor` is null on the last page. */
-    query(q: AuditQuery): { entries: AuditEntry[]; nextCursor: number | null } {
-      const where: string[] = [];
-      const args: (string | number)[] = [];
-      if (q.actor !== undefined) {
-        where.push('l.actor_id = ?');
-        args.push(q.actor.includes('@') ? (agentIdByEmail.get(q.actor.trim()) ?? '') : q.actor);
-      }
-      const add = (clause: string, v: string | number | undefined) => {
-        if (v === undefined) return;
-        where.push(clause);
-        args.push(v);
-      };
-      add('l.action = ?', q.action);
-      add('l.at >= ?', q.since);
-      add('l.at < ?', q.until);
-      add('l.seq < ?', q.cursor);
-      // Prepared per call: the filter combination varies and the log is read rarely.
-      const rows = d.db
-        .prepare<(string | number)[], Row>(
-          `SELECT l.*, a.email, a.name FROM audit_log l LEFT JOIN agents a ON a.id = l.actor_id
-           ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.seq DESC LIMIT ?`,
-        )
-        .all(...args, q.limit + 1);
+    async query(q: AuditQuery): Promise<{ entries: AuditEntry[]; nextCursor: number | null }> {
+      let actorId: string | undefined;
+      if (q.actor !== undefined)
+        actorId = q.actor.includes('@')
+          ? ((await d.identity.agentByEmail(q.actor.trim()))?.id ?? '')
+          : q.actor;
+      const rows = await d.identity.auditLines({
+        ...(actorId !== undefined ? { actorId } : {}),
+        ...(q.action !== undefined ? { action: q.action } : {}),
+        ...(q.since !== undefined ? { since: q.since } : {}),
+        ...(q.until !== undefined ? { until: q.until } : {}),
+        ...(q.cursor !== undefined ? { before: q.cursor } : {}),
+        limit: q.limit + 1,
+      });
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;
       return { entries: page.map(entryOf), nextCursor: more ? page.at(-1)!.seq : null };
@@ -182,7 +172,7 @@ export function createAudit(d: { db: Database; now: () => number; log: Logger; o
   };
 }
 
-function entryOf(r: Row): AuditEntry {
+function entryOf(r: AuditRow): AuditEntry {
   let detail: Record<string, unknown> = {};
   try {
     detail = JSON.parse(r.detail) as Record<string, unknown>;

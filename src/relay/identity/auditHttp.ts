@@ -79,7 +79,7 @@ export function createAuditHttp(d: { audit: Audit; auth: Auth; log: Logger; opti
     return p;
   }
 
-  function exportCsv(req: IncomingMessage, res: ServerResponse, p: Principal): void {
+  async function exportCsv(req: IncomingMessage, res: ServerResponse, p: Principal): Promise<void> {
     const q = filters(req, maxPage, maxPage);
     q.limit = maxPage;
     res.writeHead(200, {
@@ -92,7 +92,7 @@ export function createAuditHttp(d: { audit: Audit; auth: Auth; log: Logger; opti
     res.write('\ufeff' + AUDIT_CSV_HEADER.map(csvCell).join(',') + '\r\n');
     let rows = 0;
     for (;;) {
-      const page = d.audit.query(q);
+      const page = await d.audit.query(q);
       const room = maxRows - rows;
       res.write(auditCsvRows(page.entries.slice(0, room)));
       rows += Math.min(room, page.entries.length);
@@ -119,8 +119,8 @@ export function createAuditHttp(d: { audit: Audit; auth: Auth; log: Logger; opti
       if (req.method !== 'GET')
         throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
       const p = admin(req);
-      if (path === R.auditCsv.pattern) exportCsv(req, res, p);
-      else sendJson(res, 200, d.audit.query(filters(req, pageSize, maxPage)));
+      if (path === R.auditCsv.pattern) await exportCsv(req, res, p);
+      else sendJson(res, 200, await d.audit.query(filters(req, pageSize, maxPage)));
     } catch (err) {
       sendError(res, err, d.log);
     }

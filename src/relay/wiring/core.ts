@@ -9,6 +9,8 @@ import { createMetrics } from '../core/metrics';
 import { RelayOptionsError, resolveOptions, type RelayOptions } from '../options';
 import { createPusher } from '../sync/push';
 import { createStore } from '../data/store';
+import { asyncSqliteStore } from '../data/sqliteAsync';
+import { createSqliteIdentity } from '../data/sqliteIdentity';
 import { createSyncHub } from '../sync/hub';
 import { loadSigningSecret } from '../identity/tokens';
 import type { TeamScopedDeps } from '../http/teamScopedRoute';
@@ -26,6 +28,8 @@ export function openCore(opts: RelayOptions) {
   const store = createStore(db, o.now, {
     onListenerError: (err) => log.error({ err }, 'commit listener failed'),
   });
+  // Identity on the store's database, in the store's transactions (data/identityData.ts).
+  const identity = createSqliteIdentity(db, asyncSqliteStore(store));
   const accounts = createAccounts(db, store, relayClock, o.now);
   const metrics = createMetrics();
   const pusher = createPusher(db, store, accounts, relayClock, {
@@ -35,12 +39,27 @@ export function openCore(opts: RelayOptions) {
   });
   // The hub needs auth (hello) and auth needs the hub (revocation closes sockets): late-bound.
   const revoked = (deviceId: string) => hub.disconnectDevice(deviceId);
-  const audit = createAudit({ db, now: o.now, log });
+  const audit = createAudit({ identity, now: o.now, log });
   const auth = createAuth(db, accounts, secret, o, revoked, audit);
   const hub = createSyncHub({ store, auth, accounts, pusher, metrics, log, o });
   // What the admin and supervisor routes that act on one team's things need.
   const scoped: TeamScopedDeps = { store, auth, accounts, audit, relayClock, log, now: o.now };
-  return { opts, o, log, db, secret, relayClock, store, accounts, metrics, audit, auth, hub, scoped };
+  return {
+    opts,
+    o,
+    log,
+    db,
+    secret,
+    relayClock,
+    store,
+    identity,
+    accounts,
+    metrics,
+    audit,
+    auth,
+    hub,
+    scoped,
+  };
 }
 
 /** What every room is built from: the options, the store and identity, the sync hub. */

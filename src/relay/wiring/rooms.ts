@@ -86,7 +86,7 @@ function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean
 
 /** Step 2b: the channels (web chat, email, the API channel) and call recordings. */
 function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
-  const { opts, o, log, db, secret, relayClock, store, accounts, audit, auth, hub } = c;
+  const { opts, o, log, db, secret, relayClock, store, identity, accounts, audit, auth, hub } = c;
   const { routing, inbound } = w;
   const webchatSettings = createWebchatSettings({
     db,
@@ -154,7 +154,7 @@ function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
     now: o.now,
     ...(opts.recordings ? { options: opts.recordings } : {}),
   });
-  const apiKeys = createApiKeys({ db, auth, audit, log, now: o.now });
+  const apiKeys = createApiKeys({ identity, auth, audit, log, now: o.now });
   const apiChannel = createApiChannelHandler({
     inbound,
     maxBodyBytes: o.maxBodyBytes,
@@ -181,9 +181,13 @@ function liveCallRows(db: Database) {
 }
 
 /** Who calls the API channel: an inbox API key, or an admin's account (any inbox). */
-function apiChannelCaller(apiKeys: ApiKeys, auth: Auth, req: IncomingMessage): { inboxId: string | null } {
+async function apiChannelCaller(
+  apiKeys: ApiKeys,
+  auth: Auth,
+  req: IncomingMessage,
+): Promise<{ inboxId: string | null }> {
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-  if (apiKeys.isKey(token)) return { inboxId: apiKeys.verify(token).inboxId };
+  if (apiKeys.isKey(token)) return { inboxId: (await apiKeys.verify(token)).inboxId };
   const p = auth.authenticateRequest(req);
   if (p.role !== 'admin')
     throw new RelayError(

@@ -45,6 +45,13 @@ describe.skipIf(missing !== null)('relay/data/asyncStore on PostgreSQL (pgStore)
       async addMember(teamId, agentId) {
         const c = new pg.Client({ connectionString: url });
         await c.connect();
+        await c.query('INSERT INTO teams (id, name, created_at) VALUES ($1, $1, 0) ON CONFLICT DO NOTHING', [
+          teamId,
+        ]);
+        await c.query(
+          "INSERT INTO agents (id, email, name, role, password_hash, created_at) VALUES ($1, $1 || '@example.com', $1, 'agent', 'x', 0) ON CONFLICT DO NOTHING",
+          [agentId],
+        );
         await c.query('INSERT INTO team_members (team_id, agent_id) VALUES ($1, $2)', [teamId, agentId]);
         await c.end();
       },

@@ -31,16 +31,51 @@ describe.skipIf(missing !== null)('relay/data/postgres/migrations', () => {
         "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
       );
       expect(tables.rows.map((r) => r.t)).toEqual([
+        'agents',
+        'api_keys',
+        'audit_log',
+        'devices',
         'field_history',
+        'inboxes',
         'log',
         'log_head',
         'meta',
         'records',
+        'refresh_tokens',
         'schema_migrations',
         'team_members',
+        'teams',
       ]);
     } finally {
       await Promise.all(pools.map((p) => p.end()));
+    }
+  });
+
+  it('002 keeps identity as SQLite does: one account per email whatever its case, members of real teams, an append-only audit log', async () => {
+    const url = await server.createDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      await migratePostgres(pool);
+      const agent = (id: string, email: string) =>
+        pool.query(
+          "INSERT INTO agents (id, email, name, role, password_hash, created_at) VALUES ($1, $2, 'A', 'agent', 'h', 0)",
+          [id, email],
+        );
+      await agent('a1', 'ana@example.com');
+      await expect(agent('a2', 'Ana@Example.com')).rejects.toMatchObject({ code: '23505' });
+      await expect(pool.query("UPDATE agents SET role = 'boss'")).rejects.toMatchObject({ code: '23514' });
+      await expect(
+        pool.query("INSERT INTO team_members (team_id, agent_id) VALUES ('no-team', 'a1')"),
+      ).rejects.toMatchObject({ code: '23503' });
+      await pool.query("INSERT INTO audit_log (at, action) VALUES (1, 'auth.signIn')");
+      for (const sql of ["UPDATE audit_log SET action = 'x'", 'DELETE FROM audit_log', 'TRUNCATE audit_log'])
+        await expect(pool.query(sql)).rejects.toThrow('the audit log is append-only');
+      const lines = await pool.query<{ action: string; detail: string }>(
+        'SELECT action, detail FROM audit_log',
+      );
+      expect(lines.rows).toEqual([{ action: 'auth.signIn', detail: '{}' }]);
+    } finally {
+      await pool.end();
     }
   });
 

@@ -45,6 +45,17 @@ type Row = {
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
 /**
+ * The PostgreSQL store, with what other repositories on the same database need (identity,
+ * postgres/pgIdentity.ts): its pool, and a transaction whose connection they may write through
+ * so their rows commit with its records.
+ */
+export type PgStore = AsyncStore & {
+  pool: pg.Pool;
+  /** `transaction`, with the transaction's connection: a query on `client` is part of it. */
+  transactionWith<R>(fn: (tx: AsyncTx, client: pg.PoolClient) => Promise<R>): Promise<R>;
+};
+
+/**
  * The AsyncStore (asyncStore.ts) on PostgreSQL, pooled (node-postgres). Several relay processes
  * may share one database. Every transaction takes the log lock (LOG_LOCK_ID) when it begins, so
  * writers are serialized across processes as SQLite's one connection serializes them: what a
@@ -53,7 +64,7 @@ type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
  * writers does not hold the pool that readers need. Commit listeners hear this process's commits;
  * other processes' commits reach it through fan-out pokes (notify.ts) and a read of the log.
  */
-export async function createPgStore(o: PgStoreOptions): Promise<AsyncStore> {
+export async function createPgStore(o: PgStoreOptions): Promise<PgStore> {
   const pool = new pg.Pool({ connectionString: o.connectionString, max: o.poolSize ?? 10 });
   pool.on('error', (err) => o.onPoolError?.(err));
   if (o.migrate ?? true) {
@@ -67,7 +78,7 @@ export async function createPgStore(o: PgStoreOptions): Promise<AsyncStore> {
   const notes = createCommitNotifier(o.onListenerError);
   let turn: Promise<unknown> = Promise.resolve();
 
-  function transaction<R>(fn: (tx: AsyncTx) => Promise<R>): Promise<R> {
+  function transactionWith<R>(fn: (tx: AsyncTx, client: pg.PoolClient) => Promise<R>): Promise<R> {
     const mine = turn.then(() => runOne(pool, notes, o.now, fn));
     turn = mine.catch(() => undefined);
     return mine;
@@ -110,7 +121,9 @@ export async function createPgStore(o: PgStoreOptions): Promise<AsyncStore> {
 
   return {
     ...readsOn(pool),
-    transaction,
+    pool,
+    transaction: (fn) => transactionWith((tx) => fn(tx)),
+    transactionWith,
     onCommit: (listener) => notes.subscribe(listener),
     compact,
     close: () => pool.end(),
@@ -122,7 +135,7 @@ async function runOne<R>(
   pool: pg.Pool,
   notes: CommitNotifier,
   now: () => number,
-  fn: (tx: AsyncTx) => Promise<R>,
+  fn: (tx: AsyncTx, client: pg.PoolClient) => Promise<R>,
 ): Promise<R> {
   const { client, release } = await checkout(pool);
   const mark = notes.mark();
@@ -134,7 +147,7 @@ async function runOne<R>(
     try {
       // Inside the try: a lock wait that fails (lock_timeout, cancel) leaves the transaction open.
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK_ID})`);
-      result = await fn(tx);
+      result = await fn(tx, client);
       await client.query('COMMIT');
     } catch (err) {
       notes.rollBackTo(mark);

@@ -1,11 +1,12 @@
 import type pg from 'pg';
 import { checkout } from '../checkout';
 import { pgMigration001 } from './001_store';
+import { pgMigration002 } from './002_identity';
 
 export type PgMigration = { version: number; name: string; sql: string };
 
 /** Every PostgreSQL migration in order. Released migrations are never edited; add a new file instead. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [pgMigration001];
+export const PG_MIGRATIONS: readonly PgMigration[] = [pgMigration001, pgMigration002];
 
 // Several relay processes may start at once on one database: one migrates, the others wait.
 const MIGRATE_LOCK = 0x53424d4947; // 'SBMIG'
