@@ -28,7 +28,7 @@ export function CustomerProfile(props: { id: string; onOpen?: (id: string) => vo
       <h2>{customer.name}</h2>
       <p className="item-sub">
         {customer.phones.map((n) => (
-          <PhoneNumberButton key={n} number={n} />
+          <PhoneNumberButton key={n} number={n} customerId={customer.id} />
         ))}{' '}
         {customer.emails.join(', ')}
       </p>
