@@ -24,11 +24,13 @@ export type ReplyConversation = {
   status: ConversationStatus;
   /** Whether the conversation's inbox has a webhook (the synced inbox record's `webhook`). */
   inboxWebhook: boolean;
+  /** The conversation's own address to write to (email; ConversationData.to), if it has one. */
+  to?: string | undefined;
 };
 
 /**
  * What the rule reads: the conversation's channel, the customer's addresses (the profile's), the
- * conversation's status and whether its inbox has a webhook.
+ * conversation's status, its own address (email) and whether its inbox has a webhook.
  */
 export function replyRoute(
   channel: Channel,
@@ -44,7 +46,8 @@ export function replyRoute(
     case 'api':
       return conversation.inboxWebhook ? { ok: true, channel: 'api' } : { ok: false, reason: 'noWebhook' };
     case 'email': {
-      const to = customer?.emails[0];
+      // The address the agent chose or the customer last wrote from; else the profile's first.
+      const to = conversation.to || customer?.emails[0];
       return to ? { ok: true, channel: 'email', to } : { ok: false, reason: 'noAddress' };
     }
     case 'voice':
@@ -66,3 +69,12 @@ export const REPLY_REFUSAL_TEXT: Record<ReplyRefusal, string> = {
   noConnector:
     'This channel has no connection on the relay, so nothing would deliver this reply; write a note instead.',
 };
+
+/**
+ * Which of the customer's addresses `to` is (case aside), in the profile's spelling, or null when
+ * it is none of them: an email conversation writes only to an address of its customer.
+ */
+export function customerAddress(emails: readonly string[], to: string): string | null {
+  const want = to.trim().toLowerCase();
+  return emails.find((e) => e.toLowerCase() === want) ?? null;
+}

@@ -107,6 +107,32 @@ describe('main/services/conversationService channel truth', () => {
     });
   });
 
+  it("starts an email to the address the agent picks of the customer's, and refuses one not theirs before queuing", () => {
+    const { store, h } = withCustomers();
+    store.applyChanges([
+      change('customer', ANA, customerData('Ana', { emails: ['ana@example.com', 'Ana@Work.example'] })),
+    ]);
+    expect(() =>
+      h.startEmail({ customerId: ANA, to: 'someone@else.example', subject: 'Hi', body: 'Hello' }),
+    ).toThrow(/not one of this customer's email addresses.*add it to the profile/);
+    expect(store.pendingCount()).toBe(0);
+    const { conversationId } = h.startEmail({
+      customerId: ANA,
+      to: 'ana@work.example',
+      subject: 'Your order',
+      body: 'It ships today.',
+    });
+    // The profile's spelling goes to the relay, which checks it again.
+    expect(store.pending()[0]).toMatchObject({
+      name: 'conversation.create',
+      args: { to: 'Ana@Work.example' },
+    });
+    expect(h.get(conversationId)).toMatchObject({
+      conversation: { to: 'Ana@Work.example' },
+      replyRoute: { ok: true, channel: 'email', to: 'Ana@Work.example' },
+    });
+  });
+
   it('refuses a reply on an API inbox until its synced record says it has a webhook, and on a closed chat', () => {
     const { store, h } = withCustomers();
     const API_CONV = '01900000-0000-7000-8000-0000000000a1';
