@@ -18,6 +18,8 @@ export function createVisitorPresence(d: {
 }) {
   const { store } = d.deps;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  // The relay closing drops every socket: that is no visitor leaving.
+  let closed = false;
   const here = (convId: string) => [...d.visitors].some((v) => v.conversationId === convId);
   const stop = (convId: string) => {
     clearTimeout(timers.get(convId));
@@ -44,7 +46,7 @@ export function createVisitorPresence(d: {
     },
     /** A visitor's socket on this chat closed: unless one is back within the grace, they left. */
     departed(convId: string): void {
-      if (here(convId)) return;
+      if (closed || here(convId)) return;
       stop(convId);
       const timer = setTimeout(
         guarded(d.deps.log, 'web chat visitor left', () => {
@@ -57,6 +59,7 @@ export function createVisitorPresence(d: {
       timers.set(convId, timer);
     },
     close(): void {
+      closed = true;
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
     },
