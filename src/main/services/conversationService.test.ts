@@ -156,6 +156,13 @@ describe('main/services/conversationService channel truth', () => {
     expect(() => h.sendMessage({ conversationId: API_CONV, body: 'Soon' })).toThrow(/no webhook/);
     expect(h.get('closed').replyRoute).toEqual({ ok: false, reason: 'chatClosed' });
     expect(() => h.sendMessage({ conversationId: 'closed', body: 'Hi' })).toThrow(/closed/);
+    // The relay recorded that the visitor left: refused before queuing, with what to do next.
+    const left = conv('left', 't1', AGENT.id, '2026-01-01T00:00:04.000Z');
+    store.applyChanges([{ ...left, data: { ...left.data, visitorLeftAt: '2026-01-01T00:05:00.000Z' } }]);
+    expect(h.get('left').replyRoute).toEqual({ ok: false, reason: 'visitorLeft' });
+    expect(() => h.sendMessage({ conversationId: 'left', body: 'Still there?' })).toThrow(
+      /visitor left the chat.*by email or call/,
+    );
     expect(store.pendingCount()).toBe(0);
     store.applyChanges([inbox(true)]);
     expect(h.get(API_CONV).replyRoute).toEqual({ ok: true, channel: 'api' });

@@ -83,6 +83,7 @@ export class ConversationService {
         status: c.status,
         inboxWebhook: !!inbox && !inbox.deleted && (inbox.data as Partial<InboxData>).webhook === true,
         to: c.to,
+        visitorLeftAt: c.visitorLeftAt,
       },
     );
   }

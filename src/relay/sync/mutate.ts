@@ -166,7 +166,8 @@ function onTheCall(ctx: MutationContext, conv: StoredRecord): boolean {
 
 /**
  * A reply its channel cannot deliver is refused, so none is stored that goes nowhere: a call, an
- * email without an address, an API inbox without a webhook, a closed web chat (shared/replyRoute).
+ * email without an address, an API inbox without a webhook, a closed web chat or one whose visitor
+ * left (shared/replyRoute).
  */
 function refuseUndeliverable(ctx: MutationContext, conv: StoredRecord): void {
   const customer = ctx.store.get('customer', String(conv.data['customerId']));
@@ -179,6 +180,7 @@ function refuseUndeliverable(ctx: MutationContext, conv: StoredRecord): void {
       status: conv.data['status'] as ConversationStatus,
       inboxWebhook: !!inbox && !inbox.deleted && inbox.data['webhook'] === true,
       to: typeof conv.data['to'] === 'string' ? conv.data['to'] : undefined,
+      visitorLeftAt: typeof conv.data['visitorLeftAt'] === 'string' ? conv.data['visitorLeftAt'] : null,
     },
   );
   if (!route.ok) throw new RelayError(RELAY_ERR.UNDELIVERABLE, REPLY_REFUSAL_TEXT[route.reason]);

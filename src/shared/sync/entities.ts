@@ -114,6 +114,11 @@ export type ConversationData = {
   /** When the web chat visitor last read the agent's messages. */
   visitorReadAt?: string;
   /**
+   * When the web chat's visitor left: their socket closed and they were not back within the grace
+   * (the relay writes it; their return sets it to null). Replies are refused meanwhile.
+   */
+  visitorLeftAt?: string | null;
+  /**
    * Email: the customer's address replies go to, the one the agent chose when starting the
    * conversation or the one that last wrote in it; absent: the customer's first address.
    */
