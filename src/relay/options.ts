@@ -12,6 +12,7 @@ import type { Rate } from './core/rateLimit';
 import { resolveLoginThrottle, type LoginThrottleOptions } from './identity/loginThrottle';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isLoopbackHost } from '../shared/relayUrl';
+import { DEFAULT_MAX_JSON_DEPTH } from './http/jsonLimits';
 
 /**
  * Where the relay keeps its records and log: a SQLite file (the embedded default, one process) or
@@ -62,9 +63,6 @@ export function parseStoreOption(value: string | undefined, dataDir: string): St
 export function redactPassword(connectionString: string): string {
   return connectionString.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
 }
-
-/** Default of `maxJsonDepth`: far deeper than any of the relay's own shapes (about 8 levels). */
-export const DEFAULT_MAX_JSON_DEPTH = 64;
 
 /** Options of `startRelay`. Every limit is explicit and has a default, as `ws` does. */
 export type RelayOptions = {

@@ -128,6 +128,20 @@ describe('lint layering', () => {
     expect(importCycles(probe)).toEqual([['src/main/store/db.ts', 'src/main/store/outbox.ts']]);
   });
 
+  it("finds no import cycle through the relay's options, and finds the one an http module importing them makes", () => {
+    const relay = sourcesUnder('src/relay');
+    const options = 'src/relay/options.ts';
+    expect(importCycles(relay).filter((c) => c.includes(options))).toEqual([]);
+    // reply.ts once took its default depth from options.ts, which imports the rooms' option types.
+    const probe = new Map(relay);
+    probe.set(
+      'src/relay/http/reply.ts',
+      `${relay.get('src/relay/http/reply.ts')}\nimport { DEFAULT_MAX_JSON_DEPTH as D } from '../options';\n`,
+    );
+    const cycle = importCycles(probe).find((c) => c.includes(options));
+    expect(cycle).toContain('src/relay/http/reply.ts');
+  });
+
   it('fails a widget file that imports Node, the relay, shared code or a package, or inserts markup', async () => {
     for (const mod of [
       'node:fs',

@@ -14,18 +14,29 @@ import { SignedFeedProvider, type SignedFeedOptions } from '../updater/signedPro
 const CHECK_EVERY_MS = 60 * 60_000;
 const POLICY_EVERY_MS = 30_000;
 
-/**
- * Background updates from IT's feed: the feed must carry IT's Ed25519 signature (checked by
- * SignedFeedProvider before electron-updater sees it), the download must match the signed sha512,
- * and installing waits for a moment with no call and an empty outbox (installPolicy).
- */
-export function startUpdater(opts: {
+type UpdaterOptions = {
   services: Services;
   log: Logger;
   dataDir: string;
   resourcesDir: string;
   version: string;
-}) {
+};
+
+/** What the updater learns as it runs: the feed it verified, the installer it checked, the agent's ask. */
+type UpdaterState = {
+  verified: Feed | null;
+  downloaded: UpdateDownloadedEvent | null;
+  agentRequested: boolean;
+};
+
+type ManagedConfig = ReturnType<typeof readManagedConfig>;
+
+/**
+ * Background updates from IT's feed: the feed must carry IT's Ed25519 signature (checked by
+ * SignedFeedProvider before electron-updater sees it), the download must match the signed sha512,
+ * and installing waits for a moment with no call and an empty outbox (installPolicy).
+ */
+export function startUpdater(opts: UpdaterOptions) {
   const { services, log } = opts;
   const managed = readManagedConfig(opts.dataDir);
   if (!managed.updateUrl) {
@@ -33,12 +44,44 @@ export function startUpdater(opts: {
     return;
   }
   const channel = managed.updateChannel ?? 'stable';
+  const s: UpdaterState = { verified: null, downloaded: null, agentRequested: false };
+  configureAutoUpdater(opts, s, { ...managed, updateUrl: managed.updateUrl }, channel);
+  reportUpdaterEvents(opts, s);
+
+  const check = async () => {
+    try {
+      await autoUpdater.checkForUpdates();
+    } catch (err) {
+      log.warn({ err }, 'update check failed');
+    }
+  };
+  const applyPolicy = () => applyInstallPolicy(opts, s, managed);
+
+  services.updates.attach(
+    {
+      check,
+      requestInstall: () => {
+        s.agentRequested = true;
+        applyPolicy();
+      },
+    },
+    channel,
+  );
+  setInterval(() => void check(), CHECK_EVERY_MS).unref();
+  setInterval(applyPolicy, POLICY_EVERY_MS).unref();
+  void check();
+}
+
+/** electron-updater on IT's signed feed of `channel`: downloads by itself, installs only when told, never older. */
+function configureAutoUpdater(
+  opts: UpdaterOptions,
+  s: UpdaterState,
+  managed: ManagedConfig & { updateUrl: string },
+  channel: string,
+): void {
+  const { services, log } = opts;
   const publicKey = loadPublicKey(readFileSync(join(opts.resourcesDir, 'update-public-key.pem'), 'utf8'));
   const id = installId(opts.dataDir);
-  let verified: Feed | null = null;
-  let downloaded: UpdateDownloadedEvent | null = null;
-  let agentRequested = false;
-
   const feedOptions: SignedFeedOptions = {
     provider: 'custom',
     url: `${managed.updateUrl.replace(/\/$/, '')}/${channel}/`,
@@ -47,10 +90,10 @@ export function startUpdater(opts: {
     currentVersion: opts.version,
     onFeed: (r) => {
       if (r.ok) {
-        verified = r.feed;
+        s.verified = r.feed;
         return;
       }
-      verified = null;
+      s.verified = null;
       log.warn({ code: r.code }, `update feed refused: ${r.message}`);
       services.updates.patch({ state: 'refused', lastError: { code: r.code, message: r.message } });
     },
@@ -68,7 +111,11 @@ export function startUpdater(opts: {
   autoUpdater.setFeedURL({ ...feedOptions, updateProvider: SignedFeedProvider } as unknown as Parameters<
     typeof autoUpdater.setFeedURL
   >[0]);
+}
 
+/** The update status the agent sees, from electron-updater's events; a download not matching the feed is deleted. */
+function reportUpdaterEvents(opts: UpdaterOptions, s: UpdaterState): void {
+  const { services, log } = opts;
   autoUpdater.on('checking-for-update', () =>
     services.updates.patch({ state: 'checking', lastCheckedAt: new Date().toISOString() }),
   );
@@ -84,7 +131,7 @@ export function startUpdater(opts: {
         version: info.version,
         releaseNotes: typeof info.releaseNotes === 'string' ? info.releaseNotes : '',
         releaseDate: info.releaseDate ?? null,
-        deadline: verified?.switchboardInstallDeadline ?? null,
+        deadline: s.verified?.switchboardInstallDeadline ?? null,
       },
     }),
   );
@@ -92,7 +139,7 @@ export function startUpdater(opts: {
   autoUpdater.on('update-downloaded', (e) => {
     void (async () => {
       const expected =
-        verified?.files.find((f) => e.downloadedFile.endsWith(f.url))?.sha512 ?? verified?.sha512;
+        s.verified?.files.find((f) => e.downloadedFile.endsWith(f.url))?.sha512 ?? s.verified?.sha512;
       if (!expected || !(await installerMatchesFeed(e.downloadedFile, expected))) {
         log.error({ file: e.downloadedFile }, 'downloaded installer does not match the signed feed; deleted');
         rmSync(e.downloadedFile, { force: true });
@@ -105,56 +152,37 @@ export function startUpdater(opts: {
         });
         return;
       }
-      downloaded = e;
+      s.downloaded = e;
       services.updates.patch({ state: 'downloaded', progress: 100 });
     })();
   });
   autoUpdater.on('error', (err) =>
     services.updates.patch({ state: 'error', lastError: { code: 'UPDATE_ERR', message: err.message } }),
   );
+}
 
-  const check = async () => {
-    try {
-      await autoUpdater.checkForUpdates();
-    } catch (err) {
-      log.warn({ err }, 'update check failed');
-    }
-  };
-  const applyPolicy = () => {
-    if (!downloaded) return;
-    const deadline = verified?.switchboardInstallDeadline
-      ? new Date(verified.switchboardInstallDeadline)
-      : null;
-    const d = decideInstall(
-      {
-        inCall: services.activity.inCall(),
-        pendingOutbox: services.activity.pendingOutbox(),
-        agentRequested,
-        idleMs: powerMonitor.getSystemIdleTime() * 1000,
-        now: new Date(),
-        deadline,
-      },
-      { installWhenIdle: managed.installWhenIdle ?? true },
-    );
-    if (d.install) {
-      log.info({ reason: d.reason, version: downloaded.version }, 'installing update');
-      autoUpdater.quitAndInstall(true, true);
-    } else {
-      services.updates.patch({ waitingFor: d.reason });
-    }
-  };
-
-  services.updates.attach(
+/** Installs a checked download now if the policy says so (no call, empty outbox, idle or asked, or past the deadline). */
+function applyInstallPolicy(opts: UpdaterOptions, s: UpdaterState, managed: ManagedConfig): void {
+  const { services, log } = opts;
+  if (!s.downloaded) return;
+  const deadline = s.verified?.switchboardInstallDeadline
+    ? new Date(s.verified.switchboardInstallDeadline)
+    : null;
+  const d = decideInstall(
     {
-      check,
-      requestInstall: () => {
-        agentRequested = true;
-        applyPolicy();
-      },
+      inCall: services.activity.inCall(),
+      pendingOutbox: services.activity.pendingOutbox(),
+      agentRequested: s.agentRequested,
+      idleMs: powerMonitor.getSystemIdleTime() * 1000,
+      now: new Date(),
+      deadline,
     },
-    channel,
+    { installWhenIdle: managed.installWhenIdle ?? true },
   );
-  setInterval(() => void check(), CHECK_EVERY_MS).unref();
-  setInterval(applyPolicy, POLICY_EVERY_MS).unref();
-  void check();
+  if (d.install) {
+    log.info({ reason: d.reason, version: s.downloaded.version }, 'installing update');
+    autoUpdater.quitAndInstall(true, true);
+  } else {
+    services.updates.patch({ waitingFor: d.reason });
+  }
 }

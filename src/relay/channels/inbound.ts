@@ -10,7 +10,7 @@ import {
 import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { duesOnCustomerMessage } from '../../shared/sla/dues';
-import { slaPolicyOf } from '../../shared/sla/policy';
+import { slaPolicyOf, type SlaPolicy } from '../../shared/sla/policy';
 import type { Database } from '../data/db';
 import { RelayError } from '../core/errors';
 import { appendRecord, writeFields } from '../data/records';
@@ -98,157 +98,31 @@ const MAX_TEXT = 20_000;
  * for an agent. One transaction.
  */
 export function createInbound(d: InboundDeps) {
-  const reopenWithin = d.reopenResolvedWithinMs ?? DEFAULT_REOPEN_RESOLVED_WITHIN_MS;
-  const inboxQ = d.db.prepare<[string], { id: string; team_id: string; channel: Channel }>(
-    'SELECT id, team_id, channel FROM inboxes WHERE id = ?',
-  );
-  const byEmail = d.db.prepare<[string], { id: string }>(
-    `SELECT id FROM records WHERE entity = 'customer' AND deleted = 0
-       AND EXISTS (SELECT 1 FROM json_each(records.data, '$.emails') WHERE value = ?) LIMIT 1`,
-  );
-  const byPhone = d.db.prepare<[string], { id: string }>(
-    `SELECT id FROM records WHERE entity = 'customer' AND deleted = 0
-       AND EXISTS (SELECT 1 FROM json_each(records.data, '$.phones') WHERE value = ?) LIMIT 1`,
-  );
-  // The customer's newest conversation in the inbox, resolved ones too (reopenable decides).
-  const latestConv = d.db.prepare<[string, string], { id: string }>(
-    `SELECT id FROM records WHERE entity = 'conversation' AND deleted = 0
-       AND json_extract(data, '$.customerId') = ? AND json_extract(data, '$.inboxId') = ?
-     ORDER BY json_extract(data, '$.status') = 'resolved', seq DESC LIMIT 1`,
-  );
-
-  /** Whether a customer's message may go into this conversation: not resolved, or resolved lately. */
-  function reopenable(data: Record<string, unknown>, nowMs: number): boolean {
-    if (data['status'] !== 'resolved') return true;
-    const last = Date.parse(String(data['lastMessageAt'] ?? ''));
-    return Number.isFinite(last) && nowMs - last <= reopenWithin;
-  }
-
-  // Same channel, not same inbox: a chat transferred to another team's inbox is still the chat.
-  function stillOpen(conversationId: string, channel: Channel, nowMs: number): boolean {
-    const c = d.store.get('conversation', conversationId);
-    return !!c && !c.deleted && c.data['channel'] === channel && reopenable(c.data, nowMs);
-  }
-
-  function customersConversation(customerId: string, inboxId: string, nowMs: number): string | null {
-    const id = latestConv.get(customerId, inboxId)?.id;
-    const c = id ? d.store.get('conversation', id) : null;
-    return c && reopenable(c.data, nowMs) ? c.id : null;
-  }
-
+  const c: Ctx = {
+    d,
+    q: prepareQueries(d.db),
+    reopenWithin: d.reopenResolvedWithinMs ?? DEFAULT_REOPEN_RESOLVED_WITHIN_MS,
+  };
   return {
     receive(m: InboundMessage): InboundResult {
-      const inbox = inboxQ.get(m.inboxId);
+      const inbox = c.q.inbox.get(m.inboxId);
       if (!inbox) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${m.inboxId}.`);
-      const text = m.text.trim();
-      const attachments = m.attachments ?? [];
-      if (!text && attachments.length === 0)
-        throw new RelayError(RELAY_ERR.VALIDATION, 'text: the message is empty.');
-      if (text.length > MAX_TEXT)
-        throw new RelayError(RELAY_ERR.VALIDATION, `text: at most ${MAX_TEXT} characters.`);
-      const email = m.from.email?.trim().toLowerCase() || undefined;
-      if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-        throw new RelayError(RELAY_ERR.VALIDATION, 'from.email: not an email address.');
-      }
-      let phone: string | undefined;
-      if (m.from.phone) {
-        const p = parsePhoneNumber(m.from.phone, { defaultCountry: (m.from.defaultRegion ?? 'US') as 'US' });
-        if (!p?.isValid())
-          throw new RelayError(RELAY_ERR.VALIDATION, 'from.phone: not a valid phone number.');
-        phone = p.number;
-      }
+      const { text, attachments, email, phone } = checkedMessage(m);
       const nowMs = d.now();
       const at = new Date(nowMs).toISOString();
       const policy = slaPolicyOf(d.store.get('inbox', inbox.id)?.data);
       const result = d.store.transaction((): InboundResult => {
-        let customerId =
-          m.customerId ?? ((email && byEmail.get(email)?.id) || (phone && byPhone.get(phone)?.id) || null);
-        if (!customerId) {
-          customerId = uuidv7(d.now());
-          const name = (m.from.name ?? '').trim().slice(0, 200) || email || phone || 'Visitor';
-          writeFields(
-            d.store,
-            {
-              entity: 'customer',
-              id: customerId,
-              fields: {
-                name,
-                ...emptyCustomerFields(),
-                phones: phone ? [phone] : [],
-                emails: email ? [email] : [],
-                createdAt: at,
-              },
-              clock: d.relayClock.now(),
-              convId: null,
-              at,
-            },
-            SYSTEM,
-          );
-        }
-        let conversationId =
+        const customerId = customerFor(c, m, email, phone, at);
+        const existing =
           m.conversationId === undefined
-            ? customersConversation(customerId, inbox.id, nowMs)
-            : m.conversationId && stillOpen(m.conversationId, inbox.channel, nowMs)
+            ? customersConversation(c, customerId, inbox.id, nowMs)
+            : m.conversationId && stillOpen(c, m.conversationId, inbox.channel, nowMs)
               ? m.conversationId
               : null;
-        const newConversation = conversationId === null;
-        if (!conversationId) {
-          conversationId = uuidv7(d.now());
-          writeFields(
-            d.store,
-            {
-              entity: 'conversation',
-              id: conversationId,
-              fields: {
-                customerId,
-                channel: inbox.channel,
-                subject: (m.subject ?? '').slice(0, 500),
-                status: m.status ?? 'open',
-                snoozedUntil: null,
-                assigneeId: null,
-                teamId: inbox.team_id,
-                inboxId: inbox.id,
-                labels: [],
-                ...(m.externalId ? { externalId: m.externalId } : {}),
-                ...(m.replyTo ? { to: m.replyTo } : {}),
-                ...duesOnCustomerMessage(null, policy, nowMs),
-                lastMessageAt: at,
-                createdAt: at,
-              },
-              clock: d.relayClock.now(),
-              convId: conversationId,
-              at,
-            },
-            SYSTEM,
-          );
-        } else {
-          // A snoozed or resolved conversation wakes: its customer is waiting again. The SLA
-          // policy of the inbox it is in now (a transfer may have moved it) sets its due times.
-          const held = d.store.get('conversation', conversationId)!.data;
-          const reopen = held['status'] === 'snoozed' || held['status'] === 'resolved';
-          const heldPolicy =
-            held['inboxId'] === inbox.id
-              ? policy
-              : slaPolicyOf(d.store.get('inbox', String(held['inboxId']))?.data);
-          writeFields(
-            d.store,
-            {
-              entity: 'conversation',
-              id: conversationId,
-              fields: {
-                lastMessageAt: at,
-                ...(m.externalId && held['externalId'] !== m.externalId ? { externalId: m.externalId } : {}),
-                ...(m.replyTo && held['to'] !== m.replyTo ? { to: m.replyTo } : {}),
-                ...(reopen ? { status: 'open', snoozedUntil: null } : {}),
-                ...duesOnCustomerMessage(held, heldPolicy, nowMs),
-              },
-              clock: d.relayClock.now(),
-              convId: conversationId,
-              at,
-            },
-            SYSTEM,
-          );
-        }
+        const newConversation = existing === null;
+        const conversationId = existing
+          ? wakeConversation(c, m, existing, inbox, policy, nowMs, at)
+          : startConversation(c, m, customerId, inbox, policy, nowMs, at);
         const messageId = uuidv7(d.now());
         appendRecord(
           d.store,
@@ -275,4 +149,184 @@ export function createInbound(d: InboundDeps) {
       return result;
     },
   };
+}
+
+type InboxRow = { id: string; team_id: string; channel: Channel };
+type Ctx = { d: InboundDeps; q: ReturnType<typeof prepareQueries>; reopenWithin: number };
+
+function prepareQueries(db: Database) {
+  return {
+    inbox: db.prepare<[string], InboxRow>('SELECT id, team_id, channel FROM inboxes WHERE id = ?'),
+    byEmail: db.prepare<[string], { id: string }>(
+      `SELECT id FROM records WHERE entity = 'customer' AND deleted = 0
+         AND EXISTS (SELECT 1 FROM json_each(records.data, '$.emails') WHERE value = ?) LIMIT 1`,
+    ),
+    byPhone: db.prepare<[string], { id: string }>(
+      `SELECT id FROM records WHERE entity = 'customer' AND deleted = 0
+         AND EXISTS (SELECT 1 FROM json_each(records.data, '$.phones') WHERE value = ?) LIMIT 1`,
+    ),
+    // The customer's newest conversation in the inbox, resolved ones too (reopenable decides).
+    latestConv: db.prepare<[string, string], { id: string }>(
+      `SELECT id FROM records WHERE entity = 'conversation' AND deleted = 0
+         AND json_extract(data, '$.customerId') = ? AND json_extract(data, '$.inboxId') = ?
+       ORDER BY json_extract(data, '$.status') = 'resolved', seq DESC LIMIT 1`,
+    ),
+  };
+}
+
+/** The message's text and attachments, and its sender's email and phone normalized; bad input throws. */
+function checkedMessage(m: InboundMessage) {
+  const text = m.text.trim();
+  const attachments = m.attachments ?? [];
+  if (!text && attachments.length === 0)
+    throw new RelayError(RELAY_ERR.VALIDATION, 'text: the message is empty.');
+  if (text.length > MAX_TEXT)
+    throw new RelayError(RELAY_ERR.VALIDATION, `text: at most ${MAX_TEXT} characters.`);
+  const email = m.from.email?.trim().toLowerCase() || undefined;
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    throw new RelayError(RELAY_ERR.VALIDATION, 'from.email: not an email address.');
+  }
+  let phone: string | undefined;
+  if (m.from.phone) {
+    const p = parsePhoneNumber(m.from.phone, { defaultCountry: (m.from.defaultRegion ?? 'US') as 'US' });
+    if (!p?.isValid()) throw new RelayError(RELAY_ERR.VALIDATION, 'from.phone: not a valid phone number.');
+    phone = p.number;
+  }
+  return { text, attachments, email, phone };
+}
+
+/** The customer named, or found by email or phone, or a new one made from what the channel knows. */
+function customerFor(
+  c: Ctx,
+  m: InboundMessage,
+  email: string | undefined,
+  phone: string | undefined,
+  at: string,
+) {
+  const { d } = c;
+  let customerId =
+    m.customerId ?? ((email && c.q.byEmail.get(email)?.id) || (phone && c.q.byPhone.get(phone)?.id) || null);
+  if (!customerId) {
+    customerId = uuidv7(d.now());
+    const name = (m.from.name ?? '').trim().slice(0, 200) || email || phone || 'Visitor';
+    writeFields(
+      d.store,
+      {
+        entity: 'customer',
+        id: customerId,
+        fields: {
+          name,
+          ...emptyCustomerFields(),
+          phones: phone ? [phone] : [],
+          emails: email ? [email] : [],
+          createdAt: at,
+        },
+        clock: d.relayClock.now(),
+        convId: null,
+        at,
+      },
+      SYSTEM,
+    );
+  }
+  return customerId;
+}
+
+/** Whether a customer's message may go into this conversation: not resolved, or resolved lately. */
+function reopenable(c: Ctx, data: Record<string, unknown>, nowMs: number): boolean {
+  if (data['status'] !== 'resolved') return true;
+  const last = Date.parse(String(data['lastMessageAt'] ?? ''));
+  return Number.isFinite(last) && nowMs - last <= c.reopenWithin;
+}
+
+// Same channel, not same inbox: a chat transferred to another team's inbox is still the chat.
+function stillOpen(c: Ctx, conversationId: string, channel: Channel, nowMs: number): boolean {
+  const conv = c.d.store.get('conversation', conversationId);
+  return !!conv && !conv.deleted && conv.data['channel'] === channel && reopenable(c, conv.data, nowMs);
+}
+
+function customersConversation(c: Ctx, customerId: string, inboxId: string, nowMs: number): string | null {
+  const id = c.q.latestConv.get(customerId, inboxId)?.id;
+  const conv = id ? c.d.store.get('conversation', id) : null;
+  return conv && reopenable(c, conv.data, nowMs) ? conv.id : null;
+}
+
+/** A new conversation in the inbox, open (or the status the channel gives), due by the inbox's policy. */
+function startConversation(
+  c: Ctx,
+  m: InboundMessage,
+  customerId: string,
+  inbox: InboxRow,
+  policy: SlaPolicy | null,
+  nowMs: number,
+  at: string,
+): string {
+  const { d } = c;
+  const conversationId = uuidv7(d.now());
+  writeFields(
+    d.store,
+    {
+      entity: 'conversation',
+      id: conversationId,
+      fields: {
+        customerId,
+        channel: inbox.channel,
+        subject: (m.subject ?? '').slice(0, 500),
+        status: m.status ?? 'open',
+        snoozedUntil: null,
+        assigneeId: null,
+        teamId: inbox.team_id,
+        inboxId: inbox.id,
+        labels: [],
+        ...(m.externalId ? { externalId: m.externalId } : {}),
+        ...(m.replyTo ? { to: m.replyTo } : {}),
+        ...duesOnCustomerMessage(null, policy, nowMs),
+        lastMessageAt: at,
+        createdAt: at,
+      },
+      clock: d.relayClock.now(),
+      convId: conversationId,
+      at,
+    },
+    SYSTEM,
+  );
+  return conversationId;
+}
+
+/**
+ * A snoozed or resolved conversation wakes: its customer is waiting again. The SLA policy of the
+ * inbox it is in now (a transfer may have moved it) sets its due times.
+ */
+function wakeConversation(
+  c: Ctx,
+  m: InboundMessage,
+  conversationId: string,
+  inbox: InboxRow,
+  policy: SlaPolicy | null,
+  nowMs: number,
+  at: string,
+): string {
+  const { d } = c;
+  const held = d.store.get('conversation', conversationId)!.data;
+  const reopen = held['status'] === 'snoozed' || held['status'] === 'resolved';
+  const heldPolicy =
+    held['inboxId'] === inbox.id ? policy : slaPolicyOf(d.store.get('inbox', String(held['inboxId']))?.data);
+  writeFields(
+    d.store,
+    {
+      entity: 'conversation',
+      id: conversationId,
+      fields: {
+        lastMessageAt: at,
+        ...(m.externalId && held['externalId'] !== m.externalId ? { externalId: m.externalId } : {}),
+        ...(m.replyTo && held['to'] !== m.replyTo ? { to: m.replyTo } : {}),
+        ...(reopen ? { status: 'open', snoozedUntil: null } : {}),
+        ...duesOnCustomerMessage(held, heldPolicy, nowMs),
+      },
+      clock: d.relayClock.now(),
+      convId: conversationId,
+      at,
+    },
+    SYSTEM,
+  );
+  return conversationId;
 }

@@ -1,6 +1,9 @@
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { RelayError } from '../core/errors';
 
+/** Default of `maxJsonDepth`: far deeper than any of the relay's own shapes (about 8 levels). */
+export const DEFAULT_MAX_JSON_DEPTH = 64;
+
 /**
  * Whether JSON text nests arrays and objects deeper than `maxDepth`, counted in one pass over the
  * text without parsing or recursion, so even a frame of 500,000 brackets is refused cheaply

@@ -2,9 +2,8 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { describeIssues, RelayError } from '../core/errors';
-import { parseJsonInput } from './jsonLimits';
+import { DEFAULT_MAX_JSON_DEPTH, parseJsonInput } from './jsonLimits';
 import type { Logger } from '../core/logger';
-import { DEFAULT_MAX_JSON_DEPTH } from '../options';
 import type { z } from 'zod';
 
 /** A JSON answer that is never cached. */

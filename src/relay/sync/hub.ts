@@ -9,6 +9,7 @@ import { fanOut } from './fanout';
 import {
   connClosed,
   createHubContext,
+  type HubContext,
   type HubDeps,
   type RoutingHooks,
   type SupervisionHooks,
@@ -26,9 +27,9 @@ export type SyncHub = ReturnType<typeof createSyncHub>;
  * each client frame's handling in clientFrames.ts.
  */
 export function createSyncHub(d: HubDeps) {
-  const { store, accounts, log, o } = d;
+  const { store } = d;
   const ctx = createHubContext(d, (c, text) => receive(ctx, c, text));
-  const { conns, connectedAgents, listeners, catchUpDeps } = ctx;
+  const { conns, connectedAgents, listeners } = ctx;
 
   return {
     /** Sends a commit to every live connection allowed to see it (subscribed to store.onCommit). */
@@ -63,25 +64,7 @@ export function createSyncHub(d: HubDeps) {
     },
 
     /** Serves one upgraded socket until it closes. */
-    accept(ws: WebSocket): void {
-      const c = newConn(ws, o.rateLimit);
-      conns.add(c);
-      d.metrics.connections += 1;
-      const helloTimer = setTimeout(() => {
-        if (!c.principal)
-          shut(c, RELAY_ERR.UNAUTHORIZED, `No hello within ${o.authTimeoutMs} ms.`, RELAY_CLOSE.TIMEOUT);
-      }, o.authTimeoutMs);
-      ws.on('pong', () => (c.alive = true));
-      ws.on('message', (data, isBinary) => {
-        if (isBinary) return fail(c, RELAY_ERR.BAD_FRAME, 'Frames are JSON text, not binary.');
-        receive(ctx, c, data.toString());
-      });
-      ws.on('error', (err) => log.warn({ err: err.message }, 'sync socket error'));
-      ws.on('close', () => {
-        clearTimeout(helloTimer);
-        connClosed(ctx, c);
-      });
-    },
+    accept: (ws: WebSocket): void => acceptSocket(ctx, d, ws),
 
     /** Tells and disconnects every socket of a revoked device (close 4410). */
     disconnectDevice(deviceId: string): void {
@@ -107,22 +90,50 @@ export function createSyncHub(d: HubDeps) {
     },
 
     /** After a membership or role change: reload the agent's role and teams and resend its view. */
-    refreshAgent(agentId: string): void {
-      const role = accounts.agentById(agentId)?.role;
-      ctx.supervision?.rescoped(agentId);
-      for (const c of conns) {
-        if (c.principal?.agentId !== agentId) continue;
-        if (role) c.principal = { ...c.principal, role };
-        c.viewer = viewerOf(c.principal, accounts);
-        c.forceSnapshot = true;
-        c.gen += 1;
-        startCatchUp(catchUpDeps, c);
-      }
-    },
+    refreshAgent: (agentId: string): void => refreshAgent(ctx, d, agentId),
 
     close(): void {
       clearInterval(ctx.heartbeat);
       for (const c of conns) c.ws.close(1001, 'relay shutting down');
     },
   };
+}
+
+/** Serves one upgraded socket: a hello within authTimeoutMs, JSON text frames, until it closes. */
+function acceptSocket(ctx: HubContext, d: HubDeps, ws: WebSocket): void {
+  const { conns } = ctx;
+  const { log, o } = d;
+  const c = newConn(ws, o.rateLimit);
+  conns.add(c);
+  d.metrics.connections += 1;
+  const helloTimer = setTimeout(() => {
+    if (!c.principal)
+      shut(c, RELAY_ERR.UNAUTHORIZED, `No hello within ${o.authTimeoutMs} ms.`, RELAY_CLOSE.TIMEOUT);
+  }, o.authTimeoutMs);
+  ws.on('pong', () => (c.alive = true));
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return fail(c, RELAY_ERR.BAD_FRAME, 'Frames are JSON text, not binary.');
+    receive(ctx, c, data.toString());
+  });
+  ws.on('error', (err) => log.warn({ err: err.message }, 'sync socket error'));
+  ws.on('close', () => {
+    clearTimeout(helloTimer);
+    connClosed(ctx, c);
+  });
+}
+
+/** After a membership or role change: reload the agent's role and teams and resend its view. */
+function refreshAgent(ctx: HubContext, d: HubDeps, agentId: string): void {
+  const { conns, catchUpDeps } = ctx;
+  const { accounts } = d;
+  const role = accounts.agentById(agentId)?.role;
+  ctx.supervision?.rescoped(agentId);
+  for (const c of conns) {
+    if (c.principal?.agentId !== agentId) continue;
+    if (role) c.principal = { ...c.principal, role };
+    c.viewer = viewerOf(c.principal, accounts);
+    c.forceSnapshot = true;
+    c.gen += 1;
+    startCatchUp(catchUpDeps, c);
+  }
 }

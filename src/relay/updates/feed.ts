@@ -54,30 +54,8 @@ export function createUpdatesHandler(
   return async (req, res) => {
     const { path } = targetOf(req);
     const pub = /^\/updates\/([^/]+)\/([^/]+)$/.exec(path);
-    if (pub && (req.method === 'GET' || req.method === 'HEAD')) {
-      const [channel, file] = [pub[1]!, decodeParam(pub[2]!)];
-      if (!CHANNEL.test(channel) || !FILE.test(file))
-        return sendError(res, 404, 'RELAY_ERR_NOT_FOUND', 'No such file.');
-      const path = join(opts.dir, channel, file);
-      let size: number;
-      try {
-        const st = statSync(path);
-        if (!st.isFile()) throw new Error('not a file');
-        size = st.size;
-      } catch {
-        return sendError(res, 404, 'RELAY_ERR_NOT_FOUND', 'No such file.');
-      }
-      res.writeHead(200, {
-        'content-type': file.endsWith('.yml') ? 'text/yaml; charset=utf-8' : 'application/octet-stream',
-        'content-length': size,
-        // Feeds change with every rollout step; installers never change under the same name.
-        'cache-control': /\.(yml|sig)$/.test(file) ? 'no-cache' : 'public, max-age=86400, immutable',
-        'x-content-type-options': 'nosniff',
-      });
-      if (req.method === 'HEAD') res.end();
-      else await pipeline(createReadStream(path), res);
-      return true;
-    }
+    if (pub && (req.method === 'GET' || req.method === 'HEAD'))
+      return servePublic(opts.dir, req, res, pub[1]!, decodeParam(pub[2]!));
 
     const admin = UPDATE_FILE.exec(path) ?? UPDATE_CHANNEL.exec(path);
     if (!admin) return false;
@@ -94,17 +72,8 @@ export function createUpdatesHandler(
       );
     }
     const dir = join(opts.dir, channel);
-    if (file === undefined && req.method === 'GET') {
-      let files: { name: string; size: number }[] = [];
-      try {
-        files = readdirSync(dir)
-          .filter((n) => FILE.test(n))
-          .map((name) => ({ name, size: statSync(join(dir, name)).size }));
-      } catch {
-        files = [];
-      }
-      return sendJson(res, 200, { channel, files });
-    }
+    if (file === undefined && req.method === 'GET')
+      return sendJson(res, 200, { channel, files: listFiles(dir) });
     if (file === undefined || !FILE.test(file)) {
       return sendError(
         res,
@@ -113,47 +82,103 @@ export function createUpdatesHandler(
         'File names are letters, digits, dot, dash and underscore.',
       );
     }
-    if (req.method === 'PUT') {
-      const declared = Number(req.headers['content-length'] ?? NaN);
-      if (!Number.isFinite(declared) || declared > maxUpload) {
-        return sendError(
-          res,
-          413,
-          'RELAY_ERR_TOO_LARGE',
-          `Uploads need a Content-Length of at most ${maxUpload} bytes.`,
-        );
-      }
-      mkdirSync(dir, { recursive: true });
-      const tmp = join(dir, `.${file}.${process.pid}.${Date.now()}.part`);
-      let received = 0;
-      req.on('data', (c: Buffer) => {
-        received += c.length;
-        if (received > declared) req.destroy(new Error('body longer than Content-Length'));
-      });
-      try {
-        await pipeline(req, createWriteStream(tmp, { mode: 0o644 }));
-        if (received !== declared) throw new Error('body shorter than Content-Length');
-        // Atomic: clients see the old file or the new one, never half of it.
-        renameSync(tmp, join(dir, file));
-      } catch (err) {
-        rmSync(tmp, { force: true });
-        return sendError(
-          res,
-          400,
-          'RELAY_ERR_VALIDATION',
-          `Upload failed: ${(err as Error).message}. Nothing was published.`,
-        );
-      }
-      opts.onAdminChange?.({ kind: 'published', channel, file, size: received }, auth.agentId ?? null, req);
-      return sendJson(res, 201, { channel, file, size: received });
-    }
+    const agentId = auth.agentId ?? null;
+    if (req.method === 'PUT') return publish(opts, req, res, { dir, channel, file, agentId }, maxUpload);
     if (req.method === 'DELETE') {
       rmSync(join(dir, file), { force: true });
-      opts.onAdminChange?.({ kind: 'withdrawn', channel, file }, auth.agentId ?? null, req);
+      opts.onAdminChange?.({ kind: 'withdrawn', channel, file }, agentId, req);
       return sendJson(res, 200, { channel, file, withdrawn: true });
     }
     return sendError(res, 405, 'RELAY_ERR_VALIDATION', 'Use GET, PUT or DELETE.');
   };
+}
+
+/** `GET|HEAD /updates/<channel>/<file>`: the file as a static server would send it, or 404. */
+async function servePublic(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  channel: string,
+  file: string,
+): Promise<true> {
+  if (!CHANNEL.test(channel) || !FILE.test(file))
+    return sendError(res, 404, 'RELAY_ERR_NOT_FOUND', 'No such file.');
+  const path = join(root, channel, file);
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new Error('not a file');
+    size = st.size;
+  } catch {
+    return sendError(res, 404, 'RELAY_ERR_NOT_FOUND', 'No such file.');
+  }
+  res.writeHead(200, {
+    'content-type': file.endsWith('.yml') ? 'text/yaml; charset=utf-8' : 'application/octet-stream',
+    'content-length': size,
+    // Feeds change with every rollout step; installers never change under the same name.
+    'cache-control': /\.(yml|sig)$/.test(file) ? 'no-cache' : 'public, max-age=86400, immutable',
+    'x-content-type-options': 'nosniff',
+  });
+  if (req.method === 'HEAD') res.end();
+  else await pipeline(createReadStream(path), res);
+  return true;
+}
+
+/** A channel's files with their sizes; none when the channel has no folder yet. */
+function listFiles(dir: string): { name: string; size: number }[] {
+  try {
+    return readdirSync(dir)
+      .filter((n) => FILE.test(n))
+      .map((name) => ({ name, size: statSync(join(dir, name)).size }));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `PUT`: the body, of exactly its declared Content-Length (at most `maxUpload`), written beside
+ * the file and renamed over it, so clients see the old file or the new one, never half of it.
+ */
+async function publish(
+  opts: UpdatesOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  to: { dir: string; channel: string; file: string; agentId: string | null },
+  maxUpload: number,
+): Promise<true> {
+  const { dir, channel, file } = to;
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (!Number.isFinite(declared) || declared > maxUpload) {
+    return sendError(
+      res,
+      413,
+      'RELAY_ERR_TOO_LARGE',
+      `Uploads need a Content-Length of at most ${maxUpload} bytes.`,
+    );
+  }
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${file}.${process.pid}.${Date.now()}.part`);
+  let received = 0;
+  req.on('data', (c: Buffer) => {
+    received += c.length;
+    if (received > declared) req.destroy(new Error('body longer than Content-Length'));
+  });
+  try {
+    await pipeline(req, createWriteStream(tmp, { mode: 0o644 }));
+    if (received !== declared) throw new Error('body shorter than Content-Length');
+    // Atomic: clients see the old file or the new one, never half of it.
+    renameSync(tmp, join(dir, file));
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    return sendError(
+      res,
+      400,
+      'RELAY_ERR_VALIDATION',
+      `Upload failed: ${(err as Error).message}. Nothing was published.`,
+    );
+  }
+  opts.onAdminChange?.({ kind: 'published', channel, file, size: received }, to.agentId, req);
+  return sendJson(res, 201, { channel, file, size: received });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): true {

@@ -178,7 +178,11 @@ export function createMonitoringGrants(d: MonitoringGrantsDeps) {
     throw err;
   }
 
-  function issue(a: Asker, r: GrantRequest): IssuedGrant {
+  /**
+   * The live call `r` names, when the asker may monitor it: an admin, or a supervisor of its
+   * agent's team, never on their own call. Every refusal is audited.
+   */
+  function permittedCall(a: Asker, r: GrantRequest) {
     const p = a.principal;
     const asked = r.callConversationId ?? r.callId ?? null;
     const forbidden = () =>
@@ -212,6 +216,12 @@ export function createMonitoringGrants(d: MonitoringGrantsDeps) {
         'own-call',
         new RelayError(RELAY_ERR.VALIDATION, 'You cannot monitor your own call.'),
       );
+    return call;
+  }
+
+  /** Both ends' SIP users, or a refusal saying which one an admin must set. */
+  function sipUsersOf(a: Asker, call: { agentId: string; conversationId: string }) {
+    const p = a.principal;
     const supervisorSipUser = sipUserOf(d.store.get('agent', p.agentId)?.data);
     const agentSipUser = sipUserOf(d.store.get('agent', call.agentId)?.data);
     if (!supervisorSipUser || !agentSipUser)
@@ -226,6 +236,13 @@ export function createMonitoringGrants(d: MonitoringGrantsDeps) {
             : 'Your account has no SIP user on the relay; ask an admin to set it (PUT /v1/admin/agents/:id/phone).',
         ),
       );
+    return { supervisorSipUser, agentSipUser };
+  }
+
+  function issue(a: Asker, r: GrantRequest): IssuedGrant {
+    const p = a.principal;
+    const call = permittedCall(a, r);
+    const { supervisorSipUser, agentSipUser } = sipUsersOf(a, call);
     const now = d.now();
     const claims: GrantClaims = {
       v: 1,

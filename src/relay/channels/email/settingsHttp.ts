@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
 import type { Accounts } from '../../identity/accounts';
 import { AUDIT, clientIp, type Audit } from '../../identity/audit';
-import type { Auth } from '../../identity/auth';
+import type { Auth, Principal } from '../../identity/auth';
 import type { Database } from '../../data/db';
 import { RelayError } from '../../core/errors';
 import { readJson, sendError, sendJson } from '../../http/reply';
@@ -53,14 +53,7 @@ const bodySchema = z
 /** Days of mail the first connection imports when the admin does not say. */
 export const DEFAULT_IMPORT_DAYS = 14;
 
-/**
- * `GET|PUT|DELETE /v1/admin/inboxes/:id/email`: an email inbox's mailbox account. Admins only
- * (supervisors may read it, never a password). PUT tests the account before storing it (IMAP
- * login and folder, SMTP greeting and login) and answers 422 with what to fix ("Login refused",
- * "Certificate not trusted", "No such folder"); a password left out keeps the stored one. Every
- * change is audited (which fields, never their values). `onChanged(inboxId)` restarts its reader.
- */
-export function createEmailSettingsHttp(d: {
+type Deps = {
   settings: EmailSettings;
   auth: Auth;
   accounts: Accounts;
@@ -69,8 +62,19 @@ export function createEmailSettingsHttp(d: {
   log: Logger;
   connect?: MailConnectOptions;
   onChanged: (inboxId: string) => void;
-}) {
-  const inboxQ = d.db.prepare<[string], { id: string; name: string; channel: string; team_id: string }>(
+};
+
+type InboxRow = { id: string; name: string; channel: string; team_id: string };
+
+/**
+ * `GET|PUT|DELETE /v1/admin/inboxes/:id/email`: an email inbox's mailbox account. Admins only
+ * (supervisors may read it, never a password). PUT tests the account before storing it (IMAP
+ * login and folder, SMTP greeting and login) and answers 422 with what to fix ("Login refused",
+ * "Certificate not trusted", "No such folder"); a password left out keeps the stored one. Every
+ * change is audited (which fields, never their values). `onChanged(inboxId)` restarts its reader.
+ */
+export function createEmailSettingsHttp(d: Deps) {
+  const inboxQ = d.db.prepare<[string], InboxRow>(
     'SELECT id, name, channel, team_id FROM inboxes WHERE id = ?',
   );
 
@@ -89,97 +93,116 @@ export function createEmailSettingsHttp(d: {
       const inbox = inboxQ.get(id);
       if (!inbox || !d.accounts.oversees(p, inbox.team_id))
         throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id} you oversee.`);
-      if (req.method === 'GET') {
-        const view = d.settings.view(inbox.id);
-        if (!view)
-          throw new RelayError(
-            RELAY_ERR.NOT_FOUND,
-            `Inbox ${inbox.id} has no mailbox yet; an admin sets one with PUT.`,
-          );
-        sendJson(res, 200, view);
-        return true;
-      }
+      if (req.method === 'GET') return sendView(d, res, inbox);
       if (req.method !== 'PUT' && req.method !== 'DELETE')
         throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
       if (p.role !== 'admin')
         throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may change mailbox settings; ask an admin.');
-      if (req.method === 'DELETE') {
-        d.settings.remove(inbox.id);
-        d.audit.record({
-          actorId: p.agentId,
-          action: AUDIT.EMAIL_SETTINGS_REMOVED,
-          target: inbox.id,
-          ip: clientIp(req),
-        });
-        d.onChanged(inbox.id);
-        sendJson(res, 200, { inboxId: inbox.id, removed: true });
-        return true;
-      }
-      const b = await readJson(req, 16 * 1024, bodySchema);
-      if (inbox.channel !== 'email')
-        throw new RelayError(
-          RELAY_ERR.VALIDATION,
-          `Inbox ${inbox.id} is a ${inbox.channel} inbox; mailboxes belong to email inboxes.`,
-        );
-      const before = d.settings.get(inbox.id);
-      const imapPassword = b.imap.password ?? before?.imap.password;
-      if (!imapPassword)
-        throw new RelayError(RELAY_ERR.VALIDATION, 'imap.password: required the first time.');
-      const smtpUser = b.smtp.user === undefined ? (before?.smtp.user ?? null) : b.smtp.user;
-      const smtpPassword = b.smtp.password === undefined ? (before?.smtp.password ?? null) : b.smtp.password;
-      const account: EmailAccount = {
-        inboxId: inbox.id,
-        address: b.address.toLowerCase(),
-        fromName: b.fromName ?? before?.fromName ?? inbox.name,
-        imap: {
-          host: b.imap.host,
-          port: b.imap.port,
-          tls: b.imap.tls,
-          user: b.imap.user,
-          password: imapPassword,
-          folder: b.imap.folder ?? 'INBOX',
-        },
-        smtp: {
-          host: b.smtp.host,
-          port: b.smtp.port,
-          tls: b.smtp.tls,
-          user: smtpUser,
-          password: smtpPassword,
-        },
-        importDays: b.importDays ?? before?.importDays ?? DEFAULT_IMPORT_DAYS,
-      };
-      try {
-        await testAccount(account, d.connect);
-      } catch (err) {
-        if (!(err instanceof MailAccountError)) throw err;
-        d.log.info({ inbox: inbox.id, problem: err.problem }, 'mailbox settings refused by their test');
-        sendJson(res, 422, {
-          error: { code: RELAY_ERR.VALIDATION, message: err.message, problem: err.problem },
-        });
-        return true;
-      }
-      d.settings.save(account, p.agentId);
-      const fields = Object.keys(b).concat(
-        b.imap.password ? ['imap.password'] : [],
-        b.smtp.password !== undefined ? ['smtp.password'] : [],
-      );
-      d.audit.record({
-        actorId: p.agentId,
-        action: AUDIT.EMAIL_SETTINGS_CHANGED,
-        target: inbox.id,
-        detail: {
-          fields,
-          imapHost: account.imap.host,
-          smtpHost: account.smtp.host,
-          address: account.address,
-        },
-        ip: clientIp(req),
-      });
-      d.onChanged(inbox.id);
-      sendJson(res, 200, d.settings.view(inbox.id));
+      if (req.method === 'DELETE') return remove(d, req, res, inbox, p);
+      await save(d, req, res, inbox, p);
     } catch (err) {
       sendError(res, err, d.log);
     }
     return true;
   };
+}
+
+/** GET: the mailbox's settings without its passwords. */
+function sendView(d: Deps, res: ServerResponse, inbox: InboxRow): true {
+  const view = d.settings.view(inbox.id);
+  if (!view)
+    throw new RelayError(
+      RELAY_ERR.NOT_FOUND,
+      `Inbox ${inbox.id} has no mailbox yet; an admin sets one with PUT.`,
+    );
+  sendJson(res, 200, view);
+  return true;
+}
+
+/** DELETE: the inbox has no mailbox any more (audited; its reader stops). */
+function remove(d: Deps, req: IncomingMessage, res: ServerResponse, inbox: InboxRow, p: Principal): true {
+  d.settings.remove(inbox.id);
+  d.audit.record({
+    actorId: p.agentId,
+    action: AUDIT.EMAIL_SETTINGS_REMOVED,
+    target: inbox.id,
+    ip: clientIp(req),
+  });
+  d.onChanged(inbox.id);
+  sendJson(res, 200, { inboxId: inbox.id, removed: true });
+  return true;
+}
+
+/** PUT: the account, tested before it is stored (422 with what to fix), then audited. */
+async function save(d: Deps, req: IncomingMessage, res: ServerResponse, inbox: InboxRow, p: Principal) {
+  const b = await readJson(req, 16 * 1024, bodySchema);
+  if (inbox.channel !== 'email')
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      `Inbox ${inbox.id} is a ${inbox.channel} inbox; mailboxes belong to email inboxes.`,
+    );
+  const account = accountOf(b, inbox, d.settings.get(inbox.id));
+  try {
+    await testAccount(account, d.connect);
+  } catch (err) {
+    if (!(err instanceof MailAccountError)) throw err;
+    d.log.info({ inbox: inbox.id, problem: err.problem }, 'mailbox settings refused by their test');
+    sendJson(res, 422, {
+      error: { code: RELAY_ERR.VALIDATION, message: err.message, problem: err.problem },
+    });
+    return;
+  }
+  d.settings.save(account, p.agentId);
+  const fields = Object.keys(b).concat(
+    b.imap.password ? ['imap.password'] : [],
+    b.smtp.password !== undefined ? ['smtp.password'] : [],
+  );
+  d.audit.record({
+    actorId: p.agentId,
+    action: AUDIT.EMAIL_SETTINGS_CHANGED,
+    target: inbox.id,
+    detail: {
+      fields,
+      imapHost: account.imap.host,
+      smtpHost: account.smtp.host,
+      address: account.address,
+    },
+    ip: clientIp(req),
+  });
+  d.onChanged(inbox.id);
+  sendJson(res, 200, d.settings.view(inbox.id));
+}
+
+/** The account a PUT body makes: what it leaves out (passwords, names, days) kept from `before`. */
+function accountOf(
+  b: z.infer<typeof bodySchema>,
+  inbox: InboxRow,
+  before: EmailAccount | null,
+): EmailAccount {
+  const imapPassword = b.imap.password ?? before?.imap.password;
+  if (!imapPassword) throw new RelayError(RELAY_ERR.VALIDATION, 'imap.password: required the first time.');
+  const smtpUser = b.smtp.user === undefined ? (before?.smtp.user ?? null) : b.smtp.user;
+  const smtpPassword = b.smtp.password === undefined ? (before?.smtp.password ?? null) : b.smtp.password;
+  const account: EmailAccount = {
+    inboxId: inbox.id,
+    address: b.address.toLowerCase(),
+    fromName: b.fromName ?? before?.fromName ?? inbox.name,
+    imap: {
+      host: b.imap.host,
+      port: b.imap.port,
+      tls: b.imap.tls,
+      user: b.imap.user,
+      password: imapPassword,
+      folder: b.imap.folder ?? 'INBOX',
+    },
+    smtp: {
+      host: b.smtp.host,
+      port: b.smtp.port,
+      tls: b.smtp.tls,
+      user: smtpUser,
+      password: smtpPassword,
+    },
+    importDays: b.importDays ?? before?.importDays ?? DEFAULT_IMPORT_DAYS,
+  };
+  return account;
 }

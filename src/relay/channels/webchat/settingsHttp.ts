@@ -57,14 +57,7 @@ const patchSchema = z
     message: 'give at least one of allowedOrigins, identitySecret, offlineReplyHours',
   });
 
-/**
- * `GET|PUT|DELETE /v1/admin/inboxes/:id/webchat`: an inbox's web chat settings at runtime. Admins
- * read and change them; supervisors of the inbox's team may read them (the secret is never
- * answered, only whether one is set) but not change them, since the origin allow-list and the
- * identity secret decide who may chat as which customer. DELETE forgets the API's settings, so the
- * settings file applies again. `onChanged(inboxId)` runs after a change (open chats are rechecked).
- */
-export function createWebchatSettingsHttp(d: {
+type Deps = {
   audit: Audit;
   settings: WebchatSettings;
   auth: Auth;
@@ -72,10 +65,19 @@ export function createWebchatSettingsHttp(d: {
   db: Database;
   log: Logger;
   onChanged: (inboxId: string) => void;
-}) {
-  const inboxQ = d.db.prepare<[string], { id: string; channel: string; team_id: string }>(
-    'SELECT id, channel, team_id FROM inboxes WHERE id = ?',
-  );
+};
+
+type InboxRow = { id: string; channel: string; team_id: string };
+
+/**
+ * `GET|PUT|DELETE /v1/admin/inboxes/:id/webchat`: an inbox's web chat settings at runtime. Admins
+ * read and change them; supervisors of the inbox's team may read them (the secret is never
+ * answered, only whether one is set) but not change them, since the origin allow-list and the
+ * identity secret decide who may chat as which customer. DELETE forgets the API's settings, so the
+ * settings file applies again. `onChanged(inboxId)` runs after a change (open chats are rechecked).
+ */
+export function createWebchatSettingsHttp(d: Deps) {
+  const inboxQ = d.db.prepare<[string], InboxRow>('SELECT id, channel, team_id FROM inboxes WHERE id = ?');
 
   function inboxOf(raw: string) {
     const id = decodeParam(raw);
@@ -113,37 +115,7 @@ export function createWebchatSettingsHttp(d: {
             RELAY_ERR.FORBIDDEN,
             'Only admins may change web chat settings; ask an admin.',
           );
-        let view;
-        if (req.method === 'PUT') {
-          const patch = await readJson(req, 16 * 1024, patchSchema);
-          if (inbox.channel !== 'chat')
-            throw new RelayError(
-              RELAY_ERR.VALIDATION,
-              `Inbox ${inbox.id} is a ${inbox.channel} inbox; web chat settings apply to chat inboxes only.`,
-            );
-          view = d.settings.update(inbox.id, patch, p.agentId);
-          // Which fields changed, never their values: the secret stays out of the log.
-          d.log.info(
-            { inbox: inbox.id, by: p.agentId, fields: Object.keys(patch) },
-            'web chat settings changed',
-          );
-          d.audit.record({
-            actorId: p.agentId,
-            action: AUDIT.WEBCHAT_SETTINGS_CHANGED,
-            target: inbox.id,
-            detail: { fields: Object.keys(patch) },
-            ip: clientIp(req),
-          });
-        } else {
-          view = d.settings.reset(inbox.id);
-          d.log.info({ inbox: inbox.id, by: p.agentId }, 'web chat settings reset to the file');
-          d.audit.record({
-            actorId: p.agentId,
-            action: AUDIT.WEBCHAT_SETTINGS_RESET,
-            target: inbox.id,
-            ip: clientIp(req),
-          });
-        }
+        const view = req.method === 'PUT' ? await update(d, req, inbox, p) : reset(d, req, inbox, p);
         d.onChanged(inbox.id);
         sendJson(res, 200, view);
       } else throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
@@ -152,4 +124,38 @@ export function createWebchatSettingsHttp(d: {
     }
     return true;
   };
+}
+
+/** PUT: the fields the body gives change (a chat inbox only); logged and audited by name, never by value. */
+async function update(d: Deps, req: IncomingMessage, inbox: InboxRow, p: Principal) {
+  const patch = await readJson(req, 16 * 1024, patchSchema);
+  if (inbox.channel !== 'chat')
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      `Inbox ${inbox.id} is a ${inbox.channel} inbox; web chat settings apply to chat inboxes only.`,
+    );
+  const view = d.settings.update(inbox.id, patch, p.agentId);
+  // Which fields changed, never their values: the secret stays out of the log.
+  d.log.info({ inbox: inbox.id, by: p.agentId, fields: Object.keys(patch) }, 'web chat settings changed');
+  d.audit.record({
+    actorId: p.agentId,
+    action: AUDIT.WEBCHAT_SETTINGS_CHANGED,
+    target: inbox.id,
+    detail: { fields: Object.keys(patch) },
+    ip: clientIp(req),
+  });
+  return view;
+}
+
+/** DELETE: the API's settings are forgotten, so the settings file applies again (audited). */
+function reset(d: Deps, req: IncomingMessage, inbox: InboxRow, p: Principal) {
+  const view = d.settings.reset(inbox.id);
+  d.log.info({ inbox: inbox.id, by: p.agentId }, 'web chat settings reset to the file');
+  d.audit.record({
+    actorId: p.agentId,
+    action: AUDIT.WEBCHAT_SETTINGS_RESET,
+    target: inbox.id,
+    ip: clientIp(req),
+  });
+  return view;
 }

@@ -169,6 +169,64 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
     return !!convId && h.visitorOwns(claims.cust, convId);
   }
 
+  /** A visitor's upload, rate-limited per customer; it waits for their next message to carry it. */
+  async function visitorUpload(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>) {
+    const claims = visitorOf(req);
+    let bucket = uploadBuckets.get(claims.cust);
+    if (!bucket) {
+      if (uploadBuckets.size > 10_000) uploadBuckets.clear();
+      bucket = new TokenBucket(h.uploadRateLimit.perSecond, h.uploadRateLimit.burst, h.now);
+      uploadBuckets.set(claims.cust, bucket);
+    }
+    if (!bucket.take())
+      throw new RelayError(RELAY_ERR.RATE_LIMITED, 'Too many files at once; try again soon.');
+    const attachment = await h.files.upload(
+      req,
+      { customerId: claims.cust, inboxId: claims.inbox },
+      fileNameOf(req),
+    );
+    return json(res, 201, { attachment }, cors);
+  }
+
+  /** An agent sends a file to the web chat visitor: it goes out at once as the agent's message. */
+  async function agentUpload(req: IncomingMessage, res: ServerResponse, query: URLSearchParams) {
+    const viewer = h.authorizeAgent(req);
+    const conversationId = query.get('conversationId') ?? '';
+    const conv = h.store.get('conversation', conversationId);
+    if (!conv || conv.deleted || !canSee(viewer, conv.id, scopeOf(conv.data)))
+      throw new RelayError(RELAY_ERR.FORBIDDEN, 'This conversation is not yours to write in.');
+    // A web chat's visitor gets it at once; on an email conversation it goes with the mail outbox.
+    const channel = conv.data['channel'];
+    if ((channel !== 'chat' && channel !== 'email') || typeof conv.data['inboxId'] !== 'string')
+      throw new RelayError(RELAY_ERR.VALIDATION, 'Files can only be sent in web chats and emails.');
+    const owner = { customerId: String(conv.data['customerId']), inboxId: conv.data['inboxId'] };
+    const attachment = await h.files.upload(req, owner, fileNameOf(req), false);
+    const meta = h.files.meta(attachment.id)!;
+    const messageId = h.sendAgentFile(viewer.agentId, conv.id, meta);
+    return json(res, 201, { messageId, attachment });
+  }
+
+  /** A file download: a visitor's (with CORS) or an agent's, each only of what they may see. */
+  function serveAttachment(
+    req: IncomingMessage,
+    res: ServerResponse,
+    m: RegExpExecArray,
+    cors: Record<string, string>,
+  ) {
+    // Ids are hex: taken as they are, so a malformed escape is simply no such file.
+    const meta = h.files.meta(m[2]!);
+    if (m[1]) {
+      const claims = visitorOf(req);
+      if (!meta || !visitorMayRead(claims, meta)) throw noSuchFile();
+      h.files.serve(res, meta, { ...cors, 'access-control-expose-headers': 'content-disposition' });
+    } else {
+      const viewer = h.authorizeAgent(req);
+      if (!meta || !agentMayRead(viewer, meta)) throw noSuchFile();
+      h.files.serve(res, meta);
+    }
+    return true;
+  }
+
   async function route(
     req: IncomingMessage,
     res: ServerResponse,
@@ -208,55 +266,10 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
         throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
       return json(res, 201, h.leaveOfflineMessage(b), cors);
     }
-    if (path === '/v1/widget/attachments' && req.method === 'POST') {
-      const claims = visitorOf(req);
-      let bucket = uploadBuckets.get(claims.cust);
-      if (!bucket) {
-        if (uploadBuckets.size > 10_000) uploadBuckets.clear();
-        bucket = new TokenBucket(h.uploadRateLimit.perSecond, h.uploadRateLimit.burst, h.now);
-        uploadBuckets.set(claims.cust, bucket);
-      }
-      if (!bucket.take())
-        throw new RelayError(RELAY_ERR.RATE_LIMITED, 'Too many files at once; try again soon.');
-      const attachment = await h.files.upload(
-        req,
-        { customerId: claims.cust, inboxId: claims.inbox },
-        fileNameOf(req),
-      );
-      return json(res, 201, { attachment }, cors);
-    }
-    if (path === AGENT_UPLOAD && req.method === 'POST') {
-      // An agent sends a file to the web chat visitor: it goes out at once as the agent's message.
-      const viewer = h.authorizeAgent(req);
-      const conversationId = query.get('conversationId') ?? '';
-      const conv = h.store.get('conversation', conversationId);
-      if (!conv || conv.deleted || !canSee(viewer, conv.id, scopeOf(conv.data)))
-        throw new RelayError(RELAY_ERR.FORBIDDEN, 'This conversation is not yours to write in.');
-      // A web chat's visitor gets it at once; on an email conversation it goes with the mail outbox.
-      const channel = conv.data['channel'];
-      if ((channel !== 'chat' && channel !== 'email') || typeof conv.data['inboxId'] !== 'string')
-        throw new RelayError(RELAY_ERR.VALIDATION, 'Files can only be sent in web chats and emails.');
-      const owner = { customerId: String(conv.data['customerId']), inboxId: conv.data['inboxId'] };
-      const attachment = await h.files.upload(req, owner, fileNameOf(req), false);
-      const meta = h.files.meta(attachment.id)!;
-      const messageId = h.sendAgentFile(viewer.agentId, conv.id, meta);
-      return json(res, 201, { messageId, attachment });
-    }
+    if (path === '/v1/widget/attachments' && req.method === 'POST') return visitorUpload(req, res, cors);
+    if (path === AGENT_UPLOAD && req.method === 'POST') return agentUpload(req, res, query);
     const m = ATTACHMENT_PATH.exec(path);
-    if (m && (req.method === 'GET' || req.method === 'HEAD')) {
-      // Ids are hex: taken as they are, so a malformed escape is simply no such file.
-      const meta = h.files.meta(m[2]!);
-      if (m[1]) {
-        const claims = visitorOf(req);
-        if (!meta || !visitorMayRead(claims, meta)) throw noSuchFile();
-        h.files.serve(res, meta, { ...cors, 'access-control-expose-headers': 'content-disposition' });
-      } else {
-        const viewer = h.authorizeAgent(req);
-        if (!meta || !agentMayRead(viewer, meta)) throw noSuchFile();
-        h.files.serve(res, meta);
-      }
-      return true;
-    }
+    if (m && (req.method === 'GET' || req.method === 'HEAD')) return serveAttachment(req, res, m, cors);
     if (path.startsWith(WIDGET_PREFIX) || m || path === AGENT_UPLOAD)
       throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? ''} is not allowed on ${path}.`, 405);
     return false;
