@@ -83,7 +83,7 @@ test.describe('the call bar', () => {
   const missing = kamailioMissing();
   test.skip(!!missing, `Kamailio is not installed: ${missing}`);
 
-  test('ringing, live with its quality, the keypad, transfer and caller profile popovers, the wrap-up', async ({
+  test('ringing, live, the caller profile, keypad, transfer and quality popovers, the wrap-up', async ({
     page,
     browser,
   }) => {
@@ -116,6 +116,10 @@ test.describe('the call bar', () => {
         await card.getByRole('button', { name: 'Transfer…' }).click();
         await expect(card.getByLabel('Transfer to')).toBeFocused();
         found[`${label} transfer`] = await violations(page);
+        await page.keyboard.press('Escape');
+        await card.getByRole('button', { name: 'Quality details' }).click();
+        await expect(page.getByRole('region', { name: 'Quality details' })).toBeVisible();
+        found[`${label} quality details`] = await violations(page);
         await page.keyboard.press('Escape');
         await card.getByRole('button', { name: 'Hang up' }).click();
         await expect(page.getByRole('form', { name: 'Wrap-up' })).toBeVisible();

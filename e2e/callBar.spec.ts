@@ -116,6 +116,12 @@ test('from the inbox with a conversation open: ringing, live and wrap-up move no
   await card.getByRole('button', { name: 'Transfer…' }).click();
   await expect(card.getByLabel('Transfer to')).toBeFocused();
   await agent.keyboard.press('Escape');
+  await card.getByRole('button', { name: 'Quality details' }).click();
+  const quality = card.getByRole('region', { name: 'Quality details' });
+  await expect(quality).toContainText('Over the call');
+  await expect(quality).toContainText(/MOS avg [1-5]\.\d, min [1-5]\.\d/, { timeout: 20_000 });
+  await agent.keyboard.press('Escape');
+  await expect(quality).toHaveCount(0);
   expect(await box(heading)).toEqual(before.heading);
   expect(await box(reply)).toEqual(before.reply);
 

@@ -69,6 +69,26 @@ test('status with a reason and its time, one connection indicator that explains 
   await expect(page.getByRole('status', { name: 'Sync status' })).toHaveCount(0);
 });
 
+test("an away reason reaches the supervisor's live board through the relay", async ({ page, browser }) => {
+  await openSignedIn(page, relay, 'agent@demo.switchboard', hosts);
+  const ctx = await browser.newContext();
+  try {
+    const sup = await ctx.newPage();
+    await openSignedIn(sup, relay, 'supervisor@demo.switchboard', hosts);
+    await sup.getByRole('button', { name: 'Supervisor', exact: true }).click();
+    const alex = sup.getByRole('table', { name: 'Agents' }).getByRole('row', { name: 'Alex Agent' });
+    await setMyStatus(page, 'away', 'Meeting');
+    await expect(alex).toContainText(/Away · Meeting · \d+:\d\d/);
+    await setMyStatus(page, 'away', 'Break');
+    await expect(alex).toContainText(/Away · Break · \d+:\d\d/);
+    await setMyStatus(page, 'available');
+    await expect(alex).toContainText(/Available · \d+:\d\d/);
+    await expect(alex).not.toContainText('Break');
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('reads in 简体中文', async ({ page }) => {
   await openSignedIn(page, relay, 'agent@demo.switchboard', hosts);
   await page.getByRole('button', { name: 'Settings' }).click();

@@ -2,8 +2,8 @@ import { expect, stopHost, test, type RunningHost } from './fixtures';
 import { openSignedIn, startSeededRelay, type RunningRelay } from './relay';
 import { myStatus } from './support/agentStatus';
 
-// The command palette (Ctrl+K): places, status, a customer, a conversation and a number to dial,
-// all from the keyboard. A seeded relay, the agent's browser host.
+// The command palette (Ctrl+K): places, status (with an away reason), a customer's profile, a
+// conversation and a number to dial, all from the keyboard. A seeded relay, the agent's browser host.
 let relay: RunningRelay;
 const hosts: RunningHost[] = [];
 test.beforeAll(async () => {
@@ -14,7 +14,7 @@ test.afterAll(async () => {
   await relay.stop();
 });
 
-test('Ctrl+K goes to a place, sets a status, opens a customer and a conversation, dials a number', async ({
+test("Ctrl+K goes to a place, sets a status with a reason, opens a customer's profile and a conversation, dials a number", async ({
   page,
 }) => {
   await openSignedIn(page, relay, 'agent@demo.switchboard', hosts);
@@ -42,16 +42,19 @@ test('Ctrl+K goes to a place, sets a status, opens a customer and a conversation
   await page.keyboard.press('Enter');
   await expect(myStatus(page)).toHaveAccessibleName(/^My status: Away · Lunch, /);
 
-  // A customer, found by the local search: their latest conversation opens in the inbox.
+  // A customer, found by the local search: their profile opens in the Customers place, and is
+  // still open after a visit to another place.
   await page.keyboard.press('Control+K');
   await input.fill('Michael Smith');
   const customer = palette.getByRole('group', { name: 'Customers' }).getByRole('option').first();
   await expect(customer).toContainText('Michael Smith');
   await customer.click();
-  await expect(page.getByRole('heading', { name: 'Inbox', level: 1 })).toBeVisible();
-  await expect(page.getByRole('main').getByRole('article').getByRole('heading', { level: 2 })).toHaveText(
-    'Michael Smith',
-  );
+  await expect(page.getByRole('heading', { name: 'Customers', level: 1 })).toBeVisible();
+  const profile = page.getByRole('main').getByRole('article').getByRole('heading', { level: 2 });
+  await expect(profile).toHaveText('Michael Smith');
+  await page.getByRole('button', { name: 'Inbox', exact: true }).click();
+  await page.getByRole('button', { name: 'Customers', exact: true }).click();
+  await expect(profile).toHaveText('Michael Smith');
 
   // A recent conversation, by its customer's name.
   await page.keyboard.press('Control+K');

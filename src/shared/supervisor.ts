@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SELECTABLE_AGENT_STATES, type AgentState } from './agentState';
+import { SELECTABLE_AGENT_STATES, type AgentState, type AwayReason } from './agentState';
 import type { Channel, Role } from './sync/entities';
 
 // The supervisor's live view: what the relay pushes to a supervisor (their teams) or an admin
@@ -36,6 +36,9 @@ export type BoardAgent = {
   teamIds: string[];
   /** The routing state the agent's app last told the relay (after-call work is one of them). */
   state: AgentState;
+  /** Why the agent is away (from AWAY_REASONS), as their app told it; null otherwise. */
+  reason: AwayReason | null;
+  /** Since when the state (with its reason) holds. */
   stateSince: string;
   /** Whether an app of this agent is connected now. */
   connected: boolean;

@@ -1,5 +1,5 @@
 import type { AppInfo } from '../../shared/api';
-import type { AgentState } from '../../shared/agentState';
+import { presenceOf, type AgentStateInfo } from '../../shared/agentState';
 import type { Logger } from '../base/logger';
 import { ActivityService } from './activityService';
 import { AgentStateService } from './agentStateService';
@@ -79,7 +79,7 @@ export function createServices(opts: ServiceOptions): Services {
     dataDir: opts.dataDir,
     events,
     log: opts.log,
-    presence: () => agentState.get().state,
+    presence: () => presenceOf(agentState.get()),
     onClientOpened: (client) => supervisor.attach(client),
     onWhisperArrived: (n) => supervisor.caughtUp(n),
     ...opts.session,
@@ -88,7 +88,7 @@ export function createServices(opts: ServiceOptions): Services {
   const relay = session.relayFetch.bind(session);
   // The relay routes work by this state: keep it told.
   events.subscribe((event, payload) => {
-    if (event === 'agent:stateChanged') session.setPresence((payload as { state: AgentState }).state);
+    if (event === 'agent:stateChanged') session.setPresence(presenceOf(payload as AgentStateInfo));
   });
   const recordings = new RecordingService({
     store,

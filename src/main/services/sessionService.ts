@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { AgentState } from '../../shared/agentState';
+import type { Presence } from '../../shared/agentState';
 import type { MovedWhileAway } from '../../shared/routing';
 import type { SessionState } from '../../shared/session';
 import type { OfferView } from '../../shared/sync/protocol';
@@ -33,7 +33,7 @@ export type SessionOptions = {
   /** Keychain override for CacheVault (tests); default: the OS keychain. */
   vault?: VaultOverrides;
   /** The agent's routing state now, sent to the relay on every connection. Default: offline. */
-  presence?: () => AgentState;
+  presence?: () => Presence;
   /** Each new sync client (the supervisor's desk listens to it); returns what detaches it. */
   onClientOpened?: (client: SyncClient) => () => void;
   /** A supervisor's whisper to this agent arrived by sync, not live (the supervisor's desk shows it). */
@@ -211,7 +211,7 @@ export class SessionService {
     this.store = store;
     this.client = client;
     if (announce) this.status = 'signedIn';
-    client.setPresence(this.o.presence?.() ?? 'offline');
+    client.setPresence(this.o.presence?.() ?? { state: 'offline' });
     // Mentions in notes arriving from now on are news; older ones (first sync, catch-up) are not.
     const mentions = new MentionWatcher({
       store,
@@ -260,8 +260,8 @@ export class SessionService {
   }
 
   /** Tells the relay the agent's routing state (available, away, ...). */
-  setPresence(state: AgentState): void {
-    this.client?.setPresence(state);
+  setPresence(presence: Presence): void {
+    this.client?.setPresence(presence);
   }
 
   /** Tells the customer the agent is typing (web chat); false when offline. */

@@ -1,5 +1,5 @@
 import { RELAY_CLOSE, RELAY_ERR, SYNC_PROTOCOL_VERSION } from '../../shared/sync/protocol';
-import type { AgentState } from '../../shared/agentState';
+import { presenceOf, type Presence } from '../../shared/agentState';
 import { LOCAL_ERR, LocalError } from '../base/errors';
 import type { AgentIdentity } from '../store/localStore';
 import * as auth from './authClient';
@@ -31,7 +31,7 @@ export class SyncClient {
   private readonly backoff: Backoff;
   private readonly tokens: SessionTokens;
   private readonly push: OutboxPush;
-  private presence: AgentState | null = null;
+  private presence: Presence | null = null;
   private readonly routingListeners = new Set<(e: RoutingEvent) => void>();
   private readonly supervisionListeners = new Set<(e: SupervisionEvent) => void>();
   /** Whether this app watches the supervisor's board (said again on every connection). */
@@ -120,9 +120,9 @@ export class SyncClient {
    * The agent's routing state; sent now if connected and again after every reconnect (the relay
    * treats a disconnected agent as unavailable after its grace period).
    */
-  setPresence(state: AgentState): void {
-    this.presence = state;
-    sendIfLive(this.conn, { t: 'presence', state });
+  setPresence(presence: Presence): void {
+    this.presence = presenceOf(presence);
+    sendIfLive(this.conn, { t: 'presence', ...this.presence });
   }
 
   /** Answers an offer; false when offline (the offer will expire and go to someone else). */

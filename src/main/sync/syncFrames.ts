@@ -1,5 +1,5 @@
 import { RELAY_ERR, type ClientFrame, type ServerFrame } from '../../shared/sync/protocol';
-import type { AgentState } from '../../shared/agentState';
+import { presenceOf, type Presence } from '../../shared/agentState';
 import type { Logger } from '../base/logger';
 import type { LocalStore } from '../store/localStore';
 import type { OutboxPush } from './outboxPush';
@@ -15,7 +15,7 @@ export type FrameHost = {
   /** The relay welcomed a connection: the reconnect backoff starts over. */
   welcomed: () => void;
   /** The agent's routing state to say again on a new connection, if set. */
-  presence: () => AgentState | null;
+  presence: () => Presence | null;
   /** Whether to ask for the supervisor's board again on a new connection. */
   watching: () => boolean;
   update: (patch: SyncStatePatch) => void;
@@ -88,7 +88,8 @@ function onWelcome(h: FrameHost, conn: Conn, f: Extract<ServerFrame, { t: 'welco
   h.store.setIdentity({ deviceId: f.deviceId, agent: f.agent });
   h.update({ status: 'syncing', lastError: undefined });
   const presence = h.presence();
-  if (presence) conn.ws.send(JSON.stringify({ t: 'presence', state: presence }));
+  if (presence)
+    conn.ws.send(JSON.stringify({ t: 'presence', ...presenceOf(presence) } satisfies ClientFrame));
   if (h.watching()) conn.ws.send(JSON.stringify({ t: 'watch', on: true } satisfies ClientFrame));
 }
 

@@ -1,4 +1,4 @@
-import type { AgentState } from '../../shared/agentState';
+import type { AgentState, AwayReason } from '../../shared/agentState';
 import type { Channel, ConversationStatus } from '../../shared/sync/entities';
 import { workKindOf } from '../routing/types';
 import type { DayMarks } from './dayHistory';
@@ -32,6 +32,8 @@ export type ConvLive = {
 
 export type AgentLive = {
   state: AgentState;
+  /** The away reason the agent's app told with the state, or null. */
+  reason: AwayReason | null;
   since: number;
   connected: boolean;
   disconnectedSince: number | null;

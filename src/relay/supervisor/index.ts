@@ -1,4 +1,4 @@
-import type { AgentState } from '../../shared/agentState';
+import type { AgentState, AwayReason } from '../../shared/agentState';
 import type { Change } from '../../shared/sync/entities';
 import type { ServerFrame } from '../../shared/sync/protocol';
 import type { SupervisorBoard } from '../../shared/supervisor';
@@ -48,8 +48,8 @@ export function createSupervision(d: SupervisionDeps) {
     now: d.now,
     ...(d.options ? { options: d.options } : {}),
   });
-  const presence = (agentId: string, state: AgentState) => {
-    if (board.setPresence(agentId, state)) watch.changed();
+  const presence = (agentId: string, state: AgentState, reason: AwayReason | null) => {
+    if (board.setPresence(agentId, state, reason)) watch.changed();
   };
   const scopeOf = (p: Principal): BoardScope =>
     p.role === 'admin' ? { all: true } : { all: false, teamIds: new Set(d.accounts.teamIdsOf(p.agentId)) };
@@ -63,7 +63,8 @@ export function createSupervision(d: SupervisionDeps) {
     now: d.now,
     setPresence: (agentId, state) => {
       d.routingPresence(agentId, state);
-      presence(agentId, state);
+      // A supervisor sets a state without a reason: the agent's own reason no longer holds.
+      presence(agentId, state, null);
     },
     isConnected: d.isConnected,
     sendToAgent: d.sendToAgent,

@@ -1,4 +1,4 @@
-import type { AgentState } from '../../shared/agentState';
+import type { AgentState, AwayReason } from '../../shared/agentState';
 import type { Change, Channel } from '../../shared/sync/entities';
 import type { BoardAgent, BoardCall, BoardChat, BoardQueue, SupervisorBoard } from '../../shared/supervisor';
 import type { Accounts, Person } from '../identity/accounts';
@@ -118,6 +118,7 @@ export function createLiveBoard(d: {
       if (!agents.has(r.agent_id))
         agents.set(r.agent_id, {
           state: 'offline',
+          reason: null,
           since: r.seen,
           connected: false,
           disconnectedSince: r.seen,
@@ -127,7 +128,7 @@ export function createLiveBoard(d: {
   function agentLive(id: string): AgentLive {
     let a = agents.get(id);
     if (!a) {
-      a = { state: 'offline', since: startedAt, connected: false, disconnectedSince: null };
+      a = { state: 'offline', reason: null, since: startedAt, connected: false, disconnectedSince: null };
       agents.set(id, a);
     }
     return a;
@@ -174,6 +175,7 @@ export function createLiveBoard(d: {
         role: p.role,
         teamIds: p.teams.map((t) => t.id),
         state: a.state,
+        reason: a.reason,
         stateSince: iso(a.since),
         connected: a.connected,
         disconnectedSince: a.connected || a.disconnectedSince === null ? null : iso(a.disconnectedSince),
@@ -306,10 +308,13 @@ export function createLiveBoard(d: {
       }
       return changed;
     },
-    setPresence(agentId: string, state: AgentState): boolean {
+    /** A new state or away reason; a new reason is a new status, so its time restarts (as in the app). */
+    setPresence(agentId: string, state: AgentState, reason: AwayReason | null = null): boolean {
       const a = agentLive(agentId);
-      if (a.state === state) return false;
+      const r = state === 'away' ? reason : null;
+      if (a.state === state && a.reason === r) return false;
       a.state = state;
+      a.reason = r;
       a.since = d.now();
       return true;
     },

@@ -43,7 +43,7 @@ function dispatch(ctx: HubContext, c: Conn, f: ClientFrame): void {
       return onReauth(ctx, c, c.principal, f.accessToken);
     case 'presence':
       ctx.routing?.setPresence(agentId, f.state);
-      return ctx.supervision?.presence(agentId, f.state);
+      return ctx.supervision?.presence(agentId, f.state, f.reason ?? null);
     case 'watch':
       return onWatch(ctx, c, agentId, f.on);
     case 'offerReply': {

@@ -1,5 +1,5 @@
 import { RELAY_CLOSE, RELAY_ERR } from '../../shared/sync/protocol';
-import type { AgentState } from '../../shared/agentState';
+import type { AgentState, AwayReason } from '../../shared/agentState';
 import type { Accounts } from '../identity/accounts';
 import type { Auth } from '../identity/auth';
 import { guarded } from '../core/guard';
@@ -31,7 +31,8 @@ export type SupervisionHooks = {
   connected(agentId: string): void;
   /** The agent's last connection closed. */
   disconnected(agentId: string): void;
-  presence(agentId: string, state: AgentState): void;
+  /** The state the agent's app told, with its away reason (validated against AWAY_REASONS) or null. */
+  presence(agentId: string, state: AgentState, reason: AwayReason | null): void;
   /** Starts or stops a watch; false when the person may not watch. */
   watch(w: { agentId: string; send(text: string): void }, on: boolean): boolean;
   /** The watching connection closed. */

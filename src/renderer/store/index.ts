@@ -6,6 +6,7 @@ import { createPhoneSlice, type PhoneSlice } from '../features/phone/phoneSlice'
 import { createSessionSlice, type SessionSlice } from '../features/session/sessionSlice';
 import { createInboxSlice, type InboxSlice } from '../features/inbox/inboxSlice';
 import { createSupervisorSlice, type SupervisorSlice } from '../features/supervisor/supervisorSlice';
+import { createCustomersSlice, type CustomersSlice } from '../features/customers/customersSlice';
 
 import { createMonitoringSlice, type MonitoringSlice } from '../features/phone/monitoring/monitoringSlice';
 
@@ -15,6 +16,7 @@ export type RootState = ShellSlice &
   SessionSlice &
   InboxSlice &
   SupervisorSlice &
+  CustomersSlice &
   MonitoringSlice;
 
 /** Creates the window's one store from its slices; middleware only here, at the root. */
@@ -28,6 +30,7 @@ export function createRootStore() {
         ...createSessionSlice(...a),
         ...createInboxSlice(...a),
         ...createSupervisorSlice(...a),
+        ...createCustomersSlice(...a),
         ...createMonitoringSlice(...a),
       }),
       { name: 'switchboard', enabled: false },

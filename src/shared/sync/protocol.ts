@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { agentStateSchema } from '../agentState';
+import { presenceFields, reasonOnlyWhenAway, REASON_RULE } from '../agentState';
 import type { MovedWhileAway } from '../routing';
 import type { AgentData, Change, Channel } from './entities';
 import type { BoardAccessLost, SupervisorBoard, SupervisorNotice } from '../supervisor';
@@ -83,8 +83,14 @@ export const clientFrameSchema = z.discriminatedUnion('t', [
     })
     .strict(),
   z.object({ t: z.literal('pull'), cursor: z.number().int().nonnegative() }).strict(),
-  /** The agent's routing state (available, away, ...): only available agents are offered work. */
-  z.object({ t: z.literal('presence'), state: agentStateSchema }).strict(),
+  /**
+   * The agent's routing state (available, away, ...): only available agents are offered work.
+   * With away, the reason from the fixed list (AWAY_REASONS) the supervisor's board shows.
+   */
+  z
+    .object({ t: z.literal('presence'), ...presenceFields })
+    .strict()
+    .refine(reasonOnlyWhenAway, REASON_RULE),
   /**
    * A fresh access token for this connection (sent after a refresh). The relay closes a connection
    * whose token expired without one (RELAY_ERR_TOKEN_EXPIRED, 4401).

@@ -75,7 +75,7 @@ beforeAll(async () => {
     app.client.replyOffer(e.offer.offerId, true);
   });
   await until(() => app.client.state().status === 'online');
-  app.client.setPresence('available');
+  app.client.setPresence({ state: 'available' });
   bo = { app, id: app.store.identity()!.agent.id, offers };
 });
 

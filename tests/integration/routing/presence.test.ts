@@ -141,9 +141,9 @@ describe('routing: presence is not ownership', () => {
 
   it('after three minutes offline, email and API work is still hers; the waiting chat moved; she is told on return', async () => {
     const omar = await agentApp('omar@example.com');
-    omar.app.client.setPresence('away');
+    omar.app.client.setPresence({ state: 'away' });
     const hana = await agentApp('hana@example.com', `http://127.0.0.1:${proxy.port}`);
-    hana.app.client.setPresence('available');
+    hana.app.client.setPresence({ state: 'available' });
     await until2(() => staffed());
 
     // Her morning: three emails, two orders through the API, two web chats.
@@ -193,7 +193,7 @@ describe('routing: presence is not ownership', () => {
     // comes back from his break.
     proxy.setDown(true);
     await until2(async () => !(await staffed()));
-    omar.app.client.setPresence('available');
+    omar.app.client.setPresence({ state: 'available' });
     await until2(() => staffed());
 
     // Three minutes later, the team's grace.
@@ -262,7 +262,7 @@ describe('routing after a relay restart (state rebuilt from the store)', () => {
     // Wen's widget reconnects; Hana is back at work; Omar is not.
     visitors.push(await visit(relay, wen.token));
     const hana = await agentApp('hana@example.com');
-    hana.app.client.setPresence('available');
+    hana.app.client.setPresence({ state: 'available' });
     await until2(() => staffed());
     offset += GRACE_MS;
     await until2(() => assigneeOf(wen.id) === agentIds['hana']);

@@ -123,6 +123,34 @@ describe('supervisor live view', () => {
     expect(waiting.queues[0]!.longestWaitSince).not.toBeNull();
   });
 
+  it("shows an away agent's reason, checked against the fixed list; a bad one is refused and changes nothing", async () => {
+    const a1 = open[0]!;
+    const sup = open[1]!;
+    const mine = (b: SupervisorBoard) => b.agents.find((a) => a.id === people['a1']!.id);
+    a1.send({ t: 'presence', state: 'away', reason: 'lunch' });
+    const lunch = mine(await boardWhere(sup, (b) => mine(b)?.reason === 'lunch'))!;
+    expect(lunch.state).toBe('away');
+    // A new reason is a new status: its time restarts.
+    a1.send({ t: 'presence', state: 'away', reason: 'meeting' });
+    const meeting = mine(await boardWhere(sup, (b) => mine(b)?.reason === 'meeting'))!;
+    expect(Date.parse(meeting.stateSince)).toBeGreaterThanOrEqual(Date.parse(lunch.stateSince));
+
+    // Not on the list, or with another state than away: refused in words, the board unchanged.
+    a1.send({ t: 'presence', state: 'away', reason: 'nap' });
+    const bad = await a1.next('error');
+    expect(bad.code).toBe('RELAY_ERR_BAD_FRAME');
+    expect(bad.message).toContain('reason');
+    a1.send({ t: 'presence', state: 'available', reason: 'lunch' });
+    const alsoBad = await a1.next('error');
+    expect(alsoBad.message).toContain('A reason can only be given with the away state');
+
+    // The connection and the relay go on: the next status clears the reason.
+    a1.send({ t: 'presence', state: 'available' });
+    const avail = mine(await boardWhere(sup, (b) => mine(b)?.state === 'available'))!;
+    expect(avail.reason).toBeNull();
+    expect(sup.frames.some((f) => f.t === 'board' && mine(f.board)?.reason === ('nap' as never))).toBe(false);
+  });
+
   it('marks an agent disconnected, and since when', async () => {
     const sup = open[1]!;
     const a1 = open[0]!;

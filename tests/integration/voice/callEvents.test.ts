@@ -90,7 +90,7 @@ describe.skipIf(missing !== null)('call events from an agent’s app, through it
     proxy = await startChaosProxy({ targetPort: Number(new URL(relay.url).port), seed: 11 });
     app = await startApp(relay, 'carol@calls.test', { relayUrl: `http://127.0.0.1:${proxy.port}` });
     await until(() => app.client.state().status === 'online');
-    app.client.setPresence('available');
+    app.client.setPresence({ state: 'available' });
     ua = await startSipUa({
       user: 'carol',
       domain: kamailio.domain,

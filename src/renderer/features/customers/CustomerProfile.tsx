@@ -9,6 +9,7 @@ import { PhoneNumberButton } from '../phone/PhoneNumberButton';
 import { qualitySummaryText } from '../phone/qualityText';
 import { MergeProfiles } from './MergeProfiles';
 import { RecordingPlayer } from './RecordingPlayer';
+import { conversationLine } from './conversationLine';
 import { StartEmail } from './StartEmail';
 
 /** The profile's free-text fields, edited in place (here and in the inbox's context sidebar). */
@@ -46,9 +47,7 @@ export function CustomerProfile(props: { id: string; onOpen?: (id: string) => vo
       <h3>{t('customers.conversations')}</h3>
       <ul>
         {conversations.map((c) => (
-          <li key={c.id}>
-            {t(`channels.${c.channel}`)} · {t(`inbox.statuses.${c.status}`)} · {c.subject}
-          </li>
+          <li key={c.id}>{conversationLine(t, c)}</li>
         ))}
       </ul>
       <h3 id={`calls-${customer.id}`}>{t('customers.calls')}</h3>

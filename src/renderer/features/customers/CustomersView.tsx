@@ -1,15 +1,20 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { EmptyState } from '../../ui/EmptyState';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { CustomerProfile } from './CustomerProfile';
 
-/** Customers in the cache with offline full-text search (Chinese included), and the selected profile. */
+/**
+ * Customers in the cache with offline full-text search (Chinese included), and the selected
+ * profile (kept in the store, so it is still open when the agent comes back from another place).
+ */
 export function CustomersView() {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
-  const [selected, setSelected] = useState<string | null>(null);
+  const selected = useRoot((s) => s.selectedCustomerId);
+  const setSelected = useRoot((s) => s.openCustomer);
   const searchId = useId();
   const list = useQuery('customers:list', q.trim() ? null : { limit: 200 });
   const hits = useQuery('search:query', q.trim() ? { q, limit: 50 } : null);

@@ -9,13 +9,13 @@ import {
   PhoneIncoming,
   PhoneOff,
   Play,
-  Signal,
   UserRound,
 } from 'lucide-react';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRoot } from '../../app/context';
 import { useTicker } from '../../ui/useTicker';
+import { CallQuality } from './CallQuality';
 import { MonitoredNotice } from './monitoring/MonitoredNotice';
 import type { CallPop } from './phoneSlice';
 import { ScreenPopView } from './ScreenPopView';
@@ -264,26 +264,5 @@ function Transfer(props: { callId: string }) {
         </form>
       </Popover.Content>
     </Popover.Root>
-  );
-}
-
-/** Live MOS as an icon and figure; the warnings raised now as text beside it. */
-function CallQuality(props: { call: CallSnapshot }) {
-  const { t } = useTranslation();
-  const { mos, warnings } = props.call.quality;
-  return (
-    <span className={`call-quality-box${warnings.length > 0 ? ' call-quality-warn' : ''}`}>
-      <Signal size={16} aria-hidden="true" />
-      <span className="call-quality" aria-label={t('call.quality')}>
-        {mos === null ? t('call.qualityPending') : t('call.mos', { mos: mos.toFixed(1) })}
-      </span>
-      {warnings.length > 0 && (
-        <ul className="call-quality-warnings" aria-label={t('call.qualityWarnings')}>
-          {warnings.map((w) => (
-            <li key={w}>{t(`call.qualityWarning.${w}`)}</li>
-          ))}
-        </ul>
-      )}
-    </span>
   );
 }

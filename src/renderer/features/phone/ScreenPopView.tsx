@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi, useRoot } from '../../app/context';
 import { ErrorText } from '../../ui/ErrorText';
+import { conversationLine } from '../customers/conversationLine';
 import type { CallPop } from './phoneSlice';
 import { qualitySummaryText } from './qualityText';
 
@@ -35,11 +36,7 @@ export function ScreenPopView(props: { callId: string; pop: CallPop }) {
       <ul aria-label={t('call.openConversations')}>
         {openConversations.length === 0 && <li>{t('call.none')}</li>}
         {openConversations.map((c) => (
-          <li key={c.id}>
-            {[t(`channels.${c.channel}`), t(`inbox.statuses.${c.status}`), c.subject]
-              .filter(Boolean)
-              .join(' · ')}
-          </li>
+          <li key={c.id}>{conversationLine(t, c)}</li>
         ))}
       </ul>
       <h4>{t('call.recent')}</h4>

@@ -4,7 +4,7 @@ import { ArrowRight, MessageSquare, Phone, UserRound } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AWAY_REASONS, type AgentState, type AwayReason } from '../../../shared/agentState';
-import { useApi, useRoot } from '../../app/context';
+import { useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { VIEWS, type View } from './shellSlice';
 import { useChangeStatus } from './StatusMenu';
@@ -22,7 +22,7 @@ export function dialable(q: string): string | null {
 
 /**
  * The command palette (Ctrl/Cmd+K): go to a place or a conversation, find a customer, change the
- * status, dial a number. cmdk filters and moves the selection; a Radix dialog holds it (without
+ * status (with an away reason), dial a number. A customer opens on their profile. cmdk filters and moves the selection; a Radix dialog holds it (without
  * Radix's overlay, whose scroll lock injects a <style> the CSP refuses; the backdrop is ours).
  */
 export function CommandPalette() {
@@ -79,9 +79,9 @@ export function openPalette(): void {
 
 function PaletteItems(props: { q: string; onDone: () => void }) {
   const { t } = useTranslation();
-  const api = useApi();
   const setView = useRoot((s) => s.setView);
   const openConversation = useRoot((s) => s.openConversation);
+  const openCustomer = useRoot((s) => s.openCustomer);
   const signedIn = useRoot((s) => s.session?.status === 'signedIn');
   const isAdmin = useRoot((s) => s.session?.status === 'signedIn' && s.session.agent?.role === 'admin');
   const hasAgent = useRoot((s) => s.agent !== null);
@@ -99,13 +99,6 @@ function PaletteItems(props: { q: string; onDone: () => void }) {
     void Promise.resolve(action()).catch((err: unknown) =>
       setError(t('errors.generic', { message: err instanceof Error ? err.message : String(err) })),
     );
-  };
-  // A customer opens in the inbox on their latest conversation; with none, the Customers place.
-  const openCustomer = async (id: string) => {
-    const detail = await api.call('customers:get', { id });
-    const latest = detail.conversations[0];
-    if (latest) openConversation(latest.id);
-    else setView('customers');
   };
   const places = VIEWS.filter((v) => v !== 'admin' || isAdmin);
   const customers = (hits.data ?? []).filter((h) => h.entity === 'customer');

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { DEFAULT_BOARD_THRESHOLDS as T, levelAbove, levelBelow } from '../../../shared/supervisor';
 import type { BoardAgent, SupervisorBoard } from '../../../shared/supervisor';
 import { AgentActions } from './AgentActions';
-import { formatDuration, formatPercent, since } from './boardFormat';
+import { formatDuration, formatPercent, since, stateText } from './boardFormat';
 
 /** Queues of the board: who waits, for how long, and how the day went. */
 export function QueueTable(props: { board: SupervisorBoard; now: number }) {
@@ -135,7 +135,7 @@ export function AgentTable(props: {
   );
 }
 
-/** "Away · 3:12", "After-call work · 0:40", "Disconnected since 10:02". */
+/** "Away · Lunch · 3:12", "After-call work · 0:40", "Disconnected since 10:02". */
 export function AgentStatus(props: { agent: BoardAgent; now: number }) {
   const { t } = useTranslation();
   const a = props.agent;
@@ -149,7 +149,7 @@ export function AgentStatus(props: { agent: BoardAgent; now: number }) {
     );
   return (
     <span className={`state-${a.state}`}>
-      {t(`agent.${a.state}`)} · {formatDuration(since(a.stateSince, props.now))}
+      {stateText(t, a)} · {formatDuration(since(a.stateSince, props.now))}
     </span>
   );
 }

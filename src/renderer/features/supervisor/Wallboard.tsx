@@ -18,6 +18,7 @@ import {
   formatDuration,
   formatPercent,
   since,
+  stateText,
 } from './boardFormat';
 
 /**
@@ -161,7 +162,9 @@ function AgentTile(props: { agent: BoardAgent; now: number }) {
   return (
     <li className={`wallboard-agent activity-${act}`} aria-label={a.name}>
       <span className="wallboard-agent-name">{a.name}</span>
-      <span className="wallboard-agent-state">{t(`wallboard.activity.${act}`)}</span>
+      <span className="wallboard-agent-state">
+        {act === 'away' ? stateText(t, a) : t(`wallboard.activity.${act}`)}
+      </span>
       <span className="wallboard-agent-time">{from ? formatDuration(since(from, props.now)) : '–'}</span>
       {call && <span className="wallboard-agent-with">{call.customerName}</span>}
     </li>

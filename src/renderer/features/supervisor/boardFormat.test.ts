@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardAgent, SupervisorBoard } from '../../../shared/supervisor';
-import { activityOf, boardTotals, formatDuration, formatPercent, since } from './boardFormat';
+import { createI18n } from '../../i18n';
+import { activityOf, boardTotals, formatDuration, formatPercent, since, stateText } from './boardFormat';
 
 const agent = (over: Partial<BoardAgent>): BoardAgent => ({
   id: 'a',
@@ -8,6 +9,7 @@ const agent = (over: Partial<BoardAgent>): BoardAgent => ({
   role: 'agent',
   teamIds: [],
   state: 'available',
+  reason: null,
   stateSince: '2026-01-01T00:00:00.000Z',
   connected: true,
   disconnectedSince: null,
@@ -84,5 +86,15 @@ describe('renderer/supervisor boardFormat', () => {
     });
     expect(formatPercent(t.serviceLevel)).toBe('60%');
     expect(formatPercent(null)).toBe('–');
+  });
+
+  it("says an away agent's reason in every language, and nothing of a reason with another state", () => {
+    const said = (lang: 'en' | 'zh-CN' | 'zh-TW', a: Partial<BoardAgent>) =>
+      stateText(createI18n(lang).t, agent(a));
+    expect(said('en', { state: 'away', reason: 'lunch' })).toBe('Away · Lunch');
+    expect(said('zh-CN', { state: 'away', reason: 'meeting' })).toBe('离开 · 会议');
+    expect(said('zh-TW', { state: 'away', reason: 'training' })).toBe('離開 · 訓練');
+    expect(said('en', { state: 'away', reason: null })).toBe('Away');
+    expect(said('en', { state: 'available', reason: 'lunch' })).toBe('Available');
   });
 });

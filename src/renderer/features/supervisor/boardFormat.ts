@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { BoardAgent, SupervisorBoard } from '../../../shared/supervisor';
 
 /** "0:07", "12:34", "1:02:03": a duration as a wallboard reads it from across a room. */
@@ -76,4 +77,11 @@ export function boardTotals(board: SupervisorBoard) {
     breached,
     atRisk,
   };
+}
+
+/** An agent's state in words, with the away reason they gave: "Away · Lunch". */
+export function stateText(t: TFunction, a: Pick<BoardAgent, 'state' | 'reason'>): string {
+  return a.state === 'away' && a.reason
+    ? t('agent.awayWith', { reason: t(`agent.reason.${a.reason}`) })
+    : t(`agent.${a.state}`);
 }
