@@ -3,24 +3,46 @@ import { guarded } from '../../core/guard';
 import { writeConversation, type WebchatDeps } from './context';
 import type { Visitor } from './visitor';
 
+/** How often the relay records that the visitors connected now are still there (at most). */
+const SEEN_TICK_MS = 30_000;
+
 /**
  * Whether a chat's visitor is still there, kept on the conversation for the channel's truth: a
  * visitor whose socket closed and who is not back within the grace (`visitorGoneMs`, default the
  * conversation's team's away grace, the one agents get on a drop) has left, and the conversation
  * records `visitorLeftAt`, so a reply is refused with the reason (shared/replyRoute) instead of
  * being stored for nobody. Their return (the widget reconnecting to that chat) clears it.
+ *
+ * When the visitor was last seen is kept on the relay (`webchat_presence`: at arrival, departure,
+ * every so often while connected, and when the relay closes), so a restart, or a crash, does not
+ * forget them: at start every open chat seen before is given what remains of its grace. Chats no
+ * socket ever opened (seeded demo data) have no such time and are left as they are.
  */
 export function createVisitorPresence(d: {
-  deps: Pick<WebchatDeps, 'store' | 'relayClock' | 'log' | 'now'>;
+  deps: Pick<WebchatDeps, 'db' | 'store' | 'relayClock' | 'log' | 'now'>;
   visitors: ReadonlySet<Visitor>;
   /** The grace in ms; undefined: the team's away grace. */
   goneMs: number | undefined;
 }) {
-  const { store } = d.deps;
+  const { store, db } = d.deps;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const seenQ = db.prepare<[string, number]>(
+    `INSERT INTO webchat_presence (conversation_id, last_seen_at) VALUES (?, ?)
+     ON CONFLICT (conversation_id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
+  );
+  const forgetQ = db.prepare<[string]>('DELETE FROM webchat_presence WHERE conversation_id = ?');
+  const lastSeenQ = db.prepare<[], { conversation_id: string; last_seen_at: number }>(
+    'SELECT conversation_id, last_seen_at FROM webchat_presence',
+  );
   // The relay closing drops every socket: that is no visitor leaving.
   let closed = false;
-  const here = (convId: string) => [...d.visitors].some((v) => v.conversationId === convId);
+  const connected = () =>
+    new Set([...d.visitors].flatMap((v) => (v.conversationId ? [v.conversationId] : [])));
+  const here = (convId: string) => connected().has(convId);
+  const seen = db.transaction((convIds: Iterable<string>) => {
+    const at = d.deps.now();
+    for (const id of convIds) seenQ.run(id, at);
+  });
   const stop = (convId: string) => {
     clearTimeout(timers.get(convId));
     timers.delete(convId);
@@ -37,29 +59,63 @@ export function createVisitorPresence(d: {
     if ((conv.data['visitorLeftAt'] ?? null) === visitorLeftAt) return;
     writeConversation(d.deps, convId, { visitorLeftAt }, new Date(d.deps.now()).toISOString());
   };
+  /** Unless a visitor is back on the chat within `ms`, it records that they left. */
+  const leaveAfter = (convId: string, ms: number) => {
+    stop(convId);
+    const timer = setTimeout(
+      guarded(d.deps.log, 'web chat visitor left', () => {
+        timers.delete(convId);
+        if (here(convId)) return;
+        mark(convId, new Date(d.deps.now()).toISOString());
+        forgetQ.run(convId);
+      }),
+      Math.max(0, ms),
+    );
+    timer.unref();
+    timers.set(convId, timer);
+  };
+
+  // A chat still open whose visitor was seen before the relay (re)started: what is left of its grace.
+  guarded(d.deps.log, 'web chat visitors seen before the start', () => {
+    const now = d.deps.now();
+    for (const r of lastSeenQ.all()) {
+      const conv = store.get('conversation', r.conversation_id);
+      const open =
+        conv &&
+        !conv.deleted &&
+        conv.data['channel'] === 'chat' &&
+        conv.data['status'] !== 'resolved' &&
+        !conv.data['visitorLeftAt'];
+      if (open) leaveAfter(r.conversation_id, r.last_seen_at + graceOf(r.conversation_id) - now);
+      else forgetQ.run(r.conversation_id);
+    }
+  })();
+
+  const beat = setInterval(
+    guarded(d.deps.log, 'web chat visitors seen', () => seen(connected())),
+    Math.min(SEEN_TICK_MS, Math.max(1, Math.floor((d.goneMs ?? SEEN_TICK_MS) / 3))),
+  );
+  beat.unref();
 
   return {
     /** A visitor has this chat open (connected, or their first message bound it): they are there. */
     arrived(convId: string): void {
       stop(convId);
+      seen([convId]);
       mark(convId, null);
     },
     /** A visitor's socket on this chat closed: unless one is back within the grace, they left. */
     departed(convId: string): void {
       if (closed || here(convId)) return;
-      stop(convId);
-      const timer = setTimeout(
-        guarded(d.deps.log, 'web chat visitor left', () => {
-          timers.delete(convId);
-          if (!here(convId)) mark(convId, new Date(d.deps.now()).toISOString());
-        }),
-        graceOf(convId),
-      );
-      timer.unref();
-      timers.set(convId, timer);
+      seen([convId]);
+      leaveAfter(convId, graceOf(convId));
     },
+    /** The relay closes: the visitors connected now were there until now (their grace runs from it). */
     close(): void {
+      if (closed) return;
       closed = true;
+      clearInterval(beat);
+      guarded(d.deps.log, 'web chat visitors seen at close', () => seen(connected()))();
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
     },
