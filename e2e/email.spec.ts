@@ -213,6 +213,21 @@ test("a reply written offline reaches the customer's mailbox once, threaded, aft
       )
       .toBe('sent');
     await expect.poll(async () => (await mail.messages(ANN)).length, { timeout: 30_000 }).toBe(1);
+    // Once: one hand-off to the mail server, and one message in the thread (the app's outbox pushed
+    // it again on reconnect, if at all, under the same id).
+    expect(
+      readRelay<number>(
+        "SELECT attempts FROM email_outbox WHERE message_id = (SELECT id FROM records WHERE entity = 'message' AND json_extract(data, '$.body') = ?)",
+        reply,
+      ),
+    ).toBe(1);
+    expect(
+      readRelay<number>(
+        "SELECT count(*) FROM records WHERE entity = 'message' AND json_extract(data, '$.body') = ?",
+        reply,
+      ),
+    ).toBe(1);
+    await expect(bubble).toHaveCount(1);
     const [sent] = await mail.messages(ANN);
     expect(sent).toContain(reply);
     expect(sent).toMatch(new RegExp(`^In-Reply-To: ${messageId}`, 'm'));

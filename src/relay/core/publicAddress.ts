@@ -6,7 +6,8 @@ import { Agent } from 'undici';
  * Addresses the relay may not be made to connect to by what users give it (a webhook's URL, a
  * mail's remote images) unless an operator allows private networks: loopback, private ranges,
  * link-local (cloud metadata at 169.254.169.254), carrier-grade NAT, multicast, documentation,
- * reserved and unspecified. Otherwise a supervisor who sets a webhook, or a sender whose mail an
+ * reserved and unspecified, and the IPv6 forms that carry an IPv4 address (mapped, compatible,
+ * NAT64, Teredo, 6to4). Otherwise a supervisor who sets a webhook, or a sender whose mail an
  * agent opens, could make the relay probe or call services on its own network (server-side
  * request forgery).
  */
@@ -31,7 +32,13 @@ for (const [net, bits] of [
 for (const [net, bits] of [
   ['::', 128],
   ['::1', 128],
+  // IPv4-compatible (deprecated): ::127.0.0.1 is written ::7f00:1 and reaches IPv4 over a tunnel.
+  ['::', 96],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  // Teredo and 6to4 carry an IPv4 address inside (2002:7f00:1:: is 127.0.0.1 by 6to4).
+  ['2001::', 32],
+  ['2002::', 16],
   ['100::', 64],
   ['2001:db8::', 32],
   ['fc00::', 7],

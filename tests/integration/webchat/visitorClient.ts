@@ -26,7 +26,7 @@ export async function until<T>(
   throw new Error(`gave up waiting for ${typeof what === 'string' ? what : what()}`);
 }
 
-export function visit(relay: Relay, token: string, origin?: string): Promise<Visitor> {
+export function visit(relay: Pick<Relay, 'url'>, token: string, origin?: string): Promise<Visitor> {
   const url = new URL('/v1/widget/socket', relay.url.replace(/^http/, 'ws'));
   url.searchParams.set('token', token);
   const ws = new WebSocket(url, origin ? { origin } : {});
@@ -49,7 +49,11 @@ export function visit(relay: Relay, token: string, origin?: string): Promise<Vis
   });
 }
 
-export async function session(relay: Relay, body: Record<string, unknown>, origin?: string): Promise<string> {
+export async function session(
+  relay: Pick<Relay, 'url'>,
+  body: Record<string, unknown>,
+  origin?: string,
+): Promise<string> {
   const res = await fetch(`${relay.url}/v1/widget/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}) },

@@ -108,6 +108,8 @@ describe('relay/channels/api/deliver', () => {
       `http://127.0.0.1:${port}/h`,
       `http://[::1]:${port}/h`,
       `http://[::ffff:127.0.0.1]:${port}/h`,
+      `http://[::127.0.0.1]:${port}/h`,
+      `http://[2002:7f00:1::]:${port}/h`,
       'http://169.254.169.254/latest/meta-data/',
       'http://10.1.2.3/h',
       'http://192.168.0.10/h',
@@ -135,6 +137,10 @@ describe('relay/channels/api/deliver', () => {
       'fd00::1',
       'fe80::1',
       '::ffff:10.0.0.1',
+      '::7f00:1',
+      '64:ff9b:1::a9fe:a9fe',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+      '2002:7f00:1::',
       'not-an-ip',
     ])
       expect(isPrivateAddress(a), a).toBe(true);

@@ -11,6 +11,7 @@ import { migration009 } from './009_report_facts';
 import { migration010 } from './010_sla_timers';
 import { migration011 } from './011_api_webhooks';
 import { migration012 } from './012_monitoring_ended';
+import { migration013 } from './013_webchat_presence';
 
 export type Migration = { version: number; name: string; up(db: Database): void };
 
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];
 
 /** Applies pending migrations, each in its own transaction, tracking `PRAGMA user_version`. */

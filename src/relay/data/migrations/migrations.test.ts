@@ -181,6 +181,23 @@ describe('relay/data/migrations', () => {
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/webhook_outbox_due/);
   });
 
+  it("013 adds when each web chat's visitor was last seen: one row per conversation", () => {
+    const db = new DatabaseCtor(':memory:');
+    migrate(db);
+    const up = db.prepare(
+      `INSERT INTO webchat_presence (conversation_id, last_seen_at) VALUES (?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
+    );
+    up.run('c1', 1);
+    up.run('c1', 2);
+    expect(db.prepare('SELECT conversation_id, last_seen_at FROM webchat_presence').all()).toEqual([
+      { conversation_id: 'c1', last_seen_at: 2 },
+    ]);
+    expect(() => db.prepare('INSERT INTO webchat_presence (conversation_id) VALUES (?)').run('c2')).toThrow(
+      /NOT NULL/,
+    );
+  });
+
   it('is idempotent and refuses a database newer than the code', () => {
     const db = new DatabaseCtor(':memory:');
     migrate(db);
