@@ -117,7 +117,8 @@ function openCore(opts: RelayOptions) {
     onListenerError: (err) => log.error({ err }, 'commit listener failed'),
   });
   // Identity on the store's database, in the store's transactions (data/identityData.ts).
-  const identity = createSqliteIdentity(db, asyncSqliteStore(store));
+  const asyncStore = asyncSqliteStore(store);
+  const identity = createSqliteIdentity(db, asyncStore);
   const accounts = createAccounts(db, store, relayClock, o.now);
   const metrics = createMetrics();
   const pusher = createPusher(db, store, accounts, relayClock, {
@@ -128,7 +129,7 @@ function openCore(opts: RelayOptions) {
   // The hub needs auth (hello) and auth needs the hub (revocation closes sockets): late-bound.
   const revoked = (deviceId: string) => hub.disconnectDevice(deviceId);
   const audit = createAudit({ identity, now: o.now, log });
-  const auth = createAuth(db, accounts, secret, o, revoked, audit);
+  const auth = createAuth(identity, asyncStore, secret, o, revoked, audit);
   const hub = createSyncHub({ store, auth, accounts, pusher, metrics, log, o });
   // What the admin and supervisor routes that act on one team's things need.
   const scoped: TeamScopedDeps = { store, auth, accounts, audit, relayClock, log, now: o.now };
@@ -243,9 +244,7 @@ function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
     dataDir: o.dataDir,
     isStaffed: (inboxId) => routing.isStaffed(inboxId),
     onVisitorReturned: (conversationId) => routing.customerReturned(conversationId),
-    authorizeAgent: (req) => {
-      return viewerOf(auth.authenticateRequest(req), accounts);
-    },
+    authorizeAgent: async (req) => viewerOf(await auth.authenticateRequest(req), accounts),
     log,
     now: o.now,
     ...(opts.webchat ? { options: opts.webchat } : {}),
@@ -353,7 +352,7 @@ function subscribeToCommits(c: Core, r: Rooms) {
 
 /** Step 4: the HTTP routes, in the order they are tried, and the core API that answers the rest. */
 function httpRoutes(c: Core, r: Rooms) {
-  const { opts, o, log, db, store, accounts, metrics, relayClock, audit, auth, hub, scoped } = c;
+  const { opts, o, log, db, store, identity, accounts, metrics, relayClock, audit, auth, hub, scoped } = c;
   const { webchatSettings, webchat, email, apiWebhook, supervision, recordings, apiKeys, apiChannel } = r;
   const teamRouting = createTeamRoutingRoute(scoped);
   const slaPolicy = createSlaPolicyRoute(scoped);
@@ -410,6 +409,7 @@ function httpRoutes(c: Core, r: Rooms) {
   });
   const people = createAccountsHttp({
     db,
+    identity,
     store,
     auth,
     accounts,
@@ -528,7 +528,7 @@ async function apiChannelCaller(
 ): Promise<{ inboxId: string | null }> {
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
   if (apiKeys.isKey(token)) return { inboxId: (await apiKeys.verify(token)).inboxId };
-  const p = auth.authenticateRequest(req);
+  const p = await auth.authenticateRequest(req);
   if (p.role !== 'admin')
     throw new RelayError(
       RELAY_ERR.FORBIDDEN,
@@ -554,9 +554,9 @@ function createUpdatesRoute(dataDir: string, auth: Auth, audit: Audit) {
 }
 
 /** Whether the caller may publish or withdraw update files: admins only, as the updates feed asks. */
-function updatesAdmin(auth: Auth, req: IncomingMessage) {
+async function updatesAdmin(auth: Auth, req: IncomingMessage) {
   try {
-    const p = auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+    const p = await auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
     if (p.role === 'admin') return { ok: true as const, agentId: p.agentId };
     return {
       ok: false as const,

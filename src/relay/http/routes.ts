@@ -76,19 +76,19 @@ export function createHttpHandler(d: Deps) {
   const body = <T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> =>
     readJson(req, d.maxBodyBytes, schema, d.maxJsonDepth);
 
-  function caller(req: IncomingMessage): Principal {
+  function caller(req: IncomingMessage): Promise<Principal> {
     return auth.authenticateRequest(req);
   }
 
-  function admin(req: IncomingMessage): Principal {
-    const p = caller(req);
+  async function admin(req: IncomingMessage): Promise<Principal> {
+    const p = await caller(req);
     if (p.role !== 'admin') throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may do this.');
     return p;
   }
 
   /** Admins, or a supervisor who belongs to `teamId`. */
-  function overseer(req: IncomingMessage, teamId: string | null): Principal {
-    const p = caller(req);
+  async function overseer(req: IncomingMessage, teamId: string | null): Promise<Principal> {
+    const p = await caller(req);
     requireOverseer(accounts, p, teamId);
     return p;
   }
@@ -99,8 +99,8 @@ export function createHttpHandler(d: Deps) {
    * conversation is looked up, and a conversation outside the caller's teams is answered as one
    * that does not exist, so the route tells nobody which ids exist.
    */
-  function assign(req: IncomingMessage, convId: string, a: z.infer<typeof schemas.assign>) {
-    const p = caller(req);
+  async function assign(req: IncomingMessage, convId: string, a: z.infer<typeof schemas.assign>) {
+    const p = await caller(req);
     const conv = recordInScope(
       d,
       p,
@@ -151,17 +151,17 @@ export function createHttpHandler(d: Deps) {
       routeRegex(R.refresh),
       async (req) => auth.refresh((await body(req, refreshRequestSchema)).refreshToken, clientIp(req)),
     ],
-    ['GET', /^\/v1\/devices$/, (req) => ({ devices: auth.devices(caller(req)) })],
+    ['GET', /^\/v1\/devices$/, async (req) => ({ devices: await auth.devices(await caller(req)) })],
     [
       'POST',
       /^\/v1\/devices\/([^/]+)\/revoke$/,
-      (req, [id]) => auth.revokeDevice(caller(req), id!, clientIp(req)),
+      async (req, [id]) => auth.revokeDevice(await caller(req), id!, clientIp(req)),
     ],
     [
       R.createAgent.method,
       routeRegex(R.createAgent),
       async (req) => {
-        const p = admin(req);
+        const p = await admin(req);
         const a = await body(req, schemas.agent);
         const agent = await accounts.createAgent({ ...a, teamIds: a.teamIds ?? [] }, p.agentId);
         audit(req, p, {
@@ -175,8 +175,8 @@ export function createHttpHandler(d: Deps) {
     [
       R.teams.method,
       routeRegex(R.teams),
-      (req) => {
-        const p = caller(req);
+      async (req) => {
+        const p = await caller(req);
         if (p.role === 'agent')
           throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and supervisors may read teams.');
         const mine = new Set(accounts.teamIdsOf(p.agentId));
@@ -188,7 +188,7 @@ export function createHttpHandler(d: Deps) {
       'POST',
       /^\/v1\/admin\/teams$/,
       async (req) => {
-        const p = admin(req);
+        const p = await admin(req);
         const team = accounts.createTeam((await body(req, schemas.team)).name, p.agentId);
         audit(req, p, { action: AUDIT.TEAM_CREATED, target: team.id, detail: { name: team.name } });
         return team;
@@ -208,7 +208,7 @@ export function createHttpHandler(d: Deps) {
       'POST',
       /^\/v1\/admin\/inboxes$/,
       async (req) => {
-        const p = admin(req);
+        const p = await admin(req);
         const inbox = accounts.createInbox(await body(req, schemas.inbox), p.agentId);
         audit(req, p, {
           action: AUDIT.INBOX_CREATED,
@@ -222,10 +222,10 @@ export function createHttpHandler(d: Deps) {
       R.queueRouting.method,
       routeRegex(R.queueRouting),
       async (req, [id]) => {
-        caller(req); // signed in before anything is looked up
+        await caller(req); // signed in before anything is looked up
         const inbox = d.store.get('inbox', id!);
         if (!inbox) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
-        const p = overseer(req, (inbox.data['teamId'] as string | null) ?? null);
+        const p = await overseer(req, (inbox.data['teamId'] as string | null) ?? null);
         const routing = await body(req, queueRoutingSchema);
         if (routing.overflow) {
           const to = d.store.get('inbox', routing.overflow.toInboxId);
@@ -249,7 +249,7 @@ export function createHttpHandler(d: Deps) {
       R.agentRouting.method,
       routeRegex(R.agentRouting),
       async (req, [id]) => {
-        const p = caller(req);
+        const p = await caller(req);
         if (!accounts.agentById(id!)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${id}.`);
         if (!accounts.managesAgent(p, id!))
           throw new RelayError(
@@ -274,8 +274,8 @@ export function createHttpHandler(d: Deps) {
     return d.store.get(entity, id)!.data;
   }
 
-  function membership(req: IncomingMessage, teamId: string, agentId: string, member: boolean) {
-    const p = admin(req);
+  async function membership(req: IncomingMessage, teamId: string, agentId: string, member: boolean) {
+    const p = await admin(req);
     accounts.setMembership(teamId, agentId, member, p.agentId);
     hub.refreshAgent(agentId);
     audit(req, p, { action: AUDIT.TEAMS_CHANGED, target: agentId, detail: { teamId, member } });
@@ -286,7 +286,7 @@ export function createHttpHandler(d: Deps) {
    * Metrics show load and activity, so they need a token: the metrics token, or an admin's access
    * token. Loopback alone is not trusted: behind a reverse proxy every request comes from loopback.
    */
-  function authorizeMetrics(req: IncomingMessage): void {
+  async function authorizeMetrics(req: IncomingMessage): Promise<void> {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (token === undefined)
       throw new RelayError(
@@ -294,7 +294,7 @@ export function createHttpHandler(d: Deps) {
         'Reading /metrics needs "Authorization: Bearer <token>": the relay\'s metrics token (--metrics-token) or an admin\'s access token.',
       );
     if (d.metricsToken !== undefined && sameSecret(token, d.metricsToken)) return;
-    admin(req);
+    await admin(req);
   }
 
   function reply(res: ServerResponse, status: number, value: unknown): void {
@@ -309,7 +309,7 @@ export function createHttpHandler(d: Deps) {
     try {
       path = targetOf(req).path;
       if (req.method === 'GET' && path === '/metrics') {
-        authorizeMetrics(req);
+        await authorizeMetrics(req);
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText());
         return;
       }
@@ -321,7 +321,7 @@ export function createHttpHandler(d: Deps) {
         throw new RelayError(RELAY_ERR.NOT_FOUND, `There is nothing at ${path}.`);
       }
       // Who calls before what they name: a stranger learns nothing about which ids exist.
-      if (!PUBLIC.has(path)) caller(req);
+      if (!PUBLIC.has(path)) await caller(req);
       const params = route[1].exec(path)!.slice(1).map(decodeParam);
       reply(res, 200, await route[2](req, params));
     } catch (err) {

@@ -7,20 +7,10 @@ import { RelayError } from '../core/errors';
 import { hashPassword } from './passwords';
 import { writeFields } from '../data/records';
 import type { Store } from '../data/store';
+import type { AsyncStoreReads } from '../data/asyncStore';
+import type { AgentRow, IdentityReads } from '../data/identityData';
 
-export type AgentRow = {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  password_hash: string;
-  disabled: number;
-  disabled_at: number | null;
-  disabled_reason: string | null;
-  must_change_password: number;
-  last_sign_in_at: number | null;
-  created_at: number;
-};
+export type { AgentRow };
 
 /** A person as IT manages them (never the password hash). */
 export type Person = {
@@ -278,5 +268,26 @@ function personOf(a: AgentRow, teams: { id: string; name: string }[]): Person {
     mustChangePassword: a.must_change_password === 1,
     lastSignInAt: iso(a.last_sign_in_at),
     createdAt: new Date(a.created_at).toISOString(),
+  };
+}
+
+/**
+ * The agent as apps see it (`{id, name, email, role, teamIds, skills}`): the account, its teams,
+ * and the skills kept on its synced record. The asynchronous form, for rooms on the repositories.
+ */
+export async function publicAgentOf(
+  identity: Pick<IdentityReads, 'teamIdsOf'>,
+  records: Pick<AsyncStoreReads, 'get'>,
+  a: AgentRow,
+): Promise<{ id: string } & AgentData> {
+  const rec = await records.get('agent', a.id);
+  const skills = (rec?.data['skills'] as string[] | undefined) ?? [];
+  return {
+    id: a.id,
+    name: a.name,
+    email: a.email,
+    role: a.role,
+    teamIds: await identity.teamIdsOf(a.id),
+    skills,
   };
 }

@@ -8,6 +8,7 @@ import type { Accounts } from './accounts';
 import { AUDIT, clientIp, type Audit, type AuditInput } from './audit';
 import { checkNewPassword, disabledError, type Auth, type Principal } from './auth';
 import type { Database } from '../data/db';
+import type { IdentityData, IdentityTx } from '../data/identityData';
 import type { Store } from '../data/store';
 import { RelayError } from '../core/errors';
 import { readJson, sendError, sendJson } from '../http/reply';
@@ -19,6 +20,8 @@ import { RELAY_ROUTES as R, routeRegex } from '../../shared/relayRoutes';
 
 type Deps = {
   db: Database;
+  /** Identity changes that end sessions run in its transactions. */
+  identity: IdentityData;
   /** Account changes that touch synced agent records run in its transactions. */
   store: Store;
   auth: Auth;
@@ -53,11 +56,15 @@ type Route = [method: string, path: RegExp, run: (req: IncomingMessage, id: stri
 export function createAccountsHttp(d: Deps) {
   const { auth, accounts, hub } = d;
   const body = <T>(req: IncomingMessage, schema: z.ZodType<T>) => readJson(req, d.maxBodyBytes, schema);
-  const audit = (req: IncomingMessage, p: Principal, e: Omit<AuditInput, 'actorId' | 'ip'>) =>
-    d.audit.record({ ...e, actorId: p.agentId, ip: clientIp(req) });
+  const audit = (
+    req: IncomingMessage,
+    p: Principal,
+    e: Omit<AuditInput, 'actorId' | 'ip'>,
+    tx?: IdentityTx,
+  ) => d.audit.record({ ...e, actorId: p.agentId, ip: clientIp(req) }, tx);
 
-  function admin(req: IncomingMessage): Principal {
-    const p = auth.authenticateRequest(req);
+  async function admin(req: IncomingMessage): Promise<Principal> {
+    const p = await auth.authenticateRequest(req);
     if (p.role !== 'admin') throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may manage people.');
     return p;
   }
@@ -66,8 +73,8 @@ export function createAccountsHttp(d: Deps) {
    * An admin acting on someone else: nobody disables, demotes or resets themselves here, which
    * also means an enabled admin always remains (the actor).
    */
-  function adminOnOther(req: IncomingMessage, id: string, what: string): Principal {
-    const p = admin(req);
+  async function adminOnOther(req: IncomingMessage, id: string, what: string): Promise<Principal> {
+    const p = await admin(req);
     accounts.requireAgent(id);
     if (id === p.agentId)
       throw new RelayError(RELAY_ERR.CONFLICT, `You cannot ${what} your own account; ask another admin.`);
@@ -79,7 +86,7 @@ export function createAccountsHttp(d: Deps) {
       'GET',
       routeRegex(R.people),
       async (req) => {
-        admin(req);
+        await admin(req);
         return { people: accounts.people() };
       },
     ],
@@ -87,7 +94,7 @@ export function createAccountsHttp(d: Deps) {
       'GET',
       routeRegex(R.person, ID),
       async (req, id) => {
-        admin(req);
+        await admin(req);
         return accounts.person(id);
       },
     ],
@@ -95,12 +102,12 @@ export function createAccountsHttp(d: Deps) {
       'POST',
       routeRegex(R.disableAgent, ID),
       async (req, id) => {
-        const p = adminOnOther(req, id, 'disable');
+        const p = await adminOnOther(req, id, 'disable');
         const { reason } = await body(req, schemas.disable);
-        const ended = d.store.transaction(() => {
+        const ended = await d.identity.transaction(async (tx) => {
           accounts.setDisabled(id, true, reason);
-          audit(req, p, { action: AUDIT.ACCOUNT_DISABLED, target: id, detail: { reason } });
-          return auth.endSessions(id);
+          await audit(req, p, { action: AUDIT.ACCOUNT_DISABLED, target: id, detail: { reason } }, tx);
+          return tx.dropAgentTokens(id, '');
         });
         // At once, not at the next token refresh: the person's open apps are told why and closed.
         const message = disabledError({ disabled_reason: reason }).message;
@@ -117,7 +124,7 @@ export function createAccountsHttp(d: Deps) {
       'POST',
       routeRegex(R.enableAgent, ID),
       async (req, id) => {
-        const p = adminOnOther(req, id, 'enable');
+        const p = await adminOnOther(req, id, 'enable');
         d.store.transaction(() => {
           accounts.setDisabled(id, false, null);
           audit(req, p, { action: AUDIT.ACCOUNT_ENABLED, target: id });
@@ -129,16 +136,16 @@ export function createAccountsHttp(d: Deps) {
       'POST',
       routeRegex(R.resetPassword, ID),
       async (req, id) => {
-        const p = adminOnOther(req, id, 'reset the password of');
+        const p = await adminOnOther(req, id, 'reset the password of');
         const { temporaryPassword } = await body(req, schemas.reset);
         // 72 random bits, easy to read out over the phone: the person replaces it at once.
         const temp = temporaryPassword ?? randomBytes(9).toString('base64url');
         checkNewPassword(temp);
         const hash = await hashPassword(temp);
-        d.store.transaction(() => {
+        await d.identity.transaction(async (tx) => {
           accounts.setPasswordHash(id, hash, true);
-          auth.endSessions(id);
-          audit(req, p, { action: AUDIT.PASSWORD_RESET, target: id });
+          await tx.dropAgentTokens(id, '');
+          await audit(req, p, { action: AUDIT.PASSWORD_RESET, target: id }, tx);
         });
         hub.disconnectAgent(id, {
           code: RELAY_ERR.SESSION_ENDED,
@@ -152,7 +159,7 @@ export function createAccountsHttp(d: Deps) {
       'PUT',
       routeRegex(R.setRole, ID),
       async (req, id) => {
-        const p = adminOnOther(req, id, 'change the role of');
+        const p = await adminOnOther(req, id, 'change the role of');
         const { role } = await body(req, schemas.role);
         const before = accounts.requireAgent(id).role;
         if (before === role) return accounts.person(id);
@@ -168,7 +175,7 @@ export function createAccountsHttp(d: Deps) {
       'PUT',
       routeRegex(R.setTeams, ID),
       async (req, id) => {
-        const p = admin(req);
+        const p = await admin(req);
         accounts.requireAgent(id);
         const teamIds = [...new Set((await body(req, schemas.teams)).teamIds)];
         const before = accounts.teamIdsOf(id);
@@ -195,7 +202,7 @@ export function createAccountsHttp(d: Deps) {
             RELAY_ERR.UNAUTHORIZED,
             'Send an access token as "Authorization: Bearer <token>".',
           );
-        const p = auth.authenticate(token, { passwordChange: true });
+        const p = await auth.authenticate(token, { passwordChange: true });
         const { currentPassword, newPassword } = await body(req, schemas.password);
         const { endedSessions } = await auth.changePassword(p, currentPassword, newPassword, clientIp(req));
         hub.disconnectAgent(

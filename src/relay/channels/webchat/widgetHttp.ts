@@ -62,7 +62,7 @@ export type WidgetHttpDeps = {
   maxJsonDepth: number;
   now: () => number;
   isStaffed: (inboxId: string) => boolean;
-  authorizeAgent: (req: IncomingMessage) => Viewer;
+  authorizeAgent: (req: IncomingMessage) => Promise<Viewer>;
   files: AttachmentStore;
   maxMessageLength: number;
   sessionRateLimit: { perSecond: number; burst: number };
@@ -227,7 +227,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
     }
     if (path === AGENT_UPLOAD && req.method === 'POST') {
       // An agent sends a file to the web chat visitor: it goes out at once as the agent's message.
-      const viewer = h.authorizeAgent(req);
+      const viewer = await h.authorizeAgent(req);
       const conversationId = query.get('conversationId') ?? '';
       const conv = h.store.get('conversation', conversationId);
       if (!conv || conv.deleted || !canSee(viewer, conv.id, scopeOf(conv.data)))
@@ -251,7 +251,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
         if (!meta || !visitorMayRead(claims, meta)) throw noSuchFile();
         h.files.serve(res, meta, { ...cors, 'access-control-expose-headers': 'content-disposition' });
       } else {
-        const viewer = h.authorizeAgent(req);
+        const viewer = await h.authorizeAgent(req);
         if (!meta || !agentMayRead(viewer, meta)) throw noSuchFile();
         h.files.serve(res, meta);
       }
