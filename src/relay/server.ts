@@ -119,7 +119,7 @@ function openCore(opts: RelayOptions) {
   // Identity on the store's database, in the store's transactions (data/identityData.ts).
   const asyncStore = asyncSqliteStore(store);
   const identity = createSqliteIdentity(db, asyncStore);
-  const accounts = createAccounts(db, store, relayClock, o.now);
+  const accounts = createAccounts(db, store, relayClock, o.now, { identity, records: asyncStore });
   const metrics = createMetrics();
   const pusher = createPusher(db, store, accounts, relayClock, {
     maxClockSkewMs: o.maxClockSkewMs,
@@ -382,6 +382,7 @@ function httpRoutes(c: Core, r: Rooms) {
   const handle = createHttpHandler({
     db,
     store,
+    identity,
     auth,
     audit,
     accounts,
@@ -410,7 +411,6 @@ function httpRoutes(c: Core, r: Rooms) {
   const people = createAccountsHttp({
     db,
     identity,
-    store,
     auth,
     accounts,
     audit,

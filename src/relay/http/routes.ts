@@ -8,6 +8,7 @@ import { loginRequestSchema, refreshRequestSchema, RELAY_ERR } from '../../share
 import type { Accounts } from '../identity/accounts';
 import { AUDIT, clientIp, type Audit, type AuditInput } from '../identity/audit';
 import type { Auth, Principal } from '../identity/auth';
+import type { IdentityData } from '../data/identityData';
 import type { Database } from '../data/db';
 import { RelayError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -24,6 +25,8 @@ import { RELAY_ROUTES as R, routeRegex } from '../../shared/relayRoutes';
 type Deps = {
   db: Database;
   store: Store;
+  /** Membership changes run in its transactions, with their audit line. */
+  identity: IdentityData;
   auth: Auth;
   audit: Audit;
   accounts: Accounts;
@@ -276,9 +279,20 @@ export function createHttpHandler(d: Deps) {
 
   async function membership(req: IncomingMessage, teamId: string, agentId: string, member: boolean) {
     const p = await admin(req);
-    accounts.setMembership(teamId, agentId, member, p.agentId);
+    await d.identity.transaction(async (tx) => {
+      await accounts.setMembership(teamId, agentId, member, p.agentId, tx);
+      await d.audit.record(
+        {
+          action: AUDIT.TEAMS_CHANGED,
+          target: agentId,
+          detail: { teamId, member },
+          actorId: p.agentId,
+          ip: clientIp(req),
+        },
+        tx,
+      );
+    });
     hub.refreshAgent(agentId);
-    audit(req, p, { action: AUDIT.TEAMS_CHANGED, target: agentId, detail: { teamId, member } });
     return { teamId, agentId, member };
   }
 

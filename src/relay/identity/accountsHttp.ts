@@ -5,11 +5,11 @@ import { ROLES } from '../../shared/sync/entities';
 import { UUID_RE } from '../../shared/sync/ids';
 import { RELAY_CLOSE, RELAY_ERR } from '../../shared/sync/protocol';
 import type { Accounts } from './accounts';
+import { requireAgent } from './accountWrites';
 import { AUDIT, clientIp, type Audit, type AuditInput } from './audit';
 import { checkNewPassword, disabledError, type Auth, type Principal } from './auth';
 import type { Database } from '../data/db';
 import type { IdentityData, IdentityTx } from '../data/identityData';
-import type { Store } from '../data/store';
 import { RelayError } from '../core/errors';
 import { readJson, sendError, sendJson } from '../http/reply';
 import type { Logger } from '../core/logger';
@@ -22,8 +22,6 @@ type Deps = {
   db: Database;
   /** Identity changes that end sessions run in its transactions. */
   identity: IdentityData;
-  /** Account changes that touch synced agent records run in its transactions. */
-  store: Store;
   auth: Auth;
   accounts: Accounts;
   audit: Audit;
@@ -75,7 +73,7 @@ export function createAccountsHttp(d: Deps) {
    */
   async function adminOnOther(req: IncomingMessage, id: string, what: string): Promise<Principal> {
     const p = await admin(req);
-    accounts.requireAgent(id);
+    await requireAgent(d.identity, id);
     if (id === p.agentId)
       throw new RelayError(RELAY_ERR.CONFLICT, `You cannot ${what} your own account; ask another admin.`);
     return p;
@@ -87,7 +85,7 @@ export function createAccountsHttp(d: Deps) {
       routeRegex(R.people),
       async (req) => {
         await admin(req);
-        return { people: accounts.people() };
+        return { people: await accounts.people() };
       },
     ],
     [
@@ -95,7 +93,7 @@ export function createAccountsHttp(d: Deps) {
       routeRegex(R.person, ID),
       async (req, id) => {
         await admin(req);
-        return accounts.person(id);
+        return await accounts.person(id);
       },
     ],
     [
@@ -105,7 +103,7 @@ export function createAccountsHttp(d: Deps) {
         const p = await adminOnOther(req, id, 'disable');
         const { reason } = await body(req, schemas.disable);
         const ended = await d.identity.transaction(async (tx) => {
-          accounts.setDisabled(id, true, reason);
+          await accounts.setDisabled(id, true, reason, tx);
           await audit(req, p, { action: AUDIT.ACCOUNT_DISABLED, target: id, detail: { reason } }, tx);
           return tx.dropAgentTokens(id, '');
         });
@@ -117,7 +115,7 @@ export function createAccountsHttp(d: Deps) {
           close: RELAY_CLOSE.ACCOUNT_DISABLED,
         });
         d.log.info({ agent: id, by: p.agentId, closed, ended }, 'account disabled');
-        return { ...accounts.person(id), closedSockets: closed };
+        return { ...(await accounts.person(id)), closedSockets: closed };
       },
     ],
     [
@@ -125,11 +123,11 @@ export function createAccountsHttp(d: Deps) {
       routeRegex(R.enableAgent, ID),
       async (req, id) => {
         const p = await adminOnOther(req, id, 'enable');
-        d.store.transaction(() => {
-          accounts.setDisabled(id, false, null);
-          audit(req, p, { action: AUDIT.ACCOUNT_ENABLED, target: id });
+        await d.identity.transaction(async (tx) => {
+          await accounts.setDisabled(id, false, null, tx);
+          await audit(req, p, { action: AUDIT.ACCOUNT_ENABLED, target: id }, tx);
         });
-        return accounts.person(id);
+        return await accounts.person(id);
       },
     ],
     [
@@ -143,7 +141,7 @@ export function createAccountsHttp(d: Deps) {
         checkNewPassword(temp);
         const hash = await hashPassword(temp);
         await d.identity.transaction(async (tx) => {
-          accounts.setPasswordHash(id, hash, true);
+          await accounts.setPasswordHash(id, hash, true, tx);
           await tx.dropAgentTokens(id, '');
           await audit(req, p, { action: AUDIT.PASSWORD_RESET, target: id }, tx);
         });
@@ -152,7 +150,7 @@ export function createAccountsHttp(d: Deps) {
           message: 'An admin reset your password; sign in with the temporary password they give you.',
           close: RELAY_CLOSE.UNAUTHORIZED,
         });
-        return { ...accounts.person(id), temporaryPassword: temp };
+        return { ...(await accounts.person(id)), temporaryPassword: temp };
       },
     ],
     [
@@ -161,14 +159,19 @@ export function createAccountsHttp(d: Deps) {
       async (req, id) => {
         const p = await adminOnOther(req, id, 'change the role of');
         const { role } = await body(req, schemas.role);
-        const before = accounts.requireAgent(id).role;
-        if (before === role) return accounts.person(id);
-        d.store.transaction(() => {
-          accounts.setRole(id, role, p.agentId);
-          audit(req, p, { action: AUDIT.ROLE_CHANGED, target: id, detail: { from: before, to: role } });
+        const before = (await requireAgent(d.identity, id)).role;
+        if (before === role) return await accounts.person(id);
+        await d.identity.transaction(async (tx) => {
+          await accounts.setRole(id, role, p.agentId, tx);
+          await audit(
+            req,
+            p,
+            { action: AUDIT.ROLE_CHANGED, target: id, detail: { from: before, to: role } },
+            tx,
+          );
         });
         hub.refreshAgent(id);
-        return accounts.person(id);
+        return await accounts.person(id);
       },
     ],
     [
@@ -176,19 +179,21 @@ export function createAccountsHttp(d: Deps) {
       routeRegex(R.setTeams, ID),
       async (req, id) => {
         const p = await admin(req);
-        accounts.requireAgent(id);
+        await requireAgent(d.identity, id);
         const teamIds = [...new Set((await body(req, schemas.teams)).teamIds)];
-        const before = accounts.teamIdsOf(id);
-        d.store.transaction(() => {
-          accounts.setTeams(id, teamIds, p.agentId);
-          audit(req, p, {
-            action: AUDIT.TEAMS_CHANGED,
-            target: id,
-            detail: { from: before, to: accounts.teamIdsOf(id) },
-          });
+        const before = await d.identity.teamIdsOf(id);
+        await d.identity.transaction(async (tx) => {
+          await accounts.setTeams(id, teamIds, p.agentId, tx);
+          const after = await tx.teamIdsOf(id);
+          await audit(
+            req,
+            p,
+            { action: AUDIT.TEAMS_CHANGED, target: id, detail: { from: before, to: after } },
+            tx,
+          );
         });
         hub.refreshAgent(id);
-        return accounts.person(id);
+        return await accounts.person(id);
       },
     ],
     [

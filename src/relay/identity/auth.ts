@@ -1,7 +1,8 @@
 import type { Role } from '../../shared/sync/entities';
 import { uuidv7 } from '../../shared/sync/ids';
 import { RELAY_ERR, type LoginRequest, type TokenPair } from '../../shared/sync/protocol';
-import { publicAgentOf, type AgentRow } from './accounts';
+import type { AgentRow } from './accounts';
+import { publicAgentOf } from './accountWrites';
 import { AUDIT, type Audit } from './audit';
 import type { AsyncStoreReads } from '../data/asyncStore';
 import type { DeviceRow, IdentityData, IdentityTx } from '../data/identityData';
