@@ -24,7 +24,7 @@ const ban = (groups, message) => ({ group: groups, message });
 /**
  * The relay's rooms, one folder each (README › Layout). A room imports rooms below it, never above:
  * core (errors, logs, metrics, limits) imports no room; data (store, records, visibility,
- * migrations) imports only core; no room imports the wiring (server, cli, index). Flat config
+ * migrations) imports only core; no room imports the wiring (server, cli, index, wiring/). Flat config
  * replaces a rule per file match, so each block repeats the relay-wide bans.
  */
 function relayRooms() {
@@ -49,8 +49,17 @@ function relayRooms() {
     'sla',
   ];
   const wiring = ban(
-    ['../server', '../../server', '../cli', '../../cli', '../index', '../../index'],
-    'A room of the relay never imports its wiring (server, cli, index): the wiring imports the rooms.',
+    [
+      '../server',
+      '../../server',
+      '../cli',
+      '../../cli',
+      '../index',
+      '../../index',
+      '../wiring/**',
+      '../../wiring/**',
+    ],
+    'A room of the relay never imports its wiring (server, cli, index, wiring/): the wiring imports the rooms.',
   );
   const only = (room, allowed) =>
     ban(

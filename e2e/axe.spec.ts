@@ -3,8 +3,12 @@ import type { Page } from '@playwright/test';
 import { expect, stopHost, test, type RunningHost } from './fixtures';
 import { openSignedIn, startSeededRelay, type RunningRelay } from './relay';
 import { myStatus } from './support/agentStatus';
+import { kamailioMissing, startKamailio } from './support/kamailio';
+import { callCard, partyCall, setUpPhone, startDemoCaller, wrapUp } from './support/phoneHarness';
+import { startPartyServer } from './support/sipParty';
 
-// axe-core over every place and the frame's menus, popover and dialog, in both themes: no
+// axe-core over every place and the frame's menus, popover and dialog, the inbox's keyboard
+// shortcuts, and the call bar with a ringing and a live call and its popovers, in both themes: no
 // violations of WCAG 2.x A/AA. Signed in against a seeded relay, as an admin (every place).
 let relay: RunningRelay;
 const hosts: RunningHost[] = [];
@@ -51,6 +55,12 @@ test('every place, the header menus, the connection popover and the command pale
     await expect(page.getByRole('dialog', { name: 'Command palette' })).toBeVisible();
     found[`${theme} palette`] = await violations(page);
     await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Inbox', exact: true }).click();
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+    found[`${theme} keyboard shortcuts`] = await violations(page);
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toHaveCount(0);
   }
   expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0))).toEqual({});
 });
@@ -67,4 +77,56 @@ test('the Admin place (people and the audit log), as an admin, in both themes', 
     found[`${theme} Admin`] = await violations(page);
   }
   expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0))).toEqual({});
+});
+
+test.describe('the call bar', () => {
+  const missing = kamailioMissing();
+  test.skip(!!missing, `Kamailio is not installed: ${missing}`);
+
+  test('ringing, live with its quality, the keypad, transfer and caller profile popovers, the wrap-up', async ({
+    page,
+    browser,
+  }) => {
+    test.setTimeout(180_000);
+    const kamailio = await startKamailio();
+    const parties = await startPartyServer();
+    const caller = await startDemoCaller(browser, parties, kamailio);
+    try {
+      await openSignedIn(page, relay, 'agent@demo.switchboard', hosts);
+      await setUpPhone(page, kamailio, 'agent');
+      const found: Record<string, string[]> = {};
+      const card = callCard(page);
+      const theme = async (label: string) => {
+        await page.getByRole('button', { name: 'Settings', exact: true }).click();
+        await page.getByLabel('Theme').selectOption({ label });
+        await page.getByRole('button', { name: 'Inbox', exact: true }).click();
+      };
+      for (const label of ['Light', 'Dark']) {
+        await theme(label);
+        await partyCall(caller.page, `sip:agent@${kamailio.domain}`);
+        await expect(page.getByRole('region', { name: 'Caller profile' })).toBeVisible();
+        found[`${label} ringing with the caller profile`] = await violations(page);
+        await card.getByRole('button', { name: 'Answer' }).click();
+        await expect(card.getByLabel('Call quality')).toBeVisible();
+        found[`${label} live call`] = await violations(page);
+        await card.getByRole('button', { name: 'Keypad' }).click();
+        await expect(card.getByRole('group', { name: 'Keypad' })).toBeVisible();
+        found[`${label} keypad`] = await violations(page);
+        await page.keyboard.press('Escape');
+        await card.getByRole('button', { name: 'Transfer…' }).click();
+        await expect(card.getByLabel('Transfer to')).toBeFocused();
+        found[`${label} transfer`] = await violations(page);
+        await page.keyboard.press('Escape');
+        await card.getByRole('button', { name: 'Hang up' }).click();
+        await expect(page.getByRole('form', { name: 'Wrap-up' })).toBeVisible();
+        found[`${label} wrap-up`] = await violations(page);
+        await wrapUp(page, 'resolved');
+      }
+      expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0))).toEqual({});
+    } finally {
+      await caller.close();
+      await parties.close();
+      await kamailio.stop();
+    }
+  });
 });

@@ -195,12 +195,44 @@ test('listen, whisper and barge: each party hears what the mode says, switching 
     // The supervisor leaves; the customer's call goes on as before.
     await liveCall().getByRole('button', { name: 'Leave' }).click();
     await expect(session()).toHaveText('Monitoring ended: you are no longer on the call.');
+    // The session's end is one audit line on the relay, with why it ended.
+    await expect.poll(async () => (await endings())[0]?.['reason']).toBe('supervisor-left');
     await expectHeard(caller.page, '660');
     await expectHeard(agent.page, '440');
     await expect(callCard(agent.page).getByRole('status', { name: 'Call state' })).toHaveText('Connected');
     // Never renegotiated: the customer call set no new local description the whole time.
     expect(await customerCallDescriptions()).toBe(before);
     expect((await partyLive(caller.page)).length).toBe(1);
+  } finally {
+    const [live] = await partyLive(caller.page).catch(() => []);
+    if (live)
+      await caller.page.evaluate((i) => (globalThis as unknown as PartyWindow).party.hangup(i), live.id);
+    await caller.close();
+  }
+  await wrapUp(agent.page, 'resolved');
+});
+
+test('an agent muted when the supervisor joins: the customer hears nothing of them, the supervisor does, and unmuting gives the customer the voice back', async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const caller = await customerCalls(browser);
+  try {
+    const card = callCard(agent.page);
+    await card.getByRole('button', { name: 'Mute' }).click();
+    await expectHeard(caller.page, '');
+    await supervisor.page.getByRole('button', { name: 'Supervisor', exact: true }).click();
+    await liveCall().getByRole('button', { name: 'Whisper' }).click();
+    await expect(session()).toHaveText('On the call: Whisper', { timeout: 20_000 });
+    // Muted to the customer only: the supervisor hears the agent, who hears the whisper.
+    await expectHeard(caller.page, '');
+    await expectHeard(supervisor.page, '440,660');
+    await expectHeard(agent.page, '440,880');
+    await card.getByRole('button', { name: 'Unmute' }).click();
+    await expectHeard(caller.page, '660');
+    await liveCall().getByRole('button', { name: 'Leave' }).click();
+    await expect(session()).toHaveText('Monitoring ended: you are no longer on the call.');
+    await expectHeard(caller.page, '660');
   } finally {
     const [live] = await partyLive(caller.page).catch(() => []);
     if (live)
@@ -271,6 +303,7 @@ test('a forged or replayed grant is refused by the agent’s app without ringing
       timeout: 20_000,
     });
     await expect(callCard(agent.page)).toHaveCount(0);
+    await expect.poll(async () => (await endings())[0]?.['reason']).toBe('call-ended');
     await expectHeard(supervisor.page, '');
     await wrapUp(agent.page, 'resolved');
   } finally {
@@ -302,6 +335,12 @@ const partyEnds = (p: Page) =>
       .calls.filter((c) => c.state === 'ended')
       .map((c) => c.endReason),
   );
+
+/** The relay's audit lines of monitoring sessions that ended (newest first): their details. */
+async function endings(): Promise<Record<string, unknown>[]> {
+  const r = await api('/v1/admin/audit?action=monitoring.ended', 'GET', admin);
+  return (r['entries'] as { detail: Record<string, unknown> }[]).map((e) => e.detail);
+}
 
 async function refusals(): Promise<{ detail: Record<string, unknown> }[]> {
   const r = await api('/v1/admin/audit?action=monitoring.refused', 'GET', admin);

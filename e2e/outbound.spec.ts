@@ -38,3 +38,72 @@ test('an agent starts an email conversation from a customer profile', async ({ p
     /Your reply goes by email to \S+@\S+\./,
   );
 });
+
+test("New conversation in the inbox's header: find a customer, write to the address picked, or call them", async ({
+  page,
+}) => {
+  await openSignedIn(page, relay, 'agent@demo.switchboard', hosts);
+  await page.getByRole('button', { name: 'Customers' }).click();
+  const customers = page.getByRole('list', { name: 'Customers' });
+  const names = (await customers.getByRole('button').locator('.item-title').allTextContents()).map((n) =>
+    n.trim(),
+  );
+  // A profile with two addresses: the duplicate's moves to it with a merge.
+  const [target, duplicate] = [names[2]!, names[3]!];
+  await customers.getByRole('button', { name: target }).first().click();
+  const profile = page.getByRole('article', { name: `Profile of ${target}` });
+  await profile.getByText('Merge a duplicate profile into this one').click();
+  await page.getByLabel('Find the duplicate by name, phone or email').fill(duplicate);
+  await page.getByRole('button', { name: `Merge ${duplicate} into ${target}…` }).click();
+  await page
+    .getByRole('alertdialog', { name: 'Confirm the merge' })
+    .getByRole('button', { name: 'Merge', exact: true })
+    .click();
+  await expect(profile.getByRole('list', { name: 'Merged into this profile' })).toContainText(duplicate);
+
+  await page.getByRole('button', { name: 'Inbox' }).click();
+  const start = page.getByRole('button', { name: 'New conversation', exact: true });
+  await expect(start).toHaveAttribute('title', 'New conversation');
+  await start.click();
+  await expect(start).toHaveAttribute('aria-expanded', 'true');
+  const panel = page.getByRole('region', { name: 'New conversation' });
+  await panel.getByRole('searchbox', { name: 'Find a customer' }).fill(target);
+  await panel
+    .getByRole('list', { name: 'Customers found' })
+    .getByRole('button', { name: target })
+    .first()
+    .click();
+  const to = panel.getByRole('combobox', { name: 'To' });
+  const addresses = await to.locator('option').allTextContents();
+  expect(addresses).toHaveLength(2);
+  await to.selectOption(addresses[1]!);
+  await panel.getByLabel('Subject').fill('Your two accounts');
+  await panel.getByLabel('Message').fill('We joined your two profiles into one.');
+  await panel.getByRole('button', { name: 'Send email' }).click();
+
+  // The panel closes and the new conversation opens, its replies going to the address picked.
+  await expect(panel).toHaveCount(0);
+  await expect(
+    page
+      .getByRole('article')
+      .getByRole('listitem')
+      .filter({ hasText: 'We joined your two profiles into one.' }),
+  ).toHaveCount(1);
+  const picked = addresses[1]!.replace(/[.+]/g, '\\$&');
+  await expect(page.getByLabel('Reply to the customer')).toHaveAccessibleDescription(
+    new RegExp(`^Your reply goes by email to ${picked}\\.`),
+  );
+
+  // A call: with no phone connected, the Phone place opens with the customer's number to dial.
+  await start.click();
+  await panel.getByRole('searchbox', { name: 'Find a customer' }).fill(target);
+  await panel
+    .getByRole('list', { name: 'Customers found' })
+    .getByRole('button', { name: target })
+    .first()
+    .click();
+  const call = panel.getByRole('button', { name: /^Call \+/ }).first();
+  const number = ((await call.textContent()) ?? '').trim();
+  await call.click();
+  await expect(page.getByLabel('Number to call')).toHaveValue(number);
+});

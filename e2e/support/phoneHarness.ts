@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { expect } from '../fixtures';
+import { DEMO_CALLER } from '../../src/relay/demo/phone';
 import { DEMO_PASSWORD } from '../relay';
 import type { RunningKamailio } from './kamailio';
 import { openParty, type PartyServer } from './sipParty';
@@ -126,6 +127,15 @@ export async function startParty(
     .poll(() => partyState(page).then((s) => s.registration))
     .toBe(options.registration ?? 'registered');
   return { page, close: () => ctx.close() };
+}
+
+/**
+ * The seeded demo caller (陈静, +8613800000000, the customer `relay seed` always writes) as a
+ * far-end party registered under her number: the agent's screen-pop finds the same profile on
+ * every run, so a call can be compared in a screenshot.
+ */
+export function startDemoCaller(browser: Browser, parties: PartyServer, kamailio: RunningKamailio) {
+  return startParty(browser, parties, kamailio, DEMO_CALLER.phone);
 }
 
 /** Init script: the page's offers and answers lose their telephone-event codec before use. */

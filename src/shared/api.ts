@@ -293,12 +293,14 @@ export const apiCalls = {
   /**
    * The agent writes to a customer first (offline too: queued as conversation.create and
    * message.send): a new email conversation, theirs, in their team's email inbox; the relay sends
-   * the mail to the customer's first address (refused with LOCAL_ERR_UNDELIVERABLE without one).
+   * the mail to `to`, one of the customer's addresses (default: their first; refused with
+   * LOCAL_ERR_UNDELIVERABLE without one, LOCAL_ERR_INVALID_MUTATION for an address not theirs).
    */
   'conversations:startEmail': call<{ conversationId: string; messageId: string }>()(
     z
       .object({
         customerId: id,
+        to: mutationArgs['conversation.create'].shape.to,
         subject: z.string().trim().min(1).max(TEXT_LIMITS.short),
         body: z.string().trim().min(1).max(TEXT_LIMITS.body),
       })

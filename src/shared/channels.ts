@@ -74,6 +74,7 @@ export const CALL_CHANNELS = [
   'monitoring:requestGrant',
   'monitoring:redeem',
   'monitoring:prepare',
+  'monitoring:end',
   'account:changePassword',
   'admin:listPeople',
   'admin:createPerson',

@@ -87,6 +87,19 @@ export const redeemRequestSchema = z
   .strict();
 export type RedeemRequest = z.infer<typeof redeemRequestSchema>;
 
+/** Why a monitoring session ended, as the supervisor's or the agent's app saw it. */
+export const MONITOR_END_REASONS = ['supervisor-left', 'call-ended', 'failed'] as const;
+export type MonitorEndReason = (typeof MONITOR_END_REASONS)[number];
+
+/**
+ * `POST /v1/monitoring/end` (the supervisor's or the agent's app, whichever sees it first): the
+ * session's first grant and why it ended. The relay writes one audit line per session.
+ */
+export const endRequestSchema = z.object({ grantId: uuid, reason: z.enum(MONITOR_END_REASONS) }).strict();
+export type EndRequest = z.infer<typeof endRequestSchema>;
+/** What the relay answers: `recorded` is false when the session's end was recorded already. */
+export type EndResult = { recorded: boolean };
+
 /** Why a grant was refused; each is written to the audit log as it happens. */
 export const GRANT_REFUSALS = [
   'malformed',

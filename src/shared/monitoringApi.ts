@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import {
   MONITOR_MODES,
+  endRequestSchema,
   redeemRequestSchema,
   teamMonitoringSchema,
+  type EndResult,
   type GrantClaims,
   type GrantRefusal,
   type IssuedGrant,
@@ -51,6 +53,11 @@ export const monitoringCalls = {
    * use, audited); with the relay out of reach, verified here with its public key.
    */
   'monitoring:redeem': call<RedeemResult>()(redeemRequestSchema),
+  /**
+   * A monitoring session ended (either side's app tells the relay, which audits it once). With
+   * the relay out of reach the report waits in the cache and goes with the next one (`sent: false`).
+   */
+  'monitoring:end': call<EndResult & { sent: boolean }>()(endRequestSchema),
   /** Fetches and keeps the relay's grant-signing public key, for checks while offline. */
   'monitoring:prepare': call<{ ready: boolean }>()(z.object({}).strict()),
   /** Sets whether a team's agents see that they are monitored (relay; admins, its supervisors). */

@@ -1,7 +1,15 @@
 import type { z } from 'zod';
 import type { AgentState } from './agentState';
 import type { AuditEntryView, PersonView } from './adminApi';
-import type { GrantClaims, GrantRequest, IssuedGrant, RedeemRequest, TeamMonitoring } from './monitoring';
+import type {
+  EndRequest,
+  EndResult,
+  GrantClaims,
+  GrantRequest,
+  IssuedGrant,
+  RedeemRequest,
+  TeamMonitoring,
+} from './monitoring';
 import type { RecordingPolicy } from './recording';
 import type { Report } from './reports/figures';
 import type { QueueRouting, TeamRouting } from './routing';
@@ -134,6 +142,8 @@ export const RELAY_ROUTES = {
   monitoringGrants: route<GrantRequest, IssuedGrant>()('POST', '/v1/monitoring/grants'),
   /** The agent's app redeems a grant before it answers the supervisor's call. */
   monitoringRedeem: route<RedeemRequest, { claims: GrantClaims }>()('POST', '/v1/monitoring/redeem'),
+  /** A monitoring session ended (the supervisor left, the call ended): one audit line per session. */
+  monitoringEnd: route<EndRequest, EndResult>()('POST', '/v1/monitoring/end'),
   /** The public key apps check grants with while the relay is out of reach. */
   monitoringKey: route<undefined, { algorithm: 'Ed25519'; publicKeyPem: string }>()(
     'GET',

@@ -15,20 +15,26 @@ export type ReplyRoute =
  * Why a reply cannot be delivered: a call has no written channel (write a note), the customer has
  * no email address (add one to the profile), the API inbox has no webhook to carry it back (an admin
  * sets one), the web chat was closed (its visitor was asked for a rating and may have left; reopen
- * it to write again), or the channel has no connector on this relay (sms, WhatsApp, WeChat).
+ * it to write again), the web chat's visitor left (closed the page and did not come back within the
+ * grace: nobody would read it), or the channel has no connector on this relay (sms, WhatsApp, WeChat).
  */
-export type ReplyRefusal = 'voice' | 'noAddress' | 'noWebhook' | 'chatClosed' | 'noConnector';
+export type ReplyRefusal = 'voice' | 'noAddress' | 'noWebhook' | 'chatClosed' | 'visitorLeft' | 'noConnector';
 
 /** What the rule reads of the conversation besides its channel: its status and its inbox. */
 export type ReplyConversation = {
   status: ConversationStatus;
   /** Whether the conversation's inbox has a webhook (the synced inbox record's `webhook`). */
   inboxWebhook: boolean;
+  /** The conversation's own address to write to (email; ConversationData.to), if it has one. */
+  to?: string | undefined;
+  /** When the web chat's visitor left (ConversationData.visitorLeftAt); absent or null: still there. */
+  visitorLeftAt?: string | null | undefined;
 };
 
 /**
  * What the rule reads: the conversation's channel, the customer's addresses (the profile's), the
- * conversation's status and whether its inbox has a webhook.
+ * conversation's status, its own address (email), whether its visitor left (web chat) and whether
+ * its inbox has a webhook.
  */
 export function replyRoute(
   channel: Channel,
@@ -38,13 +44,16 @@ export function replyRoute(
   switch (channel) {
     case 'chat':
       // A closed chat's visitor saw it end; the customer writing again (or an agent) reopens it.
-      return conversation.status === 'resolved'
-        ? { ok: false, reason: 'chatClosed' }
+      if (conversation.status === 'resolved') return { ok: false, reason: 'chatClosed' };
+      // A visitor who left reads nothing more; their coming back (or writing again) clears it.
+      return conversation.visitorLeftAt
+        ? { ok: false, reason: 'visitorLeft' }
         : { ok: true, channel: 'chat' };
     case 'api':
       return conversation.inboxWebhook ? { ok: true, channel: 'api' } : { ok: false, reason: 'noWebhook' };
     case 'email': {
-      const to = customer?.emails[0];
+      // The address the agent chose or the customer last wrote from; else the profile's first.
+      const to = conversation.to || customer?.emails[0];
       return to ? { ok: true, channel: 'email', to } : { ok: false, reason: 'noAddress' };
     }
     case 'voice':
@@ -63,6 +72,17 @@ export const REPLY_REFUSAL_TEXT: Record<ReplyRefusal, string> = {
     'This API inbox has no webhook, so nothing would carry this reply back to the system that posted the conversation; an admin sets one (PUT /v1/admin/inboxes/:id/webhook), or write a note instead.',
   chatClosed:
     'This web chat is closed and its visitor may have left, so this reply was not sent; reopen the conversation to write again, or write a note instead.',
+  visitorLeft:
+    'The visitor left the chat, so this reply would reach nobody; write to them by email or call them if their profile has an address or number, or write a note instead. If they come back to the chat, you can reply again.',
   noConnector:
     'This channel has no connection on the relay, so nothing would deliver this reply; write a note instead.',
 };
+
+/**
+ * Which of the customer's addresses `to` is (case aside), in the profile's spelling, or null when
+ * it is none of them: an email conversation writes only to an address of its customer.
+ */
+export function customerAddress(emails: readonly string[], to: string): string | null {
+  const want = to.trim().toLowerCase();
+  return emails.find((e) => e.toLowerCase() === want) ?? null;
+}

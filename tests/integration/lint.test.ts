@@ -65,7 +65,13 @@ describe('lint layering', () => {
     expect(await probe('src/relay/channels/email/probe.ts', '../../server')).toMatch(
       /never imports its wiring/,
     );
+    expect(await probe('src/relay/routing/probe.ts', '../wiring/rooms')).toMatch(/never imports its wiring/);
+    expect(await probe('src/relay/channels/webchat/probe.ts', '../../wiring/core')).toMatch(
+      /never imports its wiring/,
+    );
     expect(await probe('src/relay/data/probe.ts', '../core/errors')).toBe('');
+    expect(await probe('src/relay/wiring/probe.ts', '../routing/service')).toBe('');
+    expect(await probe('src/relay/server.ts', './wiring/core')).toBe('');
     expect(await probe('src/relay/sync/probe.ts', '../data/store')).toBe('');
     expect(await probe('src/relay/server.ts', './sync/hub')).toBe('');
   });

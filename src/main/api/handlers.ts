@@ -160,6 +160,7 @@ const monitoringCalls = (s: Services) =>
     'monitoring:requestGrant': (a) => s.monitoring.requestGrant(a),
     'monitoring:redeem': (a) => s.monitoring.redeem(a),
     'monitoring:prepare': () => s.monitoring.prepare(),
+    'monitoring:end': (a) => s.monitoring.end(a),
   });
 
 /** Reports (supervisors, admins; the last figures offline). */

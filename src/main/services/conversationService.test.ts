@@ -107,6 +107,32 @@ describe('main/services/conversationService channel truth', () => {
     });
   });
 
+  it("starts an email to the address the agent picks of the customer's, and refuses one not theirs before queuing", () => {
+    const { store, h } = withCustomers();
+    store.applyChanges([
+      change('customer', ANA, customerData('Ana', { emails: ['ana@example.com', 'Ana@Work.example'] })),
+    ]);
+    expect(() =>
+      h.startEmail({ customerId: ANA, to: 'someone@else.example', subject: 'Hi', body: 'Hello' }),
+    ).toThrow(/not one of this customer's email addresses.*add it to the profile/);
+    expect(store.pendingCount()).toBe(0);
+    const { conversationId } = h.startEmail({
+      customerId: ANA,
+      to: 'ana@work.example',
+      subject: 'Your order',
+      body: 'It ships today.',
+    });
+    // The profile's spelling goes to the relay, which checks it again.
+    expect(store.pending()[0]).toMatchObject({
+      name: 'conversation.create',
+      args: { to: 'Ana@Work.example' },
+    });
+    expect(h.get(conversationId)).toMatchObject({
+      conversation: { to: 'Ana@Work.example' },
+      replyRoute: { ok: true, channel: 'email', to: 'Ana@Work.example' },
+    });
+  });
+
   it('refuses a reply on an API inbox until its synced record says it has a webhook, and on a closed chat', () => {
     const { store, h } = withCustomers();
     const API_CONV = '01900000-0000-7000-8000-0000000000a1';
@@ -130,6 +156,13 @@ describe('main/services/conversationService channel truth', () => {
     expect(() => h.sendMessage({ conversationId: API_CONV, body: 'Soon' })).toThrow(/no webhook/);
     expect(h.get('closed').replyRoute).toEqual({ ok: false, reason: 'chatClosed' });
     expect(() => h.sendMessage({ conversationId: 'closed', body: 'Hi' })).toThrow(/closed/);
+    // The relay recorded that the visitor left: refused before queuing, with what to do next.
+    const left = conv('left', 't1', AGENT.id, '2026-01-01T00:00:04.000Z');
+    store.applyChanges([{ ...left, data: { ...left.data, visitorLeftAt: '2026-01-01T00:05:00.000Z' } }]);
+    expect(h.get('left').replyRoute).toEqual({ ok: false, reason: 'visitorLeft' });
+    expect(() => h.sendMessage({ conversationId: 'left', body: 'Still there?' })).toThrow(
+      /visitor left the chat.*by email or call/,
+    );
     expect(store.pendingCount()).toBe(0);
     store.applyChanges([inbox(true)]);
     expect(h.get(API_CONV).replyRoute).toEqual({ ok: true, channel: 'api' });

@@ -1,6 +1,6 @@
 import type { CallArgs, CallResult } from '../../shared/api';
 import { definedOnly } from '../../shared/objects';
-import { REPLY_REFUSAL_TEXT, replyRoute, type ReplyRoute } from '../../shared/replyRoute';
+import { customerAddress, REPLY_REFUSAL_TEXT, replyRoute, type ReplyRoute } from '../../shared/replyRoute';
 import type { CustomerData, InboxData } from '../../shared/sync/entities';
 import { LABEL_LIMITS } from '../../shared/sync/mutations';
 import type { ConversationView } from '../../shared/views';
@@ -82,6 +82,8 @@ export class ConversationService {
       {
         status: c.status,
         inboxWebhook: !!inbox && !inbox.deleted && (inbox.data as Partial<InboxData>).webhook === true,
+        to: c.to,
+        visitorLeftAt: c.visitorLeftAt,
       },
     );
   }
@@ -138,23 +140,35 @@ export class ConversationService {
     return { id };
   }
 
-  /** A new email conversation the agent starts, theirs, with its first mail (see replyRoute). */
-  startEmail({ customerId, subject, body }: CallArgs<'conversations:startEmail'>): {
+  /**
+   * A new email conversation the agent starts, theirs, with its first mail to `to` (one of the
+   * customer's addresses, checked here and again by the relay; default their first, see replyRoute).
+   */
+  startEmail({ customerId, to, subject, body }: CallArgs<'conversations:startEmail'>): {
     conversationId: string;
     messageId: string;
   } {
     const s = this.o.store();
     const customer = s.record('customer', customerId);
     if (!customer || customer.deleted) throw notFound('This customer');
-    const route = replyRoute(
-      'email',
-      { emails: (customer.data as Partial<CustomerData>).emails ?? [] },
-      { status: 'open', inboxWebhook: false },
-    );
+    const emails = (customer.data as Partial<CustomerData>).emails ?? [];
+    const address = to === undefined ? undefined : customerAddress(emails, to);
+    if (address === null)
+      throw new LocalError(
+        LOCAL_ERR.INVALID_MUTATION,
+        `${to} is not one of this customer's email addresses; pick one of theirs, or add it to the profile first.`,
+      );
+    const route = replyRoute('email', { emails }, { status: 'open', inboxWebhook: false, to: address });
     if (!route.ok) throw new LocalError(LOCAL_ERR.UNDELIVERABLE, REPLY_REFUSAL_TEXT[route.reason]);
     const conversationId = s.newId();
     const messageId = s.newId();
-    s.mutate('conversation.create', { id: conversationId, customerId, channel: 'email', subject });
+    s.mutate('conversation.create', {
+      id: conversationId,
+      customerId,
+      channel: 'email',
+      subject,
+      ...definedOnly({ to: address }),
+    });
     s.mutate('message.send', { id: messageId, conversationId, body });
     return { conversationId, messageId };
   }

@@ -81,6 +81,7 @@ export function createServices(opts: ServiceOptions): Services {
     log: opts.log,
     presence: () => agentState.get().state,
     onClientOpened: (client) => supervisor.attach(client),
+    onWhisperArrived: (n) => supervisor.caughtUp(n),
     ...opts.session,
   });
   const store = () => session.requireStore();

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { MentionNotice } from '../../shared/api';
+import type { SupervisorNotice } from '../../shared/supervisor';
+import { EventHub } from '../base/events';
+import { SupervisorService } from './supervisorService';
 import { AGENT, change, clocksFor, customerData, openTestStore, relayClock } from '../store/testHelpers';
 import {
   ARRIVED_SQL,
   mentionNotificationText,
   mentionsToNotify,
   MentionWatcher,
+  whispersToNotify,
+  WHISPER_CATCH_UP_MS,
   type ArrivedNote,
 } from './mentionNotices';
 
@@ -111,6 +116,65 @@ describe('main/services/mentionNotices', () => {
     const { store } = openTestStore();
     const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${ARRIVED_SQL}`).all(0, ME) as { detail: string }[];
     expect(plan.map((p) => p.detail)).toEqual(['SEARCH records USING INTEGER PRIMARY KEY (rowid>?)']);
+    store.close();
+  });
+
+  it('catches up a supervisor’s whisper written while the app was away (an hour back at most), once', () => {
+    const whisper = (id: string, over: Partial<ArrivedNote> = {}) =>
+      note(id, { mentions: [], body: 'Offer free shipping', whisperTo: ME, ...over });
+    const longAgo = new Date(Date.parse(SIGNED_IN) - WHISPER_CATCH_UP_MS - 1).toISOString();
+    const due = whispersToNotify(
+      [
+        whisper('before-sign-in', { createdAt: '2025-06-01T08:30:00.000Z' }),
+        whisper('long-ago', { createdAt: longAgo }),
+        whisper('to-li', { whisperTo: LI }),
+        whisper('seen'),
+        note('mention-only'),
+      ],
+      { agentId: ME, since: SIGNED_IN, notified: new Set(['seen']) },
+    );
+    expect(due.map((n) => n.id)).toEqual(['before-sign-in']);
+  });
+
+  it('shows a caught-up whisper as a supervisor notice, and not again when it came live too', () => {
+    const { store } = openTestStore();
+    const events = new EventHub();
+    const desk = new SupervisorService({ events, relay: async () => new Response(), setOwnState: () => {} });
+    const li = { name: 'Li Na', email: 'li@example.com', role: 'supervisor', teamIds: ['t'], skills: [] };
+    const watcher = new MentionWatcher({
+      store,
+      since: SIGNED_IN,
+      onNotice: () => {},
+      onWhisper: (n) => desk.caughtUp(n),
+    });
+    const { id: _w, ...w } = note(noteId(7), { mentions: [], body: 'Offer free shipping', whisperTo: ME });
+    store.applyChanges(
+      [
+        change('agent', LI, li, clocksFor(li, relayClock(Date.UTC(2025, 0, 1))), 1),
+        change('note', noteId(7), w, {}, 2),
+      ],
+      2,
+    );
+    watcher.check();
+    expect(desk.listNotices()).toEqual([
+      {
+        id: noteId(7),
+        at: '2025-06-01T09:05:00.000Z',
+        by: { id: LI, name: 'Li Na' },
+        kind: 'whisper',
+        conversationId: CONV,
+        body: 'Offer free shipping',
+      },
+    ]);
+    // Dismissed, then a resync delivers the note again, or the live notice comes late: it stays dismissed.
+    const [first] = desk.listNotices() as [SupervisorNotice];
+    desk.dismiss(noteId(7));
+    store.beginResync();
+    store.applySnapshotPage([change('note', noteId(7), w, {}, 2)]);
+    store.endResync(2);
+    watcher.check();
+    desk.caughtUp(first);
+    expect(desk.listNotices()).toEqual([]);
     store.close();
   });
 });

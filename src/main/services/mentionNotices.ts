@@ -1,4 +1,5 @@
 import type { MentionNotice } from '../../shared/api';
+import type { SupervisorNotice } from '../../shared/supervisor';
 import type { NoteData } from '../../shared/sync/entities';
 import { stmt, type Db } from '../store/statements';
 import type { LocalStore } from '../store/localStore';
@@ -23,6 +24,30 @@ export function mentionsToNotify(
       n.authorId !== ctx.agentId &&
       typeof n.createdAt === 'string' &&
       n.createdAt >= ctx.since &&
+      !ctx.notified.has(n.id),
+  );
+}
+
+/** A supervisor's whisper written this long before the session began is still news when it arrives. */
+export const WHISPER_CATCH_UP_MS = 60 * 60_000;
+
+/**
+ * Which arrived notes are a supervisor's whisper to this agent that they may not have seen: the
+ * relay shows a whisper at once only to an agent who is connected, so one written while this app
+ * was offline or closed (up to WHISPER_CATCH_UP_MS before `since`) becomes a notice when its note
+ * arrives. The supervisor service keeps a whisper already shown live from showing twice.
+ */
+export function whispersToNotify(
+  notes: readonly ArrivedNote[],
+  ctx: { agentId: string; since: string; notified: ReadonlySet<string> },
+): ArrivedNote[] {
+  const from = new Date(Date.parse(ctx.since) - WHISPER_CATCH_UP_MS).toISOString();
+  return notes.filter(
+    (n) =>
+      n.whisperTo === ctx.agentId &&
+      n.authorId !== ctx.agentId &&
+      typeof n.createdAt === 'string' &&
+      n.createdAt >= from &&
       !ctx.notified.has(n.id),
   );
 }
@@ -65,6 +90,8 @@ export class MentionWatcher {
       /** ISO time from which mentions are news (sign-in or session resume). */
       since: string;
       onNotice: (n: MentionNotice) => void;
+      /** A supervisor's whisper to this agent arrived as a note (see whispersToNotify). */
+      onWhisper?: (n: SupervisorNotice) => void;
     },
   ) {
     // What the cache held before is older than the session: only rows stored from now on count.
@@ -81,9 +108,22 @@ export class MentionWatcher {
     if (max < this.lastRowid) this.lastRowid = 0;
     const { lastRowid, notes } = notesArrivedAfter(store.db, this.lastRowid, agentId);
     this.lastRowid = lastRowid;
-    const due = mentionsToNotify(notes, { agentId, since: this.o.since, notified: this.notified });
-    if (due.length === 0) return;
+    const ctx = { agentId, since: this.o.since, notified: this.notified };
+    const due = mentionsToNotify(notes, ctx);
+    const whispers = this.o.onWhisper ? whispersToNotify(notes, ctx) : [];
+    if (due.length === 0 && whispers.length === 0) return;
     const agents = new Map(store.directory().agents.map((a) => [a.id, a.name] as const));
+    for (const n of whispers) {
+      this.notified.add(n.id);
+      this.o.onWhisper?.({
+        id: n.id,
+        at: n.createdAt,
+        by: { id: n.authorId, name: agents.get(n.authorId) ?? '' },
+        kind: 'whisper',
+        conversationId: n.conversationId,
+        body: n.body,
+      });
+    }
     for (const n of due) {
       this.notified.add(n.id);
       const c = store.conversation(n.conversationId);

@@ -1,8 +1,11 @@
 import { createPublicKey, verify } from 'node:crypto';
 import {
+  endRequestSchema,
   grantClaimsSchema,
   splitGrant,
   type GrantClaims,
+  type EndRequest,
+  type EndResult,
   type GrantRefusal,
   type IssuedGrant,
   type MonitorMode,
@@ -77,9 +80,45 @@ export class MonitoringService {
     return { ok: false, reason: reason && reason in LOCAL_TEXT ? reason : 'unknown', message };
   }
 
+  /**
+   * Tells the relay a session ended. Offline, the report is kept and sent before the next one (or
+   * at the next `prepare`), so the relay's audit line comes late rather than never.
+   */
+  async end(r: EndRequest): Promise<EndResult & { sent: boolean }> {
+    const db = this.o.store().db;
+    const pending = [...pendingEnds(db).filter((p) => p.grantId !== r.grantId), r];
+    let answer: EndResult = { recorded: false };
+    let sent = true;
+    const left: EndRequest[] = [];
+    for (const p of pending) {
+      const res = await this.sendEnd(p);
+      if (res === 'unreachable') {
+        left.push(p);
+        if (p === r) sent = false;
+      } else if (p === r) answer = res;
+    }
+    setMeta(db, 'monitoringEndsPending', JSON.stringify(left.slice(-MAX_PENDING_ENDS)));
+    return { ...answer, sent };
+  }
+
+  /** The relay's answer, or 'unreachable' (kept to send later). A refusal is final: it is dropped. */
+  private async sendEnd(r: EndRequest): Promise<EndResult | 'unreachable'> {
+    let res: Response;
+    try {
+      res = await this.o.relay(R.monitoringEnd.pattern, jsonRequest(R.monitoringEnd.method, r), 10_000);
+    } catch {
+      return 'unreachable';
+    }
+    if (res.status >= 500) return 'unreachable';
+    const answer = await answerOf<EndResult>(res);
+    return { recorded: res.ok && answer?.recorded === true };
+  }
+
   /** Fetches the relay's grant-signing public key and keeps it in the cache for offline checks. */
   async prepare(): Promise<{ ready: boolean }> {
     const db = this.o.store().db;
+    const [first] = pendingEnds(db);
+    if (first) await this.end(first).catch(() => undefined);
     try {
       const res = await this.o.relay(R.monitoringKey.pattern, { method: R.monitoringKey.method }, 10_000);
       const body = await answerOf<{ publicKeyPem?: unknown }>(res);
@@ -133,6 +172,18 @@ export class MonitoringService {
       return refuse('wrong-session');
     remember(db, claims);
     return { ok: true, claims, verifiedBy: 'local' };
+  }
+}
+
+/** Session ends kept while the relay was out of reach (the newest are kept past this many). */
+const MAX_PENDING_ENDS = 50;
+
+function pendingEnds(db: Db): EndRequest[] {
+  try {
+    const v = JSON.parse(getMeta(db, 'monitoringEndsPending') ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x) => endRequestSchema.safeParse(x).success) : [];
+  } catch {
+    return [];
   }
 }
 

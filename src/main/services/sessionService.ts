@@ -12,6 +12,7 @@ import type { LocalStore } from '../store/localStore';
 import { SyncClient, type SyncClientOptions, type SyncState } from '../sync/syncClient';
 import { LiveWork } from './liveWork';
 import { MentionWatcher } from './mentionNotices';
+import type { SupervisorNotice } from '../../shared/supervisor';
 import { jsonRequest, relayOk, type RelayInit } from './relayRequests';
 import {
   checkedRelayOrigin,
@@ -35,6 +36,8 @@ export type SessionOptions = {
   presence?: () => AgentState;
   /** Each new sync client (the supervisor's desk listens to it); returns what detaches it. */
   onClientOpened?: (client: SyncClient) => () => void;
+  /** A supervisor's whisper to this agent arrived by sync, not live (the supervisor's desk shows it). */
+  onWhisperArrived?: (n: SupervisorNotice) => void;
 };
 
 /**
@@ -214,6 +217,7 @@ export class SessionService {
       store,
       since: new Date().toISOString(),
       onNotice: (n) => this.o.events.emit('inbox:mentioned', n),
+      ...(this.o.onWhisperArrived ? { onWhisper: this.o.onWhisperArrived } : {}),
     });
     if (this.o.onClientOpened) this.offs.push(this.o.onClientOpened(client));
     this.offs.push(

@@ -28,6 +28,8 @@ export class SupervisorService {
   /** What the board lost last while watched (kept for a view opened later), or null. */
   private lost: BoardAccess | null = null;
   private notices: SupervisorNotice[] = [];
+  /** Ids of notices shown in this app's run (live or caught up), so none is shown twice. */
+  private readonly shown = new Set<string>();
   private client: SyncClient | null = null;
   private watching = false;
   private readonly max: number;
@@ -115,10 +117,28 @@ export class SupervisorService {
     const n = e.notice;
     if (n.kind === 'status') this.o.setOwnState(n.state);
     if (n.kind === 'loggedOut') this.o.setOwnState('offline');
-    this.notices = [...this.notices.filter((x) => x.id !== n.id), n].slice(-this.max);
+    this.show(n);
+  }
+
+  /**
+   * A whisper whose note arrived by sync (this app was offline or closed when it was written):
+   * shown like a live one, unless it was shown already.
+   */
+  caughtUp(n: SupervisorNotice): void {
+    this.show(n);
+  }
+
+  private show(n: SupervisorNotice): void {
+    if (this.shown.has(n.id)) return;
+    this.shown.add(n.id);
+    if (this.shown.size > SHOWN_KEPT) this.shown.delete(this.shown.values().next().value!);
+    this.notices = [...this.notices, n].slice(-this.max);
     this.o.events.emit('supervisor:notices', this.listNotices());
   }
 }
+
+/** How many shown notice ids are remembered (the oldest are forgotten first). */
+const SHOWN_KEPT = 1000;
 
 /** One of the supervisor's actions, sent to the relay as `route` declares it. */
 function send<P extends string, Q, S>(

@@ -13,7 +13,9 @@ export type MetaKey =
   /** The relay's grant-signing public key (PEM), for checking monitoring grants offline. */
   | 'monitoringKey'
   /** Monitoring grants used on this workstation (id → expiry), so none is used twice offline. */
-  | 'monitoringUsed';
+  | 'monitoringUsed'
+  /** Ends of monitoring sessions not yet told to the relay (it was out of reach). */
+  | 'monitoringEndsPending';
 
 export function getMeta(db: Db, key: MetaKey): string | undefined {
   return (stmt(db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;

@@ -48,6 +48,11 @@ export type InboundMessage = {
    * latest given wins) and sent back with every reply on the webhook, so the poster can correlate.
    */
   externalId?: string;
+  /**
+   * The address replies go to (email: the sender's, so an answer goes back to the address that
+   * wrote): kept as the conversation's `to`, the latest given wins.
+   */
+  replyTo?: string;
   /** Channel fields of the message record (an email's headers and sanitized HTML). */
   messageFields?: Pick<MessageData, 'email'>;
   /**
@@ -205,6 +210,7 @@ export function createInbound(d: InboundDeps) {
                 inboxId: inbox.id,
                 labels: [],
                 ...(m.externalId ? { externalId: m.externalId } : {}),
+                ...(m.replyTo ? { to: m.replyTo } : {}),
                 ...duesOnCustomerMessage(null, policy, nowMs),
                 lastMessageAt: at,
                 createdAt: at,
@@ -232,6 +238,7 @@ export function createInbound(d: InboundDeps) {
               fields: {
                 lastMessageAt: at,
                 ...(m.externalId && held['externalId'] !== m.externalId ? { externalId: m.externalId } : {}),
+                ...(m.replyTo && held['to'] !== m.replyTo ? { to: m.replyTo } : {}),
                 ...(reopen ? { status: 'open', snoozedUntil: null } : {}),
                 ...duesOnCustomerMessage(held, heldPolicy, nowMs),
               },

@@ -36,18 +36,29 @@ export type DemoPhone = {
   callerId: string;
 };
 
+/** The data's clock and ids (the seed's: fixed with `--now`, so the demo caller is the same each run). */
+export type DemoTime = {
+  /** The data's "now" (ms). [default the wall clock] */
+  now?: number;
+  /** A record id for a time. [default a random UUIDv7] */
+  newId?: (t: number) => string;
+};
+
 /**
  * Gives the demo a phone: a voice inbox for `teamId` reached at `support` (and a number), a SIP
- * user for each of `emails`, and the demo caller as a customer. Idempotent: what exists is kept.
+ * user for each of `emails`, and the demo caller as a customer, created at the data's now with an
+ * id from `time.newId`. Idempotent: what exists is kept.
  */
 export function ensureDemoPhone(
   d: { db: Database; store: Store; accounts: Accounts; clock: HlcClock },
   teamId: string,
   teamName: string,
   emails: readonly string[],
+  time: DemoTime = {},
 ): DemoPhone {
   const meta = { mutationId: null, agentId: null };
-  const at = () => new Date().toISOString();
+  const now = () => time.now ?? Date.now();
+  const at = () => new Date(now()).toISOString();
   const write = (entity: 'inbox' | 'agent' | 'customer', id: string, fields: Record<string, unknown>) =>
     writeFields(d.store, { entity, id, fields, clock: d.clock.now(), convId: null, at: at() }, meta);
   const voiceInboxId =
@@ -74,7 +85,7 @@ export function ensureDemoPhone(
            AND EXISTS (SELECT 1 FROM json_each(data, '$.phones') WHERE value = ?) LIMIT 1`,
       )
       .get(DEMO_CALLER.phone);
-    callerId = known?.id ?? uuidv7();
+    callerId = known?.id ?? (time.newId ?? uuidv7)(now());
     if (!known)
       write('customer', callerId, {
         name: DEMO_CALLER.name,

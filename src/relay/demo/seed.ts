@@ -134,9 +134,12 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
   const rand = prng(o.seed ?? randomBytes(4).readUInt32LE());
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   // A second PRNG for ids, so fixing the clock leaves the data itself as --seed alone makes it.
-  const idRand = o.now === undefined ? null : prng((o.seed ?? 0) ^ 0x5eed);
-  const newId = (t: number) =>
-    idRand ? uuidv7(t, (b) => b.map(() => Math.floor(idRand() * 256))) : uuidv7(t);
+  const idsFrom = (r: (() => number) | null) => (t: number) =>
+    r ? uuidv7(t, (b) => b.map(() => Math.floor(r() * 256))) : uuidv7(t);
+  const fixed = o.now !== undefined;
+  const newId = idsFrom(fixed ? prng((o.seed ?? 0) ^ 0x5eed) : null);
+  // The demo caller's id has a stream of its own, so it leaves every other record's id as it was.
+  const callerId = idsFrom(fixed ? prng((o.seed ?? 0) ^ 0xca11) : null);
   const db = openDatabase(o.dataDir, o.dbFile);
   try {
     const clock = new HlcClock('relay-seed');
@@ -150,6 +153,7 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
       dir.teamIds[0]!,
       DEMO_TEAMS[0]!,
       DEMO_AGENTS.map((a) => a.email),
+      o.now === undefined ? {} : { now: o.now, newId: callerId },
     );
     if (chatInboxId) {
       const info: DemoInfo = {

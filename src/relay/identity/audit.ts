@@ -51,6 +51,8 @@ export const AUDIT = {
   MONITORING_REFUSED: 'monitoring.refused',
   /** The agent's app checked a grant at the relay and joined the supervisor to the call. */
   MONITORING_REDEEMED: 'monitoring.redeemed',
+  /** A monitoring session ended (the supervisor left, the call ended, mixing failed): how long it ran. */
+  MONITORING_ENDED: 'monitoring.ended',
   /** A team's setting of whether its agents see that they are monitored. */
   MONITORING_POLICY_CHANGED: 'monitoring.policyChanged',
   /** A supervisor or admin set an agent's status from the live view (with the reason they were shown). */

@@ -51,3 +51,6 @@ export function createAwayNotices(db: Database, o: AwayNoticeOptions = {}) {
     },
   };
 }
+
+/** What moved from each agent while away, until they see it. */
+export type AwayNotices = ReturnType<typeof createAwayNotices>;

@@ -34,3 +34,26 @@ export type QueueRt = { cfg: QueueConfig; rr: number };
 
 /** No work of any kind. */
 export const zero = (): Record<WorkKind, number> => ({ call: 0, chat: 0, email: 0 });
+
+/**
+ * Everything the engine holds, passed to the module functions of each concern (offers.ts,
+ * capacity.ts, queues.ts): the maps of agents, teams, queues, items and offers, and the options
+ * with their defaults resolved.
+ */
+export type EngineState = {
+  agents: Map<string, AgentRt>;
+  /** team id → its members, rebuilt whenever an agent's config changes */
+  teams: Map<string, AgentRt[]>;
+  queues: Map<string, QueueRt>;
+  /** conversation id → item, in arrival order (the longest waiting first) */
+  items: Map<string, ItemRt>;
+  offers: Map<string, Offer>;
+  /** customer id → the agent who accepted their last conversation */
+  lastAgentOf: Map<string, string>;
+  now: () => number;
+  graceMs: number;
+  customerWaiting: (item: WorkItem) => boolean;
+  ownOverflow: (item: WorkItem) => boolean;
+  cooldownMs: number;
+  newId: () => string;
+};

@@ -4,7 +4,7 @@ import type { MutationArgs, MutationName } from '../../shared/sync/mutations';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { buildRecords, type BuildInput, type RecordWrite } from '../../shared/sync/records';
 import { SyncRefusal } from '../../shared/sync/refusal';
-import { REPLY_REFUSAL_TEXT, replyRoute } from '../../shared/replyRoute';
+import { customerAddress, REPLY_REFUSAL_TEXT, replyRoute } from '../../shared/replyRoute';
 import type { Accounts } from '../identity/accounts';
 import { RelayError } from '../core/errors';
 import { applyRecordWrite } from '../data/records';
@@ -166,7 +166,8 @@ function onTheCall(ctx: MutationContext, conv: StoredRecord): boolean {
 
 /**
  * A reply its channel cannot deliver is refused, so none is stored that goes nowhere: a call, an
- * email without an address, an API inbox without a webhook, a closed web chat (shared/replyRoute).
+ * email without an address, an API inbox without a webhook, a closed web chat or one whose visitor
+ * left (shared/replyRoute).
  */
 function refuseUndeliverable(ctx: MutationContext, conv: StoredRecord): void {
   const customer = ctx.store.get('customer', String(conv.data['customerId']));
@@ -178,6 +179,8 @@ function refuseUndeliverable(ctx: MutationContext, conv: StoredRecord): void {
     {
       status: conv.data['status'] as ConversationStatus,
       inboxWebhook: !!inbox && !inbox.deleted && inbox.data['webhook'] === true,
+      to: typeof conv.data['to'] === 'string' ? conv.data['to'] : undefined,
+      visitorLeftAt: typeof conv.data['visitorLeftAt'] === 'string' ? conv.data['visitorLeftAt'] : null,
     },
   );
   if (!route.ok) throw new RelayError(RELAY_ERR.UNDELIVERABLE, REPLY_REFUSAL_TEXT[route.reason]);
@@ -231,6 +234,7 @@ function checkCreateConversation(
   const customer = store.get('customer', a.customerId);
   if (!customer || customer.deleted)
     throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no customer ${a.customerId}.`);
+  refuseForeignAddress(a, customer.data as CustomerData);
   const teamId = a.teamId ?? [...viewer.teamIds][0];
   if (!teamId) throw new RelayError(RELAY_ERR.VALIDATION, 'teamId: you belong to no team, so name one.');
   accounts.requireTeam(teamId);
@@ -239,6 +243,21 @@ function checkCreateConversation(
   }
   // Conversations an agent starts are theirs; routing assigns incoming ones.
   return { teamId, inboxId: accounts.inboxFor(teamId, a.channel), assigneeId: viewer.agentId };
+}
+
+/**
+ * An email conversation writes only to one of its customer's addresses: an app (or a probe) naming
+ * any other would have the relay mail a stranger from the team's inbox.
+ */
+function refuseForeignAddress(a: MutationArgs<'conversation.create'>, customer: CustomerData): void {
+  if (a.to === undefined) return;
+  if (a.channel !== 'email')
+    throw new RelayError(RELAY_ERR.VALIDATION, 'to: only an email conversation has an address to write to.');
+  if (customerAddress(customer.emails ?? [], a.to) === null)
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      `to: ${a.to} is not one of this customer's email addresses; pick one of theirs, or add it to the profile first.`,
+    );
 }
 
 /**

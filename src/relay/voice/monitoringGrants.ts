@@ -16,6 +16,8 @@ import {
   teamMonitoringOf,
   type GrantClaims,
   type GrantRefusal,
+  type EndRequest,
+  type EndResult,
   type GrantRequest,
   type IssuedGrant,
   type RedeemRequest,
@@ -97,8 +99,11 @@ type GrantRow = {
   id: string;
   supervisor_id: string;
   agent_id: string;
+  conversation_id: string;
   call_id: string;
+  mode: string;
   redeemed_at: number | null;
+  ended_at: number | null;
 };
 
 const HUMAN: Record<GrantRefusal, string> = {
@@ -142,6 +147,9 @@ export function createMonitoringGrants(d: MonitoringGrantsDeps) {
     ),
     grant: d.db.prepare<[string], GrantRow>('SELECT * FROM monitoring_grants WHERE id = ?'),
     redeem: d.db.prepare('UPDATE monitoring_grants SET redeemed_at = ? WHERE id = ? AND redeemed_at IS NULL'),
+    end: d.db.prepare(
+      'UPDATE monitoring_grants SET ended_at = ?, ended_reason = ? WHERE id = ? AND ended_at IS NULL',
+    ),
   };
 
   /** The call on a voice conversation, when it is live with an agent. */
@@ -336,6 +344,47 @@ export function createMonitoringGrants(d: MonitoringGrantsDeps) {
     return result;
   }
 
-  return { issue, redeem, publicKeyPem: key.publicKeyPem };
+  /**
+   * A session ended, told by its supervisor or its agent (whichever app sees it first): the first
+   * report is recorded on the session's first grant with one audit line (how long it ran, why);
+   * later ones answer `recorded: false`. Anyone else is refused, and that is audited too.
+   */
+  function end(a: Asker, r: EndRequest): EndResult {
+    const row = q.grant.get(r.grantId);
+    const me = a.principal.agentId;
+    if (!row || (row.supervisor_id !== me && row.agent_id !== me)) {
+      d.audit.record({
+        actorId: me,
+        action: AUDIT.MONITORING_REFUSED,
+        target: row?.conversation_id ?? null,
+        detail: { stage: 'end', reason: row ? 'not-yours' : 'unknown', grantId: r.grantId },
+        ip: a.ip,
+      });
+      // Someone else's session and none at all get the same answer.
+      throw new RelayError(RELAY_ERR.NOT_FOUND, 'No such monitoring session of yours.', 404);
+    }
+    const now = d.now();
+    return d.db.transaction((): EndResult => {
+      if (q.end.run(now, r.reason, row.id).changes !== 1) return { recorded: false };
+      d.audit.record({
+        actorId: me,
+        action: AUDIT.MONITORING_ENDED,
+        target: row.conversation_id,
+        detail: {
+          grantId: row.id,
+          supervisorId: row.supervisor_id,
+          agentId: row.agent_id,
+          callId: row.call_id,
+          reason: r.reason,
+          joined: row.redeemed_at !== null,
+          durationMs: row.redeemed_at === null ? 0 : Math.max(0, now - row.redeemed_at),
+        },
+        ip: a.ip,
+      });
+      return { recorded: true };
+    })();
+  }
+
+  return { issue, redeem, end, publicKeyPem: key.publicKeyPem };
 }
 export type MonitoringGrants = ReturnType<typeof createMonitoringGrants>;

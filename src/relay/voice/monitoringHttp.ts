@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { grantRequestSchema, redeemRequestSchema, teamMonitoringSchema } from '../../shared/monitoring';
+import {
+  endRequestSchema,
+  grantRequestSchema,
+  redeemRequestSchema,
+  teamMonitoringSchema,
+} from '../../shared/monitoring';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { AUDIT, clientIp } from '../identity/audit';
 import type { Principal } from '../identity/auth';
@@ -25,6 +30,8 @@ const BODY_LIMIT = 8 * 1024;
  *   the call's team or an admin (403 for anyone else);
  * - `POST /v1/monitoring/redeem {grant, observed}`: the agent's app, before it answers the
  *   supervisor's call (403 with the reason when it must refuse);
+ * - `POST /v1/monitoring/end {grantId, reason}`: the supervisor's or the agent's app, when the
+ *   session ends (one audit line per session; 404 for a session that is not theirs);
  * - `GET /v1/monitoring/key`: the public key apps verify grants with when the relay is out of reach;
  * - `PUT /v1/admin/teams/:id/monitoring {agentSees}`: whether the team's agents see that they are
  *   monitored (admins and the team's supervisors).
@@ -41,6 +48,11 @@ export function createMonitoringHttp(d: MonitoringHttpDeps) {
       const p = await d.auth.authenticateRequest(req);
       const body = await readJson(req, BODY_LIMIT, redeemRequestSchema, d.maxJsonDepth);
       return { claims: d.grants.redeem({ principal: p, ip: clientIp(req) }, body) };
+    },
+    [key(R.monitoringEnd)]: async (req) => {
+      const p = await d.auth.authenticateRequest(req);
+      const body = await readJson(req, BODY_LIMIT, endRequestSchema, d.maxJsonDepth);
+      return d.grants.end({ principal: p, ip: clientIp(req) }, body);
     },
     [key(R.monitoringKey)]: async (req) => {
       await d.auth.authenticateRequest(req);

@@ -113,6 +113,16 @@ export type ConversationData = {
   agentReadAt?: string;
   /** When the web chat visitor last read the agent's messages. */
   visitorReadAt?: string;
+  /**
+   * When the web chat's visitor left: their socket closed and they were not back within the grace
+   * (the relay writes it; their return sets it to null). Replies are refused meanwhile.
+   */
+  visitorLeftAt?: string | null;
+  /**
+   * Email: the customer's address replies go to, the one the agent chose when starting the
+   * conversation or the one that last wrote in it; absent: the customer's first address.
+   */
+  to?: string;
   /** The API poster's own id for the conversation, as it gave it; sent back with each reply. */
   externalId?: string;
   /** `callback`: a caller nobody could take within the queue's limit, to call back (the relay writes it). */

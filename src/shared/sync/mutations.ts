@@ -79,6 +79,11 @@ export const mutationArgs = {
       channel: z.enum(CHANNELS),
       subject: text(TEXT_LIMITS.short),
       teamId: id.optional(),
+      /**
+       * Email only, optional (added later): which of the customer's addresses the conversation
+       * writes to (the relay refuses one that is not theirs); absent: their first address.
+       */
+      to: z.string().email().max(254).optional(),
     })
     .strict(),
   /** Hands a conversation to a colleague (toAgentId) or back to a team's queue (toTeamId). */

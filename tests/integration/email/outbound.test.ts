@@ -16,6 +16,7 @@ if (missing) console.warn(`outbound email skipped: ${missing}`);
 
 const SHOP = { address: 'shop@shop.test', password: 'shop-pass-1' };
 const ANN = { address: 'ann@customer.test', password: 'ann-pass-1' };
+const ANN_WORK = { address: 'ann@work.test', password: 'ann-pass-2' };
 
 let mail: MailServers;
 let relay: Relay & { dataDir: string };
@@ -42,7 +43,7 @@ const convByBody = (body: string) =>
 
 describe.skipIf(missing)('relay/channels/email outbound (Dovecot + Postfix)', () => {
   beforeAll(async () => {
-    mail = await startMailServers([SHOP, ANN]);
+    mail = await startMailServers([SHOP, ANN, ANN_WORK]);
     relay = await startTestRelay({
       email: { mailbox: { pollIntervalMs: 300, retryMs: 200 }, outbox: { confirmWindowMs: 2_000 } },
     });
@@ -135,6 +136,82 @@ describe.skipIf(missing)('relay/channels/email outbound (Dovecot + Postfix)', ()
     });
     t.close();
     expect(await until('the answer', () => convByBody('Got it, thanks.'))).toBe(conv);
+    agent.ws.close();
+  });
+
+  it('writes to the address the agent chose, and answers a mail at the address that wrote it', async () => {
+    const agent = await hello(relay, adminToken);
+    const customerId = uuidv7();
+    const conv = uuidv7();
+    const first = uuidv7();
+    const before = (await mail.messages(ANN)).length;
+    agent.send({
+      t: 'push',
+      batch: 2,
+      mutations: [
+        mutation('customer.create', {
+          id: customerId,
+          fields: { name: 'Ann Lee (work)', emails: ['ann@other.test', ANN_WORK.address] },
+        }),
+        mutation('conversation.create', {
+          id: conv,
+          customerId,
+          channel: 'email',
+          subject: 'Your invoice',
+          teamId,
+          to: ANN_WORK.address,
+        }),
+        mutation('message.send', { id: first, conversationId: conv, body: 'Your invoice is attached.' }),
+      ],
+    });
+    const r = await agent.next('pushResult', (f) => f.batch === 2);
+    expect(r.results.map((x) => x.status)).toEqual(['applied', 'applied', 'applied']);
+    const atWork = await until("the mail in Ann's work mailbox", async () => {
+      const all = await mail.messages(ANN_WORK);
+      return all.length > 0 ? all : null;
+    });
+    expect((await simpleParser(atWork[0]!)).text?.trim()).toBe('Your invoice is attached.');
+    expect((await mail.messages(ANN)).length).toBe(before);
+
+    // Ann writes anew from her work address, the profile's second: the new conversation's address
+    // is the one that wrote (not the profile's first), so the agent's reply goes back there.
+    const t = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: mail.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
+    await t.sendMail({
+      from: `Ann Lee <${ANN_WORK.address}>`,
+      to: SHOP.address,
+      subject: 'Another thing',
+      text: 'A new question.',
+    });
+    t.close();
+    const asked = await until('the new mail', () => convByBody('A new question.'));
+    expect(asked).not.toBe(conv);
+    const data = JSON.parse(
+      relay.db
+        .prepare("SELECT data FROM records WHERE entity='conversation' AND id=?")
+        .pluck()
+        .get(asked) as string,
+    ) as { to?: string; customerId: string };
+    expect(data).toMatchObject({ to: ANN_WORK.address, customerId });
+    const reply = uuidv7();
+    agent.send({
+      t: 'push',
+      batch: 3,
+      mutations: [
+        mutation('message.send', { id: reply, conversationId: asked, body: 'Here is the answer.' }),
+      ],
+    });
+    expect((await agent.next('pushResult', (f) => f.batch === 3)).results[0]?.status).toBe('applied');
+    const work = await until("the reply in Ann's work mailbox", async () => {
+      const all = await mail.messages(ANN_WORK);
+      return all.length > 1 ? all : null;
+    });
+    expect((await simpleParser(work.at(-1)!)).text?.trim()).toBe('Here is the answer.');
+    expect((await mail.messages(ANN)).length).toBe(before);
     agent.ws.close();
   });
 });

@@ -85,6 +85,57 @@ describe('relay/replyRoute', () => {
     c.ws.close();
   });
 
+  it("refuses an email conversation to an address not the customer's, and keeps the one chosen", async () => {
+    const c = await hello(relay, setup.a.tokens.accessToken);
+    await drain(c);
+    const customer = uuidv7();
+    const [foreign, chat, chosen] = [uuidv7(), uuidv7(), uuidv7()];
+    const t = Date.now();
+    c.send({
+      t: 'push',
+      batch: 3,
+      mutations: [
+        mutation(
+          'customer.create',
+          { id: customer, fields: { name: 'Mei', emails: ['mei@home.test', 'mei@work.test'] } },
+          t,
+        ),
+        mutation(
+          'conversation.create',
+          { id: foreign, customerId: customer, channel: 'email', subject: 'Hi', to: 'boss@elsewhere.test' },
+          t + 1,
+        ),
+        mutation(
+          'conversation.create',
+          { id: chat, customerId: customer, channel: 'chat', subject: '', to: 'mei@work.test' },
+          t + 2,
+        ),
+        mutation(
+          'conversation.create',
+          { id: chosen, customerId: customer, channel: 'email', subject: 'Hi', to: 'MEI@work.test' },
+          t + 3,
+        ),
+      ],
+    });
+    const r = await c.next('pushResult', (f) => f.batch === 3);
+    expect(r.results.map((x) => x.status)).toEqual(['applied', 'rejected', 'rejected', 'applied']);
+    expect(r.results[1]).toMatchObject({
+      code: 'RELAY_ERR_VALIDATION',
+      message: expect.stringMatching(/boss@elsewhere\.test is not one of this customer's email addresses/),
+    });
+    expect(r.results[2]).toMatchObject({
+      code: 'RELAY_ERR_VALIDATION',
+      message: expect.stringMatching(/only an email/),
+    });
+    const stored = (id: string) =>
+      relay.db.prepare("SELECT data FROM records WHERE entity='conversation' AND id=?").pluck().get(id) as
+        string | undefined;
+    expect(stored(foreign)).toBeUndefined();
+    expect(stored(chat)).toBeUndefined();
+    expect(JSON.parse(stored(chosen)!)).toMatchObject({ to: 'MEI@work.test', channel: 'email' });
+    c.ws.close();
+  });
+
   it('refuses a reply on an API inbox without a webhook and on a closed web chat until it reopens', async () => {
     const admin = setup.admin.accessToken;
     const inbox = await http<{ id: string }>(

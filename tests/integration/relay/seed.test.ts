@@ -150,6 +150,32 @@ describe('relay/seed', () => {
     db.close();
   });
 
+  it("with --now, writes the same demo caller on every run: same id, created at the data's now", async () => {
+    const now = Date.parse('2026-01-15T09:30:00Z');
+    const caller = async () => {
+      const dataDir = tempDir();
+      await seedDemoData({
+        dataDir,
+        customers: 5,
+        conversations: 10,
+        seed: 7,
+        demoPassword: 'demo-pass-1',
+        now,
+      });
+      const db = new DatabaseCtor(`${dataDir}/relay.db`, { readonly: true });
+      const row = db
+        .prepare(
+          "SELECT id, data FROM records WHERE entity = 'customer' AND json_extract(data, '$.phones[0]') = '+8613800000000'",
+        )
+        .get() as { id: string; data: string };
+      db.close();
+      return { id: row.id, data: JSON.parse(row.data) as Record<string, unknown> };
+    };
+    const [a, b] = [await caller(), await caller()];
+    expect(b).toEqual(a);
+    expect(a.data).toMatchObject({ name: '陈静', createdAt: '2026-01-15T09:30:00.000Z' });
+  });
+
   it('serves /demo with the demo chat inbox widget only from a seeded data directory', async () => {
     const seeded = tempDir();
     await seedDemoData({

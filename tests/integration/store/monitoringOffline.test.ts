@@ -96,3 +96,49 @@ describe('main/services/monitoring offline', () => {
     ).toMatchObject({ ok: true, claims: { mode: 'barge' } });
   });
 });
+
+describe('main/services/monitoring session ends', () => {
+  let live: Relay & { dataDir: string };
+  let endStore: LocalStore;
+  let online = false;
+  let adminToken = '';
+  afterAll(async () => {
+    endStore?.close();
+    await live?.close().catch(() => undefined);
+  });
+
+  it('keeps the end of a session told while the relay is out of reach, and tells it later', async () => {
+    live = await startTestRelay();
+    adminToken = (await login(live, ADMIN.email, ADMIN.password)).accessToken;
+    const fetchRelay: RelayFetch = (path, init) => {
+      if (!online) return Promise.reject(new TypeError('fetch failed'));
+      return fetch(live.url + path, {
+        method: init?.method ?? 'GET',
+        headers: { ...init?.headers, authorization: `Bearer ${adminToken}` },
+        ...(init?.body ? { body: init.body } : {}),
+      });
+    };
+    endStore = openTestStore().store;
+    const s = new MonitoringService({ store: () => endStore, relay: fetchRelay });
+    const grantId = crypto.randomUUID();
+    expect(await s.end({ grantId, reason: 'call-ended' })).toEqual({ recorded: false, sent: false });
+
+    online = true;
+    await s.prepare();
+    // The relay heard it (and, as this grant is none of its, refused and logged it).
+    const audit = await fetch(`${live.url}/v1/admin/audit?action=monitoring.refused`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    const { entries } = (await audit.json()) as { entries: { detail: Record<string, unknown> }[] };
+    expect(entries.filter((e) => e.detail['grantId'] === grantId).map((e) => e.detail['stage'])).toEqual([
+      'end',
+    ]);
+    // Told once: nothing is left to send.
+    await s.prepare();
+    const again = await fetch(`${live.url}/v1/admin/audit?action=monitoring.refused`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    const after = (await again.json()) as { entries: { detail: Record<string, unknown> }[] };
+    expect(after.entries.filter((e) => e.detail['grantId'] === grantId)).toHaveLength(1);
+  });
+});

@@ -218,6 +218,45 @@ describe.skipIf(missing !== null)('monitoring grants', () => {
     expect((await redeem(alice, barge2.body.grant, { sessionGrantId: c.id })).status).toBe(200);
   });
 
+  it('records the end of a session once, from the supervisor or the agent, and refuses anyone else', async () => {
+    const r = await ask(supA, { callConversationId: conversationId, mode: 'listen' });
+    const c = r.body.claims;
+    expect((await redeem(alice, r.body.grant)).status).toBe(200);
+    const end = (who: Person, body: unknown) =>
+      http<{ recorded?: boolean; error?: { message: string } }>(
+        relay,
+        'POST',
+        '/v1/monitoring/end',
+        body,
+        who.token,
+      );
+    // Another agent, and a supervisor of another team, learn nothing (the same 404 as for no session).
+    expect((await end(bob, { grantId: c.id, reason: 'supervisor-left' })).status).toBe(404);
+    expect((await end(supB, { grantId: c.id, reason: 'supervisor-left' })).status).toBe(404);
+    expect((await end(supA, { grantId: alice.id, reason: 'supervisor-left' })).status).toBe(404);
+    expect((await end(supA, { grantId: c.id, reason: 'bored' })).status).toBe(422);
+    // The agent's app reports it first; the supervisor's report after it changes nothing.
+    expect((await end(alice, { grantId: c.id, reason: 'call-ended' })).body).toEqual({ recorded: true });
+    expect((await end(supA, { grantId: c.id, reason: 'supervisor-left' })).body).toEqual({ recorded: false });
+    const ended = (await auditLines('monitoring.ended')).filter((e) => e.detail['grantId'] === c.id);
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({ actorId: alice.id, target: conversationId });
+    expect(ended[0]?.detail).toMatchObject({
+      supervisorId: supA.id,
+      agentId: alice.id,
+      callId,
+      reason: 'call-ended',
+      joined: true,
+    });
+    expect(typeof ended[0]?.detail['durationMs']).toBe('number');
+    const refused = (await auditLines('monitoring.refused')).filter((e) => e.detail['stage'] === 'end');
+    expect(refused.map((e) => [e.actorId, e.detail['reason']])).toEqual([
+      [supA.id, 'unknown'],
+      [supB.id, 'not-yours'],
+      [bob.id, 'not-yours'],
+    ]);
+  });
+
   it('refuses forged grants: altered claims, or signed with another key', async () => {
     const r = await ask(supA, { callConversationId: conversationId, mode: 'listen' });
     const [prefix, claims, signature] = r.body.grant.split('.');

@@ -183,6 +183,7 @@ export function createIntake(d: {
           : {}),
         subject: cleanSubject(subject),
         conversationId,
+        ...(fromAddress ? { replyTo: fromAddress } : {}),
         messageFields: { email },
         alsoRecord: (res) => {
           const at = d.now();

@@ -136,15 +136,17 @@ export function createOutbox(d: {
 
   /**
    * A conversation an agent started (no mail came in): its thread begins with the agent's first
-   * mail, to the customer's first address, under the conversation's subject and a fresh token, so
-   * the customer's answer joins it by headers or token.
+   * mail, to the address the agent chose (the conversation's `to`, checked on create) or else the
+   * customer's first, under the conversation's subject and a fresh token, so the customer's answer
+   * joins it by headers or token.
    */
   function startThread(r: Row) {
     const conv = d.store.get('conversation', r.conversation_id)?.data;
     const customer =
       typeof conv?.['customerId'] === 'string' ? d.store.get('customer', conv['customerId']) : null;
     const emails = customer && !customer.deleted ? (customer.data['emails'] as unknown) : undefined;
-    const to = Array.isArray(emails) && typeof emails[0] === 'string' ? emails[0] : '';
+    const first = Array.isArray(emails) && typeof emails[0] === 'string' ? emails[0] : '';
+    const to = typeof conv?.['to'] === 'string' && conv['to'] ? conv['to'] : first;
     if (!conv || !to) return undefined;
     const subject = typeof conv['subject'] === 'string' ? conv['subject'] : '';
     q.startThread.run(r.conversation_id, r.inbox_id, newToken(), to, subject);

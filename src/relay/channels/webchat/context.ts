@@ -10,6 +10,7 @@ import type { Viewer } from '../../data/visibility';
 import type { createInbound } from '../inbound';
 import type { AttachmentStore } from './attachments';
 import type { WebchatInboxConfig, WebchatOptions } from './options';
+import type { VisitorPresence } from './presence';
 import { DEFAULT_OFFLINE_REPLY_HOURS } from './settings';
 import type { Visitor } from './visitor';
 
@@ -76,6 +77,7 @@ export function resolveWebchatOptions(options: WebchatOptions | undefined) {
     maxPayload: options?.maxPayload ?? 16 * 1024,
     queueTickMs: options?.queueTickMs ?? 2_000,
     offlineReplyHours: options?.offlineReplyHours ?? DEFAULT_OFFLINE_REPLY_HOURS,
+    visitorGoneMs: options?.visitorGoneMs,
   };
 }
 
@@ -86,6 +88,8 @@ export type WebchatContext = {
   q: ChatQueries;
   files: AttachmentStore;
   visitors: Set<Visitor>;
+  /** Whether each chat's visitor is still there (visitorLeftAt on the conversation). */
+  presence: VisitorPresence;
   /** An inbox's settings, read at every use. */
   inboxConfig: (inboxId: string) => WebchatInboxConfig | undefined;
 };

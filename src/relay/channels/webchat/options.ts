@@ -34,6 +34,12 @@ export type WebchatOptions = {
   attachments?: AttachmentOptions;
   /** Hours within which the offline form promises an answer, when no agent is there. Default 24. */
   offlineReplyHours?: number;
+  /**
+   * How long after a visitor's socket closed, without them back, the chat records that its visitor
+   * left (replies are then refused). Default: the conversation's team's away grace (180 s unless
+   * the team set one), the presence grace agents get on a drop.
+   */
+  visitorGoneMs?: number;
 };
 
 /** Hours within which an offline form promises an answer: 1 to 336 (two weeks). */
@@ -80,5 +86,6 @@ export const webchatOptionsSchema = z
       .strict()
       .optional(),
     offlineReplyHours: replyHours,
+    visitorGoneMs: z.number().int().min(1).max(86_400_000).optional(),
   })
   .strict();

@@ -107,6 +107,7 @@ function visitorMessage(ctx: WebchatContext, v: Visitor, f: FrameOf<'message'>):
   });
   files.bind(claimed, r.messageId);
   bind(v, r.conversationId);
+  ctx.presence.arrived(r.conversationId);
   v.sent.set(f.clientId, r.messageId);
   if (v.sent.size > 200) v.sent.delete(v.sent.keys().next().value as string);
   const m = d.store.get('message', r.messageId);

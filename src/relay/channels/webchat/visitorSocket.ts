@@ -43,7 +43,10 @@ export function acceptVisitor(
   for (const w of visitors)
     if (w.customerId === v.customerId) for (const [k, id] of w.sent) v.sent.set(k, id);
   visitors.add(v);
-  if (v.conversationId) d.onVisitorReturned?.(v.conversationId);
+  if (v.conversationId) {
+    ctx.presence.arrived(v.conversationId);
+    d.onVisitorReturned?.(v.conversationId);
+  }
   ws.on('message', (data, isBinary) => {
     if (isBinary) {
       send(v, { t: 'error', code: RELAY_ERR.VALIDATION, message: 'Only text messages are accepted.' });
@@ -51,7 +54,10 @@ export function acceptVisitor(
     }
     onText(ctx, v, (data as Buffer).toString('utf8'));
   });
-  ws.on('close', () => visitors.delete(v));
+  ws.on('close', () => {
+    visitors.delete(v);
+    if (v.conversationId) ctx.presence.departed(v.conversationId);
+  });
   ws.on('error', (err) => d.log.warn({ err }, 'web chat socket error'));
   const since = query.get('since') ?? undefined;
   backlog(ctx, v, since && since.length <= 64 ? since : undefined);

@@ -10,7 +10,8 @@ import { createAttachmentStore, resolveAttachmentOptions } from './attachments';
 import { createChatQueries, resolveWebchatOptions, type WebchatContext, type WebchatDeps } from './context';
 import { leaveOfflineMessage, offlineReplyHours, originAllowed, startSession } from './sessions';
 import { agentRead, agentTyping, visitorsHear } from './transcript';
-import { tickQueue } from './visitor';
+import { createVisitorPresence } from './presence';
+import { tickQueue, type Visitor } from './visitor';
 import { acceptVisitor } from './visitorSocket';
 import { createWidgetHttp } from './widgetHttp';
 
@@ -26,15 +27,16 @@ export { webchatOptionsSchema, type WebchatInboxConfig, type WebchatOptions } fr
  */
 export function createWebchat(d: WebchatDeps) {
   const o = resolveWebchatOptions(d.options);
+  const visitors = new Set<Visitor>();
   const ctx: WebchatContext = {
     d,
     o,
     q: createChatQueries(d.db, d.store),
     files: createAttachmentStore(d.dataDir, resolveAttachmentOptions(d.options?.attachments), d.now),
-    visitors: new Set(),
+    visitors,
+    presence: createVisitorPresence({ deps: d, visitors, goneMs: o.visitorGoneMs }),
     inboxConfig: d.inboxConfig ?? ((inboxId: string) => o.inboxes[inboxId]),
   };
-  const { visitors } = ctx;
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
 
   const queueTimer = setInterval(
@@ -118,6 +120,7 @@ export function createWebchat(d: WebchatDeps) {
     close(): void {
       clearInterval(queueTimer);
       clearInterval(sweepTimer);
+      ctx.presence.close();
       for (const v of visitors) v.ws.terminate();
       wss.close();
     },

@@ -10,6 +10,7 @@ import { migration008 } from './008_monitoring_grants';
 import { migration009 } from './009_report_facts';
 import { migration010 } from './010_sla_timers';
 import { migration011 } from './011_api_webhooks';
+import { migration012 } from './012_monitoring_ended';
 
 export type Migration = { version: number; name: string; up(db: Database): void };
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];
 
 /** Applies pending migrations, each in its own transaction, tracking `PRAGMA user_version`. */

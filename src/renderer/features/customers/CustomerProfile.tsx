@@ -28,7 +28,7 @@ export function CustomerProfile(props: { id: string; onOpen?: (id: string) => vo
       <h2>{customer.name}</h2>
       <p className="item-sub">
         {customer.phones.map((n) => (
-          <PhoneNumberButton key={n} number={n} />
+          <PhoneNumberButton key={n} number={n} customerId={customer.id} />
         ))}{' '}
         {customer.emails.join(', ')}
       </p>
@@ -42,7 +42,7 @@ export function CustomerProfile(props: { id: string; onOpen?: (id: string) => vo
           history={history.filter((h) => h.field === f)}
         />
       ))}
-      {customer.emails[0] && <StartEmail customerId={customer.id} to={customer.emails[0]} />}
+      {customer.emails.length > 0 && <StartEmail customerId={customer.id} addresses={customer.emails} />}
       <h3>{t('customers.conversations')}</h3>
       <ul>
         {conversations.map((c) => (

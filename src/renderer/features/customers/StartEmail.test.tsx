@@ -24,7 +24,7 @@ describe('renderer/customers/StartEmail', () => {
     render(
       <AppProvider api={api} store={createRootStore()}>
         <I18nextProvider i18n={createI18n('en')}>
-          <StartEmail customerId="0190f5b4-7f1c-7c5e-9a59-4b9f3f0c2a11" to="ana@example.com" />
+          <StartEmail customerId="0190f5b4-7f1c-7c5e-9a59-4b9f3f0c2a11" addresses={['ana@example.com']} />
         </I18nextProvider>
       </AppProvider>,
     );
@@ -41,10 +41,50 @@ describe('renderer/customers/StartEmail', () => {
         'conversations:startEmail',
         {
           customerId: '0190f5b4-7f1c-7c5e-9a59-4b9f3f0c2a11',
+          to: 'ana@example.com',
           subject: 'Your refund',
           body: 'It was sent today.',
         },
       ],
     ]);
+  });
+
+  it('lets the agent pick which of several addresses the mail goes to, and shows a refusal in its words', async () => {
+    const calls: [string, unknown][] = [];
+    const started: string[] = [];
+    let refuse = true;
+    const api = {
+      kind: 'browser',
+      call: (channel: string, args: unknown) => {
+        calls.push([channel, args]);
+        if (refuse) return Promise.reject(new Error('The relay is busy; try again.'));
+        return Promise.resolve({ conversationId: 'c2', messageId: 'm' });
+      },
+      on: () => () => {},
+      onStatus: () => () => {},
+    } as unknown as ApiClient;
+    render(
+      <AppProvider api={api} store={createRootStore()}>
+        <I18nextProvider i18n={createI18n('zh-CN')}>
+          <StartEmail
+            customerId="0190f5b4-7f1c-7c5e-9a59-4b9f3f0c2a11"
+            addresses={['ana@example.com', 'ana@work.example']}
+            onStarted={(id) => started.push(id)}
+          />
+        </I18nextProvider>
+      </AppProvider>,
+    );
+    const to = screen.getByRole('combobox', { name: '收件人' }) as HTMLSelectElement;
+    expect(to.value).toBe('ana@example.com');
+    fireEvent.change(to, { target: { value: 'ana@work.example' } });
+    fireEvent.change(screen.getByLabelText('主题'), { target: { value: '发票' } });
+    fireEvent.change(screen.getByLabelText('内容'), { target: { value: '已附上。' } });
+    fireEvent.click(screen.getByRole('button', { name: '发送邮件' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/try again/));
+    expect((screen.getByLabelText('主题') as HTMLInputElement).value).toBe('发票');
+    refuse = false;
+    fireEvent.click(screen.getByRole('button', { name: '发送邮件' }));
+    await waitFor(() => expect(started).toEqual(['c2']));
+    expect(calls.map(([, a]) => (a as { to: string }).to)).toEqual(['ana@work.example', 'ana@work.example']);
   });
 });

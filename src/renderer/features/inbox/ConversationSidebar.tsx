@@ -70,7 +70,7 @@ function CustomerCard(props: { customerId: string }) {
         {(customer.phones.length > 0 || customer.emails.length > 0) && (
           <p className="item-sub contact-points">
             {customer.phones.map((n) => (
-              <PhoneNumberButton key={n} number={n} />
+              <PhoneNumberButton key={n} number={n} customerId={customer.id} />
             ))}{' '}
             {customer.emails.join(', ')}
           </p>

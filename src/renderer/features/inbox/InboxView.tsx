@@ -1,5 +1,5 @@
-import { useId, useMemo, useState, type CSSProperties } from 'react';
-import { PanelLeftClose, PanelLeftOpen } from 'lucide-react';
+import { useId, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { MessageSquarePlus, PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import type { InboxFilters } from '../../../shared/inboxFilters';
 import { useRoot } from '../../app/context';
@@ -14,6 +14,7 @@ import { ConversationRow, ROW_HEIGHT } from './ConversationRow';
 import { useConversationWindow } from './useConversationWindow';
 import { VirtualList } from './VirtualList';
 import { FilterBar } from './FilterBar';
+import { NewConversation } from './NewConversation';
 import { DEFAULT_FILTERS, sameFilters } from './savedViews';
 import { PaneToggle } from './PaneToggle';
 import { Splitter } from './Splitter';
@@ -47,6 +48,13 @@ export function InboxView() {
   const listCollapsed = isCollapsed(layout.layout, 'list');
   const listPaneId = useId();
   const listBodyId = useId();
+  const newId = useId();
+  const [starting, setStarting] = useState(false);
+  const newButton = useRef<HTMLButtonElement>(null);
+  const stopStarting = () => {
+    setStarting(false);
+    newButton.current?.focus();
+  };
 
   return (
     <section className="view inbox-view">
@@ -66,6 +74,18 @@ export function InboxView() {
             <p className="meta" role="status" aria-label={t('inbox.countLabel')}>
               {list.total === null ? '' : t('inbox.count', { count: total })}
             </p>
+            <button
+              ref={newButton}
+              type="button"
+              className="icon-button"
+              aria-label={t('inbox.newConversation.open')}
+              title={t('inbox.newConversation.open')}
+              aria-expanded={starting && !listCollapsed}
+              aria-controls={newId}
+              onClick={() => (starting ? stopStarting() : setStarting(true))}
+            >
+              <MessageSquarePlus size={16} aria-hidden="true" />
+            </button>
             <PaneToggle
               expanded={!listCollapsed}
               controls={listBodyId}
@@ -75,6 +95,16 @@ export function InboxView() {
             />
           </div>
           <ErrorText error={layout.error && t('inbox.workspace.layoutNotSaved', { reason: layout.error })} />
+          {starting && !listCollapsed && (
+            <NewConversation
+              id={newId}
+              onClose={stopStarting}
+              onStarted={(id) => {
+                setStarting(false);
+                setSelected(id);
+              }}
+            />
+          )}
           <div className="list-body" id={listBodyId} hidden={listCollapsed}>
             <FilterBar
               filters={filters}

@@ -62,4 +62,16 @@ describe('renderer/inbox/ReplyChannel', () => {
     show(replyRoute('chat', null, { status: 'resolved', inboxWebhook: false }), 'zh-CN');
     expect(screen.getByRole('alert').textContent).toMatch(/已关闭/);
   });
+
+  it('refuses a reply on a web chat whose visitor left, saying what to do instead, until they are back', () => {
+    const left = { ...open, visitorLeftAt: '2026-01-01T00:00:00.000Z' };
+    expect(replyRoute('chat', null, left)).toEqual({ ok: false, reason: 'visitorLeft' });
+    expect(replyRoute('chat', null, { ...open, visitorLeftAt: null })).toEqual({ ok: true, channel: 'chat' });
+    show(replyRoute('chat', null, left));
+    expect(screen.getByRole('alert').textContent).toMatch(/visitor left the chat.*by email or call/);
+    expect(screen.getByRole('button', { name: 'Write a note instead' })).toBeTruthy();
+    cleanup();
+    show(replyRoute('chat', null, left), 'zh-TW');
+    expect(screen.getByRole('alert').textContent).toMatch(/訪客已離開/);
+  });
 });

@@ -15,6 +15,7 @@ export function PhoneView() {
   const { t } = useTranslation();
   const number = useRoot((s) => s.dialNumber);
   const source = useRoot((s) => s.dialSource);
+  const customerId = useRoot((s) => s.dialCustomerId) ?? undefined;
   const setNumber = useRoot((s) => s.setDialNumber);
   const registration = useRoot((s) => s.registration);
   const note = useRoot((s) => s.registrationNote);
@@ -63,7 +64,7 @@ export function PhoneView() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (number.trim()) ctl?.dial(number.trim());
+            if (number.trim()) ctl?.dial(number.trim(), customerId);
           }}
         >
           <div className="field">

@@ -36,7 +36,9 @@ export function ScreenPopView(props: { callId: string; pop: CallPop }) {
         {openConversations.length === 0 && <li>{t('call.none')}</li>}
         {openConversations.map((c) => (
           <li key={c.id}>
-            {t(`channels.${c.channel}`)} · {t(`inbox.statuses.${c.status}`)} · {c.subject}
+            {[t(`channels.${c.channel}`), t(`inbox.statuses.${c.status}`), c.subject]
+              .filter(Boolean)
+              .join(' · ')}
           </li>
         ))}
       </ul>

@@ -95,7 +95,7 @@ class PhoneController {
       },
       refreshDevices: () => this.devices.refresh(),
       setAudioDevice: (role, id) => this.setAudioDevice(role, id),
-      dial: (target) => guard(() => this.dial(target)),
+      dial: (target, customerId) => guard(() => this.dial(target, customerId)),
       answer: (id) => guard(() => this.phone?.answer(id)),
       decline: (id) => guard(() => this.phone?.decline(id)),
       hangup: (id) => guard(() => this.phone?.hangup(id)),
@@ -236,18 +236,19 @@ class PhoneController {
 
   /**
    * Dials a number or extension. A customer's number (E.164 once normalized) first gets its voice
-   * conversation (offline too): the call is then reported like a queue call. An extension or SIP
-   * address is a direct call, as before.
+   * conversation (offline too), the named customer's when the agent called from their profile:
+   * the call is then reported like a queue call. An extension or SIP address is a direct call.
    */
-  private async dial(target: string): Promise<void> {
+  private async dial(target: string, customerId?: string): Promise<void> {
     const phone = this.phone;
     if (!phone) return;
     const number = /^[+\d\s().-]+$/.test(target.trim()) ? normalizeCallerNumber(target, this.region) : null;
     let conversationId: string | null = null;
     if (number && this.store.getState().session?.status === 'signedIn') {
       try {
-        conversationId = (await this.api.call('calls:dial', { phone: number, customerId: null }))
-          .conversationId;
+        conversationId = (
+          await this.api.call('calls:dial', { phone: number, customerId: customerId ?? null })
+        ).conversationId;
       } catch (err) {
         // The call matters more than its record: it goes out, and the wrap-up still files it.
         this.fail(err);

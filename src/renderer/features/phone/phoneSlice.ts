@@ -13,7 +13,8 @@ export type WrapUp = { call: CallSnapshot; number: string | null; customerId: st
 export type PhoneControls = {
   register: () => Promise<void>;
   unregister: () => Promise<void>;
-  dial: (target: string) => void;
+  /** Dials a number or extension; a customer's id makes the call (and its conversation) theirs. */
+  dial: (target: string, customerId?: string) => void;
   answer: (id: string) => void;
   decline: (id: string) => void;
   hangup: (id: string) => void;
@@ -35,6 +36,8 @@ export type PhoneControls = {
 export type PhoneSlice = {
   dialNumber: string;
   dialSource: DialRequest['scheme'] | null;
+  /** The customer whose number the dial pad holds (put there from their profile); typing forgets it. */
+  dialCustomerId: string | null;
   registration: Registration;
   /** Why registration failed, or a notice such as "reconnected"; shown as text. */
   registrationNote: 'reconnected' | 'lost' | null;
@@ -61,7 +64,7 @@ export type PhoneSlice = {
   /** Audio devices present, by role, and the roles whose chosen device is missing now. */
   audioOptions: Record<AudioRole, DeviceOption[]>;
   audioMissing: AudioRole[];
-  setDialNumber: (n: string) => void;
+  setDialNumber: (n: string, customerId?: string) => void;
   setPops: (pops: Record<string, CallPop>) => void;
   requestDial: (req: DialRequest) => void;
 };
@@ -69,6 +72,7 @@ export type PhoneSlice = {
 export const createPhoneSlice: SliceCreator<PhoneSlice> = (set) => ({
   dialNumber: '',
   dialSource: null,
+  dialCustomerId: null,
   registration: 'stopped',
   registrationNote: null,
   registrationError: null,
@@ -85,8 +89,10 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set) => ({
   phoneCtl: null,
   audioOptions: { input: [], output: [], ring: [] },
   audioMissing: [],
-  setDialNumber: (dialNumber) => set({ dialNumber, dialSource: null }),
+  setDialNumber: (dialNumber, customerId) =>
+    set({ dialNumber, dialSource: null, dialCustomerId: customerId ?? null }),
   setPops: (pops) => set({ pops }),
   setWrapDraft: (patch) => set((s) => ({ wrapDraft: { ...s.wrapDraft, ...patch } })),
-  requestDial: (req) => set({ dialNumber: req.target, dialSource: req.scheme, view: 'phone' }),
+  requestDial: (req) =>
+    set({ dialNumber: req.target, dialSource: req.scheme, dialCustomerId: null, view: 'phone' }),
 });

@@ -30,6 +30,7 @@ export function buildConversationCreate(
     customerId: a.customerId,
     channel: a.channel,
     subject: a.subject,
+    ...(a.to ? { to: a.to } : {}),
     status: 'open',
     snoozedUntil: null,
     assigneeId: input.assigneeId,

@@ -71,12 +71,14 @@ afterEach(() => {
   inputs.length = 0;
 });
 
-async function monitoredCall() {
+async function monitoredCall(o: { muted?: boolean } = {}) {
   vi.stubGlobal('MediaStream', FakeStream);
   vi.stubGlobal('AudioContext', FakeContext);
   vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
   vi.spyOn(HTMLMediaElement.prototype, 'pause').mockReturnValue(undefined);
   const mic1 = track('mic-1');
+  // Muted, the phone turned the call's microphone track off (callMedia does so for mute and hold).
+  mic1.enabled = !o.muted;
   const customerCall = fakePc(mic1, track('customer'));
   const supervisorLeg = fakePc(track('supervisor-own-mic'), track('supervisor'));
   const phone: MonitorPhone = {
@@ -84,7 +86,7 @@ async function monitoredCall() {
     uriFor: (u) => `sip:${u}@pbx.test`,
     establishedCalls: () => [{ id: 'call-1', sipCallId: 'sip-call-1' }],
     peerConnection: () => customerCall.pc as unknown as RTCPeerConnection,
-    sendsAudio: () => true,
+    sendsAudio: () => !o.muted,
     inputConstraints: () => ({ audio: true }),
     outputDevice: () => '',
   };
@@ -134,5 +136,20 @@ describe('renderer/phone/monitoring/AgentMonitoring microphone switch', () => {
     // The supervisor leaves: the customer call sends the new microphone, not the stopped one.
     onState(SessionState.Terminated);
     await vi.waitFor(() => expect(customerCall.sender.track).toBe(mic2));
+  });
+});
+
+describe('renderer/phone/monitoring/AgentMonitoring on a muted call', () => {
+  it('keeps the customer from hearing a muted agent, lets the supervisor hear them, and gives the call back muted', async () => {
+    const { mic1, customerCall, onState } = await monitoredCall({ muted: true });
+    // The call sends the mix, off as the call was; the microphone inside the mix is on, so the
+    // supervisor hears the agent and unmuting (the phone turns the sent track on) brings the voice back.
+    expect(customerCall.sender.track?.label).toBe('mix-out');
+    expect(customerCall.sender.track?.enabled).toBe(false);
+    expect(mic1.enabled).toBe(true);
+    onState(SessionState.Terminated);
+    await vi.waitFor(() => expect(customerCall.sender.track).toBe(mic1));
+    // Still muted, the call gets its microphone back off.
+    expect(mic1.enabled).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import {
   grantClaimsSchema,
   splitGrant,
   type GrantClaims,
+  type MonitorEndReason,
 } from '../../../../shared/monitoring';
 import type { RedeemResult } from '../../../../shared/monitoringApi';
 import type { ApiClient } from '../../../api/client';
@@ -103,7 +104,7 @@ export class AgentMonitoring {
 
   /** A customer call ended: so does every monitoring of it. */
   callEnded(callId: string): void {
-    for (const j of [...this.sessions.values()]) if (j.callId === callId) this.end(j, true);
+    for (const j of [...this.sessions.values()]) if (j.callId === callId) this.end(j, true, 'call-ended');
   }
 
   private observed(claims: GrantClaims | null) {
@@ -146,7 +147,7 @@ export class AgentMonitoring {
     inv.stateChange.addListener((s) => {
       if (s === SessionState.Established)
         void this.mix(j, r.claims).catch((err: unknown) => this.fail(j, err));
-      if (s === SessionState.Terminated) this.end(j, false);
+      if (s === SessionState.Terminated) this.end(j, false, 'supervisor-left');
     });
     await inv.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
   }
@@ -162,8 +163,12 @@ export class AgentMonitoring {
       throw new Error('the calls have no audio to mix');
     j.mic = toCustomer.track;
     j.mixer = new MonitorMixer({ mic: j.mic, customer, supervisor }, claims.mode);
-    // Mute and hold act on whatever the call sends: the mix starts as the microphone was.
-    j.mixer.toCustomer.enabled = j.mic.enabled;
+    // Mute and hold act on what the call sends, now the mix: it starts as the call was. The
+    // microphone feeding the mix stays on, so a muted or holding agent is still heard by the
+    // supervisor (and can answer a whisper), never by the customer; and unmuting brings the voice
+    // back (a microphone left off inside the mix would keep the agent silent to everyone).
+    j.mixer.toCustomer.enabled = this.phone.sendsAudio(j.callId);
+    j.mic.enabled = true;
     // The supervisor's leg sent a microphone of its own until now: the mix replaces it.
     const own = toSupervisor.track;
     await toSupervisor.replaceTrack(j.mixer.toSupervisor);
@@ -206,13 +211,17 @@ export class AgentMonitoring {
 
   private fail(j: Joined, err: unknown): void {
     this.log(`monitoring: mixing failed: ${String(err)}`);
-    this.end(j, true);
+    this.end(j, true, 'failed');
   }
 
-  /** Puts the microphone back on the customer call (when it still runs) and ends the supervisor's leg. */
-  private end(j: Joined, hangUp: boolean): void {
+  /**
+   * Puts the microphone back on the customer call (when it still runs), ends the supervisor's leg
+   * and tells the relay why (it audits the session's end once, whichever side reports first).
+   */
+  private end(j: Joined, hangUp: boolean, reason: MonitorEndReason): void {
     if (j.ended) return;
     j.ended = true;
+    void this.api.call('monitoring:end', { grantId: j.first.id, reason }).catch(() => undefined);
     this.sessions.delete(j.first.id);
     this.unmix(j);
     const { [j.callId]: _gone, ...rest } = this.store.getState().monitoredCalls;

@@ -16,6 +16,8 @@ const msg = (err: unknown) => (err instanceof Error ? err.message : String(err))
 export class SupervisorMonitoring {
   private inviter: Inviter | null = null;
   private audio: HTMLAudioElement | null = null;
+  /** The session's first grant, once the agent's app answered with it (what its end is reported on). */
+  private joinedGrant: string | null = null;
 
   constructor(
     private readonly api: ApiClient,
@@ -57,6 +59,7 @@ export class SupervisorMonitoring {
       inviter.stateChange.addListener((s) => {
         if (this.inviter !== inviter) return;
         if (s === SessionState.Established) {
+          this.joinedGrant = claims.id;
           const pc = sessionPc(inviter);
           const stream = new MediaStream();
           for (const r of pc?.getReceivers() ?? []) if (r.track.kind === 'audio') stream.addTrack(r.track);
@@ -110,6 +113,9 @@ export class SupervisorMonitoring {
   private leave(): void {
     const inviter = this.inviter;
     if (!inviter) return;
+    const grantId = this.joinedGrant;
+    if (grantId)
+      void this.api.call('monitoring:end', { grantId, reason: 'supervisor-left' }).catch(() => undefined);
     this.ended(null);
     if (inviter.state === SessionState.Established) void inviter.bye().catch(() => undefined);
     else if (inviter.state === SessionState.Establishing) void inviter.cancel().catch(() => undefined);
@@ -117,6 +123,7 @@ export class SupervisorMonitoring {
 
   private ended(error: string | null): void {
     this.inviter = null;
+    this.joinedGrant = null;
     stopStream(this.audio);
     this.audio = null;
     const cur = this.store.getState().monitorSession;

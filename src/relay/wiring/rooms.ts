@@ -1,0 +1,196 @@
+import type { IncomingMessage } from 'node:http';
+import { RELAY_ERR } from '../../shared/sync/protocol';
+import type { Auth } from '../identity/auth';
+import { RelayError } from '../core/errors';
+import type { Database } from '../data/db';
+import { createRecordings } from '../voice/recordings';
+import { createApiKeys, type ApiKeys } from '../identity/apiKeys';
+import { createApiChannelHandler } from '../channels/apiChannel';
+import { createInbound } from '../channels/inbound';
+import { createRoutingService } from '../routing/service';
+import { createWebchat } from '../channels/webchat/webchat';
+import { createWebchatSettings } from '../channels/webchat/settings';
+import { createVoice } from '../voice';
+import { createEmailChannel } from '../channels/email/email';
+import { createApiWebhook } from '../channels/api/webhook';
+import { viewerOf } from '../data/visibility';
+import { createSupervision } from '../supervisor';
+import type { Core } from './core';
+
+/**
+ * Step 2: the rooms, in the order they need each other. Routing asks web chat whether a visitor
+ * is connected and web chat asks routing for queue positions, so that one is late-bound.
+ */
+export function wireRooms(c: Core) {
+  let channels: ReturnType<typeof wireChannels> | null = null;
+  const work = wireWork(c, (conversationId) => channels!.webchat.visitorConnected(conversationId));
+  channels = wireChannels(c, work);
+  return { ...work, ...channels };
+}
+
+/** Step 2a: routing, the supervisor's board, inbound (where customers' messages enter) and voice. */
+function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean) {
+  const { opts, o, log, db, relayClock, store, accounts, metrics, hub, scoped } = c;
+  const routing = createRoutingService({
+    db,
+    store,
+    accounts,
+    relayClock,
+    log,
+    now: o.now,
+    sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
+    visitorConnected,
+    countOverflow: () => {
+      metrics.routingOverflows += 1;
+    },
+  });
+  hub.attachRouting(routing);
+  const supervision = createSupervision({
+    ...scoped,
+    db,
+    routingPresence: (agentId, state) => routing.setPresence(agentId, state),
+    isConnected: (agentId) => hub.isConnected(agentId),
+    sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
+    // The wallboard's service level counts against the reports' targets unless told otherwise.
+    options: {
+      ...(opts.reports?.serviceLevelSec ? { serviceLevelSec: opts.reports.serviceLevelSec } : {}),
+      ...opts.supervisor,
+    },
+  });
+  hub.attachSupervision(supervision.hooks);
+  const inbound = createInbound({
+    db,
+    store,
+    relayClock,
+    now: o.now,
+    route: (id) => routing.enqueue(id),
+    ...(opts.sla?.reopenResolvedWithinMs !== undefined
+      ? { reopenResolvedWithinMs: opts.sla.reopenResolvedWithinMs }
+      : {}),
+  });
+  const inboxIds = db.prepare<[], string>('SELECT id FROM inboxes').pluck();
+  const voice = createVoice(opts.voice ?? {}, {
+    db,
+    store,
+    relayClock,
+    log,
+    now: o.now,
+    inbound,
+    inboxIds: () => inboxIds.all(),
+    liveCallRows: () => liveCallRows(db),
+    routing,
+  });
+  if (voice) routing.attachLiveOffers(voice.queue);
+  return { routing, supervision, inbound, voice };
+}
+
+/** Step 2b: the channels (web chat, email, the API channel) and call recordings. */
+function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
+  const { opts, o, log, db, secret, relayClock, store, identity, accounts, audit, auth, hub } = c;
+  const { routing, inbound } = w;
+  const webchatSettings = createWebchatSettings({
+    db,
+    dataDir: o.dataDir,
+    log,
+    now: o.now,
+    ...(opts.webchat ? { file: opts.webchat } : {}),
+  });
+  const webchat = createWebchat({
+    db,
+    store,
+    relayClock,
+    secret,
+    inbound,
+    queuePosition: (id) => routing.queuePosition(id),
+    sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
+    maxBodyBytes: o.maxBodyBytes,
+    maxJsonDepth: o.maxJsonDepth,
+    dataDir: o.dataDir,
+    isStaffed: (inboxId) => routing.isStaffed(inboxId),
+    onVisitorReturned: (conversationId) => routing.customerReturned(conversationId),
+    authorizeAgent: async (req) => viewerOf(await auth.authenticateRequest(req), accounts),
+    log,
+    now: o.now,
+    ...(opts.webchat ? { options: opts.webchat } : {}),
+    inboxConfig: (inboxId) => webchatSettings.config(inboxId),
+  });
+  const email = createEmailChannel({
+    db,
+    store,
+    inbound,
+    auth,
+    accounts,
+    audit,
+    log,
+    dataDir: o.dataDir,
+    now: o.now,
+    ...(opts.email ? { options: opts.email } : {}),
+  });
+  const apiWebhook = createApiWebhook({
+    db,
+    store,
+    auth,
+    accounts,
+    audit,
+    relayClock,
+    log,
+    dataDir: o.dataDir,
+    now: o.now,
+    ...(opts.webhook ? { options: opts.webhook } : {}),
+  });
+  hub.onAgentTyping((agentId, conversationId, on) => webchat.agentTyping(agentId, conversationId, on));
+  hub.onAgentRead((agentId, conversationId) => webchat.agentRead(agentId, conversationId));
+  const recordings = createRecordings({
+    db,
+    store,
+    auth,
+    audit,
+    accounts,
+    relayClock,
+    dataDir: o.dataDir,
+    log,
+    now: o.now,
+    ...(opts.recordings ? { options: opts.recordings } : {}),
+  });
+  const apiKeys = createApiKeys({ identity, auth, audit, log, now: o.now });
+  const apiChannel = createApiChannelHandler({
+    inbound,
+    maxBodyBytes: o.maxBodyBytes,
+    maxJsonDepth: o.maxJsonDepth,
+    authenticate: (req) => apiChannelCaller(apiKeys, auth, req),
+  });
+  return { webchatSettings, webchat, email, apiWebhook, recordings, apiKeys, apiChannel };
+}
+
+/** The rooms the relay serves, by name. */
+export type Rooms = ReturnType<typeof wireRooms>;
+
+/** Conversations of live calls still waiting for an agent (queued, offered, ringing), for the voice queue's restart. */
+function liveCallRows(db: Database) {
+  return db
+    .prepare<[], { id: string; inboxId: string; call: string }>(
+      `SELECT id, json_extract(data, '$.inboxId') AS inboxId, json_extract(data, '$.call') AS call
+         FROM records WHERE entity = 'conversation' AND deleted = 0
+          AND json_extract(data, '$.channel') = 'voice' AND json_extract(data, '$.status') <> 'resolved'
+          AND json_extract(data, '$.call.state') IN ('queued', 'offered', 'ringing')`,
+    )
+    .all()
+    .map((r) => ({ id: r.id, inboxId: r.inboxId, call: JSON.parse(r.call) as unknown }));
+}
+
+/** Who calls the API channel: an inbox API key, or an admin's account (any inbox). */
+async function apiChannelCaller(
+  apiKeys: ApiKeys,
+  auth: Auth,
+  req: IncomingMessage,
+): Promise<{ inboxId: string | null }> {
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  if (apiKeys.isKey(token)) return { inboxId: (await apiKeys.verify(token)).inboxId };
+  const p = await auth.authenticateRequest(req);
+  if (p.role !== 'admin')
+    throw new RelayError(
+      RELAY_ERR.FORBIDDEN,
+      'The API channel takes an inbox API key (or an admin account); ask an admin for a key.',
+    );
+  return { inboxId: null };
+}
