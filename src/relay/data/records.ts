@@ -1,8 +1,9 @@
 import { NO_HISTORY_FIELDS } from '../../shared/sync/derived';
-import type { Entity } from '../../shared/sync/entities';
+import type { Entity, FieldChangeData } from '../../shared/sync/entities';
 import { type Hlc, type HlcClock } from '../../shared/sync/hlc';
 import type { FieldOutcome } from '../../shared/sync/merge';
 import { applyWrite, wallIso, type AppliedWrite, type RecordWrite } from '../../shared/sync/records';
+import type { AsyncTx } from './asyncStore';
 import type { StoredRecord, Store, WriteMeta } from './store';
 
 export type FieldWrite = {
@@ -40,43 +41,97 @@ export function applyRecordWrite(
     const { data, clocks } = applied.state;
     seq = store.put({ ...w.key, data, clocks, deleted: false, convId: w.convId }, meta);
   }
-  if (base) writeHistory(store, w, base, applied, at, meta);
+  if (base) {
+    const had = (field: string) => store.hasHistory(w.key.entity, w.key.id, field);
+    for (const fc of historyOf(w, base, applied, at, meta, had)) store.putFieldChange(fc, w.convId, meta);
+  }
   return { seq, outcomes: applied.outcomes };
 }
 
-function writeHistory(
-  store: Store,
+/** applyRecordWrite on the asynchronous store contract (asyncStore.ts): the same rule, through a transaction's tx. */
+export async function applyRecordWriteAsync(
+  tx: AsyncTx,
+  w: RecordWrite,
+  at: string,
+  meta: WriteMeta,
+  held?: StoredRecord | null,
+): Promise<{ seq: number; outcomes: FieldOutcome[] }> {
+  const current = held === undefined ? await tx.get(w.key.entity, w.key.id) : held;
+  const base = current && !current.deleted ? current : null;
+  const applied = applyWrite(base && { data: base.data, clocks: base.clocks, deleted: false }, w);
+  if (!applied) return { seq: 0, outcomes: [] };
+  let seq = base?.seq ?? 0;
+  if (applied.changed) {
+    const { data, clocks } = applied.state;
+    seq = await tx.put({ ...w.key, data, clocks, deleted: false, convId: w.convId }, meta);
+  }
+  if (base) {
+    // Asked before any of this write's history is kept: each outcome is another field.
+    const had = new Set<string>();
+    for (const field of baselineCandidates(base, applied))
+      if (await tx.hasHistory(w.key.entity, w.key.id, field)) had.add(field);
+    for (const fc of historyOf(w, base, applied, at, meta, (f) => had.has(f)))
+      await tx.putFieldChange(fc, w.convId, meta);
+  }
+  return { seq, outcomes: applied.outcomes };
+}
+
+/** Fields whose held value may need copying into history before it is overwritten. */
+function baselineCandidates(base: StoredRecord, applied: AppliedWrite): string[] {
+  return applied.outcomes
+    .filter(
+      (o) => !NO_HISTORY_FIELDS.has(o.field) && o.outcome === 'won' && base.clocks[o.field] !== undefined,
+    )
+    .map((o) => o.field);
+}
+
+/**
+ * The field changes a write to an existing record leaves, in order: for each field (but
+ * NO_HISTORY_FIELDS), the held value first when it wins over a value never kept in history
+ * (`had` says whether the field has any), then the value written, won or lost.
+ */
+function historyOf(
   w: RecordWrite,
   base: StoredRecord,
   applied: AppliedWrite,
   at: string,
   meta: WriteMeta,
-): void {
+  had: (field: string) => boolean,
+): FieldChangeData[] {
   const { entity, id: recordId } = w.key;
-  const fc = (
-    field: string,
-    value: unknown,
-    clock: Hlc,
-    outcome: 'won' | 'lost',
-    by: string | null,
-    on: string,
-  ) =>
-    store.putFieldChange(
-      { entity, recordId, field, value, clock, authorId: by, at: on, outcome },
-      w.convId,
-      meta,
-    );
+  const out: FieldChangeData[] = [];
+  const candidates = new Set(baselineCandidates(base, applied));
   for (const o of applied.outcomes) {
     if (NO_HISTORY_FIELDS.has(o.field)) continue;
     const heldClock = base.clocks[o.field];
-    if (o.outcome === 'won' && heldClock !== undefined && !store.hasHistory(entity, recordId, o.field)) {
+    if (candidates.has(o.field) && heldClock !== undefined && !had(o.field)) {
       // Author unknown: the baseline came with the record's creation, not a recorded edit.
-      fc(o.field, base.data[o.field], heldClock, 'won', null, wallIso(heldClock));
+      out.push({
+        entity,
+        recordId,
+        field: o.field,
+        value: base.data[o.field],
+        clock: heldClock,
+        authorId: null,
+        at: wallIso(heldClock),
+        outcome: 'won',
+      });
     }
     // A winner carries the clock the field now has (a derived field's rule may keep the held one).
     const clock = o.outcome === 'won' ? applied.state.clocks[o.field] : 'clock' in w ? w.clock : undefined;
-    if (clock !== undefined) fc(o.field, o.value, clock, o.outcome, meta.agentId, at);
+    if (clock !== undefined)
+      out.push({
+        entity,
+        recordId,
+        field: o.field,
+        value: o.value,
+        clock,
+        authorId: meta.agentId,
+        at,
+        outcome: o.outcome,
+      });
   }
+  return out;
 }
 
 /** Creates or merges a mutable record field by field (LWW by HLC, shared/sync/merge.ts); see applyRecordWrite. */
@@ -85,14 +140,24 @@ export function writeFields(
   w: FieldWrite,
   meta: WriteMeta,
 ): { seq: number; outcomes: FieldOutcome[] } {
-  const write: RecordWrite = {
-    kind: 'fields',
-    key: { entity: w.entity, id: w.id },
-    convId: w.convId,
-    fields: w.fields,
-    clock: w.clock,
-  };
-  return applyRecordWrite(store, write, w.at, meta);
+  return applyRecordWrite(store, fieldsWrite(w), w.at, meta);
+}
+
+const fieldsWrite = (w: FieldWrite): RecordWrite => ({
+  kind: 'fields',
+  key: { entity: w.entity, id: w.id },
+  convId: w.convId,
+  fields: w.fields,
+  clock: w.clock,
+});
+
+/** writeFields on the asynchronous store contract, through a transaction's tx. */
+export function writeFieldsAsync(
+  tx: AsyncTx,
+  w: FieldWrite,
+  meta: WriteMeta,
+): Promise<{ seq: number; outcomes: FieldOutcome[] }> {
+  return applyRecordWriteAsync(tx, fieldsWrite(w), w.at, meta);
 }
 
 /** Adds an append-only record (message, note, call); returns its position. Run inside a transaction. */

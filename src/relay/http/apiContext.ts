@@ -5,6 +5,7 @@ import { RELAY_ERR } from '../../shared/sync/protocol';
 import type { Accounts } from '../identity/accounts';
 import { clientIp, type Audit, type AuditInput } from '../identity/audit';
 import type { Auth, Principal } from '../identity/auth';
+import type { IdentityData } from '../data/identityData';
 import type { Database } from '../data/db';
 import { RelayError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -18,6 +19,8 @@ import { requireOverseer } from './teamScopedRoute';
 export type CoreApiDeps = {
   db: Database;
   store: Store;
+  /** Membership changes run in its transactions, with their audit line. */
+  identity: IdentityData;
   auth: Auth;
   audit: Audit;
   accounts: Accounts;
@@ -38,20 +41,20 @@ type Handler = (req: IncomingMessage, params: string[]) => Promise<unknown> | un
 
 /** Who calls, the body they send, and the audit line of what they did: what every core route asks. */
 export function createApiContext(d: CoreApiDeps) {
-  function caller(req: IncomingMessage): Principal {
+  function caller(req: IncomingMessage): Promise<Principal> {
     return d.auth.authenticateRequest(req);
   }
   return {
     d,
     caller,
-    admin(req: IncomingMessage): Principal {
-      const p = caller(req);
+    async admin(req: IncomingMessage): Promise<Principal> {
+      const p = await caller(req);
       if (p.role !== 'admin') throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may do this.');
       return p;
     },
     /** Admins, or a supervisor who belongs to `teamId`. */
-    overseer(req: IncomingMessage, teamId: string | null): Principal {
-      const p = caller(req);
+    async overseer(req: IncomingMessage, teamId: string | null): Promise<Principal> {
+      const p = await caller(req);
       requireOverseer(d.accounts, p, teamId);
       return p;
     },

@@ -110,7 +110,7 @@ export function createReportsHttp(d: {
     try {
       if (req.method !== 'GET')
         throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
-      const p = d.auth.authenticateRequest(req);
+      const p = await d.auth.authenticateRequest(req);
       const q = parse(req);
       const r = report(p, q);
       if (path === R.reports.pattern) {

@@ -29,7 +29,7 @@ export function createHttpHandler(d: CoreApiDeps) {
    * Metrics show load and activity, so they need a token: the metrics token, or an admin's access
    * token. Loopback alone is not trusted: behind a reverse proxy every request comes from loopback.
    */
-  function authorizeMetrics(req: IncomingMessage): void {
+  async function authorizeMetrics(req: IncomingMessage): Promise<void> {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (token === undefined)
       throw new RelayError(
@@ -37,7 +37,7 @@ export function createHttpHandler(d: CoreApiDeps) {
         'Reading /metrics needs "Authorization: Bearer <token>": the relay\'s metrics token (--metrics-token) or an admin\'s access token.',
       );
     if (d.metricsToken !== undefined && sameSecret(token, d.metricsToken)) return;
-    c.admin(req);
+    await c.admin(req);
   }
 
   function reply(res: ServerResponse, status: number, value: unknown): void {
@@ -52,7 +52,7 @@ export function createHttpHandler(d: CoreApiDeps) {
     try {
       path = targetOf(req).path;
       if (req.method === 'GET' && path === '/metrics') {
-        authorizeMetrics(req);
+        await authorizeMetrics(req);
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText());
         return;
       }
@@ -64,7 +64,7 @@ export function createHttpHandler(d: CoreApiDeps) {
         throw new RelayError(RELAY_ERR.NOT_FOUND, `There is nothing at ${path}.`);
       }
       // Who calls before what they name: a stranger learns nothing about which ids exist.
-      if (!PUBLIC.has(path)) c.caller(req);
+      if (!PUBLIC.has(path)) await c.caller(req);
       const params = route[1].exec(path)!.slice(1).map(decodeParam);
       reply(res, 200, await route[2](req, params));
     } catch (err) {

@@ -30,10 +30,10 @@ export function routingRoutes(c: ApiContext): CoreRoute[] {
 /** An inbox's queue routing, set by an admin or a supervisor of its team (and of any overflow target's). */
 async function queueRouting(c: ApiContext, req: IncomingMessage, id: string) {
   const { store, accounts } = c.d;
-  c.caller(req); // signed in before anything is looked up
+  await c.caller(req); // signed in before anything is looked up
   const inbox = store.get('inbox', id);
   if (!inbox) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
-  const p = c.overseer(req, (inbox.data['teamId'] as string | null) ?? null);
+  const p = await c.overseer(req, (inbox.data['teamId'] as string | null) ?? null);
   const routing = await c.body(req, queueRoutingSchema);
   if (routing.overflow) {
     const to = store.get('inbox', routing.overflow.toInboxId);
@@ -56,7 +56,7 @@ async function queueRouting(c: ApiContext, req: IncomingMessage, id: string) {
 /** An agent's skills and capacity, set by an admin or a supervisor of the agent's teams. */
 async function agentRouting(c: ApiContext, req: IncomingMessage, id: string) {
   const { accounts } = c.d;
-  const p = c.caller(req);
+  const p = await c.caller(req);
   if (!accounts.agentById(id)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${id}.`);
   if (!accounts.managesAgent(p, id))
     throw new RelayError(
@@ -86,10 +86,10 @@ function setFields(
  * conversation is looked up, and a conversation outside the caller's teams is answered as one
  * that does not exist, so the route tells nobody which ids exist.
  */
-function assign(c: ApiContext, req: IncomingMessage, convId: string, a: z.infer<typeof assignSchema>) {
+async function assign(c: ApiContext, req: IncomingMessage, convId: string, a: z.infer<typeof assignSchema>) {
   const { d } = c;
   const { accounts } = d;
-  const p = c.caller(req);
+  const p = await c.caller(req);
   const conv = recordInScope(
     d,
     p,

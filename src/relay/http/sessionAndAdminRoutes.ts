@@ -39,11 +39,11 @@ export function sessionRoutes(c: ApiContext): CoreRoute[] {
       routeRegex(R.refresh),
       async (req) => auth.refresh((await c.body(req, refreshRequestSchema)).refreshToken, clientIp(req)),
     ],
-    ['GET', /^\/v1\/devices$/, (req) => ({ devices: auth.devices(c.caller(req)) })],
+    ['GET', /^\/v1\/devices$/, async (req) => ({ devices: await auth.devices(await c.caller(req)) })],
     [
       'POST',
       /^\/v1\/devices\/([^/]+)\/revoke$/,
-      (req, [id]) => auth.revokeDevice(c.caller(req), id!, clientIp(req)),
+      async (req, [id]) => auth.revokeDevice(await c.caller(req), id!, clientIp(req)),
     ],
   ];
 }
@@ -56,7 +56,7 @@ export function adminRoutes(c: ApiContext): CoreRoute[] {
       R.createAgent.method,
       routeRegex(R.createAgent),
       async (req) => {
-        const p = c.admin(req);
+        const p = await c.admin(req);
         const a = await c.body(req, schemas.agent);
         const agent = await accounts.createAgent({ ...a, teamIds: a.teamIds ?? [] }, p.agentId);
         c.audit(req, p, {
@@ -72,7 +72,7 @@ export function adminRoutes(c: ApiContext): CoreRoute[] {
       'POST',
       /^\/v1\/admin\/teams$/,
       async (req) => {
-        const p = c.admin(req);
+        const p = await c.admin(req);
         const team = accounts.createTeam((await c.body(req, schemas.team)).name, p.agentId);
         c.audit(req, p, { action: AUDIT.TEAM_CREATED, target: team.id, detail: { name: team.name } });
         return team;
@@ -92,7 +92,7 @@ export function adminRoutes(c: ApiContext): CoreRoute[] {
       'POST',
       /^\/v1\/admin\/inboxes$/,
       async (req) => {
-        const p = c.admin(req);
+        const p = await c.admin(req);
         const inbox = accounts.createInbox(await c.body(req, schemas.inbox), p.agentId);
         c.audit(req, p, {
           action: AUDIT.INBOX_CREATED,
@@ -106,9 +106,9 @@ export function adminRoutes(c: ApiContext): CoreRoute[] {
 }
 
 /** The teams a caller may read with their members: every team for admins, their own for supervisors. */
-function teamsOf(c: ApiContext, req: IncomingMessage) {
+async function teamsOf(c: ApiContext, req: IncomingMessage) {
   const { accounts } = c.d;
-  const p = c.caller(req);
+  const p = await c.caller(req);
   if (p.role === 'agent')
     throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and supervisors may read teams.');
   const mine = new Set(accounts.teamIdsOf(p.agentId));
@@ -116,10 +116,27 @@ function teamsOf(c: ApiContext, req: IncomingMessage) {
   return { teams: teams.map((t) => ({ ...t, members: accounts.members(t.id) })) };
 }
 
-function membership(c: ApiContext, req: IncomingMessage, teamId: string, agentId: string, member: boolean) {
-  const p = c.admin(req);
-  c.d.accounts.setMembership(teamId, agentId, member, p.agentId);
+async function membership(
+  c: ApiContext,
+  req: IncomingMessage,
+  teamId: string,
+  agentId: string,
+  member: boolean,
+) {
+  const p = await c.admin(req);
+  await c.d.identity.transaction(async (tx) => {
+    await c.d.accounts.setMembership(teamId, agentId, member, p.agentId, tx);
+    await c.d.audit.record(
+      {
+        action: AUDIT.TEAMS_CHANGED,
+        target: agentId,
+        detail: { teamId, member },
+        actorId: p.agentId,
+        ip: clientIp(req),
+      },
+      tx,
+    );
+  });
   c.d.hub.refreshAgent(agentId);
-  c.audit(req, p, { action: AUDIT.TEAMS_CHANGED, target: agentId, detail: { teamId, member } });
   return { teamId, agentId, member };
 }

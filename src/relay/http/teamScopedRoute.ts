@@ -73,7 +73,7 @@ export function scopedRoutes(
       const hit = matches.find((x) => x.method === req.method);
       if (!hit)
         throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
-      p = d.auth.authenticateRequest(req);
+      p = await d.auth.authenticateRequest(req);
       o.admit?.(p);
       // targetOf checked that the whole path decodes, so no segment fails here (nor before sign-in).
       sendJson(res, 200, await hit.run(req, p, hit.raw.map(decodeParam)));

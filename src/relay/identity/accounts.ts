@@ -4,51 +4,38 @@ import { uuidv7 } from '../../shared/sync/ids';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import type { Database } from '../data/db';
 import { RelayError } from '../core/errors';
-import { hashPassword } from './passwords';
 import { writeFields } from '../data/records';
-import type { Store } from '../data/store';
+import type { AsyncStoreReads } from '../data/asyncStore';
+import type { AgentRow, IdentityData } from '../data/identityData';
+import { asyncSqliteStore } from '../data/sqliteAsync';
+import { createSqliteIdentity } from '../data/sqliteIdentity';
+import type { SqliteStore } from '../data/sqliteStore';
+import { createAccountWrites, personOf, type Person } from './accountWrites';
 
-export type AgentRow = {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  password_hash: string;
-  disabled: number;
-  disabled_at: number | null;
-  disabled_reason: string | null;
-  must_change_password: number;
-  last_sign_in_at: number | null;
-  created_at: number;
-};
+export type { AgentRow };
+export type { Person };
 
-/** A person as IT manages them (never the password hash). */
-export type Person = {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  teams: { id: string; name: string }[];
-  disabled: boolean;
-  disabledAt: string | null;
-  disabledReason: string | null;
-  mustChangePassword: boolean;
-  lastSignInAt: string | null;
-  createdAt: string;
-};
 export type Accounts = ReturnType<typeof createAccounts>;
 
 /**
  * Agents, teams, inboxes and membership. Each lives in its own table (passwords never leave it)
- * and is mirrored as a synced record, so apps get the directory through the change log.
+ * and is mirrored as a synced record, so apps get the directory through the change log. What IT
+ * changes about people goes through the identity repository (accountWrites.ts); the directory
+ * reads below, and team and inbox creation, still ask SQLite synchronously for the rooms that are
+ * still on the synchronous store (routing, sync, supervisor, voice). `repo` must be the relay's
+ * one identity repository on `db` [default: one made on `db`, for tools and tests that run alone].
  */
-export function createAccounts(db: Database, store: Store, clock: HlcClock, now: () => number) {
+export function createAccounts(
+  db: Database,
+  store: SqliteStore,
+  clock: HlcClock,
+  now: () => number,
+  repo?: { identity: IdentityData; records: Pick<AsyncStoreReads, 'get'> },
+) {
+  const writes = createAccountWrites({ ...(repo ?? ownRepository(db, store)), clock, now });
   const q = {
     agentById: db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE id = ?'),
     agentByEmail: db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE email = ?'),
-    insertAgent: db.prepare(
-      'INSERT INTO agents (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
     countAdmins: db.prepare<[], number>("SELECT count(*) FROM agents WHERE role = 'admin'").pluck(),
     team: db.prepare<[string], { id: string; name: string }>('SELECT id, name FROM teams WHERE id = ?'),
     teams: db.prepare<[], { id: string; name: string }>('SELECT id, name FROM teams ORDER BY name'),
@@ -65,9 +52,6 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
     members: db.prepare<[string], { id: string; name: string; email: string; role: Role }>(
       'SELECT a.id, a.name, a.email, a.role FROM team_members m JOIN agents a ON a.id = m.agent_id WHERE m.team_id = ? ORDER BY a.name',
     ),
-    addMember: db.prepare('INSERT OR IGNORE INTO team_members (team_id, agent_id) VALUES (?, ?)'),
-    removeMember: db.prepare('DELETE FROM team_members WHERE team_id = ? AND agent_id = ?'),
-    removeAllMemberships: db.prepare('DELETE FROM team_members WHERE agent_id = ?'),
     allAgents: db.prepare<[], AgentRow>('SELECT * FROM agents ORDER BY name COLLATE NOCASE, email'),
     allMemberships: db.prepare<[], { agent_id: string; id: string; name: string }>(
       'SELECT m.agent_id, t.id, t.name FROM team_members m JOIN teams t ON t.id = m.team_id ORDER BY t.name',
@@ -75,23 +59,9 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
     countEnabledAdmins: db
       .prepare<[], number>("SELECT count(*) FROM agents WHERE role = 'admin' AND disabled = 0")
       .pluck(),
-    setDisabled: db.prepare(
-      'UPDATE agents SET disabled = ?, disabled_at = ?, disabled_reason = ? WHERE id = ?',
-    ),
-    setRole: db.prepare('UPDATE agents SET role = ? WHERE id = ?'),
-    setPassword: db.prepare('UPDATE agents SET password_hash = ?, must_change_password = ? WHERE id = ?'),
-    signedIn: db.prepare('UPDATE agents SET last_sign_in_at = ? WHERE id = ?'),
   };
   const at = () => new Date(now()).toISOString();
   const meta = (actorId: string | null) => ({ mutationId: null, agentId: actorId });
-
-  function syncAgentRecord(agentId: string, actorId: string | null, fields: Partial<AgentData>): void {
-    writeFields(
-      store,
-      { entity: 'agent', id: agentId, fields, clock: clock.now(), convId: null, at: at() },
-      meta(actorId),
-    );
-  }
 
   function requireTeam(teamId: string): { id: string; name: string } {
     const t = q.team.get(teamId);
@@ -106,6 +76,7 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
   }
 
   return {
+    ...writes,
     agentById: (id: string) => q.agentById.get(id) ?? null,
     agentByEmail: (email: string) => q.agentByEmail.get(email.toLowerCase()) ?? null,
     adminCount: () => q.countAdmins.get() ?? 0,
@@ -140,35 +111,6 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
       return { id: a.id, name: a.name, email: a.email, role: a.role, teamIds: q.teamIds.all(a.id), skills };
     },
 
-    /** Creates an agent with a scrypt-hashed password; throws CONFLICT on a taken email. */
-    async createAgent(
-      input: { email: string; password: string; name: string; role: Role; teamIds?: string[] },
-      actorId: string | null,
-    ) {
-      const email = input.email.trim().toLowerCase();
-      if (input.password.length < 8)
-        throw new RelayError(RELAY_ERR.VALIDATION, 'The password must have at least 8 characters.');
-      const hash = await hashPassword(input.password);
-      const id = uuidv7(now());
-      store.transaction(() => {
-        if (q.agentByEmail.get(email))
-          throw new RelayError(RELAY_ERR.CONFLICT, `An agent with the email ${email} already exists.`);
-        q.insertAgent.run(id, email, input.name, input.role, hash, now());
-        for (const t of input.teamIds ?? []) {
-          requireTeam(t);
-          q.addMember.run(t, id);
-        }
-        syncAgentRecord(id, actorId, {
-          name: input.name,
-          email,
-          role: input.role,
-          teamIds: q.teamIds.all(id),
-          skills: [],
-        });
-      });
-      return this.publicAgent(id);
-    },
-
     createTeam(
       name: string,
       actorId: string | null,
@@ -199,84 +141,20 @@ export function createAccounts(db: Database, store: Store, clock: HlcClock, now:
       return { id, ...input };
     },
 
-    /** Everyone with role, teams, standing and last sign-in, by name. */
-    people(): Person[] {
+    /** `people()` answered synchronously, for the rooms still on the synchronous store (the live board). */
+    directoryPeople(): Person[] {
       const teams = new Map<string, { id: string; name: string }[]>();
       for (const m of q.allMemberships.all())
         teams.set(m.agent_id, [...(teams.get(m.agent_id) ?? []), { id: m.id, name: m.name }]);
       return q.allAgents.all().map((a) => personOf(a, teams.get(a.id) ?? []));
     },
 
-    person(agentId: string): Person {
-      const a = requireAgent(agentId);
-      return personOf(
-        a,
-        q.allMemberships.all().filter((m) => m.agent_id === agentId),
-      );
-    },
-
     requireAgent,
     enabledAdminCount: () => q.countEnabledAdmins.get() ?? 0,
-
-    /** Disables (with a reason people are shown) or re-enables an account. */
-    setDisabled(agentId: string, disabled: boolean, reason: string | null): void {
-      requireAgent(agentId);
-      q.setDisabled.run(disabled ? 1 : 0, disabled ? now() : null, disabled ? reason : null, agentId);
-    },
-
-    /** Changes a role in the accounts table and the synced agent record. */
-    setRole(agentId: string, role: Role, actorId: string | null): void {
-      store.transaction(() => {
-        requireAgent(agentId);
-        q.setRole.run(role, agentId);
-        syncAgentRecord(agentId, actorId, { role });
-      });
-    },
-
-    /** Makes the agent a member of exactly `teamIds` and re-syncs their teamIds. */
-    setTeams(agentId: string, teamIds: readonly string[], actorId: string | null): void {
-      store.transaction(() => {
-        requireAgent(agentId);
-        for (const t of teamIds) requireTeam(t);
-        q.removeAllMemberships.run(agentId);
-        for (const t of teamIds) q.addMember.run(t, agentId);
-        syncAgentRecord(agentId, actorId, { teamIds: q.teamIds.all(agentId) });
-      });
-    },
-
-    /** Stores a new password hash; `mustChange` makes the next sign-in ask for a new one. */
-    setPasswordHash(agentId: string, hash: string, mustChange: boolean): void {
-      q.setPassword.run(hash, mustChange ? 1 : 0, agentId);
-    },
-
-    markSignedIn: (agentId: string) => void q.signedIn.run(now(), agentId),
-
-    /** Adds or removes a member and re-syncs the agent's teamIds. */
-    setMembership(teamId: string, agentId: string, member: boolean, actorId: string | null): void {
-      store.transaction(() => {
-        requireTeam(teamId);
-        requireAgent(agentId);
-        if (member) q.addMember.run(teamId, agentId);
-        else q.removeMember.run(teamId, agentId);
-        syncAgentRecord(agentId, actorId, { teamIds: q.teamIds.all(agentId) });
-      });
-    },
   };
 }
 
-function personOf(a: AgentRow, teams: { id: string; name: string }[]): Person {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return {
-    id: a.id,
-    email: a.email,
-    name: a.name,
-    role: a.role,
-    teams,
-    disabled: a.disabled === 1,
-    disabledAt: iso(a.disabled_at),
-    disabledReason: a.disabled_reason,
-    mustChangePassword: a.must_change_password === 1,
-    lastSignInAt: iso(a.last_sign_in_at),
-    createdAt: new Date(a.created_at).toISOString(),
-  };
+function ownRepository(db: Database, store: SqliteStore) {
+  const records = asyncSqliteStore(store);
+  return { identity: createSqliteIdentity(db, records), records };
 }

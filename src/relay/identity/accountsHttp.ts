@@ -5,10 +5,11 @@ import { ROLES } from '../../shared/sync/entities';
 import { UUID_RE } from '../../shared/sync/ids';
 import { RELAY_CLOSE, RELAY_ERR } from '../../shared/sync/protocol';
 import type { Accounts } from './accounts';
+import { requireAgent } from './accountWrites';
 import { AUDIT, clientIp, type Audit, type AuditInput } from './audit';
 import { checkNewPassword, disabledError, type Auth, type Principal } from './auth';
 import type { Database } from '../data/db';
-import type { Store } from '../data/store';
+import type { IdentityData, IdentityTx } from '../data/identityData';
 import { RelayError } from '../core/errors';
 import { readJson, sendError, sendJson } from '../http/reply';
 import type { Logger } from '../core/logger';
@@ -19,8 +20,8 @@ import { RELAY_ROUTES as R, routeRegex } from '../../shared/relayRoutes';
 
 type Deps = {
   db: Database;
-  /** Account changes that touch synced agent records run in its transactions. */
-  store: Store;
+  /** Identity changes that end sessions run in its transactions. */
+  identity: IdentityData;
   auth: Auth;
   accounts: Accounts;
   audit: Audit;
@@ -53,11 +54,15 @@ type Route = [method: string, path: RegExp, run: (req: IncomingMessage, id: stri
 export function createAccountsHttp(d: Deps) {
   const { auth, accounts, hub } = d;
   const body = <T>(req: IncomingMessage, schema: z.ZodType<T>) => readJson(req, d.maxBodyBytes, schema);
-  const audit = (req: IncomingMessage, p: Principal, e: Omit<AuditInput, 'actorId' | 'ip'>) =>
-    d.audit.record({ ...e, actorId: p.agentId, ip: clientIp(req) });
+  const audit = (
+    req: IncomingMessage,
+    p: Principal,
+    e: Omit<AuditInput, 'actorId' | 'ip'>,
+    tx?: IdentityTx,
+  ) => d.audit.record({ ...e, actorId: p.agentId, ip: clientIp(req) }, tx);
 
-  function admin(req: IncomingMessage): Principal {
-    const p = auth.authenticateRequest(req);
+  async function admin(req: IncomingMessage): Promise<Principal> {
+    const p = await auth.authenticateRequest(req);
     if (p.role !== 'admin') throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may manage people.');
     return p;
   }
@@ -66,9 +71,9 @@ export function createAccountsHttp(d: Deps) {
    * An admin acting on someone else: nobody disables, demotes or resets themselves here, which
    * also means an enabled admin always remains (the actor).
    */
-  function adminOnOther(req: IncomingMessage, id: string, what: string): Principal {
-    const p = admin(req);
-    accounts.requireAgent(id);
+  async function adminOnOther(req: IncomingMessage, id: string, what: string): Promise<Principal> {
+    const p = await admin(req);
+    await requireAgent(d.identity, id);
     if (id === p.agentId)
       throw new RelayError(RELAY_ERR.CONFLICT, `You cannot ${what} your own account; ask another admin.`);
     return p;
@@ -79,28 +84,28 @@ export function createAccountsHttp(d: Deps) {
       'GET',
       routeRegex(R.people),
       async (req) => {
-        admin(req);
-        return { people: accounts.people() };
+        await admin(req);
+        return { people: await accounts.people() };
       },
     ],
     [
       'GET',
       routeRegex(R.person, ID),
       async (req, id) => {
-        admin(req);
-        return accounts.person(id);
+        await admin(req);
+        return await accounts.person(id);
       },
     ],
     [
       'POST',
       routeRegex(R.disableAgent, ID),
       async (req, id) => {
-        const p = adminOnOther(req, id, 'disable');
+        const p = await adminOnOther(req, id, 'disable');
         const { reason } = await body(req, schemas.disable);
-        const ended = d.store.transaction(() => {
-          accounts.setDisabled(id, true, reason);
-          audit(req, p, { action: AUDIT.ACCOUNT_DISABLED, target: id, detail: { reason } });
-          return auth.endSessions(id);
+        const ended = await d.identity.transaction(async (tx) => {
+          await accounts.setDisabled(id, true, reason, tx);
+          await audit(req, p, { action: AUDIT.ACCOUNT_DISABLED, target: id, detail: { reason } }, tx);
+          return tx.dropAgentTokens(id, '');
         });
         // At once, not at the next token refresh: the person's open apps are told why and closed.
         const message = disabledError({ disabled_reason: reason }).message;
@@ -110,78 +115,85 @@ export function createAccountsHttp(d: Deps) {
           close: RELAY_CLOSE.ACCOUNT_DISABLED,
         });
         d.log.info({ agent: id, by: p.agentId, closed, ended }, 'account disabled');
-        return { ...accounts.person(id), closedSockets: closed };
+        return { ...(await accounts.person(id)), closedSockets: closed };
       },
     ],
     [
       'POST',
       routeRegex(R.enableAgent, ID),
       async (req, id) => {
-        const p = adminOnOther(req, id, 'enable');
-        d.store.transaction(() => {
-          accounts.setDisabled(id, false, null);
-          audit(req, p, { action: AUDIT.ACCOUNT_ENABLED, target: id });
+        const p = await adminOnOther(req, id, 'enable');
+        await d.identity.transaction(async (tx) => {
+          await accounts.setDisabled(id, false, null, tx);
+          await audit(req, p, { action: AUDIT.ACCOUNT_ENABLED, target: id }, tx);
         });
-        return accounts.person(id);
+        return await accounts.person(id);
       },
     ],
     [
       'POST',
       routeRegex(R.resetPassword, ID),
       async (req, id) => {
-        const p = adminOnOther(req, id, 'reset the password of');
+        const p = await adminOnOther(req, id, 'reset the password of');
         const { temporaryPassword } = await body(req, schemas.reset);
         // 72 random bits, easy to read out over the phone: the person replaces it at once.
         const temp = temporaryPassword ?? randomBytes(9).toString('base64url');
         checkNewPassword(temp);
         const hash = await hashPassword(temp);
-        d.store.transaction(() => {
-          accounts.setPasswordHash(id, hash, true);
-          auth.endSessions(id);
-          audit(req, p, { action: AUDIT.PASSWORD_RESET, target: id });
+        await d.identity.transaction(async (tx) => {
+          await accounts.setPasswordHash(id, hash, true, tx);
+          await tx.dropAgentTokens(id, '');
+          await audit(req, p, { action: AUDIT.PASSWORD_RESET, target: id }, tx);
         });
         hub.disconnectAgent(id, {
           code: RELAY_ERR.SESSION_ENDED,
           message: 'An admin reset your password; sign in with the temporary password they give you.',
           close: RELAY_CLOSE.UNAUTHORIZED,
         });
-        return { ...accounts.person(id), temporaryPassword: temp };
+        return { ...(await accounts.person(id)), temporaryPassword: temp };
       },
     ],
     [
       'PUT',
       routeRegex(R.setRole, ID),
       async (req, id) => {
-        const p = adminOnOther(req, id, 'change the role of');
+        const p = await adminOnOther(req, id, 'change the role of');
         const { role } = await body(req, schemas.role);
-        const before = accounts.requireAgent(id).role;
-        if (before === role) return accounts.person(id);
-        d.store.transaction(() => {
-          accounts.setRole(id, role, p.agentId);
-          audit(req, p, { action: AUDIT.ROLE_CHANGED, target: id, detail: { from: before, to: role } });
+        const before = (await requireAgent(d.identity, id)).role;
+        if (before === role) return await accounts.person(id);
+        await d.identity.transaction(async (tx) => {
+          await accounts.setRole(id, role, p.agentId, tx);
+          await audit(
+            req,
+            p,
+            { action: AUDIT.ROLE_CHANGED, target: id, detail: { from: before, to: role } },
+            tx,
+          );
         });
         hub.refreshAgent(id);
-        return accounts.person(id);
+        return await accounts.person(id);
       },
     ],
     [
       'PUT',
       routeRegex(R.setTeams, ID),
       async (req, id) => {
-        const p = admin(req);
-        accounts.requireAgent(id);
+        const p = await admin(req);
+        await requireAgent(d.identity, id);
         const teamIds = [...new Set((await body(req, schemas.teams)).teamIds)];
-        const before = accounts.teamIdsOf(id);
-        d.store.transaction(() => {
-          accounts.setTeams(id, teamIds, p.agentId);
-          audit(req, p, {
-            action: AUDIT.TEAMS_CHANGED,
-            target: id,
-            detail: { from: before, to: accounts.teamIdsOf(id) },
-          });
+        const before = await d.identity.teamIdsOf(id);
+        await d.identity.transaction(async (tx) => {
+          await accounts.setTeams(id, teamIds, p.agentId, tx);
+          const after = await tx.teamIdsOf(id);
+          await audit(
+            req,
+            p,
+            { action: AUDIT.TEAMS_CHANGED, target: id, detail: { from: before, to: after } },
+            tx,
+          );
         });
         hub.refreshAgent(id);
-        return accounts.person(id);
+        return await accounts.person(id);
       },
     ],
     [
@@ -195,7 +207,7 @@ export function createAccountsHttp(d: Deps) {
             RELAY_ERR.UNAUTHORIZED,
             'Send an access token as "Authorization: Bearer <token>".',
           );
-        const p = auth.authenticate(token, { passwordChange: true });
+        const p = await auth.authenticate(token, { passwordChange: true });
         const { currentPassword, newPassword } = await body(req, schemas.password);
         const { endedSessions } = await auth.changePassword(p, currentPassword, newPassword, clientIp(req));
         hub.disconnectAgent(

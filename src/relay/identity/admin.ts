@@ -24,13 +24,17 @@ export async function createAdmin(input: {
   const db = openDatabase(input.dataDir, input.dbFile);
   try {
     const store = createStore(db, Date.now);
-    const accounts = createAccounts(db, store, new HlcClock('relay-admin'), Date.now);
+    const records = asyncSqliteStore(store);
+    const identity = createSqliteIdentity(db, records);
+    const accounts = createAccounts(db, store, new HlcClock('relay-admin'), Date.now, {
+      identity,
+      records,
+    });
     const agent = await accounts.createAgent(
       { email: input.email, password: input.password, name: input.name, role: input.role ?? 'admin' },
       null,
     );
     // No actor: whoever could run this on the relay's machine; the line says it came from there.
-    const identity = createSqliteIdentity(db, asyncSqliteStore(store));
     await createAudit({ identity, now: Date.now, log: pino({ level: 'error' }, pino.destination(2)) }).record(
       {
         actorId: null,

@@ -47,8 +47,8 @@ export function createApiKeys(d: {
 }) {
   const { identity } = d;
 
-  function admin(req: IncomingMessage) {
-    const p = d.auth.authenticateRequest(req);
+  async function admin(req: IncomingMessage) {
+    const p = await d.auth.authenticateRequest(req);
     if (p.role !== 'admin') throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may manage API keys.');
     return p;
   }
@@ -108,7 +108,7 @@ export function createApiKeys(d: {
     const one = /^\/v1\/admin\/api-keys\/([^/]+)$/.exec(path);
     if (!ofInbox && !one) return false;
     try {
-      const p = admin(req);
+      const p = await admin(req);
       if (ofInbox && req.method === 'POST') {
         const { name } = await readJson(req, 4096, nameSchema);
         const created = await api.create(decodeParam(ofInbox[1]!), name, p.agentId);

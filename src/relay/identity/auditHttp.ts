@@ -73,8 +73,8 @@ export function createAuditHttp(d: { audit: Audit; auth: Auth; log: Logger; opti
   const maxPage = d.options?.maxPageSize ?? 1000;
   const maxRows = d.options?.maxExportRows ?? 100_000;
 
-  function admin(req: IncomingMessage): Principal {
-    const p = d.auth.authenticateRequest(req);
+  async function admin(req: IncomingMessage): Promise<Principal> {
+    const p = await d.auth.authenticateRequest(req);
     if (p.role !== 'admin') throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may read the audit log.');
     return p;
   }
@@ -118,7 +118,7 @@ export function createAuditHttp(d: { audit: Audit; auth: Auth; log: Logger; opti
     try {
       if (req.method !== 'GET')
         throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
-      const p = admin(req);
+      const p = await admin(req);
       if (path === R.auditCsv.pattern) await exportCsv(req, res, p);
       else sendJson(res, 200, await d.audit.query(filters(req, pageSize, maxPage)));
     } catch (err) {

@@ -1,9 +1,11 @@
 import type { Role } from '../../shared/sync/entities';
 import { uuidv7 } from '../../shared/sync/ids';
 import { RELAY_ERR, type LoginRequest, type TokenPair } from '../../shared/sync/protocol';
-import type { Accounts, AgentRow } from './accounts';
+import type { AgentRow } from './accounts';
+import { publicAgentOf } from './accountWrites';
 import { AUDIT, type Audit } from './audit';
-import type { Database } from '../data/db';
+import type { AsyncStoreReads } from '../data/asyncStore';
+import type { DeviceRow, IdentityData, IdentityTx } from '../data/identityData';
 import { RelayError } from '../core/errors';
 import { LoginThrottle, type LoginThrottleOptions } from './loginThrottle';
 import { hashPassword, verifyPassword } from './passwords';
@@ -22,15 +24,6 @@ export type DeviceInfo = {
   revokedAt: string | null;
 };
 
-type DeviceRow = {
-  id: string;
-  agent_id: string;
-  name: string;
-  created_at: number;
-  last_seen_at: number;
-  revoked_at: number | null;
-};
-
 export type Auth = ReturnType<typeof createAuth>;
 
 /**
@@ -38,8 +31,9 @@ export type Auth = ReturnType<typeof createAuth>;
  * `onRevoked(deviceId)` runs after a device is revoked, so live sockets can be closed.
  */
 export function createAuth(
-  db: Database,
-  accounts: Accounts,
+  identity: IdentityData,
+  /** Where the synced agent records are read (for the agent an app is told it signed in as). */
+  records: Pick<AsyncStoreReads, 'get'>,
   secret: Buffer,
   o: {
     accessTokenTtlMs: number;
@@ -50,52 +44,32 @@ export function createAuth(
   onRevoked: (deviceId: string) => void,
   audit: Audit,
 ) {
-  const q = {
-    device: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE id = ?'),
-    devicesOf: db.prepare<[string], DeviceRow>(
-      'SELECT * FROM devices WHERE agent_id = ? ORDER BY created_at',
-    ),
-    allDevices: db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY created_at'),
-    insertDevice: db.prepare(
-      'INSERT INTO devices (id, agent_id, name, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)',
-    ),
-    seen: db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?'),
-    revoke: db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-    dropTokens: db.prepare('DELETE FROM refresh_tokens WHERE device_id = ?'),
-    insertToken: db.prepare(
-      'INSERT INTO refresh_tokens (hash, device_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
-    ),
-    token: db.prepare<[string], { device_id: string; expires_at: number; used_at: number | null }>(
-      'SELECT * FROM refresh_tokens WHERE hash = ?',
-    ),
-    useToken: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
-    dropAgentTokens: db.prepare(
-      'DELETE FROM refresh_tokens WHERE device_id IN (SELECT id FROM devices WHERE agent_id = ? AND id != ?)',
-    ),
-  };
   // Verifying against a throwaway hash when the email is unknown keeps both answers equally slow.
   let dummyHash: Promise<string> | null = null;
 
-  function issue(agentId: string, role: Role, deviceId: string): TokenPair {
+  /** A new token pair for a device, its refresh token stored in the transaction `tx`. */
+  async function issue(tx: IdentityTx, agent: AgentRow, deviceId: string): Promise<TokenPair> {
     const now = o.now();
     const exp = now + o.accessTokenTtlMs;
     const refreshToken = newRefreshToken();
-    q.insertToken.run(hashToken(refreshToken), deviceId, now, now + o.refreshTokenTtlMs);
+    await tx.insertRefreshToken({
+      hash: hashToken(refreshToken),
+      device_id: deviceId,
+      created_at: now,
+      expires_at: now + o.refreshTokenTtlMs,
+    });
     return {
-      accessToken: signAccessToken(secret, { sub: agentId, role, dev: deviceId, exp }),
+      accessToken: signAccessToken(secret, { sub: agent.id, role: agent.role, dev: deviceId, exp }),
       accessExpiresAt: new Date(exp).toISOString(),
       refreshToken,
       deviceId,
-      agent: accounts.publicAgent(agentId),
-      ...(accounts.agentById(agentId)?.must_change_password ? { mustChangePassword: true } : {}),
+      agent: await publicAgentOf(tx, records, agent),
+      ...(agent.must_change_password ? { mustChangePassword: true } : {}),
     };
   }
 
-  function revoke(deviceId: string): void {
-    db.transaction(() => {
-      q.revoke.run(o.now(), deviceId);
-      q.dropTokens.run(deviceId);
-    })();
+  async function revoke(deviceId: string): Promise<void> {
+    await identity.revokeDevice(deviceId, o.now());
     onRevoked(deviceId);
   }
 
@@ -135,7 +109,7 @@ export function createAuth(
           { retryAfterSeconds: seconds },
         );
       }
-      const agent = accounts.agentByEmail(req.email);
+      const agent = await identity.agentByEmail(req.email);
       dummyHash ??= hashPassword('not a password');
       const ok = await verifyPassword(req.password, agent?.password_hash ?? (await dummyHash));
       if (!agent || !ok) {
@@ -162,18 +136,28 @@ export function createAuth(
         throw disabledError(agent);
       }
       const deviceId = uuidv7(o.now());
-      return db.transaction(() => {
-        q.insertDevice.run(deviceId, agent.id, req.deviceName, o.now(), o.now());
-        audit.record({
-          actorId: agent.id,
-          action: AUDIT.SIGN_IN,
-          target: deviceId,
-          detail: { device: req.deviceName },
-          ip,
+      return identity.transaction(async (tx) => {
+        const at = o.now();
+        await tx.insertDevice({
+          id: deviceId,
+          agent_id: agent.id,
+          name: req.deviceName,
+          created_at: at,
+          last_seen_at: at,
         });
-        accounts.markSignedIn(agent.id);
-        return issue(agent.id, agent.role, deviceId);
-      })();
+        await audit.record(
+          {
+            actorId: agent.id,
+            action: AUDIT.SIGN_IN,
+            target: deviceId,
+            detail: { device: req.deviceName },
+            ip,
+          },
+          tx,
+        );
+        await tx.markSignedIn(agent.id, at);
+        return issue(tx, agent, deviceId);
+      });
     },
 
     /**
@@ -187,7 +171,8 @@ export function createAuth(
       next: string,
       ip: string | null = null,
     ): Promise<{ endedSessions: number }> {
-      const agent = accounts.requireAgent(p.agentId);
+      const agent = await identity.agentById(p.agentId);
+      if (!agent) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${p.agentId}.`);
       const source = ip ?? 'unknown';
       const refused = throttle.check(source, agent.email);
       if (refused)
@@ -208,36 +193,38 @@ export function createAuth(
           'Choose a new password that differs from the current one.',
         );
       const hash = await hashPassword(next);
-      const ended = db.transaction(() => {
-        accounts.setPasswordHash(agent.id, hash, false);
-        audit.record({
-          actorId: agent.id,
-          action: AUDIT.PASSWORD_CHANGED,
-          target: agent.id,
-          detail: { forced: agent.must_change_password === 1 },
-          ip,
-        });
-        return q.dropAgentTokens.run(agent.id, p.deviceId).changes;
-      })();
+      const ended = await identity.transaction(async (tx) => {
+        await tx.setPassword(agent.id, hash, false);
+        await audit.record(
+          {
+            actorId: agent.id,
+            action: AUDIT.PASSWORD_CHANGED,
+            target: agent.id,
+            detail: { forced: agent.must_change_password === 1 },
+            ip,
+          },
+          tx,
+        );
+        return tx.dropAgentTokens(agent.id, p.deviceId);
+      });
       return { endedSessions: ended };
     },
 
     /** Drops the refresh tokens of every device of an agent (but `exceptDeviceId`), ending their sessions. */
-    endSessions(agentId: string, exceptDeviceId = ''): number {
-      return q.dropAgentTokens.run(agentId, exceptDeviceId).changes;
-    },
+    endSessions: (agentId: string, exceptDeviceId = ''): Promise<number> =>
+      identity.dropAgentTokens(agentId, exceptDeviceId),
 
     /** Rotates a refresh token. A token used twice means it leaked: the device is revoked. */
-    refresh(refreshToken: string, ip: string | null = null): TokenPair {
+    async refresh(refreshToken: string, ip: string | null = null): Promise<TokenPair> {
       const hash = hashToken(refreshToken);
-      const row = q.token.get(hash);
+      const row = await identity.refreshToken(hash);
       if (!row) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'The refresh token is unknown; sign in again.');
-      const device = q.device.get(row.device_id);
+      const device = await identity.device(row.device_id);
       if (!device || device.revoked_at !== null)
         throw new RelayError(RELAY_ERR.DEVICE_REVOKED, 'This device was revoked; sign in again.');
       if (row.used_at !== null) {
-        revoke(row.device_id);
-        audit.record({
+        await revoke(row.device_id);
+        await audit.record({
           actorId: device.agent_id,
           action: AUDIT.REFRESH_REUSED,
           target: device.id,
@@ -251,18 +238,20 @@ export function createAuth(
       }
       if (row.expires_at <= o.now())
         throw new RelayError(RELAY_ERR.TOKEN_EXPIRED, 'The refresh token has expired; sign in again.');
-      const agent = accounts.agentById(device.agent_id);
+      const agent = await identity.agentById(device.agent_id);
       if (!agent) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'This account no longer exists.');
       if (agent.disabled) throw disabledError(agent);
-      return db.transaction(() => {
-        q.useToken.run(o.now(), hash);
-        q.seen.run(o.now(), device.id);
-        return issue(agent.id, agent.role, device.id);
-      })();
+      return identity.transaction(async (tx) => {
+        // Two refreshes with one token at once: only the first marks it used; the second is a reuse.
+        if (!(await tx.useRefreshToken(hash, o.now())))
+          throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'This refresh token was already used; sign in again.');
+        await tx.touchDevice(device.id, o.now());
+        return issue(tx, agent, device.id);
+      });
     },
 
     /** The caller of an HTTP request, from its `Authorization: Bearer <token>` header. */
-    authenticateRequest(req: { headers: { authorization?: string | undefined } }): Principal {
+    async authenticateRequest(req: { headers: { authorization?: string | undefined } }): Promise<Principal> {
       const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
       if (!m)
         throw new RelayError(
@@ -273,14 +262,14 @@ export function createAuth(
     },
 
     /** Verifies an access token and that its device and agent are still in good standing. */
-    authenticate(accessToken: string, opts: { passwordChange?: boolean } = {}): Principal {
+    async authenticate(accessToken: string, opts: { passwordChange?: boolean } = {}): Promise<Principal> {
       const claims = verifyAccessToken(secret, accessToken, o.now());
-      const device = q.device.get(claims.dev);
+      const device = await identity.device(claims.dev);
       if (!device || device.agent_id !== claims.sub)
         throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'The access token names an unknown device.');
       if (device.revoked_at !== null)
         throw new RelayError(RELAY_ERR.DEVICE_REVOKED, 'This device was revoked; sign in again.');
-      const agent = accounts.agentById(claims.sub);
+      const agent = await identity.agentById(claims.sub);
       if (!agent) throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'This account no longer exists.');
       if (agent.disabled) throw disabledError(agent);
       if (agent.must_change_password && !opts.passwordChange)
@@ -292,28 +281,27 @@ export function createAuth(
       return { agentId: agent.id, role: agent.role, deviceId: device.id, expiresAt: claims.exp };
     },
 
-    isRevoked: (deviceId: string) => q.device.get(deviceId)?.revoked_at != null,
-    touch: (deviceId: string) => void q.seen.run(o.now(), deviceId),
+    isRevoked: async (deviceId: string) => (await identity.device(deviceId))?.revoked_at != null,
+    touch: (deviceId: string): Promise<void> => identity.touchDevice(deviceId, o.now()),
 
     /** Own devices; admins see all. */
-    devices(p: Principal): DeviceInfo[] {
-      return (p.role === 'admin' ? q.allDevices.all() : q.devicesOf.all(p.agentId)).map(info);
-    },
+    devices: async (p: Principal): Promise<DeviceInfo[]> =>
+      (await identity.devices(p.role === 'admin' ? null : p.agentId)).map(info),
 
     /** Revokes an own device, or any device for an admin. Others' devices are NOT_FOUND. */
-    revokeDevice(p: Principal, deviceId: string, ip: string | null = null): DeviceInfo {
-      const d = q.device.get(deviceId);
+    async revokeDevice(p: Principal, deviceId: string, ip: string | null = null): Promise<DeviceInfo> {
+      const d = await identity.device(deviceId);
       if (!d || (p.role !== 'admin' && d.agent_id !== p.agentId))
         throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such device.');
-      revoke(deviceId);
-      audit.record({
+      await revoke(deviceId);
+      await audit.record({
         actorId: p.agentId,
         action: AUDIT.DEVICE_REVOKED,
         target: deviceId,
         detail: { owner: d.agent_id, device: d.name },
         ip,
       });
-      return info(q.device.get(deviceId)!);
+      return info((await identity.device(deviceId))!);
     },
   };
 }

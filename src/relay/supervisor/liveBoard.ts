@@ -67,7 +67,7 @@ export function createLiveBoard(d: {
   );
 
   function loadDirectory(): void {
-    people = d.accounts.people().filter((p) => !p.disabled);
+    people = d.accounts.directoryPeople().filter((p) => !p.disabled);
     inboxes = inboxRows.all();
   }
 

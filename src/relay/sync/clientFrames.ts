@@ -67,7 +67,6 @@ function dispatch(ctx: HubContext, c: Conn, f: ClientFrame): void {
 }
 
 function onHello(ctx: HubContext, c: Conn, f: Extract<ClientFrame, { t: 'hello' }>): void {
-  const { store, accounts, log } = ctx;
   if (f.protocol !== SYNC_PROTOCOL_VERSION) {
     return shut(
       c,
@@ -76,12 +75,15 @@ function onHello(ctx: HubContext, c: Conn, f: Extract<ClientFrame, { t: 'hello' 
       RELAY_CLOSE.PROTOCOL,
     );
   }
-  const p = authenticateOrShut(ctx.auth, c, f.accessToken);
-  if (!p) return;
+  authenticateThen(ctx, c, f.accessToken, (p) => welcome(ctx, c, f, p));
+}
+
+function welcome(ctx: HubContext, c: Conn, f: Extract<ClientFrame, { t: 'hello' }>, p: Principal): void {
+  const { store, accounts, log } = ctx;
   c.principal = p;
   c.viewer = viewerOf(p, accounts);
   c.cursor = f.cursor;
-  ctx.auth.touch(p.deviceId);
+  void ctx.auth.touch(p.deviceId);
   const head = store.head();
   const resync = needsResync(store, f.cursor);
   send(c, { t: 'welcome', agent: accounts.publicAgent(p.agentId), deviceId: p.deviceId, head, resync });
@@ -91,8 +93,10 @@ function onHello(ctx: HubContext, c: Conn, f: Extract<ClientFrame, { t: 'hello' 
 }
 
 function onReauth(ctx: HubContext, c: Conn, was: Principal, accessToken: string): void {
-  const p = authenticateOrShut(ctx.auth, c, accessToken);
-  if (!p) return;
+  authenticateThen(ctx, c, accessToken, (p) => reauthed(ctx, c, was, p));
+}
+
+function reauthed(ctx: HubContext, c: Conn, was: Principal, p: Principal): void {
   if (p.agentId !== was.agentId || p.deviceId !== was.deviceId)
     return shut(
       c,
@@ -131,10 +135,33 @@ function onWatch(ctx: HubContext, c: Conn, agentId: string, on: boolean): void {
   fail(c, RELAY_ERR.FORBIDDEN, 'Only supervisors (for their teams) and admins may watch the live view.');
 }
 
+/**
+ * Checks an access token (asynchronously: the identity repository may be a network database) and
+ * runs `then` with its principal. The connection's later frames wait in `c.deferred` meanwhile and
+ * are handled after, in order, so nothing a client sends right after its hello overtakes it.
+ */
+function authenticateThen(ctx: HubContext, c: Conn, accessToken: string, then: (p: Principal) => void): void {
+  c.deferred = [];
+  void authenticateOrShut(ctx.auth, c, accessToken)
+    .then((p) => {
+      // A socket that closed while its token was checked joins nothing.
+      if (p && c.ws.readyState === c.ws.OPEN) then(p);
+    })
+    .catch((err: unknown) => {
+      ctx.log.error({ err }, 'sync authentication failed');
+      fail(c, RELAY_ERR.INTERNAL, 'The relay failed to check this access token; connect again.');
+    })
+    .finally(() => {
+      const later = c.deferred;
+      c.deferred = null;
+      for (const text of later ?? []) receive(ctx, c, text);
+    });
+}
+
 /** The principal of an access token, or null after telling the client why and closing (4401/4410/4411). */
-function authenticateOrShut(auth: Auth, c: Conn, accessToken: string): Principal | null {
+async function authenticateOrShut(auth: Auth, c: Conn, accessToken: string): Promise<Principal | null> {
   try {
-    return auth.authenticate(accessToken);
+    return await auth.authenticate(accessToken);
   } catch (err) {
     if (!(err instanceof RelayError)) throw err;
     const close =

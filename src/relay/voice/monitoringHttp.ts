@@ -40,22 +40,22 @@ const BODY_LIMIT = 8 * 1024;
 export function createMonitoringHttp(d: MonitoringHttpDeps) {
   const routes: Record<string, (req: IncomingMessage) => Promise<unknown> | unknown> = {
     [key(R.monitoringGrants)]: async (req) => {
-      const p = d.auth.authenticateRequest(req);
+      const p = await d.auth.authenticateRequest(req);
       const body = await readJson(req, BODY_LIMIT, grantRequestSchema, d.maxJsonDepth);
       return d.grants.issue({ principal: p, ip: clientIp(req) }, body);
     },
     [key(R.monitoringRedeem)]: async (req) => {
-      const p = d.auth.authenticateRequest(req);
+      const p = await d.auth.authenticateRequest(req);
       const body = await readJson(req, BODY_LIMIT, redeemRequestSchema, d.maxJsonDepth);
       return { claims: d.grants.redeem({ principal: p, ip: clientIp(req) }, body) };
     },
     [key(R.monitoringEnd)]: async (req) => {
-      const p = d.auth.authenticateRequest(req);
+      const p = await d.auth.authenticateRequest(req);
       const body = await readJson(req, BODY_LIMIT, endRequestSchema, d.maxJsonDepth);
       return d.grants.end({ principal: p, ip: clientIp(req) }, body);
     },
-    [key(R.monitoringKey)]: (req) => {
-      d.auth.authenticateRequest(req);
+    [key(R.monitoringKey)]: async (req) => {
+      await d.auth.authenticateRequest(req);
       return { algorithm: 'Ed25519', publicKeyPem: d.grants.publicKeyPem };
     },
   };
@@ -92,7 +92,7 @@ export function createMonitoringHttp(d: MonitoringHttpDeps) {
       const route = routes[`${req.method ?? ''} ${path}`];
       if (!route) {
         // Who asks comes first, even for a wrong method.
-        d.auth.authenticateRequest(req);
+        await d.auth.authenticateRequest(req);
         throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
       }
       sendJson(res, 200, await route(req));

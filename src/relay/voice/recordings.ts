@@ -115,7 +115,7 @@ export function createRecordings(d: {
 
   const paths = (id: string) => ({ data: join(dir, `${id}.sbr`), meta: join(dir, `${id}.json`) });
 
-  const caller = (req: IncomingMessage): Principal => d.auth.authenticateRequest(req);
+  const caller = (req: IncomingMessage): Promise<Principal> => d.auth.authenticateRequest(req);
 
   function policyOf(teamId: string | null): RecordingPolicy {
     const team = teamId ? d.store.get('team', teamId) : null;
@@ -130,7 +130,7 @@ export function createRecordings(d: {
   }
 
   async function setPolicy(req: IncomingMessage, teamId: string): Promise<RecordingPolicy> {
-    const p = caller(req);
+    const p = await caller(req);
     d.accounts.requireTeam(teamId);
     if (!d.accounts.oversees(p, teamId))
       throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
@@ -161,7 +161,7 @@ export function createRecordings(d: {
   }
 
   async function upload(req: IncomingMessage, id: string, callId: string | null): Promise<CallRecording> {
-    const p = caller(req);
+    const p = await caller(req);
     if (!callId || !UUID_RE.test(callId))
       throw new RelayError(RELAY_ERR.VALIDATION, 'call: name the call record as ?call=<id>.');
     const mime = (req.headers['content-type'] ?? '').split(';')[0]!.trim() as RecordingMime;
@@ -225,8 +225,8 @@ export function createRecordings(d: {
     return { id, mime, durationMs: meta.durationMs, bytes: bytes.length };
   }
 
-  function download(req: IncomingMessage, res: ServerResponse, id: string): void {
-    const p = caller(req);
+  async function download(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const p = await caller(req);
     const f = paths(id);
     if (!existsSync(f.meta)) throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such recording (yet).');
     const meta = JSON.parse(readFileSync(f.meta, 'utf8')) as RecordingMeta;
@@ -315,11 +315,11 @@ export function createRecordings(d: {
         json(res, await setPolicy(req, decodeParam(team[1]!)));
         return true;
       }
-      caller(req); // who calls before what they name
+      await caller(req); // who calls before what they name
       const id = decodeParam(rec![1]!);
       if (!UUID_RE.test(id)) throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such recording (yet).');
       if (req.method === 'PUT') json(res, await upload(req, id, query.get('call')));
-      else if (req.method === 'GET') download(req, res, id);
+      else if (req.method === 'GET') await download(req, res, id);
       else throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed here.`, 405);
     } catch (err) {
       fail(res, err);

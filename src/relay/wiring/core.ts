@@ -29,8 +29,9 @@ export function openCore(opts: RelayOptions) {
     onListenerError: (err) => log.error({ err }, 'commit listener failed'),
   });
   // Identity on the store's database, in the store's transactions (data/identityData.ts).
-  const identity = createSqliteIdentity(db, asyncSqliteStore(store));
-  const accounts = createAccounts(db, store, relayClock, o.now);
+  const asyncStore = asyncSqliteStore(store);
+  const identity = createSqliteIdentity(db, asyncStore);
+  const accounts = createAccounts(db, store, relayClock, o.now, { identity, records: asyncStore });
   const metrics = createMetrics();
   const pusher = createPusher(db, store, accounts, relayClock, {
     maxClockSkewMs: o.maxClockSkewMs,
@@ -40,7 +41,7 @@ export function openCore(opts: RelayOptions) {
   // The hub needs auth (hello) and auth needs the hub (revocation closes sockets): late-bound.
   const revoked = (deviceId: string) => hub.disconnectDevice(deviceId);
   const audit = createAudit({ identity, now: o.now, log });
-  const auth = createAuth(db, accounts, secret, o, revoked, audit);
+  const auth = createAuth(identity, asyncStore, secret, o, revoked, audit);
   const hub = createSyncHub({ store, auth, accounts, pusher, metrics, log, o });
   // What the admin and supervisor routes that act on one team's things need.
   const scoped: TeamScopedDeps = { store, auth, accounts, audit, relayClock, log, now: o.now };

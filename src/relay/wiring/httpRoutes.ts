@@ -23,12 +23,13 @@ import type { Rooms } from './rooms';
 
 /** Step 4: the HTTP routes, in the order they are tried, and the core API that answers the rest. */
 export function httpRoutes(c: Core, r: Rooms) {
-  const { opts, o, log, db, store, accounts, metrics, relayClock, audit, auth, hub } = c;
+  const { opts, o, log, db, store, identity, accounts, metrics, relayClock, audit, auth, hub } = c;
   const { webchat, email, apiWebhook, supervision, recordings, apiKeys, apiChannel } = r;
   const { teamRouting, slaPolicy, phoneSettings, monitoring, webchatAdmin } = settingsRoutes(c, r);
   const handle = createHttpHandler({
     db,
     store,
+    identity,
     auth,
     audit,
     accounts,
@@ -56,7 +57,7 @@ export function httpRoutes(c: Core, r: Rooms) {
   });
   const people = createAccountsHttp({
     db,
-    store,
+    identity,
     auth,
     accounts,
     audit,
@@ -139,9 +140,9 @@ function createUpdatesRoute(dataDir: string, auth: Auth, audit: Audit) {
 }
 
 /** Whether the caller may publish or withdraw update files: admins only, as the updates feed asks. */
-function updatesAdmin(auth: Auth, req: IncomingMessage) {
+async function updatesAdmin(auth: Auth, req: IncomingMessage) {
   try {
-    const p = auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+    const p = await auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
     if (p.role === 'admin') return { ok: true as const, agentId: p.agentId };
     return {
       ok: false as const,

@@ -108,9 +108,7 @@ function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
     dataDir: o.dataDir,
     isStaffed: (inboxId) => routing.isStaffed(inboxId),
     onVisitorReturned: (conversationId) => routing.customerReturned(conversationId),
-    authorizeAgent: (req) => {
-      return viewerOf(auth.authenticateRequest(req), accounts);
-    },
+    authorizeAgent: async (req) => viewerOf(await auth.authenticateRequest(req), accounts),
     log,
     now: o.now,
     ...(opts.webchat ? { options: opts.webchat } : {}),
@@ -188,7 +186,7 @@ async function apiChannelCaller(
 ): Promise<{ inboxId: string | null }> {
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
   if (apiKeys.isKey(token)) return { inboxId: (await apiKeys.verify(token)).inboxId };
-  const p = auth.authenticateRequest(req);
+  const p = await auth.authenticateRequest(req);
   if (p.role !== 'admin')
     throw new RelayError(
       RELAY_ERR.FORBIDDEN,

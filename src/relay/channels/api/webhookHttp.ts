@@ -41,8 +41,8 @@ export function createWebhookHttp(d: {
   allowPrivateNetworks?: boolean;
 }) {
   /** The inbox, if the caller oversees it; a stranger to the team learns nothing about which exist. */
-  function inboxFor(req: IncomingMessage, inboxId: string) {
-    const p = d.auth.authenticateRequest(req);
+  async function inboxFor(req: IncomingMessage, inboxId: string) {
+    const p = await d.auth.authenticateRequest(req);
     if (p.role === 'agent')
       throw new RelayError(
         RELAY_ERR.FORBIDDEN,
@@ -77,7 +77,7 @@ export function createWebhookHttp(d: {
   }
 
   async function put(req: IncomingMessage, res: ServerResponse, inboxId: string): Promise<void> {
-    const { p, inbox } = inboxFor(req, inboxId);
+    const { p, inbox } = await inboxFor(req, inboxId);
     const b = await readJson(req, 16 * 1024, webhookBodySchema);
     // Only http(s), no credentials in the URL (they would be logged and shown to every admin).
     const target = new URL(b.url);
@@ -140,13 +140,13 @@ export function createWebhookHttp(d: {
       const inboxId = decodeParam(m[1]!);
       if (req.method === 'PUT') await put(req, res, inboxId);
       else if (req.method === 'GET') {
-        inboxFor(req, inboxId);
+        await inboxFor(req, inboxId);
         const view = d.settings.view(inboxId);
         if (!view)
           throw new RelayError(RELAY_ERR.NOT_FOUND, `Inbox ${inboxId} has no webhook yet; set one with PUT.`);
         sendJson(res, 200, view);
       } else if (req.method === 'DELETE') {
-        const { p } = inboxFor(req, inboxId);
+        const { p } = await inboxFor(req, inboxId);
         const removed = d.settings.remove(inboxId);
         flag(inboxId, false, p.agentId);
         d.audit.record({

@@ -154,7 +154,7 @@ export function createRemoteImagesRoute(d: {
   const o: Resolved = { ...DEFAULTS, ...d.options };
 
   async function images(req: IncomingMessage, messageId: string): Promise<ImageAnswer[]> {
-    const p = d.auth.authenticateRequest(req);
+    const p = await d.auth.authenticateRequest(req);
     const msg = d.store.get('message', messageId);
     const convId = msg?.data['conversationId'];
     const scope = typeof convId === 'string' ? d.store.scopeOf(convId) : null;

@@ -83,7 +83,7 @@ export function createEmailSettingsHttp(d: Deps) {
     const m = PATH.exec(path);
     if (!m) return false;
     try {
-      const p = d.auth.authenticateRequest(req);
+      const p = await d.auth.authenticateRequest(req);
       const id = decodeParam(m[1]!);
       if (p.role === 'agent')
         throw new RelayError(

@@ -36,7 +36,7 @@ export type WebchatDeps = {
   /** A visitor reopened their chat (routing moves it if its agent is gone past the grace). Default: nothing. */
   onVisitorReturned?: (conversationId: string) => void;
   /** The agent behind an `Authorization: Bearer` access token; throws RelayError when there is none. */
-  authorizeAgent: (req: IncomingMessage) => Viewer;
+  authorizeAgent: (req: IncomingMessage) => Promise<Viewer>;
   log: Logger;
   now: () => number;
   options?: WebchatOptions;

@@ -95,7 +95,7 @@ export function createWebchatSettingsHttp(d: Deps) {
     const m = PATH.exec(path);
     if (!m) return false;
     try {
-      const p = d.auth.authenticateRequest(req);
+      const p = await d.auth.authenticateRequest(req);
       if (p.role === 'agent')
         throw new RelayError(
           RELAY_ERR.FORBIDDEN,

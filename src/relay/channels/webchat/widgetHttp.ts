@@ -62,7 +62,7 @@ export type WidgetHttpDeps = {
   maxJsonDepth: number;
   now: () => number;
   isStaffed: (inboxId: string) => boolean;
-  authorizeAgent: (req: IncomingMessage) => Viewer;
+  authorizeAgent: (req: IncomingMessage) => Promise<Viewer>;
   files: AttachmentStore;
   maxMessageLength: number;
   sessionRateLimit: { perSecond: number; burst: number };
@@ -190,7 +190,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
 
   /** An agent sends a file to the web chat visitor: it goes out at once as the agent's message. */
   async function agentUpload(req: IncomingMessage, res: ServerResponse, query: URLSearchParams) {
-    const viewer = h.authorizeAgent(req);
+    const viewer = await h.authorizeAgent(req);
     const conversationId = query.get('conversationId') ?? '';
     const conv = h.store.get('conversation', conversationId);
     if (!conv || conv.deleted || !canSee(viewer, conv.id, scopeOf(conv.data)))
@@ -207,7 +207,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
   }
 
   /** A file download: a visitor's (with CORS) or an agent's, each only of what they may see. */
-  function serveAttachment(
+  async function serveAttachment(
     req: IncomingMessage,
     res: ServerResponse,
     m: RegExpExecArray,
@@ -220,7 +220,7 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
       if (!meta || !visitorMayRead(claims, meta)) throw noSuchFile();
       h.files.serve(res, meta, { ...cors, 'access-control-expose-headers': 'content-disposition' });
     } else {
-      const viewer = h.authorizeAgent(req);
+      const viewer = await h.authorizeAgent(req);
       if (!meta || !agentMayRead(viewer, meta)) throw noSuchFile();
       h.files.serve(res, meta);
     }
