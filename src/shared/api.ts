@@ -327,8 +327,11 @@ export const apiCalls = {
     teams: { id: string; name: string }[];
     agents: { id: string; name: string; teamIds: string[] }[];
   }>()(noArgs),
-  /** Marks a conversation read on this device (unread counts in the list). */
-  'conversations:markRead': call<{ unread: number }>()(z.object({ id }).strict()),
+  /**
+   * Marks a conversation read on this device (unread counts in the list); `cleared` when it had
+   * unread messages before, so the views have something to refresh.
+   */
+  'conversations:markRead': call<{ unread: number; cleared: boolean }>()(z.object({ id }).strict()),
   /** Hand a conversation to a colleague or to a team's queue (works offline; sent when back). */
   'conversations:transfer': call<ConversationView>()(
     z

@@ -170,3 +170,25 @@ describe('main/services/conversationService channel truth', () => {
     expect(store.pendingCount()).toBe(1);
   });
 });
+
+describe('main/services/conversationService markRead', () => {
+  it('says it cleared unread messages only the first time (the views refresh only then)', () => {
+    const { store } = openTestStore();
+    const h = new ConversationService({ store: () => store, sendRead: () => {} });
+    // The test store's clock starts in 2025: a message from before is unread until marked.
+    store.applyChanges([
+      conv('c', 't1', null, '2024-06-01T00:00:00.000Z'),
+      change('message', 'm1', {
+        conversationId: 'c',
+        customerId: 'c1',
+        direction: 'in',
+        authorId: null,
+        body: 'Hello?',
+        createdAt: '2024-06-01T00:00:01.000Z',
+      }),
+    ]);
+    expect(store.conversation('c')?.unread).toBe(1);
+    expect(h.markRead('c')).toEqual({ unread: 0, cleared: true });
+    expect(h.markRead('c')).toEqual({ unread: 0, cleared: false });
+  });
+});

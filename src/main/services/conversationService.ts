@@ -121,11 +121,14 @@ export class ConversationService {
   }
 
   /** Marks a conversation read here and tells the relay (not queued offline). */
-  markRead(id: string): { unread: number } {
+  /** `cleared`: it had unread messages and now has none (the list's counts changed). */
+  markRead(id: string): { unread: number; cleared: boolean } {
     const s = this.o.store();
+    const before = s.conversation(id)?.unread ?? 0;
     s.markRead(id);
     this.o.sendRead(id);
-    return { unread: s.conversation(id)?.unread ?? 0 };
+    const unread = s.conversation(id)?.unread ?? 0;
+    return { unread, cleared: before > 0 && unread === 0 };
   }
 
   sendMessage({ conversationId, body }: CallArgs<'messages:send'>): { id: string } {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CallArgs, CallResult } from '../../shared/api';
 import type { CallChannel } from '../../shared/channels';
 import { useApi, useRoot } from './context';
+import { prefetchedValue, takePrefetched } from './prefetch';
 
 export type Query<T> = { data: T | null; error: string | null; loading: boolean };
 
@@ -17,17 +18,26 @@ export function useQuery<C extends CallChannel>(channel: C, args: CallArgs<C> | 
   // conversation opened), the old answer is never shown as the new one's, not even for a moment,
   // so nothing acts on the wrong record. A refresh of the same arguments keeps the old answer
   // on screen until the new one arrives.
-  const [state, setState] = useState<Query<CallResult<C>> & { key: string | null }>({
-    data: null,
-    error: null,
-    loading: key !== null,
-    key,
+  // A call prefetched for this view (see prefetch.ts) that has answered already shows at once.
+  const [state, setState] = useState<Query<CallResult<C>> & { key: string | null }>(() => {
+    const ready = key === null ? undefined : prefetchedValue(channel, key, version);
+    return ready
+      ? { data: ready.data, error: null, loading: false, key }
+      : { data: null, error: null, loading: key !== null, key };
   });
   useEffect(() => {
     if (key === null) return;
     let live = true;
-    api.call(channel, JSON.parse(key) as CallArgs<C>).then(
-      (data) => live && setState({ data, error: null, loading: false, key }),
+    const call = takePrefetched(channel, key, version) ?? api.call(channel, JSON.parse(key) as CallArgs<C>);
+    call.then(
+      // The answer the view already shows (a prefetched one) renders nothing again.
+      (data) =>
+        live &&
+        setState((s) =>
+          s.key === key && s.data === data && !s.loading && s.error === null
+            ? s
+            : { data, error: null, loading: false, key },
+        ),
       (err: unknown) =>
         live &&
         setState((s) => ({

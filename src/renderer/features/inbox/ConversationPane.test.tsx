@@ -87,7 +87,7 @@ function fakeMain(d: ConversationDetail | Error) {
     },
     'conversations:labels': ['vip'],
     'recordings:policy': { canPlay: false },
-    'conversations:markRead': { unread: 0 },
+    'conversations:markRead': { unread: 0, cleared: false },
   };
   return {
     kind: 'browser',

@@ -64,10 +64,12 @@ export function ConversationPane(props: {
   const bumpData = useRoot((s) => s.bumpData);
   const seen = detail.data?.timeline.length ?? -1;
   // Reading the thread marks it read on this device; new messages while it is open are read too.
+  // Only a conversation that had unread messages refreshes the views (its row's count changed):
+  // one read already would have every open query, this thread's too, fetched again for nothing.
   useEffect(() => {
     if (seen < 0) return;
     api.call('conversations:markRead', { id: props.id }).then(
-      (r) => r.unread === 0 && bumpData(),
+      (r) => r.cleared && bumpData(),
       () => {},
     );
   }, [api, props.id, seen, bumpData]);

@@ -2,7 +2,8 @@ import { useId, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { MessageSquarePlus, PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import type { InboxFilters } from '../../../shared/inboxFilters';
-import { useRoot } from '../../app/context';
+import { useApi, useRoot } from '../../app/context';
+import { prefetch } from '../../app/prefetch';
 import { useQuery } from '../../app/useQuery';
 import { EmptyState } from '../../ui/EmptyState';
 import { ViewHeader } from '../../ui/ViewHeader';
@@ -32,6 +33,17 @@ export function InboxView() {
   const { t } = useTranslation();
   const selected = useRoot((s) => s.selectedConversationId);
   const setSelected = useRoot((s) => s.openConversation);
+  const api = useApi();
+  const version = useRoot((s) => s.dataVersion);
+  // Opening a row asks for its thread and its customer's card at the click, while React renders
+  // the change of selection, rather than only once the new pane has mounted.
+  const openRow = (id: string, customerId: string | undefined) => {
+    if (id !== selected) {
+      prefetch(api, 'conversations:get', { id }, version);
+      if (customerId) prefetch(api, 'customers:get', { id: customerId }, version);
+    }
+    setSelected(id);
+  };
   const now = useMinuteClock();
   const [filters, setFilters] = useState<InboxFilters>(DEFAULT_FILTERS);
   const labels = useQuery('conversations:labels', {});
@@ -140,7 +152,7 @@ export function InboxView() {
                   selected={selected}
                   tabIndex={tabIndex}
                   now={now}
-                  onOpen={setSelected}
+                  onOpen={(id) => openRow(id, list.rowAt(i)?.customerId)}
                 />
               )}
             />
