@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sourcesUnder } from '../importCycles';
 import type { Relay } from '../../../src/relay';
 import { ADMIN, login, startTestRelay } from './helpers';
 
@@ -66,5 +67,13 @@ describe('a method a route does not take', () => {
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('RELAY_ERR_NOT_FOUND');
     const stranger = await fetch(`${relay.url}/v1/admin/updates/stable`);
     expect(stranger.status).toBe(401);
+  });
+
+  it('is refused through methodNotAllowed everywhere in the relay, so no 405 goes without Allow', () => {
+    const byHand = [...sourcesUnder('src/relay')]
+      .filter(([path, text]) => path !== 'src/relay/core/errors.ts' && /[(,=]\s*405\b/.test(text))
+      .map(([path]) => path);
+    // The demo page answers HTML and sets its Allow itself.
+    expect(byHand).toEqual(['src/relay/demo/page.ts']);
   });
 });
