@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { createAdmin, startRelay } from '../../src/relay';
 import { openDatabase } from '../../src/relay/data/db';
-import { createStore } from '../../src/relay/data/store';
+import { createStore } from '../../src/relay/data/sqliteStore';
 import { uuidv7 } from '../../src/shared/sync/ids';
 import { generate, writeAll, type GenTeam } from '../../tests/support/reportData';
 

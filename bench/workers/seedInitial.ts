@@ -7,7 +7,7 @@ import { uuidv7 } from '../../src/shared/sync/ids';
 import { createAccounts } from '../../src/relay/identity/accounts';
 import { openDatabase } from '../../src/relay/data/db';
 import { THREADS } from '../../src/relay/demo/seedData';
-import { createStore } from '../../src/relay/data/store';
+import { createStore } from '../../src/relay/data/sqliteStore';
 import { progress, serve } from './lib/ipc';
 
 const PER_TX = 5_000;

@@ -14,7 +14,7 @@ import { createAccounts } from '../../src/relay/identity/accounts';
 import { openDatabase } from '../../src/relay/data/db';
 import { hashPassword } from '../../src/relay/identity/passwords';
 import { writeFields } from '../../src/relay/data/records';
-import { createStore } from '../../src/relay/data/store';
+import { createStore } from '../../src/relay/data/sqliteStore';
 import { loadSigningSecret, signAccessToken } from '../../src/relay/identity/tokens';
 import { progress, serve, sleep, until } from './lib/ipc';
 

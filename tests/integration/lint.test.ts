@@ -128,6 +128,18 @@ describe('lint layering', () => {
     expect(importCycles(probe)).toEqual([['src/main/store/db.ts', 'src/main/store/outbox.ts']]);
   });
 
+  it('finds no import cycle anywhere in src/relay (type-only imports count), and finds one a type import back makes', () => {
+    const relay = sourcesUnder('src/relay');
+    expect(importCycles(relay)).toEqual([]);
+    // liveCall.ts once took the queue's deps type from callQueue.ts, which imports liveCall.ts.
+    const probe = new Map(relay);
+    const liveCall = 'src/relay/voice/liveCall.ts';
+    probe.set(liveCall, `${relay.get(liveCall)}\nimport type { CallQueueDeps as D } from './callQueue';\n`);
+    expect(importCycles(probe)).toEqual([
+      expect.arrayContaining([liveCall, 'src/relay/voice/callQueue.ts', 'src/relay/voice/queueWait.ts']),
+    ]);
+  });
+
   it("finds no import cycle through the relay's options, and finds the one an http module importing them makes", () => {
     const relay = sourcesUnder('src/relay');
     const options = 'src/relay/options.ts';

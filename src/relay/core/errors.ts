@@ -33,17 +33,28 @@ export class RelayError extends ExpectedError<RelayErrorCode> {
   readonly httpStatus: number;
   /** Seconds after which a refused (429) request may be tried again; sent as `Retry-After`. */
   readonly retryAfterSeconds: number | undefined;
+  /** The methods the route takes, when it refused this one (405); sent as `Allow`. */
+  readonly allow: readonly string[] | undefined;
   constructor(
     code: RelayErrorCode,
     message: string,
     httpStatus: number = STATUS[code],
-    extra: { retryAfterSeconds?: number } = {},
+    extra: { retryAfterSeconds?: number; allow?: readonly string[] } = {},
   ) {
     super(code, message);
     this.name = 'RelayError';
     this.httpStatus = httpStatus;
     this.retryAfterSeconds = extra.retryAfterSeconds;
+    this.allow = extra.allow;
   }
+}
+
+/**
+ * A method the route does not take: 405 with RELAY_ERR_NOT_FOUND, as every relay route answers
+ * it, naming the methods it does take (`allow`, sent as the `Allow` header).
+ */
+export function methodNotAllowed(message: string, allow: readonly string[]): RelayError {
+  return new RelayError(RELAY_ERR.NOT_FOUND, message, 405, { allow: [...new Set(allow)] });
 }
 
 /** Formats zod issues as `path: message` in one line. */

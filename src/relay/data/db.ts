@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import DatabaseCtor from 'better-sqlite3-multiple-ciphers';
 import { createPrivateDatabaseFile } from './dataFiles';
+import type { Database } from './database';
 import { migrate } from './migrations';
 
-export type Database = DatabaseCtor.Database;
+export type { Database } from './database';
 
 /**
  * Opens (creating if needed) `file` [default `<dataDir>/relay.db`] in WAL mode and migrates it.

@@ -4,7 +4,7 @@ import { openMemoryDatabase } from './db';
 import { appendRecord, writeFields } from './records';
 import { backfillReportFacts } from './reportFacts';
 import { createReportQueries, DEFAULT_FIRST_RESPONSE_SEC, DEFAULT_SERVICE_LEVEL_SEC } from './reportQueries';
-import { createStore } from './store';
+import { createStore } from './sqliteStore';
 
 const T0 = Date.parse('2026-03-08T10:00:00.000Z');
 const iso = (t: number) => new Date(t).toISOString();

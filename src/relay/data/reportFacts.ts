@@ -1,6 +1,6 @@
 import { decodeHlc, isHlc, type Hlc } from '../../shared/sync/hlc';
 import type { Entity } from '../../shared/sync/entities';
-import type { Database } from './db';
+import type { Database } from './database';
 
 /**
  * One row per conversation of what reports need (migration 009), kept up to date inside the

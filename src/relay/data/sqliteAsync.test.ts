@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openMemoryDatabase } from './db';
 import { asyncSqliteStore } from './sqliteAsync';
-import { createStore } from './store';
+import { createStore } from './sqliteStore';
 
 const SYSTEM = { mutationId: null, agentId: null };
 const msg = (id: string) =>

@@ -35,6 +35,14 @@ type Row = {
 };
 
 /**
+ * The relay's store on its SQLite database (the embedded default). It lives here, not beside the
+ * contract in store.ts, so that the contract imports no implementation.
+ */
+export function createStore(db: Database, now: () => number, o: Omit<StoreOptions, 'now'> = {}): SqliteStore {
+  return createSqliteStore(db, { now, ...o });
+}
+
+/**
  * The Store (store.ts) on SQLite: records, the ordered change log and field history. Every write
  * appends to the log and stamps the record with the new position, inside `transaction`, which
  * tells commit listeners what was written once the outermost transaction commits.

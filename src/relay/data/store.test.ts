@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { HlcClock } from '../../shared/sync/hlc';
 import { openMemoryDatabase } from './db';
 import { appendRecord, writeFields } from './records';
-import { createStore, type Commit } from './store';
+import { type Commit } from './store';
+import { createStore } from './sqliteStore';
 
 const SYSTEM = { mutationId: null, agentId: null };
 const AT = '2026-12-02T09:00:00.000Z';

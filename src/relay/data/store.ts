@@ -1,12 +1,11 @@
 import type { Change, Entity, FieldChangeData } from '../../shared/sync/entities';
 import type { Hlc } from '../../shared/sync/hlc';
-import type { Database } from './db';
-import { createSqliteStore, type SqliteStore } from './sqliteStore';
 import type { ConversationScope, Viewer } from './visibility';
 
 // The relay's store as a contract: what the rooms above (sync, routing, channels, voice) may ask
-// of it. SQLite implements it today (sqliteStore.ts); a PostgreSQL store (several relay processes
-// on one database) is the next implementation. Callers depend on this type, not on SQL.
+// of it. SQLite implements it today (sqliteStore.ts, whose createStore opens one); a PostgreSQL
+// store (several relay processes on one database) is the next implementation. Callers depend on
+// this type, not on SQL; the contract imports no implementation.
 
 export type StoredRecord = {
   entity: Entity;
@@ -107,8 +106,3 @@ export type StoreOptions = {
    */
   onListenerError?: (err: unknown) => void;
 };
-
-/** The relay's store on its SQLite database (the embedded default; see sqliteStore.ts). */
-export function createStore(db: Database, now: () => number, o: Omit<StoreOptions, 'now'> = {}): SqliteStore {
-  return createSqliteStore(db, { now, ...o });
-}

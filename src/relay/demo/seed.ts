@@ -9,7 +9,7 @@ import { createAccounts, type Accounts } from '../identity/accounts';
 import { openDatabase } from '../data/db';
 import { appendRecord, writeFields } from '../data/records';
 import { CANNED, LABELS, LOCALES, PHONE_PATTERNS, THREADS, type Locale } from './seedData';
-import { createStore } from '../data/store';
+import { createStore } from '../data/sqliteStore';
 import { DEMO_FILE, type DemoInfo } from './page';
 import { ensureDemoPhone } from './phone';
 import { prng } from '../../shared/prng';

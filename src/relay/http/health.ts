@@ -3,8 +3,7 @@ import type { NatsConnection } from 'nats';
 import type pg from 'pg';
 import type { Logger } from '../core/logger';
 import type { Database } from '../data/db';
-import { RELAY_ERR } from '../../shared/sync/protocol';
-import { RelayError } from '../core/errors';
+import { methodNotAllowed } from '../core/errors';
 import { sendError, sendJson } from './reply';
 import { targetOf } from './requestTarget';
 
@@ -71,12 +70,7 @@ export function createHealth(checks: readonly HealthCheck[], o: { log: Logger; t
       const { path } = targetOf(req);
       if (path !== '/healthz' && path !== '/readyz') return false;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.setHeader('allow', 'GET, HEAD');
-        sendError(
-          res,
-          new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405),
-          o.log,
-        );
+        sendError(res, methodNotAllowed(`${req.method} is not allowed on ${path}.`, ['GET', 'HEAD']), o.log);
         return true;
       }
       const { ready, checks: reports } = await run();

@@ -13,7 +13,10 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
     .end(JSON.stringify(value));
 }
 
-/** `{error:{code,message}}` for a RelayError; anything else is logged and answered as an internal error. */
+/**
+ * `{error:{code,message}}` for a RelayError (with its `Retry-After` or `Allow`); anything else is
+ * logged and answered as an internal error.
+ */
 export function sendError(res: ServerResponse, err: unknown, log: Logger): void {
   if (!(err instanceof RelayError)) {
     log.error({ err }, 'request failed');
@@ -23,6 +26,7 @@ export function sendError(res: ServerResponse, err: unknown, log: Logger): void 
   if (res.headersSent) return void res.destroy();
   if (e.code === RELAY_ERR.TOO_LARGE) res.setHeader('connection', 'close');
   if (e.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(e.retryAfterSeconds));
+  if (e.allow !== undefined) res.setHeader('allow', e.allow.join(', '));
   sendJson(res, e.httpStatus, { error: { code: e.code, message: e.message } });
 }
 
@@ -42,6 +46,7 @@ export function refuseUpgrade(socket: Duplex, err: unknown, log: Logger): void {
     `HTTP/1.1 ${e.httpStatus} ${STATUS_CODES[e.httpStatus] ?? 'Error'}\r\n` +
       'Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +
       (e.retryAfterSeconds === undefined ? '' : `Retry-After: ${e.retryAfterSeconds}\r\n`) +
+      (e.allow === undefined ? '' : `Allow: ${e.allow.join(', ')}\r\n`) +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

@@ -3,7 +3,7 @@ import { reportCsv } from '../../shared/reports/csv';
 import { reportQuerySchema, type Report, type ReportQuery } from '../../shared/reports/figures';
 import { bucketBounds, daysBetween } from '../../shared/zonedTime';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import { describeIssues, RelayError } from '../core/errors';
+import { describeIssues, methodNotAllowed, RelayError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Database } from '../data/db';
 import {
@@ -108,8 +108,7 @@ export function createReportsHttp(d: {
     const path = targetOf(req).path;
     if (path !== R.reports.pattern && path !== R.reportsCsv.pattern) return false;
     try {
-      if (req.method !== 'GET')
-        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
+      if (req.method !== 'GET') throw methodNotAllowed(`${req.method} is not allowed on ${path}.`, ['GET']);
       const p = await d.auth.authenticateRequest(req);
       const q = parse(req);
       const r = report(p, q);

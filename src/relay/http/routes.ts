@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import { RelayError } from '../core/errors';
+import { methodNotAllowed, RelayError } from '../core/errors';
+import { sendError, sendJson } from './reply';
 import { decodeParam, targetOf } from './requestTarget';
 import { RELAY_ROUTES as R } from '../../shared/relayRoutes';
 import { createApiContext, type CoreApiDeps, type CoreRoute } from './apiContext';
@@ -13,6 +14,10 @@ function sameSecret(a: string, b: string): boolean {
   const h = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(h(a), h(b));
 }
+
+/** What a caller is told of a failure the relay did not expect (logged, with its path, first). */
+const internalError = () =>
+  new RelayError(RELAY_ERR.INTERNAL, 'The relay failed to handle this request.', 500);
 
 /** Routes anyone may call; every other route checks the caller's token before anything else. */
 const PUBLIC = new Set<string>([R.login.pattern, R.refresh.pattern]);
@@ -40,13 +45,6 @@ export function createHttpHandler(d: CoreApiDeps) {
     await c.admin(req);
   }
 
-  function reply(res: ServerResponse, status: number, value: unknown): void {
-    const text = JSON.stringify(value);
-    res
-      .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
-      .end(text);
-  }
-
   return async (req: IncomingMessage, res: ServerResponse, metricsText: () => string): Promise<void> => {
     let path = '';
     try {
@@ -60,23 +58,19 @@ export function createHttpHandler(d: CoreApiDeps) {
       const route = matches.find(([method]) => method === req.method);
       if (!route) {
         if (matches.length > 0)
-          throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
+          throw methodNotAllowed(
+            `${req.method} is not allowed on ${path}.`,
+            matches.map(([method]) => method),
+          );
         throw new RelayError(RELAY_ERR.NOT_FOUND, `There is nothing at ${path}.`);
       }
       // Who calls before what they name: a stranger learns nothing about which ids exist.
       if (!PUBLIC.has(path)) await c.caller(req);
       const params = route[1].exec(path)!.slice(1).map(decodeParam);
-      reply(res, 200, await route[2](req, params));
+      sendJson(res, 200, await route[2](req, params));
     } catch (err) {
-      if (err instanceof RelayError) {
-        if (err.code === RELAY_ERR.TOO_LARGE) res.setHeader('connection', 'close');
-        if (err.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(err.retryAfterSeconds));
-        return reply(res, err.httpStatus, { error: { code: err.code, message: err.message } });
-      }
-      d.log.error({ err, path }, 'http request failed');
-      reply(res, 500, {
-        error: { code: RELAY_ERR.INTERNAL, message: 'The relay failed to handle this request.' },
-      });
+      if (!(err instanceof RelayError)) d.log.error({ err, path }, 'http request failed');
+      sendError(res, err instanceof RelayError ? err : internalError(), d.log);
     }
   };
 }

@@ -3,7 +3,7 @@ import type { Entity } from '../../shared/sync/entities';
 import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { routeRegex, type RelayRoute } from '../../shared/relayRoutes';
-import { RelayError } from '../core/errors';
+import { methodNotAllowed, RelayError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { writeFields } from '../data/records';
 import type { StoredRecord, Store } from '../data/store';
@@ -72,7 +72,10 @@ export function scopedRoutes(
       if (matches.length === 0) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no route ${path}.`);
       const hit = matches.find((x) => x.method === req.method);
       if (!hit)
-        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
+        throw methodNotAllowed(
+          `${req.method ?? 'This method'} is not allowed here.`,
+          matches.map((x) => x.method),
+        );
       p = await d.auth.authenticateRequest(req);
       o.admit?.(p);
       // targetOf checked that the whole path decodes, so no segment fails here (nor before sign-in).

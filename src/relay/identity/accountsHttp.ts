@@ -10,7 +10,7 @@ import { AUDIT, clientIp, type Audit, type AuditInput } from './audit';
 import { checkNewPassword, disabledError, type Auth, type Principal } from './auth';
 import type { Database } from '../data/db';
 import type { IdentityData, IdentityTx } from '../data/identityData';
-import { RelayError } from '../core/errors';
+import { methodNotAllowed, RelayError } from '../core/errors';
 import { readJson, sendError, sendJson } from '../http/reply';
 import type { Logger } from '../core/logger';
 import { hashPassword } from './passwords';
@@ -233,7 +233,10 @@ export function createAccountsHttp(d: Deps) {
       if (!route) {
         // POST /v1/admin/agents (create) lives in http.ts.
         if (path === R.createAgent.pattern) return false;
-        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
+        throw methodNotAllowed(
+          `${req.method} is not allowed on ${path}.`,
+          matches.map(([method]) => method),
+        );
       }
       sendJson(res, 200, await route[2](req, route[1].exec(path)![1]?.toLowerCase() ?? ''));
     } catch (err) {

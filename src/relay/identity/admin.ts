@@ -4,7 +4,7 @@ import { createAccounts } from './accounts';
 import { AUDIT, createAudit } from './audit';
 import pino from 'pino';
 import { openDatabase } from '../data/db';
-import { createStore } from '../data/store';
+import { createStore } from '../data/sqliteStore';
 import { asyncSqliteStore } from '../data/sqliteAsync';
 import { createSqliteIdentity } from '../data/sqliteIdentity';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import type { Auth } from './auth';
 import type { ApiKeyRow, IdentityData } from '../data/identityData';
-import { RelayError } from '../core/errors';
+import { methodNotAllowed, RelayError } from '../core/errors';
 import { readJson, sendError, sendJson } from '../http/reply';
 import { AUDIT, clientIp, type Audit } from './audit';
 import type { Logger } from '../core/logger';
@@ -134,7 +134,11 @@ export function createApiKeys(d: {
           ip: clientIp(req),
         });
         sendJson(res, 200, revoked);
-      } else throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
+      } else
+        throw methodNotAllowed(
+          `${req.method} is not allowed on ${path}.`,
+          ofInbox ? ['GET', 'POST'] : ['DELETE'],
+        );
     } catch (err) {
       sendError(res, err, d.log);
     }

@@ -4,7 +4,7 @@ import { AUDIT, auditCsvRows, createAudit, csvCell } from './audit';
 import { openMemoryDatabase } from '../data/db';
 import { asyncSqliteStore } from '../data/sqliteAsync';
 import { createSqliteIdentity } from '../data/sqliteIdentity';
-import { createStore } from '../data/store';
+import { createStore } from '../data/sqliteStore';
 
 function setup() {
   const db = openMemoryDatabase();

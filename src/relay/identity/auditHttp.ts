@@ -10,7 +10,7 @@ import {
   type AuditQuery,
 } from './audit';
 import type { Auth, Principal } from './auth';
-import { RelayError } from '../core/errors';
+import { methodNotAllowed, RelayError } from '../core/errors';
 import { sendError, sendJson } from '../http/reply';
 import type { Logger } from '../core/logger';
 import { targetOf } from '../http/requestTarget';
@@ -116,8 +116,7 @@ export function createAuditHttp(d: { audit: Audit; auth: Auth; log: Logger; opti
     const path = targetOf(req).path;
     if (path !== R.audit.pattern && path !== R.auditCsv.pattern) return false;
     try {
-      if (req.method !== 'GET')
-        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
+      if (req.method !== 'GET') throw methodNotAllowed(`${req.method} is not allowed on ${path}.`, ['GET']);
       const p = await admin(req);
       if (path === R.auditCsv.pattern) await exportCsv(req, res, p);
       else sendJson(res, 200, await d.audit.query(filters(req, pageSize, maxPage)));

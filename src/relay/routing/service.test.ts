@@ -7,7 +7,7 @@ import type { ServerFrame } from '../../shared/sync/protocol';
 import { createAccounts } from '../identity/accounts';
 import { openMemoryDatabase } from '../data/db';
 import { appendRecord, writeFields } from '../data/records';
-import { createStore } from '../data/store';
+import { createStore } from '../data/sqliteStore';
 import { createRoutingService, type RoutingService } from './service';
 
 // The routing service over a real (in-memory) relay database: what "the customer is still

@@ -11,7 +11,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { decodeParam, targetOf } from '../http/requestTarget';
+import { sendError, sendJson } from '../http/reply';
+import { methodNotAllowed, RelayError } from '../core/errors';
+import type { Logger } from '../core/logger';
 import { RELAY_ROUTES, routeRegex } from '../../shared/relayRoutes';
+import { RELAY_ERR } from '../../shared/sync/protocol';
 
 // Admins' routes: a channel's listing, and one file to put or withdraw.
 const UPDATE_CHANNEL = routeRegex(RELAY_ROUTES.updateChannel);
@@ -23,10 +27,10 @@ export type UpdatesOptions = {
   dir: string;
   /** Largest installer accepted, in bytes. Default 2 GiB. */
   maxUploadBytes?: number;
-  /** Decides whether the request comes from an admin (bearer access token). */
-  authorizeAdmin: (
-    req: IncomingMessage,
-  ) => Promise<{ ok: true; agentId?: string } | { ok: false; status: number; code: string; message: string }>;
+  /** Resolves when the request comes from an admin (bearer access token); else throws a RelayError. */
+  authorizeAdmin: (req: IncomingMessage) => Promise<{ agentId?: string }>;
+  /** Where a failure the relay did not expect is logged (the caller is answered 500). */
+  log: Logger;
   /** Hears what an admin published or withdrew (the relay writes it to the audit log). */
   onAdminChange?: (
     change: { kind: 'published' | 'withdrawn'; channel: string; file: string; size?: number },
@@ -54,43 +58,53 @@ export function createUpdatesHandler(
   return async (req, res) => {
     const { path } = targetOf(req);
     const pub = /^\/updates\/([^/]+)\/([^/]+)$/.exec(path);
-    if (pub && (req.method === 'GET' || req.method === 'HEAD'))
-      return servePublic(opts.dir, req, res, pub[1]!, decodeParam(pub[2]!));
-
     const admin = UPDATE_FILE.exec(path) ?? UPDATE_CHANNEL.exec(path);
-    if (!admin) return false;
-    const auth = await opts.authorizeAdmin(req);
-    if (!auth.ok) return sendError(res, auth.status, auth.code, auth.message);
-    const channel = admin[1]!;
-    const file = admin[2] === undefined ? undefined : decodeParam(admin[2]);
-    if (!CHANNEL.test(channel)) {
-      return sendError(
-        res,
-        400,
-        'RELAY_ERR_VALIDATION',
-        'Channel names are lower-case letters, digits and dashes.',
-      );
+    const isPublic = pub && (req.method === 'GET' || req.method === 'HEAD');
+    if (!isPublic && !admin) return false;
+    try {
+      if (isPublic) await servePublic(opts.dir, req, res, pub[1]!, decodeParam(pub[2]!));
+      else await adminRoute(opts, req, res, admin!, maxUpload);
+    } catch (err) {
+      sendError(res, err, opts.log);
     }
-    const dir = join(opts.dir, channel);
-    if (file === undefined && req.method === 'GET')
-      return sendJson(res, 200, { channel, files: listFiles(dir) });
-    if (file === undefined || !FILE.test(file)) {
-      return sendError(
-        res,
-        400,
-        'RELAY_ERR_VALIDATION',
-        'File names are letters, digits, dot, dash and underscore.',
-      );
-    }
-    const agentId = auth.agentId ?? null;
-    if (req.method === 'PUT') return publish(opts, req, res, { dir, channel, file, agentId }, maxUpload);
-    if (req.method === 'DELETE') {
-      rmSync(join(dir, file), { force: true });
-      opts.onAdminChange?.({ kind: 'withdrawn', channel, file }, agentId, req);
-      return sendJson(res, 200, { channel, file, withdrawn: true });
-    }
-    return sendError(res, 405, 'RELAY_ERR_VALIDATION', 'Use GET, PUT or DELETE.');
+    return true;
   };
+}
+
+/** The admins' routes: list a channel (GET), publish (PUT) or withdraw (DELETE) one of its files. */
+async function adminRoute(
+  opts: UpdatesOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  admin: RegExpExecArray,
+  maxUpload: number,
+): Promise<void> {
+  const { agentId = null } = await opts.authorizeAdmin(req);
+  const channel = admin[1]!;
+  const file = admin[2] === undefined ? undefined : decodeParam(admin[2]);
+  const where = `${req.method} is not allowed on ${targetOf(req).path}.`;
+  if (!CHANNEL.test(channel))
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      'Channel names are lower-case letters, digits and dashes.',
+      400,
+    );
+  const dir = join(opts.dir, channel);
+  if (file === undefined) {
+    if (req.method !== 'GET') throw methodNotAllowed(where, ['GET']);
+    return sendJson(res, 200, { channel, files: listFiles(dir) });
+  }
+  if (!FILE.test(file))
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      'File names are letters, digits, dot, dash and underscore.',
+      400,
+    );
+  if (req.method === 'PUT') return publish(opts, req, res, { dir, channel, file, agentId }, maxUpload);
+  if (req.method !== 'DELETE') throw methodNotAllowed(where, ['PUT', 'DELETE']);
+  rmSync(join(dir, file), { force: true });
+  opts.onAdminChange?.({ kind: 'withdrawn', channel, file }, agentId, req);
+  sendJson(res, 200, { channel, file, withdrawn: true });
 }
 
 /** `GET|HEAD /updates/<channel>/<file>`: the file as a static server would send it, or 404. */
@@ -100,9 +114,9 @@ async function servePublic(
   res: ServerResponse,
   channel: string,
   file: string,
-): Promise<true> {
-  if (!CHANNEL.test(channel) || !FILE.test(file))
-    return sendError(res, 404, 'RELAY_ERR_NOT_FOUND', 'No such file.');
+): Promise<void> {
+  const noSuchFile = () => new RelayError(RELAY_ERR.NOT_FOUND, 'No such file.');
+  if (!CHANNEL.test(channel) || !FILE.test(file)) throw noSuchFile();
   const path = join(root, channel, file);
   let size: number;
   try {
@@ -110,7 +124,7 @@ async function servePublic(
     if (!st.isFile()) throw new Error('not a file');
     size = st.size;
   } catch {
-    return sendError(res, 404, 'RELAY_ERR_NOT_FOUND', 'No such file.');
+    throw noSuchFile();
   }
   res.writeHead(200, {
     'content-type': file.endsWith('.yml') ? 'text/yaml; charset=utf-8' : 'application/octet-stream',
@@ -121,7 +135,6 @@ async function servePublic(
   });
   if (req.method === 'HEAD') res.end();
   else await pipeline(createReadStream(path), res);
-  return true;
 }
 
 /** A channel's files with their sizes; none when the channel has no folder yet. */
@@ -145,17 +158,11 @@ async function publish(
   res: ServerResponse,
   to: { dir: string; channel: string; file: string; agentId: string | null },
   maxUpload: number,
-): Promise<true> {
+): Promise<void> {
   const { dir, channel, file } = to;
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (!Number.isFinite(declared) || declared > maxUpload) {
-    return sendError(
-      res,
-      413,
-      'RELAY_ERR_TOO_LARGE',
-      `Uploads need a Content-Length of at most ${maxUpload} bytes.`,
-    );
-  }
+  if (!Number.isFinite(declared) || declared > maxUpload)
+    throw new RelayError(RELAY_ERR.TOO_LARGE, `Uploads need a Content-Length of at most ${maxUpload} bytes.`);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${file}.${process.pid}.${Date.now()}.part`);
   let received = 0;
@@ -170,27 +177,12 @@ async function publish(
     renameSync(tmp, join(dir, file));
   } catch (err) {
     rmSync(tmp, { force: true });
-    return sendError(
-      res,
-      400,
-      'RELAY_ERR_VALIDATION',
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
       `Upload failed: ${(err as Error).message}. Nothing was published.`,
+      400,
     );
   }
   opts.onAdminChange?.({ kind: 'published', channel, file, size: received }, to.agentId, req);
-  return sendJson(res, 201, { channel, file, size: received });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): true {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-  return true;
-}
-
-function sendError(res: ServerResponse, status: number, code: string, message: string): true {
-  return sendJson(res, status, { error: { code, message } });
+  sendJson(res, 201, { channel, file, size: received });
 }

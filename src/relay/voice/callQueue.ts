@@ -1,14 +1,10 @@
 import parsePhoneNumber from 'libphonenumber-js/max';
 import { queueRoutingOf } from '../../shared/routing';
-import type { HlcClock } from '../../shared/sync/hlc';
-import type { InboundMessage, InboundResult } from '../channels/inbound';
-import type { Database } from '../data/db';
-import type { Logger } from '../core/logger';
 import type { Offer } from '../routing/types';
-import type { Store } from '../data/store';
 import { frameSchema, type Frame, type QueuedFrame } from './callFrames';
 import { forget, newLiveCall, rejectCall, writeCallState, type LiveCall, type QueueCtx } from './liveCall';
 import { isOpen } from './openingHours';
+import type { CallQueueDeps } from './queueDeps';
 import {
   endWaitsPastLimit,
   makeCallback,
@@ -19,28 +15,7 @@ import {
 import { addressMatches, queuePhoneOf, sipUserOf, sipUserPart } from './settings';
 
 export type { CallState } from './callFrames';
-
-export type CallQueueDeps = {
-  db: Database;
-  store: Store;
-  relayClock: HlcClock;
-  log: Logger;
-  now: () => number;
-  inbound: { receive(m: InboundMessage): InboundResult };
-  /** Inbox ids (the queues). */
-  inboxIds: () => string[];
-  routing: {
-    enqueue(conversationId: string): void;
-    reply(agentId: string, offerId: string, accept: boolean): boolean;
-    release(conversationId: string): void;
-    /** The agent answered although their offer was withdrawn meanwhile: theirs anyway. */
-    assignLive(conversationId: string, agentId: string): void;
-  };
-  /** Voice conversations that are not resolved, with their `call` field (read once at start). */
-  liveCallRows: () => { id: string; inboxId: string; call: unknown }[];
-  /** Sends a message to Kamailio; false when it is not connected. */
-  send: (msg: Record<string, unknown>) => boolean;
-};
+export type { CallQueueDeps } from './queueDeps';
 
 /** How often waits are checked against their queue's limit. */
 const SWEEP_MS = 250;

@@ -4,7 +4,7 @@ import { writeFields } from '../data/records';
 import type { Store } from '../data/store';
 import type { Offer } from '../routing/types';
 import type { CallState } from './callFrames';
-import type { CallQueueDeps } from './callQueue';
+import type { CallQueueDeps } from './queueDeps';
 
 /** A call held at Kamailio (or ringing an agent) as the queue tracks it in memory. */
 export type LiveCall = {

@@ -5,10 +5,9 @@ import {
   redeemRequestSchema,
   teamMonitoringSchema,
 } from '../../shared/monitoring';
-import { RELAY_ERR } from '../../shared/sync/protocol';
 import { AUDIT, clientIp } from '../identity/audit';
 import type { Principal } from '../identity/auth';
-import { RelayError } from '../core/errors';
+import { methodNotAllowed } from '../core/errors';
 import { readJson, sendError, sendJson } from '../http/reply';
 import { writeFields } from '../data/records';
 import { targetOf } from '../http/requestTarget';
@@ -93,7 +92,10 @@ export function createMonitoringHttp(d: MonitoringHttpDeps) {
       if (!route) {
         // Who asks comes first, even for a wrong method.
         await d.auth.authenticateRequest(req);
-        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
+        throw methodNotAllowed(
+          `${req.method ?? 'This method'} is not allowed here.`,
+          Object.keys(routes).flatMap((k) => (k.endsWith(` ${path}`) ? [k.split(' ')[0]!] : [])),
+        );
       }
       sendJson(res, 200, await route(req));
     } catch (err) {

@@ -18,7 +18,7 @@ import { RELAY_ERR } from '../../shared/sync/protocol';
 import type { Accounts } from '../identity/accounts';
 import type { Auth, Principal } from '../identity/auth';
 import type { Database } from '../data/db';
-import { RelayError } from '../core/errors';
+import { methodNotAllowed, RelayError } from '../core/errors';
 import { guarded } from '../core/guard';
 import { readBody, readJson, sendError, sendJson } from '../http/reply';
 import { AUDIT, clientIp, type Audit } from '../identity/audit';
@@ -310,8 +310,7 @@ export function createRecordings(d: {
     if (!team && !rec) return false;
     try {
       if (team) {
-        if (req.method !== 'PUT')
-          throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed here.`, 405);
+        if (req.method !== 'PUT') throw methodNotAllowed(`${req.method} is not allowed here.`, ['PUT']);
         json(res, await setPolicy(req, decodeParam(team[1]!)));
         return true;
       }
@@ -320,7 +319,7 @@ export function createRecordings(d: {
       if (!UUID_RE.test(id)) throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such recording (yet).');
       if (req.method === 'PUT') json(res, await upload(req, id, query.get('call')));
       else if (req.method === 'GET') await download(req, res, id);
-      else throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed here.`, 405);
+      else throw methodNotAllowed(`${req.method} is not allowed here.`, ['GET', 'PUT']);
     } catch (err) {
       fail(res, err);
     }

@@ -8,7 +8,7 @@ import { createRelayLogger } from '../core/logger';
 import { createMetrics } from '../core/metrics';
 import { RelayOptionsError, resolveOptions, type RelayOptions } from '../options';
 import { createPusher } from '../sync/push';
-import { createStore } from '../data/store';
+import { createStore } from '../data/sqliteStore';
 import { asyncSqliteStore } from '../data/sqliteAsync';
 import { createSqliteIdentity } from '../data/sqliteIdentity';
 import { createSyncHub } from '../sync/hub';

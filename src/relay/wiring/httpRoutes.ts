@@ -6,6 +6,7 @@ import { createAuditHttp } from '../identity/auditHttp';
 import { createAccountsHttp } from '../identity/accountsHttp';
 import type { Auth } from '../identity/auth';
 import { RelayError } from '../core/errors';
+import type { Logger } from '../core/logger';
 import { createHttpHandler } from '../http/routes';
 import { createHealth, sqliteCheck } from '../http/health';
 import { createHttpRateLimit } from '../http/httpRateLimit';
@@ -42,7 +43,7 @@ export function httpRoutes(c: Core, r: Rooms) {
     now: o.now,
     metricsToken: o.metricsToken,
   });
-  const updates = createUpdatesRoute(o.dataDir, auth, audit);
+  const updates = createUpdatesRoute(o.dataDir, auth, audit, log);
   const rateLimit = createHttpRateLimit({ http: o.httpRateLimit, auth: o.authRateLimit, now: o.now });
   const auditAdmin = createAuditHttp({ audit, auth, log });
   const demoPage = createDemoPage(o.dataDir);
@@ -124,9 +125,10 @@ function settingsRoutes(c: Core, r: Rooms) {
 }
 
 /** The update feed of `<dataDir>/updates`: anyone reads; admins publish and withdraw, each audited. */
-function createUpdatesRoute(dataDir: string, auth: Auth, audit: Audit) {
+function createUpdatesRoute(dataDir: string, auth: Auth, audit: Audit, log: Logger) {
   return createUpdatesHandler({
     dir: join(dataDir, 'updates'),
+    log,
     authorizeAdmin: async (req) => updatesAdmin(auth, req),
     onAdminChange: (c, agentId, req) =>
       audit.record({
@@ -139,19 +141,9 @@ function createUpdatesRoute(dataDir: string, auth: Auth, audit: Audit) {
   });
 }
 
-/** Whether the caller may publish or withdraw update files: admins only, as the updates feed asks. */
+/** The caller, when they may publish or withdraw update files: admins only, as the updates feed asks. */
 async function updatesAdmin(auth: Auth, req: IncomingMessage) {
-  try {
-    const p = await auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
-    if (p.role === 'admin') return { ok: true as const, agentId: p.agentId };
-    return {
-      ok: false as const,
-      status: 403,
-      code: RELAY_ERR.FORBIDDEN,
-      message: 'Only admins may publish updates.',
-    };
-  } catch (err) {
-    if (!(err instanceof RelayError)) throw err;
-    return { ok: false as const, status: err.httpStatus, code: err.code, message: err.message };
-  }
+  const p = await auth.authenticate(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+  if (p.role !== 'admin') throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may publish updates.');
+  return { agentId: p.agentId };
 }

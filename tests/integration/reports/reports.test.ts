@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore } from '../../../src/relay/data/store';
+import { createStore } from '../../../src/relay/data/sqliteStore';
 import type { Report } from '../../../src/shared/reports/figures';
 import { ADMIN, http, login, startTestRelay } from '../relay/helpers';
 import { generate, localKey, oracle, writeAll, type GenConv, type GenTeam } from '../../support/reportData';

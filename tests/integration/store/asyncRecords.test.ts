@@ -5,7 +5,7 @@ import { openMemoryDatabase } from '../../../src/relay/data/db';
 import { createPgStore } from '../../../src/relay/data/postgres/pgStore';
 import { writeFields, writeFieldsAsync, type FieldWrite } from '../../../src/relay/data/records';
 import { asyncSqliteStore } from '../../../src/relay/data/sqliteAsync';
-import { createStore } from '../../../src/relay/data/store';
+import { createStore } from '../../../src/relay/data/sqliteStore';
 import type { Viewer } from '../../../src/relay/data/visibility';
 import { postgresMissing, startPostgres, type RunningPostgres } from '../../support/postgres';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { openMemoryDatabase } from '../../../src/relay/data/db';
 import { createPgStore } from '../../../src/relay/data/postgres/pgStore';
 import { asyncSqliteStore } from '../../../src/relay/data/sqliteAsync';
-import { createStore } from '../../../src/relay/data/store';
+import { createStore } from '../../../src/relay/data/sqliteStore';
 import pg from 'pg';
 import { postgresMissing, startPostgres, type RunningPostgres } from '../../support/postgres';
 import { storeContract } from '../../support/storeContract';

@@ -4,7 +4,7 @@ import { createPgIdentity } from '../../../src/relay/data/postgres/pgIdentity';
 import { createPgStore } from '../../../src/relay/data/postgres/pgStore';
 import { asyncSqliteStore } from '../../../src/relay/data/sqliteAsync';
 import { createSqliteIdentity } from '../../../src/relay/data/sqliteIdentity';
-import { createStore } from '../../../src/relay/data/store';
+import { createStore } from '../../../src/relay/data/sqliteStore';
 import { postgresMissing, startPostgres, type RunningPostgres } from '../../support/postgres';
 import { identityContract } from '../../support/identityContract';
 

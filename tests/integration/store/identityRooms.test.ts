@@ -9,7 +9,7 @@ import { createPgIdentity } from '../../../src/relay/data/postgres/pgIdentity';
 import { createPgStore } from '../../../src/relay/data/postgres/pgStore';
 import { asyncSqliteStore } from '../../../src/relay/data/sqliteAsync';
 import { createSqliteIdentity } from '../../../src/relay/data/sqliteIdentity';
-import { createStore } from '../../../src/relay/data/store';
+import { createStore } from '../../../src/relay/data/sqliteStore';
 import { createAccountWrites } from '../../../src/relay/identity/accountWrites';
 import { AUDIT, createAudit } from '../../../src/relay/identity/audit';
 import { createAuth } from '../../../src/relay/identity/auth';

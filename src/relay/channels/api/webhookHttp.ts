@@ -5,7 +5,7 @@ import { webhookBodySchema } from '../../../shared/webhook';
 import type { HlcClock } from '../../../shared/sync/hlc';
 import { uuidv7 } from '../../../shared/sync/ids';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
-import { RelayError } from '../../core/errors';
+import { methodNotAllowed, RelayError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { writeFields } from '../../data/records';
 import type { Store } from '../../data/store';
@@ -157,7 +157,11 @@ export function createWebhookHttp(d: {
         });
         sendJson(res, 200, { inboxId, removed });
       } else
-        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
+        throw methodNotAllowed(`${req.method ?? 'This method'} is not allowed here.`, [
+          'GET',
+          'PUT',
+          'DELETE',
+        ]);
     } catch (err) {
       sendError(res, err, d.log);
     }

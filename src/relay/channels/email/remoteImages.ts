@@ -6,7 +6,7 @@ import { isPrivateAddress, literalRefusal, PRIVATE_ADDRESS, publicLookup } from 
 import { REMOTE_SRC_RE, unescapeAttribute } from '../../../shared/remoteImages';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
 import { RELAY_ROUTES as R, routeRegex, type RouteResponse } from '../../../shared/relayRoutes';
-import { RelayError } from '../../core/errors';
+import { methodNotAllowed, RelayError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { Store } from '../../data/store';
 import { canSee, viewerOf } from '../../data/visibility';
@@ -190,7 +190,7 @@ export function createRemoteImagesRoute(d: {
     if (!m) return false;
     try {
       if (req.method !== 'GET')
-        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? 'This method'} is not allowed here.`, 405);
+        throw methodNotAllowed(`${req.method ?? 'This method'} is not allowed here.`, ['GET']);
       sendJson(res, 200, { images: await images(req, decodeParam(m[1]!)) });
     } catch (err) {
       sendError(res, err, d.log);

@@ -5,7 +5,7 @@ import type { Accounts } from '../../identity/accounts';
 import { AUDIT, clientIp, type Audit } from '../../identity/audit';
 import type { Auth, Principal } from '../../identity/auth';
 import type { Database } from '../../data/db';
-import { RelayError } from '../../core/errors';
+import { methodNotAllowed, RelayError } from '../../core/errors';
 import { readJson, sendError, sendJson } from '../../http/reply';
 import type { Logger } from '../../core/logger';
 import { decodeParam, targetOf } from '../../http/requestTarget';
@@ -95,7 +95,7 @@ export function createEmailSettingsHttp(d: Deps) {
         throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id} you oversee.`);
       if (req.method === 'GET') return sendView(d, res, inbox);
       if (req.method !== 'PUT' && req.method !== 'DELETE')
-        throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
+        throw methodNotAllowed(`${req.method} is not allowed on ${path}.`, ['GET', 'PUT', 'DELETE']);
       if (p.role !== 'admin')
         throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may change mailbox settings; ask an admin.');
       if (req.method === 'DELETE') return remove(d, req, res, inbox, p);

@@ -10,7 +10,6 @@ import type { Viewer } from '../../data/visibility';
 import type { createInbound } from '../inbound';
 import type { AttachmentStore } from './attachments';
 import type { WebchatInboxConfig, WebchatOptions } from './options';
-import type { VisitorPresence } from './presence';
 import { DEFAULT_OFFLINE_REPLY_HOURS } from './settings';
 import type { Visitor } from './visitor';
 
@@ -80,6 +79,19 @@ export function resolveWebchatOptions(options: WebchatOptions | undefined) {
     visitorGoneMs: options?.visitorGoneMs,
   };
 }
+
+/**
+ * Whether each chat's visitor is still there (presence.ts makes it). Declared here, where the
+ * context holds it, so that this module need not import presence.ts, which writes through it.
+ */
+export type VisitorPresence = {
+  /** A visitor has this chat open (connected, or their first message bound it): they are there. */
+  arrived(convId: string): void;
+  /** A visitor's socket on this chat closed: unless one is back within the grace, they left. */
+  departed(convId: string): void;
+  /** The relay closes: the visitors connected now were there until now (their grace runs from it). */
+  close(): void;
+};
 
 /** What every web chat module works with. */
 export type WebchatContext = {

@@ -2,7 +2,7 @@ import { teamRoutingOf } from '../../../shared/routing';
 import type { Database } from '../../data/db';
 import type { Store } from '../../data/store';
 import { guarded } from '../../core/guard';
-import { writeConversation, type WebchatDeps } from './context';
+import { writeConversation, type VisitorPresence, type WebchatDeps } from './context';
 import type { Visitor } from './visitor';
 
 /** How often the relay records that the visitors connected now are still there (at most). */
@@ -27,7 +27,7 @@ export function createVisitorPresence(d: {
   visitors: ReadonlySet<Visitor>;
   /** The grace in ms; undefined: the team's away grace. */
   goneMs: number | undefined;
-}) {
+}): VisitorPresence {
   const { store } = d.deps;
   const table = lastSeenTable(d.deps.db, d.deps.now);
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -97,8 +97,6 @@ export function createVisitorPresence(d: {
     },
   };
 }
-
-export type VisitorPresence = ReturnType<typeof createVisitorPresence>;
 
 /** The `webchat_presence` table: when each chat's visitor was last seen (ms, the relay's clock). */
 function lastSeenTable(db: Database, now: () => number) {

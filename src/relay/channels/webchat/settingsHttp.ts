@@ -4,7 +4,7 @@ import { RELAY_ERR } from '../../../shared/sync/protocol';
 import type { Accounts } from '../../identity/accounts';
 import type { Auth, Principal } from '../../identity/auth';
 import type { Database } from '../../data/db';
-import { RelayError } from '../../core/errors';
+import { methodNotAllowed, RelayError } from '../../core/errors';
 import { AUDIT, clientIp, type Audit } from '../../identity/audit';
 import { readJson, sendError, sendJson } from '../../http/reply';
 import type { Logger } from '../../core/logger';
@@ -118,7 +118,7 @@ export function createWebchatSettingsHttp(d: Deps) {
         const view = req.method === 'PUT' ? await update(d, req, inbox, p) : reset(d, req, inbox, p);
         d.onChanged(inbox.id);
         sendJson(res, 200, view);
-      } else throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method} is not allowed on ${path}.`, 405);
+      } else throw methodNotAllowed(`${req.method} is not allowed on ${path}.`, ['GET', 'PUT', 'DELETE']);
     } catch (err) {
       sendError(res, err, d.log);
     }

@@ -51,6 +51,7 @@ export function createWebchat(d: WebchatDeps) {
 
   const handle = createWidgetHttp({
     store: d.store,
+    log: d.log,
     secret: d.secret,
     maxBodyBytes: d.maxBodyBytes,
     maxJsonDepth: d.maxJsonDepth,

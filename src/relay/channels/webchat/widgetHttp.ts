@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
-import { RelayError } from '../../core/errors';
+import { methodNotAllowed, RelayError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
 import { TokenBucket } from '../../core/rateLimit';
 import type { Store } from '../../data/store';
 import { canSee, type Viewer } from '../../data/visibility';
 import { AttachmentRefused, type AttachmentMeta, type AttachmentStore } from './attachments';
 import { verifyVisitorToken, type VisitorClaims } from './token';
 import { WIDGET_SCRIPT } from './widgetScript';
-import { readJsonBody } from '../../http/reply';
+import { readJsonBody, sendError } from '../../http/reply';
 import { targetOf } from '../../http/requestTarget';
 import { RELAY_ROUTES } from '../../../shared/relayRoutes';
 
@@ -39,6 +40,14 @@ const WIDGET_PREFIX = '/v1/widget/';
 const ATTACHMENT_PATH = /^\/v1\/(widget\/)?attachments\/([^/]+)$/;
 const AGENT_UPLOAD = RELAY_ROUTES.uploadAttachment.pattern;
 
+/** The methods each widget route takes (a 405 names them); none for a path that is no route. */
+function methodsOf(path: string): string[] {
+  if (path === '/v1/widget/config') return ['GET'];
+  if (['/v1/widget/sessions', '/v1/widget/offline', '/v1/widget/attachments', AGENT_UPLOAD].includes(path))
+    return ['POST'];
+  return [];
+}
+
 const scopeOf = (c: Record<string, unknown>) => ({
   teamId: typeof c['teamId'] === 'string' ? c['teamId'] : null,
   assigneeId: typeof c['assigneeId'] === 'string' ? c['assigneeId'] : null,
@@ -56,6 +65,7 @@ function fileNameOf(req: IncomingMessage): string {
 
 export type WidgetHttpDeps = {
   store: Store;
+  log: Logger;
   secret: Buffer;
   maxBodyBytes: number;
   /** Deepest JSON nesting accepted in a body (the relay's `maxJsonDepth`). */
@@ -271,7 +281,10 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
     const m = ATTACHMENT_PATH.exec(path);
     if (m && (req.method === 'GET' || req.method === 'HEAD')) return serveAttachment(req, res, m, cors);
     if (path.startsWith(WIDGET_PREFIX) || m || path === AGENT_UPLOAD)
-      throw new RelayError(RELAY_ERR.NOT_FOUND, `${req.method ?? ''} is not allowed on ${path}.`, 405);
+      throw methodNotAllowed(
+        `${req.method ?? ''} is not allowed on ${path}.`,
+        m ? ['GET', 'HEAD'] : methodsOf(path),
+      );
     return false;
   }
 
@@ -279,11 +292,15 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const { path } = targetOf(req);
     if (path === '/widget.js') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Use GET.' });
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendError(res, methodNotAllowed(`${req.method} is not allowed on ${path}.`, ['GET', 'HEAD']), h.log);
+        return true;
+      }
       if (WIDGET_SCRIPT === null) {
         const message =
           'This relay was built without the web chat widget: build it with node scripts/build.mjs.';
-        return json(res, 404, { error: { code: RELAY_ERR.NOT_FOUND, message } });
+        sendError(res, new RelayError(RELAY_ERR.NOT_FOUND, message), h.log);
+        return true;
       }
       res
         .writeHead(200, {
@@ -320,11 +337,12 @@ export function createWidgetHttp(h: WidgetHttpDeps) {
         // An upload refused before its body was read: close, so the rest is not read for nothing.
         if (err.code === RELAY_ERR.TOO_LARGE) res.setHeader('connection', 'close');
         const reason = err instanceof AttachmentRefused ? { reason: err.reason } : {};
+        const allow = err.allow ? { allow: err.allow.join(', ') } : {};
         return json(
           res,
           err.httpStatus,
           { error: { code: err.code, message: err.message, ...reason } },
-          cors,
+          { ...cors, ...allow },
         );
       }
       throw err;

@@ -1,4 +1,4 @@
-import type { Database } from '../db';
+import type { Database } from '../database';
 
 /** Accounts, devices, tokens, teams, inboxes, synced records, the change log and mutation ledger. */
 export const migration001 = {

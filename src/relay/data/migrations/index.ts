@@ -1,4 +1,4 @@
-import type { Database } from '../db';
+import type { Database } from '../database';
 import { migration001 } from './001_initial';
 import { migration002 } from './002_api_keys';
 import { migration003 } from './003_webchat_settings';

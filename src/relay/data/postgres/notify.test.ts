@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openMemoryDatabase } from '../db';
-import { createStore, type Commit } from '../store';
+import { type Commit } from '../store';
+import { createStore } from '../sqliteStore';
 import { createCatchUp, pokeOf, type LogPoke } from './notify';
 
 const SYSTEM = { mutationId: null, agentId: null };

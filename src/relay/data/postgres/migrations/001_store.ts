@@ -1,4 +1,4 @@
-import type { PgMigration } from './index';
+import type { PgMigration } from './pgMigration';
 
 /**
  * The synced records, the ordered change log and field history: the tables of the SQLite store

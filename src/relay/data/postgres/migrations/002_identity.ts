@@ -1,4 +1,4 @@
-import type { PgMigration } from './index';
+import type { PgMigration } from './pgMigration';
 
 // Released: never edit. Add a new numbered file instead.
 /**

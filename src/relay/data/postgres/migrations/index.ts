@@ -2,8 +2,9 @@ import type pg from 'pg';
 import { checkout } from '../checkout';
 import { pgMigration001 } from './001_store';
 import { pgMigration002 } from './002_identity';
+import type { PgMigration } from './pgMigration';
 
-export type PgMigration = { version: number; name: string; sql: string };
+export type { PgMigration } from './pgMigration';
 
 /** Every PostgreSQL migration in order. Released migrations are never edited; add a new file instead. */
 export const PG_MIGRATIONS: readonly PgMigration[] = [pgMigration001, pgMigration002];
