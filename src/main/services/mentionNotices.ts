@@ -18,13 +18,21 @@ export function mentionsToNotify(
   ctx: { agentId: string; since: string; notified: ReadonlySet<string> },
 ): ArrivedNote[] {
   return notes.filter(
-    (n) =>
-      Array.isArray(n.mentions) &&
-      n.mentions.includes(ctx.agentId) &&
-      n.authorId !== ctx.agentId &&
-      typeof n.createdAt === 'string' &&
-      n.createdAt >= ctx.since &&
-      !ctx.notified.has(n.id),
+    (n) => Array.isArray(n.mentions) && n.mentions.includes(ctx.agentId) && isNews(n, ctx, ctx.since),
+  );
+}
+
+/** Written by someone else, not before `from`, and not told yet: what both kinds of notice ask. */
+function isNews(
+  n: ArrivedNote,
+  ctx: { agentId: string; notified: ReadonlySet<string> },
+  from: string,
+): boolean {
+  return (
+    n.authorId !== ctx.agentId &&
+    typeof n.createdAt === 'string' &&
+    n.createdAt >= from &&
+    !ctx.notified.has(n.id)
   );
 }
 
@@ -42,14 +50,7 @@ export function whispersToNotify(
   ctx: { agentId: string; since: string; notified: ReadonlySet<string> },
 ): ArrivedNote[] {
   const from = new Date(Date.parse(ctx.since) - WHISPER_CATCH_UP_MS).toISOString();
-  return notes.filter(
-    (n) =>
-      n.whisperTo === ctx.agentId &&
-      n.authorId !== ctx.agentId &&
-      typeof n.createdAt === 'string' &&
-      n.createdAt >= from &&
-      !ctx.notified.has(n.id),
-  );
+  return notes.filter((n) => n.whisperTo === ctx.agentId && isNews(n, ctx, from));
 }
 
 // Notes confirmed by the relay, inserted after rowid `?` (a resync reinserts them: the notified set
