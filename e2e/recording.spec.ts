@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, stopHost, test, type RunningHost } from './fixtures';
@@ -77,6 +77,12 @@ async function openCustomerCalls(page: Page, name: string) {
   return page.getByRole('article').getByRole('list', { name: 'Calls' });
 }
 
+/** The recordings the relay holds; the folder exists only once the first piece arrives (a poll must not throw before). */
+function storedRecordings(dataDir: string): string[] {
+  const dir = join(dataDir, 'recordings');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sbr')) : [];
+}
+
 test('a recorded call: consent shown, both sides kept encrypted on the relay, played by the supervisor only', async ({
   browser,
 }) => {
@@ -115,18 +121,8 @@ test('a recorded call: consent shown, both sides kept encrypted on the relay, pl
   await expect(agentCalls.getByRole('button', { name: /^Play the recording/ })).toHaveCount(0);
 
   // The relay keeps it encrypted: no WebM (EBML) header at the start of the stored file.
-  await expect
-    .poll(
-      () =>
-        readdirSync(join(relay.dataDir, 'recordings'), { withFileTypes: true }).filter((f) =>
-          f.name.endsWith('.sbr'),
-        ).length,
-      {
-        timeout: 60_000,
-      },
-    )
-    .toBe(1);
-  const stored = readdirSync(join(relay.dataDir, 'recordings')).find((f) => f.endsWith('.sbr'))!;
+  await expect.poll(() => storedRecordings(relay.dataDir).length, { timeout: 60_000 }).toBe(1);
+  const stored = storedRecordings(relay.dataDir)[0]!;
   const head = readFileSync(join(relay.dataDir, 'recordings', stored)).subarray(0, 4);
   expect(head.toString('latin1')).toBe('SBR1');
 
