@@ -42,6 +42,7 @@ describe.skipIf(missing !== null)('relay/data/postgres/migrations', () => {
         'meta',
         'records',
         'refresh_tokens',
+        'routing_lease',
         'schema_migrations',
         'team_members',
         'teams',
