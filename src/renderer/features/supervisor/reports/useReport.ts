@@ -4,6 +4,7 @@ import type { ReportAnswer } from '../../../../shared/reportsApi';
 import type { ReportGroupBy, ReportQuery } from '../../../../shared/reports/figures';
 import type { ApiClient } from '../../../api/client';
 import { useApi } from '../../../app/context';
+import { downloadCsv } from '../../../app/downloadCsv';
 import { addDays, localToday } from './reportFormat';
 
 /** The report options as the form holds them (`to` inclusive). */
@@ -105,15 +106,10 @@ export function useReport() {
   };
 }
 
-/** Asks the relay for the CSV of the report `answer` holds and hands it to the browser as a download; returns its name. */
+/** Asks the relay for the CSV of the report `answer` holds and downloads it; returns its name. */
 async function downloadReportCsv(api: ApiClient, answer: ReportAnswer): Promise<string> {
   const { from, to, tz, groupBy, bucket } = answer.report;
   const file = await api.call('reports:csv', { from, to, tz, groupBy, bucket });
-  const url = URL.createObjectURL(new Blob([file.csv], { type: 'text/csv' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadCsv(file);
   return file.name;
 }
