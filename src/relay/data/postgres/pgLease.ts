@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { LeaseTable } from '../leases';
 
 /**
- * Leases on PostgreSQL (migration 003, table routing_lease), by the database's clock so relays
+ * Leases on PostgreSQL (migration 004, table routing_lease), by the database's clock so relays
  * with skewed clocks agree. One statement takes or renews: an insert of every name, which on a
  * conflict overwrites the row only when this owner holds it (a renewal: same tenure) or it has run
  * out (a hand-over: tenure + 1). Row locks make two claimants of one free lease take turns (in name

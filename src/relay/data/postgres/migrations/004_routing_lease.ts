@@ -8,8 +8,8 @@ import type { PgMigration } from './pgMigration';
  * that dies stops renewing; another takes the queue once `expires_at` has passed. `epoch` counts
  * hand-overs, so a decision can say under which tenure it was taken.
  */
-export const pgMigration003: PgMigration = {
-  version: 3,
+export const pgMigration004: PgMigration = {
+  version: 4,
   name: 'routing_lease',
   sql: `
     CREATE TABLE routing_lease (
