@@ -65,6 +65,39 @@ test('every place, the header menus, the connection popover and the command pale
   expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0))).toEqual({});
 });
 
+test("the inbox's designed states: nothing open, filtered to nothing, offline, in both themes", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  // A relay of its own: this test stops it to see the offline banner.
+  const own = await startSeededRelay();
+  try {
+    await openSignedIn(page, own, 'agent2@demo.switchboard', hosts);
+    const found: Record<string, string[]> = {};
+    const themes = ['Light', 'Dark'];
+    const states = async (label: string) => {
+      for (const theme of themes) {
+        await page.getByRole('button', { name: 'Settings', exact: true }).click();
+        await page.getByLabel('Theme').selectOption({ label: theme });
+        await page.getByRole('button', { name: 'Inbox', exact: true }).click();
+        await expect(page.getByText('No conversation open')).toBeVisible();
+        found[`${theme} ${label} nothing open`] = await violations(page);
+        await page.getByLabel('Channel').selectOption({ label: 'WeChat' });
+        await expect(page.getByRole('button', { name: 'Clear filters' })).toBeVisible();
+        found[`${theme} ${label} no match`] = await violations(page);
+        await page.getByRole('button', { name: 'Clear filters' }).click();
+      }
+    };
+    await states('online');
+    await own.stop();
+    await expect(page.getByRole('status', { name: 'Offline notice' })).toBeVisible({ timeout: 30_000 });
+    await states('offline');
+    expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0))).toEqual({});
+  } finally {
+    await own.stop();
+  }
+});
+
 test('the Admin place (people and the audit log), as an admin, in both themes', async ({ page }) => {
   test.setTimeout(120_000);
   await openSignedIn(page, relay, 'admin@demo.switchboard', hosts);

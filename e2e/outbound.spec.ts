@@ -74,8 +74,9 @@ test("New conversation in the inbox's header: find a customer, write to the addr
     .first()
     .click();
   const to = panel.getByRole('combobox', { name: 'To' });
+  // The merged profile's two addresses (wait for them: the panel reads the customer after the click).
+  await expect(to.locator('option')).toHaveCount(2);
   const addresses = await to.locator('option').allTextContents();
-  expect(addresses).toHaveLength(2);
   await to.selectOption(addresses[1]!);
   await panel.getByLabel('Subject').fill('Your two accounts');
   await panel.getByLabel('Message').fill('We joined your two profiles into one.');

@@ -1,18 +1,22 @@
-import Database from 'better-sqlite3-multiple-ciphers';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { startChaosProxy } from '../tests/support/chaosProxy';
-import { expect, startHost, stopHost, test } from './fixtures';
-import { DEMO_PASSWORD, startSeededRelay, type RunningRelay } from './relay';
-import { setMyStatus } from './support/agentStatus';
+import { expect, stopHost, test } from './fixtures';
+import { startSeededRelay, type RunningRelay } from './relay';
+import {
+  acceptChat,
+  chatInboxOf,
+  readRelay as readFrom,
+  signInAvailable,
+  startShopSite,
+  startVisitorChat,
+  type ShopSite,
+} from './support/webchatVisitor';
 
 // A customer on a web page (its own origin) opens the embedded widget and writes; the relay routes
 // the chat to the available agent, who accepts, replies and resolves; the customer sees the reply,
 // answers the CSAT prompt, and the score is stored on the relay. Hostile names and messages stay text.
 let relay: RunningRelay;
-let site: Server;
+let site: ShopSite;
 let siteUrl: string;
 let inboxId: string;
 
@@ -32,38 +36,17 @@ async function agentThere(there = true): Promise<void> {
     .toBe(there);
 }
 
-function readRelay<T>(sql: string, ...params: unknown[]): T {
-  const db = new Database(join(relay.dataDir, 'relay.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare(sql)
-      .pluck()
-      .get(...params) as T;
-  } finally {
-    db.close();
-  }
-}
+const readRelay = <T>(sql: string, ...params: unknown[]): T => readFrom<T>(relay, sql, ...params);
 
 test.beforeAll(async () => {
   relay = await startSeededRelay();
-  inboxId = readRelay<string>(
-    `SELECT i.id FROM inboxes i JOIN team_members m ON m.team_id = i.team_id JOIN agents a ON a.id = m.agent_id
-     WHERE a.email = ? AND i.channel = 'chat' LIMIT 1`,
-    'agent@demo.switchboard',
-  );
+  inboxId = chatInboxOf(relay);
   // `/` embeds the widget in the browser's language; `/zh-TW` asks for Traditional Chinese.
-  const html = (
-    lang: string,
-  ) => `<!doctype html><html><head><title>Demo shop</title></head><body><h1>Demo shop</h1>
-<script src="${relay.url}/widget.js" data-inbox="${inboxId}"${lang ? ` data-lang="${lang}"` : ''}></script></body></html>`;
-  site = createServer((req, res) =>
-    res.writeHead(200, { 'content-type': 'text/html' }).end(html(req.url === '/zh-TW' ? 'zh-TW' : '')),
-  );
-  await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+  site = await startShopSite(relay, inboxId);
+  siteUrl = site.url;
 });
 test.afterAll(async () => {
-  await new Promise((r) => site.close(r));
+  await site.close();
   await relay.stop();
 });
 
@@ -71,36 +54,19 @@ test('a visitor chats through the widget, the agent replies and resolves, and th
   page,
   browser,
 }) => {
-  const host = await startHost(undefined, {
-    SWITCHBOARD_RELAY_URL: relay.url,
-    SWITCHBOARD_LOGIN_EMAIL: 'agent@demo.switchboard',
-    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
-    SWITCHBOARD_CACHE_PASSPHRASE: 'webchat e2e passphrase',
-  });
+  const host = await signInAvailable(page, relay.url, 'webchat e2e passphrase');
   const visitorContext = await browser.newContext();
   try {
-    await page.goto(host.url);
-    await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
-    await setMyStatus(page, 'available');
     await agentThere();
 
     const customer = await visitorContext.newPage();
-    await customer.goto(siteUrl);
     const name = `Mallory <img src=x onerror="window.__pwned=1"> ${Date.now()}`;
     const hostile = `Hi <script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> where is my order?`;
-    await customer.getByRole('button', { name: 'Open chat' }).click();
-    const widget = customer.getByRole('dialog', { name: 'Chat with us' });
-    await widget.getByLabel('Your name').fill(name);
-    await widget.getByRole('button', { name: 'Start chat' }).click();
-    await widget.getByRole('textbox', { name: 'Message' }).fill(hostile);
-    await widget.getByRole('button', { name: 'Send' }).click();
+    const widget = await startVisitorChat(customer, siteUrl, name, hostile);
     const messages = widget.getByRole('log', { name: 'Messages' });
     await expect(messages.getByRole('listitem').filter({ hasText: hostile })).toBeVisible();
 
-    const offer = page.getByRole('alertdialog', { name: `New Web chat from ${name}` });
-    await expect(offer).toBeVisible({ timeout: 15_000 });
-    await offer.getByRole('button', { name: 'Accept' }).click();
-    const conversation = page.getByRole('article', { name: `Conversation with ${name}` });
+    const conversation = await acceptChat(page, name);
     await expect(conversation.getByRole('listitem').filter({ hasText: hostile })).toBeVisible({
       timeout: 15_000,
     });
@@ -173,34 +139,17 @@ test('a reply written while the agent is offline shows as queued and reaches the
 }) => {
   // The agent's workstation reaches the relay through a loopback proxy the test can cut.
   const proxy = await startChaosProxy({ targetPort: relay.port, seed: 2 });
-  const host = await startHost(undefined, {
-    SWITCHBOARD_RELAY_URL: `http://127.0.0.1:${proxy.port}`,
-    SWITCHBOARD_LOGIN_EMAIL: 'agent@demo.switchboard',
-    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
-    SWITCHBOARD_CACHE_PASSPHRASE: 'webchat offline passphrase',
-  });
+  const host = await signInAvailable(page, `http://127.0.0.1:${proxy.port}`, 'webchat offline passphrase');
   const visitorContext = await browser.newContext();
   try {
-    await page.goto(host.url);
     const sync = page.getByRole('status', { name: 'Sync status' });
-    await expect(sync).toHaveText('Online', { timeout: 30_000 });
-    await setMyStatus(page, 'available');
     await agentThere();
 
     const customer = await visitorContext.newPage();
-    await customer.goto(siteUrl);
     const name = `Offline visitor ${Date.now()}`;
-    await customer.getByRole('button', { name: 'Open chat' }).click();
-    const widget = customer.getByRole('dialog', { name: 'Chat with us' });
-    await widget.getByLabel('Your name').fill(name);
-    await widget.getByRole('button', { name: 'Start chat' }).click();
-    await widget.getByRole('textbox', { name: 'Message' }).fill('Is anyone there?');
-    await widget.getByRole('button', { name: 'Send' }).click();
+    const widget = await startVisitorChat(customer, siteUrl, name, 'Is anyone there?');
 
-    const offer = page.getByRole('alertdialog', { name: `New Web chat from ${name}` });
-    await expect(offer).toBeVisible({ timeout: 15_000 });
-    await offer.getByRole('button', { name: 'Accept' }).click();
-    const conversation = page.getByRole('article', { name: `Conversation with ${name}` });
+    const conversation = await acceptChat(page, name);
     await expect(conversation.getByRole('listitem').filter({ hasText: 'Is anyone there?' })).toBeVisible({
       timeout: 15_000,
     });
@@ -241,22 +190,14 @@ test('a visitor attaches files: the agent sees and opens the allowed one, refuse
   page,
   browser,
 }) => {
-  const host = await startHost(undefined, {
-    SWITCHBOARD_RELAY_URL: relay.url,
-    SWITCHBOARD_LOGIN_EMAIL: 'agent@demo.switchboard',
-    SWITCHBOARD_LOGIN_PASSWORD: DEMO_PASSWORD,
-    SWITCHBOARD_CACHE_PASSPHRASE: 'webchat files passphrase',
-  });
-  const visitorContext = await browser.newContext({ acceptDownloads: true });
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
   });
+  const host = await signInAvailable(page, relay.url, 'webchat files passphrase');
+  const visitorContext = await browser.newContext({ acceptDownloads: true });
   try {
-    await page.goto(host.url);
-    await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Online', { timeout: 30_000 });
-    await setMyStatus(page, 'available');
     await agentThere();
 
     const customer = await visitorContext.newPage();
@@ -264,19 +205,10 @@ test('a visitor attaches files: the agent sees and opens the allowed one, refuse
       dialogs.push(d.message());
       void d.dismiss();
     });
-    await customer.goto(siteUrl);
     const name = `File visitor ${Date.now()}`;
-    await customer.getByRole('button', { name: 'Open chat' }).click();
-    const widget = customer.getByRole('dialog', { name: 'Chat with us' });
-    await widget.getByLabel('Your name').fill(name);
-    await widget.getByRole('button', { name: 'Start chat' }).click();
-    await widget.getByRole('textbox', { name: 'Message' }).fill('I have a photo of the damage');
-    await widget.getByRole('button', { name: 'Send', exact: true }).click();
+    const widget = await startVisitorChat(customer, siteUrl, name, 'I have a photo of the damage');
 
-    const offer = page.getByRole('alertdialog', { name: `New Web chat from ${name}` });
-    await expect(offer).toBeVisible({ timeout: 15_000 });
-    await offer.getByRole('button', { name: 'Accept' }).click();
-    const conversation = page.getByRole('article', { name: `Conversation with ${name}` });
+    const conversation = await acceptChat(page, name);
     await expect(conversation.getByRole('listitem').filter({ hasText: 'I have a photo' })).toBeVisible({
       timeout: 15_000,
     });

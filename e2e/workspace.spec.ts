@@ -109,3 +109,43 @@ test('the list and the sidebar resize by keyboard and hide, and stay so after a 
   await page.getByRole('button', { name: 'Show conversation list' }).click();
   await expect(list).toBeVisible();
 });
+
+test('with the relay gone the panes keep the cache, a quiet banner says so, and replies queue', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  // A relay of its own: this test stops it.
+  const own = await startSeededRelay();
+  try {
+    await openSignedIn(page, own, 'agent@demo.switchboard', hosts);
+    await page.getByRole('button', { name: 'Inbox' }).click();
+    // Nothing open yet: the reading pane says how to open one.
+    await expect(page.getByText('No conversation open')).toBeVisible();
+    const list = page.getByRole('list', { name: 'Conversations' });
+    // Filtered to nothing (the demo has chats and emails only), the list says so and offers the way back.
+    await page.getByLabel('Channel').selectOption({ label: 'WeChat' });
+    await expect(page.getByText('Nothing matches these filters')).toBeVisible();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect(list.getByRole('button').first()).toBeVisible();
+    await list.getByRole('button').first().click();
+    const article = page.getByRole('article');
+    await expect(article.getByRole('heading', { level: 2 })).toBeVisible();
+    const banner = page.getByRole('status', { name: 'Offline notice' });
+    await expect(banner).toHaveCount(0);
+
+    await own.stop();
+    await expect(banner).toContainText('Offline: showing what is on this computer; replies are queued', {
+      timeout: 30_000,
+    });
+    // The cache stays on screen: the list, the conversation and its sidebar.
+    await expect(list.getByRole('button').first()).toBeVisible();
+    await expect(article.getByRole('complementary', { name: 'Conversation details' })).toBeVisible();
+    const reply = `Sent while offline ${Date.now()}`;
+    await article.getByLabel('Reply to the customer').fill(reply);
+    await article.getByRole('button', { name: 'Send' }).click();
+    await expect(article.getByRole('listitem').filter({ hasText: reply })).toContainText('Queued');
+    await expect(banner).toContainText('1 change waiting to be sent.');
+  } finally {
+    await own.stop();
+  }
+});

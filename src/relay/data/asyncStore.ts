@@ -40,6 +40,20 @@ export type AsyncStoreReads = {
   snapshotTotal(viewer: Viewer, head: number): Promise<number>;
 };
 
+/**
+ * A mutation an app pushed, as kept once applied (exactly-once, sync/push.ts): who pushed it, from
+ * which device, a hash of its content, and the log position it left the head at.
+ */
+export type AppliedMutation = {
+  id: string;
+  agentId: string;
+  deviceId: string;
+  name: string;
+  hash: string;
+  seq: number;
+  appliedAt: number;
+};
+
 /** One open transaction: its reads see its own writes; nothing is told until the outermost commit. */
 export type AsyncTx = AsyncStoreReads & {
   /** Writes a record's new whole state and appends it to the log; resolves to its position. */
@@ -48,6 +62,10 @@ export type AsyncTx = AsyncStoreReads & {
   putFieldChange(fc: FieldChangeData, convId: string | null, meta: WriteMeta): Promise<number>;
   /** Asks routing, after the commit, to release and re-offer a conversation (a transfer). */
   requestRouting(convId: string): void;
+  /** The mutations among `ids` applied before, by id (one lookup for a whole push). */
+  appliedMutations(ids: readonly string[]): Promise<Map<string, AppliedMutation>>;
+  /** Keeps mutations as applied, so their ids answer as seen from now on (one write for a group). */
+  keepAppliedMutations(rows: readonly AppliedMutation[]): Promise<void>;
   /**
    * Runs `fn` in a savepoint: a throw rolls back its writes (and what they would have told) and
    * rethrows, leaving the transaction open. Await it before the next write of the transaction.

@@ -17,6 +17,44 @@ export type FieldWrite = {
 };
 
 /**
+ * What a record write asks of the store: the synchronous Store and an async transaction (AsyncTx)
+ * both answer it, one by returning values, the other promises. The rule below is written once, as
+ * a sequence of steps (a generator), and run by `onStore` or `onTx`.
+ */
+type RecordOps = {
+  get(entity: Entity, id: string): StoredRecord | null | Promise<StoredRecord | null>;
+  hasHistory(entity: Entity, id: string, field: string): boolean | Promise<boolean>;
+  put(rec: Omit<StoredRecord, 'seq'>, meta: WriteMeta): number | Promise<number>;
+  putFieldChange(fc: FieldChangeData, convId: string | null, meta: WriteMeta): number | Promise<number>;
+};
+type Step = (s: RecordOps) => unknown;
+type Steps<R> = Generator<Step, R, unknown>;
+
+/** One step of a record write: what `ask` returns is the store's answer (awaited on a tx). */
+function* ask<T>(step: (s: RecordOps) => T | Promise<T>): Generator<Step, T, unknown> {
+  return (yield step) as T;
+}
+
+/** Several answers at once: on a tx one await for all of them, asked in order. */
+const all = <T>(xs: (T | Promise<T>)[]): T[] | Promise<T[]> =>
+  xs.some((x) => x instanceof Promise) ? Promise.all(xs) : (xs as T[]);
+
+function onStore<R>(store: Store, steps: Steps<R>): R {
+  let next = steps.next();
+  while (!next.done) next = steps.next(next.value(store));
+  return next.value;
+}
+
+async function onTx<R>(tx: AsyncTx, steps: Steps<R>): Promise<R> {
+  let next = steps.next();
+  while (!next.done) next = steps.next(await next.value(tx));
+  return next.value;
+}
+
+/** The record's position, each field's outcome, and the newest position the write took (0: none). */
+type WriteResult = { seq: number; outcomes: FieldOutcome[]; last: number };
+
+/**
  * Applies one write of the sync core (shared/sync/records) to the store, with what only the relay
  * keeps: the log position, and field history. Every value written to an existing record, winner
  * or loser, becomes a fieldChange record (but NO_HISTORY_FIELDS). A record's first values are not
@@ -31,49 +69,52 @@ export function applyRecordWrite(
   meta: WriteMeta,
   /** The record as just read in this transaction, when the caller has it; undefined: read it. */
   held?: StoredRecord | null,
-): { seq: number; outcomes: FieldOutcome[] } {
-  const current = held === undefined ? store.get(w.key.entity, w.key.id) : held;
-  const base = current && !current.deleted ? current : null;
-  const applied = applyWrite(base && { data: base.data, clocks: base.clocks, deleted: false }, w);
-  if (!applied) return { seq: 0, outcomes: [] };
-  let seq = base?.seq ?? 0;
-  if (applied.changed) {
-    const { data, clocks } = applied.state;
-    seq = store.put({ ...w.key, data, clocks, deleted: false, convId: w.convId }, meta);
-  }
-  if (base) {
-    const had = (field: string) => store.hasHistory(w.key.entity, w.key.id, field);
-    for (const fc of historyOf(w, base, applied, at, meta, had)) store.putFieldChange(fc, w.convId, meta);
-  }
-  return { seq, outcomes: applied.outcomes };
+): WriteResult {
+  return onStore(store, recordWriteSteps(w, at, meta, held));
 }
 
 /** applyRecordWrite on the asynchronous store contract (asyncStore.ts): the same rule, through a transaction's tx. */
-export async function applyRecordWriteAsync(
+export function applyRecordWriteAsync(
   tx: AsyncTx,
   w: RecordWrite,
   at: string,
   meta: WriteMeta,
   held?: StoredRecord | null,
-): Promise<{ seq: number; outcomes: FieldOutcome[] }> {
-  const current = held === undefined ? await tx.get(w.key.entity, w.key.id) : held;
+): Promise<WriteResult> {
+  return onTx(tx, recordWriteSteps(w, at, meta, held));
+}
+
+function* recordWriteSteps(
+  w: RecordWrite,
+  at: string,
+  meta: WriteMeta,
+  held: StoredRecord | null | undefined,
+): Steps<WriteResult> {
+  const { entity, id } = w.key;
+  const current = held === undefined ? yield* ask((s) => s.get(entity, id)) : held;
   const base = current && !current.deleted ? current : null;
   const applied = applyWrite(base && { data: base.data, clocks: base.clocks, deleted: false }, w);
-  if (!applied) return { seq: 0, outcomes: [] };
+  if (!applied) return { seq: 0, outcomes: [], last: 0 };
   let seq = base?.seq ?? 0;
+  let last = 0;
   if (applied.changed) {
     const { data, clocks } = applied.state;
-    seq = await tx.put({ ...w.key, data, clocks, deleted: false, convId: w.convId }, meta);
+    seq = last = yield* ask((s) => s.put({ ...w.key, data, clocks, deleted: false, convId: w.convId }, meta));
   }
   if (base) {
     // Asked before any of this write's history is kept: each outcome is another field.
-    const had = new Set<string>();
-    for (const field of baselineCandidates(base, applied))
-      if (await tx.hasHistory(w.key.entity, w.key.id, field)) had.add(field);
-    for (const fc of historyOf(w, base, applied, at, meta, (f) => had.has(f)))
-      await tx.putFieldChange(fc, w.convId, meta);
+    const fields = baselineCandidates(base, applied);
+    const has =
+      fields.length === 0 ? [] : yield* ask((s) => all(fields.map((f) => s.hasHistory(entity, id, f))));
+    const had = new Set(fields.filter((_, i) => has[i]));
+    const history = historyOf(w, base, applied, at, meta, (f) => had.has(f));
+    // In order: the store writes them one after the other as asked.
+    if (history.length > 0) {
+      const seqs = yield* ask((s) => all(history.map((fc) => s.putFieldChange(fc, w.convId, meta))));
+      last = Math.max(last, ...seqs);
+    }
   }
-  return { seq, outcomes: applied.outcomes };
+  return { seq, outcomes: applied.outcomes, last };
 }
 
 /** Fields whose held value may need copying into history before it is overwritten. */
@@ -135,11 +176,7 @@ function historyOf(
 }
 
 /** Creates or merges a mutable record field by field (LWW by HLC, shared/sync/merge.ts); see applyRecordWrite. */
-export function writeFields(
-  store: Store,
-  w: FieldWrite,
-  meta: WriteMeta,
-): { seq: number; outcomes: FieldOutcome[] } {
+export function writeFields(store: Store, w: FieldWrite, meta: WriteMeta): WriteResult {
   return applyRecordWrite(store, fieldsWrite(w), w.at, meta);
 }
 
@@ -152,11 +189,7 @@ const fieldsWrite = (w: FieldWrite): RecordWrite => ({
 });
 
 /** writeFields on the asynchronous store contract, through a transaction's tx. */
-export function writeFieldsAsync(
-  tx: AsyncTx,
-  w: FieldWrite,
-  meta: WriteMeta,
-): Promise<{ seq: number; outcomes: FieldOutcome[] }> {
+export function writeFieldsAsync(tx: AsyncTx, w: FieldWrite, meta: WriteMeta): Promise<WriteResult> {
   return applyRecordWriteAsync(tx, fieldsWrite(w), w.at, meta);
 }
 

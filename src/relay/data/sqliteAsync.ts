@@ -46,6 +46,8 @@ function txOf(store: SqliteStore, open: OpenSqliteTransaction): AsyncTx {
     put: async (rec, meta) => store.put(rec, meta),
     putFieldChange: async (fc, convId, meta) => store.putFieldChange(fc, convId, meta),
     requestRouting: (convId) => store.requestRouting(convId),
+    appliedMutations: async (ids) => store.appliedMutations(ids),
+    keepAppliedMutations: async (rows) => store.keepAppliedMutations(rows),
     async savepoint(fn) {
       const sp = open.savepoint();
       let result;

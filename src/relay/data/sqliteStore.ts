@@ -1,6 +1,7 @@
 import type { Change, Entity, FieldChangeData } from '../../shared/sync/entities';
 import type { Hlc } from '../../shared/sync/hlc';
 import { uuidv7 } from '../../shared/sync/ids';
+import type { AppliedMutation } from './asyncStore';
 import { committedRecord, createCommitNotifier } from './commits';
 import type { Database } from './db';
 import { createReportFacts } from './reportFacts';
@@ -9,6 +10,9 @@ import { VISIBLE_SQL, visibilityParams, type ConversationScope, type Viewer } fr
 
 /** The SQLite store: the Store contract, plus the hook its async adapter (sqliteAsync.ts) needs. */
 export type SqliteStore = Store & {
+  /** The mutations among `ids` applied before (the applied_mutations table of push), by id. */
+  appliedMutations(ids: readonly string[]): Map<string, AppliedMutation>;
+  keepAppliedMutations(rows: readonly AppliedMutation[]): void;
   /**
    * Opens a transaction that stays open across awaits, for the async adapter only. While it is
    * open, writes go into it and a synchronous `transaction` from elsewhere is refused (it would
@@ -112,6 +116,12 @@ export function createSqliteStore(db: Database, o: StoreOptions): SqliteStore {
       .pluck(),
     dropLog: db.prepare('DELETE FROM log WHERE seq <= ?'),
     dropTombstones: db.prepare('DELETE FROM records WHERE deleted = 1 AND seq <= ?'),
+    applied: db.prepare<[string], Omit<AppliedMutation, 'id'>>(
+      'SELECT agent_id AS agentId, device_id AS deviceId, name, hash, seq, applied_at AS appliedAt FROM applied_mutations WHERE id = ?',
+    ),
+    keepApplied: db.prepare(
+      'INSERT INTO applied_mutations (id, agent_id, device_id, name, hash, seq, applied_at) VALUES (@id, @agentId, @deviceId, @name, @hash, @seq, @appliedAt)',
+    ),
     scope: db.prepare<[string], { team_id: string | null; assignee_id: string | null }>(
       "SELECT team_id, assignee_id FROM records WHERE entity = 'conversation' AND id = ?",
     ),
@@ -264,6 +274,18 @@ export function createSqliteStore(db: Database, o: StoreOptions): SqliteStore {
   return {
     transaction,
     openTransaction,
+    appliedMutations(ids: readonly string[]): Map<string, AppliedMutation> {
+      const out = new Map<string, AppliedMutation>();
+      for (const id of ids) {
+        const r = q.applied.get(id);
+        if (r) out.set(id, { id, ...r });
+      }
+      return out;
+    },
+    keepAppliedMutations(rows: readonly AppliedMutation[]): void {
+      if (depth === 0) throw new Error('Store writes run inside store.transaction.');
+      for (const r of rows) q.keepApplied.run(r);
+    },
     onCommit: (listener: CommitListener) => notes.subscribe(listener),
     put,
     putFieldChange,

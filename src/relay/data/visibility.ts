@@ -8,7 +8,20 @@ export function viewerOf(
   p: { agentId: string; role: Role },
   accounts: { teamIdsOf(agentId: string): string[] },
 ): Viewer {
-  return { agentId: p.agentId, role: p.role, teamIds: new Set(accounts.teamIdsOf(p.agentId)) };
+  return viewerWith(p, accounts.teamIdsOf(p.agentId));
+}
+
+/** viewerOf from an asynchronous directory (the identity repository, data/identityData.ts). */
+export async function loadViewer(
+  p: { agentId: string; role: Role },
+  identity: { teamIdsOf(agentId: string): Promise<string[]> },
+): Promise<Viewer> {
+  return viewerWith(p, await identity.teamIdsOf(p.agentId));
+}
+
+/** Who `p` is to the visibility rule, given the teams they belong to. */
+export function viewerWith(p: { agentId: string; role: Role }, teamIds: readonly string[]): Viewer {
+  return { agentId: p.agentId, role: p.role, teamIds: new Set(teamIds) };
 }
 
 /** The scope of a conversation: whose it is. */

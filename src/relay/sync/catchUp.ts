@@ -3,7 +3,7 @@ import type { Change } from '../../shared/sync/entities';
 import { RELAY_CLOSE, RELAY_ERR } from '../../shared/sync/protocol';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
-import type { Store } from '../data/store';
+import type { AsyncStoreReads } from '../data/asyncStore';
 import { canSee, visibleOfThread, type Viewer } from '../data/visibility';
 import { send, sendPaced, shut, type Conn } from './connection';
 
@@ -11,17 +11,19 @@ import { send, sendPaced, shut, type Conn } from './connection';
 // changes after its cursor, then live fan-out (fanout.ts) takes over.
 
 export type CatchUpDeps = {
-  store: Store;
+  store: AsyncStoreReads;
   metrics: Metrics;
   log: Logger;
   /** Records per page of a catch-up or snapshot. */
   pageSize: number;
+  /** The head of the newest commit live fan-out has chosen its connections for (fanout.ts). */
+  told(): number;
 };
 
 /** Whether a cursor cannot be caught up from: compacted away (but not the head) or ahead of the log. */
-export function needsResync(store: Store, cursor: number): boolean {
-  const head = store.head();
-  return (cursor < store.floor() && cursor !== head) || cursor > head;
+export async function needsResync(store: AsyncStoreReads, cursor: number): Promise<boolean> {
+  const [head, floor] = await Promise.all([store.head(), store.floor()]);
+  return (cursor < floor && cursor !== head) || cursor > head;
 }
 
 /** Runs a catch-up in the background; a failure is logged and ends this connection alone. */
@@ -48,18 +50,21 @@ async function catchUp(d: CatchUpDeps, c: Conn): Promise<void> {
       const viewer = c.viewer;
       if (!viewer || c.ws.readyState !== c.ws.OPEN) return;
       const gen = c.gen;
-      if (c.forceSnapshot || needsResync(d.store, c.cursor)) {
+      if (c.forceSnapshot || (await needsResync(d.store, c.cursor))) {
         c.forceSnapshot = false;
         await snapshot(d, c, viewer, gen);
         from = c.cursor; // a snapshot is whole: nothing before it to settle
         continue;
       }
       const t0 = performance.now();
-      const changes = d.store.changesAfter(viewer, c.cursor, d.pageSize);
+      // The head first: every entry up to it is in the page read after it (positions are
+      // commit-ordered), also while other transactions commit.
+      const head = await d.store.head();
+      const changes = await d.store.changesAfter(viewer, c.cursor, d.pageSize);
       const more = changes.length === d.pageSize;
       // When caught up, the cursor jumps to the head: the entries in between are not visible.
-      const cursor = more ? changes.at(-1)!.seq : d.store.head();
-      const last = more ? changes : [...changes, ...scopeCatchUp(d.store, viewer, from, cursor)];
+      const cursor = more ? changes.at(-1)!.seq : Math.max(head, changes.at(-1)?.seq ?? 0);
+      const last = more ? changes : [...changes, ...(await scopeCatchUp(d.store, viewer, from, cursor))];
       const sent = more
         ? sendPaced(c, { t: 'changes', changes, cursor, more })
         : send(c, { t: 'changes', changes: last, cursor, more });
@@ -67,6 +72,8 @@ async function catchUp(d: CatchUpDeps, c: Conn): Promise<void> {
       if (c.gen !== gen) continue;
       c.cursor = cursor;
       if (!more) {
+        // A commit fan-out skipped (this one was not live) and this read did not reach: read again.
+        if (d.told() > cursor) continue;
         c.live = true;
         return;
       }
@@ -80,14 +87,14 @@ async function catchUp(d: CatchUpDeps, c: Conn): Promise<void> {
 
 /** Sends every live record the viewer may see at the head, in pages, with progress. */
 async function snapshot(d: CatchUpDeps, c: Conn, viewer: Viewer, gen: number): Promise<void> {
-  const head = d.store.head();
-  const total = d.store.snapshotTotal(viewer, head);
+  const head = await d.store.head();
+  const total = await d.store.snapshotTotal(viewer, head);
   send(c, { t: 'snapshotBegin', total, head });
   let after = 0;
   let done = 0;
   for (;;) {
     if (c.gen !== gen) return;
-    const changes = d.store.snapshotPage(viewer, after, head, d.pageSize);
+    const changes = await d.store.snapshotPage(viewer, after, head, d.pageSize);
     if (changes.length === 0) break;
     done += changes.length;
     after = changes.at(-1)!.seq;
@@ -107,23 +114,31 @@ async function snapshot(d: CatchUpDeps, c: Conn, viewer: Viewer, gen: number): P
  * less what is private to others (a whisper to another agent).
  * Nothing for a fresh app (`from` 0: the catch-up is everything it sees) or an admin (sees all).
  */
-function scopeCatchUp(store: Store, viewer: Viewer, from: number, head: number): Change[] {
+async function scopeCatchUp(
+  store: AsyncStoreReads,
+  viewer: Viewer,
+  from: number,
+  head: number,
+): Promise<Change[]> {
   if (from === 0 || viewer.role === 'admin') return [];
-  const out: Change[] = [];
-  for (const [convId, fields] of store.scopeMovesAfter(from)) {
-    const scope = store.scopeOf(convId);
-    if (!scope) continue;
-    if (canSee(viewer, convId, scope)) {
-      const viaTeam = scope.teamId !== null && viewer.teamIds.has(scope.teamId);
-      if (fields.has(viaTeam ? 'teamId' : 'assigneeId'))
-        out.push(...visibleOfThread(viewer, store.conversationRecords(convId)));
-    } else {
-      const past = store.pastScopes(convId);
-      if ([...viewer.teamIds].some((t) => past.teamIds.has(t)) || past.assigneeIds.has(viewer.agentId))
-        out.push(tombstone(convId, head));
-    }
-  }
-  return out;
+  const moves = [...(await store.scopeMovesAfter(from))];
+  // One await for every moved conversation, not one each.
+  const parts = await Promise.all(
+    moves.map(async ([convId, fields]): Promise<Change[]> => {
+      const scope = await store.scopeOf(convId);
+      if (!scope) return [];
+      if (canSee(viewer, convId, scope)) {
+        const viaTeam = scope.teamId !== null && viewer.teamIds.has(scope.teamId);
+        if (!fields.has(viaTeam ? 'teamId' : 'assigneeId')) return [];
+        return visibleOfThread(viewer, await store.conversationRecords(convId));
+      }
+      const past = await store.pastScopes(convId);
+      const had =
+        [...viewer.teamIds].some((t) => past.teamIds.has(t)) || past.assigneeIds.has(viewer.agentId);
+      return had ? [tombstone(convId, head)] : [];
+    }),
+  );
+  return parts.flat();
 }
 
 /** What tells an app to drop a conversation (and its thread) it no longer sees. */

@@ -1,7 +1,8 @@
 import { RELAY_CLOSE, RELAY_ERR, SYNC_PROTOCOL_VERSION, type ClientFrame } from '../../shared/sync/protocol';
 import type { Auth, Principal } from '../identity/auth';
 import { RelayError } from '../core/errors';
-import { viewerOf } from '../data/visibility';
+import { loadViewer } from '../data/visibility';
+import { publicAgentOf } from '../identity/accountWrites';
 import { needsResync, startCatchUp } from './catchUp';
 import { fail, send, shut, type Conn } from './connection';
 import { readFrame } from './frames';
@@ -78,15 +79,28 @@ function onHello(ctx: HubContext, c: Conn, f: Extract<ClientFrame, { t: 'hello' 
   authenticateThen(ctx, c, f.accessToken, (p) => welcome(ctx, c, f, p));
 }
 
-function welcome(ctx: HubContext, c: Conn, f: Extract<ClientFrame, { t: 'hello' }>, p: Principal): void {
-  const { store, accounts, log } = ctx;
-  c.principal = p;
-  c.viewer = viewerOf(p, accounts);
-  c.cursor = f.cursor;
+/** The session opens: the viewer and the welcome are read first (the connection's frames wait meanwhile). */
+async function welcome(
+  ctx: HubContext,
+  c: Conn,
+  f: Extract<ClientFrame, { t: 'hello' }>,
+  p: Principal,
+): Promise<void> {
+  const { store, identity, log } = ctx;
   void ctx.auth.touch(p.deviceId);
-  const head = store.head();
-  const resync = needsResync(store, f.cursor);
-  send(c, { t: 'welcome', agent: accounts.publicAgent(p.agentId), deviceId: p.deviceId, head, resync });
+  const row = await identity.agentById(p.agentId);
+  if (!row) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${p.agentId}.`);
+  const [viewer, agent, head, resync] = await Promise.all([
+    loadViewer(p, identity),
+    publicAgentOf(identity, store, row),
+    store.head(),
+    needsResync(store, f.cursor),
+  ]);
+  if (c.ws.readyState !== c.ws.OPEN) return;
+  c.principal = p;
+  c.viewer = viewer;
+  c.cursor = f.cursor;
+  send(c, { t: 'welcome', agent, deviceId: p.deviceId, head, resync });
   log.info({ agent: p.agentId, device: p.deviceId, cursor: f.cursor, head, resync }, 'sync hello');
   startCatchUp(ctx.catchUpDeps, c);
   agentJoined(ctx, p.agentId);
@@ -96,7 +110,7 @@ function onReauth(ctx: HubContext, c: Conn, was: Principal, accessToken: string)
   authenticateThen(ctx, c, accessToken, (p) => reauthed(ctx, c, was, p));
 }
 
-function reauthed(ctx: HubContext, c: Conn, was: Principal, p: Principal): void {
+async function reauthed(ctx: HubContext, c: Conn, was: Principal, p: Principal): Promise<void> {
   if (p.agentId !== was.agentId || p.deviceId !== was.deviceId)
     return shut(
       c,
@@ -104,8 +118,9 @@ function reauthed(ctx: HubContext, c: Conn, was: Principal, p: Principal): void 
       'reauth must name the same agent and device.',
       RELAY_CLOSE.UNAUTHORIZED,
     );
+  const viewer = await loadViewer(p, ctx.identity);
   c.principal = p;
-  c.viewer = viewerOf(p, ctx.accounts);
+  c.viewer = viewer;
 }
 
 function onPush(
@@ -140,12 +155,17 @@ function onWatch(ctx: HubContext, c: Conn, agentId: string, on: boolean): void {
  * runs `then` with its principal. The connection's later frames wait in `c.deferred` meanwhile and
  * are handled after, in order, so nothing a client sends right after its hello overtakes it.
  */
-function authenticateThen(ctx: HubContext, c: Conn, accessToken: string, then: (p: Principal) => void): void {
+function authenticateThen(
+  ctx: HubContext,
+  c: Conn,
+  accessToken: string,
+  then: (p: Principal) => Promise<void>,
+): void {
   c.deferred = [];
   void authenticateOrShut(ctx.auth, c, accessToken)
-    .then((p) => {
+    .then(async (p) => {
       // A socket that closed while its token was checked joins nothing.
-      if (p && c.ws.readyState === c.ws.OPEN) then(p);
+      if (p && c.ws.readyState === c.ws.OPEN) await then(p);
     })
     .catch((err: unknown) => {
       ctx.log.error({ err }, 'sync authentication failed');

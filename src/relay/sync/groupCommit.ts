@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { RELAY_ERR, type ClientFrame, type PushOutcome } from '../../shared/sync/protocol';
-import { guarded } from '../core/guard';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { Principal } from '../identity/auth';
@@ -9,8 +8,10 @@ import { fail, send, type Conn } from './connection';
 import type { Pusher } from './push';
 
 // Group commit: pushes read in one turn of the event loop are applied in one transaction, so one
-// synchronous (durable) commit serves them all; each is answered after that commit, by which
-// time the store has told fan-out what it wrote (so pushers hold the relay's state when acked).
+// synchronous (durable) commit serves them all; each is answered after that commit, once the
+// fan-out of what it wrote has been sent (so pushers hold the relay's state when acked). While a
+// commit is under way (on a network database it takes round trips) the next pushes gather and go
+// in the commit after it.
 
 type PushFrame = Extract<ClientFrame, { t: 'push' }>;
 type QueuedPush = { c: Conn; p: Principal; v: Viewer; f: PushFrame };
@@ -19,6 +20,8 @@ export type GroupCommitDeps = {
   pusher: Pusher;
   metrics: Metrics;
   log: Logger;
+  /** Resolves once every commit told so far has been fanned out to the live connections. */
+  fannedOut(): Promise<void>;
   /** Handles a frame the connection sent while its push waited (in order, after the answer). */
   replay(c: Conn, text: string): void;
 };
@@ -28,33 +31,42 @@ export type GroupCommit = { enqueue(c: Conn, p: Principal, v: Viewer, f: PushFra
 /** Queues pushes for the next turn's commit; frames a pusher sends meanwhile wait in `c.deferred`. */
 export function createGroupCommit(d: GroupCommitDeps): GroupCommit {
   let queued: QueuedPush[] = [];
-  const commit = guarded(d.log, 'push commit', () => {
+  let running = false;
+  const commit = (): void => {
     const batch = queued;
     queued = [];
-    commitBatch(d, batch);
-  });
+    running = true;
+    commitBatch(d, batch)
+      .catch((err: unknown) => d.log.error({ err }, 'push commit failed'))
+      .finally(() => {
+        running = false;
+        if (queued.length > 0) setImmediate(commit);
+      });
+  };
   return {
     enqueue(c, p, v, f) {
       c.deferred = [];
-      if (queued.push({ c, p, v, f }) === 1) setImmediate(commit);
+      if (queued.push({ c, p, v, f }) === 1 && !running) setImmediate(commit);
     },
   };
 }
 
 /** Applies the batch in one transaction, answers each push, then replays what each connection deferred. */
-function commitBatch(d: GroupCommitDeps, batch: readonly QueuedPush[]): void {
+async function commitBatch(d: GroupCommitDeps, batch: readonly QueuedPush[]): Promise<void> {
   const t0 = performance.now();
   let outcomes: PushOutcome[][];
   try {
-    outcomes = d.pusher
-      .pushMany(batch.map((b) => ({ p: b.p, viewer: b.v, mutations: b.f.mutations })))
-      .map((r) => r.results);
+    const results = await d.pusher.pushMany(
+      batch.map((b) => ({ p: b.p, viewer: b.v, mutations: b.f.mutations })),
+    );
+    outcomes = results.map((r) => r.results);
   } catch (err) {
     d.log.error({ err }, 'push commit failed');
     outcomes = batch.map(() => []);
     for (const b of batch)
       fail(b.c, RELAY_ERR.INTERNAL, 'The relay failed to store this push.', { batch: b.f.batch });
   }
+  await d.fannedOut();
   countOutcomes(d.metrics, outcomes, performance.now() - t0);
   batch.forEach((b, i) => {
     if (outcomes[i]!.length > 0 || b.f.mutations.length === 0)

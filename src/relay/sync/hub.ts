@@ -1,11 +1,10 @@
 import type { WebSocket } from 'ws';
 import { RELAY_CLOSE, RELAY_ERR, type RelayErrorCode, type ServerFrame } from '../../shared/sync/protocol';
 import type { Commit } from '../data/store';
-import { viewerOf } from '../data/visibility';
+import { viewerWith } from '../data/visibility';
 import { startCatchUp } from './catchUp';
 import { receive } from './clientFrames';
 import { fail, newConn, send, shut } from './connection';
-import { fanOut } from './fanout';
 import {
   connClosed,
   createHubContext,
@@ -27,14 +26,13 @@ export type SyncHub = ReturnType<typeof createSyncHub>;
  * each client frame's handling in clientFrames.ts.
  */
 export function createSyncHub(d: HubDeps) {
-  const { store } = d;
   const ctx = createHubContext(d, (c, text) => receive(ctx, c, text));
   const { conns, connectedAgents, listeners } = ctx;
 
   return {
     /** Sends a commit to every live connection allowed to see it (subscribed to store.onCommit). */
     fanOut(commit: Commit): void {
-      fanOut(store, conns, commit);
+      ctx.fanout.fanOut(commit);
     },
 
     attachRouting(r: RoutingHooks): void {
@@ -90,7 +88,10 @@ export function createSyncHub(d: HubDeps) {
     },
 
     /** After a membership or role change: reload the agent's role and teams and resend its view. */
-    refreshAgent: (agentId: string): void => refreshAgent(ctx, d, agentId),
+    refreshAgent: (agentId: string): void =>
+      void refreshAgent(ctx, agentId).catch((err: unknown) =>
+        d.log.error({ err, agent: agentId }, 'sync refresh of an agent failed'),
+      ),
 
     close(): void {
       clearInterval(ctx.heartbeat);
@@ -123,15 +124,15 @@ function acceptSocket(ctx: HubContext, d: HubDeps, ws: WebSocket): void {
 }
 
 /** After a membership or role change: reload the agent's role and teams and resend its view. */
-function refreshAgent(ctx: HubContext, d: HubDeps, agentId: string): void {
-  const { conns, catchUpDeps } = ctx;
-  const { accounts } = d;
-  const role = accounts.agentById(agentId)?.role;
+async function refreshAgent(ctx: HubContext, agentId: string): Promise<void> {
+  const { conns, catchUpDeps, identity } = ctx;
   ctx.supervision?.rescoped(agentId);
+  const [agent, teamIds] = await Promise.all([identity.agentById(agentId), identity.teamIdsOf(agentId)]);
+  const role = agent?.role;
   for (const c of conns) {
     if (c.principal?.agentId !== agentId) continue;
     if (role) c.principal = { ...c.principal, role };
-    c.viewer = viewerOf(c.principal, accounts);
+    c.viewer = viewerWith(c.principal, teamIds);
     c.forceSnapshot = true;
     c.gen += 1;
     startCatchUp(catchUpDeps, c);

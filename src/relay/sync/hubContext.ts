@@ -1,14 +1,15 @@
 import { RELAY_CLOSE, RELAY_ERR } from '../../shared/sync/protocol';
 import type { AgentState, AwayReason } from '../../shared/agentState';
-import type { Accounts } from '../identity/accounts';
 import type { Auth } from '../identity/auth';
 import { guarded } from '../core/guard';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { ResolvedOptions } from '../options';
-import type { Store } from '../data/store';
-import type { CatchUpDeps } from './catchUp';
+import type { AsyncStoreReads } from '../data/asyncStore';
+import type { IdentityReads } from '../data/identityData';
+import { startCatchUp, type CatchUpDeps } from './catchUp';
 import { shut, type Conn } from './connection';
+import { createFanOut, type FanOut } from './fanout';
 import { createGroupCommit, type GroupCommit } from './groupCommit';
 import type { Pusher } from './push';
 
@@ -17,9 +18,11 @@ import type { Pusher } from './push';
 // pushes and the heartbeat. The frames a client sends are handled in clientFrames.ts; hub.ts wires.
 
 export type HubDeps = {
-  store: Store;
+  /** The store's reads (catch-up, welcome, fan-out); pushes write through the pusher's transactions. */
+  store: AsyncStoreReads;
   auth: Auth;
-  accounts: Accounts;
+  /** The directory a connection's viewer and welcome are read from. */
+  identity: Pick<IdentityReads, 'agentById' | 'teamIdsOf'>;
   pusher: Pusher;
   metrics: Metrics;
   log: Logger;
@@ -65,6 +68,7 @@ export type HubContext = HubDeps & {
   supervision: SupervisionHooks | null;
   listeners: AgentListeners;
   catchUpDeps: CatchUpDeps;
+  fanout: FanOut;
   pushes: GroupCommit;
   heartbeat: NodeJS.Timeout;
 };
@@ -73,8 +77,16 @@ export type HubContext = HubDeps & {
 export function createHubContext(d: HubDeps, replay: (c: Conn, text: string) => void): HubContext {
   const { store, log, o } = d;
   const conns = new Set<Conn>();
-  const catchUpDeps: CatchUpDeps = { store, metrics: d.metrics, log, pageSize: o.pageSize };
-  const pushes = createGroupCommit({ pusher: d.pusher, metrics: d.metrics, log, replay });
+  const told = () => fanout.told();
+  const catchUpDeps: CatchUpDeps = { store, metrics: d.metrics, log, pageSize: o.pageSize, told };
+  const fanout = createFanOut({ store, conns, log, restart: (c) => startCatchUp(catchUpDeps, c) });
+  const pushes = createGroupCommit({
+    pusher: d.pusher,
+    metrics: d.metrics,
+    log,
+    fannedOut: () => fanout.settled(),
+    replay,
+  });
   const heartbeat = setInterval(
     guarded(log, 'sync heartbeat', () => beat(conns, o.now())),
     o.heartbeatMs,
@@ -88,6 +100,7 @@ export function createHubContext(d: HubDeps, replay: (c: Conn, text: string) => 
     supervision: null,
     listeners: { typing: [], read: [] },
     catchUpDeps,
+    fanout,
     pushes,
     heartbeat,
   };

@@ -2,22 +2,27 @@ import type { Channel, ConversationStatus, CustomerData } from '../../shared/syn
 import type { Hlc, HlcClock } from '../../shared/sync/hlc';
 import type { MutationArgs, MutationName } from '../../shared/sync/mutations';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import { buildRecords, type BuildInput, type RecordWrite } from '../../shared/sync/records';
+import { buildRecords, type BuildInput, type RecordKey, type RecordWrite } from '../../shared/sync/records';
 import { SyncRefusal } from '../../shared/sync/refusal';
 import { customerAddress, REPLY_REFUSAL_TEXT, replyRoute } from '../../shared/replyRoute';
-import type { Accounts } from '../identity/accounts';
 import { RelayError } from '../core/errors';
-import { applyRecordWrite } from '../data/records';
-import type { StoredRecord, Store, WriteMeta } from '../data/store';
+import type { AsyncTx } from '../data/asyncStore';
+import type { IdentityReads } from '../data/identityData';
+import { applyRecordWriteAsync } from '../data/records';
+import type { StoredRecord, WriteMeta } from '../data/store';
 import { canSee, type Viewer } from '../data/visibility';
 
 // The relay's authoritative apply: permission and conflict checks, the inputs only the relay
 // knows, then the shared record builders (shared/sync/records) written with history and log
 // positions (records.ts). What record a mutation makes is not decided here.
 
+/** The directory reads a mutation's checks ask (identity's, in the push's transaction). */
+export type MutationDirectory = Pick<IdentityReads, 'team' | 'inboxFor' | 'agentById' | 'teamIdsOf'>;
+
 export type MutationContext = {
-  store: Store;
-  accounts: Accounts;
+  /** The push's transaction: every read and write of the mutation goes through it. */
+  tx: AsyncTx;
+  directory: MutationDirectory;
   relayClock: HlcClock;
   viewer: Viewer;
   mutationId: string;
@@ -26,46 +31,82 @@ export type MutationContext = {
   at: string;
 };
 
-/** Applies one validated mutation inside the caller's transaction; throws RelayError to reject it. */
-export function applyMutation<N extends MutationName>(
+/** A mutation's checks: the context, and its reads, each record read once (cached until written). */
+type Checking = MutationContext & {
+  get(entity: StoredRecord['entity'], id: string): Promise<StoredRecord | null>;
+  /** A record already read (null: it is not there), or undefined when it was not read yet. */
+  peek(k: RecordKey): StoredRecord | null | undefined;
+};
+
+const keyOf = (entity: string, id: string) => `${entity}\u0000${id}`;
+
+/**
+ * Applies one validated mutation inside the caller's transaction; throws RelayError to reject it.
+ * Resolves to the newest log position it wrote (0: it wrote nothing).
+ */
+export async function applyMutation<N extends MutationName>(
   ctx: MutationContext,
   name: N,
   args: MutationArgs<N>,
-): void {
+): Promise<number> {
   // Checks and builder read before anything is written: each record is read (and parsed) once,
   // and a write starts from that reading instead of reading the record again.
   const reads = new Map<string, StoredRecord | null>();
-  const get: Store['get'] = (entity, id) => {
-    const k = `${entity}\u0000${id}`;
-    if (!reads.has(k)) reads.set(k, ctx.store.get(entity, id));
-    return reads.get(k) ?? null;
+  const c: Checking = {
+    ...ctx,
+    async get(entity, id) {
+      const k = keyOf(entity, id);
+      let r = reads.get(k);
+      if (r === undefined) reads.set(k, (r = await ctx.tx.get(entity, id)));
+      return r;
+    },
+    peek: (k) => reads.get(keyOf(k.entity, k.id)),
   };
-  const before = { ...ctx, store: { ...ctx.store, get } };
-  const input = checkAndResolve(before, name, args as MutationArgs<MutationName>);
-  const writes = build(before, name, args, input);
-  checkWrites(before, name, args as MutationArgs<MutationName>, writes);
+  const input = await checkAndResolve(c, name, args as MutationArgs<MutationName>);
+  const writes = await build(c, name, args, input);
+  await checkWrites(c, name, args as MutationArgs<MutationName>, writes);
   const meta: WriteMeta = { mutationId: ctx.mutationId, agentId: ctx.viewer.agentId };
+  let last = 0;
   for (const w of writes) {
-    const k = `${w.key.entity}\u0000${w.key.id}`;
+    const k = keyOf(w.key.entity, w.key.id);
     const held = reads.get(k);
     reads.delete(k); // a second write to one record reads what the first wrote
-    applyRecordWrite(ctx.store, w, ctx.at, meta, held);
+    const wrote = await applyRecordWriteAsync(ctx.tx, w, ctx.at, meta, held);
+    last = Math.max(last, wrote.last);
   }
-  if (name === 'conversation.transfer') ctx.store.requestRouting((args as { id: string }).id);
+  if (name === 'conversation.transfer') ctx.tx.requestRouting((args as { id: string }).id);
+  return last;
 }
 
-function build<N extends MutationName>(
-  ctx: MutationContext,
+/**
+ * The builder reads synchronously (it is shared with the app): it runs on the records read so
+ * far, and when it asked for one not read yet, that one is read (all such at once) and it runs
+ * again. It is pure, so only the last run, on records all read, counts.
+ */
+async function build<N extends MutationName>(
+  c: Checking,
   name: N,
   args: MutationArgs<N>,
   input: BuildInput<MutationName>,
-): RecordWrite[] {
-  const read = (k: { entity: StoredRecord['entity']; id: string }) => ctx.store.get(k.entity, k.id);
-  try {
-    return buildRecords(name, args, { agentId: ctx.viewer.agentId, clock: ctx.clock, read }, input as never);
-  } catch (err) {
-    if (err instanceof SyncRefusal) throw new RelayError(err.code, err.message);
-    throw err;
+): Promise<RecordWrite[]> {
+  for (;;) {
+    const missing: RecordKey[] = [];
+    const read = (k: RecordKey) => {
+      const r = c.peek(k);
+      if (r === undefined) missing.push(k);
+      return r ?? null;
+    };
+    let writes: RecordWrite[] | null = null;
+    try {
+      writes = buildRecords(name, args, { agentId: c.viewer.agentId, clock: c.clock, read }, input as never);
+    } catch (err) {
+      if (missing.length > 0) {
+        // Decided on a record not read yet: read it and build again.
+      } else if (err instanceof SyncRefusal) throw new RelayError(err.code, err.message);
+      else throw err;
+    }
+    if (missing.length === 0) return writes!;
+    await Promise.all(missing.map((k) => c.get(k.entity, k.id)));
   }
 }
 
@@ -73,55 +114,47 @@ function build<N extends MutationName>(
  * The checks before building, in the order that keeps answers from telling whether an id exists,
  * and the inputs the builder gets from the relay (team, inbox, assignee, visible conversations).
  */
-function checkAndResolve(
-  ctx: MutationContext,
+async function checkAndResolve(
+  c: Checking,
   name: MutationName,
   a: MutationArgs<MutationName>,
-): BuildInput<MutationName> {
+): Promise<BuildInput<MutationName>> {
   switch (name) {
     case 'customer.create': {
       const { id } = a as MutationArgs<'customer.create'>;
-      if (ctx.store.get('customer', id))
+      if (await c.get('customer', id))
         throw new RelayError(RELAY_ERR.CONFLICT, `Customer ${id} already exists.`);
       return undefined;
     }
     case 'customer.update':
-      liveCustomer(ctx, (a as MutationArgs<'customer.update'>).id);
+      await liveCustomer(c, (a as MutationArgs<'customer.update'>).id);
       return undefined;
     case 'customer.merge':
-      return checkMerge(ctx, a as MutationArgs<'customer.merge'>) as never;
+      return (await checkMerge(c, a as MutationArgs<'customer.merge'>)) as never;
     case 'customer.unmerge':
-      liveCustomer(ctx, (a as MutationArgs<'customer.unmerge'>).sourceId);
+      await liveCustomer(c, (a as MutationArgs<'customer.unmerge'>).sourceId);
       return undefined;
     case 'conversation.create':
-      return checkCreateConversation(ctx, a as MutationArgs<'conversation.create'>) as never;
+      return (await checkCreateConversation(c, a as MutationArgs<'conversation.create'>)) as never;
     case 'conversation.transfer':
-      return checkTransfer(ctx, a as MutationArgs<'conversation.transfer'>) as never;
+      return (await checkTransfer(c, a as MutationArgs<'conversation.transfer'>)) as never;
     case 'conversation.setStatus':
     case 'conversation.addLabel':
     case 'conversation.removeLabel':
-      requireConversation(ctx, (a as { id: string }).id);
+      await requireConversation(c, (a as { id: string }).id);
       return undefined;
     case 'message.send': {
-      const conv = requireConversation(ctx, (a as MutationArgs<'message.send'>).conversationId);
-      refuseUndeliverable(ctx, conv);
+      const conv = await requireConversation(c, (a as MutationArgs<'message.send'>).conversationId);
+      await refuseUndeliverable(c, conv);
       return undefined;
     }
     case 'note.add':
     case 'call.log':
-      requireConversation(ctx, (a as { conversationId: string }).conversationId);
+      await requireConversation(c, (a as { conversationId: string }).conversationId);
       return undefined;
-    case 'call.event': {
-      const conv = requireConversation(ctx, (a as { conversationId: string }).conversationId);
-      if (conv.data['channel'] !== 'voice')
-        throw new RelayError(
-          RELAY_ERR.VALIDATION,
-          'conversationId: call events belong to a voice conversation.',
-        );
-      if (!onTheCall(ctx, conv))
-        throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only the agent on this call reports its events.');
+    case 'call.event':
+      await checkCallEvent(c, (a as { conversationId: string }).conversationId);
       return undefined;
-    }
     default: {
       const never: never = name;
       throw new RelayError(RELAY_ERR.UNKNOWN_MUTATION, `Unknown mutation ${String(never)}.`);
@@ -129,39 +162,48 @@ function checkAndResolve(
   }
 }
 
+async function checkCallEvent(c: Checking, conversationId: string): Promise<void> {
+  const conv = await requireConversation(c, conversationId);
+  if (conv.data['channel'] !== 'voice')
+    throw new RelayError(RELAY_ERR.VALIDATION, 'conversationId: call events belong to a voice conversation.');
+  if (!(await onTheCall(c, conv)))
+    throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only the agent on this call reports its events.');
+}
+
 /** The checks that need the builder's answer: an undo's moves, and ids already taken (always last). */
-function checkWrites(
-  ctx: MutationContext,
+async function checkWrites(
+  c: Checking,
   name: MutationName,
   a: MutationArgs<MutationName>,
   writes: readonly RecordWrite[],
-): void {
+): Promise<void> {
   // An undo is all or nothing: half of it would leave another team's conversations on a profile
   // that is no longer their customer's. One answer whatever their number or teams.
-  if (
-    name === 'customer.unmerge' &&
-    writes.some((w) => w.key.entity === 'conversation' && !mayAct(ctx, w.key.id))
-  )
-    throw new RelayError(
-      RELAY_ERR.FORBIDDEN,
-      'This merge moved conversations of teams you are not in; ask an admin to undo it.',
-    );
-  if (name === 'conversation.create') refuseTakenId(ctx, 'conversation', (a as { id: string }).id);
-  if (name === 'message.send') refuseTakenId(ctx, 'message', (a as { id: string }).id);
-  if (name === 'note.add') refuseTakenId(ctx, 'note', (a as { id: string }).id);
-  if (name === 'call.log') refuseTakenId(ctx, 'call', (a as { id: string }).id);
+  if (name === 'customer.unmerge') {
+    const moved = writes.filter((w) => w.key.entity === 'conversation').map((w) => w.key.id);
+    const may = await Promise.all(moved.map((id) => mayAct(c, id)));
+    if (may.includes(false))
+      throw new RelayError(
+        RELAY_ERR.FORBIDDEN,
+        'This merge moved conversations of teams you are not in; ask an admin to undo it.',
+      );
+  }
+  if (name === 'conversation.create') await refuseTakenId(c, 'conversation', (a as { id: string }).id);
+  if (name === 'message.send') await refuseTakenId(c, 'message', (a as { id: string }).id);
+  if (name === 'note.add') await refuseTakenId(c, 'note', (a as { id: string }).id);
+  if (name === 'call.log') await refuseTakenId(c, 'call', (a as { id: string }).id);
 }
 
 /**
  * Whether the caller is (or was) the agent on the conversation's call: its assignee now or before,
  * or the agent the relay last rang (an answer may reach the relay before routing assigns it).
  */
-function onTheCall(ctx: MutationContext, conv: StoredRecord): boolean {
-  const me = ctx.viewer.agentId;
+async function onTheCall(c: Checking, conv: StoredRecord): Promise<boolean> {
+  const me = c.viewer.agentId;
   if (conv.data['assigneeId'] === me) return true;
   const call = conv.data['call'] as { agentId?: unknown; offeredTo?: unknown } | undefined;
   if (call?.agentId === me || call?.offeredTo === me) return true;
-  return ctx.store.pastScopes(conv.id).assigneeIds.has(me);
+  return (await c.tx.pastScopes(conv.id)).assigneeIds.has(me);
 }
 
 /**
@@ -169,10 +211,12 @@ function onTheCall(ctx: MutationContext, conv: StoredRecord): boolean {
  * email without an address, an API inbox without a webhook, a closed web chat or one whose visitor
  * left (shared/replyRoute).
  */
-function refuseUndeliverable(ctx: MutationContext, conv: StoredRecord): void {
-  const customer = ctx.store.get('customer', String(conv.data['customerId']));
+async function refuseUndeliverable(c: Checking, conv: StoredRecord): Promise<void> {
+  const [customer, inbox] = await Promise.all([
+    c.get('customer', String(conv.data['customerId'])),
+    c.get('inbox', String(conv.data['inboxId'])),
+  ]);
   const emails = customer && !customer.deleted ? (customer.data as CustomerData).emails : [];
-  const inbox = ctx.store.get('inbox', String(conv.data['inboxId']));
   const route = replyRoute(
     conv.data['channel'] as Channel,
     { emails: emails ?? [] },
@@ -186,29 +230,40 @@ function refuseUndeliverable(ctx: MutationContext, conv: StoredRecord): void {
   if (!route.ok) throw new RelayError(RELAY_ERR.UNDELIVERABLE, REPLY_REFUSAL_TEXT[route.reason]);
 }
 
-function liveCustomer(ctx: MutationContext, id: string): CustomerData {
-  const rec = ctx.store.get('customer', id);
+async function liveCustomer(c: Checking, id: string): Promise<CustomerData> {
+  const rec = await c.get('customer', id);
   if (!rec || rec.deleted) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no customer ${id}.`);
   return rec.data as CustomerData;
 }
 
 /** Whether the caller may see conversation `id` now (the one visibility rule). */
-const mayAct = (ctx: MutationContext, id: string) => canSee(ctx.viewer, id, ctx.store.scopeOf(id));
+const mayAct = async (c: Checking, id: string) => canSee(c.viewer, id, await c.tx.scopeOf(id));
+
+/** The team, or NOT_FOUND (the words accounts.requireTeam uses). */
+async function requireTeam(c: Checking, teamId: string): Promise<void> {
+  if (!(await c.directory.team(teamId)))
+    throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no team ${teamId}.`);
+}
 
 // Customers are shared by every branch (one customer view), so any signed-in role may merge, as
 // it may edit a profile. Conversations belong to teams: the merge moves only those the caller may
 // see, since re-homing another team's conversation is a write the caller could not make directly.
 // The others stay on the merged profile (which points at the survivor); an admin who undoes and
 // redoes the merge moves them all. The merge keeps exactly what it moved, for the undo.
-function checkMerge(ctx: MutationContext, a: MutationArgs<'customer.merge'>): BuildInput<'customer.merge'> {
-  const source = liveCustomer(ctx, a.sourceId);
-  const target = liveCustomer(ctx, a.targetId);
-  if (ctx.store.customersMergedInto(a.sourceId).length > 0)
+async function checkMerge(
+  c: Checking,
+  a: MutationArgs<'customer.merge'>,
+): Promise<BuildInput<'customer.merge'>> {
+  const source = await liveCustomer(c, a.sourceId);
+  const target = await liveCustomer(c, a.targetId);
+  if ((await c.tx.customersMergedInto(a.sourceId)).length > 0)
     throw new RelayError(
       RELAY_ERR.CONFLICT,
       `Other profiles were merged into ${source.name}; merge ${target.name} into it instead, or undo those merges first.`,
     );
-  return { conversations: ctx.store.conversationIdsOfCustomer(a.sourceId).filter((id) => mayAct(ctx, id)) };
+  const ids = await c.tx.conversationIdsOfCustomer(a.sourceId);
+  const may = await Promise.all(ids.map((id) => mayAct(c, id)));
+  return { conversations: ids.filter((_, i) => may[i]) };
 }
 
 /**
@@ -217,32 +272,32 @@ function checkMerge(ctx: MutationContext, a: MutationArgs<'customer.merge'>): Bu
  * every refusal that does not depend on the id, so no refusal-without-a-write tells whether an id
  * exists (a fresh id is simply used). Apps make UUIDv7 ids, so only a probe ever meets this.
  */
-function refuseTakenId(
-  ctx: MutationContext,
+async function refuseTakenId(
+  c: Checking,
   entity: 'conversation' | 'message' | 'note' | 'call',
   id: string,
-) {
-  if (ctx.store.get(entity, id))
+): Promise<void> {
+  if (await c.get(entity, id))
     throw new RelayError(RELAY_ERR.CONFLICT, 'That id is already used; make a new one and send again.');
 }
 
-function checkCreateConversation(
-  ctx: MutationContext,
+async function checkCreateConversation(
+  c: Checking,
   a: MutationArgs<'conversation.create'>,
-): BuildInput<'conversation.create'> {
-  const { store, accounts, viewer } = ctx;
-  const customer = store.get('customer', a.customerId);
+): Promise<BuildInput<'conversation.create'>> {
+  const { viewer } = c;
+  const customer = await c.get('customer', a.customerId);
   if (!customer || customer.deleted)
     throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no customer ${a.customerId}.`);
   refuseForeignAddress(a, customer.data as CustomerData);
   const teamId = a.teamId ?? [...viewer.teamIds][0];
   if (!teamId) throw new RelayError(RELAY_ERR.VALIDATION, 'teamId: you belong to no team, so name one.');
-  accounts.requireTeam(teamId);
+  await requireTeam(c, teamId);
   if (viewer.role !== 'admin' && !viewer.teamIds.has(teamId)) {
     throw new RelayError(RELAY_ERR.FORBIDDEN, `You are not a member of team ${teamId}.`);
   }
   // Conversations an agent starts are theirs; routing assigns incoming ones.
-  return { teamId, inboxId: accounts.inboxFor(teamId, a.channel), assigneeId: viewer.agentId };
+  return { teamId, inboxId: await c.directory.inboxFor(teamId, a.channel), assigneeId: viewer.agentId };
 }
 
 /**
@@ -264,18 +319,12 @@ function refuseForeignAddress(a: MutationArgs<'conversation.create'>, customer: 
  * The conversation, if the caller may act on it. Unknown or never visible: FORBIDDEN (one answer
  * for both); visible once but reassigned away since: CONFLICT, so the app can explain it.
  */
-export function requireConversation(
-  ctx: Pick<MutationContext, 'store' | 'viewer'>,
-  id: string,
-): StoredRecord {
-  const rec = ctx.store.get('conversation', id);
-  if (rec && !rec.deleted && canSee(ctx.viewer, id, ctx.store.scopeOf(id))) return rec;
+async function requireConversation(c: Checking, id: string): Promise<StoredRecord> {
+  const rec = await c.get('conversation', id);
+  if (rec && !rec.deleted && canSee(c.viewer, id, await c.tx.scopeOf(id))) return rec;
   if (rec) {
-    const past = ctx.store.pastScopes(id);
-    if (
-      past.assigneeIds.has(ctx.viewer.agentId) ||
-      [...ctx.viewer.teamIds].some((t) => past.teamIds.has(t))
-    ) {
+    const past = await c.tx.pastScopes(id);
+    if (past.assigneeIds.has(c.viewer.agentId) || [...c.viewer.teamIds].some((t) => past.teamIds.has(t))) {
       throw new RelayError(RELAY_ERR.CONFLICT, `Conversation ${id} was reassigned and is no longer yours.`);
     }
   }
@@ -287,22 +336,22 @@ export function requireConversation(
  * conversation goes to that team's inbox for its channel. Either way routing then frees the old
  * assignee's capacity (and offers it in its new queue when nobody is named).
  */
-function checkTransfer(
-  ctx: MutationContext,
+async function checkTransfer(
+  c: Checking,
   a: MutationArgs<'conversation.transfer'>,
-): BuildInput<'conversation.transfer'> {
-  const conv = requireConversation(ctx, a.id);
+): Promise<BuildInput<'conversation.transfer'>> {
+  const conv = await requireConversation(c, a.id);
   if (a.toAgentId) {
-    const agent = ctx.accounts.agentById(a.toAgentId);
+    const agent = await c.directory.agentById(a.toAgentId);
     if (!agent) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${a.toAgentId}.`);
     const teamId = (conv.data['teamId'] as string | null) ?? null;
-    if (!teamId || !ctx.accounts.teamIdsOf(a.toAgentId).includes(teamId))
+    if (!teamId || !(await c.directory.teamIdsOf(a.toAgentId)).includes(teamId))
       throw new RelayError(
         RELAY_ERR.VALIDATION,
         'toAgentId: that agent is not in this conversation’s team; transfer to their team.',
       );
     return { inboxId: null };
   }
-  ctx.accounts.requireTeam(a.toTeamId!);
-  return { inboxId: ctx.accounts.inboxFor(a.toTeamId!, conv.data['channel'] as Channel) };
+  await requireTeam(c, a.toTeamId!);
+  return { inboxId: await c.directory.inboxFor(a.toTeamId!, conv.data['channel'] as Channel) };
 }

@@ -33,16 +33,12 @@ export function openCore(opts: RelayOptions) {
   const identity = createSqliteIdentity(db, asyncStore);
   const accounts = createAccounts(db, store, relayClock, o.now, { identity, records: asyncStore });
   const metrics = createMetrics();
-  const pusher = createPusher(db, store, accounts, relayClock, {
-    maxClockSkewMs: o.maxClockSkewMs,
-    now: o.now,
-    log,
-  });
+  const pusher = createPusher({ identity, relayClock, maxClockSkewMs: o.maxClockSkewMs, now: o.now, log });
   // The hub needs auth (hello) and auth needs the hub (revocation closes sockets): late-bound.
   const revoked = (deviceId: string) => hub.disconnectDevice(deviceId);
   const audit = createAudit({ identity, now: o.now, log });
   const auth = createAuth(identity, asyncStore, secret, o, revoked, audit);
-  const hub = createSyncHub({ store, auth, accounts, pusher, metrics, log, o });
+  const hub = createSyncHub({ store: asyncStore, auth, identity, pusher, metrics, log, o });
   // What the admin and supervisor routes that act on one team's things need.
   const scoped: TeamScopedDeps = { store, auth, accounts, audit, relayClock, log, now: o.now };
   return {
@@ -68,13 +64,15 @@ export type Core = ReturnType<typeof openCore>;
 
 /**
  * `--store postgres://` for `serve`: the PostgreSQL store, its migrations and the cross-process
- * pokes exist (data/postgres/), but the sync path, identity, routing and the channels still call
- * the synchronous SQLite Store. Refused whole rather than served half.
+ * pokes exist (data/postgres/), and sync and identity run on the asynchronous contracts, but
+ * routing, the channels, voice, the supervisor board, SLA timers and reports still call the
+ * synchronous SQLite Store. Refused whole rather than served half.
  */
 function postgresNotYetServed(): RelayOptionsError {
   return new RelayOptionsError(
-    'Serving on PostgreSQL (--store postgres://) is not available yet: sync, sign-in, routing and the channels ' +
-      'still run on the SQLite store only. Run "relay migrate --store postgres://…" to prepare the database, ' +
-      'and serve with --store sqlite:PATH (the default) for now.',
+    'Serving on PostgreSQL (--store postgres://) is not available yet: sync and sign-in run on it, but routing, ' +
+      'the channels, voice, the supervisor board, SLA timers and reports still run on the SQLite store only. ' +
+      'Run "relay migrate --store postgres://…" to prepare the database, and serve with --store sqlite:PATH ' +
+      '(the default) for now.',
   );
 }

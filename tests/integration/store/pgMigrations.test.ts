@@ -33,6 +33,7 @@ describe.skipIf(missing !== null)('relay/data/postgres/migrations', () => {
       expect(tables.rows.map((r) => r.t)).toEqual([
         'agents',
         'api_keys',
+        'applied_mutations',
         'audit_log',
         'devices',
         'field_history',
@@ -42,6 +43,7 @@ describe.skipIf(missing !== null)('relay/data/postgres/migrations', () => {
         'meta',
         'records',
         'refresh_tokens',
+        'routing_lease',
         'schema_migrations',
         'team_members',
         'teams',

@@ -23,6 +23,8 @@ import type { Principal } from '../../../src/relay/identity/auth';
 import { openDatabase, type Database } from '../../../src/relay/data/db';
 import { createPusher } from '../../../src/relay/sync/push';
 import { type Store } from '../../../src/relay/data/store';
+import { asyncSqliteStore } from '../../../src/relay/data/sqliteAsync';
+import { createSqliteIdentity } from '../../../src/relay/data/sqliteIdentity';
 import { createStore } from '../../../src/relay/data/sqliteStore';
 import type { Viewer } from '../../../src/relay/data/visibility';
 import { canonicalJson } from '../../../src/shared/sync/canonicalJson';
@@ -204,8 +206,12 @@ async function world(): Promise<World> {
   const store = createStore(db, now);
   const relayClock = new HlcClock('relay', () => T0 - 60_000);
   relayClock.receive(last);
-  const accounts = createAccounts(db, store, relayClock, now);
-  const pusher = createPusher(db, store, accounts, relayClock, {
+  const records = asyncSqliteStore(store);
+  const identity = createSqliteIdentity(db, records);
+  const accounts = createAccounts(db, store, relayClock, now, { identity, records });
+  const pusher = createPusher({
+    identity,
+    relayClock,
     maxClockSkewMs: 600_000,
     now,
     log: createSilentLogger(),
@@ -398,11 +404,11 @@ function appRecords(app: LocalStore): Map<string, string> {
 const sorted = (m: Map<string, string>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 
 /** The app pushes its outbox and takes the relay's answers (rejected changes roll back). */
-function pushAll(app: LocalStore, w: World): Mutation[] {
+async function pushAll(app: LocalStore, w: World): Promise<Mutation[]> {
   const pending = app
     .pending(10_000)
     .map(({ id, name, args, clock }) => ({ id, name, args, clock }) as Mutation);
-  app.acknowledge(w.push(pending).results);
+  app.acknowledge((await w.push(pending)).results);
   return pending;
 }
 
@@ -431,12 +437,12 @@ async function runProgram(rounds: [Op[], Op[], number[]][]): Promise<void> {
       }
       for (const o of opsA) make(a, w, o);
       for (const o of opsB) make(b, w, o);
-      const sentA = pushAll(a, w);
+      const sentA = await pushAll(a, w);
       expect(sorted(appRecords(a)), 'app A optimistic vs relay').toEqual(sorted(relayRecords(w.store, w.db)));
       // B takes A's changes as the relay's state, replays its own pending changes on top of them
       // (the optimistic path meeting equal clocks), then pushes them.
       pull(b, w);
-      const sentB = pushAll(b, w);
+      const sentB = await pushAll(b, w);
       expect(sorted(appRecords(b)), 'app B optimistic vs relay').toEqual(sorted(relayRecords(w.store, w.db)));
       ties += countTies(sentA, sentB);
       // A reply met a first response the relay had set (the SLA builders ran on both sides).

@@ -89,10 +89,16 @@ describe('relay/channels/webchat visitor left across restarts', () => {
     await back.next('message');
     await second.close();
     await back.closed;
+    const secondClosedAt = Date.now();
+    // No relay runs for a while: a short grace (300 ms) from either visitor's last sighting runs out meanwhile.
+    await new Promise((r) => setTimeout(r, 1_000));
 
     // With the short grace, both graces are long over: both visitors left, the seeded chats did not.
     const third = await start(300);
     await until(() => leftAt(third, a.convId) && leftAt(third, b.convId), 'both visitors marked as left');
+    // They left when their grace ran out after they were last seen, not when this relay noticed.
+    for (const id of [a.convId, b.convId])
+      expect(Date.parse(leftAt(third, id)!)).toBeLessThanOrEqual(secondClosedAt + 300);
     for (const id of openSeeded) expect(leftAt(third, id)).toBeNull();
     expect(seenIds(third)).toEqual([]);
   });

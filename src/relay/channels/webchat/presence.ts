@@ -41,17 +41,21 @@ export function createVisitorPresence(d: {
     timers.delete(convId);
   };
   const graceOf = (convId: string) => d.goneMs ?? teamGraceOf(store, convId);
-  /** Unless a visitor is back on the chat within `ms`, it records that they left. */
-  const leaveAfter = (convId: string, ms: number) => {
+  /**
+   * Unless a visitor is back on the chat by `goneAt` (last seen + the grace, relay ms), it records
+   * that they left, as of `goneAt`: the same time whether the relay was running throughout or
+   * started again after the grace had already run out.
+   */
+  const leaveAt = (convId: string, goneAt: number) => {
     stop(convId);
     const timer = setTimeout(
       guarded(d.deps.log, 'web chat visitor left', () => {
         timers.delete(convId);
         if (here(convId)) return;
-        mark(d.deps, convId, new Date(d.deps.now()).toISOString());
+        mark(d.deps, convId, new Date(Math.min(goneAt, d.deps.now())).toISOString());
         table.forget(convId);
       }),
-      Math.max(0, ms),
+      Math.max(0, goneAt - d.deps.now()),
     );
     timer.unref();
     timers.set(convId, timer);
@@ -59,10 +63,9 @@ export function createVisitorPresence(d: {
 
   // A chat still open whose visitor was seen before the relay (re)started: what is left of its grace.
   guarded(d.deps.log, 'web chat visitors seen before the start', () => {
-    const now = d.deps.now();
     for (const r of table.all()) {
       if (stillThere(store, r.conversation_id))
-        leaveAfter(r.conversation_id, r.last_seen_at + graceOf(r.conversation_id) - now);
+        leaveAt(r.conversation_id, r.last_seen_at + graceOf(r.conversation_id));
       else table.forget(r.conversation_id);
     }
   })();
@@ -84,7 +87,7 @@ export function createVisitorPresence(d: {
     departed(convId: string): void {
       if (closed || here(convId)) return;
       table.seen([convId]);
-      leaveAfter(convId, graceOf(convId));
+      leaveAt(convId, d.deps.now() + graceOf(convId));
     },
     /** The relay closes: the visitors connected now were there until now (their grace runs from it). */
     close(): void {

@@ -6,6 +6,7 @@ import type { AsyncStore, AsyncStoreReads, AsyncTx } from '../asyncStore';
 import { committedRecord, createCommitNotifier, type CommitNotifier } from '../commits';
 import type { StoredRecord, WriteMeta } from '../store';
 import { visibleSql, visibilityParams, type ConversationScope, type Viewer } from '../visibility';
+import { appliedMutationsOn } from './pgApplied';
 import { checkout } from './checkout';
 import { migratePostgres } from './migrations';
 import { named } from './sql';
@@ -222,6 +223,7 @@ function txOn(
       return put({ entity: 'fieldChange', id, data: fc, clocks: {}, deleted: false, convId }, meta);
     },
     requestRouting: (convId) => notes.requestRouting(convId),
+    ...appliedMutationsOn(client),
     async savepoint(fn) {
       const name = `sb_sp_${++savepoints}`;
       const at = notes.mark();

@@ -5,6 +5,7 @@ import { ROLES, type Role } from '../../../shared/sync/entities';
 import { useApi } from '../../app/context';
 import { ErrorText } from '../../ui/ErrorText';
 import { messageOf } from './AdminView';
+import { TeamChecks } from './TeamChecks';
 
 type Props = {
   person: PersonView;
@@ -14,21 +15,16 @@ type Props = {
   onChanged: (p: PersonView) => void;
 };
 
-/** One person: standing, role, teams, and the admin's actions on them. */
-export function PersonRow({ person, teams, self, onChanged }: Props) {
+/** Runs an admin action at a time; shows the sentence it returns, or why it failed. */
+type Run = (fn: () => Promise<string>) => Promise<void>;
+
+/** One action at a time on a person, with what came of the last one. */
+function usePersonAction() {
   const { t } = useTranslation();
-  const api = useApi();
-  const name = person.name;
-  const [role, setRole] = useState<Role>(person.role);
-  const [teamIds, setTeamIds] = useState(() => new Set(person.teams.map((x) => x.id)));
-  const [askReason, setAskReason] = useState(false);
-  const [reason, setReason] = useState('');
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { role: useId(), reason: useId() };
-
-  const run = async (fn: () => Promise<string>) => {
+  const run: Run = async (fn) => {
     setBusy(true);
     setError(null);
     setStatus(null);
@@ -40,14 +36,20 @@ export function PersonRow({ person, teams, self, onChanged }: Props) {
       setBusy(false);
     }
   };
-  const changed = (p: PersonView, message: string) => {
-    onChanged(p);
-    return message;
-  };
+  return { status, error, busy, run };
+}
 
+/** One person: standing, role, teams, and the admin's actions on them. */
+export function PersonRow({ person, teams, self, onChanged }: Props) {
+  const { t } = useTranslation();
+  const { status, error, busy, run } = usePersonAction();
+  const [askReason, setAskReason] = useState(false);
+  // Kept while the form is closed: cancelling and asking again shows what was typed.
+  const [reason, setReason] = useState('');
+  const row = { person, self, busy, run, onChanged };
   return (
     <fieldset className="card person" aria-busy={busy}>
-      <legend>{name}</legend>
+      <legend>{person.name}</legend>
       <p>
         {person.email} ·{' '}
         {person.disabled ? t('admin.disabled', { reason: person.disabledReason ?? '' }) : t('admin.active')}
@@ -56,137 +58,141 @@ export function PersonRow({ person, teams, self, onChanged }: Props) {
           ? t('admin.lastSignIn', { time: new Date(person.lastSignInAt).toLocaleString() })
           : t('admin.neverSignedIn')}
       </p>
-      <div className="field">
-        <label htmlFor={ids.role}>{t('admin.roleOf', { name })}</label>
-        <select id={ids.role} value={role} disabled={self} onChange={(e) => setRole(e.target.value as Role)}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {t(`admin.roles.${r}`)}
-            </option>
-          ))}
-        </select>
-        <button
-          type="button"
-          disabled={self || busy || role === person.role}
-          onClick={() =>
-            void run(async () =>
-              changed(
-                await api.call('admin:setRole', { agentId: person.id, role }),
-                t('admin.saved', { name }),
-              ),
-            )
-          }
-        >
-          {t('admin.saveRole', { name })}
-        </button>
-      </div>
-      <fieldset className="teams">
-        <legend>{t('admin.teamsOf', { name })}</legend>
-        {teams.map((team) => (
-          <label key={team.id}>
-            <input
-              type="checkbox"
-              checked={teamIds.has(team.id)}
-              onChange={(e) => {
-                const next = new Set(teamIds);
-                if (e.target.checked) next.add(team.id);
-                else next.delete(team.id);
-                setTeamIds(next);
-              }}
-            />
-            {team.name}
-          </label>
-        ))}
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() =>
-            void run(async () =>
-              changed(
-                await api.call('admin:setTeams', { agentId: person.id, teamIds: [...teamIds] }),
-                t('admin.saved', { name }),
-              ),
-            )
-          }
-        >
-          {t('admin.saveTeams', { name })}
-        </button>
-      </fieldset>
-      {!self && (
-        <div className="actions">
-          {person.disabled ? (
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() =>
-                void run(async () =>
-                  changed(
-                    await api.call('admin:setDisabled', { agentId: person.id, disabled: false }),
-                    t('admin.enabledDone', { name }),
-                  ),
-                )
-              }
-            >
-              {t('admin.enable', { name })}
-            </button>
-          ) : (
-            <button type="button" disabled={busy} onClick={() => setAskReason(true)}>
-              {t('admin.disable', { name })}
-            </button>
-          )}
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() =>
-              void run(async () => {
-                const r = await api.call('admin:resetPassword', { agentId: person.id });
-                onChanged({ ...person, mustChangePassword: true });
-                return t('admin.resetDone', { name, password: r.temporaryPassword });
-              })
-            }
-          >
-            {t('admin.reset', { name })}
-          </button>
-        </div>
-      )}
+      <RoleField {...row} />
+      <TeamsField {...row} teams={teams} />
+      {!self && <StandingActions {...row} onDisable={() => setAskReason(true)} />}
       {askReason && !person.disabled && (
-        <form
-          className="confirm"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setAskReason(false);
-            void run(async () =>
-              changed(
-                await api.call('admin:setDisabled', {
-                  agentId: person.id,
-                  disabled: true,
-                  reason: reason.trim(),
-                }),
-                t('admin.disabledDone', { name }),
-              ),
-            );
-          }}
-        >
-          <div className="field">
-            <label htmlFor={ids.reason}>{t('admin.reason', { name })}</label>
-            <input
-              id={ids.reason}
-              value={reason}
-              maxLength={500}
-              required
-              onChange={(e) => setReason(e.target.value)}
-            />
-          </div>
-          <button type="submit" disabled={!reason.trim()}>
-            {t('admin.confirmDisable', { name })}
-          </button>
-          <button type="button" onClick={() => setAskReason(false)}>
-            {t('admin.cancel')}
-          </button>
-        </form>
+        <DisableForm {...row} reason={reason} onReason={setReason} onClose={() => setAskReason(false)} />
       )}
       {status && <p role="status">{status}</p>}
       <ErrorText error={error} />
     </fieldset>
+  );
+}
+
+type RowPart = Omit<Props, 'teams'> & { busy: boolean; run: Run };
+
+/** The person's role, saved on its own (never one's own). */
+function RoleField({ person, self, busy, run, onChanged }: RowPart) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [role, setRole] = useState<Role>(person.role);
+  const id = useId();
+  const name = person.name;
+  const save = async () => {
+    onChanged(await api.call('admin:setRole', { agentId: person.id, role }));
+    return t('admin.saved', { name });
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('admin.roleOf', { name })}</label>
+      <select id={id} value={role} disabled={self} onChange={(e) => setRole(e.target.value as Role)}>
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {t(`admin.roles.${r}`)}
+          </option>
+        ))}
+      </select>
+      <button type="button" disabled={self || busy || role === person.role} onClick={() => void run(save)}>
+        {t('admin.saveRole', { name })}
+      </button>
+    </div>
+  );
+}
+
+/** The teams the person belongs to, saved together. */
+function TeamsField({ person, teams, busy, run, onChanged }: RowPart & { teams: Props['teams'] }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [teamIds, setTeamIds] = useState(() => new Set(person.teams.map((x) => x.id)));
+  const name = person.name;
+  const save = async () => {
+    onChanged(await api.call('admin:setTeams', { agentId: person.id, teamIds: [...teamIds] }));
+    return t('admin.saved', { name });
+  };
+  return (
+    <fieldset className="teams">
+      <legend>{t('admin.teamsOf', { name })}</legend>
+      <TeamChecks teams={teams} checked={teamIds} onChange={setTeamIds} />
+      <button type="button" disabled={busy} onClick={() => void run(save)}>
+        {t('admin.saveTeams', { name })}
+      </button>
+    </fieldset>
+  );
+}
+
+/** Enable (or ask why to disable) and reset the password of someone else. */
+function StandingActions({ person, busy, run, onChanged, onDisable }: RowPart & { onDisable: () => void }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const name = person.name;
+  const enable = async () => {
+    onChanged(await api.call('admin:setDisabled', { agentId: person.id, disabled: false }));
+    return t('admin.enabledDone', { name });
+  };
+  const reset = async () => {
+    const r = await api.call('admin:resetPassword', { agentId: person.id });
+    onChanged({ ...person, mustChangePassword: true });
+    return t('admin.resetDone', { name, password: r.temporaryPassword });
+  };
+  return (
+    <div className="actions">
+      {person.disabled ? (
+        <button type="button" disabled={busy} onClick={() => void run(enable)}>
+          {t('admin.enable', { name })}
+        </button>
+      ) : (
+        <button type="button" disabled={busy} onClick={onDisable}>
+          {t('admin.disable', { name })}
+        </button>
+      )}
+      <button type="button" disabled={busy} onClick={() => void run(reset)}>
+        {t('admin.reset', { name })}
+      </button>
+    </div>
+  );
+}
+
+/** The reason for disabling the person (they are shown it), then Disable or Cancel. */
+function DisableForm(
+  props: RowPart & { reason: string; onReason: (reason: string) => void; onClose: () => void },
+) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const { person, run, onChanged, onClose, reason } = props;
+  const id = useId();
+  const name = person.name;
+  const disable = async () => {
+    onChanged(
+      await api.call('admin:setDisabled', { agentId: person.id, disabled: true, reason: reason.trim() }),
+    );
+    return t('admin.disabledDone', { name });
+  };
+  return (
+    <form
+      className="confirm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onClose();
+        void run(disable);
+      }}
+    >
+      <div className="field">
+        <label htmlFor={id}>{t('admin.reason', { name })}</label>
+        <input
+          id={id}
+          value={reason}
+          maxLength={500}
+          required
+          onChange={(e) => props.onReason(e.target.value)}
+        />
+      </div>
+      <button type="submit" disabled={!reason.trim()}>
+        {t('admin.confirmDisable', { name })}
+      </button>
+      <button type="button" onClick={onClose}>
+        {t('admin.cancel')}
+      </button>
+    </form>
   );
 }

@@ -170,5 +170,45 @@ describe('renderer/inbox/ConversationPane', () => {
     expect(await show(new Error('The relay is unreachable.'))).toBeNull();
     expect(screen.getByRole('alert').textContent).toBe('The relay is unreachable.');
     expect(screen.getByText(/Choose it again in the list/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy();
+  });
+
+  it('shows labelled skeletons while the conversation and the profile load', async () => {
+    const pending = { ...fakeMain(detail(1)), call: () => new Promise(() => {}) } as unknown as ApiClient;
+    render(
+      <AppProvider api={pending} store={createRootStore()}>
+        <I18nextProvider i18n={createI18n('en')}>
+          <ConversationPane id={CONVERSATION_ID} />
+        </I18nextProvider>
+      </AppProvider>,
+    );
+    await act(async () => {});
+    expect(screen.getByRole('status', { name: 'Opening the conversation…' })).toBeTruthy();
+  });
+
+  it('says an empty thread waits for its first message, and a profile that failed offers Retry', async () => {
+    const main = fakeMain(detail(0));
+    const api = {
+      ...main,
+      call: (channel: string, args: unknown) =>
+        channel === 'customers:get'
+          ? Promise.reject(new Error('The customer is not in the cache.'))
+          : main.call(channel as never, args as never),
+    } as unknown as ApiClient;
+    render(
+      <AppProvider api={api} store={createRootStore()}>
+        <I18nextProvider i18n={createI18n('en')}>
+          <ConversationPane id={CONVERSATION_ID} />
+        </I18nextProvider>
+      </AppProvider>,
+    );
+    await act(async () => {});
+    const article = screen.getByRole('article', { name: 'Conversation with Wen Li' });
+    const thread = within(article).getByRole('list', { name: 'Messages and notes' });
+    expect(within(thread).getByText('No messages yet. Write the first one below.')).toBeTruthy();
+    const sidebar = within(article).getByRole('complementary', { name: 'Conversation details' });
+    expect(within(sidebar).getByRole('alert').textContent).toBe('The customer is not in the cache.');
+    expect(within(sidebar).getByText(/the conversation itself still works/)).toBeTruthy();
+    expect(within(sidebar).getByRole('button', { name: 'Retry' })).toBeTruthy();
   });
 });

@@ -15,6 +15,7 @@ import { onComposerCommand } from './shortcuts';
 import { ReplyChannel } from './ReplyChannel';
 import { ConversationSidebar } from './ConversationSidebar';
 import { NoteTag } from '../supervisor/NoteTag';
+import { PaneError, PaneLoading } from './PaneStates';
 import { PaneToggle } from './PaneToggle';
 import { Splitter } from './Splitter';
 import { isCollapsed, widthOf, type WorkspaceLayoutControl } from './useWorkspaceLayout';
@@ -124,13 +125,8 @@ export function ConversationPane(props: {
   const sidebarCollapsed = layout ? isCollapsed(layout.layout, 'sidebar') : false;
 
   if (detail.error)
-    return (
-      <div className="pane-state">
-        <ErrorText error={detail.error} />
-        <p className="hint">{t('inbox.workspace.states.conversationError')}</p>
-      </div>
-    );
-  if (!detail.data) return <p role="status">{t('inbox.workspace.states.loadingConversation')}</p>;
+    return <PaneError error={detail.error} hint={t('inbox.workspace.states.conversationError')} />;
+  if (!detail.data) return <PaneLoading label={t('inbox.workspace.states.loadingConversation')} rows={5} />;
   const { conversation: c, timeline, queued, replyRoute } = detail.data;
   // A reply its channel cannot deliver is not offered (main and the relay refuse it too).
   const refused = !asNote && !replyRoute.ok;
@@ -251,6 +247,9 @@ export function ConversationPane(props: {
                 {t('inbox.showEarlier', { count: timeline.length - shown })}
               </button>
             </li>
+          )}
+          {timeline.length === 0 && (
+            <li className="thread-empty hint">{t('inbox.workspace.states.emptyThread')}</li>
           )}
           {timeline.slice(-shown).map((m) => (
             <li key={m.id} className={`bubble ${m.kind === 'note' ? 'note' : m.direction}`}>

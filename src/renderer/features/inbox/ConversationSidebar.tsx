@@ -2,13 +2,13 @@ import { useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationDetail } from '../../../shared/views';
 import { useQuery } from '../../app/useQuery';
-import { ErrorText } from '../../ui/ErrorText';
 import { SlaBadge } from '../../ui/SlaBadge';
 import { ProfileField, TEXT_FIELDS } from '../customers/CustomerProfile';
 import { PhoneNumberButton } from '../phone/PhoneNumberButton';
 import { CallbackBar, callbackOf } from '../phone/CallbackBar';
 import { CustomerHistory } from './CustomerHistory';
 import { LabelEditor } from './LabelEditor';
+import { PaneError, PaneLoading } from './PaneStates';
 
 type Conversation = ConversationDetail['conversation'];
 
@@ -62,8 +62,9 @@ function CustomerCard(props: { customerId: string }) {
   const { t } = useTranslation();
   const detail = useQuery('customers:get', { id: props.customerId });
   const body = (() => {
-    if (detail.error) return <ErrorText error={detail.error} />;
-    if (!detail.data) return <p role="status">{t('settings.loading')}</p>;
+    if (detail.error)
+      return <PaneError error={detail.error} hint={t('inbox.workspace.states.customerError')} />;
+    if (!detail.data) return <PaneLoading label={t('inbox.workspace.states.loadingCustomer')} rows={3} />;
     const { customer, history } = detail.data;
     return (
       <>

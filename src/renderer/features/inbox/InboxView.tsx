@@ -1,11 +1,10 @@
 import { useId, useMemo, useRef, useState, type CSSProperties } from 'react';
-import { MessageSquarePlus, PanelLeftClose, PanelLeftOpen } from 'lucide-react';
+import { MessageSquarePlus, MessagesSquare, PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import type { InboxFilters } from '../../../shared/inboxFilters';
 import { useApi, useRoot } from '../../app/context';
 import { prefetch } from '../../app/prefetch';
 import { useQuery } from '../../app/useQuery';
-import { EmptyState } from '../../ui/EmptyState';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { ConversationPane } from './ConversationPane';
 import { RejectedList } from './RejectedList';
@@ -16,7 +15,9 @@ import { useConversationWindow } from './useConversationWindow';
 import { VirtualList } from './VirtualList';
 import { FilterBar } from './FilterBar';
 import { NewConversation } from './NewConversation';
-import { DEFAULT_FILTERS, sameFilters } from './savedViews';
+import { DEFAULT_FILTERS } from './savedViews';
+import { ListState } from './ListState';
+import { OfflineBanner, PaneEmpty } from './PaneStates';
 import { PaneToggle } from './PaneToggle';
 import { Splitter } from './Splitter';
 import { isCollapsed, useWorkspaceLayout, widthOf } from './useWorkspaceLayout';
@@ -71,6 +72,7 @@ export function InboxView() {
   return (
     <section className="view inbox-view">
       <RejectedList />
+      <OfflineBanner />
       <div
         className={`workspace${listCollapsed ? ' list-collapsed' : ''}`}
         style={
@@ -124,24 +126,12 @@ export function InboxView() {
               countsEnabled={list.total !== null}
               onChange={setFilters}
             />
-            <ErrorText error={list.error} />
-            {list.total === 0 &&
-              (sameFilters(filters, DEFAULT_FILTERS) ? (
-                <EmptyState text={t('inbox.empty')} />
-              ) : (
-                // Filtered to nothing: say so, and offer the way back to the open conversations.
-                <div className="empty-state pane-state" role="status">
-                  <p>{t('inbox.workspace.states.noMatch')}</p>
-                  <button type="button" onClick={() => setFilters(DEFAULT_FILTERS)}>
-                    {t('inbox.workspace.states.showOpen')}
-                  </button>
-                </div>
-              ))}
+            <ListState total={list.total} error={list.error} filters={filters} onFilters={setFilters} />
             <VirtualList
               // New filters: a new list, scrolled to its top.
               key={JSON.stringify(filters)}
               label={t('inbox.listLabel')}
-              {...(list.total === 0 ? { className: 'vlist-empty' } : {})}
+              {...(!list.total ? { className: 'vlist-empty' } : {})}
               total={total}
               rowHeight={ROW_HEIGHT}
               onRangeChange={setRange}
@@ -173,7 +163,11 @@ export function InboxView() {
           {selected ? (
             <ConversationPane id={selected} layout={layout} />
           ) : (
-            <EmptyState text={t('inbox.workspace.states.pick')} />
+            <PaneEmpty
+              icon={MessagesSquare}
+              title={t('inbox.workspace.states.pickTitle')}
+              hint={t('inbox.workspace.states.pick')}
+            />
           )}
         </div>
       </div>

@@ -1,73 +1,32 @@
-import { useId, useState } from 'react';
+import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  DEFAULT_AFTER_CALL_WORK_SECONDS,
-  DEFAULT_DISPOSITIONS,
-  type SipAccount,
-  type SipAccountView,
-} from '../../../shared/phone';
+import type { SipAccount, SipAccountView } from '../../../shared/phone';
 import { useApi, useRoot } from '../../app/context';
 import { ErrorText } from '../../ui/ErrorText';
+import { phoneAccountFieldsOf, phoneAccountOf, type PhoneAccountFields } from './sipAccountFields';
 
-const lines = (s: string) =>
-  s
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
+type TextField = Exclude<keyof PhoneAccountFields, 'dtmf' | 'atLaunch'>;
+type Edit = { fields: PhoneAccountFields; set: (patch: Partial<PhoneAccountFields>) => void };
 
 /** SIP account settings; the password goes to main (the OS keychain), never back to this form. */
 export function PhoneAccountForm(props: { view: SipAccountView }) {
   const { t } = useTranslation();
   const api = useApi();
   const bump = useRoot((s) => s.bumpData);
-  const a = props.view.account;
-  const [server, setServer] = useState(a?.server ?? '');
-  const [uri, setUri] = useState(a?.uri ?? '');
-  const [authUser, setAuthUser] = useState(a?.authUser ?? '');
-  const [displayName, setDisplayName] = useState(a?.displayName ?? '');
-  const [password, setPassword] = useState('');
-  const [ice, setIce] = useState(
-    (a?.iceServers ?? []).flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls])).join('\n'),
-  );
-  const [region, setRegion] = useState(a?.region ?? 'US');
-  const [dtmf, setDtmf] = useState<SipAccount['dtmf']>(a?.dtmf ?? 'auto');
-  const [dispositions, setDispositions] = useState((a?.dispositions ?? [...DEFAULT_DISPOSITIONS]).join('\n'));
-  const [acwSeconds, setAcwSeconds] = useState(
-    String(a?.afterCallWorkSeconds ?? DEFAULT_AFTER_CALL_WORK_SECONDS),
-  );
-  const [atLaunch, setAtLaunch] = useState(a?.connectAtLaunch ?? false);
+  const [fields, setFields] = useState(() => phoneAccountFieldsOf(props.view.account));
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  const ids = {
-    server: useId(),
-    uri: useId(),
-    auth: useId(),
-    name: useId(),
-    pw: useId(),
-    ice: useId(),
-    region: useId(),
-    dtmf: useId(),
-    disp: useId(),
-    acw: useId(),
-  };
+  const edit: Edit = { fields, set: (patch) => setFields((f) => ({ ...f, ...patch })) };
   const save = async () => {
     setError(null);
     setSaved(false);
     try {
-      const account: SipAccount = {
-        server: server.trim(),
-        uri: uri.trim(),
-        authUser: authUser.trim(),
-        displayName: displayName.trim(),
-        iceServers: lines(ice).map((urls) => ({ urls })),
-        region: region.trim().toUpperCase(),
-        dtmf,
-        dispositions: lines(dispositions),
-        afterCallWorkSeconds: Number(acwSeconds),
-        ...(atLaunch ? { connectAtLaunch: true } : {}),
-      };
-      await api.call('phone:saveAccount', { account, ...(password ? { password } : {}) });
-      setPassword('');
+      const { password } = fields;
+      await api.call('phone:saveAccount', {
+        account: phoneAccountOf(fields),
+        ...(password ? { password } : {}),
+      });
+      edit.set({ password: '' });
       setSaved(true);
       bump();
     } catch (err) {
@@ -84,96 +43,140 @@ export function PhoneAccountForm(props: { view: SipAccountView }) {
       }}
     >
       <h2 id="sip-account-title">{t('phoneAccount.title')}</h2>
-      <div className="field">
-        <label htmlFor={ids.server}>{t('phoneAccount.server')}</label>
-        <input
-          id={ids.server}
-          value={server}
-          maxLength={500}
-          placeholder="wss://sip.example.com"
-          onChange={(e) => setServer(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.uri}>{t('phoneAccount.uri')}</label>
-        <input
-          id={ids.uri}
-          value={uri}
-          maxLength={300}
-          placeholder="sip:agent@example.com"
-          onChange={(e) => setUri(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.auth}>{t('phoneAccount.authUser')}</label>
-        <input id={ids.auth} value={authUser} maxLength={128} onChange={(e) => setAuthUser(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.pw}>{t('phoneAccount.password')}</label>
-        <input
-          id={ids.pw}
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          maxLength={1024}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        <p className="hint">{t(`phoneAccount.passwordPlace.${props.view.password}`)}</p>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.name}>{t('phoneAccount.displayName')}</label>
-        <input
-          id={ids.name}
-          value={displayName}
-          maxLength={128}
-          onChange={(e) => setDisplayName(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.ice}>{t('phoneAccount.iceServers')}</label>
-        <textarea id={ids.ice} value={ice} rows={2} onChange={(e) => setIce(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.region}>{t('phoneAccount.region')}</label>
-        <input id={ids.region} value={region} maxLength={2} onChange={(e) => setRegion(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.dtmf}>{t('phoneAccount.dtmf')}</label>
-        <select id={ids.dtmf} value={dtmf} onChange={(e) => setDtmf(e.target.value as SipAccount['dtmf'])}>
-          <option value="auto">{t('phoneAccount.dtmfAuto')}</option>
-          <option value="info">{t('phoneAccount.dtmfInfo')}</option>
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.disp}>{t('phoneAccount.dispositions')}</label>
-        <textarea
-          id={ids.disp}
-          value={dispositions}
-          rows={4}
-          onChange={(e) => setDispositions(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.acw}>{t('phoneAccount.afterCallWork')}</label>
-        <input
-          id={ids.acw}
-          type="number"
-          min={0}
-          max={3600}
-          step={1}
-          value={acwSeconds}
-          onChange={(e) => setAcwSeconds(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label>
-          <input type="checkbox" checked={atLaunch} onChange={(e) => setAtLaunch(e.target.checked)} />{' '}
-          {t('phoneAccount.connectAtLaunch')}
-        </label>
-      </div>
+      <ConnectionFields edit={edit} passwordPlace={props.view.password} />
+      <CallFields edit={edit} />
       <button type="submit">{t('phoneAccount.save')}</button>
       {saved && <p role="status">{t('phoneAccount.saved')}</p>}
       <ErrorText error={error} />
     </form>
+  );
+}
+
+/** Where and as whom the phone registers: server, address, credentials, name, ICE servers. */
+function ConnectionFields({
+  edit,
+  passwordPlace,
+}: {
+  edit: Edit;
+  passwordPlace: SipAccountView['password'];
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <AccountInput
+        edit={edit}
+        field="server"
+        label={t('phoneAccount.server')}
+        input={{ maxLength: 500, placeholder: 'wss://sip.example.com' }}
+      />
+      <AccountInput
+        edit={edit}
+        field="uri"
+        label={t('phoneAccount.uri')}
+        input={{ maxLength: 300, placeholder: 'sip:agent@example.com' }}
+      />
+      <AccountInput
+        edit={edit}
+        field="authUser"
+        label={t('phoneAccount.authUser')}
+        input={{ maxLength: 128 }}
+      />
+      <AccountInput
+        edit={edit}
+        field="password"
+        label={t('phoneAccount.password')}
+        input={{ type: 'password', autoComplete: 'new-password', maxLength: 1024 }}
+      >
+        <p className="hint">{t(`phoneAccount.passwordPlace.${passwordPlace}`)}</p>
+      </AccountInput>
+      <AccountInput
+        edit={edit}
+        field="displayName"
+        label={t('phoneAccount.displayName')}
+        input={{ maxLength: 128 }}
+      />
+      <AccountText edit={edit} field="ice" label={t('phoneAccount.iceServers')} rows={2} />
+    </>
+  );
+}
+
+/** How calls behave: number region, DTMF, wrap-up dispositions and time, connecting at launch. */
+function CallFields({ edit }: { edit: Edit }) {
+  const { t } = useTranslation();
+  const dtmfId = useId();
+  const { fields, set } = edit;
+  return (
+    <>
+      <AccountInput edit={edit} field="region" label={t('phoneAccount.region')} input={{ maxLength: 2 }} />
+      <div className="field">
+        <label htmlFor={dtmfId}>{t('phoneAccount.dtmf')}</label>
+        <select
+          id={dtmfId}
+          value={fields.dtmf}
+          onChange={(e) => set({ dtmf: e.target.value as SipAccount['dtmf'] })}
+        >
+          <option value="auto">{t('phoneAccount.dtmfAuto')}</option>
+          <option value="info">{t('phoneAccount.dtmfInfo')}</option>
+        </select>
+      </div>
+      <AccountText edit={edit} field="dispositions" label={t('phoneAccount.dispositions')} rows={4} />
+      <AccountInput
+        edit={edit}
+        field="acwSeconds"
+        label={t('phoneAccount.afterCallWork')}
+        input={{ type: 'number', min: 0, max: 3600, step: 1 }}
+      />
+      <div className="field">
+        <label>
+          <input
+            type="checkbox"
+            checked={fields.atLaunch}
+            onChange={(e) => set({ atLaunch: e.target.checked })}
+          />{' '}
+          {t('phoneAccount.connectAtLaunch')}
+        </label>
+      </div>
+    </>
+  );
+}
+
+/** One labelled text input of the account. */
+function AccountInput(props: {
+  edit: Edit;
+  field: TextField;
+  label: string;
+  input?: InputHTMLAttributes<HTMLInputElement>;
+  children?: ReactNode;
+}) {
+  const id = useId();
+  const { edit, field } = props;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        {...props.input}
+        value={edit.fields[field]}
+        onChange={(e) => edit.set({ [field]: e.target.value })}
+      />
+      {props.children}
+    </div>
+  );
+}
+
+/** One labelled list of the account, an entry a line. */
+function AccountText(props: { edit: Edit; field: 'ice' | 'dispositions'; label: string; rows: number }) {
+  const id = useId();
+  const { edit, field } = props;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <textarea
+        id={id}
+        value={edit.fields[field]}
+        rows={props.rows}
+        onChange={(e) => edit.set({ [field]: e.target.value })}
+      />
+    </div>
   );
 }

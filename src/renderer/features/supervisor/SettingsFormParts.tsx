@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 import { ErrorText } from '../../ui/ErrorText';
 import type { SettingsForm } from './useSettingsForm';
 
@@ -7,7 +7,7 @@ export function Field(props: {
   id: string;
   label: string;
   problem: string | null;
-  hint?: string;
+  hint?: string | undefined;
   children: (describedBy: string | undefined, invalid: boolean) => ReactNode;
 }) {
   const describedBy = [props.hint ? `${props.id}-hint` : '', props.problem ? `${props.id}-problem` : '']
@@ -47,5 +47,55 @@ export function SaveRow(props: {
       {props.form.saved && <p role="status">{props.savedText}</p>}
       <ErrorText error={props.form.error} />
     </>
+  );
+}
+
+type InputAttributes = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>;
+
+/** A Field holding one input whose value is text: its hint and problem describe it. */
+export function InputField(props: {
+  id: string;
+  label: string;
+  problem: string | null;
+  hint?: string;
+  value: string;
+  onChange: (value: string) => void;
+  input?: InputAttributes;
+}) {
+  return (
+    <Field id={props.id} label={props.label} hint={props.hint} problem={props.problem}>
+      {(describedBy, invalid) => (
+        <input
+          id={props.id}
+          {...props.input}
+          value={props.value}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A checkbox with its label, in a field of its own. */
+export function CheckField(props: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <div className="field">
+      <label>
+        <input
+          type="checkbox"
+          checked={props.checked}
+          disabled={props.disabled}
+          onChange={(e) => props.onChange(e.target.checked)}
+        />{' '}
+        {props.label}
+      </label>
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   DEFAULT_BOARD_THRESHOLDS as T,
@@ -38,22 +38,7 @@ export function Wallboard(props: {
   const { t } = useTranslation();
   const root = useRef<HTMLDivElement>(null);
   const { board, now, onExit } = props;
-
-  useEffect(() => {
-    root.current?.focus();
-    // Full screen where the window may go full screen (a user's click opened it); else it fills the window.
-    root.current?.requestFullscreen?.().catch(() => undefined);
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onExit();
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
-    };
-  }, [onExit]);
-
-  const totals = board ? boardTotals(board) : null;
-  const wait = totals?.longestWaitSince ? since(totals.longestWaitSince, now) : null;
-  const counts = board ? countByActivity(board) : null;
+  useFullScreen(root, onExit);
   return (
     <div className="wallboard" ref={root} tabIndex={-1} role="region" aria-label={t('wallboard.title')}>
       <header className="wallboard-head">
@@ -65,70 +50,11 @@ export function Wallboard(props: {
       </header>
       <Freshness at={board?.at ?? null} connected={props.connected} />
       <BoardAccessNotice lost={props.accessLost ?? null} />
-      {totals && counts && board && (
+      {board && (
         <>
-          <div className="wallboard-figures">
-            <Figure
-              label={t('liveView.waiting')}
-              value={String(totals.waiting)}
-              level={levelAbove(totals.waiting, T.waiting)}
-            />
-            <Figure
-              label={t('liveView.longestWait')}
-              value={wait === null ? '–' : formatDuration(wait)}
-              level={wait === null ? 'ok' : levelAbove(wait, T.longestWaitMs)}
-            />
-            <Figure
-              label={t('liveView.serviceLevel')}
-              value={formatPercent(totals.serviceLevel)}
-              level={levelBelow(totals.serviceLevel, T.serviceLevel)}
-            />
-            <Figure
-              label={t('liveView.abandoned')}
-              value={String(totals.abandoned)}
-              level={totals.abandoned > 0 ? 'warn' : 'ok'}
-            />
-            <Figure
-              label={t('liveView.slaBreached')}
-              value={String(totals.breached)}
-              level={totals.breached > 0 ? 'alert' : 'ok'}
-            />
-            <Figure
-              label={t('liveView.slaAtRisk')}
-              value={String(totals.atRisk)}
-              level={totals.atRisk > 0 ? 'warn' : 'ok'}
-            />
-          </div>
-          {board.queues.length > 1 && (
-            <div className="wallboard-queues">
-              {board.queues.map((q) => {
-                const w = q.longestWaitSince ? since(q.longestWaitSince, now) : null;
-                return (
-                  <div key={q.inboxId} role="group" aria-label={q.name} className="wallboard-queue">
-                    <span className="wallboard-queue-name">{q.name}</span>
-                    <span className={`level-${levelAbove(q.waiting, T.waiting)}`}>
-                      {t('wallboard.queueWaiting', { count: q.waiting })}
-                    </span>
-                    <span className={`level-${w === null ? 'ok' : levelAbove(w, T.longestWaitMs)}`}>
-                      {w === null ? '–' : formatDuration(w)}
-                    </span>
-                    <span className={`level-${levelBelow(q.serviceLevel, T.serviceLevel)}`}>
-                      {formatPercent(q.serviceLevel)}
-                    </span>
-                  </div>
-                );
-              })}
-            </div>
-          )}
-          <p className="wallboard-counts">
-            {(['available', 'onCall', 'after-call-work', 'away', 'offline', 'disconnected'] as const).map(
-              (k) => (
-                <span key={k}>
-                  {t('wallboard.count', { label: t(`wallboard.activity.${k}`), count: counts[k] })}
-                </span>
-              ),
-            )}
-          </p>
+          <BoardFigures board={board} now={now} />
+          {board.queues.length > 1 && <QueueRows board={board} now={now} />}
+          <ActivityCounts board={board} />
           <ul className="wallboard-agents" aria-label={t('liveView.agents')}>
             {board.agents.map((a) => (
               <AgentTile key={a.id} agent={a} now={now} />
@@ -137,6 +63,101 @@ export function Wallboard(props: {
         </>
       )}
     </div>
+  );
+}
+
+/** Takes focus and the full screen (where the window may) while shown; Escape calls `onExit`. */
+function useFullScreen(root: RefObject<HTMLDivElement | null>, onExit: () => void) {
+  useEffect(() => {
+    root.current?.focus();
+    // Full screen where the window may go full screen (a user's click opened it); else it fills the window.
+    root.current?.requestFullscreen?.().catch(() => undefined);
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onExit();
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    };
+  }, [root, onExit]);
+}
+
+/** The board's headline figures over all its queues. */
+function BoardFigures(props: { board: SupervisorBoard; now: number }) {
+  const { t } = useTranslation();
+  const totals = boardTotals(props.board);
+  const wait = totals.longestWaitSince ? since(totals.longestWaitSince, props.now) : null;
+  return (
+    <div className="wallboard-figures">
+      <Figure
+        label={t('liveView.waiting')}
+        value={String(totals.waiting)}
+        level={levelAbove(totals.waiting, T.waiting)}
+      />
+      <Figure
+        label={t('liveView.longestWait')}
+        value={wait === null ? '–' : formatDuration(wait)}
+        level={wait === null ? 'ok' : levelAbove(wait, T.longestWaitMs)}
+      />
+      <Figure
+        label={t('liveView.serviceLevel')}
+        value={formatPercent(totals.serviceLevel)}
+        level={levelBelow(totals.serviceLevel, T.serviceLevel)}
+      />
+      <Figure
+        label={t('liveView.abandoned')}
+        value={String(totals.abandoned)}
+        level={totals.abandoned > 0 ? 'warn' : 'ok'}
+      />
+      <Figure
+        label={t('liveView.slaBreached')}
+        value={String(totals.breached)}
+        level={totals.breached > 0 ? 'alert' : 'ok'}
+      />
+      <Figure
+        label={t('liveView.slaAtRisk')}
+        value={String(totals.atRisk)}
+        level={totals.atRisk > 0 ? 'warn' : 'ok'}
+      />
+    </div>
+  );
+}
+
+/** Each queue's waiting, longest wait and service level, coloured by threshold. */
+function QueueRows(props: { board: SupervisorBoard; now: number }) {
+  const { t } = useTranslation();
+  return (
+    <div className="wallboard-queues">
+      {props.board.queues.map((q) => {
+        const w = q.longestWaitSince ? since(q.longestWaitSince, props.now) : null;
+        return (
+          <div key={q.inboxId} role="group" aria-label={q.name} className="wallboard-queue">
+            <span className="wallboard-queue-name">{q.name}</span>
+            <span className={`level-${levelAbove(q.waiting, T.waiting)}`}>
+              {t('wallboard.queueWaiting', { count: q.waiting })}
+            </span>
+            <span className={`level-${w === null ? 'ok' : levelAbove(w, T.longestWaitMs)}`}>
+              {w === null ? '–' : formatDuration(w)}
+            </span>
+            <span className={`level-${levelBelow(q.serviceLevel, T.serviceLevel)}`}>
+              {formatPercent(q.serviceLevel)}
+            </span>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** How many agents are doing what. */
+function ActivityCounts(props: { board: SupervisorBoard }) {
+  const { t } = useTranslation();
+  const counts = countByActivity(props.board);
+  return (
+    <p className="wallboard-counts">
+      {(['available', 'onCall', 'after-call-work', 'away', 'offline', 'disconnected'] as const).map((k) => (
+        <span key={k}>{t('wallboard.count', { label: t(`wallboard.activity.${k}`), count: counts[k] })}</span>
+      ))}
+    </p>
   );
 }
 

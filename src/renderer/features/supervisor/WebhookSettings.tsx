@@ -1,16 +1,11 @@
-import type { TFunction } from 'i18next';
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { webhookInputSchema, type TeamSettingsView } from '../../../shared/api';
-import type { InboxWebhookView } from '../../../shared/relayRoutes';
-import { ApiCallError } from '../../api/client';
-import { useApi } from '../../app/context';
+import type { TeamSettingsView } from '../../../shared/api';
 import { ErrorText } from '../../ui/ErrorText';
 import { Field } from './SettingsFormParts';
+import { useWebhook, type CurrentWebhook, type WebhookProblems } from './useWebhook';
 
 type Inbox = TeamSettingsView['inboxes'][number];
-type Current = { webhook: InboxWebhookView | null } | { error: string } | null;
-type Outcome = 'testing' | 'saved' | 'removed' | null;
 
 /**
  * An API inbox's webhook: where the relay posts the agents' replies, signed with a secret. Read
@@ -19,76 +14,11 @@ type Outcome = 'testing' | 'saved' | 'removed' | null;
  */
 export function WebhookSettings(props: { inbox: Inbox }) {
   const { t } = useTranslation();
-  const api = useApi();
-  const inboxId = props.inbox.id;
+  const hook = useWebhook(props.inbox.id);
   const id = useId();
-  const [current, setCurrent] = useState<Current>(null);
-  const [reload, setReload] = useState(0);
-  const [url, setUrl] = useState('');
-  const [secret, setSecret] = useState('');
-  const [problems, setProblems] = useState<{ url?: string; secret?: string }>({});
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [madeSecret, setMadeSecret] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const busy = outcome === 'testing';
-
-  useEffect(() => {
-    let live = true;
-    api.call('teams:getWebhook', { inboxId }).then(
-      (r) => live && setCurrent(r),
-      (err: unknown) => live && setCurrent({ error: failure(err, t, 'teamSettings.webhook.loadFailed') }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, inboxId, reload, t]);
-
-  const save = async () => {
-    setError(null);
-    setOutcome(null);
-    setMadeSecret(null);
-    const parsed = webhookInputSchema.safeParse({ inboxId, url, ...(secret ? { secret } : {}) });
-    if (!parsed.success) {
-      const fields = new Set(parsed.error.issues.map((i) => i.path[0]));
-      setProblems({
-        ...(fields.has('url') ? { url: t('teamSettings.webhook.problems.url') } : {}),
-        ...(fields.has('secret') ? { secret: t('teamSettings.webhook.problems.secret') } : {}),
-      });
-      setError(t('teamSettings.fixProblems'));
-      return;
-    }
-    setProblems({});
-    setOutcome('testing');
-    try {
-      const { secret: made, ...webhook } = await api.call('teams:setWebhook', parsed.data);
-      setCurrent({ webhook });
-      setMadeSecret(made ?? null);
-      setUrl('');
-      setSecret('');
-      setOutcome('saved');
-    } catch (err) {
-      setOutcome(null);
-      setError(failure(err, t, 'teamSettings.webhook.refused'));
-    }
-  };
-
-  const remove = async () => {
-    setConfirming(false);
-    setError(null);
-    setOutcome(null);
-    setMadeSecret(null);
-    try {
-      await api.call('teams:removeWebhook', { inboxId });
-      setCurrent({ webhook: null });
-      setOutcome('removed');
-    } catch (err) {
-      setError(failure(err, t, 'teamSettings.webhook.removeFailed'));
-    }
-  };
-
+  const busy = hook.outcome === 'testing';
   const legend = t('teamSettings.webhook.legend', { inbox: props.inbox.name });
-  const webhook = current && 'webhook' in current ? current.webhook : null;
   return (
     // noValidate: the form's own checks say what to fix (the browser's would stop the submit silently).
     <form
@@ -96,78 +26,18 @@ export function WebhookSettings(props: { inbox: Inbox }) {
       aria-label={legend}
       onSubmit={(e) => {
         e.preventDefault();
-        void save();
+        void hook.save();
       }}
     >
       <fieldset className="card">
         <legend>{legend}</legend>
-        {current === null && <p className="hint">{t('teamSettings.webhook.loading')}</p>}
-        {current && 'error' in current && (
-          <div className="actions">
-            <p className="error">{current.error}</p>
-            <button
-              type="button"
-              onClick={() => {
-                setCurrent(null);
-                setReload((n) => n + 1);
-              }}
-            >
-              {t('teamSettings.webhook.retry')}
-            </button>
-          </div>
-        )}
-        {current && 'webhook' in current && (
-          <p>
-            {webhook
-              ? t('teamSettings.webhook.current', { url: webhook.url })
-              : t('teamSettings.webhook.none')}
-          </p>
-        )}
-        <Field
-          id={`${id}-url`}
-          label={t('teamSettings.webhook.url')}
-          hint={t('teamSettings.webhook.urlHint')}
-          problem={problems.url ?? null}
-        >
-          {(describedBy, invalid) => (
-            <input
-              id={`${id}-url`}
-              type="url"
-              inputMode="url"
-              autoComplete="off"
-              placeholder="https://"
-              value={url}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              onChange={(e) => setUrl(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
-          id={`${id}-secret`}
-          label={t('teamSettings.webhook.secret')}
-          hint={t('teamSettings.webhook.secretHint')}
-          problem={problems.secret ?? null}
-        >
-          {(describedBy, invalid) => (
-            <input
-              id={`${id}-secret`}
-              type="password"
-              minLength={16}
-              maxLength={200}
-              autoComplete="new-password"
-              value={secret}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              onChange={(e) => setSecret(e.target.value)}
-            />
-          )}
-        </Field>
+        <CurrentWebhookLine current={hook.current} onRetry={hook.retry} />
+        <WebhookFields id={id} {...hook.fields} />
         <div className="actions">
           <button type="submit" disabled={busy}>
             {t('teamSettings.webhook.save')}
           </button>
-          {webhook && (
+          {hook.webhook && (
             <button type="button" disabled={busy} onClick={() => setConfirming(true)}>
               {t('teamSettings.webhook.remove')}
             </button>
@@ -176,7 +46,13 @@ export function WebhookSettings(props: { inbox: Inbox }) {
         {confirming && (
           <div role="alertdialog" aria-labelledby={`${id}-confirm`} className="confirm">
             <p id={`${id}-confirm`}>{t('teamSettings.webhook.confirmRemove', { inbox: props.inbox.name })}</p>
-            <button type="button" onClick={() => void remove()}>
+            <button
+              type="button"
+              onClick={() => {
+                setConfirming(false);
+                void hook.remove();
+              }}
+            >
               {t('teamSettings.webhook.removeYes')}
             </button>
             <button type="button" onClick={() => setConfirming(false)}>
@@ -184,37 +60,115 @@ export function WebhookSettings(props: { inbox: Inbox }) {
             </button>
           </div>
         )}
-        {outcome && <p role="status">{t(`teamSettings.webhook.${outcome}`)}</p>}
-        {madeSecret && (
-          <div className="notice">
-            <label htmlFor={`${id}-made`}>{t('teamSettings.webhook.madeSecret')}</label>
-            <input
-              id={`${id}-made`}
-              readOnly
-              value={madeSecret}
-              aria-describedby={`${id}-made-hint`}
-              onFocus={(e) => e.target.select()}
-            />
-            <p className="hint" id={`${id}-made-hint`}>
-              {t('teamSettings.webhook.copyNow')}
-            </p>
-            <button type="button" onClick={() => setMadeSecret(null)}>
-              {t('teamSettings.webhook.copied')}
-            </button>
-          </div>
-        )}
-        <ErrorText error={error} />
+        {hook.outcome && <p role="status">{t(`teamSettings.webhook.${hook.outcome}`)}</p>}
+        {hook.madeSecret && <MadeSecret id={id} secret={hook.madeSecret} onCopied={hook.forgetSecret} />}
+        <ErrorText error={hook.error} />
       </fieldset>
     </form>
   );
 }
 
-/** What went wrong, with what to do next: offline and sign-in as elsewhere; else the relay's words. */
-function failure(err: unknown, t: TFunction, key: string): string {
-  const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof ApiCallError) {
-    if (err.code === 'LOCAL_ERR_OFFLINE') return t('teamSettings.webhook.offline');
-    if (err.code === 'LOCAL_ERR_AUTH_FAILED') return t('teamSettings.webhook.signInAgain', { message });
+/** The webhook the relay holds now: loading, why it could not be read (with Retry), its URL or none. */
+function CurrentWebhookLine(props: { current: CurrentWebhook; onRetry: () => void }) {
+  const { t } = useTranslation();
+  const { current } = props;
+  if (current === null) return <p className="hint">{t('teamSettings.webhook.loading')}</p>;
+  if ('error' in current) {
+    return (
+      <div className="actions">
+        <p className="error">{current.error}</p>
+        <button type="button" onClick={props.onRetry}>
+          {t('teamSettings.webhook.retry')}
+        </button>
+      </div>
+    );
   }
-  return t(key, { message });
+  return (
+    <p>
+      {current.webhook
+        ? t('teamSettings.webhook.current', { url: current.webhook.url })
+        : t('teamSettings.webhook.none')}
+    </p>
+  );
+}
+
+/** The URL and secret to save, each with its hint and problem. */
+function WebhookFields(props: {
+  id: string;
+  url: string;
+  setUrl: (url: string) => void;
+  secret: string;
+  setSecret: (secret: string) => void;
+  problems: WebhookProblems;
+}) {
+  const { t } = useTranslation();
+  const { id } = props;
+  return (
+    <>
+      <Field
+        id={`${id}-url`}
+        label={t('teamSettings.webhook.url')}
+        hint={t('teamSettings.webhook.urlHint')}
+        problem={props.problems.url ?? null}
+      >
+        {(describedBy, invalid) => (
+          <input
+            id={`${id}-url`}
+            type="url"
+            inputMode="url"
+            autoComplete="off"
+            placeholder="https://"
+            value={props.url}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            onChange={(e) => props.setUrl(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field
+        id={`${id}-secret`}
+        label={t('teamSettings.webhook.secret')}
+        hint={t('teamSettings.webhook.secretHint')}
+        problem={props.problems.secret ?? null}
+      >
+        {(describedBy, invalid) => (
+          <input
+            id={`${id}-secret`}
+            type="password"
+            minLength={16}
+            maxLength={200}
+            autoComplete="new-password"
+            value={props.secret}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            onChange={(e) => props.setSecret(e.target.value)}
+          />
+        )}
+      </Field>
+    </>
+  );
+}
+
+/** A secret the relay made, shown this once to copy. */
+function MadeSecret(props: { id: string; secret: string; onCopied: () => void }) {
+  const { t } = useTranslation();
+  const { id } = props;
+  return (
+    <div className="notice">
+      <label htmlFor={`${id}-made`}>{t('teamSettings.webhook.madeSecret')}</label>
+      <input
+        id={`${id}-made`}
+        readOnly
+        value={props.secret}
+        aria-describedby={`${id}-made-hint`}
+        onFocus={(e) => e.target.select()}
+      />
+      <p className="hint" id={`${id}-made-hint`}>
+        {t('teamSettings.webhook.copyNow')}
+      </p>
+      <button type="button" onClick={props.onCopied}>
+        {t('teamSettings.webhook.copied')}
+      </button>
+    </div>
+  );
 }

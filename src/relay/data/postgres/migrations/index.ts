@@ -2,12 +2,19 @@ import type pg from 'pg';
 import { checkout } from '../checkout';
 import { pgMigration001 } from './001_store';
 import { pgMigration002 } from './002_identity';
+import { pgMigration003 } from './003_appliedMutations';
+import { pgMigration004 } from './004_routing_lease';
 import type { PgMigration } from './pgMigration';
 
 export type { PgMigration } from './pgMigration';
 
 /** Every PostgreSQL migration in order. Released migrations are never edited; add a new file instead. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [pgMigration001, pgMigration002];
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  pgMigration001,
+  pgMigration002,
+  pgMigration003,
+  pgMigration004,
+];
 
 // Several relay processes may start at once on one database: one migrates, the others wait.
 const MIGRATE_LOCK = 0x53424d4947; // 'SBMIG'
