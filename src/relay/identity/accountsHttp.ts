@@ -18,7 +18,7 @@ import type { SyncHub } from '../sync/hub';
 import { targetOf } from '../http/requestTarget';
 import { RELAY_ROUTES as R, routeRegex } from '../../shared/relayRoutes';
 
-type Deps = {
+export type AccountsHttpDeps = {
   db: Database;
   /** Identity changes that end sessions run in its transactions. */
   identity: IdentityData;
@@ -44,6 +44,147 @@ const schemas = {
 const ID = '[0-9a-fA-F-]{36}';
 type Route = [method: string, path: RegExp, run: (req: IncomingMessage, id: string) => Promise<unknown>];
 
+type Deps = AccountsHttpDeps;
+
+const body = <T>(d: Deps, req: IncomingMessage, schema: z.ZodType<T>) =>
+  readJson(req, d.maxBodyBytes, schema);
+
+const audit = (
+  d: Deps,
+  req: IncomingMessage,
+  p: Principal,
+  e: Omit<AuditInput, 'actorId' | 'ip'>,
+  tx?: IdentityTx,
+) => d.audit.record({ ...e, actorId: p.agentId, ip: clientIp(req) }, tx);
+
+async function admin(d: Deps, req: IncomingMessage): Promise<Principal> {
+  const p = await d.auth.authenticateRequest(req);
+  if (p.role !== 'admin') throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may manage people.');
+  return p;
+}
+
+/**
+ * An admin acting on someone else: nobody disables, demotes or resets themselves here, which
+ * also means an enabled admin always remains (the actor).
+ */
+async function adminOnOther(d: Deps, req: IncomingMessage, id: string, what: string): Promise<Principal> {
+  const p = await admin(d, req);
+  await requireAgent(d.identity, id);
+  if (id === p.agentId)
+    throw new RelayError(RELAY_ERR.CONFLICT, `You cannot ${what} your own account; ask another admin.`);
+  return p;
+}
+
+/** Disables a person: their refresh tokens go and their open apps are told why and closed, at once. */
+async function disable(d: Deps, req: IncomingMessage, id: string) {
+  const p = await adminOnOther(d, req, id, 'disable');
+  const { reason } = await body(d, req, schemas.disable);
+  const ended = await d.identity.transaction(async (tx) => {
+    await d.accounts.setDisabled(id, true, reason, tx);
+    await audit(d, req, p, { action: AUDIT.ACCOUNT_DISABLED, target: id, detail: { reason } }, tx);
+    return tx.dropAgentTokens(id, '');
+  });
+  // At once, not at the next token refresh: the person's open apps are told why and closed.
+  const message = disabledError({ disabled_reason: reason }).message;
+  const closed = d.hub.disconnectAgent(id, {
+    code: RELAY_ERR.ACCOUNT_DISABLED,
+    message,
+    close: RELAY_CLOSE.ACCOUNT_DISABLED,
+  });
+  d.log.info({ agent: id, by: p.agentId, closed, ended }, 'account disabled');
+  return { ...(await d.accounts.person(id)), closedSockets: closed };
+}
+
+async function enable(d: Deps, req: IncomingMessage, id: string) {
+  const p = await adminOnOther(d, req, id, 'enable');
+  await d.identity.transaction(async (tx) => {
+    await d.accounts.setDisabled(id, false, null, tx);
+    await audit(d, req, p, { action: AUDIT.ACCOUNT_ENABLED, target: id }, tx);
+  });
+  return await d.accounts.person(id);
+}
+
+/** A temporary password the person must change; their sessions end. */
+async function resetPassword(d: Deps, req: IncomingMessage, id: string) {
+  const p = await adminOnOther(d, req, id, 'reset the password of');
+  const { temporaryPassword } = await body(d, req, schemas.reset);
+  // 72 random bits, easy to read out over the phone: the person replaces it at once.
+  const temp = temporaryPassword ?? randomBytes(9).toString('base64url');
+  checkNewPassword(temp);
+  const hash = await hashPassword(temp);
+  await d.identity.transaction(async (tx) => {
+    await d.accounts.setPasswordHash(id, hash, true, tx);
+    await tx.dropAgentTokens(id, '');
+    await audit(d, req, p, { action: AUDIT.PASSWORD_RESET, target: id }, tx);
+  });
+  d.hub.disconnectAgent(id, {
+    code: RELAY_ERR.SESSION_ENDED,
+    message: 'An admin reset your password; sign in with the temporary password they give you.',
+    close: RELAY_CLOSE.UNAUTHORIZED,
+  });
+  return { ...(await d.accounts.person(id)), temporaryPassword: temp };
+}
+
+async function setRole(d: Deps, req: IncomingMessage, id: string) {
+  const p = await adminOnOther(d, req, id, 'change the role of');
+  const { role } = await body(d, req, schemas.role);
+  const before = (await requireAgent(d.identity, id)).role;
+  if (before === role) return await d.accounts.person(id);
+  await d.identity.transaction(async (tx) => {
+    await d.accounts.setRole(id, role, p.agentId, tx);
+    await audit(
+      d,
+      req,
+      p,
+      { action: AUDIT.ROLE_CHANGED, target: id, detail: { from: before, to: role } },
+      tx,
+    );
+  });
+  d.hub.refreshAgent(id);
+  return await d.accounts.person(id);
+}
+
+async function setTeams(d: Deps, req: IncomingMessage, id: string) {
+  const p = await admin(d, req);
+  await requireAgent(d.identity, id);
+  const teamIds = [...new Set((await body(d, req, schemas.teams)).teamIds)];
+  const before = await d.identity.teamIdsOf(id);
+  await d.identity.transaction(async (tx) => {
+    await d.accounts.setTeams(id, teamIds, p.agentId, tx);
+    const after = await tx.teamIdsOf(id);
+    await audit(
+      d,
+      req,
+      p,
+      { action: AUDIT.TEAMS_CHANGED, target: id, detail: { from: before, to: after } },
+      tx,
+    );
+  });
+  d.hub.refreshAgent(id);
+  return await d.accounts.person(id);
+}
+
+/** Anyone's own password change: their other devices are signed out and told why. */
+async function changeOwnPassword(d: Deps, req: IncomingMessage) {
+  // The one call a person with a reset password may make.
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (!token)
+    throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'Send an access token as "Authorization: Bearer <token>".');
+  const p = await d.auth.authenticate(token, { passwordChange: true });
+  const { currentPassword, newPassword } = await body(d, req, schemas.password);
+  const { endedSessions } = await d.auth.changePassword(p, currentPassword, newPassword, clientIp(req));
+  d.hub.disconnectAgent(
+    p.agentId,
+    {
+      code: RELAY_ERR.SESSION_ENDED,
+      message: 'Your password was changed on another device; sign in again with the new one.',
+      close: RELAY_CLOSE.UNAUTHORIZED,
+    },
+    p.deviceId,
+  );
+  return { changed: true, endedSessions };
+}
+
 /**
  * People management for IT (admins only, every change audited): `GET /v1/admin/agents`,
  * `GET /v1/admin/agents/:id`, `POST …/:id/disable {reason}` (ends the person's live sockets at once
@@ -52,176 +193,29 @@ type Route = [method: string, path: RegExp, run: (req: IncomingMessage, id: stri
  * `POST /v1/auth/password {currentPassword, newPassword}`. Returns false for other routes.
  */
 export function createAccountsHttp(d: Deps) {
-  const { auth, accounts, hub } = d;
-  const body = <T>(req: IncomingMessage, schema: z.ZodType<T>) => readJson(req, d.maxBodyBytes, schema);
-  const audit = (
-    req: IncomingMessage,
-    p: Principal,
-    e: Omit<AuditInput, 'actorId' | 'ip'>,
-    tx?: IdentityTx,
-  ) => d.audit.record({ ...e, actorId: p.agentId, ip: clientIp(req) }, tx);
-
-  async function admin(req: IncomingMessage): Promise<Principal> {
-    const p = await auth.authenticateRequest(req);
-    if (p.role !== 'admin') throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may manage people.');
-    return p;
-  }
-
-  /**
-   * An admin acting on someone else: nobody disables, demotes or resets themselves here, which
-   * also means an enabled admin always remains (the actor).
-   */
-  async function adminOnOther(req: IncomingMessage, id: string, what: string): Promise<Principal> {
-    const p = await admin(req);
-    await requireAgent(d.identity, id);
-    if (id === p.agentId)
-      throw new RelayError(RELAY_ERR.CONFLICT, `You cannot ${what} your own account; ask another admin.`);
-    return p;
-  }
-
   const routes: Route[] = [
     [
       'GET',
       routeRegex(R.people),
       async (req) => {
-        await admin(req);
-        return { people: await accounts.people() };
+        await admin(d, req);
+        return { people: await d.accounts.people() };
       },
     ],
     [
       'GET',
       routeRegex(R.person, ID),
       async (req, id) => {
-        await admin(req);
-        return await accounts.person(id);
+        await admin(d, req);
+        return await d.accounts.person(id);
       },
     ],
-    [
-      'POST',
-      routeRegex(R.disableAgent, ID),
-      async (req, id) => {
-        const p = await adminOnOther(req, id, 'disable');
-        const { reason } = await body(req, schemas.disable);
-        const ended = await d.identity.transaction(async (tx) => {
-          await accounts.setDisabled(id, true, reason, tx);
-          await audit(req, p, { action: AUDIT.ACCOUNT_DISABLED, target: id, detail: { reason } }, tx);
-          return tx.dropAgentTokens(id, '');
-        });
-        // At once, not at the next token refresh: the person's open apps are told why and closed.
-        const message = disabledError({ disabled_reason: reason }).message;
-        const closed = hub.disconnectAgent(id, {
-          code: RELAY_ERR.ACCOUNT_DISABLED,
-          message,
-          close: RELAY_CLOSE.ACCOUNT_DISABLED,
-        });
-        d.log.info({ agent: id, by: p.agentId, closed, ended }, 'account disabled');
-        return { ...(await accounts.person(id)), closedSockets: closed };
-      },
-    ],
-    [
-      'POST',
-      routeRegex(R.enableAgent, ID),
-      async (req, id) => {
-        const p = await adminOnOther(req, id, 'enable');
-        await d.identity.transaction(async (tx) => {
-          await accounts.setDisabled(id, false, null, tx);
-          await audit(req, p, { action: AUDIT.ACCOUNT_ENABLED, target: id }, tx);
-        });
-        return await accounts.person(id);
-      },
-    ],
-    [
-      'POST',
-      routeRegex(R.resetPassword, ID),
-      async (req, id) => {
-        const p = await adminOnOther(req, id, 'reset the password of');
-        const { temporaryPassword } = await body(req, schemas.reset);
-        // 72 random bits, easy to read out over the phone: the person replaces it at once.
-        const temp = temporaryPassword ?? randomBytes(9).toString('base64url');
-        checkNewPassword(temp);
-        const hash = await hashPassword(temp);
-        await d.identity.transaction(async (tx) => {
-          await accounts.setPasswordHash(id, hash, true, tx);
-          await tx.dropAgentTokens(id, '');
-          await audit(req, p, { action: AUDIT.PASSWORD_RESET, target: id }, tx);
-        });
-        hub.disconnectAgent(id, {
-          code: RELAY_ERR.SESSION_ENDED,
-          message: 'An admin reset your password; sign in with the temporary password they give you.',
-          close: RELAY_CLOSE.UNAUTHORIZED,
-        });
-        return { ...(await accounts.person(id)), temporaryPassword: temp };
-      },
-    ],
-    [
-      'PUT',
-      routeRegex(R.setRole, ID),
-      async (req, id) => {
-        const p = await adminOnOther(req, id, 'change the role of');
-        const { role } = await body(req, schemas.role);
-        const before = (await requireAgent(d.identity, id)).role;
-        if (before === role) return await accounts.person(id);
-        await d.identity.transaction(async (tx) => {
-          await accounts.setRole(id, role, p.agentId, tx);
-          await audit(
-            req,
-            p,
-            { action: AUDIT.ROLE_CHANGED, target: id, detail: { from: before, to: role } },
-            tx,
-          );
-        });
-        hub.refreshAgent(id);
-        return await accounts.person(id);
-      },
-    ],
-    [
-      'PUT',
-      routeRegex(R.setTeams, ID),
-      async (req, id) => {
-        const p = await admin(req);
-        await requireAgent(d.identity, id);
-        const teamIds = [...new Set((await body(req, schemas.teams)).teamIds)];
-        const before = await d.identity.teamIdsOf(id);
-        await d.identity.transaction(async (tx) => {
-          await accounts.setTeams(id, teamIds, p.agentId, tx);
-          const after = await tx.teamIdsOf(id);
-          await audit(
-            req,
-            p,
-            { action: AUDIT.TEAMS_CHANGED, target: id, detail: { from: before, to: after } },
-            tx,
-          );
-        });
-        hub.refreshAgent(id);
-        return await accounts.person(id);
-      },
-    ],
-    [
-      'POST',
-      routeRegex(R.changePassword),
-      async (req) => {
-        // The one call a person with a reset password may make.
-        const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-        if (!token)
-          throw new RelayError(
-            RELAY_ERR.UNAUTHORIZED,
-            'Send an access token as "Authorization: Bearer <token>".',
-          );
-        const p = await auth.authenticate(token, { passwordChange: true });
-        const { currentPassword, newPassword } = await body(req, schemas.password);
-        const { endedSessions } = await auth.changePassword(p, currentPassword, newPassword, clientIp(req));
-        hub.disconnectAgent(
-          p.agentId,
-          {
-            code: RELAY_ERR.SESSION_ENDED,
-            message: 'Your password was changed on another device; sign in again with the new one.',
-            close: RELAY_CLOSE.UNAUTHORIZED,
-          },
-          p.deviceId,
-        );
-        return { changed: true, endedSessions };
-      },
-    ],
+    ['POST', routeRegex(R.disableAgent, ID), (req, id) => disable(d, req, id)],
+    ['POST', routeRegex(R.enableAgent, ID), (req, id) => enable(d, req, id)],
+    ['POST', routeRegex(R.resetPassword, ID), (req, id) => resetPassword(d, req, id)],
+    ['PUT', routeRegex(R.setRole, ID), (req, id) => setRole(d, req, id)],
+    ['PUT', routeRegex(R.setTeams, ID), (req, id) => setTeams(d, req, id)],
+    ['POST', routeRegex(R.changePassword), (req) => changeOwnPassword(d, req)],
   ];
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {

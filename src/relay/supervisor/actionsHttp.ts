@@ -28,6 +28,183 @@ const BODY_LIMIT = 16 * 1024;
 const LIVE_CALL = new Set(['offered', 'ringing', 'talking', 'held']);
 const PREFIX = '/v1/supervisor/';
 
+const actor = (d: SupervisorActionsDeps, p: Principal) => ({
+  id: p.agentId,
+  name: d.accounts.agentById(p.agentId)?.name ?? '',
+});
+const notice = (
+  d: SupervisorActionsDeps,
+  p: Principal,
+  n: DistributiveOmit<SupervisorNotice, 'id' | 'at' | 'by'>,
+) =>
+  ({ ...n, id: uuidv7(d.now()), at: new Date(d.now()).toISOString(), by: actor(d, p) }) as SupervisorNotice;
+const body = <T>(req: IncomingMessage, schema: z.ZodType<T>) => readJson(req, BODY_LIMIT, schema);
+const record = (
+  d: SupervisorActionsDeps,
+  req: IncomingMessage,
+  p: Principal,
+  action: AuditAction,
+  target: string,
+  detail: object,
+) => auditAs(d.audit, req, p, action, target, { ...detail });
+
+function requireOverseer(p: Principal): void {
+  if (p.role !== 'admin' && p.role !== 'supervisor')
+    throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only supervisors and admins may do this.');
+}
+
+/** An agent the caller may act on; one answer for "not yours" and "no such agent" to supervisors. */
+function requireManaged(
+  d: SupervisorActionsDeps,
+  p: Principal,
+  agentId: string,
+): { id: string; name: string } {
+  requireOverseer(p);
+  const a = d.accounts.agentById(agentId);
+  if (!a && p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${agentId}.`);
+  if (!a || !d.accounts.managesAgent(p, agentId) || agentId === p.agentId)
+    throw new RelayError(
+      RELAY_ERR.FORBIDDEN,
+      'You may act only on the agents of the teams you supervise (not admins, other supervisors or yourself).',
+    );
+  return a;
+}
+
+function requireConnected(d: SupervisorActionsDeps, a: { id: string; name: string }): void {
+  if (!d.isConnected(a.id))
+    throw new RelayError(
+      RELAY_ERR.CONFLICT,
+      `${a.name} is not connected now, so no work is routed to them; try again when they are back.`,
+    );
+}
+
+/** A conversation of a team the caller supervises; one answer for "not yours" and "none" to supervisors. */
+function requireConversation(d: SupervisorActionsDeps, p: Principal, id: string): StoredRecord {
+  requireOverseer(p);
+  return recordInScope(d, p, 'conversation', id, 'Only admins and the supervisors of its team may do this.');
+}
+
+function setStatus(
+  d: SupervisorActionsDeps,
+  req: IncomingMessage,
+  p: Principal,
+  agentId: string,
+  state: AgentState,
+  reason: string,
+) {
+  const a = requireManaged(d, p, agentId);
+  requireConnected(d, a);
+  d.setPresence(agentId, state);
+  d.sendToAgent(agentId, { t: 'supervisorNotice', notice: notice(d, p, { kind: 'status', state, reason }) });
+  record(d, req, p, AUDIT.SUPERVISOR_STATUS_SET, agentId, { state, reason });
+  return { agentId, state };
+}
+
+function logout(
+  d: SupervisorActionsDeps,
+  req: IncomingMessage,
+  p: Principal,
+  agentId: string,
+  reason: string,
+) {
+  const a = requireManaged(d, p, agentId);
+  requireConnected(d, a);
+  d.setPresence(agentId, 'offline');
+  d.sendToAgent(agentId, { t: 'supervisorNotice', notice: notice(d, p, { kind: 'loggedOut', reason }) });
+  record(d, req, p, AUDIT.SUPERVISOR_LOGGED_OUT, agentId, { reason });
+  return { agentId, state: 'offline' };
+}
+
+function assign(
+  d: SupervisorActionsDeps,
+  req: IncomingMessage,
+  p: Principal,
+  convId: string,
+  a: z.infer<typeof supervisorActionSchemas.assign>,
+) {
+  const conv = requireConversation(d, p, convId);
+  const data = conv.data;
+  if (data['status'] === 'resolved')
+    throw new RelayError(RELAY_ERR.CONFLICT, 'This conversation is resolved; reopen it first.');
+  const call = data['call'] as { state?: unknown } | undefined;
+  if (data['channel'] === 'voice' && typeof call?.state === 'string' && LIVE_CALL.has(call.state))
+    throw new RelayError(
+      RELAY_ERR.CONFLICT,
+      'A live call stays with the agent on it; ask them to transfer it from their phone.',
+    );
+  const to = a.take ? p.agentId : a.toAgentId!;
+  const target = d.accounts.agentById(to);
+  const teamId = data['teamId'] as string;
+  if (!target) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${to}.`);
+  if (!a.take && !d.accounts.teamIdsOf(to).includes(teamId))
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      'toAgentId: that agent is not a member of the conversation’s team; pick a member.',
+    );
+  const from = (data['assigneeId'] as string | null | undefined) ?? null;
+  if (from === to) throw new RelayError(RELAY_ERR.CONFLICT, `This conversation is already ${target.name}’s.`);
+  const at = new Date(d.now()).toISOString();
+  d.store.transaction(() => {
+    writeFields(
+      d.store,
+      {
+        entity: 'conversation',
+        id: convId,
+        fields: { assigneeId: to },
+        clock: d.relayClock.now(),
+        convId,
+        at,
+      },
+      { mutationId: null, agentId: p.agentId },
+    );
+    // Routing frees the old assignee's capacity and counts it against the new one.
+    d.store.requestRouting(convId);
+  });
+  const n = notice(d, p, {
+    kind: 'reassigned',
+    conversationId: convId,
+    toAgentName: target.name,
+    reason: a.reason,
+  });
+  if (from) d.sendToAgent(from, { t: 'supervisorNotice', notice: n });
+  if (to !== p.agentId) d.sendToAgent(to, { t: 'supervisorNotice', notice: n });
+  record(d, req, p, a.take ? AUDIT.SUPERVISOR_TOOK : AUDIT.SUPERVISOR_REASSIGNED, convId, {
+    from,
+    to,
+    reason: a.reason,
+  });
+  return { conversationId: convId, assigneeId: to };
+}
+
+function whisper(d: SupervisorActionsDeps, req: IncomingMessage, p: Principal, convId: string, text: string) {
+  const conv = requireConversation(d, p, convId);
+  const agentId = (conv.data['assigneeId'] as string | null | undefined) ?? null;
+  const agent = agentId ? d.accounts.agentById(agentId) : null;
+  if (!agentId || !agent || conv.data['status'] === 'resolved')
+    throw new RelayError(
+      RELAY_ERR.CONFLICT,
+      'Nobody is working on this conversation now, so there is nobody to whisper to.',
+    );
+  if (agentId === p.agentId) throw new RelayError(RELAY_ERR.CONFLICT, 'This conversation is yours.');
+  const n = notice(d, p, { kind: 'whisper', conversationId: convId, body: text });
+  // The note is the whisper (kept, synced to its audience only); the notice is the live heads-up.
+  const note: NoteData = {
+    conversationId: convId,
+    authorId: p.agentId,
+    body: text,
+    mentions: [],
+    createdAt: n.at,
+    whisperTo: agentId,
+  };
+  d.store.transaction(() =>
+    appendRecord(d.store, 'note', n.id, note, convId, { mutationId: null, agentId: p.agentId }),
+  );
+  if (d.isConnected(agentId)) d.sendToAgent(agentId, { t: 'supervisorNotice', notice: n });
+  // The words stay between the two; the log keeps that it happened and how long it was.
+  record(d, req, p, AUDIT.SUPERVISOR_WHISPERED, convId, { agentId, noteId: n.id, chars: text.length });
+  return { notice: n, noteId: n.id };
+}
+
 /**
  * The supervisor's actions on `/v1/supervisor/*`, each checked here (a supervisor acts only on the
  * agents and conversations of teams they supervise, never on admins, fellow supervisors or
@@ -42,159 +219,6 @@ const PREFIX = '/v1/supervisor/';
  * A refused attempt by a signed-in person is audited too (`supervisor.refused`).
  */
 export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
-  const actor = (p: Principal) => ({ id: p.agentId, name: d.accounts.agentById(p.agentId)?.name ?? '' });
-  const notice = (p: Principal, n: DistributiveOmit<SupervisorNotice, 'id' | 'at' | 'by'>) =>
-    ({ ...n, id: uuidv7(d.now()), at: new Date(d.now()).toISOString(), by: actor(p) }) as SupervisorNotice;
-  const body = <T>(req: IncomingMessage, schema: z.ZodType<T>) => readJson(req, BODY_LIMIT, schema);
-  const record = (req: IncomingMessage, p: Principal, action: AuditAction, target: string, detail: object) =>
-    auditAs(d.audit, req, p, action, target, { ...detail });
-
-  function requireOverseer(p: Principal): void {
-    if (p.role !== 'admin' && p.role !== 'supervisor')
-      throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only supervisors and admins may do this.');
-  }
-
-  /** An agent the caller may act on; one answer for "not yours" and "no such agent" to supervisors. */
-  function requireManaged(p: Principal, agentId: string): { id: string; name: string } {
-    requireOverseer(p);
-    const a = d.accounts.agentById(agentId);
-    if (!a && p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${agentId}.`);
-    if (!a || !d.accounts.managesAgent(p, agentId) || agentId === p.agentId)
-      throw new RelayError(
-        RELAY_ERR.FORBIDDEN,
-        'You may act only on the agents of the teams you supervise (not admins, other supervisors or yourself).',
-      );
-    return a;
-  }
-
-  function requireConnected(a: { id: string; name: string }): void {
-    if (!d.isConnected(a.id))
-      throw new RelayError(
-        RELAY_ERR.CONFLICT,
-        `${a.name} is not connected now, so no work is routed to them; try again when they are back.`,
-      );
-  }
-
-  /** A conversation of a team the caller supervises; one answer for "not yours" and "none" to supervisors. */
-  function requireConversation(p: Principal, id: string): StoredRecord {
-    requireOverseer(p);
-    return recordInScope(
-      d,
-      p,
-      'conversation',
-      id,
-      'Only admins and the supervisors of its team may do this.',
-    );
-  }
-
-  function setStatus(req: IncomingMessage, p: Principal, agentId: string, state: AgentState, reason: string) {
-    const a = requireManaged(p, agentId);
-    requireConnected(a);
-    d.setPresence(agentId, state);
-    d.sendToAgent(agentId, { t: 'supervisorNotice', notice: notice(p, { kind: 'status', state, reason }) });
-    record(req, p, AUDIT.SUPERVISOR_STATUS_SET, agentId, { state, reason });
-    return { agentId, state };
-  }
-
-  function logout(req: IncomingMessage, p: Principal, agentId: string, reason: string) {
-    const a = requireManaged(p, agentId);
-    requireConnected(a);
-    d.setPresence(agentId, 'offline');
-    d.sendToAgent(agentId, { t: 'supervisorNotice', notice: notice(p, { kind: 'loggedOut', reason }) });
-    record(req, p, AUDIT.SUPERVISOR_LOGGED_OUT, agentId, { reason });
-    return { agentId, state: 'offline' };
-  }
-
-  function assign(
-    req: IncomingMessage,
-    p: Principal,
-    convId: string,
-    a: z.infer<typeof supervisorActionSchemas.assign>,
-  ) {
-    const conv = requireConversation(p, convId);
-    const data = conv.data;
-    if (data['status'] === 'resolved')
-      throw new RelayError(RELAY_ERR.CONFLICT, 'This conversation is resolved; reopen it first.');
-    const call = data['call'] as { state?: unknown } | undefined;
-    if (data['channel'] === 'voice' && typeof call?.state === 'string' && LIVE_CALL.has(call.state))
-      throw new RelayError(
-        RELAY_ERR.CONFLICT,
-        'A live call stays with the agent on it; ask them to transfer it from their phone.',
-      );
-    const to = a.take ? p.agentId : a.toAgentId!;
-    const target = d.accounts.agentById(to);
-    const teamId = data['teamId'] as string;
-    if (!target) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${to}.`);
-    if (!a.take && !d.accounts.teamIdsOf(to).includes(teamId))
-      throw new RelayError(
-        RELAY_ERR.VALIDATION,
-        'toAgentId: that agent is not a member of the conversation’s team; pick a member.',
-      );
-    const from = (data['assigneeId'] as string | null | undefined) ?? null;
-    if (from === to)
-      throw new RelayError(RELAY_ERR.CONFLICT, `This conversation is already ${target.name}’s.`);
-    const at = new Date(d.now()).toISOString();
-    d.store.transaction(() => {
-      writeFields(
-        d.store,
-        {
-          entity: 'conversation',
-          id: convId,
-          fields: { assigneeId: to },
-          clock: d.relayClock.now(),
-          convId,
-          at,
-        },
-        { mutationId: null, agentId: p.agentId },
-      );
-      // Routing frees the old assignee's capacity and counts it against the new one.
-      d.store.requestRouting(convId);
-    });
-    const n = notice(p, {
-      kind: 'reassigned',
-      conversationId: convId,
-      toAgentName: target.name,
-      reason: a.reason,
-    });
-    if (from) d.sendToAgent(from, { t: 'supervisorNotice', notice: n });
-    if (to !== p.agentId) d.sendToAgent(to, { t: 'supervisorNotice', notice: n });
-    record(req, p, a.take ? AUDIT.SUPERVISOR_TOOK : AUDIT.SUPERVISOR_REASSIGNED, convId, {
-      from,
-      to,
-      reason: a.reason,
-    });
-    return { conversationId: convId, assigneeId: to };
-  }
-
-  function whisper(req: IncomingMessage, p: Principal, convId: string, text: string) {
-    const conv = requireConversation(p, convId);
-    const agentId = (conv.data['assigneeId'] as string | null | undefined) ?? null;
-    const agent = agentId ? d.accounts.agentById(agentId) : null;
-    if (!agentId || !agent || conv.data['status'] === 'resolved')
-      throw new RelayError(
-        RELAY_ERR.CONFLICT,
-        'Nobody is working on this conversation now, so there is nobody to whisper to.',
-      );
-    if (agentId === p.agentId) throw new RelayError(RELAY_ERR.CONFLICT, 'This conversation is yours.');
-    const n = notice(p, { kind: 'whisper', conversationId: convId, body: text });
-    // The note is the whisper (kept, synced to its audience only); the notice is the live heads-up.
-    const note: NoteData = {
-      conversationId: convId,
-      authorId: p.agentId,
-      body: text,
-      mentions: [],
-      createdAt: n.at,
-      whisperTo: agentId,
-    };
-    d.store.transaction(() =>
-      appendRecord(d.store, 'note', n.id, note, convId, { mutationId: null, agentId: p.agentId }),
-    );
-    if (d.isConnected(agentId)) d.sendToAgent(agentId, { t: 'supervisorNotice', notice: n });
-    // The words stay between the two; the log keeps that it happened and how long it was.
-    record(req, p, AUDIT.SUPERVISOR_WHISPERED, convId, { agentId, noteId: n.id, chars: text.length });
-    return { notice: n, noteId: n.id };
-  }
-
   const R = RELAY_ROUTES;
   return scopedRoutes(
     d,
@@ -210,22 +234,22 @@ export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
         route: R.supervisorStatus,
         run: async (req, p, [id]) => {
           const b = await body(req, supervisorActionSchemas.status);
-          return setStatus(req, p, id!, b.state, b.reason);
+          return setStatus(d, req, p, id!, b.state, b.reason);
         },
       },
       {
         route: R.supervisorLogout,
         run: async (req, p, [id]) =>
-          logout(req, p, id!, (await body(req, supervisorActionSchemas.logout)).reason),
+          logout(d, req, p, id!, (await body(req, supervisorActionSchemas.logout)).reason),
       },
       {
         route: R.supervisorAssign,
-        run: async (req, p, [id]) => assign(req, p, id!, await body(req, supervisorActionSchemas.assign)),
+        run: async (req, p, [id]) => assign(d, req, p, id!, await body(req, supervisorActionSchemas.assign)),
       },
       {
         route: R.supervisorWhisper,
         run: async (req, p, [id]) =>
-          whisper(req, p, id!, (await body(req, supervisorActionSchemas.whisper)).body),
+          whisper(d, req, p, id!, (await body(req, supervisorActionSchemas.whisper)).body),
       },
     ],
     {
@@ -234,7 +258,7 @@ export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
       claim: PREFIX,
       onRelayError: (req, p, path, err) => {
         if (err.code === RELAY_ERR.FORBIDDEN || err.code === RELAY_ERR.NOT_FOUND)
-          record(req, p, AUDIT.SUPERVISOR_REFUSED, path.slice(PREFIX.length), { code: err.code });
+          record(d, req, p, AUDIT.SUPERVISOR_REFUSED, path.slice(PREFIX.length), { code: err.code });
       },
     },
   );
