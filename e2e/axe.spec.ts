@@ -65,7 +65,7 @@ test('every place, the header menus, the connection popover and the command pale
   expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0))).toEqual({});
 });
 
-test("the inbox's designed states: nothing open, filtered to nothing, offline, in both themes", async ({
+test("the inbox's designed states (nothing open, filtered to nothing, offline) and the email dialogs", async ({
   page,
 }) => {
   test.setTimeout(120_000);
@@ -86,10 +86,30 @@ test("the inbox's designed states: nothing open, filtered to nothing, offline, i
         await expect(page.getByRole('button', { name: 'Clear filters' })).toBeVisible();
         found[`${theme} ${label} no match`] = await violations(page);
         await page.getByRole('button', { name: 'Clear filters' }).click();
+        if (label !== 'online') continue;
+        // The email dialogs: New conversation (a customer chosen) and Write an email on a profile.
+        await page.getByRole('button', { name: 'New conversation', exact: true }).click();
+        const start = page.getByRole('dialog', { name: 'New conversation' });
+        await start.getByRole('searchbox', { name: 'Find a customer' }).fill('a');
+        await start.getByRole('list', { name: 'Customers found' }).getByRole('button').first().click();
+        await expect(start.getByLabel('Subject')).toBeVisible();
+        found[`${theme} new conversation`] = await violations(page);
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'Customers', exact: true }).click();
+        await page.getByRole('list', { name: 'Customers' }).getByRole('button').first().click();
+        await expect(page.getByRole('button', { name: 'Write an email' })).toBeVisible();
+        found[`${theme} profile`] = await violations(page);
+        await page.getByRole('button', { name: 'Write an email' }).click();
+        await expect(
+          page.getByRole('dialog', { name: 'Write an email' }).getByLabel('Subject'),
+        ).toBeVisible();
+        found[`${theme} write an email`] = await violations(page);
+        await page.keyboard.press('Escape');
       }
     };
     await states('online');
     await own.stop();
+    await page.getByRole('button', { name: 'Inbox', exact: true }).click();
     await expect(page.getByRole('status', { name: 'Offline notice' })).toBeVisible({ timeout: 30_000 });
     await states('offline');
     expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0))).toEqual({});

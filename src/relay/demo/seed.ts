@@ -10,6 +10,7 @@ import { openDatabase } from '../data/db';
 import { appendRecord, writeFields } from '../data/records';
 import { CANNED, LABELS, LOCALES, PHONE_PATTERNS, THREADS, type Locale } from './seedData';
 import { createStore } from '../data/sqliteStore';
+import type { Store } from '../data/store';
 import { DEMO_FILE, type DemoInfo } from './page';
 import { ensureDemoPhone } from './phone';
 import { prng } from '../../shared/prng';
@@ -128,6 +129,165 @@ function createLiveState(teams: number, openChatsPerAgent = 2, openEmailsPerAgen
   };
 }
 
+/** What the seeding functions share: the store, the clock, the data's now and the random draws. */
+type Seeding = {
+  store: Store;
+  clock: HlcClock;
+  now: number;
+  rand: () => number;
+  pick: <T>(xs: readonly T[]) => T;
+  newId: (t: number) => string;
+};
+
+const META = { mutationId: null, agentId: null };
+const iso = (t: number) => new Date(t).toISOString();
+
+/** Labels and canned replies, once (a data dir that has labels keeps its own). */
+function seedCatalog(s: Seeding, hasLabels: boolean): void {
+  const { store, clock, now, newId } = s;
+  if (hasLabels) return;
+  for (const l of LABELS)
+    writeFields(
+      store,
+      { entity: 'label', id: newId(now), fields: l, clock: clock.now(), convId: null, at: iso(now) },
+      META,
+    );
+  for (const c of CANNED) {
+    const fields = { ...c, teamId: null };
+    writeFields(
+      store,
+      { entity: 'cannedReply', id: newId(now), fields, clock: clock.now(), convId: null, at: iso(now) },
+      META,
+    );
+  }
+}
+
+/** The `i`th demo customer, of a random locale, with its names, phones, address and identities. */
+function seedCustomer(s: Seeding, i: number): { id: string; locale: Locale } {
+  const { store, clock, now, rand, pick, newId } = s;
+  const locale = pick(LOCALES);
+  const given = pick(locale.given);
+  const family = pick(locale.family);
+  const name = locale.familyFirst ? `${family}${given}` : `${given} ${family}`;
+  const ascii = (locale.familyFirst ? `user${i}` : `${given}.${family}${i}`)
+    .normalize('NFD')
+    .replace(/[^A-Za-z0-9.]/g, '')
+    .toLowerCase();
+  const tld =
+    { CN: 'cn', TW: 'tw', US: 'com', GB: 'co.uk', DE: 'de', ES: 'es', FR: 'fr', JP: 'jp' }[locale.country] ??
+    'com';
+  const phones = [
+    demoPhone(locale.country, rand),
+    ...(rand() < 0.2 ? [demoPhone(pick(Object.keys(PHONE_PATTERNS)), rand)] : []),
+  ];
+  const house = 1 + Math.floor(rand() * 300);
+  const address = locale.familyFirst
+    ? `${pick(locale.cities)}${pick(locale.streets)}${house}号`
+    : `${house} ${pick(locale.streets)}, ${pick(locale.cities)}`;
+  const identities =
+    locale.country === 'CN' && rand() < 0.6
+      ? [{ kind: 'wechat', value: `wxid_${Math.floor(rand() * 1e10).toString(36)}` }]
+      : [];
+  const id = newId(now);
+  const createdAt = iso(now - Math.floor(rand() * 365 * 86_400_000));
+  const fields = {
+    name,
+    phones,
+    emails: [`${ascii}@example.${tld}`],
+    company: pick(locale.companies),
+    address,
+    language: locale.language,
+    identities,
+    customFields: {},
+    createdAt,
+  };
+  writeFields(
+    store,
+    { entity: 'customer', id, fields, clock: clock.now(), convId: null, at: iso(now) },
+    META,
+  );
+  return { id, locale };
+}
+
+type Directory = Awaited<ReturnType<typeof ensureDirectory>>;
+
+/** One conversation of a random customer, with its thread of messages; how many messages it has. */
+function seedConversation(
+  s: Seeding,
+  w: {
+    accounts: Accounts;
+    dir: Directory;
+    live: ReturnType<typeof createLiveState>;
+    customers: { id: string; locale: Locale }[];
+  },
+): number {
+  const { store, clock, now, rand, pick, newId } = s;
+  const customer = pick(w.customers);
+  const zh = customer.locale.language.startsWith('zh');
+  const team = zh ? 0 : Math.floor(rand() * DEMO_TEAMS.length);
+  const teamId = w.dir.teamIds[team]!;
+  const channel: Channel = rand() < 0.55 ? 'chat' : 'email';
+  const members = w.dir.members[team]!;
+  const { status, assigneeId } = w.live.place(team, channel, members.length ? pick(members) : null);
+  const thread = pick(THREADS[zh ? 'zh' : 'en']);
+  const orderNo = String(100000 + Math.floor(rand() * 900000));
+  const id = newId(now);
+  // History is spread over 30 days; what is still open happened in the last few hours.
+  let t = now - Math.floor(rand() * (status === 'resolved' ? 30 * 86_400_000 : 6 * 3_600_000));
+  const lines = thread.lines.slice(0, 2 + Math.floor(rand() * (thread.lines.length - 1)));
+  const createdAt = iso(Math.min(t, now - lines.length * 1000));
+  let last = t;
+  for (const [k, line] of lines.entries()) {
+    // Every message is before "now", a second apart at the latest, and in order.
+    last = Math.min(t, now - (lines.length - k) * 1000);
+    const out = k % 2 === 1;
+    const data = {
+      conversationId: id,
+      customerId: customer.id,
+      direction: out ? 'out' : 'in',
+      authorId: out ? assigneeId : null,
+      body: line.replace('{n}', orderNo),
+      createdAt: iso(last),
+    };
+    appendRecord(store, 'message', newId(last), data, id, META);
+    t += 60_000 + Math.floor(rand() * 3_600_000);
+  }
+  const fields = {
+    customerId: customer.id,
+    channel,
+    subject: channel === 'email' ? thread.subject : '',
+    status,
+    snoozedUntil: null,
+    assigneeId,
+    teamId,
+    inboxId: w.accounts.inboxFor(teamId, channel),
+    labels: rand() < 0.3 ? [pick(LABELS).name] : [],
+    slaDueAt: status === 'resolved' ? null : iso(now + Math.floor(rand() * 8 * 3_600_000)),
+    lastMessageAt: iso(last),
+    createdAt,
+  };
+  writeFields(
+    store,
+    { entity: 'conversation', id, fields, clock: clock.now(), convId: id, at: iso(now) },
+    META,
+  );
+  return lines.length;
+}
+
+/** The demo page's facts (`<dataDir>/demo.json`): the chat inbox and the demo phone. */
+function writeDemoInfo(
+  dataDir: string,
+  chatInboxId: string | null,
+  phone: ReturnType<typeof ensureDemoPhone>,
+) {
+  if (!chatInboxId) return;
+  const info: DemoInfo = {
+    chatInboxId,
+    phone: { voiceInboxId: phone.voiceInboxId, queue: phone.queue, sipUsers: phone.sipUsers },
+  };
+  writeFileSync(join(dataDir, DEMO_FILE), JSON.stringify(info) + '\n', { mode: 0o600 });
+}
+
 /** Writes realistic demo data into `<dataDir>` in one transaction; see SeedOptions for defaults. */
 export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
   const started = Date.now();
@@ -147,7 +307,6 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
     const accounts = createAccounts(db, store, clock, Date.now);
     const password = o.demoPassword ?? randomBytes(9).toString('base64url');
     const dir = await ensureDirectory(accounts, password);
-    const chatInboxId = accounts.inboxFor(dir.teamIds[0]!, 'chat');
     const phone = ensureDemoPhone(
       { db, store, accounts, clock },
       dir.teamIds[0]!,
@@ -155,134 +314,17 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
       DEMO_AGENTS.map((a) => a.email),
       o.now === undefined ? {} : { now: o.now, newId: callerId },
     );
-    if (chatInboxId) {
-      const info: DemoInfo = {
-        chatInboxId,
-        phone: { voiceInboxId: phone.voiceInboxId, queue: phone.queue, sipUsers: phone.sipUsers },
-      };
-      writeFileSync(join(o.dataDir, DEMO_FILE), JSON.stringify(info) + '\n', { mode: 0o600 });
-    }
-    const meta = { mutationId: null, agentId: null };
+    writeDemoInfo(o.dataDir, accounts.inboxFor(dir.teamIds[0]!, 'chat'), phone);
     let messages = 0;
     store.transaction(() => {
-      const now = o.now ?? Date.now();
-      const iso = (t: number) => new Date(t).toISOString();
-      if (!db.prepare("SELECT 1 FROM records WHERE entity = 'label' LIMIT 1").get()) {
-        for (const l of LABELS)
-          writeFields(
-            store,
-            { entity: 'label', id: newId(now), fields: l, clock: clock.now(), convId: null, at: iso(now) },
-            meta,
-          );
-        for (const c of CANNED) {
-          const fields = { ...c, teamId: null };
-          writeFields(
-            store,
-            { entity: 'cannedReply', id: newId(now), fields, clock: clock.now(), convId: null, at: iso(now) },
-            meta,
-          );
-        }
-      }
+      const s: Seeding = { store, clock, now: o.now ?? Date.now(), rand, pick, newId };
+      seedCatalog(s, !!db.prepare("SELECT 1 FROM records WHERE entity = 'label' LIMIT 1").get());
       // The demo caller has a history too, so the screen-pop of `npm run demo:call` shows some.
       const customers: { id: string; locale: Locale }[] = [{ id: phone.callerId, locale: LOCALES[0]! }];
-      for (let i = 0; i < o.customers; i++) {
-        const locale = pick(LOCALES);
-        const given = pick(locale.given);
-        const family = pick(locale.family);
-        const name = locale.familyFirst ? `${family}${given}` : `${given} ${family}`;
-        const ascii = (locale.familyFirst ? `user${i}` : `${given}.${family}${i}`)
-          .normalize('NFD')
-          .replace(/[^A-Za-z0-9.]/g, '')
-          .toLowerCase();
-        const tld =
-          { CN: 'cn', TW: 'tw', US: 'com', GB: 'co.uk', DE: 'de', ES: 'es', FR: 'fr', JP: 'jp' }[
-            locale.country
-          ] ?? 'com';
-        const phones = [
-          demoPhone(locale.country, rand),
-          ...(rand() < 0.2 ? [demoPhone(pick(Object.keys(PHONE_PATTERNS)), rand)] : []),
-        ];
-        const house = 1 + Math.floor(rand() * 300);
-        const address = locale.familyFirst
-          ? `${pick(locale.cities)}${pick(locale.streets)}${house}号`
-          : `${house} ${pick(locale.streets)}, ${pick(locale.cities)}`;
-        const identities =
-          locale.country === 'CN' && rand() < 0.6
-            ? [{ kind: 'wechat', value: `wxid_${Math.floor(rand() * 1e10).toString(36)}` }]
-            : [];
-        const id = newId(now);
-        const createdAt = iso(now - Math.floor(rand() * 365 * 86_400_000));
-        const fields = {
-          name,
-          phones,
-          emails: [`${ascii}@example.${tld}`],
-          company: pick(locale.companies),
-          address,
-          language: locale.language,
-          identities,
-          customFields: {},
-          createdAt,
-        };
-        writeFields(
-          store,
-          { entity: 'customer', id, fields, clock: clock.now(), convId: null, at: iso(now) },
-          meta,
-        );
-        customers.push({ id, locale });
-      }
+      for (let i = 0; i < o.customers; i++) customers.push(seedCustomer(s, i));
       const live = createLiveState(dir.teamIds.length);
-      for (let i = 0; i < o.conversations && customers.length > 0; i++) {
-        const customer = pick(customers);
-        const zh = customer.locale.language.startsWith('zh');
-        const team = zh ? 0 : Math.floor(rand() * DEMO_TEAMS.length);
-        const teamId = dir.teamIds[team]!;
-        const channel: Channel = rand() < 0.55 ? 'chat' : 'email';
-        const members = dir.members[team]!;
-        const { status, assigneeId } = live.place(team, channel, members.length ? pick(members) : null);
-        const thread = pick(THREADS[zh ? 'zh' : 'en']);
-        const orderNo = String(100000 + Math.floor(rand() * 900000));
-        const id = newId(now);
-        // History is spread over 30 days; what is still open happened in the last few hours.
-        let t = now - Math.floor(rand() * (status === 'resolved' ? 30 * 86_400_000 : 6 * 3_600_000));
-        const lines = thread.lines.slice(0, 2 + Math.floor(rand() * (thread.lines.length - 1)));
-        const createdAt = iso(Math.min(t, now - lines.length * 1000));
-        let last = t;
-        for (const [k, line] of lines.entries()) {
-          // Every message is before "now", a second apart at the latest, and in order.
-          last = Math.min(t, now - (lines.length - k) * 1000);
-          const out = k % 2 === 1;
-          const data = {
-            conversationId: id,
-            customerId: customer.id,
-            direction: out ? 'out' : 'in',
-            authorId: out ? assigneeId : null,
-            body: line.replace('{n}', orderNo),
-            createdAt: iso(last),
-          };
-          appendRecord(store, 'message', newId(last), data, id, meta);
-          messages += 1;
-          t += 60_000 + Math.floor(rand() * 3_600_000);
-        }
-        const fields = {
-          customerId: customer.id,
-          channel,
-          subject: channel === 'email' ? thread.subject : '',
-          status,
-          snoozedUntil: null,
-          assigneeId,
-          teamId,
-          inboxId: accounts.inboxFor(teamId, channel),
-          labels: rand() < 0.3 ? [pick(LABELS).name] : [],
-          slaDueAt: status === 'resolved' ? null : iso(now + Math.floor(rand() * 8 * 3_600_000)),
-          lastMessageAt: iso(last),
-          createdAt,
-        };
-        writeFields(
-          store,
-          { entity: 'conversation', id, fields, clock: clock.now(), convId: id, at: iso(now) },
-          meta,
-        );
-      }
+      for (let i = 0; i < o.conversations && customers.length > 0; i++)
+        messages += seedConversation(s, { accounts, dir, live, customers });
     });
     return {
       customers: o.customers,

@@ -15,6 +15,90 @@ export type BoardWatchOptions = {
   tickMs?: number;
 };
 
+type BoardWatchDeps = {
+  board: LiveBoard;
+  accounts: Accounts;
+  log: Logger;
+  now: () => number;
+  options?: BoardWatchOptions;
+};
+
+/** The watch's deps, its watchers and whether a draw is already due. */
+type Watch = { d: BoardWatchDeps; watchers: Map<BoardWatcher, WatchState>; scheduled: boolean };
+
+function scopeOf(x: Watch, agentId: string): BoardScope | null {
+  const a = x.d.accounts.agentById(agentId);
+  if (!a || a.disabled) return null;
+  if (a.role === 'admin') return { all: true };
+  if (a.role === 'supervisor') return { all: false, teamIds: new Set(x.d.accounts.teamIdsOf(agentId)) };
+  return null;
+}
+
+/** The teams a scope's board names (as the board itself lists them). */
+function teamsIn(x: Watch, scope: BoardScope): WatchState['teams'] {
+  return x.d.accounts.teams().filter((t) => scope.all || scope.teamIds.has(t.id));
+}
+
+/**
+ * Reads the watcher's scope now and tells them what they lost since the scope they were last
+ * known to have; the scope, or null when the watch ended (it is dropped).
+ */
+function rescope(x: Watch, w: BoardWatcher, state: WatchState): BoardScope | null {
+  const scope = scopeOf(x, w.agentId);
+  const lost = lostAccess(state, scope);
+  if (lost) w.send(JSON.stringify(lost));
+  if (!scope) {
+    x.watchers.delete(w);
+    return null;
+  }
+  state.scope = scope;
+  return scope;
+}
+
+/** Draws each scope's board once and sends it to the watchers whose last board differs. */
+function flush(x: Watch): void {
+  const { d, watchers } = x;
+  x.scheduled = false;
+  if (watchers.size === 0) return;
+  d.board.rollDay(d.now());
+  const drawn = new Map<string, { content: string; teams: WatchState['teams'] }>();
+  const at = JSON.stringify(new Date(d.now()).toISOString());
+  for (const [w, state] of watchers) {
+    const scope = rescope(x, w, state);
+    if (!scope) continue;
+    const key = scope.all ? '*' : [...scope.teamIds].sort().join(',');
+    let drawing = drawn.get(key);
+    if (drawing === undefined) {
+      const board = d.board.boardFor(scope);
+      drawing = { content: JSON.stringify(board), teams: board.teams };
+      drawn.set(key, drawing);
+    }
+    state.teams = drawing.teams;
+    if (drawing.content === state.last) continue;
+    state.last = drawing.content;
+    // The board's own JSON with the time in front: encoded once per scope, not per watcher.
+    w.send(`{"t":"board","board":{"at":${at},${drawing.content.slice(1)}}`);
+  }
+}
+
+/** Starts (true) or stops watching; false when this person may not watch (not a supervisor or admin). */
+function watch(x: Watch, w: BoardWatcher, on: boolean, schedule: () => void): boolean {
+  if (!on) {
+    x.watchers.delete(w);
+    return true;
+  }
+  const scope = scopeOf(x, w.agentId);
+  if (!scope) return false;
+  // A fresh watch always gets the board, even one equal to what an earlier watch was sent.
+  // Its scope is known from now on, so a loss before the first draw is still told; a watch
+  // said again keeps the scope it had.
+  const state = x.watchers.get(w);
+  if (state) state.last = '';
+  else x.watchers.set(w, { last: '', scope, teams: teamsIn(x, scope) });
+  schedule();
+  return true;
+}
+
 /**
  * Supervisors' board subscriptions. Anything that may change a figure calls `changed()`; on the
  * next turn of the event loop each scope's board is drawn once (a supervisor's teams, or all for
@@ -23,115 +107,39 @@ export type BoardWatchOptions = {
  * watcher who lost some or all of it is told so first (`boardAccessLost`, lostAccess below).
  * [tickMs=1000]
  */
-export function createBoardWatch(d: {
-  board: LiveBoard;
-  accounts: Accounts;
-  log: Logger;
-  now: () => number;
-  options?: BoardWatchOptions;
-}) {
-  const watchers = new Map<BoardWatcher, WatchState>();
-  let scheduled = false;
-
-  function scopeOf(agentId: string): BoardScope | null {
-    const a = d.accounts.agentById(agentId);
-    if (!a || a.disabled) return null;
-    if (a.role === 'admin') return { all: true };
-    if (a.role === 'supervisor') return { all: false, teamIds: new Set(d.accounts.teamIdsOf(agentId)) };
-    return null;
-  }
-
-  /** The teams a scope's board names (as the board itself lists them). */
-  function teamsIn(scope: BoardScope): WatchState['teams'] {
-    return d.accounts.teams().filter((t) => scope.all || scope.teamIds.has(t.id));
-  }
-
-  /**
-   * Reads the watcher's scope now and tells them what they lost since the scope they were last
-   * known to have; the scope, or null when the watch ended (it is dropped).
-   */
-  function rescope(w: BoardWatcher, state: WatchState): BoardScope | null {
-    const scope = scopeOf(w.agentId);
-    const lost = lostAccess(state, scope);
-    if (lost) w.send(JSON.stringify(lost));
-    if (!scope) {
-      watchers.delete(w);
-      return null;
-    }
-    state.scope = scope;
-    return scope;
-  }
-
-  function flush(): void {
-    scheduled = false;
-    if (watchers.size === 0) return;
-    d.board.rollDay(d.now());
-    const drawn = new Map<string, { content: string; teams: WatchState['teams'] }>();
-    const at = JSON.stringify(new Date(d.now()).toISOString());
-    for (const [w, state] of watchers) {
-      const scope = rescope(w, state);
-      if (!scope) continue;
-      const key = scope.all ? '*' : [...scope.teamIds].sort().join(',');
-      let drawing = drawn.get(key);
-      if (drawing === undefined) {
-        const board = d.board.boardFor(scope);
-        drawing = { content: JSON.stringify(board), teams: board.teams };
-        drawn.set(key, drawing);
-      }
-      state.teams = drawing.teams;
-      if (drawing.content === state.last) continue;
-      state.last = drawing.content;
-      // The board's own JSON with the time in front: encoded once per scope, not per watcher.
-      w.send(`{"t":"board","board":{"at":${at},${drawing.content.slice(1)}}`);
-    }
-  }
-
+export function createBoardWatch(d: BoardWatchDeps) {
+  const x: Watch = { d, watchers: new Map(), scheduled: false };
   const schedule = (): void => {
-    if (scheduled || watchers.size === 0) return;
-    scheduled = true;
-    setImmediate(guarded(d.log, 'board push', flush));
+    if (x.scheduled || x.watchers.size === 0) return;
+    x.scheduled = true;
+    setImmediate(guarded(d.log, 'board push', () => flush(x)));
   };
   const timer = setInterval(schedule, d.options?.tickMs ?? 1_000);
   timer.unref();
 
   return {
     /** Starts (true) or stops watching; false when this person may not watch (not a supervisor or admin). */
-    watch(w: BoardWatcher, on: boolean): boolean {
-      if (!on) {
-        watchers.delete(w);
-        return true;
-      }
-      const scope = scopeOf(w.agentId);
-      if (!scope) return false;
-      // A fresh watch always gets the board, even one equal to what an earlier watch was sent.
-      // Its scope is known from now on, so a loss before the first draw is still told; a watch
-      // said again keeps the scope it had.
-      const state = watchers.get(w);
-      if (state) state.last = '';
-      else watchers.set(w, { last: '', scope, teams: teamsIn(scope) });
-      schedule();
-      return true;
-    },
+    watch: (w: BoardWatcher, on: boolean): boolean => watch(x, w, on, schedule),
     /**
      * The person's role or teams changed: their watchers hear what they lost at once (before the
      * view the hub resends), a watch with no scope left ends, and the board is drawn again.
      */
     rescoped(agentId: string): void {
-      for (const [w, state] of watchers) {
-        const scope = w.agentId === agentId ? rescope(w, state) : null;
-        if (scope) state.teams = teamsIn(scope);
+      for (const [w, state] of x.watchers) {
+        const scope = w.agentId === agentId ? rescope(x, w, state) : null;
+        if (scope) state.teams = teamsIn(x, scope);
       }
       schedule();
     },
     /** The watcher's connection closed. */
     gone(w: BoardWatcher): void {
-      watchers.delete(w);
+      x.watchers.delete(w);
     },
     changed: schedule,
-    watching: () => watchers.size,
+    watching: () => x.watchers.size,
     close(): void {
       clearInterval(timer);
-      watchers.clear();
+      x.watchers.clear();
     },
   };
 }

@@ -19,15 +19,7 @@ import type { WebhookSettings } from './webhookSettings';
 
 const PATH = routeRegex(RELAY_ROUTES.inboxWebhook);
 
-/**
- * `GET|PUT|DELETE /v1/admin/inboxes/:id/webhook`: where an API inbox's replies go. Admins and the
- * inbox team's supervisors. PUT first POSTs a signed `webhook.test` event to the URL and saves
- * only when it answers 2xx, else 422 with what it answered; without a `secret` the stored one is
- * kept or a new one made (answered once). The synced inbox record carries `webhook: true|false`
- * (never the URL or secret), so apps tell before queueing whether a reply can go out. Audited.
- * `[testTimeoutMs=10 s]` is how long the test waits for an answer.
- */
-export function createWebhookHttp(d: {
+export type WebhookHttpDeps = {
   settings: WebhookSettings;
   store: Store;
   auth: Auth;
@@ -39,124 +31,135 @@ export function createWebhookHttp(d: {
   testTimeoutMs?: number;
   /** See WebhookOutboxOptions.allowPrivateNetworks. */
   allowPrivateNetworks?: boolean;
-}) {
-  /** The inbox, if the caller oversees it; a stranger to the team learns nothing about which exist. */
-  async function inboxFor(req: IncomingMessage, inboxId: string) {
-    const p = await d.auth.authenticateRequest(req);
-    if (p.role === 'agent')
-      throw new RelayError(
-        RELAY_ERR.FORBIDDEN,
-        "Only admins and the inbox team's supervisors manage webhooks.",
-      );
-    const inbox = d.store.get('inbox', inboxId);
-    const teamId = (inbox?.data['teamId'] as string | undefined) ?? null;
-    if (!inbox || inbox.deleted || !d.accounts.oversees(p, teamId)) {
-      if (p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
-      throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
-    }
-    return { p, inbox };
-  }
+};
+type Deps = WebhookHttpDeps;
 
-  /** The synced flag apps read (shared/replyRoute.ts): whether replies in this inbox can go out. */
-  function flag(inboxId: string, on: boolean, agentId: string): void {
-    const at = new Date(d.now()).toISOString();
-    d.store.transaction(() =>
-      writeFields(
-        d.store,
-        {
-          entity: 'inbox',
-          id: inboxId,
-          fields: { webhook: on },
-          clock: d.relayClock.now(),
-          convId: null,
-          at,
-        },
-        { mutationId: null, agentId },
-      ),
+/** The inbox, if the caller oversees it; a stranger to the team learns nothing about which exist. */
+async function inboxFor(d: Deps, req: IncomingMessage, inboxId: string) {
+  const p = await d.auth.authenticateRequest(req);
+  if (p.role === 'agent')
+    throw new RelayError(
+      RELAY_ERR.FORBIDDEN,
+      "Only admins and the inbox team's supervisors manage webhooks.",
     );
+  const inbox = d.store.get('inbox', inboxId);
+  const teamId = (inbox?.data['teamId'] as string | undefined) ?? null;
+  if (!inbox || inbox.deleted || !d.accounts.oversees(p, teamId)) {
+    if (p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
+    throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
   }
+  return { p, inbox };
+}
 
-  async function put(req: IncomingMessage, res: ServerResponse, inboxId: string): Promise<void> {
-    const { p, inbox } = await inboxFor(req, inboxId);
-    const b = await readJson(req, 16 * 1024, webhookBodySchema);
-    // Only http(s), no credentials in the URL (they would be logged and shown to every admin).
-    const target = new URL(b.url);
-    if (target.username || target.password)
-      throw new RelayError(
-        RELAY_ERR.VALIDATION,
-        'Leave user name and password out of the webhook URL; the signature authenticates the relay.',
-      );
-    if (inbox.data['channel'] !== 'api')
-      throw new RelayError(
-        RELAY_ERR.VALIDATION,
-        `Inbox ${inboxId} is a ${String(inbox.data['channel'])} inbox; webhooks belong to API inboxes.`,
-      );
-    let before: string | null = null;
-    try {
-      before = d.settings.get(inboxId)?.secret ?? null;
-    } catch (err) {
-      // The key file changed: the old secret is lost, so a new one must be given or made.
-      d.log.warn({ err, inbox: inboxId }, 'webhook secret cannot be opened; a new one replaces it');
-    }
-    const made = b.secret === undefined && before === null;
-    const secret = b.secret ?? before ?? randomBytes(32).toString('hex');
-    const testId = `test-${uuidv7(d.now())}`;
-    const test = await postWebhook({
-      url: b.url,
-      secret,
-      body: JSON.stringify({
-        type: 'webhook.test',
-        id: testId,
-        inboxId,
-        at: new Date(d.now()).toISOString(),
-      }),
-      idempotencyKey: testId,
-      nowMs: d.now(),
-      allowPrivateNetworks: d.allowPrivateNetworks === true,
-      ...(d.testTimeoutMs ? { timeoutMs: d.testTimeoutMs } : {}),
-    });
-    if (test.outcome !== 'delivered') {
-      d.log.info({ inbox: inboxId, reason: test.reason }, 'webhook refused by its test');
-      return sendJson(res, 422, {
-        error: { code: RELAY_ERR.VALIDATION, message: `${test.reason} Nothing was saved.` },
-      });
-    }
-    d.settings.save({ inboxId, url: b.url, secret }, p.agentId, d.store.head());
-    flag(inboxId, true, p.agentId);
-    d.audit.record({
-      actorId: p.agentId,
-      action: AUDIT.WEBHOOK_CHANGED,
-      target: inboxId,
-      detail: { url: b.url, secret: b.secret !== undefined ? 'given' : made ? 'made' : 'kept' },
-      ip: clientIp(req),
-    });
-    sendJson(res, 200, { ...d.settings.view(inboxId), ...(made ? { secret } : {}) });
+/** The synced flag apps read (shared/replyRoute.ts): whether replies in this inbox can go out. */
+function flag(d: Deps, inboxId: string, on: boolean, agentId: string): void {
+  const at = new Date(d.now()).toISOString();
+  d.store.transaction(() =>
+    writeFields(
+      d.store,
+      { entity: 'inbox', id: inboxId, fields: { webhook: on }, clock: d.relayClock.now(), convId: null, at },
+      { mutationId: null, agentId },
+    ),
+  );
+}
+
+/** The stored secret, or null when there is none or it cannot be opened (the key file changed). */
+function storedSecret(d: Deps, inboxId: string): string | null {
+  try {
+    return d.settings.get(inboxId)?.secret ?? null;
+  } catch (err) {
+    // The key file changed: the old secret is lost, so a new one must be given or made.
+    d.log.warn({ err, inbox: inboxId }, 'webhook secret cannot be opened; a new one replaces it');
+    return null;
   }
+}
 
+/** POSTs a signed `webhook.test` event to the URL: what it answered. */
+function testWebhook(d: Deps, url: string, secret: string, inboxId: string) {
+  const testId = `test-${uuidv7(d.now())}`;
+  return postWebhook({
+    url,
+    secret,
+    body: JSON.stringify({ type: 'webhook.test', id: testId, inboxId, at: new Date(d.now()).toISOString() }),
+    idempotencyKey: testId,
+    nowMs: d.now(),
+    allowPrivateNetworks: d.allowPrivateNetworks === true,
+    ...(d.testTimeoutMs ? { timeoutMs: d.testTimeoutMs } : {}),
+  });
+}
+
+/** Sets an inbox's webhook once its URL answered the test; the secret made is answered once. */
+async function put(d: Deps, req: IncomingMessage, res: ServerResponse, inboxId: string): Promise<void> {
+  const { p, inbox } = await inboxFor(d, req, inboxId);
+  const b = await readJson(req, 16 * 1024, webhookBodySchema);
+  // Only http(s), no credentials in the URL (they would be logged and shown to every admin).
+  const target = new URL(b.url);
+  if (target.username || target.password)
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      'Leave user name and password out of the webhook URL; the signature authenticates the relay.',
+    );
+  if (inbox.data['channel'] !== 'api')
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      `Inbox ${inboxId} is a ${String(inbox.data['channel'])} inbox; webhooks belong to API inboxes.`,
+    );
+  const before = storedSecret(d, inboxId);
+  const made = b.secret === undefined && before === null;
+  const secret = b.secret ?? before ?? randomBytes(32).toString('hex');
+  const test = await testWebhook(d, b.url, secret, inboxId);
+  if (test.outcome !== 'delivered') {
+    d.log.info({ inbox: inboxId, reason: test.reason }, 'webhook refused by its test');
+    return sendJson(res, 422, {
+      error: { code: RELAY_ERR.VALIDATION, message: `${test.reason} Nothing was saved.` },
+    });
+  }
+  d.settings.save({ inboxId, url: b.url, secret }, p.agentId, d.store.head());
+  flag(d, inboxId, true, p.agentId);
+  d.audit.record({
+    actorId: p.agentId,
+    action: AUDIT.WEBHOOK_CHANGED,
+    target: inboxId,
+    detail: { url: b.url, secret: b.secret !== undefined ? 'given' : made ? 'made' : 'kept' },
+    ip: clientIp(req),
+  });
+  sendJson(res, 200, { ...d.settings.view(inboxId), ...(made ? { secret } : {}) });
+}
+
+async function get(d: Deps, req: IncomingMessage, res: ServerResponse, inboxId: string): Promise<void> {
+  await inboxFor(d, req, inboxId);
+  const view = d.settings.view(inboxId);
+  if (!view)
+    throw new RelayError(RELAY_ERR.NOT_FOUND, `Inbox ${inboxId} has no webhook yet; set one with PUT.`);
+  sendJson(res, 200, view);
+}
+
+async function remove(d: Deps, req: IncomingMessage, res: ServerResponse, inboxId: string): Promise<void> {
+  const { p } = await inboxFor(d, req, inboxId);
+  const removed = d.settings.remove(inboxId);
+  flag(d, inboxId, false, p.agentId);
+  d.audit.record({ actorId: p.agentId, action: AUDIT.WEBHOOK_REMOVED, target: inboxId, ip: clientIp(req) });
+  sendJson(res, 200, { inboxId, removed });
+}
+
+/**
+ * `GET|PUT|DELETE /v1/admin/inboxes/:id/webhook`: where an API inbox's replies go. Admins and the
+ * inbox team's supervisors. PUT first POSTs a signed `webhook.test` event to the URL and saves
+ * only when it answers 2xx, else 422 with what it answered; without a `secret` the stored one is
+ * kept or a new one made (answered once). The synced inbox record carries `webhook: true|false`
+ * (never the URL or secret), so apps tell before queueing whether a reply can go out. Audited.
+ * `[testTimeoutMs=10 s]` is how long the test waits for an answer.
+ */
+export function createWebhookHttp(d: Deps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const m = PATH.exec(targetOf(req).path);
     if (!m) return false;
     try {
       const inboxId = decodeParam(m[1]!);
-      if (req.method === 'PUT') await put(req, res, inboxId);
-      else if (req.method === 'GET') {
-        await inboxFor(req, inboxId);
-        const view = d.settings.view(inboxId);
-        if (!view)
-          throw new RelayError(RELAY_ERR.NOT_FOUND, `Inbox ${inboxId} has no webhook yet; set one with PUT.`);
-        sendJson(res, 200, view);
-      } else if (req.method === 'DELETE') {
-        const { p } = await inboxFor(req, inboxId);
-        const removed = d.settings.remove(inboxId);
-        flag(inboxId, false, p.agentId);
-        d.audit.record({
-          actorId: p.agentId,
-          action: AUDIT.WEBHOOK_REMOVED,
-          target: inboxId,
-          ip: clientIp(req),
-        });
-        sendJson(res, 200, { inboxId, removed });
-      } else
+      if (req.method === 'PUT') await put(d, req, res, inboxId);
+      else if (req.method === 'GET') await get(d, req, res, inboxId);
+      else if (req.method === 'DELETE') await remove(d, req, res, inboxId);
+      else
         throw methodNotAllowed(`${req.method ?? 'This method'} is not allowed here.`, [
           'GET',
           'PUT',

@@ -130,170 +130,175 @@ export type AttachmentMeta = MessageAttachment & {
 
 const ID_RE = /^[0-9a-f]{32}$/;
 
+/** The store's folder, limits and clock, and the uploads waiting to be sent, by customer. */
+type Files = {
+  dir: string;
+  o: ResolvedAttachmentOptions;
+  now: () => number;
+  /** Uploaded and not yet sent, by customer: at most `maxFiles` wait at once. */
+  pending: Map<string, Set<string>>;
+};
+type Owner = { customerId: string; inboxId: string };
+
+const sizeText = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
+const tooLarge = (o: ResolvedAttachmentOptions) =>
+  new AttachmentRefused('too-large', `Files can be at most ${sizeText(o.maxBytes)}.`, 413);
+
+function meta(f: Files, id: string): AttachmentMeta | null {
+  if (!ID_RE.test(id)) return null;
+  try {
+    return JSON.parse(readFileSync(join(f.dir, `${id}.json`), 'utf8')) as AttachmentMeta;
+  } catch {
+    return null;
+  }
+}
+
+function writeMeta(f: Files, m: AttachmentMeta): void {
+  const tmp = join(f.dir, `${m.id}.json.tmp`);
+  writeFileSync(tmp, JSON.stringify(m), { mode: 0o600 });
+  renameSync(tmp, join(f.dir, `${m.id}.json`));
+}
+
+/** Keeps bytes as a file when they are within the limits and of an allowed (sniffed) type. */
+function store(f: Files, bytes: Buffer, owner: Owner, rawName: string): AttachmentMeta {
+  const { o } = f;
+  if (bytes.length > o.maxBytes) throw tooLarge(o);
+  const size = bytes.length;
+  if (size === 0) throw new AttachmentRefused('empty', 'The file is empty.', 422);
+  const type = sniffType(bytes);
+  const name = sanitizeFileName(rawName);
+  const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+  // The bytes decide the type; a name claiming another type (a PDF named .png) is refused too.
+  if (!type || !o.types.includes(type) || (ext !== '' && !EXTENSIONS[type].includes(ext)))
+    throw new AttachmentRefused(
+      'type',
+      'This kind of file cannot be attached: send an image (PNG, JPEG, GIF, WebP), a PDF or a text file.',
+      415,
+    );
+  const id = randomBytes(16).toString('hex');
+  writeFileSync(join(f.dir, id), bytes, { mode: 0o600 });
+  const m: AttachmentMeta = {
+    id,
+    name,
+    size,
+    type,
+    customerId: owner.customerId,
+    inboxId: owner.inboxId,
+    createdAt: new Date(f.now()).toISOString(),
+  };
+  writeMeta(f, m);
+  return m;
+}
+
+/** Reads a request body as one file; a visitor's upload waits to be sent (`waits`). */
+async function upload(f: Files, req: IncomingMessage, owner: Owner, rawName: string, waits: boolean) {
+  const { o } = f;
+  const waiting = f.pending.get(owner.customerId) ?? new Set<string>();
+  if (waits && waiting.size >= o.maxFiles)
+    throw new AttachmentRefused('too-many', `At most ${o.maxFiles} files can be attached at once.`, 422);
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > o.maxBytes) throw tooLarge(o);
+  const bytes = await readBody(req, o.maxBytes, () => tooLarge(o));
+  const m = store(f, bytes, owner, rawName);
+  if (waits) {
+    waiting.add(m.id);
+    f.pending.set(owner.customerId, waiting);
+  }
+  return { id: m.id, name: m.name, size: m.size, type: m.type } satisfies MessageAttachment;
+}
+
+/** Deletes files uploaded and never sent, older than `unsentTtlMs`; returns how many. */
+function sweep(f: Files): number {
+  let n = 0;
+  const before = new Date(f.now() - f.o.unsentTtlMs).toISOString();
+  for (const file of readdirSync(f.dir)) {
+    const id = file.endsWith('.json') ? file.slice(0, -5) : '';
+    const m = meta(f, id);
+    if (!m || m.messageId || m.createdAt >= before) continue;
+    rmSync(join(f.dir, id), { force: true });
+    rmSync(join(f.dir, file), { force: true });
+    for (const waiting of f.pending.values()) waiting.delete(id);
+    n++;
+  }
+  return n;
+}
+
+/** The visitor's own uploads, not yet sent; refuses ids that are not theirs, already sent, or too many. */
+function claim(f: Files, ids: readonly string[], owner: Owner): AttachmentMeta[] {
+  if (ids.length > f.o.maxFiles)
+    throw new AttachmentRefused('too-many', `At most ${f.o.maxFiles} files can go on one message.`, 422);
+  const out: AttachmentMeta[] = [];
+  for (const id of new Set(ids)) {
+    const m = meta(f, id);
+    if (!m || m.customerId !== owner.customerId || m.inboxId !== owner.inboxId || m.messageId)
+      throw new RelayError(RELAY_ERR.FORBIDDEN, 'That file is not yours to send.');
+    out.push(m);
+  }
+  return out;
+}
+
+/** Sends a file with headers that keep a browser from running it (see `serve` below). */
+function serve(f: Files, res: ServerResponse, m: AttachmentMeta, headers: Record<string, string>): void {
+  const inline = m.type.startsWith('image/');
+  const ascii = m.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  res
+    .writeHead(200, {
+      ...headers,
+      'content-type': m.type === 'text/plain' ? 'text/plain; charset=utf-8' : m.type,
+      'content-length': String(m.size),
+      'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(m.name)}`,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      'cache-control': 'private, no-store',
+    })
+    .end(readFileSync(join(f.dir, m.id)));
+}
+
 /**
  * Attachment files under `<dataDir>/attachments/<random id>` with a `<id>.json` beside each (never
  * in the change log): upload with limits and content sniffing, look-up, and the download response.
  */
 export function createAttachmentStore(dataDir: string, o: ResolvedAttachmentOptions, now: () => number) {
-  const dir = join(dataDir, 'attachments');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  /** Uploaded and not yet sent, by customer: at most `maxFiles` wait at once. */
-  const pending = new Map<string, Set<string>>();
-
-  function meta(id: string): AttachmentMeta | null {
-    if (!ID_RE.test(id)) return null;
-    try {
-      return JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as AttachmentMeta;
-    } catch {
-      return null;
-    }
-  }
-
-  function writeMeta(m: AttachmentMeta): void {
-    const tmp = join(dir, `${m.id}.json.tmp`);
-    writeFileSync(tmp, JSON.stringify(m), { mode: 0o600 });
-    renameSync(tmp, join(dir, `${m.id}.json`));
-  }
-
-  const sizeText = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
-
-  function store(
-    bytes: Buffer,
-    owner: { customerId: string; inboxId: string },
-    rawName: string,
-  ): AttachmentMeta {
-    if (bytes.length > o.maxBytes)
-      throw new AttachmentRefused('too-large', `Files can be at most ${sizeText(o.maxBytes)}.`, 413);
-    const size = bytes.length;
-    if (size === 0) throw new AttachmentRefused('empty', 'The file is empty.', 422);
-    const type = sniffType(bytes);
-    const name = sanitizeFileName(rawName);
-    const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
-    // The bytes decide the type; a name claiming another type (a PDF named .png) is refused too.
-    if (!type || !o.types.includes(type) || (ext !== '' && !EXTENSIONS[type].includes(ext)))
-      throw new AttachmentRefused(
-        'type',
-        'This kind of file cannot be attached: send an image (PNG, JPEG, GIF, WebP), a PDF or a text file.',
-        415,
-      );
-    const id = randomBytes(16).toString('hex');
-    writeFileSync(join(dir, id), bytes, { mode: 0o600 });
-    const m: AttachmentMeta = {
-      id,
-      name,
-      size,
-      type,
-      customerId: owner.customerId,
-      inboxId: owner.inboxId,
-      createdAt: new Date(now()).toISOString(),
-    };
-    writeMeta(m);
-    return m;
-  }
+  const f: Files = { dir: join(dataDir, 'attachments'), o, now, pending: new Map() };
+  mkdirSync(f.dir, { recursive: true, mode: 0o700 });
 
   return {
     options: o,
-
     /**
      * Reads a request body as one file, refusing it past the size limit or when its type is not
      * allowed. A visitor's upload waits to be sent (at most `maxFiles` at once); an agent's is sent
      * at once (`waits` false).
      */
-    async upload(
-      req: IncomingMessage,
-      owner: { customerId: string; inboxId: string },
-      rawName: string,
-      waits = true,
-    ) {
-      const waiting = pending.get(owner.customerId) ?? new Set<string>();
-      if (waits && waiting.size >= o.maxFiles)
-        throw new AttachmentRefused('too-many', `At most ${o.maxFiles} files can be attached at once.`, 422);
-      const tooLarge = () =>
-        new AttachmentRefused('too-large', `Files can be at most ${sizeText(o.maxBytes)}.`, 413);
-      const declared = Number(req.headers['content-length'] ?? NaN);
-      if (Number.isFinite(declared) && declared > o.maxBytes) throw tooLarge();
-      const bytes = await readBody(req, o.maxBytes, tooLarge);
-      const m = store(bytes, owner, rawName);
-      if (waits) {
-        waiting.add(m.id);
-        pending.set(owner.customerId, waiting);
-      }
-      return { id: m.id, name: m.name, size: m.size, type: m.type } satisfies MessageAttachment;
-    },
-
+    upload: (req: IncomingMessage, owner: Owner, rawName: string, waits = true) =>
+      upload(f, req, owner, rawName, waits),
     /**
      * Keeps bytes a channel already holds (an email's attachment) under the same limits and
      * sniffing as uploads; throws AttachmentRefused when they are too large, empty or not allowed.
      */
-    store,
-
-    meta,
-
+    store: (bytes: Buffer, owner: Owner, rawName: string): AttachmentMeta => store(f, bytes, owner, rawName),
+    meta: (id: string): AttachmentMeta | null => meta(f, id),
     /** Deletes files uploaded and never sent, older than `unsentTtlMs`; returns how many. */
-    sweep(): number {
-      let n = 0;
-      const before = new Date(now() - o.unsentTtlMs).toISOString();
-      for (const f of readdirSync(dir)) {
-        const id = f.endsWith('.json') ? f.slice(0, -5) : '';
-        const m = meta(id);
-        if (!m || m.messageId || m.createdAt >= before) continue;
-        rmSync(join(dir, id), { force: true });
-        rmSync(join(dir, f), { force: true });
-        for (const waiting of pending.values()) waiting.delete(id);
-        n++;
-      }
-      return n;
-    },
-
+    sweep: (): number => sweep(f),
     /**
      * The visitor's own uploads, not yet sent, for a message; refuses ids that are not theirs,
      * already sent, or too many.
      */
-    claim(ids: readonly string[], owner: { customerId: string; inboxId: string }): AttachmentMeta[] {
-      if (ids.length > o.maxFiles)
-        throw new AttachmentRefused('too-many', `At most ${o.maxFiles} files can go on one message.`, 422);
-      const out: AttachmentMeta[] = [];
-      for (const id of new Set(ids)) {
-        const m = meta(id);
-        if (!m || m.customerId !== owner.customerId || m.inboxId !== owner.inboxId || m.messageId)
-          throw new RelayError(RELAY_ERR.FORBIDDEN, 'That file is not yours to send.');
-        out.push(m);
-      }
-      return out;
-    },
-
+    claim: (ids: readonly string[], owner: Owner): AttachmentMeta[] => claim(f, ids, owner),
     /** Records which message carries the files, so agents who may see it may download them. */
     bind(list: readonly AttachmentMeta[], messageId: string): void {
       for (const m of list) {
-        writeMeta({ ...m, messageId });
-        pending.get(m.customerId)?.delete(m.id);
+        writeMeta(f, { ...m, messageId });
+        f.pending.get(m.customerId)?.delete(m.id);
       }
     },
-
     /** A stored file's bytes (an agent's file going out on another channel, e.g. attached to a mail). */
-    bytes(m: AttachmentMeta): Buffer {
-      return readFileSync(join(dir, m.id));
-    },
-
+    bytes: (m: AttachmentMeta): Buffer => readFileSync(join(f.dir, m.id)),
     /**
      * Sends the file with headers that keep a browser from running it: its sniffed type, `nosniff`,
      * a CSP that allows nothing, and `Content-Disposition: attachment` for everything but images.
      */
-    serve(res: ServerResponse, m: AttachmentMeta, headers: Record<string, string> = {}): void {
-      const inline = m.type.startsWith('image/');
-      const ascii = m.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-      res
-        .writeHead(200, {
-          ...headers,
-          'content-type': m.type === 'text/plain' ? 'text/plain; charset=utf-8' : m.type,
-          'content-length': String(m.size),
-          'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(m.name)}`,
-          'x-content-type-options': 'nosniff',
-          'content-security-policy': "default-src 'none'; sandbox",
-          'cache-control': 'private, no-store',
-        })
-        .end(readFileSync(join(dir, m.id)));
-    },
+    serve: (res: ServerResponse, m: AttachmentMeta, headers: Record<string, string> = {}): void =>
+      serve(f, res, m, headers),
   };
 }
 

@@ -10,7 +10,7 @@ import { qualitySummaryText } from '../phone/qualityText';
 import { MergeProfiles } from './MergeProfiles';
 import { RecordingPlayer } from './RecordingPlayer';
 import { conversationLine } from './conversationLine';
-import { StartEmail } from './StartEmail';
+import { WriteEmail } from './WriteEmail';
 
 /** The profile's free-text fields, edited in place (here and in the inbox's context sidebar). */
 export const TEXT_FIELDS = ['name', 'company', 'address', 'language'] as const;
@@ -43,7 +43,7 @@ export function CustomerProfile(props: { id: string; onOpen?: (id: string) => vo
           history={history.filter((h) => h.field === f)}
         />
       ))}
-      {customer.emails.length > 0 && <StartEmail customerId={customer.id} addresses={customer.emails} />}
+      {customer.emails.length > 0 && <WriteEmail customerId={customer.id} addresses={customer.emails} />}
       <h3>{t('customers.conversations')}</h3>
       <ul>
         {conversations.map((c) => (

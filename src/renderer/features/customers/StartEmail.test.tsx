@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../api/client';
@@ -6,6 +6,7 @@ import { AppProvider } from '../../app/context';
 import { createI18n } from '../../i18n';
 import { createRootStore } from '../../store';
 import { StartEmail } from './StartEmail';
+import { WriteEmail } from './WriteEmail';
 
 afterEach(cleanup);
 
@@ -86,5 +87,38 @@ describe('renderer/customers/StartEmail', () => {
     fireEvent.click(screen.getByRole('button', { name: '发送邮件' }));
     await waitFor(() => expect(started).toEqual(['c2']));
     expect(calls.map(([, a]) => (a as { to: string }).to)).toEqual(['ana@work.example', 'ana@work.example']);
+  });
+
+  it('on the profile, opens in a dialog of that title and closes once the mail is queued', async () => {
+    const api = {
+      kind: 'browser',
+      call: () => Promise.resolve({ conversationId: 'c3', messageId: 'm' }),
+      on: () => () => {},
+      onStatus: () => () => {},
+    } as unknown as ApiClient;
+    render(
+      <AppProvider api={api} store={createRootStore()}>
+        <I18nextProvider i18n={createI18n('en')}>
+          <WriteEmail customerId="0190f5b4-7f1c-7c5e-9a59-4b9f3f0c2a11" addresses={['ana@example.com']} />
+        </I18nextProvider>
+      </AppProvider>,
+    );
+    expect(screen.queryByRole('form')).toBeNull();
+    const open = screen.getByRole('button', { name: 'Write an email' });
+    expect(open.getAttribute('aria-haspopup')).toBe('dialog');
+    fireEvent.click(open);
+    const dialog = screen.getByRole('dialog', { name: 'Write an email' });
+    // The dialog's title is the form's one heading.
+    expect(
+      within(dialog)
+        .getAllByRole('heading')
+        .map((h) => h.textContent),
+    ).toEqual(['Write an email']);
+    expect(within(dialog).getByRole('button', { name: 'Close without sending' })).toBeTruthy();
+    fireEvent.change(within(dialog).getByLabelText('Subject'), { target: { value: 'Your refund' } });
+    fireEvent.change(within(dialog).getByLabelText('Message'), { target: { value: 'It was sent today.' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Send email' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(screen.getByRole('status').textContent).toMatch(/Email queued/);
   });
 });

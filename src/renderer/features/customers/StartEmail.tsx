@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../app/context';
 import { ErrorText } from '../../ui/ErrorText';
+import './startEmail.css';
 
 /**
  * The agent writes to a customer first: a new email conversation (theirs, in their team's email
@@ -13,6 +14,8 @@ export function StartEmail(props: {
   addresses: readonly string[];
   /** Told of the conversation once its first mail is queued. */
   onStarted?: (conversationId: string) => void;
+  /** Its own "Write an email" heading; off where a dialog of that title holds it. Default true. */
+  heading?: boolean;
 }) {
   const { t } = useTranslation();
   const api = useApi();
@@ -39,7 +42,7 @@ export function StartEmail(props: {
   };
   return (
     <form className="start-email" aria-label={t('customers.startEmail.title')} onSubmit={submit}>
-      <h3>{t('customers.startEmail.title')}</h3>
+      {props.heading !== false && <h3>{t('customers.startEmail.title')}</h3>}
       {props.addresses.length > 1 ? (
         <>
           <label htmlFor={ids.to}>{t('customers.startEmail.toLabel')}</label>
@@ -61,13 +64,15 @@ export function StartEmail(props: {
       <textarea
         id={ids.body}
         value={body}
-        rows={4}
+        rows={10}
         maxLength={20000}
         onChange={(e) => setBody(e.target.value)}
       />
-      <button type="submit" disabled={!to || !subject.trim() || !body.trim()}>
-        {t('customers.startEmail.send')}
-      </button>
+      <div className="start-email-actions">
+        <button type="submit" disabled={!to || !subject.trim() || !body.trim()}>
+          {t('customers.startEmail.send')}
+        </button>
+      </div>
       <p role="status">{sent ? t('customers.startEmail.sent') : ''}</p>
       <ErrorText error={error} />
     </form>

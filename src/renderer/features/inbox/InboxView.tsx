@@ -94,9 +94,10 @@ export function InboxView() {
               className="icon-button"
               aria-label={t('inbox.newConversation.open')}
               title={t('inbox.newConversation.open')}
-              aria-expanded={starting && !listCollapsed}
+              aria-haspopup="dialog"
+              aria-expanded={starting}
               aria-controls={newId}
-              onClick={() => (starting ? stopStarting() : setStarting(true))}
+              onClick={() => setStarting(true)}
             >
               <MessageSquarePlus size={16} aria-hidden="true" />
             </button>
@@ -109,16 +110,15 @@ export function InboxView() {
             />
           </div>
           <ErrorText error={layout.error && t('inbox.workspace.layoutNotSaved', { reason: layout.error })} />
-          {starting && !listCollapsed && (
-            <NewConversation
-              id={newId}
-              onClose={stopStarting}
-              onStarted={(id) => {
-                setStarting(false);
-                setSelected(id);
-              }}
-            />
-          )}
+          <NewConversation
+            id={newId}
+            open={starting}
+            onClose={stopStarting}
+            onStarted={(id) => {
+              setStarting(false);
+              setSelected(id);
+            }}
+          />
           <div className="list-body" id={listBodyId} hidden={listCollapsed}>
             <FilterBar
               filters={filters}

@@ -61,7 +61,7 @@ function show(lang: 'en' | 'zh-TW' = 'en', registration: 'registered' | 'stopped
   render(
     <AppProvider api={api} store={store}>
       <I18nextProvider i18n={createI18n(lang)}>
-        <NewConversation id="nc" onClose={() => closed++} onStarted={(id) => started.push(id)} />
+        <NewConversation id="nc" open onClose={() => closed++} onStarted={(id) => started.push(id)} />
       </I18nextProvider>
     </AppProvider>,
   );
@@ -71,7 +71,7 @@ function show(lang: 'en' | 'zh-TW' = 'en', registration: 'registered' | 'stopped
 describe('renderer/inbox/NewConversation', () => {
   it('finds a customer, then writes to the address picked or calls their number as theirs', async () => {
     const { calls, dialled, started } = show();
-    const panel = screen.getByRole('region', { name: 'New conversation' });
+    const panel = screen.getByRole('dialog', { name: 'New conversation' });
     expect(panel.textContent).toMatch(/Type a name/);
     fireEvent.change(screen.getByRole('searchbox', { name: 'Find a customer' }), {
       target: { value: 'mei' },
@@ -103,7 +103,7 @@ describe('renderer/inbox/NewConversation', () => {
     expect((await screen.findByRole('status')).textContent).toMatch(/沒有相符的客戶/);
     fireEvent.change(search, { target: { value: 'lu' } });
     fireEvent.click(await screen.findByRole('button', { name: /Lu Wang/ }));
-    const panel = screen.getByRole('region', { name: '新增對話' });
+    const panel = screen.getByRole('dialog', { name: '新增對話' });
     await waitFor(() => expect(panel.textContent).toMatch(/沒有電子郵件地址/));
     expect(panel.textContent).toMatch(/沒有電話號碼/);
     expect(screen.queryByRole('form')).toBeNull();

@@ -1,19 +1,21 @@
-import { useId, useState, type KeyboardEvent } from 'react';
-import { X } from 'lucide-react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '../../app/useQuery';
 import { ErrorText } from '../../ui/ErrorText';
+import { FormDialog } from '../../ui/FormDialog';
 import { StartEmail } from '../customers/StartEmail';
 import { PhoneNumberButton } from '../phone/PhoneNumberButton';
 import './newConversation.css';
 
 /**
- * The inbox's New conversation panel: the agent finds a customer (the cache's offline search), then
+ * The inbox's New conversation dialog: the agent finds a customer (the cache's offline search), then
  * writes them an email (to the address they pick) or calls one of their numbers; either way the
- * conversation is theirs, in their team's inbox. Escape or Close puts it away.
+ * conversation is theirs, in their team's inbox. A dialog, not a panel in the list pane, so the
+ * email's fields have a readable width. Escape or Close puts it away.
  */
 export function NewConversation(props: {
   id: string;
+  open: boolean;
   onClose: () => void;
   /** An email conversation was started (its first mail queued): the inbox opens it. */
   onStarted: (conversationId: string) => void;
@@ -22,51 +24,46 @@ export function NewConversation(props: {
   const [q, setQ] = useState('');
   const [customerId, setCustomerId] = useState<string | null>(null);
   const searchId = useId();
-  const close = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape') return;
-    e.stopPropagation();
+  const close = () => {
+    setQ('');
+    setCustomerId(null);
     props.onClose();
   };
   return (
-    <section
+    <FormDialog
       id={props.id}
-      className="new-conversation"
-      aria-label={t('inbox.newConversation.title')}
-      onKeyDown={close}
+      open={props.open}
+      title={t('inbox.newConversation.title')}
+      closeLabel={t('inbox.newConversation.close')}
+      onClose={close}
     >
-      <div className="new-conversation-head">
-        <h3>{t('inbox.newConversation.title')}</h3>
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={t('inbox.newConversation.close')}
-          title={t('inbox.newConversation.close')}
-          onClick={props.onClose}
-        >
-          <X size={16} aria-hidden="true" />
-        </button>
-      </div>
-      {customerId ? (
-        <ChosenCustomer
-          customerId={customerId}
-          onChange={() => setCustomerId(null)}
-          onStarted={props.onStarted}
-        />
-      ) : (
-        <>
-          <label htmlFor={searchId}>{t('inbox.newConversation.search')}</label>
-          <input
-            id={searchId}
-            type="search"
-            value={q}
-            maxLength={200}
-            autoFocus
-            onChange={(e) => setQ(e.target.value)}
+      <div className="new-conversation">
+        {customerId ? (
+          <ChosenCustomer
+            customerId={customerId}
+            onChange={() => setCustomerId(null)}
+            onStarted={(id) => {
+              setQ('');
+              setCustomerId(null);
+              props.onStarted(id);
+            }}
           />
-          <CustomerHits q={q} onPick={setCustomerId} />
-        </>
-      )}
-    </section>
+        ) : (
+          <>
+            <label htmlFor={searchId}>{t('inbox.newConversation.search')}</label>
+            <input
+              id={searchId}
+              type="search"
+              value={q}
+              maxLength={200}
+              autoFocus
+              onChange={(e) => setQ(e.target.value)}
+            />
+            <CustomerHits q={q} onPick={setCustomerId} />
+          </>
+        )}
+      </div>
+    </FormDialog>
   );
 }
 
