@@ -79,18 +79,7 @@ export function createLeaseKeeper(o: LeaseKeeperOptions): LeaseKeeper {
     try {
       const won = await o.table.claim(o.owner, queues, ttlMs);
       if (stopped) return;
-      const gained: string[] = [];
-      const lost: string[] = [];
-      for (const q of [...held.keys()]) {
-        if (won.has(q)) continue;
-        held.delete(q);
-        lost.push(q);
-      }
-      for (const [q, tenure] of won) {
-        const before = held.get(q);
-        if (!before || before.tenure !== tenure) gained.push(q);
-        held.set(q, { tenure, validUntil: started + ttlMs });
-      }
+      const { gained, lost } = takeWon(held, won, started + ttlMs);
       report(gained, lost);
     } catch (err) {
       o.onError?.(err);
@@ -128,4 +117,25 @@ export function createLeaseKeeper(o: LeaseKeeperOptions): LeaseKeeper {
       report([], mine);
     },
   };
+}
+
+/** Updates what is held to what a round won (each valid until `validUntil`); says what changed. */
+function takeWon(
+  held: Map<string, Held>,
+  won: ReadonlyMap<string, number>,
+  validUntil: number,
+): { gained: string[]; lost: string[] } {
+  const gained: string[] = [];
+  const lost: string[] = [];
+  for (const q of [...held.keys()]) {
+    if (won.has(q)) continue;
+    held.delete(q);
+    lost.push(q);
+  }
+  for (const [q, tenure] of won) {
+    const before = held.get(q);
+    if (!before || before.tenure !== tenure) gained.push(q);
+    held.set(q, { tenure, validUntil });
+  }
+  return { gained, lost };
 }
