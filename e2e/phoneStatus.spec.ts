@@ -14,7 +14,7 @@ import {
   type PartyWindow,
 } from './support/phoneHarness';
 import { startPartyServer, type PartyServer } from './support/sipParty';
-import { expectMyStatus, setMyStatus } from './support/agentStatus';
+import { expectMyStatus, myStatus, setMyStatus } from './support/agentStatus';
 
 // The agent status that calls cause is undone however the call ends: a declined call and a call
 // the caller gave up on leave the agent's status as it was; a chosen Away survives a whole call
@@ -55,7 +55,7 @@ test.afterAll(async () => {
   await parties?.close();
 });
 
-test('after a declined and after a missed call the status is what it was; a chosen Away stays', async ({
+test('after a declined and after a missed call the status is what it was; a call answered while Away shows as on a call, then Away again; Away chosen during a call stays', async ({
   browser,
 }) => {
   test.setTimeout(120_000);
@@ -78,12 +78,24 @@ test('after a declined and after a missed call the status is what it was; a chos
     await expect(card).toHaveCount(0);
     await expectMyStatus(agent, 'available');
 
-    // Away by choice: answering, hanging up and wrapping up leave it Away.
-    await setMyStatus(agent, 'away');
+    // Away at lunch, a call straight to the phone answered: on a call while it lasts, then Away
+    // at lunch again after the wrap-up.
+    await setMyStatus(agent, 'away', 'Lunch');
     await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
     await card.getByRole('button', { name: 'Answer' }).click();
     await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
-    await expectMyStatus(agent, 'away');
+    await expectMyStatus(agent, 'busy');
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expectMyStatus(agent, 'after-call-work');
+    await wrapUp(agent, 'resolved');
+    await expect(myStatus(agent)).toHaveAccessibleName(/^My status: Away · Lunch,/);
+
+    // Away chosen during the call stands through the wrap-up and after it.
+    await setMyStatus(agent, 'available');
+    await partyCall(caller.page, `sip:agent1@${kamailio.domain}`);
+    await card.getByRole('button', { name: 'Answer' }).click();
+    await expectMyStatus(agent, 'busy');
+    await setMyStatus(agent, 'away');
     await card.getByRole('button', { name: 'Hang up' }).click();
     await wrapUp(agent, 'resolved');
     await expectMyStatus(agent, 'away');
@@ -99,5 +111,28 @@ test('after a declined and after a missed call the status is what it was; a chos
     await expectMyStatus(agent, 'available');
   } finally {
     await caller.close();
+  }
+});
+
+test('a call dialled straight from the Phone place while Offline shows as on a call, then Offline again', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const callee = await startParty(browser, parties, kamailio, '3001', true);
+  try {
+    await setMyStatus(agent, 'offline');
+    await expectMyStatus(agent, 'offline');
+    await agent.getByRole('button', { name: 'Phone', exact: true }).click();
+    await agent.getByLabel('Number to call').fill('3001');
+    await agent.getByRole('button', { name: 'Call', exact: true }).click();
+    const card = callCard(agent);
+    await expect(card.getByRole('status', { name: 'Call state' })).toHaveText('Connected');
+    await expectMyStatus(agent, 'busy');
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expectMyStatus(agent, 'after-call-work');
+    await wrapUp(agent, 'resolved');
+    await expectMyStatus(agent, 'offline');
+  } finally {
+    await callee.close();
   }
 });

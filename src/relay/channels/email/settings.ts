@@ -50,17 +50,14 @@ export const EMAIL_KEY_FILE = 'email.key';
 
 export type EmailSettings = ReturnType<typeof createEmailSettings>;
 
-/**
- * Per-inbox mailbox accounts in the relay database (table `email_accounts`), passwords sealed with
- * AES-256-GCM under `<data>/email.key` (see sealing.ts), bound to the inbox and to IMAP or SMTP.
- */
-export function createEmailSettings(d: { db: Database; dataDir: string; now: () => number }) {
-  const imapSeal = createSealer(d.dataDir, EMAIL_KEY_FILE, 'switchboard/email-imap-password/v1');
-  const smtpSeal = createSealer(d.dataDir, EMAIL_KEY_FILE, 'switchboard/email-smtp-password/v1');
-  const q = {
-    get: d.db.prepare<[string], Row>('SELECT * FROM email_accounts WHERE inbox_id = ?'),
-    all: d.db.prepare<[], { inbox_id: string }>('SELECT inbox_id FROM email_accounts ORDER BY inbox_id'),
-    upsert: d.db.prepare(
+/** The two sealers: one for IMAP passwords, one for SMTP, each bound to the inbox. */
+type Seals = { imap: ReturnType<typeof createSealer>; smtp: ReturnType<typeof createSealer> };
+
+function statements(db: Database) {
+  return {
+    get: db.prepare<[string], Row>('SELECT * FROM email_accounts WHERE inbox_id = ?'),
+    all: db.prepare<[], { inbox_id: string }>('SELECT inbox_id FROM email_accounts ORDER BY inbox_id'),
+    upsert: db.prepare(
       `INSERT INTO email_accounts (inbox_id, address, from_name, imap_host, imap_port, imap_tls, imap_user,
          imap_password, folder, smtp_host, smtp_port, smtp_tls, smtp_user, smtp_password, import_days,
          updated_at, updated_by)
@@ -74,98 +71,111 @@ export function createEmailSettings(d: { db: Database; dataDir: string; now: () 
          smtp_user = excluded.smtp_user, smtp_password = excluded.smtp_password,
          import_days = excluded.import_days, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
     ),
-    remove: d.db.prepare('DELETE FROM email_accounts WHERE inbox_id = ?'),
+    remove: db.prepare('DELETE FROM email_accounts WHERE inbox_id = ?'),
   };
+}
 
-  function toAccount(r: Row): EmailAccount {
-    return {
-      inboxId: r.inbox_id,
-      address: r.address,
-      fromName: r.from_name,
-      imap: {
-        host: r.imap_host,
-        port: r.imap_port,
-        tls: r.imap_tls,
-        user: r.imap_user,
-        password: imapSeal.open(r.inbox_id, r.imap_password),
-        folder: r.folder,
-      },
-      smtp: {
-        host: r.smtp_host,
-        port: r.smtp_port,
-        tls: r.smtp_tls,
-        user: r.smtp_user,
-        password: r.smtp_password ? smtpSeal.open(r.inbox_id, r.smtp_password) : null,
-      },
-      importDays: r.import_days,
-    };
-  }
+/** The account of a row, its passwords opened (throws when email.key is not the one they were sealed with). */
+function toAccount(seals: Seals, r: Row): EmailAccount {
+  return {
+    inboxId: r.inbox_id,
+    address: r.address,
+    fromName: r.from_name,
+    imap: {
+      host: r.imap_host,
+      port: r.imap_port,
+      tls: r.imap_tls,
+      user: r.imap_user,
+      password: seals.imap.open(r.inbox_id, r.imap_password),
+      folder: r.folder,
+    },
+    smtp: {
+      host: r.smtp_host,
+      port: r.smtp_port,
+      tls: r.smtp_tls,
+      user: r.smtp_user,
+      password: r.smtp_password ? seals.smtp.open(r.inbox_id, r.smtp_password) : null,
+    },
+    importDays: r.import_days,
+  };
+}
 
+/** What admins read back of a row: whether passwords are set, never the passwords. */
+function toView(r: Row): EmailAccountView {
+  return {
+    inboxId: r.inbox_id,
+    address: r.address,
+    fromName: r.from_name,
+    imap: {
+      host: r.imap_host,
+      port: r.imap_port,
+      tls: r.imap_tls,
+      user: r.imap_user,
+      folder: r.folder,
+      passwordSet: true,
+    },
+    smtp: {
+      host: r.smtp_host,
+      port: r.smtp_port,
+      tls: r.smtp_tls,
+      user: r.smtp_user,
+      passwordSet: r.smtp_password !== null,
+    },
+    importDays: r.import_days,
+    updatedAt: new Date(r.updated_at).toISOString(),
+    updatedBy: r.updated_by,
+  };
+}
+
+/** The row of an account, its passwords sealed. */
+function toRow(seals: Seals, a: EmailAccount, at: number, actorId: string | null): Row {
+  return {
+    inbox_id: a.inboxId,
+    address: a.address,
+    from_name: a.fromName,
+    imap_host: a.imap.host,
+    imap_port: a.imap.port,
+    imap_tls: a.imap.tls,
+    imap_user: a.imap.user,
+    imap_password: seals.imap.seal(a.inboxId, a.imap.password),
+    folder: a.imap.folder,
+    smtp_host: a.smtp.host,
+    smtp_port: a.smtp.port,
+    smtp_tls: a.smtp.tls,
+    smtp_user: a.smtp.user,
+    smtp_password: a.smtp.password === null ? null : seals.smtp.seal(a.inboxId, a.smtp.password),
+    import_days: a.importDays,
+    updated_at: at,
+    updated_by: actorId,
+  };
+}
+
+/**
+ * Per-inbox mailbox accounts in the relay database (table `email_accounts`), passwords sealed with
+ * AES-256-GCM under `<data>/email.key` (see sealing.ts), bound to the inbox and to IMAP or SMTP.
+ */
+export function createEmailSettings(d: { db: Database; dataDir: string; now: () => number }) {
+  const seals: Seals = {
+    imap: createSealer(d.dataDir, EMAIL_KEY_FILE, 'switchboard/email-imap-password/v1'),
+    smtp: createSealer(d.dataDir, EMAIL_KEY_FILE, 'switchboard/email-smtp-password/v1'),
+  };
+  const q = statements(d.db);
   return {
     /** The account with its passwords opened (throws when email.key is not the one they were sealed with). */
     get(inboxId: string): EmailAccount | null {
       const r = q.get.get(inboxId);
-      return r ? toAccount(r) : null;
+      return r ? toAccount(seals, r) : null;
     },
-
     /** Inboxes with a mailbox account. */
-    inboxIds(): string[] {
-      return q.all.all().map((r) => r.inbox_id);
-    },
-
+    inboxIds: (): string[] => q.all.all().map((r) => r.inbox_id),
     view(inboxId: string): EmailAccountView | null {
       const r = q.get.get(inboxId);
-      if (!r) return null;
-      return {
-        inboxId: r.inbox_id,
-        address: r.address,
-        fromName: r.from_name,
-        imap: {
-          host: r.imap_host,
-          port: r.imap_port,
-          tls: r.imap_tls,
-          user: r.imap_user,
-          folder: r.folder,
-          passwordSet: true,
-        },
-        smtp: {
-          host: r.smtp_host,
-          port: r.smtp_port,
-          tls: r.smtp_tls,
-          user: r.smtp_user,
-          passwordSet: r.smtp_password !== null,
-        },
-        importDays: r.import_days,
-        updatedAt: new Date(r.updated_at).toISOString(),
-        updatedBy: r.updated_by,
-      };
+      return r ? toView(r) : null;
     },
-
     /** Stores a complete, tested account (the caller checked the inbox and the input). */
     save(a: EmailAccount, actorId: string | null): void {
-      q.upsert.run({
-        inbox_id: a.inboxId,
-        address: a.address,
-        from_name: a.fromName,
-        imap_host: a.imap.host,
-        imap_port: a.imap.port,
-        imap_tls: a.imap.tls,
-        imap_user: a.imap.user,
-        imap_password: imapSeal.seal(a.inboxId, a.imap.password),
-        folder: a.imap.folder,
-        smtp_host: a.smtp.host,
-        smtp_port: a.smtp.port,
-        smtp_tls: a.smtp.tls,
-        smtp_user: a.smtp.user,
-        smtp_password: a.smtp.password === null ? null : smtpSeal.seal(a.inboxId, a.smtp.password),
-        import_days: a.importDays,
-        updated_at: d.now(),
-        updated_by: actorId,
-      });
+      q.upsert.run(toRow(seals, a, d.now(), actorId));
     },
-
-    remove(inboxId: string): boolean {
-      return q.remove.run(inboxId).changes > 0;
-    },
+    remove: (inboxId: string): boolean => q.remove.run(inboxId).changes > 0,
   };
 }

@@ -47,26 +47,28 @@ type Row = {
 
 export type WebchatSettings = ReturnType<typeof createWebchatSettings>;
 
-/**
- * Per-inbox web chat settings: those an admin set through the API (relay database, table
- * `webchat_settings`) win field by field over the settings file's (`relay serve --webchat`), which
- * win over the defaults. Read on every use, so a change applies to the next session, socket or
- * upload without a restart. Identity secrets are sealed with AES-256-GCM under `<data>/webchat.key`
- * (created 0600 on first use), so a copy of the database alone cannot forge visitors' identities.
- */
-export function createWebchatSettings(d: {
+type Deps = {
   db: Database;
   dataDir: string;
   log: Logger;
   now: () => number;
   /** The settings file; default none. */
   file?: WebchatOptions;
-}) {
-  const fileInboxes = d.file?.inboxes ?? {};
-  const fileHours = d.file?.offlineReplyHours;
-  const q = {
-    get: d.db.prepare<[string], Row>('SELECT * FROM webchat_settings WHERE inbox_id = ?'),
-    upsert: d.db.prepare(
+};
+
+/** The settings' deps, the file's inboxes and hours, the statements and the sealer. */
+type S = {
+  d: Deps;
+  fileInboxes: NonNullable<WebchatOptions['inboxes']>;
+  fileHours: number | undefined;
+  q: ReturnType<typeof statements>;
+  sealer: ReturnType<typeof createSealer>;
+};
+
+function statements(db: Database) {
+  return {
+    get: db.prepare<[string], Row>('SELECT * FROM webchat_settings WHERE inbox_id = ?'),
+    upsert: db.prepare(
       `INSERT INTO webchat_settings (inbox_id, allowed_origins, identity_secret, identity_secret_cleared,
          offline_reply_hours, updated_at, updated_by)
        VALUES (@inbox_id, @allowed_origins, @identity_secret, @identity_secret_cleared,
@@ -76,114 +78,137 @@ export function createWebchatSettings(d: {
          offline_reply_hours = excluded.offline_reply_hours, updated_at = excluded.updated_at,
          updated_by = excluded.updated_by`,
     ),
-    remove: d.db.prepare('DELETE FROM webchat_settings WHERE inbox_id = ?'),
+    remove: db.prepare('DELETE FROM webchat_settings WHERE inbox_id = ?'),
   };
+}
 
-  // Bound to the inbox: a sealed secret copied onto another inbox's row does not open.
-  const sealer = createSealer(d.dataDir, KEY_FILE, 'switchboard/webchat-secret/v1');
-  const seal = (inboxId: string, secret: string) => sealer.seal(inboxId, secret);
+const origins = (json: string) => JSON.parse(json) as string[];
 
-  /** The secret, or null when it cannot be opened (key file lost or replaced): fail closed. */
-  function open(inboxId: string, sealed: Buffer): string | null {
-    try {
-      return sealer.open(inboxId, sealed);
-    } catch (err) {
-      d.log.error(
-        { err, inbox: inboxId },
-        `web chat identity secret cannot be opened (is ${KEY_FILE} the one it was sealed with?); signed identities are refused until an admin sets it again`,
-      );
-      return null;
-    }
+/** The secret, or null when it cannot be opened (key file lost or replaced): fail closed. */
+function open(s: S, inboxId: string, sealed: Buffer): string | null {
+  try {
+    return s.sealer.open(inboxId, sealed);
+  } catch (err) {
+    s.d.log.error(
+      { err, inbox: inboxId },
+      `web chat identity secret cannot be opened (is ${KEY_FILE} the one it was sealed with?); signed identities are refused until an admin sets it again`,
+    );
+    return null;
   }
+}
 
-  const origins = (json: string) => JSON.parse(json) as string[];
+/** Secret source, with "set" meaning a secret is in force (cleared by an admin beats the file). */
+function secretOf(s: S, inboxId: string, r: Row | undefined) {
+  if (r?.identity_secret) return { source: 'api' as const, sealed: r.identity_secret };
+  if (r?.identity_secret_cleared) return { source: 'api' as const, sealed: null };
+  const f = s.fileInboxes[inboxId]?.identitySecret;
+  return f ? { source: 'file' as const, plain: f } : { source: 'default' as const, sealed: null };
+}
 
-  /** Secret source, with "set" meaning a secret is in force (cleared by an admin beats the file). */
-  function secretOf(inboxId: string, r: Row | undefined) {
-    if (r?.identity_secret) return { source: 'api' as const, sealed: r.identity_secret };
-    if (r?.identity_secret_cleared) return { source: 'api' as const, sealed: null };
-    const f = fileInboxes[inboxId]?.identitySecret;
-    return f ? { source: 'file' as const, plain: f } : { source: 'default' as const, sealed: null };
-  }
+/** What the widget enforces for an inbox: the database's fields over the file's. */
+function config(s: S, inboxId: string): WebchatInboxConfig {
+  const r = s.q.get.get(inboxId);
+  const f = s.fileInboxes[inboxId];
+  const c: WebchatInboxConfig = {};
+  const allowed = r?.allowed_origins != null ? origins(r.allowed_origins) : f?.allowedOrigins;
+  if (allowed) c.allowedOrigins = allowed;
+  const sec = secretOf(s, inboxId, r);
+  const secret = 'plain' in sec ? sec.plain : sec.sealed ? open(s, inboxId, sec.sealed) : null;
+  if (secret) c.identitySecret = secret;
+  const hours = r?.offline_reply_hours ?? f?.offlineReplyHours;
+  if (hours !== undefined) c.offlineReplyHours = hours;
+  return c;
+}
 
-  const api = {
+/** The effective settings of an inbox, for admins: whether a secret is set, never the secret. */
+function view(s: S, inboxId: string): WebchatSettingsView {
+  const r = s.q.get.get(inboxId);
+  const f = s.fileInboxes[inboxId];
+  const sec = secretOf(s, inboxId, r);
+  const hoursSource: WebchatSettingSource =
+    r?.offline_reply_hours != null
+      ? 'api'
+      : f?.offlineReplyHours !== undefined || s.fileHours !== undefined
+        ? 'file'
+        : 'default';
+  return {
+    inboxId,
+    allowedOrigins: r?.allowed_origins != null ? origins(r.allowed_origins) : [...(f?.allowedOrigins ?? [])],
+    identitySecretSet: 'plain' in sec || sec.sealed !== null,
+    offlineReplyHours:
+      r?.offline_reply_hours ?? f?.offlineReplyHours ?? s.fileHours ?? DEFAULT_OFFLINE_REPLY_HOURS,
+    source: {
+      allowedOrigins: r?.allowed_origins != null ? 'api' : f?.allowedOrigins ? 'file' : 'default',
+      identitySecret: sec.source,
+      offlineReplyHours: hoursSource,
+    },
+    updatedAt: r ? new Date(r.updated_at).toISOString() : null,
+    updatedBy: r?.updated_by ?? null,
+  };
+}
+
+/** Stores the given fields for the inbox (the caller checked the inbox and the input). */
+function update(
+  s: S,
+  inboxId: string,
+  patch: WebchatSettingsPatch,
+  actorId: string | null,
+): WebchatSettingsView {
+  s.d.db.transaction(() => {
+    const r = s.q.get.get(inboxId);
+    const secretGiven = patch.identitySecret !== undefined;
+    s.q.upsert.run({
+      inbox_id: inboxId,
+      allowed_origins:
+        patch.allowedOrigins !== undefined
+          ? JSON.stringify(patch.allowedOrigins)
+          : (r?.allowed_origins ?? null),
+      identity_secret: secretGiven
+        ? patch.identitySecret
+          ? s.sealer.seal(inboxId, patch.identitySecret)
+          : null
+        : (r?.identity_secret ?? null),
+      identity_secret_cleared: secretGiven
+        ? patch.identitySecret === null
+          ? 1
+          : 0
+        : (r?.identity_secret_cleared ?? 0),
+      offline_reply_hours: patch.offlineReplyHours ?? r?.offline_reply_hours ?? null,
+      updated_at: s.d.now(),
+      updated_by: actorId,
+    });
+  })();
+  return view(s, inboxId);
+}
+
+/**
+ * Per-inbox web chat settings: those an admin set through the API (relay database, table
+ * `webchat_settings`) win field by field over the settings file's (`relay serve --webchat`), which
+ * win over the defaults. Read on every use, so a change applies to the next session, socket or
+ * upload without a restart. Identity secrets are sealed with AES-256-GCM under `<data>/webchat.key`
+ * (created 0600 on first use), so a copy of the database alone cannot forge visitors' identities.
+ */
+export function createWebchatSettings(d: Deps) {
+  const s: S = {
+    d,
+    fileInboxes: d.file?.inboxes ?? {},
+    fileHours: d.file?.offlineReplyHours,
+    q: statements(d.db),
+    // Bound to the inbox: a sealed secret copied onto another inbox's row does not open.
+    sealer: createSealer(d.dataDir, KEY_FILE, 'switchboard/webchat-secret/v1'),
+  };
+  return {
     /** What the widget enforces for an inbox: the database's fields over the file's. */
-    config(inboxId: string): WebchatInboxConfig {
-      const r = q.get.get(inboxId);
-      const f = fileInboxes[inboxId];
-      const c: WebchatInboxConfig = {};
-      const allowed = r?.allowed_origins != null ? origins(r.allowed_origins) : f?.allowedOrigins;
-      if (allowed) c.allowedOrigins = allowed;
-      const s = secretOf(inboxId, r);
-      const secret = 'plain' in s ? s.plain : s.sealed ? open(inboxId, s.sealed) : null;
-      if (secret) c.identitySecret = secret;
-      const hours = r?.offline_reply_hours ?? f?.offlineReplyHours;
-      if (hours !== undefined) c.offlineReplyHours = hours;
-      return c;
-    },
-
+    config: (inboxId: string): WebchatInboxConfig => config(s, inboxId),
     /** The effective settings of an inbox, for admins: whether a secret is set, never the secret. */
-    view(inboxId: string): WebchatSettingsView {
-      const r = q.get.get(inboxId);
-      const f = fileInboxes[inboxId];
-      const s = secretOf(inboxId, r);
-      const hoursSource: WebchatSettingSource =
-        r?.offline_reply_hours != null
-          ? 'api'
-          : f?.offlineReplyHours !== undefined || fileHours !== undefined
-            ? 'file'
-            : 'default';
-      return {
-        inboxId,
-        allowedOrigins:
-          r?.allowed_origins != null ? origins(r.allowed_origins) : [...(f?.allowedOrigins ?? [])],
-        identitySecretSet: 'plain' in s || s.sealed !== null,
-        offlineReplyHours:
-          r?.offline_reply_hours ?? f?.offlineReplyHours ?? fileHours ?? DEFAULT_OFFLINE_REPLY_HOURS,
-        source: {
-          allowedOrigins: r?.allowed_origins != null ? 'api' : f?.allowedOrigins ? 'file' : 'default',
-          identitySecret: s.source,
-          offlineReplyHours: hoursSource,
-        },
-        updatedAt: r ? new Date(r.updated_at).toISOString() : null,
-        updatedBy: r?.updated_by ?? null,
-      };
-    },
-
+    view: (inboxId: string): WebchatSettingsView => view(s, inboxId),
     /** Stores the given fields for the inbox (the caller checked the inbox and the input). */
-    update(inboxId: string, patch: WebchatSettingsPatch, actorId: string | null): WebchatSettingsView {
-      d.db.transaction(() => {
-        const r = q.get.get(inboxId);
-        const secretGiven = patch.identitySecret !== undefined;
-        q.upsert.run({
-          inbox_id: inboxId,
-          allowed_origins:
-            patch.allowedOrigins !== undefined
-              ? JSON.stringify(patch.allowedOrigins)
-              : (r?.allowed_origins ?? null),
-          identity_secret: secretGiven
-            ? patch.identitySecret
-              ? seal(inboxId, patch.identitySecret)
-              : null
-            : (r?.identity_secret ?? null),
-          identity_secret_cleared: secretGiven
-            ? patch.identitySecret === null
-              ? 1
-              : 0
-            : (r?.identity_secret_cleared ?? 0),
-          offline_reply_hours: patch.offlineReplyHours ?? r?.offline_reply_hours ?? null,
-          updated_at: d.now(),
-          updated_by: actorId,
-        });
-      })();
-      return api.view(inboxId);
-    },
-
+    update: (inboxId: string, patch: WebchatSettingsPatch, actorId: string | null): WebchatSettingsView =>
+      update(s, inboxId, patch, actorId),
     /** Forgets what admins set for the inbox: the settings file (or the defaults) apply again. */
     reset(inboxId: string): WebchatSettingsView {
-      q.remove.run(inboxId);
-      return api.view(inboxId);
+      s.q.remove.run(inboxId);
+      return view(s, inboxId);
     },
   };
-  return api;
 }

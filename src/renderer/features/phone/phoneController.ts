@@ -1,3 +1,4 @@
+import { presenceOf } from '../../../shared/agentState';
 import { DEFAULT_AFTER_CALL_WORK_SECONDS, normalizeCallerNumber } from '../../../shared/phone';
 import { DEFAULT_AUDIO_DEVICES } from '../../../shared/settings';
 import type { ApiClient } from '../../api/client';
@@ -293,12 +294,12 @@ class PhoneController {
   private syncStatus(): Promise<void> {
     const s = this.store.getState;
     this.statusChain = this.statusChain.then(async () => {
-      const current = s().agent?.state;
-      if (!current) return;
-      const next = this.callStatus.next(current, s().calls, s().wrapUps.length);
+      const agent = s().agent;
+      if (!agent) return;
+      const next = this.callStatus.next(presenceOf(agent), s().calls, s().wrapUps.length);
       if (!next) return;
       try {
-        s().setAgent(await this.api.call('agent:setState', { state: next }));
+        s().setAgent(await this.api.call('agent:setState', next));
       } catch (err) {
         this.fail(err);
       }
