@@ -101,9 +101,10 @@ describe.skipIf(missing !== null)('relay/data/postgres routing leases', () => {
     const setup = new pg.Pool({ connectionString: url, max: 1 });
     pools.push(setup);
     await migratePostgres(setup);
-    const [a, ...others] = await relays(url, ['relay-a', 'relay-b', 'relay-c']);
-    // relay-a starts first and takes every queue; the others find them all held.
+    // relay-a starts first and takes every queue; the others, started after, find them all held.
+    const [a] = await relays(url, ['relay-a']);
     await eventually(() => QUEUES.every((q) => a!.keeper.owns(q)), 'relay-a owns every queue');
+    const others = await relays(url, ['relay-b', 'relay-c']);
     const rs = [a!, ...others];
     await Promise.all(others.map((r) => r.keeper.round()));
     expect(others.every((r) => r.keeper.held().length === 0)).toBe(true);
