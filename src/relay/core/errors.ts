@@ -35,17 +35,23 @@ export class RelayError extends ExpectedError<RelayErrorCode> {
   readonly retryAfterSeconds: number | undefined;
   /** The methods the route takes, when it refused this one (405); sent as `Allow`. */
   readonly allow: readonly string[] | undefined;
+  /**
+   * A refusal that is security-relevant whatever its code (e.g. a validation refusal that stopped
+   * mail to a stranger): where refusals are otherwise only answered, this one is also audited.
+   */
+  readonly securityRelevant: boolean;
   constructor(
     code: RelayErrorCode,
     message: string,
     httpStatus: number = STATUS[code],
-    extra: { retryAfterSeconds?: number; allow?: readonly string[] } = {},
+    extra: { retryAfterSeconds?: number; allow?: readonly string[]; securityRelevant?: boolean } = {},
   ) {
     super(code, message);
     this.name = 'RelayError';
     this.httpStatus = httpStatus;
     this.retryAfterSeconds = extra.retryAfterSeconds;
     this.allow = extra.allow;
+    this.securityRelevant = extra.securityRelevant ?? false;
   }
 }
 

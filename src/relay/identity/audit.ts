@@ -64,6 +64,11 @@ export const AUDIT = {
   SUPERVISOR_WHISPERED: 'supervisor.whispered',
   /** A supervisor action refused for lack of scope (who tried, on what). */
   SUPERVISOR_REFUSED: 'supervisor.refused',
+  /**
+   * A pushed change refused as security-relevant: outside the agent's scope (FORBIDDEN), or one
+   * that would have mailed an address not the customer's. The reason is kept, not the arguments.
+   */
+  SYNC_REFUSED: 'sync.refused',
   AUDIT_EXPORTED: 'audit.exported',
   /** A report's figures (per agent, team, queue or channel) were exported as a CSV file. */
   REPORT_EXPORTED: 'report.exported',

@@ -312,6 +312,8 @@ function refuseForeignAddress(a: MutationArgs<'conversation.create'>, customer: 
     throw new RelayError(
       RELAY_ERR.VALIDATION,
       `to: ${a.to} is not one of this customer's email addresses; pick one of theirs, or add it to the profile first.`,
+      undefined,
+      { securityRelevant: true },
     );
 }
 

@@ -5,11 +5,12 @@ import { UUID_RE } from '../../shared/sync/ids';
 import { isMutationName, mutationArgs } from '../../shared/sync/mutations';
 import { RELAY_ERR, type PushedMutation, type PushOutcome } from '../../shared/sync/protocol';
 import { SyncRefusal } from '../../shared/sync/refusal';
+import { AUDIT, type Audit } from '../identity/audit';
 import type { Principal } from '../identity/auth';
 import { describeIssues, RelayError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { AppliedMutation, AsyncTx } from '../data/asyncStore';
-import type { IdentityData } from '../data/identityData';
+import type { IdentityData, IdentityTx } from '../data/identityData';
 import type { Viewer } from '../data/visibility';
 import { applyMutation, type MutationDirectory } from './mutate';
 
@@ -24,10 +25,17 @@ export type PusherDeps = {
   maxClockSkewMs: number;
   now: () => number;
   log: Logger;
+  /**
+   * Where refusals that are security-relevant go (a FORBIDDEN one: acting outside one's scope; or
+   * one marked `securityRelevant`), as `sync.refused` lines in the group's transaction.
+   */
+  audit?: Pick<Audit, 'record'>;
 };
 
 /** One group commit's transaction: what it knows of the applied mutations and the head. */
 type Group = {
+  /** The identity transaction (for audit lines); `tx` is its records' side. */
+  itx: IdentityTx;
   tx: AsyncTx;
   directory: MutationDirectory;
   /** Applied before this transaction, among the group's ids (one lookup for the group). */
@@ -57,7 +65,7 @@ export function createPusher(d: PusherDeps) {
         const tx = itx.records;
         const ids = items.flatMap((i) => i.mutations.map((m) => m.id));
         const [prior, head] = await Promise.all([tx.appliedMutations(ids), tx.head()]);
-        const g: Group = { tx, directory: itx, prior, kept: new Map(), head };
+        const g: Group = { itx, tx, directory: itx, prior, kept: new Map(), head };
         const results: PushResult[] = [];
         for (const i of items) results.push(await pushIn(d, g, i));
         await tx.keepAppliedMutations([...g.kept.values()]);
@@ -85,9 +93,34 @@ async function pushIn(d: PusherDeps, g: Group, push: Push): Promise<PushResult> 
     } catch (err) {
       g.head = head; // what the savepoint wrote was rolled back
       results.push(rejection(d, err, m));
+      if (d.audit && isSecurityRelevant(err)) await auditRefusal(d.audit, g, push.p, m, err);
     }
   }
   return { results, from, to: g.head };
+}
+
+/** A refusal worth an audit line: acting outside one's scope, or one its thrower marked so. */
+function isSecurityRelevant(err: unknown): err is RelayError {
+  return err instanceof RelayError && (err.code === RELAY_ERR.FORBIDDEN || err.securityRelevant);
+}
+
+/** One `sync.refused` line: who pushed what, and why it was refused (the mutation's arguments are not kept). */
+async function auditRefusal(
+  audit: Pick<Audit, 'record'>,
+  g: Group,
+  p: Principal,
+  m: PushedMutation,
+  err: RelayError,
+): Promise<void> {
+  await audit.record(
+    {
+      actorId: p.agentId,
+      action: AUDIT.SYNC_REFUSED,
+      target: m.name.slice(0, 64),
+      detail: { mutationId: m.id, deviceId: p.deviceId, code: err.code, reason: err.message },
+    },
+    g.itx,
+  );
 }
 
 function rejection(d: PusherDeps, err: unknown, m: PushedMutation): PushOutcome {

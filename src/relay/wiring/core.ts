@@ -33,10 +33,17 @@ export function openCore(opts: RelayOptions) {
   const identity = createSqliteIdentity(db, asyncStore);
   const accounts = createAccounts(db, store, relayClock, o.now, { identity, records: asyncStore });
   const metrics = createMetrics();
-  const pusher = createPusher({ identity, relayClock, maxClockSkewMs: o.maxClockSkewMs, now: o.now, log });
+  const audit = createAudit({ identity, now: o.now, log });
+  const pusher = createPusher({
+    identity,
+    relayClock,
+    maxClockSkewMs: o.maxClockSkewMs,
+    now: o.now,
+    log,
+    audit,
+  });
   // The hub needs auth (hello) and auth needs the hub (revocation closes sockets): late-bound.
   const revoked = (deviceId: string) => hub.disconnectDevice(deviceId);
-  const audit = createAudit({ identity, now: o.now, log });
   const auth = createAuth(identity, asyncStore, secret, o, revoked, audit);
   const hub = createSyncHub({ store: asyncStore, auth, identity, pusher, metrics, log, o });
   // What the admin and supervisor routes that act on one team's things need.

@@ -18,6 +18,14 @@ afterAll(async () => {
   await relay.close();
 });
 
+/** The `sync.refused` audit lines of an agent. */
+const refusalsOf = (agentId: string) =>
+  (
+    relay.db
+      .prepare("SELECT target, detail FROM audit_log WHERE action = 'sync.refused' AND actor_id = ?")
+      .all(agentId) as { target: string; detail: string }[]
+  ).map((x) => ({ target: x.target, detail: JSON.parse(x.detail) as Record<string, unknown> }));
+
 const messageStored = (id: string) =>
   relay.db.prepare("SELECT COUNT(*) FROM records WHERE entity='message' AND id=?").pluck().get(id) as number;
 
@@ -133,6 +141,49 @@ describe('relay/replyRoute', () => {
     expect(stored(foreign)).toBeUndefined();
     expect(stored(chat)).toBeUndefined();
     expect(JSON.parse(stored(chosen)!)).toMatchObject({ to: 'MEI@work.test', channel: 'email' });
+    // Mail to a stranger was stopped: that is in the audit log (who, which change, why); a plain
+    // validation refusal (the chat with an address) is answered, not audited.
+    const refused = refusalsOf(setup.a.id);
+    expect(refused.filter((x) => x.detail.mutationId === r.results[1]!.id)).toEqual([
+      expect.objectContaining({
+        target: 'conversation.create',
+        detail: expect.objectContaining({
+          code: 'RELAY_ERR_VALIDATION',
+          reason: expect.stringMatching(/boss@elsewhere\.test is not one/),
+        }),
+      }),
+    ]);
+    expect(refused.some((x) => x.detail.mutationId === r.results[2]!.id)).toBe(false);
+    c.ws.close();
+  });
+
+  it('audits a change pushed outside the agent’s scope (another team’s conversation), and stores nothing', async () => {
+    const c = await hello(relay, setup.a.tokens.accessToken);
+    await drain(c);
+    const customer = uuidv7();
+    const elsewhere = uuidv7();
+    c.send({
+      t: 'push',
+      batch: 4,
+      mutations: [
+        mutation('customer.create', { id: customer, fields: { name: 'Ana' } }),
+        mutation('conversation.create', {
+          id: elsewhere,
+          customerId: customer,
+          channel: 'chat',
+          subject: '',
+          teamId: setup.teamB,
+        }),
+      ],
+    });
+    const r = await c.next('pushResult', (f) => f.batch === 4);
+    expect(r.results[1]).toMatchObject({ status: 'rejected', code: 'RELAY_ERR_FORBIDDEN' });
+    expect(refusalsOf(setup.a.id).filter((x) => x.detail.mutationId === r.results[1]!.id)).toEqual([
+      expect.objectContaining({
+        target: 'conversation.create',
+        detail: expect.objectContaining({ code: 'RELAY_ERR_FORBIDDEN', deviceId: expect.any(String) }),
+      }),
+    ]);
     c.ws.close();
   });
 
