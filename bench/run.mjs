@@ -14,6 +14,7 @@ import { voiceQueue } from './metrics/voiceQueue.mjs';
 import { wallboard } from './metrics/wallboard.mjs';
 import { reports } from './metrics/reports.mjs';
 import { scaleout } from './metrics/scaleout.mjs';
+import { relayScale } from './metrics/relayScale.mjs';
 
 const METRICS = [
   shellFirstPaint,
@@ -31,6 +32,7 @@ const METRICS = [
   wallboard,
   reports,
   scaleout,
+  relayScale,
 ];
 const only = process.argv.slice(2);
 
