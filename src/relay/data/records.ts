@@ -189,8 +189,14 @@ const fieldsWrite = (w: FieldWrite): RecordWrite => ({
 });
 
 /** writeFields on the asynchronous store contract, through a transaction's tx. */
-export function writeFieldsAsync(tx: AsyncTx, w: FieldWrite, meta: WriteMeta): Promise<WriteResult> {
-  return applyRecordWriteAsync(tx, fieldsWrite(w), w.at, meta);
+export function writeFieldsAsync(
+  tx: AsyncTx,
+  w: FieldWrite,
+  meta: WriteMeta,
+  /** The record as just read in this transaction, when the caller has it; undefined: read it. */
+  held?: StoredRecord | null,
+): Promise<WriteResult> {
+  return applyRecordWriteAsync(tx, fieldsWrite(w), w.at, meta, held);
 }
 
 /** Adds an append-only record (message, note, call); returns its position. Run inside a transaction. */

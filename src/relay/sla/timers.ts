@@ -1,11 +1,15 @@
 import type { ConversationData } from '../../shared/sync/entities';
 import type { HlcClock } from '../../shared/sync/hlc';
-import { breachesAt, SLA_FIELDS, SLA_KINDS, type SlaKind } from '../../shared/sla/dues';
+import { breachesAt, SLA_KINDS, type SlaKind } from '../../shared/sla/dues';
 import { guarded } from '../core/guard';
 import type { Logger } from '../core/logger';
-import type { Database } from '../data/db';
-import { writeFields } from '../data/records';
-import type { Store, WriteMeta } from '../data/store';
+import type { AsyncStore, AsyncTx } from '../data/asyncStore';
+import { writeFieldsAsync } from '../data/records';
+import type { SlaQueries } from '../data/slaQueries';
+import type { StoredRecord, WriteMeta } from '../data/store';
+
+/** The lease whose holder runs the timer when several relays share one database (routing/lease.ts). */
+export const SLA_TIMER_LEASE = 'sla-timers';
 
 /** Limits of the SLA and snooze timer. */
 export type SlaTimerOptions = {
@@ -16,8 +20,14 @@ export type SlaTimerOptions = {
 };
 
 export type SlaTimerDeps = {
-  db: Database;
-  store: Store;
+  store: AsyncStore;
+  /** Which conversations have work due (data/slaQueries.ts; postgres/pgSlaQueries.ts). */
+  queries: SlaQueries;
+  /**
+   * Whether this process holds the timer's lease (SLA_TIMER_LEASE) now: only its holder ticks.
+   * On SQLite, where one process owns the file, always.
+   */
+  owns: () => boolean;
   relayClock: HlcClock;
   log: Logger;
   now: () => number;
@@ -31,96 +41,115 @@ export type SlaTickResult = { woken: number; breaches: Record<SlaKind, number> }
 
 const SYSTEM: WriteMeta = { mutationId: null, agentId: null };
 
+/** Due times at or before these were looked at, per kind (see createSlaTimers). */
+type Checked = Record<SlaKind, string>;
+
 /**
  * The relay's clock for conversations: each tick wakes snoozed conversations whose time has come
  * and marks SLA breaches as their due times pass (shared/sla/dues.ts breachesAt), so both happen
  * with every app closed. State lives only in the records: after a restart the first tick catches
- * up on everything that came due while the relay was down. Ticks are guarded (core/guard.ts).
+ * up on everything that came due while the relay was down. Ticks are guarded (core/guard.ts) and
+ * never overlap; a relay that does not hold the lease (`owns`) skips them. Two ticking at once
+ * (a lease hand-over) still write each wake and breach once: each is read again in the tick's
+ * transaction, which every writer of the log takes in turn.
  */
 export function createSlaTimers(d: SlaTimerDeps, o: SlaTimerOptions = {}) {
   const tickMs = o.tickMs ?? 1_000;
   const batch = o.batch ?? 500;
-  const q = {
-    wake: d.db
-      .prepare<[string, number], string>(
-        `SELECT id FROM records INDEXED BY records_conv_snoozed_until
-       WHERE entity = 'conversation' AND deleted = 0
-         AND json_extract(data, '$.snoozedUntil') <= ? AND json_extract(data, '$.status') = 'snoozed'
-       ORDER BY json_extract(data, '$.snoozedUntil') LIMIT ?`,
-      )
-      .pluck(),
-    due: {
-      firstResponse: dueQuery(d.db, SLA_FIELDS.firstResponse.due, 'records_conv_first_response_due'),
-      resolution: dueQuery(d.db, SLA_FIELDS.resolution.due, 'records_conv_resolution_due'),
-    },
-  };
-  // Due times at or before this were looked at; '' at start, so the first tick catches up. A due
-  // time is always set later than its write, so one written after a tick is never behind it.
-  const checkedUpTo: Record<SlaKind, string> = { firstResponse: '', resolution: '' };
+  // '' at start, so the first tick catches up. A due time is always set later than its write, so
+  // one written after a tick is never behind it.
+  const checkedUpTo: Checked = { firstResponse: '', resolution: '' };
+  let last: Promise<unknown> = Promise.resolve();
+  let pending = 0;
+  let closed = false;
 
-  function tick(): SlaTickResult {
-    const nowMs = d.now();
-    const nowIso = new Date(nowMs).toISOString();
-    const result: SlaTickResult = { woken: 0, breaches: { firstResponse: 0, resolution: 0 } };
-    const woken: string[] = [];
-    d.store.transaction(() => {
-      for (const id of q.wake.all(nowIso, batch)) {
-        write(id, { status: 'open', snoozedUntil: null }, nowIso);
-        woken.push(id);
-      }
-      for (const kind of SLA_KINDS) {
-        const ids = q.due[kind].all(checkedUpTo[kind], nowIso, batch);
-        for (const id of ids) {
-          const conv = d.store.get('conversation', id);
-          if (!conv || conv.deleted) continue;
-          for (const b of breachesAt(conv.data as Partial<ConversationData>, nowMs))
-            if (b.kind === kind) {
-              write(id, b.fields, nowIso);
-              result.breaches[kind] += 1;
-            }
-        }
-        // A full batch may leave more due at the same instant: look again from the start next tick.
-        checkedUpTo[kind] = ids.length < batch ? nowIso : checkedUpTo[kind];
-      }
-    });
-    result.woken = woken.length;
-    if (woken.length > 0 || result.breaches.firstResponse > 0 || result.breaches.resolution > 0) {
-      d.log.info({ woken: woken.length, breaches: result.breaches }, 'conversation timers fired');
-    }
-    for (const id of woken) d.route(id);
-    d.onTick?.(result);
-    return result;
+  /** Runs one tick after any still running; resolves to its work, or null when it did not run. */
+  function tick(): Promise<SlaTickResult | null> {
+    pending += 1;
+    const mine = last
+      .then(() => (closed || !d.owns() ? null : tickOnce(d, batch, checkedUpTo)))
+      .finally(() => (pending -= 1));
+    last = mine.catch(() => undefined);
+    return mine;
   }
 
-  function write(id: string, fields: Record<string, unknown>, at: string): void {
-    writeFields(
-      d.store,
-      { entity: 'conversation', id, fields, clock: d.relayClock.now(), convId: id, at },
-      SYSTEM,
-    );
-  }
-
-  const timer = setInterval(guarded(d.log, 'sla and snooze timer', tick), tickMs);
+  // A tick still running (a slow database) makes the interval skip rather than queue behind it.
+  const onInterval = () => (pending > 0 ? undefined : tick());
+  const timer = setInterval(guarded(d.log, 'sla and snooze timer', onInterval), tickMs);
   timer.unref();
   return {
-    /** Runs one tick now (the relay's start, before the first interval). */
+    /** Runs one tick now, after the one running if any. */
     tick,
-    close(): void {
+    /** Stops the ticks; a tick already running finishes (await the result to wait for it). */
+    close(): Promise<void> {
+      closed = true;
       clearInterval(timer);
+      return last.then(() => undefined);
     },
   };
 }
 
-/**
- * The conversations whose `field` due time is in (from, to], earliest first: a range of its index
- * (migration 010), named because the planner would rather scan every conversation by primary key.
- */
-function dueQuery(db: Database, field: string, index: string) {
-  return db
-    .prepare<[string, string, number], string>(
-      `SELECT id FROM records INDEXED BY ${index} WHERE entity = 'conversation' AND deleted = 0
-         AND json_extract(data, '$.${field}') > ? AND json_extract(data, '$.${field}') <= ?
-       ORDER BY json_extract(data, '$.${field}') LIMIT ?`,
-    )
-    .pluck();
+/** One tick: reads what is due, writes it in one transaction, then routes what woke. */
+async function tickOnce(d: SlaTimerDeps, batch: number, checkedUpTo: Checked): Promise<SlaTickResult> {
+  const nowMs = d.now();
+  const nowIso = new Date(nowMs).toISOString();
+  const result: SlaTickResult = { woken: 0, breaches: { firstResponse: 0, resolution: 0 } };
+  const wake = await d.queries.snoozedDue(nowIso, batch);
+  const due: Record<SlaKind, string[]> = { firstResponse: [], resolution: [] };
+  for (const kind of SLA_KINDS) due[kind] = await d.queries.slaDue(kind, checkedUpTo[kind], nowIso, batch);
+  const woken: string[] = [];
+  if (wake.length > 0 || SLA_KINDS.some((k) => due[k].length > 0))
+    await d.store.transaction(async (tx) => {
+      for (const id of wake) if (await wakeOne(d, tx, id, nowIso)) woken.push(id);
+      for (const kind of SLA_KINDS)
+        for (const id of due[kind]) result.breaches[kind] += await markBreach(d, tx, id, kind, nowMs);
+    });
+  // A full batch may leave more due: look again from the same place next tick (the ones marked now
+  // no longer answer).
+  for (const kind of SLA_KINDS) if (due[kind].length < batch) checkedUpTo[kind] = nowIso;
+  result.woken = woken.length;
+  if (woken.length > 0 || result.breaches.firstResponse > 0 || result.breaches.resolution > 0) {
+    d.log.info({ woken: woken.length, breaches: result.breaches }, 'conversation timers fired');
+  }
+  for (const id of woken) d.route(id);
+  d.onTick?.(result);
+  return result;
+}
+
+/** Wakes a conversation still snoozed until `nowIso` or before, as read in `tx`; says whether it did. */
+async function wakeOne(d: SlaTimerDeps, tx: AsyncTx, id: string, nowIso: string): Promise<boolean> {
+  const conv = await tx.get('conversation', id);
+  if (!conv || conv.deleted) return false;
+  const { status, snoozedUntil } = conv.data as Partial<ConversationData>;
+  if (status !== 'snoozed' || typeof snoozedUntil !== 'string' || snoozedUntil > nowIso) return false;
+  await write(d, tx, conv, { status: 'open', snoozedUntil: null }, nowIso);
+  return true;
+}
+
+/** Marks the `kind` breach of a conversation as read in `tx` when it is due and not marked; 1 if it did. */
+async function markBreach(d: SlaTimerDeps, tx: AsyncTx, id: string, kind: SlaKind, nowMs: number) {
+  const conv = await tx.get('conversation', id);
+  if (!conv || conv.deleted) return 0;
+  const b = breachesAt(conv.data as Partial<ConversationData>, nowMs).find((x) => x.kind === kind);
+  if (!b) return 0;
+  await write(d, tx, conv, b.fields, new Date(nowMs).toISOString());
+  return 1;
+}
+
+function write(
+  d: SlaTimerDeps,
+  tx: AsyncTx,
+  conv: StoredRecord,
+  fields: Record<string, unknown>,
+  at: string,
+): Promise<unknown> {
+  const w = {
+    entity: 'conversation' as const,
+    id: conv.id,
+    fields,
+    clock: d.relayClock.now(),
+    convId: conv.id,
+    at,
+  };
+  return writeFieldsAsync(tx, w, SYSTEM, conv);
 }

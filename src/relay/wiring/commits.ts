@@ -1,5 +1,8 @@
 import { guarded } from '../core/guard';
-import { createSlaTimers } from '../sla/timers';
+import { soleOwnerLeases } from '../data/leases';
+import { sqliteSlaQueries } from '../data/slaQueries';
+import { createLeaseKeeper } from '../routing/lease';
+import { createSlaTimers, SLA_TIMER_LEASE } from '../sla/timers';
 import type { Core } from './core';
 import type { Rooms } from './rooms';
 
@@ -8,7 +11,7 @@ import type { Rooms } from './rooms';
  * the timers.
  */
 export function subscribeToCommits(c: Core, r: Rooms) {
-  const { opts, o, log, db, relayClock, store, metrics, hub } = c;
+  const { opts, o, log, db, relayClock, store, asyncStore, metrics, hub } = c;
   const { routing, supervision, webchat, email, apiWebhook } = r;
   // What each commit tells, in this order: routing (capacity freed, transfers offered again), the
   // supervisor's board, the channels (visitors see replies, email and the API webhook queue them),
@@ -28,10 +31,18 @@ export function subscribeToCommits(c: Core, r: Rooms) {
     60_000,
   );
   compaction.unref();
+  // One relay ticks the SLA and snooze timer: the lease's holder (on SQLite, always this one).
+  const slaLease = createLeaseKeeper({
+    table: soleOwnerLeases(),
+    owner: 'this relay',
+    queues: () => [SLA_TIMER_LEASE],
+    onError: (err) => log.warn({ err }, 'sla timer lease round failed'),
+  });
   const timers = createSlaTimers(
     {
-      db,
-      store,
+      store: asyncStore,
+      queries: sqliteSlaQueries(db),
+      owns: () => slaLease.owns(SLA_TIMER_LEASE),
       relayClock,
       log,
       now: o.now,
@@ -48,7 +59,8 @@ export function subscribeToCommits(c: Core, r: Rooms) {
   return {
     close(): void {
       clearInterval(compaction);
-      timers.close();
+      void timers.close();
+      void slaLease.stop();
     },
   };
 }

@@ -56,6 +56,7 @@ export function openCore(opts: RelayOptions) {
     secret,
     relayClock,
     store,
+    asyncStore,
     identity,
     accounts,
     metrics,

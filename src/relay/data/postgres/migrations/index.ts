@@ -4,6 +4,7 @@ import { pgMigration001 } from './001_store';
 import { pgMigration002 } from './002_identity';
 import { pgMigration003 } from './003_appliedMutations';
 import { pgMigration004 } from './004_routing_lease';
+import { pgMigration005 } from './005_sla_timers';
 import type { PgMigration } from './pgMigration';
 
 export type { PgMigration } from './pgMigration';
@@ -14,6 +15,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   pgMigration002,
   pgMigration003,
   pgMigration004,
+  pgMigration005,
 ];
 
 // Several relay processes may start at once on one database: one migrates, the others wait.
