@@ -49,6 +49,7 @@ export function openCore(opts: RelayOptions) {
     secret,
     relayClock,
     store,
+    asyncStore,
     identity,
     accounts,
     metrics,
