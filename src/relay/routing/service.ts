@@ -85,16 +85,18 @@ export function createRoutingService(d: RoutingDeps) {
   let closed = false;
   const start = () =>
     steps.run('start', async () => {
+      let recovered;
       try {
         await model.load(d);
+        feed.loadQueues();
+        recovered = await recoverRouting(d, engine, feed, model);
       } catch (err) {
         // The store unreachable at start: try again shortly; until then routing offers nothing.
         d.log.error({ err }, 'routing: loading the queues and open conversations failed; trying again');
         if (!closed) setTimeout(start, 1_000).unref();
         return;
       }
-      feed.loadQueues();
-      effects.apply(await recoverRouting(d, engine, feed, model));
+      effects.apply(recovered);
       ready = true;
       // The queues are known now: take their leases (routing offers only in queues it holds).
       await d.leases.round();
@@ -177,7 +179,8 @@ function conversationEvents(r: Routing) {
       if (kinds.includes('queue')) feed.loadQueues();
       if (newQueue) steps.run('lease round', () => d.leases.round());
       changes.forEach((c, i) => {
-        if (kinds[i] === 'agent' && feed.isKnown(c.id)) steps.run('agent', () => void feed.ensureAgent(c.id));
+        if (kinds[i] === 'agent' && feed.isKnown(c.id))
+          steps.run('agent', async () => void (await feed.ensureAgent(c.id)));
         if (c.entity !== 'conversation' || !c.data) return;
         if (c.data['status'] === 'resolved' || c.deleted) apply(engine.release(c.id));
       });
