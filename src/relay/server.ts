@@ -112,10 +112,13 @@ async function closeRelay(
   wss: WebSocketServer,
 ): Promise<void> {
   const { log, db, hub } = c;
-  const { voice, routing, supervision, recordings, webchat, email, apiWebhook } = r;
+  const { voice, routing, routingLeases, supervision, recordings, webchat, email, apiWebhook } = r;
   commits.close();
   voice?.close();
   routing.close();
+  // Writes routing has begun land before the database closes; then its queues are given up.
+  await routing.settled();
+  await routingLeases.stop();
   supervision.close();
   recordings.close();
   webchat.close();

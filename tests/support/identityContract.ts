@@ -107,6 +107,7 @@ export function identityContract(make: () => Promise<IdentityUnderTest>): void {
     expect(await id.inbox('i2')).toEqual({ id: 'i2', name: 'Mail', channel: 'email', team_id: 't1' });
     expect(await id.inboxFor('t1', 'email')).toBe('i1');
     expect(await id.inboxFor('t1', 'sms')).toBeNull();
+    expect((await id.inboxes()).map((i) => i.id)).toEqual(['i1', 'i2']);
 
     await id.addMember('t2', 'a1');
     await id.addMember('t2', 'a1'); // a second time changes nothing

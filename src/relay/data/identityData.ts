@@ -100,6 +100,8 @@ export type IdentityReads = {
   /** Every membership (of `agentId` only, when given), by team name. */
   memberships(agentId?: string): Promise<MembershipRow[]>;
   inbox(id: string): Promise<InboxRow | null>;
+  /** Every inbox, by id. */
+  inboxes(): Promise<InboxRow[]>;
   /** A team's first inbox of a channel (by id), or null. */
   inboxFor(teamId: string, channel: Channel): Promise<string | null>;
   device(id: string): Promise<DeviceRow | null>;

@@ -58,6 +58,7 @@ function sqliteReads(db: Database): IdentityReads {
       'SELECT m.agent_id, t.id, t.name FROM team_members m JOIN teams t ON t.id = m.team_id WHERE m.agent_id = ? ORDER BY t.name',
     ),
     inbox: db.prepare<[string], InboxRow>('SELECT id, name, channel, team_id FROM inboxes WHERE id = ?'),
+    inboxes: db.prepare<[], InboxRow>('SELECT id, name, channel, team_id FROM inboxes ORDER BY id'),
     inboxFor: db
       .prepare<[string, Channel], string>(
         'SELECT id FROM inboxes WHERE team_id = ? AND channel = ? ORDER BY id LIMIT 1',
@@ -89,6 +90,7 @@ function sqliteReads(db: Database): IdentityReads {
     memberships: async (agentId) =>
       agentId === undefined ? q.memberships.all() : q.membershipsOf.all(agentId),
     inbox: async (id) => q.inbox.get(id) ?? null,
+    inboxes: async () => q.inboxes.all(),
     inboxFor: async (teamId, channel) => q.inboxFor.get(teamId, channel) ?? null,
     device: async (id) => q.device.get(id) ?? null,
     devices: async (agentId) => (agentId === null ? q.allDevices.all() : q.devicesOf.all(agentId)),

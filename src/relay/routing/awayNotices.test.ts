@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MovedWhileAway } from '../../shared/routing';
 import { openMemoryDatabase } from '../data/db';
+import { createSqliteRoutingData } from '../data/routingData';
+import { asyncSqliteStore } from '../data/sqliteAsync';
+import { createStore } from '../data/sqliteStore';
 import { createAwayNotices } from './awayNotices';
 
 const moved = (conversationId: string, movedAt: string): MovedWhileAway => ({
@@ -12,35 +15,39 @@ const moved = (conversationId: string, movedAt: string): MovedWhileAway => ({
   reason: 'customer-waiting',
 });
 
+/** The notices' table on a fresh relay database. */
+function meta(db = openMemoryDatabase()) {
+  return { db, data: createSqliteRoutingData(db, asyncSqliteStore(createStore(db, Date.now))) };
+}
+
 describe('relay/routing/awayNotices', () => {
-  it('keeps what moved per agent until seen; a later move survives an earlier dismissal', () => {
-    const db = openMemoryDatabase();
-    const n = createAwayNotices(db);
-    n.add('hana', [moved('c1', '2026-12-02T03:00:00.000Z')]);
-    n.add('hana', [moved('c2', '2026-12-02T03:05:00.000Z')]);
-    n.add('omar', [moved('c3', '2026-12-02T03:01:00.000Z')]);
+  it('keeps what moved per agent until seen; a later move survives an earlier dismissal', async () => {
+    const { db, data } = meta();
+    const n = createAwayNotices(data);
+    await n.add('hana', [moved('c1', '2026-12-02T03:00:00.000Z')]);
+    await n.add('hana', [moved('c2', '2026-12-02T03:05:00.000Z')]);
+    await n.add('omar', [moved('c3', '2026-12-02T03:01:00.000Z')]);
     // Another connection (or a relay restart) reads the same notices again.
-    expect(
-      createAwayNotices(db)
-        .list('hana')
-        .map((m) => m.conversationId),
-    ).toEqual(['c1', 'c2']);
-    n.seen('hana', '2026-12-02T03:00:00.000Z');
-    expect(n.list('hana').map((m) => m.conversationId)).toEqual(['c2']);
-    n.seen('hana', '2026-12-02T03:05:00.000Z');
-    expect(n.list('hana')).toEqual([]);
-    expect(n.list('omar')).toHaveLength(1);
+    expect((await createAwayNotices(meta(db).data).list('hana')).map((m) => m.conversationId)).toEqual([
+      'c1',
+      'c2',
+    ]);
+    await n.seen('hana', '2026-12-02T03:00:00.000Z');
+    expect((await n.list('hana')).map((m) => m.conversationId)).toEqual(['c2']);
+    await n.seen('hana', '2026-12-02T03:05:00.000Z');
+    expect(await n.list('hana')).toEqual([]);
+    expect(await n.list('omar')).toHaveLength(1);
   });
 
-  it('keeps at most maxPerAgent, dropping the oldest, and reads a damaged value as none', () => {
-    const db = openMemoryDatabase();
-    const n = createAwayNotices(db, { maxPerAgent: 3 });
-    n.add(
+  it('keeps at most maxPerAgent, dropping the oldest, and reads a damaged value as none', async () => {
+    const { db, data } = meta();
+    const n = createAwayNotices(data, { maxPerAgent: 3 });
+    await n.add(
       'hana',
       ['1', '2', '3', '4', '5'].map((i) => moved(`c${i}`, `2026-12-02T03:0${i}:00.000Z`)),
     );
-    expect(n.list('hana').map((m) => m.conversationId)).toEqual(['c3', 'c4', 'c5']);
+    expect((await n.list('hana')).map((m) => m.conversationId)).toEqual(['c3', 'c4', 'c5']);
     db.prepare("UPDATE meta SET value = '{not json' WHERE key LIKE 'routing.movedWhileAway.%'").run();
-    expect(n.list('hana')).toEqual([]);
+    expect(await n.list('hana')).toEqual([]);
   });
 });

@@ -79,7 +79,8 @@ export function endGraces(s: EngineState, a: AgentRt, now: number): RoutingEffec
       continue;
     }
     const grace = s.queues.get(rt.queueId)?.cfg.awayGraceMs ?? s.graceMs;
-    if (now - a.disconnectedAt < grace) continue;
+    // Only the queue's owner takes work back (another relay may be where the agent is connected).
+    if (now - a.disconnectedAt < grace || !s.owns(rt.queueId)) continue;
     a.away.delete(id);
     if (!s.customerWaiting(rt.item)) continue;
     rt.assignedTo = null;

@@ -1,16 +1,27 @@
 import type { HlcClock } from '../../shared/sync/hlc';
 import type { ServerFrame } from '../../shared/sync/protocol';
-import type { Accounts } from '../identity/accounts';
-import type { Database } from '../data/db';
+import type { AsyncStore } from '../data/asyncStore';
+import type { IdentityReads } from '../data/identityData';
+import type { RoutingData } from '../data/routingData';
 import type { Logger } from '../core/logger';
-import type { Store } from '../data/store';
+import type { LeaseKeeper } from './lease';
 import type { RoutingOptions } from './engine';
 import type { Offer } from './types';
 
 export type RoutingDeps = {
-  db: Database;
-  store: Store;
-  accounts: Accounts;
+  /** Records routing reads and the assignments and overflows it writes (SQLite or PostgreSQL). */
+  store: AsyncStore;
+  /** The directory: inboxes, agents and their teams. */
+  identity: Pick<IdentityReads, 'inboxes' | 'agentById' | 'teamIdsOf'>;
+  /** Open conversations and ringing calls at start, and the `meta` values of away notices. */
+  data: RoutingData;
+  /**
+   * Which queues this relay routes (routing/lease.ts): on SQLite a keeper over soleOwnerLeases()
+   * holds every queue; on PostgreSQL each queue has one owner among the relays. Its `queues`
+   * should ask the service's `queueIds()` and its `onChange` tell the service's `leasesChanged`
+   * (routingLeaseKeeper does both).
+   */
+  leases: Pick<LeaseKeeper, 'owns' | 'round'>;
   relayClock: HlcClock;
   log: Logger;
   now: () => number;

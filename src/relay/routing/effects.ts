@@ -1,80 +1,116 @@
 import type { ConversationData } from '../../shared/sync/entities';
 import type { ServerFrame } from '../../shared/sync/protocol';
 import type { MovedWhileAway } from '../../shared/routing';
-import { writeFields } from '../data/records';
+import { writeFieldsAsync } from '../data/records';
 import type { AwayNotices } from './awayNotices';
 import type { LiveOffers, RoutingDeps } from './deps';
+import type { Steps } from './steps';
 import type { Offer, RoutingEffect } from './types';
 
 // What the engine's decisions do: offers and withdrawals go to the agents' sockets (or the voice
-// queue), assignments and overflows are written with the relay's clock and fanned out like any
-// change, and live work moved from an agent gone past the grace leaves them a notice.
+// queue), assignments and overflows are written with the relay's clock in store transactions and
+// fanned out like any change, and live work moved from an agent gone past the grace leaves them a
+// notice. Effects are applied in the order the engine made them, one after another (steps.ts).
 
 /** Applies the engine's effects; `live()` is the voice queue once attached. */
-export function createEffects(d: RoutingDeps, notices: AwayNotices, live: () => LiveOffers | null) {
-  function assign(conversationId: string, agentId: string | null): void {
-    const at = new Date(d.now()).toISOString();
-    d.store.transaction(() =>
-      writeFields(
-        d.store,
-        {
-          entity: 'conversation',
-          id: conversationId,
-          fields: { assigneeId: agentId },
-          clock: d.relayClock.now(),
-          convId: conversationId,
-          at,
-        },
-        { mutationId: null, agentId: null },
-      ),
-    );
+export function createEffects(
+  d: RoutingDeps,
+  notices: AwayNotices,
+  live: () => LiveOffers | null,
+  steps: Steps,
+) {
+  async function applyOne(e: RoutingEffect, moved: Map<string, MovedWhileAway[]>): Promise<void> {
+    switch (e.type) {
+      case 'offer':
+        if (live()?.onOffer(e.offer)) break;
+        d.sendToAgent(e.offer.agentId, await offerFrame(d, e.offer));
+        break;
+      case 'offerWithdrawn':
+        if (live()?.onWithdrawn(e.offer)) break;
+        d.sendToAgent(e.offer.agentId, { t: 'offerWithdrawn', offerId: e.offer.offerId, reason: e.reason });
+        break;
+      case 'assigned':
+        await assign(d, e.conversationId, e.agentId);
+        break;
+      case 'requeued': {
+        const list = moved.get(e.agentId) ?? [];
+        list.push(await movedNotice(d, e.conversationId));
+        moved.set(e.agentId, list);
+        await assign(d, e.conversationId, null);
+        break;
+      }
+      case 'overflowed':
+        await overflowTo(d, e.conversationId, e.fromQueueId, e.toQueueId);
+        break;
+      default: {
+        const never: never = e;
+        d.log.warn({ effect: never }, 'unknown routing effect');
+      }
+    }
   }
 
-  function apply(effects: RoutingEffect[]): void {
+  async function applyNow(effects: readonly RoutingEffect[]): Promise<void> {
     const moved = new Map<string, MovedWhileAway[]>();
     for (const e of effects) {
-      switch (e.type) {
-        case 'offer':
-          if (live()?.onOffer(e.offer)) break;
-          d.sendToAgent(e.offer.agentId, offerFrame(d, e.offer));
-          break;
-        case 'offerWithdrawn':
-          if (live()?.onWithdrawn(e.offer)) break;
-          d.sendToAgent(e.offer.agentId, { t: 'offerWithdrawn', offerId: e.offer.offerId, reason: e.reason });
-          break;
-        case 'assigned':
-          assign(e.conversationId, e.agentId);
-          break;
-        case 'requeued': {
-          const list = moved.get(e.agentId) ?? [];
-          list.push(movedNotice(d, e.conversationId));
-          moved.set(e.agentId, list);
-          assign(e.conversationId, null);
-          break;
-        }
-        case 'overflowed':
-          overflowTo(d, e.conversationId, e.fromQueueId, e.toQueueId);
-          break;
-        default: {
-          const never: never = e;
-          d.log.warn({ effect: never }, 'unknown routing effect');
-        }
+      try {
+        await applyOne(e, moved);
+      } catch (err) {
+        // One effect failing (a write refused) leaves the others to be done.
+        d.log.error({ err, effect: e.type }, 'routing: an effect failed');
       }
     }
     for (const [agentId, list] of moved) {
-      notices.add(agentId, list);
+      await notices.add(agentId, list);
       d.log.info({ agent: agentId, moved: list.length }, 'live work moved from an agent gone past the grace');
     }
   }
 
-  return { apply, assign };
+  return {
+    /** Applies effects after every step asked before (and before every step asked after). */
+    apply(effects: readonly RoutingEffect[]): void {
+      if (effects.length > 0) steps.run('effects', () => applyNow(effects));
+    },
+    /** Writes the conversation's assignee, in turn. */
+    assign(conversationId: string, agentId: string | null): void {
+      steps.run('assignment', () => assign(d, conversationId, agentId));
+    },
+  };
+}
+
+/** Writes the conversation's assignee (null: back in its queue) with the relay's clock. */
+async function assign(d: RoutingDeps, conversationId: string, agentId: string | null): Promise<void> {
+  const at = new Date(d.now()).toISOString();
+  await d.store.transaction((tx) =>
+    writeFieldsAsync(
+      tx,
+      {
+        entity: 'conversation',
+        id: conversationId,
+        fields: { assigneeId: agentId },
+        clock: d.relayClock.now(),
+        convId: conversationId,
+        at,
+      },
+      { mutationId: null, agentId: null },
+    ),
+  );
+}
+
+/** The conversation's data and its customer's name, as an offer or a notice shows them. */
+async function shownOf(
+  d: RoutingDeps,
+  conversationId: string,
+): Promise<{ data: Partial<ConversationData>; customerName: string }> {
+  const conv = await d.store.get('conversation', conversationId);
+  const data = (conv?.data ?? {}) as Partial<ConversationData>;
+  const customer = data.customerId ? await d.store.get('customer', data.customerId) : null;
+  const name = customer?.data['name'];
+  return { data, customerName: typeof name === 'string' ? name : '' };
 }
 
 /** The offer frame an agent's app shows: the conversation's channel, subject and customer. */
-function offerFrame(d: RoutingDeps, offer: Offer): Extract<ServerFrame, { t: 'offer' }> {
-  const conv = d.store.get('conversation', offer.conversationId);
-  const data = (conv?.data ?? {}) as Partial<ConversationData>;
-  const customer = data.customerId ? d.store.get('customer', data.customerId) : null;
+async function offerFrame(d: RoutingDeps, offer: Offer): Promise<Extract<ServerFrame, { t: 'offer' }>> {
+  const { data, customerName } = await shownOf(d, offer.conversationId);
   return {
     t: 'offer',
     offer: {
@@ -84,7 +120,7 @@ function offerFrame(d: RoutingDeps, offer: Offer): Extract<ServerFrame, { t: 'of
       expiresInMs: Math.max(0, offer.expiresAt - d.now()),
       channel: data.channel ?? 'chat',
       subject: data.subject ?? '',
-      customerName: typeof customer?.data['name'] === 'string' ? customer.data['name'] : '',
+      customerName,
     },
   };
 }
@@ -94,28 +130,34 @@ function offerFrame(d: RoutingDeps, offer: Offer): Extract<ServerFrame, { t: 'of
  * and its team, written like any change (field history, fan-out), so the new team's agents who
  * are offered it can see it and the old team's view drops it (the store's scope moves).
  */
-function overflowTo(d: RoutingDeps, conversationId: string, fromInboxId: string, toInboxId: string): void {
-  const target = d.store.get('inbox', toInboxId);
-  const teamId = target?.data['teamId'];
-  if (!target || target.deleted || typeof teamId !== 'string') {
-    d.log.warn({ conversation: conversationId, to: toInboxId }, 'routing: overflow target inbox is gone');
-    return;
-  }
-  const at = new Date(d.now()).toISOString();
-  d.store.transaction(() =>
-    writeFields(
-      d.store,
+async function overflowTo(
+  d: RoutingDeps,
+  conversationId: string,
+  fromInboxId: string,
+  toInboxId: string,
+): Promise<void> {
+  const teamId = await d.store.transaction(async (tx) => {
+    const target = await tx.get('inbox', toInboxId);
+    const team = target?.data['teamId'];
+    if (!target || target.deleted || typeof team !== 'string') return null;
+    await writeFieldsAsync(
+      tx,
       {
         entity: 'conversation',
         id: conversationId,
-        fields: { inboxId: toInboxId, teamId },
+        fields: { inboxId: toInboxId, teamId: team },
         clock: d.relayClock.now(),
         convId: conversationId,
-        at,
+        at: new Date(d.now()).toISOString(),
       },
       { mutationId: null, agentId: null },
-    ),
-  );
+    );
+    return team;
+  });
+  if (teamId === null) {
+    d.log.warn({ conversation: conversationId, to: toInboxId }, 'routing: overflow target inbox is gone');
+    return;
+  }
   d.countOverflow?.();
   d.log.info(
     { conversation: conversationId, from: fromInboxId, to: toInboxId, team: teamId },
@@ -124,13 +166,12 @@ function overflowTo(d: RoutingDeps, conversationId: string, fromInboxId: string,
 }
 
 /** What the agent is told on return about a conversation that moved from them. */
-function movedNotice(d: RoutingDeps, conversationId: string): MovedWhileAway {
-  const data = (d.store.get('conversation', conversationId)?.data ?? {}) as Partial<ConversationData>;
-  const customer = data.customerId ? d.store.get('customer', data.customerId) : null;
+async function movedNotice(d: RoutingDeps, conversationId: string): Promise<MovedWhileAway> {
+  const { data, customerName } = await shownOf(d, conversationId);
   return {
     conversationId,
     channel: data.channel === 'voice' ? 'voice' : 'chat',
-    customerName: typeof customer?.data['name'] === 'string' ? customer.data['name'] : '',
+    customerName,
     subject: data.subject ?? '',
     movedAt: new Date(d.now()).toISOString(),
     reason: 'customer-waiting',

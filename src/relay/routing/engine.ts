@@ -27,6 +27,12 @@ export type RoutingOptions = {
    * and it is never moved twice. Default: none.
    */
   ownOverflow?: (item: WorkItem) => boolean;
+  /**
+   * Whether this relay routes the queue now (it holds the queue's lease, routing/lease.ts): only
+   * then is its waiting work offered, overflowed, or taken back from an agent gone past the grace.
+   * Default: every queue.
+   */
+  owns?: (queueId: string) => boolean;
   /** An agent who declined or let an offer time out is not offered the same item again for this long. Default 60 s. */
   declineCooldownMs?: number;
   newId?: () => string;
@@ -54,6 +60,7 @@ export class RoutingEngine {
       graceMs: o.disconnectGraceMs ?? DEFAULT_AWAY_GRACE_MS,
       customerWaiting: o.customerWaiting ?? (() => true),
       ownOverflow: o.ownOverflow ?? (() => false),
+      owns: o.owns ?? (() => true),
       cooldownMs: o.declineCooldownMs ?? 60_000,
       newId: o.newId ?? randomUUID,
     };
@@ -155,6 +162,30 @@ export class RoutingEngine {
     letGo(this.s, rt);
     this.s.items.delete(conversationId);
     return [...effects, ...this.tick()];
+  }
+
+  /**
+   * This relay no longer routes the queue (its lease went to another): the offers of its work
+   * are withdrawn; the work stays counted against its agents.
+   */
+  queueLost(queueId: string): RoutingEffect[] {
+    const effects: RoutingEffect[] = [];
+    for (const rt of this.s.items.values())
+      if (rt.queueId === queueId && rt.offer)
+        effects.push(...withdraw(this.s, rt.offer, 'agent-unavailable'));
+    return effects;
+  }
+
+  /** Whether the engine holds this conversation (waiting, offered or assigned). */
+  holds(conversationId: string): boolean {
+    return this.s.items.has(conversationId);
+  }
+
+  /** The conversations the engine holds in a queue (waiting, offered or assigned). */
+  itemsIn(queueId: string): string[] {
+    return [...this.s.items.values()]
+      .filter((rt) => rt.queueId === queueId)
+      .map((rt) => rt.item.conversationId);
   }
 
   /** Expires offers, ends grace periods, overflows long waits, then offers waiting work. */

@@ -54,6 +54,8 @@ export type EngineState = {
   graceMs: number;
   customerWaiting: (item: WorkItem) => boolean;
   ownOverflow: (item: WorkItem) => boolean;
+  /** Whether this relay routes the queue now (holds its lease). */
+  owns: (queueId: string) => boolean;
   cooldownMs: number;
   newId: () => string;
 };

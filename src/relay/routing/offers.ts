@@ -16,7 +16,7 @@ export function dispatch(s: EngineState, now: number): RoutingEffect[] {
   const full = new Set<string>();
   // Items in arrival order (Map keeps insertion order), so the longest waiting go first.
   for (const rt of s.items.values()) {
-    if (rt.assignedTo || rt.offer) continue;
+    if (rt.assignedTo || rt.offer || !s.owns(rt.queueId)) continue;
     const q = s.queues.get(rt.queueId);
     if (!q) continue;
     const key = `${q.cfg.id}\u0000${rt.item.kind}`;

@@ -29,7 +29,7 @@ export function overflowLongWaits(s: EngineState, now: number): RoutingEffect[] 
   const effects: RoutingEffect[] = [];
   for (const rt of s.items.values()) {
     const q = s.queues.get(rt.queueId);
-    if (rt.assignedTo || rt.offer || !q?.cfg.overflow) continue;
+    if (rt.assignedTo || rt.offer || !q?.cfg.overflow || !s.owns(rt.queueId)) continue;
     if (
       now - rt.queuedAt >= q.cfg.overflow.afterMs &&
       s.queues.has(q.cfg.overflow.toQueueId) &&

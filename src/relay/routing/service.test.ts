@@ -6,8 +6,14 @@ import { uuidv7 } from '../../shared/sync/ids';
 import type { ServerFrame } from '../../shared/sync/protocol';
 import { createAccounts } from '../identity/accounts';
 import { openMemoryDatabase } from '../data/db';
+import { soleOwnerLeases } from '../data/leases';
+import { createSqliteRoutingData } from '../data/routingData';
+import { asyncSqliteStore } from '../data/sqliteAsync';
+import { createSqliteIdentity } from '../data/sqliteIdentity';
 import { appendRecord, writeFields } from '../data/records';
 import { createStore } from '../data/sqliteStore';
+import type { LeaseKeeper } from './lease';
+import { createRoutingLeases } from './routingLeases';
 import { createRoutingService, type RoutingService } from './service';
 
 // The routing service over a real (in-memory) relay database: what "the customer is still
@@ -16,7 +22,11 @@ import { createRoutingService, type RoutingService } from './service';
 
 const GRACE = 120_000;
 let service: RoutingService | null = null;
-afterEach(() => service?.close());
+let leases: LeaseKeeper | null = null;
+afterEach(async () => {
+  service?.close();
+  await leases?.stop();
+});
 
 async function world() {
   let t = Date.parse('2026-12-02T09:00:00Z');
@@ -84,17 +94,24 @@ async function world() {
       ),
     );
   const frames: { agentId: string; frame: ServerFrame }[] = [];
-  const start = (visitorConnected: (conversationId: string) => boolean = () => false) =>
-    (service = createRoutingService({
-      db,
-      store,
-      accounts,
+  const asyncStore = asyncSqliteStore(store);
+  const start = (visitorConnected: (conversationId: string) => boolean = () => false) => {
+    const l = createRoutingLeases({ table: soleOwnerLeases(), owner: 'relay' });
+    leases = l.keeper;
+    service = createRoutingService({
+      store: asyncStore,
+      identity: createSqliteIdentity(db, asyncStore),
+      data: createSqliteRoutingData(db, asyncStore),
+      leases: l.keeper,
       relayClock: clock,
       log: pino({ level: 'silent' }),
       now,
       sendToAgent: (agentId, frame) => frames.push({ agentId, frame }),
       visitorConnected,
-    }));
+    });
+    l.serve(service);
+    return service;
+  };
   const assignee = (id: string) => store.get('conversation', id)?.data['assigneeId'];
   return { home, office, conversation, call, frames, start, assignee, advance: (ms: number) => (t += ms) };
 }
@@ -110,14 +127,18 @@ describe('relay/routing/service', () => {
     const chatHere = w.conversation('chat', 'Visitor here');
     const chatGone = w.conversation('chat', 'Visitor gone');
     const s = w.start((id) => id === chatHere);
+    await s.settled();
     s.agentConnected(w.office.id);
     s.setPresence(w.office.id, 'available');
+    await s.settled();
     w.advance(GRACE - 1_000);
     s.setPresence(w.office.id, 'available');
+    await s.settled();
     expect(w.frames.filter((f) => f.frame.t === 'offer')).toEqual([]);
 
     w.advance(1_000);
     s.setPresence(w.office.id, 'available');
+    await s.settled();
     const offered = w.frames.flatMap((f) =>
       f.frame.t === 'offer' ? [[f.agentId, f.frame.offer.conversationId]] : [],
     );
@@ -132,6 +153,7 @@ describe('relay/routing/service', () => {
 
     // Hana connects: told what moved (and told again next time, until her app says it was seen).
     s.agentConnected(w.home.id);
+    await s.settled();
     const told = w.frames.filter((f) => f.agentId === w.home.id && f.frame.t === 'movedWhileAway');
     expect(told).toHaveLength(1);
     const moved = told[0]!.frame.t === 'movedWhileAway' ? told[0]!.frame.moved : [];
@@ -144,6 +166,7 @@ describe('relay/routing/service', () => {
     s.movedSeen(w.home.id, moved.at(-1)!.movedAt);
     s.agentDisconnected(w.home.id);
     s.agentConnected(w.home.id);
+    await s.settled();
     expect(w.frames.filter((f) => f.agentId === w.home.id && f.frame.t === 'movedWhileAway')).toHaveLength(1);
   });
 });

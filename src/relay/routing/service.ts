@@ -1,60 +1,127 @@
 import type { AgentState } from '../../shared/agentState';
+import type { ConversationData } from '../../shared/sync/entities';
 import type { Commit } from '../data/store';
 import { guarded } from '../core/guard';
 import { createAwayNotices, type AwayNotices } from './awayNotices';
 import type { LiveOffers, RoutingDeps } from './deps';
 import { createEffects, type RoutingEffects } from './effects';
 import { RoutingEngine } from './engine';
-import {
-  conversationData,
-  createEngineFeed,
-  customerPresence,
-  workItemOf,
-  type EngineFeed,
-} from './fromStore';
+import { createEngineFeed, customerPresence, workItemOf, type EngineFeed } from './fromStore';
+import { createRoutingModel, type RoutingModel } from './model';
 import { recoverRouting } from './recovery';
+import { createSteps, type Steps } from './steps';
 
 export type { LiveOffers, RoutingDeps } from './deps';
 
 export type RoutingService = ReturnType<typeof createRoutingService>;
 
-/** What the service's handlers share: the engine, what feeds it from the store, and its effects. */
+/**
+ * What the service's handlers share: the engine, the model and feed it is told from, its effects,
+ * and the line of asynchronous steps. `whenReady` runs an engine call now once the model is
+ * loaded (before that, in turn after the load); `withAgent` likewise, and first reads the agent
+ * when the engine has not heard of them.
+ */
 type Routing = {
   d: RoutingDeps;
   engine: RoutingEngine;
+  model: RoutingModel;
   feed: EngineFeed;
   notices: AwayNotices;
+  steps: Steps;
+  ready: () => boolean;
+  whenReady: (what: string, fn: () => void) => void;
+  withAgent: (agentId: string, what: string, fn: () => void) => void;
 } & RoutingEffects;
 
 /**
  * The relay's routing: one queue per inbox (its team, least-busy), agents as they connect, and
- * conversations offered to one agent at a time. Applies the engine's decisions: offers and
- * withdrawals go to the agents' sockets; an accepted offer becomes the conversation's assignee,
- * written with the relay's clock and fanned out like any change. Ticks every second.
+ * conversations offered to one agent at a time, only in the queues this relay holds the lease of
+ * (`d.leases`). Applies the engine's decisions: offers and withdrawals go to the agents' sockets;
+ * an accepted offer becomes the conversation's assignee, written with the relay's clock through
+ * the asynchronous store and fanned out like any change. Its state is rebuilt at start from the
+ * store (model.ts, recovery.ts) and kept current from commits (`onCommit`). The engine answers at
+ * once (queue positions, staffing, an offer's answer); what needs the store (writes, the reads
+ * behind a frame) runs in order behind it (steps.ts; `settled()` waits for it). Ticks every second.
  */
 export function createRoutingService(d: RoutingDeps) {
-  const engine = new RoutingEngine({ now: d.now, ...customerPresence(d), ...d.engine });
-  const feed = createEngineFeed(d, engine);
+  const model = createRoutingModel();
+  const engine = new RoutingEngine({
+    now: d.now,
+    ...customerPresence(d, model),
+    owns: (queueId) => d.leases.owns(queueId),
+    ...d.engine,
+  });
+  const feed = createEngineFeed(d, model, engine);
+  const steps = createSteps(d.log);
   let live: LiveOffers | null = null;
-  const notices = createAwayNotices(d.db);
-  const effects = createEffects(d, notices, () => live);
-  const r: Routing = { d, engine, feed, notices, ...effects };
+  let ready = false;
+  const notices = createAwayNotices(d.data);
+  const effects = createEffects(d, notices, () => live, steps);
+  const r: Routing = {
+    d,
+    engine,
+    model,
+    feed,
+    notices,
+    steps,
+    ready: () => ready,
+    whenReady: (what, fn) => (ready ? fn() : steps.run(what, fn)),
+    withAgent: (agentId, what, fn) =>
+      ready && feed.isKnown(agentId)
+        ? fn()
+        : steps.run(what, async () => {
+            await feed.know(agentId);
+            fn();
+          }),
+    ...effects,
+  };
   const timer = setInterval(
-    guarded(d.log, 'routing tick', () => effects.apply(engine.tick())),
+    guarded(d.log, 'routing tick', () => {
+      if (ready) effects.apply(engine.tick());
+    }),
     1_000,
   );
   timer.unref();
-  feed.loadQueues();
-  recoverRouting(d, engine, feed, effects.apply);
+  let closed = false;
+  const start = () =>
+    steps.run('start', async () => {
+      let recovered;
+      try {
+        await model.load(d);
+        feed.loadQueues();
+        recovered = await recoverRouting(d, engine, feed, model);
+      } catch (err) {
+        // The store unreachable at start: try again shortly; until then routing offers nothing.
+        d.log.error({ err }, 'routing: loading the queues and open conversations failed; trying again');
+        if (!closed) setTimeout(start, 1_000).unref();
+        return;
+      }
+      effects.apply(recovered);
+      ready = true;
+      // The queues are known now: take their leases (routing offers only in queues it holds).
+      await d.leases.round();
+    });
+  start();
 
   return {
     ...conversationEvents(r),
     ...agentEvents(r),
+    ...leaseEvents(r),
     /** Plugs in the voice queue (set once at start). */
     attachLiveOffers(l: LiveOffers): void {
       live = l;
     },
+    /** Resolves once the start's load and every write and frame asked so far are done. */
+    async settled(): Promise<void> {
+      for (let tail = steps.idle(); ;) {
+        await tail;
+        const next = steps.idle();
+        if (next === tail) return;
+        tail = next;
+      }
+    },
     close(): void {
+      closed = true;
       clearInterval(timer);
     },
   };
@@ -62,105 +129,155 @@ export function createRoutingService(d: RoutingDeps) {
 
 /** What happens to conversations: queued, transferred, resolved, taken live; where they wait. */
 function conversationEvents(r: Routing) {
-  const { d, engine, feed, apply, assign } = r;
+  const { d, engine, model, feed, steps, apply, assign, whenReady, withAgent } = r;
+  /** Acts on a conversation's data: from the model, or read from the store when the model has none. */
+  const withConversation = (id: string, fn: (data: Partial<ConversationData>) => void) => {
+    const data = model.conversation(id);
+    if (data) return whenReady('conversation', () => fn(data));
+    steps.run('conversation read', async () => {
+      const rec = await d.store.get('conversation', id);
+      if (rec && !rec.deleted) fn(rec.data as Partial<ConversationData>);
+    });
+  };
   /**
    * A conversation that needs an agent (new from a channel, or back in the queue). One that has
    * an agent (a resolved one its customer reopened) counts against them again; the engine
    * counts a conversation it already holds once.
    */
   function enqueue(conversationId: string): void {
-    const data = conversationData(d, conversationId);
-    const item = data ? workItemOf(conversationId, data) : null;
-    if (!item) return;
-    feed.loadQueues();
-    if (data?.assigneeId) {
-      feed.know(data.assigneeId);
-      apply(engine.enqueue(item, data.assigneeId));
-    } else apply(engine.enqueue(item));
+    withConversation(conversationId, (data) => {
+      const item = workItemOf(conversationId, data);
+      if (!item) return;
+      const assignee = data.assigneeId;
+      if (assignee) withAgent(assignee, 'enqueue', () => apply(engine.enqueue(item, assignee)));
+      else apply(engine.enqueue(item));
+    });
+  }
+  /** Transfers: free the old assignee, then offer in the new queue if nobody was named. */
+  function transferred(id: string): void {
+    whenReady('transfer', () => apply(engine.release(id)));
+    withConversation(id, (data) => {
+      const assignee = data.assigneeId;
+      if (!assignee) return enqueue(id);
+      const item = workItemOf(id, data);
+      if (item) withAgent(assignee, 'transfer', () => apply(engine.enqueue(item, assignee)));
+    });
   }
   return {
     enqueue,
-    /** Hears each commit (store.onCommit): a resolved conversation frees its agent; a transfer is offered again. */
+    /**
+     * Hears each commit (store.onCommit): the model takes it; a resolved conversation frees its
+     * agent; a transfer is offered again; routing settings (inbox, team, agent records) are
+     * taken at once. Before the start's load is over only the model takes it (the load's
+     * recovery then starts from what it says).
+     */
     onCommit({ changes, routingRequests }: Commit): void {
-      // Transfers: free the old assignee, then offer in the new queue if nobody was named.
-      for (const id of routingRequests) {
-        apply(engine.release(id));
-        const conv = d.store.get('conversation', id);
-        if (conv && !conv.data['assigneeId']) enqueue(id);
-        else if (conv?.data['assigneeId']) {
-          const item = workItemOf(id, conv.data);
-          if (item) apply(engine.enqueue(item, String(conv.data['assigneeId'])));
-        }
-      }
-      for (const c of changes) {
-        // Routing settings live on inbox and agent records: take edits at once.
-        if (c.entity === 'inbox' || c.entity === 'team') feed.loadQueues();
-        if (c.entity === 'agent' && feed.isKnown(c.id)) feed.ensureAgent(c.id);
-        if (c.entity !== 'conversation' || !c.data) continue;
-        const status = c.data['status'];
-        if (status === 'resolved' || c.deleted) apply(engine.release(c.id));
-      }
+      const newQueue = changes.some((c) => c.entity === 'inbox' && !model.hasQueue(c.id));
+      const kinds = changes.map((c) => model.take(c));
+      if (!r.ready()) return;
+      for (const id of routingRequests) transferred(id);
+      if (kinds.includes('queue')) feed.loadQueues();
+      if (newQueue) steps.run('lease round', () => d.leases.round());
+      changes.forEach((c, i) => {
+        if (kinds[i] === 'agent' && feed.isKnown(c.id))
+          steps.run('agent', async () => void (await feed.ensureAgent(c.id)));
+        if (c.entity !== 'conversation' || !c.data) return;
+        if (c.data['status'] === 'resolved' || c.deleted) apply(engine.release(c.id));
+      });
     },
     /** Resolved or closed: stops counting against its agent. */
     release(conversationId: string): void {
-      apply(engine.release(conversationId));
+      whenReady('release', () => apply(engine.release(conversationId)));
     },
     queuePosition: (conversationId: string) => engine.queuePosition(conversationId),
     /** An agent took live work whose offer had been withdrawn meanwhile (answered a ringing phone). */
     assignLive(conversationId: string, agentId: string): void {
-      const data = conversationData(d, conversationId);
-      const item = data ? workItemOf(conversationId, data) : null;
-      if (!item) return;
-      feed.know(agentId);
-      apply(engine.release(conversationId));
-      apply(engine.enqueue(item, agentId));
-      assign(conversationId, agentId);
+      withConversation(conversationId, (data) => {
+        const item = workItemOf(conversationId, data);
+        if (!item) return;
+        withAgent(agentId, 'live assignment', () => {
+          apply(engine.release(conversationId));
+          apply(engine.enqueue(item, agentId));
+          assign(conversationId, agentId);
+        });
+      });
     },
     /** Whether an agent who could take the inbox's conversations is there (web chat's offline form). */
-    isStaffed(inboxId: string): boolean {
-      if (engine.isStaffed(inboxId)) return true;
-      feed.loadQueues(); // an inbox made since the last load
-      return engine.isStaffed(inboxId);
-    },
+    isStaffed: (inboxId: string): boolean => engine.isStaffed(inboxId),
   };
 }
 
 /** What agents do: connect and drop, set their presence, answer offers, see what moved. */
 function agentEvents(r: Routing) {
-  const { d, engine, feed, notices, apply } = r;
+  const { d, engine, notices, steps, apply, whenReady, withAgent } = r;
   return {
     agentConnected(agentId: string): void {
-      feed.know(agentId);
-      apply(engine.agentConnected(agentId));
-      // Told on every connection until the app says it was seen: a notice survives reconnects.
-      const moved = notices.list(agentId);
-      if (moved.length > 0) d.sendToAgent(agentId, { t: 'movedWhileAway', moved });
+      withAgent(agentId, 'connect', () => {
+        apply(engine.agentConnected(agentId));
+        // Told on every connection until the app says it was seen: a notice survives reconnects.
+        steps.run('away notices', async () => {
+          const moved = await notices.list(agentId);
+          if (moved.length > 0) d.sendToAgent(agentId, { t: 'movedWhileAway', moved });
+        });
+      });
     },
     /** A web chat visitor reconnected: if their agent is gone past the grace, the chat moves now. */
     customerReturned(conversationId: string): void {
-      apply(engine.customerReturned(conversationId));
+      whenReady('customer returned', () => apply(engine.customerReturned(conversationId)));
     },
     /** The agent saw what moved while they were away, up to that time. */
     movedSeen(agentId: string, upTo: string): void {
-      notices.seen(agentId, upTo);
+      steps.run('away notices seen', () => notices.seen(agentId, upTo));
     },
     agentDisconnected(agentId: string): void {
-      apply(engine.agentDisconnected(agentId));
+      withAgent(agentId, 'disconnect', () => apply(engine.agentDisconnected(agentId)));
     },
     setPresence(agentId: string, state: AgentState): void {
-      feed.know(agentId);
-      apply(engine.setAgentState(agentId, state));
+      withAgent(agentId, 'presence', () => apply(engine.setAgentState(agentId, state)));
     },
     /** The agent's answer to an offer; false when the offer is gone (expired, withdrawn, not theirs). */
     reply(agentId: string, offerId: string, accept: boolean): boolean {
       if (!accept) {
-        apply(engine.decline(offerId, agentId));
+        whenReady('decline', () => apply(engine.decline(offerId, agentId)));
         return true;
       }
       const res = engine.accept(offerId, agentId);
       if (!res.ok) return false;
       apply(res.effects);
       return true;
+    },
+  };
+}
+
+/** The queues this relay routes: which there are, and what it gained or lost of their leases. */
+function leaseEvents(r: Routing) {
+  const { d, engine, model, feed, steps, apply, whenReady } = r;
+  const everHeld = new Set<string>();
+  return {
+    /** The queues routing knows (one per inbox), for the lease keeper's rounds. */
+    queueIds: (): string[] => model.queues().map((q) => q.inboxId),
+    /**
+     * The lease keeper's news. A lost queue's offers are withdrawn (its new owner offers its
+     * work). A gained queue's work is read from the store again (another relay may have changed
+     * it while it held the queue) and waits in the engine again, then is offered.
+     */
+    leasesChanged({ gained, lost }: { gained: readonly string[]; lost: readonly string[] }): void {
+      if (lost.length > 0) whenReady('lost queues', () => lost.forEach((q) => apply(engine.queueLost(q))));
+      if (gained.length === 0) return;
+      const again = gained.filter((q) => everHeld.has(q));
+      for (const q of gained) everHeld.add(q);
+      steps.run('gained queues', async () => {
+        if (!r.ready()) return; // the start's load recovers every queue
+        await model.loadWork(d);
+        // Held before and held by another since: what the store says now replaces what the engine kept.
+        for (const q of again)
+          for (const id of engine.itemsIn(q)) {
+            const data = model.conversation(id);
+            if (!data || (data.assigneeId ?? null) !== engine.assigneeOf(id)) apply(engine.release(id));
+          }
+        apply(await recoverRouting(d, engine, feed, model, new Set(gained)));
+        apply(engine.tick());
+      });
     },
   };
 }

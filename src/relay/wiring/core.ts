@@ -72,14 +72,14 @@ export type Core = ReturnType<typeof openCore>;
 
 /**
  * `--store postgres://` for `serve`: the PostgreSQL store, its migrations and the cross-process
- * pokes exist (data/postgres/), and sync and identity run on the asynchronous contracts, but
- * routing, the channels, voice, the supervisor board, SLA timers and reports still call the
- * synchronous SQLite Store. Refused whole rather than served half.
+ * pokes exist (data/postgres/), and sync, identity, routing and the SLA timers run on the asynchronous
+ * contracts, but the channels, voice, the supervisor board and reports still call
+ * the synchronous SQLite Store. Refused whole rather than served half.
  */
 function postgresNotYetServed(): RelayOptionsError {
   return new RelayOptionsError(
-    'Serving on PostgreSQL (--store postgres://) is not available yet: sync and sign-in run on it, but routing, ' +
-      'the channels, voice, the supervisor board, SLA timers and reports still run on the SQLite store only. ' +
+    'Serving on PostgreSQL (--store postgres://) is not available yet: sync, sign-in, routing and the SLA timers run on it, ' +
+      'but the channels, voice, the supervisor board and reports still run on the SQLite store only. ' +
       'Run "relay migrate --store postgres://…" to prepare the database, and serve with --store sqlite:PATH ' +
       '(the default) for now.',
   );

@@ -8,6 +8,9 @@ import { createApiKeys, type ApiKeys } from '../identity/apiKeys';
 import { createApiChannelHandler } from '../channels/apiChannel';
 import { createInbound } from '../channels/inbound';
 import { createRoutingService } from '../routing/service';
+import { createRoutingLeases } from '../routing/routingLeases';
+import { soleOwnerLeases } from '../data/leases';
+import { createSqliteRoutingData } from '../data/routingData';
 import { createWebchat } from '../channels/webchat/webchat';
 import { createWebchatSettings } from '../channels/webchat/settings';
 import { createVoice } from '../voice';
@@ -30,11 +33,20 @@ export function wireRooms(c: Core) {
 
 /** Step 2a: routing, the supervisor's board, inbound (where customers' messages enter) and voice. */
 function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean) {
-  const { opts, o, log, db, relayClock, store, accounts, metrics, hub, scoped } = c;
+  const { opts, o, log, db, relayClock, store, asyncStore, identity, metrics, hub, scoped } = c;
+  // One process owns the SQLite file, so it holds every queue's lease: no other relay can take
+  // one, and a long lease only spares rounds (a new inbox's queue is claimed when it appears).
+  const routingLeases = createRoutingLeases({
+    table: soleOwnerLeases(),
+    owner: `relay-${process.pid}`,
+    ttlMs: SOLE_OWNER_LEASE_MS,
+    onError: (err) => log.error({ err }, 'routing: a lease round failed'),
+  });
   const routing = createRoutingService({
-    db,
-    store,
-    accounts,
+    store: asyncStore,
+    identity,
+    data: createSqliteRoutingData(db, asyncStore),
+    leases: routingLeases.keeper,
     relayClock,
     log,
     now: o.now,
@@ -44,6 +56,7 @@ function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean
       metrics.routingOverflows += 1;
     },
   });
+  routingLeases.serve(routing);
   hub.attachRouting(routing);
   const supervision = createSupervision({
     ...scoped,
@@ -81,7 +94,7 @@ function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean
     routing,
   });
   if (voice) routing.attachLiveOffers(voice.queue);
-  return { routing, supervision, inbound, voice };
+  return { routing, routingLeases: routingLeases.keeper, supervision, inbound, voice };
 }
 
 /** Step 2b: the channels (web chat, email, the API channel) and call recordings. */
@@ -161,6 +174,9 @@ function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
   });
   return { webchatSettings, webchat, email, apiWebhook, recordings, apiKeys, apiChannel };
 }
+
+/** How long a routing lease lasts on SQLite, where this process holds every one (1 h). */
+const SOLE_OWNER_LEASE_MS = 60 * 60_000;
 
 /** The rooms the relay serves, by name. */
 export type Rooms = ReturnType<typeof wireRooms>;

@@ -110,6 +110,8 @@ function pgReads(q: Queryable): IdentityReads {
       )) as MembershipRow[],
     inbox: (id) =>
       one('SELECT id, name, channel, team_id FROM inboxes WHERE id = $1', [id], (r) => r as InboxRow),
+    inboxes: async () =>
+      (await rows('SELECT id, name, channel, team_id FROM inboxes ORDER BY id COLLATE "C"')) as InboxRow[],
     inboxFor: (teamId, channel) =>
       one(
         'SELECT id FROM inboxes WHERE team_id = $1 AND channel = $2 ORDER BY id COLLATE "C" LIMIT 1',
