@@ -3,7 +3,7 @@ import type { CallView, ConversationView, ScreenPop, TimelineItemView } from '..
 import { conversationsOfCustomer } from './conversations';
 import { getCustomer, profileIds } from './customers';
 import { stmt, type Db } from './statements';
-import { timelineOf } from './messages';
+import { latestOf } from './messages';
 
 /** The phone lookup behind the screen-pop; its plan is pinned by a test (customer_phones' key). */
 export const LOOKUP_PHONE_SQL =
@@ -65,7 +65,7 @@ export function screenPop(db: Db, phone: string): ScreenPop | null {
   const { c, convs } = withConvs[0]!;
   const recent: TimelineItemView[] = convs
     .slice(0, 5)
-    .flatMap((v) => timelineOf(db, v.id).slice(-5))
+    .flatMap((v) => latestOf(db, v.id, 5))
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
     .slice(0, 8);
   return {

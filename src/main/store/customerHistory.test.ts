@@ -60,4 +60,39 @@ describe('main/store/customerHistory', () => {
     expect(h[1]).toMatchObject({ direction: 'out', subject: 'email mail1', conversationId: 'mail1' });
     store.close();
   });
+
+  it('takes the newest five messages and notes of a long conversation, whichever kind they are', () => {
+    const { store } = openTestStore();
+    const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 10, m)).toISOString();
+    const note = (id: string, m: number) =>
+      change('note', id, {
+        conversationId: 'chat1',
+        authorId: 'a1',
+        body: `note ${m}`,
+        mentions: [],
+        createdAt: at(m),
+      });
+    store.applyChanges(
+      [
+        change('customer', 'c1', customerData('Wang Fang')),
+        conv('chat1', 'chat', at(59)),
+        conv('open1', 'email', '2026-01-02T10:00:00.000Z'),
+        // 40 messages, a note after every tenth, and two written in the same minute.
+        ...Array.from({ length: 40 }, (_, m) =>
+          msg(`m${String(m).padStart(2, '0')}`, 'chat1', 'in', `message ${m}`, at(m)),
+        ),
+        ...[9, 19, 29, 38].map((m) => note(`n${m}`, m)),
+        msg('m39b', 'chat1', 'out', 'message 39 again', at(39)),
+      ],
+      20,
+    );
+    expect(customerHistory(store.db, 'c1', 'open1').map((h) => h.id)).toEqual([
+      'm39b',
+      'm39',
+      'n38',
+      'm38',
+      'm37',
+    ]);
+    store.close();
+  });
 });

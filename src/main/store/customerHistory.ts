@@ -1,7 +1,7 @@
 import type { CustomerHistoryItem } from '../../shared/views';
 import { callsOfCustomer, profileConversations } from './calls';
 import type { Db } from './statements';
-import { timelineOf } from './messages';
+import { latestOf } from './messages';
 
 /** How far back the history beside a conversation reaches: enough to know the customer, bounded. */
 const CONVERSATIONS = 10;
@@ -27,7 +27,7 @@ export function customerHistory(
     .slice(0, CONVERSATIONS);
   const items: CustomerHistoryItem[] = [];
   for (const c of convs) {
-    for (const m of timelineOf(db, c.id).slice(-PER_CONVERSATION))
+    for (const m of latestOf(db, c.id, PER_CONVERSATION))
       items.push({
         kind: m.kind,
         id: m.id,

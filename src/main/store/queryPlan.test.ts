@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COUNT_CONVERSATIONS_SQL, LIST_CONVERSATIONS_SQL } from './conversations';
-import { CHILDREN_SQL } from './messages';
+import { CHILDREN_SQL, LATEST_CHILDREN_SQL } from './messages';
 import { openTestStore } from './testHelpers';
 
 function plan(sql: string, ...params: unknown[]): string {
@@ -13,6 +13,12 @@ function plan(sql: string, ...params: unknown[]): string {
 describe('main/store query plans', () => {
   it('reads a thread through records_by_parent without sorting', () => {
     const p = plan(CHILDREN_SQL, 'message', 'c');
+    expect(p).toMatch(/USING INDEX records_by_parent \(entity=\? AND parent_id=\?\)/);
+    expect(p).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+  });
+
+  it("reads a thread's newest entries from the end of records_by_parent", () => {
+    const p = plan(LATEST_CHILDREN_SQL, 'message', 'c', 5);
     expect(p).toMatch(/USING INDEX records_by_parent \(entity=\? AND parent_id=\?\)/);
     expect(p).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
   });

@@ -84,4 +84,21 @@ describe('renderer/app/connectApp', () => {
     expect(store.getState().session?.sync.status).toBe('online');
     off();
   });
+
+  it('has the views on screen ask again on each connection, and those shown during the load only once', async () => {
+    const fake = controllableApi();
+    const store = createRootStore();
+    const off = connectApp(fake.api, store, i18next);
+    fake.open();
+    // Main says the agent is signed in before the load answers: the inbox shows and asks for its
+    // rows at this data version (100,000 of them counted), which the load's answers keep.
+    fake.emit('session:changed', session('connecting'));
+    const shown = store.getState().dataVersion;
+    await fake.answerAll({ 'session:get': session('connecting') });
+    expect(store.getState().dataVersion).toBe(shown);
+    // Main was out of reach for a while: what is on screen may have missed changes.
+    fake.open();
+    expect(store.getState().dataVersion).toBeGreaterThan(shown);
+    off();
+  });
 });

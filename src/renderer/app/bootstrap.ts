@@ -121,6 +121,9 @@ function applySettings(i18n: i18n, language: string, theme: 'system' | 'light' |
 async function loadInitial(c: Connection) {
   const { api, s, live } = c;
   live.clear();
+  // Views on screen may have missed changes while main was out of reach: they ask again now. A
+  // view that a pushed event shows while the load is in flight (the session) asks only once.
+  s().bumpData();
   try {
     const [settings, info, agent, updates, session, offers] = await Promise.all([
       api.call('settings:get', {}),
@@ -132,7 +135,6 @@ async function loadInitial(c: Connection) {
     ]);
     if (!live.has('offers')) s().setOffers(offers);
     if (!live.has('session')) s().setSession(session);
-    s().bumpData();
     if (!live.has('updates')) s().setUpdates(updates);
     if (!live.has('settings')) {
       s().setSettings(settings);

@@ -6,6 +6,7 @@ import {
   useState,
   type KeyboardEvent,
   type ReactNode,
+  type RefObject,
 } from 'react';
 import { rowForKey, scrollToReveal, visibleRange, type RowRange } from './virtualWindow';
 
@@ -30,105 +31,35 @@ export function VirtualList(props: {
   /** The rows now in the DOM, so their data can be fetched. */
   onRangeChange?: (range: RowRange) => void;
 }) {
-  const { total, rowHeight, onRangeChange } = props;
-  const overscan = props.overscan ?? 5;
-  const fallbackHeight = props.fallbackHeight ?? 600;
-  const scroller = useRef<HTMLDivElement>(null);
-  const list = useRef<HTMLUListElement>(null);
-  const [range, setRange] = useState<RowRange>(() =>
-    visibleRange({ scrollTop: 0, viewportHeight: fallbackHeight, rowHeight, total, overscan }),
-  );
-  const [focusRow, setFocusRow] = useState(0);
-  // Set by keyboard movement: the row to focus once it is rendered (and loaded).
-  const wantFocus = useRef<number | null>(null);
-
-  const viewport = useCallback(() => scroller.current?.clientHeight || fallbackHeight, [fallbackHeight]);
-  const measure = useCallback(
-    (scrollTop = scroller.current?.scrollTop ?? 0) => {
-      const next = visibleRange({ scrollTop, viewportHeight: viewport(), rowHeight, total, overscan });
-      setRange((r) => (r.start === next.start && r.end === next.end ? r : next));
-    },
-    [viewport, rowHeight, total, overscan],
-  );
-
-  useLayoutEffect(() => measure(), [measure]);
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => measure());
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [measure]);
-  useEffect(() => onRangeChange?.(range), [range, onRangeChange]);
-
-  const current = Math.min(focusRow, Math.max(0, total - 1));
-
-  useLayoutEffect(() => {
-    const row = wantFocus.current;
-    if (row === null) return;
-    const target = list.current?.querySelector(`[data-row="${row}"]`)?.firstElementChild;
-    if (!(target instanceof HTMLElement)) return;
-    target.focus({ preventScroll: true });
-    // A placeholder keeps the request so the real row takes focus when its data arrives.
-    if (!target.hasAttribute('data-placeholder')) wantFocus.current = null;
+  const { total, rowHeight } = props;
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const win = useRowWindow(scrollerRef, {
+    total,
+    rowHeight,
+    overscan: props.overscan ?? 5,
+    fallbackHeight: props.fallbackHeight ?? 600,
+    onRangeChange: props.onRangeChange,
   });
-
-  const moveTo = (row: number) => {
-    const el = scroller.current;
-    const scrollTop = scrollToReveal({
-      index: row,
-      rowHeight,
-      scrollTop: el?.scrollTop ?? 0,
-      viewportHeight: viewport(),
-    });
-    if (el && el.scrollTop !== scrollTop) el.scrollTop = scrollTop;
-    measure(scrollTop);
-    wantFocus.current = row;
-    setFocusRow(row);
-  };
-
-  const rowOf = (target: EventTarget | null): number | null => {
-    const li = target instanceof Element ? target.closest('[data-row]') : null;
-    return li ? Number(li.getAttribute('data-row')) : null;
-  };
-
-  const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
-    const from = rowOf(e.target);
-    if (from === null || e.altKey || e.ctrlKey || e.metaKey) return;
-    const pageRows = Math.max(1, Math.floor(viewport() / rowHeight) - 1);
-    const to = rowForKey(e.key, from, total, pageRows);
-    if (to === null) return;
-    e.preventDefault();
-    moveTo(to);
-  };
-
-  // The focusable row stays rendered while scrolled away, so focus and the tab stop are kept.
-  const rows: number[] = [];
-  for (let i = range.start; i < range.end; i++) rows.push(i);
-  // (In document order, so reading order stays the visual order.)
-  if (total > 0 && current < range.start) rows.unshift(current);
-  if (total > 0 && current >= range.end) rows.push(current);
+  const focus = useRowFocus(listRef, win, total, rowHeight);
 
   return (
     <div
-      ref={scroller}
+      ref={scrollerRef}
       className={`vlist ${props.className ?? ''}`}
-      onScroll={(e) => measure(e.currentTarget.scrollTop)}
+      onScroll={(e) => win.measure(e.currentTarget.scrollTop)}
     >
       <ul
-        ref={list}
+        ref={listRef}
         className="vlist-rows"
         // Explicit: list-style none drops the implicit list role in some browsers.
         role="list"
         aria-label={props.label}
         style={{ height: total * rowHeight }}
-        onKeyDown={onKeyDown}
-        onFocus={(e) => {
-          const row = rowOf(e.target);
-          if (row !== null && row !== focusRow) setFocusRow(row);
-        }}
+        onKeyDown={focus.onKeyDown}
+        onFocus={focus.onFocus}
       >
-        {rows.map((i) => (
+        {rowsInDom(win.range, focus.current, total).map((i) => (
           <li
             key={i}
             data-row={i}
@@ -137,10 +68,141 @@ export function VirtualList(props: {
             className="vlist-row"
             style={{ top: i * rowHeight, height: rowHeight }}
           >
-            {props.renderRow(i, i === current ? 0 : -1)}
+            {props.renderRow(i, i === focus.current ? 0 : -1)}
           </li>
         ))}
       </ul>
     </div>
   );
+}
+
+type RowWindow = {
+  /** The rows in view plus overscan. */
+  range: RowRange;
+  /** The scroller's height, or the fallback before layout. */
+  viewport: () => number;
+  /** Takes the range again at `scrollTop` (default: the scroller's own). */
+  measure: (scrollTop?: number) => void;
+  /** Scrolls row `index` fully into view with the least movement, and takes the range there. */
+  reveal: (index: number) => void;
+};
+
+/**
+ * The rows in view of the scroller, taken again on scroll (`measure`), on resize and when the
+ * list's length or row height changes; `onRangeChange` hears each new range.
+ */
+function useRowWindow(
+  scrollerRef: RefObject<HTMLDivElement | null>,
+  o: {
+    total: number;
+    rowHeight: number;
+    overscan: number;
+    fallbackHeight: number;
+    onRangeChange: ((range: RowRange) => void) | undefined;
+  },
+): RowWindow {
+  const { total, rowHeight, overscan, fallbackHeight, onRangeChange } = o;
+  const [range, setRange] = useState<RowRange>(() =>
+    visibleRange({ scrollTop: 0, viewportHeight: fallbackHeight, rowHeight, total, overscan }),
+  );
+  const viewport = useCallback(
+    () => scrollerRef.current?.clientHeight || fallbackHeight,
+    [scrollerRef, fallbackHeight],
+  );
+  const measure = useCallback(
+    (scrollTop = scrollerRef.current?.scrollTop ?? 0) => {
+      const next = visibleRange({ scrollTop, viewportHeight: viewport(), rowHeight, total, overscan });
+      setRange((r) => (r.start === next.start && r.end === next.end ? r : next));
+    },
+    [scrollerRef, viewport, rowHeight, total, overscan],
+  );
+
+  useLayoutEffect(() => measure(), [measure]);
+  useEffect(() => {
+    const el = scrollerRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => measure());
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [scrollerRef, measure]);
+  useEffect(() => onRangeChange?.(range), [range, onRangeChange]);
+
+  const reveal = (index: number) => {
+    const el = scrollerRef.current;
+    const scrollTop = scrollToReveal({
+      index,
+      rowHeight,
+      scrollTop: el?.scrollTop ?? 0,
+      viewportHeight: viewport(),
+    });
+    if (el && el.scrollTop !== scrollTop) el.scrollTop = scrollTop;
+    measure(scrollTop);
+  };
+  return { range, viewport, measure, reveal };
+}
+
+/**
+ * The roving tab stop: the row that holds it (`current`), kept when focus moves by pointer, and
+ * moved by the keyboard, scrolling the row into view and focusing it once it is rendered.
+ */
+function useRowFocus(
+  listRef: RefObject<HTMLUListElement | null>,
+  win: RowWindow,
+  total: number,
+  rowHeight: number,
+) {
+  const [focusRow, setFocusRow] = useState(0);
+  // Set by keyboard movement: the row to focus once it is rendered (and loaded).
+  const wantFocus = useRef<number | null>(null);
+  const current = Math.min(focusRow, Math.max(0, total - 1));
+
+  useLayoutEffect(() => {
+    const row = wantFocus.current;
+    if (row === null) return;
+    const target = listRef.current?.querySelector(`[data-row="${row}"]`)?.firstElementChild;
+    if (!(target instanceof HTMLElement)) return;
+    target.focus({ preventScroll: true });
+    // A placeholder keeps the request so the real row takes focus when its data arrives.
+    if (!target.hasAttribute('data-placeholder')) wantFocus.current = null;
+  });
+
+  const moveTo = (row: number) => {
+    win.reveal(row);
+    wantFocus.current = row;
+    setFocusRow(row);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
+    const from = rowOf(e.target);
+    if (from === null || e.altKey || e.ctrlKey || e.metaKey) return;
+    const pageRows = Math.max(1, Math.floor(win.viewport() / rowHeight) - 1);
+    const to = rowForKey(e.key, from, total, pageRows);
+    if (to === null) return;
+    e.preventDefault();
+    moveTo(to);
+  };
+
+  const onFocus = (e: { target: EventTarget | null }) => {
+    const row = rowOf(e.target);
+    if (row !== null && row !== focusRow) setFocusRow(row);
+  };
+  return { current, onKeyDown, onFocus };
+}
+
+/** The row index of the list item holding `target`, or null outside the rows. */
+function rowOf(target: EventTarget | null): number | null {
+  const li = target instanceof Element ? target.closest('[data-row]') : null;
+  return li ? Number(li.getAttribute('data-row')) : null;
+}
+
+/**
+ * The rows to render: those of `range`, and the focusable row (`current`) even while scrolled
+ * away, so focus and the tab stop are kept; in document order, so reading order stays the visual order.
+ */
+function rowsInDom(range: RowRange, current: number, total: number): number[] {
+  const rows: number[] = [];
+  for (let i = range.start; i < range.end; i++) rows.push(i);
+  if (total > 0 && current < range.start) rows.unshift(current);
+  if (total > 0 && current >= range.end) rows.push(current);
+  return rows;
 }
