@@ -73,12 +73,8 @@ export function splitQuoted(text: string): { fresh: string; quoted: string | nul
  */
 export function EmailBody(props: { email: MessageEmail; text: string; messageId: string }) {
   const { t } = useTranslation();
-  const api = useApi();
   const e = props.email;
-  const [images, setImages] = useState<Record<string, string> | null>(null);
-  const [failed, setFailed] = useState(0);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { images, failed, loading, error, allow } = useRemoteImages(props.messageId);
   const [showQuoted, setShowQuoted] = useState(false);
   const split = useMemo(() => splitQuoted(props.text), [props.text]);
   const quoted = e.html ? hasQuotedHtml(e.html) : split.quoted !== null;
@@ -88,40 +84,9 @@ export function EmailBody(props: { email: MessageEmail; text: string; messageId:
   );
   const blocked = e.remoteImages ?? 0;
 
-  const allow = async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      const r = await api.call('messages:remoteImages', { messageId: props.messageId });
-      setImages(r.images);
-      setFailed(r.failed.length);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setLoading(false);
-    }
-  };
-
   return (
     <div className="email">
-      <dl className="email-headers">
-        <dt>{t('inbox.email.from')}</dt>
-        <dd>{e.from}</dd>
-        {e.to.length > 0 && (
-          <>
-            <dt>{t('inbox.email.to')}</dt>
-            <dd>{e.to.join(', ')}</dd>
-          </>
-        )}
-        {e.cc.length > 0 && (
-          <>
-            <dt>{t('inbox.email.cc')}</dt>
-            <dd>{e.cc.join(', ')}</dd>
-          </>
-        )}
-        <dt>{t('inbox.email.subject')}</dt>
-        <dd>{e.subject}</dd>
-      </dl>
+      <EmailHeaders email={e} />
       {doc ? (
         <iframe
           className="email-frame"
@@ -152,6 +117,57 @@ export function EmailBody(props: { email: MessageEmail; text: string; messageId:
       <ErrorText error={error ? t('inbox.email.remoteError', { error }) : null} />
     </div>
   );
+}
+
+/** Sender, recipients (To, Cc when there are any) and subject, as text. */
+function EmailHeaders({ email: e }: { email: MessageEmail }) {
+  const { t } = useTranslation();
+  return (
+    <dl className="email-headers">
+      <dt>{t('inbox.email.from')}</dt>
+      <dd>{e.from}</dd>
+      {e.to.length > 0 && (
+        <>
+          <dt>{t('inbox.email.to')}</dt>
+          <dd>{e.to.join(', ')}</dd>
+        </>
+      )}
+      {e.cc.length > 0 && (
+        <>
+          <dt>{t('inbox.email.cc')}</dt>
+          <dd>{e.cc.join(', ')}</dd>
+        </>
+      )}
+      <dt>{t('inbox.email.subject')}</dt>
+      <dd>{e.subject}</dd>
+    </dl>
+  );
+}
+
+/**
+ * The remote images of a message, blocked until `allow` asks the relay to fetch them: the images
+ * (data: URLs by address, null until allowed), how many failed, and the call's state.
+ */
+function useRemoteImages(messageId: string) {
+  const api = useApi();
+  const [images, setImages] = useState<Record<string, string> | null>(null);
+  const [failed, setFailed] = useState(0);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const allow = async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      const r = await api.call('messages:remoteImages', { messageId });
+      setImages(r.images);
+      setFailed(r.failed.length);
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  };
+  return { images, failed, loading, error, allow };
 }
 
 /** "Sent", "Refused: 550 no such user": how far the relay got delivering a reply. */

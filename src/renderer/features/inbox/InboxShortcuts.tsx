@@ -1,6 +1,9 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type Ref, type RefObject } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import type { ApiClient } from '../../api/client';
 import { useApi, useRoot } from '../../app/context';
+import type { RootState } from '../../store';
 import { ErrorText } from '../../ui/ErrorText';
 import {
   INBOX_SHORTCUTS,
@@ -16,10 +19,97 @@ import {
  */
 export function InboxShortcuts() {
   const { t } = useTranslation();
-  const api = useApi();
   const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
+  const { said, error } = useShortcutKeys(dialog, opener);
+  return (
+    <div className="shortcuts-bar">
+      <button
+        type="button"
+        aria-keyshortcuts="?"
+        onClick={(e) => {
+          opener.current = e.currentTarget;
+          dialog.current?.showModal();
+        }}
+      >
+        {t('shortcuts.open')}
+      </button>
+      <span role="status" className="visually-hidden">
+        {said}
+      </span>
+      <ErrorText error={error} />
+      <ShortcutsDialog
+        ref={dialog}
+        onClose={() => {
+          // Focus goes back to what had it before the dialog opened.
+          const back = opener.current;
+          opener.current = null;
+          if (back?.isConnected) back.focus();
+        }}
+      />
+    </div>
+  );
+}
+
+/** The help: every shortcut's keys and what it does. */
+function ShortcutsDialog({ ref, onClose }: { ref: Ref<HTMLDialogElement>; onClose: () => void }) {
+  const { t } = useTranslation();
   const titleId = useId();
+  const rows = [...INBOX_SHORTCUTS, ...OTHER_SHORTCUTS];
+  return (
+    <dialog ref={ref} className="card shortcuts-dialog" aria-labelledby={titleId} onClose={onClose}>
+      <h2 id={titleId}>{t('shortcuts.title')}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('shortcuts.keys')}</th>
+            <th scope="col">{t('shortcuts.action')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id}>
+              <td>
+                {r.keys.map((k, i) => (
+                  <span key={k}>
+                    {i > 0 && ' '}
+                    <kbd>{k}</kbd>
+                  </span>
+                ))}
+              </td>
+              <td>{t(`shortcuts.${r.id}`)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form method="dialog">
+        <button type="submit">{t('shortcuts.close')}</button>
+      </form>
+    </dialog>
+  );
+}
+
+/** What a shortcut may act on: the store's values now, and where it says what it did. */
+type ShortcutContext = {
+  api: ApiClient;
+  t: TFunction;
+  listLabel: string;
+  id: string | null;
+  offers: RootState['offers'];
+  openConversation: RootState['openConversation'];
+  openHelp: () => void;
+  say: (text: string) => void;
+  fail: (error: string) => void;
+};
+
+/**
+ * Listens for the shortcuts on the window (not while the help is open) and runs them; what one
+ * did is `said` (for screen readers), what failed is `error`. The help opens on `dialog`,
+ * remembering in `opener` what had focus.
+ */
+function useShortcutKeys(dialog: RefObject<HTMLDialogElement | null>, opener: RefObject<HTMLElement | null>) {
+  const { t } = useTranslation();
+  const api = useApi();
   const [said, setSaid] = useState('');
   const [error, setError] = useState<string | null>(null);
   const listLabel = t('inbox.listLabel');
@@ -39,35 +129,6 @@ export function InboxShortcuts() {
       opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       d.showModal();
     };
-    const run = async (s: InboxShortcut) => {
-      const { id, offers, openConversation } = latest.current;
-      switch (s) {
-        case 'next':
-        case 'previous':
-          return moveSelection(listLabel, s === 'next' ? 1 : -1);
-        case 'reply':
-          return sendComposerCommand('focusReply');
-        case 'note':
-          return sendComposerCommand('focusNote');
-        case 'resolve':
-          if (!id) return;
-          await api.call('conversations:setStatus', { id, status: 'resolved' });
-          return setSaid(t('shortcuts.resolved'));
-        case 'accept': {
-          const o = offers[0];
-          if (!o) return setSaid(t('shortcuts.noOffer'));
-          const r = await api.call('inbox:replyOffer', { offerId: o.offerId, accept: true });
-          if (!r.sent) return setError(t('offers.offline'));
-          return openConversation(o.conversationId);
-        }
-        case 'help':
-          return openHelp();
-        default: {
-          const never: never = s;
-          return never;
-        }
-      }
-    };
     const onKey = (e: KeyboardEvent) => {
       if (dialog.current?.open) return;
       const s = shortcutFor(e);
@@ -75,70 +136,45 @@ export function InboxShortcuts() {
       e.preventDefault();
       setError(null);
       setSaid('');
-      run(s).catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+      const context = { api, t, listLabel, ...latest.current, openHelp, say: setSaid, fail: setError };
+      runShortcut(s, context).catch((err: unknown) =>
+        setError(err instanceof Error ? err.message : String(err)),
+      );
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [api, t, listLabel]);
+  }, [api, t, listLabel, dialog, opener]);
+  return { said, error };
+}
 
-  const rows = [...INBOX_SHORTCUTS, ...OTHER_SHORTCUTS];
-  return (
-    <div className="shortcuts-bar">
-      <button
-        type="button"
-        aria-keyshortcuts="?"
-        onClick={(e) => {
-          opener.current = e.currentTarget;
-          dialog.current?.showModal();
-        }}
-      >
-        {t('shortcuts.open')}
-      </button>
-      <span role="status" className="visually-hidden">
-        {said}
-      </span>
-      <ErrorText error={error} />
-      <dialog
-        ref={dialog}
-        className="card shortcuts-dialog"
-        aria-labelledby={titleId}
-        onClose={() => {
-          // Focus goes back to what had it before the dialog opened.
-          const back = opener.current;
-          opener.current = null;
-          if (back?.isConnected) back.focus();
-        }}
-      >
-        <h2 id={titleId}>{t('shortcuts.title')}</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('shortcuts.keys')}</th>
-              <th scope="col">{t('shortcuts.action')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  {r.keys.map((k, i) => (
-                    <span key={k}>
-                      {i > 0 && ' '}
-                      <kbd>{k}</kbd>
-                    </span>
-                  ))}
-                </td>
-                <td>{t(`shortcuts.${r.id}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <form method="dialog">
-          <button type="submit">{t('shortcuts.close')}</button>
-        </form>
-      </dialog>
-    </div>
-  );
+/** Does what shortcut `s` asks. */
+async function runShortcut(s: InboxShortcut, c: ShortcutContext): Promise<void> {
+  switch (s) {
+    case 'next':
+    case 'previous':
+      return moveSelection(c.listLabel, s === 'next' ? 1 : -1);
+    case 'reply':
+      return sendComposerCommand('focusReply');
+    case 'note':
+      return sendComposerCommand('focusNote');
+    case 'resolve':
+      if (!c.id) return;
+      await c.api.call('conversations:setStatus', { id: c.id, status: 'resolved' });
+      return c.say(c.t('shortcuts.resolved'));
+    case 'accept': {
+      const o = c.offers[0];
+      if (!o) return c.say(c.t('shortcuts.noOffer'));
+      const r = await c.api.call('inbox:replyOffer', { offerId: o.offerId, accept: true });
+      if (!r.sent) return c.fail(c.t('offers.offline'));
+      return c.openConversation(o.conversationId);
+    }
+    case 'help':
+      return c.openHelp();
+    default: {
+      const never: never = s;
+      return never;
+    }
+  }
 }
 
 /**

@@ -57,24 +57,12 @@ export function LabelEditor(props: { conversationId: string; labels: readonly st
       <span id={ids.group} className="visually-hidden">
         {t('labels.group')}
       </span>
-      <ul className="chips" aria-label={t('labels.group')}>
-        {labels.map((l) => (
-          <li key={l} className="chip chip-removable">
-            <span>{l}</span>
-            <button
-              type="button"
-              className="chip-remove"
-              aria-label={t('labels.remove', { label: l })}
-              title={t('labels.remove', { label: l })}
-              onClick={() =>
-                void run(() => api.call('conversations:removeLabel', { id: conversationId, label: l }))
-              }
-            >
-              ×
-            </button>
-          </li>
-        ))}
-      </ul>
+      <LabelChips
+        labels={labels}
+        onRemove={(l) =>
+          void run(() => api.call('conversations:removeLabel', { id: conversationId, label: l }))
+        }
+      />
       <form className="field inline" onSubmit={add}>
         <label htmlFor={ids.input}>{t('labels.addLabel')}</label>
         <input
@@ -94,6 +82,29 @@ export function LabelEditor(props: { conversationId: string; labels: readonly st
       </form>
       <ErrorText error={error} />
     </div>
+  );
+}
+
+/** The conversation's labels as chips, each with its remove button. */
+function LabelChips(props: { labels: readonly string[]; onRemove: (label: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <ul className="chips" aria-label={t('labels.group')}>
+      {props.labels.map((l) => (
+        <li key={l} className="chip chip-removable">
+          <span>{l}</span>
+          <button
+            type="button"
+            className="chip-remove"
+            aria-label={t('labels.remove', { label: l })}
+            title={t('labels.remove', { label: l })}
+            onClick={() => props.onRemove(l)}
+          >
+            ×
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 

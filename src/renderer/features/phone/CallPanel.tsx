@@ -40,7 +40,6 @@ export function formatDuration(ms: number): string {
 export function CallCard(props: { call: CallSnapshot; others: CallSnapshot[] }) {
   const { t } = useTranslation();
   const c = props.call;
-  const ctl = useRoot((s) => s.phoneCtl);
   const pop = useRoot((s) => s.pops[c.id]);
   const consent = useRoot((s) => s.recordingCalls[c.id] ?? null);
   const now = useTicker(c.state === 'established');
@@ -50,41 +49,18 @@ export function CallCard(props: { call: CallSnapshot; others: CallSnapshot[] }) 
   const who = pop?.pop?.customer.name ?? pop?.number ?? (c.remoteUser || c.remoteName || t('call.unknown'));
   const live = c.state === 'established';
   const ringingIn = c.state === 'ringing' && c.direction === 'in';
-  const consult = props.others.find((o) => o.state === 'established' && !o.held);
   return (
     <article className={`call-card call-${c.state}`} aria-label={t('call.cardLabel', { who })}>
       <span className="call-icon" aria-hidden="true">
         {ringingIn ? <PhoneIncoming size={18} /> : <Phone size={18} />}
       </span>
-      <div className="call-id">
-        <h2 className="call-who">{who}</h2>
-        <p className="call-sub">
-          <span role="status" aria-label={t('call.stateLabel')}>
-            {t(`call.state.${c.direction}.${c.state}`)}
-            {c.held ? ` · ${t('call.onHold')}` : ''}
-            {c.muted ? ` · ${t('call.muted')}` : ''}
-          </span>
-          {pop && <PopSummary pop={pop} />}
-          {c.remoteName && c.remoteName !== who && <span className="call-remote-name">{c.remoteName}</span>}
-        </p>
-      </div>
+      <CallIdentity call={c} who={who} pop={pop} />
       {live && c.answeredAt !== null && (
         <span className="call-timer" aria-label={t('call.timer')}>
           {formatDuration(now - c.answeredAt)}
         </span>
       )}
-      {consent !== null && (
-        // The consent sentence stays in view: the agent reads it to the caller.
-        <p
-          className="call-recording"
-          role="status"
-          aria-label={t('call.recordingLabel')}
-          title={t('call.consent', { text: consent })}
-        >
-          <strong>{t('call.recording')}</strong>{' '}
-          <span className="call-consent">{t('call.consent', { text: consent })}</span>
-        </p>
-      )}
+      {consent !== null && <RecordingNotice consent={consent} />}
       <MonitoredNotice callId={c.id} />
       {live && <CallQuality call={c} />}
       {c.media === 'none' && (
@@ -99,81 +75,156 @@ export function CallCard(props: { call: CallSnapshot; others: CallSnapshot[] }) 
       )}
       <div className="call-actions">
         {c.direction === 'in' && pop && (
-          <Popover.Root open={profileOpen} onOpenChange={setProfileOpen}>
-            <Popover.Trigger asChild>
-              <button
-                type="button"
-                className="icon-button"
-                aria-label={t('call.profile')}
-                title={t('call.profile')}
-              >
-                <UserRound size={18} aria-hidden="true" />
-              </button>
-            </Popover.Trigger>
-            <Popover.Content
-              className="popover call-popover"
-              side="top"
-              align="end"
-              sideOffset={8}
-              // A call must not take the keyboard from the reply the agent is typing.
-              onOpenAutoFocus={(e) => e.preventDefault()}
-              onInteractOutside={(e) => e.preventDefault()}
-            >
-              <ScreenPopView callId={c.id} pop={pop} />
-            </Popover.Content>
-          </Popover.Root>
+          <CallerProfile callId={c.id} pop={pop} open={profileOpen} onOpenChange={setProfileOpen} />
         )}
-        {ringingIn && (
-          <>
-            <button type="button" className="button-ok" onClick={() => ctl?.answer(c.id)}>
-              <Phone size={16} aria-hidden="true" />
-              {t('call.answer')}
-            </button>
-            <button type="button" className="button-danger" onClick={() => ctl?.decline(c.id)}>
-              <PhoneOff size={16} aria-hidden="true" />
-              {t('call.decline')}
-            </button>
-          </>
-        )}
-        {live && (
-          <>
-            <button
-              type="button"
-              className="icon-button"
-              aria-pressed={c.muted}
-              aria-label={c.muted ? t('call.unmute') : t('call.mute')}
-              title={c.muted ? t('call.unmute') : t('call.mute')}
-              onClick={() => ctl?.mute(c.id, !c.muted)}
-            >
-              {c.muted ? <MicOff size={18} aria-hidden="true" /> : <Mic size={18} aria-hidden="true" />}
-            </button>
-            <button
-              type="button"
-              className="icon-button"
-              aria-pressed={c.held}
-              aria-label={c.held ? t('call.resume') : t('call.hold')}
-              title={c.held ? t('call.resume') : t('call.hold')}
-              onClick={() => ctl?.hold(c.id, !c.held)}
-            >
-              {c.held ? <Play size={18} aria-hidden="true" /> : <Pause size={18} aria-hidden="true" />}
-            </button>
-            <Keypad callId={c.id} />
-            <Transfer callId={c.id} />
-            {c.held && consult && (
-              <button type="button" onClick={() => ctl?.attendedTransfer(c.id, consult.id)}>
-                {t('call.completeTransfer')}
-              </button>
-            )}
-          </>
-        )}
-        {!ringingIn && (
-          <button type="button" className="button-danger" onClick={() => ctl?.hangup(c.id)}>
-            <PhoneOff size={16} aria-hidden="true" />
-            {t('call.hangUp')}
-          </button>
-        )}
+        {ringingIn && <RingingControls callId={c.id} />}
+        {live && <LiveControls call={c} others={props.others} />}
+        {!ringingIn && <HangUp callId={c.id} />}
       </div>
     </article>
+  );
+}
+
+/** Who is calling, the call's state (on hold, muted), the screen-pop's summary and the caller's own name. */
+function CallIdentity(props: { call: CallSnapshot; who: string; pop: CallPop | undefined }) {
+  const { t } = useTranslation();
+  const { call: c, who, pop } = props;
+  return (
+    <div className="call-id">
+      <h2 className="call-who">{who}</h2>
+      <p className="call-sub">
+        <span role="status" aria-label={t('call.stateLabel')}>
+          {t(`call.state.${c.direction}.${c.state}`)}
+          {c.held ? ` · ${t('call.onHold')}` : ''}
+          {c.muted ? ` · ${t('call.muted')}` : ''}
+        </span>
+        {pop && <PopSummary pop={pop} />}
+        {c.remoteName && c.remoteName !== who && <span className="call-remote-name">{c.remoteName}</span>}
+      </p>
+    </div>
+  );
+}
+
+/** The call is recorded: the consent sentence stays in view, as the agent reads it to the caller. */
+function RecordingNotice(props: { consent: string }) {
+  const { t } = useTranslation();
+  return (
+    <p
+      className="call-recording"
+      role="status"
+      aria-label={t('call.recordingLabel')}
+      title={t('call.consent', { text: props.consent })}
+    >
+      <strong>{t('call.recording')}</strong>{' '}
+      <span className="call-consent">{t('call.consent', { text: props.consent })}</span>
+    </p>
+  );
+}
+
+/** The caller's profile (the screen-pop) above the bar. */
+function CallerProfile(props: {
+  callId: string;
+  pop: CallPop;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Popover.Root open={props.open} onOpenChange={props.onOpenChange}>
+      <Popover.Trigger asChild>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t('call.profile')}
+          title={t('call.profile')}
+        >
+          <UserRound size={18} aria-hidden="true" />
+        </button>
+      </Popover.Trigger>
+      <Popover.Content
+        className="popover call-popover"
+        side="top"
+        align="end"
+        sideOffset={8}
+        // A call must not take the keyboard from the reply the agent is typing.
+        onOpenAutoFocus={(e) => e.preventDefault()}
+        onInteractOutside={(e) => e.preventDefault()}
+      >
+        <ScreenPopView callId={props.callId} pop={props.pop} />
+      </Popover.Content>
+    </Popover.Root>
+  );
+}
+
+/** Answer and Decline, while an incoming call rings. */
+function RingingControls(props: { callId: string }) {
+  const { t } = useTranslation();
+  const ctl = useRoot((s) => s.phoneCtl);
+  return (
+    <>
+      <button type="button" className="button-ok" onClick={() => ctl?.answer(props.callId)}>
+        <Phone size={16} aria-hidden="true" />
+        {t('call.answer')}
+      </button>
+      <button type="button" className="button-danger" onClick={() => ctl?.decline(props.callId)}>
+        <PhoneOff size={16} aria-hidden="true" />
+        {t('call.decline')}
+      </button>
+    </>
+  );
+}
+
+/**
+ * A live call's controls: mute, hold, the keypad, transfer, and completing an attended transfer
+ * to the other call the agent is talking on while this one is held.
+ */
+function LiveControls(props: { call: CallSnapshot; others: CallSnapshot[] }) {
+  const { t } = useTranslation();
+  const ctl = useRoot((s) => s.phoneCtl);
+  const c = props.call;
+  const consult = props.others.find((o) => o.state === 'established' && !o.held);
+  return (
+    <>
+      <button
+        type="button"
+        className="icon-button"
+        aria-pressed={c.muted}
+        aria-label={c.muted ? t('call.unmute') : t('call.mute')}
+        title={c.muted ? t('call.unmute') : t('call.mute')}
+        onClick={() => ctl?.mute(c.id, !c.muted)}
+      >
+        {c.muted ? <MicOff size={18} aria-hidden="true" /> : <Mic size={18} aria-hidden="true" />}
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-pressed={c.held}
+        aria-label={c.held ? t('call.resume') : t('call.hold')}
+        title={c.held ? t('call.resume') : t('call.hold')}
+        onClick={() => ctl?.hold(c.id, !c.held)}
+      >
+        {c.held ? <Play size={18} aria-hidden="true" /> : <Pause size={18} aria-hidden="true" />}
+      </button>
+      <Keypad callId={c.id} />
+      <Transfer callId={c.id} />
+      {c.held && consult && (
+        <button type="button" onClick={() => ctl?.attendedTransfer(c.id, consult.id)}>
+          {t('call.completeTransfer')}
+        </button>
+      )}
+    </>
+  );
+}
+
+/** Hang up: every call but one ringing in (that one has Decline). */
+function HangUp(props: { callId: string }) {
+  const { t } = useTranslation();
+  const ctl = useRoot((s) => s.phoneCtl);
+  return (
+    <button type="button" className="button-danger" onClick={() => ctl?.hangup(props.callId)}>
+      <PhoneOff size={16} aria-hidden="true" />
+      {t('call.hangUp')}
+    </button>
   );
 }
 

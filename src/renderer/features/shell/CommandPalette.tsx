@@ -2,8 +2,10 @@ import * as Dialog from '@radix-ui/react-dialog';
 import { Command } from 'cmdk';
 import { ArrowRight, MessageSquare, Phone, UserRound } from 'lucide-react';
 import { useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { AWAY_REASONS, type AgentState, type AwayReason } from '../../../shared/agentState';
+import type { ConversationView } from '../../../shared/views';
 import { useRoot } from '../../app/context';
 import { useQuery } from '../../app/useQuery';
 import { VIEWS, type View } from './shellSlice';
@@ -77,125 +79,36 @@ export function openPalette(): void {
   window.dispatchEvent(new Event('switchboard:palette'));
 }
 
+/** Runs a chosen command after closing the palette; a failure shows as the app's error. */
+type Run = (action: () => void | Promise<void>) => void;
+
+/** The palette's commands for what is typed: dial, places, status, customers, conversations, messages. */
 function PaletteItems(props: { q: string; onDone: () => void }) {
   const { t } = useTranslation();
-  const setView = useRoot((s) => s.setView);
   const openConversation = useRoot((s) => s.openConversation);
-  const openCustomer = useRoot((s) => s.openCustomer);
   const signedIn = useRoot((s) => s.session?.status === 'signedIn');
-  const isAdmin = useRoot((s) => s.session?.status === 'signedIn' && s.session.agent?.role === 'admin');
   const hasAgent = useRoot((s) => s.agent !== null);
-  const ctl = useRoot((s) => s.phoneCtl);
-  const registered = useRoot((s) => s.registration === 'registered');
-  const setDialNumber = useRoot((s) => s.setDialNumber);
   const setError = useRoot((s) => s.setError);
-  const changeStatus = useChangeStatus();
   const q = props.q.trim();
   const recent = useQuery('conversations:list', signedIn ? { view: 'all', offset: 0, limit: 8 } : null);
   const hits = useQuery('search:query', signedIn && q.length >= 2 ? { q, limit: 12 } : null);
   const number = dialable(q);
-  const run = (action: () => void | Promise<void>) => {
+  const run: Run = (action) => {
     props.onDone();
     void Promise.resolve(action()).catch((err: unknown) =>
       setError(t('errors.generic', { message: err instanceof Error ? err.message : String(err) })),
     );
   };
-  const places = VIEWS.filter((v) => v !== 'admin' || isAdmin);
   const customers = (hits.data ?? []).filter((h) => h.entity === 'customer');
   const messages = (hits.data ?? []).filter((h) => h.entity !== 'customer');
-  const statuses: { value: string; state: AgentState; reason?: AwayReason; label: string }[] = [
-    { value: 'available', state: 'available', label: t('agent.available') },
-    { value: 'away', state: 'away', label: t('agent.away') },
-    ...AWAY_REASONS.map((r) => ({
-      value: `away:${r}`,
-      state: 'away' as const,
-      reason: r,
-      label: t('agent.awayWith', { reason: t(`agent.reason.${r}`) }),
-    })),
-    { value: 'offline', state: 'offline', label: t('agent.offline') },
-  ];
   return (
     <>
-      {number && (
-        <Command.Group heading={t('palette.dial')}>
-          <Command.Item
-            value={`dial ${number}`}
-            keywords={[q]}
-            onSelect={() =>
-              run(() => {
-                if (registered && ctl) ctl.dial(number);
-                else {
-                  setDialNumber(number);
-                  setView('phone');
-                }
-              })
-            }
-          >
-            <Phone size={16} aria-hidden="true" />
-            <span className="palette-label">{t('palette.callNumber', { number })}</span>
-          </Command.Item>
-        </Command.Group>
-      )}
-      <Command.Group heading={t('palette.places')}>
-        {places.map((v: View) => (
-          <Command.Item
-            key={v}
-            value={`place ${v}`}
-            keywords={[t('palette.goTo', { place: t(`nav.${v}`) }), t(`nav.${v}`)]}
-            onSelect={() => run(() => setView(v))}
-          >
-            <ArrowRight size={16} aria-hidden="true" />
-            <span className="palette-label">{t('palette.goTo', { place: t(`nav.${v}`) })}</span>
-            <kbd className="palette-shortcut">{t('nav.shortcut', { key: VIEWS.indexOf(v) + 1 })}</kbd>
-          </Command.Item>
-        ))}
-      </Command.Group>
-      {hasAgent && (
-        <Command.Group heading={t('palette.status')}>
-          {statuses.map((s) => (
-            <Command.Item
-              key={s.value}
-              value={`status ${s.value}`}
-              keywords={[t('palette.setStatus', { status: s.label }), s.label]}
-              onSelect={() => run(() => changeStatus(s.state, s.reason))}
-            >
-              <span className={`status-dot status-${s.state}`} aria-hidden="true" />
-              <span className="palette-label">{t('palette.setStatus', { status: s.label })}</span>
-            </Command.Item>
-          ))}
-        </Command.Group>
-      )}
-      {customers.length > 0 && (
-        <Command.Group heading={t('palette.customers')}>
-          {customers.map((c) => (
-            <Command.Item
-              key={c.id}
-              value={`customer ${c.id}`}
-              keywords={[c.name, c.company]}
-              onSelect={() => run(() => openCustomer(c.id))}
-            >
-              <UserRound size={16} aria-hidden="true" />
-              <span className="palette-label">{c.name}</span>
-              {c.company && <span className="palette-hint">{c.company}</span>}
-            </Command.Item>
-          ))}
-        </Command.Group>
-      )}
+      {number && <DialGroup number={number} q={q} run={run} />}
+      <PlaceGroup run={run} />
+      {hasAgent && <StatusGroup run={run} />}
+      {customers.length > 0 && <CustomerGroup customers={customers} run={run} />}
       {(recent.data?.items.length ?? 0) > 0 && (
-        <Command.Group heading={t('palette.conversations')}>
-          {recent.data!.items.map((c) => (
-            <Command.Item
-              key={c.id}
-              value={`conversation ${c.id}`}
-              keywords={[c.customerName ?? '', c.subject, t(`channels.${c.channel}`)]}
-              onSelect={() => run(() => openConversation(c.id))}
-            >
-              <MessageSquare size={16} aria-hidden="true" />
-              <span className="palette-label">{c.customerName ?? t('call.unknown')}</span>
-              <span className="palette-hint">{c.subject}</span>
-            </Command.Item>
-          ))}
-        </Command.Group>
+        <ConversationGroup conversations={recent.data!.items} run={run} />
       )}
       {messages.length > 0 && (
         <Command.Group heading={t('palette.messages')}>
@@ -213,5 +126,141 @@ function PaletteItems(props: { q: string; onDone: () => void }) {
         </Command.Group>
       )}
     </>
+  );
+}
+
+/** Call the number typed: at once when the phone is registered, else on the dial pad. */
+function DialGroup(props: { number: string; q: string; run: Run }) {
+  const { t } = useTranslation();
+  const setView = useRoot((s) => s.setView);
+  const ctl = useRoot((s) => s.phoneCtl);
+  const registered = useRoot((s) => s.registration === 'registered');
+  const setDialNumber = useRoot((s) => s.setDialNumber);
+  const { number } = props;
+  return (
+    <Command.Group heading={t('palette.dial')}>
+      <Command.Item
+        value={`dial ${number}`}
+        keywords={[props.q]}
+        onSelect={() =>
+          props.run(() => {
+            if (registered && ctl) ctl.dial(number);
+            else {
+              setDialNumber(number);
+              setView('phone');
+            }
+          })
+        }
+      >
+        <Phone size={16} aria-hidden="true" />
+        <span className="palette-label">{t('palette.callNumber', { number })}</span>
+      </Command.Item>
+    </Command.Group>
+  );
+}
+
+/** Go to a place (Admin for admins only), with its shortcut. */
+function PlaceGroup(props: { run: Run }) {
+  const { t } = useTranslation();
+  const setView = useRoot((s) => s.setView);
+  const isAdmin = useRoot((s) => s.session?.status === 'signedIn' && s.session.agent?.role === 'admin');
+  const places = VIEWS.filter((v) => v !== 'admin' || isAdmin);
+  return (
+    <Command.Group heading={t('palette.places')}>
+      {places.map((v: View) => (
+        <Command.Item
+          key={v}
+          value={`place ${v}`}
+          keywords={[t('palette.goTo', { place: t(`nav.${v}`) }), t(`nav.${v}`)]}
+          onSelect={() => props.run(() => setView(v))}
+        >
+          <ArrowRight size={16} aria-hidden="true" />
+          <span className="palette-label">{t('palette.goTo', { place: t(`nav.${v}`) })}</span>
+          <kbd className="palette-shortcut">{t('nav.shortcut', { key: VIEWS.indexOf(v) + 1 })}</kbd>
+        </Command.Item>
+      ))}
+    </Command.Group>
+  );
+}
+
+/** The statuses an agent may choose: Available, Away (plain or with each reason), Offline. */
+function statusChoices(
+  t: TFunction,
+): { value: string; state: AgentState; reason?: AwayReason; label: string }[] {
+  return [
+    { value: 'available', state: 'available', label: t('agent.available') },
+    { value: 'away', state: 'away', label: t('agent.away') },
+    ...AWAY_REASONS.map((r) => ({
+      value: `away:${r}`,
+      state: 'away' as const,
+      reason: r,
+      label: t('agent.awayWith', { reason: t(`agent.reason.${r}`) }),
+    })),
+    { value: 'offline', state: 'offline', label: t('agent.offline') },
+  ];
+}
+
+/** Set the agent's status. */
+function StatusGroup(props: { run: Run }) {
+  const { t } = useTranslation();
+  const changeStatus = useChangeStatus();
+  return (
+    <Command.Group heading={t('palette.status')}>
+      {statusChoices(t).map((s) => (
+        <Command.Item
+          key={s.value}
+          value={`status ${s.value}`}
+          keywords={[t('palette.setStatus', { status: s.label }), s.label]}
+          onSelect={() => props.run(() => changeStatus(s.state, s.reason))}
+        >
+          <span className={`status-dot status-${s.state}`} aria-hidden="true" />
+          <span className="palette-label">{t('palette.setStatus', { status: s.label })}</span>
+        </Command.Item>
+      ))}
+    </Command.Group>
+  );
+}
+
+/** Customers the search found, each opening on their profile. */
+function CustomerGroup(props: { customers: { id: string; name: string; company: string }[]; run: Run }) {
+  const { t } = useTranslation();
+  const openCustomer = useRoot((s) => s.openCustomer);
+  return (
+    <Command.Group heading={t('palette.customers')}>
+      {props.customers.map((c) => (
+        <Command.Item
+          key={c.id}
+          value={`customer ${c.id}`}
+          keywords={[c.name, c.company]}
+          onSelect={() => props.run(() => openCustomer(c.id))}
+        >
+          <UserRound size={16} aria-hidden="true" />
+          <span className="palette-label">{c.name}</span>
+          {c.company && <span className="palette-hint">{c.company}</span>}
+        </Command.Item>
+      ))}
+    </Command.Group>
+  );
+}
+
+/** The latest conversations. */
+function ConversationGroup(props: { conversations: ConversationView[]; run: Run }) {
+  const { t } = useTranslation();
+  const openConversation = useRoot((s) => s.openConversation);
+  return (
+    <Command.Group heading={t('palette.conversations')}>
+      {props.conversations.map((c) => (
+        <Command.Item
+          key={c.id}
+          value={`conversation ${c.id}`}
+          keywords={[c.customerName ?? '', c.subject, t(`channels.${c.channel}`)]}
+          onSelect={() => props.run(() => openConversation(c.id))}
+        >
+          <MessageSquare size={16} aria-hidden="true" />
+          <span className="palette-label">{c.customerName ?? t('call.unknown')}</span>
+          <span className="palette-hint">{c.subject}</span>
+        </Command.Item>
+      ))}
+    </Command.Group>
   );
 }
