@@ -113,6 +113,8 @@ function commitOf(
   const changes: Change[] = records.map((r) => r.change);
   return {
     head,
+    // Positions grow within a transaction and a rolled-back savepoint gives its own back.
+    first: written[0]?.change.seq ?? head + 1,
     records,
     changes,
     scopeMoves,

@@ -37,6 +37,8 @@ export type CommittedRecord = {
 export type Commit = {
   /** The log position of the last write: the head right after this commit. */
   head: number;
+  /** The position of its first write: the positions in between are all this commit's (head + 1 when it wrote none). */
+  first: number;
   records: readonly CommittedRecord[];
   /** The same changes, for subscribers that need no visibility (routing, channels). */
   changes: readonly Change[];

@@ -19,10 +19,22 @@ import { sendText, type Conn } from './connection';
 
 type Live = { c: Conn; viewer: NonNullable<Conn['viewer']>; gen: number; cursor: number };
 
+/**
+ * What a step of fan-out (`fanOutNext`) found to send: a commit (or a Commit-shaped batch of
+ * several, read from the log), nothing, or that the log moved to `head` by more than is worth
+ * sending as one batch: every live connection behind it catches up from its cursor.
+ */
+export type FanOutStep = Commit | { resync: number } | null;
+
 export type FanOut = {
   /** Sends a commit to the live connections allowed to see it (subscribed to store.onCommit). */
   fanOut(commit: Commit): void;
-  /** The head of the newest commit whose live connections were chosen. */
+  /**
+   * Runs `step` once every commit and step told before it has been sent, and sends what it
+   * resolves to in its turn (so a read of the log keeps its place among this process's commits).
+   */
+  fanOutNext(step: () => Promise<FanOutStep> | FanOutStep): void;
+  /** The head of the newest commit whose live connections were chosen (also when there were none). */
   told(): number;
   /** Resolves once every commit told so far has been sent. */
   settled(): Promise<void>;
@@ -41,52 +53,76 @@ export function createFanOut(d: FanOutDeps): FanOut {
   let tail: Promise<void> | null = null;
 
   function run(commit: Commit): Promise<void> | void {
-    const live = pick(d.conns, commit);
-    if (live.length === 0) return;
+    // Also with nobody live: a catch-up that read before this commit must read again.
     told = Math.max(told, commit.head);
+    const live = pick(d.conns, commit, (c) => again(c, c.cursor));
+    if (live.length === 0) return;
     const sent = sendCommit(d.store, live, commit);
     if (sent) return sent.catch((err: unknown) => missed(live, err));
   }
 
+  function again(c: Conn, cursor: number): void {
+    c.cursor = cursor;
+    c.live = false;
+    c.gen += 1;
+    d.restart(c);
+  }
+
+  function resync(head: number): void {
+    told = Math.max(told, head);
+    for (const c of d.conns) if (c.live && c.viewer && !c.catchingUp && c.cursor < head) again(c, c.cursor);
+  }
+
+  function chain(next: () => Promise<void> | void): void {
+    if (tail === null) {
+      const pending = next();
+      if (!pending) return;
+      tail = pending.catch((err: unknown) => d.log.error({ err }, 'sync fan-out failed'));
+    } else tail = tail.then(next).catch((err: unknown) => d.log.error({ err }, 'sync fan-out failed'));
+    const mine: Promise<void> = tail.finally(() => {
+      if (tail === mine) tail = null;
+    });
+    tail = mine;
+  }
+
   function missed(live: readonly Live[], err: unknown): void {
     d.log.error({ err }, 'sync fan-out failed; its connections catch up from the log');
-    for (const l of live) {
-      if (l.c.gen !== l.gen) continue;
-      l.c.cursor = l.cursor;
-      l.c.live = false;
-      l.c.gen += 1;
-      d.restart(l.c);
-    }
+    for (const l of live) if (l.c.gen === l.gen) again(l.c, l.cursor);
   }
 
   return {
     fanOut(commit) {
-      if (commit.records.length === 0) return;
-      if (tail === null) {
-        const pending = run(commit);
-        if (!pending) return;
-        tail = pending;
-      } else
-        tail = tail
-          .then(() => run(commit))
-          .catch((err: unknown) => d.log.error({ err }, 'sync fan-out failed'));
-      const mine: Promise<void> = tail.finally(() => {
-        if (tail === mine) tail = null;
+      if (commit.records.length > 0) chain(() => run(commit));
+    },
+    fanOutNext(step) {
+      chain(async () => {
+        const found = await step();
+        if (found === null) return;
+        if ('resync' in found) return resync(found.resync);
+        if (found.records.length === 0) told = Math.max(told, found.head);
+        else return run(found);
       });
-      tail = mine;
     },
     told: () => told,
     settled: () => tail ?? Promise.resolve(),
   };
 }
 
-/** The live connections that have not seen this commit yet; each is moved to its head. */
-function pick(conns: Iterable<Conn>, commit: Commit): Live[] {
+/**
+ * The live connections that have not seen this commit yet; each is moved to its head. One that
+ * saw part of it (a batch of several commits read from the log, part of which its catch-up read
+ * first) is handed to `partly` instead.
+ */
+function pick(conns: Iterable<Conn>, commit: Commit, partly: (c: Conn) => void): Live[] {
   const live: Live[] = [];
   for (const c of conns) {
     if (!c.live || !c.viewer || c.catchingUp) continue;
     // Already read from the log by its catch-up (a commit told after the catch-up read it).
     if (c.cursor >= commit.head) continue;
+    if (c.cursor >= commit.first) {
+      partly(c);
+      continue;
+    }
     live.push({ c, viewer: c.viewer, gen: c.gen, cursor: c.cursor });
     c.cursor = commit.head;
   }

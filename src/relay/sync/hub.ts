@@ -5,6 +5,7 @@ import { viewerWith } from '../data/visibility';
 import { startCatchUp } from './catchUp';
 import { receive } from './clientFrames';
 import { fail, newConn, send, shut } from './connection';
+import type { FanOutStep } from './fanout';
 import {
   connClosed,
   createHubContext,
@@ -33,6 +34,11 @@ export function createSyncHub(d: HubDeps) {
     /** Sends a commit to every live connection allowed to see it (subscribed to store.onCommit). */
     fanOut(commit: Commit): void {
       ctx.fanout.fanOut(commit);
+    },
+
+    /** Sends what `step` finds (a batch read from the log) in its turn among the commits (clusterFanIn.ts). */
+    fanOutNext(step: () => Promise<FanOutStep> | FanOutStep): void {
+      ctx.fanout.fanOutNext(step);
     },
 
     attachRouting(r: RoutingHooks): void {

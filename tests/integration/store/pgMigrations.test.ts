@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratePostgres, PG_MIGRATIONS } from '../../../src/relay/data/postgres/migrations';
+import { createPgLogReads } from '../../../src/relay/data/postgres/pgLogReads';
+import { createPgStore } from '../../../src/relay/data/postgres/pgStore';
 import { postgresMissing, startPostgres, type RunningPostgres } from '../../support/postgres';
 
 const missing = postgresMissing();
@@ -45,6 +47,7 @@ describe.skipIf(missing !== null)('relay/data/postgres/migrations', () => {
         'refresh_tokens',
         'routing_lease',
         'schema_migrations',
+        'scope_moves',
         'team_members',
         'teams',
       ]);
@@ -78,6 +81,40 @@ describe.skipIf(missing !== null)('relay/data/postgres/migrations', () => {
       expect(lines.rows).toEqual([{ action: 'auth.signIn', detail: '{}' }]);
     } finally {
       await pool.end();
+    }
+  });
+
+  it('007 keeps the scope a conversation had before each move, for relays that read the log, compacted with it', async () => {
+    const url = await server.createDatabase();
+    const store = await createPgStore({ connectionString: url, now: Date.now });
+    const system = { mutationId: null, agentId: null };
+    const conv = (data: Record<string, unknown>) =>
+      store.transaction((tx) =>
+        tx.put({ entity: 'conversation', id: 'c1', data, clocks: {}, deleted: false, convId: 'c1' }, system),
+      );
+    try {
+      await conv({ teamId: 't1', assigneeId: 'a1' }); // 1: new, no move
+      await conv({ teamId: 't1', assigneeId: 'a1', subject: 'x' }); // 2: same scope
+      await conv({ teamId: 't2', assigneeId: null }); // 3: moved from t1 / a1
+      await conv({ teamId: 't3', assigneeId: null }); // 4: moved from t2
+      const rows = await store.pool.query(
+        'SELECT seq::int AS seq, conv_id, team_id, assignee_id FROM scope_moves ORDER BY seq',
+      );
+      expect(rows.rows).toEqual([
+        { seq: 3, conv_id: 'c1', team_id: 't1', assignee_id: 'a1' },
+        { seq: 4, conv_id: 'c1', team_id: 't2', assignee_id: null },
+      ]);
+      // Read after 2: the conversation moved from where it stood at 2 to where it is now.
+      const { commit } = await createPgLogReads(store.pool).logAfter(2, 100);
+      expect(commit!.records.map((r) => r.change.seq)).toEqual([4]);
+      expect([...commit!.scopeMoves]).toEqual([
+        ['c1', { before: { teamId: 't1', assigneeId: 'a1' }, after: { teamId: 't3', assigneeId: null } }],
+      ]);
+      expect(await store.compact(1)).toBe(3);
+      const left = await store.pool.query('SELECT seq::int AS seq FROM scope_moves');
+      expect(left.rows).toEqual([{ seq: 4 }]);
+    } finally {
+      await store.close();
     }
   });
 

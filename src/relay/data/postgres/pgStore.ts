@@ -101,6 +101,7 @@ export async function createPgStore(o: PgStoreOptions): Promise<PgStore> {
           }
           await client.query('DELETE FROM log WHERE seq <= $1', [floor]);
           await client.query('DELETE FROM records WHERE deleted AND seq <= $1', [floor]);
+          await client.query('DELETE FROM scope_moves WHERE seq <= $1', [floor]);
           await client.query(
             "INSERT INTO meta (key, value) VALUES ('log_floor', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [String(floor)],
@@ -245,7 +246,8 @@ function txOn(
 
 // One round trip per write: the record's scope before (for scope moves; every sub-statement of
 // one statement sees the same snapshot, so `old` is the row as it was), the next position (the
-// counter row, advanced under the log lock), the log entry and the record's new state.
+// counter row, advanced under the log lock), the log entry, the record's new state and, when a
+// conversation's scope changed, the scope it had (migration 007, for other relays' fan-out).
 const PUT_SQL = `WITH old AS (SELECT team_id, assignee_id FROM records WHERE entity = $1::text AND id = $2::text),
   s AS (UPDATE log_head SET seq = seq + 1 RETURNING seq),
   l AS (INSERT INTO log (seq, entity, record_id, mutation_id, agent_id, at)
@@ -255,7 +257,10 @@ const PUT_SQL = `WITH old AS (SELECT team_id, assignee_id FROM records WHERE ent
         ON CONFLICT (entity, id) DO UPDATE SET data = excluded.data, clocks = excluded.clocks,
           deleted = excluded.deleted, seq = excluded.seq, conv_id = excluded.conv_id,
           team_id = excluded.team_id, assignee_id = excluded.assignee_id
-        RETURNING seq)
+        RETURNING seq),
+  m AS (INSERT INTO scope_moves (seq, conv_id, team_id, assignee_id)
+        SELECT s.seq, $2::text, old.team_id, old.assignee_id FROM s, old WHERE $1::text = 'conversation'
+          AND (old.team_id IS DISTINCT FROM $10::text OR old.assignee_id IS DISTINCT FROM $11::text))
 SELECT r.seq::text AS seq, EXISTS (SELECT 1 FROM old) AS had,
   (SELECT team_id FROM old) AS team_id, (SELECT assignee_id FROM old) AS assignee_id FROM r`;
 

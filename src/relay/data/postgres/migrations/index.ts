@@ -5,6 +5,7 @@ import { pgMigration002 } from './002_identity';
 import { pgMigration003 } from './003_appliedMutations';
 import { pgMigration004 } from './004_routing_lease';
 import { pgMigration005 } from './005_sla_timers';
+import { pgMigration007 } from './007_scope_moves';
 import type { PgMigration } from './pgMigration';
 
 export type { PgMigration } from './pgMigration';
@@ -16,6 +17,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   pgMigration003,
   pgMigration004,
   pgMigration005,
+  pgMigration007,
 ];
 
 // Several relay processes may start at once on one database: one migrates, the others wait.
