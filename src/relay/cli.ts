@@ -9,7 +9,7 @@ import { emailOptionsSchema, type EmailOptions } from './channels/email/email';
 import { webhookOptionsSchema, type WebhookOptions } from './channels/api/webhook';
 import { isLoopbackHost } from '../shared/relayUrl';
 import { RelayError } from './core/errors';
-import { parseStoreOption, RelayOptionsError } from './options';
+import { parseStoreOption, RelayOptionsError, type RelayOptions, type StoreLocation } from './options';
 import { MigrateError, migrateStore } from './data/migrateStore';
 import { seedDemoData } from './demo/seed';
 import { startRelay } from './server';
@@ -134,127 +134,153 @@ function readWebhookOptions(file: string): WebhookOptions {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      data: { type: 'string' },
-      store: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      webchat: { type: 'string' },
-      'mail-options': { type: 'string' },
-      'webhook-options': { type: 'string' },
-      'insecure-http': { type: 'boolean' },
-      'metrics-token': { type: 'string' },
-      'kamailio-evapi': { type: 'string' },
-      'http-rate-limit': { type: 'string' },
-      'auth-rate-limit': { type: 'string' },
-      email: { type: 'string' },
-      password: { type: 'string' },
-      name: { type: 'string' },
-      role: { type: 'string' },
-      customers: { type: 'string' },
-      conversations: { type: 'string' },
-      seed: { type: 'string' },
-      now: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseCommandLine(argv);
   if (values.help) return void out(USAGE);
   const [command = 'serve', sub] = positionals;
-  if (command === 'migrate') {
-    // Only SQLite's default file (no --store) needs --data; a store given names its own place.
-    const dir = values.store ? resolve(values.data ?? '.') : resolve(need(values.data, 'data'));
-    const location = parseStoreOption(values.store, dir);
-    const home = location.kind === 'sqlite' && values.data === undefined ? dirname(location.file) : dir;
-    const r = await migrateStore(location, home);
-    return void out(`migrated the ${r.kind} store at ${r.where}: schema version ${r.version}`);
-  }
+  if (command === 'migrate') return migrateCommand(values);
   const dataDir = resolve(need(values.data, 'data'));
   const store = parseStoreOption(values.store, dataDir);
   const dbFile = store.kind === 'sqlite' ? store.file : undefined;
   if (store.kind === 'postgres' && command !== 'serve')
     throw new UsageError(`"${command}" works on a SQLite store only for now; leave out --store postgres://.`);
-
-  if (command === 'serve') {
-    if (!!values['tls-cert'] !== !!values['tls-key'])
-      throw new UsageError('--tls-cert and --tls-key go together.');
-    const tls = values['tls-cert']
-      ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) }
-      : undefined;
-    const metricsToken = values['metrics-token'] ?? process.env['RELAY_METRICS_TOKEN'];
-    const relay = await startRelay({
-      dataDir,
-      store,
-      host: values.host ?? '127.0.0.1',
-      port: int(values.port, 'port', 8787),
-      ...(tls ? { tls } : {}),
-      ...(values['insecure-http'] ? { insecureHttp: true } : {}),
-      ...(metricsToken ? { metricsToken } : {}),
-      ...(values['http-rate-limit']
-        ? { httpRateLimit: rate(values['http-rate-limit'], 'http-rate-limit') }
-        : {}),
-      ...(values['auth-rate-limit']
-        ? { authRateLimit: rate(values['auth-rate-limit'], 'auth-rate-limit') }
-        : {}),
-      ...(values.webchat ? { webchat: readWebchatOptions(values.webchat) } : {}),
-      ...(values['mail-options'] ? { email: readEmailOptions(values['mail-options']) } : {}),
-      ...(values['webhook-options'] ? { webhook: readWebhookOptions(values['webhook-options']) } : {}),
-      ...(values['kamailio-evapi']
-        ? { voice: { kamailioEvapi: evapiAddress(values['kamailio-evapi']) } }
-        : {}),
-    });
-    out(`relay listening on ${relay.url} (sync ${relay.wsUrl}), data in ${dataDir}`);
-    if (!tls && !isLoopbackHost(values.host ?? '127.0.0.1'))
-      process.stderr.write(
-        'relay: WARNING: serving plain HTTP off loopback (--insecure-http): passwords and customer data are not encrypted on the wire.\n',
-      );
-    const stop = () => void relay.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    return;
-  }
-  if (command === 'admin') {
-    if (sub !== 'create') throw new UsageError(`Unknown admin command "${sub ?? ''}"; try "admin create".`);
-    const role = (values.role ?? 'admin') as Role;
-    if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}.`);
-    const password = values.password ?? process.env['RELAY_ADMIN_PASSWORD'];
-    if (!password) throw new UsageError('--password (or RELAY_ADMIN_PASSWORD) is required.');
-    const agent = await createAdmin({
-      dataDir,
-      email: need(values.email, 'email'),
-      password,
-      name: need(values.name, 'name'),
-      role,
-      ...(dbFile ? { dbFile } : {}),
-    });
-    return void out(`created ${agent.role} ${agent.email} (${agent.id})`);
-  }
-  if (command === 'seed') {
-    const s = await seedDemoData({
-      dataDir,
-      ...(dbFile ? { dbFile } : {}),
-      customers: int(values.customers, 'customers', 200),
-      conversations: int(values.conversations, 'conversations', 500),
-      ...(values.password ? { demoPassword: values.password } : {}),
-      ...(values.seed ? { seed: int(values.seed, 'seed', 0) } : {}),
-      ...(values.now ? { now: isoTime(values.now, 'now') } : {}),
-    });
-    out(
-      `seeded ${s.customers} customers, ${s.conversations} conversations, ${s.messages} messages in ${(s.ms / 1000).toFixed(1)} s`,
-    );
-    out(`teams: ${s.teams.join(', ')}`);
-    for (const a of s.agents)
-      out(
-        `  ${a.role.padEnd(10)} ${a.email.padEnd(30)} ${a.password === null ? '(existed; password unchanged)' : `password: ${a.password}`}`,
-      );
-    return;
-  }
+  if (command === 'serve') return serveCommand(values, dataDir, store);
+  if (command === 'admin') return adminCommand(values, sub, dataDir, dbFile);
+  if (command === 'seed') return seedCommand(values, dataDir, dbFile);
   throw new UsageError(`Unknown command "${command}". Run with --help.`);
+}
+
+/** Every option of every command (each command reads the ones it needs). */
+const CLI_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  data: { type: 'string' },
+  store: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  webchat: { type: 'string' },
+  'mail-options': { type: 'string' },
+  'webhook-options': { type: 'string' },
+  'insecure-http': { type: 'boolean' },
+  'metrics-token': { type: 'string' },
+  'kamailio-evapi': { type: 'string' },
+  'http-rate-limit': { type: 'string' },
+  'auth-rate-limit': { type: 'string' },
+  email: { type: 'string' },
+  password: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  customers: { type: 'string' },
+  conversations: { type: 'string' },
+  seed: { type: 'string' },
+  now: { type: 'string' },
+} as const;
+
+function parseCommandLine(argv: string[]) {
+  return parseArgs({ args: argv, allowPositionals: true, strict: true, options: CLI_OPTIONS });
+}
+
+type CliValues = ReturnType<typeof parseCommandLine>['values'];
+
+/** `relay migrate`: applies pending migrations to the store and exits. */
+async function migrateCommand(values: CliValues): Promise<void> {
+  // Only SQLite's default file (no --store) needs --data; a store given names its own place.
+  const dir = values.store ? resolve(values.data ?? '.') : resolve(need(values.data, 'data'));
+  const location = parseStoreOption(values.store, dir);
+  const home = location.kind === 'sqlite' && values.data === undefined ? dirname(location.file) : dir;
+  const r = await migrateStore(location, home);
+  return void out(`migrated the ${r.kind} store at ${r.where}: schema version ${r.version}`);
+}
+
+/** `relay serve`: starts the relay and stops it on SIGINT or SIGTERM. */
+async function serveCommand(values: CliValues, dataDir: string, store: StoreLocation): Promise<void> {
+  if (!!values['tls-cert'] !== !!values['tls-key'])
+    throw new UsageError('--tls-cert and --tls-key go together.');
+  const tls = values['tls-cert']
+    ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) }
+    : undefined;
+  const relay = await startRelay(relayOptions(values, dataDir, store, tls));
+  out(`relay listening on ${relay.url} (sync ${relay.wsUrl}), data in ${dataDir}`);
+  if (!tls && !isLoopbackHost(values.host ?? '127.0.0.1'))
+    process.stderr.write(
+      'relay: WARNING: serving plain HTTP off loopback (--insecure-http): passwords and customer data are not encrypted on the wire.\n',
+    );
+  const stop = () => void relay.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** The relay's options from the command line, its files read and checked. */
+function relayOptions(
+  values: CliValues,
+  dataDir: string,
+  store: StoreLocation,
+  tls: { cert: Buffer; key: Buffer } | undefined,
+): RelayOptions {
+  const metricsToken = values['metrics-token'] ?? process.env['RELAY_METRICS_TOKEN'];
+  return {
+    dataDir,
+    store,
+    host: values.host ?? '127.0.0.1',
+    port: int(values.port, 'port', 8787),
+    ...(tls ? { tls } : {}),
+    ...(values['insecure-http'] ? { insecureHttp: true } : {}),
+    ...(metricsToken ? { metricsToken } : {}),
+    ...(values['http-rate-limit']
+      ? { httpRateLimit: rate(values['http-rate-limit'], 'http-rate-limit') }
+      : {}),
+    ...(values['auth-rate-limit']
+      ? { authRateLimit: rate(values['auth-rate-limit'], 'auth-rate-limit') }
+      : {}),
+    ...(values.webchat ? { webchat: readWebchatOptions(values.webchat) } : {}),
+    ...(values['mail-options'] ? { email: readEmailOptions(values['mail-options']) } : {}),
+    ...(values['webhook-options'] ? { webhook: readWebhookOptions(values['webhook-options']) } : {}),
+    ...(values['kamailio-evapi'] ? { voice: { kamailioEvapi: evapiAddress(values['kamailio-evapi']) } } : {}),
+  };
+}
+
+/** `relay admin create`: makes an account (an admin by default) in a SQLite store. */
+async function adminCommand(
+  values: CliValues,
+  sub: string | undefined,
+  dataDir: string,
+  dbFile: string | undefined,
+): Promise<void> {
+  if (sub !== 'create') throw new UsageError(`Unknown admin command "${sub ?? ''}"; try "admin create".`);
+  const role = (values.role ?? 'admin') as Role;
+  if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}.`);
+  const password = values.password ?? process.env['RELAY_ADMIN_PASSWORD'];
+  if (!password) throw new UsageError('--password (or RELAY_ADMIN_PASSWORD) is required.');
+  const agent = await createAdmin({
+    dataDir,
+    email: need(values.email, 'email'),
+    password,
+    name: need(values.name, 'name'),
+    role,
+    ...(dbFile ? { dbFile } : {}),
+  });
+  return void out(`created ${agent.role} ${agent.email} (${agent.id})`);
+}
+
+/** `relay seed`: fills a SQLite store with demo data and prints the demo accounts. */
+async function seedCommand(values: CliValues, dataDir: string, dbFile: string | undefined): Promise<void> {
+  const s = await seedDemoData({
+    dataDir,
+    ...(dbFile ? { dbFile } : {}),
+    customers: int(values.customers, 'customers', 200),
+    conversations: int(values.conversations, 'conversations', 500),
+    ...(values.password ? { demoPassword: values.password } : {}),
+    ...(values.seed ? { seed: int(values.seed, 'seed', 0) } : {}),
+    ...(values.now ? { now: isoTime(values.now, 'now') } : {}),
+  });
+  out(
+    `seeded ${s.customers} customers, ${s.conversations} conversations, ${s.messages} messages in ${(s.ms / 1000).toFixed(1)} s`,
+  );
+  out(`teams: ${s.teams.join(', ')}`);
+  for (const a of s.agents)
+    out(
+      `  ${a.role.padEnd(10)} ${a.email.padEnd(30)} ${a.password === null ? '(existed; password unchanged)' : `password: ${a.password}`}`,
+    );
 }
 
 // Everything the relay writes (database, keys, logs, recordings) is for its own user only.

@@ -50,7 +50,21 @@ export type ReportFacts = ReturnType<typeof createReportFacts>;
 
 /** The statements that keep report_facts and report_calls; `apply` runs inside the caller's transaction. */
 export function createReportFacts(db: Database) {
-  const q = {
+  const q = factStatements(db);
+  return {
+    /** Brings the facts up to date with one record's new state (others are ignored). */
+    apply(r: FactRecord): void {
+      if (r.entity === 'conversation') putConversationFacts(q, r);
+      else if (r.entity === 'message') putMessageFacts(q, r);
+      else if (r.entity === 'call') putCallRecordFacts(q, r);
+    },
+  };
+}
+
+type FactStatements = ReturnType<typeof factStatements>;
+
+function factStatements(db: Database) {
+  return {
     get: db.prepare<[string], FactRow>(
       'SELECT conv_id, first_in_at, first_response_at, call_state, call_state_at, talk_ms, hold_ms, sla_owed FROM report_facts WHERE conv_id = ?',
     ),
@@ -89,116 +103,129 @@ export function createReportFacts(db: Database) {
         acw_ms = (SELECT total(acw_ms) FROM report_calls c WHERE c.conv_id = @conv)
       WHERE conv_id = @conv`),
   };
+}
 
-  function conversation(r: FactRecord): void {
-    if (r.deleted) {
-      q.drop.run(r.id);
-      return;
-    }
-    const d = r.data;
-    const createdAt = ms(d['createdAt']);
-    const channel = str(d['channel']);
-    if (createdAt === null || channel === null) return;
-    const prev = q.get.get(r.id);
-    let firstIn = prev?.first_in_at ?? null;
-    let firstResponse = prev?.first_response_at ?? null;
-    let callState = prev?.call_state ?? null;
-    let callAt = prev?.call_state_at ?? null;
-    let talk = prev?.talk_ms ?? 0;
-    let hold = prev?.hold_ms ?? 0;
-    let abandoned = 0;
-    const call = d['call'];
-    if (call && typeof call === 'object') {
-      const c = call as Record<string, unknown>;
-      const state = str(c['state']);
-      const at = ms(c['at']);
-      if (state !== null && at !== null && (state !== callState || at !== callAt)) {
-        // The interval since the last state change was spent in that state.
-        if (callAt !== null && at >= callAt) {
-          if (callState === 'talking') talk += at - callAt;
-          if (callState === 'held') hold += at - callAt;
-        }
-        if (state === 'talking') firstResponse = minOf(firstResponse, at);
-        callState = state;
-        callAt = at;
-      }
-      firstIn = minOf(firstIn, ms(c['queuedAt']));
-      abandoned = callState === 'abandoned' ? 1 : 0;
-    }
-    const status = str(d['status']);
-    const statusClock = r.clocks['status'];
-    const resolvedAt =
-      status === 'resolved' ? (isHlc(statusClock) ? decodeHlc(statusClock).wall : createdAt) : null;
-    const csat =
-      typeof d['csatScore'] === 'number' && Number.isFinite(d['csatScore']) ? d['csatScore'] : null;
-    q.upsert.run({
-      conv_id: r.id,
-      created_at: createdAt,
-      channel,
-      team_id: str(d['teamId']),
-      inbox_id: str(d['inboxId']),
-      agent_id: str(d['assigneeId']),
-      first_in_at: firstIn,
-      first_response_at: firstResponse,
-      resolved_at: resolvedAt,
-      csat,
-      sla_due_at: ms(d['slaDueAt']),
-      // Due times are cleared once met, so whether one was ever owed is remembered here.
-      sla_owed:
-        prev?.sla_owed === 1 ||
-        ms(d['slaFirstResponseDueAt']) !== null ||
-        ms(d['slaResolutionDueAt']) !== null
-          ? 1
-          : 0,
-      sla_breaches: count(d['slaFirstResponseBreaches']) + count(d['slaResolutionBreaches']),
-      abandoned,
-      call_state: callState,
-      call_state_at: callAt,
-      talk_ms: talk,
-      hold_ms: hold,
-    });
-    if (!prev) {
-      // Messages and call records written before their conversation (the demo seed, an import)
-      // count as well: they found no row to update then.
-      for (const json of q.threadOf.all(r.id))
-        message({ ...r, entity: 'message', data: JSON.parse(json) as Record<string, unknown> });
-      q.sumCalls.run({ conv: r.id });
-    }
+/** A conversation's call figures: the customer's first contact, the first answer, the call state and its times. */
+type CallFacts = {
+  firstIn: number | null;
+  firstResponse: number | null;
+  state: string | null;
+  at: number | null;
+  talk: number;
+  hold: number;
+  abandoned: number;
+};
+
+/** Keeps (or drops) the facts row of a conversation; the first time, counts what was written before it. */
+function putConversationFacts(q: FactStatements, r: FactRecord): void {
+  if (r.deleted) {
+    q.drop.run(r.id);
+    return;
   }
-
-  function message(r: FactRecord): void {
-    const conv = str(r.data['conversationId']);
-    const t = ms(r.data['createdAt']);
-    if (conv === null || t === null || r.deleted) return;
-    if (r.data['direction'] === 'in') q.customerMessage.run({ conv, t });
-    else if (r.data['direction'] === 'out' && typeof r.data['authorId'] === 'string')
-      q.agentMessage.run({ conv, t });
+  const createdAt = ms(r.data['createdAt']);
+  const channel = str(r.data['channel']);
+  if (createdAt === null || channel === null) return;
+  const prev = q.get.get(r.id);
+  q.upsert.run(conversationFactRow(r, prev, createdAt, channel));
+  if (!prev) {
+    // Messages and call records written before their conversation (the demo seed, an import)
+    // count as well: they found no row to update then.
+    for (const json of q.threadOf.all(r.id))
+      putMessageFacts(q, { ...r, entity: 'message', data: JSON.parse(json) as Record<string, unknown> });
+    q.sumCalls.run({ conv: r.id });
   }
+}
 
-  function callRecord(r: FactRecord): void {
-    const conv = str(r.data['conversationId']);
-    if (conv === null || r.deleted) return;
-    const answered = ms(r.data['answeredAt']);
-    const ended = ms(r.data['endedAt']);
-    const wrapped = ms(r.data['wrappedUpAt']);
-    q.putCall.run({
-      id: r.id,
-      conv,
-      answered: answered === null ? 0 : 1,
-      talk: answered !== null && ended !== null ? Math.max(0, ended - answered) : 0,
-      acw: answered !== null && ended !== null && wrapped !== null ? Math.max(0, wrapped - ended) : 0,
-    });
-    q.sumCalls.run({ conv });
-  }
-
+/** The report_facts row of a conversation's new state, after its previous row `prev`. */
+function conversationFactRow(r: FactRecord, prev: FactRow | undefined, createdAt: number, channel: string) {
+  const d = r.data;
+  const call = callFacts(prev, d['call']);
+  const status = str(d['status']);
+  const statusClock = r.clocks['status'];
+  const resolvedAt =
+    status === 'resolved' ? (isHlc(statusClock) ? decodeHlc(statusClock).wall : createdAt) : null;
+  const csat = typeof d['csatScore'] === 'number' && Number.isFinite(d['csatScore']) ? d['csatScore'] : null;
   return {
-    /** Brings the facts up to date with one record's new state (others are ignored). */
-    apply(r: FactRecord): void {
-      if (r.entity === 'conversation') conversation(r);
-      else if (r.entity === 'message') message(r);
-      else if (r.entity === 'call') callRecord(r);
-    },
+    conv_id: r.id,
+    created_at: createdAt,
+    channel,
+    team_id: str(d['teamId']),
+    inbox_id: str(d['inboxId']),
+    agent_id: str(d['assigneeId']),
+    first_in_at: call.firstIn,
+    first_response_at: call.firstResponse,
+    resolved_at: resolvedAt,
+    csat,
+    sla_due_at: ms(d['slaDueAt']),
+    // Due times are cleared once met, so whether one was ever owed is remembered here.
+    sla_owed:
+      prev?.sla_owed === 1 || ms(d['slaFirstResponseDueAt']) !== null || ms(d['slaResolutionDueAt']) !== null
+        ? 1
+        : 0,
+    sla_breaches: count(d['slaFirstResponseBreaches']) + count(d['slaResolutionBreaches']),
+    abandoned: call.abandoned,
+    call_state: call.state,
+    call_state_at: call.at,
+    talk_ms: call.talk,
+    hold_ms: call.hold,
   };
+}
+
+/** The call figures kept in `prev`, moved on by the relay's call state `call` (the conversation's `call` field). */
+function callFacts(prev: FactRow | undefined, call: unknown): CallFacts {
+  const f: CallFacts = {
+    firstIn: prev?.first_in_at ?? null,
+    firstResponse: prev?.first_response_at ?? null,
+    state: prev?.call_state ?? null,
+    at: prev?.call_state_at ?? null,
+    talk: prev?.talk_ms ?? 0,
+    hold: prev?.hold_ms ?? 0,
+    abandoned: 0,
+  };
+  if (!call || typeof call !== 'object') return f;
+  const c = call as Record<string, unknown>;
+  const state = str(c['state']);
+  const at = ms(c['at']);
+  if (state !== null && at !== null && (state !== f.state || at !== f.at)) {
+    // The interval since the last state change was spent in that state.
+    if (f.at !== null && at >= f.at) {
+      if (f.state === 'talking') f.talk += at - f.at;
+      if (f.state === 'held') f.hold += at - f.at;
+    }
+    if (state === 'talking') f.firstResponse = minOf(f.firstResponse, at);
+    f.state = state;
+    f.at = at;
+  }
+  f.firstIn = minOf(f.firstIn, ms(c['queuedAt']));
+  f.abandoned = f.state === 'abandoned' ? 1 : 0;
+  return f;
+}
+
+/** Moves a conversation's first customer message or first agent reply earlier when this message is. */
+function putMessageFacts(q: FactStatements, r: FactRecord): void {
+  const conv = str(r.data['conversationId']);
+  const t = ms(r.data['createdAt']);
+  if (conv === null || t === null || r.deleted) return;
+  if (r.data['direction'] === 'in') q.customerMessage.run({ conv, t });
+  else if (r.data['direction'] === 'out' && typeof r.data['authorId'] === 'string')
+    q.agentMessage.run({ conv, t });
+}
+
+/** Keeps a call record's talk and after-call work and sums them again for its conversation. */
+function putCallRecordFacts(q: FactStatements, r: FactRecord): void {
+  const conv = str(r.data['conversationId']);
+  if (conv === null || r.deleted) return;
+  const answered = ms(r.data['answeredAt']);
+  const ended = ms(r.data['endedAt']);
+  const wrapped = ms(r.data['wrappedUpAt']);
+  q.putCall.run({
+    id: r.id,
+    conv,
+    answered: answered === null ? 0 : 1,
+    talk: answered !== null && ended !== null ? Math.max(0, ended - answered) : 0,
+    acw: answered !== null && ended !== null && wrapped !== null ? Math.max(0, wrapped - ended) : 0,
+  });
+  q.sumCalls.run({ conv });
 }
 
 /**

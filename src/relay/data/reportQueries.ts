@@ -1,5 +1,6 @@
 import { SUM_FIELDS, type ReportGroupBy, type ReportRow } from '../../shared/reports/figures';
 import { CHANNELS } from '../../shared/sync/entities';
+import type DatabaseCtor from 'better-sqlite3-multiple-ciphers';
 import type { Database } from './db';
 
 /** Seconds by channel; a channel missing from a target map has no target (its figure is not measured). */
@@ -69,13 +70,58 @@ export function createReportQueries(
   db: Database,
   targets: { serviceLevelSec: Targets; firstResponseSec: Targets },
 ) {
-  const sla = slaSql(targets.firstResponseSec);
-  const sl = perChannelMs(targets.serviceLevelSec);
-  // Per conversation first (flags and times), then sums: SQLite has no column aliases in the same SELECT.
-  const perConversation = (col: string, scoped: boolean) => `
+  const c: ReportQueriesContext = {
+    db,
+    sqlParts: { sla: slaSql(targets.firstResponseSec), serviceLevel: perChannelMs(targets.serviceLevelSec) },
+    statements: new Map(),
+  };
+  const names = {
+    agent: db.prepare<[], { key: string; name: string }>('SELECT id AS key, name FROM agents'),
+    team: db.prepare<[], { key: string; name: string }>('SELECT id AS key, name FROM teams'),
+    queue: db.prepare<[], { key: string; name: string }>('SELECT id AS key, name FROM inboxes'),
+  };
+
+  return {
+    /**
+     * Sums per group and bucket. `teamIds` null: every conversation (admins); else only those
+     * of these teams. `now` decides which unanswered conversations are past their SLA.
+     */
+    sums: (
+      groupBy: ReportGroupBy,
+      bounds: readonly (readonly [number, number])[],
+      teamIds: readonly string[] | null,
+      now: number,
+    ): ReportRow[] => sums(c, groupBy, bounds, teamIds, now),
+    /** Names of the groups' keys (agents, teams, inboxes); channels are named by the app. */
+    names(groupBy: ReportGroupBy): Map<string, string> {
+      if (groupBy === 'channel') return new Map();
+      return new Map(names[groupBy].all().map((r) => [r.key, r.name]));
+    },
+    /** The plan of a report's query, for the test that it uses its index. */
+    plan: (groupBy: ReportGroupBy, scoped: boolean): string[] => plan(c, groupBy, scoped),
+  };
+}
+
+/** The targets' SQL that every report query shares: SLA met and breached, the service-level time. */
+type ReportSqlParts = { sla: { met: string; breached: string }; serviceLevel: string };
+
+type SumsParams = { bounds: string; now: number; teams?: string };
+type SumsStatement = DatabaseCtor.Statement<[SumsParams], Record<string, number | string>>;
+
+/** What the report queries share: the database, the targets' SQL, and the sums statements prepared so far. */
+type ReportQueriesContext = {
+  db: Database;
+  sqlParts: ReportSqlParts;
+  /** By `<groupBy>:<scoped>`, each prepared on first use. */
+  statements: Map<string, SumsStatement>;
+};
+
+/** Per conversation first (flags and times), then sums: SQLite has no column aliases in the same SELECT. */
+function perConversationSql(p: ReportSqlParts, col: string, scoped: boolean): string {
+  return `
     SELECT b.i AS bucket, coalesce(f.${col}, '') AS grp, f.channel, f.first_in_at AS fin, f.first_response_at AS fr,
       f.created_at, f.resolved_at, f.csat, f.abandoned, f.talk_ms, f.hold_ms, f.rec_calls, f.rec_talk_ms, f.acw_ms,
-      ${sla.met} AS sla_met, ${sla.breached} AS sla_breached, ${sl} AS sl,
+      ${p.sla.met} AS sla_met, ${p.sla.breached} AS sla_breached, ${p.serviceLevel} AS sl,
       (f.first_in_at IS NOT NULL AND f.first_response_at IS NOT NULL AND f.first_response_at >= f.first_in_at) AS responded,
       (f.channel = 'chat' AND f.resolved_at IS NOT NULL AND f.first_response_at IS NULL AND f.first_in_at IS NOT NULL) AS left_chat
     FROM b ${
@@ -86,7 +132,11 @@ export function createReportQueries(
              ON f.team_id = t.id AND f.created_at >= b.s AND f.created_at < b.e`
         : `CROSS JOIN report_facts f ON f.created_at >= b.s AND f.created_at < b.e`
     }`;
-  const sql = (col: string, scoped: boolean) => `
+}
+
+/** The sums of a report grouped by `col`, over every conversation or (`scoped`) those of `@teams`. */
+function sumsSql(p: ReportSqlParts, col: string, scoped: boolean): string {
+  return `
     WITH b(i, s, e) AS (
       SELECT CAST(key AS INTEGER), json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@bounds))
     SELECT bucket, grp AS "group",
@@ -107,61 +157,47 @@ export function createReportQueries(
       total(left_chat) AS abandonedChats,
       total(sl IS NOT NULL AND fin IS NOT NULL) AS serviceOffered,
       total(sl IS NOT NULL AND responded AND fr - fin <= sl) AS serviceWithin
-    FROM (${perConversation(col, scoped)})
+    FROM (${perConversationSql(p, col, scoped)})
     GROUP BY bucket, grp`;
-  type Params = { bounds: string; now: number; teams?: string };
-  const statements = new Map<
-    string,
-    ReturnType<typeof db.prepare<[Params], Record<string, number | string>>>
-  >();
-  const statement = (groupBy: ReportGroupBy, scoped: boolean) => {
-    const key = `${groupBy}:${scoped}`;
-    let s = statements.get(key);
-    if (!s)
-      statements.set(
-        key,
-        (s = db.prepare<[Params], Record<string, number | string>>(sql(GROUP_COLUMN[groupBy], scoped))),
-      );
-    return s;
-  };
-  const names = {
-    agent: db.prepare<[], { key: string; name: string }>('SELECT id AS key, name FROM agents'),
-    team: db.prepare<[], { key: string; name: string }>('SELECT id AS key, name FROM teams'),
-    queue: db.prepare<[], { key: string; name: string }>('SELECT id AS key, name FROM inboxes'),
-  };
+}
 
-  return {
-    /**
-     * Sums per group and bucket. `teamIds` null: every conversation (admins); else only those
-     * of these teams. `now` decides which unanswered conversations are past their SLA.
-     */
-    sums(
-      groupBy: ReportGroupBy,
-      bounds: readonly (readonly [number, number])[],
-      teamIds: readonly string[] | null,
-      now: number,
-    ): ReportRow[] {
-      const params: Params = { bounds: JSON.stringify(bounds), now };
-      if (teamIds) params.teams = JSON.stringify(teamIds);
-      return statement(groupBy, teamIds !== null)
-        .all(params)
-        .map((r) => {
-          const row = { group: String(r['group']), bucket: Number(r['bucket']) } as ReportRow;
-          for (const f of SUM_FIELDS) row[f] = Number(r[f] ?? 0);
-          return row;
-        });
-    },
-    /** Names of the groups' keys (agents, teams, inboxes); channels are named by the app. */
-    names(groupBy: ReportGroupBy): Map<string, string> {
-      if (groupBy === 'channel') return new Map();
-      return new Map(names[groupBy].all().map((r) => [r.key, r.name]));
-    },
-    /** The plan of a report's query, for the test that it uses its index. */
-    plan(groupBy: ReportGroupBy, scoped: boolean): string[] {
-      const p = { bounds: '[[0,1]]', now: 0, ...(scoped ? { teams: '[]' } : {}) };
-      return (
-        db.prepare(`EXPLAIN QUERY PLAN ${sql(GROUP_COLUMN[groupBy], scoped)}`).all(p) as { detail: string }[]
-      ).map((r) => r.detail);
-    },
-  };
+/** The sums statement of a grouping, prepared the first time it is asked for. */
+function sumsStatement(c: ReportQueriesContext, groupBy: ReportGroupBy, scoped: boolean): SumsStatement {
+  const key = `${groupBy}:${scoped}`;
+  let s = c.statements.get(key);
+  if (!s)
+    c.statements.set(
+      key,
+      (s = c.db.prepare<[SumsParams], Record<string, number | string>>(
+        sumsSql(c.sqlParts, GROUP_COLUMN[groupBy], scoped),
+      )),
+    );
+  return s;
+}
+
+function sums(
+  c: ReportQueriesContext,
+  groupBy: ReportGroupBy,
+  bounds: readonly (readonly [number, number])[],
+  teamIds: readonly string[] | null,
+  now: number,
+): ReportRow[] {
+  const params: SumsParams = { bounds: JSON.stringify(bounds), now };
+  if (teamIds) params.teams = JSON.stringify(teamIds);
+  return sumsStatement(c, groupBy, teamIds !== null)
+    .all(params)
+    .map((r) => {
+      const row = { group: String(r['group']), bucket: Number(r['bucket']) } as ReportRow;
+      for (const f of SUM_FIELDS) row[f] = Number(r[f] ?? 0);
+      return row;
+    });
+}
+
+function plan(c: ReportQueriesContext, groupBy: ReportGroupBy, scoped: boolean): string[] {
+  const p = { bounds: '[[0,1]]', now: 0, ...(scoped ? { teams: '[]' } : {}) };
+  return (
+    c.db.prepare(`EXPLAIN QUERY PLAN ${sumsSql(c.sqlParts, GROUP_COLUMN[groupBy], scoped)}`).all(p) as {
+      detail: string;
+    }[]
+  ).map((r) => r.detail);
 }

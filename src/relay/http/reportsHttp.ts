@@ -10,6 +10,7 @@ import {
   createReportQueries,
   DEFAULT_FIRST_RESPONSE_SEC,
   DEFAULT_SERVICE_LEVEL_SEC,
+  type ReportQueries,
   type Targets,
 } from '../data/reportQueries';
 import type { Accounts } from '../identity/accounts';
@@ -50,59 +51,18 @@ function scopeOf(p: Principal, accounts: Accounts): string[] | null {
  * `from` is inclusive and `to` exclusive, both local days in `tz`.
  * [maxDays=92] [maxHourDays=31] [serviceLevelSec={voice:20,chat:60}] [firstResponseSec=DEFAULT_FIRST_RESPONSE_SEC]
  */
-export function createReportsHttp(d: {
-  db: Database;
-  auth: Auth;
-  accounts: Accounts;
-  audit: Audit;
-  log: Logger;
-  now: () => number;
-  options?: ReportsOptions;
-}) {
-  const maxDays = d.options?.maxDays ?? 92;
-  const maxHourDays = d.options?.maxHourDays ?? 31;
+export function createReportsHttp(d: ReportsHttpDeps) {
   const targets = {
     serviceLevelSec: d.options?.serviceLevelSec ?? DEFAULT_SERVICE_LEVEL_SEC,
     firstResponseSec: d.options?.firstResponseSec ?? DEFAULT_FIRST_RESPONSE_SEC,
   };
-  const queries = createReportQueries(d.db, targets);
-
-  function parse(req: IncomingMessage): ReportQuery {
-    const qs = targetOf(req).query;
-    const raw: Record<string, string> = {};
-    for (const [k, v] of qs) raw[k] ??= v;
-    const r = reportQuerySchema.safeParse(raw);
-    if (!r.success) throw new RelayError(RELAY_ERR.VALIDATION, describeIssues(r.error.issues));
-    const days = daysBetween(r.data.from, r.data.to);
-    const limit = r.data.bucket === 'hour' ? maxHourDays : maxDays;
-    if (days > limit)
-      throw new RelayError(
-        RELAY_ERR.VALIDATION,
-        `A report by ${r.data.bucket} covers at most ${limit} days; pick a shorter range${r.data.bucket === 'hour' ? ' or group by day' : ''}.`,
-      );
-    return r.data;
-  }
-
-  /** The report of `q` for principal `p`, from report_facts. */
-  function report(p: Principal, q: ReportQuery): Report {
-    const teams = scopeOf(p, d.accounts);
-    const bounds = bucketBounds(q.from, q.to, q.tz, q.bucket);
-    const now = d.now();
-    const rows = queries.sums(q.groupBy, bounds, teams, now);
-    const names = queries.names(q.groupBy);
-    const keys = [...new Set(rows.map((r) => r.group))];
-    return {
-      ...q,
-      generatedAt: new Date(now).toISOString(),
-      buckets: bounds.map(([s, e]) => ({ start: new Date(s).toISOString(), end: new Date(e).toISOString() })),
-      groups: keys
-        .map((key) => ({ key, name: names.get(key) ?? key }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
-      rows,
-      targets,
-      notes: [],
-    };
-  }
+  const c: ReportsContext = {
+    d,
+    maxDays: d.options?.maxDays ?? 92,
+    maxHourDays: d.options?.maxHourDays ?? 31,
+    targets,
+    queries: createReportQueries(d.db, targets),
+  };
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const path = targetOf(req).path;
@@ -110,31 +70,99 @@ export function createReportsHttp(d: {
     try {
       if (req.method !== 'GET') throw methodNotAllowed(`${req.method} is not allowed on ${path}.`, ['GET']);
       const p = await d.auth.authenticateRequest(req);
-      const q = parse(req);
-      const r = report(p, q);
+      const q = parseReportQuery(c, req);
+      const r = report(c, p, q);
       if (path === R.reports.pattern) {
         sendJson(res, 200, r);
         return true;
       }
-      const csv = reportCsv(r);
-      res.writeHead(200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="switchboard-report-${q.groupBy}-${q.from}.csv"`,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      });
-      res.end(csv);
-      // Figures about people leave the relay as a file: who took which, and how much.
-      d.audit.record({
-        actorId: p.agentId,
-        action: AUDIT.REPORT_EXPORTED,
-        target: q.groupBy,
-        detail: { from: q.from, to: q.to, tz: q.tz, bucket: q.bucket, rows: r.rows.length },
-        ip: clientIp(req),
-      });
+      sendReportCsv(c, req, res, p, r);
     } catch (err) {
       sendError(res, err, d.log);
     }
     return true;
   };
+}
+
+type ReportsHttpDeps = {
+  db: Database;
+  auth: Auth;
+  accounts: Accounts;
+  audit: Audit;
+  log: Logger;
+  now: () => number;
+  options?: ReportsOptions;
+};
+
+/** What the report routes share: their deps, range limits, targets and queries. */
+type ReportsContext = {
+  d: ReportsHttpDeps;
+  maxDays: number;
+  maxHourDays: number;
+  targets: { serviceLevelSec: Targets; firstResponseSec: Targets };
+  queries: ReportQueries;
+};
+
+/** The report query of a request's search parameters, its range within the limits (else VALIDATION). */
+function parseReportQuery(c: ReportsContext, req: IncomingMessage): ReportQuery {
+  const qs = targetOf(req).query;
+  const raw: Record<string, string> = {};
+  for (const [k, v] of qs) raw[k] ??= v;
+  const r = reportQuerySchema.safeParse(raw);
+  if (!r.success) throw new RelayError(RELAY_ERR.VALIDATION, describeIssues(r.error.issues));
+  const days = daysBetween(r.data.from, r.data.to);
+  const limit = r.data.bucket === 'hour' ? c.maxHourDays : c.maxDays;
+  if (days > limit)
+    throw new RelayError(
+      RELAY_ERR.VALIDATION,
+      `A report by ${r.data.bucket} covers at most ${limit} days; pick a shorter range${r.data.bucket === 'hour' ? ' or group by day' : ''}.`,
+    );
+  return r.data;
+}
+
+/** The report of `q` for principal `p`, from report_facts. */
+function report(c: ReportsContext, p: Principal, q: ReportQuery): Report {
+  const teams = scopeOf(p, c.d.accounts);
+  const bounds = bucketBounds(q.from, q.to, q.tz, q.bucket);
+  const now = c.d.now();
+  const rows = c.queries.sums(q.groupBy, bounds, teams, now);
+  const names = c.queries.names(q.groupBy);
+  const keys = [...new Set(rows.map((r) => r.group))];
+  return {
+    ...q,
+    generatedAt: new Date(now).toISOString(),
+    buckets: bounds.map(([s, e]) => ({ start: new Date(s).toISOString(), end: new Date(e).toISOString() })),
+    groups: keys
+      .map((key) => ({ key, name: names.get(key) ?? key }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    rows,
+    targets: c.targets,
+    notes: [],
+  };
+}
+
+/** Sends the report as a CSV file, and records the export in the audit log. */
+function sendReportCsv(
+  c: ReportsContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  p: Principal,
+  r: Report,
+): void {
+  const csv = reportCsv(r);
+  res.writeHead(200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="switchboard-report-${r.groupBy}-${r.from}.csv"`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(csv);
+  // Figures about people leave the relay as a file: who took which, and how much.
+  c.d.audit.record({
+    actorId: p.agentId,
+    action: AUDIT.REPORT_EXPORTED,
+    target: r.groupBy,
+    detail: { from: r.from, to: r.to, tz: r.tz, bucket: r.bucket, rows: r.rows.length },
+    ip: clientIp(req),
+  });
 }

@@ -46,114 +46,170 @@ export type AccountWritesDeps = {
  */
 export function createAccountWrites(d: AccountWritesDeps) {
   const { identity } = d;
-  const inTx = <R>(tx: IdentityTx | undefined, fn: (tx: IdentityTx) => Promise<R>): Promise<R> =>
-    tx ? fn(tx) : identity.transaction(fn);
-  const syncAgent = (tx: IdentityTx, agentId: string, actorId: string | null, fields: Partial<AgentData>) =>
-    writeFieldsAsync(
-      tx.records,
-      {
-        entity: 'agent',
-        id: agentId,
-        fields,
-        clock: d.clock.now(),
-        convId: null,
-        at: new Date(d.now()).toISOString(),
-      },
-      { mutationId: null, agentId: actorId },
-    );
-
   return {
     /** Creates an agent with a scrypt-hashed password; CONFLICT on a taken email (also one taken concurrently). */
-    async createAgent(
-      input: { email: string; password: string; name: string; role: Role; teamIds?: string[] },
-      actorId: string | null,
-      tx?: IdentityTx,
-    ): Promise<{ id: string } & AgentData> {
-      const email = input.email.trim().toLowerCase();
-      if (input.password.length < 8)
-        throw new RelayError(RELAY_ERR.VALIDATION, 'The password must have at least 8 characters.');
-      const hash = await hashPassword(input.password);
-      const id = uuidv7(d.now());
-      const row = { id, email, name: input.name, role: input.role, password_hash: hash, created_at: d.now() };
-      await inTx(tx, async (t) => {
-        if (await t.agentByEmail(email)) throw agentTaken(email);
-        await t.insertAgent(row);
-        for (const teamId of input.teamIds ?? []) {
-          await requireTeam(t, teamId);
-          await t.addMember(teamId, id);
-        }
-        const teamIds = await t.teamIdsOf(id);
-        await syncAgent(t, id, actorId, { name: input.name, email, role: input.role, teamIds, skills: [] });
-      });
-      return publicAgentOf(identity, d.records, (await identity.agentById(id))!);
-    },
-
+    createAgent: (input: NewAgent, actorId: string | null, tx?: IdentityTx) =>
+      createAgent(d, input, actorId, tx),
     /** Disables (with a reason people are shown) or re-enables an account. */
-    async setDisabled(
-      agentId: string,
-      disabled: boolean,
-      reason: string | null,
-      tx?: IdentityTx,
-    ): Promise<void> {
-      await inTx(tx, async (t) => {
-        await requireAgent(t, agentId);
-        await t.setDisabled(agentId, disabled ? { at: d.now(), reason } : null);
-      });
-    },
-
+    setDisabled: (agentId: string, disabled: boolean, reason: string | null, tx?: IdentityTx) =>
+      setDisabled(d, agentId, disabled, reason, tx),
     /** Changes a role in the accounts table and the synced agent record. */
-    async setRole(agentId: string, role: Role, actorId: string | null, tx?: IdentityTx): Promise<void> {
-      await inTx(tx, async (t) => {
-        await requireAgent(t, agentId);
-        await t.setRole(agentId, role);
-        await syncAgent(t, agentId, actorId, { role });
-      });
-    },
-
+    setRole: (agentId: string, role: Role, actorId: string | null, tx?: IdentityTx) =>
+      setRole(d, agentId, role, actorId, tx),
     /** Makes the agent a member of exactly `teamIds` and re-syncs their teamIds. */
-    async setTeams(agentId: string, teamIds: readonly string[], actorId: string | null, tx?: IdentityTx) {
-      await inTx(tx, async (t) => {
-        await requireAgent(t, agentId);
-        for (const teamId of teamIds) await requireTeam(t, teamId);
-        await t.setTeams(agentId, teamIds);
-        await syncAgent(t, agentId, actorId, { teamIds: await t.teamIdsOf(agentId) });
-      });
-    },
-
+    setTeams: (agentId: string, teamIds: readonly string[], actorId: string | null, tx?: IdentityTx) =>
+      setTeams(d, agentId, teamIds, actorId, tx),
     /** Adds or removes a member and re-syncs the agent's teamIds. */
-    async setMembership(
+    setMembership: (
       teamId: string,
       agentId: string,
       member: boolean,
       actorId: string | null,
       tx?: IdentityTx,
-    ) {
-      await inTx(tx, async (t) => {
-        await requireTeam(t, teamId);
-        await requireAgent(t, agentId);
-        await (member ? t.addMember(teamId, agentId) : t.removeMember(teamId, agentId));
-        await syncAgent(t, agentId, actorId, { teamIds: await t.teamIdsOf(agentId) });
-      });
-    },
-
+    ) => setMembership(d, teamId, agentId, member, actorId, tx),
     /** Stores a new password hash; `mustChange` makes the next sign-in ask for a new one. */
     setPasswordHash: (agentId: string, hash: string, mustChange: boolean, tx?: IdentityTx): Promise<void> =>
       (tx ?? identity).setPassword(agentId, hash, mustChange),
-
     /** Everyone with role, teams, standing and last sign-in, by name. */
-    async people(): Promise<Person[]> {
-      const teams = new Map<string, { id: string; name: string }[]>();
-      for (const m of await identity.memberships())
-        teams.set(m.agent_id, [...(teams.get(m.agent_id) ?? []), { id: m.id, name: m.name }]);
-      return (await identity.agents()).map((a) => personOf(a, teams.get(a.id) ?? []));
-    },
-
-    async person(agentId: string): Promise<Person> {
-      const a = await requireAgent(identity, agentId);
-      const teams = (await identity.memberships(agentId)).map((m) => ({ id: m.id, name: m.name }));
-      return personOf(a, teams);
-    },
+    people: () => people(identity),
+    person: (agentId: string) => person(identity, agentId),
   };
+}
+
+type NewAgent = { email: string; password: string; name: string; role: Role; teamIds?: string[] };
+
+/** Runs `fn` in the caller's transaction `tx`, or in one of its own when there is none. */
+function inIdentityTx<R>(
+  d: AccountWritesDeps,
+  tx: IdentityTx | undefined,
+  fn: (tx: IdentityTx) => Promise<R>,
+): Promise<R> {
+  return tx ? fn(tx) : d.identity.transaction(fn);
+}
+
+/** Writes `fields` of the agent's synced record, as changed by `actorId`. */
+function syncAgentRecord(
+  d: AccountWritesDeps,
+  tx: IdentityTx,
+  agentId: string,
+  actorId: string | null,
+  fields: Partial<AgentData>,
+) {
+  return writeFieldsAsync(
+    tx.records,
+    {
+      entity: 'agent',
+      id: agentId,
+      fields,
+      clock: d.clock.now(),
+      convId: null,
+      at: new Date(d.now()).toISOString(),
+    },
+    { mutationId: null, agentId: actorId },
+  );
+}
+
+async function createAgent(
+  d: AccountWritesDeps,
+  input: NewAgent,
+  actorId: string | null,
+  tx: IdentityTx | undefined,
+): Promise<{ id: string } & AgentData> {
+  const email = input.email.trim().toLowerCase();
+  if (input.password.length < 8)
+    throw new RelayError(RELAY_ERR.VALIDATION, 'The password must have at least 8 characters.');
+  const hash = await hashPassword(input.password);
+  const id = uuidv7(d.now());
+  const row = { id, email, name: input.name, role: input.role, password_hash: hash, created_at: d.now() };
+  await inIdentityTx(d, tx, async (t) => {
+    if (await t.agentByEmail(email)) throw agentTaken(email);
+    await t.insertAgent(row);
+    for (const teamId of input.teamIds ?? []) {
+      await requireTeam(t, teamId);
+      await t.addMember(teamId, id);
+    }
+    const teamIds = await t.teamIdsOf(id);
+    await syncAgentRecord(d, t, id, actorId, {
+      name: input.name,
+      email,
+      role: input.role,
+      teamIds,
+      skills: [],
+    });
+  });
+  return publicAgentOf(d.identity, d.records, (await d.identity.agentById(id))!);
+}
+
+async function setDisabled(
+  d: AccountWritesDeps,
+  agentId: string,
+  disabled: boolean,
+  reason: string | null,
+  tx: IdentityTx | undefined,
+): Promise<void> {
+  await inIdentityTx(d, tx, async (t) => {
+    await requireAgent(t, agentId);
+    await t.setDisabled(agentId, disabled ? { at: d.now(), reason } : null);
+  });
+}
+
+async function setRole(
+  d: AccountWritesDeps,
+  agentId: string,
+  role: Role,
+  actorId: string | null,
+  tx: IdentityTx | undefined,
+): Promise<void> {
+  await inIdentityTx(d, tx, async (t) => {
+    await requireAgent(t, agentId);
+    await t.setRole(agentId, role);
+    await syncAgentRecord(d, t, agentId, actorId, { role });
+  });
+}
+
+async function setTeams(
+  d: AccountWritesDeps,
+  agentId: string,
+  teamIds: readonly string[],
+  actorId: string | null,
+  tx: IdentityTx | undefined,
+): Promise<void> {
+  await inIdentityTx(d, tx, async (t) => {
+    await requireAgent(t, agentId);
+    for (const teamId of teamIds) await requireTeam(t, teamId);
+    await t.setTeams(agentId, teamIds);
+    await syncAgentRecord(d, t, agentId, actorId, { teamIds: await t.teamIdsOf(agentId) });
+  });
+}
+
+async function setMembership(
+  d: AccountWritesDeps,
+  teamId: string,
+  agentId: string,
+  member: boolean,
+  actorId: string | null,
+  tx: IdentityTx | undefined,
+): Promise<void> {
+  await inIdentityTx(d, tx, async (t) => {
+    await requireTeam(t, teamId);
+    await requireAgent(t, agentId);
+    await (member ? t.addMember(teamId, agentId) : t.removeMember(teamId, agentId));
+    await syncAgentRecord(d, t, agentId, actorId, { teamIds: await t.teamIdsOf(agentId) });
+  });
+}
+
+async function people(identity: IdentityData): Promise<Person[]> {
+  const teams = new Map<string, { id: string; name: string }[]>();
+  for (const m of await identity.memberships())
+    teams.set(m.agent_id, [...(teams.get(m.agent_id) ?? []), { id: m.id, name: m.name }]);
+  return (await identity.agents()).map((a) => personOf(a, teams.get(a.id) ?? []));
+}
+
+/** One person as IT sees them, or NOT_FOUND. */
+async function person(identity: IdentityData, agentId: string): Promise<Person> {
+  const a = await requireAgent(identity, agentId);
+  const teams = (await identity.memberships(agentId)).map((m) => ({ id: m.id, name: m.name }));
+  return personOf(a, teams);
 }
 
 /** The agent, or NOT_FOUND. */

@@ -33,7 +33,50 @@ export function createAccounts(
   repo?: { identity: IdentityData; records: Pick<AsyncStoreReads, 'get'> },
 ) {
   const writes = createAccountWrites({ ...(repo ?? ownRepository(db, store)), clock, now });
-  const q = {
+  const q = accountStatements(db);
+  const c: AccountsContext = { q, store, clock, now };
+  return {
+    ...writes,
+    agentById: (id: string) => q.agentById.get(id) ?? null,
+    agentByEmail: (email: string) => q.agentByEmail.get(email.toLowerCase()) ?? null,
+    adminCount: () => q.countAdmins.get() ?? 0,
+    teamIdsOf: (agentId: string) => q.teamIds.all(agentId),
+    /** Admins oversee every team; a supervisor, the teams they belong to. */
+    oversees: (p: { agentId: string; role: Role }, teamId: string | null): boolean =>
+      p.role === 'admin' ||
+      (p.role === 'supervisor' && !!teamId && q.teamIds.all(p.agentId).includes(teamId)),
+    managesAgent: (p: { agentId: string; role: Role }, agentId: string): boolean =>
+      managesAgent(q, p, agentId),
+    teams: () => q.teams.all(),
+    team: (id: string) => q.team.get(id) ?? null,
+    members: (teamId: string) => (requireTeam(q, teamId), q.members.all(teamId)),
+    inboxFor: (teamId: string, channel: Channel) => q.inboxFor.get(teamId, channel) ?? null,
+    requireTeam: (teamId: string) => requireTeam(q, teamId),
+    publicAgent: (agentId: string) => publicAgent(c, agentId),
+    createTeam: (name: string, actorId: string | null, id: string = uuidv7(now())) =>
+      createTeam(c, name, actorId, id),
+    createInbox: (input: NewInbox, actorId: string | null) => createInbox(c, input, actorId),
+    /** `people()` answered synchronously, for the rooms still on the synchronous store (the live board). */
+    directoryPeople: () => directoryPeople(q),
+    requireAgent: (agentId: string) => requireAgent(q, agentId),
+    enabledAdminCount: () => q.countEnabledAdmins.get() ?? 0,
+  };
+}
+
+/** What the directory's module functions share: its statements, the store its records go to, and the clocks. */
+type AccountsContext = {
+  q: AccountStatements;
+  store: SqliteStore;
+  clock: HlcClock;
+  now: () => number;
+};
+
+type AccountStatements = ReturnType<typeof accountStatements>;
+
+type NewInbox = { name: string; channel: Channel; teamId: string };
+
+function accountStatements(db: Database) {
+  return {
     agentById: db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE id = ?'),
     agentByEmail: db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE email = ?'),
     countAdmins: db.prepare<[], number>("SELECT count(*) FROM agents WHERE role = 'admin'").pluck(),
@@ -60,98 +103,86 @@ export function createAccounts(
       .prepare<[], number>("SELECT count(*) FROM agents WHERE role = 'admin' AND disabled = 0")
       .pluck(),
   };
-  const at = () => new Date(now()).toISOString();
-  const meta = (actorId: string | null) => ({ mutationId: null, agentId: actorId });
+}
 
-  function requireTeam(teamId: string): { id: string; name: string } {
-    const t = q.team.get(teamId);
-    if (!t) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no team ${teamId}.`);
-    return t;
-  }
+/** Now, as records write times. */
+const isoNow = (c: AccountsContext) => new Date(c.now()).toISOString();
 
-  function requireAgent(agentId: string): AgentRow {
-    const a = q.agentById.get(agentId);
-    if (!a) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${agentId}.`);
-    return a;
-  }
+/** The write of a change made by `actorId` outside any pushed mutation. */
+const metaOf = (actorId: string | null) => ({ mutationId: null, agentId: actorId });
 
-  return {
-    ...writes,
-    agentById: (id: string) => q.agentById.get(id) ?? null,
-    agentByEmail: (email: string) => q.agentByEmail.get(email.toLowerCase()) ?? null,
-    adminCount: () => q.countAdmins.get() ?? 0,
-    teamIdsOf: (agentId: string) => q.teamIds.all(agentId),
-    /** Admins oversee every team; a supervisor, the teams they belong to. */
-    oversees: (p: { agentId: string; role: Role }, teamId: string | null): boolean =>
-      p.role === 'admin' ||
-      (p.role === 'supervisor' && !!teamId && q.teamIds.all(p.agentId).includes(teamId)),
-    /**
-     * Whether `p` may change an agent's routing settings (skills, capacity): admins anyone; a
-     * supervisor only agents (role agent) of a team they oversee. Never an admin or a fellow
-     * supervisor, and never themselves: who takes how much work is set by the level above.
-     */
-    managesAgent(p: { agentId: string; role: Role }, agentId: string): boolean {
-      if (p.role === 'admin') return true;
-      const target = q.agentById.get(agentId);
-      if (p.role !== 'supervisor' || !target || target.role !== 'agent') return false;
-      const mine = new Set(q.teamIds.all(p.agentId));
-      return q.teamIds.all(agentId).some((t) => mine.has(t));
-    },
-    teams: () => q.teams.all(),
-    team: (id: string) => q.team.get(id) ?? null,
-    members: (teamId: string) => (requireTeam(teamId), q.members.all(teamId)),
-    inboxFor: (teamId: string, channel: Channel) => q.inboxFor.get(teamId, channel) ?? null,
-    requireTeam,
+function requireTeam(q: AccountStatements, teamId: string): { id: string; name: string } {
+  const t = q.team.get(teamId);
+  if (!t) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no team ${teamId}.`);
+  return t;
+}
 
-    /** The agent as apps see it: `{id, name, email, role, teamIds, skills}`. */
-    publicAgent(agentId: string): { id: string } & AgentData {
-      const a = requireAgent(agentId);
-      const rec = store.get('agent', agentId);
-      const skills = (rec?.data['skills'] as string[] | undefined) ?? [];
-      return { id: a.id, name: a.name, email: a.email, role: a.role, teamIds: q.teamIds.all(a.id), skills };
-    },
+function requireAgent(q: AccountStatements, agentId: string): AgentRow {
+  const a = q.agentById.get(agentId);
+  if (!a) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${agentId}.`);
+  return a;
+}
 
-    createTeam(
-      name: string,
-      actorId: string | null,
-      id: string = uuidv7(now()),
-    ): { id: string; name: string } {
-      store.transaction(() => {
-        q.insertTeam.run(id, name, now());
-        writeFields(
-          store,
-          { entity: 'team', id, fields: { name }, clock: clock.now(), convId: null, at: at() },
-          meta(actorId),
-        );
-      });
-      return { id, name };
-    },
+/**
+ * Whether `p` may change an agent's routing settings (skills, capacity): admins anyone; a
+ * supervisor only agents (role agent) of a team they oversee. Never an admin or a fellow
+ * supervisor, and never themselves: who takes how much work is set by the level above.
+ */
+function managesAgent(q: AccountStatements, p: { agentId: string; role: Role }, agentId: string): boolean {
+  if (p.role === 'admin') return true;
+  const target = q.agentById.get(agentId);
+  if (p.role !== 'supervisor' || !target || target.role !== 'agent') return false;
+  const mine = new Set(q.teamIds.all(p.agentId));
+  return q.teamIds.all(agentId).some((t) => mine.has(t));
+}
 
-    createInbox(input: { name: string; channel: Channel; teamId: string }, actorId: string | null) {
-      const id = uuidv7(now());
-      store.transaction(() => {
-        requireTeam(input.teamId);
-        q.insertInbox.run(id, input.name, input.channel, input.teamId);
-        writeFields(
-          store,
-          { entity: 'inbox', id, fields: { ...input }, clock: clock.now(), convId: null, at: at() },
-          meta(actorId),
-        );
-      });
-      return { id, ...input };
-    },
+/** The agent as apps see it: `{id, name, email, role, teamIds, skills}`. */
+function publicAgent(c: AccountsContext, agentId: string): { id: string } & AgentData {
+  const a = requireAgent(c.q, agentId);
+  const rec = c.store.get('agent', agentId);
+  const skills = (rec?.data['skills'] as string[] | undefined) ?? [];
+  return { id: a.id, name: a.name, email: a.email, role: a.role, teamIds: c.q.teamIds.all(a.id), skills };
+}
 
-    /** `people()` answered synchronously, for the rooms still on the synchronous store (the live board). */
-    directoryPeople(): Person[] {
-      const teams = new Map<string, { id: string; name: string }[]>();
-      for (const m of q.allMemberships.all())
-        teams.set(m.agent_id, [...(teams.get(m.agent_id) ?? []), { id: m.id, name: m.name }]);
-      return q.allAgents.all().map((a) => personOf(a, teams.get(a.id) ?? []));
-    },
+/** Makes a team (its row and its synced record) in one store transaction. */
+function createTeam(
+  c: AccountsContext,
+  name: string,
+  actorId: string | null,
+  id: string,
+): { id: string; name: string } {
+  c.store.transaction(() => {
+    c.q.insertTeam.run(id, name, c.now());
+    writeFields(
+      c.store,
+      { entity: 'team', id, fields: { name }, clock: c.clock.now(), convId: null, at: isoNow(c) },
+      metaOf(actorId),
+    );
+  });
+  return { id, name };
+}
 
-    requireAgent,
-    enabledAdminCount: () => q.countEnabledAdmins.get() ?? 0,
-  };
+/** Makes an inbox of an existing team (its row and its synced record) in one store transaction. */
+function createInbox(c: AccountsContext, input: NewInbox, actorId: string | null) {
+  const id = uuidv7(c.now());
+  c.store.transaction(() => {
+    requireTeam(c.q, input.teamId);
+    c.q.insertInbox.run(id, input.name, input.channel, input.teamId);
+    writeFields(
+      c.store,
+      { entity: 'inbox', id, fields: { ...input }, clock: c.clock.now(), convId: null, at: isoNow(c) },
+      metaOf(actorId),
+    );
+  });
+  return { id, ...input };
+}
+
+/** Every agent with their teams, as the directory lists them. */
+function directoryPeople(q: AccountStatements): Person[] {
+  const teams = new Map<string, { id: string; name: string }[]>();
+  for (const m of q.allMemberships.all())
+    teams.set(m.agent_id, [...(teams.get(m.agent_id) ?? []), { id: m.id, name: m.name }]);
+  return q.allAgents.all().map((a) => personOf(a, teams.get(a.id) ?? []));
 }
 
 function ownRepository(db: Database, store: SqliteStore) {

@@ -18,7 +18,7 @@ import {
 } from '../webchat/attachments';
 import { runMailbox, type MailboxOptions } from './mailbox';
 import { createOutbox, type OutboxOptions } from './outbox';
-import { createEmailSettings } from './settings';
+import { createEmailSettings, type EmailAccount, type EmailSettings } from './settings';
 import { createRemoteImagesRoute, type RemoteImageOptions } from './remoteImages';
 import { createEmailSettingsHttp } from './settingsHttp';
 
@@ -84,7 +84,58 @@ export const emailOptionsSchema = z
  * mail into conversations, and the outbox sending agents' replies. `onChanges` sees every
  * committed change and queues agents' new messages on email conversations.
  */
-export function createEmailChannel(d: {
+export function createEmailChannel(d: EmailChannelDeps) {
+  const settings = createEmailSettings({ db: d.db, dataDir: d.dataDir, now: d.now });
+  const account = (inboxId: string) => openAccount(d, settings, inboxId);
+  const c: EmailChannelContext = { d, account, ...createMailParts(d, account), readers: new Map() };
+  const { outbox } = c;
+  const replies = outgoingReplies(d.db, d.store, 'email');
+  const unqueued = unqueuedRepliesStatement(d.db);
+  const admin = createEmailSettingsHttp({
+    settings,
+    auth: d.auth,
+    accounts: d.accounts,
+    audit: d.audit,
+    db: d.db,
+    log: d.log,
+    ...(d.options?.connect ? { connect: d.options.connect } : {}),
+    onChanged: (inboxId) =>
+      void restartReader(c, inboxId).catch((err: unknown) =>
+        d.log.error({ err, inbox: inboxId }, 'mailbox restart failed'),
+      ),
+  });
+  const remoteImages = createRemoteImagesRoute({
+    store: d.store,
+    auth: d.auth,
+    accounts: d.accounts,
+    audit: d.audit,
+    log: d.log,
+    ...(d.options?.remoteImages ? { options: d.options.remoteImages } : {}),
+  });
+
+  return {
+    handle: async (req: IncomingMessage, res: ServerResponse) =>
+      (await remoteImages(req, res)) || admin(req, res),
+
+    /** Starts every configured mailbox, and queues replies written while the relay was down. */
+    start(): void {
+      for (const id of settings.inboxIds()) startReader(c, id);
+      for (const m of unqueued.all()) outbox.enqueue(m.id, m.conv_id, m.inbox_id);
+      outbox.kick();
+    },
+
+    onChanges(changes: readonly Change[]): void {
+      for (const r of replies(changes))
+        if (!outbox.has(r.messageId)) outbox.enqueue(r.messageId, r.conversationId, r.inboxId);
+    },
+
+    status: (inboxId: string) => c.readers.get(inboxId)?.status() ?? null,
+
+    close: () => closeChannel(c),
+  };
+}
+
+type EmailChannelDeps = {
   db: Database;
   store: Store;
   inbound: ReturnType<typeof createInbound>;
@@ -95,19 +146,35 @@ export function createEmailChannel(d: {
   dataDir: string;
   now: () => number;
   options?: EmailOptions;
-}) {
-  const settings = createEmailSettings({ db: d.db, dataDir: d.dataDir, now: d.now });
-  const account = (inboxId: string) => {
-    try {
-      return settings.get(inboxId);
-    } catch (err) {
-      d.log.error(
-        { err, inbox: inboxId },
-        'mailbox password cannot be opened (is email.key the one it was sealed with?); an admin must set it again',
-      );
-      return null;
-    }
-  };
+};
+
+type MailAccountOf = (inboxId: string) => EmailAccount | null;
+
+/** What the channel's module functions share: its deps, accounts, mail parts and running readers. */
+type EmailChannelContext = {
+  d: EmailChannelDeps;
+  account: MailAccountOf;
+  intake: ReturnType<typeof createIntake>;
+  outbox: ReturnType<typeof createOutbox>;
+  /** The running reader of each inbox, by inbox id. */
+  readers: Map<string, ReturnType<typeof runMailbox>>;
+};
+
+/** An inbox's mail account, or null (logged) when its passwords cannot be opened. */
+function openAccount(d: EmailChannelDeps, settings: EmailSettings, inboxId: string): EmailAccount | null {
+  try {
+    return settings.get(inboxId);
+  } catch (err) {
+    d.log.error(
+      { err, inbox: inboxId },
+      'mailbox password cannot be opened (is email.key the one it was sealed with?); an admin must set it again',
+    );
+    return null;
+  }
+}
+
+/** The mail's file store, the outbox sending replies, and the intake turning mail into conversations. */
+function createMailParts(d: EmailChannelDeps, account: MailAccountOf) {
   const files = createAttachmentStore(d.dataDir, resolveAttachmentOptions(d.options?.attachments), d.now);
   const outbox = createOutbox({
     files,
@@ -127,84 +194,48 @@ export function createEmailChannel(d: {
     ownCopy: (inboxId, headerId) => outbox.ownCopy(inboxId, headerId),
     bounced: (inboxId, headerId, reason) => outbox.bounced(inboxId, headerId, reason),
   });
-  const readers = new Map<string, ReturnType<typeof runMailbox>>();
-  const replies = outgoingReplies(d.db, d.store, 'email');
-  const unqueued = d.db.prepare<[], { id: string; conv_id: string; inbox_id: string }>(
+  return { outbox, intake };
+}
+
+/** Agents' email replies not yet in the outbox (written while the relay was down), with their inbox. */
+function unqueuedRepliesStatement(db: Database) {
+  return db.prepare<[], { id: string; conv_id: string; inbox_id: string }>(
     `SELECT r.id, r.conv_id, t.inbox_id FROM records r JOIN email_threads t ON t.conversation_id = r.conv_id
      WHERE r.entity = 'message' AND r.deleted = 0 AND json_extract(r.data, '$.direction') = 'out'
        AND json_extract(r.data, '$.delivery') IS NULL
        AND NOT EXISTS (SELECT 1 FROM email_outbox o WHERE o.message_id = r.id)`,
   );
+}
 
-  function startReader(inboxId: string): void {
-    const a = account(inboxId);
-    if (!a) return;
-    readers.set(
-      inboxId,
-      runMailbox({
-        account: a,
-        db: d.db,
-        intake,
-        log: d.log,
-        now: d.now,
-        ...(d.options?.mailbox ? { options: d.options.mailbox } : {}),
-      }),
-    );
-  }
+/** Starts reading the inbox's mailbox, unless its account cannot be opened. */
+function startReader(c: EmailChannelContext, inboxId: string): void {
+  const a = c.account(inboxId);
+  if (!a) return;
+  const { d } = c;
+  c.readers.set(
+    inboxId,
+    runMailbox({
+      account: a,
+      db: d.db,
+      intake: c.intake,
+      log: d.log,
+      now: d.now,
+      ...(d.options?.mailbox ? { options: d.options.mailbox } : {}),
+    }),
+  );
+}
 
-  async function restart(inboxId: string): Promise<void> {
-    const r = readers.get(inboxId);
-    readers.delete(inboxId);
-    await r?.stop();
-    startReader(inboxId);
-    outbox.kick();
-  }
+/** Stops the inbox's reader and starts it again with its current account (after an admin's change). */
+async function restartReader(c: EmailChannelContext, inboxId: string): Promise<void> {
+  const r = c.readers.get(inboxId);
+  c.readers.delete(inboxId);
+  await r?.stop();
+  startReader(c, inboxId);
+  c.outbox.kick();
+}
 
-  const admin = createEmailSettingsHttp({
-    settings,
-    auth: d.auth,
-    accounts: d.accounts,
-    audit: d.audit,
-    db: d.db,
-    log: d.log,
-    ...(d.options?.connect ? { connect: d.options.connect } : {}),
-    onChanged: (inboxId) =>
-      void restart(inboxId).catch((err: unknown) =>
-        d.log.error({ err, inbox: inboxId }, 'mailbox restart failed'),
-      ),
-  });
-
-  const remoteImages = createRemoteImagesRoute({
-    store: d.store,
-    auth: d.auth,
-    accounts: d.accounts,
-    audit: d.audit,
-    log: d.log,
-    ...(d.options?.remoteImages ? { options: d.options.remoteImages } : {}),
-  });
-
-  return {
-    handle: async (req: IncomingMessage, res: ServerResponse) =>
-      (await remoteImages(req, res)) || admin(req, res),
-
-    /** Starts every configured mailbox, and queues replies written while the relay was down. */
-    start(): void {
-      for (const id of settings.inboxIds()) startReader(id);
-      for (const m of unqueued.all()) outbox.enqueue(m.id, m.conv_id, m.inbox_id);
-      outbox.kick();
-    },
-
-    onChanges(changes: readonly Change[]): void {
-      for (const r of replies(changes))
-        if (!outbox.has(r.messageId)) outbox.enqueue(r.messageId, r.conversationId, r.inboxId);
-    },
-
-    status: (inboxId: string) => readers.get(inboxId)?.status() ?? null,
-
-    async close(): Promise<void> {
-      outbox.close();
-      await Promise.all([...readers.values()].map((r) => r.stop()));
-      readers.clear();
-    },
-  };
+async function closeChannel(c: EmailChannelContext): Promise<void> {
+  c.outbox.close();
+  await Promise.all([...c.readers.values()].map((r) => r.stop()));
+  c.readers.clear();
 }

@@ -49,7 +49,53 @@ export function createWebchat(d: WebchatDeps) {
   const sweepTimer = setInterval(() => sweepUnsentFiles(ctx), 3600_000);
   sweepTimer.unref();
 
-  const handle = createWidgetHttp({
+  const handle = widgetHttp(ctx);
+
+  return {
+    /** Serves `/widget.js`, `/v1/widget/*` (sessions, config, offline form, files) and agents' `/v1/attachments/:id`. */
+    handle,
+
+    /** Takes `/v1/widget/socket` upgrades; false for other paths. */
+    upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer): boolean =>
+      upgradeVisitorSocket(ctx, wss, req, socket, head),
+
+    /** Sees every published change: agents' replies, assignment and resolution reach the visitor. */
+    onChanges(changes: readonly Change[]): void {
+      visitorsHear(ctx, changes);
+    },
+
+    /** An agent's typing reaches the visitor only when the conversation is assigned to that agent. */
+    agentTyping(agentId: string, conversationId: string, on: boolean): void {
+      agentTyping(ctx, agentId, conversationId, on);
+    },
+
+    /** The assigned agent read the conversation: the visitor sees a read receipt (transcript.ts). */
+    agentRead(agentId: string, conversationId: string): void {
+      agentRead(ctx, agentId, conversationId);
+    },
+
+    /** Whether a visitor has this conversation's chat open now (routing: the chat is live). */
+    visitorConnected: (conversationId: string): boolean => visitorConnected(visitors, conversationId),
+
+    /** An admin changed the inbox's settings: chats open on a page no longer allowed are closed. */
+    settingsChanged(inboxId: string): void {
+      closeChatsNoLongerAllowed(ctx, inboxId);
+    },
+
+    close(): void {
+      clearInterval(queueTimer);
+      clearInterval(sweepTimer);
+      ctx.presence.close();
+      for (const v of visitors) v.ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+/** The widget's HTTP routes, wired to the channel's sessions, files and settings. */
+function widgetHttp(ctx: WebchatContext) {
+  const { d, o } = ctx;
+  return createWidgetHttp({
     store: d.store,
     log: d.log,
     secret: d.secret,
@@ -70,60 +116,37 @@ export function createWebchat(d: WebchatDeps) {
     leaveOfflineMessage: (b) => leaveOfflineMessage(ctx, b),
     sendAgentFile: (agentId, conversationId, file) => sendAgentFile(ctx, agentId, conversationId, file),
   });
+}
 
-  return {
-    /** Serves `/widget.js`, `/v1/widget/*` (sessions, config, offline form, files) and agents' `/v1/attachments/:id`. */
-    handle,
+/** Takes a `/v1/widget/socket` upgrade and accepts the visitor on it; false for other paths. */
+function upgradeVisitorSocket(
+  ctx: WebchatContext,
+  wss: WebSocketServer,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): boolean {
+  const { path, query } = targetOf(req);
+  if (path !== '/v1/widget/socket') return false;
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    try {
+      acceptVisitor(ctx, ws, req, query);
+    } catch (err) {
+      ctx.d.log.error({ err }, 'web chat socket accept failed');
+      ws.close(RELAY_CLOSE.INTERNAL, 'the relay failed to open this chat');
+    }
+  });
+  return true;
+}
 
-    /** Takes `/v1/widget/socket` upgrades; false for other paths. */
-    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-      const { path, query } = targetOf(req);
-      if (path !== '/v1/widget/socket') return false;
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        try {
-          acceptVisitor(ctx, ws, req, query);
-        } catch (err) {
-          d.log.error({ err }, 'web chat socket accept failed');
-          ws.close(RELAY_CLOSE.INTERNAL, 'the relay failed to open this chat');
-        }
-      });
-      return true;
-    },
+function visitorConnected(visitors: ReadonlySet<Visitor>, conversationId: string): boolean {
+  for (const v of visitors) if (v.conversationId === conversationId) return true;
+  return false;
+}
 
-    /** Sees every published change: agents' replies, assignment and resolution reach the visitor. */
-    onChanges(changes: readonly Change[]): void {
-      visitorsHear(ctx, changes);
-    },
-
-    /** An agent's typing reaches the visitor only when the conversation is assigned to that agent. */
-    agentTyping(agentId: string, conversationId: string, on: boolean): void {
-      agentTyping(ctx, agentId, conversationId, on);
-    },
-
-    /** The assigned agent read the conversation: the visitor sees a read receipt (transcript.ts). */
-    agentRead(agentId: string, conversationId: string): void {
-      agentRead(ctx, agentId, conversationId);
-    },
-
-    /** Whether a visitor has this conversation's chat open now (routing: the chat is live). */
-    visitorConnected(conversationId: string): boolean {
-      for (const v of visitors) if (v.conversationId === conversationId) return true;
-      return false;
-    },
-
-    /** An admin changed the inbox's settings: chats open on a page no longer allowed are closed. */
-    settingsChanged(inboxId: string): void {
-      for (const v of visitors)
-        if (v.inboxId === inboxId && !originAllowed(ctx, inboxId, v.origin))
-          v.ws.close(RELAY_CLOSE.FORBIDDEN, 'origin not allowed');
-    },
-
-    close(): void {
-      clearInterval(queueTimer);
-      clearInterval(sweepTimer);
-      ctx.presence.close();
-      for (const v of visitors) v.ws.terminate();
-      wss.close();
-    },
-  };
+/** Closes the inbox's chats open on a page its settings no longer allow. */
+function closeChatsNoLongerAllowed(ctx: WebchatContext, inboxId: string): void {
+  for (const v of ctx.visitors)
+    if (v.inboxId === inboxId && !originAllowed(ctx, inboxId, v.origin))
+      v.ws.close(RELAY_CLOSE.FORBIDDEN, 'origin not allowed');
 }

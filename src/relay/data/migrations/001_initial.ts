@@ -5,7 +5,13 @@ export const migration001 = {
   version: 1,
   name: 'initial',
   up(db: Database): void {
-    db.exec(`
+    // One script, as it was released: the parts below joined end to end.
+    db.exec(PEOPLE_TABLES + DEVICE_TABLES + RECORD_TABLES);
+  },
+};
+
+/** Agents, teams, who belongs to which team, and the inboxes of each team. */
+const PEOPLE_TABLES = `
       CREATE TABLE agents (
         id TEXT PRIMARY KEY,
         email TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -31,7 +37,10 @@ export const migration001 = {
         channel TEXT NOT NULL,
         team_id TEXT NOT NULL REFERENCES teams(id)
       ) WITHOUT ROWID;
+`;
 
+/** An agent's signed-in devices and their refresh tokens. */
+const DEVICE_TABLES = `
       CREATE TABLE devices (
         id TEXT PRIMARY KEY,
         agent_id TEXT NOT NULL REFERENCES agents(id),
@@ -51,7 +60,10 @@ export const migration001 = {
         used_at INTEGER
       ) WITHOUT ROWID;
       CREATE INDEX refresh_tokens_device ON refresh_tokens(device_id);
+`;
 
+/** Synced records, the ordered change log, applied mutations, field history and the meta table. */
+const RECORD_TABLES = `
       -- Current state of every synced record. seq is the log position of its latest change, so
       -- "changes after cursor" is a range scan that yields each record once, in its latest state.
       -- conv_id is the conversation whose visibility the record shares (NULL: every agent sees it).
@@ -105,6 +117,4 @@ export const migration001 = {
       CREATE INDEX field_history_record ON field_history(entity, record_id, field);
 
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-    `);
-  },
-};
+    `;

@@ -179,7 +179,29 @@ async function auditLines(q: Queryable, f: AuditFilter): Promise<AuditRow[]> {
 }
 
 function pgWrites(q: Queryable): IdentityWrites {
-  const run = async (sql: string, v: unknown[]) => (await q.query(sql, v)).rowCount ?? 0;
+  const run: RunStatement = async (sql, v) => (await q.query(sql, v)).rowCount ?? 0;
+  return { ...pgPeopleWrites(run), ...pgDeviceWrites(run), ...pgKeyAndAuditWrites(run) };
+}
+
+/** Runs one statement and answers how many rows it changed. */
+type RunStatement = (sql: string, v: unknown[]) => Promise<number>;
+
+/** Agents, teams, inboxes and who belongs to which team. */
+function pgPeopleWrites(
+  run: RunStatement,
+): Pick<
+  IdentityWrites,
+  | 'insertAgent'
+  | 'setDisabled'
+  | 'setRole'
+  | 'setPassword'
+  | 'markSignedIn'
+  | 'insertTeam'
+  | 'insertInbox'
+  | 'addMember'
+  | 'removeMember'
+  | 'setTeams'
+> {
   return {
     async insertAgent(a) {
       try {
@@ -234,6 +256,22 @@ function pgWrites(q: Queryable): IdentityWrites {
          INSERT INTO team_members (team_id, agent_id) SELECT t, $1 FROM unnest($2::text[]) AS t ON CONFLICT DO NOTHING`,
         [agentId, [...teamIds]],
       )),
+  };
+}
+
+/** Devices and their refresh tokens. */
+function pgDeviceWrites(
+  run: RunStatement,
+): Pick<
+  IdentityWrites,
+  | 'insertDevice'
+  | 'touchDevice'
+  | 'revokeDevice'
+  | 'insertRefreshToken'
+  | 'useRefreshToken'
+  | 'dropAgentTokens'
+> {
+  return {
     insertDevice: async (d) =>
       void (await run(
         'INSERT INTO devices (id, agent_id, name, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)',
@@ -262,6 +300,14 @@ function pgWrites(q: Queryable): IdentityWrites {
         'DELETE FROM refresh_tokens WHERE device_id IN (SELECT id FROM devices WHERE agent_id = $1 AND id <> $2)',
         [agentId, except],
       ),
+  };
+}
+
+/** API keys and the audit log. */
+function pgKeyAndAuditWrites(
+  run: RunStatement,
+): Pick<IdentityWrites, 'insertApiKey' | 'markApiKeyUsed' | 'revokeApiKey' | 'appendAudit'> {
+  return {
     insertApiKey: async (k) =>
       void (await run(
         'INSERT INTO api_keys (id, inbox_id, name, secret_hash, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)',
