@@ -47,6 +47,9 @@ export type QueueFacts = {
   team: Record<string, unknown> | undefined;
 };
 
+/** Which kind of routing fact a change of the log touched (null: none). */
+export type FactKind = 'conversation' | 'call' | 'queue' | 'agent' | null;
+
 export type RoutingModel = ReturnType<typeof createRoutingModel>;
 
 /** Where the model loads from: single records, the directory, and routing's own reads. */
@@ -58,110 +61,136 @@ export type ModelSources = {
 
 /** Routing's in-memory view of the store (see the note above); empty until `load`. */
 export function createRoutingModel() {
-  let loads = 0;
-  const keepGone = () => loads > 0;
-  const conversations = new Versioned<Partial<ConversationData>>(keepGone);
-  /** call id → its conversation, for calls nobody answered that have not ended */
-  const ringingCalls = new Versioned<string>(keepGone);
-  const inboxes = new Versioned<Record<string, unknown>>(keepGone);
-  const teams = new Versioned<Record<string, unknown>>(keepGone);
-  /** inbox id → its team, from the directory (the inbox record says so too) */
-  const inboxTeams = new Map<string, string>();
-
-  function takeInbox(id: string, seq: number, data: Record<string, unknown> | null): void {
-    inboxes.take(id, seq, data);
-    if (typeof data?.['teamId'] === 'string') inboxTeams.set(id, data['teamId']);
-  }
-
-  /** Takes one change of the log; says which kind of routing fact it touched. */
-  function take(c: Change): 'conversation' | 'call' | 'queue' | 'agent' | null {
-    const data = c.deleted ? null : c.data;
-    switch (c.entity) {
-      case 'conversation': {
-        const open = data && data['status'] !== 'resolved' ? (data as Partial<ConversationData>) : null;
-        conversations.take(c.id, c.seq, open);
-        return 'conversation';
-      }
-      case 'call': {
-        const convId = data?.['conversationId'];
-        const ringing = data && data['answeredAt'] == null && data['endedAt'] == null;
-        ringingCalls.take(c.id, c.seq, ringing && typeof convId === 'string' ? convId : null);
-        return 'call';
-      }
-      case 'inbox':
-        takeInbox(c.id, c.seq, data);
-        return 'queue';
-      case 'team':
-        teams.take(c.id, c.seq, data);
-        return 'queue';
-      case 'agent':
-        return 'agent';
-      default:
-        return null;
-    }
-  }
-
-  /**
-   * Reads what routing needs from the store: every inbox (with its record and its team's), the
-   * open conversations and the ringing calls. Commits heard meanwhile are taken as they come;
-   * where one is newer than what the load read, it wins.
-   */
-  async function load(src: ModelSources): Promise<void> {
-    loads += 1;
-    try {
-      const rows = await src.identity.inboxes();
-      for (const row of rows) inboxTeams.set(row.id, inboxTeams.get(row.id) ?? row.team_id);
-      for (const row of rows) {
-        const rec = await src.store.get('inbox', row.id);
-        if (rec) takeInbox(row.id, rec.seq, rec.deleted ? null : rec.data);
-      }
-      for (const teamId of new Set(inboxTeams.values())) {
-        const rec = await src.store.get('team', teamId);
-        if (rec) teams.take(teamId, rec.seq, rec.deleted ? null : rec.data);
-      }
-      await loadWork(src);
-    } finally {
-      loads -= 1;
-      if (loads === 0) for (const v of [conversations, ringingCalls, inboxes, teams]) v.sweep();
-    }
-  }
-
-  /** Reads the open conversations and ringing calls again (a queue was gained). */
-  async function loadWork(src: Pick<ModelSources, 'data'>): Promise<void> {
-    loads += 1;
-    try {
-      const [open, ringing] = await Promise.all([src.data.openConversations(), src.data.ringingCalls()]);
-      for (const r of open) conversations.take(r.id, r.seq, r.data as Partial<ConversationData>);
-      for (const r of ringing) ringingCalls.take(r.id, r.seq, r.conversationId);
-    } finally {
-      loads -= 1;
-      if (loads === 0) for (const v of [conversations, ringingCalls, inboxes, teams]) v.sweep();
-    }
-  }
-
+  const m = emptyModel();
   return {
-    take,
-    load,
-    loadWork,
+    /** Takes one change of the log; says which kind of routing fact it touched. */
+    take: (c: Change): FactKind => takeChange(m, c),
+    /**
+     * Reads what routing needs from the store: every inbox (with its record and its team's), the
+     * open conversations and the ringing calls. Commits heard meanwhile are taken as they come;
+     * where one is newer than what the load read, it wins.
+     */
+    load: (src: ModelSources): Promise<void> =>
+      loading(m, async () => {
+        await readQueues(m, src);
+        await readWork(m, src);
+      }),
+    /** Reads the open conversations and ringing calls again (a queue was gained). */
+    loadWork: (src: Pick<ModelSources, 'data'>): Promise<void> => loading(m, () => readWork(m, src)),
     /** An open conversation's data, or undefined (resolved, deleted or never seen). */
-    conversation: (id: string) => conversations.get(id),
+    conversation: (id: string) => m.conversations.get(id),
     /** Every open conversation known, with its data. */
-    openConversations: () => [...conversations.entries()].map(([id, data]) => ({ id, data })),
+    openConversations: () => [...m.conversations.entries()].map(([id, data]) => ({ id, data })),
     /** Whether a call of this conversation rings (nobody answered it and it has not ended). */
-    ringing: (convId: string) => {
-      for (const [, c] of ringingCalls.entries()) if (c === convId) return true;
-      return false;
-    },
+    ringing: (convId: string): boolean => isRinging(m, convId),
     /** The inboxes routing knows, each as a queue. */
-    queues: (): QueueFacts[] =>
-      [...inboxTeams].map(([inboxId, teamId]) => ({
-        inboxId,
-        teamId,
-        inbox: inboxes.get(inboxId),
-        team: teams.get(teamId),
-      })),
-    hasQueue: (inboxId: string) => inboxTeams.has(inboxId),
+    queues: (): QueueFacts[] => queuesOf(m),
+    hasQueue: (inboxId: string) => m.inboxTeams.has(inboxId),
     /** An inbox's record (its team, channel and routing settings). */
-    inbox: (inboxId: string) => inboxes.get(inboxId),
+    inbox: (inboxId: string) => m.inboxes.get(inboxId),
   };
+}
+
+/** What the model holds, and how many loads are under way (while any is, what a commit closed is kept). */
+type ModelState = {
+  loads: number;
+  conversations: Versioned<Partial<ConversationData>>;
+  /** call id → its conversation, for calls nobody answered that have not ended */
+  ringingCalls: Versioned<string>;
+  inboxes: Versioned<Record<string, unknown>>;
+  teams: Versioned<Record<string, unknown>>;
+  /** inbox id → its team, from the directory (the inbox record says so too) */
+  inboxTeams: Map<string, string>;
+};
+
+function emptyModel(): ModelState {
+  const keepGone = () => m.loads > 0;
+  const m: ModelState = {
+    loads: 0,
+    conversations: new Versioned(keepGone),
+    ringingCalls: new Versioned(keepGone),
+    inboxes: new Versioned(keepGone),
+    teams: new Versioned(keepGone),
+    inboxTeams: new Map(),
+  };
+  return m;
+}
+
+/** Runs a load; once no load is under way, forgets what was kept only to outvote one. */
+async function loading(m: ModelState, read: () => Promise<void>): Promise<void> {
+  m.loads += 1;
+  try {
+    await read();
+  } finally {
+    m.loads -= 1;
+    if (m.loads === 0) for (const v of [m.conversations, m.ringingCalls, m.inboxes, m.teams]) v.sweep();
+  }
+}
+
+function takeInbox(m: ModelState, id: string, seq: number, data: Record<string, unknown> | null): void {
+  m.inboxes.take(id, seq, data);
+  if (typeof data?.['teamId'] === 'string') m.inboxTeams.set(id, data['teamId']);
+}
+
+/** Takes one change of the log: an open conversation, a ringing call, an inbox or a team. */
+function takeChange(m: ModelState, c: Change): FactKind {
+  const data = c.deleted ? null : c.data;
+  switch (c.entity) {
+    case 'conversation': {
+      const open = data && data['status'] !== 'resolved' ? (data as Partial<ConversationData>) : null;
+      m.conversations.take(c.id, c.seq, open);
+      return 'conversation';
+    }
+    case 'call': {
+      const convId = data?.['conversationId'];
+      const ringing = data && data['answeredAt'] == null && data['endedAt'] == null;
+      m.ringingCalls.take(c.id, c.seq, ringing && typeof convId === 'string' ? convId : null);
+      return 'call';
+    }
+    case 'inbox':
+      takeInbox(m, c.id, c.seq, data);
+      return 'queue';
+    case 'team':
+      m.teams.take(c.id, c.seq, data);
+      return 'queue';
+    case 'agent':
+      return 'agent';
+    default:
+      return null;
+  }
+}
+
+/** Reads every inbox of the directory with its record, and the record of each of their teams. */
+async function readQueues(m: ModelState, src: ModelSources): Promise<void> {
+  const rows = await src.identity.inboxes();
+  for (const row of rows) m.inboxTeams.set(row.id, m.inboxTeams.get(row.id) ?? row.team_id);
+  for (const row of rows) {
+    const rec = await src.store.get('inbox', row.id);
+    if (rec) takeInbox(m, row.id, rec.seq, rec.deleted ? null : rec.data);
+  }
+  for (const teamId of new Set(m.inboxTeams.values())) {
+    const rec = await src.store.get('team', teamId);
+    if (rec) m.teams.take(teamId, rec.seq, rec.deleted ? null : rec.data);
+  }
+}
+
+/** Reads the open conversations and the ringing calls. */
+async function readWork(m: ModelState, src: Pick<ModelSources, 'data'>): Promise<void> {
+  const [open, ringing] = await Promise.all([src.data.openConversations(), src.data.ringingCalls()]);
+  for (const r of open) m.conversations.take(r.id, r.seq, r.data as Partial<ConversationData>);
+  for (const r of ringing) m.ringingCalls.take(r.id, r.seq, r.conversationId);
+}
+
+function isRinging(m: ModelState, convId: string): boolean {
+  for (const [, c] of m.ringingCalls.entries()) if (c === convId) return true;
+  return false;
+}
+
+function queuesOf(m: ModelState): QueueFacts[] {
+  return [...m.inboxTeams].map(([inboxId, teamId]) => ({
+    inboxId,
+    teamId,
+    inbox: m.inboxes.get(inboxId),
+    team: m.teams.get(teamId),
+  }));
 }

@@ -16,24 +16,6 @@ export type { LiveOffers, RoutingDeps } from './deps';
 export type RoutingService = ReturnType<typeof createRoutingService>;
 
 /**
- * What the service's handlers share: the engine, the model and feed it is told from, its effects,
- * and the line of asynchronous steps. `whenReady` runs an engine call now once the model is
- * loaded (before that, in turn after the load); `withAgent` likewise, and first reads the agent
- * when the engine has not heard of them.
- */
-type Routing = {
-  d: RoutingDeps;
-  engine: RoutingEngine;
-  model: RoutingModel;
-  feed: EngineFeed;
-  notices: AwayNotices;
-  steps: Steps;
-  ready: () => boolean;
-  whenReady: (what: string, fn: () => void) => void;
-  withAgent: (agentId: string, what: string, fn: () => void) => void;
-} & RoutingEffects;
-
-/**
  * The relay's routing: one queue per inbox (its team, least-busy), agents as they connect, and
  * conversations offered to one agent at a time, only in the queues this relay holds the lease of
  * (`d.leases`). Applies the engine's decisions: offers and withdrawals go to the agents' sockets;
@@ -44,6 +26,45 @@ type Routing = {
  * behind a frame) runs in order behind it (steps.ts; `settled()` waits for it). Ticks every second.
  */
 export function createRoutingService(d: RoutingDeps) {
+  const r = newRouting(d);
+  const timer = tickEverySecond(r);
+  start(r);
+  return {
+    ...conversationEvents(r),
+    ...agentEvents(r),
+    ...leaseEvents(r),
+    /** Plugs in the voice queue (set once at start). */
+    attachLiveOffers(l: LiveOffers): void {
+      r.live = l;
+    },
+    /** Resolves once the start's load and every write and frame asked so far are done. */
+    settled: (): Promise<void> => untilSettled(r.steps),
+    close(): void {
+      r.closed = true;
+      clearInterval(timer);
+    },
+  };
+}
+
+/**
+ * What the service's handlers share: the engine, the model and feed it is told from, its effects,
+ * the line of asynchronous steps, and where the service is: `ready` once the start's load is
+ * over, `live` the voice queue once attached, `closed` once closed.
+ */
+type Routing = {
+  d: RoutingDeps;
+  engine: RoutingEngine;
+  model: RoutingModel;
+  feed: EngineFeed;
+  notices: AwayNotices;
+  steps: Steps;
+  live: LiveOffers | null;
+  ready: boolean;
+  closed: boolean;
+} & RoutingEffects;
+
+/** The service's parts, not started: an empty model, an engine that holds nothing yet. */
+function newRouting(d: RoutingDeps): Routing {
   const model = createRoutingModel();
   const engine = new RoutingEngine({
     now: d.now,
@@ -53,10 +74,7 @@ export function createRoutingService(d: RoutingDeps) {
   });
   const feed = createEngineFeed(d, model, engine);
   const steps = createSteps(d.log);
-  let live: LiveOffers | null = null;
-  let ready = false;
   const notices = createAwayNotices(d.data);
-  const effects = createEffects(d, notices, () => live, steps);
   const r: Routing = {
     d,
     engine,
@@ -64,107 +82,118 @@ export function createRoutingService(d: RoutingDeps) {
     feed,
     notices,
     steps,
-    ready: () => ready,
-    whenReady: (what, fn) => (ready ? fn() : steps.run(what, fn)),
-    withAgent: (agentId, what, fn) =>
-      ready && feed.isKnown(agentId)
-        ? fn()
-        : steps.run(what, async () => {
-            await feed.know(agentId);
-            fn();
-          }),
-    ...effects,
+    live: null,
+    ready: false,
+    closed: false,
+    ...createEffects(d, notices, () => r.live, steps),
   };
+  return r;
+}
+
+/** Applies the engine's tick every second once ready (offers expire, graces end, long waits overflow). */
+function tickEverySecond(r: Routing): NodeJS.Timeout {
   const timer = setInterval(
-    guarded(d.log, 'routing tick', () => {
-      if (ready) effects.apply(engine.tick());
+    guarded(r.d.log, 'routing tick', () => {
+      if (r.ready) r.apply(r.engine.tick());
     }),
     1_000,
   );
   timer.unref();
-  let closed = false;
-  const start = () =>
-    steps.run('start', async () => {
-      let recovered;
-      try {
-        await model.load(d);
-        feed.loadQueues();
-        recovered = await recoverRouting(d, engine, feed, model);
-      } catch (err) {
-        // The store unreachable at start: try again shortly; until then routing offers nothing.
-        d.log.error({ err }, 'routing: loading the queues and open conversations failed; trying again');
-        if (!closed) setTimeout(start, 1_000).unref();
-        return;
-      }
-      effects.apply(recovered);
-      ready = true;
-      // The queues are known now: take their leases (routing offers only in queues it holds).
-      await d.leases.round();
-    });
-  start();
+  return timer;
+}
 
-  return {
-    ...conversationEvents(r),
-    ...agentEvents(r),
-    ...leaseEvents(r),
-    /** Plugs in the voice queue (set once at start). */
-    attachLiveOffers(l: LiveOffers): void {
-      live = l;
-    },
-    /** Resolves once the start's load and every write and frame asked so far are done. */
-    async settled(): Promise<void> {
-      for (let tail = steps.idle(); ;) {
-        await tail;
-        const next = steps.idle();
-        if (next === tail) return;
-        tail = next;
-      }
-    },
-    close(): void {
-      closed = true;
-      clearInterval(timer);
-    },
-  };
+/**
+ * Loads the model, tells the engine the queues, recovers the open work, then takes the queues'
+ * leases; the service is ready from then on. While the store cannot be read this is tried again
+ * every second (until closed), and routing offers nothing.
+ */
+function start(r: Routing): void {
+  const { d, engine, model, feed, steps } = r;
+  steps.run('start', async () => {
+    let recovered;
+    try {
+      await model.load(d);
+      feed.loadQueues();
+      recovered = await recoverRouting(d, engine, feed, model);
+    } catch (err) {
+      d.log.error({ err }, 'routing: loading the queues and open conversations failed; trying again');
+      if (!r.closed) setTimeout(() => start(r), 1_000).unref();
+      return;
+    }
+    r.apply(recovered);
+    r.ready = true;
+    // The queues are known now: take their leases (routing offers only in queues it holds).
+    await d.leases.round();
+  });
+}
+
+/** Resolves once every step asked so far is over, and every step those steps asked. */
+async function untilSettled(steps: Steps): Promise<void> {
+  for (let tail = steps.idle(); ;) {
+    await tail;
+    const next = steps.idle();
+    if (next === tail) return;
+    tail = next;
+  }
+}
+
+/** Runs an engine call now once the model is loaded; before that, in turn after the load. */
+function whenReady(r: Routing, what: string, fn: () => void): void {
+  if (r.ready) fn();
+  else r.steps.run(what, fn);
+}
+
+/** Like whenReady, and first reads the agent when the engine has not heard of them. */
+function withAgent(r: Routing, agentId: string, what: string, fn: () => void): void {
+  if (r.ready && r.feed.isKnown(agentId)) fn();
+  else
+    r.steps.run(what, async () => {
+      await r.feed.know(agentId);
+      fn();
+    });
+}
+
+/** Acts on a conversation's data: from the model, or read from the store when the model has none. */
+function withConversation(r: Routing, id: string, fn: (data: Partial<ConversationData>) => void): void {
+  const data = r.model.conversation(id);
+  if (data) return whenReady(r, 'conversation', () => fn(data));
+  r.steps.run('conversation read', async () => {
+    const rec = await r.d.store.get('conversation', id);
+    if (rec && !rec.deleted) fn(rec.data as Partial<ConversationData>);
+  });
+}
+
+/**
+ * A conversation that needs an agent (new from a channel, or back in the queue). One that has
+ * an agent (a resolved one its customer reopened) counts against them again; the engine
+ * counts a conversation it already holds once.
+ */
+function enqueue(r: Routing, conversationId: string): void {
+  withConversation(r, conversationId, (data) => {
+    const item = workItemOf(conversationId, data);
+    if (!item) return;
+    const assignee = data.assigneeId;
+    if (assignee) withAgent(r, assignee, 'enqueue', () => r.apply(r.engine.enqueue(item, assignee)));
+    else r.apply(r.engine.enqueue(item));
+  });
+}
+
+/** Transfers: free the old assignee, then offer in the new queue if nobody was named. */
+function transferred(r: Routing, id: string): void {
+  whenReady(r, 'transfer', () => r.apply(r.engine.release(id)));
+  withConversation(r, id, (data) => {
+    const assignee = data.assigneeId;
+    if (!assignee) return enqueue(r, id);
+    const item = workItemOf(id, data);
+    if (item) withAgent(r, assignee, 'transfer', () => r.apply(r.engine.enqueue(item, assignee)));
+  });
 }
 
 /** What happens to conversations: queued, transferred, resolved, taken live; where they wait. */
 function conversationEvents(r: Routing) {
-  const { d, engine, model, feed, steps, apply, assign, whenReady, withAgent } = r;
-  /** Acts on a conversation's data: from the model, or read from the store when the model has none. */
-  const withConversation = (id: string, fn: (data: Partial<ConversationData>) => void) => {
-    const data = model.conversation(id);
-    if (data) return whenReady('conversation', () => fn(data));
-    steps.run('conversation read', async () => {
-      const rec = await d.store.get('conversation', id);
-      if (rec && !rec.deleted) fn(rec.data as Partial<ConversationData>);
-    });
-  };
-  /**
-   * A conversation that needs an agent (new from a channel, or back in the queue). One that has
-   * an agent (a resolved one its customer reopened) counts against them again; the engine
-   * counts a conversation it already holds once.
-   */
-  function enqueue(conversationId: string): void {
-    withConversation(conversationId, (data) => {
-      const item = workItemOf(conversationId, data);
-      if (!item) return;
-      const assignee = data.assigneeId;
-      if (assignee) withAgent(assignee, 'enqueue', () => apply(engine.enqueue(item, assignee)));
-      else apply(engine.enqueue(item));
-    });
-  }
-  /** Transfers: free the old assignee, then offer in the new queue if nobody was named. */
-  function transferred(id: string): void {
-    whenReady('transfer', () => apply(engine.release(id)));
-    withConversation(id, (data) => {
-      const assignee = data.assigneeId;
-      if (!assignee) return enqueue(id);
-      const item = workItemOf(id, data);
-      if (item) withAgent(assignee, 'transfer', () => apply(engine.enqueue(item, assignee)));
-    });
-  }
+  const { d, engine, model, feed, steps, apply, assign } = r;
   return {
-    enqueue,
+    enqueue: (conversationId: string): void => enqueue(r, conversationId),
     /**
      * Hears each commit (store.onCommit): the model takes it; a resolved conversation frees its
      * agent; a transfer is offered again; routing settings (inbox, team, agent records) are
@@ -174,8 +203,8 @@ function conversationEvents(r: Routing) {
     onCommit({ changes, routingRequests }: Commit): void {
       const newQueue = changes.some((c) => c.entity === 'inbox' && !model.hasQueue(c.id));
       const kinds = changes.map((c) => model.take(c));
-      if (!r.ready()) return;
-      for (const id of routingRequests) transferred(id);
+      if (!r.ready) return;
+      for (const id of routingRequests) transferred(r, id);
       if (kinds.includes('queue')) feed.loadQueues();
       if (newQueue) steps.run('lease round', () => d.leases.round());
       changes.forEach((c, i) => {
@@ -187,15 +216,15 @@ function conversationEvents(r: Routing) {
     },
     /** Resolved or closed: stops counting against its agent. */
     release(conversationId: string): void {
-      whenReady('release', () => apply(engine.release(conversationId)));
+      whenReady(r, 'release', () => apply(engine.release(conversationId)));
     },
     queuePosition: (conversationId: string) => engine.queuePosition(conversationId),
     /** An agent took live work whose offer had been withdrawn meanwhile (answered a ringing phone). */
     assignLive(conversationId: string, agentId: string): void {
-      withConversation(conversationId, (data) => {
+      withConversation(r, conversationId, (data) => {
         const item = workItemOf(conversationId, data);
         if (!item) return;
-        withAgent(agentId, 'live assignment', () => {
+        withAgent(r, agentId, 'live assignment', () => {
           apply(engine.release(conversationId));
           apply(engine.enqueue(item, agentId));
           assign(conversationId, agentId);
@@ -209,10 +238,10 @@ function conversationEvents(r: Routing) {
 
 /** What agents do: connect and drop, set their presence, answer offers, see what moved. */
 function agentEvents(r: Routing) {
-  const { d, engine, notices, steps, apply, whenReady, withAgent } = r;
+  const { d, engine, notices, steps, apply } = r;
   return {
     agentConnected(agentId: string): void {
-      withAgent(agentId, 'connect', () => {
+      withAgent(r, agentId, 'connect', () => {
         apply(engine.agentConnected(agentId));
         // Told on every connection until the app says it was seen: a notice survives reconnects.
         steps.run('away notices', async () => {
@@ -223,22 +252,22 @@ function agentEvents(r: Routing) {
     },
     /** A web chat visitor reconnected: if their agent is gone past the grace, the chat moves now. */
     customerReturned(conversationId: string): void {
-      whenReady('customer returned', () => apply(engine.customerReturned(conversationId)));
+      whenReady(r, 'customer returned', () => apply(engine.customerReturned(conversationId)));
     },
     /** The agent saw what moved while they were away, up to that time. */
     movedSeen(agentId: string, upTo: string): void {
       steps.run('away notices seen', () => notices.seen(agentId, upTo));
     },
     agentDisconnected(agentId: string): void {
-      withAgent(agentId, 'disconnect', () => apply(engine.agentDisconnected(agentId)));
+      withAgent(r, agentId, 'disconnect', () => apply(engine.agentDisconnected(agentId)));
     },
     setPresence(agentId: string, state: AgentState): void {
-      withAgent(agentId, 'presence', () => apply(engine.setAgentState(agentId, state)));
+      withAgent(r, agentId, 'presence', () => apply(engine.setAgentState(agentId, state)));
     },
     /** The agent's answer to an offer; false when the offer is gone (expired, withdrawn, not theirs). */
     reply(agentId: string, offerId: string, accept: boolean): boolean {
       if (!accept) {
-        whenReady('decline', () => apply(engine.decline(offerId, agentId)));
+        whenReady(r, 'decline', () => apply(engine.decline(offerId, agentId)));
         return true;
       }
       const res = engine.accept(offerId, agentId);
@@ -251,7 +280,7 @@ function agentEvents(r: Routing) {
 
 /** The queues this relay routes: which there are, and what it gained or lost of their leases. */
 function leaseEvents(r: Routing) {
-  const { d, engine, model, feed, steps, apply, whenReady } = r;
+  const { d, engine, model, feed, steps, apply } = r;
   const everHeld = new Set<string>();
   return {
     /** The queues routing knows (one per inbox), for the lease keeper's rounds. */
@@ -262,12 +291,12 @@ function leaseEvents(r: Routing) {
      * it while it held the queue) and waits in the engine again, then is offered.
      */
     leasesChanged({ gained, lost }: { gained: readonly string[]; lost: readonly string[] }): void {
-      if (lost.length > 0) whenReady('lost queues', () => lost.forEach((q) => apply(engine.queueLost(q))));
+      if (lost.length > 0) whenReady(r, 'lost queues', () => lost.forEach((q) => apply(engine.queueLost(q))));
       if (gained.length === 0) return;
       const again = gained.filter((q) => everHeld.has(q));
       for (const q of gained) everHeld.add(q);
       steps.run('gained queues', async () => {
-        if (!r.ready()) return; // the start's load recovers every queue
+        if (!r.ready) return; // the start's load recovers every queue
         await model.loadWork(d);
         // Held before and held by another since: what the store says now replaces what the engine kept.
         for (const q of again)
