@@ -53,6 +53,29 @@ function ownerOf(name: string): { uid: number; gid: number } {
   return { uid: Number(u.stdout.trim()), gid: Number(g.stdout.trim()) };
 }
 
+const CONCURRENT_QUERY = 'Calling client.query() when the client is already executing a query';
+let guarded = false;
+
+/**
+ * Turns node-postgres's deprecation warning for a query started while its connection is still
+ * running another (a transaction's `Promise.all` that reached pg's own queue, which pg@9 removes)
+ * into an error the test run fails on, with the stack of the query that started. pg warns once per
+ * process, so the first such query is the one named. Installed once per process, under Vitest only
+ * (benches start PostgreSQL through here too).
+ */
+function failOnConcurrentQueries() {
+  if (guarded || !process.env['VITEST']) return;
+  guarded = true;
+  process.on('warning', (w) => {
+    if (w.name !== 'DeprecationWarning' || !w.message.startsWith(CONCURRENT_QUERY)) return;
+    const err = new Error(
+      `A query started while its PostgreSQL connection was running another: ${w.message}`,
+    );
+    err.stack = `${err.name}: ${err.message}\n${w.stack?.split('\n').slice(1).join('\n') ?? ''}`;
+    throw err;
+  });
+}
+
 /**
  * Starts a throwaway PostgreSQL cluster on 127.0.0.1 (options: maxConnections=300).
  * Throws with the server's log when it does not come up.
@@ -60,6 +83,7 @@ function ownerOf(name: string): { uid: number; gid: number } {
 export async function startPostgres(opts: { maxConnections?: number } = {}): Promise<RunningPostgres> {
   const missing = postgresMissing();
   if (missing) throw new Error(missing);
+  failOnConcurrentQueries();
   const dir = mkdtempSync(join(tmpdir(), 'sb-pg-'));
   if (process.getuid?.() === 0) {
     const o = ownerOf('postgres');

@@ -61,6 +61,21 @@ export function storeContract(make: () => Promise<StoreUnderTest>): void {
     expect(await s.store.scopeOf('c1')).toEqual({ teamId: 't1', assigneeId: null });
   });
 
+  it('runs what a transaction starts at once in the order it was started, a read seeing the writes before it', async () => {
+    const [a, seen, b, head] = await s.store.transaction((tx) =>
+      Promise.all([
+        conversation(tx, 'c1', { status: 'open' }),
+        tx.get('conversation', 'c1'),
+        message(tx, 'm1', 'c1'),
+        tx.head(),
+      ]),
+    );
+    expect(seen?.seq).toBe(a);
+    expect(b).toBeGreaterThan(a);
+    expect(head).toBe(b);
+    expect(commits.map((c) => c.records.map((r) => r.change.id))).toEqual([['c1', 'm1']]);
+  });
+
   it('keeps nothing and tells nothing of a transaction that throws, or of a rolled-back savepoint', async () => {
     await expect(
       s.store.transaction(async (tx) => {
