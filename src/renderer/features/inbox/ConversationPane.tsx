@@ -186,12 +186,20 @@ function useMarkRead(conversationId: string, seen: number) {
   }, [api, conversationId, seen, bumpData]);
 }
 
-/** The thread is the pane's one scroller: it opens at the newest message and follows new ones. */
+/**
+ * The thread is the pane's one scroller: it opens at the newest message and follows new ones.
+ * It scrolls in the frame that paints the commit, not in the commit: reading scrollHeight there
+ * lays the whole pane out at once, and a commit due before that frame (the sidebar's customer)
+ * would have it laid out again.
+ */
 function useFollowNewest(conversationId: string, seen: number) {
   const thread = useRef<HTMLOListElement>(null);
   useLayoutEffect(() => {
-    const el = thread.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    const frame = requestAnimationFrame(() => {
+      const el = thread.current;
+      if (el) el.scrollTop = el.scrollHeight;
+    });
+    return () => cancelAnimationFrame(frame);
   }, [conversationId, seen]);
   return thread;
 }
