@@ -67,7 +67,10 @@ export type CustomerHistoryItem = {
 };
 export type ConversationDetail = {
   conversation: ConversationView;
+  /** Its messages and notes, oldest first: all of them, or the newest `limit` asked for. */
   timeline: TimelineItemView[];
+  /** Entries older than those in `timeline` (0 when it holds them all). */
+  earlier: number;
   /** The customer's recent messages, notes and calls in their other conversations, newest first. */
   customerHistory: CustomerHistoryItem[];
   /** Ids of this agent's messages and notes not yet acknowledged by the relay (shown as queued). */

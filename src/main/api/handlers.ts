@@ -100,7 +100,7 @@ const conversationCalls = (s: Services) =>
   calls({
     'conversations:list': (a) => s.conversations.list(a),
     'conversations:labels': () => s.conversations.labels(),
-    'conversations:get': ({ id }) => s.conversations.get(id),
+    'conversations:get': (a) => s.conversations.get(a),
     'conversations:addLabel': (a) => s.conversations.addLabel(a),
     'conversations:removeLabel': (a) => s.conversations.removeLabel(a),
     'conversations:setStatus': (a) => s.conversations.setStatus(a),

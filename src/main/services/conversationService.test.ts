@@ -56,6 +56,15 @@ describe('main/services/conversationService list', () => {
     expect(h.labels()).toEqual([]);
   });
 
+  it('skips counting the whole list when asked not to', () => {
+    const h = handlers();
+    expect(h.list({ view: 'all', offset: 2, limit: 2, count: false })).toEqual({
+      total: null,
+      offset: 2,
+      items: [expect.objectContaining({ id: 't2-mine' }), expect.objectContaining({ id: 't2-free' })],
+    });
+  });
+
   it('refuses unknown views and SLA filters before any query', () => {
     const args = apiCalls['conversations:list'].args;
     expect(args.safeParse({ view: 'teams', sla: 'soon', label: 'vip' }).success).toBe(true);
@@ -85,7 +94,7 @@ describe('main/services/conversationService channel truth', () => {
 
   it('refuses a reply on a call before queuing it, and names where a reply goes', () => {
     const { store, h } = withCustomers();
-    expect(h.get('call').replyRoute).toEqual({ ok: false, reason: 'voice' });
+    expect(h.get({ id: 'call' }).replyRoute).toEqual({ ok: false, reason: 'voice' });
     expect(() => h.sendMessage({ conversationId: 'call', body: 'Hello' })).toThrow(/note/);
     expect(store.pendingCount()).toBe(0);
   });
@@ -100,7 +109,7 @@ describe('main/services/conversationService channel truth', () => {
       body: 'Sent today.',
     });
     expect(store.pending().map((m) => m.name)).toEqual(['conversation.create', 'message.send']);
-    expect(h.get(conversationId)).toMatchObject({
+    expect(h.get({ id: conversationId })).toMatchObject({
       conversation: { channel: 'email', subject: 'Your refund', assigneeId: AGENT.id, teamId: 't1' },
       replyRoute: { ok: true, channel: 'email', to: 'ana@example.com' },
       timeline: [{ body: 'Sent today.', direction: 'out' }],
@@ -127,7 +136,7 @@ describe('main/services/conversationService channel truth', () => {
       name: 'conversation.create',
       args: { to: 'Ana@Work.example' },
     });
-    expect(h.get(conversationId)).toMatchObject({
+    expect(h.get({ id: conversationId })).toMatchObject({
       conversation: { to: 'Ana@Work.example' },
       replyRoute: { ok: true, channel: 'email', to: 'Ana@Work.example' },
     });
@@ -152,20 +161,20 @@ describe('main/services/conversationService channel truth', () => {
         data: { ...conv('closed', 't1', AGENT.id, '2026-01-01T00:00:03.000Z').data, status: 'resolved' },
       },
     ]);
-    expect(h.get(API_CONV).replyRoute).toEqual({ ok: false, reason: 'noWebhook' });
+    expect(h.get({ id: API_CONV }).replyRoute).toEqual({ ok: false, reason: 'noWebhook' });
     expect(() => h.sendMessage({ conversationId: API_CONV, body: 'Soon' })).toThrow(/no webhook/);
-    expect(h.get('closed').replyRoute).toEqual({ ok: false, reason: 'chatClosed' });
+    expect(h.get({ id: 'closed' }).replyRoute).toEqual({ ok: false, reason: 'chatClosed' });
     expect(() => h.sendMessage({ conversationId: 'closed', body: 'Hi' })).toThrow(/closed/);
     // The relay recorded that the visitor left: refused before queuing, with what to do next.
     const left = conv('left', 't1', AGENT.id, '2026-01-01T00:00:04.000Z');
     store.applyChanges([{ ...left, data: { ...left.data, visitorLeftAt: '2026-01-01T00:05:00.000Z' } }]);
-    expect(h.get('left').replyRoute).toEqual({ ok: false, reason: 'visitorLeft' });
+    expect(h.get({ id: 'left' }).replyRoute).toEqual({ ok: false, reason: 'visitorLeft' });
     expect(() => h.sendMessage({ conversationId: 'left', body: 'Still there?' })).toThrow(
       /visitor left the chat.*by email or call/,
     );
     expect(store.pendingCount()).toBe(0);
     store.applyChanges([inbox(true)]);
-    expect(h.get(API_CONV).replyRoute).toEqual({ ok: true, channel: 'api' });
+    expect(h.get({ id: API_CONV }).replyRoute).toEqual({ ok: true, channel: 'api' });
     h.sendMessage({ conversationId: API_CONV, body: 'Soon' });
     expect(store.pendingCount()).toBe(1);
   });
@@ -190,5 +199,43 @@ describe('main/services/conversationService markRead', () => {
     expect(store.conversation('c')?.unread).toBe(1);
     expect(h.markRead('c')).toEqual({ unread: 0, cleared: true });
     expect(h.markRead('c')).toEqual({ unread: 0, cleared: false });
+  });
+});
+
+describe('main/services/conversationService get', () => {
+  it('sends the newest page of a long thread, says how many are older, and all of it on demand', () => {
+    const { store } = openTestStore();
+    const h = new ConversationService({ store: () => store, sendRead: () => {} });
+    const at = (i: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString();
+    const entry = (i: number) =>
+      i % 5 === 0
+        ? change('note', `n${i}`, {
+            conversationId: 'c',
+            authorId: AGENT.id,
+            body: `Note ${i}`,
+            mentions: [],
+            createdAt: at(i),
+          })
+        : change('message', `m${i}`, {
+            conversationId: 'c',
+            customerId: 'c1',
+            direction: 'in',
+            authorId: null,
+            body: `Message ${i}`,
+            createdAt: at(i),
+          });
+    store.applyChanges([conv('c', 't1', null, at(0)), ...Array.from({ length: 250 }, (_, i) => entry(i))]);
+    const bodies = (limit?: number) => {
+      const d = h.get(limit === undefined ? { id: 'c' } : { id: 'c', limit });
+      return { earlier: d.earlier, bodies: d.timeline.map((m) => m.body) };
+    };
+    const names = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) =>
+        (k + from) % 5 === 0 ? `Note ${k + from}` : `Message ${k + from}`,
+      );
+    expect(bodies(100)).toEqual({ earlier: 150, bodies: names(150, 250) });
+    expect(bodies(200)).toEqual({ earlier: 50, bodies: names(50, 250) });
+    expect(bodies(300)).toEqual({ earlier: 0, bodies: names(0, 250) });
+    expect(bodies()).toEqual({ earlier: 0, bodies: names(0, 250) });
   });
 });

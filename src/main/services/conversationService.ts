@@ -8,6 +8,7 @@ import { LOCAL_ERR, LocalError } from '../base/errors';
 import { searchCannedReplies } from '../store/cannedReplies';
 import { countConversations, labelNames, listConversations } from '../store/conversations';
 import { customerHistory } from '../store/customerHistory';
+import { latestOf, timelineLength } from '../store/messages';
 import type { LocalStore } from '../store/localStore';
 import { mentionsIn } from './mentions';
 import { notFound } from './notFound';
@@ -26,8 +27,14 @@ export class ConversationService {
     },
   ) {}
 
-  /** One window of the inbox list, with the length of the whole filtered list. */
-  list({ view, limit, offset, ...rest }: CallArgs<'conversations:list'>): CallResult<'conversations:list'> {
+  /** One window of the inbox list, with the length of the whole filtered list unless `count` is false. */
+  list({
+    view,
+    limit,
+    offset,
+    count,
+    ...rest
+  }: CallArgs<'conversations:list'>): CallResult<'conversations:list'> {
     const s = this.o.store();
     const agent = s.identity()?.agent;
     const filters = definedOnly({
@@ -38,7 +45,7 @@ export class ConversationService {
     });
     const at = offset ?? 0;
     return {
-      total: countConversations(s.db, filters),
+      total: count === false ? null : countConversations(s.db, filters),
       offset: at,
       items: listConversations(s.db, { ...filters, offset: at, limit: limit ?? 100 }),
     };
@@ -48,8 +55,11 @@ export class ConversationService {
     return labelNames(this.o.store().db);
   }
 
-  /** A conversation with its timeline, the customer's other history, and its replies still queued. */
-  get(id: string): CallResult<'conversations:get'> {
+  /**
+   * A conversation with its timeline (the newest `limit` entries, if given), the customer's other
+   * history, and its replies still queued.
+   */
+  get({ id, limit }: CallArgs<'conversations:get'>): CallResult<'conversations:get'> {
     const s = this.o.store();
     const conversation = s.conversation(id);
     if (!conversation) throw notFound('This conversation');
@@ -61,9 +71,12 @@ export class ConversationService {
           (m.args as { conversationId?: string }).conversationId === id,
       )
       .map((m) => (m.args as { id: string }).id);
+    const timeline = limit === undefined ? s.timeline(id) : latestOf(s.db, id, limit);
+    const earlier = limit === undefined ? 0 : Math.max(0, timelineLength(s.db, id) - timeline.length);
     return {
       conversation,
-      timeline: s.timeline(id),
+      timeline,
+      earlier,
       customerHistory: customerHistory(s.db, conversation.customerId, id),
       queued,
       replyRoute: this.replyRoute(conversation),

@@ -15,6 +15,10 @@ export const CHILDREN_SQL = `SELECT id, data FROM records
 export const LATEST_CHILDREN_SQL = `SELECT id, data FROM records
   WHERE entity = ? AND parent_id = ? AND data IS NOT NULL AND deleted = 0 ORDER BY sort_at DESC, id DESC LIMIT ?`;
 
+/** The length of a thread, counted through the same index. */
+export const COUNT_CHILDREN_SQL = `SELECT COUNT(*) AS n FROM records
+  WHERE entity IN ('message', 'note') AND parent_id = ? AND data IS NOT NULL AND deleted = 0`;
+
 function children(db: Db, entity: 'message' | 'note', conversationId: string): Row[] {
   return stmt(db, CHILDREN_SQL).all(entity, conversationId) as Row[];
 }
@@ -49,6 +53,11 @@ export function latestOf(db: Db, conversationId: string, count: number): Timelin
     stmt(db, LATEST_CHILDREN_SQL).all(entity, conversationId, count) as Row[];
   const all: TimelineItem[] = [...latest('message').map(asMessage), ...latest('note').map(asNote)];
   return all.sort(inTimeOrder).slice(-count);
+}
+
+/** How many messages and notes a conversation has (the length of timelineOf, without reading them). */
+export function timelineLength(db: Db, conversationId: string): number {
+  return (stmt(db, COUNT_CHILDREN_SQL).get(conversationId) as { n: number }).n;
 }
 
 function inTimeOrder(a: TimelineItem, b: TimelineItem): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COUNT_CONVERSATIONS_SQL, LIST_CONVERSATIONS_SQL } from './conversations';
-import { CHILDREN_SQL, LATEST_CHILDREN_SQL } from './messages';
+import { CHILDREN_SQL, COUNT_CHILDREN_SQL, LATEST_CHILDREN_SQL } from './messages';
 import { openTestStore } from './testHelpers';
 
 function plan(sql: string, ...params: unknown[]): string {
@@ -21,6 +21,11 @@ describe('main/store query plans', () => {
     const p = plan(LATEST_CHILDREN_SQL, 'message', 'c', 5);
     expect(p).toMatch(/USING INDEX records_by_parent \(entity=\? AND parent_id=\?\)/);
     expect(p).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+  });
+
+  it("counts a thread's entries on records_by_parent", () => {
+    const p = plan(COUNT_CHILDREN_SQL, 'c');
+    expect(p).toMatch(/USING INDEX records_by_parent \(entity=\? AND parent_id=\?\)/);
   });
 
   const noFilters = {

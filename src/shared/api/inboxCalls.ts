@@ -32,19 +32,27 @@ export type MentionNotice = {
 export const inboxCalls = {
   /**
    * One window (`offset`, `limit`) of the inbox list, latest activity first, with the length of the
-   * whole filtered list (`total`) so a virtualized list can size itself.
+   * whole filtered list (`total`) so a virtualized list can size itself. `count: false` skips
+   * counting the whole list (total is then null): a list that knows its length asks once per change.
    */
-  'conversations:list': call<{ total: number; offset: number; items: ConversationView[] }>()(
+  'conversations:list': call<{ total: number | null; offset: number; items: ConversationView[] }>()(
     /**
      * view: mine: assigned to me; unassigned; teams: of the teams I belong to; all: everything this
      * agent may see (its teams, and conversations assigned to it from other teams). sla: overdue;
-     * soon: due within 30 minutes; none: without a due time.
+     * soon: due within 30 minutes; none: without a due time. count: default true.
      */
-    inboxFiltersSchema.extend(page).strict(),
+    inboxFiltersSchema.extend(page).extend({ count: z.boolean().optional() }).strict(),
   ),
   /** Label names to filter the inbox by, sorted by name. */
   'conversations:labels': call<string[]>()(noArgs),
-  'conversations:get': call<ConversationDetail>()(z.object({ id }).strict()),
+  /**
+   * A conversation, its customer's other history and, with `limit`, only the newest `limit` entries
+   * of its timeline (`earlier` says how many older ones there are; ask again with a larger limit).
+   * Without a limit, the whole timeline.
+   */
+  'conversations:get': call<ConversationDetail>()(
+    z.object({ id, limit: z.number().int().min(1).max(1_000_000).optional() }).strict(),
+  ),
   /**
    * Adds a label to a conversation (offline too: queued as conversation.addLabel). Any valid label
    * (see labelProblem); `conversations:labels` lists the known ones as suggestions.

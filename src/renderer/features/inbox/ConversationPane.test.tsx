@@ -43,6 +43,7 @@ function detail(messages: number): ConversationDetail {
       body: `Message ${i + 1}`,
       createdAt: '2026-12-02T03:00:00.000Z',
     })) as unknown as ConversationDetail['timeline'],
+    earlier: 0,
     customerHistory: [
       {
         kind: 'call',
@@ -76,6 +77,12 @@ const customer = {
   mergedFrom: [],
 } as unknown as CustomerDetail;
 
+/** The newest `limit` entries of a thread, as main answers `conversations:get` with a limit. */
+function page(d: ConversationDetail, limit: number | undefined): ConversationDetail {
+  if (limit === undefined) return d;
+  return { ...d, timeline: d.timeline.slice(-limit), earlier: Math.max(0, d.timeline.length - limit) };
+}
+
 /** Main as the pane sees it: each query answers from the fixtures above. */
 function fakeMain(d: ConversationDetail | Error) {
   const answers: Record<string, unknown> = {
@@ -91,10 +98,12 @@ function fakeMain(d: ConversationDetail | Error) {
   };
   return {
     kind: 'browser',
-    call: (channel: string) =>
-      d instanceof Error && channel === 'conversations:get'
-        ? Promise.reject(d)
-        : Promise.resolve(answers[channel] ?? null),
+    call: (channel: string, args?: { limit?: number }) =>
+      channel !== 'conversations:get'
+        ? Promise.resolve(answers[channel] ?? null)
+        : d instanceof Error
+          ? Promise.reject(d)
+          : Promise.resolve(page(d, args?.limit)),
     on: () => () => {},
     onStatus: () => () => {},
   } as unknown as ApiClient;
@@ -158,9 +167,14 @@ describe('renderer/inbox/ConversationPane', () => {
     expect(bodies()).toHaveLength(THREAD_PAGE);
     expect(bodies().at(-1)).toBe('Message 250');
     expect(bodies()[0]).toBe(`Message ${250 - THREAD_PAGE + 1}`);
+    // The pane asks main for the larger page; the one shown stays until it comes.
     act(() => within(thread).getByRole('button', { name: 'Show earlier messages (150 not shown)' }).click());
+    expect(bodies()).toHaveLength(THREAD_PAGE);
+    await act(async () => {});
     expect(bodies()).toHaveLength(2 * THREAD_PAGE);
-    act(() => within(thread).getByRole('button', { name: 'Show earlier messages (50 not shown)' }).click());
+    await act(async () =>
+      within(thread).getByRole('button', { name: 'Show earlier messages (50 not shown)' }).click(),
+    );
     expect(bodies()).toHaveLength(250);
     expect(bodies()[0]).toBe('Message 1');
     expect(within(thread).queryByRole('button', { name: /Show earlier/ })).toBeNull();

@@ -16,6 +16,9 @@ import { isCollapsed, widthOf, type WorkspaceLayoutControl } from './useWorkspac
 /** Messages of a thread shown at first (the newest); "Show earlier" adds as many again. */
 export const THREAD_PAGE = 100;
 
+/** The `conversations:get` arguments for a thread's newest `shown` entries (the prefetch asks the same). */
+export const threadArgs = (id: string, shown = THREAD_PAGE) => ({ id, limit: shown });
+
 /**
  * One conversation: a compact header (customer, channel, status, snooze, transfer), the thread
  * (messages and internal notes, the one scroller), the composer pinned below it, and the context
@@ -27,7 +30,10 @@ export function ConversationPane(props: {
   layout?: WorkspaceLayoutControl;
 }) {
   const { t } = useTranslation();
-  const detail = useQuery('conversations:get', { id: props.id });
+  // A long history opens at its newest messages; older ones are a click away (per conversation).
+  const [earlier, setEarlier] = useState({ id: props.id, shown: THREAD_PAGE });
+  const shown = earlier.id === props.id ? earlier.shown : THREAD_PAGE;
+  const detail = useThreadPage(props.id, shown);
   const composer = useComposer(props.id);
   const { error, act } = useAct();
   const ids = {
@@ -42,13 +48,10 @@ export function ConversationPane(props: {
   const [snoozeUntil, setSnoozeUntil] = useState<string | null>(null);
   const now = useMinuteClock();
   const agentNames = useAgentNames();
-  const seen = detail.data?.timeline.length ?? -1;
+  const seen = detail.data ? detail.data.earlier + detail.data.timeline.length : -1;
   useMarkRead(props.id, seen);
   const customerTyping = useRoot((s) => s.customerTyping[props.id] === true);
   const thread = useFollowNewest(props.id, seen);
-  // A long history opens at its newest messages; older ones are a click away (per conversation).
-  const [earlier, setEarlier] = useState({ id: props.id, shown: THREAD_PAGE });
-  const shown = earlier.id === props.id ? earlier.shown : THREAD_PAGE;
   const layout = props.layout;
   const sidebarCollapsed = layout ? isCollapsed(layout.layout, 'sidebar') : false;
 
@@ -56,6 +59,7 @@ export function ConversationPane(props: {
     return <PaneError error={detail.error} hint={t('inbox.workspace.states.conversationError')} />;
   if (!detail.data) return <PaneLoading label={t('inbox.workspace.states.loadingConversation')} rows={5} />;
   const { conversation: c, timeline, queued, replyRoute } = detail.data;
+  const notShown = detail.data.earlier;
 
   return (
     <article
@@ -79,7 +83,7 @@ export function ConversationPane(props: {
           queued={queued}
           agentNames={agentNames}
           ref={thread}
-          shown={shown}
+          earlier={notShown}
           onShowEarlier={() => setEarlier({ id: props.id, shown: shown + THREAD_PAGE })}
         />
         <p role="status" aria-label={t('inbox.typingStatus')} className="item-sub">
@@ -98,6 +102,18 @@ export function ConversationPane(props: {
       {!sidebarCollapsed && <SidebarColumn detail={detail.data} id={ids.sidebar} now={now} layout={layout} />}
     </article>
   );
+}
+
+/**
+ * The conversation with its newest `shown` timeline entries. While a larger page of the same
+ * conversation loads ("Show earlier"), the page already shown stays, so the pane does not blank.
+ */
+function useThreadPage(id: string, shown: number) {
+  const q = useQuery('conversations:get', threadArgs(id, shown));
+  const [held, setHeld] = useState<{ id: string; data: ConversationDetail } | null>(null);
+  if (q.data && held?.data !== q.data) setHeld({ id, data: q.data });
+  if (q.data || q.error || held?.id !== id) return q;
+  return { data: held.data, error: null, loading: true };
 }
 
 /** The context sidebar, after the splitter that resizes it when the workspace has a layout. */
@@ -170,12 +186,20 @@ function useMarkRead(conversationId: string, seen: number) {
   }, [api, conversationId, seen, bumpData]);
 }
 
-/** The thread is the pane's one scroller: it opens at the newest message and follows new ones. */
+/**
+ * The thread is the pane's one scroller: it opens at the newest message and follows new ones.
+ * It scrolls in the frame that paints the commit, not in the commit: reading scrollHeight there
+ * lays the whole pane out at once, and a commit due before that frame (the sidebar's customer)
+ * would have it laid out again.
+ */
 function useFollowNewest(conversationId: string, seen: number) {
   const thread = useRef<HTMLOListElement>(null);
   useLayoutEffect(() => {
-    const el = thread.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    const frame = requestAnimationFrame(() => {
+      const el = thread.current;
+      if (el) el.scrollTop = el.scrollHeight;
+    });
+    return () => cancelAnimationFrame(frame);
   }, [conversationId, seen]);
   return thread;
 }

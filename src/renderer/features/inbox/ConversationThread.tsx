@@ -15,8 +15,9 @@ function lastSeenReplyId(c: ConversationView, timeline: TimelineItemView[]): str
 }
 
 /**
- * The thread, the pane's one scroller: messages and internal notes, the newest `shown` of them
- * ("Show earlier" asks for more). The pane keeps it at the newest message (useFollowNewest).
+ * The thread, the pane's one scroller: messages and internal notes, the newest of them (`earlier`
+ * older ones are not shown; "Show earlier" asks for more). The pane keeps it at the newest message
+ * (useFollowNewest).
  */
 export function ConversationThread({
   ref,
@@ -29,26 +30,27 @@ export function ConversationThread({
   agentNames: ReadonlyMap<string, string>;
   /** The pane's hold on the scroller, to keep it at the newest message. */
   ref: Ref<HTMLOListElement>;
-  shown: number;
+  /** Older entries than those in `timeline`, not shown. */
+  earlier: number;
   onShowEarlier: () => void;
 }) {
   const { t } = useTranslation();
-  const { conversation: c, timeline, shown } = props;
+  const { conversation: c, timeline, earlier } = props;
   const queued = new Set(props.queued);
   const lastSeenReply = lastSeenReplyId(c, timeline);
   return (
     <ol ref={ref} className="thread" aria-label={t('inbox.thread')}>
-      {timeline.length > shown && (
+      {earlier > 0 && (
         <li className="thread-earlier">
           <button type="button" onClick={props.onShowEarlier}>
-            {t('inbox.showEarlier', { count: timeline.length - shown })}
+            {t('inbox.showEarlier', { count: earlier })}
           </button>
         </li>
       )}
-      {timeline.length === 0 && (
+      {timeline.length === 0 && earlier === 0 && (
         <li className="thread-empty hint">{t('inbox.workspace.states.emptyThread')}</li>
       )}
-      {timeline.slice(-shown).map((m) => (
+      {timeline.map((m) => (
         <ThreadItem
           key={m.id}
           item={m}

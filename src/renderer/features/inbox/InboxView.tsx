@@ -7,7 +7,7 @@ import { useApi, useRoot } from '../../app/context';
 import { prefetch } from '../../app/prefetch';
 import { useQuery } from '../../app/useQuery';
 import { ViewHeader } from '../../ui/ViewHeader';
-import { ConversationPane } from './ConversationPane';
+import { ConversationPane, threadArgs } from './ConversationPane';
 import { RejectedList } from './RejectedList';
 import { ErrorText } from '../../ui/ErrorText';
 import { useMinuteClock } from '../../ui/useMinuteClock';
@@ -119,7 +119,7 @@ function useOpenRow(selected: string | null, setSelected: (id: string) => void) 
   const version = useRoot((s) => s.dataVersion);
   return (id: string, customerId: string | undefined) => {
     if (id !== selected) {
-      prefetch(api, 'conversations:get', { id }, version);
+      prefetch(api, 'conversations:get', threadArgs(id), version);
       if (customerId) prefetch(api, 'customers:get', { id: customerId }, version);
     }
     setSelected(id);

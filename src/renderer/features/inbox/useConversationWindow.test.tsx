@@ -28,11 +28,15 @@ const conversation = (i: number, subject: string): ConversationView => ({
   unread: 0,
 });
 
-type Call = { args: { offset: number; limit: number; status?: string }; resolve: () => void };
+type Call = {
+  args: { offset: number; limit: number; status?: string; count?: boolean };
+  resolve: () => void;
+};
 
 /** main's side of conversations:list over `total` rows; answers wait until the test resolves them. */
-function fakeMain(total: number) {
+function fakeMain(initialTotal: number) {
   const calls: Call[] = [];
+  let total = initialTotal;
   let subject = 'before';
   const api = {
     kind: 'browser',
@@ -45,7 +49,7 @@ function fakeMain(total: number) {
             const items: ConversationView[] = [];
             for (let i = args.offset; i < Math.min(n, args.offset + args.limit); i++)
               items.push(conversation(i, subject));
-            resolve({ total: n, offset: args.offset, items });
+            resolve({ total: args.count === false ? null : n, offset: args.offset, items });
           },
         });
       }),
@@ -56,6 +60,7 @@ function fakeMain(total: number) {
     api,
     calls,
     setSubject: (s: string) => void (subject = s),
+    setTotal: (n: number) => void (total = n),
     answerAll: async () => {
       const open = calls.splice(0);
       await act(async () => {
@@ -137,5 +142,27 @@ describe('renderer/features/inbox/useConversationWindow', () => {
     await waitFor(() => expect(hook.result.current.total).toBe(3));
     expect(hook.result.current.rowAt(2)?.customerName).toBe('Customer 2');
     expect(hook.result.current.rowAt(3)).toBeNull();
+  });
+
+  it('counts the whole list once per change of data or filters, not for every page', async () => {
+    const { main, store, hook } = setup(100_000);
+    expect(main.calls.map((c) => c.args.count)).toEqual([true]);
+    await main.answerAll();
+    hook.rerender({ filters: { view: 'all' }, range: { start: 49_995, end: 50_013 } });
+    expect(main.calls.map((c) => c.args.count)).toEqual([false, false]);
+    await main.answerAll();
+    expect(hook.result.current.total).toBe(100_000);
+
+    // A change while scrolled far down: one of the pages in view brings the new length.
+    main.setTotal(100_001);
+    act(() => store.getState().bumpData());
+    expect(main.calls.map((c) => c.args.count)).toEqual([true, false]);
+    await main.answerAll();
+    expect(hook.result.current.total).toBe(100_001);
+
+    hook.rerender({ filters: { view: 'all', status: 'resolved' }, range: { start: 0, end: 13 } });
+    expect(main.calls.map((c) => c.args.count)).toEqual([true]);
+    await main.answerAll();
+    await waitFor(() => expect(hook.result.current.total).toBe(3));
   });
 });

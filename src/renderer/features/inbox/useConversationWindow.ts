@@ -50,7 +50,7 @@ function prune(pages: Map<number, Page>, wanted: readonly number[], version: num
  * The inbox list as pages fetched from main on demand: the pages that hold `range` (the rows in
  * the DOM), and the list's total. On `data:changed` the pages in view are fetched again while the
  * old rows stay shown, so the list never blanks and its scroll position is kept; pages out of view
- * from before the change are dropped. New `filters` start an empty cache. `refresh` does the same
+ * from before the change are dropped. The first page asked after a change also brings the total. New `filters` start an empty cache. `refresh` does the same
  * as a data change.
  */
 export function useConversationWindow(
@@ -69,6 +69,9 @@ export function useConversationWindow(
   // Requests on their way (filters#page → data version), the filters and pages wanted now.
   const inFlight = useRef(new Map<string, number>());
   const latest = useRef({ key, wanted: [0] });
+  // The filters and data version whose total was asked for: counting the whole filtered list is
+  // the costly part of a page, so only the first page asked after a change of either counts.
+  const counted = useRef({ key: '', version: -1 });
 
   useEffect(() => {
     const wanted = pagesOf(range, PAGE_ROWS);
@@ -85,7 +88,14 @@ export function useConversationWindow(
       const done = () => {
         if (inFlight.current.get(flight) === version) inFlight.current.delete(flight);
       };
-      const args = { ...(JSON.parse(key) as ConversationFilters), offset: p * PAGE_ROWS, limit: PAGE_ROWS };
+      const count = counted.current.key !== key || counted.current.version !== version;
+      if (count) counted.current = { key, version };
+      const args = {
+        ...(JSON.parse(key) as ConversationFilters),
+        offset: p * PAGE_ROWS,
+        limit: PAGE_ROWS,
+        count,
+      };
       api.call('conversations:list', args).then(
         (r) => {
           done();
@@ -94,7 +104,7 @@ export function useConversationWindow(
             if (!b || (b.pages.get(p)?.version ?? -1) > version) return s;
             const next = new Map(b.pages).set(p, { items: r.items, version });
             prune(next, latest.current.wanted, version);
-            const fresher = b.totalVersion <= version;
+            const fresher = r.total !== null && b.totalVersion <= version;
             return {
               key,
               pages: next,
