@@ -141,7 +141,7 @@ describe('relay/supervisor whisper', () => {
     const sup = await online('sup');
 
     const r = await act('sup', `/conversations/${convId}/whisper`, { body: 'Offer free shipping' });
-    expect(r.status).toBe(200);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
     const noteId = r.body.noteId!;
 
     // The supervisor's own app keeps it; a teammate who sees the conversation does not.
@@ -188,7 +188,8 @@ describe('relay/supervisor whisper', () => {
     const a2 = await online('a2');
     const live = a1.next('changes', (f) => whispers(f.changes).length > 0);
     const told = a1.next('supervisorNotice', (f) => f.notice.kind === 'whisper');
-    expect((await act('sup', `/conversations/${convId}/whisper`, { body: 'Second hint' })).status).toBe(200);
+    const second = await act('sup', `/conversations/${convId}/whisper`, { body: 'Second hint' });
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
     expect(whispers((await live).changes).map((x) => (x.data as { body: string }).body)).toEqual([
       'Second hint',
     ]);
