@@ -1,9 +1,8 @@
 import type pg from 'pg';
-import type { Entity } from '../../../shared/sync/entities';
-import type { Hlc } from '../../../shared/sync/hlc';
 import { committedRecord, scopeOfData } from '../commits';
 import type { Commit, CommittedRecord } from '../store';
 import type { ConversationScope } from '../visibility';
+import { toRecord, type RecordRow } from './pgReads';
 
 /** What changed in the log after a cursor, read at once (`commit` null: more than the limit). */
 export type LogRange = { head: number; commit: Commit | null };
@@ -19,16 +18,8 @@ export type LogReads = {
   logAfter(cursor: number, limit: number): Promise<LogRange>;
 };
 
-type Row = {
-  head: string;
-  entity: Entity | null;
-  id: string;
-  data: string;
-  clocks: string;
-  deleted: boolean;
-  seq: string;
-  conv_id: string | null;
-};
+/** A records row beside the head; the record's columns are null when nothing came after the cursor. */
+type Row = { head: string } & (RecordRow | { [K in keyof RecordRow]: null });
 
 // The head and the page in one statement: one snapshot for both.
 const AFTER_SQL = `SELECT h.seq::text AS head, r.entity, r.id, r.data, r.clocks, r.deleted, r.seq::text AS seq, r.conv_id
@@ -47,7 +38,7 @@ export function createPgLogReads(pool: Pick<pg.Pool, 'query'>): LogReads {
         await pool.query<Row>({ name: 'sb_log_after', text: AFTER_SQL, values: [cursor, limit + 1] })
       ).rows;
       const head = Number(rows[0]?.head ?? cursor);
-      const found = rows.filter((r) => r.entity !== null);
+      const found = rows.filter((r): r is Row & RecordRow => r.entity !== null);
       if (found.length > limit) return { head, commit: null };
       const records = found.map(recordOf);
       const convs = records.filter((r) => r.change.entity === 'conversation').map((r) => r.change.id);
@@ -85,14 +76,7 @@ export function createPgLogReads(pool: Pick<pg.Pool, 'query'>): LogReads {
   };
 }
 
-function recordOf(r: Row): CommittedRecord {
-  const rec = {
-    entity: r.entity!,
-    id: r.id,
-    data: JSON.parse(r.data) as Record<string, unknown>,
-    clocks: JSON.parse(r.clocks) as Record<string, Hlc>,
-    deleted: r.deleted,
-    convId: r.conv_id,
-  };
-  return committedRecord(rec, Number(r.seq), r.data, r.clocks);
+function recordOf(r: RecordRow): CommittedRecord {
+  const { seq, ...rec } = toRecord(r);
+  return committedRecord(rec, seq, r.data, r.clocks);
 }

@@ -9,7 +9,7 @@ import { named } from './sql';
 // The PostgreSQL store's reads (pgStore.ts), on its pool or on a transaction's connection.
 
 /** A row of the records table, as node-postgres returns it (seq as text). */
-type Row = {
+export type RecordRow = {
   entity: Entity;
   id: string;
   data: string;
@@ -67,7 +67,7 @@ export function readsOn(q: Queryable): AsyncStoreReads {
     head: () => headOn(q),
     scopeMovesAfter: (cursor) => scopeMovesAfterOn(q, cursor),
     async conversationRecords(convId) {
-      const r = await q.query<Row>(
+      const r = await q.query<RecordRow>(
         "SELECT * FROM records WHERE conv_id = $1 AND NOT deleted ORDER BY entity = 'conversation' DESC, seq",
         [convId],
       );
@@ -77,11 +77,11 @@ export function readsOn(q: Queryable): AsyncStoreReads {
     floor: () => floorOn(q),
     async changesAfter(viewer: Viewer, cursor: number, limit: number): Promise<Change[]> {
       const sql = named(AFTER_SQL, { cursor, limit, ...visibilityParams(viewer) });
-      return (await q.query<Row>({ name: 'sb_after', ...sql })).rows.map(toChange);
+      return (await q.query<RecordRow>({ name: 'sb_after', ...sql })).rows.map(toChange);
     },
     async snapshotPage(viewer, after, head, limit) {
       const sql = named(SNAPSHOT_SQL, { after, head, limit, ...visibilityParams(viewer) });
-      return (await q.query<Row>({ name: 'sb_snapshot', ...sql })).rows.map(toChange);
+      return (await q.query<RecordRow>({ name: 'sb_snapshot', ...sql })).rows.map(toChange);
     },
     async snapshotTotal(viewer, head) {
       const sql = named(COUNT_SQL, { head, ...visibilityParams(viewer) });
@@ -92,7 +92,7 @@ export function readsOn(q: Queryable): AsyncStoreReads {
 
 /** A record in its latest state, or null. */
 async function recordOn(q: Queryable, entity: Entity, id: string): Promise<StoredRecord | null> {
-  const r = await q.query<Row>({
+  const r = await q.query<RecordRow>({
     name: 'sb_get',
     text: 'SELECT * FROM records WHERE entity = $1 AND id = $2',
     values: [entity, id],
@@ -152,7 +152,8 @@ async function pastScopesOn(
   return { teamIds, assigneeIds };
 }
 
-function toRecord(r: Row): StoredRecord {
+/** A records row as the store's record (data and clocks parsed). */
+export function toRecord(r: RecordRow): StoredRecord {
   return {
     entity: r.entity,
     id: r.id,
@@ -164,7 +165,7 @@ function toRecord(r: Row): StoredRecord {
   };
 }
 
-function toChange(r: Row): Change {
+function toChange(r: RecordRow): Change {
   return {
     seq: Number(r.seq),
     entity: r.entity,
