@@ -118,6 +118,42 @@ describe.skipIf(missing !== null)('relay/data/postgres/notify across processes',
     });
   }
 
+  it('reads a payload that is not a poke (anyone may publish on the subject or channel) as a gap, over NATS and LISTEN/NOTIFY, and keeps listening', async () => {
+    const url = await pgServer.createDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const nc = await connect({ servers: natsServer.url });
+    connections.push(nc);
+    const heard: { gaps: number; pokes: number[] }[] = [];
+    const unsubscribes: (() => Promise<void>)[] = [];
+    for (const t of [natsPokes(nc), pgPokes(pool, { connectionString: url })]) {
+      const h = { gaps: 0, pokes: [] as number[] };
+      heard.push(h);
+      unsubscribes.push(
+        await t.subscribe(
+          (p) => h.pokes.push(p.head),
+          () => (h.gaps += 1),
+        ),
+      );
+    }
+    try {
+      for (const bad of ['not json', 'null', JSON.stringify({ head: 'x' })]) {
+        nc.publish('sb.log.all', new TextEncoder().encode(bad));
+        await pool.query('SELECT pg_notify($1, $2)', ['sb_log', bad]);
+      }
+      const good = { origin: 'relay-x', head: 9, all: true, teams: [], agents: [] };
+      nc.publish('sb.log.all', new TextEncoder().encode(JSON.stringify(good)));
+      await pool.query('SELECT pg_notify($1, $2)', ['sb_log', JSON.stringify(good)]);
+      await waitFor(
+        () => heard.every((h) => h.pokes.length === 1 && h.gaps >= 3),
+        () => `heard ${JSON.stringify(heard)}`,
+      );
+      expect(heard.map((h) => h.pokes)).toEqual([[9], [9]]);
+    } finally {
+      for (const u of unsubscribes) await u();
+      await pool.end();
+    }
+  });
+
   it('catches up by its safety poll from a commit whose poke never came (its relay died before publishing)', async () => {
     const url = await pgServer.createDatabase();
     const now = () => Date.now();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openMemoryDatabase } from '../db';
 import { type Commit } from '../store';
 import { createStore } from '../sqliteStore';
-import { createCatchUp, pokeOf, type LogPoke } from './notify';
+import { createCatchUp, pokeFromText, pokeOf, type LogPoke } from './notify';
 
 const SYSTEM = { mutationId: null, agentId: null };
 
@@ -31,6 +31,23 @@ describe('relay/data/postgres/notify', () => {
       { origin: 'relay-1', head: 3, all: false, teams: ['t1', 't2'], agents: ['a1'] },
       { origin: 'relay-1', head: 4, all: true, teams: [], agents: [] },
     ]);
+  });
+
+  it('takes a received payload as a poke only when it is one (anyone may publish on the subject)', () => {
+    const poke: LogPoke = { origin: 'relay-1', head: 7, all: false, teams: ['t1'], agents: [] };
+    expect(pokeFromText(JSON.stringify(poke))).toEqual(poke);
+    for (const bad of [
+      '',
+      'not json',
+      'null',
+      '42',
+      '[]',
+      JSON.stringify({ ...poke, head: '7' }),
+      JSON.stringify({ ...poke, head: 1.5 }),
+      JSON.stringify({ ...poke, teams: [1] }),
+      JSON.stringify({ origin: 'relay-1' }),
+    ])
+      expect(pokeFromText(bad)).toBeNull();
   });
 
   it('folds pokes that arrive during a read into one more read, and skips pokes it has already read past', async () => {

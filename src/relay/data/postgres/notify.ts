@@ -22,6 +22,41 @@ export type PokeTransport = {
 };
 
 /**
+ * A poke as received: the payload another process published, or null when it is not a poke (not
+ * JSON, or not of a poke's shape). Anyone who can publish on the subject or channel can send
+ * one, so it is checked here and never trusted; a payload that is not a poke is read as a gap
+ * (the receiver reads the log), since a poke only ever says "read the log".
+ */
+export function pokeFromText(text: string): LogPoke | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const p = v as Record<string, unknown>;
+  const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
+  if (
+    typeof p['origin'] !== 'string' ||
+    typeof p['head'] !== 'number' ||
+    !Number.isSafeInteger(p['head']) ||
+    typeof p['all'] !== 'boolean' ||
+    !strings(p['teams']) ||
+    !strings(p['agents'])
+  )
+    return null;
+  return { origin: p['origin'], head: p['head'], all: p['all'], teams: p['teams'], agents: p['agents'] };
+}
+
+/** Hands a received payload on as a poke, or as a gap when it is not one. */
+function deliver(text: string, onPoke: (p: LogPoke) => void, onGap: () => void): void {
+  const poke = pokeFromText(text);
+  if (poke) onPoke(poke);
+  else onGap();
+}
+
+/**
  * The poke for a commit: everyone for records of no conversation; else the team and assignee of
  * each conversation touched, before and after a scope move (who lost access hears of it too).
  * `scopeOf` answers for conversations the commit did not write itself.
@@ -159,7 +194,7 @@ export function natsPokes(nc: NatsConnection, o: { prefix?: string } = {}): Poke
       const sub = nc.subscribe(`${prefix}.>`, {
         callback: (err, m) => {
           if (err) return onGap();
-          onPoke(JSON.parse(dec.decode(m.data)) as LogPoke);
+          deliver(dec.decode(m.data), onPoke, onGap);
         },
       });
       let watching = true;
@@ -205,7 +240,7 @@ export function pgPokes(
       const listen = async () => {
         const c = new pg.Client({ connectionString: o.connectionString });
         c.on('notification', (n) => {
-          if (n.channel === channel && n.payload) onPoke(JSON.parse(n.payload) as LogPoke);
+          if (n.channel === channel && n.payload !== undefined) deliver(n.payload, onPoke, onGap);
         });
         c.on('error', (err) => o.onError?.(err));
         try {
