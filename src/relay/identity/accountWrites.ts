@@ -198,7 +198,8 @@ async function setMembership(
   });
 }
 
-async function people(identity: IdentityData): Promise<Person[]> {
+/** Everyone with their teams, by name (the directory's list). */
+export async function people(identity: Pick<IdentityReads, 'agents' | 'memberships'>): Promise<Person[]> {
   const teams = new Map<string, { id: string; name: string }[]>();
   for (const m of await identity.memberships())
     teams.set(m.agent_id, [...(teams.get(m.agent_id) ?? []), { id: m.id, name: m.name }]);
