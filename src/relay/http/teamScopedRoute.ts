@@ -5,9 +5,11 @@ import { RELAY_ERR } from '../../shared/sync/protocol';
 import { routeRegex, type RelayRoute } from '../../shared/relayRoutes';
 import { methodNotAllowed, RelayError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { writeFields } from '../data/records';
+import type { AsyncStore, AsyncStoreReads } from '../data/asyncStore';
+import { writeFields, writeFieldsAsync } from '../data/records';
 import type { StoredRecord, Store } from '../data/store';
 import type { Accounts } from '../identity/accounts';
+import type { Directory } from '../identity/directory';
 import { clientIp, type Audit, type AuditAction } from '../identity/audit';
 import type { Auth, Principal } from '../identity/auth';
 import { sendError, sendJson } from './reply';
@@ -20,8 +22,12 @@ import { decodeParam, targetOf } from './requestTarget';
 /** What a team-scoped route needs from the relay. */
 export type TeamScopedDeps = {
   store: Store;
+  /** The store as the rooms on the asynchronous contract use it (SQLite or PostgreSQL). */
+  asyncStore: AsyncStore;
   auth: Auth;
   accounts: Accounts;
+  /** The directory on the identity repository, for the rooms on the asynchronous contract. */
+  directory: Directory;
   audit: Audit;
   relayClock: HlcClock;
   log: Logger;
@@ -111,6 +117,49 @@ export function recordInScope(
   if (rec && !rec.deleted && d.accounts.oversees(p, teamId)) return rec;
   if (p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no ${entity} ${id}.`);
   throw new RelayError(RELAY_ERR.FORBIDDEN, refusal);
+}
+
+/** requireOverseer for the rooms on the asynchronous store: the directory on the identity repository. */
+export async function requireOverseerAsync(
+  directory: Pick<Directory, 'oversees'>,
+  p: Principal,
+  teamId: string | null,
+): Promise<void> {
+  if (!(await directory.oversees(p, teamId)))
+    throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
+}
+
+/** recordInScope for the rooms on the asynchronous store (the same answers, read through `records`). */
+export async function recordInScopeAsync(
+  d: { records: Pick<AsyncStoreReads, 'get'>; directory: Pick<Directory, 'oversees'> },
+  p: Principal,
+  entity: Entity,
+  id: string,
+  refusal: string,
+): Promise<StoredRecord> {
+  const rec = await d.records.get(entity, id);
+  const teamId = (rec?.data['teamId'] as string | null | undefined) ?? null;
+  if (rec && !rec.deleted && (await d.directory.oversees(p, teamId))) return rec;
+  if (p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no ${entity} ${id}.`);
+  throw new RelayError(RELAY_ERR.FORBIDDEN, refusal);
+}
+
+/** writeSetting on the asynchronous store: one transaction of `d.asyncStore`. */
+export async function writeSettingAsync(
+  d: Pick<TeamScopedDeps, 'asyncStore' | 'relayClock' | 'now'>,
+  p: Principal,
+  entity: Entity,
+  id: string,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  const at = new Date(d.now()).toISOString();
+  await d.asyncStore.transaction((tx) =>
+    writeFieldsAsync(
+      tx,
+      { entity, id, fields, clock: d.relayClock.now(), convId: null, at },
+      { mutationId: null, agentId: p.agentId },
+    ),
+  );
 }
 
 /** Writes `fields` on the synced record `entity`/`id` as `p`, stamped by the relay's clock, in one transaction. */

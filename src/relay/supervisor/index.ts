@@ -55,8 +55,10 @@ export function createSupervision(d: SupervisionDeps) {
     p.role === 'admin' ? { all: true } : { all: false, teamIds: new Set(d.accounts.teamIdsOf(p.agentId)) };
   const handle = createSupervisorActionsHttp({
     store: d.store,
+    asyncStore: d.asyncStore,
     auth: d.auth,
     accounts: d.accounts,
+    directory: d.directory,
     audit: d.audit,
     relayClock: d.relayClock,
     log: d.log,

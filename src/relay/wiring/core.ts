@@ -3,6 +3,7 @@ import { HlcClock } from '../../shared/sync/hlc';
 import { createAccounts } from '../identity/accounts';
 import { createAudit } from '../identity/audit';
 import { createAuth } from '../identity/auth';
+import { createDirectory } from '../identity/directory';
 import { openDatabase } from '../data/db';
 import { createRelayLogger } from '../core/logger';
 import { createMetrics } from '../core/metrics';
@@ -32,6 +33,7 @@ export function openCore(opts: RelayOptions) {
   const asyncStore = asyncSqliteStore(store);
   const identity = createSqliteIdentity(db, asyncStore);
   const accounts = createAccounts(db, store, relayClock, o.now, { identity, records: asyncStore });
+  const directory = createDirectory({ identity, records: asyncStore, clock: relayClock, now: o.now });
   const metrics = createMetrics();
   const audit = createAudit({ identity, now: o.now, log });
   const pusher = createPusher({
@@ -47,7 +49,17 @@ export function openCore(opts: RelayOptions) {
   const auth = createAuth(identity, asyncStore, secret, o, revoked, audit);
   const hub = createSyncHub({ store: asyncStore, auth, identity, pusher, metrics, log, o });
   // What the admin and supervisor routes that act on one team's things need.
-  const scoped: TeamScopedDeps = { store, auth, accounts, audit, relayClock, log, now: o.now };
+  const scoped: TeamScopedDeps = {
+    store,
+    asyncStore,
+    auth,
+    accounts,
+    directory,
+    audit,
+    relayClock,
+    log,
+    now: o.now,
+  };
   return {
     opts,
     o,
@@ -59,6 +71,7 @@ export function openCore(opts: RelayOptions) {
     asyncStore,
     identity,
     accounts,
+    directory,
     metrics,
     audit,
     auth,

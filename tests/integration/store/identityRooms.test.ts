@@ -12,6 +12,7 @@ import { createSqliteIdentity } from '../../../src/relay/data/sqliteIdentity';
 import { createStore } from '../../../src/relay/data/sqliteStore';
 import { createAccountWrites } from '../../../src/relay/identity/accountWrites';
 import { AUDIT, createAudit } from '../../../src/relay/identity/audit';
+import { createDirectory } from '../../../src/relay/identity/directory';
 import { createAuth } from '../../../src/relay/identity/auth';
 import { resolveLoginThrottle } from '../../../src/relay/identity/loginThrottle';
 import { postgresMissing, startPostgres, type RunningPostgres } from '../../support/postgres';
@@ -104,6 +105,77 @@ function identityRooms(make: () => Promise<Stores>): void {
 
       const lines = (await audit.query({ limit: 10, actor: 'ana@example.com' })).entries.map((e) => e.action);
       expect(lines).toEqual([AUDIT.SIGN_IN_FAILED, AUDIT.REFRESH_REUSED, AUDIT.SIGN_IN]);
+    } finally {
+      await s.dispose();
+    }
+  });
+  it('answers the directory: who oversees and manages whom, the agent as apps see it, teams and inboxes made', async () => {
+    const s = await make();
+    try {
+      const { accounts } = rooms(s);
+      const dir = createDirectory({
+        identity: s.identity,
+        records: s.store,
+        clock: new HlcClock('relay', now),
+        now,
+      });
+      const support = await dir.createTeam('Support', null);
+      const sales = await dir.createTeam('Sales', null, 'team-sales');
+      expect(sales.id).toBe('team-sales');
+      expect((await s.store.get('team', support.id))?.data).toMatchObject({ name: 'Support' });
+      const inbox = await dir.createInbox({ name: 'Chat', channel: 'chat', teamId: support.id }, null);
+      expect(await dir.inboxFor(support.id, 'chat')).toBe(inbox.id);
+      expect((await s.store.get('inbox', inbox.id))?.data).toMatchObject({ channel: 'chat' });
+      await expect(
+        dir.createInbox({ name: 'X', channel: 'email', teamId: 'nope' }, null),
+      ).rejects.toMatchObject({
+        code: 'RELAY_ERR_NOT_FOUND',
+      });
+
+      const pw = 'pass-word-1';
+      const sup = await accounts.createAgent(
+        { email: 's@x.io', password: pw, name: 'Sue', role: 'supervisor', teamIds: [support.id] },
+        null,
+      );
+      const ag = await accounts.createAgent(
+        { email: 'a@x.io', password: pw, name: 'Al', role: 'agent', teamIds: [support.id] },
+        null,
+      );
+      const other = await accounts.createAgent(
+        { email: 'o@x.io', password: pw, name: 'Oz', role: 'agent', teamIds: [sales.id] },
+        null,
+      );
+      const peer = await accounts.createAgent(
+        { email: 'p@x.io', password: pw, name: 'Pat', role: 'supervisor', teamIds: [support.id] },
+        null,
+      );
+      const asSup = { agentId: sup.id, role: 'supervisor' as const };
+      expect(await dir.oversees(asSup, support.id)).toBe(true);
+      expect(await dir.oversees(asSup, sales.id)).toBe(false);
+      expect(await dir.oversees(asSup, null)).toBe(false);
+      expect(await dir.oversees({ agentId: 'x', role: 'admin' }, sales.id)).toBe(true);
+      expect(await dir.oversees({ agentId: ag.id, role: 'agent' }, support.id)).toBe(false);
+      expect(await dir.managesAgent(asSup, ag.id)).toBe(true);
+      expect(await dir.managesAgent(asSup, other.id)).toBe(false);
+      expect(await dir.managesAgent(asSup, peer.id)).toBe(false);
+      expect(await dir.managesAgent({ agentId: 'x', role: 'admin' }, peer.id)).toBe(true);
+      expect(await dir.publicAgent(ag.id)).toEqual({
+        id: ag.id,
+        name: 'Al',
+        email: 'a@x.io',
+        role: 'agent',
+        teamIds: [support.id],
+        skills: [],
+      });
+      await expect(dir.publicAgent('nobody')).rejects.toMatchObject({ code: 'RELAY_ERR_NOT_FOUND' });
+      expect((await dir.members(support.id)).map((m) => m.name)).toEqual(['Al', 'Pat', 'Sue']);
+      await expect(dir.members('nope')).rejects.toMatchObject({ code: 'RELAY_ERR_NOT_FOUND' });
+      expect((await dir.people()).map((p) => [p.name, p.teams.map((t) => t.name)])).toEqual([
+        ['Al', ['Support']],
+        ['Oz', ['Sales']],
+        ['Pat', ['Support']],
+        ['Sue', ['Support']],
+      ]);
     } finally {
       await s.dispose();
     }
