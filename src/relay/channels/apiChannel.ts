@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { RelayError } from '../core/errors';
-import type { createInbound } from './inbound';
+import type { Inbound } from './inbound';
 import { readJsonBody } from '../http/reply';
 import { targetOf } from '../http/requestTarget';
 
@@ -31,7 +31,7 @@ const bodySchema = z
  * authenticate with an inbox's API key or as an admin. Returns false for other routes.
  */
 export function createApiChannelHandler(opts: {
-  inbound: ReturnType<typeof createInbound>;
+  inbound: Pick<Inbound, 'receive'>;
   /** The caller: an inbox's API key (that inbox only) or an admin account (`inboxId` null: any). */
   authenticate: (req: IncomingMessage) => Promise<{ inboxId: string | null }>;
   maxBodyBytes: number;
@@ -63,7 +63,7 @@ export function createApiChannelHandler(opts: {
       const from = Object.fromEntries(Object.entries(b.from).filter(([, v]) => v !== undefined));
       return reply(
         201,
-        opts.inbound.receive({
+        await opts.inbound.receive({
           inboxId: b.inboxId,
           from,
           text: b.text,

@@ -11,10 +11,12 @@ import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import { duesOnCustomerMessage } from '../../shared/sla/dues';
 import { slaPolicyOf, type SlaPolicy } from '../../shared/sla/policy';
-import type { Database } from '../data/db';
 import { RelayError } from '../core/errors';
-import { appendRecord, writeFields } from '../data/records';
-import type { Store, WriteMeta } from '../data/store';
+import type { AsyncTx } from '../data/asyncStore';
+import type { IdentityReads, InboxRow } from '../data/identityData';
+import type { InboundData, InboundTx } from '../data/inboundData';
+import { writeFieldsAsync } from '../data/records';
+import type { WriteMeta } from '../data/store';
 
 /** Who wrote in, as the channel knows them. Unverified: used to match a profile, never to merge two. */
 export type InboundFrom = { name?: string; email?: string; phone?: string; defaultRegion?: string };
@@ -58,8 +60,9 @@ export type InboundMessage = {
   /**
    * Runs inside the same transaction once the records are written (a channel's own bookkeeping,
    * such as an email's Message-ID and the mailbox position), so both commit or neither does.
+   * `tx` is that transaction (its synced records in `tx.records`).
    */
-  alsoRecord?: (r: InboundResult) => void;
+  alsoRecord?: (r: InboundResult, tx: InboundTx) => void | Promise<void>;
 };
 
 export type InboundResult = {
@@ -70,8 +73,10 @@ export type InboundResult = {
 };
 
 export type InboundDeps = {
-  db: Database;
-  store: Store;
+  /** The store transaction and the inbound reads in it (data/inboundData.ts). */
+  data: InboundData;
+  /** Where inboxes are read (the identity repository). */
+  identity: Pick<IdentityReads, 'inbox'>;
   relayClock: HlcClock;
   now: () => number;
   /** Asks routing for an agent for a conversation that has none. */
@@ -98,51 +103,50 @@ const MAX_TEXT = 20_000;
  * for an agent. One transaction.
  */
 export function createInbound(d: InboundDeps) {
-  const c: Ctx = {
-    d,
-    q: prepareQueries(d.db),
-    reopenWithin: d.reopenResolvedWithinMs ?? DEFAULT_REOPEN_RESOLVED_WITHIN_MS,
-  };
+  const c: Ctx = { d, reopenWithin: d.reopenResolvedWithinMs ?? DEFAULT_REOPEN_RESOLVED_WITHIN_MS };
   return {
-    receive(m: InboundMessage): InboundResult {
-      const inbox = c.q.inbox.get(m.inboxId);
+    async receive(m: InboundMessage): Promise<InboundResult> {
+      const inbox = await d.identity.inbox(m.inboxId);
       if (!inbox) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${m.inboxId}.`);
       const { text, attachments, email, phone } = checkedMessage(m);
       const nowMs = d.now();
       const at = new Date(nowMs).toISOString();
-      const policy = slaPolicyOf(d.store.get('inbox', inbox.id)?.data);
-      const result = d.store.transaction((): InboundResult => {
-        const customerId = customerFor(c, m, email, phone, at);
+      const result = await d.data.transaction(async (tx): Promise<InboundResult> => {
+        const policy = slaPolicyOf((await tx.records.get('inbox', inbox.id))?.data);
+        const customerId = await customerFor(c, tx, m, email, phone, at);
         const existing =
           m.conversationId === undefined
-            ? customersConversation(c, customerId, inbox.id, nowMs)
-            : m.conversationId && stillOpen(c, m.conversationId, inbox.channel, nowMs)
+            ? await customersConversation(c, tx, customerId, inbox.id, nowMs)
+            : m.conversationId && (await stillOpen(c, tx.records, m.conversationId, inbox.channel, nowMs))
               ? m.conversationId
               : null;
         const newConversation = existing === null;
         const conversationId = existing
-          ? wakeConversation(c, m, existing, inbox, policy, nowMs, at)
-          : startConversation(c, m, customerId, inbox, policy, nowMs, at);
+          ? await wakeConversation(c, tx.records, m, existing, inbox, policy, nowMs, at)
+          : await startConversation(c, tx.records, m, customerId, inbox, policy, nowMs, at);
         const messageId = uuidv7(d.now());
-        appendRecord(
-          d.store,
-          'message',
-          messageId,
+        await tx.records.put(
           {
-            conversationId,
-            customerId,
-            direction: 'in',
-            authorId: null,
-            body: text,
-            createdAt: at,
-            ...(attachments.length > 0 ? { attachments } : {}),
-            ...(m.messageFields ?? {}),
+            entity: 'message',
+            id: messageId,
+            data: {
+              conversationId,
+              customerId,
+              direction: 'in',
+              authorId: null,
+              body: text,
+              createdAt: at,
+              ...(attachments.length > 0 ? { attachments } : {}),
+              ...(m.messageFields ?? {}),
+            },
+            clocks: {},
+            deleted: false,
+            convId: conversationId,
           },
-          conversationId,
           SYSTEM,
         );
         const r = { customerId, conversationId, messageId, newConversation };
-        m.alsoRecord?.(r);
+        await m.alsoRecord?.(r, tx);
         return r;
       });
       if (m.route !== false) d.route(result.conversationId);
@@ -151,28 +155,9 @@ export function createInbound(d: InboundDeps) {
   };
 }
 
-type InboxRow = { id: string; team_id: string; channel: Channel };
-type Ctx = { d: InboundDeps; q: ReturnType<typeof prepareQueries>; reopenWithin: number };
+export type Inbound = ReturnType<typeof createInbound>;
 
-function prepareQueries(db: Database) {
-  return {
-    inbox: db.prepare<[string], InboxRow>('SELECT id, team_id, channel FROM inboxes WHERE id = ?'),
-    byEmail: db.prepare<[string], { id: string }>(
-      `SELECT id FROM records WHERE entity = 'customer' AND deleted = 0
-         AND EXISTS (SELECT 1 FROM json_each(records.data, '$.emails') WHERE value = ?) LIMIT 1`,
-    ),
-    byPhone: db.prepare<[string], { id: string }>(
-      `SELECT id FROM records WHERE entity = 'customer' AND deleted = 0
-         AND EXISTS (SELECT 1 FROM json_each(records.data, '$.phones') WHERE value = ?) LIMIT 1`,
-    ),
-    // The customer's newest conversation in the inbox, resolved ones too (reopenable decides).
-    latestConv: db.prepare<[string, string], { id: string }>(
-      `SELECT id FROM records WHERE entity = 'conversation' AND deleted = 0
-         AND json_extract(data, '$.customerId') = ? AND json_extract(data, '$.inboxId') = ?
-       ORDER BY json_extract(data, '$.status') = 'resolved', seq DESC LIMIT 1`,
-    ),
-  };
-}
+type Ctx = { d: InboundDeps; reopenWithin: number };
 
 /** The message's text and attachments, and its sender's email and phone normalized; bad input throws. */
 function checkedMessage(m: InboundMessage) {
@@ -196,38 +181,39 @@ function checkedMessage(m: InboundMessage) {
 }
 
 /** The customer named, or found by email or phone, or a new one made from what the channel knows. */
-function customerFor(
+async function customerFor(
   c: Ctx,
+  tx: InboundTx,
   m: InboundMessage,
   email: string | undefined,
   phone: string | undefined,
   at: string,
-) {
+): Promise<string> {
   const { d } = c;
-  let customerId =
-    m.customerId ?? ((email && c.q.byEmail.get(email)?.id) || (phone && c.q.byPhone.get(phone)?.id) || null);
-  if (!customerId) {
-    customerId = uuidv7(d.now());
-    const name = (m.from.name ?? '').trim().slice(0, 200) || email || phone || 'Visitor';
-    writeFields(
-      d.store,
-      {
-        entity: 'customer',
-        id: customerId,
-        fields: {
-          name,
-          ...emptyCustomerFields(),
-          phones: phone ? [phone] : [],
-          emails: email ? [email] : [],
-          createdAt: at,
-        },
-        clock: d.relayClock.now(),
-        convId: null,
-        at,
+  const found =
+    m.customerId ??
+    ((email && (await tx.customerByEmail(email))) || (phone && (await tx.customerByPhone(phone))) || null);
+  if (found) return found;
+  const customerId = uuidv7(d.now());
+  const name = (m.from.name ?? '').trim().slice(0, 200) || email || phone || 'Visitor';
+  await writeFieldsAsync(
+    tx.records,
+    {
+      entity: 'customer',
+      id: customerId,
+      fields: {
+        name,
+        ...emptyCustomerFields(),
+        phones: phone ? [phone] : [],
+        emails: email ? [email] : [],
+        createdAt: at,
       },
-      SYSTEM,
-    );
-  }
+      clock: d.relayClock.now(),
+      convId: null,
+      at,
+    },
+    SYSTEM,
+  );
   return customerId;
 }
 
@@ -239,31 +225,44 @@ function reopenable(c: Ctx, data: Record<string, unknown>, nowMs: number): boole
 }
 
 // Same channel, not same inbox: a chat transferred to another team's inbox is still the chat.
-function stillOpen(c: Ctx, conversationId: string, channel: Channel, nowMs: number): boolean {
-  const conv = c.d.store.get('conversation', conversationId);
+async function stillOpen(
+  c: Ctx,
+  tx: AsyncTx,
+  conversationId: string,
+  channel: Channel,
+  nowMs: number,
+): Promise<boolean> {
+  const conv = await tx.get('conversation', conversationId);
   return !!conv && !conv.deleted && conv.data['channel'] === channel && reopenable(c, conv.data, nowMs);
 }
 
-function customersConversation(c: Ctx, customerId: string, inboxId: string, nowMs: number): string | null {
-  const id = c.q.latestConv.get(customerId, inboxId)?.id;
-  const conv = id ? c.d.store.get('conversation', id) : null;
+async function customersConversation(
+  c: Ctx,
+  tx: InboundTx,
+  customerId: string,
+  inboxId: string,
+  nowMs: number,
+): Promise<string | null> {
+  const id = await tx.latestConversation(customerId, inboxId);
+  const conv = id ? await tx.records.get('conversation', id) : null;
   return conv && reopenable(c, conv.data, nowMs) ? conv.id : null;
 }
 
 /** A new conversation in the inbox, open (or the status the channel gives), due by the inbox's policy. */
-function startConversation(
+async function startConversation(
   c: Ctx,
+  tx: AsyncTx,
   m: InboundMessage,
   customerId: string,
   inbox: InboxRow,
   policy: SlaPolicy | null,
   nowMs: number,
   at: string,
-): string {
+): Promise<string> {
   const { d } = c;
   const conversationId = uuidv7(d.now());
-  writeFields(
-    d.store,
+  await writeFieldsAsync(
+    tx,
     {
       entity: 'conversation',
       id: conversationId,
@@ -296,22 +295,26 @@ function startConversation(
  * A snoozed or resolved conversation wakes: its customer is waiting again. The SLA policy of the
  * inbox it is in now (a transfer may have moved it) sets its due times.
  */
-function wakeConversation(
+async function wakeConversation(
   c: Ctx,
+  tx: AsyncTx,
   m: InboundMessage,
   conversationId: string,
   inbox: InboxRow,
   policy: SlaPolicy | null,
   nowMs: number,
   at: string,
-): string {
+): Promise<string> {
   const { d } = c;
-  const held = d.store.get('conversation', conversationId)!.data;
+  const record = (await tx.get('conversation', conversationId))!;
+  const held = record.data;
   const reopen = held['status'] === 'snoozed' || held['status'] === 'resolved';
   const heldPolicy =
-    held['inboxId'] === inbox.id ? policy : slaPolicyOf(d.store.get('inbox', String(held['inboxId']))?.data);
-  writeFields(
-    d.store,
+    held['inboxId'] === inbox.id
+      ? policy
+      : slaPolicyOf((await tx.get('inbox', String(held['inboxId'])))?.data);
+  await writeFieldsAsync(
+    tx,
     {
       entity: 'conversation',
       id: conversationId,
@@ -327,6 +330,7 @@ function wakeConversation(
       at,
     },
     SYSTEM,
+    record,
   );
   return conversationId;
 }

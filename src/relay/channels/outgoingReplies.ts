@@ -1,5 +1,7 @@
 import type { Change, Channel } from '../../shared/sync/entities';
+import type { AsyncStoreReads } from '../data/asyncStore';
 import type { Database } from '../data/db';
+import type { IdentityReads } from '../data/identityData';
 import type { Store } from '../data/store';
 
 export type OutgoingReply = { messageId: string; conversationId: string; inboxId: string };
@@ -19,6 +21,29 @@ export function outgoingReplies(db: Database, store: Store, channel: Channel) {
       if (typeof conversationId !== 'string') continue;
       const inboxId = store.get('conversation', conversationId)?.data['inboxId'];
       if (typeof inboxId !== 'string' || channelOf.get(inboxId)?.channel !== channel) continue;
+      out.push({ messageId: c.id, conversationId, inboxId });
+    }
+    return out;
+  };
+}
+
+/**
+ * outgoingReplies on the asynchronous contracts: conversations read from the store, inboxes from
+ * the identity repository (for the channels on AsyncStore; the same rule).
+ */
+export function outgoingRepliesAsync(
+  store: Pick<AsyncStoreReads, 'get'>,
+  identity: Pick<IdentityReads, 'inbox'>,
+  channel: Channel,
+) {
+  return async (changes: readonly Change[]): Promise<OutgoingReply[]> => {
+    const out: OutgoingReply[] = [];
+    for (const c of changes) {
+      if (c.entity !== 'message' || !c.data || c.data['direction'] !== 'out' || c.data['delivery']) continue;
+      const conversationId = c.data['conversationId'];
+      if (typeof conversationId !== 'string') continue;
+      const inboxId = (await store.get('conversation', conversationId))?.data['inboxId'];
+      if (typeof inboxId !== 'string' || (await identity.inbox(inboxId))?.channel !== channel) continue;
       out.push({ messageId: c.id, conversationId, inboxId });
     }
     return out;

@@ -224,13 +224,27 @@ export function raiseLastMessageAt(
   meta: WriteMeta,
 ): void {
   if (to <= String(conv.data['lastMessageAt'] ?? '')) return;
-  const w: RecordWrite = {
-    kind: 'raise',
-    key: { entity: 'conversation', id: conv.id },
-    convId: conv.id,
-    field: 'lastMessageAt',
-    value: to,
-    clock: relayClock.now(),
-  };
-  applyRecordWrite(store, w, at, meta);
+  applyRecordWrite(store, lastMessageAtRaise(relayClock, conv, to), at, meta);
 }
+
+/** raiseLastMessageAt on the asynchronous store contract, through a transaction's tx. */
+export async function raiseLastMessageAtAsync(
+  tx: AsyncTx,
+  relayClock: HlcClock,
+  conv: StoredRecord,
+  to: string,
+  at: string,
+  meta: WriteMeta,
+): Promise<void> {
+  if (to <= String(conv.data['lastMessageAt'] ?? '')) return;
+  await applyRecordWriteAsync(tx, lastMessageAtRaise(relayClock, conv, to), at, meta);
+}
+
+const lastMessageAtRaise = (relayClock: HlcClock, conv: StoredRecord, to: string): RecordWrite => ({
+  kind: 'raise',
+  key: { entity: 'conversation', id: conv.id },
+  convId: conv.id,
+  field: 'lastMessageAt',
+  value: to,
+  clock: relayClock.now(),
+});

@@ -102,7 +102,7 @@ function queueFor(d: CallQueueDeps, to: string): string | undefined {
   });
 }
 
-function onQueued(q: QueueCtx, f: QueuedFrame): void {
+async function onQueued(q: QueueCtx, f: QueuedFrame): Promise<void> {
   const { d } = q;
   if (q.byCallId.has(f.callId)) return; // a retransmission Kamailio asked about again
   const inboxId = queueFor(d, f.to);
@@ -126,7 +126,7 @@ function onQueued(q: QueueCtx, f: QueuedFrame): void {
     queuedAt: d.now(),
     suspended: true,
   });
-  const r = d.inbound.receive({
+  const r = await d.inbound.receive({
     inboxId,
     from: { ...(f.fromName?.trim() ? { name: f.fromName.trim() } : {}), ...(phone ? { phone } : {}) },
     text: `Call from ${shown}`,
@@ -173,7 +173,8 @@ function onMessage(q: QueueCtx, raw: unknown): void {
   }
   const f = p.data;
   d.log.debug({ frame: f }, 'voice: from Kamailio');
-  if (f.t === 'queued') return onQueued(q, f);
+  if (f.t === 'queued')
+    return void onQueued(q, f).catch((err: unknown) => d.log.error({ err }, 'voice: queueing a call failed'));
   const c = q.byCallId.get(f.callId);
   if (c) return onCallFrame(q, c, f);
   // A call this relay does not know (cut by a restart) asks again: it is suspended now, so end it.

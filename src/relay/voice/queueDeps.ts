@@ -14,7 +14,7 @@ export type CallQueueDeps = {
   relayClock: HlcClock;
   log: Logger;
   now: () => number;
-  inbound: { receive(m: InboundMessage): InboundResult };
+  inbound: { receive(m: InboundMessage): Promise<InboundResult> };
   /** Inbox ids (the queues). */
   inboxIds: () => string[];
   routing: {

@@ -116,8 +116,8 @@ function settingsRoutes(c: Core, r: Rooms) {
     settings: webchatSettings,
     auth,
     audit,
-    accounts,
-    db,
+    identity: c.identity,
+    directory: c.directory,
     log,
     onChanged: (inboxId) => webchat.settingsChanged(inboxId),
   });

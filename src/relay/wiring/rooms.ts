@@ -10,13 +10,15 @@ import { createInbound } from '../channels/inbound';
 import { createRoutingService } from '../routing/service';
 import { createRoutingLeases } from '../routing/routingLeases';
 import { soleOwnerLeases } from '../data/leases';
+import { createSqliteInboundData } from '../data/inboundData';
 import { createSqliteRoutingData } from '../data/routingData';
+import { createSqliteWebchatData } from '../data/webchatData';
 import { createWebchat } from '../channels/webchat/webchat';
 import { createWebchatSettings } from '../channels/webchat/settings';
 import { createVoice } from '../voice';
 import { createEmailChannel } from '../channels/email/email';
 import { createApiWebhook } from '../channels/api/webhook';
-import { viewerOf } from '../data/visibility';
+import { loadViewer } from '../data/visibility';
 import { createSupervision } from '../supervisor';
 import type { Core } from './core';
 
@@ -72,8 +74,8 @@ function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean
   });
   hub.attachSupervision(supervision.hooks);
   const inbound = createInbound({
-    db,
-    store,
+    data: createSqliteInboundData(db, asyncStore),
+    identity,
     relayClock,
     now: o.now,
     route: (id) => routing.enqueue(id),
@@ -99,18 +101,20 @@ function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean
 
 /** Step 2b: the channels (web chat, email, the API channel) and call recordings. */
 function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
-  const { opts, o, log, db, secret, relayClock, store, identity, accounts, audit, auth, hub } = c;
+  const { opts, o, log, db, secret, relayClock, store, asyncStore, identity, accounts, audit, auth, hub } = c;
   const { routing, inbound } = w;
+  const webchatData = createSqliteWebchatData(db, asyncStore);
   const webchatSettings = createWebchatSettings({
-    db,
+    data: webchatData,
     dataDir: o.dataDir,
     log,
     now: o.now,
     ...(opts.webchat ? { file: opts.webchat } : {}),
   });
   const webchat = createWebchat({
-    db,
-    store,
+    data: webchatData,
+    store: asyncStore,
+    identity,
     relayClock,
     secret,
     inbound,
@@ -121,7 +125,7 @@ function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
     dataDir: o.dataDir,
     isStaffed: (inboxId) => routing.isStaffed(inboxId),
     onVisitorReturned: (conversationId) => routing.customerReturned(conversationId),
-    authorizeAgent: async (req) => viewerOf(await auth.authenticateRequest(req), accounts),
+    authorizeAgent: async (req) => loadViewer(await auth.authenticateRequest(req), identity),
     log,
     now: o.now,
     ...(opts.webchat ? { options: opts.webchat } : {}),

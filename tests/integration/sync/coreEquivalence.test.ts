@@ -18,6 +18,7 @@ import { LocalStore } from '../../../src/main/store/localStore';
 import { touchesOf } from '../../../src/main/store/mutators';
 import { createAccounts } from '../../../src/relay/identity/accounts';
 import { createInbound } from '../../../src/relay/channels/inbound';
+import { createSqliteInboundData } from '../../../src/relay/data/inboundData';
 import { writeFields } from '../../../src/relay/data/records';
 import type { Principal } from '../../../src/relay/identity/auth';
 import { openDatabase, type Database } from '../../../src/relay/data/db';
@@ -144,7 +145,7 @@ type World = {
   apps: [LocalStore, LocalStore];
   setWall: (ms: number) => void;
   /** The customer of conversation `id` writes in it (the relay's inbound path). */
-  customerWrites: (id: string) => void;
+  customerWrites: (id: string) => Promise<void>;
 };
 
 // The relay's accounts (two teams, their inboxes under an SLA policy, two agents) are made once and
@@ -216,7 +217,13 @@ async function world(): Promise<World> {
     now,
     log: createSilentLogger(),
   });
-  const inbound = createInbound({ db, store, relayClock, now, route: () => {} });
+  const inbound = createInbound({
+    data: createSqliteInboundData(db, records),
+    identity,
+    relayClock,
+    now,
+    route: () => {},
+  });
   const x = accounts.publicAgent(ids.X);
   const viewer: Viewer = { agentId: x.id, role: 'agent', teamIds: new Set(x.teamIds) };
   const p: Principal = {
@@ -243,10 +250,10 @@ async function world(): Promise<World> {
     ids,
     apps,
     setWall: (ms) => (wall = ms),
-    customerWrites: (id) => {
+    customerWrites: async (id) => {
       const c = store.get('conversation', id)?.data;
       if (!c || typeof c['inboxId'] !== 'string') return; // no inbox of its channel: no customer writes
-      inbound.receive({
+      await inbound.receive({
         inboxId: c['inboxId'],
         from: {},
         text: 'Any news?',
@@ -430,7 +437,7 @@ async function runProgram(rounds: [Op[], Op[], number[]][]): Promise<void> {
       // carry the same clock.
       w.setWall(T0 + (r + 1) * 60_000);
       const held = idsOf(a, 'conversation');
-      for (const v of writes) if (held.length > 0) w.customerWrites(held[v % held.length]!);
+      for (const v of writes) if (held.length > 0) await w.customerWrites(held[v % held.length]!);
       if (writes.length > 0) {
         pull(a, w);
         pull(b, w);

@@ -199,7 +199,7 @@ async function take(c: Ctx, a: EmailAccount, raw: Buffer, position: () => void):
   const { kept, dropped } = keepFiles(c, a, mail);
   const note = dropped.length ? `\n\n[Not kept: ${dropped.join(', ')}]` : '';
   const others = cc.filter((x) => x !== a.address.toLowerCase());
-  const r = c.inbound.receive({
+  const r = await c.inbound.receive({
     inboxId: a.inboxId,
     from: { ...(fromName ? { name: fromName } : {}), ...(fromAddress ? { email: fromAddress } : {}) },
     text: (text || '(HTML mail)') + note,

@@ -1,7 +1,7 @@
 import { RELAY_ERR } from '../../../shared/sync/protocol';
 import { uuidv7 } from '../../../shared/sync/ids';
 import { RelayError } from '../../core/errors';
-import { appendRecord, raiseLastMessageAt } from '../../data/records';
+import { raiseLastMessageAtAsync } from '../../data/records';
 import type { WriteMeta } from '../../data/store';
 import type { AttachmentMeta } from './attachments';
 import type { WebchatContext } from './context';
@@ -10,36 +10,39 @@ import type { WebchatContext } from './context';
 // and the sweep of files visitors uploaded and never sent.
 
 /** An agent's file goes to the visitor as the agent's message, appended as message.send does. */
-export function sendAgentFile(
+export async function sendAgentFile(
   ctx: WebchatContext,
   agentId: string,
   conversationId: string,
   file: AttachmentMeta,
-): string {
+): Promise<string> {
   const { d } = ctx;
-  const conv = d.store.get('conversation', conversationId);
-  if (!conv) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no conversation ${conversationId}.`);
   const id = uuidv7(d.now());
   const at = new Date(d.now()).toISOString();
   const meta: WriteMeta = { mutationId: null, agentId };
-  d.store.transaction(() => {
-    appendRecord(
-      d.store,
-      'message',
-      id,
+  await d.store.transaction(async (tx) => {
+    const conv = await tx.get('conversation', conversationId);
+    if (!conv) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no conversation ${conversationId}.`);
+    await tx.put(
       {
-        conversationId,
-        customerId: conv.data['customerId'],
-        direction: 'out',
-        authorId: agentId,
-        body: '',
-        createdAt: at,
-        attachments: [{ id: file.id, name: file.name, size: file.size, type: file.type }],
+        entity: 'message',
+        id,
+        data: {
+          conversationId,
+          customerId: conv.data['customerId'],
+          direction: 'out',
+          authorId: agentId,
+          body: '',
+          createdAt: at,
+          attachments: [{ id: file.id, name: file.name, size: file.size, type: file.type }],
+        },
+        clocks: {},
+        deleted: false,
+        convId: conversationId,
       },
-      conversationId,
       meta,
     );
-    raiseLastMessageAt(d.store, d.relayClock, conv, at, at, meta);
+    await raiseLastMessageAtAsync(tx, d.relayClock, conv, at, at, meta);
   });
   ctx.files.bind([file], id);
   return id;

@@ -2,12 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { MessageData } from '../../../shared/sync/entities';
 import type { HlcClock } from '../../../shared/sync/hlc';
 import type { ServerFrame } from '../../../shared/sync/protocol';
-import type { Database } from '../../data/db';
 import type { Logger } from '../../core/logger';
-import { writeFields } from '../../data/records';
-import type { Store, WriteMeta } from '../../data/store';
+import type { AsyncStore } from '../../data/asyncStore';
+import type { IdentityReads } from '../../data/identityData';
+import { writeFieldsAsync } from '../../data/records';
+import type { WriteMeta } from '../../data/store';
 import type { Viewer } from '../../data/visibility';
-import type { createInbound } from '../inbound';
+import type { WebchatData } from '../../data/webchatData';
+import type { Inbound } from '../inbound';
 import type { AttachmentStore } from './attachments';
 import type { WebchatInboxConfig, WebchatOptions } from './options';
 import { DEFAULT_OFFLINE_REPLY_HOURS } from './settings';
@@ -17,11 +19,14 @@ import type { Visitor } from './visitor';
 // queries it reads the store with, and the visitors connected now.
 
 export type WebchatDeps = {
-  db: Database;
-  store: Store;
+  /** The channel's reads and tables (data/webchatData.ts). */
+  data: WebchatData;
+  store: AsyncStore;
+  /** Where inboxes are read (the identity repository). */
+  identity: Pick<IdentityReads, 'inbox'>;
   relayClock: HlcClock;
   secret: Buffer;
-  inbound: ReturnType<typeof createInbound>;
+  inbound: Pick<Inbound, 'receive'>;
   queuePosition: (conversationId: string) => number | null;
   /** Tells the assigned agent's apps that the visitor is typing. */
   sendToAgent: (agentId: string, frame: ServerFrame) => void;
@@ -43,22 +48,22 @@ export type WebchatDeps = {
    * An inbox's settings, read at every use so a change applies without a restart. Default: the
    * `inboxes` of `options`.
    */
-  inboxConfig?: (inboxId: string) => WebchatInboxConfig | undefined;
+  inboxConfig?: (inboxId: string) => Promise<WebchatInboxConfig | undefined>;
 };
 
 /** Writes the channel makes on its own (no agent, no app mutation). */
 export const SYSTEM: WriteMeta = { mutationId: null, agentId: null };
 
 /** Writes `fields` on conversation `convId` as the channel (SYSTEM) at `at`, in one transaction. */
-export function writeConversation(
+export async function writeConversation(
   d: Pick<WebchatDeps, 'store' | 'relayClock'>,
   convId: string,
   fields: Record<string, unknown>,
   at: string,
-): void {
-  d.store.transaction(() =>
-    writeFields(
-      d.store,
+): Promise<void> {
+  await d.store.transaction((tx) =>
+    writeFieldsAsync(
+      tx,
       { entity: 'conversation', id: convId, fields, clock: d.relayClock.now(), convId, at },
       SYSTEM,
     ),
@@ -103,63 +108,41 @@ export type WebchatContext = {
   /** Whether each chat's visitor is still there (visitorLeftAt on the conversation). */
   presence: VisitorPresence;
   /** An inbox's settings, read at every use. */
-  inboxConfig: (inboxId: string) => WebchatInboxConfig | undefined;
+  inboxConfig: (inboxId: string) => Promise<WebchatInboxConfig | undefined>;
 };
 
 export type ChatQueries = ReturnType<typeof createChatQueries>;
 
 /** The channel's reads of the relay's database. */
-export function createChatQueries(db: Database, store: Store) {
-  const inboxQ = db.prepare<[string], { id: string; channel: string }>(
-    'SELECT id, channel FROM inboxes WHERE id = ?',
-  );
-  const byIdentity = db.prepare<[string], { id: string }>(
-    `SELECT id FROM records WHERE entity = 'customer' AND deleted = 0
-       AND EXISTS (SELECT 1 FROM json_each(records.data, '$.identities')
-                   WHERE json_extract(value, '$.kind') = 'webchat' AND json_extract(value, '$.value') = ?)
-     LIMIT 1`,
-  );
-  // A session's conversation is a chat the visitor's own profile wrote in (message customerIds are
-  // written once and never moved by a merge), now on their profile or the one it was merged into.
-  // Conversations a merge brought onto the visitor's profile never qualify. Any chat inbox: a
-  // transfer moves the chat to the new team's inbox, and the visitor keeps it.
-  const ownConvQ = db
-    .prepare<{ cust: string; target: string; conv: string | null }, string>(
-      `SELECT c.id FROM records c WHERE c.entity = 'conversation' AND c.deleted = 0
-       AND (@conv IS NULL OR c.id = @conv)
-       AND json_extract(c.data, '$.channel') = 'chat'
-       AND json_extract(c.data, '$.customerId') IN (@cust, @target)
-       AND EXISTS (SELECT 1 FROM records m WHERE m.conv_id = c.id AND m.entity = 'message' AND m.deleted = 0
-                   AND json_extract(m.data, '$.direction') = 'in' AND json_extract(m.data, '$.customerId') = @cust)
-     ORDER BY json_extract(c.data, '$.createdAt') DESC, c.seq DESC LIMIT 1`,
-    )
-    .pluck();
-  const messagesOf = db.prepare<[string], { id: string; seq: number; data: string }>(
-    `SELECT id, seq, data FROM records WHERE entity = 'message' AND deleted = 0 AND conv_id = ? ORDER BY seq`,
-  );
-
-  /** The visitor's latest own chat (or whether `conv` is one of theirs), else null. */
-  function ownConversation(customerId: string, conv: string | null = null): string | null {
-    const merged = store.get('customer', customerId)?.data['mergedInto'];
+export function createChatQueries(d: Pick<WebchatDeps, 'data' | 'store' | 'identity'>) {
+  /**
+   * The visitor's latest own chat (or whether `conv` is one of theirs), else null. A session's
+   * conversation is a chat the visitor's own profile wrote in (message customerIds are written
+   * once and never moved by a merge), now on their profile or the one it was merged into.
+   * Conversations a merge brought onto the visitor's profile never qualify. Any chat inbox: a
+   * transfer moves the chat to the new team's inbox, and the visitor keeps it.
+   */
+  async function ownConversation(customerId: string, conv: string | null = null): Promise<string | null> {
+    const merged = (await d.store.get('customer', customerId))?.data['mergedInto'];
     const target = typeof merged === 'string' ? merged : customerId;
-    return ownConvQ.get({ cust: customerId, target, conv }) ?? null;
+    return d.data.ownChat(customerId, target, conv);
   }
 
   /** Newest message of one direction in a conversation, or '' when there is none. */
-  function newest(convId: string, direction: 'in' | 'out'): string {
+  async function newest(convId: string, direction: 'in' | 'out'): Promise<string> {
     let at = '';
-    for (const r of messagesOf.all(convId)) {
-      const m = JSON.parse(r.data) as Partial<MessageData>;
+    for (const r of await d.data.messagesOf(convId)) {
+      const m = r.data as Partial<MessageData>;
       if (m.direction === direction && typeof m.createdAt === 'string' && m.createdAt > at) at = m.createdAt;
     }
     return at;
   }
 
   return {
-    inboxExists: (inboxId: string) => inboxQ.get(inboxId) !== undefined,
-    customerByIdentity: (identity: string) => byIdentity.get(identity)?.id,
+    inboxExists: async (inboxId: string) => (await d.identity.inbox(inboxId)) !== null,
+    customerByIdentity: (identity: string) => d.data.customerByIdentity(identity),
     ownConversation,
-    messagesOf: (convId: string) => messagesOf.all(convId),
+    messagesOf: (convId: string) => d.data.messagesOf(convId),
     newest,
   };
 }

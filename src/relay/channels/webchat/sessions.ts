@@ -2,7 +2,7 @@ import { emptyCustomerFields } from '../../../shared/sync/entities';
 import { uuidv7 } from '../../../shared/sync/ids';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
 import { RelayError } from '../../core/errors';
-import { writeFields } from '../../data/records';
+import { writeFieldsAsync } from '../../data/records';
 import { SYSTEM, type WebchatContext } from './context';
 import { signVisitorToken, verifyIdentityHash } from './token';
 import type { OfflineRequest, SessionRequest } from './widgetHttp';
@@ -11,20 +11,24 @@ import type { OfflineRequest, SessionRequest } from './widgetHttp';
 // (their signed identity's, or a new one), the visitor token, and the offline form's message.
 
 /** Whether a page of `origin` may embed the inbox's widget (every origin when no list is set). */
-export function originAllowed(ctx: WebchatContext, inboxId: string, origin: string | undefined): boolean {
-  const allowed = ctx.inboxConfig(inboxId)?.allowedOrigins;
+export async function originAllowed(
+  ctx: WebchatContext,
+  inboxId: string,
+  origin: string | undefined,
+): Promise<boolean> {
+  const allowed = (await ctx.inboxConfig(inboxId))?.allowedOrigins;
   if (!allowed || allowed.length === 0) return true;
   return origin !== undefined && allowed.includes(origin);
 }
 
 /** A new customer profile with `fields`, named Visitor unless they say. */
-function createCustomer(ctx: WebchatContext, fields: Record<string, unknown>): string {
+async function createCustomer(ctx: WebchatContext, fields: Record<string, unknown>): Promise<string> {
   const { d } = ctx;
   const id = uuidv7(d.now());
   const at = new Date(d.now()).toISOString();
-  d.store.transaction(() =>
-    writeFields(
-      d.store,
+  await d.store.transaction((tx) =>
+    writeFieldsAsync(
+      tx,
       {
         entity: 'customer',
         id,
@@ -45,9 +49,9 @@ function createCustomer(ctx: WebchatContext, fields: Record<string, unknown>): s
 }
 
 /** A signed identity lands on its profile; anything else gets a new profile that merges with none. */
-export function startSession(ctx: WebchatContext, b: SessionRequest): string {
+export async function startSession(ctx: WebchatContext, b: SessionRequest): Promise<string> {
   const { d, o } = ctx;
-  if (!ctx.q.inboxExists(b.inboxId))
+  if (!(await ctx.q.inboxExists(b.inboxId)))
     throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${b.inboxId}.`);
   const name = b.name?.trim() || 'Visitor';
   // What the visitor typed is unverified: kept for the agent to read, never used to match.
@@ -59,38 +63,41 @@ export function startSession(ctx: WebchatContext, b: SessionRequest): string {
     if (
       !b.userId ||
       !b.userHash ||
-      !verifyIdentityHash(ctx.inboxConfig(b.inboxId)?.identitySecret, b.userId, b.userHash)
+      !verifyIdentityHash((await ctx.inboxConfig(b.inboxId))?.identitySecret, b.userId, b.userHash)
     )
       throw new RelayError(RELAY_ERR.FORBIDDEN, 'The signed identity is not valid for this inbox.');
     const identity = `${b.inboxId}:${b.userId}`;
     customerId =
-      ctx.q.customerByIdentity(identity) ??
-      createCustomer(ctx, {
+      (await ctx.q.customerByIdentity(identity)) ??
+      (await createCustomer(ctx, {
         name,
         identities: [{ kind: 'webchat', value: identity }],
         customFields: unverified,
-      });
+      }));
   } else {
-    customerId = createCustomer(ctx, { name, customFields: unverified });
+    customerId = await createCustomer(ctx, { name, customFields: unverified });
   }
   return signVisitorToken(d.secret, { inbox: b.inboxId, cust: customerId, exp: d.now() + o.tokenTtlMs });
 }
 
 /** Hours within which the inbox's offline form promises an answer. */
-export function offlineReplyHours(ctx: WebchatContext, inboxId: string): number {
-  return ctx.inboxConfig(inboxId)?.offlineReplyHours ?? ctx.o.offlineReplyHours;
+export async function offlineReplyHours(ctx: WebchatContext, inboxId: string): Promise<number> {
+  return (await ctx.inboxConfig(inboxId))?.offlineReplyHours ?? ctx.o.offlineReplyHours;
 }
 
 /** A conversation for a message left while nobody was there: pending until an agent picks it up. */
-export function leaveOfflineMessage(ctx: WebchatContext, b: OfflineRequest): { replyWithinHours: number } {
+export async function leaveOfflineMessage(
+  ctx: WebchatContext,
+  b: OfflineRequest,
+): Promise<{ replyWithinHours: number }> {
   const { o } = ctx;
-  if (!ctx.q.inboxExists(b.inboxId))
+  if (!(await ctx.q.inboxExists(b.inboxId)))
     throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${b.inboxId}.`);
   if (b.message.length > o.maxMessageLength)
     throw new RelayError(RELAY_ERR.TOO_LARGE, `Messages can be at most ${o.maxMessageLength} characters.`);
   // Unverified, as in a chat: kept for the agent to answer, never used to match a profile.
-  const customerId = createCustomer(ctx, { name: b.name, customFields: { 'webchat.email': b.email } });
-  ctx.d.inbound.receive({
+  const customerId = await createCustomer(ctx, { name: b.name, customFields: { 'webchat.email': b.email } });
+  await ctx.d.inbound.receive({
     inboxId: b.inboxId,
     from: {},
     text: b.message,
@@ -98,5 +105,5 @@ export function leaveOfflineMessage(ctx: WebchatContext, b: OfflineRequest): { r
     subject: `Offline message: answer by email to ${b.email}`,
     status: 'pending',
   });
-  return { replyWithinHours: offlineReplyHours(ctx, b.inboxId) };
+  return { replyWithinHours: await offlineReplyHours(ctx, b.inboxId) };
 }

@@ -1,6 +1,6 @@
-import type { Database } from '../../data/db';
 import { createSealer } from '../../data/sealing';
 import type { Logger } from '../../core/logger';
+import type { WebchatData, WebchatSettingsRow } from '../../data/webchatData';
 import type { WebchatInboxConfig, WebchatOptions } from './options';
 
 /** Hours the offline form promises an answer within when neither the file nor an admin said. */
@@ -35,20 +35,13 @@ export type WebchatSettingsPatch = {
   offlineReplyHours?: number | undefined;
 };
 
-type Row = {
-  inbox_id: string;
-  allowed_origins: string | null;
-  identity_secret: Buffer | null;
-  identity_secret_cleared: number;
-  offline_reply_hours: number | null;
-  updated_at: number;
-  updated_by: string | null;
-};
+type Row = WebchatSettingsRow;
 
 export type WebchatSettings = ReturnType<typeof createWebchatSettings>;
 
 type Deps = {
-  db: Database;
+  /** Where the settings admins set are kept (`webchat_settings`). */
+  data: Pick<WebchatData, 'settings' | 'updateSettings' | 'removeSettings'>;
   dataDir: string;
   log: Logger;
   now: () => number;
@@ -61,26 +54,8 @@ type S = {
   d: Deps;
   fileInboxes: NonNullable<WebchatOptions['inboxes']>;
   fileHours: number | undefined;
-  q: ReturnType<typeof statements>;
   sealer: ReturnType<typeof createSealer>;
 };
-
-function statements(db: Database) {
-  return {
-    get: db.prepare<[string], Row>('SELECT * FROM webchat_settings WHERE inbox_id = ?'),
-    upsert: db.prepare(
-      `INSERT INTO webchat_settings (inbox_id, allowed_origins, identity_secret, identity_secret_cleared,
-         offline_reply_hours, updated_at, updated_by)
-       VALUES (@inbox_id, @allowed_origins, @identity_secret, @identity_secret_cleared,
-         @offline_reply_hours, @updated_at, @updated_by)
-       ON CONFLICT (inbox_id) DO UPDATE SET allowed_origins = excluded.allowed_origins,
-         identity_secret = excluded.identity_secret, identity_secret_cleared = excluded.identity_secret_cleared,
-         offline_reply_hours = excluded.offline_reply_hours, updated_at = excluded.updated_at,
-         updated_by = excluded.updated_by`,
-    ),
-    remove: db.prepare('DELETE FROM webchat_settings WHERE inbox_id = ?'),
-  };
-}
 
 const origins = (json: string) => JSON.parse(json) as string[];
 
@@ -98,7 +73,7 @@ function open(s: S, inboxId: string, sealed: Buffer): string | null {
 }
 
 /** Secret source, with "set" meaning a secret is in force (cleared by an admin beats the file). */
-function secretOf(s: S, inboxId: string, r: Row | undefined) {
+function secretOf(s: S, inboxId: string, r: Row | null) {
   if (r?.identity_secret) return { source: 'api' as const, sealed: r.identity_secret };
   if (r?.identity_secret_cleared) return { source: 'api' as const, sealed: null };
   const f = s.fileInboxes[inboxId]?.identitySecret;
@@ -106,8 +81,8 @@ function secretOf(s: S, inboxId: string, r: Row | undefined) {
 }
 
 /** What the widget enforces for an inbox: the database's fields over the file's. */
-function config(s: S, inboxId: string): WebchatInboxConfig {
-  const r = s.q.get.get(inboxId);
+async function config(s: S, inboxId: string): Promise<WebchatInboxConfig> {
+  const r = await s.d.data.settings(inboxId);
   const f = s.fileInboxes[inboxId];
   const c: WebchatInboxConfig = {};
   const allowed = r?.allowed_origins != null ? origins(r.allowed_origins) : f?.allowedOrigins;
@@ -121,8 +96,8 @@ function config(s: S, inboxId: string): WebchatInboxConfig {
 }
 
 /** The effective settings of an inbox, for admins: whether a secret is set, never the secret. */
-function view(s: S, inboxId: string): WebchatSettingsView {
-  const r = s.q.get.get(inboxId);
+async function view(s: S, inboxId: string): Promise<WebchatSettingsView> {
+  const r = await s.d.data.settings(inboxId);
   const f = s.fileInboxes[inboxId];
   const sec = secretOf(s, inboxId, r);
   const hoursSource: WebchatSettingSource =
@@ -148,17 +123,15 @@ function view(s: S, inboxId: string): WebchatSettingsView {
 }
 
 /** Stores the given fields for the inbox (the caller checked the inbox and the input). */
-function update(
+async function update(
   s: S,
   inboxId: string,
   patch: WebchatSettingsPatch,
   actorId: string | null,
-): WebchatSettingsView {
-  s.d.db.transaction(() => {
-    const r = s.q.get.get(inboxId);
+): Promise<WebchatSettingsView> {
+  await s.d.data.updateSettings(inboxId, (r) => {
     const secretGiven = patch.identitySecret !== undefined;
-    s.q.upsert.run({
-      inbox_id: inboxId,
+    return {
       allowed_origins:
         patch.allowedOrigins !== undefined
           ? JSON.stringify(patch.allowedOrigins)
@@ -176,8 +149,8 @@ function update(
       offline_reply_hours: patch.offlineReplyHours ?? r?.offline_reply_hours ?? null,
       updated_at: s.d.now(),
       updated_by: actorId,
-    });
-  })();
+    };
+  });
   return view(s, inboxId);
 }
 
@@ -193,21 +166,23 @@ export function createWebchatSettings(d: Deps) {
     d,
     fileInboxes: d.file?.inboxes ?? {},
     fileHours: d.file?.offlineReplyHours,
-    q: statements(d.db),
     // Bound to the inbox: a sealed secret copied onto another inbox's row does not open.
     sealer: createSealer(d.dataDir, KEY_FILE, 'switchboard/webchat-secret/v1'),
   };
   return {
     /** What the widget enforces for an inbox: the database's fields over the file's. */
-    config: (inboxId: string): WebchatInboxConfig => config(s, inboxId),
+    config: (inboxId: string): Promise<WebchatInboxConfig> => config(s, inboxId),
     /** The effective settings of an inbox, for admins: whether a secret is set, never the secret. */
-    view: (inboxId: string): WebchatSettingsView => view(s, inboxId),
+    view: (inboxId: string): Promise<WebchatSettingsView> => view(s, inboxId),
     /** Stores the given fields for the inbox (the caller checked the inbox and the input). */
-    update: (inboxId: string, patch: WebchatSettingsPatch, actorId: string | null): WebchatSettingsView =>
-      update(s, inboxId, patch, actorId),
+    update: (
+      inboxId: string,
+      patch: WebchatSettingsPatch,
+      actorId: string | null,
+    ): Promise<WebchatSettingsView> => update(s, inboxId, patch, actorId),
     /** Forgets what admins set for the inbox: the settings file (or the defaults) apply again. */
-    reset(inboxId: string): WebchatSettingsView {
-      s.q.remove.run(inboxId);
+    async reset(inboxId: string): Promise<WebchatSettingsView> {
+      await s.d.data.removeSettings(inboxId);
       return view(s, inboxId);
     },
   };

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
-import type { Accounts } from '../../identity/accounts';
 import type { Auth, Principal } from '../../identity/auth';
-import type { Database } from '../../data/db';
+import type { IdentityReads, InboxRow } from '../../data/identityData';
+import type { Directory } from '../../identity/directory';
 import { methodNotAllowed, RelayError } from '../../core/errors';
 import { AUDIT, clientIp, type Audit } from '../../identity/audit';
 import { readJson, sendError, sendJson } from '../../http/reply';
@@ -61,13 +61,12 @@ type Deps = {
   audit: Audit;
   settings: WebchatSettings;
   auth: Auth;
-  accounts: Accounts;
-  db: Database;
+  /** Where inboxes are read (the identity repository). */
+  identity: Pick<IdentityReads, 'inbox'>;
+  directory: Pick<Directory, 'oversees'>;
   log: Logger;
   onChanged: (inboxId: string) => void;
 };
-
-type InboxRow = { id: string; channel: string; team_id: string };
 
 /**
  * `GET|PUT|DELETE /v1/admin/inboxes/:id/webchat`: an inbox's web chat settings at runtime. Admins
@@ -77,17 +76,11 @@ type InboxRow = { id: string; channel: string; team_id: string };
  * settings file applies again. `onChanged(inboxId)` runs after a change (open chats are rechecked).
  */
 export function createWebchatSettingsHttp(d: Deps) {
-  const inboxQ = d.db.prepare<[string], InboxRow>('SELECT id, channel, team_id FROM inboxes WHERE id = ?');
-
-  function inboxOf(raw: string) {
+  async function inboxOf(raw: string): Promise<InboxRow> {
     const id = decodeParam(raw);
-    const inbox = inboxQ.get(id);
+    const inbox = await d.identity.inbox(id);
     if (!inbox) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
     return inbox;
-  }
-
-  function mayRead(p: Principal, teamId: string): boolean {
-    return d.accounts.oversees(p, teamId);
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -101,21 +94,21 @@ export function createWebchatSettingsHttp(d: Deps) {
           RELAY_ERR.FORBIDDEN,
           "Only admins (and supervisors of the inbox's team, read-only) may see web chat settings.",
         );
-      const inbox = inboxOf(m[1]!);
+      const inbox = await inboxOf(m[1]!);
       if (req.method === 'GET') {
-        if (!mayRead(p, inbox.team_id))
+        if (!(await d.directory.oversees(p, inbox.team_id)))
           throw new RelayError(
             RELAY_ERR.FORBIDDEN,
             "Only admins and supervisors of this inbox's team may see its web chat settings.",
           );
-        sendJson(res, 200, d.settings.view(inbox.id));
+        sendJson(res, 200, await d.settings.view(inbox.id));
       } else if (req.method === 'PUT' || req.method === 'DELETE') {
         if (p.role !== 'admin')
           throw new RelayError(
             RELAY_ERR.FORBIDDEN,
             'Only admins may change web chat settings; ask an admin.',
           );
-        const view = req.method === 'PUT' ? await update(d, req, inbox, p) : reset(d, req, inbox, p);
+        const view = req.method === 'PUT' ? await update(d, req, inbox, p) : await reset(d, req, inbox, p);
         d.onChanged(inbox.id);
         sendJson(res, 200, view);
       } else throw methodNotAllowed(`${req.method} is not allowed on ${path}.`, ['GET', 'PUT', 'DELETE']);
@@ -134,10 +127,10 @@ async function update(d: Deps, req: IncomingMessage, inbox: InboxRow, p: Princip
       RELAY_ERR.VALIDATION,
       `Inbox ${inbox.id} is a ${inbox.channel} inbox; web chat settings apply to chat inboxes only.`,
     );
-  const view = d.settings.update(inbox.id, patch, p.agentId);
+  const view = await d.settings.update(inbox.id, patch, p.agentId);
   // Which fields changed, never their values: the secret stays out of the log.
   d.log.info({ inbox: inbox.id, by: p.agentId, fields: Object.keys(patch) }, 'web chat settings changed');
-  d.audit.record({
+  await d.audit.record({
     actorId: p.agentId,
     action: AUDIT.WEBCHAT_SETTINGS_CHANGED,
     target: inbox.id,
@@ -148,10 +141,10 @@ async function update(d: Deps, req: IncomingMessage, inbox: InboxRow, p: Princip
 }
 
 /** DELETE: the API's settings are forgotten, so the settings file applies again (audited). */
-function reset(d: Deps, req: IncomingMessage, inbox: InboxRow, p: Principal) {
-  const view = d.settings.reset(inbox.id);
+async function reset(d: Deps, req: IncomingMessage, inbox: InboxRow, p: Principal) {
+  const view = await d.settings.reset(inbox.id);
   d.log.info({ inbox: inbox.id, by: p.agentId }, 'web chat settings reset to the file');
-  d.audit.record({
+  await d.audit.record({
     actorId: p.agentId,
     action: AUDIT.WEBCHAT_SETTINGS_RESET,
     target: inbox.id,

@@ -7,27 +7,32 @@ import { bind, send, tellRead, toWidget, type Visitor } from './visitor';
 // times both sides stamp.
 
 /** Stamps a read time on the conversation (no field history: it moves on every read). */
-export function stampRead(ctx: WebchatContext, convId: string, field: 'agentReadAt' | 'visitorReadAt'): void {
+export async function stampRead(
+  ctx: WebchatContext,
+  convId: string,
+  field: 'agentReadAt' | 'visitorReadAt',
+): Promise<void> {
   const { d } = ctx;
   const at = new Date(d.now()).toISOString();
-  writeConversation(d, convId, { [field]: at }, at);
+  await writeConversation(d, convId, { [field]: at }, at);
 }
 
 /** Everything after the visitor's last message id in the session's conversation (all when unknown). */
-export function backlog(ctx: WebchatContext, v: Visitor, since: string | undefined): void {
+export async function backlog(ctx: WebchatContext, v: Visitor, since: string | undefined): Promise<void> {
   const conv = v.conversationId ? { id: v.conversationId } : null;
   if (!conv) return;
-  const rows = ctx.q.messagesOf(conv.id);
+  const rows = await ctx.q.messagesOf(conv.id);
   const from = since ? rows.findIndex((r) => r.id === since) + 1 : 0;
-  for (const r of rows.slice(from)) send(v, { t: 'message', message: toWidget(r.id, JSON.parse(r.data)) });
-  const c = ctx.d.store.get('conversation', conv.id)?.data;
+  for (const r of rows.slice(from))
+    send(v, { t: 'message', message: toWidget(r.id, r.data as Partial<MessageData>) });
+  const c = (await ctx.d.store.get('conversation', conv.id))?.data;
   tellRead(v, c?.['agentReadAt']);
   if (c?.['status'] === 'resolved' && typeof c['csatScore'] !== 'number')
     send(v, { t: 'csat', conversationId: conv.id });
 }
 
 /** Sees every published change: agents' replies, assignment and resolution reach the visitor. */
-export function visitorsHear(ctx: WebchatContext, changes: readonly Change[]): void {
+export async function visitorsHear(ctx: WebchatContext, changes: readonly Change[]): Promise<void> {
   const { visitors } = ctx;
   if (visitors.size === 0) return;
   for (const c of changes) {
@@ -42,7 +47,7 @@ export function visitorsHear(ctx: WebchatContext, changes: readonly Change[]): v
       for (const v of visitors)
         if (v.customerId === c.data['customerId'] && v.conversationId !== c.data['conversationId']) {
           const conv = c.data['conversationId'];
-          if (typeof conv === 'string' && ctx.q.ownConversation(v.customerId, conv)) bind(v, conv);
+          if (typeof conv === 'string' && (await ctx.q.ownConversation(v.customerId, conv))) bind(v, conv);
         }
     } else if (c.entity === 'conversation') {
       for (const v of visitors) {
@@ -60,8 +65,13 @@ export function visitorsHear(ctx: WebchatContext, changes: readonly Change[]): v
 }
 
 /** An agent's typing reaches the visitor only when the conversation is assigned to that agent. */
-export function agentTyping(ctx: WebchatContext, agentId: string, conversationId: string, on: boolean): void {
-  const conv = ctx.d.store.get('conversation', conversationId)?.data;
+export async function agentTyping(
+  ctx: WebchatContext,
+  agentId: string,
+  conversationId: string,
+  on: boolean,
+): Promise<void> {
+  const conv = (await ctx.d.store.get('conversation', conversationId))?.data;
   if (!conv || conv['assigneeId'] !== agentId) return;
   for (const v of ctx.visitors) if (v.conversationId === conversationId) send(v, { t: 'typing', on });
 }
@@ -70,10 +80,11 @@ export function agentTyping(ctx: WebchatContext, agentId: string, conversationId
  * The assigned agent read the conversation: stamped once per newer customer message, and the
  * visitor sees a read receipt. Other agents' reads are not the customer's business.
  */
-export function agentRead(ctx: WebchatContext, agentId: string, conversationId: string): void {
-  const conv = ctx.d.store.get('conversation', conversationId)?.data;
+export async function agentRead(ctx: WebchatContext, agentId: string, conversationId: string): Promise<void> {
+  const conv = (await ctx.d.store.get('conversation', conversationId))?.data;
   if (!conv || conv['assigneeId'] !== agentId) return;
-  const last = ctx.q.newest(conversationId, 'in');
+  const last = await ctx.q.newest(conversationId, 'in');
   const readAt = conv['agentReadAt'];
-  if (last && !(typeof readAt === 'string' && readAt >= last)) stampRead(ctx, conversationId, 'agentReadAt');
+  if (last && !(typeof readAt === 'string' && readAt >= last))
+    await stampRead(ctx, conversationId, 'agentReadAt');
 }

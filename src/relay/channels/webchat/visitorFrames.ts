@@ -33,7 +33,7 @@ type Frame = z.infer<typeof frameSchema>;
 type FrameOf<T extends Frame['t']> = Extract<Frame, { t: T }>;
 
 /** One text frame from the visitor: rate-limited, parsed within the relay's depth limit, then handled. */
-export function onVisitorFrame(ctx: WebchatContext, v: Visitor, raw: string): void {
+export async function onVisitorFrame(ctx: WebchatContext, v: Visitor, raw: string): Promise<void> {
   if (!v.bucket.take()) {
     send(v, { t: 'error', code: RELAY_ERR.RATE_LIMITED, message: 'Slow down a little, please.' });
     return;
@@ -72,7 +72,7 @@ export function onVisitorFrame(ctx: WebchatContext, v: Visitor, raw: string): vo
  * A visitor's message goes through `inbound.receive` with the files they uploaded for it; a
  * resend of one already stored (same clientId) is answered with the stored one.
  */
-function visitorMessage(ctx: WebchatContext, v: Visitor, f: FrameOf<'message'>): void {
+async function visitorMessage(ctx: WebchatContext, v: Visitor, f: FrameOf<'message'>): Promise<void> {
   const { d, o, files } = ctx;
   const ids = f.attachments ?? [];
   if (!f.text.trim() && ids.length === 0) {
@@ -89,13 +89,13 @@ function visitorMessage(ctx: WebchatContext, v: Visitor, f: FrameOf<'message'>):
   }
   const done = v.sent.get(f.clientId);
   if (done) {
-    const m = d.store.get('message', done);
+    const m = await d.store.get('message', done);
     if (m) send(v, { t: 'message', message: toWidget(done, m.data), clientId: f.clientId });
     return;
   }
   const owner = { customerId: v.customerId, inboxId: v.inboxId };
   const claimed = files.claim(ids, owner);
-  const r = d.inbound.receive({
+  const r = await d.inbound.receive({
     inboxId: v.inboxId,
     from: {},
     text: f.text,
@@ -110,39 +110,39 @@ function visitorMessage(ctx: WebchatContext, v: Visitor, f: FrameOf<'message'>):
   ctx.presence.arrived(r.conversationId);
   v.sent.set(f.clientId, r.messageId);
   if (v.sent.size > 200) v.sent.delete(v.sent.keys().next().value as string);
-  const m = d.store.get('message', r.messageId);
+  const m = await d.store.get('message', r.messageId);
   if (m) send(v, { t: 'message', message: toWidget(r.messageId, m.data), clientId: f.clientId });
   tickQueue(ctx.visitors, d.queuePosition);
 }
 
 /** The visitor has seen the agent's messages: stamped once per newer agent message. */
-function visitorRead(ctx: WebchatContext, v: Visitor): void {
+async function visitorRead(ctx: WebchatContext, v: Visitor): Promise<void> {
   const conv = v.conversationId ? { id: v.conversationId } : null;
   if (!conv) return;
-  const last = ctx.q.newest(conv.id, 'out');
-  const readAt = ctx.d.store.get('conversation', conv.id)?.data['visitorReadAt'];
-  if (last && !(typeof readAt === 'string' && readAt >= last)) stampRead(ctx, conv.id, 'visitorReadAt');
+  const last = await ctx.q.newest(conv.id, 'out');
+  const readAt = (await ctx.d.store.get('conversation', conv.id))?.data['visitorReadAt'];
+  if (last && !(typeof readAt === 'string' && readAt >= last)) await stampRead(ctx, conv.id, 'visitorReadAt');
 }
 
 /** The visitor's typing reaches the assigned agent's apps while the chat is open. */
-function visitorTyping(ctx: WebchatContext, v: Visitor, f: FrameOf<'typing'>): void {
+async function visitorTyping(ctx: WebchatContext, v: Visitor, f: FrameOf<'typing'>): Promise<void> {
   const conv = v.conversationId ? { id: v.conversationId } : null;
-  const data = conv ? ctx.d.store.get('conversation', conv.id)?.data : undefined;
+  const data = conv ? (await ctx.d.store.get('conversation', conv.id))?.data : undefined;
   const agentId = data?.['assigneeId'];
   if (conv && typeof agentId === 'string' && data?.['status'] !== 'resolved')
     ctx.d.sendToAgent(agentId, { t: 'typing', conversationId: conv.id, on: f.on });
 }
 
 /** A satisfaction score on one of the visitor's own chats; every tab of that chat hears it was saved. */
-function visitorCsat(ctx: WebchatContext, v: Visitor, f: FrameOf<'csat'>): void {
+async function visitorCsat(ctx: WebchatContext, v: Visitor, f: FrameOf<'csat'>): Promise<void> {
   const { d } = ctx;
-  const conv = d.store.get('conversation', f.conversationId);
-  if (!conv || ctx.q.ownConversation(v.customerId, f.conversationId) === null) {
+  const conv = await d.store.get('conversation', f.conversationId);
+  if (!conv || (await ctx.q.ownConversation(v.customerId, f.conversationId)) === null) {
     send(v, { t: 'error', code: RELAY_ERR.FORBIDDEN, message: 'That conversation is not yours.' });
     return;
   }
   const at = new Date(d.now()).toISOString();
-  writeConversation(d, f.conversationId, { csatScore: f.score, csatAt: at }, at);
+  await writeConversation(d, f.conversationId, { csatScore: f.score, csatAt: at }, at);
   for (const w of ctx.visitors)
     if (w.conversationId === f.conversationId) send(w, { t: 'csatSaved', conversationId: f.conversationId });
 }

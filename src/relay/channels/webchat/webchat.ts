@@ -31,12 +31,14 @@ export function createWebchat(d: WebchatDeps) {
   const ctx: WebchatContext = {
     d,
     o,
-    q: createChatQueries(d.db, d.store),
+    q: createChatQueries(d),
     files: createAttachmentStore(d.dataDir, resolveAttachmentOptions(d.options?.attachments), d.now),
     visitors,
     presence: createVisitorPresence({ deps: d, visitors, goneMs: o.visitorGoneMs }),
-    inboxConfig: d.inboxConfig ?? ((inboxId: string) => o.inboxes[inboxId]),
+    inboxConfig: d.inboxConfig ?? (async (inboxId: string) => o.inboxes[inboxId]),
   };
+  // Changes are heard in commit order, each batch after the one before (a bind may read first).
+  let hearing: Promise<void> = Promise.resolve();
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
 
   const queueTimer = setInterval(
@@ -61,26 +63,30 @@ export function createWebchat(d: WebchatDeps) {
 
     /** Sees every published change: agents' replies, assignment and resolution reach the visitor. */
     onChanges(changes: readonly Change[]): void {
-      visitorsHear(ctx, changes);
+      hearing = hearing
+        .then(() => visitorsHear(ctx, changes))
+        .catch((err: unknown) => d.log.error({ err }, 'web chat: telling visitors of changes failed'));
     },
 
     /** An agent's typing reaches the visitor only when the conversation is assigned to that agent. */
-    agentTyping(agentId: string, conversationId: string, on: boolean): void {
-      agentTyping(ctx, agentId, conversationId, on);
-    },
+    agentTyping: guarded(
+      d.log,
+      'web chat agent typing',
+      (agentId: string, conversationId: string, on: boolean) => agentTyping(ctx, agentId, conversationId, on),
+    ),
 
     /** The assigned agent read the conversation: the visitor sees a read receipt (transcript.ts). */
-    agentRead(agentId: string, conversationId: string): void {
-      agentRead(ctx, agentId, conversationId);
-    },
+    agentRead: guarded(d.log, 'web chat agent read', (agentId: string, conversationId: string) =>
+      agentRead(ctx, agentId, conversationId),
+    ),
 
     /** Whether a visitor has this conversation's chat open now (routing: the chat is live). */
     visitorConnected: (conversationId: string): boolean => visitorConnected(visitors, conversationId),
 
     /** An admin changed the inbox's settings: chats open on a page no longer allowed are closed. */
-    settingsChanged(inboxId: string): void {
-      closeChatsNoLongerAllowed(ctx, inboxId);
-    },
+    settingsChanged: guarded(d.log, 'web chat settings recheck', (inboxId: string) =>
+      closeChatsNoLongerAllowed(ctx, inboxId),
+    ),
 
     close(): void {
       clearInterval(queueTimer);
@@ -110,7 +116,8 @@ function widgetHttp(ctx: WebchatContext) {
     uploadRateLimit: o.rateLimit,
     offlineReplyHours: (inboxId) => offlineReplyHours(ctx, inboxId),
     inboxExists: ctx.q.inboxExists,
-    visitorOwns: (customerId, conversationId) => ctx.q.ownConversation(customerId, conversationId) !== null,
+    visitorOwns: async (customerId, conversationId) =>
+      (await ctx.q.ownConversation(customerId, conversationId)) !== null,
     originAllowed: (inboxId, origin) => originAllowed(ctx, inboxId, origin),
     startSession: (b) => startSession(ctx, b),
     leaveOfflineMessage: (b) => leaveOfflineMessage(ctx, b),
@@ -128,14 +135,7 @@ function upgradeVisitorSocket(
 ): boolean {
   const { path, query } = targetOf(req);
   if (path !== '/v1/widget/socket') return false;
-  wss.handleUpgrade(req, socket, head, (ws) => {
-    try {
-      acceptVisitor(ctx, ws, req, query);
-    } catch (err) {
-      ctx.d.log.error({ err }, 'web chat socket accept failed');
-      ws.close(RELAY_CLOSE.INTERNAL, 'the relay failed to open this chat');
-    }
-  });
+  wss.handleUpgrade(req, socket, head, (ws) => acceptVisitor(ctx, ws, req, query));
   return true;
 }
 
@@ -145,8 +145,8 @@ function visitorConnected(visitors: ReadonlySet<Visitor>, conversationId: string
 }
 
 /** Closes the inbox's chats open on a page its settings no longer allow. */
-function closeChatsNoLongerAllowed(ctx: WebchatContext, inboxId: string): void {
+async function closeChatsNoLongerAllowed(ctx: WebchatContext, inboxId: string): Promise<void> {
   for (const v of ctx.visitors)
-    if (v.inboxId === inboxId && !originAllowed(ctx, inboxId, v.origin))
+    if (v.inboxId === inboxId && !(await originAllowed(ctx, inboxId, v.origin)))
       v.ws.close(RELAY_CLOSE.FORBIDDEN, 'origin not allowed');
 }

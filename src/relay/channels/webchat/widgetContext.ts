@@ -4,7 +4,7 @@ import { RELAY_ERR } from '../../../shared/sync/protocol';
 import { RelayError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { TokenBucket } from '../../core/rateLimit';
-import type { Store } from '../../data/store';
+import type { AsyncStoreReads } from '../../data/asyncStore';
 import { canSee, type Viewer } from '../../data/visibility';
 import type { AttachmentMeta, AttachmentStore } from './attachments';
 import { verifyVisitorToken, type VisitorClaims } from './token';
@@ -37,7 +37,7 @@ export type SessionRequest = z.infer<typeof sessionSchema>;
 export type OfflineRequest = z.infer<typeof offlineSchema>;
 
 export type WidgetHttpDeps = {
-  store: Store;
+  store: Pick<AsyncStoreReads, 'get'>;
   log: Logger;
   secret: Buffer;
   maxBodyBytes: number;
@@ -52,17 +52,17 @@ export type WidgetHttpDeps = {
   /** Uploads per visitor: the visitor socket's frame rate. */
   uploadRateLimit: { perSecond: number; burst: number };
   /** Hours the offline form promises an answer within, for an inbox. */
-  offlineReplyHours: (inboxId: string) => number;
-  inboxExists: (inboxId: string) => boolean;
+  offlineReplyHours: (inboxId: string) => Promise<number>;
+  inboxExists: (inboxId: string) => Promise<boolean>;
   /** Whether a conversation is one this visitor's session carries (webchat.ts, the one rule). */
-  visitorOwns: (customerId: string, conversationId: string) => boolean;
-  originAllowed: (inboxId: string, origin: string | undefined) => boolean;
+  visitorOwns: (customerId: string, conversationId: string) => Promise<boolean>;
+  originAllowed: (inboxId: string, origin: string | undefined) => Promise<boolean>;
   /** Starts a visitor session; answers the visitor token. */
-  startSession: (b: SessionRequest) => string;
+  startSession: (b: SessionRequest) => Promise<string>;
   /** Sends a file an agent uploaded to the customer of a web chat, as the agent's message; its id. */
-  sendAgentFile: (agentId: string, conversationId: string, file: AttachmentMeta) => string;
+  sendAgentFile: (agentId: string, conversationId: string, file: AttachmentMeta) => Promise<string>;
   /** Makes the pending conversation of an offline message; answers when to expect a reply. */
-  leaveOfflineMessage: (b: OfflineRequest) => { replyWithinHours: number };
+  leaveOfflineMessage: (b: OfflineRequest) => Promise<{ replyWithinHours: number }>;
 };
 
 /** The deps and the rate-limit buckets, by IP (sessions) and by customer (uploads). */
@@ -142,20 +142,20 @@ export async function readJson<T>(c: WidgetCtx, req: IncomingMessage, schema: z.
 }
 
 /** The visitor behind `Authorization: Bearer <visitor token>`, on a page allowed to embed the chat. */
-export function visitorOf(c: WidgetCtx, req: IncomingMessage): VisitorClaims {
+export async function visitorOf(c: WidgetCtx, req: IncomingMessage): Promise<VisitorClaims> {
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
   const claims = verifyVisitorToken(c.secret, token, c.now());
-  if (!claims || !c.store.get('customer', claims.cust))
+  if (!claims || !(await c.store.get('customer', claims.cust)))
     throw new RelayError(RELAY_ERR.UNAUTHORIZED, 'Your chat session has ended; start a new chat.');
-  if (!c.originAllowed(claims.inbox, req.headers.origin))
+  if (!(await c.originAllowed(claims.inbox, req.headers.origin)))
     throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
   return claims;
 }
 
 /** Agents download a file when they may see the conversation of the message that carries it. */
-export function agentMayRead(c: WidgetCtx, viewer: Viewer, m: AttachmentMeta): boolean {
+export async function agentMayRead(c: WidgetCtx, viewer: Viewer, m: AttachmentMeta): Promise<boolean> {
   if (!m.messageId) return false;
-  const msg = c.store.get('message', m.messageId);
+  const msg = await c.store.get('message', m.messageId);
   const carried = msg?.data['attachments'];
   if (
     !msg ||
@@ -164,7 +164,7 @@ export function agentMayRead(c: WidgetCtx, viewer: Viewer, m: AttachmentMeta): b
     !carried.some((a) => (a as { id?: unknown }).id === m.id)
   )
     return false;
-  const conv = msg.convId ? c.store.get('conversation', msg.convId) : null;
+  const conv = msg.convId ? await c.store.get('conversation', msg.convId) : null;
   if (!conv) return false;
   return canSee(viewer, conv.id, scopeOf(conv.data));
 }
@@ -173,12 +173,12 @@ export function agentMayRead(c: WidgetCtx, viewer: Viewer, m: AttachmentMeta): b
  * A visitor reads a file they uploaded and have not sent yet, or a file of a message in their own
  * conversation (theirs or the agent's): never one by customer alone, which a merge can change.
  */
-export function visitorMayRead(
+export async function visitorMayRead(
   c: WidgetCtx,
   claims: { cust: string; inbox: string },
   m: AttachmentMeta,
-): boolean {
+): Promise<boolean> {
   if (!m.messageId) return m.customerId === claims.cust && m.inboxId === claims.inbox;
-  const convId = c.store.get('message', m.messageId)?.convId;
-  return !!convId && c.visitorOwns(claims.cust, convId);
+  const convId = (await c.store.get('message', m.messageId))?.convId;
+  return !!convId && (await c.visitorOwns(claims.cust, convId));
 }

@@ -40,7 +40,7 @@ const noSuchFile = () =>
 
 /** A visitor's upload, rate-limited per customer; it waits for their next message to carry it. */
 async function visitorUpload(c: WidgetCtx, req: IncomingMessage, res: ServerResponse, cors: Cors) {
-  const claims = visitorOf(c, req);
+  const claims = await visitorOf(c, req);
   if (!takeFrom(c, c.uploadBuckets, claims.cust, c.uploadRateLimit))
     throw new RelayError(RELAY_ERR.RATE_LIMITED, 'Too many files at once; try again soon.');
   const attachment = await c.files.upload(
@@ -55,7 +55,7 @@ async function visitorUpload(c: WidgetCtx, req: IncomingMessage, res: ServerResp
 async function agentUpload(c: WidgetCtx, req: IncomingMessage, res: ServerResponse, query: URLSearchParams) {
   const viewer = await c.authorizeAgent(req);
   const conversationId = query.get('conversationId') ?? '';
-  const conv = c.store.get('conversation', conversationId);
+  const conv = await c.store.get('conversation', conversationId);
   if (!conv || conv.deleted || !canSee(viewer, conv.id, scopeOf(conv.data)))
     throw new RelayError(RELAY_ERR.FORBIDDEN, 'This conversation is not yours to write in.');
   // A web chat's visitor gets it at once; on an email conversation it goes with the mail outbox.
@@ -65,7 +65,7 @@ async function agentUpload(c: WidgetCtx, req: IncomingMessage, res: ServerRespon
   const owner = { customerId: String(conv.data['customerId']), inboxId: conv.data['inboxId'] };
   const attachment = await c.files.upload(req, owner, fileNameOf(req), false);
   const meta = c.files.meta(attachment.id)!;
-  const messageId = c.sendAgentFile(viewer.agentId, conv.id, meta);
+  const messageId = await c.sendAgentFile(viewer.agentId, conv.id, meta);
   return json(res, 201, { messageId, attachment });
 }
 
@@ -80,12 +80,12 @@ async function serveAttachment(
   // Ids are hex: taken as they are, so a malformed escape is simply no such file.
   const meta = c.files.meta(m[2]!);
   if (m[1]) {
-    const claims = visitorOf(c, req);
-    if (!meta || !visitorMayRead(c, claims, meta)) throw noSuchFile();
+    const claims = await visitorOf(c, req);
+    if (!meta || !(await visitorMayRead(c, claims, meta))) throw noSuchFile();
     c.files.serve(res, meta, { ...cors, 'access-control-expose-headers': 'content-disposition' });
   } else {
     const viewer = await c.authorizeAgent(req);
-    if (!meta || !agentMayRead(c, viewer, meta)) throw noSuchFile();
+    if (!meta || !(await agentMayRead(c, viewer, meta))) throw noSuchFile();
     c.files.serve(res, meta);
   }
   return true;
@@ -102,12 +102,13 @@ async function widgetEntry(
   const origin = req.headers.origin;
   if (path === '/v1/widget/config' && req.method === 'GET') {
     const inboxId = targetOf(req).query.get('inbox') ?? '';
-    if (!c.inboxExists(inboxId)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
-    if (!c.originAllowed(inboxId, origin))
+    if (!(await c.inboxExists(inboxId)))
+      throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
+    if (!(await c.originAllowed(inboxId, origin)))
       throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
     const config = {
       online: c.isStaffed(inboxId),
-      offlineReplyHours: c.offlineReplyHours(inboxId),
+      offlineReplyHours: await c.offlineReplyHours(inboxId),
       maxMessageLength: c.maxMessageLength,
       attachments: c.files.options,
     };
@@ -116,16 +117,16 @@ async function widgetEntry(
   if (path === '/v1/widget/sessions' && req.method === 'POST') {
     takeSessionSlot(c, req);
     const b = await readJson(c, req, sessionSchema);
-    if (!c.originAllowed(b.inboxId, origin))
+    if (!(await c.originAllowed(b.inboxId, origin)))
       throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
-    return json(res, 201, { token: c.startSession(b) }, cors);
+    return json(res, 201, { token: await c.startSession(b) }, cors);
   }
   if (path === '/v1/widget/offline' && req.method === 'POST') {
     takeSessionSlot(c, req);
     const b = await readJson(c, req, offlineSchema);
-    if (!c.originAllowed(b.inboxId, origin))
+    if (!(await c.originAllowed(b.inboxId, origin)))
       throw new RelayError(RELAY_ERR.FORBIDDEN, 'This site may not embed this chat.');
-    return json(res, 201, c.leaveOfflineMessage(b), cors);
+    return json(res, 201, await c.leaveOfflineMessage(b), cors);
   }
   return null;
 }
