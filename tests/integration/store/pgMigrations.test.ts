@@ -50,6 +50,8 @@ describe.skipIf(missing !== null)('relay/data/postgres/migrations', () => {
         'scope_moves',
         'team_members',
         'teams',
+        'webchat_presence',
+        'webchat_settings',
       ]);
     } finally {
       await Promise.all(pools.map((p) => p.end()));
