@@ -11,6 +11,7 @@ import { createRoutingService } from '../routing/service';
 import { createRoutingLeases } from '../routing/routingLeases';
 import { soleOwnerLeases } from '../data/leases';
 import { createSqliteRoutingData } from '../data/routingData';
+import { createSqliteSupervisorData } from '../data/supervisorData';
 import { createWebchat } from '../channels/webchat/webchat';
 import { createWebchatSettings } from '../channels/webchat/settings';
 import { createVoice } from '../voice';
@@ -60,7 +61,8 @@ function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean
   hub.attachRouting(routing);
   const supervision = createSupervision({
     ...scoped,
-    db,
+    identity,
+    data: createSqliteSupervisorData(db),
     routingPresence: (agentId, state) => routing.setPresence(agentId, state),
     isConnected: (agentId) => hub.isConnected(agentId),
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
