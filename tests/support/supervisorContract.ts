@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { SupervisorBoard, SupervisorNotice } from '../../src/shared/supervisor';
+import type { Change } from '../../src/shared/sync/entities';
 import type { ServerFrame } from '../../src/shared/sync/protocol';
 import type { AsyncStore } from '../../src/relay/data/asyncStore';
 import type { IdentityData } from '../../src/relay/data/identityData';
@@ -22,6 +23,7 @@ import { createAuth } from '../../src/relay/identity/auth';
 import { createDirectory } from '../../src/relay/identity/directory';
 import { resolveOptions } from '../../src/relay/options';
 import { createSupervision } from '../../src/relay/supervisor';
+import { createLiveBoard } from '../../src/relay/supervisor/liveBoard';
 import { routingWorld } from './routingContract';
 import type { HlcClock } from '../../src/shared/sync/hlc';
 
@@ -220,5 +222,39 @@ export function supervisorContract(make: (now: () => number) => Promise<Supervis
     const chats = (b: SupervisorBoard) => anaOf(b).chats.map((c) => [c.conversationId, c.customerName]);
     expect(anaOf(after).handledToday).toBe(1);
     expect(chats(after)).toEqual(chats(before));
+  });
+
+  it('takes the changes heard while it loads after the load, each conversation only when newer', async () => {
+    const board = createLiveBoard({
+      records: s.store,
+      identity: s.identity,
+      data: s.data,
+      log,
+      now,
+      options: { dayStartOf: (ms) => ms - (ms % DAY) },
+    });
+    const loading = board.load();
+    const held = (await s.store.get('conversation', convs.ana))!;
+    const change = (id: string, seq: number, data: Record<string, unknown>): Change => ({
+      seq,
+      entity: 'conversation',
+      id,
+      data,
+      clocks: {},
+      deleted: false,
+    });
+    expect(board.ready()).toBe(false);
+    // Older than what the load reads (it would take the chat from her), and one the load cannot have read.
+    const fresh = { ...held.data, id: 'conv-new', subject: 'Order 4', assigneeId: null };
+    expect(
+      board.onChanges([
+        change(convs.ana, held.seq - 1, { ...held.data, assigneeId: null }),
+        change('conv-new', held.seq + 1_000, fresh),
+      ]),
+    ).toBe(false);
+    await loading;
+    const b = { at: '', ...(await board.boardFor({ all: true })) };
+    expect(anaOf(b).chats.map((c) => c.conversationId)).toEqual([convs.ana]);
+    expect(queueOf(b).waiting).toBe(2);
   });
 }
