@@ -233,8 +233,8 @@ export function supervisorContract(make: (now: () => number) => Promise<Supervis
       now,
       options: { dayStartOf: (ms) => ms - (ms % DAY) },
     });
-    const loading = board.load();
     const held = (await s.store.get('conversation', convs.ana))!;
+    const loading = board.load();
     const change = (id: string, seq: number, data: Record<string, unknown>): Change => ({
       seq,
       entity: 'conversation',
