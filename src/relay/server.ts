@@ -42,6 +42,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   protectDataDir(o.dataDir);
   rooms.email.start();
   rooms.apiWebhook.start();
+  // Served once the live board is loaded, as when it loaded synchronously: nobody sees a board without the day.
+  await rooms.supervision.loaded();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());

@@ -9,18 +9,21 @@ import { supervisorActionSchemas, type SupervisorNotice } from '../../shared/sup
 import { AUDIT, type AuditAction } from '../identity/audit';
 import type { Principal } from '../identity/auth';
 import { RelayError } from '../core/errors';
-import { appendRecord, writeFields } from '../data/records';
+import type { IdentityData, IdentityReads, IdentityTx } from '../data/identityData';
+import { writeFieldsAsync } from '../data/records';
 import type { StoredRecord } from '../data/store';
 import { readJson } from '../http/reply';
-import { auditAs, recordInScope, scopedRoutes, type TeamScopedDeps } from '../http/teamScopedRoute';
+import { auditAs, recordInScopeAsync, scopedRoutes, type TeamScopedDeps } from '../http/teamScopedRoute';
 
-export type SupervisorActionsDeps = TeamScopedDeps & {
+export type SupervisorActionsDeps = Omit<TeamScopedDeps, 'store' | 'accounts'> & {
+  /** Who is who (the agents acted on and for), and the transactions the writes run in. */
+  identity: IdentityData;
   /** Sets an agent's routing state as if their app had stated it (routing and the board). */
   setPresence: (agentId: string, state: AgentState) => void;
   isConnected: (agentId: string) => boolean;
   sendToAgent: (agentId: string, frame: ServerFrame) => void;
   /** The board of the caller's scope (GET /v1/supervisor/board). */
-  boardOf: (p: Principal) => unknown;
+  boardOf: (p: Principal) => Promise<unknown>;
 };
 
 /** Bodies are small: a reason or a whisper. */
@@ -28,16 +31,18 @@ const BODY_LIMIT = 16 * 1024;
 const LIVE_CALL = new Set(['offered', 'ringing', 'talking', 'held']);
 const PREFIX = '/v1/supervisor/';
 
-const actor = (d: SupervisorActionsDeps, p: Principal) => ({
+type Actor = { id: string; name: string };
+
+/** Who acts, as notices name them. */
+const actor = async (r: Pick<IdentityReads, 'agentById'>, p: Principal): Promise<Actor> => ({
   id: p.agentId,
-  name: d.accounts.agentById(p.agentId)?.name ?? '',
+  name: (await r.agentById(p.agentId))?.name ?? '',
 });
 const notice = (
   d: SupervisorActionsDeps,
-  p: Principal,
+  by: Actor,
   n: DistributiveOmit<SupervisorNotice, 'id' | 'at' | 'by'>,
-) =>
-  ({ ...n, id: uuidv7(d.now()), at: new Date(d.now()).toISOString(), by: actor(d, p) }) as SupervisorNotice;
+) => ({ ...n, id: uuidv7(d.now()), at: new Date(d.now()).toISOString(), by }) as SupervisorNotice;
 const body = <T>(req: IncomingMessage, schema: z.ZodType<T>) => readJson(req, BODY_LIMIT, schema);
 const record = (
   d: SupervisorActionsDeps,
@@ -54,15 +59,11 @@ function requireOverseer(p: Principal): void {
 }
 
 /** An agent the caller may act on; one answer for "not yours" and "no such agent" to supervisors. */
-function requireManaged(
-  d: SupervisorActionsDeps,
-  p: Principal,
-  agentId: string,
-): { id: string; name: string } {
+async function requireManaged(d: SupervisorActionsDeps, p: Principal, agentId: string): Promise<Actor> {
   requireOverseer(p);
-  const a = d.accounts.agentById(agentId);
+  const a = await d.identity.agentById(agentId);
   if (!a && p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${agentId}.`);
-  if (!a || !d.accounts.managesAgent(p, agentId) || agentId === p.agentId)
+  if (!a || !(await d.directory.managesAgent(p, agentId)) || agentId === p.agentId)
     throw new RelayError(
       RELAY_ERR.FORBIDDEN,
       'You may act only on the agents of the teams you supervise (not admins, other supervisors or yourself).',
@@ -70,7 +71,7 @@ function requireManaged(
   return a;
 }
 
-function requireConnected(d: SupervisorActionsDeps, a: { id: string; name: string }): void {
+function requireConnected(d: SupervisorActionsDeps, a: Actor): void {
   if (!d.isConnected(a.id))
     throw new RelayError(
       RELAY_ERR.CONFLICT,
@@ -78,13 +79,27 @@ function requireConnected(d: SupervisorActionsDeps, a: { id: string; name: strin
     );
 }
 
-/** A conversation of a team the caller supervises; one answer for "not yours" and "none" to supervisors. */
-function requireConversation(d: SupervisorActionsDeps, p: Principal, id: string): StoredRecord {
+/**
+ * A conversation of a team the caller supervises, read in `tx`; one answer for "not yours" and
+ * "none" to supervisors.
+ */
+function requireConversation(
+  d: SupervisorActionsDeps,
+  p: Principal,
+  id: string,
+  tx: IdentityTx,
+): Promise<StoredRecord> {
   requireOverseer(p);
-  return recordInScope(d, p, 'conversation', id, 'Only admins and the supervisors of its team may do this.');
+  return recordInScopeAsync(
+    { records: tx.records, directory: { oversees: (who, teamId) => d.directory.oversees(who, teamId, tx) } },
+    p,
+    'conversation',
+    id,
+    'Only admins and the supervisors of its team may do this.',
+  );
 }
 
-function setStatus(
+async function setStatus(
   d: SupervisorActionsDeps,
   req: IncomingMessage,
   p: Principal,
@@ -92,61 +107,65 @@ function setStatus(
   state: AgentState,
   reason: string,
 ) {
-  const a = requireManaged(d, p, agentId);
+  const a = await requireManaged(d, p, agentId);
+  const n = notice(d, await actor(d.identity, p), { kind: 'status', state, reason });
   requireConnected(d, a);
   d.setPresence(agentId, state);
-  d.sendToAgent(agentId, { t: 'supervisorNotice', notice: notice(d, p, { kind: 'status', state, reason }) });
+  d.sendToAgent(agentId, { t: 'supervisorNotice', notice: n });
   record(d, req, p, AUDIT.SUPERVISOR_STATUS_SET, agentId, { state, reason });
   return { agentId, state };
 }
 
-function logout(
+async function logout(
   d: SupervisorActionsDeps,
   req: IncomingMessage,
   p: Principal,
   agentId: string,
   reason: string,
 ) {
-  const a = requireManaged(d, p, agentId);
+  const a = await requireManaged(d, p, agentId);
+  const n = notice(d, await actor(d.identity, p), { kind: 'loggedOut', reason });
   requireConnected(d, a);
   d.setPresence(agentId, 'offline');
-  d.sendToAgent(agentId, { t: 'supervisorNotice', notice: notice(d, p, { kind: 'loggedOut', reason }) });
+  d.sendToAgent(agentId, { t: 'supervisorNotice', notice: n });
   record(d, req, p, AUDIT.SUPERVISOR_LOGGED_OUT, agentId, { reason });
   return { agentId, state: 'offline' };
 }
 
-function assign(
+async function assign(
   d: SupervisorActionsDeps,
   req: IncomingMessage,
   p: Principal,
   convId: string,
   a: z.infer<typeof supervisorActionSchemas.assign>,
 ) {
-  const conv = requireConversation(d, p, convId);
-  const data = conv.data;
-  if (data['status'] === 'resolved')
-    throw new RelayError(RELAY_ERR.CONFLICT, 'This conversation is resolved; reopen it first.');
-  const call = data['call'] as { state?: unknown } | undefined;
-  if (data['channel'] === 'voice' && typeof call?.state === 'string' && LIVE_CALL.has(call.state))
-    throw new RelayError(
-      RELAY_ERR.CONFLICT,
-      'A live call stays with the agent on it; ask them to transfer it from their phone.',
-    );
-  const to = a.take ? p.agentId : a.toAgentId!;
-  const target = d.accounts.agentById(to);
-  const teamId = data['teamId'] as string;
-  if (!target) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${to}.`);
-  if (!a.take && !d.accounts.teamIdsOf(to).includes(teamId))
-    throw new RelayError(
-      RELAY_ERR.VALIDATION,
-      'toAgentId: that agent is not a member of the conversation’s team; pick a member.',
-    );
-  const from = (data['assigneeId'] as string | null | undefined) ?? null;
-  if (from === to) throw new RelayError(RELAY_ERR.CONFLICT, `This conversation is already ${target.name}’s.`);
-  const at = new Date(d.now()).toISOString();
-  d.store.transaction(() => {
-    writeFields(
-      d.store,
+  // Checked and written in one transaction: nothing changes the conversation in between.
+  const { from, to, target, by } = await d.identity.transaction(async (tx) => {
+    const conv = await requireConversation(d, p, convId, tx);
+    const data = conv.data;
+    if (data['status'] === 'resolved')
+      throw new RelayError(RELAY_ERR.CONFLICT, 'This conversation is resolved; reopen it first.');
+    const call = data['call'] as { state?: unknown } | undefined;
+    if (data['channel'] === 'voice' && typeof call?.state === 'string' && LIVE_CALL.has(call.state))
+      throw new RelayError(
+        RELAY_ERR.CONFLICT,
+        'A live call stays with the agent on it; ask them to transfer it from their phone.',
+      );
+    const to = a.take ? p.agentId : a.toAgentId!;
+    const target = await tx.agentById(to);
+    const teamId = data['teamId'] as string;
+    if (!target) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${to}.`);
+    if (!a.take && !(await tx.teamIdsOf(to)).includes(teamId))
+      throw new RelayError(
+        RELAY_ERR.VALIDATION,
+        'toAgentId: that agent is not a member of the conversation’s team; pick a member.',
+      );
+    const from = (data['assigneeId'] as string | null | undefined) ?? null;
+    if (from === to)
+      throw new RelayError(RELAY_ERR.CONFLICT, `This conversation is already ${target.name}’s.`);
+    const at = new Date(d.now()).toISOString();
+    await writeFieldsAsync(
+      tx.records,
       {
         entity: 'conversation',
         id: convId,
@@ -156,11 +175,13 @@ function assign(
         at,
       },
       { mutationId: null, agentId: p.agentId },
+      conv,
     );
     // Routing frees the old assignee's capacity and counts it against the new one.
-    d.store.requestRouting(convId);
+    tx.records.requestRouting(convId);
+    return { from, to, target, by: await actor(tx, p) };
   });
-  const n = notice(d, p, {
+  const n = notice(d, by, {
     kind: 'reassigned',
     conversationId: convId,
     toAgentName: target.name,
@@ -176,29 +197,40 @@ function assign(
   return { conversationId: convId, assigneeId: to };
 }
 
-function whisper(d: SupervisorActionsDeps, req: IncomingMessage, p: Principal, convId: string, text: string) {
-  const conv = requireConversation(d, p, convId);
-  const agentId = (conv.data['assigneeId'] as string | null | undefined) ?? null;
-  const agent = agentId ? d.accounts.agentById(agentId) : null;
-  if (!agentId || !agent || conv.data['status'] === 'resolved')
-    throw new RelayError(
-      RELAY_ERR.CONFLICT,
-      'Nobody is working on this conversation now, so there is nobody to whisper to.',
+async function whisper(
+  d: SupervisorActionsDeps,
+  req: IncomingMessage,
+  p: Principal,
+  convId: string,
+  text: string,
+) {
+  const { n, agentId } = await d.identity.transaction(async (tx) => {
+    const conv = await requireConversation(d, p, convId, tx);
+    const agentId = (conv.data['assigneeId'] as string | null | undefined) ?? null;
+    const agent = agentId ? await tx.agentById(agentId) : null;
+    if (!agentId || !agent || conv.data['status'] === 'resolved')
+      throw new RelayError(
+        RELAY_ERR.CONFLICT,
+        'Nobody is working on this conversation now, so there is nobody to whisper to.',
+      );
+    if (agentId === p.agentId) throw new RelayError(RELAY_ERR.CONFLICT, 'This conversation is yours.');
+    const n = notice(d, await actor(tx, p), { kind: 'whisper', conversationId: convId, body: text });
+    // The note is the whisper (kept, synced to its audience only); the notice is the live heads-up.
+    const note: NoteData = {
+      conversationId: convId,
+      authorId: p.agentId,
+      body: text,
+      mentions: [],
+      createdAt: n.at,
+      whisperTo: agentId,
+    };
+    // An append-only record (as data/records.ts appendRecord writes it).
+    await tx.records.put(
+      { entity: 'note', id: n.id, data: note, clocks: {}, deleted: false, convId },
+      { mutationId: null, agentId: p.agentId },
     );
-  if (agentId === p.agentId) throw new RelayError(RELAY_ERR.CONFLICT, 'This conversation is yours.');
-  const n = notice(d, p, { kind: 'whisper', conversationId: convId, body: text });
-  // The note is the whisper (kept, synced to its audience only); the notice is the live heads-up.
-  const note: NoteData = {
-    conversationId: convId,
-    authorId: p.agentId,
-    body: text,
-    mentions: [],
-    createdAt: n.at,
-    whisperTo: agentId,
-  };
-  d.store.transaction(() =>
-    appendRecord(d.store, 'note', n.id, note, convId, { mutationId: null, agentId: p.agentId }),
-  );
+    return { n, agentId };
+  });
   if (d.isConnected(agentId)) d.sendToAgent(agentId, { t: 'supervisorNotice', notice: n });
   // The words stay between the two; the log keeps that it happened and how long it was.
   record(d, req, p, AUDIT.SUPERVISOR_WHISPERED, convId, { agentId, noteId: n.id, chars: text.length });
@@ -225,9 +257,9 @@ export function createSupervisorActionsHttp(d: SupervisorActionsDeps) {
     [
       {
         route: R.supervisorBoard,
-        run: (_req, p) => {
+        run: async (_req, p) => {
           requireOverseer(p);
-          return d.boardOf(p);
+          return await d.boardOf(p);
         },
       },
       {

@@ -1,8 +1,10 @@
-import type { Channel } from '../../shared/sync/entities';
-import type { Accounts, Person } from '../identity/accounts';
-import type { Database } from '../data/db';
-import type { Store } from '../data/store';
+import type { Change, Channel } from '../../shared/sync/entities';
+import type { Logger } from '../core/logger';
+import type { AsyncStoreReads } from '../data/asyncStore';
+import type { IdentityReads, TeamRow } from '../data/identityData';
+import type { SupervisorData } from '../data/supervisorData';
 import type { Targets } from '../data/reportQueries';
+import { people, type Person } from '../identity/accountWrites';
 import { dayFiguresFromHistory } from './dayHistory';
 import { iso, leftUnanswered, nextConv, time, type AgentLive, type ConvLive } from './convLive';
 
@@ -13,9 +15,13 @@ export type BoardScope = { all: true } | { all: false; teamIds: ReadonlySet<stri
 export type BoardInbox = { id: string; name: string; channel: Channel; team_id: string };
 
 export type BoardDeps = {
-  db: Database;
-  store: Store;
-  accounts: Accounts;
+  /** Single records: a customer's name, a conversation the day's history names. */
+  records: Pick<AsyncStoreReads, 'get'>;
+  /** The directory: people and their teams, teams, inboxes, devices (when each agent was last seen). */
+  identity: Pick<IdentityReads, 'agents' | 'memberships' | 'teams' | 'inboxes' | 'devices'>;
+  /** The board's own reads: the conversations it keeps and the day's field history. */
+  data: SupervisorData;
+  log: Logger;
   now: () => number;
 };
 
@@ -30,23 +36,22 @@ export type BoardModel = {
   convs: Map<string, ConvLive>;
   agents: Map<string, AgentLive>;
   customerNames: Map<string, string>;
+  /** Customers a draw named without knowing their name yet (liveBoard.ts reads them and draws again). */
+  unnamed: Set<string>;
+  /** Customers whose name is being read (a change to one meanwhile wins over the read). */
+  naming: Set<string>;
+  /** Everyone in the directory, disabled too (whose scope is what: boardWatch.ts). */
+  everyone: Map<string, Person>;
+  /** The people the board shows: everyone not disabled, by name. */
   people: Person[];
+  teams: TeamRow[];
   inboxes: BoardInbox[];
-  q: ReturnType<typeof statements>;
+  /** Directory reads asked and the newest one taken, so an older read never overwrites a newer. */
+  directoryAsked: number;
+  directoryTaken: number;
+  /** Reads under way that a draw waits for (the directory's). */
+  pending: Set<Promise<unknown>>;
 };
-
-function statements(db: Database) {
-  return {
-    inboxRows: db.prepare<[], BoardInbox>('SELECT id, name, channel, team_id FROM inboxes ORDER BY name'),
-    lastSeen: db.prepare<[], { agent_id: string; seen: number }>(
-      'SELECT agent_id, max(last_seen_at) AS seen FROM devices GROUP BY agent_id',
-    ),
-    conversations: db.prepare<[string], { id: string; data: string }>(
-      `SELECT id, data FROM records WHERE entity = 'conversation' AND deleted = 0
-         AND (json_extract(data, '$.status') <> 'resolved' OR json_extract(data, '$.createdAt') >= ?)`,
-    ),
-  };
-}
 
 /** An empty model of a board started now (nothing loaded yet). */
 export function newBoardModel(
@@ -62,29 +67,83 @@ export function newBoardModel(
     convs: new Map(),
     agents: new Map(),
     customerNames: new Map(),
+    unnamed: new Set(),
+    naming: new Set(),
+    everyone: new Map(),
     people: [],
+    teams: [],
     inboxes: [],
-    q: statements(d.db),
+    directoryAsked: 0,
+    directoryTaken: 0,
+    pending: new Set(),
   };
 }
 
 export const inScope = (scope: BoardScope, teamIds: readonly (string | null)[]) =>
   scope.all || teamIds.some((t) => t !== null && scope.teamIds.has(t));
 
-export function loadDirectory(m: BoardModel): void {
-  m.people = m.d.accounts.directoryPeople().filter((p) => !p.disabled);
-  m.inboxes = m.q.inboxRows.all();
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * Reads the directory (people, teams, inboxes) again; a draw waits for it. Of reads that overlap,
+ * the last one asked is the one kept. Resolves to whether this read was kept.
+ */
+export function loadDirectory(m: BoardModel): Promise<boolean> {
+  const asked = ++m.directoryAsked;
+  const read = (async () => {
+    const [everyone, teams, inboxes] = await Promise.all([
+      people(m.d.identity),
+      m.d.identity.teams(),
+      m.d.identity.inboxes(),
+    ]);
+    if (asked < m.directoryTaken) return false;
+    m.directoryTaken = asked;
+    m.everyone = new Map(everyone.map((p) => [p.id, p]));
+    m.people = everyone.filter((p) => !p.disabled);
+    m.teams = teams;
+    m.inboxes = [...inboxes].sort(byName);
+    return true;
+  })();
+  m.pending.add(read);
+  void read.then(
+    () => m.pending.delete(read),
+    () => m.pending.delete(read),
+  );
+  return read;
 }
 
-/** A customer's name, read once and kept (a change to the customer updates it). */
+/** Resolves once the reads under way (and those they asked) are over, whatever their outcome. */
+export async function readsSettled(m: BoardModel): Promise<void> {
+  while (m.pending.size > 0) await Promise.allSettled([...m.pending]);
+}
+
+/** A customer's name as kept; one never read is '' and noted in `unnamed` (read it: readNames). */
 export function customerName(m: BoardModel, id: string): string {
-  let n = m.customerNames.get(id);
-  if (n === undefined) {
-    const name = m.d.store.get('customer', id)?.data['name'];
-    n = typeof name === 'string' ? name : '';
-    m.customerNames.set(id, n);
+  const n = m.customerNames.get(id);
+  if (n === undefined) m.unnamed.add(id);
+  return n ?? '';
+}
+
+/** Reads the names of these customers once and keeps them (a change to the customer updates it). */
+export async function readNames(m: BoardModel, ids: Iterable<string>): Promise<void> {
+  const wanted = [...new Set(ids)].filter((id) => !m.customerNames.has(id) && !m.naming.has(id));
+  for (const id of wanted) m.naming.add(id);
+  try {
+    const recs = await Promise.all(wanted.map((id) => m.d.records.get('customer', id)));
+    wanted.forEach((id, i) => {
+      const name = recs[i]?.data['name'];
+      if (!m.customerNames.has(id)) m.customerNames.set(id, typeof name === 'string' ? name : '');
+    });
+  } finally {
+    for (const id of wanted) m.naming.delete(id);
   }
-  return n;
+}
+
+/** A customer's change: its new name, when the board keeps it (or is reading it). */
+export function renamed(m: BoardModel, c: Change): boolean {
+  if (!c.data || !(m.customerNames.has(c.id) || m.naming.has(c.id))) return false;
+  m.customerNames.set(c.id, typeof c.data['name'] === 'string' ? c.data['name'] : '');
+  return true;
 }
 
 /** Takes a conversation's new state; marks the day's events the relay sees happen now. */
@@ -103,21 +162,25 @@ export function agentLive(m: BoardModel, id: string): AgentLive {
   return a;
 }
 
-/** Rebuilds the model: open conversations, today's, and today's marks from field history. */
-export function loadBoard(m: BoardModel): void {
-  loadDirectory(m);
-  m.convs.clear();
-  const rows = m.q.conversations.all(iso(m.dayStart));
-  const marks = dayFiguresFromHistory(m.d.db, m.dayStart);
+/**
+ * Rebuilds the model: the directory, open conversations, today's, and today's marks from field
+ * history. Resolves to the log position of each conversation it read, so a change heard while it
+ * read is taken only when it is newer.
+ */
+export async function loadBoard(m: BoardModel): Promise<Map<string, number>> {
+  const [, rows, marks, devices] = await Promise.all([
+    loadDirectory(m),
+    m.d.data.boardConversations(iso(m.dayStart)),
+    dayFiguresFromHistory(m.d.data, m.dayStart),
+    m.d.identity.devices(null),
+  ]);
   const seen = new Set(rows.map((r) => r.id));
   const more = [...marks.keys()].filter((id) => !seen.has(id));
-  for (const id of more) {
-    const rec = m.d.store.get('conversation', id);
-    if (rec && !rec.deleted) rows.push({ id, data: JSON.stringify(rec.data) });
-  }
+  const recs = await Promise.all(more.map((id) => m.d.records.get('conversation', id)));
+  for (const rec of recs) if (rec && !rec.deleted) rows.push({ id: rec.id, seq: rec.seq, data: rec.data });
+  m.convs.clear();
   for (const r of rows) {
-    const data = JSON.parse(r.data) as Record<string, unknown>;
-    observe(m, r.id, data, time(data['createdAt']) ?? m.d.now());
+    observe(m, r.id, r.data, time(r.data['createdAt']) ?? m.d.now());
     const c = m.convs.get(r.id)!;
     const mark = marks.get(r.id);
     // What history says wins over what a first sight guessed (it was seen when it happened).
@@ -125,15 +188,23 @@ export function loadBoard(m: BoardModel): void {
     else if (c.createdAt < m.dayStart) c.queued = false;
     if (leftUnanswered(c)) c.abandoned = true;
   }
-  for (const r of m.q.lastSeen.all())
-    if (!m.agents.has(r.agent_id))
-      m.agents.set(r.agent_id, {
+  for (const [agentId, seen] of lastSeen(devices))
+    if (!m.agents.has(agentId))
+      m.agents.set(agentId, {
         state: 'offline',
         reason: null,
-        since: r.seen,
+        since: seen,
         connected: false,
-        disconnectedSince: r.seen,
+        disconnectedSince: seen,
       });
+  return new Map(rows.map((r) => [r.id, r.seq]));
+}
+
+/** When each agent was last seen on any of their devices. */
+function lastSeen(devices: readonly { agent_id: string; last_seen_at: number }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const d of devices) out.set(d.agent_id, Math.max(out.get(d.agent_id) ?? -Infinity, d.last_seen_at));
+  return out;
 }
 
 /** A new day: yesterday's resolved conversations leave the model, the day's figures restart. */

@@ -1,4 +1,4 @@
-import type { Database } from '../data/db';
+import type { DayHistoryRow, SupervisorData } from '../data/supervisorData';
 
 /** What the board marks on a conversation for the day's figures. */
 export type DayMarks = {
@@ -15,8 +15,6 @@ export type DayMarks = {
   callEndedBy: string | null;
 };
 
-type Row = { conv: string; field: string; value: string | null; at: string; author: string | null };
-
 /**
  * Hex prefix of the UUIDv7 ids made at `ms`: fieldChange ids are UUIDv7 of their write time, so
  * `id >= prefix` reads one day's history as a range of the primary key, not the whole table.
@@ -31,18 +29,16 @@ export function uuidv7Floor(ms: number): string {
  * changes of conversations), for a relay that starts mid-day: the board then counts what happened
  * before the restart as it would have seen it live.
  */
-export function dayFiguresFromHistory(db: Database, dayStart: number): Map<string, Partial<DayMarks>> {
-  const rows = db
-    .prepare<[string], Row>(
-      `SELECT json_extract(data, '$.recordId') AS conv, json_extract(data, '$.field') AS field,
-              data -> '$.value' AS value, json_extract(data, '$.at') AS at,
-              json_extract(data, '$.authorId') AS author
-         FROM records WHERE entity = 'fieldChange' AND id >= ?
-          AND json_extract(data, '$.entity') = 'conversation' AND json_extract(data, '$.outcome') = 'won'
-          AND json_extract(data, '$.field') IN ('assigneeId', 'status', 'call')`,
-    )
-    .all(uuidv7Floor(dayStart))
-    .sort((a, b) => a.at.localeCompare(b.at));
+export async function dayFiguresFromHistory(
+  data: Pick<SupervisorData, 'dayHistory'>,
+  dayStart: number,
+): Promise<Map<string, Partial<DayMarks>>> {
+  return dayFiguresOf(await data.dayHistory(uuidv7Floor(dayStart)), dayStart);
+}
+
+/** The day's marks from the history rows, taken in the order they were written. */
+function dayFiguresOf(history: DayHistoryRow[], dayStart: number): Map<string, Partial<DayMarks>> {
+  const rows = history.sort((a, b) => a.at.localeCompare(b.at));
   const out = new Map<string, Partial<DayMarks>>();
   const assignee = new Map<string, string | null>();
   for (const r of rows) {

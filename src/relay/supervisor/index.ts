@@ -3,7 +3,8 @@ import type { Change } from '../../shared/sync/entities';
 import type { ServerFrame } from '../../shared/sync/protocol';
 import type { SupervisorBoard } from '../../shared/supervisor';
 import type { Principal } from '../identity/auth';
-import type { Database } from '../data/db';
+import type { IdentityData } from '../data/identityData';
+import type { SupervisorData } from '../data/supervisorData';
 import { guarded } from '../core/guard';
 import { createBoardWatch, type BoardWatchOptions } from './boardWatch';
 import { createLiveBoard, type BoardScope, type LiveBoardOptions } from './liveBoard';
@@ -13,8 +14,12 @@ import type { TeamScopedDeps } from '../http/teamScopedRoute';
 /** `startRelay({ supervisor })`: the live board's limits and targets (defaults in each type). */
 export type SupervisorOptions = LiveBoardOptions & BoardWatchOptions;
 
-export type SupervisionDeps = TeamScopedDeps & {
-  db: Database;
+/** The team-scoped routes' deps, on the asynchronous store only (no synchronous Store or accounts). */
+export type SupervisionDeps = Omit<TeamScopedDeps, 'store' | 'accounts'> & {
+  /** The directory's tables (people, teams, inboxes, devices), and the actions' transactions. */
+  identity: IdentityData;
+  /** The board's reads at start (its conversations, the day's field history). */
+  data: SupervisorData;
   /** Routing's view of presence: a supervisor's status change must reach it as the app's would. */
   routingPresence: (agentId: string, state: AgentState) => void;
   isConnected: (agentId: string) => boolean;
@@ -25,25 +30,25 @@ export type SupervisionDeps = TeamScopedDeps & {
 /**
  * The supervisor room: the live board (computed here, on the relay, for each watcher's scope),
  * its pushes over the sync socket, and the supervisor's actions over HTTP. The hub feeds it
- * presence and watches (SupervisionHooks) and every fanned-out change (`onChanges`).
+ * presence and watches (SupervisionHooks) and every fanned-out change (`onChanges`). The board
+ * is loaded from the store asynchronously: `loaded()` resolves once it is (the relay listens after
+ * it), and nothing draws a board before.
  */
 export function createSupervision(d: SupervisionDeps) {
   const board = createLiveBoard({
-    db: d.db,
-    store: d.store,
-    accounts: d.accounts,
+    records: d.asyncStore,
+    identity: d.identity,
+    data: d.data,
+    log: d.log,
     now: d.now,
     ...(d.options ? { options: d.options } : {}),
   });
-  try {
-    board.load();
-  } catch (err) {
+  board.load().catch((err: unknown) => {
     // The relay serves without the day's earlier figures rather than not at all.
     d.log.error({ err }, 'supervisor board: could not rebuild the day from the store');
-  }
+  });
   const watch = createBoardWatch({
     board,
-    accounts: d.accounts,
     log: d.log,
     now: d.now,
     ...(d.options ? { options: d.options } : {}),
@@ -51,14 +56,15 @@ export function createSupervision(d: SupervisionDeps) {
   const presence = (agentId: string, state: AgentState, reason: AwayReason | null) => {
     if (board.setPresence(agentId, state, reason)) watch.changed();
   };
-  const scopeOf = (p: Principal): BoardScope =>
-    p.role === 'admin' ? { all: true } : { all: false, teamIds: new Set(d.accounts.teamIdsOf(p.agentId)) };
+  const scopeOf = async (p: Principal): Promise<BoardScope> =>
+    p.role === 'admin'
+      ? { all: true }
+      : { all: false, teamIds: new Set(await d.directory.teamIdsOf(p.agentId)) };
   const handle = createSupervisorActionsHttp({
-    store: d.store,
     asyncStore: d.asyncStore,
     auth: d.auth,
-    accounts: d.accounts,
     directory: d.directory,
+    identity: d.identity,
     audit: d.audit,
     relayClock: d.relayClock,
     log: d.log,
@@ -70,7 +76,10 @@ export function createSupervision(d: SupervisionDeps) {
     },
     isConnected: d.isConnected,
     sendToAgent: d.sendToAgent,
-    boardOf: (p): SupervisorBoard => ({ at: new Date(d.now()).toISOString(), ...board.boardFor(scopeOf(p)) }),
+    boardOf: async (p): Promise<SupervisorBoard> => {
+      const drawn = await board.boardFor(await scopeOf(p));
+      return { at: new Date(d.now()).toISOString(), ...drawn };
+    },
   });
 
   // The board is a view: a failure in it is logged and never reaches the sync frame, the write
@@ -97,6 +106,8 @@ export function createSupervision(d: SupervisionDeps) {
       if (board.onChanges(changes)) watch.changed();
     }),
     handle,
+    /** Resolves once the board is loaded from the store (never rejects). */
+    loaded: () => board.loaded(),
     close: () => watch.close(),
   };
 }

@@ -1,10 +1,14 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../shared/sync/entities';
 import { HlcClock } from '../../shared/sync/hlc';
 import { createAccounts } from '../identity/accounts';
 import { openMemoryDatabase } from '../data/db';
 import { writeFields } from '../data/records';
+import { asyncSqliteStore } from '../data/sqliteAsync';
+import { createSqliteIdentity } from '../data/sqliteIdentity';
 import { createStore } from '../data/sqliteStore';
+import { createSqliteSupervisorData } from '../data/supervisorData';
 import { createLiveBoard } from './liveBoard';
 
 // The live board over a real (in-memory) relay database: an agent's chats on the board are in the
@@ -16,7 +20,9 @@ async function world() {
   const db = openMemoryDatabase();
   const store = createStore(db, now);
   const clock = new HlcClock('relay', now);
-  const accounts = createAccounts(db, store, clock, now);
+  const records = asyncSqliteStore(store);
+  const identity = createSqliteIdentity(db, records);
+  const accounts = createAccounts(db, store, clock, now, { identity, records });
   const team = accounts.createTeam('Support', null);
   const agent = await accounts.createAgent(
     { email: 'hana@example.com', password: 'password-1', name: 'Hana', role: 'agent', teamIds: [team.id] },
@@ -44,11 +50,16 @@ async function world() {
     );
     return data;
   };
-  const board = createLiveBoard({ db, store, accounts, now });
-  const chatsOnBoard = () =>
-    board
-      .boardFor({ all: true })
-      .agents.find((a) => a.id === agent.id)!
+  const board = createLiveBoard({
+    records,
+    identity,
+    data: createSqliteSupervisorData(db),
+    log: pino({ level: 'silent' }),
+    now,
+  });
+  const chatsOnBoard = async () =>
+    (await board.boardFor({ all: true })).agents
+      .find((a) => a.id === agent.id)!
       .chats.map((c) => c.conversationId);
   return { chat, board, chatsOnBoard };
 }
@@ -60,16 +71,16 @@ describe('live board', () => {
     w.chat('conv-b', 5);
     w.chat('conv-d', 20);
     w.chat('conv-c', 20);
-    w.board.load();
-    expect(w.chatsOnBoard()).toEqual(['conv-b', 'conv-a', 'conv-c', 'conv-d']);
+    await w.board.load();
+    expect(await w.chatsOnBoard()).toEqual(['conv-b', 'conv-a', 'conv-c', 'conv-d']);
   });
 
   it('lists chats it saw arrive by when they started, not in the order they arrived', async () => {
     const w = await world();
-    w.board.load();
+    await w.board.load();
     const change = (id: string, min: number): Change =>
       ({ entity: 'conversation', id, deleted: false, data: w.chat(id, min) }) as unknown as Change;
     expect(w.board.onChanges([change('conv-z', 30), change('conv-y', 10), change('conv-x', 30)])).toBe(true);
-    expect(w.chatsOnBoard()).toEqual(['conv-y', 'conv-x', 'conv-z']);
+    expect(await w.chatsOnBoard()).toEqual(['conv-y', 'conv-x', 'conv-z']);
   });
 });

@@ -13,6 +13,7 @@ import { soleOwnerLeases } from '../data/leases';
 import { createSqliteInboundData } from '../data/inboundData';
 import { createSqliteRoutingData } from '../data/routingData';
 import { createSqliteWebchatData } from '../data/webchatData';
+import { createSqliteSupervisorData } from '../data/supervisorData';
 import { createWebchat } from '../channels/webchat/webchat';
 import { createWebchatSettings } from '../channels/webchat/settings';
 import { createVoice } from '../voice';
@@ -62,7 +63,8 @@ function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean
   hub.attachRouting(routing);
   const supervision = createSupervision({
     ...scoped,
-    db,
+    identity,
+    data: createSqliteSupervisorData(db),
     routingPresence: (agentId, state) => routing.setPresence(agentId, state),
     isConnected: (agentId) => hub.isConnected(agentId),
     sendToAgent: (agentId, frame) => hub.sendToAgent(agentId, frame),
