@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import type { Auth } from '../identity/auth';
 import { RelayError } from '../core/errors';
-import type { Database } from '../data/db';
 import { createRecordings } from '../voice/recordings';
 import { createApiKeys, type ApiKeys } from '../identity/apiKeys';
 import { createApiChannelHandler } from '../channels/apiChannel';
@@ -11,6 +10,7 @@ import { createRoutingService } from '../routing/service';
 import { createRoutingLeases } from '../routing/routingLeases';
 import { soleOwnerLeases } from '../data/leases';
 import { createSqliteRoutingData } from '../data/routingData';
+import { createSqliteVoiceData } from '../data/voiceData';
 import { createWebchat } from '../channels/webchat/webchat';
 import { createWebchatSettings } from '../channels/webchat/settings';
 import { createVoice } from '../voice';
@@ -81,25 +81,39 @@ function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean
       ? { reopenResolvedWithinMs: opts.sla.reopenResolvedWithinMs }
       : {}),
   });
-  const inboxIds = db.prepare<[], string>('SELECT id FROM inboxes').pluck();
+  const voiceData = createSqliteVoiceData(db, identity);
   const voice = createVoice(opts.voice ?? {}, {
-    db,
-    store,
+    store: asyncStore,
     relayClock,
     log,
     now: o.now,
     inbound,
-    inboxIds: () => inboxIds.all(),
-    liveCallRows: () => liveCallRows(db),
+    inboxIds: async () => (await identity.inboxes()).map((i) => i.id),
+    liveCallRows: () => voiceData.liveCallRows(),
     routing,
   });
   if (voice) routing.attachLiveOffers(voice.queue);
-  return { routing, routingLeases: routingLeases.keeper, supervision, inbound, voice };
+  return { routing, routingLeases: routingLeases.keeper, supervision, inbound, voice, voiceData };
 }
 
 /** Step 2b: the channels (web chat, email, the API channel) and call recordings. */
 function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
-  const { opts, o, log, db, secret, relayClock, store, identity, accounts, audit, auth, hub } = c;
+  const {
+    opts,
+    o,
+    log,
+    db,
+    secret,
+    relayClock,
+    store,
+    asyncStore,
+    identity,
+    accounts,
+    directory,
+    audit,
+    auth,
+    hub,
+  } = c;
   const { routing, inbound } = w;
   const webchatSettings = createWebchatSettings({
     db,
@@ -154,11 +168,10 @@ function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
   hub.onAgentTyping((agentId, conversationId, on) => webchat.agentTyping(agentId, conversationId, on));
   hub.onAgentRead((agentId, conversationId) => webchat.agentRead(agentId, conversationId));
   const recordings = createRecordings({
-    db,
-    store,
+    store: asyncStore,
     auth,
     audit,
-    accounts,
+    directory,
     relayClock,
     dataDir: o.dataDir,
     log,
@@ -180,19 +193,6 @@ const SOLE_OWNER_LEASE_MS = 60 * 60_000;
 
 /** The rooms the relay serves, by name. */
 export type Rooms = ReturnType<typeof wireRooms>;
-
-/** Conversations of live calls still waiting for an agent (queued, offered, ringing), for the voice queue's restart. */
-function liveCallRows(db: Database) {
-  return db
-    .prepare<[], { id: string; inboxId: string; call: string }>(
-      `SELECT id, json_extract(data, '$.inboxId') AS inboxId, json_extract(data, '$.call') AS call
-         FROM records WHERE entity = 'conversation' AND deleted = 0
-          AND json_extract(data, '$.channel') = 'voice' AND json_extract(data, '$.status') <> 'resolved'
-          AND json_extract(data, '$.call.state') IN ('queued', 'offered', 'ringing')`,
-    )
-    .all()
-    .map((r) => ({ id: r.id, inboxId: r.inboxId, call: JSON.parse(r.call) as unknown }));
-}
 
 /** Who calls the API channel: an inbox API key, or an admin's account (any inbox). */
 async function apiChannelCaller(
