@@ -11,6 +11,8 @@ import { HlcClock } from '../../src/shared/sync/hlc';
 import { uuidv7 } from '../../src/shared/sync/ids';
 import type { AsyncStore } from '../../src/relay/data/asyncStore';
 import type { IdentityData } from '../../src/relay/data/identityData';
+import type { LeaseTable } from '../../src/relay/data/leases';
+import type { RoutingData } from '../../src/relay/data/routingData';
 import { writeFieldsAsync } from '../../src/relay/data/records';
 import type { VoiceData } from '../../src/relay/data/voiceData';
 import { createAccountWrites } from '../../src/relay/identity/accountWrites';
@@ -18,7 +20,10 @@ import { createAudit } from '../../src/relay/identity/audit';
 import { createAuth } from '../../src/relay/identity/auth';
 import { createDirectory } from '../../src/relay/identity/directory';
 import { resolveLoginThrottle } from '../../src/relay/identity/loginThrottle';
+import { createCallQueue } from '../../src/relay/voice/callQueue';
 import { createMonitoringGrants } from '../../src/relay/voice/monitoringGrants';
+import { REASON_NO_AGENT } from '../../src/relay/voice/queueWait';
+import { startRouting } from './routingContract';
 import { createRecordings } from '../../src/relay/voice/recordings';
 
 // The voice room's data on a store under test (SQLite or PostgreSQL), run through one body: the
@@ -30,6 +35,8 @@ export type VoiceUnderTest = {
   store: AsyncStore;
   identity: IdentityData;
   data: VoiceData;
+  /** Routing's reads and lease table on the same store (the call queue hands its calls to routing). */
+  routing: { data: RoutingData; leases: LeaseTable };
   dispose(): Promise<void>;
 };
 
@@ -303,6 +310,64 @@ export function voiceContract(make: () => Promise<VoiceUnderTest>): void {
       });
       expect(await s.data.conversationOfCall('nobody@sip.test')).toBeNull();
     } finally {
+      await dispose();
+    }
+  });
+
+  it('makes callback tasks of the calls a restart cut, routes them, and ends the waiting ones at Kamailio', async () => {
+    const { s, w, dispose } = await setUp();
+    const waiting = await w.voiceConversation(`${uuidv7(now())}@sip.test`, 'queued');
+    const ringing = await w.voiceConversation(`${uuidv7(now())}@sip.test`, 'ringing');
+    clock.t += 60_000; // the relay starts again a minute later, with a clock of its own
+    const relayClock = new HlcClock('relay', now);
+    const { routing, keeper } = startRouting(
+      {
+        store: s.store,
+        identity: s.identity,
+        data: s.routing.data,
+        leases: s.routing.leases,
+        dispose: s.dispose,
+      },
+      { owner: 'relay-1', now, clock: relayClock, sendToAgent: () => undefined },
+    );
+    await routing.settled();
+    const sent: Record<string, unknown>[] = [];
+    const queue = createCallQueue({
+      store: s.store,
+      relayClock,
+      log,
+      now,
+      inbound: {
+        receive: () => {
+          throw new Error('no call is queued in this test');
+        },
+      },
+      inboxIds: async () => (await s.identity.inboxes()).map((i) => i.id),
+      liveCallRows: () => s.data.liveCallRows(),
+      routing,
+      send: (m) => (sent.push(m), true),
+    });
+    routing.attachLiveOffers(queue);
+    try {
+      queue.onConnected();
+      await queue.close();
+      await routing.settled();
+      // Only the call that waited with nobody ringing is still held at Kamailio: it is told so.
+      expect(sent).toEqual([{ t: 'reject', tindex: 1, tlabel: 2, code: 480, reason: REASON_NO_AGENT }]);
+      for (const id of [waiting, ringing]) {
+        const conv = (await s.store.get('conversation', id))!.data;
+        expect(conv).toMatchObject({
+          kind: 'callback',
+          callback: { number: '+8613912345678' },
+          call: { state: 'callback' },
+        });
+        expect(routing.queuePosition(id)).not.toBeNull();
+      }
+      expect(await s.data.liveCallRows()).toEqual([]);
+    } finally {
+      routing.close();
+      await routing.settled();
+      await keeper.stop();
       await dispose();
     }
   });

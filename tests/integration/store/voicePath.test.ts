@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMemoryDatabase } from '../../../src/relay/data/db';
+import { soleOwnerLeases } from '../../../src/relay/data/leases';
+import { createPgLeases } from '../../../src/relay/data/postgres/pgLease';
+import { createPgRoutingData } from '../../../src/relay/data/postgres/pgRoutingData';
+import { createSqliteRoutingData } from '../../../src/relay/data/routingData';
 import { createPgIdentity } from '../../../src/relay/data/postgres/pgIdentity';
 import { createPgStore } from '../../../src/relay/data/postgres/pgStore';
 import { createPgVoiceData, PG_VOICE_SQL } from '../../../src/relay/data/postgres/pgVoiceData';
@@ -39,6 +43,7 @@ describe('relay voice on SQLite (through sqliteAsync)', () => {
       store,
       identity,
       data: createSqliteVoiceData(db, identity),
+      routing: { data: createSqliteRoutingData(db, store), leases: soleOwnerLeases() },
       dispose: async () => void db.close(),
     };
   });
@@ -63,6 +68,7 @@ describe.skipIf(missing !== null)('relay voice on PostgreSQL', () => {
       store,
       identity: createPgIdentity(store),
       data: createPgVoiceData(store),
+      routing: { data: createPgRoutingData(store), leases: createPgLeases(store.pool) },
       dispose: () => store.close(),
     };
   }
