@@ -116,13 +116,13 @@ async function closeRelay(
   const { log, db, hub } = c;
   const { voice, routing, routingLeases, supervision, recordings, webchat, email, apiWebhook } = r;
   commits.close();
-  voice?.close();
+  await voice?.close();
   routing.close();
   // Writes routing has begun land before the database closes; then its queues are given up.
   await routing.settled();
   await routingLeases.stop();
   supervision.close();
-  recordings.close();
+  await recordings.close();
   webchat.close();
   await email.close();
   apiWebhook.close();

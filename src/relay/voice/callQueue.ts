@@ -2,7 +2,15 @@ import parsePhoneNumber from 'libphonenumber-js/max';
 import { queueRoutingOf } from '../../shared/routing';
 import type { Offer } from '../routing/types';
 import { frameSchema, type Frame, type QueuedFrame } from './callFrames';
-import { forget, newLiveCall, rejectCall, writeCallState, type LiveCall, type QueueCtx } from './liveCall';
+import {
+  createLine,
+  forget,
+  newLiveCall,
+  rejectCall,
+  writeCallState,
+  type LiveCall,
+  type QueueCtx,
+} from './liveCall';
 import { isOpen } from './openingHours';
 import type { CallQueueDeps } from './queueDeps';
 import {
@@ -27,31 +35,40 @@ const SWEEP_MS = 250;
  * transaction towards them) instead of going to their socket. Decline, no answer or an unreachable
  * phone ask the engine for the next agent; a caller who waits past the queue's limit is told so
  * (480 with a Reason) and their call becomes a callback task routed like any conversation.
+ * Frames, rings and sweeps run one at a time on the queue's line (liveCall.ts), in order.
  */
 export function createCallQueue(d: CallQueueDeps) {
-  const q: QueueCtx = { d, byCallId: new Map(), byConversation: new Map() };
-  const orphans = restoreCutCalls(q);
+  const q: QueueCtx = { d, byCallId: new Map(), byConversation: new Map(), line: createLine(d.log) };
+  const orphans: LiveCall[] = [];
+  void q.line.run('restoring the calls a restart cut', async () => {
+    orphans.push(...(await restoreCutCalls(q)));
+  });
+  let sweeping = false;
   const timer = setInterval(() => {
-    try {
-      endWaitsPastLimit(q);
-    } catch (err) {
-      d.log.error({ err }, 'voice: queue sweep failed');
-    }
+    if (sweeping) return; // the last one is still on the line
+    sweeping = true;
+    void q.line.run('queue sweep', () => endWaitsPastLimit(q)).finally(() => (sweeping = false));
   }, SWEEP_MS);
   timer.unref();
 
   return {
-    onMessage: (raw: unknown) => onMessage(q, raw),
+    onMessage: (raw: unknown): void => void q.line.run('a frame from Kamailio', () => onMessage(q, raw)),
     /** Kamailio is (again) connected: end the waits a restart cut off. */
     onConnected(): void {
-      for (const c of orphans.splice(0)) rejectCall(q, c, 480, REASON_NO_AGENT);
+      void q.line.run('ending the waits a restart cut', () => {
+        for (const c of orphans.splice(0)) rejectCall(q, c, 480, REASON_NO_AGENT);
+      });
     },
     /** Routing's offer of a conversation: true when it is a live call (then its phone rings). */
     onOffer(offer: Offer): boolean {
       const c = q.byConversation.get(offer.conversationId);
       if (!c) return false;
       c.offer = offer;
-      if (c.suspended) ring(q, c, offer);
+      if (c.suspended)
+        void q.line.run('ringing an agent', async () => {
+          // A frame before this step may have ended the call or rung someone (an earlier offer).
+          if (c.suspended && q.byCallId.get(c.callId) === c) await ring(q, c, offer);
+        });
       return true;
     },
     /** Routing withdrew an offer: true when it was a live call's (no socket ever saw it). */
@@ -62,16 +79,22 @@ export function createCallQueue(d: CallQueueDeps) {
       return true;
     },
     liveCalls: () => q.byCallId.size,
-    close(): void {
+    /** Stops the sweep; resolves once the steps under way have run. */
+    close(): Promise<void> {
       clearInterval(timer);
+      return q.line.idle();
     },
   };
 }
 
 /** Resumes Kamailio's transaction towards the agent of `offer`. */
-function ring(q: QueueCtx, c: LiveCall, offer: Offer): void {
+async function ring(q: QueueCtx, c: LiveCall, offer: Offer): Promise<void> {
   const { d } = q;
-  const sipUser = sipUserOf(d.store.get('agent', offer.agentId)?.data);
+  const [agent, inbox] = await Promise.all([
+    d.store.get('agent', offer.agentId),
+    d.store.get('inbox', c.inboxId),
+  ]);
+  const sipUser = sipUserOf(agent?.data);
   if (!sipUser) {
     d.log.warn(
       { agent: offer.agentId },
@@ -81,7 +104,7 @@ function ring(q: QueueCtx, c: LiveCall, offer: Offer): void {
     queueMicrotask(() => d.routing.reply(offer.agentId, offer.offerId, false));
     return;
   }
-  const ringMs = queueRoutingOf(d.store.get('inbox', c.inboxId)?.data).offerTimeoutMs;
+  const ringMs = queueRoutingOf(inbox?.data).offerTimeoutMs;
   // The conversation rides along as X-Switchboard-Conversation, so the agent's app files its call
   // events under it even while its own link to the relay is down.
   const route = { t: 'route', tindex: c.tindex, tlabel: c.tlabel, target: sipUser, ringMs };
@@ -89,15 +112,17 @@ function ring(q: QueueCtx, c: LiveCall, offer: Offer): void {
   c.suspended = false;
   c.ringing = offer;
   c.agentId = offer.agentId;
-  writeCallState(q.d, c, 'offered', { offeredTo: offer.agentId });
+  await writeCallState(q.d, c, 'offered', { offeredTo: offer.agentId });
 }
 
 /** The queue a dialled address reaches, if any. */
-function queueFor(d: CallQueueDeps, to: string): string | undefined {
+async function queueFor(d: CallQueueDeps, to: string): Promise<string | undefined> {
   const dialled = sipUserPart(to);
   if (dialled === null) return undefined;
-  return d.inboxIds().find((id) => {
-    const phone = queuePhoneOf(d.store.get('inbox', id)?.data);
+  const ids = await d.inboxIds();
+  const inboxes = await Promise.all(ids.map((id) => d.store.get('inbox', id)));
+  return ids.find((_, i) => {
+    const phone = queuePhoneOf(inboxes[i]?.data);
     return phone !== null && addressMatches(dialled, phone.addresses);
   });
 }
@@ -105,7 +130,7 @@ function queueFor(d: CallQueueDeps, to: string): string | undefined {
 async function onQueued(q: QueueCtx, f: QueuedFrame): Promise<void> {
   const { d } = q;
   if (q.byCallId.has(f.callId)) return; // a retransmission Kamailio asked about again
-  const inboxId = queueFor(d, f.to);
+  const inboxId = await queueFor(d, f.to);
   if (!inboxId) {
     d.send({ t: 'reject', tindex: f.tindex, tlabel: f.tlabel, code: 404, reason: 'No such queue' });
     return;
@@ -135,33 +160,33 @@ async function onQueued(q: QueueCtx, f: QueuedFrame): Promise<void> {
     route: false,
   });
   c.conversationId = r.conversationId;
-  if (!isOpen(queuePhoneOf(d.store.get('inbox', inboxId)?.data)?.hours, c.queuedAt)) {
+  if (!isOpen(queuePhoneOf((await d.store.get('inbox', inboxId))?.data)?.hours, c.queuedAt)) {
     // Outside opening hours: told so at once, and called back when the team is there.
     rejectCall(q, c, 480, REASON_CLOSED);
-    makeCallback(q, c, c.queuedAt, { closed: true });
+    await makeCallback(q, c, c.queuedAt, { closed: true });
     return;
   }
   q.byCallId.set(c.callId, c);
   q.byConversation.set(c.conversationId, c);
-  writeCallState(q.d, c, 'queued');
+  await writeCallState(q.d, c, 'queued');
   d.routing.enqueue(c.conversationId);
 }
 
 /** The ringing agent did not take it: the engine picks the next one (maybe already has). */
-function onNotTaken(q: QueueCtx, c: LiveCall, why: 'declined' | 'noanswer' | 'failed'): void {
+async function onNotTaken(q: QueueCtx, c: LiveCall, why: 'declined' | 'noanswer' | 'failed'): Promise<void> {
   c.suspended = true;
   const gone = c.ringing;
   c.ringing = null;
   c.agentId = null;
-  writeCallState(q.d, c, 'queued', { previous: { agentId: gone?.agentId ?? null, outcome: why } });
+  await writeCallState(q.d, c, 'queued', { previous: { agentId: gone?.agentId ?? null, outcome: why } });
   if (c.offer && gone && c.offer.offerId !== gone.offerId) {
-    ring(q, c, c.offer); // the engine moved on while the phone rang
+    await ring(q, c, c.offer); // the engine moved on while the phone rang
     return;
   }
   if (gone) q.d.routing.reply(gone.agentId, gone.offerId, false);
 }
 
-function onMessage(q: QueueCtx, raw: unknown): void {
+async function onMessage(q: QueueCtx, raw: unknown): Promise<void> {
   const { d } = q;
   const p = frameSchema.safeParse(raw);
   if (!p.success) {
@@ -183,7 +208,7 @@ function onMessage(q: QueueCtx, raw: unknown): void {
 }
 
 /** A frame about a call the queue knows. */
-function onCallFrame(q: QueueCtx, c: LiveCall, f: Exclude<Frame, QueuedFrame>): void {
+async function onCallFrame(q: QueueCtx, c: LiveCall, f: Exclude<Frame, QueuedFrame>): Promise<void> {
   switch (f.t) {
     case 'declined':
     case 'noanswer':
@@ -192,7 +217,7 @@ function onCallFrame(q: QueueCtx, c: LiveCall, f: Exclude<Frame, QueuedFrame>): 
       c.tlabel = f.tlabel;
       return onNotTaken(q, c, f.t);
     case 'ringing':
-      if (c.ringing && !c.answered) writeCallState(q.d, c, 'ringing', { offeredTo: c.ringing.agentId });
+      if (c.ringing && !c.answered) await writeCallState(q.d, c, 'ringing', { offeredTo: c.ringing.agentId });
       return;
     case 'answered':
       return onAnswered(q, c);
@@ -202,14 +227,14 @@ function onCallFrame(q: QueueCtx, c: LiveCall, f: Exclude<Frame, QueuedFrame>): 
       if (!c.answered) return;
       forget(q, c);
       q.d.routing.release(c.conversationId);
-      writeCallState(q.d, c, 'ended', { endedBy: partyOf(c, f.fromTag) });
+      await writeCallState(q.d, c, 'ended', { endedBy: partyOf(c, f.fromTag) });
       return;
     case 'held':
     case 'resumed':
     case 'refer': {
       if (!c.answered) return;
       const state = f.t === 'held' ? 'held' : f.t === 'refer' ? 'transferred' : 'talking';
-      writeCallState(q.d, c, state, { by: partyOf(c, f.fromTag) });
+      await writeCallState(q.d, c, state, { by: partyOf(c, f.fromTag) });
       return;
     }
     default: {
@@ -223,23 +248,23 @@ function onCallFrame(q: QueueCtx, c: LiveCall, f: Exclude<Frame, QueuedFrame>): 
 const partyOf = (c: LiveCall, fromTag: string | undefined) =>
   fromTag && fromTag === c.fromTag ? 'customer' : 'agent';
 
-function onAnswered(q: QueueCtx, c: LiveCall): void {
+async function onAnswered(q: QueueCtx, c: LiveCall): Promise<void> {
   if (c.answered || !c.ringing) return;
   c.answered = true;
   const o = c.ringing;
   if (!q.d.routing.reply(o.agentId, o.offerId, true)) q.d.routing.assignLive(c.conversationId, o.agentId);
   c.agentId = o.agentId;
-  writeCallState(q.d, c, 'talking');
+  await writeCallState(q.d, c, 'talking');
 }
 
 /** The caller hung up before anyone answered (Kamailio cancels a ringing branch itself). */
-function onCancelled(q: QueueCtx, c: LiveCall): void {
+async function onCancelled(q: QueueCtx, c: LiveCall): Promise<void> {
   if (c.answered) return;
   rejectCall(q, c, 487, 'Request Terminated');
   forget(q, c);
   q.d.routing.release(c.conversationId);
   // Counted (the call field says abandoned, with the wait) and closed: nobody is there to serve.
-  writeCallState(
+  await writeCallState(
     q.d,
     c,
     'abandoned',

@@ -1,13 +1,14 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { GRANT_LIMITS } from '../../shared/monitoring';
-import type { Accounts } from '../identity/accounts';
+import type { AsyncStoreReads } from '../data/asyncStore';
+import type { IdentityReads } from '../data/identityData';
+import type { VoiceData } from '../data/voiceData';
 import type { Audit } from '../identity/audit';
 import type { Principal } from '../identity/auth';
-import type { Database } from '../data/db';
-import type { Store } from '../data/store';
+import type { Directory } from '../identity/directory';
 import { loadMonitoringKey } from './monitoringKey';
 
-// What the monitoring grant functions (grantIssue.ts, grantRedeem.ts) share: deps, key, statements.
+// What the monitoring grant functions (grantIssue.ts, grantRedeem.ts) share: deps and key.
 
 /** Call states in which a call can be monitored (the customer is on the line with the agent). */
 const LIVE_STATES = new Set(['talking', 'held']);
@@ -18,9 +19,12 @@ export type MonitoringOptions = {
 };
 
 export type MonitoringGrantsDeps = {
-  db: Database;
-  store: Store;
-  accounts: Accounts;
+  /** The grants' rows and the call-id lookup (SQLite or PostgreSQL). */
+  data: VoiceData;
+  /** Where conversations, agents and teams are read (committed data). */
+  store: Pick<AsyncStoreReads, 'get'>;
+  directory: Pick<Directory, 'oversees' | 'teamIdsOf'>;
+  identity: Pick<IdentityReads, 'agentById'>;
   audit: Audit;
   dataDir: string;
   now: () => number;
@@ -30,46 +34,13 @@ export type MonitoringGrantsDeps = {
 /** Who asks, and from where: every attempt goes to the audit log with both. */
 export type Asker = { principal: Principal; ip: string | null };
 
-export type GrantRow = {
-  id: string;
-  supervisor_id: string;
-  agent_id: string;
-  conversation_id: string;
-  call_id: string;
-  mode: string;
-  redeemed_at: number | null;
-  ended_at: number | null;
-};
-
 export type GrantCtx = MonitoringGrantsDeps & {
   ttl: number;
   key: { privateKey: KeyObject; publicKeyPem: string };
   publicKey: KeyObject;
-  q: ReturnType<typeof statements>;
 };
 
-function statements(db: Database) {
-  return {
-    byCallId: db
-      .prepare<[string], string>(
-        `SELECT id FROM records WHERE entity = 'conversation' AND deleted = 0
-           AND json_extract(data, '$.channel') = 'voice' AND json_extract(data, '$.call.callId') = ?
-         ORDER BY json_extract(data, '$.call.at') DESC LIMIT 1`,
-      )
-      .pluck(),
-    insert: db.prepare(
-      `INSERT INTO monitoring_grants (id, issued_at, expires_at, supervisor_id, agent_id, conversation_id, call_id, mode)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    grant: db.prepare<[string], GrantRow>('SELECT * FROM monitoring_grants WHERE id = ?'),
-    redeem: db.prepare('UPDATE monitoring_grants SET redeemed_at = ? WHERE id = ? AND redeemed_at IS NULL'),
-    end: db.prepare(
-      'UPDATE monitoring_grants SET ended_at = ?, ended_reason = ? WHERE id = ? AND ended_at IS NULL',
-    ),
-  };
-}
-
-/** The grants' context: the TTL checked (a clear error at start), the relay's key, the statements. */
+/** The grants' context: the TTL checked (a clear error at start) and the relay's key. */
 export function grantContext(d: MonitoringGrantsDeps): GrantCtx {
   const ttl = d.options?.grantTtlMs ?? GRANT_LIMITS.defaultTtlMs;
   if (!Number.isInteger(ttl) || ttl < GRANT_LIMITS.minTtlMs || ttl > GRANT_LIMITS.maxTtlMs)
@@ -77,12 +48,12 @@ export function grantContext(d: MonitoringGrantsDeps): GrantCtx {
       `monitoring.grantTtlMs must be a whole number of ms from ${GRANT_LIMITS.minTtlMs} to ${GRANT_LIMITS.maxTtlMs}.`,
     );
   const key = loadMonitoringKey(d.dataDir);
-  return { ...d, ttl, key, publicKey: createPublicKey(key.publicKeyPem), q: statements(d.db) };
+  return { ...d, ttl, key, publicKey: createPublicKey(key.publicKeyPem) };
 }
 
 /** The call on a voice conversation, when it is live with an agent. */
-export function liveCall(c: GrantCtx, conversationId: string) {
-  const conv = c.store.get('conversation', conversationId);
+export async function liveCall(c: GrantCtx, conversationId: string) {
+  const conv = await c.store.get('conversation', conversationId);
   if (!conv || conv.deleted || conv.data['channel'] !== 'voice') return null;
   const call = conv.data['call'] as { state?: unknown; callId?: unknown; agentId?: unknown } | undefined;
   if (!call || typeof call.callId !== 'string' || typeof call.agentId !== 'string') return null;

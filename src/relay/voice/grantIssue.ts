@@ -13,22 +13,29 @@ import { RelayError } from '../core/errors';
 import { liveCall, type Asker, type GrantCtx } from './grantContext';
 import { sipUserOf } from './settings';
 
-function refuseIssue(c: GrantCtx, a: Asker, target: string | null, reason: string, err: RelayError): never {
-  c.audit.record({
+/** Audits a refused request and hands back the error to throw. */
+async function refused(
+  c: GrantCtx,
+  a: Asker,
+  target: string | null,
+  reason: string,
+  err: RelayError,
+): Promise<RelayError> {
+  await c.audit.record({
     actorId: a.principal.agentId,
     action: AUDIT.MONITORING_REFUSED,
     target,
     detail: { stage: 'issue', reason },
     ip: a.ip,
   });
-  throw err;
+  return err;
 }
 
 /**
  * The live call `r` names, when the asker may monitor it: an admin, or a supervisor of its
  * agent's team, never on their own call. Every refusal is audited.
  */
-function permittedCall(c: GrantCtx, a: Asker, r: GrantRequest) {
+async function permittedCall(c: GrantCtx, a: Asker, r: GrantRequest) {
   const p = a.principal;
   const asked = r.callConversationId ?? r.callId ?? null;
   const forbidden = () =>
@@ -37,15 +44,17 @@ function permittedCall(c: GrantCtx, a: Asker, r: GrantRequest) {
       'Only admins and the supervisors of the agent’s team may listen to, whisper to or barge into a call.',
     );
   // Agents are refused before anything is looked up: they learn nothing about which calls exist.
-  if (p.role === 'agent') refuseIssue(c, a, asked, 'role', forbidden());
-  const convId = r.callConversationId ?? c.q.byCallId.get(r.callId!) ?? null;
-  const call = convId ? liveCall(c, convId) : null;
-  const conv = convId ? c.store.get('conversation', convId) : null;
+  if (p.role === 'agent') throw await refused(c, a, asked, 'role', forbidden());
+  const convId = r.callConversationId ?? (await c.data.conversationOfCall(r.callId!));
+  const [call, conv] = convId
+    ? await Promise.all([liveCall(c, convId), c.store.get('conversation', convId)])
+    : [null, null];
   const teamId = (conv?.data['teamId'] as string | null | undefined) ?? null;
   if (!call) {
     // A supervisor of another team gets the same answer for a call that exists as for none.
-    if (!conv || !c.accounts.oversees(p, teamId)) refuseIssue(c, a, asked, 'not-your-team', forbidden());
-    refuseIssue(
+    if (!conv || !(await c.directory.oversees(p, teamId)))
+      throw await refused(c, a, asked, 'not-your-team', forbidden());
+    throw await refused(
       c,
       a,
       asked,
@@ -53,11 +62,11 @@ function permittedCall(c: GrantCtx, a: Asker, r: GrantRequest) {
       new RelayError(RELAY_ERR.CONFLICT, 'That call is not live with an agent; pick a live call.'),
     );
   }
-  const ofTeam = call.teamId !== null && c.accounts.teamIdsOf(call.agentId).includes(call.teamId);
-  if (!c.accounts.oversees(p, call.teamId) || (p.role !== 'admin' && !ofTeam))
-    refuseIssue(c, a, call.conversationId, 'not-your-team', forbidden());
+  const ofTeam = call.teamId !== null && (await c.directory.teamIdsOf(call.agentId)).includes(call.teamId);
+  if (!(await c.directory.oversees(p, call.teamId)) || (p.role !== 'admin' && !ofTeam))
+    throw await refused(c, a, call.conversationId, 'not-your-team', forbidden());
   if (call.agentId === p.agentId)
-    refuseIssue(
+    throw await refused(
       c,
       a,
       call.conversationId,
@@ -68,12 +77,16 @@ function permittedCall(c: GrantCtx, a: Asker, r: GrantRequest) {
 }
 
 /** Both ends' SIP users, or a refusal saying which one an admin must set. */
-function sipUsersOf(c: GrantCtx, a: Asker, call: { agentId: string; conversationId: string }) {
+async function sipUsersOf(c: GrantCtx, a: Asker, call: { agentId: string; conversationId: string }) {
   const p = a.principal;
-  const supervisorSipUser = sipUserOf(c.store.get('agent', p.agentId)?.data);
-  const agentSipUser = sipUserOf(c.store.get('agent', call.agentId)?.data);
+  const [supervisor, agent] = await Promise.all([
+    c.store.get('agent', p.agentId),
+    c.store.get('agent', call.agentId),
+  ]);
+  const supervisorSipUser = sipUserOf(supervisor?.data);
+  const agentSipUser = sipUserOf(agent?.data);
   if (!supervisorSipUser || !agentSipUser)
-    refuseIssue(
+    throw await refused(
       c,
       a,
       call.conversationId,
@@ -89,10 +102,14 @@ function sipUsersOf(c: GrantCtx, a: Asker, call: { agentId: string; conversation
 }
 
 /** A signed, recorded and audited grant for the call `r` names, when the asker may monitor it. */
-export function issueGrant(c: GrantCtx, a: Asker, r: GrantRequest): IssuedGrant {
+export async function issueGrant(c: GrantCtx, a: Asker, r: GrantRequest): Promise<IssuedGrant> {
   const p = a.principal;
-  const call = permittedCall(c, a, r);
-  const { supervisorSipUser, agentSipUser } = sipUsersOf(c, a, call);
+  const call = await permittedCall(c, a, r);
+  const { supervisorSipUser, agentSipUser } = await sipUsersOf(c, a, call);
+  const [supervisor, team] = await Promise.all([
+    c.identity.agentById(p.agentId),
+    call.teamId ? c.store.get('team', call.teamId) : null,
+  ]);
   const now = c.now();
   const claims: GrantClaims = {
     v: 1,
@@ -100,41 +117,45 @@ export function issueGrant(c: GrantCtx, a: Asker, r: GrantRequest): IssuedGrant 
     mode: r.mode,
     supervisorId: p.agentId,
     supervisorSipUser,
-    supervisorName: c.accounts.agentById(p.agentId)?.name ?? '',
+    supervisorName: supervisor?.name ?? '',
     agentId: call.agentId,
     agentSipUser,
     conversationId: call.conversationId,
     callId: call.callId,
-    agentSees: teamMonitoringOf(call.teamId ? c.store.get('team', call.teamId)?.data : undefined).agentSees,
+    agentSees: teamMonitoringOf(team?.data).agentSees,
     issuedAt: now,
     expiresAt: now + c.ttl,
   };
   const signed = `${GRANT_PREFIX}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   const grant = `${signed}.${sign(null, Buffer.from(signed), c.key.privateKey).toString('base64url')}`;
-  c.db.transaction(() => {
-    c.q.insert.run(
-      claims.id,
-      now,
-      claims.expiresAt,
-      p.agentId,
-      call.agentId,
-      call.conversationId,
-      call.callId,
-      r.mode,
-    );
-    c.audit.record({
-      actorId: p.agentId,
-      action: AUDIT.MONITORING_GRANTED,
-      target: call.conversationId,
-      detail: {
-        grantId: claims.id,
-        agentId: call.agentId,
-        callId: call.callId,
-        mode: r.mode,
-        expiresAt: new Date(claims.expiresAt).toISOString(),
-      },
-      ip: a.ip,
+  // The grant and its audit line commit together.
+  await c.data.transaction(async (tx) => {
+    await tx.insertGrant({
+      id: claims.id,
+      issued_at: now,
+      expires_at: claims.expiresAt,
+      supervisor_id: p.agentId,
+      agent_id: call.agentId,
+      conversation_id: call.conversationId,
+      call_id: call.callId,
+      mode: r.mode,
     });
-  })();
+    await c.audit.record(
+      {
+        actorId: p.agentId,
+        action: AUDIT.MONITORING_GRANTED,
+        target: call.conversationId,
+        detail: {
+          grantId: claims.id,
+          agentId: call.agentId,
+          callId: call.callId,
+          mode: r.mode,
+          expiresAt: new Date(claims.expiresAt).toISOString(),
+        },
+        ip: a.ip,
+      },
+      tx,
+    );
+  });
   return { grant, claims };
 }

@@ -25,16 +25,16 @@ const HUMAN: Record<GrantRefusal, string> = {
 };
 
 /** Why the agent's app must refuse `r`, or null when it may answer (and the grant is now used). */
-function check(
+async function check(
   c: GrantCtx,
   a: Asker,
   r: RedeemRequest,
-): { reason: GrantRefusal; claims: GrantClaims | null } | GrantClaims {
+): Promise<{ reason: GrantRefusal; claims: GrantClaims | null } | GrantClaims> {
   const read = readGrant(r.grant, c.publicKey);
   if (!read.ok) return read;
   const cl = read.claims;
   if (cl.agentId !== a.principal.agentId) return { reason: 'not-for-you', claims: cl };
-  const row = c.q.grant.get(cl.id);
+  const row = await c.data.grant(cl.id);
   if (!row) return { reason: 'unknown', claims: cl };
   if (c.now() >= cl.expiresAt) return { reason: 'expired', claims: cl };
   if (row.redeemed_at !== null) return { reason: 'replayed', claims: cl };
@@ -42,11 +42,11 @@ function check(
   if (r.observed.callId !== cl.callId) return { reason: 'wrong-call', claims: cl };
   if (r.observed.fromUser.toLowerCase() !== cl.supervisorSipUser.toLowerCase())
     return { reason: 'wrong-supervisor', claims: cl };
-  const live = liveCall(c, cl.conversationId);
+  const live = await liveCall(c, cl.conversationId);
   if (!live || live.callId !== cl.callId || live.agentId !== cl.agentId)
     return { reason: 'call-not-live', claims: cl };
   if (r.observed.sessionGrantId) {
-    const first = c.q.grant.get(r.observed.sessionGrantId);
+    const first = await c.data.grant(r.observed.sessionGrantId);
     if (
       !first ||
       first.redeemed_at === null ||
@@ -55,15 +55,15 @@ function check(
     )
       return { reason: 'wrong-session', claims: cl };
   }
-  // Single use even against two redemptions at once: only one UPDATE finds it unredeemed.
-  if (c.q.redeem.run(c.now(), cl.id).changes !== 1) return { reason: 'replayed', claims: cl };
+  // Single use even against two redemptions at once (on two relays too): only one UPDATE finds it unredeemed.
+  if (!(await c.data.redeemGrant(cl.id, c.now()))) return { reason: 'replayed', claims: cl };
   return cl;
 }
 
-export function redeemGrant(c: GrantCtx, a: Asker, r: RedeemRequest): GrantClaims {
-  const result = check(c, a, r);
+export async function redeemGrant(c: GrantCtx, a: Asker, r: RedeemRequest): Promise<GrantClaims> {
+  const result = await check(c, a, r);
   if ('reason' in result) {
-    c.audit.record({
+    await c.audit.record({
       actorId: a.principal.agentId,
       action: AUDIT.MONITORING_REFUSED,
       target: result.claims?.conversationId ?? null,
@@ -82,7 +82,7 @@ export function redeemGrant(c: GrantCtx, a: Asker, r: RedeemRequest): GrantClaim
       `Monitoring grant refused (${result.reason}): ${HUMAN[result.reason]}.`,
     );
   }
-  c.audit.record({
+  await c.audit.record({
     actorId: a.principal.agentId,
     action: AUDIT.MONITORING_REDEEMED,
     target: result.conversationId,
@@ -102,11 +102,11 @@ export function redeemGrant(c: GrantCtx, a: Asker, r: RedeemRequest): GrantClaim
  * report is recorded on the session's first grant with one audit line (how long it ran, why);
  * later ones answer `recorded: false`. Anyone else is refused, and that is audited too.
  */
-export function endSession(c: GrantCtx, a: Asker, r: EndRequest): EndResult {
-  const row = c.q.grant.get(r.grantId);
+export async function endSession(c: GrantCtx, a: Asker, r: EndRequest): Promise<EndResult> {
+  const row = await c.data.grant(r.grantId);
   const me = a.principal.agentId;
   if (!row || (row.supervisor_id !== me && row.agent_id !== me)) {
-    c.audit.record({
+    await c.audit.record({
       actorId: me,
       action: AUDIT.MONITORING_REFUSED,
       target: row?.conversation_id ?? null,
@@ -117,23 +117,27 @@ export function endSession(c: GrantCtx, a: Asker, r: EndRequest): EndResult {
     throw new RelayError(RELAY_ERR.NOT_FOUND, 'No such monitoring session of yours.', 404);
   }
   const now = c.now();
-  return c.db.transaction((): EndResult => {
-    if (c.q.end.run(now, r.reason, row.id).changes !== 1) return { recorded: false };
-    c.audit.record({
-      actorId: me,
-      action: AUDIT.MONITORING_ENDED,
-      target: row.conversation_id,
-      detail: {
-        grantId: row.id,
-        supervisorId: row.supervisor_id,
-        agentId: row.agent_id,
-        callId: row.call_id,
-        reason: r.reason,
-        joined: row.redeemed_at !== null,
-        durationMs: row.redeemed_at === null ? 0 : Math.max(0, now - row.redeemed_at),
+  // The end and its one audit line commit together; a later report finds it recorded.
+  return c.data.transaction(async (tx): Promise<EndResult> => {
+    if (!(await tx.endGrant(row.id, now, r.reason))) return { recorded: false };
+    await c.audit.record(
+      {
+        actorId: me,
+        action: AUDIT.MONITORING_ENDED,
+        target: row.conversation_id,
+        detail: {
+          grantId: row.id,
+          supervisorId: row.supervisor_id,
+          agentId: row.agent_id,
+          callId: row.call_id,
+          reason: r.reason,
+          joined: row.redeemed_at !== null,
+          durationMs: row.redeemed_at === null ? 0 : Math.max(0, now - row.redeemed_at),
+        },
+        ip: a.ip,
       },
-      ip: a.ip,
-    });
+      tx,
+    );
     return { recorded: true };
-  })();
+  });
 }

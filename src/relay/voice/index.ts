@@ -39,9 +39,11 @@ export function createVoice(o: VoiceOptions, d: Omit<CallQueueDeps, 'send'> & { 
     get connected() {
       return client.connected;
     },
-    close(): void {
-      queue.close();
+    /** Stops the queue and the connection; resolves once the queue's steps under way have run. */
+    close(): Promise<void> {
+      const idle = queue.close();
       client.close();
+      return idle;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { HlcClock } from '../../shared/sync/hlc';
-import type { Database } from '../data/db';
-import { writeFields } from '../data/records';
-import type { Store } from '../data/store';
+import type { Logger } from '../core/logger';
+import type { AsyncStore } from '../data/asyncStore';
+import { writeFieldsAsync } from '../data/records';
 import type { Offer } from '../routing/types';
 import type { CallState } from './callFrames';
 import type { CallQueueDeps } from './queueDeps';
@@ -51,8 +51,7 @@ export function newLiveCall(
 }
 
 export type CallStateDeps = {
-  db: Database;
-  store: Store;
+  store: Pick<AsyncStore, 'transaction'>;
   relayClock: HlcClock;
   now: () => number;
 };
@@ -61,18 +60,18 @@ export type CallStateDeps = {
  * Writes a call's state on its conversation's `call` field (the field's history keeps every
  * earlier state). `fields`: other conversation fields written in the same change (status, kind).
  */
-export function writeCallState(
+export async function writeCallState(
   d: CallStateDeps,
   c: LiveCall,
   state: CallState,
   extra: Record<string, unknown> = {},
   fields: Record<string, unknown> = {},
-): void {
+): Promise<void> {
   const at = new Date(d.now()).toISOString();
   // One transaction: the record and its field history land together (the store's rule).
-  d.store.transaction(() =>
-    writeFields(
-      d.store,
+  await d.store.transaction((tx) =>
+    writeFieldsAsync(
+      tx,
       {
         entity: 'conversation',
         id: c.conversationId,
@@ -105,7 +104,33 @@ export type QueueCtx = {
   d: CallQueueDeps;
   byCallId: Map<string, LiveCall>;
   byConversation: Map<string, LiveCall>;
+  /** Where the queue's work runs, one step at a time (frames, rings, sweeps). */
+  line: Line;
 };
+
+/** Steps run one at a time in the order asked; a step that fails is logged and the next one runs. */
+export type Line = {
+  run(what: string, step: () => Promise<void> | void): Promise<void>;
+  /** Resolves once every step asked so far has run. */
+  idle(): Promise<void>;
+};
+
+/**
+ * The queue's line of steps. Its steps read and write the store asynchronously, so a frame's
+ * handling could otherwise interleave with the next frame's, or with a sweep: on the line each
+ * sees the memory as the one before it left it, as when they ran synchronously.
+ */
+export function createLine(log: Logger): Line {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    run(what, step) {
+      const next = tail.then(step).catch((err: unknown) => log.error({ err }, `voice: ${what} failed`));
+      tail = next;
+      return next;
+    },
+    idle: () => tail,
+  };
+}
 
 /** The queue no longer tracks the call. */
 export function forget(q: QueueCtx, c: LiveCall): void {

@@ -9,13 +9,16 @@ import { AUDIT, clientIp } from '../identity/audit';
 import type { Principal } from '../identity/auth';
 import { methodNotAllowed } from '../core/errors';
 import { readJson, sendError, sendJson } from '../http/reply';
-import { writeFields } from '../data/records';
+import type { IdentityData } from '../data/identityData';
+import { writeFieldsAsync } from '../data/records';
 import { targetOf } from '../http/requestTarget';
-import { requireOverseer, scopedRoutes, type TeamScopedDeps } from '../http/teamScopedRoute';
+import { requireOverseerAsync, scopedRoutes, type TeamScopedDeps } from '../http/teamScopedRoute';
 import type { MonitoringGrants } from './monitoringGrants';
 import { RELAY_ROUTES, type RelayRoute } from '../../shared/relayRoutes';
 
 export type MonitoringHttpDeps = TeamScopedDeps & {
+  /** Where a team's policy and its audit line are written, in one transaction. */
+  identity: Pick<IdentityData, 'transaction'>;
   grants: MonitoringGrants;
   maxJsonDepth: number;
 };
@@ -46,7 +49,7 @@ export function createMonitoringHttp(d: MonitoringHttpDeps) {
     [key(R.monitoringRedeem)]: async (req) => {
       const p = await d.auth.authenticateRequest(req);
       const body = await readJson(req, BODY_LIMIT, redeemRequestSchema, d.maxJsonDepth);
-      return { claims: d.grants.redeem({ principal: p, ip: clientIp(req) }, body) };
+      return { claims: await d.grants.redeem({ principal: p, ip: clientIp(req) }, body) };
     },
     [key(R.monitoringEnd)]: async (req) => {
       const p = await d.auth.authenticateRequest(req);
@@ -60,23 +63,26 @@ export function createMonitoringHttp(d: MonitoringHttpDeps) {
   };
 
   async function putTeam(req: IncomingMessage, p: Principal, teamId: string) {
-    d.accounts.requireTeam(teamId);
-    requireOverseer(d.accounts, p, teamId);
+    await d.directory.requireTeam(teamId);
+    await requireOverseerAsync(d.directory, p, teamId);
     const monitoring = await readJson(req, BODY_LIMIT, teamMonitoringSchema, d.maxJsonDepth);
     const at = new Date(d.now()).toISOString();
-    d.store.transaction(() => {
-      writeFields(
-        d.store,
+    await d.identity.transaction(async (tx) => {
+      await writeFieldsAsync(
+        tx.records,
         { entity: 'team', id: teamId, fields: { monitoring }, clock: d.relayClock.now(), convId: null, at },
         { mutationId: null, agentId: p.agentId },
       );
-      d.audit.record({
-        actorId: p.agentId,
-        action: AUDIT.MONITORING_POLICY_CHANGED,
-        target: teamId,
-        detail: { monitoring },
-        ip: clientIp(req),
-      });
+      await d.audit.record(
+        {
+          actorId: p.agentId,
+          action: AUDIT.MONITORING_POLICY_CHANGED,
+          target: teamId,
+          detail: { monitoring },
+          ip: clientIp(req),
+        },
+        tx,
+      );
     });
     return monitoring;
   }

@@ -1,5 +1,12 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { grantClaimsSchema, splitGrant, type GrantClaims, type GrantRefusal } from '../../shared/monitoring';
 
@@ -14,11 +21,16 @@ export function loadMonitoringKey(dataDir: string): { privateKey: KeyObject; pub
   if (!existsSync(file)) {
     const { privateKey } = generateKeyPairSync('ed25519');
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    // Written aside and linked into place, so a relay sharing the folder never reads half of it.
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, pem, { mode: 0o600, flag: 'wx' });
     try {
-      writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+      linkSync(tmp, file);
     } catch (err) {
       // Another relay process on the same folder made it first: use theirs.
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      unlinkSync(tmp);
     }
   }
   const privateKey = createPrivateKey(readFileSync(file, 'utf8'));

@@ -11,21 +11,21 @@ export const REASON_CLOSED = 'Closed now, we will call you back';
  * Calls waiting with nobody ringing: past their queue's overflow wait they move to the overflow
  * queue; past its wait limit the caller is told so, and the call becomes a callback task.
  */
-export function endWaitsPastLimit(q: QueueCtx): void {
+export async function endWaitsPastLimit(q: QueueCtx): Promise<void> {
   const now = q.d.now();
   for (const c of [...q.byCallId.values()]) {
     if (!c.suspended || c.answered) continue;
-    const phone = queuePhoneOf(q.d.store.get('inbox', c.inboxId)?.data);
+    const phone = queuePhoneOf((await q.d.store.get('inbox', c.inboxId))?.data);
     const waited = now - c.enteredAt;
     const to = phone?.overflowToInboxId;
     if (to && phone.overflowAfterMs != null && waited >= phone.overflowAfterMs && !c.visited.includes(to)) {
-      if (overflow(q, c, to, now)) continue;
+      if (await overflow(q, c, to, now)) continue;
     }
     if (waited < (phone?.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS)) continue;
     rejectCall(q, c, 480, REASON_NO_AGENT);
     forget(q, c);
     q.d.routing.release(c.conversationId);
-    makeCallback(q, c, now);
+    await makeCallback(q, c, now);
   }
 }
 
@@ -34,8 +34,8 @@ export function endWaitsPastLimit(q: QueueCtx): void {
  * (so that team's agents are offered it and its supervisors see it), and it waits there afresh.
  * False when the target inbox is gone (the call stays where it is).
  */
-function overflow(q: QueueCtx, c: LiveCall, toInboxId: string, now: number): boolean {
-  const target = q.d.store.get('inbox', toInboxId);
+async function overflow(q: QueueCtx, c: LiveCall, toInboxId: string, now: number): Promise<boolean> {
+  const target = await q.d.store.get('inbox', toInboxId);
   const teamId = target?.data['teamId'];
   if (!target || target.deleted || typeof teamId !== 'string') return false;
   const from = c.inboxId;
@@ -43,17 +43,22 @@ function overflow(q: QueueCtx, c: LiveCall, toInboxId: string, now: number): boo
   c.inboxId = toInboxId;
   c.enteredAt = now;
   c.visited.push(toInboxId);
-  writeCallState(q.d, c, 'queued', { overflowedFrom: from }, { inboxId: toInboxId, teamId });
+  await writeCallState(q.d, c, 'queued', { overflowedFrom: from }, { inboxId: toInboxId, teamId });
   q.d.routing.enqueue(c.conversationId);
   q.d.log.info({ conversation: c.conversationId, from, to: toInboxId }, 'voice: a waiting call overflowed');
   return true;
 }
 
 /** The call's conversation becomes a callback task (kind callback, the number, the wait), routed. */
-export function makeCallback(q: QueueCtx, c: LiveCall, now: number, why: { closed?: true } = {}): void {
+export async function makeCallback(
+  q: QueueCtx,
+  c: LiveCall,
+  now: number,
+  why: { closed?: true } = {},
+): Promise<void> {
   const waitedMs = now - c.queuedAt;
   const callback = { number: c.from, waitedMs, at: new Date(now).toISOString(), ...why };
-  writeCallState(q.d, c, 'callback', { waitedMs, ...why }, { kind: 'callback', callback });
+  await writeCallState(q.d, c, 'callback', { waitedMs, ...why }, { kind: 'callback', callback });
   // The callback is ordinary work now: offered on the agents' sockets like a chat.
   q.d.routing.enqueue(c.conversationId);
 }
@@ -64,9 +69,9 @@ export function makeCallback(q: QueueCtx, c: LiveCall, now: number, why: { close
  * Kamailio once it is connected; a ringing one is ended when its ring fails (an unknown call
  * asking again).
  */
-export function restoreCutCalls(q: QueueCtx): LiveCall[] {
+export async function restoreCutCalls(q: QueueCtx): Promise<LiveCall[]> {
   const orphans: LiveCall[] = [];
-  for (const row of q.d.liveCallRows()) {
+  for (const row of await q.d.liveCallRows()) {
     const p = persistedCallSchema.safeParse(row.call);
     if (!p.success || !['queued', 'offered', 'ringing'].includes(p.data.state)) continue;
     const c = newLiveCall({
@@ -82,7 +87,7 @@ export function restoreCutCalls(q: QueueCtx): LiveCall[] {
     });
     if (c.suspended) orphans.push(c);
     try {
-      makeCallback(q, c, q.d.now());
+      await makeCallback(q, c, q.d.now());
     } catch (err) {
       q.d.log.error(
         { err, conversation: row.id },

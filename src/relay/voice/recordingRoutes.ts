@@ -15,8 +15,9 @@ import type { Principal } from '../identity/auth';
 import { RelayError } from '../core/errors';
 import { readBody, readJson } from '../http/reply';
 import { AUDIT, clientIp } from '../identity/audit';
-import { writeFields } from '../data/records';
-import { canSee, viewerOf } from '../data/visibility';
+import { writeFieldsAsync } from '../data/records';
+import { canSee, loadViewer } from '../data/visibility';
+import { requireOverseerAsync } from '../http/teamScopedRoute';
 import {
   decrypt,
   encrypt,
@@ -41,14 +42,13 @@ function readRecording(req: IncomingMessage, limit: number): Promise<Buffer> {
 /** Sets a team's recording policy (admins, the team's supervisors), audited. */
 export async function setPolicy(c: RecCtx, req: IncomingMessage, teamId: string): Promise<RecordingPolicy> {
   const p = await caller(c, req);
-  c.accounts.requireTeam(teamId);
-  if (!c.accounts.oversees(p, teamId))
-    throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
+  await c.directory.requireTeam(teamId);
+  await requireOverseerAsync(c.directory, p, teamId);
   const policy = await readJson(req, 16 * 1024, recordingPolicySchema);
   const at = new Date(c.now()).toISOString();
-  c.store.transaction(() =>
-    writeFields(
-      c.store,
+  await c.store.transaction((tx) =>
+    writeFieldsAsync(
+      tx,
       {
         entity: 'team',
         id: teamId,
@@ -60,7 +60,7 @@ export async function setPolicy(c: RecCtx, req: IncomingMessage, teamId: string)
       { mutationId: null, agentId: p.agentId },
     ),
   );
-  c.audit.record({
+  await c.audit.record({
     actorId: p.agentId,
     action: AUDIT.RECORDING_POLICY_CHANGED,
     target: teamId,
@@ -71,7 +71,13 @@ export async function setPolicy(c: RecCtx, req: IncomingMessage, teamId: string)
 }
 
 /** The call a recording upload belongs to, when the caller may upload it and the team records. */
-function uploadTarget(c: RecCtx, req: IncomingMessage, p: Principal, id: string, callId: string | null) {
+async function uploadTarget(
+  c: RecCtx,
+  req: IncomingMessage,
+  p: Principal,
+  id: string,
+  callId: string | null,
+) {
   if (!callId || !UUID_RE.test(callId))
     throw new RelayError(RELAY_ERR.VALIDATION, 'call: name the call record as ?call=<id>.');
   const mime = (req.headers['content-type'] ?? '').split(';')[0]!.trim() as RecordingMime;
@@ -81,7 +87,7 @@ function uploadTarget(c: RecCtx, req: IncomingMessage, p: Principal, id: string,
       `Content-Type: send the recording as ${RECORDING_MIME_TYPES.join(' or ')}.`,
       415,
     );
-  const rec = c.store.get('call', callId);
+  const rec = await c.store.get('call', callId);
   if (!rec || rec.deleted)
     throw new RelayError(
       RELAY_ERR.CONFLICT,
@@ -92,9 +98,9 @@ function uploadTarget(c: RecCtx, req: IncomingMessage, p: Principal, id: string,
     throw new RelayError(RELAY_ERR.VALIDATION, 'This call record names another recording.');
   if (call.agentId !== p.agentId)
     throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only the agent who took the call may upload its recording.');
-  const scope = call.conversationId ? c.store.scopeOf(call.conversationId) : null;
+  const scope = call.conversationId ? await c.store.scopeOf(call.conversationId) : null;
   const teamId = scope?.teamId ?? null;
-  if (!policyOf(c, teamId).enabled)
+  if (!(await policyOf(c, teamId)).enabled)
     throw new RelayError(
       RELAY_ERR.FORBIDDEN,
       'Call recording is off for this team; the recording was not kept.',
@@ -110,7 +116,7 @@ export async function upload(
   callIdParam: string | null,
 ): Promise<CallRecording> {
   const p = await caller(c, req);
-  const { callId, mime, call, teamId } = uploadTarget(c, req, p, id, callIdParam);
+  const { callId, mime, call, teamId } = await uploadTarget(c, req, p, id, callIdParam);
   const f = paths(c, id);
   if (existsSync(f.meta)) {
     // A retry after a lost answer: the same recording again is fine; anything else is not.
@@ -156,8 +162,10 @@ export async function download(
   const f = paths(c, id);
   if (!existsSync(f.meta)) throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such recording (yet).');
   const meta = JSON.parse(readFileSync(f.meta, 'utf8')) as RecordingMeta;
-  const viewer = viewerOf(p, c.accounts);
-  const scope = meta.conversationId ? c.store.scopeOf(meta.conversationId) : null;
+  const [viewer, scope] = await Promise.all([
+    loadViewer(p, c.directory),
+    meta.conversationId ? c.store.scopeOf(meta.conversationId) : null,
+  ]);
   if (meta.deletedAt && canSee(viewer, meta.conversationId, scope))
     throw new RelayError(
       RELAY_ERR.NOT_FOUND,
@@ -167,10 +175,10 @@ export async function download(
   // One answer for "not yours" and "not there", so ids reveal nothing.
   if (!canSee(viewer, meta.conversationId, scope))
     throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such recording (yet).');
-  if (!mayPlayRecordings(policyOf(c, scope?.teamId ?? meta.teamId), p.role))
+  if (!mayPlayRecordings(await policyOf(c, scope?.teamId ?? meta.teamId), p.role))
     throw new RelayError(RELAY_ERR.FORBIDDEN, 'Your role may not play this team’s recordings.');
   const audio = decrypt(c, readFileSync(f.data));
-  c.audit.record({
+  await c.audit.record({
     actorId: p.agentId,
     action: AUDIT.RECORDING_PLAYED,
     target: id,

@@ -1,5 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_RECORDING_POLICY,
@@ -9,15 +18,19 @@ import {
 } from '../../shared/recording';
 import type { HlcClock } from '../../shared/sync/hlc';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import type { Accounts } from '../identity/accounts';
 import type { Auth } from '../identity/auth';
 import type { Audit } from '../identity/audit';
-import type { Database } from '../data/db';
+import type { Directory } from '../identity/directory';
 import { RelayError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { Store } from '../data/store';
+import type { AsyncStore } from '../data/asyncStore';
 
 // Where recordings are kept: encrypted files with their ids beside them, and the retention sweep.
+// Files only, no database rows: `<data>/recordings/<id>.sbr` (the audio) and `<id>.json` (its
+// ids), keyed by `<data>/recording.key`. Relays of one cluster share the data directory (a shared
+// filesystem with atomic rename and link, as deploy/relay/compose.yaml mounts it), so any relay
+// plays back what another stored: every write is whole-then-renamed under a name of its own, and
+// the key is made once whoever starts first.
 
 /** Stored file: magic, 12-byte nonce, AES-256-GCM ciphertext, 16-byte tag. */
 const MAGIC = Buffer.from('SBR1');
@@ -32,10 +45,10 @@ export type RecordingsOptions = {
 
 export type RecordingsDeps = {
   audit: Audit;
-  db: Database;
-  store: Store;
+  /** Where call records and teams are read and a team's policy written (SQLite or PostgreSQL). */
+  store: Pick<AsyncStore, 'get' | 'scopeOf' | 'transaction'>;
   auth: Auth;
-  accounts: Accounts;
+  directory: Pick<Directory, 'requireTeam' | 'oversees' | 'teamIdsOf'>;
   relayClock: HlcClock;
   dataDir: string;
   log: Logger;
@@ -74,7 +87,19 @@ export function recordingContext(d: RecordingsDeps): RecCtx {
 function recordingKey(c: RecCtx): Buffer {
   if (c.key) return c.key;
   const file = join(c.dataDir, KEY_FILE);
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
+  if (!existsSync(file)) {
+    // Written aside and linked into place: relays sharing the data directory may make it at once,
+    // and none may read half of it. The first link wins; the others use that key.
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, randomBytes(32), { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      unlinkSync(tmp);
+    }
+  }
   const key = readFileSync(file);
   if (key.length !== 32) throw new Error(`${file} must hold 32 bytes.`);
   c.key = key;
@@ -107,21 +132,25 @@ export const paths = (c: RecCtx, id: string) => ({
   meta: join(c.dir, `${id}.json`),
 });
 
-/** Writes a file whole, then renames it into place, so a reader never sees half of it. */
+/**
+ * Writes a file whole, then renames it into place, so a reader never sees half of it; the
+ * temporary name is this write's own, so two relays writing one file at once do not mix.
+ */
 export function writeWhole(file: string, data: Buffer | string): void {
-  writeFileSync(`${file}.tmp`, data, { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, data, { mode: 0o600 });
+  renameSync(tmp, file);
 }
 
 /** A team's recording policy, the default when it has none (or none that reads). */
-export function policyOf(c: RecCtx, teamId: string | null): RecordingPolicy {
-  const team = teamId ? c.store.get('team', teamId) : null;
+export async function policyOf(c: RecCtx, teamId: string | null): Promise<RecordingPolicy> {
+  const team = teamId ? await c.store.get('team', teamId) : null;
   const r = recordingPolicySchema.safeParse(team?.data['recording']);
   return r.success ? r.data : DEFAULT_RECORDING_POLICY;
 }
 
 /** Deletes the audio of recordings older than their team's retention; keeps the ids to say so. */
-export function sweep(c: RecCtx): number {
+export async function sweep(c: RecCtx): Promise<number> {
   if (!existsSync(c.dir)) return 0;
   const now = c.now();
   let deleted = 0;
@@ -130,8 +159,8 @@ export function sweep(c: RecCtx): number {
     const f = paths(c, name.slice(0, -5));
     try {
       const meta = JSON.parse(readFileSync(f.meta, 'utf8')) as RecordingMeta;
-      const scope = meta.conversationId ? c.store.scopeOf(meta.conversationId) : null;
-      const days = policyOf(c, scope?.teamId ?? meta.teamId).retentionDays;
+      const scope = meta.conversationId ? await c.store.scopeOf(meta.conversationId) : null;
+      const days = (await policyOf(c, scope?.teamId ?? meta.teamId)).retentionDays;
       if (meta.deletedAt || days === undefined || Date.parse(meta.storedAt) + days * 86_400_000 > now)
         continue;
       rmSync(f.data, { force: true });

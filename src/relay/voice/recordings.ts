@@ -25,9 +25,20 @@ const RECORDING = routeRegex(RELAY_ROUTES.recording);
  */
 export function createRecordings(d: RecordingsDeps) {
   const c = recordingContext(d);
-  sweep(c);
+  // One sweep at a time (a tick while one runs is skipped); the first, at start, is done before
+  // any recording is served.
+  let running: Promise<void> | null = null;
+  const sweepOnce = (): Promise<void> =>
+    (running ??= sweep(c)
+      .then(() => undefined)
+      .finally(() => {
+        running = null;
+      }));
+  const started = sweepOnce().catch((err: unknown) =>
+    d.log.error({ err }, 'recording retention sweep failed'),
+  );
   const sweeper = setInterval(
-    guarded(d.log, 'recording retention sweep', () => sweep(c)),
+    guarded(d.log, 'recording retention sweep', () => (running ? undefined : sweepOnce())),
     d.options?.sweepIntervalMs ?? 3_600_000,
   );
   sweeper.unref();
@@ -38,6 +49,7 @@ export function createRecordings(d: RecordingsDeps) {
     const rec = RECORDING.exec(path);
     if (!team && !rec) return false;
     try {
+      await started;
       if (team) {
         if (req.method !== 'PUT') throw methodNotAllowed(`${req.method} is not allowed here.`, ['PUT']);
         sendJson(res, 200, await setPolicy(c, req, decodeParam(team[1]!)));
@@ -54,5 +66,11 @@ export function createRecordings(d: RecordingsDeps) {
     }
     return true;
   };
-  return Object.assign(handle, { close: () => clearInterval(sweeper) });
+  return Object.assign(handle, {
+    /** Stops the sweeps; resolves once the one under way is done. */
+    close: async (): Promise<void> => {
+      clearInterval(sweeper);
+      await running?.catch(() => undefined);
+    },
+  });
 }

@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { RELAY_ROUTES } from '../../shared/relayRoutes';
 import { RELAY_ERR } from '../../shared/sync/protocol';
-import { AUDIT } from '../identity/audit';
+import { AUDIT, clientIp, type AuditAction } from '../identity/audit';
 import type { Principal } from '../identity/auth';
 import { RelayError } from '../core/errors';
 import { readJson } from '../http/reply';
-import { auditAs, scopedRoutes, writeSetting, type TeamScopedDeps } from '../http/teamScopedRoute';
+import { scopedRoutes, writeSettingAsync, type TeamScopedDeps } from '../http/teamScopedRoute';
 import { agentPhoneSchema, queuePhoneSchema } from './settings';
 
 /**
@@ -16,25 +16,26 @@ import { agentPhoneSchema, queuePhoneSchema } from './settings';
  */
 export function createPhoneSettingsHttp(d: TeamScopedDeps) {
   async function putInbox(req: IncomingMessage, p: Principal, id: string) {
-    if (!d.store.get('inbox', id)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
+    if (!(await d.asyncStore.get('inbox', id)))
+      throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id}.`);
     const phone = await readJson(req, 16 * 1024, queuePhoneSchema);
     if (phone.overflowToInboxId === id)
       throw new RelayError(RELAY_ERR.VALIDATION, 'overflowToInboxId: a queue cannot overflow to itself.');
-    if (phone.overflowToInboxId && !d.store.get('inbox', phone.overflowToInboxId))
+    if (phone.overflowToInboxId && !(await d.asyncStore.get('inbox', phone.overflowToInboxId)))
       throw new RelayError(
         RELAY_ERR.VALIDATION,
         `overflowToInboxId: there is no inbox ${phone.overflowToInboxId}; create it first.`,
       );
-    writeSetting(d, p, 'inbox', id, { phone });
-    auditAs(d.audit, req, p, AUDIT.QUEUE_ROUTING_CHANGED, id, { phone });
+    await writeSettingAsync(d, p, 'inbox', id, { phone });
+    await audited(d, req, p, AUDIT.QUEUE_ROUTING_CHANGED, id, { phone });
     return phone;
   }
 
   async function putAgent(req: IncomingMessage, p: Principal, id: string) {
-    if (!d.accounts.agentById(id)) throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no agent ${id}.`);
+    await d.directory.requireAgent(id);
     const body = await readJson(req, 4 * 1024, agentPhoneSchema);
-    writeSetting(d, p, 'agent', id, { sipUser: body.sipUser });
-    auditAs(d.audit, req, p, AUDIT.AGENT_ROUTING_CHANGED, id, body);
+    await writeSettingAsync(d, p, 'agent', id, { sipUser: body.sipUser });
+    await audited(d, req, p, AUDIT.AGENT_ROUTING_CHANGED, id, body);
     return body;
   }
 
@@ -52,4 +53,16 @@ export function createPhoneSettingsHttp(d: TeamScopedDeps) {
 function requireAdmin(p: Principal): void {
   if (p.role !== 'admin')
     throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may set phone addresses; ask an admin.');
+}
+
+/** One audit line for what `p` did through `req`, awaited (on PostgreSQL it is a write of its own). */
+function audited(
+  d: TeamScopedDeps,
+  req: IncomingMessage,
+  p: Principal,
+  action: AuditAction,
+  target: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  return d.audit.record({ actorId: p.agentId, action, target, detail, ip: clientIp(req) });
 }

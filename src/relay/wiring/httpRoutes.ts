@@ -94,18 +94,20 @@ export function httpRoutes(c: Core, r: Rooms) {
 
 /** The settings admins and supervisors change per team or inbox: routing, SLA, phone, monitoring, web chat. */
 function settingsRoutes(c: Core, r: Rooms) {
-  const { opts, o, log, db, store, accounts, audit, auth, scoped } = c;
-  const { webchatSettings, webchat } = r;
+  const { opts, o, log, asyncStore, identity, directory, audit, auth, scoped } = c;
+  const { webchatSettings, webchat, voiceData } = r;
   const teamRouting = createTeamRoutingRoute(scoped);
   const slaPolicy = createSlaPolicyRoute(scoped);
   const phoneSettings = createPhoneSettingsHttp(scoped);
   const monitoring = createMonitoringHttp({
     ...scoped,
+    identity,
     maxJsonDepth: o.maxJsonDepth,
     grants: createMonitoringGrants({
-      db,
-      store,
-      accounts,
+      data: voiceData,
+      store: asyncStore,
+      directory,
+      identity,
       audit,
       dataDir: o.dataDir,
       now: o.now,

@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import { RELAY_ERR } from '../../shared/sync/protocol';
 import type { Auth } from '../identity/auth';
 import { RelayError } from '../core/errors';
-import type { Database } from '../data/db';
 import { createRecordings } from '../voice/recordings';
 import { createApiKeys, type ApiKeys } from '../identity/apiKeys';
 import { createApiChannelHandler } from '../channels/apiChannel';
@@ -14,6 +13,7 @@ import { createSqliteInboundData } from '../data/inboundData';
 import { createSqliteRoutingData } from '../data/routingData';
 import { createSqliteWebchatData } from '../data/webchatData';
 import { createSqliteSupervisorData } from '../data/supervisorData';
+import { createSqliteVoiceData } from '../data/voiceData';
 import { createWebchat } from '../channels/webchat/webchat';
 import { createWebchatSettings } from '../channels/webchat/settings';
 import { createVoice } from '../voice';
@@ -36,7 +36,7 @@ export function wireRooms(c: Core) {
 
 /** Step 2a: routing, the supervisor's board, inbound (where customers' messages enter) and voice. */
 function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean) {
-  const { opts, o, log, db, relayClock, store, asyncStore, identity, metrics, hub, scoped } = c;
+  const { opts, o, log, db, relayClock, asyncStore, identity, metrics, hub, scoped } = c;
   // One process owns the SQLite file, so it holds every queue's lease: no other relay can take
   // one, and a long lease only spares rounds (a new inbox's queue is claimed when it appears).
   const routingLeases = createRoutingLeases({
@@ -85,25 +85,39 @@ function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean
       ? { reopenResolvedWithinMs: opts.sla.reopenResolvedWithinMs }
       : {}),
   });
-  const inboxIds = db.prepare<[], string>('SELECT id FROM inboxes').pluck();
+  const voiceData = createSqliteVoiceData(db, identity);
   const voice = createVoice(opts.voice ?? {}, {
-    db,
-    store,
+    store: asyncStore,
     relayClock,
     log,
     now: o.now,
     inbound,
-    inboxIds: () => inboxIds.all(),
-    liveCallRows: () => liveCallRows(db),
+    inboxIds: async () => (await identity.inboxes()).map((i) => i.id),
+    liveCallRows: () => voiceData.liveCallRows(),
     routing,
   });
   if (voice) routing.attachLiveOffers(voice.queue);
-  return { routing, routingLeases: routingLeases.keeper, supervision, inbound, voice };
+  return { routing, routingLeases: routingLeases.keeper, supervision, inbound, voice, voiceData };
 }
 
 /** Step 2b: the channels (web chat, email, the API channel) and call recordings. */
 function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
-  const { opts, o, log, db, secret, relayClock, store, asyncStore, identity, accounts, audit, auth, hub } = c;
+  const {
+    opts,
+    o,
+    log,
+    db,
+    secret,
+    relayClock,
+    store,
+    asyncStore,
+    identity,
+    accounts,
+    directory,
+    audit,
+    auth,
+    hub,
+  } = c;
   const { routing, inbound } = w;
   const webchatData = createSqliteWebchatData(db, asyncStore);
   const webchatSettings = createWebchatSettings({
@@ -160,11 +174,10 @@ function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
   hub.onAgentTyping((agentId, conversationId, on) => webchat.agentTyping(agentId, conversationId, on));
   hub.onAgentRead((agentId, conversationId) => webchat.agentRead(agentId, conversationId));
   const recordings = createRecordings({
-    db,
-    store,
+    store: asyncStore,
     auth,
     audit,
-    accounts,
+    directory,
     relayClock,
     dataDir: o.dataDir,
     log,
@@ -186,19 +199,6 @@ const SOLE_OWNER_LEASE_MS = 60 * 60_000;
 
 /** The rooms the relay serves, by name. */
 export type Rooms = ReturnType<typeof wireRooms>;
-
-/** Conversations of live calls still waiting for an agent (queued, offered, ringing), for the voice queue's restart. */
-function liveCallRows(db: Database) {
-  return db
-    .prepare<[], { id: string; inboxId: string; call: string }>(
-      `SELECT id, json_extract(data, '$.inboxId') AS inboxId, json_extract(data, '$.call') AS call
-         FROM records WHERE entity = 'conversation' AND deleted = 0
-          AND json_extract(data, '$.channel') = 'voice' AND json_extract(data, '$.status') <> 'resolved'
-          AND json_extract(data, '$.call.state') IN ('queued', 'offered', 'ringing')`,
-    )
-    .all()
-    .map((r) => ({ id: r.id, inboxId: r.inboxId, call: JSON.parse(r.call) as unknown }));
-}
 
 /** Who calls the API channel: an inbox API key, or an admin's account (any inbox). */
 async function apiChannelCaller(

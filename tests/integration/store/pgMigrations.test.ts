@@ -43,6 +43,7 @@ describe.skipIf(missing !== null)('relay/data/postgres/migrations', () => {
         'log',
         'log_head',
         'meta',
+        'monitoring_grants',
         'records',
         'refresh_tokens',
         'routing_lease',

@@ -8,6 +8,7 @@ import {
   type DeviceRow,
   type IdentityData,
   type IdentityReads,
+  type IdentityTx,
   type IdentityWrites,
   type InboxRow,
   type MemberRow,
@@ -15,6 +16,7 @@ import {
   type RefreshTokenRow,
   type TeamRow,
 } from '../identityData';
+import type { AsyncTx } from '../asyncStore';
 import type { PgStore } from './pgStore';
 
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
@@ -30,9 +32,16 @@ export function createPgIdentity(store: PgStore): IdentityData {
   return {
     ...pgReads(store.pool),
     ...pgWrites(store.pool),
-    transaction: (fn) =>
-      store.transactionWith((records, client) => fn({ ...pgReads(client), ...pgWrites(client), records })),
+    transaction: (fn) => store.transactionWith((records, client) => fn(pgIdentityTx(client, records))),
   };
+}
+
+/**
+ * Identity's transaction on a connection of the store's `transactionWith` (whose `records` it
+ * carries), for a room whose own rows must commit with identity's (voice's grants and audit lines).
+ */
+export function pgIdentityTx(client: pg.PoolClient, records: AsyncTx): IdentityTx {
+  return { ...pgReads(client), ...pgWrites(client), records };
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));

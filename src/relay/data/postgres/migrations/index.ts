@@ -6,6 +6,7 @@ import { pgMigration003 } from './003_appliedMutations';
 import { pgMigration004 } from './004_routing_lease';
 import { pgMigration005 } from './005_sla_timers';
 import { pgMigration007 } from './007_scope_moves';
+import { pgMigration010 } from './010_monitoring_grants';
 import { pgMigration011 } from './011_webchat';
 import type { PgMigration } from './pgMigration';
 
@@ -19,6 +20,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   pgMigration004,
   pgMigration005,
   pgMigration007,
+  pgMigration010,
   pgMigration011,
 ];
 
