@@ -40,8 +40,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const { server, wss } = createServers(core, rooms, http);
   const { o, log, db, store } = core;
   protectDataDir(o.dataDir);
-  rooms.email.start();
-  rooms.apiWebhook.start();
+  await rooms.email.start();
+  await rooms.apiWebhook.start();
   // Served once the live board is loaded, as when it loaded synchronously: nobody sees a board without the day.
   await rooms.supervision.loaded();
   await new Promise<void>((resolve, reject) => {

@@ -15,7 +15,7 @@ import { HlcClock } from '../../src/shared/sync/hlc';
 import { uuidv7 } from '../../src/shared/sync/ids';
 import { RELAY_ERR } from '../../src/shared/sync/protocol';
 import { createInbound } from '../../src/relay/channels/inbound';
-import { outgoingRepliesAsync } from '../../src/relay/channels/outgoingReplies';
+import { outgoingReplies } from '../../src/relay/channels/outgoingReplies';
 import { createWebchat } from '../../src/relay/channels/webchat/webchat';
 import { createWebchatSettings } from '../../src/relay/channels/webchat/settings';
 import type { AsyncStore } from '../../src/relay/data/asyncStore';
@@ -272,10 +272,10 @@ export function chatContract(make: () => Promise<ChatUnderTest>): void {
     const replyId = await agentReply(s.store, conversationId!, 'Yes, Ana here.', now);
     unsubscribe();
     // The rule every replying channel's outbox follows: an agent's new reply in one of its inboxes.
-    expect(await outgoingRepliesAsync(s.store, s.identity, 'chat')(committed)).toEqual([
+    expect(await outgoingReplies(s.store, s.identity, 'chat')(committed)).toEqual([
       { messageId: replyId, conversationId, inboxId: w.chatInbox },
     ]);
-    expect(await outgoingRepliesAsync(s.store, s.identity, 'email')(committed)).toEqual([]);
+    expect(await outgoingReplies(s.store, s.identity, 'email')(committed)).toEqual([]);
     const reply = await v.next(
       'message',
       (f) => (f['message'] as { body: string }).body === 'Yes, Ana here.',

@@ -19,6 +19,8 @@ import { createWebchatSettings } from '../channels/webchat/settings';
 import { createVoice } from '../voice';
 import { createEmailChannel } from '../channels/email/email';
 import { createApiWebhook } from '../channels/api/webhook';
+import { createSqliteEmailData } from '../data/emailData';
+import { createSqliteWebhookData } from '../data/webhookData';
 import { loadViewer } from '../data/visibility';
 import { createSupervision } from '../supervisor';
 import type { Core } from './core';
@@ -102,22 +104,7 @@ function wireWork(c: Core, visitorConnected: (conversationId: string) => boolean
 
 /** Step 2b: the channels (web chat, email, the API channel) and call recordings. */
 function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
-  const {
-    opts,
-    o,
-    log,
-    db,
-    secret,
-    relayClock,
-    store,
-    asyncStore,
-    identity,
-    accounts,
-    directory,
-    audit,
-    auth,
-    hub,
-  } = c;
+  const { opts, o, log, db, secret, relayClock, asyncStore, identity, directory, audit, auth, hub } = c;
   const { routing, inbound } = w;
   const webchatData = createSqliteWebchatData(db, asyncStore);
   const webchatSettings = createWebchatSettings({
@@ -148,11 +135,12 @@ function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
     inboxConfig: (inboxId) => webchatSettings.config(inboxId),
   });
   const email = createEmailChannel({
-    db,
-    store,
+    records: asyncStore,
+    data: createSqliteEmailData(db, asyncStore),
+    identity,
+    directory,
     inbound,
     auth,
-    accounts,
     audit,
     log,
     dataDir: o.dataDir,
@@ -160,10 +148,13 @@ function wireChannels(c: Core, w: ReturnType<typeof wireWork>) {
     ...(opts.email ? { options: opts.email } : {}),
   });
   const apiWebhook = createApiWebhook({
-    db,
-    store,
+    records: asyncStore,
+    data: createSqliteWebhookData(db, asyncStore),
+    identity,
+    // One process owns the SQLite file: an attempt found under way was cut short by a stop.
+    onlyRelay: true,
     auth,
-    accounts,
+    directory,
     audit,
     relayClock,
     log,

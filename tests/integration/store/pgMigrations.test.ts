@@ -35,9 +35,15 @@ describe.skipIf(missing !== null)('relay/data/postgres/migrations', () => {
       expect(tables.rows.map((r) => r.t)).toEqual([
         'agents',
         'api_keys',
+        'api_webhooks',
         'applied_mutations',
         'audit_log',
         'devices',
+        'email_accounts',
+        'email_messages',
+        'email_outbox',
+        'email_sync',
+        'email_threads',
         'field_history',
         'inboxes',
         'log',
@@ -53,6 +59,7 @@ describe.skipIf(missing !== null)('relay/data/postgres/migrations', () => {
         'teams',
         'webchat_presence',
         'webchat_settings',
+        'webhook_outbox',
       ]);
     } finally {
       await Promise.all(pools.map((p) => p.end()));

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Change } from '../../../shared/sync/entities';
-import { outgoingReplies } from '../outgoingReplies';
+import { outgoingReplies, type OutgoingReply } from '../outgoingReplies';
 import type { HlcClock } from '../../../shared/sync/hlc';
 import type { Logger } from '../../core/logger';
-import type { Database } from '../../data/db';
-import type { Store } from '../../data/store';
-import type { Accounts } from '../../identity/accounts';
+import type { AsyncStore } from '../../data/asyncStore';
+import type { IdentityReads } from '../../data/identityData';
+import type { WebhookData } from '../../data/webhookData';
+import type { Directory } from '../../identity/directory';
 import type { Audit } from '../../identity/audit';
 import type { Auth } from '../../identity/auth';
 import { createWebhookHttp } from './webhookHttp';
@@ -39,28 +40,33 @@ export const webhookOptionsSchema = z
  * queues agents' new messages on API conversations.
  */
 export function createApiWebhook(d: {
-  db: Database;
-  store: Store;
+  /** The store as the channel reads and writes records (SQLite or PostgreSQL). */
+  records: Pick<AsyncStore, 'get' | 'head' | 'transaction'>;
+  data: WebhookData;
+  identity: Pick<IdentityReads, 'inbox'>;
   auth: Auth;
-  accounts: Accounts;
+  directory: Pick<Directory, 'oversees'>;
   audit: Audit;
   relayClock: HlcClock;
   log: Logger;
   dataDir: string;
   now: () => number;
   options?: WebhookOptions;
+  /** This process is the only one on its database (SQLite; see WebhookOutbox `onlyRelay`). */
+  onlyRelay?: boolean;
 }) {
   const { testTimeoutMs, ...outboxOptions } = d.options ?? {};
-  const settings = createWebhookSettings({ db: d.db, dataDir: d.dataDir, now: d.now });
+  const settings = createWebhookSettings({ data: d.data, dataDir: d.dataDir, now: d.now });
   const outbox = createWebhookOutbox({
-    db: d.db,
-    store: d.store,
+    data: d.data,
+    store: d.records,
     log: d.log,
     now: d.now,
     options: outboxOptions,
-    webhook: (inboxId) => {
+    ...(d.onlyRelay ? { onlyRelay: true } : {}),
+    webhook: async (inboxId) => {
       try {
-        return settings.get(inboxId);
+        return await settings.get(inboxId);
       } catch (err) {
         d.log.error(
           { err, inbox: inboxId },
@@ -72,9 +78,9 @@ export function createApiWebhook(d: {
   });
   const handle = createWebhookHttp({
     settings,
-    store: d.store,
+    store: d.records,
     auth: d.auth,
-    accounts: d.accounts,
+    directory: d.directory,
     audit: d.audit,
     relayClock: d.relayClock,
     log: d.log,
@@ -82,31 +88,33 @@ export function createApiWebhook(d: {
     allowPrivateNetworks: outboxOptions.allowPrivateNetworks === true,
     ...(testTimeoutMs ? { testTimeoutMs } : {}),
   });
-  const replies = outgoingReplies(d.db, d.store, 'api');
-  // Replies committed while the relay stopped before queueing them (none but in a crash), in
-  // inboxes with a webhook, since it was first set.
-  const unqueued = d.db.prepare<[], { id: string; conv_id: string; inbox_id: string }>(
-    `SELECT m.id, m.conv_id, w.inbox_id FROM records m
-       JOIN records c ON c.entity = 'conversation' AND c.id = m.conv_id
-       JOIN api_webhooks w ON w.inbox_id = json_extract(c.data, '$.inboxId')
-     WHERE m.entity = 'message' AND m.deleted = 0 AND m.seq > w.from_seq
-       AND json_extract(m.data, '$.direction') = 'out' AND json_extract(m.data, '$.delivery') IS NULL
-       AND json_extract(c.data, '$.channel') = 'api'
-       AND NOT EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.message_id = m.id)`,
-  );
+  const replies = outgoingReplies(d.records, d.identity, 'api');
+  const enqueue = (r: OutgoingReply) =>
+    outbox
+      .enqueue(r.messageId, r.conversationId, r.inboxId)
+      .catch((err: unknown) => d.log.error({ err, message: r.messageId }, 'webhook reply not queued'));
 
   return {
     handle: (req: IncomingMessage, res: ServerResponse) => handle(req, res),
 
-    /** Queues replies the relay stopped before queueing, and sends what is due (attempts cut short too). */
-    start(): void {
-      for (const m of unqueued.all()) outbox.enqueue(m.id, m.conv_id, m.inbox_id);
+    /**
+     * Queues replies the relay stopped before queueing (none but in a crash: in inboxes with a
+     * webhook, since it was first set), and sends what is due (attempts cut short too).
+     */
+    async start(): Promise<void> {
+      for (const m of await d.data.unqueuedReplies())
+        await enqueue({ messageId: m.id, conversationId: m.conv_id, inboxId: m.inbox_id });
       outbox.kick();
     },
 
+    /** Queues agents' new replies on API conversations (a second queueing of one does nothing). */
     onChanges(changes: readonly Change[]): void {
-      for (const r of replies(changes))
-        if (!outbox.has(r.messageId)) outbox.enqueue(r.messageId, r.conversationId, r.inboxId);
+      replies(changes).then(
+        (rs) => {
+          for (const r of rs) void enqueue(r);
+        },
+        (err: unknown) => d.log.error({ err }, 'webhook replies not read from the commit'),
+      );
     },
 
     close: () => outbox.close(),

@@ -7,13 +7,13 @@ import { uuidv7 } from '../../../shared/sync/ids';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
 import { methodNotAllowed, RelayError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { writeFields } from '../../data/records';
-import type { Store } from '../../data/store';
+import type { AsyncStore } from '../../data/asyncStore';
+import { writeFieldsAsync } from '../../data/records';
 import { readJson, sendError, sendJson } from '../../http/reply';
 import { decodeParam, targetOf } from '../../http/requestTarget';
-import type { Accounts } from '../../identity/accounts';
 import { AUDIT, clientIp, type Audit } from '../../identity/audit';
 import type { Auth } from '../../identity/auth';
+import type { Directory } from '../../identity/directory';
 import { postWebhook } from './deliver';
 import type { WebhookSettings } from './webhookSettings';
 
@@ -21,9 +21,9 @@ const PATH = routeRegex(RELAY_ROUTES.inboxWebhook);
 
 export type WebhookHttpDeps = {
   settings: WebhookSettings;
-  store: Store;
+  store: Pick<AsyncStore, 'get' | 'head' | 'transaction'>;
   auth: Auth;
-  accounts: Accounts;
+  directory: Pick<Directory, 'oversees'>;
   audit: Audit;
   relayClock: HlcClock;
   log: Logger;
@@ -42,9 +42,9 @@ async function inboxFor(d: Deps, req: IncomingMessage, inboxId: string) {
       RELAY_ERR.FORBIDDEN,
       "Only admins and the inbox team's supervisors manage webhooks.",
     );
-  const inbox = d.store.get('inbox', inboxId);
+  const inbox = await d.store.get('inbox', inboxId);
   const teamId = (inbox?.data['teamId'] as string | undefined) ?? null;
-  if (!inbox || inbox.deleted || !d.accounts.oversees(p, teamId)) {
+  if (!inbox || inbox.deleted || !(await d.directory.oversees(p, teamId))) {
     if (p.role === 'admin') throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${inboxId}.`);
     throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins and the supervisors of this team may do this.');
   }
@@ -52,11 +52,11 @@ async function inboxFor(d: Deps, req: IncomingMessage, inboxId: string) {
 }
 
 /** The synced flag apps read (shared/replyRoute.ts): whether replies in this inbox can go out. */
-function flag(d: Deps, inboxId: string, on: boolean, agentId: string): void {
+async function flag(d: Deps, inboxId: string, on: boolean, agentId: string): Promise<void> {
   const at = new Date(d.now()).toISOString();
-  d.store.transaction(() =>
-    writeFields(
-      d.store,
+  await d.store.transaction((tx) =>
+    writeFieldsAsync(
+      tx,
       { entity: 'inbox', id: inboxId, fields: { webhook: on }, clock: d.relayClock.now(), convId: null, at },
       { mutationId: null, agentId },
     ),
@@ -64,9 +64,9 @@ function flag(d: Deps, inboxId: string, on: boolean, agentId: string): void {
 }
 
 /** The stored secret, or null when there is none or it cannot be opened (the key file changed). */
-function storedSecret(d: Deps, inboxId: string): string | null {
+async function storedSecret(d: Deps, inboxId: string): Promise<string | null> {
   try {
-    return d.settings.get(inboxId)?.secret ?? null;
+    return (await d.settings.get(inboxId))?.secret ?? null;
   } catch (err) {
     // The key file changed: the old secret is lost, so a new one must be given or made.
     d.log.warn({ err, inbox: inboxId }, 'webhook secret cannot be opened; a new one replaces it');
@@ -104,7 +104,7 @@ async function put(d: Deps, req: IncomingMessage, res: ServerResponse, inboxId: 
       RELAY_ERR.VALIDATION,
       `Inbox ${inboxId} is a ${String(inbox.data['channel'])} inbox; webhooks belong to API inboxes.`,
     );
-  const before = storedSecret(d, inboxId);
+  const before = await storedSecret(d, inboxId);
   const made = b.secret === undefined && before === null;
   const secret = b.secret ?? before ?? randomBytes(32).toString('hex');
   const test = await testWebhook(d, b.url, secret, inboxId);
@@ -114,8 +114,8 @@ async function put(d: Deps, req: IncomingMessage, res: ServerResponse, inboxId: 
       error: { code: RELAY_ERR.VALIDATION, message: `${test.reason} Nothing was saved.` },
     });
   }
-  d.settings.save({ inboxId, url: b.url, secret }, p.agentId, d.store.head());
-  flag(d, inboxId, true, p.agentId);
+  await d.settings.save({ inboxId, url: b.url, secret }, p.agentId, await d.store.head());
+  await flag(d, inboxId, true, p.agentId);
   d.audit.record({
     actorId: p.agentId,
     action: AUDIT.WEBHOOK_CHANGED,
@@ -123,12 +123,12 @@ async function put(d: Deps, req: IncomingMessage, res: ServerResponse, inboxId: 
     detail: { url: b.url, secret: b.secret !== undefined ? 'given' : made ? 'made' : 'kept' },
     ip: clientIp(req),
   });
-  sendJson(res, 200, { ...d.settings.view(inboxId), ...(made ? { secret } : {}) });
+  sendJson(res, 200, { ...(await d.settings.view(inboxId)), ...(made ? { secret } : {}) });
 }
 
 async function get(d: Deps, req: IncomingMessage, res: ServerResponse, inboxId: string): Promise<void> {
   await inboxFor(d, req, inboxId);
-  const view = d.settings.view(inboxId);
+  const view = await d.settings.view(inboxId);
   if (!view)
     throw new RelayError(RELAY_ERR.NOT_FOUND, `Inbox ${inboxId} has no webhook yet; set one with PUT.`);
   sendJson(res, 200, view);
@@ -136,8 +136,8 @@ async function get(d: Deps, req: IncomingMessage, res: ServerResponse, inboxId: 
 
 async function remove(d: Deps, req: IncomingMessage, res: ServerResponse, inboxId: string): Promise<void> {
   const { p } = await inboxFor(d, req, inboxId);
-  const removed = d.settings.remove(inboxId);
-  flag(d, inboxId, false, p.agentId);
+  const removed = await d.settings.remove(inboxId);
+  await flag(d, inboxId, false, p.agentId);
   d.audit.record({ actorId: p.agentId, action: AUDIT.WEBHOOK_REMOVED, target: inboxId, ip: clientIp(req) });
   sendJson(res, 200, { inboxId, removed });
 }

@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Change } from '../../../shared/sync/entities';
-import { outgoingReplies } from '../outgoingReplies';
-import type { Accounts } from '../../identity/accounts';
+import { outgoingReplies, type OutgoingReply } from '../outgoingReplies';
 import type { Audit } from '../../identity/audit';
 import type { Auth } from '../../identity/auth';
-import type { Database } from '../../data/db';
+import type { Directory } from '../../identity/directory';
+import type { AsyncStoreReads } from '../../data/asyncStore';
+import type { EmailData } from '../../data/emailData';
+import type { IdentityReads } from '../../data/identityData';
 import type { Logger } from '../../core/logger';
-import type { Store } from '../../data/store';
 import type { createInbound } from '../inbound';
 import type { MailConnectOptions } from './connect';
 import { createIntake } from './intake';
@@ -85,18 +86,17 @@ export const emailOptionsSchema = z
  * committed change and queues agents' new messages on email conversations.
  */
 export function createEmailChannel(d: EmailChannelDeps) {
-  const settings = createEmailSettings({ db: d.db, dataDir: d.dataDir, now: d.now });
+  const settings = createEmailSettings({ data: d.data, dataDir: d.dataDir, now: d.now });
   const account = (inboxId: string) => openAccount(d, settings, inboxId);
   const c: EmailChannelContext = { d, account, ...createMailParts(d, account), readers: new Map() };
   const { outbox } = c;
-  const replies = outgoingReplies(d.db, d.store, 'email');
-  const unqueued = unqueuedRepliesStatement(d.db);
+  const replies = outgoingReplies(d.records, d.identity, 'email');
   const admin = createEmailSettingsHttp({
     settings,
     auth: d.auth,
-    accounts: d.accounts,
+    identity: d.identity,
+    directory: d.directory,
     audit: d.audit,
-    db: d.db,
     log: d.log,
     ...(d.options?.connect ? { connect: d.options.connect } : {}),
     onChanged: (inboxId) =>
@@ -105,28 +105,38 @@ export function createEmailChannel(d: EmailChannelDeps) {
       ),
   });
   const remoteImages = createRemoteImagesRoute({
-    store: d.store,
+    records: d.records,
     auth: d.auth,
-    accounts: d.accounts,
+    directory: d.directory,
     audit: d.audit,
     log: d.log,
     ...(d.options?.remoteImages ? { options: d.options.remoteImages } : {}),
   });
+  const enqueue = (r: OutgoingReply) =>
+    outbox
+      .enqueue(r.messageId, r.conversationId, r.inboxId)
+      .catch((err: unknown) => d.log.error({ err, message: r.messageId }, 'email reply not queued'));
 
   return {
     handle: async (req: IncomingMessage, res: ServerResponse) =>
       (await remoteImages(req, res)) || admin(req, res),
 
     /** Starts every configured mailbox, and queues replies written while the relay was down. */
-    start(): void {
-      for (const id of settings.inboxIds()) startReader(c, id);
-      for (const m of unqueued.all()) outbox.enqueue(m.id, m.conv_id, m.inbox_id);
+    async start(): Promise<void> {
+      for (const id of await settings.inboxIds()) await startReader(c, id);
+      for (const m of await d.data.unqueuedReplies())
+        await enqueue({ messageId: m.id, conversationId: m.conv_id, inboxId: m.inbox_id });
       outbox.kick();
     },
 
+    /** Queues agents' new replies on email conversations (a second queueing of one does nothing). */
     onChanges(changes: readonly Change[]): void {
-      for (const r of replies(changes))
-        if (!outbox.has(r.messageId)) outbox.enqueue(r.messageId, r.conversationId, r.inboxId);
+      replies(changes).then(
+        (rs) => {
+          for (const r of rs) void enqueue(r);
+        },
+        (err: unknown) => d.log.error({ err }, 'email replies not read from the commit'),
+      );
     },
 
     status: (inboxId: string) => c.readers.get(inboxId)?.status() ?? null,
@@ -136,11 +146,13 @@ export function createEmailChannel(d: EmailChannelDeps) {
 }
 
 type EmailChannelDeps = {
-  db: Database;
-  store: Store;
+  /** The store as the channel reads records (committed data). */
+  records: Pick<AsyncStoreReads, 'get' | 'scopeOf'>;
+  data: EmailData;
+  identity: Pick<IdentityReads, 'inbox'>;
+  directory: Pick<Directory, 'oversees' | 'teamIdsOf'>;
   inbound: ReturnType<typeof createInbound>;
   auth: Auth;
-  accounts: Accounts;
   audit: Audit;
   log: Logger;
   dataDir: string;
@@ -148,7 +160,7 @@ type EmailChannelDeps = {
   options?: EmailOptions;
 };
 
-type MailAccountOf = (inboxId: string) => EmailAccount | null;
+type MailAccountOf = (inboxId: string) => Promise<EmailAccount | null>;
 
 /** What the channel's module functions share: its deps, accounts, mail parts and running readers. */
 type EmailChannelContext = {
@@ -161,9 +173,13 @@ type EmailChannelContext = {
 };
 
 /** An inbox's mail account, or null (logged) when its passwords cannot be opened. */
-function openAccount(d: EmailChannelDeps, settings: EmailSettings, inboxId: string): EmailAccount | null {
+async function openAccount(
+  d: EmailChannelDeps,
+  settings: EmailSettings,
+  inboxId: string,
+): Promise<EmailAccount | null> {
   try {
-    return settings.get(inboxId);
+    return await settings.get(inboxId);
   } catch (err) {
     d.log.error(
       { err, inbox: inboxId },
@@ -178,15 +194,15 @@ function createMailParts(d: EmailChannelDeps, account: MailAccountOf) {
   const files = createAttachmentStore(d.dataDir, resolveAttachmentOptions(d.options?.attachments), d.now);
   const outbox = createOutbox({
     files,
-    db: d.db,
-    store: d.store,
+    data: d.data,
+    store: d.records,
     log: d.log,
     now: d.now,
     account,
     ...(d.options?.outbox ? { options: d.options.outbox } : {}),
   });
   const intake = createIntake({
-    db: d.db,
+    data: d.data,
     files,
     log: d.log,
     inbound: d.inbound,
@@ -197,26 +213,20 @@ function createMailParts(d: EmailChannelDeps, account: MailAccountOf) {
   return { outbox, intake };
 }
 
-/** Agents' email replies not yet in the outbox (written while the relay was down), with their inbox. */
-function unqueuedRepliesStatement(db: Database) {
-  return db.prepare<[], { id: string; conv_id: string; inbox_id: string }>(
-    `SELECT r.id, r.conv_id, t.inbox_id FROM records r JOIN email_threads t ON t.conversation_id = r.conv_id
-     WHERE r.entity = 'message' AND r.deleted = 0 AND json_extract(r.data, '$.direction') = 'out'
-       AND json_extract(r.data, '$.delivery') IS NULL
-       AND NOT EXISTS (SELECT 1 FROM email_outbox o WHERE o.message_id = r.id)`,
-  );
-}
-
 /** Starts reading the inbox's mailbox, unless its account cannot be opened. */
-function startReader(c: EmailChannelContext, inboxId: string): void {
-  const a = c.account(inboxId);
+async function startReader(c: EmailChannelContext, inboxId: string): Promise<void> {
+  const a = await c.account(inboxId);
   if (!a) return;
   const { d } = c;
+  c.readers
+    .get(inboxId)
+    ?.stop()
+    .catch(() => undefined);
   c.readers.set(
     inboxId,
     runMailbox({
       account: a,
-      db: d.db,
+      data: d.data,
       intake: c.intake,
       log: d.log,
       now: d.now,
@@ -230,7 +240,7 @@ async function restartReader(c: EmailChannelContext, inboxId: string): Promise<v
   const r = c.readers.get(inboxId);
   c.readers.delete(inboxId);
   await r?.stop();
-  startReader(c, inboxId);
+  await startReader(c, inboxId);
   c.outbox.kick();
 }
 

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { MessageEmail } from '../../../shared/sync/entities';
-import type { Database } from '../../data/db';
+import type { AsyncTx } from '../../data/asyncStore';
+import { MailSeen, type EmailData, type EmailRepo, type EmailWrites } from '../../data/emailData';
 import type { Logger } from '../../core/logger';
 import { AttachmentRefused, type AttachmentMeta, type AttachmentStore } from '../webchat/attachments';
-import type { createInbound } from '../inbound';
+import type { createInbound, InboundResult } from '../inbound';
 import {
   cleanSubject,
   messageIds,
@@ -52,13 +53,16 @@ export function bounceOf(raw: string): { headerId: string; reason: string } | nu
 
 export type Intake = ReturnType<typeof createIntake>;
 
+/** Records a mail's folder position through `w` (the intake's transaction, or on its own). */
+export type Position = (w: EmailWrites) => Promise<void>;
+
 type IntakeDeps = {
-  db: Database;
+  data: EmailData;
   inbound: ReturnType<typeof createInbound>;
   now: () => number;
-  ownCopy: (inboxId: string, headerId: string) => void;
+  ownCopy: (inboxId: string, headerId: string) => Promise<void>;
   /** A delivery report about a mail this inbox sent (its Message-ID), with the server's words. */
-  bounced: (inboxId: string, headerId: string, reason: string) => void;
+  bounced: (inboxId: string, headerId: string, reason: string) => Promise<void>;
   /** Where a mail's files are kept (sniffed and size-limited like web chat files). */
   files: AttachmentStore;
   log: Logger;
@@ -66,7 +70,7 @@ type IntakeDeps = {
   maxTextChars?: number;
 };
 
-type Ctx = IntakeDeps & { maxText: number; q: ReturnType<typeof statements> };
+type Ctx = IntakeDeps & { maxText: number };
 
 /** What the intake reads of a parsed mail before deciding what becomes of it. */
 type Head = {
@@ -76,28 +80,6 @@ type Head = {
   subject: string;
   headerId: string;
 };
-
-function statements(db: Database) {
-  return {
-    seen: db.prepare<[string, string], { conversation_id: string }>(
-      'SELECT conversation_id FROM email_messages WHERE inbox_id = ? AND header_id = ?',
-    ),
-    byToken: db.prepare<[string, string], { conversation_id: string }>(
-      'SELECT conversation_id FROM email_threads WHERE inbox_id = ? AND token = ?',
-    ),
-    remember: db.prepare(
-      `INSERT OR IGNORE INTO email_messages (inbox_id, header_id, conversation_id, message_id, created_at)
-       VALUES (?, ?, ?, ?, ?)`,
-    ),
-    thread: db.prepare(
-      `INSERT INTO email_threads (conversation_id, inbox_id, token, customer_address, subject, cc)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (conversation_id) DO UPDATE SET customer_address = excluded.customer_address,
-         cc = excluded.cc`,
-    ),
-    rethread: db.prepare('UPDATE email_threads SET customer_address = ?, cc = ? WHERE conversation_id = ?'),
-  };
-}
 
 async function headOf(raw: Buffer): Promise<Head> {
   const mail = await simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
@@ -117,7 +99,7 @@ async function headOf(raw: Buffer): Promise<Head> {
 }
 
 /** Why a mail is passed over (automatic, the inbox's own, seen before), telling what it says. */
-function passOver(c: Ctx, a: EmailAccount, h: Head, raw: Buffer): IntakeOutcome | null {
+async function passOver(c: Ctx, a: EmailAccount, h: Head, raw: Buffer): Promise<IntakeOutcome | null> {
   const skip = skipReason({
     from: h.fromAddress,
     ownAddress: a.address,
@@ -126,26 +108,81 @@ function passOver(c: Ctx, a: EmailAccount, h: Head, raw: Buffer): IntakeOutcome 
     contentType: String((h.mail.headers.get('content-type') as { value?: string } | undefined)?.value ?? ''),
   });
   if (skip) {
-    if (skip === 'own-address') c.ownCopy(a.inboxId, h.headerId);
+    if (skip === 'own-address') await c.ownCopy(a.inboxId, h.headerId);
     if (skip === 'bounce') {
       const b = bounceOf(raw.toString('latin1'));
-      if (b) c.bounced(a.inboxId, b.headerId, b.reason);
+      if (b) await c.bounced(a.inboxId, b.headerId, b.reason);
     }
     return { kind: 'skipped', reason: skip };
   }
-  if (c.q.seen.get(a.inboxId, h.headerId)) return { kind: 'duplicate' };
+  if (await c.data.conversationOfHeader(a.inboxId, h.headerId)) return { kind: 'duplicate' };
   return null;
 }
 
 /** The conversation a mail answers: by In-Reply-To / References, else by its token; null for none. */
-function conversationOf(c: Ctx, a: EmailAccount, h: Head, to: string[], cc: string[]): string | null {
+async function conversationOf(
+  c: Ctx,
+  a: EmailAccount,
+  h: Head,
+  to: string[],
+  cc: string[],
+): Promise<string | null> {
   const refs = [...messageIds(h.mail.inReplyTo), ...messageIds(h.mail.references).reverse()];
   for (const id of refs) {
-    const hit = c.q.seen.get(a.inboxId, id);
-    if (hit) return hit.conversation_id;
+    const hit = await c.data.conversationOfHeader(a.inboxId, id);
+    if (hit) return hit;
   }
   const token = tokenInAddress([...to, ...cc], a.address) ?? tokenInSubject(h.subject);
-  return token ? (c.q.byToken.get(a.inboxId, token)?.conversation_id ?? null) : null;
+  return token ? c.data.conversationOfToken(a.inboxId, token) : null;
+}
+
+/** What a taken mail leaves beside its records: its Message-ID, thread and files, and the folder position. */
+type Taken = {
+  a: EmailAccount;
+  headerId: string;
+  fromAddress: string | null;
+  subject: string;
+  /** The thread's other addresses (cc without the inbox's own). */
+  others: string[];
+  kept: AttachmentMeta[];
+  position: Position;
+};
+
+/**
+ * Writes what a taken mail leaves through `w`, inside the inbound transaction: the Message-ID
+ * first (MailSeen when the inbox has it already, which rolls the whole mail back), the thread,
+ * the position; the files are bound to the message once the Message-ID is its. Every write is
+ * started before this returns (no await in between), so on SQLite, whose inbound transaction is
+ * still synchronous, each runs inside it.
+ */
+function keepTaken(c: Ctx, w: EmailRepo, t: Taken, res: InboundResult): Promise<void> {
+  const { a, headerId } = t;
+  const claimed = w.claimHeader({
+    inbox_id: a.inboxId,
+    header_id: headerId,
+    conversation_id: res.conversationId,
+    message_id: res.messageId,
+    created_at: c.now(),
+  });
+  const cc = JSON.stringify(t.others);
+  const thread = res.newConversation
+    ? w.keepThread({
+        conversation_id: res.conversationId,
+        inbox_id: a.inboxId,
+        token: newToken(),
+        customer_address: t.fromAddress ?? '',
+        subject: cleanSubject(t.subject),
+        cc,
+      })
+    : w.rethread(res.conversationId, t.fromAddress ?? '', cc);
+  const position = t.position(w);
+  const bound = claimed.then(() =>
+    c.files.bind(
+      t.kept.map((m) => ({ ...m, customerId: res.customerId })),
+      res.messageId,
+    ),
+  );
+  return Promise.all([bound, thread, position]).then(() => undefined);
 }
 
 /** A mail's files, each sniffed and limited like a web chat upload; one refused is named, not kept. */
@@ -171,21 +208,21 @@ function keepFiles(c: Ctx, a: EmailAccount, mail: ParsedMail): { kept: Attachmen
 }
 
 /** Takes one raw mail of the inbox's folder; `position` records the folder position with it. */
-async function take(c: Ctx, a: EmailAccount, raw: Buffer, position: () => void): Promise<IntakeOutcome> {
+async function take(c: Ctx, a: EmailAccount, raw: Buffer, position: Position): Promise<IntakeOutcome> {
   const h = await headOf(raw);
-  const passed = passOver(c, a, h, raw);
+  const passed = await passOver(c, a, h, raw);
   if (passed) {
-    position();
+    await position(c.data);
     return passed;
   }
   const { mail, fromAddress, fromName, subject, headerId } = h;
   const to = addrs(mail.to);
   const cc = addrs(mail.cc);
-  const conversationId = conversationOf(c, a, h, to, cc);
+  const conversationId = await conversationOf(c, a, h, to, cc);
   const html = typeof mail.html === 'string' && mail.html ? sanitizeMailHtml(mail.html) : null;
   const text = (mail.text ?? '').trim().slice(0, c.maxText);
   if (!text && !html) {
-    position();
+    await position(c.data);
     return { kind: 'skipped', reason: 'empty' };
   }
   const email: MessageEmail = {
@@ -199,36 +236,31 @@ async function take(c: Ctx, a: EmailAccount, raw: Buffer, position: () => void):
   const { kept, dropped } = keepFiles(c, a, mail);
   const note = dropped.length ? `\n\n[Not kept: ${dropped.join(', ')}]` : '';
   const others = cc.filter((x) => x !== a.address.toLowerCase());
-  const r = await c.inbound.receive({
-    inboxId: a.inboxId,
-    from: { ...(fromName ? { name: fromName } : {}), ...(fromAddress ? { email: fromAddress } : {}) },
-    text: (text || '(HTML mail)') + note,
-    ...(kept.length
-      ? { attachments: kept.map((m) => ({ id: m.id, name: m.name, size: m.size, type: m.type })) }
-      : {}),
-    subject: cleanSubject(subject),
-    conversationId,
-    ...(fromAddress ? { replyTo: fromAddress } : {}),
-    messageFields: { email },
-    alsoRecord: (res) => {
-      c.q.remember.run(a.inboxId, headerId, res.conversationId, res.messageId, c.now());
-      c.files.bind(
-        kept.map((m) => ({ ...m, customerId: res.customerId })),
-        res.messageId,
-      );
-      if (res.newConversation)
-        c.q.thread.run(
-          res.conversationId,
-          a.inboxId,
-          newToken(),
-          fromAddress ?? '',
-          cleanSubject(subject),
-          JSON.stringify(others),
-        );
-      else c.q.rethread.run(fromAddress ?? '', JSON.stringify(others), res.conversationId);
-      position();
-    },
-  });
+  const taken: Taken = { a, headerId, fromAddress, subject, others, kept, position };
+  let r: InboundResult;
+  try {
+    // Awaited whether the inbound path answers at once (SQLite, today) or with a promise.
+    r = await c.inbound.receive({
+      inboxId: a.inboxId,
+      from: { ...(fromName ? { name: fromName } : {}), ...(fromAddress ? { email: fromAddress } : {}) },
+      text: (text || '(HTML mail)') + note,
+      ...(kept.length
+        ? { attachments: kept.map((m) => ({ id: m.id, name: m.name, size: m.size, type: m.type })) }
+        : {}),
+      subject: cleanSubject(subject),
+      conversationId,
+      ...(fromAddress ? { replyTo: fromAddress } : {}),
+      messageFields: { email },
+      // Inside the inbound transaction: through its connection when it hands one (PostgreSQL).
+      alsoRecord: (res: InboundResult, tx?: { records: AsyncTx }) =>
+        keepTaken(c, tx ? c.data.within(tx.records) : c.data, taken, res),
+    });
+  } catch (err) {
+    if (!(err instanceof MailSeen)) throw err;
+    // Taken in meanwhile (another relay on the same database): nothing of this one was kept.
+    await position(c.data);
+    return { kind: 'duplicate' };
+  }
   return {
     kind: 'conversation',
     conversationId: r.conversationId,
@@ -245,9 +277,9 @@ async function take(c: Ctx, a: EmailAccount, raw: Buffer, position: () => void):
  * loses nor repeats a mail. `ownCopy(headerId)` hears of the inbox's own copies of sent replies.
  */
 export function createIntake(d: IntakeDeps) {
-  const c: Ctx = { ...d, maxText: d.maxTextChars ?? 20_000, q: statements(d.db) };
+  const c: Ctx = { ...d, maxText: d.maxTextChars ?? 20_000 };
   return {
-    take: (a: EmailAccount, raw: Buffer, position: () => void): Promise<IntakeOutcome> =>
+    take: (a: EmailAccount, raw: Buffer, position: Position): Promise<IntakeOutcome> =>
       take(c, a, raw, position),
   };
 }

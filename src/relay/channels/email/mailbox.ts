@@ -1,8 +1,8 @@
 import type { ImapFlow } from 'imapflow';
-import type { Database } from '../../data/db';
+import type { EmailRepo } from '../../data/emailData';
 import type { Logger } from '../../core/logger';
 import { imapClient, imapProblem, type MailConnectOptions } from './connect';
-import type { Intake } from './intake';
+import type { Intake, Position } from './intake';
 import type { EmailAccount } from './settings';
 
 /** Limits of reading a mailbox; every one has a default. */
@@ -25,7 +25,7 @@ export type MailboxStatus = {
 
 type MailboxDeps = {
   account: EmailAccount;
-  db: Database;
+  data: EmailRepo;
   intake: Intake;
   log: Logger;
   now: () => number;
@@ -42,7 +42,6 @@ type Run = {
   pollMs: number;
   batch: number;
   status: MailboxStatus;
-  q: ReturnType<typeof statements>;
   stopped: boolean;
   client: ImapFlow | null;
   /** Ends the wait under way (for new mail, or before a reconnect). */
@@ -51,21 +50,6 @@ type Run = {
   /** New mail arrived while a drain ran: drain again before waiting. */
   pending: boolean;
 };
-
-function statements(db: Database) {
-  return {
-    get: db.prepare<
-      [string, string],
-      { uid_validity: string; last_uid: number; import_since: number | null }
-    >('SELECT uid_validity, last_uid, import_since FROM email_sync WHERE inbox_id = ? AND folder = ?'),
-    since: db.prepare('UPDATE email_sync SET import_since = ? WHERE inbox_id = ? AND folder = ?'),
-    set: db.prepare(
-      `INSERT INTO email_sync (inbox_id, folder, uid_validity, last_uid) VALUES (?, ?, ?, ?)
-       ON CONFLICT (inbox_id, folder) DO UPDATE SET uid_validity = excluded.uid_validity,
-         last_uid = excluded.last_uid`,
-    ),
-  };
-}
 
 /** Waits `ms`, or until `wake` is called (new mail, or a stop). */
 async function nap(m: Run, ms: number, closed?: Promise<void>): Promise<void> {
@@ -79,14 +63,14 @@ async function nap(m: Run, ms: number, closed?: Promise<void>): Promise<void> {
 
 /** Where reading resumes: the stored position, or (first time / new UIDVALIDITY) recent mail. */
 async function startUid(m: Run, c: ImapFlow, validity: string, uidNext: number): Promise<number> {
-  const { a, d, q } = m;
-  const st = q.get.get(a.inboxId, a.imap.folder);
+  const { a, d } = m;
+  const st = await d.data.syncState(a.inboxId, a.imap.folder);
   if (st && st.uid_validity === validity) return st.last_uid;
   const since = new Date(d.now() - a.importDays * 86_400_000);
   const recent = await c.search({ since }, { uid: true });
   const first = recent && recent.length > 0 ? Math.min(...recent) : uidNext;
-  q.set.run(a.inboxId, a.imap.folder, validity, first - 1);
-  q.since.run(since.getTime(), a.inboxId, a.imap.folder);
+  await d.data.setPosition(a.inboxId, a.imap.folder, validity, first - 1);
+  await d.data.setImportSince(a.inboxId, a.imap.folder, since.getTime());
   d.log.info(
     { inbox: a.inboxId, folder: a.imap.folder, recent: recent ? recent.length : 0, days: a.importDays },
     st
@@ -114,32 +98,32 @@ async function fetchBatch(m: Run, c: ImapFlow, last: number, cutoff: number | nu
 
 /** Hands one mail to the intake (an old one is only passed over); its UID becomes the position. */
 async function takeMail(m: Run, mail: Mail, validity: string): Promise<void> {
-  const { a, d, q } = m;
-  const position = () => q.set.run(a.inboxId, a.imap.folder, validity, mail.uid);
-  if (mail.old) return void position();
+  const { a, d } = m;
+  const position: Position = (w) => w.setPosition(a.inboxId, a.imap.folder, validity, mail.uid);
+  if (mail.old) return position(d.data);
   try {
     const r = await d.intake.take(a, mail.source, position);
     if (r.kind === 'conversation') m.status.imported++;
   } catch (err) {
     // One unreadable mail is logged and passed over, never retried forever.
     d.log.warn({ err, inbox: a.inboxId, uid: mail.uid }, 'mail could not be taken in; skipped');
-    position();
+    await position(d.data);
   }
 }
 
 /** Takes in every mail after the stored position, batch by batch, until caught up (or stopped). */
 async function drain(m: Run, c: ImapFlow): Promise<void> {
-  const { a, q } = m;
+  const { a, d } = m;
   const mb = c.mailbox;
   if (!mb) return;
   const validity = String(mb.uidValidity);
   let last = await startUid(m, c, validity, Number(mb.uidNext));
-  const cutoff = q.get.get(a.inboxId, a.imap.folder)?.import_since ?? null;
+  const cutoff = (await d.data.syncState(a.inboxId, a.imap.folder))?.import_since ?? null;
   for (;;) {
     const got = await fetchBatch(m, c, last, cutoff);
     if (got.length === 0) {
       // Caught up: the first import is over, and from now on every new mail is taken.
-      if (cutoff !== null) q.since.run(null, a.inboxId, a.imap.folder);
+      if (cutoff !== null) await d.data.setImportSince(a.inboxId, a.imap.folder, null);
       return;
     }
     m.status.state = 'importing';
@@ -220,7 +204,6 @@ export function runMailbox(d: MailboxDeps) {
     pollMs: o.pollIntervalMs ?? 60_000,
     batch: o.batchSize ?? 100,
     status: { state: 'connecting', imported: 0 },
-    q: statements(d.db),
     stopped: false,
     client: null,
     wake: null,

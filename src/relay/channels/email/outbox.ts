@@ -1,7 +1,7 @@
 import type { MessageData } from '../../../shared/sync/entities';
-import type { Database } from '../../data/db';
 import type { Logger } from '../../core/logger';
-import type { Store } from '../../data/store';
+import type { AsyncStoreReads } from '../../data/asyncStore';
+import type { EmailData, EmailOutboxRow, EmailThreadRow } from '../../data/emailData';
 import { createOutboxWorker, markDelivery, recordState, retryWait, type OutboxState } from '../outbox/outbox';
 import { imapClient, smtpTransport, type MailConnectOptions } from './connect';
 import { newToken } from './intake';
@@ -21,91 +21,54 @@ export type OutboxOptions = MailConnectOptions & {
   maxAttempts?: number;
 };
 
-type Row = {
-  message_id: string;
-  inbox_id: string;
-  conversation_id: string;
-  header_id: string;
-  state: OutboxState;
-  attempts: number;
-  handed_at: number | null;
-  updated_at: number;
-};
+type Row = EmailOutboxRow;
 
-type Thread = { customer_address: string; subject: string; cc: string; token: string };
+type Thread = EmailThreadRow;
 
 type Deps = {
-  db: Database;
-  store: Store;
+  data: EmailData;
+  /** Where the records a reply is made of are read (committed data). */
+  store: Pick<AsyncStoreReads, 'get'>;
   log: Logger;
   now: () => number;
-  account: (inboxId: string) => EmailAccount | null;
+  account: (inboxId: string) => Promise<EmailAccount | null>;
   /** Where the files an agent sends with a reply are kept (the channels' attachment store). */
   files: Pick<AttachmentStore, 'meta' | 'bytes'>;
   options?: OutboxOptions;
 };
 
-/** What the outbox's functions share: its deps, its limits and its statements. */
+/** What the outbox's functions share: its deps and its limits. */
 type Ctx = Deps & {
   o: OutboxOptions;
   confirmMs: number;
   retryMs: number;
   maxAttempts: number;
-  q: ReturnType<typeof statements>;
 };
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function statements(db: Database) {
-  return {
-    add: db.prepare(
-      `INSERT OR IGNORE INTO email_outbox (message_id, inbox_id, conversation_id, header_id, state, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
-    ),
-    remember: db.prepare(
-      `INSERT OR IGNORE INTO email_messages (inbox_id, header_id, conversation_id, message_id, created_at)
-       VALUES (?, ?, ?, ?, ?)`,
-    ),
-    get: db.prepare<[string], Row>('SELECT * FROM email_outbox WHERE message_id = ?'),
-    due: db.prepare<[], Row>(
-      "SELECT * FROM email_outbox WHERE state IN ('queued', 'sending') ORDER BY created_at LIMIT 50",
-    ),
-    byHeader: db.prepare<[string, string], Row>(
-      'SELECT * FROM email_outbox WHERE inbox_id = ? AND header_id = ?',
-    ),
-    set: db.prepare(
-      'UPDATE email_outbox SET state = ?, reason = ?, attempts = ?, handed_at = ?, updated_at = ? WHERE message_id = ?',
-    ),
-    thread: db.prepare<[string], Thread>(
-      'SELECT customer_address, subject, cc, token FROM email_threads WHERE conversation_id = ?',
-    ),
-    startThread: db.prepare(
-      `INSERT OR IGNORE INTO email_threads (conversation_id, inbox_id, token, customer_address, subject, cc)
-       VALUES (?, ?, ?, ?, ?, '[]')`,
-    ),
-    refs: db.prepare<[string], { header_id: string }>(
-      'SELECT header_id FROM email_messages WHERE conversation_id = ? ORDER BY created_at, header_id',
-    ),
-  };
-}
-
+/**
+ * Records a row's new state, only while the row is still as `r` says (its state and attempts
+ * when it was read): of two relays that read the same row, one writes, and a relay whose look is
+ * out of date (another sent it meanwhile) writes nothing. Resolves to whether it wrote.
+ */
 function set(
   c: Ctx,
   r: Row,
   state: OutboxState,
   reason: string | null,
   extra: { attempts?: number; handedAt?: number | null } = {},
-): void {
-  recordState(c, r.message_id, state, reason, () =>
-    c.q.set.run(
-      state,
-      reason,
-      extra.attempts ?? r.attempts,
-      extra.handedAt === undefined ? r.handed_at : extra.handedAt,
-      c.now(),
-      r.message_id,
-    ),
+): Promise<boolean> {
+  const change = {
+    state,
+    reason,
+    attempts: extra.attempts ?? r.attempts,
+    handed_at: extra.handedAt === undefined ? r.handed_at : extra.handedAt,
+    updated_at: c.now(),
+  };
+  return recordState(c, r.message_id, state, reason, (tx) =>
+    tx.setOutbox(r.message_id, change, { state: r.state, attempts: r.attempts }),
   );
 }
 
@@ -129,34 +92,38 @@ async function copyArrived(c: Ctx, a: EmailAccount, headerId: string): Promise<b
  * customer's first, under the conversation's subject and a fresh token, so the customer's answer
  * joins it by headers or token.
  */
-function startThread(c: Ctx, r: Row): Thread | undefined {
-  const conv = c.store.get('conversation', r.conversation_id)?.data;
+async function startThread(c: Ctx, r: Row): Promise<Thread | null> {
+  const conv = (await c.store.get('conversation', r.conversation_id))?.data;
   const customer =
-    typeof conv?.['customerId'] === 'string' ? c.store.get('customer', conv['customerId']) : null;
+    typeof conv?.['customerId'] === 'string' ? await c.store.get('customer', conv['customerId']) : null;
   const emails = customer && !customer.deleted ? (customer.data['emails'] as unknown) : undefined;
   const first = Array.isArray(emails) && typeof emails[0] === 'string' ? emails[0] : '';
   const to = typeof conv?.['to'] === 'string' && conv['to'] ? conv['to'] : first;
-  if (!conv || !to) return undefined;
+  if (!conv || !to) return null;
   const subject = typeof conv['subject'] === 'string' ? conv['subject'] : '';
-  c.q.startThread.run(r.conversation_id, r.inbox_id, newToken(), to, subject);
-  return c.q.thread.get(r.conversation_id);
+  await c.data.startThread({
+    conversation_id: r.conversation_id,
+    inbox_id: r.inbox_id,
+    token: newToken(),
+    customer_address: to,
+    subject,
+    cc: '[]',
+  });
+  return c.data.thread(r.conversation_id);
 }
 
 type Mail = Parameters<ReturnType<typeof smtpTransport>['sendMail']>[0];
 
 /** The mail for a reply, or why it cannot go (the reply is refused with that). */
-function composeMail(c: Ctx, r: Row, a: EmailAccount | null): Mail | string {
-  const msg = c.store.get('message', r.message_id)?.data as MessageData | undefined;
-  const thread = c.q.thread.get(r.conversation_id) ?? startThread(c, r);
+async function composeMail(c: Ctx, r: Row, a: EmailAccount | null): Promise<Mail | string> {
+  const msg = (await c.store.get('message', r.message_id))?.data as MessageData | undefined;
+  const thread = (await c.data.thread(r.conversation_id)) ?? (await startThread(c, r));
   if (!a) return 'The inbox has no mailbox account; an admin sets one.';
   if (!msg) return 'The message is gone.';
   if (!thread?.customer_address) return 'The conversation has no customer email address to reply to.';
-  const agent = msg.authorId ? c.store.get('agent', msg.authorId)?.data : undefined;
+  const agent = msg.authorId ? (await c.store.get('agent', msg.authorId))?.data : undefined;
   const name = typeof agent?.['name'] === 'string' && agent['name'] ? agent['name'] : a.fromName;
-  const refs = c.q.refs
-    .all(r.conversation_id)
-    .map((x) => x.header_id)
-    .filter((h) => h !== r.header_id);
+  const refs = (await c.data.headerIdsOf(r.conversation_id)).filter((h) => h !== r.header_id);
   const cc = (JSON.parse(thread.cc) as string[]).filter((x) => x !== thread.customer_address);
   // An agent's first mail of a conversation they started is no answer: no "Re:".
   const subject = `${refs.length ? 'Re: ' : ''}${thread.subject || '(no subject)'} [#${thread.token}]`;
@@ -186,14 +153,21 @@ function composeMail(c: Ctx, r: Row, a: EmailAccount | null): Mail | string {
   };
 }
 
-/** Hands a reply to SMTP once (claimed as `sending` first) and records the server's answer. */
+/**
+ * Hands a reply to SMTP once: claimed as `sending` first (committed, and only if the row is still
+ * as read: of two relays one claims it, the other leaves it), then the server's answer recorded.
+ */
 async function send(c: Ctx, r: Row): Promise<void> {
-  const a = c.account(r.inbox_id);
-  const mail = composeMail(c, r, a);
-  if (typeof mail === 'string' || !a) return set(c, r, 'refused', typeof mail === 'string' ? mail : null);
+  const a = await c.account(r.inbox_id);
+  const mail = await composeMail(c, r, a);
+  if (typeof mail === 'string' || !a) {
+    await set(c, r, 'refused', typeof mail === 'string' ? mail : null);
+    return;
+  }
   const handedAt = c.now();
-  r = { ...r, attempts: r.attempts + 1, handed_at: handedAt };
-  set(c, r, 'sending', null, { attempts: r.attempts, handedAt });
+  const claimed: Row = { ...r, state: 'sending', attempts: r.attempts + 1, handed_at: handedAt };
+  if (!(await set(c, r, 'sending', null, { attempts: claimed.attempts, handedAt }))) return;
+  r = claimed;
   const t = smtpTransport(a, c.o);
   try {
     const info = await t.sendMail(mail);
@@ -203,22 +177,22 @@ async function send(c: Ctx, r: Row): Promise<void> {
       const why = ((info as { rejectedErrors?: { response?: string }[] }).rejectedErrors ?? [])
         .map((e) => e.response ?? '')
         .filter(Boolean);
-      set(
+      await set(
         c,
         r,
         'refused',
         `The mail server refused ${refused.join(', ')}: ${why.join('; ') || info.response}`,
       );
-    } else set(c, r, 'sent', null);
+    } else await set(c, r, 'sent', null);
     c.log.info({ message: r.message_id, header: r.header_id, response: info.response }, 'email reply sent');
   } catch (err) {
     const e = err as { responseCode?: number; response?: string; message?: string };
     const attempts = r.attempts;
     if ((e.responseCode ?? 0) >= 500 || attempts >= c.maxAttempts) {
-      set(c, r, 'refused', e.response ?? e.message ?? 'refused', { attempts, handedAt: null });
+      await set(c, r, 'refused', e.response ?? e.message ?? 'refused', { attempts, handedAt: null });
     } else {
       // Not handed over (or refused for now): back in the queue, tried again later.
-      set(c, r, 'queued', e.response ?? e.message ?? null, { attempts, handedAt: null });
+      await set(c, r, 'queued', e.response ?? e.message ?? null, { attempts, handedAt: null });
     }
     c.log.warn({ message: r.message_id, err }, 'email reply not sent');
   } finally {
@@ -231,10 +205,10 @@ async function visit(c: Ctx, r: Row): Promise<number | null> {
   const now = c.now();
   if (r.state === 'sending') {
     // Handed over before the relay stopped, answer unknown: the own copy decides.
-    const a = c.account(r.inbox_id);
+    const a = await c.account(r.inbox_id);
     if (!a) return null;
     const arrived = await copyArrived(c, a, r.header_id).catch(() => null);
-    if (arrived) set(c, r, 'sent', null);
+    if (arrived) await set(c, r, 'sent', null);
     else if (arrived === false && now - (r.handed_at ?? 0) >= c.confirmMs) await send(c, r);
     else return (r.handed_at ?? now) + c.confirmMs;
     return null;
@@ -257,48 +231,46 @@ async function visit(c: Ctx, r: Row): Promise<number | null> {
  */
 export function createOutbox(d: Deps) {
   const o = d.options ?? {};
-  const q = statements(d.db);
   const c: Ctx = {
     ...d,
     o,
     confirmMs: o.confirmWindowMs ?? 10 * 60_000,
     retryMs: o.retryMs ?? 30_000,
     maxAttempts: o.maxAttempts ?? 8,
-    q,
   };
   const worker = createOutboxWorker<Row>({
     log: d.log,
     what: 'email outbox',
     now: d.now,
-    due: () => q.due.all(),
+    due: () => d.data.outboxDue(50),
     visit: (r) => visit(c, r),
   });
 
   return {
-    /** Records an agent's reply with its Message-ID (queued) and starts sending. */
-    enqueue(messageId: string, conversationId: string, inboxId: string): void {
-      const a = d.account(inboxId);
+    /** Records an agent's reply with its Message-ID (queued) and starts sending; once per reply. */
+    async enqueue(messageId: string, conversationId: string, inboxId: string): Promise<void> {
+      const a = await d.account(inboxId);
       const domain = a?.address.split('@')[1] ?? 'switchboard.invalid';
       const headerId = `<${messageId}@${domain}>`;
       const now = d.now();
-      d.store.transaction(() => {
-        if (q.add.run(messageId, inboxId, conversationId, headerId, now, now).changes === 0) return;
-        q.remember.run(inboxId, headerId, conversationId, messageId, now);
-        markDelivery(d, messageId, 'queued');
+      await d.data.transaction(async (tx) => {
+        const row = { message_id: messageId, inbox_id: inboxId, conversation_id: conversationId };
+        if (!(await tx.addToOutbox({ ...row, header_id: headerId, created_at: now }))) return;
+        await tx.rememberHeader({ ...row, header_id: headerId, created_at: now });
+        await markDelivery(tx.records, d.now(), messageId, 'queued');
       });
       worker.kick();
     },
     /** The mailbox holds the inbox's own copy of a reply: a hand-off in doubt went through. */
-    ownCopy(inboxId: string, headerId: string): void {
-      const r = q.byHeader.get(inboxId, headerId);
-      if (r && r.state === 'sending') set(c, r, 'sent', null);
+    async ownCopy(inboxId: string, headerId: string): Promise<void> {
+      const r = await d.data.outboxByHeader(inboxId, headerId);
+      if (r && r.state === 'sending') await set(c, r, 'sent', null);
     },
     /** A delivery report came back for a reply: it was sent, then bounced. */
-    bounced(inboxId: string, headerId: string, reason: string): void {
-      const r = q.byHeader.get(inboxId, headerId);
-      if (r) set(c, r, 'bounced', reason);
+    async bounced(inboxId: string, headerId: string, reason: string): Promise<void> {
+      const r = await d.data.outboxByHeader(inboxId, headerId);
+      if (r) await set(c, r, 'bounced', reason);
     },
-    has: (messageId: string) => q.get.get(messageId) !== undefined,
     kick: worker.kick,
     close: worker.close,
   };

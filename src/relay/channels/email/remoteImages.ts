@@ -8,13 +8,13 @@ import { RELAY_ERR } from '../../../shared/sync/protocol';
 import { RELAY_ROUTES as R, routeRegex, type RouteResponse } from '../../../shared/relayRoutes';
 import { methodNotAllowed, RelayError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import type { Store } from '../../data/store';
-import { canSee, viewerOf } from '../../data/visibility';
+import type { AsyncStoreReads } from '../../data/asyncStore';
+import { canSee, loadViewer } from '../../data/visibility';
 import { sendError, sendJson } from '../../http/reply';
 import { decodeParam, targetOf } from '../../http/requestTarget';
-import type { Accounts } from '../../identity/accounts';
 import { AUDIT, clientIp, type Audit } from '../../identity/audit';
 import type { Auth } from '../../identity/auth';
+import type { Directory } from '../../identity/directory';
 
 export type RemoteImageOptions = {
   /** Images fetched per message at most (the rest answer "too many"). Default 20. */
@@ -144,9 +144,9 @@ const PATH = routeRegex(R.remoteImages);
  * Audited: loading them tells a sender (a tracking pixel) that the mail was opened.
  */
 export function createRemoteImagesRoute(d: {
-  store: Store;
+  records: Pick<AsyncStoreReads, 'get' | 'scopeOf'>;
   auth: Auth;
-  accounts: Accounts;
+  directory: Pick<Directory, 'teamIdsOf'>;
   audit: Audit;
   log: Logger;
   options?: RemoteImageOptions;
@@ -155,11 +155,16 @@ export function createRemoteImagesRoute(d: {
 
   async function images(req: IncomingMessage, messageId: string): Promise<ImageAnswer[]> {
     const p = await d.auth.authenticateRequest(req);
-    const msg = d.store.get('message', messageId);
+    const msg = await d.records.get('message', messageId);
     const convId = msg?.data['conversationId'];
-    const scope = typeof convId === 'string' ? d.store.scopeOf(convId) : null;
+    const scope = typeof convId === 'string' ? await d.records.scopeOf(convId) : null;
     // One answer for "not yours" and "not there", so ids reveal nothing.
-    if (!msg || msg.deleted || typeof convId !== 'string' || !canSee(viewerOf(p, d.accounts), convId, scope))
+    if (
+      !msg ||
+      msg.deleted ||
+      typeof convId !== 'string' ||
+      !canSee(await loadViewer(p, d.directory), convId, scope)
+    )
       throw new RelayError(RELAY_ERR.NOT_FOUND, 'There is no such message.');
     const html = (msg.data['email'] as { html?: unknown } | undefined)?.html;
     const urls = typeof html === 'string' ? remoteSources(html) : [];

@@ -1,4 +1,4 @@
-import type { Database } from '../../data/db';
+import type { EmailAccountRow, EmailRepo } from '../../data/emailData';
 import { createSealer } from '../../data/sealing';
 
 export const TLS_MODES = ['tls', 'starttls', 'none'] as const;
@@ -26,25 +26,7 @@ export type EmailAccountView = Omit<EmailAccount, 'imap' | 'smtp'> & {
   updatedBy: string | null;
 };
 
-type Row = {
-  inbox_id: string;
-  address: string;
-  from_name: string;
-  imap_host: string;
-  imap_port: number;
-  imap_tls: TlsMode;
-  imap_user: string;
-  imap_password: Buffer;
-  folder: string;
-  smtp_host: string;
-  smtp_port: number;
-  smtp_tls: TlsMode;
-  smtp_user: string | null;
-  smtp_password: Buffer | null;
-  import_days: number;
-  updated_at: number;
-  updated_by: string | null;
-};
+type Row = EmailAccountRow;
 
 export const EMAIL_KEY_FILE = 'email.key';
 
@@ -52,28 +34,6 @@ export type EmailSettings = ReturnType<typeof createEmailSettings>;
 
 /** The two sealers: one for IMAP passwords, one for SMTP, each bound to the inbox. */
 type Seals = { imap: ReturnType<typeof createSealer>; smtp: ReturnType<typeof createSealer> };
-
-function statements(db: Database) {
-  return {
-    get: db.prepare<[string], Row>('SELECT * FROM email_accounts WHERE inbox_id = ?'),
-    all: db.prepare<[], { inbox_id: string }>('SELECT inbox_id FROM email_accounts ORDER BY inbox_id'),
-    upsert: db.prepare(
-      `INSERT INTO email_accounts (inbox_id, address, from_name, imap_host, imap_port, imap_tls, imap_user,
-         imap_password, folder, smtp_host, smtp_port, smtp_tls, smtp_user, smtp_password, import_days,
-         updated_at, updated_by)
-       VALUES (@inbox_id, @address, @from_name, @imap_host, @imap_port, @imap_tls, @imap_user,
-         @imap_password, @folder, @smtp_host, @smtp_port, @smtp_tls, @smtp_user, @smtp_password,
-         @import_days, @updated_at, @updated_by)
-       ON CONFLICT (inbox_id) DO UPDATE SET address = excluded.address, from_name = excluded.from_name,
-         imap_host = excluded.imap_host, imap_port = excluded.imap_port, imap_tls = excluded.imap_tls,
-         imap_user = excluded.imap_user, imap_password = excluded.imap_password, folder = excluded.folder,
-         smtp_host = excluded.smtp_host, smtp_port = excluded.smtp_port, smtp_tls = excluded.smtp_tls,
-         smtp_user = excluded.smtp_user, smtp_password = excluded.smtp_password,
-         import_days = excluded.import_days, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-    ),
-    remove: db.prepare('DELETE FROM email_accounts WHERE inbox_id = ?'),
-  };
-}
 
 /** The account of a row, its passwords opened (throws when email.key is not the one they were sealed with). */
 function toAccount(seals: Seals, r: Row): EmailAccount {
@@ -154,28 +114,26 @@ function toRow(seals: Seals, a: EmailAccount, at: number, actorId: string | null
  * Per-inbox mailbox accounts in the relay database (table `email_accounts`), passwords sealed with
  * AES-256-GCM under `<data>/email.key` (see sealing.ts), bound to the inbox and to IMAP or SMTP.
  */
-export function createEmailSettings(d: { db: Database; dataDir: string; now: () => number }) {
+export function createEmailSettings(d: { data: EmailRepo; dataDir: string; now: () => number }) {
   const seals: Seals = {
     imap: createSealer(d.dataDir, EMAIL_KEY_FILE, 'switchboard/email-imap-password/v1'),
     smtp: createSealer(d.dataDir, EMAIL_KEY_FILE, 'switchboard/email-smtp-password/v1'),
   };
-  const q = statements(d.db);
   return {
-    /** The account with its passwords opened (throws when email.key is not the one they were sealed with). */
-    get(inboxId: string): EmailAccount | null {
-      const r = q.get.get(inboxId);
+    /** The account with its passwords opened (rejects when email.key is not the one they were sealed with). */
+    async get(inboxId: string): Promise<EmailAccount | null> {
+      const r = await d.data.account(inboxId);
       return r ? toAccount(seals, r) : null;
     },
     /** Inboxes with a mailbox account. */
-    inboxIds: (): string[] => q.all.all().map((r) => r.inbox_id),
-    view(inboxId: string): EmailAccountView | null {
-      const r = q.get.get(inboxId);
+    inboxIds: (): Promise<string[]> => d.data.accountInboxIds(),
+    async view(inboxId: string): Promise<EmailAccountView | null> {
+      const r = await d.data.account(inboxId);
       return r ? toView(r) : null;
     },
     /** Stores a complete, tested account (the caller checked the inbox and the input). */
-    save(a: EmailAccount, actorId: string | null): void {
-      q.upsert.run(toRow(seals, a, d.now(), actorId));
-    },
-    remove: (inboxId: string): boolean => q.remove.run(inboxId).changes > 0,
+    save: (a: EmailAccount, actorId: string | null): Promise<void> =>
+      d.data.saveAccount(toRow(seals, a, d.now(), actorId)),
+    remove: (inboxId: string): Promise<boolean> => d.data.removeAccount(inboxId),
   };
 }

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { RELAY_ERR } from '../../../shared/sync/protocol';
-import type { Accounts } from '../../identity/accounts';
 import { AUDIT, clientIp, type Audit } from '../../identity/audit';
 import type { Auth, Principal } from '../../identity/auth';
-import type { Database } from '../../data/db';
+import type { Directory } from '../../identity/directory';
+import type { IdentityReads, InboxRow } from '../../data/identityData';
 import { methodNotAllowed, RelayError } from '../../core/errors';
 import { readJson, sendError, sendJson } from '../../http/reply';
 import type { Logger } from '../../core/logger';
@@ -56,15 +56,14 @@ export const DEFAULT_IMPORT_DAYS = 14;
 type Deps = {
   settings: EmailSettings;
   auth: Auth;
-  accounts: Accounts;
+  /** Where the inbox is read. */
+  identity: Pick<IdentityReads, 'inbox'>;
+  directory: Pick<Directory, 'oversees'>;
   audit: Audit;
-  db: Database;
   log: Logger;
   connect?: MailConnectOptions;
   onChanged: (inboxId: string) => void;
 };
-
-type InboxRow = { id: string; name: string; channel: string; team_id: string };
 
 /**
  * `GET|PUT|DELETE /v1/admin/inboxes/:id/email`: an email inbox's mailbox account. Admins only
@@ -74,10 +73,6 @@ type InboxRow = { id: string; name: string; channel: string; team_id: string };
  * change is audited (which fields, never their values). `onChanged(inboxId)` restarts its reader.
  */
 export function createEmailSettingsHttp(d: Deps) {
-  const inboxQ = d.db.prepare<[string], InboxRow>(
-    'SELECT id, name, channel, team_id FROM inboxes WHERE id = ?',
-  );
-
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const { path } = targetOf(req);
     const m = PATH.exec(path);
@@ -90,15 +85,15 @@ export function createEmailSettingsHttp(d: Deps) {
           RELAY_ERR.FORBIDDEN,
           'Only admins (and supervisors, read-only) may see mailbox settings.',
         );
-      const inbox = inboxQ.get(id);
-      if (!inbox || !d.accounts.oversees(p, inbox.team_id))
+      const inbox = await d.identity.inbox(id);
+      if (!inbox || !(await d.directory.oversees(p, inbox.team_id)))
         throw new RelayError(RELAY_ERR.NOT_FOUND, `There is no inbox ${id} you oversee.`);
-      if (req.method === 'GET') return sendView(d, res, inbox);
+      if (req.method === 'GET') return await sendView(d, res, inbox);
       if (req.method !== 'PUT' && req.method !== 'DELETE')
         throw methodNotAllowed(`${req.method} is not allowed on ${path}.`, ['GET', 'PUT', 'DELETE']);
       if (p.role !== 'admin')
         throw new RelayError(RELAY_ERR.FORBIDDEN, 'Only admins may change mailbox settings; ask an admin.');
-      if (req.method === 'DELETE') return remove(d, req, res, inbox, p);
+      if (req.method === 'DELETE') return await remove(d, req, res, inbox, p);
       await save(d, req, res, inbox, p);
     } catch (err) {
       sendError(res, err, d.log);
@@ -108,8 +103,8 @@ export function createEmailSettingsHttp(d: Deps) {
 }
 
 /** GET: the mailbox's settings without its passwords. */
-function sendView(d: Deps, res: ServerResponse, inbox: InboxRow): true {
-  const view = d.settings.view(inbox.id);
+async function sendView(d: Deps, res: ServerResponse, inbox: InboxRow): Promise<true> {
+  const view = await d.settings.view(inbox.id);
   if (!view)
     throw new RelayError(
       RELAY_ERR.NOT_FOUND,
@@ -120,8 +115,14 @@ function sendView(d: Deps, res: ServerResponse, inbox: InboxRow): true {
 }
 
 /** DELETE: the inbox has no mailbox any more (audited; its reader stops). */
-function remove(d: Deps, req: IncomingMessage, res: ServerResponse, inbox: InboxRow, p: Principal): true {
-  d.settings.remove(inbox.id);
+async function remove(
+  d: Deps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  inbox: InboxRow,
+  p: Principal,
+): Promise<true> {
+  await d.settings.remove(inbox.id);
   d.audit.record({
     actorId: p.agentId,
     action: AUDIT.EMAIL_SETTINGS_REMOVED,
@@ -141,7 +142,7 @@ async function save(d: Deps, req: IncomingMessage, res: ServerResponse, inbox: I
       RELAY_ERR.VALIDATION,
       `Inbox ${inbox.id} is a ${inbox.channel} inbox; mailboxes belong to email inboxes.`,
     );
-  const account = accountOf(b, inbox, d.settings.get(inbox.id));
+  const account = accountOf(b, inbox, await d.settings.get(inbox.id));
   try {
     await testAccount(account, d.connect);
   } catch (err) {
@@ -152,7 +153,7 @@ async function save(d: Deps, req: IncomingMessage, res: ServerResponse, inbox: I
     });
     return;
   }
-  d.settings.save(account, p.agentId);
+  await d.settings.save(account, p.agentId);
   const fields = Object.keys(b).concat(
     b.imap.password ? ['imap.password'] : [],
     b.smtp.password !== undefined ? ['smtp.password'] : [],
@@ -170,7 +171,7 @@ async function save(d: Deps, req: IncomingMessage, res: ServerResponse, inbox: I
     ip: clientIp(req),
   });
   d.onChanged(inbox.id);
-  sendJson(res, 200, d.settings.view(inbox.id));
+  sendJson(res, 200, await d.settings.view(inbox.id));
 }
 
 /** The account a PUT body makes: what it leaves out (passwords, names, days) kept from `before`. */

@@ -1,7 +1,7 @@
 import type { DeliveryState } from '../../../shared/sync/entities';
 import { guarded } from '../../core/guard';
 import type { Logger } from '../../core/logger';
-import type { Store } from '../../data/store';
+import type { AsyncTx } from '../../data/asyncStore';
 
 const SYSTEM = { mutationId: null, agentId: null };
 
@@ -9,40 +9,49 @@ const SYSTEM = { mutationId: null, agentId: null };
 export type OutboxState = DeliveryState | 'sending';
 
 /**
- * Writes a delivery state onto the message record, so apps show it (the reason cut to 500
- * characters); a message that is gone is left alone.
+ * Writes a delivery state onto the message record in `tx`, so apps show it (the reason cut to
+ * 500 characters; `at` in ms); a message that is gone is left alone.
  */
-export function markDelivery(
-  d: { store: Store; now: () => number },
+export async function markDelivery(
+  tx: AsyncTx,
+  at: number,
   messageId: string,
   state: DeliveryState,
   reason?: string | null,
-): void {
-  const rec = d.store.get('message', messageId);
+): Promise<void> {
+  const rec = await tx.get('message', messageId);
   if (!rec) return;
   const delivery = {
     state,
-    at: new Date(d.now()).toISOString(),
+    at: new Date(at).toISOString(),
     ...(reason ? { reason: reason.slice(0, 500) } : {}),
   };
-  d.store.put({ ...rec, data: { ...rec.data, delivery } }, SYSTEM);
+  await tx.put({ ...rec, data: { ...rec.data, delivery } }, SYSTEM);
 }
+
+/** An outbox's tables in the store's transaction style (data/emailData.ts, data/webhookData.ts). */
+export type OutboxTables<Tx extends { records: AsyncTx }> = {
+  transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R>;
+};
 
 /**
  * Records a row's new state in one transaction: `writeRow` updates the outbox's own table and,
  * unless the row is only claimed (`sending`, committed before the attempt so a restart knows of
- * it), the delivery state goes onto the message record too.
+ * it), the delivery state goes onto the message record too. `writeRow` resolving to false (a
+ * conditional update another relay's change got ahead of) writes nothing else; resolves to
+ * whether the row was written.
  */
-export function recordState(
-  d: { store: Store; now: () => number },
+export function recordState<Tx extends { records: AsyncTx }>(
+  d: { data: OutboxTables<Tx>; now: () => number },
   messageId: string,
   state: OutboxState,
   reason: string | null,
-  writeRow: () => void,
-): void {
-  d.store.transaction(() => {
-    writeRow();
-    if (state !== 'sending') markDelivery(d, messageId, state, reason);
+  writeRow: (tx: Tx) => Promise<boolean>,
+): Promise<boolean> {
+  return d.data.transaction(async (tx) => {
+    if (!(await writeRow(tx))) return false;
+    if (state !== 'sending') await markDelivery(tx.records, d.now(), messageId, state, reason);
+    return true;
   });
 }
 
@@ -66,11 +75,11 @@ export type OutboxWork<Row> = {
   what: string;
   now: () => number;
   /** The rows to look at now (a bounded batch), oldest first. */
-  due: () => Row[];
+  due: () => Row[] | Promise<Row[]>;
   /** Looks at one row once (sending it, or settling it); returns when it wants another look. */
   visit: (row: Row) => Promise<number | null | void>;
   /** When the next row not in this batch falls due, if the rows keep their own times. */
-  nextDue?: () => number | null | undefined;
+  nextDue?: () => number | null | undefined | Promise<number | null | undefined>;
 };
 
 /**
@@ -88,12 +97,12 @@ export function createOutboxWorker<Row>(w: OutboxWork<Row>) {
   /** One pass over the due rows; the soonest time a row asked to be looked at again. */
   async function pass(): Promise<number | null> {
     let soonest = Infinity;
-    for (const row of w.due()) {
+    for (const row of await w.due()) {
       if (closed) return null;
       const at = await w.visit(row);
       if (typeof at === 'number') soonest = Math.min(soonest, at);
     }
-    const next = w.nextDue?.();
+    const next = await w.nextDue?.();
     if (typeof next === 'number') soonest = Math.min(soonest, next);
     return soonest < Infinity ? soonest : null;
   }

@@ -118,6 +118,19 @@ export async function createPgStore(o: PgStoreOptions): Promise<PgStore> {
   };
 }
 
+const connections = new WeakMap<AsyncTx, pg.PoolClient>();
+
+/**
+ * The connection of an open transaction of a PostgreSQL store (its `tx`, or a savepoint's): a
+ * repository's rows written through it commit with the transaction's records, when the
+ * transaction was opened by another room (the inbound path's, say). Throws for any other `tx`.
+ */
+export function connectionOf(tx: AsyncTx): pg.PoolClient {
+  const client = connections.get(tx);
+  if (!client) throw new Error('Not a transaction of a PostgreSQL store.');
+  return client;
+}
+
 /** One transaction, start to commit, under the log lock; then tells this process's listeners. */
 async function runOne<R>(
   pool: pg.Pool,
@@ -132,6 +145,7 @@ async function runOne<R>(
   let broken: unknown = null;
   try {
     const tx = txOn(client, notes, now, (seq) => (lastSeq = Math.max(lastSeq, seq)));
+    connections.set(tx, client);
     try {
       // Inside the try: a lock wait that fails (lock_timeout, cancel) leaves the transaction open.
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK_ID})`);

@@ -8,6 +8,7 @@ import { pgMigration005 } from './005_sla_timers';
 import { pgMigration007 } from './007_scope_moves';
 import { pgMigration010 } from './010_monitoring_grants';
 import { pgMigration011 } from './011_webchat';
+import { pgMigration012 } from './012_channels';
 import type { PgMigration } from './pgMigration';
 
 export type { PgMigration } from './pgMigration';
@@ -22,6 +23,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   pgMigration007,
   pgMigration010,
   pgMigration011,
+  pgMigration012,
 ];
 
 // Several relay processes may start at once on one database: one migrates, the others wait.
